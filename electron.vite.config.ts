@@ -1,0 +1,43 @@
+// Builds the three parts of Concord with one tool:
+//  - main: the Electron entry, the CLI (`npx concord`, which also runs the web host) and worker entries,
+//    all from src-main (Node, ESM, dependencies left external so native better-sqlite3 loads from node_modules);
+//  - preload: the sandboxed bridge (CommonJS, because sandboxed preloads cannot be ES modules);
+//  - renderer: the React app, served by Electron or by the web host from out/renderer.
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      sourcemap: true,
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/host/electron/main.ts'),
+          cli: resolve(__dirname, 'src-main/host/cli/main.ts'),
+        },
+        output: { format: 'es', entryFileNames: '[name].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      sourcemap: true,
+      chunkSizeWarningLimit: 4096,
+      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
+    },
+  },
+});

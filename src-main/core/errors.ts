@@ -1,0 +1,27 @@
+// Errors that are the user's input's fault, as opposed to bugs. They carry a one-line message naming the
+// file and the reason; hosts show it as is (the CLI exits 2, services answer { ok: false, code: 'bad-input' }).
+
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  /** The file (or folder) at fault, when there is one. */
+  readonly file: string | undefined;
+  readonly reason: string;
+
+  constructor(file: string | undefined, reason: string) {
+    super(file ? `${file}: ${reason}` : reason);
+    this.file = file;
+    this.reason = reason;
+  }
+}
+
+/** Thrown when the user cancelled a long operation (AbortSignal). */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError';
+  constructor(what = 'operation') {
+    super(`${what} cancelled`);
+  }
+}
+
+export function isInputError(e: unknown): e is InputError {
+  return e instanceof InputError;
+}

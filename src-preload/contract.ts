@@ -1,0 +1,187 @@
+// The one list of what the renderer may ask of main ('noun:verb' requests) and what main may push
+// ('noun:event' events). Main implements every request with a mapped type (src-main/services/handlers.ts),
+// so a missing handler does not compile; the Electron preload and the web host both carry exactly these
+// channels. Expected failures travel as data: { ok: false, error: { code, message } }.
+//
+// Types only: this file is imported by main, preload and renderer alike.
+
+import type { Mat4, Vec3 } from '../src-main/core/geometry/affine';
+import type { Rescale, ScalarType } from '../src-main/core/volume/types';
+
+export type ErrorCode = 'bad-input' | 'not-found' | 'cancelled' | 'unsupported' | 'conflict' | 'internal';
+
+export interface AppError {
+  code: ErrorCode;
+  /** One line, for the user: names the file and the reason where there is one. */
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export interface ProjectInfo {
+  id: number;
+  name: string;
+  createdAt: string;
+  caseCount: number;
+}
+
+export interface CaseInfo {
+  id: number;
+  projectId: number;
+  name: string;
+  createdAt: string;
+  volumeCount: number;
+}
+
+/** What the renderer knows of a stored volume; voxels come separately (HostBridge.fetchVoxels). */
+export interface VolumeMeta {
+  id: number;
+  caseId: number;
+  name: string;
+  modality: string | null;
+  sourceFormat: 'nifti' | 'dicom' | 'png';
+  /** Voxels along i, j, k. */
+  dims: Vec3;
+  /** mm along i, j, k. */
+  spacing: Vec3;
+  /** Row-major 4x4: (i, j, k, 1) -> LPS mm of the voxel centre. */
+  affineLPS: Mat4;
+  scalarType: ScalarType;
+  frames: number;
+  rescale: Rescale;
+  /** Bytes of the stored voxel blob (little-endian, i fastest). */
+  byteLength: number;
+  /** sha256 of the voxel blob, hex. */
+  checksum: string;
+  /** Over the rescaled values. */
+  stats: { min: number; max: number; mean: number };
+  importedAt: string;
+  /** Patient position from DICOM (HFS, FFS, HFDL, ...) when known. */
+  patientPosition: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+  hash: string;
+}
+
+export type ImportSource =
+  /** Paths on this machine (Electron file dialog, CLI, or typed by the user). */
+  | { kind: 'paths'; paths: string[] }
+  /** Files the web host received under this upload id (HostBridge.uploadFiles). */
+  | { kind: 'upload'; uploadId: string };
+
+export interface ImportRequest {
+  /** Chosen by the caller, so that it can follow progress and cancel. */
+  jobId: string;
+  source: ImportSource;
+  /** Existing project, or a name to find or create; default: "Default". */
+  projectId?: number;
+  projectName?: string;
+  /** Case name; default: derived from the series or file name. */
+  caseName?: string;
+  /** Keep patient name, ID and birth date (off unless the user opts in). */
+  keepPatientIdentity?: boolean;
+}
+
+export interface ImportSummary {
+  projectId: number;
+  volumes: VolumeMeta[];
+  /** Files or series that were not images and were skipped, one line each. */
+  skipped: string[];
+}
+
+export interface ViewState {
+  projectId?: number;
+  caseId?: number;
+  volumeId?: number;
+  window?: number;
+  level?: number;
+  /** Crosshair in voxel index space. */
+  cursor?: Vec3;
+  layout?: string;
+}
+
+export interface AppInfo {
+  version: string;
+  host: 'electron' | 'web';
+  workspace: string;
+}
+
+/** Request channels: request payload and response value (wrapped in Result on the wire). */
+export interface Requests {
+  'app:info': { req: void; res: AppInfo };
+  'project:list': { req: void; res: ProjectInfo[] };
+  'project:create': { req: { name: string }; res: ProjectInfo };
+  'case:list': { req: { projectId: number }; res: CaseInfo[] };
+  'volume:list': { req: { caseId: number }; res: VolumeMeta[] };
+  'volume:get': { req: { volumeId: number }; res: VolumeMeta };
+  'import:run': { req: ImportRequest; res: ImportSummary };
+  'import:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
+  'audit:list': { req: { limit?: number }; res: AuditEntry[] };
+  'audit:verify': { req: void; res: { intact: boolean; rows: number; firstBadId: number | null } };
+  'view:get': { req: void; res: ViewState };
+  'view:set': { req: ViewState; res: ViewState };
+  /** Native file/folder picker (Electron only; the web host answers 'unsupported'). */
+  'dialog:pickImport': { req: { folder: boolean }; res: string[] };
+}
+
+export interface ImportProgress {
+  jobId: string;
+  /** 0..1 */
+  fraction: number;
+  phase: 'scanning' | 'reading' | 'storing' | 'done';
+  detail: string;
+}
+
+/** Events main pushes to the renderer. */
+export interface Events {
+  'import:progress': ImportProgress;
+}
+
+export type RequestChannel = keyof Requests;
+export type EventChannel = keyof Events;
+export type Req<C extends RequestChannel> = Requests[C]['req'];
+export type Res<C extends RequestChannel> = Requests[C]['res'];
+
+/** Runtime list of channels, for allow-listing in the preload and the web host. */
+export const REQUEST_CHANNELS = [
+  'app:info',
+  'project:list',
+  'project:create',
+  'case:list',
+  'volume:list',
+  'volume:get',
+  'import:run',
+  'import:cancel',
+  'audit:list',
+  'audit:verify',
+  'view:get',
+  'view:set',
+  'dialog:pickImport',
+] as const satisfies readonly RequestChannel[];
+
+export const EVENT_CHANNELS = ['import:progress'] as const satisfies readonly EventChannel[];
+
+/**
+ * What the renderer is given by its host (the Electron preload as window.concord, or the web client).
+ * The renderer never knows which host it has.
+ */
+export interface HostBridge {
+  readonly host: 'electron' | 'web';
+  invoke<C extends RequestChannel>(channel: C, req: Req<C>): Promise<Result<Res<C>>>;
+  on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** Streams a volume's voxel blob by id, reporting bytes received. */
+  fetchVoxels(volumeId: number, onProgress?: (received: number, total: number) => void): Promise<ArrayBuffer>;
+  /** Web host only: sends files chosen in the browser; resolves to an upload id for ImportSource. */
+  uploadFiles?(
+    files: { path: string; file: Blob }[],
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<string>;
+  /** Electron only: the local path of a dropped File. */
+  pathForFile?(file: File): string;
+}
