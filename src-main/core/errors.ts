@@ -25,3 +25,13 @@ export class CancelledError extends Error {
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
 }
+
+/** A record asked for by id does not exist. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** The request is valid but this host or build cannot do it (e.g. a native dialog in the web host). */
+export class UnsupportedError extends Error {
+  override readonly name = 'UnsupportedError';
+}

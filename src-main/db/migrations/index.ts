@@ -1,0 +1,9 @@
+// The ordered, append-only list of schema migrations. Never edit or reorder an entry that has shipped:
+// add a new one. The store records each applied migration's checksum and refuses a database whose
+// history differs from this list.
+import { migration001 } from './001-initial';
+import type { Migration } from './types';
+
+export const MIGRATIONS: readonly Migration[] = [migration001];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

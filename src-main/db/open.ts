@@ -1,0 +1,87 @@
+// Opens (creating if needed) a workspace database and brings its schema up to date.
+//
+// Durability settings (DESIGN.md §2): WAL journal, synchronous=FULL (a committed transaction survives a
+// power cut), foreign keys enforced. Migrations are applied in order, each in one transaction together
+// with its PRAGMA user_version bump, so a crash mid-migration leaves the previous version intact.
+// A database whose user_version is newer than this build knows is refused, never "fixed".
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { InputError } from '../core/errors';
+import { MIGRATIONS } from './migrations/index';
+import type { Migration } from './migrations/types';
+
+export type Db = Database.Database;
+
+export function migrationChecksum(m: Migration): string {
+  return createHash('sha256').update(`${m.version}\n${m.name}\n${m.sql}`).digest('hex');
+}
+
+export interface OpenOptions {
+  /** For tests: a different migration list. */
+  migrations?: readonly Migration[];
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const migrations = options.migrations ?? MIGRATIONS;
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (e) {
+    throw new InputError(file, `cannot open the workspace database (${(e as Error).message})`);
+  }
+  try {
+    // The first statement reads the header: a file that is not SQLite fails here.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > migrations.length) {
+      throw new InputError(
+        file,
+        `this workspace was written by a newer version of Concord (schema ${version}; this version knows up to ${migrations.length}). Nothing was changed; open it with a newer Concord.`,
+      );
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, file, migrations, version);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof InputError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new InputError(file, 'not a Concord workspace database (the file is not SQLite or is corrupt)');
+    }
+    throw e;
+  }
+}
+
+function migrate(db: Db, file: string, migrations: readonly Migration[], current: number): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  // Migrations are append-only: an applied one whose text changed means this build and the database
+  // disagree about the schema, and guessing would corrupt data.
+  const applied = db.prepare('SELECT version, checksum FROM schema_migrations ORDER BY version').all() as {
+    version: number;
+    checksum: string;
+  }[];
+  for (const row of applied) {
+    const m = migrations[row.version - 1];
+    if (m && migrationChecksum(m) !== row.checksum) {
+      throw new InputError(file, `schema migration ${row.version} differs from the one applied to this workspace`);
+    }
+  }
+  for (const m of migrations) {
+    if (m.version !== migrations.indexOf(m) + 1) throw new Error(`migration ${m.name} is out of order`);
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(
+        m.version,
+        m.name,
+        migrationChecksum(m),
+        new Date().toISOString(),
+      );
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}

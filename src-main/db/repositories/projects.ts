@@ -1,0 +1,48 @@
+import type { CaseInfo, ProjectInfo } from '../../../src-preload/contract';
+import type { Db } from '../open';
+
+export function listProjects(db: Db): ProjectInfo[] {
+  return db
+    .prepare(
+      `SELECT p.id, p.name, p.created_at AS createdAt,
+              (SELECT count(*) FROM cases c WHERE c.project_id = p.id) AS caseCount
+       FROM projects p ORDER BY p.name`,
+    )
+    .all() as ProjectInfo[];
+}
+
+export function getProject(db: Db, id: number): ProjectInfo | undefined {
+  return listProjects(db).find((p) => p.id === id);
+}
+
+export function findProjectByName(db: Db, name: string): ProjectInfo | undefined {
+  return listProjects(db).find((p) => p.name === name);
+}
+
+/** Inserts a project; call inside a transaction that also appends the audit row. */
+export function insertProject(db: Db, name: string, at: string): number {
+  return Number(db.prepare('INSERT INTO projects (name, created_at) VALUES (?, ?)').run(name, at).lastInsertRowid);
+}
+
+export function listCases(db: Db, projectId: number): CaseInfo[] {
+  return db
+    .prepare(
+      `SELECT c.id, c.project_id AS projectId, c.name, c.created_at AS createdAt,
+              (SELECT count(*) FROM volumes v WHERE v.case_id = c.id) AS volumeCount
+       FROM cases c WHERE c.project_id = ? ORDER BY c.name`,
+    )
+    .all(projectId) as CaseInfo[];
+}
+
+export function findCase(db: Db, projectId: number, name: string): { id: number } | undefined {
+  return db.prepare('SELECT id FROM cases WHERE project_id = ? AND name = ?').get(projectId, name) as
+    | { id: number }
+    | undefined;
+}
+
+export function insertCase(db: Db, projectId: number, name: string, at: string): number {
+  return Number(
+    db.prepare('INSERT INTO cases (project_id, name, created_at) VALUES (?, ?, ?)').run(projectId, name, at)
+      .lastInsertRowid,
+  );
+}

@@ -1,0 +1,113 @@
+// Content-addressed files for voxel data: blobs/<sha[0..2]>/<sha256>. A blob is written to a temp file in
+// the workspace's tmp/ folder (same file system), fsynced, renamed into place and the folder fsynced, so a
+// crash leaves either no blob or a complete one, never a partial file under its final name.
+// Blobs are immutable; writing bytes that already exist is a no-op.
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../core/errors';
+
+export interface StoredBlob {
+  sha256: string;
+  byteLength: number;
+  /** True when identical bytes were already stored. */
+  existed: boolean;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export class BlobStore {
+  constructor(
+    readonly dir: string,
+    readonly tmpDir: string,
+  ) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(tmpDir, { recursive: true });
+  }
+
+  pathOf(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
+    return path.join(this.dir, sha256.slice(0, 2), sha256);
+  }
+
+  has(sha256: string, byteLength?: number): boolean {
+    try {
+      const st = fs.statSync(this.pathOf(sha256));
+      return byteLength === undefined || st.size === byteLength;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Throws InputError when the workspace's disk cannot take `bytes` more (with a margin). */
+  async assertSpace(bytes: number): Promise<void> {
+    const st = await fsp.statfs(this.dir);
+    const free = Number(st.bavail) * Number(st.bsize);
+    const margin = 64 * 2 ** 20;
+    if (bytes + margin > free) {
+      throw new InputError(
+        this.dir,
+        `not enough disk space: needs ${(bytes / 2 ** 20).toFixed(1)} MiB, ${(free / 2 ** 20).toFixed(1)} MiB free`,
+      );
+    }
+  }
+
+  async put(bytes: Uint8Array, knownSha256?: string): Promise<StoredBlob> {
+    const sha256 = knownSha256 ?? sha256Hex(bytes);
+    const byteLength = bytes.byteLength;
+    if (this.has(sha256, byteLength)) return { sha256, byteLength, existed: true };
+    await this.assertSpace(byteLength);
+    const final = this.pathOf(sha256);
+    const tmp = path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}.part`);
+    let handle: fsp.FileHandle | undefined;
+    try {
+      handle = await fsp.open(tmp, 'wx');
+      let offset = 0;
+      while (offset < byteLength) {
+        const { bytesWritten } = await handle.write(bytes, offset, Math.min(byteLength - offset, 64 * 2 ** 20));
+        offset += bytesWritten;
+      }
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      await fsp.mkdir(path.dirname(final), { recursive: true });
+      await fsp.rename(tmp, final);
+      await syncDir(path.dirname(final));
+    } catch (e) {
+      await handle?.close().catch(() => undefined);
+      await fsp.rm(tmp, { force: true });
+      if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
+        throw new InputError(this.dir, 'the disk is full; nothing was written');
+      }
+      throw e;
+    }
+    return { sha256, byteLength, existed: false };
+  }
+
+  /** Reads a whole blob and checks its sha256 (throws when the file was altered or damaged). */
+  async read(sha256: string): Promise<Buffer> {
+    const file = this.pathOf(sha256);
+    const bytes = await fsp.readFile(file);
+    if (sha256Hex(bytes) !== sha256) {
+      throw new Error(`blob ${sha256} is damaged: its content no longer matches its checksum`);
+    }
+    return bytes;
+  }
+
+  /** Size in bytes, or throws when missing. */
+  size(sha256: string): number {
+    return fs.statSync(this.pathOf(sha256)).size;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const h = await fsp.open(dir, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
