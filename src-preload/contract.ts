@@ -167,6 +167,20 @@ export const REQUEST_CHANNELS = [
 
 export const EVENT_CHANNELS = ['import:progress'] as const satisfies readonly EventChannel[];
 
+/** Compile-time check that REQUEST_CHANNELS lists every request channel. */
+type MissingChannels = Exclude<RequestChannel, (typeof REQUEST_CHANNELS)[number]>;
+export const ALL_CHANNELS_LISTED: [MissingChannels] extends [never] ? true : never = true;
+
+/** What the Electron preload exposes as window.concord (the only bridge into the sandboxed renderer). */
+export interface PreloadApi {
+  invoke<C extends RequestChannel>(channel: C, req: Req<C>): Promise<Result<Res<C>>>;
+  on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** Origin that serves the app and /api/volumes/<id>/voxels (concord-app://app). */
+  appOrigin: string;
+  /** Local path of a File the user dropped or picked. */
+  pathForFile(file: File): string;
+}
+
 /**
  * What the renderer is given by its host (the Electron preload as window.concord, or the web client).
  * The renderer never knows which host it has.

@@ -1,0 +1,47 @@
+// `concord import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity] [--json]`
+import { randomUUID } from 'node:crypto';
+import { InputError } from '../../core/errors';
+import { importVolumes } from '../../services/import-volumes';
+import { openWorkspace } from '../../workspace/workspace';
+import { localActor } from '../services';
+import { optionString, parseArgs, requireOption } from './args';
+import { printJson, progressLine } from './output';
+
+export async function runImport(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
+    values: ['workspace', 'project', 'case'],
+    flags: ['json', 'keep-patient-identity'],
+  });
+  if (args.positionals.length === 0) throw new InputError(undefined, 'usage: concord import <paths...> --workspace <dir>');
+  const ws = openWorkspace(requireOption(args, 'workspace', 'import'));
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const show = progressLine('importing');
+    const summary = await importVolumes(
+      ws,
+      {
+        jobId: randomUUID(),
+        source: { kind: 'paths', paths: args.positionals },
+        projectName: optionString(args, 'project'),
+        caseName: optionString(args, 'case'),
+        keepPatientIdentity: args.options.has('keep-patient-identity'),
+      },
+      localActor(),
+      (_phase, fraction, detail) => show(fraction, detail),
+      controller.signal,
+    );
+    if (args.options.has('json')) printJson(summary);
+    else {
+      for (const v of summary.volumes) {
+        process.stdout.write(`volume ${v.id}: ${v.name} ${v.dims.join('x')} ${v.scalarType} (case ${v.caseId})\n`);
+      }
+      for (const s of summary.skipped) process.stderr.write(`skipped: ${s}\n`);
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    ws.close();
+  }
+}

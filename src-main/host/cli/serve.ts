@@ -1,0 +1,53 @@
+// `concord serve --workspace <dir> [--port <n>] [--no-sample] [--open] [--json]`: the web host.
+// Prints the URL (with the per-launch token) and runs until SIGINT/SIGTERM.
+import { InputError } from '../../core/errors';
+import { defaultWorkspaceDir, openWorkspace } from '../../workspace/workspace';
+import { openInChromium } from '../web/open-browser';
+import { startWebHost } from '../web/server';
+import { rendererDir } from '../resources';
+import { ensureSampleProject } from '../sample-project';
+import { createServices } from '../services';
+import { optionString, parseArgs } from './args';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export async function runServe(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['workspace', 'port'], flags: ['no-sample', 'open', 'json'] });
+  const portText = optionString(args, 'port');
+  const port = portText === undefined ? 0 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(undefined, `--port must be 0-65535`);
+  const renderer = rendererDir();
+  if (!fs.existsSync(path.join(renderer, 'index.html'))) {
+    throw new InputError(renderer, 'the renderer is not built; run `npm run build` first');
+  }
+  const ws = openWorkspace(optionString(args, 'workspace') ?? defaultWorkspaceDir());
+  const services = createServices(ws, { host: 'web' });
+  if (!args.options.has('no-sample')) {
+    const sample = await ensureSampleProject(ws, 'concord:sample');
+    if (sample) process.stderr.write(`Imported the sample project (${sample.volumes.length} volume) into ${ws.dir}\n`);
+  }
+  let host;
+  try {
+    host = await startWebHost({ services, rendererDir: renderer, port });
+  } catch (e) {
+    services.close();
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new InputError(undefined, `port ${port} is in use`);
+    throw e;
+  }
+  if (args.options.has('json')) {
+    process.stdout.write(JSON.stringify({ url: host.url, port: host.port, workspace: ws.dir }) + '\n');
+  } else {
+    process.stdout.write(`Concord web host (workspace ${ws.dir})\nOpen: ${host.url}\n`);
+  }
+  if (args.options.has('open')) {
+    const browser = openInChromium(host.url);
+    process.stderr.write(browser ? `Opened ${browser}\n` : 'No Chromium found to open; open the URL above in a browser.\n');
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await host.close();
+  services.close();
+  return 0;
+}

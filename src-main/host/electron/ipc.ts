@@ -1,0 +1,26 @@
+// The contract over Electron IPC: one ipcMain.handle per request channel, each checking its sender
+// before dispatching to the shared handlers; events are sent to every app window.
+import { BrowserWindow, ipcMain } from 'electron';
+import type { EventChannel, Events } from '../../../src-preload/contract';
+import { REQUEST_CHANNELS } from '../../../src-preload/contract';
+import { dispatch } from '../../services/dispatch';
+import type { Services } from '../services';
+import { isTrustedSender } from './hardening';
+
+export function emitToWindows<E extends EventChannel>(event: E, payload: Events[E]): void {
+  for (const w of BrowserWindow.getAllWindows()) {
+    if (!w.isDestroyed()) w.webContents.send(event, payload);
+  }
+}
+
+export function registerIpc(services: Services): void {
+  const ctx = services.context(emitToWindows);
+  for (const channel of REQUEST_CHANNELS) {
+    ipcMain.handle(channel, (event, req: unknown) => {
+      if (!isTrustedSender(event.senderFrame)) {
+        return { ok: false, error: { code: 'bad-input', message: 'request from an untrusted frame refused' } };
+      }
+      return dispatch(services.handlers, channel, req as never, ctx);
+    });
+  }
+}

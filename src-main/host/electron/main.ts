@@ -1,0 +1,99 @@
+// The Electron host: opens the workspace, serves the renderer and voxels over concord-app://, answers the
+// contract over IPC and hardens the window. All use-cases live in services/; this file is only glue.
+//
+// Workspace: --workspace <dir>, else $CONCORD_WORKSPACE, else <userData>/workspace.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog } from 'electron';
+import { openWorkspace } from '../../workspace/workspace';
+import { ensureSampleProject } from '../sample-project';
+import { createServices } from '../services';
+import type { Services } from '../services';
+import { rendererDir } from '../resources';
+import { APP_ORIGIN, handleAppScheme, registerAppScheme } from './app-protocol';
+import { devServerOrigin, hardenContents, hardenSession } from './hardening';
+import { registerIpc } from './ipc';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function workspaceArg(): string {
+  const i = process.argv.indexOf('--workspace');
+  const fromArg = i >= 0 ? process.argv[i + 1] : undefined;
+  return fromArg ?? process.env['CONCORD_WORKSPACE'] ?? path.join(app.getPath('userData'), 'workspace');
+}
+
+registerAppScheme();
+app.enableSandbox();
+
+let services: Services | null = null;
+
+async function createWindow(): Promise<void> {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 920,
+    show: false,
+    backgroundColor: '#111418',
+    title: 'Concord',
+    webPreferences: {
+      preload: path.join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  const dev = devServerOrigin();
+  await win.loadURL(dev ? process.env['ELECTRON_RENDERER_URL']! : `${APP_ORIGIN}/index.html`);
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  hardenSession();
+  app.on('web-contents-created', (_e, contents) => hardenContents(contents));
+  let ws;
+  try {
+    ws = openWorkspace(workspaceArg());
+  } catch (e) {
+    dialog.showErrorBox('Concord cannot open its workspace', (e as Error).message);
+    app.exit(2);
+    return;
+  }
+  services = createServices(ws, {
+    host: 'electron',
+    pickImportPaths: async (folder) => {
+      const win = BrowserWindow.getFocusedWindow();
+      const options: Electron.OpenDialogOptions = {
+        title: folder ? 'Import a DICOM folder' : 'Import images',
+        properties: folder ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
+        filters: folder ? [] : [{ name: 'Images', extensions: ['nii', 'gz', 'hdr', 'img', 'dcm', 'png', '*'] }],
+      };
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return r.canceled ? [] : r.filePaths;
+    },
+  });
+  handleAppScheme(services, rendererDir());
+  registerIpc(services);
+  await ensureSampleProject(ws, 'concord:sample').catch((e: unknown) =>
+    console.error(`[concord] sample project not imported: ${(e as Error).message}`),
+  );
+  await createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('will-quit', () => {
+  services?.close();
+  services = null;
+});
+
+start().catch((e: unknown) => {
+  console.error(e);
+  dialog.showErrorBox('Concord failed to start', (e as Error)?.message ?? String(e));
+  app.exit(1);
+});

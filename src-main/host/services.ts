@@ -1,0 +1,44 @@
+// Assembles the services every host shares over one open workspace: the handlers, the job registry and
+// a call context factory. Hosts add only transport (IPC, WebSocket, CLI arguments).
+import os from 'node:os';
+import type { EventChannel, Events } from '../../src-preload/contract';
+import type { AppContext, CallContext, HostCapabilities } from '../services/context';
+import { createHandlers } from '../services/handlers';
+import type { Handlers } from '../services/handlers';
+import { JobRegistry } from '../services/jobs';
+import type { Workspace } from '../workspace/workspace';
+import { APP_VERSION } from './version';
+
+export interface Services {
+  app: AppContext;
+  handlers: Handlers;
+  jobs: JobRegistry;
+  context(emit: <E extends EventChannel>(event: E, payload: Events[E]) => void): CallContext;
+  close(): void;
+}
+
+/** The local user acting in this process (Concord has no login yet; profiles come with labelling). */
+export function localActor(): string {
+  try {
+    return `local:${os.userInfo().username}`;
+  } catch {
+    return 'local';
+  }
+}
+
+export function createServices(workspace: Workspace, capabilities: HostCapabilities): Services {
+  const app: AppContext = { workspace, capabilities, version: APP_VERSION };
+  const jobs = new JobRegistry();
+  const handlers = createHandlers(app, jobs);
+  const actor = localActor();
+  return {
+    app,
+    handlers,
+    jobs,
+    context: (emit) => ({ actor, emit }),
+    close() {
+      jobs.cancelAll();
+      workspace.close();
+    },
+  };
+}

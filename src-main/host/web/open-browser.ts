@@ -1,0 +1,41 @@
+// Opens the web host's URL in an installed Chromium, as an app window with its own throw-away profile and
+// no background networking (Concord is offline; Chromium should not phone home either).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+
+export function findChromium(): string | null {
+  if (process.env['CHROMIUM_PATH'] && fs.existsSync(process.env['CHROMIUM_PATH'])) return process.env['CHROMIUM_PATH'];
+  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
+    for (const name of CANDIDATES) {
+      const p = path.join(dir, name);
+      if (fs.existsSync(p)) return p;
+    }
+  }
+  return null;
+}
+
+export function openInChromium(url: string): string | null {
+  const exe = findChromium();
+  if (!exe || (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY'])) return null;
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-chromium-'));
+  const child = spawn(
+    exe,
+    [
+      `--app=${url}`,
+      `--user-data-dir=${profile}`,
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ],
+    { stdio: 'ignore', detached: true },
+  );
+  child.unref();
+  return exe;
+}

@@ -1,0 +1,184 @@
+// The web host: the same services as the Electron host, served to any Chromium on 127.0.0.1.
+//   GET  /                          the built renderer (static files)
+//   WS   /api/ws?token=…            the contract: { type:'invoke', id, channel, req } -> { type:'result', id, result };
+//                                  events pushed as { type:'event', event, payload }
+//   GET  /api/volumes/<id>/voxels  a volume's voxel blob, streamed (Authorization: Bearer <token>)
+//   PUT  /api/uploads/<id>/<path>  a file chosen in the browser, for import
+// Every /api request needs the per-launch token; the Host header must be the loopback address; WebSocket
+// upgrades must come from the app's own origin.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import type { EventChannel, Events } from '../../../src-preload/contract';
+import { getVolume } from '../../db/repositories/volumes';
+import { dispatch, isChannel, toAppError } from '../../services/dispatch';
+import type { Services } from '../services';
+import { serveStatic } from './static-files';
+import { receiveUpload } from './uploads';
+import { contentSecurityPolicy, hostAllowed, originAllowed, requestToken, tokenMatches } from './security';
+
+export interface WebHostOptions {
+  services: Services;
+  /** Folder with the built renderer (index.html). */
+  rendererDir: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** Fixed token (tests); default: 32 random bytes. */
+  token?: string;
+  log?: (line: string) => void;
+}
+
+export interface WebHost {
+  port: number;
+  token: string;
+  /** The address to open, token included. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_MESSAGE_BYTES = 1 * 2 ** 20;
+
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const { services } = opts;
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+
+  const emit = <E extends EventChannel>(event: E, payload: Events[E]): void => {
+    const text = JSON.stringify({ type: 'event', event, payload });
+    for (const s of sockets) if (s.readyState === s.OPEN) s.send(text);
+  };
+  const ctx = services.context(emit);
+
+  const securityHeaders = (): Record<string, string> => ({
+    'content-security-policy': contentSecurityPolicy(port),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  });
+
+  const sendJson = (res: http.ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { ...securityHeaders(), 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(text);
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    if (!hostAllowed(req, port)) {
+      res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong host');
+      return;
+    }
+    if (!url.pathname.startsWith('/api/')) {
+      serveStatic(opts.rendererDir, url, req, res, securityHeaders());
+      return;
+    }
+    if (!tokenMatches(requestToken(req, url), token)) {
+      sendJson(res, 401, { ok: false, error: { code: 'bad-input', message: 'missing or wrong access token' } });
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !originAllowed(origin, port)) {
+      sendJson(res, 403, { ok: false, error: { code: 'bad-input', message: 'cross-origin request refused' } });
+      return;
+    }
+    handleApi(url, req, res).catch((e: unknown) => {
+      const error = toAppError(e);
+      if (error.code === 'internal') log(`[web] ${req.method} ${url.pathname}: ${(e as Error)?.stack ?? String(e)}`);
+      if (!res.headersSent) sendJson(res, error.code === 'not-found' ? 404 : error.code === 'internal' ? 500 : 400, { ok: false, error });
+      else res.destroy();
+    });
+  });
+
+  async function handleApi(url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const voxels = /^\/api\/volumes\/(\d+)\/voxels$/.exec(url.pathname);
+    if (voxels && req.method === 'GET') {
+      const meta = getVolume(services.app.workspace.db, Number(voxels[1]));
+      if (!meta) {
+        sendJson(res, 404, { ok: false, error: { code: 'not-found', message: `volume ${voxels[1]} does not exist` } });
+        return;
+      }
+      const file = services.app.workspace.blobs.pathOf(meta.checksum);
+      const st = await fs.promises.stat(file);
+      res.writeHead(200, {
+        ...securityHeaders(),
+        'content-type': 'application/octet-stream',
+        'content-length': String(st.size),
+        'cache-control': 'no-store',
+      });
+      fs.createReadStream(file).pipe(res);
+      return;
+    }
+    const upload = /^\/api\/uploads\/([A-Za-z0-9_-]{8,64})\/(.+)$/.exec(url.pathname);
+    if (upload && req.method === 'PUT') {
+      const bytes = await receiveUpload(services.app.workspace, upload[1]!, upload[2]!, req);
+      sendJson(res, 200, { ok: true, value: { bytes } });
+      return;
+    }
+    sendJson(res, 404, { ok: false, error: { code: 'not-found', message: 'no such API route' } });
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const ok =
+      url.pathname === '/api/ws' &&
+      hostAllowed(req, port) &&
+      originAllowed(req.headers.origin, port) &&
+      tokenMatches(requestToken(req, url), token);
+    if (!ok) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        void onMessage(ws, data.toString());
+      });
+    });
+  });
+
+  async function onMessage(ws: WebSocket, text: string): Promise<void> {
+    let msg: { type?: unknown; id?: unknown; channel?: unknown; req?: unknown };
+    try {
+      msg = JSON.parse(text) as typeof msg;
+    } catch {
+      ws.close(1003, 'not JSON');
+      return;
+    }
+    if (msg.type !== 'invoke' || typeof msg.id !== 'number') {
+      ws.close(1003, 'unknown message');
+      return;
+    }
+    const result = isChannel(services.handlers, msg.channel)
+      ? await dispatch(services.handlers, msg.channel, msg.req as never, ctx, log)
+      : { ok: false as const, error: { code: 'bad-input' as const, message: `unknown channel ${String(msg.channel)}` } };
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: msg.id, result }));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    async close() {
+      for (const s of sockets) s.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}

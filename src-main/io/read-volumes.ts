@@ -1,0 +1,117 @@
+// Reads every image volume found under the given files and folders, whatever the format:
+//  - NIfTI by extension (.nii, .nii.gz, .hdr/.img pairs), PNG by extension,
+//  - everything else is offered to the DICOM reader, which groups files into series across folders.
+// Files named explicitly that cannot be read fail the whole call (nothing is imported from a request the
+// user did not get); inside folders, files that are not images are skipped and listed.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { CancelledError, InputError } from '../core/errors';
+import type { ImageVolume } from '../core/volume/types';
+import { readDicom } from './dicom/read';
+import { readNifti } from './nifti/read';
+import { readPng } from './png/read';
+import type { ReadOptions } from './read-options';
+
+export interface ReadVolumesResult {
+  volumes: ImageVolume[];
+  /** One line per file or series not imported, with the reason. */
+  skipped: string[];
+}
+
+type Kind = 'nifti' | 'png' | 'dicom' | 'ignore';
+
+export function kindOf(file: string): Kind {
+  const lower = file.toLowerCase();
+  if (/\.(nii|nii\.gz|hdr|hdr\.gz)$/.test(lower)) return 'nifti';
+  if (/\.(img|img\.gz)$/.test(lower)) return 'ignore'; // read through its .hdr
+  if (lower.endsWith('.png')) return 'png';
+  const base = path.basename(lower);
+  // Files that are never images: sidecars, notes, OS litter.
+  if (/\.(json|txt|md|xml|csv|html|pdf|py|sh|bvec|bval|zip|tar|gz)$/.test(lower) || base.startsWith('.')) {
+    return 'ignore';
+  }
+  return 'dicom';
+}
+
+async function walk(dir: string, out: string[], signal?: AbortSignal): Promise<void> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    if (signal?.aborted) throw new CancelledError('import');
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) await walk(p, out, signal);
+    else if (e.isFile()) out.push(p);
+  }
+}
+
+export async function readVolumes(paths: string[], opts: ReadOptions = {}): Promise<ReadVolumesResult> {
+  if (paths.length === 0) throw new InputError(undefined, 'nothing to import: no file or folder given');
+  const explicit: { file: string; kind: Kind }[] = [];
+  const found: { file: string; kind: Kind }[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = await fs.stat(p);
+    } catch {
+      throw new InputError(p, 'no such file or folder');
+    }
+    if (st.isDirectory()) {
+      const files: string[] = [];
+      await walk(p, files, opts.signal);
+      for (const f of files) found.push({ file: f, kind: kindOf(f) });
+    } else {
+      let file = p;
+      let kind = kindOf(p);
+      if (kind === 'ignore' && /\.img(\.gz)?$/i.test(p)) {
+        file = p.replace(/\.img(\.gz)?$/i, '.hdr');
+        kind = 'nifti';
+      } else if (kind === 'ignore') {
+        throw new InputError(p, 'not an image file Concord can read (NIfTI, DICOM or PNG)');
+      }
+      explicit.push({ file, kind });
+    }
+  }
+
+  const skipped: string[] = [];
+  const volumes: ImageVolume[] = [];
+  const all = [...explicit, ...found];
+  const dicomFiles = all.filter((f) => f.kind === 'dicom').map((f) => f.file);
+  const singles = all.filter((f) => f.kind === 'nifti' || f.kind === 'png');
+  const explicitSet = new Set(explicit.map((f) => f.file));
+  // Progress: each single file counts 1, the DICOM batch counts its number of files.
+  const total = singles.length + dicomFiles.length || 1;
+  let done = 0;
+  const report = (detail: string) => opts.onProgress?.(Math.min(1, done / total), detail);
+
+  for (const { file, kind } of singles) {
+    if (opts.signal?.aborted) throw new CancelledError('import');
+    const sub: ReadOptions = {
+      ...opts,
+      onProgress: (f) => opts.onProgress?.(Math.min(1, (done + f) / total), path.basename(file)),
+    };
+    try {
+      volumes.push(kind === 'nifti' ? await readNifti(file, sub) : await readPng(file, sub));
+    } catch (e) {
+      if (!(e instanceof InputError) || explicitSet.has(file)) throw e;
+      skipped.push(e.message);
+    }
+    done++;
+    report(path.basename(file));
+  }
+
+  if (dicomFiles.length > 0) {
+    const base = done;
+    const result = await readDicom(dicomFiles, {
+      ...opts,
+      onProgress: (f, detail) => opts.onProgress?.(Math.min(1, (base + f * dicomFiles.length) / total), detail),
+    });
+    volumes.push(...result.volumes);
+    skipped.push(...result.skipped);
+    // A DICOM file named explicitly that gave nothing is an error, not a skip.
+    const explicitDicom = explicit.filter((f) => f.kind === 'dicom');
+    if (explicitDicom.length > 0 && result.volumes.length === 0) {
+      throw new InputError(explicitDicom[0]!.file, result.skipped[0] ?? 'not a DICOM image');
+    }
+  }
+  return { volumes, skipped };
+}

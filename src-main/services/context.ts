@@ -1,0 +1,21 @@
+// What every service call gets from its host: who is acting and how to push events to the renderer.
+import type { EventChannel, Events } from '../../src-preload/contract';
+import type { Workspace } from '../workspace/workspace';
+
+export interface CallContext {
+  /** The person or process acting; recorded in the audit log. */
+  actor: string;
+  emit<E extends EventChannel>(event: E, payload: Events[E]): void;
+}
+
+/** Capabilities only some hosts have (e.g. the Electron native file dialog). */
+export interface HostCapabilities {
+  host: 'electron' | 'web';
+  pickImportPaths?: (folder: boolean) => Promise<string[]>;
+}
+
+export interface AppContext {
+  workspace: Workspace;
+  capabilities: HostCapabilities;
+  version: string;
+}

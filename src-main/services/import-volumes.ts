@@ -1,0 +1,189 @@
+// Import use-case: read volumes from files/folders, store their voxels as blobs, then record projects,
+// cases, volumes and audit rows in ONE short synchronous transaction (file I/O first, rows last), so a
+// crash or an error at any point leaves the workspace as it was (at worst an unreferenced blob file).
+// Patient name, ID and birth date are dropped unless the caller opted in.
+import path from 'node:path';
+import fs from 'node:fs/promises';
+import type { ImportRequest, ImportSummary, VolumeMeta } from '../../src-preload/contract';
+import { CancelledError, InputError } from '../core/errors';
+import type { ImageVolume } from '../core/volume/types';
+import { computeStats } from '../core/volume/stats';
+import type { VolumeStats } from '../core/volume/stats';
+import { appendAudit } from '../db/audit';
+import { findCase, findProjectByName, getProject, insertCase, insertProject } from '../db/repositories/projects';
+import { findVolumeByBlob, getVolume, insertVolume } from '../db/repositories/volumes';
+import { readVolumes } from '../io/read-volumes';
+import { sha256Hex } from '../workspace/blob-store';
+import type { Workspace } from '../workspace/workspace';
+
+export const DEFAULT_PROJECT = 'Default';
+
+export interface ImportProgressSink {
+  (phase: 'scanning' | 'reading' | 'storing' | 'done', fraction: number, detail: string): void;
+}
+
+export function uploadDir(ws: Workspace, uploadId: string): string {
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(uploadId)) throw new InputError(undefined, `invalid upload id '${uploadId}'`);
+  return path.join(ws.tmpDir, 'uploads', uploadId);
+}
+
+/** Folder names that say nothing about the case; the case is then named after the folder above. */
+const GENERIC_FOLDERS = new Set(['dicom', 'dcm', 'images', 'image', 'series', 'data', 'in', 'input', 'scans']);
+
+export function caseNameFor(topPath: string): string {
+  let base = path.basename(topPath).replace(/\.(nii\.gz|nii|hdr|img|png|dcm)$/i, '');
+  if (GENERIC_FOLDERS.has(base.toLowerCase())) {
+    const parent = path.basename(path.dirname(path.resolve(topPath)));
+    if (parent) base = parent;
+  }
+  return base || 'Case';
+}
+
+function topPathOf(volume: ImageVolume, tops: string[]): string {
+  const first = path.resolve(volume.source.files[0] ?? '');
+  const hit = tops.find((t) => first === path.resolve(t) || first.startsWith(path.resolve(t) + path.sep));
+  return hit ?? tops[0] ?? first;
+}
+
+function asBytes(v: ImageVolume): Uint8Array {
+  return new Uint8Array(v.data.buffer, v.data.byteOffset, v.data.byteLength);
+}
+
+export async function importVolumes(
+  ws: Workspace,
+  req: ImportRequest,
+  actor: string,
+  progress: ImportProgressSink,
+  signal?: AbortSignal,
+): Promise<ImportSummary> {
+  const isUpload = req.source.kind === 'upload';
+  const tops = req.source.kind === 'paths' ? req.source.paths : [uploadDir(ws, req.source.uploadId)];
+  try {
+    progress('reading', 0, 'reading files');
+    const { volumes, skipped } = await readVolumes(tops, {
+      signal,
+      keepPatientIdentity: req.keepPatientIdentity === true,
+      onProgress: (f, detail) => progress('reading', f * 0.8, detail ?? ''),
+    });
+    if (volumes.length === 0) {
+      const why = skipped.length > 0 ? `: ${skipped.slice(0, 3).join('; ')}` : '';
+      throw new InputError(isUpload ? 'upload' : tops.join(', '), `no image found to import${why}`);
+    }
+    for (const v of volumes) {
+      if (v.frames > 1) {
+        throw new InputError(
+          v.source.files[0],
+          `4D image (${v.frames} frames): Concord imports 3D volumes; split the frames first`,
+        );
+      }
+    }
+
+    // File I/O first: hash and write each voxel blob (atomic, content-addressed).
+    const prepared: {
+      volume: ImageVolume;
+      sha256: string;
+      caseName: string;
+      byteLength: number;
+      stats: VolumeStats;
+    }[] = [];
+    for (const [n, volume] of volumes.entries()) {
+      if (signal?.aborted) throw new CancelledError('import');
+      progress('storing', 0.8 + (0.2 * n) / volumes.length, volume.source.description);
+      const bytes = asBytes(volume);
+      const sha256 = sha256Hex(bytes);
+      await ws.blobs.put(bytes, sha256);
+      const caseName =
+        req.caseName?.trim() || (isUpload ? uploadNameOf(volume, tops[0]!) : caseNameFor(topPathOf(volume, tops)));
+      const stats = computeStats(volume.data, volume.rescale);
+      prepared.push({ volume, sha256, caseName, byteLength: bytes.byteLength, stats });
+    }
+    if (signal?.aborted) throw new CancelledError('import');
+
+    // Then the rows, in one transaction with their audit entries.
+    const at = new Date().toISOString();
+    const db = ws.db;
+    const result = db.transaction(() => {
+      let projectId: number;
+      if (req.projectId !== undefined) {
+        if (!getProject(db, req.projectId)) throw new InputError(undefined, `project ${req.projectId} does not exist`);
+        projectId = req.projectId;
+      } else {
+        const name = req.projectName?.trim() || DEFAULT_PROJECT;
+        const existing = findProjectByName(db, name);
+        if (existing) projectId = existing.id;
+        else {
+          projectId = insertProject(db, name, at);
+          appendAudit(db, { actor, action: 'project.create', detail: { projectId, name } }, at);
+        }
+      }
+      const imported: VolumeMeta[] = [];
+      const already: string[] = [];
+      for (const p of prepared) {
+        let caseId = findCase(db, projectId, p.caseName)?.id;
+        if (caseId === undefined) {
+          caseId = insertCase(db, projectId, p.caseName, at);
+          appendAudit(db, { actor, action: 'case.create', detail: { projectId, caseId, name: p.caseName } }, at);
+        }
+        const dup = findVolumeByBlob(db, caseId, p.sha256);
+        if (dup) {
+          already.push(`${p.volume.source.description}: already imported as volume ${dup.id} in case ${p.caseName}`);
+          imported.push(dup);
+          continue;
+        }
+        const v = p.volume;
+        const { stats } = p;
+        const { patient, ...source } = v.source;
+        const volumeId = insertVolume(db, {
+          caseId,
+          name: v.source.description,
+          blobSha256: p.sha256,
+          byteLength: p.byteLength,
+          scalarType: v.scalarType,
+          dims: v.geometry.dims,
+          frames: v.frames,
+          affineLPS: v.geometry.affineLPS,
+          rescale: v.rescale,
+          modality: v.source.modality ?? null,
+          sourceFormat: v.source.format,
+          source: { ...source, files: source.files.map((f) => (isUpload ? path.relative(tops[0]!, f) : f)) },
+          patient: req.keepPatientIdentity ? (patient ?? null) : null,
+          stats: { min: stats.min, max: stats.max, mean: stats.mean },
+          importedAt: at,
+          importedBy: actor,
+        });
+        appendAudit(
+          db,
+          {
+            actor,
+            action: 'volume.import',
+            detail: {
+              projectId,
+              caseId,
+              volumeId,
+              name: v.source.description,
+              format: v.source.format,
+              files: v.source.files.length,
+              sha256: p.sha256,
+              dims: v.geometry.dims,
+              patientIdentityKept: req.keepPatientIdentity === true && patient !== undefined,
+            },
+          },
+          at,
+        );
+        imported.push(getVolume(db, volumeId)!);
+      }
+      return { projectId, volumes: imported, skipped: [...skipped, ...already] };
+    })();
+    progress('done', 1, `${result.volumes.length} volume(s) imported`);
+    return result;
+  } finally {
+    if (isUpload) await fs.rm(tops[0]!, { recursive: true, force: true });
+  }
+}
+
+/** For uploads, the case is named after the first folder level the user picked (or the file). */
+function uploadNameOf(volume: ImageVolume, root: string): string {
+  const rel = path.relative(root, volume.source.files[0] ?? root);
+  const first = rel.split(path.sep)[0] ?? rel;
+  return first.replace(/\.(nii\.gz|nii|hdr|img|png|dcm)$/i, '') || 'Upload';
+}

@@ -1,0 +1,120 @@
+// HostBridge over the web host: the contract on a WebSocket, voxels and uploads over HTTP, all carrying
+// the per-launch token. The token arrives in the page URL (?token=…); it is moved to sessionStorage and
+// removed from the address bar so that it does not linger in history or screenshots.
+import type { EventChannel, Events, HostBridge, Result } from '../../../src-preload/contract';
+import { readBody } from './readBody';
+
+const TOKEN_KEY = 'concord.token';
+
+export function takeToken(): string {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+type Pending = { resolve: (r: Result<unknown>) => void };
+
+export function createWebBridge(token = takeToken()): HostBridge {
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  let socket: WebSocket | null = null;
+  let opening: Promise<WebSocket> | null = null;
+
+  function connect(): Promise<WebSocket> {
+    if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket);
+    if (opening) return opening;
+    opening = new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(`ws://${window.location.host}/api/ws?token=${encodeURIComponent(token)}`);
+      ws.onopen = () => {
+        socket = ws;
+        opening = null;
+        resolve(ws);
+      };
+      ws.onerror = () => {
+        opening = null;
+        reject(new Error('cannot reach the Concord web host (is it still running? was the page opened with its token?)'));
+      };
+      ws.onclose = () => {
+        socket = null;
+        for (const [id, p] of pending) {
+          p.resolve({ ok: false, error: { code: 'internal', message: 'connection to the Concord web host was lost' } });
+          pending.delete(id);
+        }
+      };
+      ws.onmessage = (e: MessageEvent<string>) => {
+        const msg = JSON.parse(e.data) as
+          | { type: 'result'; id: number; result: Result<unknown> }
+          | { type: 'event'; event: string; payload: unknown };
+        if (msg.type === 'result') {
+          pending.get(msg.id)?.resolve(msg.result);
+          pending.delete(msg.id);
+        } else if (msg.type === 'event') {
+          for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
+        }
+      };
+    });
+    return opening;
+  }
+
+  const auth = { Authorization: `Bearer ${token}` };
+
+  const bridge: HostBridge = {
+    host: 'web',
+    async invoke(channel, req) {
+      let ws: WebSocket;
+      try {
+        ws = await connect();
+      } catch (e) {
+        return { ok: false, error: { code: 'internal', message: (e as Error).message } };
+      }
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, { resolve: resolve as Pending['resolve'] });
+        ws.send(JSON.stringify({ type: 'invoke', id, channel, req }));
+      });
+    },
+    on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      const l = listener as (p: unknown) => void;
+      set.add(l);
+      void connect().catch(() => undefined);
+      return () => {
+        set.delete(l);
+      };
+    },
+    async fetchVoxels(volumeId, onProgress) {
+      return readBody(await fetch(`/api/volumes/${volumeId}/voxels`, { headers: auth }), onProgress);
+    },
+    async uploadFiles(files, onProgress) {
+      const uploadId = crypto.randomUUID();
+      const total = files.reduce((s, f) => s + f.file.size, 0);
+      let sent = 0;
+      let next = 0;
+      // A few files in flight at once: DICOM folders are hundreds of small files.
+      const worker = async () => {
+        while (next < files.length) {
+          const f = files[next++]!;
+          const rel = f.path.split('/').filter(Boolean).map(encodeURIComponent).join('/');
+          const res = await fetch(`/api/uploads/${uploadId}/${rel}`, { method: 'PUT', headers: auth, body: f.file });
+          if (!res.ok) {
+            const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+            throw new Error(body?.error?.message ?? `upload of ${f.path} failed (${res.status})`);
+          }
+          sent += f.file.size;
+          onProgress?.(sent, total);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, files.length) }, worker));
+      return uploadId;
+    },
+  };
+  return bridge;
+}

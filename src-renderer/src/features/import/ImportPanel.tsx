@@ -1,0 +1,223 @@
+// Import: files or a folder (native dialog in Electron, the browser's picker in the web host), drag and
+// drop onto the window, or a path typed by the user. Shows upload and import progress, can cancel, and
+// reports what was imported and what was skipped, with the reason.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ImportProgress, ImportSource, ImportSummary } from '../../../../src-preload/contract';
+import { getBridge } from '../../api/bridge';
+import { filesFromDrop, filesFromInput } from './droppedFiles';
+import type { PickedFile } from './droppedFiles';
+
+interface Props {
+  projectId: number | null;
+  onImported(summary: ImportSummary): void;
+}
+
+interface JobState {
+  id: string;
+  label: string;
+  fraction: number;
+  detail: string;
+}
+
+interface Outcome {
+  ok: boolean;
+  message: string;
+  skipped: string[];
+}
+
+export function ImportPanel({ projectId, onImported }: Props) {
+  const bridge = getBridge();
+  const [job, setJob] = useState<JobState | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [typedPath, setTypedPath] = useState('');
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const jobRef = useRef<JobState | null>(null);
+  jobRef.current = job;
+
+  useEffect(
+    () =>
+      bridge.on('import:progress', (p: ImportProgress) => {
+        if (p.jobId !== jobRef.current?.id) return;
+        setJob((j) => j && { ...j, label: p.phase === 'storing' ? 'Storing' : 'Reading', fraction: p.fraction, detail: p.detail });
+      }),
+    [bridge],
+  );
+
+  const runImport = useCallback(
+    async (source: ImportSource, jobId: string) => {
+      const r = await bridge.invoke('import:run', { jobId, source, ...(projectId !== null ? { projectId } : {}) });
+      if (r.ok) {
+        const n = r.value.volumes.length;
+        setOutcome({ ok: true, message: `Imported ${n} volume${n === 1 ? '' : 's'}.`, skipped: r.value.skipped });
+        onImported(r.value);
+      } else {
+        setOutcome({ ok: false, message: r.error.message, skipped: [] });
+      }
+    },
+    [bridge, projectId, onImported],
+  );
+
+  const start = useCallback(
+    async (what: { paths: string[] } | { files: PickedFile[] }) => {
+      if (jobRef.current) return;
+      const id = crypto.randomUUID();
+      setOutcome(null);
+      setJob({ id, label: 'Preparing', fraction: 0, detail: '' });
+      try {
+        if ('paths' in what) {
+          await runImport({ kind: 'paths', paths: what.paths }, id);
+        } else {
+          if (!bridge.uploadFiles) throw new Error('this host cannot receive files');
+          setJob({ id, label: 'Uploading', fraction: 0, detail: `${what.files.length} files` });
+          const uploadId = await bridge.uploadFiles(what.files, (sent, total) =>
+            setJob((j) => j && { ...j, fraction: total > 0 ? sent / total : 1 }),
+          );
+          setJob({ id, label: 'Reading', fraction: 0, detail: '' });
+          await runImport({ kind: 'upload', uploadId }, id);
+        }
+      } catch (e) {
+        setOutcome({ ok: false, message: (e as Error).message, skipped: [] });
+      } finally {
+        setJob(null);
+      }
+    },
+    [bridge, runImport],
+  );
+
+  const pick = useCallback(
+    async (folder: boolean) => {
+      if (bridge.host === 'electron') {
+        const r = await bridge.invoke('dialog:pickImport', { folder });
+        if (r.ok && r.value.length > 0) await start({ paths: r.value });
+        else if (!r.ok) setOutcome({ ok: false, message: r.error.message, skipped: [] });
+      } else {
+        (folder ? folderInput : filesInput).current?.click();
+      }
+    },
+    [bridge, start],
+  );
+
+  const cancel = useCallback(() => {
+    if (job) void bridge.invoke('import:cancel', { jobId: job.id });
+  }, [bridge, job]);
+
+  // Ctrl/Cmd+O: import files; Ctrl/Cmd+Shift+O: import a folder.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
+        e.preventDefault();
+        void pick(e.shiftKey);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [pick]);
+
+  // Drag and drop anywhere on the window.
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      setDragging(false);
+      const dt = e.dataTransfer;
+      if (!dt) return;
+      if (bridge.host === 'electron' && bridge.pathForFile) {
+        const paths = Array.from(dt.files).map((f) => bridge.pathForFile!(f)).filter(Boolean);
+        if (paths.length > 0) void start({ paths });
+      } else {
+        void filesFromDrop(dt).then((files) => files.length > 0 && start({ files }));
+      }
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, [bridge, start]);
+
+  const onInput = (e: React.ChangeEvent<HTMLInputElement>) => {
+    const files = e.target.files ? filesFromInput(e.target.files) : [];
+    e.target.value = '';
+    if (files.length > 0) void start({ files });
+  };
+
+  return (
+    <section className="import" aria-label="Import">
+      <div className="import-buttons">
+        <button type="button" onClick={() => void pick(false)} disabled={job !== null} title="Ctrl+O">
+          Import files…
+        </button>
+        <button type="button" onClick={() => void pick(true)} disabled={job !== null} title="Ctrl+Shift+O">
+          Import folder…
+        </button>
+      </div>
+      <form
+        className="import-path"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const p = typedPath.trim();
+          if (p) void start({ paths: [p] });
+        }}
+      >
+        <input
+          data-testid="import-path"
+          placeholder="…or a path on this computer"
+          value={typedPath}
+          onChange={(e) => setTypedPath(e.target.value)}
+          disabled={job !== null}
+        />
+      </form>
+      <input ref={filesInput} data-testid="import-files-input" type="file" multiple hidden onChange={onInput} />
+      <input
+        ref={folderInput}
+        data-testid="import-folder-input"
+        type="file"
+        hidden
+        onChange={onInput}
+        {...{ webkitdirectory: '', directory: '' }}
+      />
+      {job && (
+        <div className="import-progress" data-testid="import-progress" role="status">
+          <div className="import-progress-label">
+            {job.label} {Math.round(job.fraction * 100)}% <span className="muted">{job.detail}</span>
+          </div>
+          <progress max={1} value={job.fraction} />
+          <button type="button" onClick={cancel} data-testid="import-cancel">
+            Cancel
+          </button>
+        </div>
+      )}
+      {outcome && (
+        <div className={outcome.ok ? 'import-result ok' : 'import-result error'} data-testid="import-status" role="status">
+          <span>{outcome.message}</span>
+          {outcome.skipped.length > 0 && (
+            <details>
+              <summary>{outcome.skipped.length} skipped</summary>
+              <ul>
+                {outcome.skipped.map((s) => (
+                  <li key={s}>{s}</li>
+                ))}
+              </ul>
+            </details>
+          )}
+          <button type="button" className="link" onClick={() => setOutcome(null)} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+      {dragging && <div className="drop-overlay">Drop files or folders to import</div>}
+    </section>
+  );
+}

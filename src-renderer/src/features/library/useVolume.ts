@@ -1,0 +1,46 @@
+// Loads one volume for the viewer: its metadata, then its voxels streamed with progress. A newer request
+// supersedes an older one (switching volumes mid-download never shows the wrong volume).
+import { useEffect, useState } from 'react';
+import type { VolumeMeta } from '../../../../src-preload/contract';
+import type { VoxelArray } from '../../../../src-main/core/volume/types';
+import { call, getBridge } from '../../api/bridge';
+import { voxelArray } from '../../api/voxels';
+
+export interface LoadedVolume {
+  meta: VolumeMeta;
+  voxels: VoxelArray;
+}
+
+export interface VolumeLoad {
+  volume: LoadedVolume | null;
+  /** 0..1 while loading, null otherwise. */
+  progress: number | null;
+  error: string | null;
+}
+
+export function useVolume(volumeId: number | null): VolumeLoad {
+  const [state, setState] = useState<VolumeLoad>({ volume: null, progress: null, error: null });
+  useEffect(() => {
+    if (volumeId === null) {
+      setState({ volume: null, progress: null, error: null });
+      return;
+    }
+    let current = true;
+    setState({ volume: null, progress: 0, error: null });
+    const bridge = getBridge();
+    (async () => {
+      const meta = await call(bridge.invoke('volume:get', { volumeId }));
+      const buffer = await bridge.fetchVoxels(volumeId, (received, total) => {
+        if (current && Number.isFinite(total)) setState((s) => ({ ...s, progress: received / total }));
+      });
+      if (buffer.byteLength !== meta.byteLength) throw new Error('the voxel data is incomplete');
+      if (current) setState({ volume: { meta, voxels: voxelArray(meta.scalarType, buffer) }, progress: null, error: null });
+    })().catch((e: unknown) => {
+      if (current) setState({ volume: null, progress: null, error: (e as Error).message });
+    });
+    return () => {
+      current = false;
+    };
+  }, [volumeId]);
+  return state;
+}
