@@ -31,6 +31,10 @@ export interface DicomSource {
   seriesDescription?: string;
   patientPosition?: string;
   transferSyntaxUID?: string;
+  /** MONOCHROME2: higher values brighter; MONOCHROME1: higher values darker (stored values are never inverted). */
+  photometricInterpretation?: string;
+  /** Reader remarks worth showing the user (lossy compression, assumed geometry, unpacked mosaic...). */
+  notes?: string[];
 }
 
 /** Identifying patient data; readers fill it, the import service drops it unless the user opted in. */

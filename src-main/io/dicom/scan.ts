@@ -1,0 +1,120 @@
+// Finds DICOM image series under files and folders, reading headers only: each file's first bytes are parsed
+// up to the Pixel Data element (the whole file only when its header is longer than that, or it is deflated).
+// Files that are not DICOM images are listed with the reason, never silently dropped.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { CancelledError, InputError } from '../../core/errors';
+import type { ReadOptions } from '../read-options';
+import { mapLimit } from './concurrency';
+import { headerOf } from './header';
+import { DicomParseError, NotDicomError, parseDicomBytes } from './parse';
+import { buildSeries } from './series';
+import { SEG_SOP_CLASS, SOP_CLASS_NAMES } from './tags';
+import type { DicomHeader, DicomScan, SkippedFile } from './types';
+
+/** Bytes read first from each file: enough for the header of nearly every image. */
+const HEADER_PREFIX_BYTES = 128 * 1024;
+/** Files read at once. */
+export const FILE_CONCURRENCY = 16;
+
+async function walk(dir: string, out: string[], signal?: AbortSignal): Promise<void> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (signal?.aborted) throw new CancelledError('DICOM scan');
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) await walk(p, out, signal);
+    else if (e.isFile()) out.push(p);
+  }
+}
+
+/** Files named, and files found (recursively) in folders named; duplicates removed, order kept. */
+export async function listFiles(paths: string[], signal?: AbortSignal): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = await fs.stat(p);
+    } catch {
+      throw new InputError(p, 'no such file or folder');
+    }
+    if (st.isDirectory()) await walk(p, out, signal);
+    else out.push(p);
+  }
+  return [...new Set(out)];
+}
+
+type HeaderResult = { header: DicomHeader; size: number } | { skipped: string };
+
+/** Reads and parses one file's header; a file that is not a DICOM image gives the reason instead. */
+export async function readHeader(file: string, opts: ReadOptions = {}): Promise<HeaderResult> {
+  let handle: fs.FileHandle | undefined;
+  let size: number;
+  let parsed: ReturnType<typeof parseDicomBytes>;
+  try {
+    handle = await fs.open(file, 'r');
+    size = (await handle.stat()).size;
+    const first = Math.min(size, HEADER_PREFIX_BYTES);
+    let bytes = new Uint8Array(first);
+    await handle.read(bytes, 0, first, 0);
+    try {
+      parsed = parseDicomBytes(bytes, true);
+    } catch (e) {
+      if (!(e instanceof DicomParseError) || first === size) throw e;
+      bytes = new Uint8Array(size);
+      await handle.read(bytes, 0, size, 0);
+      parsed = parseDicomBytes(bytes, true);
+    }
+  } catch (e) {
+    if (e instanceof NotDicomError) return { skipped: 'not a DICOM file' };
+    if (e instanceof DicomParseError) return { skipped: `corrupt or truncated DICOM (${e.message})` };
+    const code = (e as NodeJS.ErrnoException).code;
+    return { skipped: `cannot read the file${code ? ` (${code})` : ''}` };
+  } finally {
+    await handle?.close();
+  }
+  const header = headerOf(parsed.dataSet, file, parsed.transferSyntaxUID, opts);
+  const sopName = header.sopClassUID ? SOP_CLASS_NAMES[header.sopClassUID] : undefined;
+  if (header.sopClassUID === SEG_SOP_CLASS || header.modality === 'SEG') {
+    return { skipped: 'DICOM SEG not imported as a volume (a segmentation object, not an image series)' };
+  }
+  if (header.floatPixelData) return { skipped: 'Float Pixel Data (7FE0,0008/0009) is not supported' };
+  if (!header.pixelData) {
+    const what = sopName ?? (header.modality ? `modality ${header.modality}` : 'no image');
+    return { skipped: `DICOM without pixel data (${what})` };
+  }
+  if (!header.pixel) return { skipped: 'DICOM pixel data without Rows, Columns or BitsAllocated' };
+  return { header, size };
+}
+
+/**
+ * Scans files and folders (recursively) for DICOM image series.
+ * Progress: one step per file. Cancellation: throws CancelledError.
+ */
+export async function scanDicom(paths: string[], opts: ReadOptions = {}): Promise<DicomScan> {
+  const files = await listFiles(paths, opts.signal);
+  let done = 0;
+  const results = await mapLimit(
+    files,
+    FILE_CONCURRENCY,
+    async (file) => {
+      const r = await readHeader(file, opts);
+      done++;
+      opts.onProgress?.(done / files.length, path.basename(file));
+      return r;
+    },
+    opts.signal,
+    'DICOM scan',
+  );
+  const headers: DicomHeader[] = [];
+  const sizes = new Map<string, number>();
+  const skipped: SkippedFile[] = [];
+  results.forEach((r, i) => {
+    if ('skipped' in r) skipped.push({ path: files[i]!, reason: r.skipped });
+    else {
+      headers.push(r.header);
+      sizes.set(r.header.file, r.size);
+    }
+  });
+  return { series: buildSeries(headers, sizes), skipped };
+}
