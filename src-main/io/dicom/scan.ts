@@ -10,6 +10,7 @@ import { headerOf } from './header';
 import { DicomParseError, NotDicomError, parseDicomBytes } from './parse';
 import { buildSeries } from './series';
 import { SEG_SOP_CLASS, SOP_CLASS_NAMES } from './tags';
+import { transferSyntax } from './transfer-syntax';
 import type { DicomHeader, DicomScan, SkippedFile } from './types';
 
 /** Bytes read first from each file: enough for the header of nearly every image. */
@@ -73,6 +74,8 @@ export async function readHeader(file: string, opts: ReadOptions = {}): Promise<
   } finally {
     await handle?.close();
   }
+  // Pixel data offsets of a deflated file refer to the inflated data set, not to the file.
+  if (transferSyntax(parsed.transferSyntaxUID).deflated) size = parsed.dataSet.byteArray.length;
   const header = headerOf(parsed.dataSet, file, parsed.transferSyntaxUID, opts);
   const sopName = header.sopClassUID ? SOP_CLASS_NAMES[header.sopClassUID] : undefined;
   if (header.sopClassUID === SEG_SOP_CLASS || header.modality === 'SEG') {

@@ -84,9 +84,10 @@ function valueBytes(vr: string, value: Value, enc: Encoding): Uint8Array {
   const num = NUMERIC[vr];
   if (!num) throw new Error(`numbers given for VR ${vr}`);
   const [size, set] = num;
-  const out = new Uint8Array(size * value.length);
+  const numbers = value as number[];
+  const out = new Uint8Array(size * numbers.length);
   const dv = new DataView(out.buffer);
-  value.forEach((v, i) => set(dv, i * size, v, enc.littleEndian));
+  numbers.forEach((v, i) => set(dv, i * size, v, enc.littleEndian));
   return out;
 }
 
