@@ -86,6 +86,48 @@ describe('files that are not DICOM images', () => {
     expect(scan.skipped[0]!.reason).toMatch(/^corrupt or truncated DICOM/);
   });
 
+  it('headers longer than the first 128 KiB read at scan (big private element, long sequence) still scan', async () => {
+    const bigPrivate: Element[] = [
+      { tag: 0x00290010, vr: 'LO', value: 'SOME VENDOR' },
+      { tag: 0x00291020, vr: 'OB', value: new Uint8Array(200_000).fill(7) },
+    ];
+    const longSequence: Element[] = [
+      {
+        tag: 0x00081140, // Referenced Image Sequence
+        vr: 'SQ',
+        value: Array.from({ length: 3000 }, (_, i) => [
+          { tag: 0x00081150, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' },
+          { tag: 0x00081155, vr: 'UI', value: `1.2.826.0.1.3680043.2.1143.9.${i}` },
+        ]),
+      },
+    ];
+    for (const extra of [bigPrivate, longSequence]) {
+      const dir = folder({ 'a.dcm': slice(0, { extra }), 'b.dcm': slice(1, { extra }) });
+      expect(fs.statSync(path.join(dir, 'a.dcm')).size).toBeGreaterThan(128 * 1024);
+      const r = await readDicom([dir]);
+      expect(r.skipped).toEqual([]);
+      expect(r.volumes[0]!.geometry.dims).toEqual([C, R, 2]);
+      expect(r.volumes[0]!.data[R * C]).toBe(10);
+    }
+  });
+
+  it('a first 128 KiB that ends exactly between two elements is not mistaken for a file without pixel data', async () => {
+    const withPrivate = (size: number): Element[] => [
+      { tag: 0x00290010, vr: 'LO', value: 'SOME VENDOR' },
+      { tag: 0x00291020, vr: 'OB', value: new Uint8Array(size).fill(0xab) },
+    ];
+    // Find where the private value starts, then size it so the next element begins at byte 131072.
+    const probe = slice(0, { extra: withPrivate(1000) });
+    const start = Buffer.from(probe).indexOf(Buffer.alloc(1000, 0xab));
+    const size = 128 * 1024 - start;
+    const file = slice(0, { extra: withPrivate(size) });
+    expect(file[128 * 1024 - 1]).toBe(0xab);
+    expect(file[128 * 1024]).not.toBe(0xab);
+    const r = await readDicom([folder({ 'edge.dcm': file })]);
+    expect(r.skipped).toEqual([]);
+    expect(r.volumes).toHaveLength(1);
+  });
+
   it('a path that does not exist is an InputError', async () => {
     await expect(readDicom([path.join(root, 'nope')])).rejects.toThrow(/no such file or folder/);
   });

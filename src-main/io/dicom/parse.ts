@@ -87,8 +87,9 @@ export function parseDicomBytes(bytes: Uint8Array, headerOnly: boolean): ParsedD
       inflater: inflater as unknown as (arr: Uint8Array, position: number) => void,
     });
   } catch (e) {
-    if (!part10) throw new NotDicomError('not a DICOM file');
-    throw new DicomParseError(parserErrorMessage(e));
+    // A bare data set that fails may simply be cut short (a header prefix): let the caller retry with the
+    // whole file, which for a file that is not DICOM at all then fails the same way.
+    throw new DicomParseError(`${part10 ? '' : 'no DICOM preamble; '}${parserErrorMessage(e)}`);
   }
   const transferSyntaxUID = part10 ? (dataSet.string(TAG.TransferSyntaxUID) ?? '') : bareSyntax!;
   if (part10 && !transferSyntaxUID) throw new DicomParseError('the file meta header has no transfer syntax');

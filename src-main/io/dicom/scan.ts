@@ -9,7 +9,7 @@ import { mapLimit } from './concurrency';
 import { headerOf } from './header';
 import { DicomParseError, NotDicomError, parseDicomBytes } from './parse';
 import { buildSeries } from './series';
-import { SEG_SOP_CLASS, SOP_CLASS_NAMES } from './tags';
+import { SEG_SOP_CLASS, SOP_CLASS_NAMES, TAG } from './tags';
 import { transferSyntax } from './transfer-syntax';
 import type { DicomHeader, DicomScan, SkippedFile } from './types';
 
@@ -58,10 +58,17 @@ export async function readHeader(file: string, opts: ReadOptions = {}): Promise<
     const first = Math.min(size, HEADER_PREFIX_BYTES);
     let bytes = new Uint8Array(first);
     await handle.read(bytes, 0, first, 0);
+    let prefixParsed: ReturnType<typeof parseDicomBytes> | undefined;
     try {
-      parsed = parseDicomBytes(bytes, true);
+      prefixParsed = parseDicomBytes(bytes, true);
     } catch (e) {
       if (!(e instanceof DicomParseError) || first === size) throw e;
+    }
+    // The prefix is enough only when parsing reached the Pixel Data element (or the prefix is the whole file):
+    // a prefix ending between elements, or inside an undefined-length sequence, parses "successfully" short.
+    if (prefixParsed && (first === size || prefixParsed.dataSet.elements[TAG.PixelData])) {
+      parsed = prefixParsed;
+    } else {
       bytes = new Uint8Array(size);
       await handle.read(bytes, 0, size, 0);
       parsed = parseDicomBytes(bytes, true);
