@@ -4,10 +4,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spacingOf } from '../../core/geometry/affine';
+import { readNifti } from '../nifti/read';
 import { readDicom } from './read';
 import { scanDicom } from './scan';
 import { compareWithReference } from './test-support/compare';
-import { readNiftiRef } from './test-support/nifti-ref';
 import { testData } from './test-support/paths';
 
 describe('LIDC-IDRI-0001 (README: 16 slices, pixel 0.703125 mm, step 2.5 mm, z -132.5 ... -95.0)', () => {
@@ -34,10 +34,10 @@ describe('LIDC-IDRI-0001 (README: 16 slices, pixel 0.703125 mm, step 2.5 mm, z -
     expect(path.basename(v.source.files[0]!)).toBe('-132.500000.dcm');
     expect(path.basename(v.source.files[15]!)).toBe('-95.000000.dcm');
 
-    const ref = readNiftiRef(
+    const ref = await readNifti(
       testData('lidc_idri_dicom_4readers', 'LIDC-IDRI-0001', 'dcm2niix_ref', 'image.nii.gz'),
     );
-    expect(ref.dims).toEqual([512, 512, 16]);
+    expect(ref.geometry.dims).toEqual([512, 512, 16]);
     const c = compareWithReference(v, ref);
     expect(c.voxels).toBe(512 * 512 * 16);
     expect(c.outside).toBe(0);
@@ -64,7 +64,7 @@ describe('dcmqi ct-3slice with a DICOM SEG beside it', () => {
     expect(v.geometry.dims).toEqual([512, 512, 3]);
     expect(spacingOf(v.geometry.affineLPS)[2]).toBeCloseTo(1.0, 6);
     expect(v.geometry.affineLPS[11]).toBe(-128.690002); // IPP z of the lowest slice, as written
-    const ref = readNiftiRef(testData('dcmqi_ct3slice_seg', 'derived_nifti', 'ct3slice.nii.gz'));
+    const ref = await readNifti(testData('dcmqi_ct3slice_seg', 'derived_nifti', 'ct3slice.nii.gz'));
     const c = compareWithReference(v, ref);
     expect(c.outside).toBe(0);
     expect(c.differing).toBe(0);

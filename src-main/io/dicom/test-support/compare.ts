@@ -1,25 +1,25 @@
-// Test helper: compares a volume with a peer tool's NIfTI voxel for voxel, mapping each of our voxels
-// (i, j, k) through our LPS affine and the reference's RAS sform to the reference's voxel index.
-import { flipRasLps, invertAffine, multiply4, transformPoint } from '../../../core/geometry/affine';
+// Test helper: compares a volume with a peer tool's conversion (read by Concord's NIfTI reader) voxel for voxel,
+// mapping each of our voxels (i, j, k) through our LPS affine and the reference's inverse LPS affine to the
+// reference's voxel index. Values compared are physical (stored * slope + intercept) on both sides.
+import { invertAffine, multiply4, transformPoint } from '../../../core/geometry/affine';
 import type { ImageVolume } from '../../../core/volume/types';
-import type { NiftiRef } from './nifti-ref';
 
 export interface Comparison {
   voxels: number;
-  /** Voxels whose physical value (stored * slope + intercept) differs from the reference's. */
+  /** Voxels whose physical value differs from the reference's. */
   differing: number;
   /** Largest distance (in reference voxel units) between a mapped centre and the nearest reference voxel. */
   maxIndexOffset: number;
   /** Voxels that map outside the reference grid. */
   outside: number;
-  /** Our index -> reference index (row-major 4x4), rounded to 1e-3 (NIfTI sforms are float32). */
+  /** Our index -> reference index (row-major 4x4), rounded to 1e-3 (NIfTI affines are float32). */
   indexMap: number[];
 }
 
-export function compareWithReference(v: ImageVolume, ref: NiftiRef): Comparison {
-  const m = multiply4(invertAffine(flipRasLps(ref.affineRAS)), v.geometry.affineLPS);
+export function compareWithReference(v: ImageVolume, ref: ImageVolume): Comparison {
+  const m = multiply4(invertAffine(ref.geometry.affineLPS), v.geometry.affineLPS);
   const [nx, ny, nz] = v.geometry.dims;
-  const [rx, ry, rz] = ref.dims;
+  const [rx, ry, rz] = ref.geometry.dims;
   let differing = 0;
   let maxIndexOffset = 0;
   let outside = 0;
@@ -35,7 +35,8 @@ export function compareWithReference(v: ImageVolume, ref: NiftiRef): Comparison 
           continue;
         }
         const ours = v.data[i + j * nx + k * nx * ny]! * v.rescale.slope + v.rescale.intercept;
-        if (ours !== ref.values[a + b * rx + c * rx * ry]) differing++;
+        const theirs = ref.data[a + b * rx + c * rx * ry]! * ref.rescale.slope + ref.rescale.intercept;
+        if (ours !== theirs) differing++;
       }
     }
   }
