@@ -34,8 +34,11 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
+/** The content ended before the bytes asked for (a plain InputError to callers; the type lets them reword it). */
+export class TruncatedError extends InputError {}
+
 function truncated(path: string, what: string, got: number, wanted: number): InputError {
-  return new InputError(path, `file is truncated: ${what} ends after ${got} of ${wanted} bytes`);
+  return new TruncatedError(path, `file is truncated: expected ${wanted} bytes of ${what}, found ${got}`);
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -12,7 +12,7 @@ import { InputError } from '../../core/errors';
 import type { ImageVolume, Rescale, ScalarType } from '../../core/volume/types';
 import { assertAllocatable } from '../limits';
 import type { ReadOptions } from '../read-options';
-import { openByteSource, throwIfAborted, type ByteSource } from './byte-source';
+import { openByteSource, throwIfAborted, TruncatedError, type ByteSource } from './byte-source';
 import { descriptionOf, headerFileFor, imageFileFor, spmMatFileFor } from './files';
 import { bestAffineRAS, effectiveCode, type AffineSource } from './geometry';
 import { parseHeader, probeHeader, type HeaderFormat, type RawHeader } from './header';
@@ -62,7 +62,7 @@ interface ParsedHeader {
  */
 async function readHeader(source: ByteSource, file: string): Promise<ParsedHeader> {
   const prefix = await source.readExact(4, 'the header').catch((e: unknown) => {
-    throw e instanceof InputError
+    throw e instanceof TruncatedError
       ? new InputError(file, 'not a NIfTI or Analyze file (too short for a header)')
       : e;
   });
@@ -74,7 +74,7 @@ async function readHeader(source: ByteSource, file: string): Promise<ParsedHeade
     );
   }
   const rest = await source.readExact(probe.bytes - 4, 'the header').catch((e: unknown) => {
-    throw e instanceof InputError
+    throw e instanceof TruncatedError
       ? new InputError(file, `file is truncated inside the ${probe.bytes}-byte header`)
       : e;
   });
@@ -183,6 +183,12 @@ export async function readNifti(file: string, opts: ReadOptions = {}): Promise<I
       }
     }
     if (raw.singleFile) {
+      if (source.size !== undefined && layout.voxOffset > source.size) {
+        throw new InputError(
+          headerFile,
+          `vox_offset ${layout.voxOffset} is beyond the end of the file (${source.size} bytes)`,
+        );
+      }
       await source.skip(layout.voxOffset - header.headerBytes, 'the header extensions');
     } else {
       const image = await imageFileFor(headerFile);
@@ -195,16 +201,22 @@ export async function readNifti(file: string, opts: ReadOptions = {}): Promise<I
       await source.close();
       source = await openByteSource(image.found);
       files.push(image.found);
+      if (source.size !== undefined && layout.voxOffset > source.size) {
+        throw new InputError(
+          image.found,
+          `vox_offset ${layout.voxOffset} is beyond the end of the file (${source.size} bytes)`,
+        );
+      }
       await source.skip(layout.voxOffset, 'the bytes before vox_offset');
     }
     const dataFile = files[files.length - 1]!;
+    assertAllocatable(layout.dataBytes, dataFile);
     if (source.size !== undefined && source.size < layout.voxOffset + layout.dataBytes) {
       throw new InputError(
         dataFile,
         `file is truncated: the header needs ${layout.dataBytes} bytes of voxels from byte ${layout.voxOffset}, the file has ${source.size} bytes`,
       );
     }
-    assertAllocatable(layout.dataBytes, dataFile);
     try {
       buffer = new ArrayBuffer(layout.dataBytes);
     } catch {
