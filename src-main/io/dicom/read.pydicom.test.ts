@@ -212,7 +212,9 @@ describe('dicomdirtests series', () => {
     expect(s.problems[0]).toBe(
       '7 slices with 7 orientations (radial or localizer images): not stacked into a volume',
     );
-    await expect(readDicomSeries(s)).rejects.toThrow(/MR700: 7 slices with 7 orientations/);
+    await expect(readDicomSeries(s)).rejects.toThrow(
+      /MR700: series "ANGIO Projected from {3}C" #700: 7 slices with 7 orientations/,
+    );
   });
 
   it('DICOMDIR files are skipped as directories; CR images (MONOCHROME1) read as single slices', async () => {

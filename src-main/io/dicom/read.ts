@@ -31,10 +31,6 @@ import { describeSyntax, transferSyntax } from './transfer-syntax';
 import type { DicomScan, DicomSeries, PixelFormat } from './types';
 import { storedType, writePhysical, writeStored } from './values';
 
-function folderOf(series: DicomSeries): string {
-  return path.dirname(series.files[0] ?? '.');
-}
-
 function sameRescale(a: Rescale, b: Rescale): boolean {
   return a.slope === b.slope && a.intercept === b.intercept;
 }
@@ -73,9 +69,9 @@ async function readWholeFile(file: string): Promise<Uint8Array> {
  * Progress: one step per file.
  */
 export async function readDicomSeries(series: DicomSeries, opts: ReadOptions = {}): Promise<ImageVolume> {
-  const where = folderOf(series);
+  const where = series.folder;
   if (series.problems.length > 0 || !series.affineLPS || !series.pixel) {
-    throw new InputError(where, `${series.label}: ${series.problems.join('; ') || 'no usable geometry'}`);
+    throw new InputError(where, `${series.name}: ${series.problems.join('; ') || 'no usable geometry'}`);
   }
   const pixel = series.pixel;
   const [nx, ny, nz] = series.dims;
@@ -87,7 +83,7 @@ export async function readDicomSeries(series: DicomSeries, opts: ReadOptions = {
   assertAllocatable(
     total * BYTES_PER_SCALAR[scalarType],
     where,
-    `${series.label} (${nx}x${ny}x${nz} ${scalarType})`,
+    `${series.name} (${nx}x${ny}x${nz} ${scalarType})`,
   );
   const data = allocateVoxels(scalarType, total);
   const stored = storedType(pixel);
@@ -248,7 +244,7 @@ export async function readDicom(paths: string[], opts: ReadOptions = {}): Promis
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       skipped.push(
-        `${series.label}: ${e.file && e.file !== folderOf(series) ? `${path.basename(e.file)}: ` : ''}${e.reason}`,
+        `${series.label}: ${e.file && e.file !== series.folder ? `${path.basename(e.file)}: ` : ''}${e.reason}`,
       );
     }
     filesDone += series.files.length;

@@ -135,11 +135,11 @@ function buildPart(
   const files = [...new Set(planes.map((p) => p.header.file))];
   const folder = folderOf(files);
   const description = first.seriesDescription ?? path.basename(folder);
-  const label =
+  const name =
     `series "${description}"` +
     (first.seriesNumber !== undefined ? ` #${first.seriesNumber}` : '') +
-    (part ? ` part ${part.index}/${part.count}` : '') +
-    ` in ${folder}`;
+    (part ? ` part ${part.index}/${part.count}` : '');
+  const label = `${name} in ${folder}`;
   const problems = [...extraProblems];
   const notes = [...extraNotes];
   const headers = [...new Set(planes.map((p) => p.header))];
@@ -193,7 +193,9 @@ function buildPart(
     key: id.key + (part ? `#${part.index}` : ''),
     uid: id.uid,
     description,
+    name,
     label,
+    folder,
     files,
     dims: [pixel.columns, pixel.rows, planes.length],
     problems,

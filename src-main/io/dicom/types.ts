@@ -92,8 +92,12 @@ export interface DicomSeries {
   part?: { index: number; count: number };
   /** SeriesDescription, else the folder name. */
   description: string;
-  /** Short label for messages: description, series number and folder. */
+  /** 'series "description" #number' (and "part i/n" when split). */
+  name: string;
+  /** `name` followed by " in <folder>": how messages name the series. */
   label: string;
+  /** The folder holding the series' files (their common parent when they span folders). */
+  folder: string;
   modality?: string;
   seriesNumber?: number;
   studyInstanceUID?: string;
