@@ -269,6 +269,18 @@ describe('header details', () => {
     expect(Array.from(v.data)).toEqual(Array.from(data));
   });
 
+  it('a pair header (ni1 magic) saved as .nii takes its voxels from the .img of the same name', async () => {
+    const h = headerFor('nifti1', { dim: [3, 2, 3, 4, 1, 1, 1, 1], singleFile: false, voxOffset: 0 });
+    const file = writeFile(path.join(dir, 'pairnamed.nii'), fileBytes(h, new Uint8Array(0), 2));
+    writeFile(
+      path.join(dir, 'pairnamed.img'),
+      fileBytes({ ...h, singleFile: true, voxOffset: 0 }, bytesOf(data), 2).subarray(348),
+    );
+    const v = await readNifti(file);
+    expect(v.source.files).toEqual([file, path.join(dir, 'pairnamed.img')]);
+    expect(Array.from(v.data)).toEqual(Array.from(data));
+  });
+
   it('2D images get k = 1; a 5D shape whose 5th dimension is 1 reads as 4D', async () => {
     const two = headerFor('nifti1', { dim: [2, 4, 6, 1, 1, 1, 1, 1] });
     const f2 = writeFile(path.join(dir, 'two.nii'), fileBytes(two, bytesOf(int16Volume([4, 6])), 2));
