@@ -16,7 +16,11 @@ function say(line) {
 }
 
 function ensureBuilt() {
-  if (existsSync(path.join(root, 'out/main/cli.js')) && existsSync(path.join(root, 'out/renderer/index.html'))) return;
+  if (
+    existsSync(path.join(root, 'out/main/cli.js')) &&
+    existsSync(path.join(root, 'out/renderer/index.html'))
+  )
+    return;
   say('building (first start)…');
   const r = spawnSync(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'build'], {
     cwd: root,
@@ -30,7 +34,10 @@ function electronBinary() {
   try {
     const pathFile = path.join(path.dirname(require.resolve('electron/package.json')), 'path.txt');
     if (!existsSync(pathFile)) {
-      return { reason: 'the Electron binary is not installed (its download needs the internet, which this machine lacks)' };
+      return {
+        reason:
+          'the Electron binary is not installed (its download needs the internet, which this machine lacks)',
+      };
     }
     const exe = require('electron');
     if (typeof exe === 'string' && existsSync(exe)) return { exe };

@@ -20,7 +20,8 @@ describe('audit log', () => {
   it('detects a row edited behind the triggers', () => {
     const file = path.join(tempDir(), 'b.db');
     const db = openDatabase(file);
-    for (let i = 0; i < 3; i++) db.transaction(() => appendAudit(db, { actor: 'ann', action: `a${i}`, detail: { i } }))();
+    for (let i = 0; i < 3; i++)
+      db.transaction(() => appendAudit(db, { actor: 'ann', action: `a${i}`, detail: { i } }))();
     db.close();
     // A tamperer with raw SQLite access drops the trigger and rewrites history.
     const raw = new Database(file);

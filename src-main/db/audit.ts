@@ -30,12 +30,15 @@ function rowHash(prevHash: string, at: string, actor: string, action: string, de
 
 /** Appends one row; call inside the transaction that makes the change. */
 export function appendAudit(db: Db, entry: AuditInput, at = new Date().toISOString()): AuditRow {
-  const last = db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+  const last = db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+    { hash: string } | undefined;
   const prevHash = last?.hash ?? GENESIS_HASH;
   const detailJson = canonicalJson(entry.detail);
   const hash = rowHash(prevHash, at, entry.actor, entry.action, detailJson);
   const info = db
-    .prepare('INSERT INTO audit_log (at, actor, action, detail_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)')
+    .prepare(
+      'INSERT INTO audit_log (at, actor, action, detail_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)',
+    )
     .run(at, entry.actor, entry.action, detailJson, prevHash, hash);
   return { id: Number(info.lastInsertRowid), at, ...entry, prevHash, hash };
 }
@@ -78,7 +81,9 @@ export interface AuditVerification {
 export function verifyAudit(db: Db): AuditVerification {
   let prev = GENESIS_HASH;
   let rows = 0;
-  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as IterableIterator<RawAuditRow>) {
+  for (const r of db
+    .prepare('SELECT * FROM audit_log ORDER BY id')
+    .iterate() as IterableIterator<RawAuditRow>) {
     rows++;
     const expected = rowHash(prev, r.at, r.actor, r.action, r.detail_json);
     if (r.prev_hash !== prev || r.hash !== expected) return { intact: false, rows, firstBadId: r.id };

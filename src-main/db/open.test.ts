@@ -29,17 +29,27 @@ describe('openDatabase', () => {
   it('applies a later migration to an older database, in order', () => {
     const file = path.join(tempDir(), 'c.db');
     openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) }).close();
-    const extra = { version: MIGRATIONS.length + 1, name: 'test extra', sql: 'CREATE TABLE extra (x INTEGER);' };
+    const extra = {
+      version: MIGRATIONS.length + 1,
+      name: 'test extra',
+      sql: 'CREATE TABLE extra (x INTEGER);',
+    };
     const db = openDatabase(file, { migrations: [...MIGRATIONS, extra] });
     expect(db.pragma('user_version', { simple: true })).toBe(extra.version);
-    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ n: 1 });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get()).toEqual({
+      n: 1,
+    });
     db.close();
   });
 
   it('rolls a failing migration back entirely', () => {
     const file = path.join(tempDir(), 'd.db');
     openDatabase(file).close();
-    const bad = { version: MIGRATIONS.length + 1, name: 'bad', sql: 'CREATE TABLE half (x); SELECT * FROM nowhere;' };
+    const bad = {
+      version: MIGRATIONS.length + 1,
+      name: 'bad',
+      sql: 'CREATE TABLE half (x); SELECT * FROM nowhere;',
+    };
     expect(() => openDatabase(file, { migrations: [...MIGRATIONS, bad] })).toThrow();
     const db = new Database(file);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
@@ -67,7 +77,10 @@ describe('openDatabase', () => {
 
   it('refuses a file that is not SQLite with a clear message', () => {
     const file = path.join(tempDir(), 'g.db');
-    fs.writeFileSync(file, 'this is not a database, just text that is long enough to look like a header'.repeat(20));
+    fs.writeFileSync(
+      file,
+      'this is not a database, just text that is long enough to look like a header'.repeat(20),
+    );
     expect(() => openDatabase(file)).toThrow(/not a Concord workspace database/);
   });
 });

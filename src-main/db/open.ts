@@ -67,7 +67,10 @@ function migrate(db: Db, file: string, migrations: readonly Migration[], current
   for (const row of applied) {
     const m = migrations[row.version - 1];
     if (m && migrationChecksum(m) !== row.checksum) {
-      throw new InputError(file, `schema migration ${row.version} differs from the one applied to this workspace`);
+      throw new InputError(
+        file,
+        `schema migration ${row.version} differs from the one applied to this workspace`,
+      );
     }
   }
   for (const m of migrations) {
@@ -75,12 +78,9 @@ function migrate(db: Db, file: string, migrations: readonly Migration[], current
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(
-        m.version,
-        m.name,
-        migrationChecksum(m),
-        new Date().toISOString(),
-      );
+      db.prepare(
+        'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
+      ).run(m.version, m.name, migrationChecksum(m), new Date().toISOString());
       db.pragma(`user_version = ${m.version}`);
     })();
   }

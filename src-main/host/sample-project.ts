@@ -16,14 +16,19 @@ export function sampleDicomDir(): string {
   return path.join(resourcesDir(), 'test-data', 'lidc_idri_dicom_4readers', 'LIDC-IDRI-0001', 'dicom');
 }
 
-/** Imports the sample when the workspace has no project yet; returns what was imported, or null. */
+/** Imports the sample when the workspace has no project yet (unless CONCORD_NO_SAMPLE=1); returns what was imported, or null. */
 export async function ensureSampleProject(ws: Workspace, actor: string): Promise<ImportSummary | null> {
-  if (listProjects(ws.db).length > 0) return null;
+  if (process.env['CONCORD_NO_SAMPLE'] === '1' || listProjects(ws.db).length > 0) return null;
   const dir = sampleDicomDir();
   if (!fs.existsSync(dir)) return null;
   return importVolumes(
     ws,
-    { jobId: 'sample', source: { kind: 'paths', paths: [dir] }, projectName: SAMPLE_PROJECT, caseName: SAMPLE_CASE },
+    {
+      jobId: 'sample',
+      source: { kind: 'paths', paths: [dir] },
+      projectName: SAMPLE_PROJECT,
+      caseName: SAMPLE_CASE,
+    },
     actor,
     () => undefined,
   );

@@ -103,7 +103,8 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
     const base = done;
     const result = await readDicom(dicomFiles, {
       ...opts,
-      onProgress: (f, detail) => opts.onProgress?.(Math.min(1, (base + f * dicomFiles.length) / total), detail),
+      onProgress: (f, detail) =>
+        opts.onProgress?.(Math.min(1, (base + f * dicomFiles.length) / total), detail),
     });
     volumes.push(...result.volumes);
     skipped.push(...result.skipped);

@@ -4,7 +4,13 @@
 import type { ImportRequest, Req, RequestChannel, Res, ViewState } from '../../src-preload/contract';
 import { NotFoundError, UnsupportedError } from '../core/errors';
 import { listAudit, verifyAudit } from '../db/audit';
-import { getProject, insertProject, listCases, listProjects, findProjectByName } from '../db/repositories/projects';
+import {
+  getProject,
+  insertProject,
+  listCases,
+  listProjects,
+  findProjectByName,
+} from '../db/repositories/projects';
 import { getSetting, setSetting } from '../db/repositories/settings';
 import { getVolume, listVolumes } from '../db/repositories/volumes';
 import { appendAudit } from '../db/audit';
@@ -39,7 +45,8 @@ function parseImportRequest(raw: unknown): ImportRequest {
     caseName: asOptionalString(o['caseName'], 'caseName', 200),
     keepPatientIdentity: o['keepPatientIdentity'] === true,
   };
-  if (source['kind'] === 'paths') return { ...base, source: { kind: 'paths', paths: asStringArray(source['paths'], 'paths') } };
+  if (source['kind'] === 'paths')
+    return { ...base, source: { kind: 'paths', paths: asStringArray(source['paths'], 'paths') } };
   if (source['kind'] === 'upload') {
     return { ...base, source: { kind: 'upload', uploadId: asString(source['uploadId'], 'uploadId', 64) } };
   }
@@ -57,7 +64,9 @@ function parseViewState(raw: unknown): ViewState {
     level: asOptionalNumber(o['level'], 'level'),
     layout: asOptionalString(o['layout'], 'layout', 64),
     cursor:
-      Array.isArray(cursor) && cursor.length === 3 && cursor.every((c) => typeof c === 'number' && Number.isFinite(c))
+      Array.isArray(cursor) &&
+      cursor.length === 3 &&
+      cursor.every((c) => typeof c === 'number' && Number.isFinite(c))
         ? [cursor[0] as number, cursor[1] as number, cursor[2] as number]
         : undefined,
   };
@@ -72,7 +81,8 @@ export function createHandlers(app: AppContext, jobs = new JobRegistry()): Handl
     'project:create': (req, ctx) => {
       const name = asString(asObject(req)['name'], 'name', 200).trim();
       if (!name) throw new InputError(undefined, 'a project needs a name');
-      if (findProjectByName(db, name)) throw new InputError(undefined, `a project named '${name}' already exists`);
+      if (findProjectByName(db, name))
+        throw new InputError(undefined, `a project named '${name}' already exists`);
       const id = db.transaction(() => {
         const at = new Date().toISOString();
         const projectId = insertProject(db, name, at);
@@ -100,7 +110,8 @@ export function createHandlers(app: AppContext, jobs = new JobRegistry()): Handl
           ws,
           req,
           ctx.actor,
-          (phase, fraction, detail) => ctx.emit('import:progress', { jobId: req.jobId, phase, fraction, detail }),
+          (phase, fraction, detail) =>
+            ctx.emit('import:progress', { jobId: req.jobId, phase, fraction, detail }),
           signal,
         ),
       );
@@ -127,7 +138,9 @@ export function createHandlers(app: AppContext, jobs = new JobRegistry()): Handl
     'dialog:pickImport': async (req) => {
       const folder = asObject(req)['folder'] === true;
       if (!app.capabilities.pickImportPaths) {
-        throw new UnsupportedError('this host has no native file dialog; choose files in the browser instead');
+        throw new UnsupportedError(
+          'this host has no native file dialog; choose files in the browser instead',
+        );
       }
       return app.capabilities.pickImportPaths(folder);
     },

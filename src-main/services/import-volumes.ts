@@ -10,7 +10,13 @@ import type { ImageVolume } from '../core/volume/types';
 import { computeStats } from '../core/volume/stats';
 import type { VolumeStats } from '../core/volume/stats';
 import { appendAudit } from '../db/audit';
-import { findCase, findProjectByName, getProject, insertCase, insertProject } from '../db/repositories/projects';
+import {
+  findCase,
+  findProjectByName,
+  getProject,
+  insertCase,
+  insertProject,
+} from '../db/repositories/projects';
 import { findVolumeByBlob, getVolume, insertVolume } from '../db/repositories/volumes';
 import { readVolumes } from '../io/read-volumes';
 import { sha256Hex } from '../workspace/blob-store';
@@ -23,12 +29,23 @@ export interface ImportProgressSink {
 }
 
 export function uploadDir(ws: Workspace, uploadId: string): string {
-  if (!/^[A-Za-z0-9_-]{8,64}$/.test(uploadId)) throw new InputError(undefined, `invalid upload id '${uploadId}'`);
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(uploadId))
+    throw new InputError(undefined, `invalid upload id '${uploadId}'`);
   return path.join(ws.tmpDir, 'uploads', uploadId);
 }
 
 /** Folder names that say nothing about the case; the case is then named after the folder above. */
-const GENERIC_FOLDERS = new Set(['dicom', 'dcm', 'images', 'image', 'series', 'data', 'in', 'input', 'scans']);
+const GENERIC_FOLDERS = new Set([
+  'dicom',
+  'dcm',
+  'images',
+  'image',
+  'series',
+  'data',
+  'in',
+  'input',
+  'scans',
+]);
 
 export function caseNameFor(topPath: string): string {
   let base = path.basename(topPath).replace(/\.(nii\.gz|nii|hdr|img|png|dcm)$/i, '');
@@ -93,7 +110,8 @@ export async function importVolumes(
       const sha256 = sha256Hex(bytes);
       await ws.blobs.put(bytes, sha256);
       const caseName =
-        req.caseName?.trim() || (isUpload ? uploadNameOf(volume, tops[0]!) : caseNameFor(topPathOf(volume, tops)));
+        req.caseName?.trim() ||
+        (isUpload ? uploadNameOf(volume, tops[0]!) : caseNameFor(topPathOf(volume, tops)));
       const stats = computeStats(volume.data, volume.rescale);
       prepared.push({ volume, sha256, caseName, byteLength: bytes.byteLength, stats });
     }
@@ -105,7 +123,8 @@ export async function importVolumes(
     const result = db.transaction(() => {
       let projectId: number;
       if (req.projectId !== undefined) {
-        if (!getProject(db, req.projectId)) throw new InputError(undefined, `project ${req.projectId} does not exist`);
+        if (!getProject(db, req.projectId))
+          throw new InputError(undefined, `project ${req.projectId} does not exist`);
         projectId = req.projectId;
       } else {
         const name = req.projectName?.trim() || DEFAULT_PROJECT;
@@ -122,11 +141,17 @@ export async function importVolumes(
         let caseId = findCase(db, projectId, p.caseName)?.id;
         if (caseId === undefined) {
           caseId = insertCase(db, projectId, p.caseName, at);
-          appendAudit(db, { actor, action: 'case.create', detail: { projectId, caseId, name: p.caseName } }, at);
+          appendAudit(
+            db,
+            { actor, action: 'case.create', detail: { projectId, caseId, name: p.caseName } },
+            at,
+          );
         }
         const dup = findVolumeByBlob(db, caseId, p.sha256);
         if (dup) {
-          already.push(`${p.volume.source.description}: already imported as volume ${dup.id} in case ${p.caseName}`);
+          already.push(
+            `${p.volume.source.description}: already imported as volume ${dup.id} in case ${p.caseName}`,
+          );
           imported.push(dup);
           continue;
         }

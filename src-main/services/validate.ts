@@ -3,7 +3,8 @@
 import { InputError } from '../core/errors';
 
 export function asObject(v: unknown, what = 'request'): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(undefined, `${what} must be an object`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new InputError(undefined, `${what} must be an object`);
   return v as Record<string, unknown>;
 }
 
@@ -38,6 +39,7 @@ export function asStringArray(v: unknown, name: string): string[] {
 
 export function asOptionalNumber(v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(undefined, `${name} must be a number`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new InputError(undefined, `${name} must be a number`);
   return v;
 }

@@ -67,7 +67,11 @@ export class BlobStore {
       handle = await fsp.open(tmp, 'wx');
       let offset = 0;
       while (offset < byteLength) {
-        const { bytesWritten } = await handle.write(bytes, offset, Math.min(byteLength - offset, 64 * 2 ** 20));
+        const { bytesWritten } = await handle.write(
+          bytes,
+          offset,
+          Math.min(byteLength - offset, 64 * 2 ** 20),
+        );
         offset += bytesWritten;
       }
       await handle.sync();

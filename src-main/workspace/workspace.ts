@@ -56,7 +56,13 @@ function removeStaleTemp(tmpDir: string): void {
 export function defaultWorkspaceDir(): string {
   if (process.env['CONCORD_WORKSPACE']) return process.env['CONCORD_WORKSPACE'];
   const home = process.env['HOME'] ?? process.env['USERPROFILE'] ?? '.';
-  if (process.platform === 'win32' && process.env['APPDATA']) return path.join(process.env['APPDATA'], 'Concord', 'workspace');
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Concord', 'workspace');
-  return path.join(process.env['XDG_DATA_HOME'] ?? path.join(home, '.local', 'share'), 'concord', 'workspace');
+  if (process.platform === 'win32' && process.env['APPDATA'])
+    return path.join(process.env['APPDATA'], 'Concord', 'workspace');
+  if (process.platform === 'darwin')
+    return path.join(home, 'Library', 'Application Support', 'Concord', 'workspace');
+  return path.join(
+    process.env['XDG_DATA_HOME'] ?? path.join(home, '.local', 'share'),
+    'concord',
+    'workspace',
+  );
 }

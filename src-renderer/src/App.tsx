@@ -146,7 +146,9 @@ export function App() {
             meta={load.volume.meta}
             voxels={load.volume.voxels}
             initialView={savedView}
-            onViewChange={(v) => persist({ window: v.window, level: v.level, cursor: v.cursor, layout: v.layout })}
+            onViewChange={(v) =>
+              persist({ window: v.window, level: v.level, cursor: v.cursor, layout: v.layout })
+            }
           />
         )}
       </main>

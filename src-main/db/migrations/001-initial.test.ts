@@ -11,9 +11,11 @@ function fresh() {
 describe('migration 001 (initial schema)', () => {
   it('creates every table of the data model', () => {
     const db = fresh();
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]).map(
-      (r) => r.name,
-    );
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
     expect(tables).toEqual(
       expect.arrayContaining([
         'projects',
@@ -34,9 +36,9 @@ describe('migration 001 (initial schema)', () => {
 
   it('enforces foreign keys (a case needs its project)', () => {
     const db = fresh();
-    expect(() => db.prepare("INSERT INTO cases (project_id, name, created_at) VALUES (99, 'c', 'now')").run()).toThrow(
-      /FOREIGN KEY/,
-    );
+    expect(() =>
+      db.prepare("INSERT INTO cases (project_id, name, created_at) VALUES (99, 'c', 'now')").run(),
+    ).toThrow(/FOREIGN KEY/);
     db.close();
   });
 
@@ -53,25 +55,35 @@ describe('migration 001 (initial schema)', () => {
   it('keeps annotation revisions immutable and labels in 1..255 with #rrggbb colours', () => {
     const db = fresh();
     db.prepare("INSERT INTO projects (name, created_at) VALUES ('p', 't')").run();
-    expect(() => db.prepare("INSERT INTO labels (project_id, value, name, color) VALUES (1, 0, 'bg', '#000000')").run()).toThrow(
-      /CHECK/,
-    );
-    expect(() => db.prepare("INSERT INTO labels (project_id, value, name, color) VALUES (1, 1, 'x', 'red')").run()).toThrow(
-      /CHECK/,
-    );
-    db.prepare("INSERT INTO labels (project_id, value, name, color) VALUES (1, 1, 'nodule', '#ff8800')").run();
+    expect(() =>
+      db.prepare("INSERT INTO labels (project_id, value, name, color) VALUES (1, 0, 'bg', '#000000')").run(),
+    ).toThrow(/CHECK/);
+    expect(() =>
+      db.prepare("INSERT INTO labels (project_id, value, name, color) VALUES (1, 1, 'x', 'red')").run(),
+    ).toThrow(/CHECK/);
+    db.prepare(
+      "INSERT INTO labels (project_id, value, name, color) VALUES (1, 1, 'nodule', '#ff8800')",
+    ).run();
     db.prepare("INSERT INTO cases (project_id, name, created_at) VALUES (1, 'c', 't')").run();
-    db.prepare(`INSERT INTO blobs (sha256, byte_length, created_at) VALUES ('${'a'.repeat(64)}', 1, 't')`).run();
+    db.prepare(
+      `INSERT INTO blobs (sha256, byte_length, created_at) VALUES ('${'a'.repeat(64)}', 1, 't')`,
+    ).run();
     db.prepare(
       `INSERT INTO volumes (case_id, name, blob_sha256, scalar_type, dim_i, dim_j, dim_k, affine_lps, rescale_slope,
         rescale_intercept, source_format, source_json, stats_min, stats_max, stats_mean, imported_at, imported_by)
        VALUES (1, 'v', '${'a'.repeat(64)}', 'int16', 1, 1, 1, '[]', 1, 0, 'nifti', '{}', 0, 0, 0, 't', 'me')`,
     ).run();
     db.prepare("INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 't')").run();
-    db.prepare("INSERT INTO annotations (volume_id, annotator_id, kind, created_at) VALUES (1, 1, 'manual', 't')").run();
+    db.prepare(
+      "INSERT INTO annotations (volume_id, annotator_id, kind, created_at) VALUES (1, 1, 'manual', 't')",
+    ).run();
     // A manual annotation must name its annotator; a derived one must not.
     expect(() =>
-      db.prepare("INSERT INTO annotations (volume_id, annotator_id, kind, created_at) VALUES (1, NULL, 'manual', 't')").run(),
+      db
+        .prepare(
+          "INSERT INTO annotations (volume_id, annotator_id, kind, created_at) VALUES (1, NULL, 'manual', 't')",
+        )
+        .run(),
     ).toThrow(/CHECK/);
     db.prepare(
       `INSERT INTO annotation_revisions (annotation_id, blob_sha256, author, created_at) VALUES (1, '${'a'.repeat(64)}', 'ann', 't')`,

@@ -21,7 +21,9 @@ export function findProjectByName(db: Db, name: string): ProjectInfo | undefined
 
 /** Inserts a project; call inside a transaction that also appends the audit row. */
 export function insertProject(db: Db, name: string, at: string): number {
-  return Number(db.prepare('INSERT INTO projects (name, created_at) VALUES (?, ?)').run(name, at).lastInsertRowid);
+  return Number(
+    db.prepare('INSERT INTO projects (name, created_at) VALUES (?, ?)').run(name, at).lastInsertRowid,
+  );
 }
 
 export function listCases(db: Db, projectId: number): CaseInfo[] {
@@ -36,8 +38,7 @@ export function listCases(db: Db, projectId: number): CaseInfo[] {
 
 export function findCase(db: Db, projectId: number, name: string): { id: number } | undefined {
   return db.prepare('SELECT id FROM cases WHERE project_id = ? AND name = ?').get(projectId, name) as
-    | { id: number }
-    | undefined;
+    { id: number } | undefined;
 }
 
 export function insertCase(db: Db, projectId: number, name: string, at: string): number {

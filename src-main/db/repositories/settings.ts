@@ -1,7 +1,8 @@
 import type { Db } from '../open';
 
 export function getSetting<T>(db: Db, key: string): T | undefined {
-  const row = db.prepare('SELECT value_json FROM settings WHERE key = ?').get(key) as { value_json: string } | undefined;
+  const row = db.prepare('SELECT value_json FROM settings WHERE key = ?').get(key) as
+    { value_json: string } | undefined;
   return row ? (JSON.parse(row.value_json) as T) : undefined;
 }
 

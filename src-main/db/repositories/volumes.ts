@@ -66,15 +66,15 @@ export function getVolume(db: Db, id: number): VolumeMeta | undefined {
 /** The stored source description (files, DICOM UIDs) and, if the user opted in, patient identity. */
 export function getVolumeSource(db: Db, id: number): { source: unknown; patient: unknown } | undefined {
   const row = db.prepare('SELECT source_json, patient_json FROM volumes WHERE id = ?').get(id) as
-    | { source_json: string; patient_json: string | null }
-    | undefined;
-  return row && { source: JSON.parse(row.source_json), patient: row.patient_json && JSON.parse(row.patient_json) };
+    { source_json: string; patient_json: string | null } | undefined;
+  return (
+    row && { source: JSON.parse(row.source_json), patient: row.patient_json && JSON.parse(row.patient_json) }
+  );
 }
 
 export function findVolumeByBlob(db: Db, caseId: number, sha256: string): VolumeMeta | undefined {
   const row = db.prepare(`${SELECT} WHERE v.case_id = ? AND v.blob_sha256 = ?`).get(caseId, sha256) as
-    | VolumeRow
-    | undefined;
+    VolumeRow | undefined;
   return row && toMeta(row);
 }
 

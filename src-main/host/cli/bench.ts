@@ -60,7 +60,8 @@ function peakRssBytes(): number {
 /** Child-process side: `bench child <read|import> <file> <workspace>` prints one JSON line. */
 export async function benchChild(argv: string[]): Promise<number> {
   const [mode, file, wsDir] = argv;
-  if (!file || (mode !== 'read' && mode !== 'import')) throw new InputError(undefined, 'bench-child <read|import> <file> [ws]');
+  if (!file || (mode !== 'read' && mode !== 'import'))
+    throw new InputError(undefined, 'bench-child <read|import> <file> [ws]');
   const baseline = process.memoryUsage().rss;
   const t0 = performance.now();
   if (mode === 'read') {
@@ -68,11 +69,18 @@ export async function benchChild(argv: string[]): Promise<number> {
     if (v.data.length !== DIMS[0] * DIMS[1] * DIMS[2]) throw new Error('wrong voxel count');
   } else {
     const ws = openWorkspace(wsDir!);
-    await importVolumes(ws, { jobId: 'bench', source: { kind: 'paths', paths: [file] } }, 'bench', () => undefined);
+    await importVolumes(
+      ws,
+      { jobId: 'bench', source: { kind: 'paths', paths: [file] } },
+      'bench',
+      () => undefined,
+    );
     ws.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ seconds, peakRssBytes: peakRssBytes(), baselineRssBytes: baseline }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ seconds, peakRssBytes: peakRssBytes(), baselineRssBytes: baseline }) + '\n',
+  );
   return 0;
 }
 
@@ -107,18 +115,25 @@ print(json.dumps({"seconds": t2 - t1, "importSeconds": t1 - t0,
   "nibabel": nib.__version__}))
 `;
 
-function runNibabel(file: string): { seconds: number; peakRssBytes: number; nibabel: string } | { absent: string } {
+function runNibabel(
+  file: string,
+): { seconds: number; peakRssBytes: number; nibabel: string } | { absent: string } {
   const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const r = spawnSync(python, ['-c', NIBABEL_SCRIPT, file], { encoding: 'utf8' });
   if (r.error) return { absent: `python3 not found (${r.error.message})` };
   if (r.status !== 0) return { absent: `nibabel not available: ${r.stderr.trim().split('\n').pop() ?? ''}` };
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; peakRssBytes: number; nibabel: string };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    seconds: number;
+    peakRssBytes: number;
+    nibabel: string;
+  };
 }
 
 export async function runBench(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['runs'], flags: ['json', 'keep'] });
   if (args.positionals[0] === 'child') return benchChild(args.positionals.slice(1));
-  if (args.positionals[0] !== 'import') throw new InputError(undefined, 'usage: concord bench import [--json] [--runs N]');
+  if (args.positionals[0] !== 'import')
+    throw new InputError(undefined, 'usage: concord bench import [--json] [--runs N]');
   const runs = positiveInt(optionString(args, 'runs') ?? '3', '--runs');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));
   try {
@@ -162,7 +177,11 @@ export async function runBench(argv: string[]): Promise<number> {
       },
       peer:
         peer.length > 0
-          ? { tool: `nibabel ${peer[0]!.nibabel}`, loadSeconds: median(peer.map((x) => x.seconds)), peakRssBytes: median(peer.map((x) => x.peakRssBytes)) }
+          ? {
+              tool: `nibabel ${peer[0]!.nibabel}`,
+              loadSeconds: median(peer.map((x) => x.seconds)),
+              peakRssBytes: median(peer.map((x) => x.peakRssBytes)),
+            }
           : { tool: 'nibabel', absent: peerAbsent },
       machine: { cpus: os.cpus().length, node: process.version },
     };

@@ -12,7 +12,8 @@ export async function runImport(argv: string[]): Promise<number> {
     values: ['workspace', 'project', 'case'],
     flags: ['json', 'keep-patient-identity'],
   });
-  if (args.positionals.length === 0) throw new InputError(undefined, 'usage: concord import <paths...> --workspace <dir>');
+  if (args.positionals.length === 0)
+    throw new InputError(undefined, 'usage: concord import <paths...> --workspace <dir>');
   const ws = openWorkspace(requireOption(args, 'workspace', 'import'));
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -35,7 +36,9 @@ export async function runImport(argv: string[]): Promise<number> {
     if (args.options.has('json')) printJson(summary);
     else {
       for (const v of summary.volumes) {
-        process.stdout.write(`volume ${v.id}: ${v.name} ${v.dims.join('x')} ${v.scalarType} (case ${v.caseId})\n`);
+        process.stdout.write(
+          `volume ${v.id}: ${v.name} ${v.dims.join('x')} ${v.scalarType} (case ${v.caseId})\n`,
+        );
       }
       for (const s of summary.skipped) process.stderr.write(`skipped: ${s}\n`);
     }

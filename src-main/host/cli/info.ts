@@ -27,7 +27,8 @@ export function describeVolume(v: ImageVolume) {
 
 export async function runInfo(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: [], flags: ['json'] });
-  if (args.positionals.length !== 1) throw new InputError(undefined, 'usage: concord info <file-or-dicom-folder> [--json]');
+  if (args.positionals.length !== 1)
+    throw new InputError(undefined, 'usage: concord info <file-or-dicom-folder> [--json]');
   const { volumes, skipped } = await readVolumes(args.positionals, { onProgress: progressLine('reading') });
   if (volumes.length === 0) {
     throw new InputError(args.positionals[0], `no image found${skipped.length ? `: ${skipped[0]}` : ''}`);

@@ -51,7 +51,10 @@ export async function main(argv: string[]): Promise<number> {
 
 function isExpected(e: unknown): boolean {
   return (
-    e instanceof InputError || e instanceof NotFoundError || e instanceof CancelledError || e instanceof UnsupportedError
+    e instanceof InputError ||
+    e instanceof NotFoundError ||
+    e instanceof CancelledError ||
+    e instanceof UnsupportedError
   );
 }
 

@@ -15,7 +15,8 @@ export async function runServe(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['workspace', 'port'], flags: ['no-sample', 'open', 'json'] });
   const portText = optionString(args, 'port');
   const port = portText === undefined ? 0 : Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(undefined, `--port must be 0-65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InputError(undefined, `--port must be 0-65535`);
   const renderer = rendererDir();
   if (!fs.existsSync(path.join(renderer, 'index.html'))) {
     throw new InputError(renderer, 'the renderer is not built; run `npm run build` first');
@@ -24,14 +25,16 @@ export async function runServe(argv: string[]): Promise<number> {
   const services = createServices(ws, { host: 'web' });
   if (!args.options.has('no-sample')) {
     const sample = await ensureSampleProject(ws, 'concord:sample');
-    if (sample) process.stderr.write(`Imported the sample project (${sample.volumes.length} volume) into ${ws.dir}\n`);
+    if (sample)
+      process.stderr.write(`Imported the sample project (${sample.volumes.length} volume) into ${ws.dir}\n`);
   }
   let host;
   try {
     host = await startWebHost({ services, rendererDir: renderer, port });
   } catch (e) {
     services.close();
-    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new InputError(undefined, `port ${port} is in use`);
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new InputError(undefined, `port ${port} is in use`);
     throw e;
   }
   if (args.options.has('json')) {
@@ -41,7 +44,9 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   if (args.options.has('open')) {
     const browser = openInChromium(host.url);
-    process.stderr.write(browser ? `Opened ${browser}\n` : 'No Chromium found to open; open the URL above in a browser.\n');
+    process.stderr.write(
+      browser ? `Opened ${browser}\n` : 'No Chromium found to open; open the URL above in a browser.\n',
+    );
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

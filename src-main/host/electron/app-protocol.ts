@@ -70,7 +70,11 @@ export function handleAppScheme(services: Services, rendererDir: string): void {
     let rel = decodeURIComponent(url.pathname);
     if (rel === '/' || rel === '') rel = '/index.html';
     const file = path.resolve(rendererDir, '.' + rel);
-    if (!file.startsWith(path.resolve(rendererDir) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    if (
+      !file.startsWith(path.resolve(rendererDir) + path.sep) ||
+      !fs.existsSync(file) ||
+      !fs.statSync(file).isFile()
+    ) {
       return new Response('not found', { status: 404 });
     }
     return fileResponse(file);

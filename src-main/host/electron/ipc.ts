@@ -18,7 +18,10 @@ export function registerIpc(services: Services): void {
   for (const channel of REQUEST_CHANNELS) {
     ipcMain.handle(channel, (event, req: unknown) => {
       if (!isTrustedSender(event.senderFrame)) {
-        return { ok: false, error: { code: 'bad-input', message: 'request from an untrusted frame refused' } };
+        return {
+          ok: false,
+          error: { code: 'bad-input', message: 'request from an untrusted frame refused' },
+        };
       }
       return dispatch(services.handlers, channel, req as never, ctx);
     });

@@ -67,7 +67,9 @@ async function start(): Promise<void> {
       const options: Electron.OpenDialogOptions = {
         title: folder ? 'Import a DICOM folder' : 'Import images',
         properties: folder ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
-        filters: folder ? [] : [{ name: 'Images', extensions: ['nii', 'gz', 'hdr', 'img', 'dcm', 'png', '*'] }],
+        filters: folder
+          ? []
+          : [{ name: 'Images', extensions: ['nii', 'gz', 'hdr', 'img', 'dcm', 'png', '*'] }],
       };
       const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return r.canceled ? [] : r.filePaths;

@@ -8,7 +8,8 @@ import path from 'node:path';
 const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 
 export function findChromium(): string | null {
-  if (process.env['CHROMIUM_PATH'] && fs.existsSync(process.env['CHROMIUM_PATH'])) return process.env['CHROMIUM_PATH'];
+  if (process.env['CHROMIUM_PATH'] && fs.existsSync(process.env['CHROMIUM_PATH']))
+    return process.env['CHROMIUM_PATH'];
   for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
     for (const name of CANDIDATES) {
       const p = path.join(dir, name);
@@ -20,7 +21,8 @@ export function findChromium(): string | null {
 
 export function openInChromium(url: string): string | null {
   const exe = findChromium();
-  if (!exe || (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY'])) return null;
+  if (!exe || (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']))
+    return null;
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-chromium-'));
   const child = spawn(
     exe,

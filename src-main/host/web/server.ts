@@ -65,7 +65,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   const sendJson = (res: http.ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { ...securityHeaders(), 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.writeHead(status, {
+      ...securityHeaders(),
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+    });
     res.end(text);
   };
 
@@ -80,18 +84,29 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (!tokenMatches(requestToken(req, url), token)) {
-      sendJson(res, 401, { ok: false, error: { code: 'bad-input', message: 'missing or wrong access token' } });
+      sendJson(res, 401, {
+        ok: false,
+        error: { code: 'bad-input', message: 'missing or wrong access token' },
+      });
       return;
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !originAllowed(origin, port)) {
-      sendJson(res, 403, { ok: false, error: { code: 'bad-input', message: 'cross-origin request refused' } });
+      sendJson(res, 403, {
+        ok: false,
+        error: { code: 'bad-input', message: 'cross-origin request refused' },
+      });
       return;
     }
     handleApi(url, req, res).catch((e: unknown) => {
       const error = toAppError(e);
-      if (error.code === 'internal') log(`[web] ${req.method} ${url.pathname}: ${(e as Error)?.stack ?? String(e)}`);
-      if (!res.headersSent) sendJson(res, error.code === 'not-found' ? 404 : error.code === 'internal' ? 500 : 400, { ok: false, error });
+      if (error.code === 'internal')
+        log(`[web] ${req.method} ${url.pathname}: ${(e as Error)?.stack ?? String(e)}`);
+      if (!res.headersSent)
+        sendJson(res, error.code === 'not-found' ? 404 : error.code === 'internal' ? 500 : 400, {
+          ok: false,
+          error,
+        });
       else res.destroy();
     });
   });
@@ -101,7 +116,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (voxels && req.method === 'GET') {
       const meta = getVolume(services.app.workspace.db, Number(voxels[1]));
       if (!meta) {
-        sendJson(res, 404, { ok: false, error: { code: 'not-found', message: `volume ${voxels[1]} does not exist` } });
+        sendJson(res, 404, {
+          ok: false,
+          error: { code: 'not-found', message: `volume ${voxels[1]} does not exist` },
+        });
         return;
       }
       const file = services.app.workspace.blobs.pathOf(meta.checksum);
@@ -160,7 +178,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     const result = isChannel(services.handlers, msg.channel)
       ? await dispatch(services.handlers, msg.channel, msg.req as never, ctx, log)
-      : { ok: false as const, error: { code: 'bad-input' as const, message: `unknown channel ${String(msg.channel)}` } };
+      : {
+          ok: false as const,
+          error: { code: 'bad-input' as const, message: `unknown channel ${String(msg.channel)}` },
+        };
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: msg.id, result }));
   }
 

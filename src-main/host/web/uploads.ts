@@ -27,11 +27,17 @@ export function safeRelativePath(raw: string): string {
     }
     return d;
   });
-  if (segments.length === 0 || segments.length > 32) throw new InputError(undefined, 'upload path is not allowed');
+  if (segments.length === 0 || segments.length > 32)
+    throw new InputError(undefined, 'upload path is not allowed');
   return segments.join(path.sep);
 }
 
-export async function receiveUpload(ws: Workspace, uploadId: string, relPath: string, req: IncomingMessage): Promise<number> {
+export async function receiveUpload(
+  ws: Workspace,
+  uploadId: string,
+  relPath: string,
+  req: IncomingMessage,
+): Promise<number> {
   const root = uploadDir(ws, uploadId);
   const target = path.join(root, safeRelativePath(relPath));
   const declared = Number(req.headers['content-length'] ?? NaN);

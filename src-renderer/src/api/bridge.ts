@@ -17,7 +17,9 @@ export function getBridge(): HostBridge {
 }
 
 /** Unwraps a Result, throwing its error message (for call sites that show errors via a catch). */
-export async function call<T>(promise: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
+export async function call<T>(
+  promise: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
+): Promise<T> {
   const r = await promise;
   if (!r.ok) throw new Error(r.error.message);
   return r.value;

@@ -39,12 +39,19 @@ export function createWebBridge(token = takeToken()): HostBridge {
       };
       ws.onerror = () => {
         opening = null;
-        reject(new Error('cannot reach the Concord web host (is it still running? was the page opened with its token?)'));
+        reject(
+          new Error(
+            'cannot reach the Concord web host (is it still running? was the page opened with its token?)',
+          ),
+        );
       };
       ws.onclose = () => {
         socket = null;
         for (const [id, p] of pending) {
-          p.resolve({ ok: false, error: { code: 'internal', message: 'connection to the Concord web host was lost' } });
+          p.resolve({
+            ok: false,
+            error: { code: 'internal', message: 'connection to the Concord web host was lost' },
+          });
           pending.delete(id);
         }
       };
@@ -103,7 +110,11 @@ export function createWebBridge(token = takeToken()): HostBridge {
         while (next < files.length) {
           const f = files[next++]!;
           const rel = f.path.split('/').filter(Boolean).map(encodeURIComponent).join('/');
-          const res = await fetch(`/api/uploads/${uploadId}/${rel}`, { method: 'PUT', headers: auth, body: f.file });
+          const res = await fetch(`/api/uploads/${uploadId}/${rel}`, {
+            method: 'PUT',
+            headers: auth,
+            body: f.file,
+          });
           if (!res.ok) {
             const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
             throw new Error(body?.error?.message ?? `upload of ${f.path} failed (${res.status})`);

@@ -10,7 +10,10 @@ export function ActivityPanel({ refreshKey }: { refreshKey: number }) {
   useEffect(() => {
     let live = true;
     const bridge = getBridge();
-    Promise.all([call(bridge.invoke('audit:list', { limit: 50 })), call(bridge.invoke('audit:verify', undefined))])
+    Promise.all([
+      call(bridge.invoke('audit:list', { limit: 50 })),
+      call(bridge.invoke('audit:verify', undefined)),
+    ])
       .then(([list, verdict]) => {
         if (!live) return;
         setEntries(list);

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportProgress, ImportSource, ImportSummary } from '../../../../src-preload/contract';
 import { getBridge } from '../../api/bridge';
-import { filesFromDrop, filesFromInput } from './droppedFiles';
+import { filesFromDrop, filesFromInput, localPaths } from './droppedFiles';
 import type { PickedFile } from './droppedFiles';
 
 interface Props {
@@ -33,24 +33,40 @@ export function ImportPanel({ projectId, onImported }: Props) {
   const [typedPath, setTypedPath] = useState('');
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
-  const jobRef = useRef<JobState | null>(null);
-  jobRef.current = job;
+  // The running job's id, readable from event callbacks without re-subscribing.
+  const jobRef = useRef<string | null>(null);
 
   useEffect(
     () =>
       bridge.on('import:progress', (p: ImportProgress) => {
-        if (p.jobId !== jobRef.current?.id) return;
-        setJob((j) => j && { ...j, label: p.phase === 'storing' ? 'Storing' : 'Reading', fraction: p.fraction, detail: p.detail });
+        if (p.jobId !== jobRef.current) return;
+        setJob(
+          (j) =>
+            j && {
+              ...j,
+              label: p.phase === 'storing' ? 'Storing' : 'Reading',
+              fraction: p.fraction,
+              detail: p.detail,
+            },
+        );
       }),
     [bridge],
   );
 
   const runImport = useCallback(
     async (source: ImportSource, jobId: string) => {
-      const r = await bridge.invoke('import:run', { jobId, source, ...(projectId !== null ? { projectId } : {}) });
+      const r = await bridge.invoke('import:run', {
+        jobId,
+        source,
+        ...(projectId !== null ? { projectId } : {}),
+      });
       if (r.ok) {
         const n = r.value.volumes.length;
-        setOutcome({ ok: true, message: `Imported ${n} volume${n === 1 ? '' : 's'}.`, skipped: r.value.skipped });
+        setOutcome({
+          ok: true,
+          message: `Imported ${n} volume${n === 1 ? '' : 's'}.`,
+          skipped: r.value.skipped,
+        });
         onImported(r.value);
       } else {
         setOutcome({ ok: false, message: r.error.message, skipped: [] });
@@ -63,6 +79,7 @@ export function ImportPanel({ projectId, onImported }: Props) {
     async (what: { paths: string[] } | { files: PickedFile[] }) => {
       if (jobRef.current) return;
       const id = crypto.randomUUID();
+      jobRef.current = id;
       setOutcome(null);
       setJob({ id, label: 'Preparing', fraction: 0, detail: '' });
       try {
@@ -80,6 +97,7 @@ export function ImportPanel({ projectId, onImported }: Props) {
       } catch (e) {
         setOutcome({ ok: false, message: (e as Error).message, skipped: [] });
       } finally {
+        jobRef.current = null;
         setJob(null);
       }
     },
@@ -131,10 +149,14 @@ export function ImportPanel({ projectId, onImported }: Props) {
       const dt = e.dataTransfer;
       if (!dt) return;
       if (bridge.host === 'electron' && bridge.pathForFile) {
-        const paths = Array.from(dt.files).map((f) => bridge.pathForFile!(f)).filter(Boolean);
+        const paths = Array.from(dt.files)
+          .map((f) => bridge.pathForFile!(f))
+          .filter(Boolean);
         if (paths.length > 0) void start({ paths });
       } else {
-        void filesFromDrop(dt).then((files) => files.length > 0 && start({ files }));
+        void filesFromDrop(dt).then((files) => {
+          if (files.length > 0) void start({ files });
+        });
       }
     };
     window.addEventListener('dragover', over);
@@ -150,7 +172,10 @@ export function ImportPanel({ projectId, onImported }: Props) {
   const onInput = (e: React.ChangeEvent<HTMLInputElement>) => {
     const files = e.target.files ? filesFromInput(e.target.files) : [];
     e.target.value = '';
-    if (files.length > 0) void start({ files });
+    if (files.length === 0) return;
+    // In Electron the files are already on this machine: import them in place instead of uploading.
+    if (bridge.pathForFile) void start({ paths: localPaths(files, bridge.pathForFile) });
+    else void start({ files });
   };
 
   return (
@@ -179,7 +204,14 @@ export function ImportPanel({ projectId, onImported }: Props) {
           disabled={job !== null}
         />
       </form>
-      <input ref={filesInput} data-testid="import-files-input" type="file" multiple hidden onChange={onInput} />
+      <input
+        ref={filesInput}
+        data-testid="import-files-input"
+        type="file"
+        multiple
+        hidden
+        onChange={onInput}
+      />
       <input
         ref={folderInput}
         data-testid="import-folder-input"
@@ -200,7 +232,11 @@ export function ImportPanel({ projectId, onImported }: Props) {
         </div>
       )}
       {outcome && (
-        <div className={outcome.ok ? 'import-result ok' : 'import-result error'} data-testid="import-status" role="status">
+        <div
+          className={outcome.ok ? 'import-result ok' : 'import-result error'}
+          data-testid="import-status"
+          role="status"
+        >
           <span>{outcome.message}</span>
           {outcome.skipped.length > 0 && (
             <details>

@@ -44,3 +44,25 @@ export async function filesFromDrop(dt: DataTransfer): Promise<PickedFile[]> {
 export function filesFromInput(list: FileList): PickedFile[] {
   return Array.from(list).map((file) => ({ path: file.webkitRelativePath || file.name, file }));
 }
+
+/**
+ * Local paths for picked files (Electron): a picked folder becomes its root folder (so the import sees
+ * the folder's structure), loose files stay files.
+ */
+export function localPaths(files: PickedFile[], pathOf: (file: File) => string): string[] {
+  const out = new Set<string>();
+  for (const f of files) {
+    const full = pathOf(f.file);
+    if (!full) continue;
+    const rel = f.path.split('/');
+    if (rel.length > 1) {
+      // full = <root>/<rel[0]>/…/<name>: cut the relative tail after its first segment.
+      const tail = rel.slice(1).join('/');
+      const normalised = full.replace(/\\/g, '/');
+      out.add(normalised.endsWith('/' + tail) ? normalised.slice(0, -tail.length - 1) : full);
+    } else {
+      out.add(full);
+    }
+  }
+  return [...out];
+}

@@ -16,7 +16,13 @@ interface CaseWithVolumes extends CaseInfo {
   volumes: VolumeMeta[];
 }
 
-export function LibraryPanel({ refreshKey, projectId, selectedVolumeId, onSelectProject, onOpenVolume }: Props) {
+export function LibraryPanel({
+  refreshKey,
+  projectId,
+  selectedVolumeId,
+  onSelectProject,
+  onOpenVolume,
+}: Props) {
   const [projects, setProjects] = useState<ProjectInfo[]>([]);
   const [cases, setCases] = useState<CaseWithVolumes[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +44,10 @@ export function LibraryPanel({ refreshKey, projectId, selectedVolumeId, onSelect
     (async () => {
       const list = await call(bridge.invoke('case:list', { projectId }));
       const withVolumes = await Promise.all(
-        list.map(async (c) => ({ ...c, volumes: await call(bridge.invoke('volume:list', { caseId: c.id })) })),
+        list.map(async (c) => ({
+          ...c,
+          volumes: await call(bridge.invoke('volume:list', { caseId: c.id })),
+        })),
       );
       if (live) setCases(withVolumes);
     })().catch((e: Error) => live && setError(e.message));

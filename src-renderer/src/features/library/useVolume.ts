@@ -18,29 +18,39 @@ export interface VolumeLoad {
   error: string | null;
 }
 
+const IDLE: VolumeLoad = { volume: null, progress: null, error: null };
+
 export function useVolume(volumeId: number | null): VolumeLoad {
-  const [state, setState] = useState<VolumeLoad>({ volume: null, progress: null, error: null });
+  // State is tagged with the volume it belongs to; a stale tag reads as "loading the new one".
+  const [state, setState] = useState<VolumeLoad & { id: number | null }>({ id: null, ...IDLE });
   useEffect(() => {
-    if (volumeId === null) {
-      setState({ volume: null, progress: null, error: null });
-      return;
-    }
+    if (volumeId === null) return;
     let current = true;
-    setState({ volume: null, progress: 0, error: null });
     const bridge = getBridge();
     (async () => {
       const meta = await call(bridge.invoke('volume:get', { volumeId }));
       const buffer = await bridge.fetchVoxels(volumeId, (received, total) => {
-        if (current && Number.isFinite(total)) setState((s) => ({ ...s, progress: received / total }));
+        if (current && Number.isFinite(total)) {
+          setState({ id: volumeId, volume: null, progress: received / total, error: null });
+        }
       });
       if (buffer.byteLength !== meta.byteLength) throw new Error('the voxel data is incomplete');
-      if (current) setState({ volume: { meta, voxels: voxelArray(meta.scalarType, buffer) }, progress: null, error: null });
+      if (current) {
+        setState({
+          id: volumeId,
+          volume: { meta, voxels: voxelArray(meta.scalarType, buffer) },
+          progress: null,
+          error: null,
+        });
+      }
     })().catch((e: unknown) => {
-      if (current) setState({ volume: null, progress: null, error: (e as Error).message });
+      if (current) setState({ id: volumeId, volume: null, progress: null, error: (e as Error).message });
     });
     return () => {
       current = false;
     };
   }, [volumeId]);
+  if (volumeId === null) return IDLE;
+  if (state.id !== volumeId) return { volume: null, progress: 0, error: null };
   return state;
 }

@@ -1,0 +1,154 @@
+// The web host's gatekeeping and its contract transport, against a real server on 127.0.0.1.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { tempDir } from '../../test-support/tmp';
+import { openWorkspace } from '../../workspace/workspace';
+import { createServices } from '../services';
+import { startWebHost } from './server';
+import type { WebHost } from './server';
+
+let host: WebHost;
+let renderer: string;
+
+beforeAll(async () => {
+  const dir = tempDir();
+  renderer = path.join(dir, 'renderer');
+  fs.mkdirSync(renderer);
+  fs.writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>Concord</title>');
+  fs.writeFileSync(path.join(dir, 'secret.txt'), 'outside the renderer');
+  const services = createServices(openWorkspace(path.join(dir, 'ws')), { host: 'web' });
+  host = await startWebHost({
+    services,
+    rendererDir: renderer,
+    token: 'test-token-0123456789',
+    log: () => undefined,
+  });
+});
+
+afterAll(async () => {
+  await host.close();
+});
+
+function request(
+  pathname: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        path: pathname,
+        method: options.method ?? 'GET',
+        headers: { host: `127.0.0.1:${host.port}`, ...options.headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+function socket(query: string, origin: string | undefined): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api/ws${query}`, origin ? { origin } : {});
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function invoke(ws: WebSocket, id: number, channel: string, req: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const msg = JSON.parse(data.toString()) as { type: string; id: number; result: unknown };
+      if (msg.type === 'result' && msg.id === id) {
+        ws.off('message', onMessage);
+        resolve(msg.result);
+      }
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ type: 'invoke', id, channel, req }));
+  });
+}
+
+describe('web host', () => {
+  it('listens on the loopback address only, with the token in its URL', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=test-token-0123456789$/);
+  });
+
+  it('serves the renderer with a strict Content-Security-Policy', async () => {
+    const r = await request('/');
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('<title>Concord</title>');
+    expect(r.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(r.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('does not serve files outside the renderer folder', async () => {
+    expect((await request('/../secret.txt')).status).toBe(404);
+    expect((await request('/%2e%2e/secret.txt')).status).toBe(404);
+  });
+
+  it('refuses requests for another Host name (DNS rebinding)', async () => {
+    const r = await request('/', { headers: { host: `evil.example:${host.port}` } });
+    expect(r.status).toBe(421);
+  });
+
+  it('refuses API calls without the token', async () => {
+    expect((await request('/api/volumes/1/voxels')).status).toBe(401);
+    const r = await request('/api/volumes/1/voxels', { headers: { authorization: 'Bearer wrong' } });
+    expect(r.status).toBe(401);
+  });
+
+  it('answers 404 for a volume that does not exist, with the token', async () => {
+    const r = await request('/api/volumes/424242/voxels', {
+      headers: { authorization: 'Bearer test-token-0123456789' },
+    });
+    expect(r.status).toBe(404);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('refuses WebSocket connections with a wrong token or a foreign origin', async () => {
+    const origin = `http://127.0.0.1:${host.port}`;
+    await expect(socket('?token=wrong', origin)).rejects.toThrow(/403/);
+    await expect(socket('?token=test-token-0123456789', 'http://evil.example')).rejects.toThrow(/403/);
+    await expect(socket('?token=test-token-0123456789', undefined)).rejects.toThrow(/403/);
+  });
+
+  it('serves the contract over the WebSocket; expected failures come back as data', async () => {
+    const ws = await socket('?token=test-token-0123456789', `http://127.0.0.1:${host.port}`);
+    expect(await invoke(ws, 1, 'app:info', undefined)).toMatchObject({ ok: true, value: { host: 'web' } });
+    expect(await invoke(ws, 2, 'project:list', undefined)).toEqual({ ok: true, value: [] });
+    expect(await invoke(ws, 3, 'volume:get', { volumeId: 9 })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    expect(await invoke(ws, 4, 'volume:get', { volumeId: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input' },
+    });
+    expect(await invoke(ws, 5, 'no:such', {})).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await invoke(ws, 6, 'dialog:pickImport', { folder: true })).toMatchObject({
+      ok: false,
+      error: { code: 'unsupported' },
+    });
+    ws.close();
+  });
+
+  it('refuses upload paths that climb out of the upload folder', async () => {
+    const r = await request('/api/uploads/abcdefgh12/..%2F..%2Fevil.txt', {
+      method: 'PUT',
+      headers: { authorization: 'Bearer test-token-0123456789', 'content-length': '3' },
+      body: 'abc',
+    });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+  });
+});
