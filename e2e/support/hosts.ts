@@ -7,10 +7,12 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { _electron as electron } from '@playwright/test';
 import type { Browser, ElectronApplication, Page } from '@playwright/test';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(HERE, '..', '..');
 const CLI = path.join(ROOT, 'out', 'main', 'cli.js');
 
 export interface RunningHost {
@@ -71,7 +73,7 @@ export async function startWeb(browser: Browser, opts: StartOptions): Promise<Ru
 /** The Electron binary, or null when it is not installed (its download needs the internet). */
 export function electronBinary(): string | null {
   try {
-    const require = createRequire(__filename);
+    const require = createRequire(import.meta.url);
     const exe = require('electron') as unknown;
     return typeof exe === 'string' && fs.existsSync(exe) ? exe : null;
   } catch {

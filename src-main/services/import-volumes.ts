@@ -206,9 +206,13 @@ export async function importVolumes(
   }
 }
 
-/** For uploads, the case is named after the first folder level the user picked (or the file). */
+/**
+ * For uploads, the case is named after the first folder level the user picked (or the file); a generic
+ * folder name ("dicom") gives way to the series' own description.
+ */
 function uploadNameOf(volume: ImageVolume, root: string): string {
   const rel = path.relative(root, volume.source.files[0] ?? root);
-  const first = rel.split(path.sep)[0] ?? rel;
-  return first.replace(/\.(nii\.gz|nii|hdr|img|png|dcm)$/i, '') || 'Upload';
+  const first = (rel.split(path.sep)[0] ?? rel).replace(/\.(nii\.gz|nii|hdr|img|png|dcm)$/i, '');
+  if (!first || GENERIC_FOLDERS.has(first.toLowerCase())) return volume.source.description || 'Upload';
+  return first;
 }

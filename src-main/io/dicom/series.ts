@@ -134,7 +134,12 @@ function buildPart(
   const pixel = first.pixel!;
   const files = [...new Set(planes.map((p) => p.header.file))];
   const folder = folderOf(files);
-  const description = first.seriesDescription ?? path.basename(folder);
+  // Without a SeriesDescription, "CT series 3000566" says more than a folder named "dicom" would.
+  const description =
+    first.seriesDescription ??
+    (first.seriesNumber !== undefined
+      ? `${first.modality ?? 'DICOM'} series ${first.seriesNumber}`
+      : path.basename(folder));
   const name =
     `series "${description}"` +
     (first.seriesNumber !== undefined ? ` #${first.seriesNumber}` : '') +
