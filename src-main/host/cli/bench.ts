@@ -6,7 +6,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../../core/errors';
 import { identity4 } from '../../core/geometry/affine';
 import type { ImageVolume } from '../../core/volume/types';
@@ -96,7 +95,8 @@ interface ChildResult {
 }
 
 function runChild(args: string[]): ChildResult {
-  const cli = fileURLToPath(import.meta.url);
+  // The script this process runs (out/main/cli.js or bin/concord.mjs): both accept `bench child`.
+  const cli = process.argv[1]!;
   const out = execFileSync(process.execPath, [cli, 'bench', 'child', ...args], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
 }
