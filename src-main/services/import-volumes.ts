@@ -19,7 +19,6 @@ import {
 } from '../db/repositories/projects';
 import { findVolumeByBlob, getVolume, insertVolume } from '../db/repositories/volumes';
 import { readVolumes } from '../io/read-volumes';
-import { sha256Hex } from '../workspace/blob-store';
 import type { Workspace } from '../workspace/workspace';
 
 export const DEFAULT_PROJECT = 'Default';
@@ -107,13 +106,20 @@ export async function importVolumes(
       if (signal?.aborted) throw new CancelledError('import');
       progress('storing', 0.8 + (0.2 * n) / volumes.length, volume.source.description);
       const bytes = asBytes(volume);
-      const sha256 = sha256Hex(bytes);
-      await ws.blobs.put(bytes, sha256);
+      let stats: VolumeStats | undefined;
+      // Statistics are computed while the blob is being written.
+      const { sha256 } = await ws.blobs.put(bytes, {
+        whileWriting: () => {
+          stats = computeStats(volume.data, volume.rescale);
+        },
+      });
       const caseName =
         req.caseName?.trim() ||
         (isUpload ? uploadNameOf(volume, tops[0]!) : caseNameFor(topPathOf(volume, tops)));
-      const stats = computeStats(volume.data, volume.rescale);
-      prepared.push({ volume, sha256, caseName, byteLength: bytes.byteLength, stats });
+      if (stats!.count === 0) {
+        throw new InputError(volume.source.files[0], 'every voxel is NaN: there is no image to import');
+      }
+      prepared.push({ volume, sha256, caseName, byteLength: bytes.byteLength, stats: stats! });
     }
     if (signal?.aborted) throw new CancelledError('import');
 

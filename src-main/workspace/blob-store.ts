@@ -55,28 +55,35 @@ export class BlobStore {
     }
   }
 
-  async put(bytes: Uint8Array, knownSha256?: string): Promise<StoredBlob> {
-    const sha256 = knownSha256 ?? sha256Hex(bytes);
+  /**
+   * Stores bytes under their sha256. The write to a temp file is issued first, so that hashing (and the
+   * caller's `whileWriting` work, e.g. statistics) runs on this thread while the file system writes.
+   * Identical bytes already stored are kept and the temp file dropped.
+   */
+  async put(bytes: Uint8Array, options: { whileWriting?: () => void } = {}): Promise<StoredBlob> {
     const byteLength = bytes.byteLength;
-    if (this.has(sha256, byteLength)) return { sha256, byteLength, existed: true };
     await this.assertSpace(byteLength);
-    const final = this.pathOf(sha256);
-    const tmp = path.join(this.tmpDir, `${sha256}.${randomBytes(6).toString('hex')}.part`);
+    const tmp = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`);
     let handle: fsp.FileHandle | undefined;
+    let sha256: string;
     try {
       handle = await fsp.open(tmp, 'wx');
-      let offset = 0;
-      while (offset < byteLength) {
-        const { bytesWritten } = await handle.write(
-          bytes,
-          offset,
-          Math.min(byteLength - offset, 64 * 2 ** 20),
-        );
-        offset += bytesWritten;
+      const writing = writeAll(handle, bytes);
+      // Do not leave a rejected promise unobserved while the hash runs.
+      writing.catch(() => undefined);
+      sha256 = sha256Hex(bytes);
+      options.whileWriting?.();
+      await writing;
+      if (this.has(sha256, byteLength)) {
+        await handle.close();
+        handle = undefined;
+        await fsp.rm(tmp, { force: true });
+        return { sha256, byteLength, existed: true };
       }
       await handle.sync();
       await handle.close();
       handle = undefined;
+      const final = this.pathOf(sha256);
       await fsp.mkdir(path.dirname(final), { recursive: true });
       await fsp.rename(tmp, final);
       await syncDir(path.dirname(final));
@@ -104,6 +111,16 @@ export class BlobStore {
   /** Size in bytes, or throws when missing. */
   size(sha256: string): number {
     return fs.statSync(this.pathOf(sha256)).size;
+  }
+}
+
+/** Writes all bytes, in pieces of at most 1 GiB (one write call takes under 2 GiB). */
+async function writeAll(handle: fsp.FileHandle, bytes: Uint8Array): Promise<void> {
+  const piece = 2 ** 30;
+  let offset = 0;
+  while (offset < bytes.byteLength) {
+    const { bytesWritten } = await handle.write(bytes, offset, Math.min(bytes.byteLength - offset, piece));
+    offset += bytesWritten;
   }
 }
 

@@ -1,5 +1,5 @@
 // The lint boundary keeps core free of packages; the test runner is the one import a core test needs.
-// eslint-disable-next-line boundaries/core-is-pure
+ 
 import { describe, expect, it } from 'vitest';
 import {
   completeQuaternion,
