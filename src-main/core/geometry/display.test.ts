@@ -1,5 +1,3 @@
-// The lint boundary keeps core free of packages; the test runner is the one import a core test needs.
- 
 import { describe, expect, it } from 'vitest';
 import type { Mat4, Vec3 } from './affine';
 import { composeAffine, flipRasLps, identity4 } from './affine';
