@@ -10,8 +10,9 @@ import { protocol } from 'electron';
 import { getVolume } from '../../db/repositories/volumes';
 import type { Services } from '../services';
 
-export const APP_SCHEME = 'concord-app';
-export const APP_ORIGIN = `${APP_SCHEME}://app`;
+import { APP_SCHEME } from './url-policy';
+
+export { APP_ORIGIN, APP_SCHEME } from './url-policy';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
