@@ -19,10 +19,13 @@ export function findChromium(): string | null {
   return null;
 }
 
-export function openInChromium(url: string): string | null {
+/** Opens the URL; returns what was opened, or why nothing was. */
+export function openInChromium(url: string): { opened: string } | { reason: string } {
   const exe = findChromium();
-  if (!exe || (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']))
-    return null;
+  if (!exe) return { reason: 'no Chromium is installed (apt-get install chromium)' };
+  if (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) {
+    return { reason: 'there is no display (DISPLAY is not set)' };
+  }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-chromium-'));
   const child = spawn(
     exe,
@@ -39,5 +42,5 @@ export function openInChromium(url: string): string | null {
     { stdio: 'ignore', detached: true },
   );
   child.unref();
-  return exe;
+  return { opened: exe };
 }
