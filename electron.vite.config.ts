@@ -18,6 +18,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'src-main/host/cli/main.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
+        // A dev dependency loaded only by `concord bench view`; never bundled.
+        external: ['playwright-core'],
       },
     },
   },

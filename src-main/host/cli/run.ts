@@ -20,8 +20,10 @@ Usage: concord <command> [options]
       Write a stored volume as NIfTI.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
-  bench import [--json] [--keep]
+  bench import [--json] [--runs N] [--keep]
       Time and memory of importing a 512x512x300 int16 .nii.gz, beside nibabel's load of the same file.
+  bench view [--json] [--runs N]
+      Time from opening that volume in the viewer (web host, Chromium) to its first drawn slice.
 
 Exit status: 0 ok, 2 bad input, 1 internal error.`;
 
