@@ -5,6 +5,7 @@
 import type { Vec3 } from '../../../src-main/core/geometry/affine';
 import type { SliceViewName } from '../../../src-main/core/geometry/display';
 import type { ViewState } from '../../../src-preload/contract';
+import type { RenderMode } from './transferFunction';
 import type { PresetName, WindowLevel } from './windowLevel';
 import type { ViewCamera } from './viewTransform';
 import { DEFAULT_CAMERA } from './viewTransform';
@@ -29,6 +30,9 @@ export interface ViewerState {
   active: SliceViewName;
   tool: Tool;
   help: boolean;
+  /** Crosshair lines drawn in the slice views and the 3D view. */
+  crosshair: boolean;
+  renderMode: RenderMode;
 }
 
 export type ViewerAction =
@@ -44,6 +48,8 @@ export type ViewerAction =
   | { type: 'active'; view: SliceViewName }
   | { type: 'tool'; tool: Tool }
   | { type: 'help'; show: boolean }
+  | { type: 'crosshair'; show: boolean }
+  | { type: 'renderMode'; mode: RenderMode }
   /** Reset view: cameras back to fit, window/level back to the volume's default. */
   | { type: 'reset'; wl: WindowLevel; source: WindowSource };
 
@@ -90,6 +96,8 @@ export function initialViewerState(
     active: 'axial',
     tool: 'crosshair',
     help: false,
+    crosshair: true,
+    renderMode: 'vr',
   };
 }
 
@@ -124,6 +132,10 @@ export function viewerReducer(s: ViewerState, a: ViewerAction): ViewerState {
       return s.tool === a.tool ? s : { ...s, tool: a.tool };
     case 'help':
       return s.help === a.show ? s : { ...s, help: a.show };
+    case 'crosshair':
+      return s.crosshair === a.show ? s : { ...s, crosshair: a.show };
+    case 'renderMode':
+      return s.renderMode === a.mode ? s : { ...s, renderMode: a.mode };
     case 'reset':
       return { ...s, cameras: freshCameras(), wl: a.wl, wlSource: a.source };
   }

@@ -11,6 +11,9 @@ import type { Rescale, ScalarType, VoxelArray } from '../../../src-main/core/vol
 /** Voxels uploaded to the 3D texture at most, and the largest size along one axis. */
 export const TEXTURE_MAX_VOXELS = 4_000_000;
 export const TEXTURE_MAX_DIM = 256;
+/** Budget when WebGL runs on the CPU (SwiftShader, llvmpipe). */
+export const SOFTWARE_TEXTURE_MAX_VOXELS = 1_000_000;
+export const SOFTWARE_TEXTURE_MAX_DIM = 128;
 
 export interface TextureVolume {
   dims: Vec3;

@@ -1,0 +1,52 @@
+// The "?" overlay: every keyboard and mouse binding, from the same tables the handlers use.
+
+import { KEY_HELP, MOUSE_HELP } from './keyBindings';
+
+export function HelpOverlay({ onClose }: { onClose(): void }) {
+  return (
+    <div className="cv-help-backdrop" data-testid="viewer-help" onClick={onClose}>
+      <div
+        className="cv-help"
+        role="dialog"
+        aria-label="Viewer shortcuts"
+        onClick={(e) => e.stopPropagation()}
+      >
+        <header>
+          <h2>Viewer shortcuts</h2>
+          <button type="button" className="cv-icon-button" onClick={onClose} aria-label="Close help">
+            ✕
+          </button>
+        </header>
+        <div className="cv-help-columns">
+          <table>
+            <caption>Keyboard</caption>
+            <tbody>
+              {KEY_HELP.map((r) => (
+                <tr key={r.keys}>
+                  <th>{r.keys}</th>
+                  <td>{r.what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <table>
+            <caption>Mouse</caption>
+            <tbody>
+              {MOUSE_HELP.map((r) => (
+                <tr key={r.keys}>
+                  <th>{r.keys}</th>
+                  <td>{r.what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p className="cv-help-note">
+          Slice views are radiological: the patient&apos;s left is on the screen&apos;s right. Letters at the
+          edges give the true patient direction of each screen axis. Arrow up / wheel up move toward Superior
+          (axial), Anterior (coronal) and Left (sagittal).
+        </p>
+      </div>
+    </div>
+  );
+}

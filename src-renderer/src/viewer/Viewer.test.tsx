@@ -1,0 +1,259 @@
+// @vitest-environment jsdom
+// The Viewer mounted in jsdom: DOM contract (test ids, letters, readout), keyboard wiring, the e2e test hook,
+// the no-WebGL message in the 3D quadrant, onViewChange, and clean-up on unmount. jsdom has no canvas,
+// layout, ResizeObserver or ImageData, so those are stubbed; pixels themselves are checked in the
+// sliceExtract tests and in the browser.
+
+import { act } from 'react';
+import type { Root } from 'react-dom/client';
+import { createRoot } from 'react-dom/client';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Vec3 } from '../../../src-main/core/geometry/affine';
+import { composeAffine } from '../../../src-main/core/geometry/affine';
+import type { ViewState, VolumeMeta } from '../../../src-preload/contract';
+import { Viewer } from './Viewer';
+
+const CANVAS_W = 600;
+const CANVAS_H = 400;
+
+beforeAll(() => {
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+  class RO {
+    constructor(private cb: () => void) {}
+    observe(): void {
+      this.cb();
+    }
+    disconnect(): void {}
+    unobserve(): void {}
+  }
+  vi.stubGlobal('ResizeObserver', RO);
+  vi.stubGlobal(
+    'ImageData',
+    class {
+      data: Uint8ClampedArray;
+      constructor(
+        public width: number,
+        public height: number,
+      ) {
+        this.data = new Uint8ClampedArray(width * height * 4);
+      }
+    },
+  );
+  const ctx2d = new Proxy({}, { get: (_t, k) => (k === 'canvas' ? undefined : () => undefined) });
+  // 2D contexts are stubs; WebGL2 is absent, as on a machine without it.
+  HTMLCanvasElement.prototype.getContext = function (kind: string) {
+    return kind === '2d' ? ctx2d : null;
+  } as typeof HTMLCanvasElement.prototype.getContext;
+  // Every element is laid out as a 600×400 box at (10, 20).
+  HTMLElement.prototype.getBoundingClientRect = function () {
+    return {
+      x: 10,
+      y: 20,
+      left: 10,
+      top: 20,
+      width: CANVAS_W,
+      height: CANVAS_H,
+      right: 610,
+      bottom: 420,
+      toJSON() {},
+    };
+  };
+});
+
+const dims: Vec3 = [6, 5, 4];
+const meta: VolumeMeta = {
+  id: 7,
+  caseId: 3,
+  name: 'tiny',
+  modality: 'CT',
+  sourceFormat: 'nifti',
+  dims,
+  spacing: [1, 1, 2],
+  affineLPS: composeAffine(
+    [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ],
+    [1, 1, 2],
+    [-3, -2, 10],
+  ),
+  scalarType: 'int16',
+  frames: 1,
+  rescale: { slope: 1, intercept: -1000 },
+  byteLength: 240,
+  checksum: 'abc',
+  stats: { min: -1000, max: -881, mean: -940 },
+  importedAt: '2025-01-01T00:00:00Z',
+  patientPosition: 'HFS',
+};
+/** stored value = i + 10 j + 30 k (so physical = that − 1000). */
+const voxels = new Int16Array(120).map(
+  (_, n) => (n % 6) + 10 * (Math.floor(n / 6) % 5) + 30 * Math.floor(n / 30),
+);
+
+let root: Root;
+let host: HTMLDivElement;
+const $ = (id: string): HTMLElement => {
+  const el = host.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  if (!el) throw new Error(`no ${id}`);
+  return el;
+};
+const key = (k: string): void => {
+  act(() => {
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
+  });
+};
+
+function mount(props: { initialView?: ViewState; onViewChange?: (v: ViewState) => void } = {}): void {
+  act(() => {
+    root.render(<Viewer meta={meta} voxels={voxels} {...props} />);
+  });
+}
+
+beforeEach(() => {
+  host = document.createElement('div');
+  document.body.appendChild(host);
+  root = createRoot(host);
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  host.remove();
+  vi.useRealTimers();
+});
+
+describe('Viewer (jsdom)', () => {
+  it('shows four views, edge letters, slices and the crosshair readout', () => {
+    mount();
+    for (const v of ['axial', 'coronal', 'sagittal', '3d']) expect($(`view-${v}`)).toBeTruthy();
+    expect($('orient-axial-left').textContent).toBe('R');
+    expect($('orient-axial-right').textContent).toBe('L');
+    expect($('orient-axial-top').textContent).toBe('A');
+    expect($('orient-coronal-top').textContent).toBe('S');
+    expect($('orient-sagittal-right').textContent).toBe('P');
+    // Centre voxel (3, 2, 2): stored 3 + 20 + 60 = 83 -> −917 HU.
+    expect($('readout-ijk').textContent).toBe('3, 2, 2');
+    expect($('readout-value').textContent).toBe('-917');
+    expect($('readout-lps').textContent).toBe('0.00, 0.00, 14.00');
+    expect($('slice-axial').textContent).toBe('2');
+    expect($('slice-coronal').textContent).toBe('2');
+    expect($('slice-sagittal').textContent).toBe('3');
+    expect($('wl-display').textContent).toBe('W 350 L 50');
+  });
+
+  it('runs the keyboard shortcuts', () => {
+    mount();
+    key('2');
+    expect($('viewer').dataset.layout).toBe('coronal');
+    expect($('view-axial').hidden).toBe(true);
+    key('Escape');
+    expect($('viewer').dataset.layout).toBe('grid');
+    key('l');
+    expect($('wl-display').textContent).toBe('W 1500 L -600');
+    key('PageUp'); // axial is active: toward Superior = k + 1 for this affine
+    expect($('slice-axial').textContent).toBe('3');
+    key('Home');
+    expect($('slice-axial').textContent).toBe('0');
+    key('?');
+    expect($('viewer-help')).toBeTruthy();
+    key('Escape');
+    expect(host.querySelector('[data-testid="viewer-help"]')).toBeNull();
+  });
+
+  it('exposes an exact screen <-> voxel mapping through window.__concordViewer', () => {
+    mount();
+    const hook = window.__concordViewer!;
+    expect(hook.volumeId).toBe(7);
+    act(() => hook.setCursor([1, 4, 3]));
+    expect($('slice-axial').textContent).toBe('3');
+    for (const view of ['axial', 'coronal', 'sagittal'] as const) {
+      for (const ijk of [
+        [0, 0, 0],
+        [5, 4, 3],
+        [2, 3, 1],
+      ] as Vec3[]) {
+        const p = hook.clientPointFor(view, ...ijk)!;
+        expect(p.visible).toBe(true);
+        const back = hook.voxelAt(view, p.x, p.y)!;
+        // The view's through-plane index is the cursor's; the in-plane ones come from the point.
+        const layout = hook.layoutOf(view);
+        const expected: Vec3 = [...ijk];
+        expected[layout.axes.normal.axis] = [1, 4, 3][layout.axes.normal.axis]!;
+        expect(back).toEqual(expected);
+      }
+    }
+    expect(hook.valueAt(2, 3, 1)).toBe(2 + 30 + 30 - 1000);
+    expect(hook.worldAt(1, 1, 1)).toEqual([-2, -1, 12]);
+  });
+
+  it('reads out the voxel under the pointer', () => {
+    mount();
+    const hook = window.__concordViewer!;
+    act(() => hook.setCursor([0, 0, 1]));
+    const p = hook.clientPointFor('axial', 4, 3, 1)!;
+    act(() => {
+      $('canvas-axial').dispatchEvent(
+        new MouseEvent('pointermove', { clientX: p.x, clientY: p.y, bubbles: true }),
+      );
+    });
+    expect($('readout').dataset.source).toBe('hover');
+    expect($('readout-ijk').textContent).toBe('4, 3, 1');
+    expect($('readout-value').textContent).toBe(String(4 + 30 + 30 - 1000));
+    act(() => {
+      $('canvas-axial').dispatchEvent(new MouseEvent('pointerleave'));
+    });
+    expect($('readout-ijk').textContent).toBe('0, 0, 1');
+  });
+
+  it('says so in the 3D quadrant when WebGL2 is missing', () => {
+    vi.useFakeTimers();
+    mount();
+    expect($('view-3d-message').textContent).toMatch(/Preparing/);
+    act(() => {
+      vi.advanceTimersByTime(100);
+    });
+    expect($('view-3d').dataset.status).toBe('unavailable');
+    expect($('view-3d-message').textContent).toMatch(/no WebGL2/);
+  });
+
+  it('starts from a saved view and reports changes, debounced', () => {
+    vi.useFakeTimers();
+    const seen: ViewState[] = [];
+    mount({
+      initialView: { cursor: [1, 1, 1], window: 80, level: 40, layout: 'sagittal' },
+      onViewChange: (v) => seen.push(v),
+    });
+    expect($('viewer').dataset.layout).toBe('sagittal');
+    expect($('wl-display').textContent).toBe('W 80 L 40');
+    act(() => {
+      vi.advanceTimersByTime(1000);
+    });
+    expect(seen).toEqual([]);
+    key('0');
+    key('b');
+    act(() => {
+      vi.advanceTimersByTime(1000);
+    });
+    expect(seen).toEqual([
+      { volumeId: 7, caseId: 3, window: 2000, level: 500, cursor: [1, 1, 1], layout: 'grid' },
+    ]);
+  });
+
+  it('removes its hook and key listener on unmount', () => {
+    mount();
+    expect(window.__concordViewer).toBeDefined();
+    act(() => root.unmount());
+    expect(window.__concordViewer).toBeUndefined();
+    // A key after unmount must not throw or re-create anything.
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '2' }));
+    root = createRoot(host);
+  });
+
+  it('refuses voxel data shorter than the dims', () => {
+    act(() => {
+      root.render(<Viewer meta={meta} voxels={new Int16Array(10)} />);
+    });
+    expect($('viewer-error').textContent).toMatch(/10 voxels received, 120 expected/);
+  });
+});

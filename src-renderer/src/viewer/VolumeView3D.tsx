@@ -1,0 +1,167 @@
+// The 3D quadrant: vtk.js volume rendering of the same in-memory volume (subsampled for the texture), its
+// transfer function following the window/level, the crosshair drawn as three lines. Built after the slice
+// views have painted (so the first slice is not delayed by the texture), torn down on unmount. Without
+// WebGL2 the quadrant says so instead of failing.
+
+import { memo, useEffect, useRef, useState } from 'react';
+import type { Mat4, Vec3 } from '../../../src-main/core/geometry/affine';
+import type { Rescale, ScalarType, VoxelArray } from '../../../src-main/core/volume/types';
+import { MaximiseIcon } from './icons';
+import { VIEW_COLOURS } from './SliceView';
+import type { RenderMode } from './transferFunction';
+import type { VolumeScene } from './volumeScene';
+import { FULL_QUALITY, SOFTWARE_QUALITY, createVolumeScene, probeWebGL } from './volumeScene';
+import {
+  SOFTWARE_TEXTURE_MAX_DIM,
+  SOFTWARE_TEXTURE_MAX_VOXELS,
+  buildTextureVolume,
+  textureFactors,
+} from './volumeTexture';
+import type { WindowLevel } from './windowLevel';
+
+export interface VolumeView3DProps {
+  voxels: VoxelArray;
+  scalarType: ScalarType;
+  dims: Vec3;
+  affineLPS: Mat4;
+  rescale: Rescale;
+  /** Physical min / max of the volume (VolumeMeta.stats), to pick a compact texture type. */
+  range: [number, number];
+  wl: WindowLevel;
+  mode: RenderMode;
+  cursor: Vec3;
+  crosshair: boolean;
+  /** Incremented by the viewer's "reset view" to reset the 3D camera. */
+  resetCount: number;
+  maximised: boolean;
+  hidden: boolean;
+  onToggleMaximise(): void;
+  onToggleMode(): void;
+}
+
+type Status =
+  { kind: 'loading' } | { kind: 'ready'; texture: string } | { kind: 'unavailable'; message: string };
+
+/** Delay before building the 3D scene, so the slice views paint their first frame first. */
+const BUILD_DELAY_MS = 50;
+
+function VolumeView3DImpl(p: VolumeView3DProps) {
+  const bodyRef = useRef<HTMLDivElement | null>(null);
+  const sceneRef = useRef<VolumeScene | null>(null);
+  const [status, setStatus] = useState<Status>({ kind: 'loading' });
+  const latest = useRef(p);
+  useEffect(() => {
+    latest.current = p;
+  });
+
+  const { voxels, scalarType, dims, affineLPS, rescale, range } = p;
+  useEffect(() => {
+    const container = bodyRef.current;
+    if (!container) return;
+    let scene: VolumeScene | null = null;
+    let ro: ResizeObserver | null = null;
+    const timer = setTimeout(() => {
+      const gl = probeWebGL();
+      if (!gl.webgl2) {
+        setStatus({ kind: 'unavailable', message: '3D view unavailable: this display has no WebGL2.' });
+        return;
+      }
+      try {
+        const factors = gl.software
+          ? textureFactors(dims, SOFTWARE_TEXTURE_MAX_VOXELS, SOFTWARE_TEXTURE_MAX_DIM)
+          : textureFactors(dims);
+        const texture = buildTextureVolume(voxels, scalarType, dims, rescale, factors, range);
+        scene = createVolumeScene(
+          container,
+          texture,
+          dims,
+          affineLPS,
+          gl.software ? SOFTWARE_QUALITY : FULL_QUALITY,
+        );
+        sceneRef.current = scene;
+        const q = latest.current;
+        scene.setTransfer(q.wl, q.mode);
+        scene.setCursor(q.crosshair ? q.cursor : null);
+        ro = new ResizeObserver(() => scene?.resize());
+        ro.observe(container);
+        setStatus({
+          kind: 'ready',
+          texture: texture.dims.join('×') + (gl.software ? ' (software GL, reduced)' : ''),
+        });
+      } catch (e) {
+        scene?.dispose();
+        scene = null;
+        sceneRef.current = null;
+        const why = e instanceof Error ? e.message : String(e);
+        setStatus({ kind: 'unavailable', message: `3D view unavailable: ${why}` });
+      }
+    }, BUILD_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      ro?.disconnect();
+      scene?.dispose();
+      sceneRef.current = null;
+    };
+  }, [voxels, scalarType, dims, affineLPS, rescale, range]);
+
+  useEffect(() => {
+    sceneRef.current?.setTransfer(p.wl, p.mode);
+  }, [p.wl, p.mode]);
+
+  useEffect(() => {
+    sceneRef.current?.setCursor(p.crosshair ? p.cursor : null);
+  }, [p.cursor, p.crosshair]);
+
+  useEffect(() => {
+    if (p.resetCount > 0) sceneRef.current?.resetCamera();
+  }, [p.resetCount]);
+
+  return (
+    <section
+      className="cv-pane"
+      data-testid="view-3d"
+      data-view="3d"
+      data-status={status.kind}
+      hidden={p.hidden}
+    >
+      <header
+        className="cv-pane-title"
+        style={{ borderTopColor: VIEW_COLOURS['3d'] }}
+        onDoubleClick={p.onToggleMaximise}
+      >
+        <span className="cv-pane-name" style={{ color: VIEW_COLOURS['3d'] }}>
+          3D
+        </span>
+        <span className="cv-dim">{status.kind === 'ready' ? status.texture : ''}</span>
+        <button
+          type="button"
+          className="cv-text-button"
+          data-testid="render-mode"
+          title="Volume rendering / maximum intensity projection (P)"
+          onClick={p.onToggleMode}
+        >
+          {p.mode === 'vr' ? 'VR' : 'MIP'}
+        </button>
+        <button
+          type="button"
+          className="cv-icon-button"
+          data-testid="maximise-3d"
+          title={p.maximised ? 'Back to the 2×2 grid (0 or Esc)' : 'Maximise 3D'}
+          aria-label={p.maximised ? 'Restore grid' : 'Maximise 3D'}
+          onClick={p.onToggleMaximise}
+        >
+          <MaximiseIcon restore={p.maximised} />
+        </button>
+      </header>
+      <div className="cv-pane-body cv-3d-body" ref={bodyRef}>
+        {status.kind !== 'ready' && (
+          <div className="cv-3d-message" data-testid="view-3d-message">
+            {status.kind === 'loading' ? 'Preparing 3D…' : status.message}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export const VolumeView3D = memo(VolumeView3DImpl);
