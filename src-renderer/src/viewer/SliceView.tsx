@@ -70,6 +70,8 @@ export interface SliceViewProps {
   onWindowDrag(phase: 'start' | 'move', dx: number, dy: number): void;
   onActivate(view: SliceViewName): void;
   onToggleMaximise(view: SliceViewName): void;
+  /** After each drawn frame (the viewer marks its first one for benchmarks). */
+  onDrawn(view: SliceViewName): void;
 }
 
 /** Gap (CSS px) left in the crosshair around the cursor, so the voxel under it stays visible. */
@@ -90,7 +92,7 @@ function SliceViewImpl(p: SliceViewProps) {
   } | null>(null);
   const slice = p.cursor[p.layout.axes.normal.axis];
 
-  const { view, onCanvas } = p;
+  const { view, onCanvas, onDrawn } = p;
   const setCanvas = useCallback(
     (el: HTMLCanvasElement | null) => {
       canvasRef.current = el;
@@ -172,6 +174,7 @@ function SliceViewImpl(p: SliceViewProps) {
       ctx.stroke();
       ctx.globalAlpha = 1;
     }
+    onDrawn(view);
   }, [
     p.voxels,
     p.dims,
@@ -183,6 +186,8 @@ function SliceViewImpl(p: SliceViewProps) {
     p.hidden,
     p.verticalColour,
     p.horizontalColour,
+    onDrawn,
+    view,
     slice,
     size,
   ]);

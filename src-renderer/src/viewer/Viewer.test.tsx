@@ -142,6 +142,14 @@ describe('Viewer (jsdom)', () => {
     expect($('wl-display').textContent).toBe('W 350 L 50');
   });
 
+  it('marks its first drawn slice for the view benchmark', () => {
+    performance.clearMarks('concord:first-slice');
+    mount();
+    expect(performance.getEntriesByName('concord:first-slice')).toHaveLength(1);
+    key('PageUp');
+    expect(performance.getEntriesByName('concord:first-slice')).toHaveLength(1);
+  });
+
   it('runs the keyboard shortcuts', () => {
     mount();
     key('2');

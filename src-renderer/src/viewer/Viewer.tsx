@@ -68,6 +68,8 @@ export function Viewer(props: ViewerProps) {
 }
 
 const VIEW_CHANGE_DEBOUNCE_MS = 150;
+/** Performance mark set when the first slice of a mounted volume has been drawn (concord bench view). */
+export const FIRST_SLICE_MARK = 'concord:first-slice';
 const INTEGER_TYPES = new Set(['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32']);
 
 function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
@@ -160,6 +162,12 @@ function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
     },
     [wlPerPixel, wlMin],
   );
+  const firstDrawn = useRef(false);
+  const onDrawn = useCallback(() => {
+    if (firstDrawn.current) return;
+    firstDrawn.current = true;
+    performance.mark(FIRST_SLICE_MARK);
+  }, []);
   const onActivate = useCallback((view: SliceViewName) => dispatch({ type: 'active', view }), []);
   const onToggleMaximise = useCallback((view: ViewName) => dispatch({ type: 'toggleMaximise', view }), []);
   const toggle3d = useCallback(() => onToggleMaximise('3d'), [onToggleMaximise]);
@@ -482,6 +490,7 @@ function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
             onWindowDrag={onWindowDrag}
             onActivate={onActivate}
             onToggleMaximise={onToggleMaximise}
+            onDrawn={onDrawn}
           />
         ))}
         <VolumeView3D
