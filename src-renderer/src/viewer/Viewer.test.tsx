@@ -214,14 +214,17 @@ describe('Viewer (jsdom)', () => {
     expect($('readout-ijk').textContent).toBe('0, 0, 1');
   });
 
-  it('says so in the 3D quadrant when WebGL2 is missing', () => {
-    vi.useFakeTimers();
+  it('says so in the 3D quadrant when WebGL2 is missing', async () => {
     mount();
     expect($('view-3d-message').textContent).toMatch(/Preparing/);
-    act(() => {
-      vi.advanceTimersByTime(100);
-    });
-    expect($('view-3d').dataset.status).toBe('unavailable');
+    // The 3D module (vtk.js) is imported 50 ms after mount; let real time pass inside act until it reports.
+    await vi.waitFor(
+      async () => {
+        await act(() => new Promise((r) => setTimeout(r, 50)));
+        expect($('view-3d').dataset.status).toBe('unavailable');
+      },
+      { timeout: 30_000, interval: 10 },
+    );
     expect($('view-3d-message').textContent).toMatch(/no WebGL2/);
   });
 

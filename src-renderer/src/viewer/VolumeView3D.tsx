@@ -9,8 +9,8 @@ import type { Rescale, ScalarType, VoxelArray } from '../../../src-main/core/vol
 import { MaximiseIcon } from './icons';
 import { VIEW_COLOURS } from './SliceView';
 import type { RenderMode } from './transferFunction';
+import type * as SceneModule from './volumeScene';
 import type { VolumeScene } from './volumeScene';
-import { FULL_QUALITY, SOFTWARE_QUALITY, createVolumeScene, probeWebGL } from './volumeScene';
 import {
   SOFTWARE_TEXTURE_MAX_DIM,
   SOFTWARE_TEXTURE_MAX_VOXELS,
@@ -60,10 +60,15 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
     if (!container) return;
     let scene: VolumeScene | null = null;
     let ro: ResizeObserver | null = null;
-    const timer = setTimeout(() => {
-      const gl = probeWebGL();
+    let cancelled = false;
+    const fail = (why: string): void => {
+      if (!cancelled) setStatus({ kind: 'unavailable', message: `3D view unavailable: ${why}` });
+    };
+    const build = (mod: typeof SceneModule): void => {
+      if (cancelled) return;
+      const gl = mod.probeWebGL();
       if (!gl.webgl2) {
-        setStatus({ kind: 'unavailable', message: '3D view unavailable: this display has no WebGL2.' });
+        fail('this display has no WebGL2.');
         return;
       }
       try {
@@ -71,12 +76,12 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
           ? textureFactors(dims, SOFTWARE_TEXTURE_MAX_VOXELS, SOFTWARE_TEXTURE_MAX_DIM)
           : textureFactors(dims);
         const texture = buildTextureVolume(voxels, scalarType, dims, rescale, factors, range);
-        scene = createVolumeScene(
+        scene = mod.createVolumeScene(
           container,
           texture,
           dims,
           affineLPS,
-          gl.software ? SOFTWARE_QUALITY : FULL_QUALITY,
+          gl.software ? mod.SOFTWARE_QUALITY : mod.FULL_QUALITY,
         );
         sceneRef.current = scene;
         const q = latest.current;
@@ -92,11 +97,15 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
         scene?.dispose();
         scene = null;
         sceneRef.current = null;
-        const why = e instanceof Error ? e.message : String(e);
-        setStatus({ kind: 'unavailable', message: `3D view unavailable: ${why}` });
+        fail(e instanceof Error ? e.message : String(e));
       }
+    };
+    // vtk.js (most of the renderer's code) is loaded only now, after the slices have been drawn.
+    const timer = setTimeout(() => {
+      import('./volumeScene').then(build, (e: unknown) => fail(e instanceof Error ? e.message : String(e)));
     }, BUILD_DELAY_MS);
     return () => {
+      cancelled = true;
       clearTimeout(timer);
       ro?.disconnect();
       scene?.dispose();
