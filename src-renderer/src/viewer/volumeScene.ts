@@ -233,16 +233,21 @@ export function createVolumeScene(
       renderer.removeActor(lineActor);
       renderWindow.removeRenderer(renderer);
       renderWindow.removeView(glWindow);
-      // Deletes the WebGL context and removes its canvas from the container.
+      // Releases vtk.js's GL resources and removes its canvas from the container; then the context itself is
+      // lost at once rather than when the canvas is collected (browsers cap live WebGL contexts at ~16).
+      const canvas = glWindow.getCanvas();
       glWindow.delete();
+      canvas?.getContext('webgl2')?.getExtension('WEBGL_lose_context')?.loseContext();
       renderWindow.delete();
       renderer.delete();
+      prop.delete();
       volume.delete();
       mapper.delete();
       colour.delete();
       opacity.delete();
       image.delete();
       scalars.delete();
+      lineActor.getProperty().delete();
       lineActor.delete();
       lineMapper.delete();
       lines.delete();
