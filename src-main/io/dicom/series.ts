@@ -140,8 +140,9 @@ function buildPart(
     (first.seriesNumber !== undefined
       ? `${first.modality ?? 'DICOM'} series ${first.seriesNumber}`
       : path.basename(folder));
+  // Messages name the series by its description or, without one, by its folder.
   const name =
-    `series "${description}"` +
+    `series "${first.seriesDescription ?? path.basename(folder)}"` +
     (first.seriesNumber !== undefined ? ` #${first.seriesNumber}` : '') +
     (part ? ` part ${part.index}/${part.count}` : '');
   const label = `${name} in ${folder}`;
