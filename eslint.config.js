@@ -90,7 +90,11 @@ export default tseslint.config(
     },
   },
   // Tests of core code may use vitest and Node to reach fixtures; the code under test may not.
-  { files: ['src-main/core/**/*.ts'], ignores: ['**/*.test.ts'], rules: { 'boundaries/core-is-pure': 'error' } },
+  {
+    files: ['src-main/core/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'boundaries/core-is-pure': 'error' },
+  },
   {
     files: ['src-main/host/electron/**/*.ts', 'src-preload/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
