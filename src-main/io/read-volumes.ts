@@ -11,6 +11,7 @@ import { readDicom } from './dicom/read';
 import { readNifti } from './nifti/read';
 import { readPng } from './png/read';
 import type { ReadOptions } from './read-options';
+import { walkFolder } from './list-files';
 
 export interface ReadVolumesResult {
   volumes: ImageVolume[];
@@ -33,17 +34,6 @@ export function kindOf(file: string): Kind {
   return 'dicom';
 }
 
-async function walk(dir: string, out: string[], signal?: AbortSignal): Promise<void> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) {
-    if (signal?.aborted) throw new CancelledError('import');
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out, signal);
-    else if (e.isFile()) out.push(p);
-  }
-}
-
 export async function readVolumes(paths: string[], opts: ReadOptions = {}): Promise<ReadVolumesResult> {
   if (paths.length === 0) throw new InputError(undefined, 'nothing to import: no file or folder given');
   const explicit: { file: string; kind: Kind }[] = [];
@@ -56,9 +46,7 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
       throw new InputError(p, 'no such file or folder');
     }
     if (st.isDirectory()) {
-      const files: string[] = [];
-      await walk(p, files, opts.signal);
-      for (const f of files) found.push({ file: f, kind: kindOf(f) });
+      for (const f of await walkFolder(p, opts.signal)) found.push({ file: f, kind: kindOf(f) });
     } else {
       let file = p;
       let kind = kindOf(p);

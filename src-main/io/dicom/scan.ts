@@ -3,7 +3,7 @@
 // Files that are not DICOM images are listed with the reason, never silently dropped.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { CancelledError, InputError } from '../../core/errors';
+import { listFiles } from '../list-files';
 import type { ReadOptions } from '../read-options';
 import { mapLimit } from './concurrency';
 import { headerOf } from './header';
@@ -17,33 +17,6 @@ import type { DicomHeader, DicomScan, SkippedFile } from './types';
 const HEADER_PREFIX_BYTES = 128 * 1024;
 /** Files read at once. */
 export const FILE_CONCURRENCY = 16;
-
-async function walk(dir: string, out: string[], signal?: AbortSignal): Promise<void> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    if (signal?.aborted) throw new CancelledError('DICOM scan');
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out, signal);
-    else if (e.isFile()) out.push(p);
-  }
-}
-
-/** Files named, and files found (recursively) in folders named; duplicates removed, order kept. */
-export async function listFiles(paths: string[], signal?: AbortSignal): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of paths) {
-    let st;
-    try {
-      st = await fs.stat(p);
-    } catch {
-      throw new InputError(p, 'no such file or folder');
-    }
-    if (st.isDirectory()) await walk(p, out, signal);
-    else out.push(p);
-  }
-  return [...new Set(out)];
-}
 
 type HeaderResult = { header: DicomHeader; size: number } | { skipped: string };
 

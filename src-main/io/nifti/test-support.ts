@@ -4,27 +4,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { flipRasLps, type Mat4 } from '../../core/geometry/affine';
 import type { ImageVolume } from '../../core/volume/types';
 import { encodeHeader, type RawHeader } from './header';
 import { swapBytesInPlace } from './voxels';
 
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return dir;
-}
-
 /** A path under resources/test-data (the real data bundled with the repository). */
-export function testData(...parts: string[]): string {
-  return path.join(repoRoot(), 'resources', 'test-data', ...parts);
-}
+export { testData } from '../../test-support/tmp';
 
 export function makeTempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'concord-nifti-'));

@@ -3,21 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return dir;
-}
-
-export function testData(...parts: string[]): string {
-  return path.join(repoRoot(), 'resources', 'test-data', ...parts);
-}
+export { testData } from '../../../test-support/tmp';
 
 /** A fresh empty folder under the OS temp dir; remove it with removeTempDir. */
 export function makeTempDir(prefix = 'concord-dicom-'): string {
