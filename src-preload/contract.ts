@@ -112,6 +112,106 @@ export interface AppInfo {
   workspace: string;
 }
 
+// ---- Labelling (issue 3): profiles, labels, annotations with revisions, worklist ----
+
+export type Role = 'annotator' | 'reviewer' | 'admin';
+
+export interface AnnotatorInfo {
+  id: number;
+  name: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface SessionInfo {
+  /** The signed-in profile of this window/tab, or null. */
+  annotator: AnnotatorInfo | null;
+  /** No profile exists yet: the first one created is an admin and needs no sign-in to create. */
+  firstRun: boolean;
+}
+
+export interface LabelInfo {
+  id: number;
+  projectId: number;
+  /** 1..255; 0 is background. */
+  value: number;
+  name: string;
+  /** '#rrggbb' */
+  color: string;
+  visible: boolean;
+  /** 0..1 */
+  opacity: number;
+}
+
+export type WorkStatus = 'not-started' | 'in-progress' | 'done' | 'flagged';
+
+export interface AnnotationInfo {
+  id: number;
+  volumeId: number;
+  caseId: number;
+  kind: 'manual' | 'derived';
+  /** The annotator for manual annotations; null for derived ones (consensus, model drafts). */
+  annotatorId: number | null;
+  /** Annotator name, or the derivation (e.g. "STAPLE", "model 3"). */
+  authorName: string;
+  headRevisionId: number | null;
+  revisionCount: number;
+  updatedAt: string | null;
+  status: WorkStatus;
+}
+
+export interface RevisionInfo {
+  id: number;
+  annotationId: number;
+  parentId: number | null;
+  author: string;
+  /** The tool or operation that made this revision ("brush", "undo", "revert", "import", …). */
+  tool: string | null;
+  createdAt: string;
+  /** For derived revisions: method, parameters, input revision ids. */
+  provenance: Record<string, unknown>;
+  /** Voxel count per label value present (keys are label values as strings). */
+  labelVoxels: Record<string, number>;
+}
+
+/**
+ * A change to a mask: the new labels of every voxel in a box. The box is half-open in voxel indices,
+ * [i0, i1) x [j0, j1) x [k0, k1) on the volume's grid; data holds (i1-i0)*(j1-j0)*(k1-k0) labels,
+ * i fastest, then j, then k.
+ */
+export interface MaskPatch {
+  box: [number, number, number, number, number, number];
+  data: Uint8Array;
+}
+
+export interface MaskData {
+  revisionId: number;
+  /** Voxels along i, j, k (the volume's grid). */
+  dims: Vec3;
+  /** Labels, i fastest (i + j*nx + k*nx*ny). */
+  data: Uint8Array;
+}
+
+export interface WorklistRow {
+  caseId: number;
+  caseName: string;
+  volumeId: number;
+  annotatorId: number;
+  annotatorName: string;
+  annotationId: number | null;
+  status: WorkStatus;
+  timeSpentSec: number;
+  flagComment: string | null;
+  updatedAt: string | null;
+}
+
+export interface CaseReviewState {
+  caseId: number;
+  /** When the case was opened for review (unblinding everyone's annotations), or null. */
+  reviewOpenedAt: string | null;
+  reviewOpenedBy: string | null;
+}
+
 /** Request channels: request payload and response value (wrapped in Result on the wire). */
 export interface Requests {
   'app:info': { req: void; res: AppInfo };
@@ -128,6 +228,40 @@ export interface Requests {
   'view:set': { req: ViewState; res: ViewState };
   /** Native file/folder picker (Electron only; the web host answers 'unsupported'). */
   'dialog:pickImport': { req: { folder: boolean }; res: string[] };
+  'annotator:list': { req: void; res: AnnotatorInfo[] };
+  /** Admin only, except the very first profile (which must be an admin). */
+  'annotator:create': { req: { name: string; role: Role; password: string }; res: AnnotatorInfo };
+  'session:get': { req: void; res: SessionInfo };
+  'session:signIn': { req: { annotatorId: number; password: string }; res: SessionInfo };
+  'session:signOut': { req: void; res: SessionInfo };
+  'label:list': { req: { projectId: number }; res: LabelInfo[] };
+  'label:save': { req: Omit<LabelInfo, 'id'>; res: LabelInfo };
+  /** The annotations of a volume this session may see (blinding applies). */
+  'annotation:list': { req: { volumeId: number }; res: AnnotationInfo[] };
+  /** The signed-in annotator's own annotation of a volume, created when absent. */
+  'annotation:open': { req: { volumeId: number }; res: AnnotationInfo };
+  /** A revision's labels (blinding applies). */
+  'annotation:mask': { req: { revisionId: number }; res: MaskData };
+  /** Saves one finished edit as a new revision; refused ('conflict') when parentRevisionId is not the head. */
+  'annotation:commit': {
+    req: { annotationId: number; parentRevisionId: number | null; tool: string; patch: MaskPatch };
+    res: RevisionInfo;
+  };
+  'annotation:history': { req: { annotationId: number }; res: RevisionInfo[] };
+  /** A new head revision whose labels equal an earlier revision's. */
+  'annotation:revert': { req: { annotationId: number; revisionId: number }; res: RevisionInfo };
+  'worklist:get': { req: { projectId: number }; res: WorklistRow[] };
+  /** The signed-in annotator's next case to work on, or null when all are done. */
+  'worklist:next': { req: { projectId: number }; res: { caseId: number; volumeId: number } | null };
+  'worklist:setStatus': {
+    req: { annotationId: number; status: WorkStatus; comment?: string };
+    res: WorklistRow;
+  };
+  /** Time spent on an annotation (seconds of focused work, reported by the renderer). */
+  'worklist:addTime': { req: { annotationId: number; seconds: number }; res: { timeSpentSec: number } };
+  /** Reviewer/admin: open a case for review, which unblinds its annotations. */
+  'case:openReview': { req: { caseId: number }; res: CaseReviewState };
+  'case:reviewState': { req: { caseId: number }; res: CaseReviewState };
 }
 
 export interface ImportProgress {
@@ -141,6 +275,8 @@ export interface ImportProgress {
 /** Events main pushes to the renderer. */
 export interface Events {
   'import:progress': ImportProgress;
+  /** An annotation got a new head revision (from this or another window). */
+  'annotation:changed': { annotationId: number; headRevisionId: number; author: string };
 }
 
 export type RequestChannel = keyof Requests;
@@ -163,9 +299,31 @@ export const REQUEST_CHANNELS = [
   'view:get',
   'view:set',
   'dialog:pickImport',
+  'annotator:list',
+  'annotator:create',
+  'session:get',
+  'session:signIn',
+  'session:signOut',
+  'label:list',
+  'label:save',
+  'annotation:list',
+  'annotation:open',
+  'annotation:mask',
+  'annotation:commit',
+  'annotation:history',
+  'annotation:revert',
+  'worklist:get',
+  'worklist:next',
+  'worklist:setStatus',
+  'worklist:addTime',
+  'case:openReview',
+  'case:reviewState',
 ] as const satisfies readonly RequestChannel[];
 
-export const EVENT_CHANNELS = ['import:progress'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = [
+  'import:progress',
+  'annotation:changed',
+] as const satisfies readonly EventChannel[];
 
 /** Compile-time check that REQUEST_CHANNELS lists every request channel. */
 type MissingChannels = Exclude<RequestChannel, (typeof REQUEST_CHANNELS)[number]>;

@@ -2,7 +2,7 @@
 // a call context factory. Hosts add only transport (IPC, WebSocket, CLI arguments).
 import os from 'node:os';
 import type { EventChannel, Events } from '../../src-preload/contract';
-import type { AppContext, CallContext, HostCapabilities } from '../services/context';
+import type { AppContext, CallContext, HostCapabilities, SessionState } from '../services/context';
 import { createHandlers } from '../services/handlers';
 import type { Handlers } from '../services/handlers';
 import { JobRegistry } from '../services/jobs';
@@ -13,7 +13,11 @@ export interface Services {
   app: AppContext;
   handlers: Handlers;
   jobs: JobRegistry;
-  context(emit: <E extends EventChannel>(event: E, payload: Events[E]) => void): CallContext;
+  /** A call context for one window or connection, with its own (initially signed-out) session. */
+  context(
+    emit: <E extends EventChannel>(event: E, payload: Events[E]) => void,
+    session?: SessionState,
+  ): CallContext;
   close(): void;
 }
 
@@ -35,7 +39,13 @@ export function createServices(workspace: Workspace, capabilities: HostCapabilit
     app,
     handlers,
     jobs,
-    context: (emit) => ({ actor, emit }),
+    context: (emit, session = { annotator: null }) => ({
+      get actor() {
+        return session.annotator ? session.annotator.name : actor;
+      },
+      session,
+      emit,
+    }),
     close() {
       jobs.cancelAll();
       workspace.close();

@@ -2,9 +2,15 @@
 import type { EventChannel, Events } from '../../src-preload/contract';
 import type { Workspace } from '../workspace/workspace';
 
+/** Who is signed in, per window (Electron) or per connection (web host); starts signed out. */
+export interface SessionState {
+  annotator: { id: number; name: string; role: 'annotator' | 'reviewer' | 'admin' } | null;
+}
+
 export interface CallContext {
-  /** The person or process acting; recorded in the audit log. */
-  actor: string;
+  /** The person or process acting, recorded in the audit log: the signed-in profile, else the OS user. */
+  readonly actor: string;
+  session: SessionState;
   emit<E extends EventChannel>(event: E, payload: Events[E]): void;
 }
 

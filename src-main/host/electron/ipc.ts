@@ -1,6 +1,8 @@
 // The contract over Electron IPC: one ipcMain.handle per request channel, each checking its sender
 // before dispatching to the shared handlers; events are sent to every app window.
 import { BrowserWindow, ipcMain } from 'electron';
+import type { WebContents } from 'electron';
+import type { CallContext } from '../../services/context';
 import type { EventChannel, Events } from '../../../src-preload/contract';
 import { REQUEST_CHANNELS } from '../../../src-preload/contract';
 import { dispatch } from '../../services/dispatch';

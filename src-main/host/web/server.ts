@@ -13,9 +13,11 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { EventChannel, Events } from '../../../src-preload/contract';
+import { decodeWire, encodeWire } from '../../../src-preload/wire';
 import { getVolume } from '../../db/repositories/volumes';
 import { dispatch, isChannel, toAppError } from '../../services/dispatch';
 import type { Services } from '../services';
+import type { CallContext } from '../../services/context';
 import { serveStatic } from './static-files';
 import { receiveUpload } from './uploads';
 import { contentSecurityPolicy, hostAllowed, originAllowed, requestToken, tokenMatches } from './security';
@@ -39,7 +41,8 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const MAX_MESSAGE_BYTES = 1 * 2 ** 20;
+/** Messages may carry mask patches and masks as binary parts (a 512x512x300 mask is 75 MiB). */
+const MAX_MESSAGE_BYTES = 512 * 2 ** 20;
 
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(32).toString('base64url');
@@ -49,10 +52,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   let port = 0;
 
   const emit = <E extends EventChannel>(event: E, payload: Events[E]): void => {
-    const text = JSON.stringify({ type: 'event', event, payload });
-    for (const s of sockets) if (s.readyState === s.OPEN) s.send(text);
+    const frame = encodeWire({ type: 'event', event, payload });
+    for (const s of sockets) if (s.readyState === s.OPEN) s.send(frame);
   };
-  const ctx = services.context(emit);
 
   const securityHeaders = (): Record<string, string> => ({
     'content-security-policy': contentSecurityPolicy(port),
@@ -157,19 +159,26 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      // Each connection (browser tab) signs in on its own.
+      const ctx = services.context(emit);
       ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data) => {
-        void onMessage(ws, data.toString());
+      ws.on('message', (data, isBinary) => {
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        void onMessage(ws, ctx, isBinary ? bytes : bytes.toString('utf8'));
       });
     });
   });
 
-  async function onMessage(ws: WebSocket, text: string): Promise<void> {
+  async function onMessage(ws: WebSocket, ctx: CallContext, frame: string | Uint8Array): Promise<void> {
     let msg: { type?: unknown; id?: unknown; channel?: unknown; req?: unknown };
     try {
-      msg = JSON.parse(text) as typeof msg;
+      msg = decodeWire(frame) as typeof msg;
     } catch {
-      ws.close(1003, 'not JSON');
+      ws.close(1003, 'malformed message');
+      return;
+    }
+    if (msg === null || typeof msg !== 'object') {
+      ws.close(1003, 'malformed message');
       return;
     }
     if (msg.type !== 'invoke' || typeof msg.id !== 'number') {
@@ -182,7 +191,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
           ok: false as const,
           error: { code: 'bad-input' as const, message: `unknown channel ${String(msg.channel)}` },
         };
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: msg.id, result }));
+    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ type: 'result', id: msg.id, result }));
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@
 // the per-launch token. The token arrives in the page URL (?token=…); it is moved to sessionStorage and
 // removed from the address bar so that it does not linger in history or screenshots.
 import type { EventChannel, Events, HostBridge, Result } from '../../../src-preload/contract';
+import { decodeWire, encodeWire } from '../../../src-preload/wire';
 import { readBody } from './readBody';
 
 const TOKEN_KEY = 'concord.token';
@@ -32,6 +33,7 @@ export function createWebBridge(token = takeToken()): HostBridge {
     if (opening) return opening;
     opening = new Promise<WebSocket>((resolve, reject) => {
       const ws = new WebSocket(`ws://${window.location.host}/api/ws?token=${encodeURIComponent(token)}`);
+      ws.binaryType = 'arraybuffer';
       ws.onopen = () => {
         socket = ws;
         opening = null;
@@ -55,8 +57,8 @@ export function createWebBridge(token = takeToken()): HostBridge {
           pending.delete(id);
         }
       };
-      ws.onmessage = (e: MessageEvent<string>) => {
-        const msg = JSON.parse(e.data) as
+      ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
+        const msg = decodeWire(e.data) as
           | { type: 'result'; id: number; result: Result<unknown> }
           | { type: 'event'; event: string; payload: unknown };
         if (msg.type === 'result') {
@@ -84,7 +86,7 @@ export function createWebBridge(token = takeToken()): HostBridge {
       const id = nextId++;
       return new Promise((resolve) => {
         pending.set(id, { resolve: resolve as Pending['resolve'] });
-        ws.send(JSON.stringify({ type: 'invoke', id, channel, req }));
+        ws.send(encodeWire({ type: 'invoke', id, channel, req }));
       });
     },
     on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void) {

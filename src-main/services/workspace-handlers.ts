@@ -1,0 +1,158 @@
+// The workspace spine's handlers: app info, projects, cases, volumes, import, audit, view state, dialogs.
+import type { ImportRequest, ViewState } from '../../src-preload/contract';
+import type { HandlerGroup } from './handlers';
+import { NotFoundError, UnsupportedError } from '../core/errors';
+import { listAudit, verifyAudit } from '../db/audit';
+import {
+  getProject,
+  insertProject,
+  listCases,
+  listProjects,
+  findProjectByName,
+} from '../db/repositories/projects';
+import { getSetting, setSetting } from '../db/repositories/settings';
+import { getVolume, listVolumes } from '../db/repositories/volumes';
+import { appendAudit } from '../db/audit';
+import type { AppContext } from './context';
+import { importVolumes } from './import-volumes';
+import { JobRegistry } from './jobs';
+import {
+  asId,
+  asObject,
+  asOptionalId,
+  asOptionalNumber,
+  asOptionalString,
+  asString,
+  asStringArray,
+} from './validate';
+import { InputError } from '../core/errors';
+
+export type WorkspaceChannel =
+  | 'app:info'
+  | 'project:list'
+  | 'project:create'
+  | 'case:list'
+  | 'volume:list'
+  | 'volume:get'
+  | 'import:run'
+  | 'import:cancel'
+  | 'audit:list'
+  | 'audit:verify'
+  | 'view:get'
+  | 'view:set'
+  | 'dialog:pickImport';
+
+const VIEW_STATE_KEY = 'view.state';
+
+function parseImportRequest(raw: unknown): ImportRequest {
+  const o = asObject(raw);
+  const source = asObject(o['source'], 'source');
+  const jobId = asString(o['jobId'], 'jobId', 128);
+  const base = {
+    jobId,
+    projectId: asOptionalId(o['projectId'], 'projectId'),
+    projectName: asOptionalString(o['projectName'], 'projectName', 200),
+    caseName: asOptionalString(o['caseName'], 'caseName', 200),
+    keepPatientIdentity: o['keepPatientIdentity'] === true,
+  };
+  if (source['kind'] === 'paths')
+    return { ...base, source: { kind: 'paths', paths: asStringArray(source['paths'], 'paths') } };
+  if (source['kind'] === 'upload') {
+    return { ...base, source: { kind: 'upload', uploadId: asString(source['uploadId'], 'uploadId', 64) } };
+  }
+  throw new InputError(undefined, "source.kind must be 'paths' or 'upload'");
+}
+
+function parseViewState(raw: unknown): ViewState {
+  const o = asObject(raw, 'view state');
+  const cursor = o['cursor'];
+  return {
+    projectId: asOptionalId(o['projectId'], 'projectId'),
+    caseId: asOptionalId(o['caseId'], 'caseId'),
+    volumeId: asOptionalId(o['volumeId'], 'volumeId'),
+    window: asOptionalNumber(o['window'], 'window'),
+    level: asOptionalNumber(o['level'], 'level'),
+    layout: asOptionalString(o['layout'], 'layout', 64),
+    cursor:
+      Array.isArray(cursor) &&
+      cursor.length === 3 &&
+      cursor.every((c) => typeof c === 'number' && Number.isFinite(c))
+        ? [cursor[0] as number, cursor[1] as number, cursor[2] as number]
+        : undefined,
+  };
+}
+
+export function createWorkspaceHandlers(app: AppContext, jobs: JobRegistry): HandlerGroup<WorkspaceChannel> {
+  const { workspace: ws } = app;
+  const db = ws.db;
+  return {
+    'app:info': () => ({ version: app.version, host: app.capabilities.host, workspace: ws.dir }),
+    'project:list': () => listProjects(db),
+    'project:create': (req, ctx) => {
+      const name = asString(asObject(req)['name'], 'name', 200).trim();
+      if (!name) throw new InputError(undefined, 'a project needs a name');
+      if (findProjectByName(db, name))
+        throw new InputError(undefined, `a project named '${name}' already exists`);
+      const id = db.transaction(() => {
+        const at = new Date().toISOString();
+        const projectId = insertProject(db, name, at);
+        appendAudit(db, { actor: ctx.actor, action: 'project.create', detail: { projectId, name } }, at);
+        return projectId;
+      })();
+      return getProject(db, id)!;
+    },
+    'case:list': (req) => {
+      const projectId = asId(asObject(req)['projectId'], 'projectId');
+      if (!getProject(db, projectId)) throw new NotFoundError(`project ${projectId} does not exist`);
+      return listCases(db, projectId);
+    },
+    'volume:list': (req) => listVolumes(db, asId(asObject(req)['caseId'], 'caseId')),
+    'volume:get': (req) => {
+      const id = asId(asObject(req)['volumeId'], 'volumeId');
+      const v = getVolume(db, id);
+      if (!v) throw new NotFoundError(`volume ${id} does not exist`);
+      return v;
+    },
+    'import:run': async (raw, ctx) => {
+      const req = parseImportRequest(raw);
+      return jobs.run(req.jobId, (signal) =>
+        importVolumes(
+          ws,
+          req,
+          ctx.actor,
+          (phase, fraction, detail) =>
+            ctx.emit('import:progress', { jobId: req.jobId, phase, fraction, detail }),
+          signal,
+        ),
+      );
+    },
+    'import:cancel': (req) => ({ cancelled: jobs.cancel(asString(asObject(req)['jobId'], 'jobId', 128)) }),
+    'audit:list': (req) => {
+      const limit = asOptionalNumber(asObject(req ?? {})['limit'], 'limit') ?? 200;
+      return listAudit(db, Math.max(1, Math.min(10_000, Math.floor(limit)))).map((r) => ({
+        id: r.id,
+        at: r.at,
+        actor: r.actor,
+        action: r.action,
+        detail: r.detail,
+        hash: r.hash,
+      }));
+    },
+    'audit:verify': () => verifyAudit(db),
+    'view:get': () => getSetting<ViewState>(db, VIEW_STATE_KEY) ?? {},
+    'view:set': (req) => {
+      const state = parseViewState(req);
+      setSetting(db, VIEW_STATE_KEY, state);
+      return state;
+    },
+    'dialog:pickImport': async (req) => {
+      const folder = asObject(req)['folder'] === true;
+      if (!app.capabilities.pickImportPaths) {
+        throw new UnsupportedError(
+          'this host has no native file dialog; choose files in the browser instead',
+        );
+      }
+      return app.capabilities.pickImportPaths(folder);
+    },
+  };
+}
