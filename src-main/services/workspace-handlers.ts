@@ -15,7 +15,7 @@ import { getVolume, listVolumes } from '../db/repositories/volumes';
 import { appendAudit } from '../db/audit';
 import type { AppContext } from './context';
 import { importVolumes } from './import-volumes';
-import { JobRegistry } from './jobs';
+import type { JobRegistry } from './jobs';
 import {
   asId,
   asObject,

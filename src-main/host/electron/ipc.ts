@@ -16,7 +16,17 @@ export function emitToWindows<E extends EventChannel>(event: E, payload: Events[
 }
 
 export function registerIpc(services: Services): void {
-  const ctx = services.context(emitToWindows);
+  // One session per window: each window signs in on its own.
+  const contexts = new Map<number, CallContext>();
+  const contextFor = (contents: WebContents): CallContext => {
+    let ctx = contexts.get(contents.id);
+    if (!ctx) {
+      ctx = services.context(emitToWindows);
+      contexts.set(contents.id, ctx);
+      contents.once('destroyed', () => contexts.delete(contents.id));
+    }
+    return ctx;
+  };
   for (const channel of REQUEST_CHANNELS) {
     ipcMain.handle(channel, (event, req: unknown) => {
       if (!isTrustedSender(event.senderFrame)) {
@@ -25,7 +35,7 @@ export function registerIpc(services: Services): void {
           error: { code: 'bad-input', message: 'request from an untrusted frame refused' },
         };
       }
-      return dispatch(services.handlers, channel, req as never, ctx);
+      return dispatch(services.handlers, channel, req as never, contextFor(event.sender));
     });
   }
 }
