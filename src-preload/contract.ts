@@ -8,7 +8,15 @@
 import type { Mat4, Vec3 } from '../src-main/core/geometry/affine';
 import type { Rescale, ScalarType } from '../src-main/core/volume/types';
 
-export type ErrorCode = 'bad-input' | 'not-found' | 'cancelled' | 'unsupported' | 'conflict' | 'internal';
+export type ErrorCode =
+  | 'bad-input'
+  | 'not-found'
+  | 'cancelled'
+  | 'unsupported'
+  | 'conflict'
+  /** Signed out, or the signed-in profile's role (or blinding) does not allow the request. */
+  | 'forbidden'
+  | 'internal';
 
 export interface AppError {
   code: ErrorCode;
@@ -121,6 +129,8 @@ export interface AnnotatorInfo {
   name: string;
   role: Role;
   createdAt: string;
+  /** False for profiles created by a mask import: they cannot sign in until an admin sets a password. */
+  hasPassword: boolean;
 }
 
 export interface SessionInfo {
@@ -176,10 +186,11 @@ export interface RevisionInfo {
 
 /**
  * A change to a mask: the new labels of every voxel in a box. The box is half-open in voxel indices,
- * [i0, i1) x [j0, j1) x [k0, k1) on the volume's grid; data holds (i1-i0)*(j1-j0)*(k1-k0) labels,
- * i fastest, then j, then k.
+ * [i0, i1) x [j0, j1) x [k0, k1) on the volume's grid, written box = [i0, i1, j0, j1, k0, k1]; data holds
+ * (i1-i0)*(j1-j0)*(k1-k0) labels, i fastest, then j, then k. Every value must be 0 or a label of the project.
  */
 export interface MaskPatch {
+  /** [i0, i1, j0, j1, k0, k1], half-open, 0 <= i0 < i1 <= nx (same for j, k). */
   box: [number, number, number, number, number, number];
   data: Uint8Array;
 }
@@ -231,6 +242,8 @@ export interface Requests {
   'annotator:list': { req: void; res: AnnotatorInfo[] };
   /** Admin only, except the very first profile (which must be an admin). */
   'annotator:create': { req: { name: string; role: Role; password: string }; res: AnnotatorInfo };
+  /** Admin only: sets (or resets) a profile's password, e.g. for annotators created by a mask import. */
+  'annotator:setPassword': { req: { annotatorId: number; password: string }; res: AnnotatorInfo };
   'session:get': { req: void; res: SessionInfo };
   'session:signIn': { req: { annotatorId: number; password: string }; res: SessionInfo };
   'session:signOut': { req: void; res: SessionInfo };
@@ -301,6 +314,7 @@ export const REQUEST_CHANNELS = [
   'dialog:pickImport',
   'annotator:list',
   'annotator:create',
+  'annotator:setPassword',
   'session:get',
   'session:signIn',
   'session:signOut',

@@ -35,3 +35,13 @@ export class NotFoundError extends Error {
 export class UnsupportedError extends Error {
   override readonly name = 'UnsupportedError';
 }
+
+/** The request raced another change (e.g. a commit whose parent is no longer the head revision). */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
+/** Signed out, or the signed-in profile may not do this (role, or blinding). */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}

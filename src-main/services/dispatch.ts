@@ -1,7 +1,14 @@
 // Calls a handler and turns its outcome into a wire Result. Expected failures become data with a code;
 // anything else is a bug: logged in main with its stack, reported to the renderer as 'internal'.
 import type { AppError, Req, RequestChannel, Res, Result } from '../../src-preload/contract';
-import { CancelledError, InputError, NotFoundError, UnsupportedError } from '../core/errors';
+import {
+  CancelledError,
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  UnsupportedError,
+} from '../core/errors';
 import type { CallContext } from './context';
 import type { Handlers } from './handlers';
 
@@ -10,6 +17,8 @@ export function toAppError(e: unknown): AppError {
   if (e instanceof NotFoundError) return { code: 'not-found', message: e.message };
   if (e instanceof CancelledError) return { code: 'cancelled', message: e.message };
   if (e instanceof UnsupportedError) return { code: 'unsupported', message: e.message };
+  if (e instanceof ConflictError) return { code: 'conflict', message: e.message };
+  if (e instanceof ForbiddenError) return { code: 'forbidden', message: e.message };
   return { code: 'internal', message: `internal error: ${(e as Error)?.message ?? String(e)}` };
 }
 

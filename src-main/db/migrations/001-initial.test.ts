@@ -3,9 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test-support/tmp';
 import { openDatabase } from '../open';
+import { migration001 } from './001-initial';
 
+/** A database at schema 1 exactly (later migrations have their own tests). */
 function fresh() {
-  return openDatabase(path.join(tempDir(), 'concord.db'));
+  return openDatabase(path.join(tempDir(), 'concord.db'), { migrations: [migration001] });
 }
 
 describe('migration 001 (initial schema)', () => {

@@ -2,8 +2,9 @@
 // add a new one. The store records each applied migration's checksum and refuses a database whose
 // history differs from this list.
 import { migration001 } from './001-initial';
+import { migration002 } from './002-labelling';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

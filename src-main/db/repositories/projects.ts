@@ -1,5 +1,6 @@
 import type { CaseInfo, ProjectInfo } from '../../../src-preload/contract';
 import type { Db } from '../open';
+import { insertDefaultLabels } from './labels';
 
 export function listProjects(db: Db): ProjectInfo[] {
   return db
@@ -19,11 +20,13 @@ export function findProjectByName(db: Db, name: string): ProjectInfo | undefined
   return listProjects(db).find((p) => p.name === name);
 }
 
-/** Inserts a project; call inside a transaction that also appends the audit row. */
+/** Inserts a project with its default labels; call inside a transaction that also appends the audit row. */
 export function insertProject(db: Db, name: string, at: string): number {
-  return Number(
+  const id = Number(
     db.prepare('INSERT INTO projects (name, created_at) VALUES (?, ?)').run(name, at).lastInsertRowid,
   );
+  insertDefaultLabels(db, id);
+  return id;
 }
 
 export function listCases(db: Db, projectId: number): CaseInfo[] {

@@ -1,7 +1,14 @@
 // `npx concord <command>`: the CLI over the same services as the app.
 // Exit status: 0 ok; 2 bad input (one line on stderr, no stack trace); 1 internal error.
 // With --json, stdout carries exactly one JSON document; progress and messages go to stderr.
-import { CancelledError, InputError, NotFoundError, UnsupportedError } from '../../core/errors';
+import {
+  CancelledError,
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  UnsupportedError,
+} from '../../core/errors';
 import { runBench } from './bench';
 import { runExport } from './export';
 import { runImport } from './import';
@@ -56,7 +63,9 @@ function isExpected(e: unknown): boolean {
     e instanceof InputError ||
     e instanceof NotFoundError ||
     e instanceof CancelledError ||
-    e instanceof UnsupportedError
+    e instanceof UnsupportedError ||
+    e instanceof ConflictError ||
+    e instanceof ForbiddenError
   );
 }
 

@@ -1,0 +1,63 @@
+// The head masks of recently edited annotations, kept decoded in memory so that a stroke costs one patch
+// and one encode, not a decode of the stored head. Least recently used entries go first once the total
+// exceeds the byte budget (a 512x512x300 mask is 75 MiB).
+import type { Vec3 } from '../../core/geometry/affine';
+
+export interface CachedMask {
+  annotationId: number;
+  /** The revision these labels are; null for an annotation without revisions (all background). */
+  revisionId: number | null;
+  dims: Vec3;
+  /** Labels, i fastest (i + j*nx + k*nx*ny). */
+  labels: Uint8Array;
+  /** Voxel count per label value 0..255. */
+  counts: Float64Array;
+  /** True while a commit has patched `labels` but not yet recorded them: readers must not use them. */
+  pending?: boolean;
+}
+
+export const DEFAULT_MASK_CACHE_BYTES = 512 * 2 ** 20;
+
+export class MaskCache {
+  private readonly entries = new Map<number, CachedMask>();
+  private total = 0;
+
+  constructor(readonly maxBytes = DEFAULT_MASK_CACHE_BYTES) {}
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** The entry, marked most recently used. */
+  get(annotationId: number): CachedMask | undefined {
+    const e = this.entries.get(annotationId);
+    if (e) {
+      this.entries.delete(annotationId);
+      this.entries.set(annotationId, e);
+    }
+    return e;
+  }
+
+  set(entry: CachedMask): void {
+    this.delete(entry.annotationId);
+    this.entries.set(entry.annotationId, entry);
+    this.total += entry.labels.byteLength;
+    // Evict the oldest, but never the entry just added (a mask bigger than the budget is used, then dropped).
+    for (const [id, e] of this.entries) {
+      if (this.total <= this.maxBytes || id === entry.annotationId) break;
+      this.entries.delete(id);
+      this.total -= e.labels.byteLength;
+    }
+  }
+
+  delete(annotationId: number): void {
+    const e = this.entries.get(annotationId);
+    if (!e) return;
+    this.entries.delete(annotationId);
+    this.total -= e.labels.byteLength;
+  }
+
+  has(annotationId: number): boolean {
+    return this.entries.has(annotationId);
+  }
+}

@@ -1,0 +1,357 @@
+// Saving and reading annotation revisions. Durability is the point (DESIGN.md §2):
+//  1. file I/O first: the new mask is encoded (workspace/mask-codec.ts) and written as a content-addressed
+//     blob, atomically and fsynced (workspace/blob-store.ts);
+//  2. then one short synchronous transaction records the revision row, the work status and the audit row.
+// A kill between 1 and 2 leaves an unreferenced blob file and the previous head intact; a kill after 2 has
+// the revision complete. Every save is a new revision whose parent is the head: never an overwrite.
+//
+// Commits to one annotation are serialised (one at a time, in arrival order), so a commit always patches
+// the head it checked. The decoded head mask stays in a bounded LRU cache (mask-cache.ts) so a stroke does
+// not decode the stored head again; a commit that fails puts the cached voxels back as they were.
+import type { MaskPatch, WorkStatus } from '../../../src-preload/contract';
+import { ConflictError, InputError, NotFoundError } from '../../core/errors';
+import type { Vec3 } from '../../core/geometry/affine';
+import { addHistogram, countsFromLabelVoxels, labelVoxels } from '../../core/mask/histogram';
+import { boxProblem, boxVoxels, extractBox, writeBox } from '../../core/mask/patch';
+import type { Box } from '../../core/mask/patch';
+import { appendAudit } from '../../db/audit';
+import type { Db } from '../../db/open';
+import { getAnnotation, setWorkStatus } from '../../db/repositories/annotations';
+import type { AnnotationRow } from '../../db/repositories/annotations';
+import { getLabel } from '../../db/repositories/labels';
+import { getRevision, headRevisionId, insertRevision } from '../../db/repositories/revisions';
+import type { RevisionRow } from '../../db/repositories/revisions';
+import { getVolume } from '../../db/repositories/volumes';
+import { decodeMask, encodeMask } from '../../workspace/mask-codec';
+import type { Workspace } from '../../workspace/workspace';
+import { MaskCache } from './mask-cache';
+import type { CachedMask } from './mask-cache';
+
+export interface StoredMask {
+  sha256: string;
+  byteLength: number;
+}
+
+/** Encodes a mask and writes it as a blob (atomic, fsynced). Call before the transaction that records it. */
+export async function storeMaskBlob(ws: Workspace, labels: Uint8Array, dims: Vec3): Promise<StoredMask> {
+  const encoded = encodeMask(labels, dims);
+  const { sha256, byteLength } = await ws.blobs.put(encoded);
+  return { sha256, byteLength };
+}
+
+export interface RevisionRecord {
+  annotationId: number;
+  parentId: number | null;
+  blob: StoredMask;
+  author: string;
+  tool: string;
+  provenance: Record<string, unknown>;
+  labelVoxels: Record<string, number>;
+  /** Audit action and extra detail ("annotation.commit", { box }). */
+  action: string;
+  detail?: Record<string, unknown>;
+  /** Work status after this revision; default: 'in-progress' when the annotation was not started. */
+  status?: WorkStatus;
+  at: string;
+}
+
+/**
+ * Records a revision whose blob is already stored; call inside a transaction. Refuses (ConflictError) a
+ * parent that is not the current head.
+ */
+export function recordRevision(db: Db, r: RevisionRecord): number {
+  const head = headRevisionId(db, r.annotationId);
+  if (head !== r.parentId) {
+    throw new ConflictError(
+      `annotation ${r.annotationId} changed meanwhile: its head is revision ${head ?? 'none'}, not ${r.parentId ?? 'none'}; reload it and redo the edit`,
+    );
+  }
+  const revisionId = insertRevision(db, {
+    annotationId: r.annotationId,
+    parentId: r.parentId,
+    blobSha256: r.blob.sha256,
+    blobBytes: r.blob.byteLength,
+    author: r.author,
+    tool: r.tool,
+    provenance: r.provenance,
+    labelVoxels: r.labelVoxels,
+    createdAt: r.at,
+  });
+  const ann = db.prepare('SELECT status, flag_comment FROM annotations WHERE id = ?').get(r.annotationId) as {
+    status: WorkStatus;
+    flag_comment: string | null;
+  };
+  const status = r.status ?? (ann.status === 'not-started' ? 'in-progress' : ann.status);
+  if (status !== ann.status)
+    setWorkStatus(db, r.annotationId, status, status === 'flagged' ? ann.flag_comment : null, r.at);
+  appendAudit(
+    db,
+    {
+      actor: r.author,
+      action: r.action,
+      detail: {
+        annotationId: r.annotationId,
+        revisionId,
+        parentId: r.parentId,
+        tool: r.tool,
+        sha256: r.blob.sha256,
+        ...r.detail,
+      },
+    },
+    r.at,
+  );
+  return revisionId;
+}
+
+/** Why a patch does not fit `dims`, or null. */
+export function patchProblem(patch: MaskPatch, dims: Vec3): string | null {
+  const boxWhy = boxProblem(patch.box, dims);
+  if (boxWhy) return boxWhy;
+  if (!(patch.data instanceof Uint8Array)) return 'the patch data must be a Uint8Array of labels';
+  const need = boxVoxels(patch.box);
+  if (patch.data.length !== need) {
+    return `the patch data has ${patch.data.length} labels, its box [${patch.box.join(', ')}] needs ${need}`;
+  }
+  return null;
+}
+
+export interface CommitInput {
+  annotationId: number;
+  parentRevisionId: number | null;
+  tool: string;
+  author: string;
+  provenance?: Record<string, unknown>;
+}
+
+export class MaskStore {
+  readonly cache: MaskCache;
+  private readonly queues = new Map<number, Promise<unknown>>();
+
+  constructor(
+    readonly ws: Workspace,
+    cache?: MaskCache,
+  ) {
+    this.cache = cache ?? new MaskCache();
+  }
+
+  private get db(): Db {
+    return this.ws.db;
+  }
+
+  /** Runs `fn` after every earlier call for the same annotation has settled. */
+  private serial<T>(annotationId: number, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(annotationId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.queues.set(annotationId, settled);
+    void settled.then(() => {
+      if (this.queues.get(annotationId) === settled) this.queues.delete(annotationId);
+    });
+    return next;
+  }
+
+  dimsOf(annotation: AnnotationRow): Vec3 {
+    const volume = getVolume(this.db, annotation.volumeId);
+    if (!volume) throw new NotFoundError(`volume ${annotation.volumeId} does not exist`);
+    return volume.dims;
+  }
+
+  /** Decodes a stored revision's labels (no cache). */
+  async decodeRevision(revision: RevisionRow, dims: Vec3): Promise<Uint8Array> {
+    const bytes = await this.ws.blobs.read(revision.blobSha256);
+    return decodeMask(bytes, dims).labels;
+  }
+
+  /** A revision's labels: the cached head when it is that revision (copied), else decoded from its blob. */
+  async readRevision(revision: RevisionRow, dims: Vec3): Promise<Uint8Array> {
+    const cached = this.cache.get(revision.annotationId);
+    if (cached && !cached.pending && cached.revisionId === revision.id) return cached.labels.slice();
+    return this.decodeRevision(revision, dims);
+  }
+
+  /** The head mask of an annotation, from the cache when current, else decoded (and cached). */
+  private async loadHead(annotation: AnnotationRow, dims: Vec3): Promise<CachedMask> {
+    const head = headRevisionId(this.db, annotation.id);
+    const cached = this.cache.get(annotation.id);
+    // Another process (the CLI) may have added a revision: the cache is only trusted when it is the head.
+    if (cached && cached.revisionId === head) return cached;
+    const total = dims[0] * dims[1] * dims[2];
+    let entry: CachedMask;
+    if (head === null) {
+      entry = {
+        annotationId: annotation.id,
+        revisionId: null,
+        dims,
+        labels: new Uint8Array(total),
+        counts: countsFromLabelVoxels({}, total),
+      };
+    } else {
+      const rev = getRevision(this.db, head)!;
+      const labels = await this.decodeRevision(rev, dims);
+      entry = {
+        annotationId: annotation.id,
+        revisionId: head,
+        dims,
+        labels,
+        counts: countsFromLabelVoxels(rev.labelVoxels, total),
+      };
+    }
+    this.cache.set(entry);
+    return entry;
+  }
+
+  /**
+   * Applies a patch to the head and saves the result as a new revision. Refuses, changing nothing:
+   * a parent that is not the head ('conflict'), a box off the grid or data of the wrong length, label
+   * values the project does not define.
+   */
+  commitPatch(input: CommitInput & { patch: MaskPatch }): Promise<RevisionRow> {
+    return this.serial(input.annotationId, async () => {
+      const annotation = this.requireAnnotation(input.annotationId);
+      const dims = this.dimsOf(annotation);
+      this.checkParent(annotation.id, input.parentRevisionId);
+      const why = patchProblem(input.patch, dims);
+      if (why) throw new InputError(undefined, why);
+      const box = input.patch.box as Box;
+      const added = addHistogram(input.patch.data);
+      this.checkLabelsDefined(annotation.projectId, added);
+
+      const head = await this.loadHead(annotation, dims);
+      const before = extractBox(head.labels, dims, box);
+      const counts = head.counts.slice();
+      addHistogram(before, counts, -1);
+      for (let v = 0; v < 256; v++) counts[v]! += added[v]!;
+      head.pending = true;
+      writeBox(head.labels, dims, box, input.patch.data);
+      try {
+        const blob = await storeMaskBlob(this.ws, head.labels, dims);
+        const revisionId = this.db.transaction(() =>
+          recordRevision(this.db, {
+            annotationId: annotation.id,
+            parentId: input.parentRevisionId,
+            blob,
+            author: input.author,
+            tool: input.tool,
+            provenance: input.provenance ?? {},
+            labelVoxels: labelVoxels(counts),
+            action: 'annotation.commit',
+            detail: { box },
+            at: new Date().toISOString(),
+          }),
+        )();
+        head.revisionId = revisionId;
+        head.counts = counts;
+        return getRevision(this.db, revisionId)!;
+      } catch (e) {
+        // Put the cached head back as it was: the revision was not recorded.
+        writeBox(head.labels, dims, box, before);
+        throw e;
+      } finally {
+        head.pending = false;
+      }
+    });
+  }
+
+  /**
+   * Saves a whole mask as a new revision (imports, derived masks). `parentRevisionId` 'head' means "on
+   * top of whatever the head is" (for tools that replace the mask, not edit it).
+   */
+  commitMask(
+    input: Omit<CommitInput, 'parentRevisionId'> & {
+      parentRevisionId: number | null | 'head';
+      labels: Uint8Array;
+      action?: string;
+      status?: WorkStatus;
+      detail?: Record<string, unknown>;
+    },
+  ): Promise<RevisionRow> {
+    return this.serial(input.annotationId, async () => {
+      const annotation = this.requireAnnotation(input.annotationId);
+      const dims = this.dimsOf(annotation);
+      const total = dims[0] * dims[1] * dims[2];
+      if (input.labels.length !== total) {
+        throw new InputError(
+          undefined,
+          `the mask has ${input.labels.length} voxels, the volume ${dims.join('x')} has ${total}`,
+        );
+      }
+      const parent =
+        input.parentRevisionId === 'head' ? headRevisionId(this.db, annotation.id) : input.parentRevisionId;
+      this.checkParent(annotation.id, parent);
+      const counts = addHistogram(input.labels);
+      this.checkLabelsDefined(annotation.projectId, counts);
+      const blob = await storeMaskBlob(this.ws, input.labels, dims);
+      const revisionId = this.db.transaction(() =>
+        recordRevision(this.db, {
+          annotationId: annotation.id,
+          parentId: parent,
+          blob,
+          author: input.author,
+          tool: input.tool,
+          provenance: input.provenance ?? {},
+          labelVoxels: labelVoxels(counts),
+          action: input.action ?? 'annotation.commit',
+          detail: input.detail,
+          status: input.status,
+          at: new Date().toISOString(),
+        }),
+      )();
+      this.cache.set({ annotationId: annotation.id, revisionId, dims, labels: input.labels.slice(), counts });
+      return getRevision(this.db, revisionId)!;
+    });
+  }
+
+  /** A new head whose labels equal `revisionId`'s (the same blob: nothing is re-encoded). */
+  revert(input: { annotationId: number; revisionId: number; author: string }): Promise<RevisionRow> {
+    return this.serial(input.annotationId, async () => {
+      const annotation = this.requireAnnotation(input.annotationId);
+      const target = getRevision(this.db, input.revisionId);
+      if (!target || target.annotationId !== annotation.id) {
+        throw new NotFoundError(
+          `revision ${input.revisionId} is not a revision of annotation ${annotation.id}`,
+        );
+      }
+      const parent = headRevisionId(this.db, annotation.id);
+      const revisionId = this.db.transaction(() =>
+        recordRevision(this.db, {
+          annotationId: annotation.id,
+          parentId: parent,
+          blob: { sha256: target.blobSha256, byteLength: this.ws.blobs.size(target.blobSha256) },
+          author: input.author,
+          tool: 'revert',
+          provenance: { revertedTo: target.id },
+          labelVoxels: target.labelVoxels,
+          action: 'annotation.revert',
+          detail: { revertedTo: target.id },
+          at: new Date().toISOString(),
+        }),
+      )();
+      // The cached head is no longer the head; the next edit decodes the reverted mask.
+      this.cache.delete(annotation.id);
+      return getRevision(this.db, revisionId)!;
+    });
+  }
+
+  private requireAnnotation(id: number): AnnotationRow {
+    const a = getAnnotation(this.db, id);
+    if (!a) throw new NotFoundError(`annotation ${id} does not exist`);
+    return a;
+  }
+
+  private checkParent(annotationId: number, parent: number | null): void {
+    const head = headRevisionId(this.db, annotationId);
+    if (head !== parent) {
+      throw new ConflictError(
+        `annotation ${annotationId} changed meanwhile: its head is revision ${head ?? 'none'}, not ${parent ?? 'none'}; reload it and redo the edit`,
+      );
+    }
+  }
+
+  private checkLabelsDefined(projectId: number, counts: Float64Array): void {
+    for (let v = 1; v < 256; v++) {
+      if (counts[v]! > 0 && !getLabel(this.db, projectId, v)) {
+        throw new InputError(undefined, `label ${v} is not defined in this project (add it first)`);
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// Runtime checks of the labelling channels' requests (the web host receives them over a socket): each
+// returns the typed request or throws InputError with one line naming the field.
+import type { LabelInfo, MaskPatch, Role, WorkStatus } from '../../../src-preload/contract';
+import { InputError } from '../../core/errors';
+import { asId, asObject, asOptionalString, asString } from '../validate';
+
+const ROLES: readonly Role[] = ['annotator', 'reviewer', 'admin'];
+const STATUSES: readonly WorkStatus[] = ['not-started', 'in-progress', 'done', 'flagged'];
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], name: string): T {
+  if (typeof v !== 'string' || !allowed.includes(v as T)) {
+    throw new InputError(undefined, `${name} must be one of: ${allowed.join(', ')}`);
+  }
+  return v as T;
+}
+
+function asNumber(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new InputError(undefined, `${name} must be a number`);
+  return v;
+}
+
+function asBoolean(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw new InputError(undefined, `${name} must be true or false`);
+  return v;
+}
+
+function asIdOrNull(v: unknown, name: string): number | null {
+  return v === null ? null : asId(v, name);
+}
+
+export function parseCreateProfile(raw: unknown): { name: string; role: Role; password: string } {
+  const o = asObject(raw);
+  return {
+    name: asString(o['name'], 'name', 200),
+    role: oneOf(o['role'], ROLES, 'role'),
+    password: asString(o['password'], 'password', 1024),
+  };
+}
+
+export function parseCredentials(raw: unknown): { annotatorId: number; password: string } {
+  const o = asObject(raw);
+  return {
+    annotatorId: asId(o['annotatorId'], 'annotatorId'),
+    password: asString(o['password'], 'password', 1024),
+  };
+}
+
+export function parseLabel(raw: unknown): Omit<LabelInfo, 'id'> {
+  const o = asObject(raw, 'label');
+  return {
+    projectId: asId(o['projectId'], 'projectId'),
+    value: asNumber(o['value'], 'value'),
+    name: asString(o['name'], 'name', 200),
+    color: asString(o['color'], 'color', 16),
+    visible: asBoolean(o['visible'], 'visible'),
+    opacity: asNumber(o['opacity'], 'opacity'),
+  };
+}
+
+export function parsePatch(raw: unknown): MaskPatch {
+  const o = asObject(raw, 'patch');
+  const box = o['box'];
+  if (
+    !Array.isArray(box) ||
+    box.length !== 6 ||
+    !box.every((x) => typeof x === 'number' && Number.isSafeInteger(x))
+  ) {
+    throw new InputError(undefined, 'patch.box must be six integers [i0, i1, j0, j1, k0, k1]');
+  }
+  const data = o['data'];
+  if (!(data instanceof Uint8Array))
+    throw new InputError(undefined, 'patch.data must be a Uint8Array of labels');
+  return { box: box as MaskPatch['box'], data };
+}
+
+export function parseCommit(raw: unknown): {
+  annotationId: number;
+  parentRevisionId: number | null;
+  tool: string;
+  patch: MaskPatch;
+} {
+  const o = asObject(raw);
+  if (!('parentRevisionId' in o)) {
+    throw new InputError(
+      undefined,
+      'parentRevisionId is required (null for an annotation without revisions)',
+    );
+  }
+  const tool = asString(o['tool'], 'tool', 64).trim();
+  if (!tool) throw new InputError(undefined, 'tool must name the tool that made the edit');
+  return {
+    annotationId: asId(o['annotationId'], 'annotationId'),
+    parentRevisionId: asIdOrNull(o['parentRevisionId'], 'parentRevisionId'),
+    tool,
+    patch: parsePatch(o['patch']),
+  };
+}
+
+export function parseSetStatus(raw: unknown): { annotationId: number; status: WorkStatus; comment?: string } {
+  const o = asObject(raw);
+  return {
+    annotationId: asId(o['annotationId'], 'annotationId'),
+    status: oneOf(o['status'], STATUSES, 'status'),
+    comment: asOptionalString(o['comment'], 'comment', 4000),
+  };
+}
+
+export function parseAddTime(raw: unknown): { annotationId: number; seconds: number } {
+  const o = asObject(raw);
+  return {
+    annotationId: asId(o['annotationId'], 'annotationId'),
+    seconds: asNumber(o['seconds'], 'seconds'),
+  };
+}
