@@ -1,0 +1,111 @@
+// Blinding, enforced in main: an annotator sees (list, mask, history) only their own annotation of a case
+// until a reviewer or admin opens the case for review; reviewers and admins see all.
+import { afterEach, describe, expect, it } from 'vitest';
+import { fill, labellingFixture } from './test-fixture';
+import type { Fixture } from './test-fixture';
+
+let fx: Fixture;
+afterEach(() => fx?.close());
+
+async function twoAnnotators() {
+  fx = await labellingFixture();
+  const ann = await fx.signedIn('Ann', 'annotator');
+  const bob = await fx.signedIn('Bob', 'annotator');
+  const rev = await fx.signedIn('Rita', 'reviewer');
+  const volumeId = fx.volumes[0]!.id;
+  const a = await ann.ok('annotation:open', { volumeId });
+  const b = await bob.ok('annotation:open', { volumeId });
+  const ra = await ann.ok('annotation:commit', {
+    annotationId: a.id,
+    parentRevisionId: null,
+    tool: 'brush',
+    patch: fill([0, 2, 0, 2, 0, 1], 1),
+  });
+  const rb = await bob.ok('annotation:commit', {
+    annotationId: b.id,
+    parentRevisionId: null,
+    tool: 'brush',
+    patch: fill([4, 8, 0, 6, 0, 4], 1),
+  });
+  return { ann, bob, rev, volumeId, a, b, ra, rb, caseId: fx.volumes[0]!.caseId };
+}
+
+describe('blinding', () => {
+  it("hides another annotator's annotation from the list, its mask and its history", async () => {
+    const { ann, bob, volumeId, a, b, ra, rb } = await twoAnnotators();
+    expect((await ann.ok('annotation:list', { volumeId })).map((x) => x.authorName)).toEqual(['Ann']);
+    expect((await bob.ok('annotation:list', { volumeId })).map((x) => x.authorName)).toEqual(['Bob']);
+    for (const [w, theirs, theirRevision] of [
+      [ann, b.id, rb.id],
+      [bob, a.id, ra.id],
+    ] as const) {
+      const mask = await w.call('annotation:mask', { revisionId: theirRevision });
+      expect(mask).toMatchObject({
+        ok: false,
+        error: {
+          code: 'forbidden',
+          message: expect.stringMatching(/blinded until their case is opened for review/),
+        },
+      });
+      expect(JSON.stringify(mask)).not.toMatch(/Ann|Bob/);
+      const history = await w.call('annotation:history', { annotationId: theirs });
+      expect(history).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    // Their own stays readable.
+    expect((await ann.ok('annotation:mask', { revisionId: ra.id })).data[0]).toBe(1);
+    expect(await ann.ok('annotation:history', { annotationId: a.id })).toHaveLength(1);
+  });
+
+  it('shows reviewers and admins every annotation', async () => {
+    const { rev, volumeId, ra, rb } = await twoAnnotators();
+    const admin = await fx.signedIn('Admin', 'admin');
+    for (const w of [rev, admin]) {
+      expect((await w.ok('annotation:list', { volumeId })).map((x) => x.authorName)).toEqual(['Ann', 'Bob']);
+      expect((await w.ok('annotation:mask', { revisionId: ra.id })).data[0]).toBe(1);
+      expect((await w.ok('annotation:mask', { revisionId: rb.id })).data[7]).toBe(1);
+    }
+  });
+
+  it('unblinds a case once a reviewer opens it for review, and only that case', async () => {
+    const { ann, rev, volumeId, rb, caseId } = await twoAnnotators();
+    // Bob also labels the other case; it stays blinded.
+    const bob = await fx.signedIn('Bob', 'annotator');
+    const other = await bob.ok('annotation:open', { volumeId: fx.volumes[1]!.id });
+    expect(await ann.call('case:openReview', { caseId })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringMatching(/needs the role reviewer or admin/) },
+    });
+    expect(await ann.ok('case:reviewState', { caseId })).toEqual({
+      caseId,
+      reviewOpenedAt: null,
+      reviewOpenedBy: null,
+    });
+    const opened = await rev.ok('case:openReview', { caseId });
+    expect(opened).toMatchObject({ caseId, reviewOpenedBy: 'Rita' });
+    // Opening again changes nothing.
+    expect(await rev.ok('case:openReview', { caseId })).toEqual(opened);
+    expect((await ann.ok('annotation:list', { volumeId })).map((x) => x.authorName)).toEqual(['Ann', 'Bob']);
+    expect((await ann.ok('annotation:mask', { revisionId: rb.id })).data[7]).toBe(1);
+    expect(await ann.ok('annotation:list', { volumeId: fx.volumes[1]!.id })).toEqual([]);
+    expect(await ann.call('annotation:history', { annotationId: other.id })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    // Unblinded is not editable: Bob's annotation is still Bob's.
+    const edit = await ann.call('annotation:commit', {
+      annotationId: rb.annotationId,
+      parentRevisionId: rb.id,
+      tool: 'brush',
+      patch: fill([0, 1, 0, 1, 0, 1], 1),
+    });
+    expect(edit).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it("keeps another annotator's rows out of an annotator's worklist", async () => {
+    const { ann, rev } = await twoAnnotators();
+    const own = await ann.ok('worklist:get', { projectId: fx.projectId });
+    expect(new Set(own.map((r) => r.annotatorName))).toEqual(new Set(['Ann']));
+    const all = await rev.ok('worklist:get', { projectId: fx.projectId });
+    expect(new Set(all.map((r) => r.annotatorName))).toEqual(new Set(['Ann', 'Bob']));
+  });
+});
