@@ -7,15 +7,27 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
+const TFJS_PACKAGES = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-webgpu',
+  '@tensorflow/tfjs-layers',
+];
+
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
       sourcemap: true,
+      // TensorFlow.js is bundled, not loaded from node_modules: its ES modules import files without
+      // extensions (and its CommonJS builds register no gradients), which Node's loader cannot use.
+      externalizeDeps: { exclude: TFJS_PACKAGES },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src-main/host/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/host/cli/main.ts'),
+          'consensus-worker': resolve(__dirname, 'src-main/workers/consensus-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
         // A dev dependency loaded only by `concord bench view`; never bundled.

@@ -31,6 +31,8 @@ Usage: concord <command> [options]
       Time and memory of importing a 512x512x300 int16 .nii.gz, beside nibabel's load of the same file.
   bench view [--json] [--runs N]
       Time from opening that volume in the viewer (web host, Chromium) to its first drawn slice.
+  bench train [--backend auto|tensorflow|webgpu|wasm|cpu] [--variants reference,small] [--profile] [--json]
+      Training speed of the reference U-Net (images/s) beside PyTorch training the same network.
 
 Exit status: 0 ok, 2 bad input, 1 internal error.`;
 

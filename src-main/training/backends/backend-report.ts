@@ -1,0 +1,32 @@
+// What the training engine tells the user (and records with a run) about where it computes.
+
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export type BackendRequest = BackendName | 'auto';
+
+export interface BackendUnavailable {
+  backend: BackendName;
+  reason: string;
+}
+
+export interface BackendReport {
+  requested: BackendRequest;
+  /** The tfjs backend that runs the training step. */
+  active: BackendName;
+  /** One line for the UI: what computes, e.g. "WebAssembly SIMD, 2 threads (Concord conv kernels)". */
+  device: string;
+  /** Backend-specific facts: threads, fast kernels, GPU adapter, whether a GPU is really used. */
+  detail: Record<string, unknown>;
+  /** Every backend not active, with why (not installed, no GPU, not tried because a better one ran). */
+  unavailable: BackendUnavailable[];
+}
+
+export function isBackendRequest(s: string): s is BackendRequest {
+  return s === 'auto' || (BACKEND_NAMES as readonly string[]).includes(s);
+}
+
+/** The one-line reason of an error, without a stack. */
+export function reasonOf(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0]!.slice(0, 300);
+}

@@ -1,0 +1,38 @@
+// The `tensorflow` backend: libtensorflow through @tensorflow/tfjs-node-gpu (CUDA) or @tensorflow/tfjs-node
+// (CPU). Both download libtensorflow when installed, which fails offline, so neither is a dependency:
+// they are imported at run time if present. For the GPU package, TensorFlow's own report of whether it
+// placed work on a GPU is checked, since the package loads (and silently runs on the CPU) without CUDA.
+import { tf } from './tfjs';
+import { reasonOf, type BackendReport } from './backend-report';
+
+const PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+interface NodeBackendLike {
+  isUsingGpuDevice?: boolean;
+}
+
+export async function activateTensorflow(): Promise<Omit<BackendReport, 'requested' | 'unavailable'>> {
+  const reasons: string[] = [];
+  for (const pkg of PACKAGES) {
+    try {
+      const specifier: string = pkg; // a variable, so bundlers leave the import to run time
+      await import(/* @vite-ignore */ specifier);
+    } catch (e) {
+      reasons.push(`${pkg} not installed (${reasonOf(e)})`);
+      continue;
+    }
+    if (!(await tf.setBackend('tensorflow'))) {
+      reasons.push(`${pkg} loaded but its backend failed to start`);
+      continue;
+    }
+    const usingGpu = (tf.backend() as NodeBackendLike).isUsingGpuDevice === true;
+    if (pkg === '@tensorflow/tfjs-node-gpu' && !usingGpu)
+      reasons.push('tfjs-node-gpu loaded, but TensorFlow placed nothing on a GPU (CUDA/cuDNN missing?)');
+    return {
+      active: 'tensorflow',
+      device: usingGpu ? 'GPU (libtensorflow, CUDA)' : 'CPU (libtensorflow)',
+      detail: { package: pkg, isUsingGpuDevice: usingGpu, notes: reasons },
+    };
+  }
+  throw new Error(reasons.join('; '));
+}

@@ -1,0 +1,116 @@
+// The PyTorch peer of `concord bench train`: resources/bench/torch_unet.py (a copy of the project's
+// ../shared/bench/torch_unet.py) trains the same reference U-Net on random images with PyTorch and prints
+// images/s. Run in the same invocation as Concord's measurement, since these shared machines are noisy.
+// When python3 or torch is missing, the peer is reported absent with the reason, never invented.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface TorchSpec {
+  size: number;
+  base: number;
+  batch: number;
+  steps: number;
+}
+
+export interface TorchFigure {
+  backend: string;
+  torch: string;
+  size: number;
+  base: number;
+  batch: number;
+  steps: number;
+  params: number;
+  sec_per_step: number;
+  img_per_s: number;
+  loss: number;
+}
+
+export type TorchPeer =
+  | { tool: 'pytorch'; python: string; device: string; threads: number | null; figures: TorchFigure[] }
+  | { tool: 'pytorch'; absent: string };
+
+/** torch_unet.py: $CONCORD_TORCH_UNET, <root>/resources/bench/, or <root>/../shared/bench/. */
+export function findTorchScript(root: string): string | null {
+  const candidates = [
+    process.env['CONCORD_TORCH_UNET'],
+    path.join(root, 'resources', 'bench', 'torch_unet.py'),
+    path.join(root, '..', 'shared', 'bench', 'torch_unet.py'),
+  ].filter((p): p is string => !!p);
+  return candidates.find((p) => fs.existsSync(p)) ?? null;
+}
+
+interface PythonInfo {
+  python: string;
+  torch: string;
+  threads: number;
+  cuda: boolean;
+}
+
+/** The first python3 that imports torch: $CONCORD_PYTHON, Debian's /usr/bin/python3 (python3-torch),
+ *  then python3 on the PATH (a GPU machine's own PyTorch). */
+export function findTorchPython(): PythonInfo | { absent: string } {
+  const candidates = [process.env['CONCORD_PYTHON'], '/usr/bin/python3', 'python3'].filter(
+    (p): p is string => !!p,
+  );
+  const reasons: string[] = [];
+  for (const py of [...new Set(candidates)]) {
+    const r = spawnSync(
+      py,
+      [
+        '-c',
+        'import json, torch; print(json.dumps([torch.__version__, torch.get_num_threads(), torch.cuda.is_available()]))',
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    if (r.error) {
+      reasons.push(`${py}: ${r.error.message}`);
+      continue;
+    }
+    if (r.status !== 0) {
+      reasons.push(`${py}: ${(r.stderr.trim().split('\n').pop() ?? '').slice(0, 200)}`);
+      continue;
+    }
+    const [torch, threads, cuda] = JSON.parse(r.stdout.trim().split('\n').pop()!) as [
+      string,
+      number,
+      boolean,
+    ];
+    return { python: py, torch, threads, cuda };
+  }
+  return { absent: `no python3 with PyTorch (${reasons.join('; ')}); Debian: apt-get install python3-torch` };
+}
+
+/** Runs the peer on `device` ('auto': cuda when PyTorch sees a GPU, else cpu) for each spec. */
+export function runTorchPeer(root: string, specs: TorchSpec[], device: 'cpu' | 'cuda' | 'auto'): TorchPeer {
+  const script = findTorchScript(root);
+  if (!script)
+    return { tool: 'pytorch', absent: 'torch_unet.py not found (resources/bench or ../shared/bench)' };
+  const py = findTorchPython();
+  if ('absent' in py) return { tool: 'pytorch', absent: py.absent };
+  const dev = device === 'auto' ? (py.cuda ? 'cuda' : 'cpu') : device;
+  if (dev === 'cuda' && !py.cuda)
+    return { tool: 'pytorch', absent: `PyTorch ${py.torch} sees no CUDA device` };
+  const r = spawnSync(
+    py.python,
+    [script, '--device', dev, ...specs.map((s) => `${s.size},${s.base},${s.batch},${s.steps}`)],
+    { encoding: 'utf8', timeout: 30 * 60_000 },
+  );
+  if (r.status !== 0)
+    return {
+      tool: 'pytorch',
+      absent: `torch_unet.py failed: ${(r.stderr.trim().split('\n').pop() ?? '').slice(0, 300)}`,
+    };
+  const figures = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as TorchFigure);
+  return {
+    tool: 'pytorch',
+    python: py.python,
+    device: dev,
+    threads: dev === 'cpu' ? py.threads : null,
+    figures,
+  };
+}

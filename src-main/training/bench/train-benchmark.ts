@@ -1,0 +1,127 @@
+// Measures training speed on the active tfjs backend: the U-Net on random normal images with target
+// (image > 0), exactly the workload of torch_unet.py, with Adam (1e-3) and Concord's Dice + cross-entropy
+// loss. A few warm-up steps (shader compilation, kernel caches, thread start) are not timed; then steps
+// run until both a minimum count and a minimum duration are reached, each step waiting for its loss.
+import { tf } from '../backends/tfjs';
+import { adam, trainStep } from '../engine/train-step';
+import { UNet } from '../model/unet';
+import { paramCount, REFERENCE_UNET, type UNetConfig } from '../model/unet-config';
+import { SeededRandom } from '../model/seeded-random';
+
+export interface TrainBenchSpec {
+  name: string;
+  size: number;
+  base: number;
+  batch: number;
+}
+
+export const REFERENCE_SPEC: TrainBenchSpec = { name: 'reference', size: 128, base: 16, batch: 16 };
+export const SMALL_SPEC: TrainBenchSpec = { name: 'small', size: 64, base: 8, batch: 4 };
+
+export interface TrainBenchOptions {
+  warmupSteps: number;
+  minSteps: number;
+  minSeconds: number;
+  maxSteps: number;
+  seed: number;
+  /** Also time one step under tf.profile and report the slowest kernels. */
+  profile: boolean;
+}
+
+export interface KernelTime {
+  kernel: string;
+  calls: number;
+  ms: number;
+}
+
+export interface TrainBenchResult extends TrainBenchSpec {
+  params: number;
+  steps: number;
+  secPerStep: number;
+  imagesPerSecond: number;
+  firstLoss: number;
+  lastLoss: number;
+  warmupSeconds: number;
+  profile?: KernelTime[];
+}
+
+function randomBatch(spec: TrainBenchSpec, seed: number): { x: tf.Tensor4D; y: tf.Tensor4D } {
+  const rnd = new SeededRandom(seed);
+  const n = spec.batch * spec.size * spec.size;
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = rnd.normal();
+    y[i] = x[i]! > 0 ? 1 : 0;
+  }
+  const shape: [number, number, number, number] = [spec.batch, spec.size, spec.size, 1];
+  return { x: tf.tensor4d(x, shape), y: tf.tensor4d(y, shape) };
+}
+
+async function profileStep(step: () => tf.Scalar): Promise<KernelTime[]> {
+  const info = await tf.profile(async () => {
+    const l = step();
+    await l.data();
+    l.dispose();
+  });
+  const byName = new Map<string, KernelTime>();
+  for (const k of info.kernels) {
+    const t = byName.get(k.name) ?? { kernel: k.name, calls: 0, ms: 0 };
+    t.calls++;
+    const ms = await k.kernelTimeMs;
+    t.ms += typeof ms === 'number' ? ms : 0;
+    byName.set(k.name, t);
+  }
+  return [...byName.values()]
+    .sort((a, b) => b.ms - a.ms)
+    .map((t) => ({ ...t, ms: Math.round(t.ms * 10) / 10 }));
+}
+
+export async function benchmarkTraining(
+  spec: TrainBenchSpec,
+  o: TrainBenchOptions,
+): Promise<TrainBenchResult> {
+  const config: UNetConfig = { ...REFERENCE_UNET, base: spec.base };
+  const model = UNet.create(config, o.seed);
+  const optimizer = adam(1e-3);
+  const batch = randomBatch(spec, o.seed + 1);
+  const step = (): tf.Scalar => trainStep(model, optimizer, batch);
+  try {
+    const tw = performance.now();
+    let firstLoss = NaN;
+    for (let i = 0; i < o.warmupSteps; i++) {
+      const l = step();
+      const v = (await l.data())[0]!;
+      if (i === 0) firstLoss = v;
+      l.dispose();
+    }
+    const warmupSeconds = (performance.now() - tw) / 1000;
+    let steps = 0;
+    let lastLoss = NaN;
+    const t0 = performance.now();
+    while (steps < o.maxSteps && (steps < o.minSteps || performance.now() - t0 < o.minSeconds * 1000)) {
+      const l = step();
+      lastLoss = (await l.data())[0]!;
+      l.dispose();
+      steps++;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const result: TrainBenchResult = {
+      ...spec,
+      params: paramCount(config),
+      steps,
+      secPerStep: seconds / steps,
+      imagesPerSecond: (spec.batch * steps) / seconds,
+      firstLoss,
+      lastLoss,
+      warmupSeconds,
+    };
+    if (o.profile) result.profile = await profileStep(step);
+    return result;
+  } finally {
+    batch.x.dispose();
+    batch.y.dispose();
+    optimizer.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,123 @@
+// The training loop a training process runs: epochs of batches from a BatchSource, a validation callback
+// after each epoch, progress events (epoch, batch, loss, images/s, ETA) and cancellation through an
+// AbortSignal, checked between steps. It owns no data and no process: the caller (a forked trainer, the
+// CLI, a test) supplies the batches and decides what to do with progress and with the trained model.
+import { CancelledError } from '../../core/errors';
+import { tf } from '../backends/tfjs';
+import { DEFAULT_LOSS, type LossWeights } from '../model/loss';
+import type { UNet } from '../model/unet';
+import { adam, trainStep } from './train-step';
+
+/** Training data as NHWC float32 batches. */
+export interface BatchSource {
+  /** [height, width, inChannels, outputChannels] of every batch. */
+  readonly shape: [number, number, number, number];
+  batchesPerEpoch(): number;
+  /** Batch i of epoch e (the source shuffles and augments per epoch, from its own seed). */
+  batch(epoch: number, i: number): { x: Float32Array; y: Float32Array; n: number };
+}
+
+export interface TrainProgress {
+  kind: 'batch' | 'epoch';
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Loss of the last batch (kind 'batch') or mean over the epoch (kind 'epoch'). */
+  loss: number;
+  imagesPerSecond: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
+  /** Validation metrics after the epoch (kind 'epoch', when a validate callback is given). */
+  validation?: Record<string, number>;
+}
+
+export interface TrainLoopOptions {
+  epochs: number;
+  learningRate: number;
+  lossWeights?: LossWeights;
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+  /** Called after each epoch; its metrics go into the epoch's progress event and the result. */
+  validate?: (model: UNet, epoch: number) => Promise<Record<string, number>>;
+  /** Optimizer to continue with (resume); a new Adam otherwise. */
+  optimizer?: tf.Optimizer;
+}
+
+export interface EpochResult {
+  epoch: number;
+  loss: number;
+  seconds: number;
+  validation?: Record<string, number>;
+}
+
+export interface TrainLoopResult {
+  epochs: EpochResult[];
+  seconds: number;
+  images: number;
+  optimizer: tf.Optimizer;
+}
+
+export async function trainLoop(
+  model: UNet,
+  data: BatchSource,
+  o: TrainLoopOptions,
+): Promise<TrainLoopResult> {
+  const optimizer = o.optimizer ?? adam(o.learningRate);
+  const [H, W, C, K] = data.shape;
+  const batches = data.batchesPerEpoch();
+  const total = o.epochs * batches;
+  const t0 = performance.now();
+  let images = 0;
+  let done = 0;
+  const epochs: EpochResult[] = [];
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const te = performance.now();
+    let lossSum = 0;
+    for (let i = 0; i < batches; i++) {
+      if (o.signal?.aborted) throw new CancelledError('training');
+      const b = data.batch(epoch, i);
+      const x = tf.tensor4d(b.x, [b.n, H, W, C]);
+      const y = tf.tensor4d(b.y, [b.n, H, W, K]);
+      const lossT = trainStep(model, optimizer, { x, y }, o.lossWeights ?? DEFAULT_LOSS);
+      const loss = (await lossT.data())[0]!;
+      lossT.dispose();
+      x.dispose();
+      y.dispose();
+      if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at epoch ${epoch}, batch ${i}`);
+      lossSum += loss;
+      images += b.n;
+      done++;
+      const elapsed = (performance.now() - t0) / 1000;
+      o.onProgress?.({
+        kind: 'batch',
+        epoch,
+        epochs: o.epochs,
+        batch: i,
+        batches,
+        loss,
+        imagesPerSecond: images / elapsed,
+        elapsedSeconds: elapsed,
+        etaSeconds: (elapsed / done) * (total - done),
+      });
+    }
+    const validation = o.validate ? await o.validate(model, epoch) : undefined;
+    const r: EpochResult = { epoch, loss: lossSum / batches, seconds: (performance.now() - te) / 1000 };
+    if (validation) r.validation = validation;
+    epochs.push(r);
+    const elapsed = (performance.now() - t0) / 1000;
+    o.onProgress?.({
+      kind: 'epoch',
+      epoch,
+      epochs: o.epochs,
+      batch: batches - 1,
+      batches,
+      loss: r.loss,
+      imagesPerSecond: images / elapsed,
+      elapsedSeconds: elapsed,
+      etaSeconds: (elapsed / done) * (total - done),
+      ...(validation ? { validation } : {}),
+    });
+  }
+  return { epochs, seconds: (performance.now() - t0) / 1000, images, optimizer };
+}

@@ -1,0 +1,32 @@
+// One optimisation step: forward, Dice + cross-entropy loss, backward, Adam update. Pure with respect to
+// its arguments (no globals, no I/O), so a training process, a test and a benchmark call the same code.
+import { tf } from '../backends/tfjs';
+import { DEFAULT_LOSS, segmentationLoss, type LossWeights } from '../model/loss';
+import type { UNet } from '../model/unet';
+
+/** x: images NHWC [n, H, W, inChannels]; y: targets NHWC [n, H, W, outputChannels] in [0, 1]. */
+export interface TrainBatch {
+  x: tf.Tensor4D;
+  y: tf.Tensor4D;
+}
+
+/** Runs one step and returns the batch's loss before the update, as a scalar tensor the caller reads
+ *  (await loss.data()) and disposes; reading it is what waits for the step on an asynchronous backend. */
+export function trainStep(
+  model: UNet,
+  optimizer: tf.Optimizer,
+  batch: TrainBatch,
+  lossWeights: LossWeights = DEFAULT_LOSS,
+): tf.Scalar {
+  const loss = optimizer.minimize(
+    () => segmentationLoss(model.apply(batch.x), batch.y, lossWeights),
+    true,
+    model.variables,
+  );
+  if (!loss) throw new Error('optimizer returned no loss');
+  return loss;
+}
+
+export function adam(learningRate: number): tf.Optimizer {
+  return tf.train.adam(learningRate);
+}

@@ -1,0 +1,407 @@
+// 2D convolution and its two gradients on float32 NHWC tensors, computed by the WebAssembly SIMD kernels
+// of wasm/conv_gemm.c on a ConvGemmPool. No tfjs here: the tfjs kernels (register-kernels.ts) call these
+// with plain typed arrays, and the tests compare them with tfjs's own cpu kernels.
+//
+// Layouts: activations NHWC [batch, height, width, channels]; filters HWIO [fh, fw, inC, outC] as in tfjs.
+// Each call copies its operands into the pool's arena (zero-padded, so the kernels check no bounds),
+// packs the weights as [ceil(N/8)][M][8] panels, runs on all threads and copies the result out.
+import type { ConvGemmPool } from './conv-gemm-pool';
+
+/** One convolution: input [batch, inH, inW, inC] -> output [batch, outH, outW, outC]. Dilation 1.
+ *  padTop/padLeft: zeros added above/left of the input (tfjs's padInfo); bottom/right follow. */
+export interface ConvGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  fh: number;
+  fw: number;
+  sh: number;
+  sw: number;
+  padTop: number;
+  padLeft: number;
+}
+
+const ceilTo = (n: number, m: number): number => Math.ceil(n / m) * m;
+
+/** Field order of ConvParams in conv_gemm.c (all 32-bit). */
+interface ConvParams {
+  in: number;
+  inImg: number;
+  inRow: number;
+  inPix: number;
+  mOff: number;
+  M: number;
+  w: number;
+  out: number;
+  outImg: number;
+  outRow: number;
+  outPix: number;
+  dy: number;
+  dyImg: number;
+  dyRow: number;
+  dyPix: number;
+  N: number;
+  OH: number;
+  OW: number;
+  bias: number;
+  relu: number;
+}
+const PARAM_FIELDS: (keyof ConvParams)[] = [
+  'in',
+  'inImg',
+  'inRow',
+  'inPix',
+  'mOff',
+  'M',
+  'w',
+  'out',
+  'outImg',
+  'outRow',
+  'outPix',
+  'dy',
+  'dyImg',
+  'dyRow',
+  'dyPix',
+  'N',
+  'OH',
+  'OW',
+  'bias',
+  'relu',
+];
+
+function writeParams(pool: ConvGemmPool, p: ConvParams): number {
+  const at = pool.alloc(PARAM_FIELDS.length * 4);
+  const v = pool.i32(at, PARAM_FIELDS.length);
+  PARAM_FIELDS.forEach((k, i) => (v[i] = p[k]));
+  return at;
+}
+
+/** Copies src [B, H, W, C] into the arena as [B, Hp, Wp, C] with its pixel (0, 0) at (top, left) and
+ *  zeros elsewhere; source pixels that fall outside Hp x Wp are dropped (no output reads them). */
+function copyPadded(
+  pool: ConvGemmPool,
+  src: Float32Array,
+  B: number,
+  H: number,
+  W: number,
+  C: number,
+  Hp: number,
+  Wp: number,
+  top: number,
+  left: number,
+): number {
+  const at = pool.alloc(B * Hp * Wp * C * 4);
+  const dst = pool.f32(at, B * Hp * Wp * C);
+  if (top === 0 && left === 0 && Hp === H && Wp === W) {
+    dst.set(src.subarray(0, B * H * W * C));
+    return at;
+  }
+  const x0 = Math.max(0, left);
+  const x1 = Math.min(Wp, left + W); // dst columns [x0, x1) come from the source
+  for (let b = 0; b < B; b++) {
+    for (let yy = 0; yy < Hp; yy++) {
+      const d = (b * Hp + yy) * Wp * C;
+      const y = yy - top;
+      if (y < 0 || y >= H || x1 <= x0) {
+        dst.fill(0, d, d + Wp * C);
+        continue;
+      }
+      dst.fill(0, d, d + x0 * C);
+      const s = ((b * H + y) * W + (x0 - left)) * C;
+      dst.set(src.subarray(s, s + (x1 - x0) * C), d + x0 * C);
+      dst.fill(0, d + x1 * C, d + Wp * C);
+    }
+  }
+  return at;
+}
+
+/** Packs B[m][n] = get(m, n) (m < M, n < N) as [ceil(N/8)][M][8] with zero columns beyond N. */
+function packPanels(pool: ConvGemmPool, M: number, N: number, get: (m: number, n: number) => number): number {
+  const N8 = ceilTo(N, 8);
+  const at = pool.alloc(M * N8 * 4);
+  const v = pool.f32(at, M * N8);
+  for (let cb = 0; cb < N8 / 8; cb++) {
+    for (let m = 0; m < M; m++) {
+      const d = (cb * M + m) * 8;
+      for (let j = 0; j < 8; j++) {
+        const n = cb * 8 + j;
+        v[d + j] = n < N ? get(m, n) : 0;
+      }
+    }
+  }
+  return at;
+}
+
+/** Receptive-field offsets (in floats) for a filter fh x fw over C channels of a Wp-wide padded input,
+ *  m = (ky * fw + kx) * C + c, padded with zeros up to `padTo` entries. */
+function receptiveOffsets(
+  pool: ConvGemmPool,
+  fh: number,
+  fw: number,
+  C: number,
+  Wp: number,
+  padTo: number,
+): number {
+  const M = fh * fw * C;
+  const at = pool.alloc(Math.max(M, padTo) * 4);
+  const v = pool.i32(at, Math.max(M, padTo));
+  let m = 0;
+  for (let ky = 0; ky < fh; ky++)
+    for (let kx = 0; kx < fw; kx++) for (let c = 0; c < C; c++) v[m++] = (ky * Wp + kx) * C + c;
+  for (; m < padTo; m++) v[m] = 0;
+  return at;
+}
+
+/** Copies a [count, N8] arena array to [count, N] (drops the zero padding channels). */
+function unpadChannels(src: Float32Array, count: number, N8: number, N: number, out: Float32Array): void {
+  if (N8 === N) {
+    out.set(src.subarray(0, count * N));
+    return;
+  }
+  for (let i = 0; i < count; i++) for (let n = 0; n < N; n++) out[i * N + n] = src[i * N8 + n]!;
+}
+
+function checkLength(name: string, a: Float32Array, n: number): void {
+  if (a.length < n) throw new Error(`${name}: ${a.length} values, expected ${n}`);
+}
+
+/** Forward convolution: y = x * w (+ bias) (then ReLU). x NHWC, w HWIO; returns y NHWC. */
+export function conv2dForward(
+  pool: ConvGemmPool,
+  g: ConvGeometry,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null = null,
+  relu = false,
+  out?: Float32Array,
+): Float32Array {
+  const { batch: B, inC, outC, fh, fw, sh, sw, outH, outW } = g;
+  checkLength('conv2d x', x, B * g.inH * g.inW * inC);
+  checkLength('conv2d w', w, fh * fw * inC * outC);
+  const y = out ?? new Float32Array(B * outH * outW * outC);
+  if (y.length === 0) return y;
+  pool.reset();
+  const Hp = (outH - 1) * sh + fh;
+  const Wp = (outW - 1) * sw + fw;
+  const xp = copyPadded(pool, x, B, g.inH, g.inW, inC, Hp, Wp, g.padTop, g.padLeft);
+  const M = fh * fw * inC;
+  const N8 = ceilTo(outC, 8);
+  const mOff = receptiveOffsets(pool, fh, fw, inC, Wp, M);
+  const wp = packPanels(pool, M, outC, (m, n) => w[m * outC + n]!);
+  let b = 0;
+  if (bias) {
+    b = pool.alloc(N8 * 4);
+    const bv = pool.f32(b, N8);
+    bv.fill(0);
+    bv.set(bias.subarray(0, outC));
+  }
+  const o = pool.alloc(B * outH * outW * N8 * 4);
+  const params = writeParams(pool, {
+    in: xp,
+    inImg: Hp * Wp * inC,
+    inRow: sh * Wp * inC,
+    inPix: sw * inC,
+    mOff,
+    M,
+    w: wp,
+    out: o,
+    outImg: outH * outW * N8,
+    outRow: outW * N8,
+    outPix: N8,
+    dy: 0,
+    dyImg: 0,
+    dyRow: 0,
+    dyPix: 0,
+    N: N8,
+    OH: outH,
+    OW: outW,
+    bias: b,
+    relu: relu ? 1 : 0,
+  });
+  pool.forward(params, B * outH);
+  unpadChannels(pool.f32(o, B * outH * outW * N8), B * outH * outW, N8, outC, y);
+  return y;
+}
+
+/** Whether conv2dBackpropInput has a fast path for this geometry: stride 1 with padding no larger than
+ *  the filter (any 'same'/'valid' convolution), or stride equal to the filter size without padding (the
+ *  2x2 stride-2 transposed convolution of a U-Net). */
+export function backpropInputSupported(g: ConvGeometry): boolean {
+  if (g.sh === 1 && g.sw === 1) return g.padTop >= 0 && g.padLeft >= 0 && g.padTop < g.fh && g.padLeft < g.fw;
+  return g.sh === g.fh && g.sw === g.fw && g.padTop === 0 && g.padLeft === 0;
+}
+
+/** Gradient of the forward convolution with respect to its input (tfjs's Conv2DBackpropInput, which is
+ *  also the forward pass of a transposed convolution): dx = dy *^T w. dy NHWC [batch, outH, outW, outC],
+ *  w HWIO; returns dx NHWC [batch, inH, inW, inC]. */
+export function conv2dBackpropInput(
+  pool: ConvGemmPool,
+  g: ConvGeometry,
+  dy: Float32Array,
+  w: Float32Array,
+  out?: Float32Array,
+): Float32Array {
+  if (!backpropInputSupported(g)) throw new Error('conv2dBackpropInput: unsupported geometry');
+  const { batch: B, inH, inW, inC, outH, outW, outC, fh, fw } = g;
+  checkLength('conv2dBackpropInput dy', dy, B * outH * outW * outC);
+  checkLength('conv2dBackpropInput w', w, fh * fw * inC * outC);
+  const dx = out ?? new Float32Array(B * inH * inW * inC);
+  if (dx.length === 0) return dx;
+  pool.reset();
+  const N8 = ceilTo(inC, 8);
+  const o = pool.alloc(B * inH * inW * N8 * 4);
+  if (g.sh === 1 && g.sw === 1) {
+    // dx[y][x][c] = sum over (ky', kx', o) of dyPad[y + ky'][x + kx'][o] * w[fh-1-ky'][fw-1-kx'][c][o],
+    // where dyPad is dy shifted down by fh-1-padTop and right by fw-1-padLeft: a forward convolution.
+    const Hp = inH + fh - 1;
+    const Wp = inW + fw - 1;
+    const dp = copyPadded(pool, dy, B, outH, outW, outC, Hp, Wp, fh - 1 - g.padTop, fw - 1 - g.padLeft);
+    const M = fh * fw * outC;
+    const mOff = receptiveOffsets(pool, fh, fw, outC, Wp, M);
+    const wp = packPanels(pool, M, inC, (m, c) => {
+      const k = Math.floor(m / outC);
+      const oc = m - k * outC;
+      const ky = fh - 1 - Math.floor(k / fw);
+      const kx = fw - 1 - (k % fw);
+      return w[((ky * fw + kx) * inC + c) * outC + oc]!;
+    });
+    const params = writeParams(pool, {
+      in: dp,
+      inImg: Hp * Wp * outC,
+      inRow: Wp * outC,
+      inPix: outC,
+      mOff,
+      M,
+      w: wp,
+      out: o,
+      outImg: inH * inW * N8,
+      outRow: inW * N8,
+      outPix: N8,
+      dy: 0,
+      dyImg: 0,
+      dyRow: 0,
+      dyPix: 0,
+      N: N8,
+      OH: inH,
+      OW: inW,
+      bias: 0,
+      relu: 0,
+    });
+    pool.forward(params, B * inH);
+  } else {
+    // Stride = filter size, no padding: every dx pixel gets exactly one tap, (y % sh, x % sw). For each
+    // tap, dx[sh*y + ky][sw*x + kx] = dy[y][x] . w[ky][kx]^T is a 1x1 convolution written with a stride.
+    const ov = pool.f32(o, B * inH * inW * N8);
+    if (inH > outH * fh || inW > outW * fw) ov.fill(0); // rows/columns no tap reaches stay zero
+    const dp = copyPadded(pool, dy, B, outH, outW, outC, outH, outW, 0, 0);
+    const mOff = receptiveOffsets(pool, 1, 1, outC, outW, outC);
+    for (let ky = 0; ky < fh; ky++) {
+      for (let kx = 0; kx < fw; kx++) {
+        const wp = packPanels(pool, outC, inC, (oc, c) => w[((ky * fw + kx) * inC + c) * outC + oc]!);
+        const params = writeParams(pool, {
+          in: dp,
+          inImg: outH * outW * outC,
+          inRow: outW * outC,
+          inPix: outC,
+          mOff,
+          M: outC,
+          w: wp,
+          out: o + (ky * inW + kx) * N8 * 4,
+          outImg: inH * inW * N8,
+          outRow: fh * inW * N8,
+          outPix: fw * N8,
+          dy: 0,
+          dyImg: 0,
+          dyRow: 0,
+          dyPix: 0,
+          N: N8,
+          OH: outH,
+          OW: outW,
+          bias: 0,
+          relu: 0,
+        });
+        pool.forward(params, B * outH);
+      }
+    }
+  }
+  unpadChannels(pool.f32(o, B * inH * inW * N8), B * inH * inW, N8, inC, dx);
+  return dx;
+}
+
+/** How many partial sums a filter gradient over `rows` output rows is cut into. Fixed by the shape alone
+ *  (not by the thread count), so results are bit-identical on any machine. */
+export function filterGradChunks(rows: number): number {
+  return Math.max(1, Math.min(16, rows));
+}
+
+/** Gradient of the forward convolution with respect to its filter (tfjs's Conv2DBackpropFilter):
+ *  dw[ky][kx][c][o] = sum over pixels of xPad[...][c] * dy[...][o]. Returns dw HWIO. */
+export function conv2dBackpropFilter(
+  pool: ConvGemmPool,
+  g: ConvGeometry,
+  x: Float32Array,
+  dy: Float32Array,
+  out?: Float32Array,
+): Float32Array {
+  const { batch: B, inC, outC, fh, fw, sh, sw, outH, outW } = g;
+  checkLength('conv2dBackpropFilter x', x, B * g.inH * g.inW * inC);
+  checkLength('conv2dBackpropFilter dy', dy, B * outH * outW * outC);
+  const M = fh * fw * inC;
+  const dw = out ?? new Float32Array(M * outC);
+  if (dw.length === 0) return dw;
+  const rows = B * outH;
+  if (rows === 0 || outW === 0) {
+    dw.fill(0);
+    return dw;
+  }
+  pool.reset();
+  const Hp = (outH - 1) * sh + fh;
+  const Wp = (outW - 1) * sw + fw;
+  const xp = copyPadded(pool, x, B, g.inH, g.inW, inC, Hp, Wp, g.padTop, g.padLeft);
+  const M4 = ceilTo(M, 4);
+  const N8 = ceilTo(outC, 8);
+  const mOff = receptiveOffsets(pool, fh, fw, inC, Wp, M4);
+  // dy with its channels padded to a multiple of 8 (a plain copy when they already are).
+  const dp = pool.alloc(rows * outW * N8 * 4);
+  const dv = pool.f32(dp, rows * outW * N8);
+  if (N8 === outC) dv.set(dy.subarray(0, rows * outW * outC));
+  else {
+    dv.fill(0);
+    for (let i = 0; i < rows * outW; i++) dv.set(dy.subarray(i * outC, (i + 1) * outC), i * N8);
+  }
+  const chunks = filterGradChunks(rows);
+  const part = M4 * N8;
+  const partials = pool.alloc(chunks * part * 4);
+  pool.f32(partials, chunks * part).fill(0);
+  const sum = pool.alloc(part * 4);
+  const params = writeParams(pool, {
+    in: xp,
+    inImg: Hp * Wp * inC,
+    inRow: sh * Wp * inC,
+    inPix: sw * inC,
+    mOff,
+    M: M4,
+    w: 0,
+    out: 0,
+    outImg: 0,
+    outRow: 0,
+    outPix: 0,
+    dy: dp,
+    dyImg: outH * outW * N8,
+    dyRow: outW * N8,
+    dyPix: N8,
+    N: N8,
+    OH: outH,
+    OW: outW,
+    bias: 0,
+    relu: 0,
+  });
+  pool.filterGrad(params, rows, chunks, partials, part * 4);
+  pool.sumPartials(sum, partials, part, chunks, part);
+  unpadChannels(pool.f32(sum, M * N8), M, N8, outC, dw);
+  return dw;
+}

@@ -1,0 +1,154 @@
+// Implicit-GEMM convolution kernels for Concord's fast CPU training path, compiled to WebAssembly SIMD
+// (see build.sh). Every 2D convolution the U-Net trains with (3x3 stride 1, the 2x2 stride-2 transposed
+// convolution, 1x1) and its two gradients reduce to two loops over NHWC float32 tensors:
+//
+//   forward:      out[p][n]  = bias[n] + sum_m A(p, m) * W[m][n]          (then ReLU if asked)
+//   filter grad:  dW[m][n]  += sum_p A(p, m) * dY[p][n]
+//
+// where p runs over output pixels (image, row, column), n over output channels, and
+// A(p, m) = in[base(p) + mOff[m]] reads the receptive field: base(p) = img*inImg + row*inRow + col*inPix
+// (strides in floats, already multiplied by the convolution stride; the input is padded by the caller so
+// no bounds are checked) and mOff[m] = (ky*rowStride + kx*pixStride) + channel. The caller (JS) pads,
+// packs weights as [N/8][M][8] and splits rows between threads; these functions touch only the rows they
+// are given, so several instances sharing one memory can run them at once.
+//
+// Register blocking: the forward micro-kernel computes 4 pixels x 8 channels (8 f32x4 accumulators), the
+// filter-gradient one 4 rows of M x 8 channels; both stay within the 16 SIMD registers of x86-64.
+#include <wasm_simd128.h>
+
+typedef struct {
+  const float* in;  // A operand (padded input), NHWC
+  int inImg, inRow, inPix;
+  const int* mOff;  // M receptive-field offsets, in floats
+  int M;
+  const float* w;   // forward: packed weights [N/8][M][8]
+  float* out;       // forward: output base (parity offset included)
+  int outImg, outRow, outPix;
+  const float* dy;  // filter grad: output gradient, channel stride 1, N channels (padded to 8)
+  int dyImg, dyRow, dyPix;
+  int N;            // output channels, a multiple of 8
+  int OH, OW;       // output rows per image, output pixels per row
+  const float* bias;  // forward epilogue: N floats, or 0
+  int relu;           // forward epilogue: 1 = max(0, x)
+} ConvParams;
+
+#define LD(p) wasm_v128_load(p)
+#define ST(p, v) wasm_v128_store(p, v)
+#define BC(p) wasm_v128_load32_splat(p)
+#define FMA(c, a, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
+
+static inline v128_t epi(v128_t v, v128_t b, int relu) {
+  v = wasm_f32x4_add(v, b);
+  return relu ? wasm_f32x4_max(v, wasm_f32x4_splat(0.0f)) : v;
+}
+
+// 4 output pixels x 8 channels. a: input base of pixel 0; w: packed panel [M][8]; o: output of pixel 0.
+static void fwd_4x8(const float* a, int inPix, const int* __restrict mOff, int M,
+                    const float* __restrict w, float* o, int outPix, v128_t b0, v128_t b1, int relu) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const float* a0 = a;
+  const float* a1 = a + inPix;
+  const float* a2 = a + 2 * inPix;
+  const float* a3 = a + 3 * inPix;
+  for (int m = 0; m < M; m++) {
+    int off = mOff[m];
+    v128_t w0 = LD(w), w1 = LD(w + 4);
+    w += 8;
+    v128_t x = BC(a0 + off);
+    FMA(c00, x, w0); FMA(c01, x, w1);
+    x = BC(a1 + off);
+    FMA(c10, x, w0); FMA(c11, x, w1);
+    x = BC(a2 + off);
+    FMA(c20, x, w0); FMA(c21, x, w1);
+    x = BC(a3 + off);
+    FMA(c30, x, w0); FMA(c31, x, w1);
+  }
+  ST(o, epi(c00, b0, relu)); ST(o + 4, epi(c01, b1, relu)); o += outPix;
+  ST(o, epi(c10, b0, relu)); ST(o + 4, epi(c11, b1, relu)); o += outPix;
+  ST(o, epi(c20, b0, relu)); ST(o + 4, epi(c21, b1, relu)); o += outPix;
+  ST(o, epi(c30, b0, relu)); ST(o + 4, epi(c31, b1, relu));
+}
+
+// 1 output pixel x 8 channels: the tail of a row whose width is not a multiple of 4.
+static void fwd_1x8(const float* a, const int* __restrict mOff, int M, const float* __restrict w,
+                    float* o, v128_t b0, v128_t b1, int relu) {
+  v128_t c0 = wasm_f32x4_splat(0), c1 = c0;
+  for (int m = 0; m < M; m++) {
+    v128_t x = BC(a + mOff[m]);
+    FMA(c0, x, LD(w)); FMA(c1, x, LD(w + 4));
+    w += 8;
+  }
+  ST(o, epi(c0, b0, relu)); ST(o + 4, epi(c1, b1, relu));
+}
+
+// Output rows [r0, r1) of all images (row r = image r / OH, row r % OH).
+__attribute__((export_name("conv_fwd"))) void conv_fwd(const ConvParams* p, int r0, int r1) {
+  const int M = p->M, OW = p->OW, nb = p->N / 8;
+  for (int r = r0; r < r1; r++) {
+    const int img = r / p->OH, oy = r % p->OH;
+    const float* inRow = p->in + img * p->inImg + oy * p->inRow;
+    float* outRow = p->out + img * p->outImg + oy * p->outRow;
+    for (int cb = 0; cb < nb; cb++) {
+      const float* w = p->w + cb * M * 8;
+      v128_t b0 = wasm_f32x4_splat(0), b1 = b0;
+      if (p->bias) { b0 = LD(p->bias + cb * 8); b1 = LD(p->bias + cb * 8 + 4); }
+      int x = 0;
+      for (; x + 4 <= OW; x += 4)
+        fwd_4x8(inRow + x * p->inPix, p->inPix, p->mOff, M, w, outRow + x * p->outPix + cb * 8, p->outPix,
+                b0, b1, p->relu);
+      for (; x < OW; x++)
+        fwd_1x8(inRow + x * p->inPix, p->mOff, M, w, outRow + x * p->outPix + cb * 8, b0, b1, p->relu);
+    }
+  }
+}
+
+// Filter gradient over output rows [r0, r1), accumulated into dw[M][N] (M a multiple of 4). Rows are taken
+// in chunks of at least 256 pixels so each 4x8 accumulator tile is loaded and stored once per chunk while
+// the chunk's input rows stay in cache.
+__attribute__((export_name("conv_dw"))) void conv_dw(const ConvParams* p, int r0, int r1, float* dw) {
+  const int M = p->M, N = p->N, OW = p->OW;
+  int chunkRows = (256 + OW - 1) / OW;
+  for (int c0 = r0; c0 < r1; c0 += chunkRows) {
+    const int c1 = c0 + chunkRows < r1 ? c0 + chunkRows : r1;
+    for (int m = 0; m < M; m += 4) {
+      const int o0 = p->mOff[m], o1 = p->mOff[m + 1], o2 = p->mOff[m + 2], o3 = p->mOff[m + 3];
+      for (int n = 0; n < N; n += 8) {
+        float* d = dw + m * N + n;
+        v128_t c00 = LD(d), c01 = LD(d + 4), c10 = LD(d + N), c11 = LD(d + N + 4);
+        v128_t c20 = LD(d + 2 * N), c21 = LD(d + 2 * N + 4), c30 = LD(d + 3 * N), c31 = LD(d + 3 * N + 4);
+        for (int r = c0; r < c1; r++) {
+          const int img = r / p->OH, oy = r % p->OH;
+          const float* a = p->in + img * p->inImg + oy * p->inRow;
+          const float* g = p->dy + img * p->dyImg + oy * p->dyRow + n;
+          for (int x = 0; x < OW; x++) {
+            v128_t g0 = LD(g), g1 = LD(g + 4);
+            v128_t v = BC(a + o0);
+            FMA(c00, v, g0); FMA(c01, v, g1);
+            v = BC(a + o1);
+            FMA(c10, v, g0); FMA(c11, v, g1);
+            v = BC(a + o2);
+            FMA(c20, v, g0); FMA(c21, v, g1);
+            v = BC(a + o3);
+            FMA(c30, v, g0); FMA(c31, v, g1);
+            a += p->inPix;
+            g += p->dyPix;
+          }
+        }
+        ST(d, c00); ST(d + 4, c01); ST(d + N, c10); ST(d + N + 4, c11);
+        ST(d + 2 * N, c20); ST(d + 2 * N + 4, c21); ST(d + 3 * N, c30); ST(d + 3 * N + 4, c31);
+      }
+    }
+  }
+}
+
+// dst[i] = sum_k src[k * stride + i] for i < n (n a multiple of 4): adds the per-chunk filter-gradient
+// partials in a fixed order, so the result does not depend on how many threads produced them.
+__attribute__((export_name("sum_partials"))) void sum_partials(float* dst, const float* src, int n, int count,
+                                                              int stride) {
+  for (int i = 0; i < n; i += 4) {
+    v128_t s = LD(src + i);
+    for (int k = 1; k < count; k++) s = wasm_f32x4_add(s, LD(src + k * stride + i));
+    ST(dst + i, s);
+  }
+}

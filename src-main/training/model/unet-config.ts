@@ -1,0 +1,65 @@
+// The U-Net's architecture as plain data (what a model package's manifest records) and its parameter
+// list: names, shapes and count, computed without tfjs so the registry and the UI can use it too.
+
+export interface UNetConfig {
+  /** Resolution levels including the bottleneck (4 in the reference network: 3 poolings). */
+  levels: number;
+  /** Filters at the first level; level i has base * 2^i. */
+  base: number;
+  /** Input channels: 1 for 2D, 2k+1 for 2.5D (the slice and k neighbours on each side, as channels). */
+  inChannels: number;
+  /** Labels to segment (besides background). 1: one sigmoid output; L > 1: L+1 softmax outputs. */
+  labels: number;
+}
+
+/** The reference network of the fine-tuning issue: ~0.48 M parameters at base 16. */
+export const REFERENCE_UNET: UNetConfig = { levels: 4, base: 16, inChannels: 1, labels: 1 };
+
+export function outputChannels(c: UNetConfig): number {
+  return c.labels === 1 ? 1 : c.labels + 1;
+}
+
+/** Smallest input side the network takes: each of the levels-1 poolings halves it exactly. */
+export function inputMultiple(c: UNetConfig): number {
+  return 2 ** (c.levels - 1);
+}
+
+export interface ParamSpec {
+  name: string;
+  /** Conv kernels HWIO [kh, kw, in, out]; transposed-conv kernels [2, 2, out, in] (tfjs's layout for
+   *  conv2dTranspose); biases [out]. */
+  shape: number[];
+  /** fan-in used by the initialiser (0 for biases). */
+  fanIn: number;
+}
+
+/** Every parameter, in a fixed order: enc{i}.conv{0,1} for levels 0..L-2, enc{L-1} is the bottleneck,
+ *  then for i = L-2..0 up{i} (transposed conv from level i+1) and dec{i}.conv{0,1}, then head. */
+export function paramSpecs(c: UNetConfig): ParamSpec[] {
+  if (!Number.isInteger(c.levels) || c.levels < 1) throw new RangeError('levels must be an integer >= 1');
+  if (!Number.isInteger(c.base) || c.base < 1) throw new RangeError('base must be an integer >= 1');
+  if (!Number.isInteger(c.inChannels) || c.inChannels < 1) throw new RangeError('inChannels must be >= 1');
+  if (!Number.isInteger(c.labels) || c.labels < 1) throw new RangeError('labels must be >= 1');
+  const ch = (i: number): number => c.base * 2 ** i;
+  const specs: ParamSpec[] = [];
+  const conv = (name: string, k: number, cin: number, cout: number): void => {
+    specs.push({ name: `${name}.kernel`, shape: [k, k, cin, cout], fanIn: k * k * cin });
+    specs.push({ name: `${name}.bias`, shape: [cout], fanIn: 0 });
+  };
+  for (let i = 0; i < c.levels; i++) {
+    conv(`enc${i}.conv0`, 3, i === 0 ? c.inChannels : ch(i - 1), ch(i));
+    conv(`enc${i}.conv1`, 3, ch(i), ch(i));
+  }
+  for (let i = c.levels - 2; i >= 0; i--) {
+    specs.push({ name: `up${i}.kernel`, shape: [2, 2, ch(i), ch(i + 1)], fanIn: 4 * ch(i + 1) });
+    specs.push({ name: `up${i}.bias`, shape: [ch(i)], fanIn: 0 });
+    conv(`dec${i}.conv0`, 3, 2 * ch(i), ch(i));
+    conv(`dec${i}.conv1`, 3, ch(i), ch(i));
+  }
+  conv('head', 1, ch(0), outputChannels(c));
+  return specs;
+}
+
+export function paramCount(c: UNetConfig): number {
+  return paramSpecs(c).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+}

@@ -1,0 +1,132 @@
+// The 2D U-Net on tfjs: explicit variables (one per ParamSpec, named as in unet-config.ts) and a forward
+// pass of stock tfjs ops, so it runs on every backend (tensorflow, webgpu, wasm, cpu); the fast CPU path
+// comes from the kernels registered under those ops, not from a different model.
+// Tensors are NHWC: input [batch, H, W, inChannels] with H and W multiples of 2^(levels-1);
+// output logits [batch, H, W, outputChannels].
+import * as tf from '@tensorflow/tfjs-core';
+import { SeededRandom } from './seeded-random';
+import { inputMultiple, outputChannels, paramSpecs, type ParamSpec, type UNetConfig } from './unet-config';
+
+export interface NamedWeights {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** He-normal kernels (std sqrt(2 / fan-in), suited to ReLU), zero biases, from a seed. */
+export function initialWeights(config: UNetConfig, seed: number): NamedWeights[] {
+  const rnd = new SeededRandom(seed);
+  return paramSpecs(config).map((s: ParamSpec) => {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(n);
+    if (s.fanIn > 0) {
+      const std = Math.sqrt(2 / s.fanIn);
+      for (let i = 0; i < n; i++) values[i] = rnd.normal() * std;
+    }
+    return { name: s.name, shape: s.shape, values };
+  });
+}
+
+export class UNet {
+  readonly config: UNetConfig;
+  /** In paramSpecs order. */
+  readonly variables: tf.Variable[];
+  private readonly byName: Map<string, tf.Variable>;
+
+  constructor(config: UNetConfig, weights: NamedWeights[]) {
+    this.config = config;
+    const specs = paramSpecs(config);
+    const given = new Map(weights.map((w) => [w.name, w]));
+    this.variables = specs.map((s) => {
+      const w = given.get(s.name);
+      if (!w) throw new Error(`missing weight ${s.name}`);
+      if (w.shape.join('x') !== s.shape.join('x'))
+        throw new Error(`weight ${s.name}: shape ${w.shape.join('x')}, expected ${s.shape.join('x')}`);
+      return tf.variable(tf.tensor(w.values, s.shape, 'float32'), true, s.name);
+    });
+    this.byName = new Map(this.variables.map((v) => [v.name, v]));
+  }
+
+  static create(config: UNetConfig, seed: number): UNet {
+    return new UNet(config, initialWeights(config, seed));
+  }
+
+  private v(name: string): tf.Variable {
+    const v = this.byName.get(name);
+    if (!v) throw new Error(`no variable ${name}`);
+    return v;
+  }
+
+  /** 3x3 'same' convolution + bias + ReLU: one fused kernel on every backend that has it. */
+  private convRelu(x: tf.Tensor4D, name: string): tf.Tensor4D {
+    return tf.fused.conv2d({
+      x,
+      filter: this.v(`${name}.kernel`) as tf.Tensor4D,
+      bias: this.v(`${name}.bias`),
+      strides: 1,
+      pad: 'same',
+      activation: 'relu',
+    });
+  }
+
+  private block(x: tf.Tensor4D, name: string): tf.Tensor4D {
+    return this.convRelu(this.convRelu(x, `${name}.conv0`), `${name}.conv1`);
+  }
+
+  /** 2x2 stride-2 transposed convolution + bias: [B, h, w, 2c] -> [B, 2h, 2w, c]. */
+  private up(x: tf.Tensor4D, i: number): tf.Tensor4D {
+    const k = this.v(`up${i}.kernel`) as tf.Tensor4D;
+    const [b, h, w] = x.shape;
+    const y = tf.conv2dTranspose(x, k, [b, 2 * h, 2 * w, k.shape[2]], 2, 'valid');
+    return tf.add(y, this.v(`up${i}.bias`));
+  }
+
+  /** Logits [B, H, W, outputChannels]. Call inside tf.tidy (or a gradient scope). */
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const { levels } = this.config;
+    const m = inputMultiple(this.config);
+    if (x.shape[1] % m !== 0 || x.shape[2] % m !== 0)
+      throw new RangeError(`input ${x.shape[1]}x${x.shape[2]}: sides must be multiples of ${m}`);
+    if (x.shape[3] !== this.config.inChannels)
+      throw new RangeError(`input has ${x.shape[3]} channels, the model takes ${this.config.inChannels}`);
+    const skips: tf.Tensor4D[] = [];
+    let h = x;
+    for (let i = 0; i < levels - 1; i++) {
+      h = this.block(h, `enc${i}`);
+      skips.push(h);
+      h = tf.maxPool(h, 2, 2, 'valid');
+    }
+    h = this.block(h, `enc${levels - 1}`);
+    for (let i = levels - 2; i >= 0; i--) {
+      // Up-sampled features first, then the skip: the channel order of the PyTorch reference.
+      h = this.block(tf.concat([this.up(h, i), skips[i]!], 3), `dec${i}`);
+    }
+    return tf.fused.conv2d({
+      x: h,
+      filter: this.v('head.kernel') as tf.Tensor4D,
+      bias: this.v('head.bias'),
+      strides: 1,
+      pad: 'valid',
+      activation: 'linear',
+    });
+  }
+
+  outputChannels(): number {
+    return outputChannels(this.config);
+  }
+
+  /** Current weights as plain arrays (for checkpoints and model packages). */
+  async weights(): Promise<NamedWeights[]> {
+    return Promise.all(
+      this.variables.map(async (v) => ({
+        name: v.name,
+        shape: v.shape.slice(),
+        values: (await v.data()) as Float32Array,
+      })),
+    );
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
