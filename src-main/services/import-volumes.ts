@@ -65,6 +65,163 @@ function asBytes(v: ImageVolume): Uint8Array {
   return new Uint8Array(v.data.buffer, v.data.byteOffset, v.data.byteLength);
 }
 
+export interface PreparedVolume {
+  volume: ImageVolume;
+  sha256: string;
+  caseName: string;
+  byteLength: number;
+  stats: VolumeStats;
+}
+
+function sourceTops(ws: Workspace, req: ImportRequest): string[] {
+  return req.source.kind === 'paths' ? req.source.paths : [uploadDir(ws, req.source.uploadId)];
+}
+
+/**
+ * File I/O of an import: reads the volumes and writes their voxel blobs (atomic, content-addressed); no
+ * row is written. Follow with recordVolumes inside a transaction.
+ */
+export async function readAndStoreVolumes(
+  ws: Workspace,
+  req: ImportRequest,
+  progress: ImportProgressSink,
+  signal?: AbortSignal,
+): Promise<{ prepared: PreparedVolume[]; skipped: string[] }> {
+  const isUpload = req.source.kind === 'upload';
+  const tops = sourceTops(ws, req);
+  progress('reading', 0, 'reading files');
+  const { volumes, skipped } = await readVolumes(tops, {
+    signal,
+    keepPatientIdentity: req.keepPatientIdentity === true,
+    onProgress: (f, detail) => progress('reading', f * 0.8, detail ?? ''),
+  });
+  if (volumes.length === 0) {
+    const why = skipped.length > 0 ? `: ${skipped.slice(0, 3).join('; ')}` : '';
+    throw new InputError(isUpload ? 'upload' : tops.join(', '), `no image found to import${why}`);
+  }
+  for (const v of volumes) {
+    if (v.frames > 1) {
+      throw new InputError(
+        v.source.files[0],
+        `4D image (${v.frames} frames): Concord imports 3D volumes; split the frames first`,
+      );
+    }
+  }
+
+  // File I/O first: hash and write each voxel blob (atomic, content-addressed).
+  const prepared: PreparedVolume[] = [];
+  for (const [n, volume] of volumes.entries()) {
+    if (signal?.aborted) throw new CancelledError('import');
+    progress('storing', 0.8 + (0.2 * n) / volumes.length, volume.source.description);
+    const bytes = asBytes(volume);
+    let stats: VolumeStats | undefined;
+    // Statistics are computed while the blob is being written.
+    const { sha256 } = await ws.blobs.put(bytes, {
+      whileWriting: () => {
+        stats = computeStats(volume.data, volume.rescale);
+      },
+    });
+    const caseName =
+      req.caseName?.trim() ||
+      (isUpload ? uploadNameOf(volume, tops[0]!) : caseNameFor(topPathOf(volume, tops)));
+    if (stats!.count === 0) {
+      throw new InputError(volume.source.files[0], 'every voxel is NaN: there is no image to import');
+    }
+    prepared.push({ volume, sha256, caseName, byteLength: bytes.byteLength, stats: stats! });
+  }
+  if (signal?.aborted) throw new CancelledError('import');
+  return { prepared, skipped };
+}
+
+/**
+ * The rows of an import whose blobs are stored: project (found or created), cases, volumes and their audit
+ * rows. Call inside a transaction (no await), so they commit together or not at all.
+ */
+export function recordVolumes(
+  ws: Workspace,
+  req: ImportRequest,
+  stored: { prepared: PreparedVolume[]; skipped: string[] },
+  actor: string,
+  at: string,
+): ImportSummary {
+  const db = ws.db;
+  const isUpload = req.source.kind === 'upload';
+  const tops = sourceTops(ws, req);
+  let projectId: number;
+  if (req.projectId !== undefined) {
+    if (!getProject(db, req.projectId))
+      throw new InputError(undefined, `project ${req.projectId} does not exist`);
+    projectId = req.projectId;
+  } else {
+    const name = req.projectName?.trim() || DEFAULT_PROJECT;
+    const existing = findProjectByName(db, name);
+    if (existing) projectId = existing.id;
+    else {
+      projectId = insertProject(db, name, at);
+      appendAudit(db, { actor, action: 'project.create', detail: { projectId, name } }, at);
+    }
+  }
+  const imported: VolumeMeta[] = [];
+  const already: string[] = [];
+  for (const p of stored.prepared) {
+    let caseId = findCase(db, projectId, p.caseName)?.id;
+    if (caseId === undefined) {
+      caseId = insertCase(db, projectId, p.caseName, at);
+      appendAudit(db, { actor, action: 'case.create', detail: { projectId, caseId, name: p.caseName } }, at);
+    }
+    const dup = findVolumeByBlob(db, caseId, p.sha256);
+    if (dup) {
+      already.push(
+        `${p.volume.source.description}: already imported as volume ${dup.id} in case ${p.caseName}`,
+      );
+      imported.push(dup);
+      continue;
+    }
+    const v = p.volume;
+    const { stats } = p;
+    const { patient, ...source } = v.source;
+    const volumeId = insertVolume(db, {
+      caseId,
+      name: v.source.description,
+      blobSha256: p.sha256,
+      byteLength: p.byteLength,
+      scalarType: v.scalarType,
+      dims: v.geometry.dims,
+      frames: v.frames,
+      affineLPS: v.geometry.affineLPS,
+      rescale: v.rescale,
+      modality: v.source.modality ?? null,
+      sourceFormat: v.source.format,
+      source: { ...source, files: source.files.map((f) => (isUpload ? path.relative(tops[0]!, f) : f)) },
+      patient: req.keepPatientIdentity ? (patient ?? null) : null,
+      stats: { min: stats.min, max: stats.max, mean: stats.mean },
+      importedAt: at,
+      importedBy: actor,
+    });
+    appendAudit(
+      db,
+      {
+        actor,
+        action: 'volume.import',
+        detail: {
+          projectId,
+          caseId,
+          volumeId,
+          name: v.source.description,
+          format: v.source.format,
+          files: v.source.files.length,
+          sha256: p.sha256,
+          dims: v.geometry.dims,
+          patientIdentityKept: req.keepPatientIdentity === true && patient !== undefined,
+        },
+      },
+      at,
+    );
+    imported.push(getVolume(db, volumeId)!);
+  }
+  return { projectId, volumes: imported, skipped: [...stored.skipped, ...already] };
+}
+
 export async function importVolumes(
   ws: Workspace,
   req: ImportRequest,
@@ -72,143 +229,16 @@ export async function importVolumes(
   progress: ImportProgressSink,
   signal?: AbortSignal,
 ): Promise<ImportSummary> {
-  const isUpload = req.source.kind === 'upload';
-  const tops = req.source.kind === 'paths' ? req.source.paths : [uploadDir(ws, req.source.uploadId)];
+  const uploaded = req.source.kind === 'upload' ? uploadDir(ws, req.source.uploadId) : null;
   try {
-    progress('reading', 0, 'reading files');
-    const { volumes, skipped } = await readVolumes(tops, {
-      signal,
-      keepPatientIdentity: req.keepPatientIdentity === true,
-      onProgress: (f, detail) => progress('reading', f * 0.8, detail ?? ''),
-    });
-    if (volumes.length === 0) {
-      const why = skipped.length > 0 ? `: ${skipped.slice(0, 3).join('; ')}` : '';
-      throw new InputError(isUpload ? 'upload' : tops.join(', '), `no image found to import${why}`);
-    }
-    for (const v of volumes) {
-      if (v.frames > 1) {
-        throw new InputError(
-          v.source.files[0],
-          `4D image (${v.frames} frames): Concord imports 3D volumes; split the frames first`,
-        );
-      }
-    }
-
-    // File I/O first: hash and write each voxel blob (atomic, content-addressed).
-    const prepared: {
-      volume: ImageVolume;
-      sha256: string;
-      caseName: string;
-      byteLength: number;
-      stats: VolumeStats;
-    }[] = [];
-    for (const [n, volume] of volumes.entries()) {
-      if (signal?.aborted) throw new CancelledError('import');
-      progress('storing', 0.8 + (0.2 * n) / volumes.length, volume.source.description);
-      const bytes = asBytes(volume);
-      let stats: VolumeStats | undefined;
-      // Statistics are computed while the blob is being written.
-      const { sha256 } = await ws.blobs.put(bytes, {
-        whileWriting: () => {
-          stats = computeStats(volume.data, volume.rescale);
-        },
-      });
-      const caseName =
-        req.caseName?.trim() ||
-        (isUpload ? uploadNameOf(volume, tops[0]!) : caseNameFor(topPathOf(volume, tops)));
-      if (stats!.count === 0) {
-        throw new InputError(volume.source.files[0], 'every voxel is NaN: there is no image to import');
-      }
-      prepared.push({ volume, sha256, caseName, byteLength: bytes.byteLength, stats: stats! });
-    }
-    if (signal?.aborted) throw new CancelledError('import');
-
+    const stored = await readAndStoreVolumes(ws, req, progress, signal);
     // Then the rows, in one transaction with their audit entries.
     const at = new Date().toISOString();
-    const db = ws.db;
-    const result = db.transaction(() => {
-      let projectId: number;
-      if (req.projectId !== undefined) {
-        if (!getProject(db, req.projectId))
-          throw new InputError(undefined, `project ${req.projectId} does not exist`);
-        projectId = req.projectId;
-      } else {
-        const name = req.projectName?.trim() || DEFAULT_PROJECT;
-        const existing = findProjectByName(db, name);
-        if (existing) projectId = existing.id;
-        else {
-          projectId = insertProject(db, name, at);
-          appendAudit(db, { actor, action: 'project.create', detail: { projectId, name } }, at);
-        }
-      }
-      const imported: VolumeMeta[] = [];
-      const already: string[] = [];
-      for (const p of prepared) {
-        let caseId = findCase(db, projectId, p.caseName)?.id;
-        if (caseId === undefined) {
-          caseId = insertCase(db, projectId, p.caseName, at);
-          appendAudit(
-            db,
-            { actor, action: 'case.create', detail: { projectId, caseId, name: p.caseName } },
-            at,
-          );
-        }
-        const dup = findVolumeByBlob(db, caseId, p.sha256);
-        if (dup) {
-          already.push(
-            `${p.volume.source.description}: already imported as volume ${dup.id} in case ${p.caseName}`,
-          );
-          imported.push(dup);
-          continue;
-        }
-        const v = p.volume;
-        const { stats } = p;
-        const { patient, ...source } = v.source;
-        const volumeId = insertVolume(db, {
-          caseId,
-          name: v.source.description,
-          blobSha256: p.sha256,
-          byteLength: p.byteLength,
-          scalarType: v.scalarType,
-          dims: v.geometry.dims,
-          frames: v.frames,
-          affineLPS: v.geometry.affineLPS,
-          rescale: v.rescale,
-          modality: v.source.modality ?? null,
-          sourceFormat: v.source.format,
-          source: { ...source, files: source.files.map((f) => (isUpload ? path.relative(tops[0]!, f) : f)) },
-          patient: req.keepPatientIdentity ? (patient ?? null) : null,
-          stats: { min: stats.min, max: stats.max, mean: stats.mean },
-          importedAt: at,
-          importedBy: actor,
-        });
-        appendAudit(
-          db,
-          {
-            actor,
-            action: 'volume.import',
-            detail: {
-              projectId,
-              caseId,
-              volumeId,
-              name: v.source.description,
-              format: v.source.format,
-              files: v.source.files.length,
-              sha256: p.sha256,
-              dims: v.geometry.dims,
-              patientIdentityKept: req.keepPatientIdentity === true && patient !== undefined,
-            },
-          },
-          at,
-        );
-        imported.push(getVolume(db, volumeId)!);
-      }
-      return { projectId, volumes: imported, skipped: [...skipped, ...already] };
-    })();
+    const result = ws.db.transaction(() => recordVolumes(ws, req, stored, actor, at))();
     progress('done', 1, `${result.volumes.length} volume(s) imported`);
     return result;
   } finally {
-    if (isUpload) await fs.rm(tops[0]!, { recursive: true, force: true });
+    if (uploaded) await fs.rm(uploaded, { recursive: true, force: true });
   }
 }
 

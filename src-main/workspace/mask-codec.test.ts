@@ -7,6 +7,7 @@ import {
   decodeMask,
   decodeRuns,
   encodeMask,
+  encodeMaskCounted,
   encodeRuns,
   MASK_HEADER_BYTES,
   MaskCodecError,
@@ -59,7 +60,7 @@ describe('mask codec round trips', () => {
   const cases: [string, Vec3, (n: number) => Uint8Array][] = [
     ['an empty mask', [7, 5, 3], (n) => new Uint8Array(n)],
     ['a full mask of label 255', [8, 8, 8], (n) => new Uint8Array(n).fill(255)],
-    ['one voxel', [1, 1, 1], () => new Uint8Array([3])],
+    ['one voxel (stored raw: its run takes more bytes)', [1, 1, 1], () => new Uint8Array([3])],
     [
       'a length not a multiple of 4',
       [3, 3, 3],
@@ -79,8 +80,11 @@ describe('mask codec round trips', () => {
   for (const [name, dims, make] of cases) {
     it(`keeps ${name} exactly`, () => {
       const labels = make(dims[0] * dims[1] * dims[2]);
-      const stored = encodeMask(labels, dims);
+      const { bytes: stored, counts } = encodeMaskCounted(labels, dims);
       expect(stored[5]).toBe(name.includes('raw') ? 2 : 1); // the encoding byte
+      const want = new Float64Array(256);
+      for (const v of labels) want[v]!++;
+      expect([...counts]).toEqual([...want]);
       const back = decodeMask(stored, dims);
       expect(back.dims).toEqual(dims);
       expect(Buffer.from(back.labels).equals(Buffer.from(labels))).toBe(true);
@@ -93,15 +97,16 @@ describe('mask codec round trips', () => {
     const shifted = new Uint8Array(labels.length + 1);
     shifted.set(labels, 1);
     const view = shifted.subarray(1);
-    expect(Buffer.from(encodeRuns(view)).equals(Buffer.from(encodeRuns(labels)))).toBe(true);
+    expect(Buffer.from(encodeRuns(view).runs).equals(Buffer.from(encodeRuns(labels).runs))).toBe(true);
     expect(Buffer.from(decodeMask(encodeMask(view, dims)).labels).equals(Buffer.from(labels))).toBe(true);
   });
 
   it('writes runs longer than 2^21 voxels with multi-byte lengths and reads them back', () => {
     const labels = new Uint8Array(3_000_001);
     labels[3_000_000] = 9;
-    const stream = encodeRuns(labels);
+    const { runs: stream, counts } = encodeRuns(labels);
     expect([...stream]).toEqual([...runs([0, 3_000_000], [9, 1])]);
+    expect([counts[0], counts[9]]).toEqual([3_000_000, 1]);
     const out = new Uint8Array(labels.length);
     decodeRuns(stream, out);
     expect(out[3_000_000]).toBe(9);

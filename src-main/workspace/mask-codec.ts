@@ -49,11 +49,17 @@ class ByteSink {
   }
 }
 
-/** The run-length stream of `labels` (see the format above). */
-export function encodeRuns(labels: Uint8Array): Uint8Array {
+/** Bytes compared at once (natively) while a run goes on: long runs of background cost a memcmp. */
+const CHUNK = 4096;
+
+/** The run-length stream of `labels` (see the format above), and the voxel count of each label 0..255. */
+export function encodeRuns(labels: Uint8Array): { runs: Uint8Array; counts: Float64Array } {
   const n = labels.length;
   const sink = new ByteSink(4096);
-  // Runs are scanned four voxels at a time where the array is 4-byte aligned: masks are long runs of 0.
+  const counts = new Float64Array(256);
+  const asBuffer = Buffer.from(labels.buffer, labels.byteOffset, labels.byteLength);
+  const filled = new Map<number, Buffer>();
+  // Then four voxels at a time where the array is 4-byte aligned, then one at a time.
   const words =
     labels.byteOffset % 4 === 0 ? new Uint32Array(labels.buffer, labels.byteOffset, n >>> 2) : null;
   const wordEnd = n >>> 2;
@@ -61,6 +67,11 @@ export function encodeRuns(labels: Uint8Array): Uint8Array {
   while (p < n) {
     const v = labels[p]!;
     let q = p + 1;
+    if (q + CHUNK <= n && labels[q] === v && labels[q + CHUNK - 1] === v) {
+      let chunk = filled.get(v);
+      if (!chunk) filled.set(v, (chunk = Buffer.alloc(CHUNK, v)));
+      while (q + CHUNK <= n && asBuffer.compare(chunk, 0, CHUNK, q, q + CHUNK) === 0) q += CHUNK;
+    }
     while (q < n && (q & 3) !== 0 && labels[q] === v) q++;
     if (words !== null && (q & 3) === 0) {
       const pattern = (v * 0x01010101) >>> 0;
@@ -74,6 +85,7 @@ export function encodeRuns(labels: Uint8Array): Uint8Array {
     let at = sink.length;
     out[at++] = v;
     let run = q - p;
+    counts[v]! += run;
     while (run >= 0x80) {
       out[at++] = (run & 0x7f) | 0x80;
       run = Math.floor(run / 128);
@@ -82,7 +94,7 @@ export function encodeRuns(labels: Uint8Array): Uint8Array {
     sink.length = at;
     p = q;
   }
-  return sink.bytes.subarray(0, sink.length);
+  return { runs: sink.bytes.subarray(0, sink.length), counts };
 }
 
 /** Fills `out` from a run-length stream; throws MaskCodecError unless the runs cover `out` exactly. */
@@ -121,6 +133,14 @@ function voxelsOf(dims: Vec3): number {
 
 /** Encodes a mask (labels i fastest, length nx*ny*nz) to its stored form. */
 export function encodeMask(labels: Uint8Array, dims: Vec3): Uint8Array {
+  return encodeMaskCounted(labels, dims).bytes;
+}
+
+/** encodeMask, and the voxel count of each label value 0..255 (counted on the way). */
+export function encodeMaskCounted(
+  labels: Uint8Array,
+  dims: Vec3,
+): { bytes: Uint8Array; counts: Float64Array } {
   const n = voxelsOf(dims);
   if (!dims.every((d) => Number.isSafeInteger(d) && d >= 1) || n > MAX_MASK_VOXELS) {
     throw new MaskCodecError(`cannot store a mask of dims ${dims.join('x')}`);
@@ -128,7 +148,7 @@ export function encodeMask(labels: Uint8Array, dims: Vec3): Uint8Array {
   if (labels.length !== n) {
     throw new MaskCodecError(`the mask has ${labels.length} voxels, dims ${dims.join('x')} need ${n}`);
   }
-  const runs = encodeRuns(labels);
+  const { runs, counts } = encodeRuns(labels);
   // Noise (e.g. a thresholded model output) can make runs longer than the labels: store those raw.
   const encoding = runs.length <= n ? RLE : RAW;
   const payload = zlib.deflateSync(encoding === RLE ? runs : labels, { level: 6 });
@@ -144,7 +164,7 @@ export function encodeMask(labels: Uint8Array, dims: Vec3): Uint8Array {
   view.setUint32(24, crc32(payload), true);
   view.setUint32(28, crc32(out.subarray(0, 28)), true);
   out.set(payload, MASK_HEADER_BYTES);
-  return out;
+  return { bytes: out, counts };
 }
 
 /** The dims a stored mask declares (header checked, payload not decoded). */

@@ -1,4 +1,5 @@
-// `concord import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity] [--json]`
+// `concord import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity] [--json]
+// `concord import --manifest <datalist.json> --workspace <dir> --project <name> [--json]` (import-manifest.ts)`
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../core/errors';
 import { importVolumes } from '../../services/import-volumes';
@@ -6,12 +7,14 @@ import { openWorkspace } from '../../workspace/workspace';
 import { localActor } from '../services';
 import { optionString, parseArgs, requireOption } from './args';
 import { printJson, progressLine } from './output';
+import { runManifestImport } from './import-manifest';
 
 export async function runImport(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['workspace', 'project', 'case'],
+    values: ['workspace', 'project', 'case', 'manifest'],
     flags: ['json', 'keep-patient-identity'],
   });
+  if (args.options.has('manifest')) return runManifestImport(args);
   if (args.positionals.length === 0)
     throw new InputError(undefined, 'usage: concord import <paths...> --workspace <dir>');
   const ws = openWorkspace(requireOption(args, 'workspace', 'import'));

@@ -10,8 +10,6 @@ export interface CachedMask {
   dims: Vec3;
   /** Labels, i fastest (i + j*nx + k*nx*ny). */
   labels: Uint8Array;
-  /** Voxel count per label value 0..255. */
-  counts: Float64Array;
   /** True while a commit has patched `labels` but not yet recorded them: readers must not use them. */
   pending?: boolean;
 }

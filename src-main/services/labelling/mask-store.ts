@@ -11,9 +11,8 @@
 import type { MaskPatch, WorkStatus } from '../../../src-preload/contract';
 import { ConflictError, InputError, NotFoundError } from '../../core/errors';
 import type { Vec3 } from '../../core/geometry/affine';
-import { addHistogram, countsFromLabelVoxels, labelVoxels } from '../../core/mask/histogram';
-import { boxProblem, boxVoxels, extractBox, writeBox } from '../../core/mask/patch';
-import type { Box } from '../../core/mask/patch';
+import { histogram, labelVoxels } from '../../core/mask/histogram';
+import { applyPatch, extractPatch, patchProblem } from '../../core/labelling/patch';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
 import { getAnnotation, setWorkStatus } from '../../db/repositories/annotations';
@@ -22,7 +21,7 @@ import { getLabel } from '../../db/repositories/labels';
 import { getRevision, headRevisionId, insertRevision } from '../../db/repositories/revisions';
 import type { RevisionRow } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
-import { decodeMask, encodeMask } from '../../workspace/mask-codec';
+import { decodeMask, encodeMaskCounted } from '../../workspace/mask-codec';
 import type { Workspace } from '../../workspace/workspace';
 import { MaskCache } from './mask-cache';
 import type { CachedMask } from './mask-cache';
@@ -32,18 +31,30 @@ export interface StoredMask {
   byteLength: number;
 }
 
-/** Encodes a mask and writes it as a blob (atomic, fsynced). Call before the transaction that records it. */
-export async function storeMaskBlob(ws: Workspace, labels: Uint8Array, dims: Vec3): Promise<StoredMask> {
-  const encoded = encodeMask(labels, dims);
-  const { sha256, byteLength } = await ws.blobs.put(encoded);
-  return { sha256, byteLength };
+/**
+ * Encodes a mask and writes it as a blob (atomic, fsynced); call before the transaction that records it.
+ * Also gives the voxel count of each label value 0..255 (counted while encoding).
+ */
+export async function storeMaskBlob(
+  ws: Workspace,
+  labels: Uint8Array,
+  dims: Vec3,
+  check?: (counts: Float64Array) => void,
+): Promise<{ blob: StoredMask; counts: Float64Array }> {
+  const { bytes, counts } = encodeMaskCounted(labels, dims);
+  check?.(counts);
+  const { sha256, byteLength } = await ws.blobs.put(bytes);
+  return { blob: { sha256, byteLength }, counts };
 }
 
 export interface RevisionRecord {
   annotationId: number;
   parentId: number | null;
   blob: StoredMask;
+  /** The revision's author (whose mask it is). */
   author: string;
+  /** Who made the change, for the audit row; default: the author. */
+  actor?: string;
   tool: string;
   provenance: Record<string, unknown>;
   labelVoxels: Record<string, number>;
@@ -87,7 +98,7 @@ export function recordRevision(db: Db, r: RevisionRecord): number {
   appendAudit(
     db,
     {
-      actor: r.author,
+      actor: r.actor ?? r.author,
       action: r.action,
       detail: {
         annotationId: r.annotationId,
@@ -101,18 +112,6 @@ export function recordRevision(db: Db, r: RevisionRecord): number {
     r.at,
   );
   return revisionId;
-}
-
-/** Why a patch does not fit `dims`, or null. */
-export function patchProblem(patch: MaskPatch, dims: Vec3): string | null {
-  const boxWhy = boxProblem(patch.box, dims);
-  if (boxWhy) return boxWhy;
-  if (!(patch.data instanceof Uint8Array)) return 'the patch data must be a Uint8Array of labels';
-  const need = boxVoxels(patch.box);
-  if (patch.data.length !== need) {
-    return `the patch data has ${patch.data.length} labels, its box [${patch.box.join(', ')}] needs ${need}`;
-  }
-  return null;
 }
 
 export interface CommitInput {
@@ -175,27 +174,11 @@ export class MaskStore {
     const cached = this.cache.get(annotation.id);
     // Another process (the CLI) may have added a revision: the cache is only trusted when it is the head.
     if (cached && cached.revisionId === head) return cached;
-    const total = dims[0] * dims[1] * dims[2];
-    let entry: CachedMask;
-    if (head === null) {
-      entry = {
-        annotationId: annotation.id,
-        revisionId: null,
-        dims,
-        labels: new Uint8Array(total),
-        counts: countsFromLabelVoxels({}, total),
-      };
-    } else {
-      const rev = getRevision(this.db, head)!;
-      const labels = await this.decodeRevision(rev, dims);
-      entry = {
-        annotationId: annotation.id,
-        revisionId: head,
-        dims,
-        labels,
-        counts: countsFromLabelVoxels(rev.labelVoxels, total),
-      };
-    }
+    const labels =
+      head === null
+        ? new Uint8Array(dims[0] * dims[1] * dims[2])
+        : await this.decodeRevision(getRevision(this.db, head)!, dims);
+    const entry: CachedMask = { annotationId: annotation.id, revisionId: head, dims, labels };
     this.cache.set(entry);
     return entry;
   }
@@ -210,21 +193,17 @@ export class MaskStore {
       const annotation = this.requireAnnotation(input.annotationId);
       const dims = this.dimsOf(annotation);
       this.checkParent(annotation.id, input.parentRevisionId);
-      const why = patchProblem(input.patch, dims);
+      const why = patchProblem(dims, input.patch);
       if (why) throw new InputError(undefined, why);
-      const box = input.patch.box as Box;
-      const added = addHistogram(input.patch.data);
-      this.checkLabelsDefined(annotation.projectId, added);
+      this.checkLabelsDefined(annotation.projectId, histogram(input.patch.data));
 
       const head = await this.loadHead(annotation, dims);
-      const before = extractBox(head.labels, dims, box);
-      const counts = head.counts.slice();
-      addHistogram(before, counts, -1);
-      for (let v = 0; v < 256; v++) counts[v]! += added[v]!;
+      // The labels the box holds now, to put back if saving fails.
+      const before = extractPatch(head.labels, dims, input.patch.box);
       head.pending = true;
-      writeBox(head.labels, dims, box, input.patch.data);
+      applyPatch(head.labels, dims, input.patch);
       try {
-        const blob = await storeMaskBlob(this.ws, head.labels, dims);
+        const { blob, counts } = await storeMaskBlob(this.ws, head.labels, dims);
         const revisionId = this.db.transaction(() =>
           recordRevision(this.db, {
             annotationId: annotation.id,
@@ -235,16 +214,15 @@ export class MaskStore {
             provenance: input.provenance ?? {},
             labelVoxels: labelVoxels(counts),
             action: 'annotation.commit',
-            detail: { box },
+            detail: { box: input.patch.box },
             at: new Date().toISOString(),
           }),
         )();
         head.revisionId = revisionId;
-        head.counts = counts;
         return getRevision(this.db, revisionId)!;
       } catch (e) {
         // Put the cached head back as it was: the revision was not recorded.
-        writeBox(head.labels, dims, box, before);
+        applyPatch(head.labels, dims, before);
         throw e;
       } finally {
         head.pending = false;
@@ -254,7 +232,8 @@ export class MaskStore {
 
   /**
    * Saves a whole mask as a new revision (imports, derived masks). `parentRevisionId` 'head' means "on
-   * top of whatever the head is" (for tools that replace the mask, not edit it).
+   * top of whatever the head is" (for tools that replace the mask, not edit it). The store keeps `labels`
+   * as the cached head: the caller must not change them afterwards.
    */
   commitMask(
     input: Omit<CommitInput, 'parentRevisionId'> & {
@@ -278,9 +257,9 @@ export class MaskStore {
       const parent =
         input.parentRevisionId === 'head' ? headRevisionId(this.db, annotation.id) : input.parentRevisionId;
       this.checkParent(annotation.id, parent);
-      const counts = addHistogram(input.labels);
-      this.checkLabelsDefined(annotation.projectId, counts);
-      const blob = await storeMaskBlob(this.ws, input.labels, dims);
+      const { blob, counts } = await storeMaskBlob(this.ws, input.labels, dims, (c) =>
+        this.checkLabelsDefined(annotation.projectId, c),
+      );
       const revisionId = this.db.transaction(() =>
         recordRevision(this.db, {
           annotationId: annotation.id,
@@ -296,7 +275,7 @@ export class MaskStore {
           at: new Date().toISOString(),
         }),
       )();
-      this.cache.set({ annotationId: annotation.id, revisionId, dims, labels: input.labels.slice(), counts });
+      this.cache.set({ annotationId: annotation.id, revisionId, dims, labels: input.labels });
       return getRevision(this.db, revisionId)!;
     });
   }

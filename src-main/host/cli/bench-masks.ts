@@ -1,0 +1,230 @@
+// `concord bench masks [--json] [--runs N] [--keep]`: the cost of saving mask revisions on a 512x512x300
+// volume, through the same MaskStore the app uses (encode, atomic fsynced blob, one transaction):
+//  - save: a whole mask as a new revision (4 nodules, radii 5-35 voxels, and an organ-sized ellipsoid of a
+//    second label), with its compressed size;
+//  - stroke: a brush dab (a sphere of radius 5 voxels, an 11x11x11 patch) committed on the cached head;
+//  - a large 3D edit (a 200x200x100 patch) committed the same way;
+//  - the codec alone (encode, decode) and applying a patch alone;
+//  - revert (a new head reusing an earlier blob).
+// Medians over N runs; every stroke paints somewhere new, so every save writes (and fsyncs) a new blob.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Vec3 } from '../../core/geometry/affine';
+import { identity4 } from '../../core/geometry/affine';
+import { applyPatch, extractPatch } from '../../core/labelling/patch';
+import type { Box } from '../../core/labelling/patch';
+import { appendAudit } from '../../db/audit';
+import { insertManualAnnotation } from '../../db/repositories/annotations';
+import { insertAnnotator } from '../../db/repositories/annotators';
+import { upsertLabel } from '../../db/repositories/labels';
+import { writeNifti } from '../../io/nifti/write';
+import { importVolumes } from '../../services/import-volumes';
+import { MaskStore } from '../../services/labelling/mask-store';
+import { decodeMask, encodeMask } from '../../workspace/mask-codec';
+import { openWorkspace } from '../../workspace/workspace';
+import { optionString, parseArgs, positiveInt } from './args';
+import { printJson } from './output';
+
+const DIMS: Vec3 = [512, 512, 300];
+
+/** Paints an ellipsoid (semi-axes in voxels) of `label` into a mask, i fastest. */
+function ellipsoid(mask: Uint8Array, c: Vec3, r: Vec3, label: number): void {
+  const [nx, ny] = DIMS;
+  for (let k = Math.max(0, c[2] - r[2]); k <= Math.min(DIMS[2] - 1, c[2] + r[2]); k++)
+    for (let j = Math.max(0, c[1] - r[1]); j <= Math.min(ny - 1, c[1] + r[1]); j++)
+      for (let i = Math.max(0, c[0] - r[0]); i <= Math.min(nx - 1, c[0] + r[0]); i++) {
+        const d = ((i - c[0]) / r[0]) ** 2 + ((j - c[1]) / r[1]) ** 2 + ((k - c[2]) / r[2]) ** 2;
+        if (d <= 1) mask[i + j * nx + k * nx * ny] = label;
+      }
+}
+
+export function benchMask(): Uint8Array {
+  const mask = new Uint8Array(DIMS[0] * DIMS[1] * DIMS[2]);
+  ellipsoid(mask, [330, 260, 150], [80, 60, 50], 2); // an organ
+  ellipsoid(mask, [120, 200, 60], [5, 5, 5], 1);
+  ellipsoid(mask, [150, 320, 120], [10, 10, 8], 1);
+  ellipsoid(mask, [380, 140, 200], [20, 18, 16], 1);
+  ellipsoid(mask, [200, 150, 240], [35, 30, 25], 1);
+  return mask;
+}
+
+/** A brush dab: a sphere of radius 5 voxels of label 1 centred at `c`, as an 11x11x11 patch. */
+function dab(c: Vec3): { box: Box; data: Uint8Array } {
+  const box: Box = [c[0] - 5, c[0] + 6, c[1] - 5, c[1] + 6, c[2] - 5, c[2] + 6];
+  const data = new Uint8Array(11 * 11 * 11);
+  let n = 0;
+  for (let k = -5; k <= 5; k++)
+    for (let j = -5; j <= 5; j++)
+      for (let i = -5; i <= 5; i++) data[n++] = i * i + j * j + k * k <= 25 ? 1 : 0;
+  return { box, data };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function timed<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
+  const t0 = performance.now();
+  const v = await fn();
+  return [v, performance.now() - t0];
+}
+
+export async function runBenchMasks(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['runs'], flags: ['json', 'keep'] });
+  const runs = positiveInt(optionString(args, 'runs') ?? '7', '--runs');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-masks-'));
+  try {
+    // A 512x512x300 volume (its voxels do not matter here: uint8 zeros, written uncompressed).
+    const file = path.join(dir, 'volume.nii');
+    const affine = identity4();
+    affine[0] = 0.7;
+    affine[5] = 0.7;
+    affine[10] = 1.25;
+    await writeNifti(file, {
+      geometry: { dims: DIMS, affineLPS: affine },
+      scalarType: 'uint8',
+      data: new Uint8Array(DIMS[0] * DIMS[1] * DIMS[2]),
+      frames: 1,
+      rescale: { slope: 1, intercept: 0 },
+      source: { format: 'nifti', files: [], description: 'bench' },
+    });
+    const ws = openWorkspace(path.join(dir, 'ws'));
+    const imported = await importVolumes(
+      ws,
+      { jobId: 'bench', source: { kind: 'paths', paths: [file] } },
+      'bench',
+      () => undefined,
+    );
+    const volume = imported.volumes[0]!;
+    const annotationId = ws.db.transaction(() => {
+      upsertLabel(ws.db, {
+        projectId: imported.projectId,
+        value: 2,
+        name: 'Organ',
+        color: '#00c000',
+        visible: true,
+        opacity: 0.5,
+      });
+      const who = insertAnnotator(ws.db, { name: 'bench', role: 'annotator', passwordHash: null }, 'now');
+      const id = insertManualAnnotation(ws.db, volume.id, who, 'now');
+      appendAudit(ws.db, { actor: 'bench', action: 'annotation.create', detail: { annotationId: id } });
+      return id;
+    })();
+    const store = new MaskStore(ws);
+    const mask = benchMask();
+
+    const encodeMs: number[] = [];
+    const decodeMs: number[] = [];
+    let storedBytes = 0;
+    for (let r = 0; r < runs; r++) {
+      const [enc, te] = await timed(() => encodeMask(mask, DIMS));
+      const [, td] = await timed(() => decodeMask(enc, DIMS));
+      encodeMs.push(te);
+      decodeMs.push(td);
+      storedBytes = enc.length;
+    }
+
+    // Whole-mask saves: each run labels one more voxel so that every blob is new.
+    const saveMs: number[] = [];
+    let head = 0;
+    for (let r = 0; r < runs; r++) {
+      const m = mask.slice();
+      m[r] = 1;
+      const [rev, t] = await timed(() =>
+        store.commitMask({
+          annotationId,
+          parentRevisionId: 'head',
+          labels: m,
+          tool: 'bench',
+          author: 'bench',
+        }),
+      );
+      saveMs.push(t);
+      head = rev.id;
+    }
+    const firstSaved = head;
+
+    const strokeMs: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const patch = dab([40 + 12 * r, 460, 20]);
+      const [rev, t] = await timed(() =>
+        store.commitPatch({ annotationId, parentRevisionId: head, tool: 'brush', author: 'bench', patch }),
+      );
+      strokeMs.push(t);
+      head = rev.id;
+    }
+
+    const bigMs: number[] = [];
+    const bigApplyMs: number[] = [];
+    const dabApplyMs: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const box: Box = [100, 300, 100, 300, 100 + r, 200 + r];
+      const patch = { box, data: new Uint8Array(200 * 200 * 100).fill(r % 2 === 0 ? 2 : 0) };
+      const before = extractPatch(mask, DIMS, box);
+      const [, ta] = await timed(() => applyPatch(mask, DIMS, patch));
+      applyPatch(mask, DIMS, before);
+      bigApplyMs.push(ta);
+      const small = dab([256, 256, 150]);
+      const smallBefore = extractPatch(mask, DIMS, small.box);
+      const [, ts] = await timed(() => applyPatch(mask, DIMS, small));
+      applyPatch(mask, DIMS, smallBefore);
+      dabApplyMs.push(ts);
+      const [rev, t] = await timed(() =>
+        store.commitPatch({ annotationId, parentRevisionId: head, tool: 'fill', author: 'bench', patch }),
+      );
+      bigMs.push(t);
+      head = rev.id;
+    }
+
+    const revertMs: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const [rev, t] = await timed(() =>
+        store.revert({ annotationId, revisionId: firstSaved, author: 'bench' }),
+      );
+      revertMs.push(t);
+      head = rev.id;
+    }
+    ws.close();
+
+    const counts = { nodule: 0, organ: 0 };
+    for (const v of mask)
+      if (v === 1) counts.nodule++;
+      else if (v === 2) counts.organ++;
+    const result = {
+      benchmark: 'masks',
+      mask: {
+        dims: DIMS,
+        rawBytes: mask.length,
+        labelledVoxels: counts,
+        storedBytes,
+        ratio: Math.round(mask.length / storedBytes),
+      },
+      runs,
+      medianMs: {
+        saveWholeMask: median(saveMs),
+        commitBrushDab: median(strokeMs),
+        commitLarge3dEdit: median(bigMs),
+        revert: median(revertMs),
+        encode: median(encodeMs),
+        decode: median(decodeMs),
+        applyBrushDabPatch: median(dabApplyMs),
+        applyLarge3dPatch: median(bigApplyMs),
+      },
+      maxMs: {
+        saveWholeMask: Math.max(...saveMs),
+        commitBrushDab: Math.max(...strokeMs),
+        commitLarge3dEdit: Math.max(...bigMs),
+      },
+      notes:
+        'save/commit times include encoding, an atomic fsynced blob write and the SQLite commit (synchronous=FULL)',
+      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', node: process.version },
+    };
+    if (args.options.has('json')) printJson(result);
+    else process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    return 0;
+  } finally {
+    if (!args.options.has('keep')) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,173 @@
+// Masks from other tools: a NIfTI label map imported as an annotator's new revision. The mask must lie on
+// the volume's grid (same dims, corner voxel centres within 1e-3 mm), unless the caller asks for a
+// nearest-neighbour resample. Annotators named here who have no profile get one WITHOUT a password (role
+// annotator): they cannot sign in until an admin sets a password.
+//
+// Order, as for every save: read and check the file, encode and store the mask blob (fsynced), then the
+// rows (profile, annotation, labels, revision, audit) in one transaction; a refusal changes nothing.
+import { InputError, NotFoundError } from '../../core/errors';
+import { gridMismatch, resampleNearest } from '../../core/mask/grid';
+import { labelVoxels } from '../../core/mask/histogram';
+import { labelsOf } from '../../core/mask/labels-of';
+import type { VolumeGeometry } from '../../core/volume/types';
+import { appendAudit } from '../../db/audit';
+import type { Db } from '../../db/open';
+import { findManualAnnotation, insertManualAnnotation } from '../../db/repositories/annotations';
+import { ensureLabels } from '../../db/repositories/labels';
+import { getCase } from '../../db/repositories/reviews';
+import { getRevision, headRevisionId } from '../../db/repositories/revisions';
+import { getVolume } from '../../db/repositories/volumes';
+import { readNifti } from '../../io/nifti/read';
+import type { Workspace } from '../../workspace/workspace';
+import type { StoredMask } from './mask-store';
+import { recordRevision, storeMaskBlob } from './mask-store';
+import { findOrCreateImportedAnnotator } from './profiles';
+
+export interface MaskReadOptions {
+  /** Every non-zero voxel becomes this label (binary masks); default: the file's values are the labels. */
+  label?: number;
+  /** Resample onto the volume's grid by nearest neighbour when it is not already on it. */
+  resample?: boolean;
+}
+
+/** Reads a NIfTI label map and puts it on `target`'s grid (or refuses, one line naming the file). */
+export async function readMaskOnGrid(
+  file: string,
+  target: VolumeGeometry,
+  opts: MaskReadOptions = {},
+): Promise<{ labels: Uint8Array; resampled: boolean }> {
+  const image = await readNifti(file);
+  if (image.frames > 1) throw new InputError(file, `a mask is 3D; this file has ${image.frames} frames`);
+  const converted = labelsOf(image.data, image.rescale, opts.label);
+  if (!converted.ok) throw new InputError(file, converted.reason);
+  const mismatch = gridMismatch(target, image.geometry);
+  if (mismatch === null) return { labels: converted.labels, resampled: false };
+  if (!opts.resample) {
+    throw new InputError(
+      file,
+      `not on the volume's grid: ${mismatch}; pass --resample nearest to resample it by nearest neighbour`,
+    );
+  }
+  return { labels: resampleNearest(converted.labels, image.geometry, target), resampled: true };
+}
+
+export interface ImportedMask {
+  annotatorId: number;
+  annotatorName: string;
+  /** A profile without a password was created for this annotator. */
+  annotatorCreated: boolean;
+  annotationId: number;
+  /** The new revision, or the head when the mask was already the head (nothing new stored). */
+  revisionId: number;
+  unchanged: boolean;
+  labelVoxels: Record<string, number>;
+  /** Label values the project did not have and got ("Label <v>"). */
+  labelsCreated: number[];
+}
+
+/**
+ * The rows of one imported mask whose blob is stored; call inside a transaction. The revision's author is
+ * the annotator (the mask is theirs); the audit actor is who imported it. A new annotation counts as done.
+ */
+export function recordImportedMask(
+  db: Db,
+  r: {
+    volumeId: number;
+    projectId: number;
+    annotatorName: string;
+    blob: StoredMask;
+    counts: Float64Array;
+    provenance: Record<string, unknown>;
+    actor: string;
+    at: string;
+  },
+): ImportedMask {
+  const { annotator, created } = findOrCreateImportedAnnotator(db, r.annotatorName, r.actor, r.at);
+  let annotation = findManualAnnotation(db, r.volumeId, annotator.id);
+  if (!annotation) {
+    const annotationId = insertManualAnnotation(db, r.volumeId, annotator.id, r.at);
+    appendAudit(
+      db,
+      { actor: r.actor, action: 'annotation.create', detail: { annotationId, volumeId: r.volumeId } },
+      r.at,
+    );
+    annotation = findManualAnnotation(db, r.volumeId, annotator.id)!;
+  }
+  const voxels = labelVoxels(r.counts);
+  const labelsCreated = ensureLabels(db, r.projectId, Object.keys(voxels).map(Number));
+  for (const l of labelsCreated) {
+    appendAudit(
+      db,
+      {
+        actor: r.actor,
+        action: 'label.save',
+        detail: { projectId: r.projectId, value: l.value, before: null, after: l },
+      },
+      r.at,
+    );
+  }
+  const head = headRevisionId(db, annotation.id);
+  const base = {
+    annotatorId: annotator.id,
+    annotatorName: annotator.name,
+    annotatorCreated: created,
+    annotationId: annotation.id,
+    labelVoxels: voxels,
+    labelsCreated: labelsCreated.map((l) => l.value),
+  };
+  if (head !== null && getRevision(db, head)!.blobSha256 === r.blob.sha256) {
+    return { ...base, revisionId: head, unchanged: true };
+  }
+  const revisionId = recordRevision(db, {
+    annotationId: annotation.id,
+    parentId: head,
+    blob: r.blob,
+    author: annotator.name,
+    actor: r.actor,
+    tool: 'import',
+    provenance: r.provenance,
+    labelVoxels: voxels,
+    action: 'annotation.import',
+    // A mask finished in another tool: a new annotation counts as done; one being worked on keeps its status.
+    status: annotation.status === 'not-started' ? 'done' : undefined,
+    at: r.at,
+  });
+  return { ...base, revisionId, unchanged: false };
+}
+
+export async function importMaskFile(
+  ws: Workspace,
+  opts: MaskReadOptions & { file: string; volumeId: number; annotator: string; actor: string },
+): Promise<ImportedMask & { resampled: boolean }> {
+  const volume = getVolume(ws.db, opts.volumeId);
+  if (!volume) throw new NotFoundError(`volume ${opts.volumeId} does not exist`);
+  if (opts.label !== undefined && !(Number.isInteger(opts.label) && opts.label >= 1 && opts.label <= 255)) {
+    throw new InputError(undefined, `--label must be an integer 1..255 (got ${opts.label})`);
+  }
+  const { labels, resampled } = await readMaskOnGrid(
+    opts.file,
+    { dims: volume.dims, affineLPS: volume.affineLPS },
+    opts,
+  );
+  const { blob, counts } = await storeMaskBlob(ws, labels, volume.dims);
+  const projectId = getCase(ws.db, volume.caseId)!.projectId;
+  const at = new Date().toISOString();
+  const rows = ws.db.transaction(() =>
+    recordImportedMask(ws.db, {
+      volumeId: volume.id,
+      projectId,
+      annotatorName: opts.annotator,
+      blob,
+      counts,
+      provenance: {
+        source: 'nifti',
+        file: opts.file,
+        resampled,
+        ...(opts.label !== undefined ? { label: opts.label } : {}),
+      },
+      actor: opts.actor,
+      at,
+    }),
+  )();
+  return { ...rows, resampled };
+}
