@@ -10,6 +10,8 @@ import {
   UnsupportedError,
 } from '../../core/errors';
 import { runBench } from './bench';
+import { runCompare } from './compare';
+import { runConsensus } from './consensus';
 import { runExport } from './export';
 import { runImport } from './import';
 import { runInfo } from './info';
@@ -35,6 +37,11 @@ Usage: concord <command> [options]
       Any mask revision as NIfTI with its volume's geometry.
   export <volume-id> <out.nii[.gz]> --workspace <dir> [--json]
       Write a stored volume as NIfTI.
+  compare <mask1> <mask2> [<mask3> ...] [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--json]
+      Every pair's Dice, Jaccard, volumes, Hausdorff, HD95, ASSD, surface Dice, Cohen's kappa; Fleiss' kappa.
+  consensus <mask1> <mask2> ... --method vote|staple|mstaple [--label <v>] [--ties undecided|background|foreground]
+            [--undecided-label <v>] [--out <file.nii.gz>] [--prob <file.nii.gz>] [--json]
+      Merge raters' masks (majority vote, STAPLE, multi-label STAPLE) as ITK does; masks on one grid.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
@@ -57,6 +64,10 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runImport(rest);
     case 'export':
       return runExport(rest);
+    case 'compare':
+      return runCompare(rest);
+    case 'consensus':
+      return runConsensus(rest);
     case 'masks':
       return runMasks(rest);
     case 'serve':
