@@ -26,7 +26,9 @@ export async function runServe(argv: string[]): Promise<number> {
   if (!args.options.has('no-sample')) {
     const sample = await ensureSampleProject(ws, 'concord:sample');
     if (sample)
-      process.stderr.write(`Imported the sample project (${sample.volumes.length} volume) into ${ws.dir}\n`);
+      process.stderr.write(
+        `Imported the sample project (${sample.imported.length} case with its readers' masks) into ${ws.dir}\n`,
+      );
   }
   let host;
   try {

@@ -6,7 +6,8 @@
 // Order, as for every save: read and check the file, encode and store the mask blob (fsynced), then the
 // rows (profile, annotation, labels, revision, audit) in one transaction; a refusal changes nothing.
 import { InputError, NotFoundError } from '../../core/errors';
-import { gridMismatch, resampleNearest } from '../../core/mask/grid';
+import { resampleNearest } from '../../core/mask/resample';
+import { sameGrid } from '../../core/metrics/grid';
 import { labelVoxels } from '../../core/mask/histogram';
 import { labelsOf } from '../../core/mask/labels-of';
 import type { VolumeGeometry } from '../../core/volume/types';
@@ -40,12 +41,12 @@ export async function readMaskOnGrid(
   if (image.frames > 1) throw new InputError(file, `a mask is 3D; this file has ${image.frames} frames`);
   const converted = labelsOf(image.data, image.rescale, opts.label);
   if (!converted.ok) throw new InputError(file, converted.reason);
-  const mismatch = gridMismatch(target, image.geometry);
-  if (mismatch === null) return { labels: converted.labels, resampled: false };
+  const grid = sameGrid(target, image.geometry);
+  if (grid.same) return { labels: converted.labels, resampled: false };
   if (!opts.resample) {
     throw new InputError(
       file,
-      `not on the volume's grid: ${mismatch}; pass --resample nearest to resample it by nearest neighbour`,
+      `not on the volume's grid: ${grid.reason}; pass --resample nearest to resample it by nearest neighbour`,
     );
   }
   return { labels: resampleNearest(converted.labels, image.geometry, target), resampled: true };

@@ -1,43 +1,10 @@
-// Is a mask on a volume's grid, and if not, nearest-neighbour resampling onto it.
+// Nearest-neighbour resampling of a label map onto another grid (whether two grids are one: see
+// core/metrics/grid.ts sameGrid).
 //
 // Grids are (dims, affine): affine is row-major 4x4 mapping voxel index (i, j, k, 1) to the LPS position in
 // mm of that voxel's centre; labels are indexed i + j*nx + k*nx*ny (i fastest).
-import type { Mat4, Vec3 } from '../geometry/affine';
-import { invertAffine, multiply4, transformPoint } from '../geometry/affine';
+import { invertAffine, multiply4 } from '../geometry/affine';
 import type { VolumeGeometry } from '../volume/types';
-
-/** Two grids are one when dims match and every corner voxel centre lies within this distance (mm). */
-export const GRID_TOLERANCE_MM = 1e-3;
-
-function corners(dims: Vec3): Vec3[] {
-  const out: Vec3[] = [];
-  for (const i of [0, dims[0] - 1])
-    for (const j of [0, dims[1] - 1]) for (const k of [0, dims[2] - 1]) out.push([i, j, k]);
-  return out;
-}
-
-/** Largest distance (mm) between the two affines' positions of the grid's corner voxel centres. */
-export function cornerDistanceMm(dims: Vec3, a: Mat4, b: Mat4): number {
-  let worst = 0;
-  for (const c of corners(dims)) {
-    const p = transformPoint(a, c);
-    const q = transformPoint(b, c);
-    worst = Math.max(worst, Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]));
-  }
-  return worst;
-}
-
-/** Why `mask` is not on `target`'s grid (one line), or null when it is. */
-export function gridMismatch(target: VolumeGeometry, mask: VolumeGeometry): string | null {
-  if (target.dims.join() !== mask.dims.join()) {
-    return `dims ${mask.dims.join('x')} differ from the volume's ${target.dims.join('x')}`;
-  }
-  const d = cornerDistanceMm(target.dims, target.affineLPS, mask.affineLPS);
-  if (!(d <= GRID_TOLERANCE_MM)) {
-    return `its voxels lie up to ${d.toPrecision(3)} mm from the volume's (tolerance ${GRID_TOLERANCE_MM} mm)`;
-  }
-  return null;
-}
 
 /**
  * Resamples labels from grid `source` onto grid `target` by nearest neighbour: each target voxel centre
