@@ -1,6 +1,6 @@
-// Small masks written as text, for readable tool tests: one string array per slice k, one string per row j
+// Small masks written as text (for readable tool tests and debugging): one string array per slice k, one string per row j
 // (top = j 0), one character per voxel i ('.' = 0, '1'..'9' = that label). Index layout: i + j*nx + k*nx*ny.
-import type { Vec3 } from '../core/geometry/affine';
+import type { Vec3 } from '../geometry/affine';
 
 export function parseMask(slices: string[][]): { mask: Uint8Array; dims: Vec3 } {
   const nz = slices.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMask, printMask } from '../../test-support/ascii-mask';
+import { parseMask, printMask } from './ascii-mask';
 import type { Scope } from './connected';
 import { holeVoxels } from './holes';
 

@@ -5,6 +5,7 @@ import {
   applyPatch,
   applyWithInverse,
   boxVoxels,
+  diffMasks,
   extractPatch,
   inverseOf,
   labelCounts,
@@ -94,5 +95,21 @@ describe('patches', () => {
       [1, 1],
       [3, 3],
     ]);
+  });
+
+  it('diffs two masks into the box of their differences', () => {
+    const a = new Uint8Array(24);
+    const b = a.slice();
+    expect(diffMasks(a, b, DIMS)).toBeNull();
+    b[1 + 2 * 4] = 2; // (1, 2, 0)
+    b[3 + 0 * 4 + 12] = 1; // (3, 0, 1)
+    const d = diffMasks(a, b, DIMS)!;
+    expect(d.patch.box).toEqual([1, 4, 0, 3, 0, 2]);
+    expect(d.changed).toBe(2);
+    const m = a.slice();
+    applyPatch(m, DIMS, d.patch);
+    expect(m).toEqual(b);
+    applyPatch(m, DIMS, d.inverse);
+    expect(m).toEqual(a);
   });
 });

@@ -124,3 +124,33 @@ export function labelCounts(mask: Uint8Array): Map<number, number> {
   for (let v = 0; v < 256; v++) if (counts[v]! > 0) out.set(v, counts[v]!);
   return out;
 }
+
+/** The edit that turns mask `before` into mask `after` (same grid): the box of their differences. */
+export function diffMasks(before: Uint8Array, after: Uint8Array, dims: Vec3): EditResult | null {
+  const [nx, ny, nz] = dims;
+  let i0 = Infinity;
+  let i1 = -1;
+  let j0 = Infinity;
+  let j1 = -1;
+  let k0 = Infinity;
+  let k1 = -1;
+  let changed = 0;
+  let idx = 0;
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, idx++) {
+        if (before[idx] === after[idx]) continue;
+        changed++;
+        if (i < i0) i0 = i;
+        if (i > i1) i1 = i;
+        if (j < j0) j0 = j;
+        if (j > j1) j1 = j;
+        if (k < k0) k0 = k;
+        if (k > k1) k1 = k;
+      }
+    }
+  }
+  if (changed === 0) return null;
+  const box: Box = [i0, i1 + 1, j0, j1 + 1, k0, k1 + 1];
+  return { patch: extractPatch(after, dims, box), inverse: extractPatch(before, dims, box), changed };
+}

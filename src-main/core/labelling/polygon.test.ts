@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printMask } from '../../test-support/ascii-mask';
+import { printMask } from './ascii-mask';
 import type { Vec3 } from '../geometry/affine';
 import { polygonVoxels } from './polygon';
 

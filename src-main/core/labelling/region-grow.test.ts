@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMask, printMask } from '../../test-support/ascii-mask';
+import { parseMask, printMask } from './ascii-mask';
 import { regionGrow } from './region-grow';
 
 /** Values from digit art (value = digit × 10), on the same layout as masks. */
