@@ -1,5 +1,6 @@
 // The "?" overlay: every keyboard and mouse binding, from the same tables the handlers use.
 
+import { EDIT_KEY_HELP, EDIT_MOUSE_HELP } from './editing/editKeys';
 import { KEY_HELP, MOUSE_HELP } from './keyBindings';
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
@@ -33,6 +34,23 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
             <caption>Mouse</caption>
             <tbody>
               {MOUSE_HELP.map((r) => (
+                <tr key={r.keys}>
+                  <th>{r.keys}</th>
+                  <td>{r.what}</td>
+                </tr>
+              ))}
+              {EDIT_MOUSE_HELP.map((r) => (
+                <tr key={r.keys}>
+                  <th>{r.keys}</th>
+                  <td>{r.what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <table data-testid="help-labelling">
+            <caption>Labelling</caption>
+            <tbody>
+              {EDIT_KEY_HELP.map((r) => (
                 <tr key={r.keys}>
                   <th>{r.keys}</th>
                   <td>{r.what}</td>

@@ -13,6 +13,10 @@ import type { SliceViewName, ViewLayout } from '../../../src-main/core/geometry/
 import { viewPixelToVoxel, voxelToViewPixel } from '../../../src-main/core/geometry/display';
 import { MaximiseIcon } from './icons';
 import type { VoxelArray } from '../../../src-main/core/volume/types';
+import type { MaskLayer } from './editing/maskLayer';
+import { renderLabelSlice } from './editing/overlayRender';
+import type { PointerPhase, SliceEditor, SlicePointer } from './editing/sliceEditor';
+import { ijkToImagePoint, imagePointToIjk } from './editing/sliceEditor';
 import { renderSlice } from './sliceExtract';
 import type { ViewCamera } from './viewTransform';
 import { pixelCentre, screenToPixel, screenTransform } from './viewTransform';
@@ -33,7 +37,17 @@ export const VIEW_COLOURS: Record<SliceViewName | '3d', string> = {
   '3d': '#7aa7e0',
 };
 
-type DragMode = 'cursor' | 'pan' | 'zoom' | 'window';
+type DragMode = 'cursor' | 'pan' | 'zoom' | 'window' | 'edit';
+
+/** Offscreen RGBA of one label layer's slice, current while (slice, version, layout) match. */
+interface OverlayCache {
+  canvas: HTMLCanvasElement;
+  data: ImageData;
+  u32: Uint32Array;
+  slice: number;
+  version: number;
+  axes: ViewLayout['axes'] | null;
+}
 
 export interface SliceViewProps {
   view: SliceViewName;
@@ -72,12 +86,84 @@ export interface SliceViewProps {
   onToggleMaximise(view: SliceViewName): void;
   /** After each drawn frame (the viewer marks its first one for benchmarks). */
   onDrawn(view: SliceViewName): void;
+  /** Label maps drawn over the image, in order (each filled or outlined per its style). */
+  overlays: readonly MaskLayer[];
+  /** The labelling tools: while it captures the pointer, the left button is its (Shift/Ctrl keep pan, W/L). */
+  editor: SliceEditor | null;
 }
 
 /** Gap (CSS px) left in the crosshair around the cursor, so the voxel under it stays visible. */
 const CROSSHAIR_GAP = 10;
 /** Wheel pixels per slice step (Chromium sends 100 per notch); smaller deltas accumulate. */
 const WHEEL_PIXELS_PER_STEP = 100;
+
+/** The offscreen canvas caching one layer's slice in this view, (re)made to the layout's image size. */
+function overlayCanvas(
+  caches: Map<MaskLayer, OverlayCache>,
+  layer: MaskLayer,
+  layout: ViewLayout,
+): OverlayCache {
+  const w = Math.max(1, layout.width);
+  const h = Math.max(1, layout.height);
+  let c = caches.get(layer);
+  if (!c || c.canvas.width !== w || c.canvas.height !== h) {
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const data = new ImageData(w, h);
+    c = { canvas, data, u32: new Uint32Array(data.data.buffer), slice: -1, version: -1, axes: null };
+    caches.set(layer, c);
+  }
+  return c;
+}
+
+/**
+ * The editor's marks over the view: the brush outline (a circle of its radius in mm, which the view's
+ * physical aspect keeps round) centred on the voxel under the pointer, with its size; and a polygon or
+ * lasso in progress.
+ */
+function drawDecorations(
+  ctx: CanvasRenderingContext2D,
+  q: SliceViewProps,
+  t: ReturnType<typeof screenTransform>,
+  hover: { x: number; y: number } | null,
+): void {
+  const editor = q.editor;
+  if (!editor || !editor.capturesPointer) return;
+  const d = editor.decorations(q.view);
+  ctx.save();
+  ctx.strokeStyle = d.colour;
+  ctx.fillStyle = d.colour;
+  ctx.lineWidth = 1.5;
+  if (d.path && d.path.length > 0) {
+    ctx.beginPath();
+    d.path.forEach((ijk, n) => {
+      const pt = ijkToImagePoint(q.dims, q.layout.axes, ijk);
+      const x = t.originX + pt.x * t.cellWidth;
+      const y = t.originY + pt.y * t.cellHeight;
+      if (n === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    });
+    ctx.stroke();
+    for (const ijk of d.path.length < 64 ? d.path : []) {
+      const pt = ijkToImagePoint(q.dims, q.layout.axes, ijk);
+      ctx.fillRect(t.originX + pt.x * t.cellWidth - 2, t.originY + pt.y * t.cellHeight - 2, 4, 4);
+    }
+  }
+  if (hover && d.brushRadiusMm !== null) {
+    const px = screenToPixel(t, hover.x, hover.y);
+    if (px) {
+      const c = pixelCentre(t, px.u, px.v);
+      const r = Math.max(2, d.brushRadiusMm * t.scale);
+      ctx.beginPath();
+      ctx.arc(c.x, c.y, r, 0, Math.PI * 2);
+      ctx.stroke();
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.fillText(d.brushText, c.x + r * 0.75 + 4, c.y - r * 0.75 - 4);
+    }
+  }
+  ctx.restore();
+}
 
 function SliceViewImpl(p: SliceViewProps) {
   const bodyRef = useRef<HTMLDivElement | null>(null);
@@ -92,7 +178,7 @@ function SliceViewImpl(p: SliceViewProps) {
   } | null>(null);
   const slice = p.cursor[p.layout.axes.normal.axis];
 
-  const { view, onCanvas, onDrawn } = p;
+  const { view, onCanvas } = p;
   const setCanvas = useCallback(
     (el: HTMLCanvasElement | null) => {
       canvasRef.current = el;
@@ -125,19 +211,36 @@ function SliceViewImpl(p: SliceViewProps) {
     };
   }, [p.layout.width, p.layout.height]);
 
-  // Draw: slice image (if its inputs changed), then composite with camera, crosshair.
+  // Latest props for the imperative drawing and the native listeners (bound once). Declared before the
+  // drawing effect so that it is current when that runs.
+  const latest = useRef(p);
+  const sizeRef = useRef(size);
   useEffect(() => {
+    latest.current = p;
+    sizeRef.current = size;
+  });
+  const overlayCaches = useRef(new Map<MaskLayer, OverlayCache>());
+  /** Pointer position over the canvas (CSS px), for the brush outline; null when outside. */
+  const hoverRef = useRef<{ x: number; y: number } | null>(null);
+
+  // Draw: slice image (if its inputs changed), label overlays, crosshair, then the editor's decorations.
+  // Called by the effect below after renders, and by requestDraw() (one animation frame) when a label layer
+  // or the editor changes without a React render (a brush dab).
+  const drawNow = useCallback(() => {
+    const q = latest.current;
+    const sz = sizeRef.current;
     const canvas = canvasRef.current;
     const img = imageRef.current;
-    if (!canvas || !img || p.hidden || size.w <= 0 || size.h <= 0) return;
+    if (!canvas || !img || q.hidden || sz.w <= 0 || sz.h <= 0) return;
+    const sl = q.cursor[q.layout.axes.normal.axis];
     const k = img.key;
-    if (!k || k.slice !== slice || k.map !== p.greyMap || k.voxels !== p.voxels) {
-      renderSlice(p.voxels, p.dims, p.layout.axes, slice, p.greyMap, img.u32);
+    if (!k || k.slice !== sl || k.map !== q.greyMap || k.voxels !== q.voxels) {
+      renderSlice(q.voxels, q.dims, q.layout.axes, sl, q.greyMap, img.u32);
       img.canvas.getContext('2d')?.putImageData(img.data, 0, 0);
-      img.key = { slice, map: p.greyMap, voxels: p.voxels };
+      img.key = { slice: sl, map: q.greyMap, voxels: q.voxels };
     }
-    const pw = Math.round(size.w * size.dpr);
-    const ph = Math.round(size.h * size.dpr);
+    const pw = Math.round(sz.w * sz.dpr);
+    const ph = Math.round(sz.h * sz.dpr);
     if (canvas.width !== pw) canvas.width = pw;
     if (canvas.height !== ph) canvas.height = ph;
     const ctx = canvas.getContext('2d');
@@ -145,27 +248,41 @@ function SliceViewImpl(p: SliceViewProps) {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, pw, ph);
-    ctx.setTransform(size.dpr, 0, 0, size.dpr, 0, 0);
-    const t = screenTransform(p.layout, size.w, size.h, p.camera);
+    ctx.setTransform(sz.dpr, 0, 0, sz.dpr, 0, 0);
+    const t = screenTransform(q.layout, sz.w, sz.h, q.camera);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(img.canvas, t.originX, t.originY, t.width * t.cellWidth, t.height * t.cellHeight);
-    if (p.crosshair) {
-      const px = voxelToViewPixel(p.dims, p.layout.axes, p.cursor);
+    const imgW = t.width * t.cellWidth;
+    const imgH = t.height * t.cellHeight;
+    ctx.drawImage(img.canvas, t.originX, t.originY, imgW, imgH);
+    for (const layer of q.overlays) {
+      if (!layer.visible) continue;
+      const c = overlayCanvas(overlayCaches.current, layer, q.layout);
+      if (c.slice !== sl || c.version !== layer.version || c.axes !== q.layout.axes) {
+        renderLabelSlice(layer.mask, q.dims, q.layout.axes, sl, layer.lut, layer.style === 'outline', c.u32);
+        c.canvas.getContext('2d')?.putImageData(c.data, 0, 0);
+        c.slice = sl;
+        c.version = layer.version;
+        c.axes = q.layout.axes;
+      }
+      ctx.drawImage(c.canvas, t.originX, t.originY, imgW, imgH);
+    }
+    if (q.crosshair) {
+      const px = voxelToViewPixel(q.dims, q.layout.axes, q.cursor);
       const c = pixelCentre(t, px.u, px.v);
       const x0 = t.originX;
-      const x1 = t.originX + t.width * t.cellWidth;
+      const x1 = t.originX + imgW;
       const y0 = t.originY;
-      const y1 = t.originY + t.height * t.cellHeight;
+      const y1 = t.originY + imgH;
       ctx.lineWidth = 1;
       ctx.globalAlpha = 0.85;
-      ctx.strokeStyle = p.verticalColour;
+      ctx.strokeStyle = q.verticalColour;
       ctx.beginPath();
       ctx.moveTo(c.x, y0);
       ctx.lineTo(c.x, c.y - CROSSHAIR_GAP);
       ctx.moveTo(c.x, c.y + CROSSHAIR_GAP);
       ctx.lineTo(c.x, y1);
       ctx.stroke();
-      ctx.strokeStyle = p.horizontalColour;
+      ctx.strokeStyle = q.horizontalColour;
       ctx.beginPath();
       ctx.moveTo(x0, c.y);
       ctx.lineTo(c.x - CROSSHAIR_GAP, c.y);
@@ -174,8 +291,24 @@ function SliceViewImpl(p: SliceViewProps) {
       ctx.stroke();
       ctx.globalAlpha = 1;
     }
-    onDrawn(view);
+    if (q.editor) drawDecorations(ctx, q, t, hoverRef.current);
+    q.onDrawn(q.view);
+  }, []);
+
+  const frame = useRef(0);
+  const requestDraw = useCallback(() => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      drawNow();
+    });
+  }, [drawNow]);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  useEffect(() => {
+    drawNow();
   }, [
+    drawNow,
     p.voxels,
     p.dims,
     p.layout,
@@ -186,20 +319,40 @@ function SliceViewImpl(p: SliceViewProps) {
     p.hidden,
     p.verticalColour,
     p.horizontalColour,
-    onDrawn,
-    view,
-    slice,
+    p.overlays,
+    p.editor,
     size,
   ]);
 
-  // Pointer interaction. Latest props through a ref so the native listeners are bound once.
-  const latest = useRef(p);
-  const sizeRef = useRef(size);
+  // Label layers and the editor redraw this view without a React render; a layer change outside the
+  // slice shown here keeps the cached overlay (a 3D brush in another view).
+  const { overlays, editor } = p;
   useEffect(() => {
-    latest.current = p;
-    sizeRef.current = size;
-  });
+    const offs = overlays.map((layer) =>
+      layer.subscribe((box) => {
+        const q = latest.current;
+        const c = overlayCaches.current.get(layer);
+        const axis = q.layout.axes.normal.axis;
+        const sl = q.cursor[axis];
+        const elsewhere = box !== null && (sl < box[axis * 2]! || sl >= box[axis * 2 + 1]!);
+        if (elsewhere && c && c.version === layer.version - 1) c.version = layer.version;
+        else requestDraw();
+      }),
+    );
+    const offEditor = editor?.subscribe(requestDraw);
+    return () => {
+      for (const off of offs) off();
+      offEditor?.();
+    };
+  }, [overlays, editor, requestDraw]);
+  // Caches of layers no longer shown are dropped.
+  useEffect(() => {
+    for (const layer of [...overlayCaches.current.keys()]) {
+      if (!overlays.includes(layer)) overlayCaches.current.delete(layer);
+    }
+  }, [overlays]);
 
+  // Pointer interaction: intents for the viewer, or gestures for the editor.
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
@@ -221,6 +374,28 @@ function SliceViewImpl(p: SliceViewProps) {
       if (!px) return null;
       return viewPixelToVoxel(q.dims, q.layout.axes, { ...px, slice: q.cursor[q.layout.axes.normal.axis] });
     };
+    /** The editor's view of a canvas point (continuous image and voxel coordinates, see sliceEditor.ts). */
+    const editPointer = (x: number, y: number): SlicePointer => {
+      const q = latest.current;
+      const s = sizeRef.current;
+      const t = screenTransform(q.layout, s.w, s.h, q.camera);
+      const ix = (x - t.originX) / t.cellWidth;
+      const iy = (y - t.originY) / t.cellHeight;
+      const slice = q.cursor[q.layout.axes.normal.axis];
+      return {
+        view: q.view,
+        axes: q.layout.axes,
+        slice,
+        x: ix,
+        y: iy,
+        ijk: imagePointToIjk(q.dims, q.layout.axes, ix, iy, slice),
+        voxel: voxelAt(x, y),
+        dragPx: drag ? Math.hypot(x - drag.x0, y - drag.y0) : 0,
+      };
+    };
+    const toEditor = (phase: PointerPhase, x: number, y: number): void => {
+      latest.current.editor?.pointer(phase, editPointer(x, y));
+    };
 
     const down = (e: PointerEvent): void => {
       const q = latest.current;
@@ -229,6 +404,7 @@ function SliceViewImpl(p: SliceViewProps) {
       let mode: DragMode | null = null;
       if (e.button === 0 && e.shiftKey) mode = 'pan';
       else if (e.button === 0 && (e.ctrlKey || q.tool === 'windowLevel')) mode = 'window';
+      else if (e.button === 0 && q.editor?.capturesPointer) mode = 'edit';
       else if (e.button === 0) mode = 'cursor';
       else if (e.button === 1) mode = 'pan';
       else if (e.button === 2) mode = 'zoom';
@@ -241,6 +417,8 @@ function SliceViewImpl(p: SliceViewProps) {
         if (v) q.onCursor(v);
       } else if (mode === 'window') {
         q.onWindowDrag('start', 0, 0);
+      } else if (mode === 'edit') {
+        toEditor('down', x, y);
       }
     };
 
@@ -248,6 +426,8 @@ function SliceViewImpl(p: SliceViewProps) {
       const q = latest.current;
       const { x, y } = local(e);
       q.onHover(q.view, pixelAt(x, y));
+      hoverRef.current = { x, y };
+      if (q.editor?.capturesPointer) requestDraw();
       if (!drag || drag.id !== e.pointerId) return;
       const dx = x - drag.x;
       const dy = y - drag.y;
@@ -269,6 +449,9 @@ function SliceViewImpl(p: SliceViewProps) {
         case 'window':
           q.onWindowDrag('move', x - drag.x0, y - drag.y0);
           break;
+        case 'edit':
+          toEditor('move', x, y);
+          break;
       }
       drag.x = x;
       drag.y = y;
@@ -277,11 +460,21 @@ function SliceViewImpl(p: SliceViewProps) {
     const up = (e: PointerEvent): void => {
       if (drag && drag.id === e.pointerId) {
         if (canvas.hasPointerCapture(e.pointerId)) canvas.releasePointerCapture(e.pointerId);
+        const { x, y } = local(e);
+        if (drag.mode === 'edit') toEditor(e.type === 'pointercancel' ? 'cancel' : 'up', x, y);
         drag = null;
       }
     };
 
+    const double = (e: MouseEvent): void => {
+      if (e.button !== 0 || !latest.current.editor?.capturesPointer) return;
+      const { x, y } = local(e);
+      toEditor('double', x, y);
+    };
+
     const leave = (): void => {
+      hoverRef.current = null;
+      if (latest.current.editor?.capturesPointer) requestDraw();
       if (!drag) latest.current.onHover(latest.current.view, null);
     };
 
@@ -315,7 +508,9 @@ function SliceViewImpl(p: SliceViewProps) {
     canvas.addEventListener('pointerenter', enter);
     canvas.addEventListener('wheel', wheel, { passive: false });
     canvas.addEventListener('contextmenu', noMenu);
+    canvas.addEventListener('dblclick', double);
     return () => {
+      canvas.removeEventListener('dblclick', double);
       canvas.removeEventListener('pointerdown', down);
       canvas.removeEventListener('pointermove', move);
       canvas.removeEventListener('pointerup', up);
@@ -325,7 +520,7 @@ function SliceViewImpl(p: SliceViewProps) {
       canvas.removeEventListener('wheel', wheel);
       canvas.removeEventListener('contextmenu', noMenu);
     };
-  }, []);
+  }, [requestDraw]);
 
   const { labels } = p.layout;
   const title = VIEW_TITLES[p.view];

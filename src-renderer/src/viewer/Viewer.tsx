@@ -20,6 +20,11 @@ import type { VoxelArray } from '../../../src-main/core/volume/types';
 import { voxelCount } from '../../../src-main/core/volume/types';
 import type { ViewState, VolumeMeta } from '../../../src-preload/contract';
 import { autoWindow } from './autoWindow';
+import type { MaskEditor } from './editing/maskEditor';
+import type { MaskLayer } from './editing/maskLayer';
+import type { PaletteLabel } from './editing/ToolPalette';
+import { ToolPalette } from './editing/ToolPalette';
+import type { OperationName } from './editing/toolSettings';
 import { defaultWindow, looksLikeCT } from './defaultWindow';
 import { HelpOverlay } from './HelpOverlay';
 import type { ViewerCommand } from './keyBindings';
@@ -52,7 +57,24 @@ export interface ViewerProps {
   initialView?: ViewState;
   /** Called (debounced, 150 ms) when the cursor, window/level or layout change. */
   onViewChange?: (v: ViewState) => void;
+  /** Label maps over the views and the labelling tools (editing/); absent: a plain viewer. */
+  editing?: ViewerEditing;
 }
+
+export interface ViewerEditing {
+  /** The tools on the signed-in annotator's own mask, or null when nothing here is editable. */
+  editor: MaskEditor | null;
+  /** Label maps drawn over every slice view, in order (the editable one last, on top). */
+  overlays: readonly MaskLayer[];
+  /** The label map whose surface the 3D view shows (the editable one), or null. */
+  surface: MaskLayer | null;
+  /** The project's labels, in the order the label keys cycle through them. */
+  labels: readonly PaletteLabel[];
+  /** Alt+N: open the next case of the worklist. */
+  onNextCase?(): void;
+}
+
+const NO_LAYERS: readonly MaskLayer[] = [];
 
 /** Mounts a fresh viewer per volume, so no state leaks from one volume to the next. */
 export function Viewer(props: ViewerProps) {
@@ -72,7 +94,13 @@ const VIEW_CHANGE_DEBOUNCE_MS = 150;
 export const FIRST_SLICE_MARK = 'concord:first-slice';
 const INTEGER_TYPES = new Set(['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32']);
 
-function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
+function ViewerBody({ meta, voxels, initialView, onViewChange, editing }: ViewerProps) {
+  const editor = editing?.editor ?? null;
+  const overlays = editing?.overlays ?? NO_LAYERS;
+  const editingRef = useRef(editing);
+  useEffect(() => {
+    editingRef.current = editing;
+  });
   const dims = meta.dims;
   const affine = meta.affineLPS;
   const layouts = useMemo(() => {
@@ -190,10 +218,77 @@ function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
     setResetCount((n) => n + 1);
   }, [defaults]);
 
+  // ---- labelling ----
+  const runOperation = useCallback(
+    (name: OperationName) => {
+      const s = stateRef.current;
+      const axes = layouts[s.active].axes;
+      editingRef.current?.editor?.operation(name, {
+        view: s.active,
+        axes,
+        slice: s.cursor[axes.normal.axis],
+      });
+    },
+    [layouts],
+  );
+  const runEdit = useCallback(
+    (c: ViewerCommand, s: ViewerState) => {
+      const ed = editingRef.current?.editor;
+      if (c.type === 'nextCase') {
+        editingRef.current?.onNextCase?.();
+        return;
+      }
+      if (!ed) return;
+      const settings = ed.settings;
+      switch (c.type) {
+        case 'editTool':
+          ed.setTool(c.tool);
+          if (c.tool !== 'navigate' && s.tool === 'windowLevel')
+            dispatch({ type: 'tool', tool: 'crosshair' });
+          break;
+        case 'editOperation':
+          runOperation(c.name);
+          break;
+        case 'brushSize':
+          ed.stepBrush(c.dir);
+          break;
+        case 'toggleDimension':
+          ed.update({ dimension: settings.dimension === '2d' ? '3d' : '2d' });
+          break;
+        case 'toggleProtect':
+          ed.update({ protect: !settings.protect });
+          break;
+        case 'cycleLabel': {
+          const values = (editingRef.current?.labels ?? []).map((l) => l.value);
+          if (values.length === 0) break;
+          const at = values.indexOf(settings.label);
+          ed.update({ label: values[(at + c.dir + values.length) % values.length]! });
+          break;
+        }
+        case 'cycleOverlay': {
+          const cur = ed.getSnapshot().overlay;
+          ed.setOverlay(cur === 'fill' ? 'outline' : cur === 'outline' ? 'hidden' : 'fill');
+          break;
+        }
+        case 'undo':
+          ed.undo();
+          break;
+        case 'redo':
+          ed.redo();
+          break;
+        case 'finishPath':
+          ed.finishPath();
+          break;
+      }
+    },
+    [runOperation],
+  );
+
   // ---- keyboard ----
   const run = useCallback(
     (c: ViewerCommand) => {
       const s = stateRef.current;
+      const ed = editingRef.current?.editor;
       const canvasSize = (view: SliceViewName): { w: number; h: number } => {
         const r = canvases.current[view]?.getBoundingClientRect();
         return { w: r?.width ?? 0, h: r?.height ?? 0 };
@@ -207,6 +302,7 @@ function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
           break;
         case 'escape':
           if (s.help) dispatch({ type: 'help', show: false });
+          else if (ed?.busy) ed.cancel();
           else dispatch({ type: 'layout', layout: 'grid' });
           break;
         case 'slice':
@@ -274,9 +370,11 @@ function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
         case 'toggleHelp':
           dispatch({ type: 'help', show: !s.help });
           break;
+        default:
+          runEdit(c, s);
       }
     },
-    [applyPreset, dims, layouts, onPan, onZoom, reset, scroll, toggleMode, wlMin],
+    [applyPreset, dims, layouts, onPan, onZoom, reset, scroll, toggleMode, wlMin, runEdit],
   );
   useViewerKeys(run);
 
@@ -353,6 +451,16 @@ function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
         };
       },
       valueAt: (i, j, k) => physicalValue(voxels, dims, meta.rescale, [i, j, k]),
+      labelAt: (i, j, k) => {
+        const layer = editingRef.current?.editor?.layer;
+        return layer ? layer.mask[i + j * dims[0] + k * dims[0] * dims[1]]! : null;
+      },
+      overlayLabelAt: (id, i, j, k) => {
+        const layer = editingRef.current?.overlays.find((l) => l.id === id);
+        return layer ? layer.mask[i + j * dims[0] + k * dims[0] * dims[1]]! : null;
+      },
+      overlayIds: () => (editingRef.current?.overlays ?? []).map((l) => l.id),
+      editorTool: () => editingRef.current?.editor?.settings.tool ?? null,
       worldAt: (i, j, k) => transformPoint(affine, [i, j, k]),
       settled: () =>
         new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
@@ -463,6 +571,7 @@ function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
           ?
         </button>
       </div>
+      {editor && <ToolPalette editor={editor} labels={editing?.labels ?? []} onOperation={runOperation} />}
       <div className={`cv-grid${layout === 'grid' ? '' : ' cv-grid-single'}`}>
         {SLICE_VIEWS.map((v) => (
           <SliceView
@@ -491,6 +600,8 @@ function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
             onActivate={onActivate}
             onToggleMaximise={onToggleMaximise}
             onDrawn={onDrawn}
+            overlays={overlays}
+            editor={editor}
           />
         ))}
         <VolumeView3D
@@ -509,6 +620,7 @@ function ViewerBody({ meta, voxels, initialView, onViewChange }: ViewerProps) {
           hidden={!shown('3d')}
           onToggleMaximise={toggle3d}
           onToggleMode={toggleMode}
+          surface={editing?.surface ?? null}
         />
       </div>
       <Readout r={readout} source={hoverIjk ? 'hover' : 'cursor'} unit={unit} />

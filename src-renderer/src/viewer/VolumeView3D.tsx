@@ -18,6 +18,9 @@ import {
   textureFactors,
 } from './volumeTexture';
 import type { WindowLevel } from './windowLevel';
+import type { MaskLayer } from './editing/maskLayer';
+import type * as SurfaceModule from './editing/maskSurface';
+import type { MaskSurface } from './editing/maskSurface';
 
 export interface VolumeView3DProps {
   voxels: VoxelArray;
@@ -37,7 +40,12 @@ export interface VolumeView3DProps {
   hidden: boolean;
   onToggleMaximise(): void;
   onToggleMode(): void;
+  /** A label map whose surface is shown (rebuilt shortly after it changes), or null. */
+  surface: MaskLayer | null;
 }
+
+/** Quiet time after the last mask change before the surface is rebuilt (a stroke is many changes). */
+const SURFACE_DEBOUNCE_MS = 400;
 
 type Status =
   { kind: 'loading' } | { kind: 'ready'; texture: string } | { kind: 'unavailable'; message: string };
@@ -48,6 +56,10 @@ const BUILD_DELAY_MS = 50;
 function VolumeView3DImpl(p: VolumeView3DProps) {
   const bodyRef = useRef<HTMLDivElement | null>(null);
   const sceneRef = useRef<VolumeScene | null>(null);
+  const surfaceRef = useRef<MaskSurface | null>(null);
+  const sectionRef = useRef<HTMLElement | null>(null);
+  /** The volume rendering can be hidden to see the label surfaces it encloses. */
+  const [showVolume, setShowVolume] = useState(true);
   const [status, setStatus] = useState<Status>({ kind: 'loading' });
   const latest = useRef(p);
   useEffect(() => {
@@ -64,7 +76,7 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
     const fail = (why: string): void => {
       if (!cancelled) setStatus({ kind: 'unavailable', message: `3D view unavailable: ${why}` });
     };
-    const build = (mod: typeof SceneModule): void => {
+    const build = ([mod, surfaceMod]: [typeof SceneModule, typeof SurfaceModule]): void => {
       if (cancelled) return;
       const gl = mod.probeWebGL();
       if (!gl.webgl2) {
@@ -84,6 +96,7 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
           gl.software ? mod.SOFTWARE_QUALITY : mod.FULL_QUALITY,
         );
         sceneRef.current = scene;
+        surfaceRef.current = surfaceMod.createMaskSurface(scene, dims, affineLPS, gl.software);
         const q = latest.current;
         scene.setTransfer(q.wl, q.mode);
         scene.setCursor(q.crosshair ? q.cursor : null);
@@ -94,6 +107,8 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
           texture: texture.dims.join('×') + (gl.software ? ' (software GL, reduced)' : ''),
         });
       } catch (e) {
+        surfaceRef.current?.dispose();
+        surfaceRef.current = null;
         scene?.dispose();
         scene = null;
         sceneRef.current = null;
@@ -102,16 +117,53 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
     };
     // vtk.js (most of the renderer's code) is loaded only now, after the slices have been drawn.
     const timer = setTimeout(() => {
-      import('./volumeScene').then(build, (e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+      Promise.all([import('./volumeScene'), import('./editing/maskSurface')]).then(build, (e: unknown) =>
+        fail(e instanceof Error ? e.message : String(e)),
+      );
     }, BUILD_DELAY_MS);
     return () => {
       cancelled = true;
       clearTimeout(timer);
       ro?.disconnect();
+      surfaceRef.current?.dispose();
+      surfaceRef.current = null;
       scene?.dispose();
       sceneRef.current = null;
     };
   }, [voxels, scalarType, dims, affineLPS, rescale, range]);
+
+  // The label surface follows the layer: rebuilt once the layer has been quiet for a moment.
+  const ready = status.kind === 'ready';
+  const { surface } = p;
+  useEffect(() => {
+    const builder = surfaceRef.current;
+    if (!ready || !builder) return;
+    // The triangle count goes on the pane (data-surface-triangles) for tests and curious users.
+    const show = (n: number | null): void => {
+      if (n === null) sectionRef.current?.removeAttribute('data-surface-triangles');
+      else sectionRef.current?.setAttribute('data-surface-triangles', String(n));
+    };
+    if (!surface) {
+      builder.clear();
+      show(null);
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const rebuild = (): void => show(builder.update(surface));
+    rebuild();
+    const off = surface.subscribe(() => {
+      clearTimeout(timer);
+      timer = setTimeout(rebuild, SURFACE_DEBOUNCE_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
+  }, [ready, surface]);
+
+  useEffect(() => {
+    sceneRef.current?.setVolumeVisible(showVolume);
+  }, [showVolume, ready]);
 
   useEffect(() => {
     sceneRef.current?.setTransfer(p.wl, p.mode);
@@ -127,6 +179,7 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
 
   return (
     <section
+      ref={sectionRef}
       className="cv-pane"
       data-testid="view-3d"
       data-view="3d"
@@ -142,6 +195,18 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
           3D
         </span>
         <span className="cv-dim">{status.kind === 'ready' ? status.texture : ''}</span>
+        {p.surface && (
+          <button
+            type="button"
+            className={`cv-text-button${showVolume ? ' cv-on' : ''}`}
+            data-testid="volume-visible"
+            aria-pressed={showVolume}
+            title="Show the volume rendering, or only the label surfaces"
+            onClick={() => setShowVolume((v) => !v)}
+          >
+            Volume
+          </button>
+        )}
         <button
           type="button"
           className="cv-text-button"

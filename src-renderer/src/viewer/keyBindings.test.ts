@@ -30,7 +30,7 @@ describe('key bindings', () => {
 
   it('leaves Ctrl / Meta shortcuts and unknown keys alone; Alt+arrows pan', () => {
     expect(key('r', { ctrlKey: true })).toBeNull();
-    expect(key('q')).toBeNull();
+    expect(key('z')).toBeNull();
     expect(key('ArrowLeft', { altKey: true })).toEqual({ type: 'pan', dx: -40, dy: 0 });
   });
 
@@ -39,6 +39,24 @@ describe('key bindings', () => {
     for (const letter of 'lmbnarcwxps') {
       expect(key(letter)).not.toBeNull();
       expect(helpKeys).toContain(letter);
+    }
+  });
+
+  it('binds the labelling tools to keys the viewer leaves free, without changing any viewer key', () => {
+    expect(key('d')).toEqual({ type: 'editTool', tool: 'brush' });
+    expect(key('E')).toEqual({ type: 'editTool', tool: 'eraser' });
+    expect(key('v')).toEqual({ type: 'editTool', tool: 'navigate' });
+    expect(key('i')).toEqual({ type: 'editOperation', name: 'interpolate' });
+    expect(key('O', { shiftKey: true })).toEqual({ type: 'editOperation', name: 'holesEverySlice' });
+    expect(key('z', { ctrlKey: true })).toEqual({ type: 'undo' });
+    expect(key('Z', { ctrlKey: true, shiftKey: true })).toEqual({ type: 'redo' });
+    expect(key('y', { ctrlKey: true })).toEqual({ type: 'redo' });
+    expect(key('n', { altKey: true })).toEqual({ type: 'nextCase' });
+    expect(key('o', { ctrlKey: true })).toBeNull(); // Ctrl+O stays the app's import
+    for (const viewerKey of "lmbnarcwxpsh1234[];'-+?".split('')) {
+      expect(key(viewerKey)?.type ?? 'none').not.toMatch(
+        /^edit|undo|redo|brush|toggleDimension|toggleProtect/,
+      );
     }
   });
 });

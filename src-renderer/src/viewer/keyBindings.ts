@@ -2,6 +2,8 @@
 // help can never disagree with what the keys do. Keys are KeyboardEvent.key values.
 
 import type { SliceViewName } from '../../../src-main/core/geometry/display';
+import type { EditCommand } from './editing/editKeys';
+import { editCommandForKey } from './editing/editKeys';
 import type { ViewName } from './viewerState';
 import type { PresetName } from './windowLevel';
 import { PRESETS } from './windowLevel';
@@ -28,7 +30,9 @@ export type ViewerCommand =
   | { type: 'toggleTool' }
   | { type: 'toggleCrosshair' }
   | { type: 'toggleRenderMode' }
-  | { type: 'toggleHelp' };
+  | { type: 'toggleHelp' }
+  /** Labelling tools (editing/editKeys.ts). */
+  | EditCommand;
 
 export interface KeyEventLike {
   key: string;
@@ -47,6 +51,9 @@ const PAN_STEP_PX = 40;
 
 /** The command for a key press, or null when the viewer does not use it (then the event is left alone). */
 export function commandForKey(e: KeyEventLike): ViewerCommand | null {
+  // The labelling keys first: they use only keys this table leaves free (and Ctrl+Z / Ctrl+Y).
+  const edit = editCommandForKey(e);
+  if (edit) return edit;
   if (e.ctrlKey || e.metaKey) return null; // leave the app's and the browser's shortcuts alone
   const k = e.key;
   if (e.altKey) {

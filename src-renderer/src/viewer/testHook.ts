@@ -54,6 +54,14 @@ export interface ConcordViewerHook {
   clientPointFor(view: SliceViewName, i: number, j: number, k: number): ClientPoint | null;
   /** Physical value (stored * slope + intercept) of voxel (i, j, k). */
   valueAt(i: number, j: number, k: number): number;
+  /** Label of voxel (i, j, k) in the signed-in annotator's editable mask; null when there is none. */
+  labelAt(i: number, j: number, k: number): number | null;
+  /** Label of voxel (i, j, k) in the overlay with this id (see overlayIds); null when not shown. */
+  overlayLabelAt(id: string, i: number, j: number, k: number): number | null;
+  /** Ids of the label maps drawn over the views, in drawing order. */
+  overlayIds(): string[];
+  /** The active labelling tool, or null without an editor. */
+  editorTool(): string | null;
   /** LPS mm of the centre of voxel (i, j, k). */
   worldAt(i: number, j: number, k: number): Vec3;
   /** Resolves after the next two animation frames (state changes have been drawn). */

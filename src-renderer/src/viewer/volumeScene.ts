@@ -15,6 +15,7 @@ import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
 import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
 import vtkInteractorStyleTrackballCamera from '@kitware/vtk.js/Interaction/Style/InteractorStyleTrackballCamera';
 import vtkActor from '@kitware/vtk.js/Rendering/Core/Actor';
+import type { vtkActor as VtkActor } from '@kitware/vtk.js/Rendering/Core/Actor';
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
 import vtkMapper from '@kitware/vtk.js/Rendering/Core/Mapper';
 import vtkRenderWindow from '@kitware/vtk.js/Rendering/Core/RenderWindow';
@@ -38,6 +39,13 @@ export interface VolumeScene {
   /** Follow the container's size (call on resize; does nothing while it is 0×0). */
   resize(): void;
   resetCamera(): void;
+  /** Extra actors (the label surfaces, editing/maskSurface.ts); their owner deletes them. */
+  addActor(actor: VtkActor): void;
+  removeActor(actor: VtkActor): void;
+  /** Schedules a frame (after extra actors changed). */
+  render(): void;
+  /** Shows or hides the volume rendering (the label surfaces inside stay visible). */
+  setVolumeVisible(visible: boolean): void;
   dispose(): void;
 }
 
@@ -222,6 +230,19 @@ export function createVolumeScene(
       requestRender();
     },
     resetCamera,
+    addActor(actor) {
+      renderer.addActor(actor);
+      requestRender();
+    },
+    removeActor(actor) {
+      renderer.removeActor(actor);
+      requestRender();
+    },
+    render: requestRender,
+    setVolumeVisible(show) {
+      volume.setVisibility(show);
+      requestRender();
+    },
     dispose() {
       if (disposed) return;
       disposed = true;

@@ -1,0 +1,492 @@
+// The labelling tools at work on one editable layer: turns slice-view gestures and one-shot operations into
+// calls of the pure tools (src-main/core/labelling), records each finished edit (patch + inverse) on the
+// undo stack and hands it to `onEdit` to be saved. Undo and redo are edits too (tools 'undo' / 'redo'):
+// they are saved as new revisions, the server never overwrites.
+//
+// Frames: pointer positions arrive as continuous voxel indices on the view's slice (sliceEditor.ts); the
+// brush radius is in mm on the volume's spacing (lengths of the affine's columns); values compared with
+// thresholds and tolerances are physical (stored × slope + intercept). No DOM here: tested in Node.
+
+import type { Mat4, Vec3 } from '../../../../src-main/core/geometry/affine';
+import { spacingOf } from '../../../../src-main/core/geometry/affine';
+import type { SliceViewName, ViewAxes } from '../../../../src-main/core/geometry/display';
+import { brushOffsets, dab, strokeCentres } from '../../../../src-main/core/labelling/brush';
+import { applyToAll, ChangeRecorder } from '../../../../src-main/core/labelling/change-recorder';
+import {
+  outsideLargestComponent,
+  smallIslands,
+  voxelsForMillilitres,
+} from '../../../../src-main/core/labelling/components';
+import type { Scope } from '../../../../src-main/core/labelling/connected';
+import { holeVoxels } from '../../../../src-main/core/labelling/holes';
+import { interpolateSlices } from '../../../../src-main/core/labelling/interpolate';
+import type { PaintRule } from '../../../../src-main/core/labelling/paint-rule';
+import type { EditResult } from '../../../../src-main/core/labelling/patch';
+import { applyPatch, diffMasks } from '../../../../src-main/core/labelling/patch';
+import { polygonVoxels } from '../../../../src-main/core/labelling/polygon';
+import { regionGrow } from '../../../../src-main/core/labelling/region-grow';
+import { valueGate } from '../../../../src-main/core/labelling/threshold';
+import { UndoStack } from '../../../../src-main/core/labelling/undo';
+import type { Rescale, VoxelArray } from '../../../../src-main/core/volume/types';
+import type { MaskLayer } from './maskLayer';
+import type { PointerPhase, SliceDecorations, SliceEditor, SlicePointer } from './sliceEditor';
+import type { OperationName, ToolName, ToolSettings } from './toolSettings';
+import { DEFAULT_SETTINGS, REVISION_TOOL, stepBrush } from './toolSettings';
+
+export interface EditorVolume {
+  /** Stored values, i fastest. */
+  voxels: VoxelArray;
+  dims: Vec3;
+  affineLPS: Mat4;
+  rescale: Rescale;
+}
+
+export interface EditorOptions {
+  volume: EditorVolume;
+  layer: MaskLayer;
+  /** A finished edit, to be saved as a revision made with `tool`. */
+  onEdit(tool: string, edit: EditResult): void;
+  /** One line for the user: why nothing happened, or that a tool stopped early. */
+  onMessage?(text: string): void;
+  settings?: Partial<ToolSettings>;
+}
+
+/** Where an operation applies: the active view's through-plane axis and slice. */
+export interface OperationContext {
+  view: SliceViewName;
+  axes: ViewAxes;
+  slice: number;
+}
+
+/** What the palette shows; a new object after every change (for useSyncExternalStore). */
+export interface EditorSnapshot {
+  settings: ToolSettings;
+  readOnly: string | null;
+  undoDepth: number;
+  redoDepth: number;
+  /** A stroke or polygon is in progress. */
+  busy: boolean;
+  overlay: 'fill' | 'outline' | 'hidden';
+}
+
+interface Stroke {
+  tool: ToolName;
+  view: SliceViewName;
+  last: Vec3;
+  offsets: Int32Array;
+  rule: PaintRule;
+  gate: ((idx: number) => boolean) | undefined;
+}
+
+interface PathInProgress {
+  view: SliceViewName;
+  axes: ViewAxes;
+  slice: number;
+  points: Vec3[];
+  /** 'pending': one point, button still down; 'lasso': dragging; 'polygon': clicked vertices. */
+  mode: 'pending' | 'lasso' | 'polygon';
+}
+
+/** Client pixels a press must move before it counts as a lasso drag rather than a click. */
+const DRAG_THRESHOLD_PX = 4;
+
+export class MaskEditor implements SliceEditor {
+  readonly volume: EditorVolume;
+  readonly layer: MaskLayer;
+  readonly spacing: Vec3;
+  readonly history = new UndoStack();
+  private settingsValue: ToolSettings;
+  private readOnlyReason: string | null = null;
+  private readonly recorder: ChangeRecorder;
+  private stroke: Stroke | null = null;
+  private path: PathInProgress | null = null;
+  private listeners = new Set<() => void>();
+  private snap: EditorSnapshot;
+  private readonly onEdit: EditorOptions['onEdit'];
+  private readonly onMessage: (text: string) => void;
+
+  constructor(o: EditorOptions) {
+    this.volume = o.volume;
+    this.layer = o.layer;
+    this.spacing = spacingOf(o.volume.affineLPS);
+    this.recorder = new ChangeRecorder(o.layer.mask, o.volume.dims);
+    this.settingsValue = { ...DEFAULT_SETTINGS, ...o.settings };
+    this.onEdit = o.onEdit;
+    this.onMessage = o.onMessage ?? (() => undefined);
+    this.snap = this.makeSnapshot();
+  }
+
+  private makeSnapshot(): EditorSnapshot {
+    return {
+      settings: this.settingsValue,
+      readOnly: this.readOnlyReason,
+      undoDepth: this.history.undoDepth,
+      redoDepth: this.history.redoDepth,
+      busy: this.busy,
+      overlay: this.layer.visible ? this.layer.style : 'hidden',
+    };
+  }
+
+  /** The current state, stable between changes. */
+  getSnapshot = (): EditorSnapshot => this.snap;
+
+  /** How the editable mask is drawn: filled, outlined or hidden. */
+  setOverlay(mode: 'fill' | 'outline' | 'hidden'): void {
+    this.layer.setAppearance(mode === 'hidden' ? { visible: false } : { visible: true, style: mode });
+    this.notify();
+  }
+
+  // ---- state ----
+
+  get settings(): ToolSettings {
+    return this.settingsValue;
+  }
+
+  update(patch: Partial<ToolSettings>): void {
+    const next = { ...this.settingsValue, ...patch };
+    if (patch.tool && patch.tool !== this.settingsValue.tool) this.cancel();
+    this.settingsValue = next;
+    this.notify();
+  }
+
+  setTool(tool: ToolName): void {
+    this.update({ tool });
+  }
+
+  stepBrush(dir: 1 | -1): void {
+    this.update({ brushMm: stepBrush(this.settingsValue.brushMm, dir) });
+  }
+
+  /** Editing refused (signed out, someone else's annotation, saving conflict being resolved), with why. */
+  setReadOnly(reason: string | null): void {
+    if (reason) this.cancel();
+    this.readOnlyReason = reason;
+    this.notify();
+  }
+
+  get readOnly(): string | null {
+    return this.readOnlyReason;
+  }
+
+  get capturesPointer(): boolean {
+    return this.settingsValue.tool !== 'navigate';
+  }
+
+  get busy(): boolean {
+    return this.stroke !== null || this.path !== null;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  private notify(): void {
+    this.snap = this.makeSnapshot();
+    for (const l of [...this.listeners]) l();
+  }
+
+  private rule(erase: boolean): PaintRule {
+    const s = this.settingsValue;
+    return { label: s.label, erase, protect: s.protect };
+  }
+
+  private refuse(): boolean {
+    if (this.readOnlyReason) {
+      this.onMessage(this.readOnlyReason);
+      return true;
+    }
+    return false;
+  }
+
+  // ---- finishing an edit ----
+
+  private finish(tool: string): EditResult | null {
+    const edit = this.recorder.finish();
+    if (!edit) return null;
+    this.layer.changed(edit.patch.box);
+    this.history.push({ tool, patch: edit.patch, inverse: edit.inverse });
+    this.onEdit(tool, edit);
+    this.notify();
+    return edit;
+  }
+
+  /** Cancels a stroke or a path in progress (the stroke's voxels get their labels back). */
+  cancel(): void {
+    if (this.stroke) {
+      this.recorder.revert();
+      this.stroke = null;
+      this.layer.changed(null);
+    }
+    if (this.path) {
+      this.path = null;
+      this.notify();
+    }
+  }
+
+  // ---- pointer gestures ----
+
+  pointer(phase: PointerPhase, p: SlicePointer): void {
+    const tool = this.settingsValue.tool;
+    if (tool === 'navigate') return;
+    if (phase === 'cancel') {
+      this.cancel();
+      return;
+    }
+    switch (tool) {
+      case 'brush':
+      case 'eraser':
+      case 'threshold':
+        this.strokeGesture(phase, p, tool);
+        break;
+      case 'grow':
+        if (phase === 'down' && p.voxel) this.grow(p);
+        break;
+      case 'polygon':
+        this.pathGesture(phase, p);
+        break;
+    }
+  }
+
+  private strokeGesture(phase: PointerPhase, p: SlicePointer, tool: ToolName): void {
+    if (phase === 'down') {
+      if (!p.voxel || this.refuse()) return;
+      const s = this.settingsValue;
+      const offsets = brushOffsets({
+        radiusMm: s.brushMm,
+        spacing: this.spacing,
+        mode: s.dimension,
+        normalAxis: p.axes.normal.axis,
+      });
+      const gate =
+        tool === 'threshold'
+          ? valueGate(this.volume.voxels, this.volume.rescale, { lo: s.thresholdLo, hi: s.thresholdHi })
+          : undefined;
+      this.stroke = { tool, view: p.view, last: p.voxel, offsets, rule: this.rule(tool === 'eraser'), gate };
+      this.dabAt([p.voxel]);
+      return;
+    }
+    const st = this.stroke;
+    if (!st || st.view !== p.view) return;
+    if (phase === 'move' && p.voxel) {
+      const centres = strokeCentres(st.last, p.voxel).slice(1);
+      if (centres.length > 0) {
+        this.dabAt(centres);
+        st.last = p.voxel;
+      }
+    } else if (phase === 'up') {
+      this.stroke = null;
+      this.finish(REVISION_TOOL[st.tool]);
+    }
+  }
+
+  /** Dabs at each centre; redraws only the box they could have touched. */
+  private dabAt(centres: Vec3[]): void {
+    const st = this.stroke!;
+    let changed = 0;
+    for (const c of centres) changed += dab(this.recorder, c, st.offsets, st.rule, st.gate);
+    if (changed === 0) return;
+    const ext = [0, 0, 0];
+    for (let n = 0; n < st.offsets.length; n++) ext[n % 3] = Math.max(ext[n % 3]!, Math.abs(st.offsets[n]!));
+    const lo = [0, 1, 2].map((a) => Math.max(0, Math.min(...centres.map((c) => c[a]!)) - ext[a]!));
+    const hi = [0, 1, 2].map((a) =>
+      Math.min(this.volume.dims[a]!, Math.max(...centres.map((c) => c[a]!)) + ext[a]! + 1),
+    );
+    this.layer.changed([lo[0]!, hi[0]!, lo[1]!, hi[1]!, lo[2]!, hi[2]!]);
+  }
+
+  private grow(p: SlicePointer): void {
+    if (this.refuse()) return;
+    const s = this.settingsValue;
+    const mask = this.layer.mask;
+    const label = s.label;
+    const r = regionGrow(this.volume.voxels, this.volume.dims, this.volume.rescale, {
+      seed: p.voxel!,
+      tolerance: s.tolerance,
+      mode: s.dimension,
+      normalAxis: p.axes.normal.axis,
+      maxVoxels: s.growMaxVoxels,
+      // Protected labels are walls: the region does not leak through another structure.
+      admit: s.protect ? (idx) => mask[idx] === 0 || mask[idx] === label : undefined,
+    });
+    applyToAll(this.recorder, r.indices, this.rule(false));
+    const edit = this.finish(REVISION_TOOL.grow);
+    if (r.truncated) {
+      this.onMessage(
+        `Region growing stopped at ${s.growMaxVoxels.toLocaleString()} voxels: lower the tolerance, or raise the limit.`,
+      );
+    } else if (!edit)
+      this.onMessage('Region growing changed nothing (seed outside the range, or protected).');
+  }
+
+  private pathGesture(phase: PointerPhase, p: SlicePointer): void {
+    const path = this.path;
+    if (phase === 'double') {
+      if (path && path.mode === 'polygon') this.finishPath();
+      return;
+    }
+    if (phase === 'down') {
+      if (this.refuse()) return;
+      if (!path || path.view !== p.view || path.slice !== p.slice) {
+        this.path = { view: p.view, axes: p.axes, slice: p.slice, points: [p.ijk], mode: 'pending' };
+      } else {
+        path.points.push(p.ijk);
+      }
+      this.notify();
+      return;
+    }
+    if (!path || path.view !== p.view) return;
+    if (phase === 'move') {
+      if (path.mode === 'pending' && p.dragPx > DRAG_THRESHOLD_PX) path.mode = 'lasso';
+      if (path.mode !== 'lasso') return;
+      const last = path.points[path.points.length - 1]!;
+      if (Math.hypot(p.ijk[0] - last[0], p.ijk[1] - last[1], p.ijk[2] - last[2]) >= 0.5) {
+        path.points.push(p.ijk);
+        this.notify();
+      }
+    } else if (phase === 'up') {
+      if (path.mode === 'lasso') this.finishPath();
+      else {
+        path.mode = 'polygon';
+        this.notify();
+      }
+    }
+  }
+
+  /** Closes the polygon or lasso in progress and fills it (Enter, double-click, end of a lasso drag). */
+  finishPath(): void {
+    const path = this.path;
+    this.path = null;
+    this.notify();
+    if (!path || this.refuse()) return;
+    // Consecutive duplicates (the clicks of a double-click) add nothing.
+    const pts = path.points.filter(
+      (q, n, all) => n === 0 || q.some((x, a) => Math.abs(x - all[n - 1]![a]!) > 1e-6),
+    );
+    if (pts.length < 3) {
+      this.onMessage('A polygon needs at least three points.');
+      return;
+    }
+    const [a, b] = [path.axes.right.axis, path.axes.down.axis];
+    const poly = pts.map((q) => [q[a], q[b]] as [number, number]);
+    const indices = polygonVoxels(
+      this.volume.dims,
+      { axisA: a, axisB: b, normalAxis: path.axes.normal.axis, slice: path.slice },
+      poly,
+    );
+    applyToAll(this.recorder, indices, this.rule(false));
+    this.finish(path.mode === 'lasso' ? 'lasso' : REVISION_TOOL.polygon);
+  }
+
+  // ---- one-shot operations ----
+
+  operation(name: OperationName, ctx: OperationContext): EditResult | null {
+    if (this.refuse() || this.busy) return null;
+    const s = this.settingsValue;
+    const { mask } = this.layer;
+    const dims = this.volume.dims;
+    const axis = ctx.axes.normal.axis;
+    const scope: Scope =
+      name === 'holesEverySlice'
+        ? { mode: '2d', axis, slice: 'all' }
+        : s.dimension === '3d'
+          ? { mode: '3d' }
+          : { mode: '2d', axis, slice: ctx.slice };
+    let indices: Int32Array;
+    let erase = false;
+    switch (name) {
+      case 'interpolate':
+        indices = interpolateSlices(mask, dims, this.spacing, s.label, axis);
+        break;
+      case 'largest':
+        indices = outsideLargestComponent(mask, dims, s.label, scope);
+        erase = true;
+        break;
+      case 'islands': {
+        const min = s.islandUnit === 'mL' ? voxelsForMillilitres(s.islandMin, this.spacing) : s.islandMin;
+        indices = smallIslands(mask, dims, s.label, scope, min);
+        erase = true;
+        break;
+      }
+      case 'holes':
+      case 'holesEverySlice':
+        indices = holeVoxels(mask, dims, s.label, scope);
+        break;
+    }
+    // Erasing parts of the active label: the rule would spare nothing else anyway (only that label is listed).
+    applyToAll(this.recorder, indices, { label: s.label, erase, protect: erase ? true : s.protect });
+    const edit = this.finish(REVISION_TOOL[name]);
+    if (!edit) this.onMessage(NOTHING_DONE[name]);
+    return edit;
+  }
+
+  // ---- undo / redo ----
+
+  /** Undoes the last edit (saved as a revision with tool 'undo'); false when there is none. */
+  undo(): boolean {
+    if (this.refuse() || this.busy) return false;
+    const e = this.history.undo();
+    if (!e) {
+      this.onMessage('Nothing to undo.');
+      return false;
+    }
+    applyPatch(this.layer.mask, this.volume.dims, e.inverse);
+    this.layer.changed(e.inverse.box);
+    this.onEdit('undo', { patch: e.inverse, inverse: e.patch, changed: 0 });
+    this.notify();
+    return true;
+  }
+
+  redo(): boolean {
+    if (this.refuse() || this.busy) return false;
+    const e = this.history.redo();
+    if (!e) {
+      this.onMessage('Nothing to redo.');
+      return false;
+    }
+    applyPatch(this.layer.mask, this.volume.dims, e.patch);
+    this.layer.changed(e.patch.box);
+    this.onEdit('redo', { patch: e.patch, inverse: e.inverse, changed: 0 });
+    this.notify();
+    return true;
+  }
+
+  /**
+   * Puts another revision's labels in place (a revert, or a reload after a conflict). With `undoable` the
+   * change is an undo step (undoing it saves the previous labels again); otherwise the history is cleared,
+   * because its patches were made against labels that are gone.
+   */
+  replaceMask(labels: Uint8Array, undoable: boolean, tool = 'revert'): void {
+    this.cancel();
+    const edit = undoable ? diffMasks(this.layer.mask, labels, this.volume.dims) : null;
+    this.layer.replace(labels);
+    if (edit) this.history.push({ tool, patch: edit.patch, inverse: edit.inverse });
+    else if (!undoable) this.history.clear();
+    this.notify();
+  }
+
+  // ---- what the views draw ----
+
+  decorations(view: SliceViewName): SliceDecorations {
+    const s = this.settingsValue;
+    const c = this.layer.lut[s.label] ?? 0;
+    const colour = `rgb(${c & 255}, ${(c >>> 8) & 255}, ${(c >>> 16) & 255})`;
+    const brush = s.tool === 'brush' || s.tool === 'eraser' || s.tool === 'threshold';
+    return {
+      brushRadiusMm: brush ? s.brushMm : null,
+      brushText: brush ? `${s.brushMm} mm ${s.dimension.toUpperCase()}` : '',
+      path: this.path && this.path.view === view ? this.path.points : null,
+      colour: s.tool === 'eraser' ? '#ffffff' : colour,
+    };
+  }
+}
+
+const NOTHING_DONE: Record<OperationName, string> = {
+  interpolate: 'Nothing to fill: label at least two slices with empty slices between them (active view).',
+  largest: 'Nothing to remove: the label is one component (or absent).',
+  islands: 'No island smaller than the minimum.',
+  holes: 'No hole to fill.',
+  holesEverySlice: 'No hole to fill.',
+};
