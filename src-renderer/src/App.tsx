@@ -1,14 +1,29 @@
-// The workstation shell: library (projects, cases, volumes) on the left, the viewer in the middle, import
-// and activity around it. What the user last looked at (project, volume, window/level, cursor) is saved
-// in the workspace and reopened after a restart.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ImportSummary, VolumeMeta, ViewState } from '../../src-preload/contract';
+// The workstation shell: sign-in first (every edit is attributed to a profile), then the library (projects,
+// cases, volumes), the worklist, labels, the case's annotations and the history on the left, the viewer with
+// the labelling tools in the middle, import, autosave state and the session around it. What the user last
+// looked at (project, volume, window/level, cursor) is saved in the workspace and reopened after a restart.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ImportSummary, SessionInfo, VolumeMeta, ViewState } from '../../src-preload/contract';
 import { call, getBridge } from './api/bridge';
 import { ActivityPanel } from './features/activity/ActivityPanel';
+import { whenAllSaved } from './features/annotation/pendingSaves';
+import { SaveIndicator } from './features/annotation/SaveIndicator';
+import { useAnnotation } from './features/annotation/useAnnotation';
+import { useWorkTimer } from './features/annotation/useWorkTimer';
+import { HistoryPanel } from './features/history/HistoryPanel';
 import { ImportPanel } from './features/import/ImportPanel';
+import { LabelsPanel } from './features/labels/LabelsPanel';
+import { useLabels } from './features/labels/useLabels';
 import { LibraryPanel } from './features/library/LibraryPanel';
 import { useVolume } from './features/library/useVolume';
+import { ReviewPanel } from './features/review/ReviewPanel';
+import { useCaseAnnotations } from './features/review/useCaseAnnotations';
+import { SessionBar } from './features/session/SessionBar';
+import { SignInScreen } from './features/session/SignInScreen';
+import { WorklistPanel } from './features/worklist/WorklistPanel';
+import type { ViewerEditing } from './viewer/Viewer';
 import { Viewer } from './viewer/Viewer';
+import './features/labelling.css';
 
 export function App() {
   const bridge = getBridge();
@@ -23,6 +38,51 @@ export function App() {
   const load = useVolume(volumeId);
   const saveTimer = useRef<number | undefined>(undefined);
   const savedViewRef = useRef<ViewState>({});
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  const me = session?.annotator ?? null;
+
+  useEffect(() => {
+    call(bridge.invoke('session:get', undefined))
+      .then(setSession)
+      .catch((e: Error) => setFatal(e.message));
+  }, [bridge]);
+
+  // ---- labelling: the project's labels, the own annotation with its tools and autosave ----
+  const project = useLabels(projectId, me !== null);
+  const own = useAnnotation(me ? load.volume : null, me, project.lut);
+  // The worklist, annotations and history are read again when the head moves or time is reported.
+  const head = own.save?.head ?? null;
+  const [timeReports, setTimeReports] = useState(0);
+  useWorkTimer(own.info?.id ?? null, () => setTimeReports((n) => n + 1));
+  const worklistKey = `${head ?? '-'}:${timeReports}`;
+  const meta = load.volume?.meta ?? null;
+  const caseAnnotations = useCaseAnnotations(
+    meta ? { id: meta.id, caseId: meta.caseId, dims: meta.dims } : null,
+    own.info?.id ?? null,
+    project.labels,
+    worklistKey,
+  );
+  const [activeLabel, setActiveLabel] = useState<number | null>(null);
+  useEffect(() => {
+    const ed = own.editor;
+    if (!ed) return;
+    const sync = (): void => setActiveLabel(ed.settings.label);
+    sync();
+    return ed.subscribe(sync);
+  }, [own.editor]);
+  // The active label must be a label of the project; the first one otherwise.
+  useEffect(() => {
+    const ed = own.editor;
+    const first = project.labels[0];
+    if (ed && first && !project.labels.some((l) => l.value === ed.settings.label))
+      ed.update({ label: first.value });
+  }, [own.editor, project.labels]);
+  const { notice, dismissNotice } = own;
+  useEffect(() => {
+    if (!notice || notice.kind === 'error') return;
+    const t = window.setTimeout(dismissNotice, notice.kind === 'info' ? 6000 : 15000);
+    return () => window.clearTimeout(t);
+  }, [notice, dismissNotice]);
 
   // Restore the last session, or open the first volume of the first project (the sample on first start).
   useEffect(() => {
@@ -74,6 +134,38 @@ export function App() {
     [persist, projectId],
   );
 
+  const openVolumeId = useCallback(
+    (id: number) => {
+      setVolumeId(id);
+      setSavedView({});
+      savedViewRef.current = { projectId: projectId ?? undefined, volumeId: id };
+      persist({});
+    },
+    [persist, projectId],
+  );
+  const [nextMessage, setNextMessage] = useState<string | null>(null);
+  const nextCase = useCallback(async () => {
+    if (projectId === null) return;
+    try {
+      const n = await call(bridge.invoke('worklist:next', { projectId }));
+      setNextMessage(n ? null : 'Nothing left: every case of yours in this project is done.');
+      if (n) openVolumeId(n.volumeId);
+    } catch (e) {
+      setNextMessage((e as Error).message);
+    }
+  }, [bridge, projectId, openVolumeId]);
+
+  const editing = useMemo<ViewerEditing | undefined>(() => {
+    if (!own.layer) return undefined;
+    return {
+      editor: own.editor,
+      overlays: [...caseAnnotations.layers, own.layer],
+      surface: own.layer,
+      labels: project.labels,
+      onNextCase: () => void nextCase(),
+    };
+  }, [own.editor, own.layer, caseAnnotations.layers, project.labels, nextCase]);
+
   const onImported = useCallback(
     (summary: ImportSummary) => {
       setProjectId(summary.projectId);
@@ -98,12 +190,19 @@ export function App() {
     );
   }
 
+  if (session === null) return <div className="placeholder">Opening workspace…</div>;
+  if (!me) {
+    return <SignInScreen firstRun={session.firstRun} onSignedIn={setSession} />;
+  }
+
   return (
     <div className="app">
       <header className="topbar">
         <span className="brand">Concord</span>
         <ImportPanel projectId={projectId} onImported={onImported} />
         <span className="spacer" />
+        <SaveIndicator save={own.save} onRetry={own.retrySaving} />
+        <SessionBar session={session} whenSaved={whenAllSaved} onSignedOut={setSession} />
         <button type="button" onClick={() => setShowActivity((s) => !s)} aria-pressed={showActivity}>
           Activity
         </button>
@@ -122,6 +221,24 @@ export function App() {
           }}
           onOpenVolume={openVolume}
         />
+        <WorklistPanel
+          projectId={projectId}
+          me={me}
+          openVolumeId={volumeId}
+          refreshKey={worklistKey}
+          onOpenVolume={openVolumeId}
+          onNextCase={() => void nextCase()}
+          nextMessage={nextMessage}
+        />
+        <LabelsPanel
+          projectId={projectId}
+          role={me.role}
+          project={project}
+          activeLabel={activeLabel}
+          onActivate={(value) => own.editor?.update({ label: value })}
+        />
+        {meta && <ReviewPanel me={me} ownAnnotationId={own.info?.id ?? null} state={caseAnnotations} />}
+        <HistoryPanel annotationId={own.info?.id ?? null} head={head} onRevert={own.revert} />
         {showActivity && <ActivityPanel refreshKey={refreshKey} />}
       </aside>
       <main className="stage">
@@ -149,7 +266,21 @@ export function App() {
             onViewChange={(v) =>
               persist({ window: v.window, level: v.level, cursor: v.cursor, layout: v.layout })
             }
+            editing={editing}
           />
+        )}
+        {own.error && (
+          <div className="notice notice-error" role="alert" data-testid="annotation-error">
+            Your annotation could not be opened: {own.error}
+          </div>
+        )}
+        {notice && (
+          <div className={`notice notice-${notice.kind}`} role="status" data-testid="notice">
+            {notice.text}
+            <button type="button" className="link" aria-label="Dismiss" onClick={dismissNotice}>
+              ✕
+            </button>
+          </div>
         )}
       </main>
     </div>

@@ -1,0 +1,222 @@
+// The signed-in annotator's own annotation of the open volume: opened (created when absent), its head
+// revision's mask loaded into an editable layer, the tools (MaskEditor) and autosave (SaveQueue) wired
+// together. Also follows the annotation when another window saves it (annotation:changed), resolves save
+// conflicts by reloading the head and re-basing the unsaved edits on it, and reverts to an older revision.
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { applyPatch, rebaseEdit } from '../../../../src-main/core/labelling/patch';
+import type { AnnotationInfo, AnnotatorInfo } from '../../../../src-preload/contract';
+import { call, getBridge } from '../../api/bridge';
+import type { LoadedVolume } from '../library/useVolume';
+import { MaskEditor } from '../../viewer/editing/maskEditor';
+import { MaskLayer } from '../../viewer/editing/maskLayer';
+import type { ToolSettings } from '../../viewer/editing/toolSettings';
+import type { QueuedEdit, SaveState } from './saveQueue';
+import { SaveQueue } from './saveQueue';
+import { releaseQueue, trackQueue } from './pendingSaves';
+
+export interface Notice {
+  kind: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export interface OwnAnnotation {
+  info: AnnotationInfo | null;
+  editor: MaskEditor | null;
+  layer: MaskLayer | null;
+  save: SaveState | null;
+  /** The annotation could not be opened (why). */
+  error: string | null;
+  notice: Notice | null;
+  dismissNotice(): void;
+  /** Makes an earlier revision the head again (a new revision, undoable). */
+  revert(revisionId: number): Promise<void>;
+  retrySaving(): void;
+}
+
+interface Opened {
+  info: AnnotationInfo;
+  editor: MaskEditor;
+  layer: MaskLayer;
+  queue: SaveQueue;
+}
+
+export function useAnnotation(
+  volume: LoadedVolume | null,
+  annotator: AnnotatorInfo | null,
+  lut: Uint32Array,
+): OwnAnnotation {
+  // Everything is tagged with the (volume, annotator) it belongs to: a stale tag reads as "opening".
+  const [openState, setOpenState] = useState<{ key: string; opened: Opened | null; error: string | null }>({
+    key: '',
+    opened: null,
+    error: null,
+  });
+  const [saveState, setSave] = useState<{ key: string; save: SaveState } | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const lutRef = useRef(lut);
+  useEffect(() => {
+    lutRef.current = lut;
+  });
+  // Tool settings carry over from one volume to the next.
+  const settingsRef = useRef<Partial<ToolSettings>>({});
+  const reverting = useRef(false);
+
+  const volumeId = volume?.meta.id ?? null;
+  const annotatorId = annotator?.id ?? null;
+  const key = volumeId !== null && annotatorId !== null ? `${volumeId}:${annotatorId}` : '';
+
+  useEffect(() => {
+    if (!volume || annotatorId === null) return;
+    const bridge = getBridge();
+    const { meta, voxels } = volume;
+    const count = meta.dims[0] * meta.dims[1] * meta.dims[2];
+    let live = true;
+    let editor: MaskEditor | null = null;
+    let queue: SaveQueue | null = null;
+    let offSettings: (() => void) | null = null;
+
+    const loadLabels = async (revisionId: number | null): Promise<Uint8Array> => {
+      if (revisionId === null) return new Uint8Array(count);
+      const m = await call(bridge.invoke('annotation:mask', { revisionId }));
+      if (m.data.length !== count)
+        throw new Error(`revision ${revisionId} holds ${m.data.length} labels, not ${count}`);
+      return m.data;
+    };
+
+    /** Another window saved first: reload the head, re-apply the unsaved edits on top, go on saving. */
+    const resolveConflict = async (pending: readonly QueuedEdit[], info: AnnotationInfo): Promise<void> => {
+      if (!editor || !queue) return;
+      editor.setReadOnly('Reloading the newest revision…');
+      try {
+        const now = await call(bridge.invoke('annotation:open', { volumeId: meta.id }));
+        const base = await loadLabels(now.headRevisionId);
+        const rebased = pending.map((e) => {
+          const patch = rebaseEdit(base, meta.dims, e.inverse, e.patch);
+          applyPatch(base, meta.dims, patch);
+          return { tool: e.tool, patch, inverse: e.inverse };
+        });
+        if (!live) return;
+        editor.replaceMask(base, false);
+        queue.rebase(now.headRevisionId, rebased);
+        setNotice({
+          kind: 'warning',
+          text:
+            `This annotation was saved elsewhere meanwhile (revision ${now.headRevisionId ?? '—'}): reloaded it` +
+            (rebased.length ? ` and re-applied your ${rebased.length} unsaved edit(s) on top.` : '.') +
+            ' Undo history was cleared.',
+        });
+      } catch (e) {
+        setNotice({ kind: 'error', text: `Could not reload annotation ${info.id}: ${(e as Error).message}` });
+        // Try again in a moment: the edits are still queued.
+        setTimeout(() => live && void resolveConflict(pending, info), 3000);
+        return;
+      } finally {
+        editor.setReadOnly(null);
+      }
+    };
+
+    (async () => {
+      const info = await call(bridge.invoke('annotation:open', { volumeId: meta.id }));
+      const labels = await loadLabels(info.headRevisionId);
+      if (!live) return;
+      const layer = new MaskLayer(`own:${info.id}`, meta.dims, labels, lutRef.current);
+      queue = new SaveQueue(info.id, info.headRevisionId, {
+        commit: (req) => bridge.invoke('annotation:commit', req),
+        onConflict: (pending) => void resolveConflict(pending, info),
+        onState: (s) => live && setSave({ key, save: s }),
+      });
+      trackQueue(queue);
+      const q = queue;
+      editor = new MaskEditor({
+        volume: { voxels, dims: meta.dims, affineLPS: meta.affineLPS, rescale: meta.rescale },
+        layer,
+        settings: settingsRef.current,
+        onEdit: (tool, edit) => q.enqueue(tool, edit),
+        onMessage: (text) => setNotice({ kind: 'info', text }),
+      });
+      const ed = editor;
+      offSettings = ed.subscribe(() => {
+        settingsRef.current = ed.settings;
+      });
+      setSave({ key, save: q.current });
+      setOpenState({ key, opened: { info, editor: ed, layer, queue: q }, error: null });
+    })().catch((e: Error) => live && setOpenState({ key, opened: null, error: e.message }));
+
+    return () => {
+      live = false;
+      offSettings?.();
+      editor?.cancel();
+      if (queue) releaseQueue(queue);
+    };
+    // The volume object changes only with the volume (key), the annotator by id (key).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  const opened = openState.key === key ? openState.opened : null;
+  const error = openState.key === key ? openState.error : null;
+  const save = saveState?.key === key && opened ? saveState.save : null;
+
+  // Label colours, visibility and opacity follow the project's labels.
+  useEffect(() => {
+    opened?.layer.setAppearance({ lut });
+  }, [opened, lut]);
+
+  // Another window (same profile) saved this annotation: follow it when nothing here is unsaved.
+  useEffect(() => {
+    if (!opened) return;
+    const { info, editor, queue } = opened;
+    return getBridge().on('annotation:changed', (e) => {
+      if (e.annotationId !== info.id || reverting.current) return;
+      if (queue.saved.has(e.headRevisionId) || e.headRevisionId === queue.headRevisionId) return;
+      if (queue.pending > 0 || editor.busy) return; // the next commit meets a conflict and re-bases
+      void call(getBridge().invoke('annotation:mask', { revisionId: e.headRevisionId }))
+        .then((m) => {
+          if (queue.pending > 0 || editor.busy) return;
+          editor.replaceMask(m.data, false);
+          queue.setHead(e.headRevisionId);
+          setNotice({
+            kind: 'info',
+            text: `${e.author} saved this annotation elsewhere: showing revision ${e.headRevisionId}.`,
+          });
+        })
+        .catch((err: Error) => setNotice({ kind: 'error', text: err.message }));
+    });
+  }, [opened]);
+
+  const revert = useCallback(
+    async (revisionId: number) => {
+      if (!opened) return;
+      const { info, editor, queue } = opened;
+      reverting.current = true;
+      try {
+        await queue.idle();
+        const bridge = getBridge();
+        const rev = await call(bridge.invoke('annotation:revert', { annotationId: info.id, revisionId }));
+        const m = await call(bridge.invoke('annotation:mask', { revisionId: rev.id }));
+        queue.setHead(rev.id);
+        editor.replaceMask(m.data, true, 'revert');
+        setNotice({
+          kind: 'info',
+          text: `Reverted to revision ${revisionId} (saved as revision ${rev.id}; Ctrl+Z undoes it).`,
+        });
+      } catch (e) {
+        setNotice({ kind: 'error', text: (e as Error).message });
+      } finally {
+        reverting.current = false;
+      }
+    },
+    [opened],
+  );
+
+  return {
+    info: opened?.info ?? null,
+    editor: opened?.editor ?? null,
+    layer: opened?.layer ?? null,
+    save,
+    error,
+    notice,
+    dismissNotice: useCallback(() => setNotice(null), []),
+    revert,
+    retrySaving: useCallback(() => opened?.queue.retryNow(), [opened]),
+  };
+}

@@ -1,0 +1,82 @@
+// The revisions of the open annotation, newest first (who, when, which tool, voxels per label), with
+// "Revert" to make an earlier revision the head again (saved as a new revision; nothing is overwritten).
+import { useEffect, useState } from 'react';
+import type { RevisionInfo } from '../../../../src-preload/contract';
+import { call, getBridge } from '../../api/bridge';
+
+interface Props {
+  annotationId: number | null;
+  /** The head as this window knows it: the list is read again when it moves. */
+  head: number | null;
+  onRevert(revisionId: number): Promise<void>;
+}
+
+function voxels(r: RevisionInfo): string {
+  const parts = Object.entries(r.labelVoxels)
+    .filter(([v]) => v !== '0')
+    .map(([v, n]) => `${v}: ${n.toLocaleString()}`);
+  return parts.length ? parts.join(', ') : 'empty';
+}
+
+export function HistoryPanel({ annotationId, head, onRevert }: Props) {
+  // Tagged with the annotation they belong to, so another annotation's list never shows.
+  const [state, setState] = useState<{ id: number | null; list: RevisionInfo[]; error: string | null }>({
+    id: null,
+    list: [],
+    error: null,
+  });
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (annotationId === null) return;
+    let live = true;
+    call(getBridge().invoke('annotation:history', { annotationId }))
+      .then(
+        (r) => live && setState({ id: annotationId, list: [...r].sort((a, b) => b.id - a.id), error: null }),
+      )
+      .catch((e: Error) => live && setState({ id: annotationId, list: [], error: e.message }));
+    return () => {
+      live = false;
+    };
+  }, [annotationId, head]);
+  if (annotationId === null) return null;
+  const revisions = state.id === annotationId ? state.list : [];
+  const error = state.id === annotationId ? state.error : null;
+  return (
+    <section className="panel history" aria-label="History" data-testid="history">
+      <h2>History</h2>
+      {error && <p className="error">{error}</p>}
+      {revisions.length === 0 && <p className="muted">No revision yet: your first stroke makes one.</p>}
+      <ol>
+        {revisions.map((r) => (
+          <li
+            key={r.id}
+            data-testid={`revision-${r.id}`}
+            data-tool={r.tool ?? ''}
+            className={r.id === head ? 'head' : undefined}
+          >
+            <div>
+              <strong>#{r.id}</strong> {r.tool ?? '—'} <span className="muted">by {r.author}</span>
+            </div>
+            <div className="muted">
+              <time dateTime={r.createdAt}>{new Date(r.createdAt).toLocaleString()}</time> · {voxels(r)}
+            </div>
+            {r.id !== head && (
+              <button
+                type="button"
+                className="link"
+                data-testid={`revert-${r.id}`}
+                disabled={busy}
+                onClick={() => {
+                  setBusy(true);
+                  void onRevert(r.id).finally(() => setBusy(false));
+                }}
+              >
+                Revert to this
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

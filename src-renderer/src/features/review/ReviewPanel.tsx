@@ -1,0 +1,59 @@
+// Review: the case's annotations this profile may see, each one's overlay toggled on or off beside the own
+// mask (outlined, one colour per annotator); reviewers and admins "Open for review", which unblinds the
+// case's annotations for everyone.
+import type { AnnotatorInfo } from '../../../../src-preload/contract';
+import type { CaseAnnotations } from './useCaseAnnotations';
+
+interface Props {
+  me: AnnotatorInfo;
+  ownAnnotationId: number | null;
+  state: CaseAnnotations;
+}
+
+export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
+  const { annotations, review, shown, error } = state;
+  const canOpen = me.role !== 'annotator';
+  const opened = review?.reviewOpenedAt ?? null;
+  return (
+    <section className="panel review" aria-label="Annotations of this case" data-testid="review">
+      <h2>Annotations</h2>
+      <p className="muted" data-testid="review-state" data-open={opened ? 'true' : 'false'}>
+        {opened
+          ? `Open for review since ${new Date(opened).toLocaleString()} (by ${review?.reviewOpenedBy ?? '?'}).`
+          : me.role === 'annotator'
+            ? 'Blinded: you see only your own annotation until the case is opened for review.'
+            : 'Not open for review: annotators see only their own.'}
+      </p>
+      {canOpen && !opened && (
+        <button type="button" data-testid="open-review" onClick={() => void state.openReview()}>
+          Open for review
+        </button>
+      )}
+      {error && <p className="error">{error}</p>}
+      <ul className="annotations">
+        {annotations.map((a) => {
+          const own = a.id === ownAnnotationId;
+          return (
+            <li key={a.id} data-testid={`annotation-${a.authorName}`}>
+              <label>
+                <input
+                  type="checkbox"
+                  data-testid={`show-annotation-${a.authorName}`}
+                  checked={own || shown.has(a.id)}
+                  disabled={own || a.headRevisionId === null}
+                  onChange={() => state.toggle(a.id)}
+                />
+                <span className="tint" style={{ background: own ? 'transparent' : state.tintOf(a.id) }} />
+                {a.authorName}
+                {own ? ' (you, editing)' : ''}
+              </label>
+              <span className="muted">
+                {a.revisionCount} rev. · {a.status}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

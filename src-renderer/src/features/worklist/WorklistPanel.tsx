@@ -1,0 +1,182 @@
+// The worklist of the project: cases × annotators with status and time spent (annotators see their own
+// rows, reviewers and admins everyone's). "Next case" (Alt+N) opens the first case in progress, else the
+// first not started; the own row of the open case can be marked done, flagged for review with a comment, or
+// reopened.
+import { useCallback, useEffect, useState } from 'react';
+import type { AnnotatorInfo, WorklistRow, WorkStatus } from '../../../../src-preload/contract';
+import { call, getBridge } from '../../api/bridge';
+
+interface Props {
+  projectId: number | null;
+  me: AnnotatorInfo;
+  openVolumeId: number | null;
+  /** Changes when the worklist should be read again (a save, a status, a time report). */
+  refreshKey: string | number;
+  onOpenVolume(volumeId: number): void;
+  onNextCase(): void;
+  nextMessage: string | null;
+}
+
+const STATUS_TEXT: Record<WorkStatus, string> = {
+  'not-started': 'not started',
+  'in-progress': 'in progress',
+  done: 'done',
+  flagged: 'flagged',
+};
+
+export function formatDuration(sec: number): string {
+  const h = Math.floor(sec / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  const s = Math.floor(sec % 60);
+  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m}:${String(s).padStart(2, '0')}`;
+}
+
+export function WorklistPanel({
+  projectId,
+  me,
+  openVolumeId,
+  refreshKey,
+  onOpenVolume,
+  onNextCase,
+  nextMessage,
+}: Props) {
+  const [rows, setRows] = useState<WorklistRow[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [flagging, setFlagging] = useState<number | null>(null);
+  const [comment, setComment] = useState('');
+  const [local, setLocal] = useState(0);
+
+  useEffect(() => {
+    if (projectId === null) return;
+    let live = true;
+    call(getBridge().invoke('worklist:get', { projectId }))
+      .then((r) => {
+        if (!live) return;
+        setRows(r);
+        setError(null);
+      })
+      .catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [projectId, refreshKey, local]);
+
+  const setStatus = useCallback(async (annotationId: number, status: WorkStatus, why?: string) => {
+    try {
+      await call(getBridge().invoke('worklist:setStatus', { annotationId, status, comment: why }));
+      setFlagging(null);
+      setComment('');
+      setLocal((n) => n + 1);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
+
+  if (projectId === null) return null;
+  const mayManage = (r: WorklistRow): boolean => r.annotatorId === me.id || me.role !== 'annotator';
+  return (
+    <section className="panel worklist" aria-label="Worklist" data-testid="worklist">
+      <h2>
+        Worklist
+        <button type="button" data-testid="next-case" title="Open the next case (Alt+N)" onClick={onNextCase}>
+          Next case
+        </button>
+      </h2>
+      {nextMessage && <p className="muted">{nextMessage}</p>}
+      {error && <p className="error">{error}</p>}
+      <table>
+        <tbody>
+          {rows.map((r) => {
+            const key = `${r.volumeId}:${r.annotatorId}`;
+            const open = r.volumeId === openVolumeId;
+            return (
+              <tr
+                key={key}
+                className={open ? 'open' : undefined}
+                data-testid={`worklist-row-${r.caseName}-${r.annotatorName}`}
+                data-status={r.status}
+              >
+                <td>
+                  <button
+                    type="button"
+                    className="link"
+                    title="Open this case"
+                    onClick={() => onOpenVolume(r.volumeId)}
+                  >
+                    {r.caseName}
+                  </button>
+                  {me.role !== 'annotator' && <div className="muted">{r.annotatorName}</div>}
+                  {r.flagComment && (
+                    <div className="flag" title="Flag comment">
+                      ⚑ {r.flagComment}
+                    </div>
+                  )}
+                </td>
+                <td>
+                  <span className={`status status-${r.status}`}>{STATUS_TEXT[r.status]}</span>
+                  <div className="muted" title="Focused time spent">
+                    {formatDuration(r.timeSpentSec)}
+                  </div>
+                </td>
+                <td className="actions">
+                  {r.annotationId !== null && mayManage(r) && (
+                    <>
+                      {r.status !== 'done' && (
+                        <button
+                          type="button"
+                          className="link"
+                          data-testid="mark-done"
+                          onClick={() => void setStatus(r.annotationId!, 'done')}
+                        >
+                          Done
+                        </button>
+                      )}
+                      {r.status === 'done' || r.status === 'flagged' ? (
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => void setStatus(r.annotationId!, 'in-progress')}
+                        >
+                          Reopen
+                        </button>
+                      ) : (
+                        <button
+                          type="button"
+                          className="link"
+                          data-testid="flag"
+                          onClick={() => setFlagging(r.annotationId)}
+                        >
+                          Flag…
+                        </button>
+                      )}
+                    </>
+                  )}
+                  {flagging !== null && flagging === r.annotationId && (
+                    <form
+                      className="flag-form"
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        void setStatus(flagging, 'flagged', comment);
+                      }}
+                    >
+                      <input
+                        data-testid="flag-comment"
+                        autoFocus
+                        placeholder="Why? (for the reviewer)"
+                        value={comment}
+                        onChange={(e) => setComment(e.target.value)}
+                      />
+                      <button type="submit" data-testid="flag-submit" disabled={!comment.trim()}>
+                        Flag
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
