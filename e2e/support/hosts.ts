@@ -56,6 +56,15 @@ export async function stopProcess(proc: ChildProcess): Promise<void> {
   });
 }
 
+/** Kills the process with SIGKILL (no chance to clean up, as a crash or `kill -9`) and waits for its exit. */
+export async function killProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    proc.once('exit', () => resolve());
+    proc.kill('SIGKILL');
+  });
+}
+
 export async function startWeb(browser: Browser, opts: StartOptions): Promise<RunningHost> {
   const { url, proc } = await startWebHost(opts);
   const context = await browser.newContext();
