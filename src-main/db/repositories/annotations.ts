@@ -98,6 +98,13 @@ export function insertDerivedAnnotation(db: Db, volumeId: number, name: string, 
   );
 }
 
+export function getWorkState(db: Db, id: number): { status: WorkStatus; flagComment: string | null } {
+  return db.prepare('SELECT status, flag_comment AS flagComment FROM annotations WHERE id = ?').get(id) as {
+    status: WorkStatus;
+    flagComment: string | null;
+  };
+}
+
 export function setWorkStatus(
   db: Db,
   id: number,

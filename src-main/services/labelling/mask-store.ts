@@ -15,7 +15,7 @@ import { histogram, labelVoxels } from '../../core/mask/histogram';
 import { applyPatch, extractPatch, patchProblem } from '../../core/labelling/patch';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
-import { getAnnotation, setWorkStatus } from '../../db/repositories/annotations';
+import { getAnnotation, getWorkState, setWorkStatus } from '../../db/repositories/annotations';
 import type { AnnotationRow } from '../../db/repositories/annotations';
 import { getLabel } from '../../db/repositories/labels';
 import { getRevision, headRevisionId, insertRevision } from '../../db/repositories/revisions';
@@ -66,17 +66,22 @@ export interface RevisionRecord {
   at: string;
 }
 
+/** Throws ConflictError unless `parent` is the annotation's head revision (null: it has none). */
+export function assertHead(db: Db, annotationId: number, parent: number | null): void {
+  const head = headRevisionId(db, annotationId);
+  if (head !== parent) {
+    throw new ConflictError(
+      `annotation ${annotationId} changed meanwhile: its head is revision ${head ?? 'none'}, not ${parent ?? 'none'}; reload it and redo the edit`,
+    );
+  }
+}
+
 /**
  * Records a revision whose blob is already stored; call inside a transaction. Refuses (ConflictError) a
  * parent that is not the current head.
  */
 export function recordRevision(db: Db, r: RevisionRecord): number {
-  const head = headRevisionId(db, r.annotationId);
-  if (head !== r.parentId) {
-    throw new ConflictError(
-      `annotation ${r.annotationId} changed meanwhile: its head is revision ${head ?? 'none'}, not ${r.parentId ?? 'none'}; reload it and redo the edit`,
-    );
-  }
+  assertHead(db, r.annotationId, r.parentId);
   const revisionId = insertRevision(db, {
     annotationId: r.annotationId,
     parentId: r.parentId,
@@ -88,13 +93,11 @@ export function recordRevision(db: Db, r: RevisionRecord): number {
     labelVoxels: r.labelVoxels,
     createdAt: r.at,
   });
-  const ann = db.prepare('SELECT status, flag_comment FROM annotations WHERE id = ?').get(r.annotationId) as {
-    status: WorkStatus;
-    flag_comment: string | null;
-  };
-  const status = r.status ?? (ann.status === 'not-started' ? 'in-progress' : ann.status);
-  if (status !== ann.status)
-    setWorkStatus(db, r.annotationId, status, status === 'flagged' ? ann.flag_comment : null, r.at);
+  const work = getWorkState(db, r.annotationId);
+  const status = r.status ?? (work.status === 'not-started' ? 'in-progress' : work.status);
+  if (status !== work.status) {
+    setWorkStatus(db, r.annotationId, status, status === 'flagged' ? work.flagComment : null, r.at);
+  }
   appendAudit(
     db,
     {
@@ -192,7 +195,7 @@ export class MaskStore {
     return this.serial(input.annotationId, async () => {
       const annotation = this.requireAnnotation(input.annotationId);
       const dims = this.dimsOf(annotation);
-      this.checkParent(annotation.id, input.parentRevisionId);
+      assertHead(this.db, annotation.id, input.parentRevisionId);
       const why = patchProblem(dims, input.patch);
       if (why) throw new InputError(undefined, why);
       this.checkLabelsDefined(annotation.projectId, histogram(input.patch.data));
@@ -256,7 +259,7 @@ export class MaskStore {
       }
       const parent =
         input.parentRevisionId === 'head' ? headRevisionId(this.db, annotation.id) : input.parentRevisionId;
-      this.checkParent(annotation.id, parent);
+      assertHead(this.db, annotation.id, parent);
       const { blob, counts } = await storeMaskBlob(this.ws, input.labels, dims, (c) =>
         this.checkLabelsDefined(annotation.projectId, c),
       );
@@ -315,15 +318,6 @@ export class MaskStore {
     const a = getAnnotation(this.db, id);
     if (!a) throw new NotFoundError(`annotation ${id} does not exist`);
     return a;
-  }
-
-  private checkParent(annotationId: number, parent: number | null): void {
-    const head = headRevisionId(this.db, annotationId);
-    if (head !== parent) {
-      throw new ConflictError(
-        `annotation ${annotationId} changed meanwhile: its head is revision ${head ?? 'none'}, not ${parent ?? 'none'}; reload it and redo the edit`,
-      );
-    }
   }
 
   private checkLabelsDefined(projectId: number, counts: Float64Array): void {
