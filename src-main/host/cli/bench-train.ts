@@ -9,6 +9,7 @@ import {
   benchmarkTraining,
   REFERENCE_SPEC,
   SMALL_SPEC,
+  TINY_SPEC,
   type TrainBenchResult,
   type TrainBenchSpec,
 } from '../../training/bench/train-benchmark';
@@ -18,16 +19,20 @@ import { optionString, parseArgs, positiveInt } from './args';
 import { printJson } from './output';
 
 const USAGE =
-  'usage: concord bench train [--backend auto|tensorflow|webgpu|wasm|cpu] [--variants reference,small] ' +
+  'usage: concord bench train [--backend auto|tensorflow|webgpu|wasm|cpu] [--variants reference,small,tiny] ' +
   '[--seconds S] [--min-steps N] [--warmup N] [--threads N] [--no-peer] [--peer-device auto|cpu|cuda] ' +
   '[--torch-steps N] [--profile] [--no-fast-kernels] [--allow-software-gpu] [--json]';
 
-const VARIANTS: Record<string, TrainBenchSpec> = { reference: REFERENCE_SPEC, small: SMALL_SPEC };
+const VARIANTS: Record<string, TrainBenchSpec> = {
+  reference: REFERENCE_SPEC,
+  small: SMALL_SPEC,
+  tiny: TINY_SPEC,
+};
 
 function parseVariants(text: string): TrainBenchSpec[] {
   return text.split(',').map((name) => {
     const v = VARIANTS[name.trim()];
-    if (!v) throw new InputError(undefined, `unknown variant '${name}' (reference, small)`);
+    if (!v) throw new InputError(undefined, `unknown variant '${name}' (reference, small, tiny)`);
     return v;
   });
 }
@@ -95,6 +100,7 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
         maxSteps: 10_000,
         seed: positiveInt(optionString(args, 'seed') ?? '1', '--seed'),
         profile: args.options.has('profile'),
+        log: (line) => process.stderr.write(`bench train: ${line}\n`),
       }),
     );
   }

@@ -1,6 +1,6 @@
 // The `cpu` backend: tfjs's pure-JavaScript kernels, with Concord's WebAssembly SIMD convolutions in
 // place of its scalar ones (see kernels/register-kernels.ts). Always available.
-import { tf } from './tfjs';
+import { startBackend, tf } from './tfjs';
 import { installFastKernels, uninstallFastKernels } from '../kernels/register-kernels';
 import type { BackendReport } from './backend-report';
 
@@ -14,7 +14,7 @@ export interface CpuOptions {
 export async function activateCpu(
   o: CpuOptions = {},
 ): Promise<Omit<BackendReport, 'requested' | 'unavailable'>> {
-  if (!(await tf.setBackend('cpu'))) throw new Error('tfjs cpu backend failed to start');
+  await startBackend('cpu');
   if (o.fastKernels === false) {
     await uninstallFastKernels('cpu');
     return {

@@ -4,6 +4,7 @@
 // (Concord's multi-threaded SIMD convolutions), cpu.
 import fs from 'node:fs';
 import path from 'node:path';
+import { UnsupportedError } from '../../core/errors';
 import { activateCpu } from './cpu-backend';
 import { activateTensorflow } from './tensorflow-backend';
 import { activateWasm, tfjsWasmDir } from './wasm-backend';
@@ -26,7 +27,8 @@ export interface BackendOptions {
   allowSoftwareGpu?: boolean;
 }
 
-export class BackendUnavailableError extends Error {
+/** A backend asked for by name cannot start here (the CLI exits 2 with the reason). */
+export class BackendUnavailableError extends UnsupportedError {
   constructor(
     readonly backend: BackendName,
     readonly reason: string,

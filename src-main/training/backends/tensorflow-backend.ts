@@ -2,7 +2,7 @@
 // (CPU). Both download libtensorflow when installed, which fails offline, so neither is a dependency:
 // they are imported at run time if present. For the GPU package, TensorFlow's own report of whether it
 // placed work on a GPU is checked, since the package loads (and silently runs on the CPU) without CUDA.
-import { tf } from './tfjs';
+import { startBackend, tf } from './tfjs';
 import { reasonOf, type BackendReport } from './backend-report';
 
 const PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
@@ -21,8 +21,10 @@ export async function activateTensorflow(): Promise<Omit<BackendReport, 'request
       reasons.push(`${pkg} not installed (${reasonOf(e)})`);
       continue;
     }
-    if (!(await tf.setBackend('tensorflow'))) {
-      reasons.push(`${pkg} loaded but its backend failed to start`);
+    try {
+      await startBackend('tensorflow');
+    } catch (e) {
+      reasons.push(`${pkg} loaded but ${reasonOf(e)}`);
       continue;
     }
     const usingGpu = (tf.backend() as NodeBackendLike).isUsingGpuDevice === true;

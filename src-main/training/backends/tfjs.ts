@@ -10,3 +10,18 @@ import '@tensorflow/tfjs-backend-cpu';
 tf.enableProdMode();
 
 export { tf };
+
+/** tf.setBackend, but a failure says why: tfjs reports a backend's start-up error only as a warning,
+ *  which production mode silences, so the backend's factory is asked again for its error. */
+export async function startBackend(name: string): Promise<void> {
+  if (await tf.setBackend(name)) return;
+  const factory = tf.findBackendFactory(name);
+  if (!factory) throw new Error(`tfjs backend '${name}' is not registered`);
+  try {
+    await factory();
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new Error(`tfjs ${name} backend failed to start: ${msg.split('\n')[0]}`);
+  }
+  throw new Error(`tfjs ${name} backend failed to start`);
+}

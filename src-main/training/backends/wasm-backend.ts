@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { tf } from './tfjs';
+import { startBackend, tf } from './tfjs';
 import { installFastKernels, uninstallFastKernels } from '../kernels/register-kernels';
 import type { BackendReport } from './backend-report';
 
@@ -47,7 +47,7 @@ export async function activateWasm(
     wasm.setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
     loaded = true;
   }
-  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend failed to start');
+  await startBackend('wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   if (o.fastKernels === false) {
     await uninstallFastKernels('wasm');

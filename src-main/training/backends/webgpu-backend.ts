@@ -5,7 +5,7 @@
 // Trap: @tensorflow/tfjs-backend-webgpu registers itself only if navigator.gpu exists when the module is
 // first evaluated, so navigator.gpu is set before the module is imported (dynamically, here).
 import { createRequire } from 'node:module';
-import { tf } from './tfjs';
+import { startBackend, tf } from './tfjs';
 import type { BackendReport } from './backend-report';
 
 export interface WebgpuOptions {
@@ -111,7 +111,7 @@ export async function activateWebgpu(
   if (adapter.software && !o.allowSoftware)
     throw new Error(`only a CPU-emulated adapter (${name}), slower than the wasm backend`);
   await import('@tensorflow/tfjs-backend-webgpu');
-  if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs webgpu backend failed to start');
+  await startBackend('webgpu');
   // Imported only now: it imports tfjs-backend-webgpu, which must not load before navigator.gpu is set.
   const { installWebgpuKernels, uninstallWebgpuKernels } =
     await import('../kernels/webgpu/register-webgpu-kernels');

@@ -17,6 +17,8 @@ export interface TrainBenchSpec {
 
 export const REFERENCE_SPEC: TrainBenchSpec = { name: 'reference', size: 128, base: 16, batch: 16 };
 export const SMALL_SPEC: TrainBenchSpec = { name: 'small', size: 64, base: 8, batch: 4 };
+/** For rehearsals on CPU-emulated GPUs and for tests: seconds, not minutes, per step there. */
+export const TINY_SPEC: TrainBenchSpec = { name: 'tiny', size: 32, base: 4, batch: 2 };
 
 export interface TrainBenchOptions {
   warmupSteps: number;
@@ -26,6 +28,8 @@ export interface TrainBenchOptions {
   seed: number;
   /** Also time one step under tf.profile and report the slowest kernels. */
   profile: boolean;
+  /** One line per phase (for stderr: a run stopped by a time limit still says how far it got). */
+  log?: (line: string) => void;
 }
 
 export interface KernelTime {
@@ -96,6 +100,9 @@ export async function benchmarkTraining(
       l.dispose();
     }
     const warmupSeconds = (performance.now() - tw) / 1000;
+    o.log?.(
+      `${spec.name}: ${o.warmupSteps} warm-up steps in ${warmupSeconds.toFixed(1)} s, loss ${firstLoss.toFixed(4)}`,
+    );
     let steps = 0;
     let lastLoss = NaN;
     const t0 = performance.now();
@@ -116,7 +123,11 @@ export async function benchmarkTraining(
       lastLoss,
       warmupSeconds,
     };
-    if (o.profile) result.profile = await profileStep(step);
+    o.log?.(`${spec.name}: ${steps} steps, ${result.imagesPerSecond.toFixed(2)} images/s`);
+    if (o.profile) {
+      result.profile = await profileStep(step);
+      o.log?.(`${spec.name}: profiled one step`);
+    }
     return result;
   } finally {
     batch.x.dispose();

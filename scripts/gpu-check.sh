@@ -1,0 +1,92 @@
+#!/bin/sh
+# The one GPU check of the training engine, for a borrowed GPU machine (no internet, no npm registry):
+# `concord bench train --backend webgpu` (tfjs WebGPU through Dawn/Vulkan, with Concord's chunked filter
+# gradient), the same with tfjs's stock kernels, and the wasm CPU path on the machine's cores, each beside
+# PyTorch training the same U-Net in the same run (CUDA for webgpu, CPU for wasm). Prints one JSON
+# summary on stdout; full results and logs go to $OUT (or /tmp/gpu-check) as webgpu.json, *.log, ...
+#
+# Needs .gpu-kit/ (scripts/build-gpu-kit.sh, carried with the working tree) and runs from the repo root:
+#   sh scripts/gpu-check.sh            (about 4-6 minutes; every part has its own time limit)
+# GPU_CHECK_EXTRA="--allow-software-gpu" lets it run on a CPU-emulated adapter (local rehearsal only).
+set -u
+cd "$(dirname "$0")/.."
+KIT=.gpu-kit
+OUTDIR="${OUT:-/tmp/gpu-check}"
+WORK=/tmp/concord-gpu-kit
+mkdir -p "$OUTDIR" "$WORK"
+EXTRA="${GPU_CHECK_EXTRA:-}"
+say() { echo "gpu-check: $*" >&2; }
+
+unxz_to() { # unxz_to <file.xz> <dest>: xz if present, else Python's lzma
+  if command -v xz >/dev/null 2>&1; then xz -dc "$1" > "$2"
+  else python3 -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2],"wb"))' "$1" "$2"; fi
+}
+
+[ -d "$KIT" ] || { echo '{"error": ".gpu-kit missing: run scripts/build-gpu-kit.sh and carry .gpu-kit"}'; exit 2; }
+
+# Node.js: the machine's own if it is 20 or newer, else the carried one.
+NODE=""
+if [ -z "${GPU_CHECK_KIT_NODE:-}" ] && command -v node >/dev/null 2>&1 &&
+  node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
+  NODE=$(command -v node)
+else
+  unxz_to "$KIT/node.xz" "$WORK/node" && chmod +x "$WORK/node" && NODE="$WORK/node"
+fi
+unxz_to "$KIT/bench-train.mjs.xz" "$WORK/bench-train.mjs"
+cp "$KIT/tfjs-backend-wasm-simd.wasm" "$WORK/"
+unxz_to "$KIT/dawn.node.xz" "$WORK/dawn.node"
+export CONCORD_DAWN_NODE="$WORK/dawn.node"
+export CONCORD_TORCH_UNET="$PWD/resources/bench/torch_unet.py"
+export CONCORD_PYTHON="${CONCORD_PYTHON:-python3}"
+
+# Vulkan: Dawn dlopens libvulkan.so.1 and needs the NVIDIA driver's ICD.
+if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; then
+  say "no Vulkan loader: unpacking the carried libvulkan1"
+  for f in "$KIT"/debs/*.deb; do dpkg -x "$f" / 2>/dev/null; done
+  ldconfig 2>/dev/null
+fi
+if [ -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" ] && [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ] &&
+  ! ls /usr/share/vulkan/icd.d/nvidia* /etc/vulkan/icd.d/nvidia* >/dev/null 2>&1; then
+  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+fi
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$WORK}"
+
+GPU=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)
+say "node $("$NODE" --version) at $NODE; GPU: ${GPU:-none seen by nvidia-smi}"
+
+run() { # run <name> <seconds> <bench args...>: one bench, JSON to $OUTDIR/<name>.json, stderr to .log
+  name=$1; limit=$2; shift 2
+  say "$name: bench train $*"
+  # shellcheck disable=SC2086
+  timeout "$limit" "$NODE" "$WORK/bench-train.mjs" --json "$@" $EXTRA > "$OUTDIR/$name.json" 2> "$OUTDIR/$name.log"
+  rc=$?
+  [ $rc -eq 0 ] || { say "$name failed (exit $rc): $(tail -3 "$OUTDIR/$name.log" | tr '\n' ' ')"; echo "{\"error\": \"exit $rc\"}" > "$OUTDIR/$name.json"; }
+}
+
+START=$(date +%s)
+run webgpu 200 --backend webgpu --variants reference,small --seconds 8 --profile --peer-device cuda --torch-steps 50
+run webgpu-stock 100 --backend webgpu --no-fast-kernels --variants reference --seconds 5 --no-peer
+run wasm 100 --backend wasm --variants reference --seconds 8 --peer-device cpu --torch-steps 5
+
+python3 - "$OUTDIR" "$GPU" "$(($(date +%s) - START))" <<'PY'
+import json, os, sys
+out, gpu, secs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def load(n):
+    try: return json.load(open(os.path.join(out, n + '.json')))
+    except Exception as e: return {'error': str(e)}
+summary = {'gpu': gpu, 'seconds': secs}
+for n in ('webgpu', 'webgpu-stock', 'wasm'):
+    d = load(n)
+    if 'results' not in d:
+        summary[n] = d; continue
+    peer = d.get('peer') or {}
+    summary[n] = {
+        'backend': d['backend']['active'], 'device': d['backend']['device'],
+        'results': [{k: r[k] for k in ('name', 'params', 'steps', 'secPerStep', 'imagesPerSecond')} for r in d['results']],
+        'torch': [{k: f[k] for k in ('backend', 'params', 'img_per_s')} for f in peer.get('figures', [])] or peer.get('absent'),
+        'comparison': d.get('comparison'),
+        'profileTop': [p for p in (d['results'][0].get('profile') or [])[:8]],
+        'unavailable': d['backend']['unavailable'],
+    }
+print(json.dumps(summary, indent=1))
+PY
