@@ -1,6 +1,6 @@
 // The `cpu` backend: tfjs's pure-JavaScript kernels, with Concord's WebAssembly SIMD convolutions in
 // place of its scalar ones (see kernels/register-kernels.ts). Always available.
-import { startBackend, tf } from './tfjs';
+import { startBackend } from './tfjs';
 import { installFastKernels, uninstallFastKernels } from '../kernels/register-kernels';
 import type { BackendReport } from './backend-report';
 

@@ -5,7 +5,7 @@
 // Trap: @tensorflow/tfjs-backend-webgpu registers itself only if navigator.gpu exists when the module is
 // first evaluated, so navigator.gpu is set before the module is imported (dynamically, here).
 import { createRequire } from 'node:module';
-import { startBackend, tf } from './tfjs';
+import { startBackend } from './tfjs';
 import type { BackendReport } from './backend-report';
 
 export interface WebgpuOptions {
