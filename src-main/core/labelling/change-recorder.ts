@@ -77,6 +77,49 @@ export class ChangeRecorder {
     return t >= 0 && this.write(idx, t);
   }
 
+  /**
+   * Writes every listed voxel through the rule (a region, a polygon, an interpolation): the same as
+   * apply() per voxel, in one loop (tens of millions of voxels for a 3D operation). Returns the changes.
+   */
+  applyAll(list: ArrayLike<number>, rule: PaintRule): number {
+    this.reserve(this.count + list.length);
+    const mask = this.mask;
+    const touched = this.touched;
+    const indices = this.indices;
+    const olds = this.olds;
+    const nx = this.dims[0];
+    const nxy = nx * this.dims[1];
+    let { i0, i1, j0, j1, k0, k1, count } = this;
+    let changed = 0;
+    for (let n = 0; n < list.length; n++) {
+      const idx = list[n]!;
+      const old = mask[idx]!;
+      const t = ruleTarget(rule, old);
+      if (t < 0 || t === old) continue;
+      changed++;
+      mask[idx] = t;
+      const word = idx >>> 5;
+      const bit = 1 << (idx & 31);
+      if ((touched[word]! & bit) !== 0) continue;
+      touched[word] = touched[word]! | bit;
+      indices[count] = idx;
+      olds[count] = old;
+      count++;
+      const k = Math.floor(idx / nxy);
+      const r = idx - k * nxy;
+      const j = Math.floor(r / nx);
+      const i = r - j * nx;
+      if (i < i0) i0 = i;
+      if (i > i1) i1 = i;
+      if (j < j0) j0 = j;
+      if (j > j1) j1 = j;
+      if (k < k0) k0 = k;
+      if (k > k1) k1 = k;
+    }
+    Object.assign(this, { i0, i1, j0, j1, k0, k1, count });
+    return changed;
+  }
+
   /** Ends the operation: its patch and inverse, or null when nothing changed in the end. */
   finish(): EditResult | null {
     if (this.count === 0) return null;
@@ -89,15 +132,21 @@ export class ChangeRecorder {
     const w = box[1] - box[0];
     const h = box[3] - box[2];
     let changed = 0;
-    for (let n = 0; n < this.count; n++) {
-      const idx = this.indices[n]!;
+    const indices = this.indices;
+    const olds = this.olds;
+    const inv = inverse.data;
+    const after = patch.data;
+    const [bi, , bj, , bk] = box;
+    const wh = w * h;
+    for (let n = 0, count = this.count; n < count; n++) {
+      const idx = indices[n]!;
       const k = Math.floor(idx / nxy);
       const r = idx - k * nxy;
       const j = Math.floor(r / nx);
-      const i = r - j * nx;
-      const o = i - box[0] + (j - box[2]) * w + (k - box[4]) * w * h;
-      inverse.data[o] = this.olds[n]!;
-      if (patch.data[o] !== inverse.data[o]) changed++;
+      const o = r - j * nx - bi + (j - bj) * w + (k - bk) * wh;
+      const old = olds[n]!;
+      inv[o] = old;
+      if (after[o] !== old) changed++;
     }
     this.reset();
     // A stroke that painted and then erased the same voxels changes nothing.
@@ -125,18 +174,23 @@ export class ChangeRecorder {
   }
 
   private grow(): void {
-    const indices = new Int32Array(this.indices.length * 2);
-    indices.set(this.indices);
+    this.reserve(this.indices.length * 2);
+  }
+
+  /** Room for at least `n` recorded voxels. */
+  private reserve(n: number): void {
+    if (n <= this.indices.length) return;
+    const size = Math.max(n, this.indices.length * 2);
+    const indices = new Int32Array(size);
+    indices.set(this.indices.subarray(0, this.count));
     this.indices = indices;
-    const olds = new Uint8Array(this.olds.length * 2);
-    olds.set(this.olds);
+    const olds = new Uint8Array(size);
+    olds.set(this.olds.subarray(0, this.count));
     this.olds = olds;
   }
 }
 
 /** Writes every listed voxel through the rule; returns how many changed. */
 export function applyToAll(rec: ChangeRecorder, indices: ArrayLike<number>, rule: PaintRule): number {
-  let changed = 0;
-  for (let n = 0; n < indices.length; n++) if (rec.apply(indices[n]!, rule)) changed++;
-  return changed;
+  return rec.applyAll(indices, rule);
 }

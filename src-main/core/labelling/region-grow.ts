@@ -42,57 +42,58 @@ export function regionGrow(voxels: VoxelArray, dims: Vec3, rescale: Rescale, o: 
   const tol = Math.abs(o.tolerance);
   const lo = seedValue - tol;
   const hi = seedValue + tol;
-  const ok = (idx: number): boolean => {
-    const v = voxels[idx]! * slope + intercept;
-    return v >= lo && v <= hi && (!o.admit || o.admit(idx));
-  };
   const max = Math.max(0, Math.floor(o.maxVoxels));
-  if (max === 0 || !ok(seedIdx)) return { indices: new Int32Array(0), truncated: false, seedValue };
+  const seedOk = seedValue >= lo && seedValue <= hi && (!o.admit || o.admit(seedIdx));
+  if (max === 0 || !seedOk) return { indices: new Int32Array(0), truncated: false, seedValue };
 
-  // Which axes the region may move along, with their flat-index strides.
-  const moves: { axis: AxisIndex; stride: number }[] = [];
-  for (const axis of [0, 1, 2] as const) {
-    if (o.mode === '2d' && axis === o.normalAxis) continue;
-    moves.push({ axis, stride: axis === 0 ? 1 : axis === 1 ? nx : nxy });
-  }
+  // Which axes the region may move along (2D: not through the slice).
+  const alongI = !(o.mode === '2d' && o.normalAxis === 0);
+  const alongJ = !(o.mode === '2d' && o.normalAxis === 1);
+  const alongK = !(o.mode === '2d' && o.normalAxis === 2);
   const visited = new Uint32Array(Math.ceil((nxy * nz) / 32));
-  const mark = (idx: number): void => {
-    visited[idx >>> 5] = visited[idx >>> 5]! | (1 << (idx & 31));
-  };
-  const seen = (idx: number): boolean => (visited[idx >>> 5]! & (1 << (idx & 31))) !== 0;
+  visited[seedIdx >>> 5] = 1 << (seedIdx & 31);
   let queue = new Int32Array(Math.min(max, 4096));
   let head = 0;
   let tail = 0;
   queue[tail++] = seedIdx;
-  mark(seedIdx);
   let truncated = false;
+  const admit = o.admit;
+  // One neighbour: marked seen whatever its value, queued when it belongs to the region.
+  const visit = (q: number): void => {
+    const w = q >>> 5;
+    const bit = 1 << (q & 31);
+    if ((visited[w]! & bit) !== 0) return;
+    visited[w] = visited[w]! | bit;
+    const v = voxels[q]! * slope + intercept;
+    if (v < lo || v > hi || (admit !== undefined && !admit(q))) return;
+    if (tail === max) {
+      truncated = true;
+      return;
+    }
+    if (tail === queue.length) {
+      const bigger = new Int32Array(Math.min(max, queue.length * 2));
+      bigger.set(queue);
+      queue = bigger;
+    }
+    queue[tail++] = q;
+  };
   while (head < tail) {
     const idx = queue[head++]!;
     const k = Math.floor(idx / nxy);
     const r = idx - k * nxy;
     const j = Math.floor(r / nx);
     const i = r - j * nx;
-    const pos = [i, j, k];
-    for (const m of moves) {
-      const p = pos[m.axis]!;
-      const n = dims[m.axis];
-      for (const step of [-1, 1]) {
-        if (p + step < 0 || p + step >= n) continue;
-        const q = idx + step * m.stride;
-        if (seen(q)) continue;
-        mark(q);
-        if (!ok(q)) continue;
-        if (tail === max) {
-          truncated = true;
-          continue;
-        }
-        if (tail === queue.length) {
-          const bigger = new Int32Array(Math.min(max, queue.length * 2));
-          bigger.set(queue);
-          queue = bigger;
-        }
-        queue[tail++] = q;
-      }
+    if (alongI) {
+      if (i > 0) visit(idx - 1);
+      if (i < nx - 1) visit(idx + 1);
+    }
+    if (alongJ) {
+      if (j > 0) visit(idx - nx);
+      if (j < ny - 1) visit(idx + nx);
+    }
+    if (alongK) {
+      if (k > 0) visit(idx - nxy);
+      if (k < nz - 1) visit(idx + nxy);
     }
   }
   return { indices: queue.slice(0, tail), truncated, seedValue };

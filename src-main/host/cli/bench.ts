@@ -17,6 +17,7 @@ import { parseArgs, positiveInt, optionString } from './args';
 import { printJson } from './output';
 import { ctPhantom } from './phantom';
 import { runBenchView } from './bench-view';
+import { runBenchBrush } from './bench-brush';
 import { runBenchMasks } from './bench-masks';
 
 const DIMS: [number, number, number] = [512, 512, 300];
@@ -106,9 +107,10 @@ export async function runBench(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['runs'], flags: ['json', 'keep'] });
   if (args.positionals[0] === 'child') return benchChild(args.positionals.slice(1));
   if (args.positionals[0] === 'view') return runBenchView(argv.filter((a) => a !== 'view'));
+  if (args.positionals[0] === 'brush') return runBenchBrush(argv.filter((a) => a !== 'brush'));
   if (args.positionals[0] === 'masks') return runBenchMasks(argv.filter((a) => a !== 'masks'));
   if (args.positionals[0] !== 'import') {
-    throw new InputError(undefined, 'usage: concord bench <import|view|masks> [--json] [--runs N]');
+    throw new InputError(undefined, 'usage: concord bench <import|view|masks|brush> [--json] [--runs N]');
   }
   const runs = positiveInt(optionString(args, 'runs') ?? '3', '--runs');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));

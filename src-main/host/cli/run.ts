@@ -52,6 +52,8 @@ Usage: concord <command> [options]
       Training speed of the reference U-Net (images/s) beside PyTorch training the same network.
   bench masks [--json] [--runs N]
       Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch.
+  bench brush [--json] [--runs N]
+      Labelling tools on a 512x512x300 CT: time per brush dab with its overlay update; undo of a 3D edit.
 
 Exit status: 0 ok, 2 bad input, 1 internal error.`;
 
