@@ -38,7 +38,10 @@ export function App() {
   const load = useVolume(volumeId);
   const saveTimer = useRef<number | undefined>(undefined);
   const savedViewRef = useRef<ViewState>({});
+  // Viewing and importing need no profile; labelling does (every edit is attributed). Signed out, the top
+  // bar offers "Sign in", which shows the sign-in screen (or, on a fresh workspace, the first admin's).
   const [session, setSession] = useState<SessionInfo | null>(null);
+  const [signingIn, setSigningIn] = useState(false);
   const me = session?.annotator ?? null;
 
   useEffect(() => {
@@ -54,10 +57,11 @@ export function App() {
   const head = own.save?.head ?? null;
   const [timeReports, setTimeReports] = useState(0);
   useWorkTimer(own.info?.id ?? null, () => setTimeReports((n) => n + 1));
-  const worklistKey = `${head ?? '-'}:${timeReports}`;
+  const worklistKey = `${own.info?.id ?? '-'}:${head ?? '-'}:${timeReports}`;
   const meta = load.volume?.meta ?? null;
   const caseAnnotations = useCaseAnnotations(
     meta ? { id: meta.id, caseId: meta.caseId, dims: meta.dims } : null,
+    me?.id ?? null,
     own.info?.id ?? null,
     project.labels,
     worklistKey,
@@ -190,9 +194,17 @@ export function App() {
     );
   }
 
-  if (session === null) return <div className="placeholder">Opening workspace…</div>;
-  if (!me) {
-    return <SignInScreen firstRun={session.firstRun} onSignedIn={setSession} />;
+  if (signingIn && session && !me) {
+    return (
+      <SignInScreen
+        firstRun={session.firstRun}
+        onSignedIn={(s) => {
+          setSession(s);
+          setSigningIn(false);
+        }}
+        onCancel={() => setSigningIn(false)}
+      />
+    );
   }
 
   return (
@@ -202,7 +214,17 @@ export function App() {
         <ImportPanel projectId={projectId} onImported={onImported} />
         <span className="spacer" />
         <SaveIndicator save={own.save} onRetry={own.retrySaving} />
-        <SessionBar session={session} whenSaved={whenAllSaved} onSignedOut={setSession} />
+        {session && me && <SessionBar session={session} whenSaved={whenAllSaved} onSignedOut={setSession} />}
+        {session && !me && (
+          <button
+            type="button"
+            className="primary"
+            data-testid="signin-open"
+            onClick={() => setSigningIn(true)}
+          >
+            {session.firstRun ? 'Create the admin profile' : 'Sign in to label'}
+          </button>
+        )}
         <button type="button" onClick={() => setShowActivity((s) => !s)} aria-pressed={showActivity}>
           Activity
         </button>
@@ -221,24 +243,35 @@ export function App() {
           }}
           onOpenVolume={openVolume}
         />
-        <WorklistPanel
-          projectId={projectId}
-          me={me}
-          openVolumeId={volumeId}
-          refreshKey={worklistKey}
-          onOpenVolume={openVolumeId}
-          onNextCase={() => void nextCase()}
-          nextMessage={nextMessage}
-        />
-        <LabelsPanel
-          projectId={projectId}
-          role={me.role}
-          project={project}
-          activeLabel={activeLabel}
-          onActivate={(value) => own.editor?.update({ label: value })}
-        />
-        {meta && <ReviewPanel me={me} ownAnnotationId={own.info?.id ?? null} state={caseAnnotations} />}
-        <HistoryPanel annotationId={own.info?.id ?? null} head={head} onRevert={own.revert} />
+        {me ? (
+          <>
+            <WorklistPanel
+              projectId={projectId}
+              me={me}
+              openVolumeId={volumeId}
+              refreshKey={worklistKey}
+              onOpenVolume={openVolumeId}
+              onNextCase={() => void nextCase()}
+              nextMessage={nextMessage}
+            />
+            <LabelsPanel
+              projectId={projectId}
+              role={me.role}
+              project={project}
+              activeLabel={activeLabel}
+              onActivate={(value) => own.editor?.update({ label: value })}
+            />
+            {meta && <ReviewPanel me={me} ownAnnotationId={own.info?.id ?? null} state={caseAnnotations} />}
+            <HistoryPanel annotationId={own.info?.id ?? null} head={head} onRevert={own.revert} />
+          </>
+        ) : (
+          <section className="panel" data-testid="signed-out">
+            <p className="muted">
+              Viewing only. Sign in to label: your worklist, the project&apos;s labels, your annotations and
+              their history appear here.
+            </p>
+          </section>
+        )}
         {showActivity && <ActivityPanel refreshKey={refreshKey} />}
       </aside>
       <main className="stage">

@@ -25,39 +25,46 @@ export interface CaseAnnotations {
 
 export function useCaseAnnotations(
   volume: { id: number; caseId: number; dims: Vec3 } | null,
+  /** The signed-in profile: what it may see differs from the last one's (blinding). */
+  viewerId: number | null,
   ownAnnotationId: number | null,
   labels: readonly LabelColour[],
   refreshKey: string | number,
 ): CaseAnnotations {
-  const [annotations, setAnnotations] = useState<AnnotationInfo[]>([]);
-  const [review, setReview] = useState<CaseReviewState | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [local, setLocal] = useState(0);
   const volumeId = volume?.id ?? null;
   const caseId = volume?.caseId ?? null;
-  // What is shown, and the masks loaded, belong to one volume; another volume starts with nothing shown.
-  const [shownState, setShown] = useState<{ volumeId: number | null; ids: ReadonlySet<number> }>({
-    volumeId: null,
+  // Everything here belongs to one (volume, profile): another profile starts from nothing, never from
+  // what the previous one was allowed to see.
+  const key = volumeId !== null && viewerId !== null ? `${volumeId}:${viewerId}` : '';
+  const [listState, setList] = useState<{
+    key: string;
+    annotations: AnnotationInfo[];
+    review: CaseReviewState | null;
+  }>({ key: '', annotations: [], review: null });
+  const annotations = useMemo(() => (listState.key === key ? listState.annotations : []), [listState, key]);
+  const review = listState.key === key ? listState.review : null;
+  const [error, setError] = useState<string | null>(null);
+  const [local, setLocal] = useState(0);
+  const [shownState, setShown] = useState<{ key: string; ids: ReadonlySet<number> }>({
+    key: '',
     ids: new Set(),
   });
   const [maskState, setMasks] = useState<{
-    volumeId: number | null;
+    key: string;
     map: Map<number, { revisionId: number; data: Uint8Array }>;
-  }>({ volumeId: null, map: new Map() });
+  }>({ key: '', map: new Map() });
   const shown = useMemo(
-    () => (shownState.volumeId === volumeId ? shownState.ids : new Set<number>()),
-    [shownState, volumeId],
+    () => (shownState.key === key ? shownState.ids : new Set<number>()),
+    [shownState, key],
   );
   const masks = useMemo(
     () =>
-      maskState.volumeId === volumeId
-        ? maskState.map
-        : new Map<number, { revisionId: number; data: Uint8Array }>(),
-    [maskState, volumeId],
+      maskState.key === key ? maskState.map : new Map<number, { revisionId: number; data: Uint8Array }>(),
+    [maskState, key],
   );
 
   useEffect(() => {
-    if (volumeId === null || caseId === null) return;
+    if (volumeId === null || caseId === null || !key) return;
     let live = true;
     const bridge = getBridge();
     Promise.all([
@@ -66,15 +73,14 @@ export function useCaseAnnotations(
     ])
       .then(([list, state]) => {
         if (!live) return;
-        setAnnotations(list);
-        setReview(state);
+        setList({ key, annotations: list, review: state });
         setError(null);
       })
       .catch((e: Error) => live && setError(e.message));
     return () => {
       live = false;
     };
-  }, [volumeId, caseId, refreshKey, local]);
+  }, [volumeId, caseId, key, refreshKey, local]);
 
   // Load (or refresh) the head mask of every shown annotation.
   useEffect(() => {
@@ -88,8 +94,8 @@ export function useCaseAnnotations(
           (m) =>
             live &&
             setMasks((old) => ({
-              volumeId,
-              map: new Map(old.volumeId === volumeId ? old.map : []).set(a.id, { revisionId, data: m.data }),
+              key,
+              map: new Map(old.key === key ? old.map : []).set(a.id, { revisionId, data: m.data }),
             })),
         )
         .catch((e: Error) => live && setError(e.message));
@@ -97,7 +103,7 @@ export function useCaseAnnotations(
     return () => {
       live = false;
     };
-  }, [annotations, shown, masks, volumeId]);
+  }, [annotations, shown, masks, key]);
 
   const tintOf = useCallback(
     (annotationId: number) => {
@@ -135,24 +141,25 @@ export function useCaseAnnotations(
   const toggle = useCallback(
     (annotationId: number) => {
       setShown((s) => {
-        const n = new Set(s.volumeId === volumeId ? s.ids : []);
+        const n = new Set(s.key === key ? s.ids : []);
         if (n.has(annotationId)) n.delete(annotationId);
         else n.add(annotationId);
-        return { volumeId, ids: n };
+        return { key, ids: n };
       });
     },
-    [volumeId],
+    [key],
   );
 
   const openReview = useCallback(async () => {
     if (caseId === null) return;
     try {
-      setReview(await call(getBridge().invoke('case:openReview', { caseId })));
+      const state = await call(getBridge().invoke('case:openReview', { caseId }));
+      setList((l) => (l.key === key ? { ...l, review: state } : l));
       setLocal((n) => n + 1);
     } catch (e) {
       setError((e as Error).message);
     }
-  }, [caseId]);
+  }, [caseId, key]);
 
   return { annotations, review, layers, shown, error, toggle, openReview, tintOf };
 }

@@ -8,11 +8,13 @@ import { call, getBridge } from '../../api/bridge';
 interface Props {
   firstRun: boolean;
   onSignedIn(session: SessionInfo): void;
+  /** Back to the workstation without signing in (viewing only). */
+  onCancel?(): void;
 }
 
 const ROLE_NAMES = { annotator: 'Annotator', reviewer: 'Reviewer', admin: 'Admin' } as const;
 
-export function SignInScreen({ firstRun, onSignedIn }: Props) {
+export function SignInScreen({ firstRun, onSignedIn, onCancel }: Props) {
   const [profiles, setProfiles] = useState<AnnotatorInfo[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [name, setName] = useState('');
@@ -137,9 +139,14 @@ export function SignInScreen({ firstRun, onSignedIn }: Props) {
             {error}
           </p>
         )}
-        <button type="submit" data-testid="signin-submit" disabled={busy}>
+        <button type="submit" className="primary" data-testid="signin-submit" disabled={busy}>
           {firstRun ? 'Create administrator and sign in' : 'Sign in'}
         </button>
+        {onCancel && (
+          <button type="button" className="link" data-testid="signin-cancel" onClick={onCancel}>
+            Not now: view images without labelling
+          </button>
+        )}
       </form>
     </div>
   );

@@ -1,0 +1,237 @@
+// Labelling end to end, through the real UI and services (web host; Electron where its binary exists):
+// the first admin creates two annotators; annotator A paints a stroke with the mouse on the axial view,
+// undoes and redoes it (each saved as a revision); after a restart on the same workspace the stroke is
+// there; annotator B, on the same case, does not see A's mask; the admin opens the case for review and
+// shows A's mask beside their own.
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures';
+import { ROOT } from './support/hosts';
+
+const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
+const LIDC_NIFTI = path.join(
+  ROOT,
+  'resources/test-data/lidc_idri_dicom_4readers/LIDC-IDRI-0001/derived_masks_nifti/image_hu.nii.gz',
+);
+const ADMIN = { name: 'Dr Admin', password: 'admin password' };
+const ANN = { name: 'Ann', password: 'ann password' };
+const BOB = { name: 'Bob', password: 'bob password' };
+/** The stroke: along i on axial slice k = 5, through lung (−831 HU at its start). */
+const FROM = [200, 300, 5] as const;
+const TO = [230, 300, 5] as const;
+const MIDDLE = [215, 300, 5] as const;
+const FAR = [100, 100, 5] as const;
+
+async function signIn(page: Page, who: { name: string; password: string }) {
+  await page.getByTestId('signin-open').click();
+  await page.getByTestId(`signin-profile-${who.name}`).check();
+  await page.getByTestId('signin-password').fill(who.password);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('session-name')).toHaveText(who.name);
+}
+
+async function signOut(page: Page) {
+  await page.getByTestId('signout').click();
+  await expect(page.getByTestId('signin-open')).toBeVisible();
+}
+
+/** Waits until the own annotation is open in the viewer (the editable layer exists). */
+async function editorReady(page: Page) {
+  await expect
+    .poll(() => page.evaluate(() => window.__concordViewer?.labelAt(0, 0, 0) ?? null))
+    .not.toBeNull();
+  await page.evaluate(() => window.__concordViewer!.settled());
+}
+
+async function labelAt(page: Page, ijk: readonly [number, number, number]) {
+  return page.evaluate((p) => window.__concordViewer!.labelAt(p[0], p[1], p[2]), ijk);
+}
+
+async function saved(page: Page) {
+  await expect(page.getByTestId('save-state')).toHaveAttribute('data-status', 'saved');
+  await expect(page.getByTestId('save-state')).toHaveAttribute('data-pending', '0');
+}
+
+test('paint, undo, redo as annotator A; the stroke survives a restart; B does not see it; review shows it', async ({
+  concord,
+}) => {
+  const first = await concord.start();
+  const page = first.page;
+  await page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
+  await expect(page.getByTestId('import-status')).toContainText('Imported 1 volume');
+  await expect.poll(() => page.evaluate(() => window.__concordViewer?.dims ?? null)).toEqual([512, 512, 16]);
+
+  // First run: the admin profile, then two annotators.
+  await page.getByTestId('signin-open').click();
+  await page.getByTestId('signin-name').fill(ADMIN.name);
+  await page.getByTestId('signin-password').fill(ADMIN.password);
+  await page.getByTestId('signin-confirm').fill(ADMIN.password);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('session-name')).toHaveText(ADMIN.name);
+  await expect(page.getByTestId('session-role')).toHaveText('admin');
+  await page.getByTestId('profiles-button').click();
+  for (const who of [ANN, BOB]) {
+    await page.getByTestId('profile-name').fill(who.name);
+    await page.getByTestId('profile-role').selectOption('annotator');
+    await page.getByTestId('profile-password').fill(who.password);
+    await page.getByTestId('profile-create').click();
+    await expect(page.getByTestId('profiles-message')).toHaveText(`Created ${who.name} (annotator).`);
+  }
+  await page.getByRole('button', { name: 'Close' }).click();
+  await signOut(page);
+
+  // Annotator A paints a stroke with the mouse on the axial view (brush: D, 3 mm).
+  await signIn(page, ANN);
+  await editorReady(page);
+  await page.evaluate((p) => window.__concordViewer!.setCursor([p[0], p[1], p[2]]), MIDDLE);
+  await page.evaluate(() => window.__concordViewer!.settled());
+  await page.keyboard.press('d');
+  await expect(page.getByTestId('tool-palette')).toHaveAttribute('data-tool', 'brush');
+  const a = await page.evaluate(
+    (p) => window.__concordViewer!.clientPointFor('axial', p[0], p[1], p[2]),
+    FROM,
+  );
+  const b = await page.evaluate((p) => window.__concordViewer!.clientPointFor('axial', p[0], p[1], p[2]), TO);
+  expect(a).toMatchObject({ onSlice: true, visible: true });
+  await page.mouse.move(a!.x, a!.y);
+  await page.mouse.down();
+  for (let s = 1; s <= 12; s++)
+    await page.mouse.move(a!.x + ((b!.x - a!.x) * s) / 12, a!.y + ((b!.y - a!.y) * s) / 12);
+  await page.mouse.up();
+  for (const p of [FROM, MIDDLE, TO]) expect(await labelAt(page, p)).toBe(1);
+  expect(await labelAt(page, FAR)).toBe(0);
+  await saved(page);
+  const history = page.getByTestId('history').locator('li');
+  await expect(history).toHaveCount(1);
+  await expect(history.first()).toHaveAttribute('data-tool', 'brush');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'labelling-stroke.png') });
+
+  // Undo (Ctrl+Z) and redo (Ctrl+Shift+Z): each is a new revision, the server never overwrites.
+  await page.keyboard.press('Control+z');
+  expect(await labelAt(page, MIDDLE)).toBe(0);
+  await saved(page);
+  await expect(history).toHaveCount(2);
+  await expect(history.first()).toHaveAttribute('data-tool', 'undo');
+  await page.keyboard.press('Control+Shift+z');
+  expect(await labelAt(page, MIDDLE)).toBe(1);
+  await saved(page);
+  await expect(history).toHaveCount(3);
+  await expect(history.first()).toHaveAttribute('data-tool', 'redo');
+  await first.stop();
+
+  // Restart on the same workspace: A's stroke is there, with its history.
+  const second = await concord.start();
+  const again = second.page;
+  await expect.poll(() => again.evaluate(() => window.__concordViewer?.dims ?? null)).toEqual([512, 512, 16]);
+  await signIn(again, ANN);
+  await editorReady(again);
+  for (const p of [FROM, MIDDLE, TO]) expect(await labelAt(again, p)).toBe(1);
+  expect(await labelAt(again, FAR)).toBe(0);
+  await expect(again.getByTestId('history').locator('li')).toHaveCount(3);
+  await again.evaluate((p) => window.__concordViewer!.setCursor([p[0], p[1], p[2]]), MIDDLE);
+  await again.evaluate(() => window.__concordViewer!.settled());
+  await again.screenshot({ path: path.join(ARTIFACTS, 'labelling-after-restart.png') });
+  await signOut(again);
+
+  // Annotator B on the same case: A's mask is not visible (blinding), B's own annotation is empty.
+  await signIn(again, BOB);
+  await editorReady(again);
+  for (const p of [FROM, MIDDLE, TO]) expect(await labelAt(again, p)).toBe(0);
+  expect(await again.evaluate(() => window.__concordViewer!.overlayIds())).toHaveLength(1);
+  await expect(again.getByTestId('review').locator('li')).toHaveCount(1);
+  await expect(again.getByTestId(`annotation-${ANN.name}`)).toHaveCount(0);
+  await expect(again.getByTestId('review-state')).toHaveAttribute('data-open', 'false');
+  await again.screenshot({ path: path.join(ARTIFACTS, 'labelling-blinded.png') });
+  await signOut(again);
+
+  // The admin opens the case for review and shows A's mask beside their own.
+  await signIn(again, ADMIN);
+  await editorReady(again);
+  await again.getByTestId('open-review').click();
+  await expect(again.getByTestId('review-state')).toHaveAttribute('data-open', 'true');
+  await again.getByTestId(`show-annotation-${ANN.name}`).check();
+  await expect
+    .poll(() =>
+      again.evaluate(() => window.__concordViewer!.overlayIds().filter((id) => id.startsWith('annotation:'))),
+    )
+    .toHaveLength(1);
+  const annLayer = (await again.evaluate(() => window.__concordViewer!.overlayIds()))[0]!;
+  expect(
+    await again.evaluate(([id, p]) => window.__concordViewer!.overlayLabelAt(id, p[0], p[1], p[2]), [
+      annLayer,
+      MIDDLE,
+    ] as const),
+  ).toBe(1);
+  expect(await labelAt(again, MIDDLE)).toBe(0); // the admin's own mask is still their own
+  await again.screenshot({ path: path.join(ARTIFACTS, 'labelling-review.png') });
+});
+
+test('region growing, polygon, fill between slices and clean-up from the palette and keys', async ({
+  concord,
+}) => {
+  const { page } = await concord.start();
+  await page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
+  await expect(page.getByTestId('import-status')).toContainText('Imported 1 volume');
+  await page.getByTestId('signin-open').click();
+  await page.getByTestId('signin-name').fill(ADMIN.name);
+  await page.getByTestId('signin-password').fill(ADMIN.password);
+  await page.getByTestId('signin-confirm').fill(ADMIN.password);
+  await page.getByTestId('signin-submit').click();
+  await editorReady(page);
+  await page.keyboard.press('1'); // axial maximised: bigger voxels on screen
+  const click = async (ijk: readonly [number, number, number]) => {
+    const p = await page.evaluate(
+      (q) => window.__concordViewer!.clientPointFor('axial', q[0], q[1], q[2]),
+      ijk,
+    );
+    expect(p).toMatchObject({ onSlice: true, visible: true });
+    await page.mouse.click(p!.x, p!.y);
+  };
+  const square = (k: number): [number, number, number][] => [
+    [300, 150, k],
+    [320, 150, k],
+    [320, 170, k],
+    [300, 170, k],
+  ];
+
+  // Polygon (F): click four corners on slice 4 and close with Enter; the same on slice 8.
+  await page.keyboard.press('f');
+  for (const k of [4, 8]) {
+    await page.evaluate((kk) => window.__concordViewer!.setCursor([310, 160, kk]), k);
+    await page.evaluate(() => window.__concordViewer!.settled());
+    for (const c of square(k)) await click(c);
+    await page.keyboard.press('Enter');
+    expect(await labelAt(page, [310, 160, k])).toBe(1);
+    expect(await labelAt(page, [296, 160, k])).toBe(0);
+    expect(await labelAt(page, [310, 174, k])).toBe(0);
+  }
+  // Fill between slices (I) along the axial axis: slices 5..7 get the square.
+  expect(await labelAt(page, [310, 160, 6])).toBe(0);
+  await page.keyboard.press('i');
+  for (const k of [5, 6, 7]) expect(await labelAt(page, [310, 160, k])).toBe(1);
+  expect(await labelAt(page, [310, 160, 3])).toBe(0);
+
+  // Region growing (G), 2D, from a lung voxel with ± 150 HU: the lung region on that slice, not the body.
+  await page.evaluate(() => window.__concordViewer!.setCursor([200, 300, 10]));
+  await page.evaluate(() => window.__concordViewer!.settled());
+  await page.keyboard.press('g');
+  await page.getByTestId('grow-tolerance').fill('150');
+  await page.getByTestId('grow-tolerance').blur(); // keys go to the viewer again
+  await click([200, 300, 10]);
+  expect(await labelAt(page, [200, 300, 10])).toBe(1);
+  expect(await labelAt(page, [256, 256, 10])).toBe(0); // mediastinum (196 HU) is outside the range
+  expect(await labelAt(page, [200, 300, 9])).toBe(0); // 2D: one slice
+
+  // Keep largest component (K), 3D (U): the small squares go, the lung region stays.
+  await page.keyboard.press('u');
+  await page.keyboard.press('k');
+  expect(await labelAt(page, [200, 300, 10])).toBe(1);
+  expect(await labelAt(page, [310, 160, 6])).toBe(0);
+  await saved(page);
+  const tools = await page
+    .getByTestId('history')
+    .locator('li')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-tool')));
+  expect(tools).toEqual(['keep-largest', 'region-grow', 'interpolate', 'polygon', 'polygon']);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'labelling-tools.png') });
+});
