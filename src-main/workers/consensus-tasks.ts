@@ -27,16 +27,20 @@ export interface ConsensusResults {
 
 export type ConsensusResult = ConsensusResults[ConsensusTask['kind']];
 
-export function runConsensusTask(task: ConsensusTask, control?: ComputeControl): ConsensusResult {
-  switch (task.kind) {
+export function runConsensusTask<K extends ConsensusTask['kind']>(
+  task: Extract<ConsensusTask, { kind: K }>,
+  control?: ComputeControl,
+): ConsensusResults[K] {
+  const t = task as ConsensusTask;
+  switch (t.kind) {
     case 'compare':
-      return compareRaters(task.masks, task.grid, task.options, control);
+      return compareRaters(t.masks, t.grid, t.options, control) as ConsensusResults[K];
     case 'vote':
-      return majorityVote(task.masks, task.options, control);
+      return majorityVote(t.masks, t.options, control) as ConsensusResults[K];
     case 'staple':
-      return staple(task.masks, task.options, control);
+      return staple(t.masks, t.options, control) as ConsensusResults[K];
     case 'mstaple':
-      return multiLabelStaple(task.masks, task.options, control);
+      return multiLabelStaple(t.masks, t.options, control) as ConsensusResults[K];
   }
 }
 

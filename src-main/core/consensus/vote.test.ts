@@ -1,7 +1,26 @@
 // Majority vote on voxels written out by hand: binary and multi-label, every tie policy, undecided label choice.
 import { describe, expect, it } from 'vitest';
 import { CancelledError, InputError } from '../errors';
+import { random } from '../metrics/test-support/naive';
 import { majorityVote } from './vote';
+
+/** ITK's LabelVotingImageFilter loop, voxel by voxel (undecided = 255 here). */
+function labelVoting(masks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(masks[0]!.length);
+  for (let v = 0; v < out.length; v++) {
+    const votes = new Array<number>(256).fill(0);
+    for (const m of masks) votes[m[v]!]!++;
+    let maxVotes = votes[0]!;
+    out[v] = 0;
+    for (let l = 1; l < 256; l++) {
+      if (votes[l]! > maxVotes) {
+        maxVotes = votes[l]!;
+        out[v] = l;
+      } else if (votes[l] === maxVotes && maxVotes > 0) out[v] = 255;
+    }
+  }
+  return out;
+}
 
 const m = (...v: number[]) => Uint8Array.from(v);
 
@@ -58,6 +77,25 @@ describe('majority vote over all labels (ITK LabelVoting)', () => {
     const r = majorityVote([m(255, 0), m(1, 0)]);
     expect(r.parameters.undecidedLabel).toBe(2);
     expect([...r.mask]).toEqual([2, 0]);
+  });
+
+  it("equals ITK's loop on random labels, whether the masks are word-aligned or not and whatever their length", () => {
+    const rnd = random(21);
+    for (const n of [4096, 4099, 17, 3]) {
+      const backing = Array.from({ length: 4 }, () => new Uint8Array(n + 3));
+      for (const b of backing)
+        for (let v = 0; v < b.length; v++) b[v] = rnd() < 0.7 ? 0 : 1 + Math.floor(rnd() * 3);
+      // Mostly-agreeing raters, as in practice: copy rater 0 and change a few voxels.
+      for (const b of backing.slice(1))
+        for (let v = 0; v < b.length; v++) if (rnd() < 0.8) b[v] = backing[0]![v]!;
+      for (const offset of [0, 1]) {
+        const masks = backing.map((b) => b.subarray(offset, offset + n));
+        const r = majorityVote(masks);
+        expect([...r.mask]).toEqual([...labelVoting(masks)]);
+        expect(r.undecidedVoxels).toBe(r.mask.filter((x) => x === 255).length);
+        expect(r.foregroundVoxels).toBe(r.mask.filter((x) => x !== 0 && x !== 255).length);
+      }
+    }
   });
 
   it('checks its inputs and can be cancelled', () => {

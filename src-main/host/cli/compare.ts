@@ -4,7 +4,6 @@
 // worker, so the numbers are the app's.
 import { InputError } from '../../core/errors';
 import { runConsensusTask } from '../../workers/consensus-tasks';
-import type { ComparisonResult } from '../../core/metrics/compare';
 import { optionString, parseArgs } from './args';
 import { printJson, progressLine } from './output';
 import { labelOption, millimetres, readRaterMasks, refuseWorkspaceMode } from './rater-masks';
@@ -31,7 +30,7 @@ export async function runCompare(argv: string[]): Promise<number> {
   const r = runConsensusTask(
     { kind: 'compare', masks: input.masks, grid: input.grid, options: { label, toleranceMm, kappaMarginMm } },
     { onProgress: (f, stage) => progress(f, stage) },
-  ) as ComparisonResult;
+  );
   const out = {
     masks: input.files,
     grid: { dims: input.grid.dims, spacing: input.grid.spacing, voxelMl: input.grid.voxelMl },

@@ -33,6 +33,12 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
 
 afterEach(() => vi.restoreAllMocks());
 
+function sum(data: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < data.length; i++) s += data[i]!;
+  return s;
+}
+
 interface CompareJson {
   labels: number[];
   pairs: {
@@ -154,10 +160,10 @@ describe('concord consensus', () => {
     const mask = await readNifti(out);
     expect(sameGrid(input.geometry, mask.geometry)).toEqual({ same: true });
     expect(mask.scalarType).toBe('uint8');
-    expect(mask.data.reduce((s, x) => s + x, 0)).toBe(1355);
+    expect(sum(mask.data)).toBe(1355);
     const p = await readNifti(prob);
     expect(p.scalarType).toBe('float32');
-    expect(Math.abs(p.data.reduce((s, x) => s + x, 0) - 1381.210087)).toBeLessThan(1e-3);
+    expect(Math.abs(sum(p.data) - 1381.210087)).toBeLessThan(1e-3);
   });
 
   it('majority vote on the four LIDC readers: 5594 voxels, 688 undecided (2-2), or none with --ties background', async () => {

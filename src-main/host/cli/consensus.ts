@@ -11,7 +11,7 @@ import type { TiePolicy } from '../../core/consensus/vote';
 import { InputError } from '../../core/errors';
 import type { ImageVolume } from '../../core/volume/types';
 import { writeNifti } from '../../io/nifti/write';
-import { runConsensusTask, type ConsensusResults } from '../../workers/consensus-tasks';
+import { runConsensusTask } from '../../workers/consensus-tasks';
 import { optionString, parseArgs } from './args';
 import { printJson, progressLine } from './output';
 import { labelOption, readRaterMasks, refuseWorkspaceMode } from './rater-masks';
@@ -86,7 +86,7 @@ export async function runConsensus(argv: string[]): Promise<number> {
     const r = runConsensusTask(
       { kind: 'vote', masks, grid, options: { label: labelGiven, ties, undecidedLabel } },
       control,
-    ) as ConsensusResults['vote'];
+    );
     summary = {
       iterations: null,
       converged: null,
@@ -107,7 +107,7 @@ export async function runConsensus(argv: string[]): Promise<number> {
     const r = runConsensusTask(
       { kind: 'staple', masks, grid, options: { label, probabilityMap: prob !== undefined } },
       control,
-    ) as ConsensusResults['staple'];
+    );
     summary = {
       iterations: r.iterations,
       converged: r.converged,
@@ -128,7 +128,7 @@ export async function runConsensus(argv: string[]): Promise<number> {
         options: { label, undecidedLabel, probabilityMap: prob !== undefined },
       },
       control,
-    ) as ConsensusResults['mstaple'];
+    );
     summary = {
       iterations: r.iterations,
       converged: r.converged,

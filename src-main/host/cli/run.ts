@@ -54,6 +54,8 @@ Usage: concord <command> [options]
       Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch.
   bench brush [--json] [--runs N]
       Labelling tools on a 512x512x300 CT: time per brush dab with its overlay update; undo of a 3D edit.
+  bench consensus [--json] [--runs N] [--raters R] [--sizes 512x512x300,256x256x160]
+      STAPLE, vote, multi-label STAPLE and one pair's Hausdorff/HD95/ASSD on synthetic raters, beside ITK.
 
 Exit status: 0 ok, 2 bad input, 1 internal error.`;
 
