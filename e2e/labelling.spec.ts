@@ -105,6 +105,10 @@ test('paint, undo, redo as annotator A; the stroke survives a restart; B does no
   await expect(history).toHaveCount(1);
   await expect(history.first()).toHaveAttribute('data-tool', 'brush');
   await page.screenshot({ path: path.join(ARTIFACTS, 'labelling-stroke.png') });
+  // The 3D view shows the mask's surface (built shortly after the edit).
+  await expect
+    .poll(async () => Number((await page.getByTestId('view-3d').getAttribute('data-surface-triangles')) ?? 0))
+    .toBeGreaterThan(0);
 
   // Undo (Ctrl+Z) and redo (Ctrl+Shift+Z): each is a new revision, the server never overwrites.
   await page.keyboard.press('Control+z');
@@ -234,4 +238,77 @@ test('region growing, polygon, fill between slices and clean-up from the palette
     .evaluateAll((els) => els.map((e) => e.getAttribute('data-tool')));
   expect(tools).toEqual(['keep-largest', 'region-grow', 'interpolate', 'polygon', 'polygon']);
   await page.screenshot({ path: path.join(ARTIFACTS, 'labelling-tools.png') });
+
+  // Worklist: flag for review with a comment, reopen, mark done; then there is no next case.
+  const row = page.getByTestId(`worklist-row-image_hu-${ADMIN.name}`);
+  await expect(row).toHaveAttribute('data-status', 'in-progress');
+  await row.getByTestId('flag').click();
+  await page.getByTestId('flag-comment').fill('left lung: is this effusion?');
+  await page.getByTestId('flag-submit').click();
+  await expect(row).toHaveAttribute('data-status', 'flagged');
+  await expect(row).toContainText('left lung: is this effusion?');
+  await row.getByRole('button', { name: 'Reopen' }).click();
+  await expect(row).toHaveAttribute('data-status', 'in-progress');
+  await row.getByTestId('mark-done').click();
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await page.getByTestId('next-case').click();
+  await expect(page.getByTestId('worklist')).toContainText('Nothing left');
+});
+
+test('two windows of one annotator: the second follows the first, and a save conflict keeps both strokes', async ({
+  concord,
+}, testInfo) => {
+  test.skip(
+    (testInfo.project.metadata as { host?: string }).host === 'electron',
+    'opens a second browser tab on the web host; Electron windows share the same services',
+  );
+  const { page } = await concord.start();
+  await page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
+  await expect(page.getByTestId('import-status')).toContainText('Imported 1 volume');
+  await page.getByTestId('signin-open').click();
+  await page.getByTestId('signin-name').fill(ADMIN.name);
+  await page.getByTestId('signin-password').fill(ADMIN.password);
+  await page.getByTestId('signin-confirm').fill(ADMIN.password);
+  await page.getByTestId('signin-submit').click();
+  await editorReady(page);
+  // A second tab on the same host, signed in as the same profile.
+  const token = await page.evaluate(() => sessionStorage.getItem('concord.token'));
+  const origin = new URL(page.url()).origin;
+  const other = await (await page.context().browser()!.newContext()).newPage();
+  await other.setViewportSize({ width: 1400, height: 900 });
+  await other.goto(`${origin}/?token=${token}`);
+  await signIn(other, ADMIN);
+  await editorReady(other);
+
+  const stroke = async (p: Page, row: number, finish: boolean) => {
+    await p.evaluate((r) => window.__concordViewer!.setCursor([200, r, 5]), row);
+    await p.evaluate(() => window.__concordViewer!.settled());
+    await p.keyboard.press('d');
+    const a = await p.evaluate((r) => window.__concordViewer!.clientPointFor('axial', 190, r, 5), row);
+    const b = await p.evaluate((r) => window.__concordViewer!.clientPointFor('axial', 210, r, 5), row);
+    await p.mouse.move(a!.x, a!.y);
+    await p.mouse.down();
+    for (let s = 1; s <= 6; s++) await p.mouse.move(a!.x + ((b!.x - a!.x) * s) / 6, a!.y);
+    if (finish) await p.mouse.up();
+  };
+
+  // The first tab saves a stroke; the idle second tab follows it.
+  await stroke(page, 280, true);
+  await saved(page);
+  await expect.poll(() => labelAt(other, [200, 280, 5])).toBe(1);
+
+  // The second tab is mid-stroke when the first saves another one: its save then meets a conflict, it
+  // reloads the newest revision and re-applies its stroke on top. Nothing is lost.
+  await stroke(other, 320, false);
+  await stroke(page, 300, true);
+  await saved(page);
+  await other.mouse.up();
+  await expect(other.getByTestId('notice')).toContainText('re-applied your 1 unsaved edit');
+  await saved(other);
+  for (const row of [280, 300, 320]) expect(await labelAt(other, [200, row, 5])).toBe(1);
+  await expect(other.getByTestId('history').locator('li')).toHaveCount(3);
+  // And the first tab follows the second's re-based stroke.
+  await expect.poll(() => labelAt(page, [200, 320, 5])).toBe(1);
+  expect(await labelAt(page, [200, 300, 5])).toBe(1);
+  await other.screenshot({ path: path.join(ARTIFACTS, 'labelling-conflict.png') });
 });
