@@ -31,6 +31,11 @@ interface ImportJson {
   labelsCreated: number[];
 }
 
+/** `concord masks import <file> --workspace <ws> --volume 1 --annotator <name> [extra]` */
+function maskImport(ws: string, file: string, annotator: string, ...extra: string[]) {
+  return cli('masks', 'import', file, '--workspace', ws, '--volume', '1', '--annotator', annotator, ...extra);
+}
+
 /** A fresh workspace holding the LIDC CT (DICOM) as volume 1. */
 async function lidcWorkspace(): Promise<string> {
   const ws = path.join(tempDir(), 'ws');
@@ -67,18 +72,7 @@ beforeAll(async () => {
 describe('concord masks import', () => {
   it("imports a radiologist's mask on the CT's grid as a new annotator's revision", async () => {
     const ws = await lidcWorkspace();
-    const r = await cli(
-      'masks',
-      'import',
-      READER0,
-      '--workspace',
-      ws,
-      '--volume',
-      '1',
-      '--annotator',
-      'LIDC reader 1',
-      '--json',
-    );
+    const r = await maskImport(ws, READER0, 'LIDC reader 1', '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as ImportJson;
@@ -106,22 +100,7 @@ describe('concord masks import', () => {
       w.close();
     }
     // The same file again stores nothing new.
-    const again = JSON.parse(
-      (
-        await cli(
-          'masks',
-          'import',
-          READER0,
-          '--workspace',
-          ws,
-          '--volume',
-          '1',
-          '--annotator',
-          'lidc READER 1',
-          '--json',
-        )
-      ).stdout,
-    ) as ImportJson;
+    const again = JSON.parse((await maskImport(ws, READER0, 'lidc READER 1', '--json')).stdout) as ImportJson;
     expect(again).toMatchObject({
       unchanged: true,
       revisionId: out.revisionId,
@@ -133,32 +112,16 @@ describe('concord masks import', () => {
   it('refuses a mask off the volume grid with one line and exit 2, changing nothing', async () => {
     const ws = await lidcWorkspace();
     const before = rows(ws);
-    const otherDims = await cli(
-      'masks',
-      'import',
-      testData('sct_testing_data_spinalcord', 't2', 't2_seg-manual.nii.gz'),
-      '--workspace',
+    const otherDims = await maskImport(
       ws,
-      '--volume',
-      '1',
-      '--annotator',
+      testData('sct_testing_data_spinalcord', 't2', 't2_seg-manual.nii.gz'),
       'X',
     );
     expect(otherDims.code).toBe(2);
     expect(otherDims.stderr).toMatch(
       /^concord: .*t2_seg-manual\.nii\.gz: not on the volume's grid: dims differ \(512x512x16 vs .*\); pass --resample nearest to resample it by nearest neighbour\n$/,
     );
-    const moved = await cli(
-      'masks',
-      'import',
-      shifted,
-      '--workspace',
-      ws,
-      '--volume',
-      '1',
-      '--annotator',
-      'X',
-    );
+    const moved = await maskImport(ws, shifted, 'X');
     expect(moved.code).toBe(2);
     expect(moved.stderr).toMatch(/voxel positions differ by up to 0\.703 mm \(more than 0\.001 mm\)/);
     expect(rows(ws)).toEqual(before);
@@ -166,20 +129,7 @@ describe('concord masks import', () => {
 
   it('resamples by nearest neighbour when asked, through the two affines', async () => {
     const ws = await lidcWorkspace();
-    const r = await cli(
-      'masks',
-      'import',
-      shifted,
-      '--workspace',
-      ws,
-      '--volume',
-      '1',
-      '--annotator',
-      'Moved',
-      '--resample',
-      'nearest',
-      '--json',
-    );
+    const r = await maskImport(ws, shifted, 'Moved', '--resample', 'nearest', '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as ImportJson;
     expect(out).toMatchObject({ resampled: true, labelVoxels: { '1': 6844 } });
@@ -200,20 +150,7 @@ describe('concord masks import', () => {
 
   it('maps a binary mask onto --label, creating that label in the project', async () => {
     const ws = await lidcWorkspace();
-    const r = await cli(
-      'masks',
-      'import',
-      READER0,
-      '--workspace',
-      ws,
-      '--volume',
-      '1',
-      '--annotator',
-      'Ann',
-      '--label',
-      '3',
-      '--json',
-    );
+    const r = await maskImport(ws, READER0, 'Ann', '--label', '3', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ labelVoxels: { '3': 6844 }, labelsCreated: [3] });
     const w = openWorkspace(ws);
@@ -227,34 +164,12 @@ describe('concord masks import', () => {
   it('refuses an image that is not a label map, a bad --resample and a missing volume', async () => {
     const ws = await lidcWorkspace();
     const before = rows(ws);
-    const hu = await cli(
-      'masks',
-      'import',
-      path.join(LIDC, 'derived_masks_nifti', 'image_hu.nii.gz'),
-      '--workspace',
-      ws,
-      '--volume',
-      '1',
-      '--annotator',
-      'X',
-    );
+    const hu = await maskImport(ws, path.join(LIDC, 'derived_masks_nifti', 'image_hu.nii.gz'), 'X');
     expect(hu.code).toBe(2);
     expect(hu.stderr).toMatch(
       /image_hu\.nii\.gz: voxel 0 holds -?\d+: a label map holds integers 0\.\.255 \(use --label <value> for a binary mask\)/,
     );
-    const bad = await cli(
-      'masks',
-      'import',
-      READER0,
-      '--workspace',
-      ws,
-      '--volume',
-      '1',
-      '--annotator',
-      'X',
-      '--resample',
-      'linear',
-    );
+    const bad = await maskImport(ws, READER0, 'X', '--resample', 'linear');
     expect(bad.stderr).toBe("concord: --resample takes only 'nearest' (got 'linear')\n");
     const missing = await cli(
       'masks',
@@ -268,19 +183,7 @@ describe('concord masks import', () => {
       'X',
     );
     expect([missing.code, missing.stderr]).toEqual([2, 'concord: volume 7 does not exist\n']);
-    const label0 = await cli(
-      'masks',
-      'import',
-      READER0,
-      '--workspace',
-      ws,
-      '--volume',
-      '1',
-      '--annotator',
-      'X',
-      '--label',
-      '300',
-    );
+    const label0 = await maskImport(ws, READER0, 'X', '--label', '300');
     expect(label0.stderr).toMatch(/--label must be an integer 1\.\.255/);
     expect(rows(ws)).toEqual(before);
   });
@@ -289,22 +192,7 @@ describe('concord masks import', () => {
 describe('concord masks export', () => {
   it("writes a revision as uint8 NIfTI with its volume's geometry, and refuses an unknown revision", async () => {
     const ws = await lidcWorkspace();
-    const imp = JSON.parse(
-      (
-        await cli(
-          'masks',
-          'import',
-          READER0,
-          '--workspace',
-          ws,
-          '--volume',
-          '1',
-          '--annotator',
-          'R',
-          '--json',
-        )
-      ).stdout,
-    ) as ImportJson;
+    const imp = JSON.parse((await maskImport(ws, READER0, 'R', '--json')).stdout) as ImportJson;
     const file = path.join(tempDir(), 'r.nii.gz');
     const r = await cli('masks', 'export', String(imp.revisionId), file, '--workspace', ws, '--json');
     expect(r.code).toBe(0);
