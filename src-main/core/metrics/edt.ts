@@ -67,6 +67,7 @@ function lowerEnvelope(
  * Calls `visit(bits[v], d2, v)` for every voxel v with `bits[v] & queryBit`, d2 being the exact squared
  * distance in mm^2 from its centre to the nearest voxel with `bits & featureBit` (Infinity when there is
  * none). Voxels are visited in an unspecified order. `bits` covers a box of `dims` voxels (i fastest).
+ * `scratch` (optional, at least nx*ny*nz entries) holds the intermediate instead of a new array.
  */
 export function visitSquaredDistances(
   bits: Uint8Array,
@@ -76,6 +77,7 @@ export function visitSquaredDistances(
   queryBit: number,
   visit: (bits: number, d2: number, index: number) => void,
   control?: ComputeControl,
+  scratch?: Uint32Array,
 ): void {
   const [nx, ny, nz] = dims;
   if (nx > MAX_DIM || ny > MAX_DIM || nz > MAX_DIM) {
@@ -89,7 +91,8 @@ export function visitSquaredDistances(
   const sy2 = spacing[1] * spacing[1];
   const sz2 = spacing[2] * spacing[2];
   const slice = nx * ny;
-  const packed = new Uint32Array(nx * ny * nz);
+  // Reuse the caller's scratch when it is big enough (two directions of one pair share one).
+  const packed = scratch && scratch.length >= nx * ny * nz ? scratch : new Uint32Array(nx * ny * nz);
 
   // Pass 1, along i: offset to the nearest feature in the same row (two sweeps), NONE when the row has none.
   for (let k = 0; k < nz; k++) {

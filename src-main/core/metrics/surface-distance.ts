@@ -23,7 +23,8 @@
 // leaves B), so d(x, B) = d(x, ∂B) there, and one exact distance transform to ∂B serves both the
 // all-voxel Hausdorff from A and the boundary distances from ∂A; a second one to ∂A serves the other
 // direction. Both run on the bounding box of A ∪ B only (every foreground voxel and every nearest voxel
-// lies inside it). Memory: 5 bytes per voxel of that box plus 8 bytes per boundary voxel.
+// lies inside it). Memory: 5 bytes per voxel of that box (1 of flags, 4 of the transform's intermediate,
+// shared by both directions) plus 8 bytes per boundary voxel.
 import { checkpoint, subControl, type ComputeControl } from '../compute/control';
 import { InputError } from '../errors';
 import { cropPair, EDGE_A, EDGE_B, IN_A, IN_B } from './boundary';
@@ -74,6 +75,7 @@ function directed(
   toEdge: number,
   edgeCount: number,
   control: ComputeControl | undefined,
+  scratch: Uint32Array,
 ): Directed {
   let maxAll = 0;
   let sumAll = 0;
@@ -94,6 +96,7 @@ function directed(
       if (b & fromEdge) edge[n++] = d;
     },
     control,
+    scratch,
   );
   return { maxAll, sumAll, edge };
 }
@@ -133,6 +136,7 @@ export function distanceMetrics(
   }
   checkpoint(control, 0, 'boundaries');
   const crop = cropPair(a, b, grid.dims, label, counts.unionBox);
+  const scratch = new Uint32Array(crop.bits.length); // the transform's intermediate, shared by both directions
   const ab = directed(
     crop.bits,
     crop.dims,
@@ -143,6 +147,7 @@ export function distanceMetrics(
     EDGE_B,
     crop.edgeA,
     subControl(control, 0.05, 0.5),
+    scratch,
   );
   const ba = directed(
     crop.bits,
@@ -154,6 +159,7 @@ export function distanceMetrics(
     EDGE_A,
     crop.edgeB,
     subControl(control, 0.5, 0.95),
+    scratch,
   );
 
   const tol = toleranceMm + 1e-9;
