@@ -405,3 +405,131 @@ export function conv2dBackpropFilter(
   unpadChannels(pool.f32(sum, M * N8), M, N8, outC, dw);
   return dw;
 }
+
+/** Whether convBiasReluBackward covers this geometry: stride 1 with the input gradient's fast path. */
+export function fusedBackwardSupported(g: ConvGeometry): boolean {
+  // Every output pixel must have a place in the padded gradient (true of 'same' and 'valid').
+  const fits =
+    g.outH + g.fh - 1 - g.padTop <= g.inH + g.fh - 1 && g.outW + g.fw - 1 - g.padLeft <= g.inW + g.fw - 1;
+  return g.sh === 1 && g.sw === 1 && backpropInputSupported(g) && fits;
+}
+
+/** Gradients of y = relu(conv(x, w) + bias) (stride 1) in one pass over dy:
+ *  g = dy * (y > 0) is written once, zero-padded, into the arena, where it is both the input of the
+ *  input-gradient convolution and (at its interior) the dY of the filter gradient; db = sum of g over
+ *  all pixels is taken in the same pass. Saves the separate ReLU-mask, multiply and bias-sum passes
+ *  (and their tensors) that tfjs's autodiff would run. x, y, dy NHWC; w HWIO. */
+export function convBiasReluBackward(
+  pool: ConvGemmPool,
+  g: ConvGeometry,
+  x: Float32Array,
+  w: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  out: { dx: Float32Array; dw: Float32Array; db: Float32Array },
+): void {
+  if (!fusedBackwardSupported(g)) throw new Error('convBiasReluBackward: unsupported geometry');
+  const { batch: B, inH, inW, inC, outH, outW, outC, fh, fw } = g;
+  checkLength('convBiasReluBackward y', y, B * outH * outW * outC);
+  checkLength('convBiasReluBackward dy', dy, B * outH * outW * outC);
+  pool.reset();
+  const N8 = ceilTo(outC, 8);
+  // 1. Masked, padded gradient G [B, Hg, Wg, N8] and the bias gradient.
+  const top = fh - 1 - g.padTop;
+  const left = fw - 1 - g.padLeft;
+  const Hg = inH + fh - 1;
+  const Wg = inW + fw - 1;
+  const gp = pool.alloc(B * Hg * Wg * N8 * 4);
+  const gv = pool.f32(gp, B * Hg * Wg * N8);
+  gv.fill(0);
+  const db = new Float64Array(outC);
+  for (let b = 0; b < B; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      let s = (b * outH + oy) * outW * outC;
+      let d = ((b * Hg + oy + top) * Wg + left) * N8;
+      for (let ox = 0; ox < outW; ox++, s += outC, d += N8) {
+        for (let c = 0; c < outC; c++) {
+          const v = y[s + c]! > 0 ? dy[s + c]! : 0;
+          db[c]! += v;
+          gv[d + c] = v;
+        }
+      }
+    }
+  }
+  for (let c = 0; c < outC; c++) out.db[c] = db[c]!;
+  // 2. dx: forward convolution of G with the flipped, transposed filter.
+  const Nx = ceilTo(inC, 8);
+  const M = fh * fw * N8;
+  const mOffG = receptiveOffsets(pool, fh, fw, N8, Wg, M);
+  const wpk = packPanels(pool, M, inC, (m, c) => {
+    const k = Math.floor(m / N8);
+    const oc = m - k * N8;
+    if (oc >= outC) return 0;
+    const ky = fh - 1 - Math.floor(k / fw);
+    const kx = fw - 1 - (k % fw);
+    return w[((ky * fw + kx) * inC + c) * outC + oc]!;
+  });
+  const o = pool.alloc(B * inH * inW * Nx * 4);
+  const pdx = writeParams(pool, {
+    in: gp,
+    inImg: Hg * Wg * N8,
+    inRow: Wg * N8,
+    inPix: N8,
+    mOff: mOffG,
+    M,
+    w: wpk,
+    out: o,
+    outImg: inH * inW * Nx,
+    outRow: inW * Nx,
+    outPix: Nx,
+    dy: 0,
+    dyImg: 0,
+    dyRow: 0,
+    dyPix: 0,
+    N: Nx,
+    OH: inH,
+    OW: inW,
+    bias: 0,
+    relu: 0,
+  });
+  pool.forward(pdx, B * inH);
+  unpadChannels(pool.f32(o, B * inH * inW * Nx), B * inH * inW, Nx, inC, out.dx);
+  // 3. dw: filter gradient of x against G's interior.
+  const Hp = outH - 1 + fh;
+  const Wp = outW - 1 + fw;
+  const xp = copyPadded(pool, x, B, inH, inW, inC, Hp, Wp, g.padTop, g.padLeft);
+  const Mw = fh * fw * inC;
+  const M4 = ceilTo(Mw, 4);
+  const mOffX = receptiveOffsets(pool, fh, fw, inC, Wp, M4);
+  const rowsAll = B * outH;
+  const chunks = filterGradChunks(rowsAll);
+  const part = M4 * N8;
+  const partials = pool.alloc(chunks * part * 4);
+  pool.f32(partials, chunks * part).fill(0);
+  const sum = pool.alloc(part * 4);
+  const pdw = writeParams(pool, {
+    in: xp,
+    inImg: Hp * Wp * inC,
+    inRow: Wp * inC,
+    inPix: inC,
+    mOff: mOffX,
+    M: M4,
+    w: 0,
+    out: 0,
+    outImg: 0,
+    outRow: 0,
+    outPix: 0,
+    dy: gp + (top * Wg + left) * N8 * 4,
+    dyImg: Hg * Wg * N8,
+    dyRow: Wg * N8,
+    dyPix: N8,
+    N: N8,
+    OH: outH,
+    OW: outW,
+    bias: 0,
+    relu: 0,
+  });
+  pool.filterGrad(pdw, rowsAll, chunks, partials, part * 4);
+  pool.sumPartials(sum, partials, part, chunks, part);
+  unpadChannels(pool.f32(sum, Mw * N8), Mw, N8, outC, out.dw);
+}

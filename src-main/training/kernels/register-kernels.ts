@@ -9,11 +9,14 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { ConvGemmPool } from './conv-gemm-pool';
 import {
   backpropInputSupported,
+  convBiasReluBackward,
   conv2dBackpropFilter,
   conv2dBackpropInput,
   conv2dForward,
+  fusedBackwardSupported,
   type ConvGeometry,
 } from './conv-engine';
+import { CONV_BIAS_RELU_GRAD } from './fused-conv-op';
 import { geometryFromConvInfo } from './conv-geometry';
 
 export type FastKernelBackend = 'cpu' | 'wasm';
@@ -22,6 +25,7 @@ export const FAST_KERNEL_NAMES = [
   'FusedConv2D',
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',
+  CONV_BIAS_RELU_GRAD,
 ] as const;
 
 /** How a kernel reads float32 inputs and makes an output on one backend, without extra copies. */
@@ -153,7 +157,27 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     );
   };
 
+  // Gradients of relu(conv(x, w) + b) in one kernel (fused-conv-op.ts): outputs [dx, dw, db].
+  const convBiasReluGrad: KernelFunc = (args) => {
+    const { x, filter, y, dy } = args.inputs as Record<string, TensorInfo>;
+    const g = x && filter && y && dy ? convInfo(x.shape, filter.shape, args.attrs as Attrs) : null;
+    if (!g || !fusedBackwardSupported(g) || !float32(x!, filter!, y!, dy!))
+      throw new Error(`${CONV_BIAS_RELU_GRAD}: only float32 NHWC stride-1 convolutions`);
+    const b = args.backend;
+    const dx = io.output(b, [g.batch, g.inH, g.inW, g.inC], () => undefined);
+    const dw = io.output(b, [g.fh, g.fw, g.inC, g.outC], () => undefined);
+    const db = io.output(b, [g.outC], () => undefined);
+    // Views are taken only now: on wasm, making the outputs may have moved the heap.
+    convBiasReluBackward(pool, g, io.read(b, x!), io.read(b, filter!), io.read(b, y!), io.read(b, dy!), {
+      dx: io.read(b, dx),
+      dw: io.read(b, dw),
+      db: io.read(b, db),
+    });
+    return [dx, dw, db];
+  };
+
   return [
+    { kernelName: CONV_BIAS_RELU_GRAD, backendName: name, kernelFunc: convBiasReluGrad },
     { kernelName: 'Conv2D', backendName: name, kernelFunc: conv2d },
     { kernelName: 'FusedConv2D', backendName: name, kernelFunc: fusedConv2d },
     { kernelName: 'Conv2DBackpropInput', backendName: name, kernelFunc: backpropInput },
@@ -165,7 +189,7 @@ export interface FastKernelsInfo {
   backend: FastKernelBackend;
   threads: number;
   kernels: string[];
-  /** Kernels the backend lacked before (e.g. Conv2DBackpropFilter on wasm). */
+  /** tfjs kernels the backend lacked before (e.g. Conv2DBackpropFilter on wasm). */
   supplied: string[];
 }
 
@@ -190,7 +214,7 @@ export async function installFastKernels(
     backend,
     threads: state.pool.threads,
     kernels: [...FAST_KERNEL_NAMES],
-    supplied: FAST_KERNEL_NAMES.filter((k) => !state.originals.get(k)),
+    supplied: FAST_KERNEL_NAMES.filter((k) => k !== CONV_BIAS_RELU_GRAD && !state.originals.get(k)),
   };
 }
 

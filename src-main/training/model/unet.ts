@@ -4,6 +4,7 @@
 // Tensors are NHWC: input [batch, H, W, inChannels] with H and W multiples of 2^(levels-1);
 // output logits [batch, H, W, outputChannels].
 import * as tf from '@tensorflow/tfjs-core';
+import { convBiasRelu } from '../kernels/fused-conv-op';
 import { SeededRandom } from './seeded-random';
 import { inputMultiple, outputChannels, paramSpecs, type ParamSpec, type UNetConfig } from './unet-config';
 
@@ -57,16 +58,10 @@ export class UNet {
     return v;
   }
 
-  /** 3x3 'same' convolution + bias + ReLU: one fused kernel on every backend that has it. */
+  /** 3x3 'same' convolution + bias + ReLU: one fused op where Concord's kernels are installed
+   *  (fused-conv-op.ts), tfjs's fused conv2d elsewhere. */
   private convRelu(x: tf.Tensor4D, name: string): tf.Tensor4D {
-    return tf.fused.conv2d({
-      x,
-      filter: this.v(`${name}.kernel`) as tf.Tensor4D,
-      bias: this.v(`${name}.bias`),
-      strides: 1,
-      pad: 'same',
-      activation: 'relu',
-    });
+    return convBiasRelu(x, this.v(`${name}.kernel`) as tf.Tensor4D, this.v(`${name}.bias`) as tf.Tensor1D);
   }
 
   private block(x: tf.Tensor4D, name: string): tf.Tensor4D {

@@ -1,0 +1,77 @@
+// The fused conv + bias + ReLU op (one forward kernel, one backward kernel on cpu/wasm) against the same
+// function built from tfjs's stock ops and kernels: value and all three gradients.
+import { afterAll, expect, test } from 'vitest';
+import { tf } from '../backends/tfjs';
+import { activateCpu } from '../backends/cpu-backend';
+import { activateWasm } from '../backends/wasm-backend';
+import { convBiasRelu, hasFusedConvGrad } from './fused-conv-op';
+import { uninstallFastKernels } from './register-kernels';
+import { expectClose, seededArray } from './test-util';
+
+afterAll(async () => {
+  await uninstallFastKernels('cpu');
+  await uninstallFastKernels('wasm');
+});
+
+const shapes: [number[], number[]][] = [
+  [
+    [2, 7, 9, 1],
+    [3, 3, 1, 16],
+  ], // first layer: one input channel
+  [
+    [2, 6, 5, 5],
+    [3, 3, 5, 12],
+  ], // channel counts that are not multiples of 8
+  [
+    [1, 8, 8, 16],
+    [3, 3, 16, 4],
+  ],
+  [
+    [2, 4, 4, 8],
+    [1, 1, 8, 8],
+  ],
+];
+
+function valueAndGrads(xs: number[], ws: number[]): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(
+      seededArray(
+        xs.reduce((a, b) => a * b),
+        1,
+      ),
+      xs as [number, number, number, number],
+    );
+    const w = tf.tensor4d(
+      seededArray(
+        ws.reduce((a, b) => a * b),
+        2,
+      ),
+      ws as [number, number, number, number],
+    );
+    const b = tf.tensor1d(seededArray(ws[3]!, 3));
+    const f = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor): tf.Tensor4D =>
+      convBiasRelu(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D);
+    const y = f(x, w, b);
+    const r = tf.tensor(seededArray(y.size, 4), y.shape);
+    const grads = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(f(a, c, d), r)))([
+      x,
+      w,
+      b,
+    ]);
+    return [y, ...grads].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+test('conv + bias + ReLU: the fused op on cpu and wasm equals tfjs stock ops', async () => {
+  await activateCpu({ fastKernels: false });
+  expect(hasFusedConvGrad()).toBe(false);
+  const ref = shapes.map(([x, w]) => valueAndGrads(x, w));
+  for (const activate of [() => activateCpu({ threads: 2 }), () => activateWasm({ threads: 2 })]) {
+    await activate();
+    expect(hasFusedConvGrad()).toBe(true);
+    shapes.forEach(([x, w], i) => {
+      const got = valueAndGrads(x, w);
+      got.forEach((g, k) => expectClose(g, ref[i]![k]!, 2e-5));
+    });
+  }
+});
