@@ -239,6 +239,22 @@ test('region growing, polygon, fill between slices and clean-up from the palette
   expect(tools).toEqual(['keep-largest', 'region-grow', 'interpolate', 'polygon', 'polygon']);
   await page.screenshot({ path: path.join(ARTIFACTS, 'labelling-tools.png') });
 
+  // History: revert to the interpolation (revision 3) brings the squares back as a new revision.
+  await page
+    .getByTestId('history')
+    .locator('li[data-tool="interpolate"]')
+    .getByRole('button', { name: 'Revert to this' })
+    .click();
+  await expect.poll(() => labelAt(page, [310, 160, 6])).toBe(1);
+  expect(await labelAt(page, [200, 300, 10])).toBe(0);
+  await saved(page);
+  await expect(page.getByTestId('history').locator('li').first()).toHaveAttribute('data-tool', 'revert');
+  // The revert is an undo step: Ctrl+Z puts the clean-up result back (saved as 'undo').
+  await page.keyboard.press('Control+z');
+  expect(await labelAt(page, [310, 160, 6])).toBe(0);
+  expect(await labelAt(page, [200, 300, 10])).toBe(1);
+  await saved(page);
+
   // Worklist: flag for review with a comment, reopen, mark done; then there is no next case.
   const row = page.getByTestId(`worklist-row-image_hu-${ADMIN.name}`);
   await expect(row).toHaveAttribute('data-status', 'in-progress');
