@@ -96,9 +96,10 @@ export function useAnnotation(
           applyPatch(base, meta.dims, patch);
           return { tool: e.tool, patch, inverse: e.inverse };
         });
+        // The queue goes on even when the annotation was closed meanwhile: its edits must still be saved.
+        queue.rebase(now.headRevisionId, rebased);
         if (!live) return;
         editor.replaceMask(base, false);
-        queue.rebase(now.headRevisionId, rebased);
         setNotice({
           kind: 'warning',
           text:
@@ -107,9 +108,13 @@ export function useAnnotation(
             ' Undo history was cleared.',
         });
       } catch (e) {
-        setNotice({ kind: 'error', text: `Could not reload annotation ${info.id}: ${(e as Error).message}` });
-        // Try again in a moment: the edits are still queued.
-        setTimeout(() => live && void resolveConflict(pending, info), 3000);
+        if (live)
+          setNotice({
+            kind: 'error',
+            text: `Could not reload annotation ${info.id}: ${(e as Error).message}`,
+          });
+        // Try again in a moment: the edits are still queued (closed or not, they must be saved).
+        setTimeout(() => void resolveConflict(pending, info), 3000);
         return;
       } finally {
         editor.setReadOnly(null);

@@ -3,7 +3,11 @@
 import { useState } from 'react';
 import type { SessionInfo } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
+import { unsavedEdits } from '../annotation/pendingSaves';
 import { ProfilesDialog } from './ProfilesDialog';
+
+/** How long signing out waits for pending saves before asking. */
+const SIGN_OUT_WAIT_MS = 10_000;
 
 interface Props {
   session: SessionInfo;
@@ -20,7 +24,20 @@ export function SessionBar({ session, whenSaved, onSignedOut }: Props) {
   const signOut = async (): Promise<void> => {
     setLeaving(true);
     try {
-      await whenSaved();
+      // Wait for the edits being saved; if saving keeps failing, ask rather than wait forever.
+      const done = await Promise.race([
+        whenSaved().then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SIGN_OUT_WAIT_MS)),
+      ]);
+      if (
+        !done &&
+        !window.confirm(
+          `${unsavedEdits()} edit(s) are not saved yet. They stay queued and are retried while this window is ` +
+            'open, but only your profile can save them. Sign out anyway?',
+        )
+      ) {
+        return;
+      }
       onSignedOut(await call(getBridge().invoke('session:signOut', undefined)));
     } finally {
       setLeaving(false);
