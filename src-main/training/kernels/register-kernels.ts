@@ -1,9 +1,12 @@
-// Registers the WebAssembly SIMD convolution kernels (conv-engine.ts) with tfjs for the `cpu` and `wasm`
-// backends, in place of tfjs's own Conv2D, FusedConv2D, Conv2DBackpropInput and Conv2DBackpropFilter.
+// Registers Concord's kernels with tfjs for the `cpu` and `wasm` backends, in place of tfjs's own:
+//  - convolutions (Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter) on the WebAssembly SIMD
+//    kernels of conv-engine.ts, plus ConcordConvBiasReluGrad for the fused op of fused-conv-op.ts;
+//  - memory-bound layout kernels (max-pool 2x2 and its gradient, channel concat/split, bias sums) as
+//    single loops (layout-kernels.ts).
 // Why: tfjs's cpu kernels are scalar JavaScript (about a thousand times slower than PyTorch on the same
-// CPU), and the wasm backend has no Conv2DBackpropFilter at all, so it cannot train a convolution.
-// A geometry the fast kernels do not cover (dilation, NCHW, a PReLU epilogue, a strided input gradient
-// whose stride is not its filter size) goes to the backend's original kernel, where there is one.
+// CPU), and its wasm backend has no Conv2DBackpropFilter at all, so it cannot train a convolution.
+// A case the kernels do not cover (dilation, NCHW, a PReLU epilogue, a strided input gradient whose stride
+// is not its filter size, a reduction over other axes...) goes to the backend's original kernel.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ConvGemmPool } from './conv-gemm-pool';
@@ -18,22 +21,30 @@ import {
 } from './conv-engine';
 import { CONV_BIAS_RELU_GRAD } from './fused-conv-op';
 import { geometryFromConvInfo } from './conv-geometry';
+import { concatChannels, maxPool2x2, maxPool2x2Grad, splitChannels, sumRows } from './layout-kernels';
 
 export type FastKernelBackend = 'cpu' | 'wasm';
-export const FAST_KERNEL_NAMES = [
+/** Convolution kernels, on both backends. */
+export const CONV_KERNEL_NAMES = [
   'Conv2D',
   'FusedConv2D',
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',
   CONV_BIAS_RELU_GRAD,
 ] as const;
+/** Memory-bound kernels (layout-kernels.ts): where the backend's own are slow. wasm keeps its XNNPACK
+ *  MaxPool, which is fast. */
+export const LAYOUT_KERNEL_NAMES: Record<FastKernelBackend, string[]> = {
+  cpu: ['MaxPool', 'MaxPoolGrad', 'Concat', 'SplitV', 'Sum'],
+  wasm: ['MaxPoolGrad', 'Concat', 'SplitV', 'Sum'],
+};
 
-/** How a kernel reads float32 inputs and makes an output on one backend, without extra copies. */
+/** How a kernel reads float32 tensors and makes outputs on one backend, without extra copies. A kernel
+ *  makes all its outputs first and takes views after: on wasm, making an output may grow the heap and
+ *  detach views taken before. */
 interface BackendIO {
   read(backend: unknown, t: TensorInfo): Float32Array;
-  /** Makes a float32 output of `shape` and lets `fill` write it (reads happen inside fill, after the
-   *  output exists: on wasm, making an output may grow the heap and detach earlier views). */
-  output(backend: unknown, shape: number[], fill: (out: Float32Array) => void): TensorInfo;
+  make(backend: unknown, shape: number[]): TensorInfo;
 }
 
 interface CpuBackendLike {
@@ -45,22 +56,16 @@ interface WasmBackendLike {
   typedArrayFromHeap(t: TensorInfo): Float32Array;
 }
 
+const size = (shape: number[]): number => shape.reduce((a, s) => a * s, 1);
+
 const IO: Record<FastKernelBackend, BackendIO> = {
   cpu: {
     read: (b, t) => (b as CpuBackendLike).data.get(t.dataId).values as Float32Array,
-    output: (b, shape, fill) => {
-      const values = new Float32Array(shape.reduce((a, s) => a * s, 1));
-      fill(values);
-      return (b as CpuBackendLike).makeTensorInfo(shape, 'float32', values);
-    },
+    make: (b, shape) => (b as CpuBackendLike).makeTensorInfo(shape, 'float32', new Float32Array(size(shape))),
   },
   wasm: {
     read: (b, t) => (b as WasmBackendLike).typedArrayFromHeap(t),
-    output: (b, shape, fill) => {
-      const out = (b as WasmBackendLike).makeOutput(shape, 'float32');
-      fill((b as WasmBackendLike).typedArrayFromHeap(out));
-      return out;
-    },
+    make: (b, shape) => (b as WasmBackendLike).makeOutput(shape, 'float32'),
   },
 };
 
@@ -101,12 +106,18 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     return orig.kernelFunc(args);
   };
   const outShape = (g: ConvGeometry): number[] => [g.batch, g.outH, g.outW, g.outC];
+  /** One output of `shape`, written by fill (which reads its inputs only then). */
+  const output = (b: unknown, shape: number[], fill: (out: Float32Array) => void): TensorInfo => {
+    const t = io.make(b, shape);
+    fill(io.read(b, t));
+    return t;
+  };
 
   const conv2d: KernelFunc = (args) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const g = float32(x, filter) ? convInfo(x.shape, filter.shape, args.attrs as Attrs) : null;
     if (!g) return fallback('Conv2D', args);
-    return io.output(args.backend, outShape(g), (out) =>
+    return output(args.backend, outShape(g), (out) =>
       conv2dForward(pool, g, io.read(args.backend, x), io.read(args.backend, filter), null, false, out),
     );
   };
@@ -124,7 +135,7 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
       (!bias || (bias.dtype === 'float32' && bias.shape.reduce((a, s) => a * s, 1) === filter.shape[3]));
     const g = ok ? convInfo(x.shape, filter.shape, attrs) : null;
     if (!g || !x || !filter) return fallback('FusedConv2D', args);
-    return io.output(args.backend, outShape(g), (out) =>
+    return output(args.backend, outShape(g), (out) =>
       conv2dForward(
         pool,
         g,
@@ -142,7 +153,7 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     const attrs = args.attrs as Attrs;
     const g = float32(dy, filter) ? convInfo(attrs['inputShape'] as number[], filter.shape, attrs) : null;
     if (!g || !backpropInputSupported(g)) return fallback('Conv2DBackpropInput', args);
-    return io.output(args.backend, [g.batch, g.inH, g.inW, g.inC], (out) =>
+    return output(args.backend, [g.batch, g.inH, g.inW, g.inC], (out) =>
       conv2dBackpropInput(pool, g, io.read(args.backend, dy), io.read(args.backend, filter), out),
     );
   };
@@ -152,7 +163,7 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     const attrs = args.attrs as Attrs;
     const g = float32(x, dy) ? convInfo(x.shape, attrs['filterShape'] as number[], attrs) : null;
     if (!g) return fallback('Conv2DBackpropFilter', args);
-    return io.output(args.backend, [g.fh, g.fw, g.inC, g.outC], (out) =>
+    return output(args.backend, [g.fh, g.fw, g.inC, g.outC], (out) =>
       conv2dBackpropFilter(pool, g, io.read(args.backend, x), io.read(args.backend, dy), out),
     );
   };
@@ -164,9 +175,9 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     if (!g || !fusedBackwardSupported(g) || !float32(x!, filter!, y!, dy!))
       throw new Error(`${CONV_BIAS_RELU_GRAD}: only float32 NHWC stride-1 convolutions`);
     const b = args.backend;
-    const dx = io.output(b, [g.batch, g.inH, g.inW, g.inC], () => undefined);
-    const dw = io.output(b, [g.fh, g.fw, g.inC, g.outC], () => undefined);
-    const db = io.output(b, [g.outC], () => undefined);
+    const dx = io.make(b, [g.batch, g.inH, g.inW, g.inC]);
+    const dw = io.make(b, [g.fh, g.fw, g.inC, g.outC]);
+    const db = io.make(b, [g.outC]);
     // Views are taken only now: on wasm, making the outputs may have moved the heap.
     convBiasReluBackward(pool, g, io.read(b, x!), io.read(b, filter!), io.read(b, y!), io.read(b, dy!), {
       dx: io.read(b, dx),
@@ -176,7 +187,104 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     return [dx, dw, db];
   };
 
+  /** 2x2 stride-2 unpadded pooling of a float32 NHWC tensor, or null. */
+  const pool2x2 = (x: TensorInfo, attrs: Attrs): boolean => {
+    const two = (v: unknown): boolean => v === 2 || (Array.isArray(v) && v[0] === 2 && v[1] === 2);
+    const pad = attrs['pad'];
+    return (
+      x.dtype === 'float32' &&
+      x.shape.length === 4 &&
+      two(attrs['filterSize']) &&
+      two(attrs['strides']) &&
+      (pad === 'valid' || pad === 0)
+    );
+  };
+  const maxPool: KernelFunc = (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (!pool2x2(x, args.attrs as Attrs)) return fallback('MaxPool', args);
+    const [B, H, W, C] = x.shape as [number, number, number, number];
+    return output(args.backend, [B, Math.floor(H / 2), Math.floor(W / 2), C], (y) =>
+      maxPool2x2(io.read(args.backend, x), B, H, W, C, y),
+    );
+  };
+  const maxPoolGrad: KernelFunc = (args) => {
+    const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+    if (!pool2x2(input, args.attrs as Attrs) || dy.dtype !== 'float32') return fallback('MaxPoolGrad', args);
+    const [B, H, W, C] = input.shape as [number, number, number, number];
+    return output(args.backend, input.shape, (dx) =>
+      maxPool2x2Grad(io.read(args.backend, input), io.read(args.backend, dy), B, H, W, C, dx),
+    );
+  };
+  /** The last-axis form of a channel concat/split: [pixels, width] views, or null. */
+  const lastAxis = (shape: number[], axis: unknown): boolean => {
+    const a = Array.isArray(axis) ? axis[0] : axis;
+    return typeof a === 'number' && shape.length >= 1 && (a === -1 || a === shape.length - 1);
+  };
+  const concat: KernelFunc = (args) => {
+    const parts = Object.values(args.inputs) as TensorInfo[];
+    const first = parts[0];
+    const lead = (t: TensorInfo): string => t.shape.slice(0, -1).join(',');
+    const ok =
+      first &&
+      parts.length >= 2 &&
+      lastAxis(first.shape, (args.attrs as Attrs)['axis']) &&
+      parts.every(
+        (t) => t.dtype === 'float32' && t.shape.length === first.shape.length && lead(t) === lead(first),
+      );
+    if (!ok) return fallback('Concat', args);
+    const widths = parts.map((t) => t.shape[t.shape.length - 1]!);
+    const pixels = size(first.shape.slice(0, -1));
+    const shape = [...first.shape.slice(0, -1), widths.reduce((a, b) => a + b, 0)];
+    return output(args.backend, shape, (out) =>
+      concatChannels(
+        parts.map((t) => io.read(args.backend, t)),
+        widths,
+        pixels,
+        out,
+      ),
+    );
+  };
+  const splitV: KernelFunc = (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const attrs = args.attrs as Attrs;
+    if (x.dtype !== 'float32' || !lastAxis(x.shape, attrs['axis'])) return fallback('SplitV', args);
+    const axis = x.shape.length - 1;
+    const widths = tf.backend_util.prepareSplitSize(
+      x as tf.Tensor,
+      attrs['numOrSizeSplits'] as number[],
+      axis,
+    );
+    const outs = widths.map((w) => io.make(args.backend, [...x.shape.slice(0, -1), w]));
+    splitChannels(
+      io.read(args.backend, x),
+      widths,
+      size(x.shape.slice(0, -1)),
+      outs.map((t) => io.read(args.backend, t)),
+    );
+    return outs;
+  };
+  const sum: KernelFunc = (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const attrs = args.attrs as Attrs;
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(attrs['axis'] as number | number[], x.shape).sort((a, b) => a - b);
+    // Only "every axis but the last" (a bias gradient); any other reduction is the backend's.
+    const leading = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
+    if (x.dtype !== 'float32' || !leading) return fallback('Sum', args);
+    const C = x.shape[rank - 1]!;
+    const shape = attrs['keepDims'] ? [...Array(rank - 1).fill(1), C] : [C];
+    return output(args.backend, shape, (out) => sumRows(io.read(args.backend, x), size(x.shape) / C, C, out));
+  };
+  const layout: Record<string, KernelFunc> = {
+    MaxPool: maxPool,
+    MaxPoolGrad: maxPoolGrad,
+    Concat: concat,
+    SplitV: splitV,
+    Sum: sum,
+  };
+
   return [
+    ...LAYOUT_KERNEL_NAMES[name].map((k) => ({ kernelName: k, backendName: name, kernelFunc: layout[k]! })),
     { kernelName: CONV_BIAS_RELU_GRAD, backendName: name, kernelFunc: convBiasReluGrad },
     { kernelName: 'Conv2D', backendName: name, kernelFunc: conv2d },
     { kernelName: 'FusedConv2D', backendName: name, kernelFunc: fusedConv2d },
@@ -201,20 +309,22 @@ export async function installFastKernels(
   let state = installed.get(backend);
   if (!state) {
     const pool = await ConvGemmPool.create(threads);
-    state = { pool, originals: new Map(), fallbacks: new Map() };
-    for (const k of FAST_KERNEL_NAMES) {
-      const orig = tf.getKernel(k, backend);
-      state.originals.set(k, orig);
-      if (orig) tf.unregisterKernel(k, backend);
+    const st: Installed = { pool, originals: new Map(), fallbacks: new Map() };
+    for (const config of makeKernels(backend, st)) {
+      const orig = tf.getKernel(config.kernelName, backend);
+      st.originals.set(config.kernelName, orig);
+      if (orig) tf.unregisterKernel(config.kernelName, backend);
+      tf.registerKernel(config);
     }
-    for (const config of makeKernels(backend, state)) tf.registerKernel(config);
-    installed.set(backend, state);
+    installed.set(backend, st);
+    state = st;
   }
+  const names = [...state.originals.keys()];
   return {
     backend,
     threads: state.pool.threads,
-    kernels: [...FAST_KERNEL_NAMES],
-    supplied: FAST_KERNEL_NAMES.filter((k) => k !== CONV_BIAS_RELU_GRAD && !state.originals.get(k)),
+    kernels: names,
+    supplied: names.filter((k) => k !== CONV_BIAS_RELU_GRAD && !state.originals.get(k)),
   };
 }
 
@@ -228,9 +338,8 @@ export async function uninstallFastKernels(backend: FastKernelBackend): Promise<
   const state = installed.get(backend);
   if (!state) return;
   installed.delete(backend);
-  for (const k of FAST_KERNEL_NAMES) {
+  for (const [k, orig] of state.originals) {
     tf.unregisterKernel(k, backend);
-    const orig = state.originals.get(k);
     if (orig) tf.registerKernel(orig);
   }
   await state.pool.dispose();
