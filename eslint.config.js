@@ -63,7 +63,7 @@ const boundaries = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'resources/**', 'e2e/artifacts/**', 'coverage/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'resources/**', 'e2e/artifacts/**', 'coverage/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
