@@ -439,23 +439,16 @@ export function convBiasReluBackward(
   const left = fw - 1 - g.padLeft;
   const Hg = inH + fh - 1;
   const Wg = inW + fw - 1;
+  const n = B * outH * outW * outC;
+  const yp = pool.alloc(n * 4);
+  pool.f32(yp, n).set(y.subarray(0, n));
+  const dyp = pool.alloc(n * 4);
+  pool.f32(dyp, n).set(dy.subarray(0, n));
   const gp = pool.alloc(B * Hg * Wg * N8 * 4);
-  const gv = pool.f32(gp, B * Hg * Wg * N8);
-  gv.fill(0);
-  const db = new Float64Array(outC);
-  for (let b = 0; b < B; b++) {
-    for (let oy = 0; oy < outH; oy++) {
-      let s = (b * outH + oy) * outW * outC;
-      let d = ((b * Hg + oy + top) * Wg + left) * N8;
-      for (let ox = 0; ox < outW; ox++, s += outC, d += N8) {
-        for (let c = 0; c < outC; c++) {
-          const v = y[s + c]! > 0 ? dy[s + c]! : 0;
-          db[c]! += v;
-          gv[d + c] = v;
-        }
-      }
-    }
-  }
+  const dbp = pool.alloc(outC * 8);
+  const rowsum = pool.alloc(ceilTo(outC, 4) * 4);
+  pool.reluGradPad(yp, dyp, { B, H: outH, W: outW, C: outC }, gp, { Hg, Wg, N8, top, left }, dbp, rowsum);
+  const db = new Float64Array(pool.memory.buffer, dbp, outC);
   for (let c = 0; c < outC; c++) out.db[c] = db[c]!;
   // 2. dx: forward convolution of G with the flipped, transposed filter.
   const Nx = ceilTo(inC, 8);

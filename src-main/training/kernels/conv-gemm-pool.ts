@@ -36,6 +36,7 @@ interface Exports {
   conv_fwd(params: number, r0: number, r1: number): void;
   conv_dw(params: number, r0: number, r1: number, dw: number): void;
   sum_partials(dst: number, src: number, n: number, count: number, stride: number): void;
+  relu_grad_pad(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -135,6 +136,21 @@ export class ConvGemmPool {
     this.ex.sum_partials(dst, src, n, count, strideFloats);
   }
 
+  /** relu_grad_pad of conv_gemm.c on the calling thread (memory-bound: one pass, SIMD). Pointers are
+   *  arena byte offsets; db receives C doubles. */
+  reluGradPad(
+    y: number,
+    dy: number,
+    shape: { B: number; H: number; W: number; C: number },
+    g: number,
+    pad: { Hg: number; Wg: number; N8: number; top: number; left: number },
+    db: number,
+    rowsum: number,
+  ): void {
+    const { B, H, W, C } = shape;
+    this.ex.relu_grad_pad(y, dy, B, H, W, C, g, pad.Hg, pad.Wg, pad.N8, pad.top, pad.left, db, rowsum);
+  }
+
   private run(
     op: number,
     params: number,
@@ -189,6 +205,8 @@ export class ConvGemmPool {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    // Held again while they stop: awaiting only unref'd workers would let the process exit mid-await.
+    for (const w of this.workers) w.ref();
     const c = this.ctrl;
     c[LAYOUT.OP] = LAYOUT.OP_QUIT;
     Atomics.add(c, LAYOUT.GEN, 1);

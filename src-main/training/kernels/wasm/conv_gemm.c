@@ -152,3 +152,51 @@ __attribute__((export_name("sum_partials"))) void sum_partials(float* dst, const
     ST(dst + i, s);
   }
 }
+
+// The masked, padded output gradient of a ReLU layer, for convBiasReluBackward:
+//   g[b][y + top][x + left][c] = y[b][y][x][c] > 0 ? dy[b][y][x][c] : 0   (c < C; zero for C <= c < N8),
+// every other element of g [B, Hg, Wg, N8] zero, and db[c] += the same values (each image row summed in
+// float32, rows added in double, so long sums keep their precision). y, dy: [B, H, W, C].
+__attribute__((export_name("relu_grad_pad"))) void relu_grad_pad(const float* y, const float* dy, int B, int H, int W,
+                                                                int C, float* g, int Hg, int Wg, int N8, int top,
+                                                                int left, double* db, float* rowsum) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int c = 0; c < C; c++) db[c] = 0;
+  for (int b = 0; b < B; b++) {
+    for (int yy = 0; yy < Hg; yy++) {
+      float* row = g + ((long)b * Hg + yy) * Wg * N8;
+      const int sy = yy - top;
+      if (sy < 0 || sy >= H) {
+        for (int i = 0; i < Wg * N8; i += 4) ST(row + i, zero);
+        continue;
+      }
+      for (int i = 0; i < left * N8; i += 4) ST(row + i, zero);
+      for (int i = (left + W) * N8; i < Wg * N8; i += 4) ST(row + i, zero);
+      for (int c = 0; c < C; c++) rowsum[c] = 0;
+      const float* ys = y + ((long)b * H + sy) * W * C;
+      const float* ds = dy + ((long)b * H + sy) * W * C;
+      float* out = row + left * N8;
+      if ((C & 3) == 0) {
+        for (int x = 0; x < W; x++, ys += C, ds += C, out += N8) {
+          for (int c = 0; c < C; c += 4) {
+            v128_t keep = wasm_f32x4_gt(LD(ys + c), zero);
+            v128_t v = wasm_v128_and(LD(ds + c), keep);
+            ST(out + c, v);
+            ST(rowsum + c, wasm_f32x4_add(LD(rowsum + c), v));
+          }
+          for (int c = C; c < N8; c += 4) ST(out + c, zero);
+        }
+      } else {
+        for (int x = 0; x < W; x++, ys += C, ds += C, out += N8) {
+          for (int c = 0; c < C; c++) {
+            float v = ys[c] > 0 ? ds[c] : 0;
+            out[c] = v;
+            rowsum[c] += v;
+          }
+          for (int c = C; c < N8; c++) out[c] = 0;
+        }
+      }
+      for (int c = 0; c < C; c++) db[c] += rowsum[c];
+    }
+  }
+}
