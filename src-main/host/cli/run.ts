@@ -52,6 +52,8 @@ Usage: concord <command> [options]
       Training speed of the reference U-Net (images/s) beside PyTorch training the same network.
   bench kernels [--batch N] [--threads N] [--skip-tfjs-cpu] [--json]
       Each convolution kernel of a training step: tfjs's cpu and wasm kernels beside Concord's.
+  bench quality [--data DIR] [--epochs N] [--backend ...] [--json]
+      Trains the reference U-Net on the LIDC nodule crops; validation Dice on held-out patients, time.
   bench masks [--json] [--runs N]
       Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch.
   bench brush [--json] [--runs N]

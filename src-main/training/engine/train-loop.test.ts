@@ -8,7 +8,7 @@ import { uninstallFastKernels } from '../kernels/register-kernels';
 import { SeededRandom } from '../model/seeded-random';
 import { UNet } from '../model/unet';
 import type { UNetConfig } from '../model/unet-config';
-import { trainLoop, type BatchSource, type TrainProgress } from './train-loop';
+import { cosineSchedule, trainLoop, type BatchSource, type TrainProgress } from './train-loop';
 
 const CONFIG: UNetConfig = { levels: 3, base: 4, inChannels: 1, labels: 1 };
 const S = 16;
@@ -126,4 +126,11 @@ describe('trainLoop', () => {
     expect(batches).toBe(2);
     model.dispose();
   });
+});
+
+test('cosine schedule: from the learning rate to 5% of it', () => {
+  const s = cosineSchedule(1e-3, 10);
+  expect(s(0)).toBeCloseTo(1e-3, 12);
+  expect(s(9)).toBeCloseTo(5e-5, 12);
+  expect(s(4)).toBeGreaterThan(s(5));
 });

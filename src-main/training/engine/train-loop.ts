@@ -42,6 +42,13 @@ export interface TrainLoopOptions {
   validate?: (model: UNet, epoch: number) => Promise<Record<string, number>>;
   /** Optimizer to continue with (resume); a new Adam otherwise. */
   optimizer?: tf.Optimizer;
+  /** Learning rate for each epoch (default: learningRate throughout). */
+  schedule?: (epoch: number) => number;
+}
+
+/** Cosine decay from `lr` at the first epoch to `lr * floor` at the last. */
+export function cosineSchedule(lr: number, epochs: number, floor = 0.05): (epoch: number) => number {
+  return (e) => lr * (floor + (1 - floor) * 0.5 * (1 + Math.cos((Math.PI * e) / Math.max(1, epochs - 1))));
 }
 
 export interface EpochResult {
@@ -73,6 +80,8 @@ export async function trainLoop(
   const epochs: EpochResult[] = [];
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const te = performance.now();
+    // tfjs's optimizers read this field at every update.
+    if (o.schedule) (optimizer as unknown as { learningRate: number }).learningRate = o.schedule(epoch);
     let lossSum = 0;
     for (let i = 0; i < batches; i++) {
       if (o.signal?.aborted) throw new CancelledError('training');

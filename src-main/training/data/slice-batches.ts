@@ -1,0 +1,96 @@
+// Training batches from 2D slices: z-scored images (the training set's mean and standard deviation,
+// fixed before training), binary targets, a seeded shuffle per epoch, and seeded augmentation that keeps
+// image and target aligned: a random one of the 8 flips/rotations by 90 degrees of the square.
+import type { BatchSource } from '../engine/train-loop';
+import { SeededRandom } from '../model/seeded-random';
+
+export interface SliceData {
+  width: number;
+  height: number;
+  image: Uint8Array;
+  target: Uint8Array;
+}
+
+export interface Normalisation {
+  mean: number;
+  std: number;
+}
+
+export function normalisationOf(samples: SliceData[]): Normalisation {
+  let n = 0;
+  let s = 0;
+  let s2 = 0;
+  for (const x of samples)
+    for (const v of x.image) {
+      n++;
+      s += v;
+      s2 += v * v;
+    }
+  const mean = s / n;
+  return { mean, std: Math.sqrt(Math.max(1e-12, s2 / n - mean * mean)) };
+}
+
+/** Index of the source pixel for output (x, y) under symmetry k (0..7) of an S x S square. */
+function symmetric(k: number, x: number, y: number, S: number): number {
+  const m = S - 1;
+  let sx = x;
+  let sy = y;
+  if (k & 1) sx = m - sx; // mirror
+  if (k & 2) sy = m - sy; // flip
+  if (k & 4) [sx, sy] = [sy, sx]; // transpose
+  return sx + sy * S;
+}
+
+/** Writes sample i (augmented by symmetry k) into x/y at batch position b, as NHWC with one channel. */
+export function writeSample(
+  s: SliceData,
+  norm: Normalisation,
+  k: number,
+  x: Float32Array,
+  y: Float32Array,
+  b: number,
+): void {
+  const S = s.width;
+  const off = b * S * S;
+  for (let yy = 0; yy < S; yy++)
+    for (let xx = 0; xx < S; xx++) {
+      const src = symmetric(k, xx, yy, S);
+      x[off + xx + yy * S] = (s.image[src]! - norm.mean) / norm.std;
+      y[off + xx + yy * S] = s.target[src]!;
+    }
+}
+
+export function sliceBatches(
+  samples: SliceData[],
+  o: { batchSize: number; seed: number; augment: boolean; norm: Normalisation },
+): BatchSource {
+  const S = samples[0]?.width ?? 0;
+  if (samples.some((s) => s.width !== S || s.height !== S))
+    throw new RangeError('slices must be square, one size');
+  const batches = Math.floor(samples.length / o.batchSize); // the last, partial batch is left out
+  const orders = new Map<number, number[]>();
+  const order = (epoch: number): number[] => {
+    let ord = orders.get(epoch);
+    if (!ord) {
+      ord = new SeededRandom(o.seed * 7919 + epoch).shuffle([...samples.keys()]);
+      orders.clear();
+      orders.set(epoch, ord);
+    }
+    return ord;
+  };
+  return {
+    shape: [S, S, 1, 1],
+    batchesPerEpoch: () => batches,
+    batch: (epoch, i) => {
+      const ord = order(epoch);
+      const rnd = new SeededRandom(o.seed * 104729 + epoch * 1009 + i);
+      const x = new Float32Array(o.batchSize * S * S);
+      const y = new Float32Array(o.batchSize * S * S);
+      for (let b = 0; b < o.batchSize; b++) {
+        const s = samples[ord[i * o.batchSize + b]!]!;
+        writeSample(s, o.norm, o.augment ? rnd.int(8) : 0, x, y, b);
+      }
+      return { x, y, n: o.batchSize };
+    },
+  };
+}
