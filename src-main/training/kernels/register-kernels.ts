@@ -21,6 +21,7 @@ import {
 } from './conv-engine';
 import { CONV_BIAS_RELU_GRAD } from './fused-conv-op';
 import { geometryFromConvInfo } from './conv-geometry';
+import { fastBinary, fastBinaryShape, type BinaryOp } from './elementwise-kernels';
 import { concatChannels, maxPool2x2, maxPool2x2Grad, splitChannels, sumRows } from './layout-kernels';
 
 export type FastKernelBackend = 'cpu' | 'wasm';
@@ -35,7 +36,7 @@ export const CONV_KERNEL_NAMES = [
 /** Memory-bound kernels (layout-kernels.ts): where the backend's own are slow. wasm keeps its XNNPACK
  *  MaxPool, which is fast. */
 export const LAYOUT_KERNEL_NAMES: Record<FastKernelBackend, string[]> = {
-  cpu: ['MaxPool', 'MaxPoolGrad', 'Concat', 'SplitV', 'Sum'],
+  cpu: ['MaxPool', 'MaxPoolGrad', 'Concat', 'SplitV', 'Sum', 'Add', 'Sub', 'Multiply', 'RealDiv'],
   wasm: ['MaxPoolGrad', 'Concat', 'SplitV', 'Sum'],
 };
 
@@ -275,7 +276,22 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     const shape = attrs['keepDims'] ? [...Array(rank - 1).fill(1), C] : [C];
     return output(args.backend, shape, (out) => sumRows(io.read(args.backend, x), size(x.shape) / C, C, out));
   };
+  /** Float32 arithmetic with equal shapes, a single value or a last-axis vector (elementwise-kernels.ts). */
+  const binary =
+    (op: BinaryOp): KernelFunc =>
+    (args) => {
+      const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+      const shape = a.dtype === 'float32' && b.dtype === 'float32' ? fastBinaryShape(a.shape, b.shape) : null;
+      if (!shape) return fallback(op, args);
+      return output(args.backend, shape, (out) =>
+        fastBinary(op, io.read(args.backend, a), io.read(args.backend, b), out),
+      );
+    };
   const layout: Record<string, KernelFunc> = {
+    Add: binary('Add'),
+    Sub: binary('Sub'),
+    Multiply: binary('Multiply'),
+    RealDiv: binary('RealDiv'),
     MaxPool: maxPool,
     MaxPoolGrad: maxPoolGrad,
     Concat: concat,
