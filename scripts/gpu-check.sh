@@ -65,7 +65,7 @@ run() { # run <name> <seconds> <bench args...>: one bench, JSON to $OUTDIR/<name
 
 START=$(date +%s)
 run webgpu 200 --backend webgpu --variants reference,small --seconds 8 --profile --peer-device cuda --torch-steps 50
-run webgpu-stock 100 --backend webgpu --no-fast-kernels --variants reference --seconds 5 --no-peer
+run webgpu-stock 120 --backend webgpu --no-fast-kernels --variants reference --seconds 5 --profile --no-peer
 run wasm 100 --backend wasm --variants reference --seconds 8 --peer-device cpu --torch-steps 5
 
 python3 - "$OUTDIR" "$GPU" "$(($(date +%s) - START))" <<'PY'

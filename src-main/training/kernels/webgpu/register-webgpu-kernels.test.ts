@@ -31,7 +31,32 @@ const geometries: {
   { x: [2, 9, 11, 3], f: [3, 3, 3, 8], s: 1, pad: 'same' },
   { x: [2, 8, 8, 8], f: [2, 2, 8, 4], s: 2, pad: 'valid' },
   { x: [1, 5, 7, 16], f: [1, 1, 16, 1], s: 1, pad: 'valid' },
+  { x: [2, 6, 6, 1], f: [3, 3, 1, 8], s: 1, pad: 'same' },
+  { x: [2, 8, 10, 4], f: [2, 2, 4, 8], s: 2, pad: 'valid' },
 ];
+
+/** The input gradient (Conv2DBackpropInput) of each geometry: naive or matrix-multiply program. */
+async function inputGrads(): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for (const [i, g] of geometries.entries()) {
+    const w = tf.tensor4d(
+      seededArray(
+        g.f.reduce((a, b) => a * b),
+        i + 20,
+      ),
+      g.f,
+    );
+    const y = tf.conv2d(tf.zeros(g.x) as tf.Tensor4D, w, g.s, g.pad);
+    const dy = tf.tensor(seededArray(y.size, i + 30), y.shape);
+    const attrs = { strides: g.s, pad: g.pad, dataFormat: 'NHWC', inputShape: g.x };
+    out.push(
+      (await (
+        tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs) as tf.Tensor
+      ).data()) as Float32Array,
+    );
+  }
+  return out;
+}
 
 async function filterGrads(): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
@@ -82,6 +107,18 @@ test.skipIf(!adapter.ok)(
       expectClose(c, ref[i]!, 1e-5);
       expectClose(stock[i]!, ref[i]!, 1e-5);
     });
+  },
+);
+
+test.skipIf(!adapter.ok)(
+  `webgpu input gradient by matrix multiply equals the cpu reference (${needs})`,
+  async () => {
+    await selectBackend('cpu', { fastKernels: false });
+    const ref = await inputGrads();
+    await selectBackend('webgpu', { allowSoftwareGpu: true });
+    expect(tf.env().getBool('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE')).toBe(false);
+    const mm = await inputGrads();
+    mm.forEach((c, i) => expectClose(c, ref[i]!, 1e-5));
   },
 );
 

@@ -1,5 +1,7 @@
-// Replaces tfjs-backend-webgpu's Conv2DBackpropFilter with the chunked program of
-// conv-filter-grad-program.ts (NHWC, dilation 1; anything else goes to the original kernel).
+// Concord's webgpu mode: tfjs-backend-webgpu's Conv2DBackpropFilter replaced by the chunked program of
+// conv-filter-grad-program.ts (NHWC, dilation 1; anything else goes to the original kernel), and its
+// matrix-multiply program chosen for Conv2DBackpropInput (the input gradient, and the forward pass of a
+// transposed convolution) instead of the naive one tfjs defaults to (WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
@@ -12,14 +14,19 @@ interface WebgpuBackendLike {
 
 let original: KernelConfig | undefined;
 let installed = false;
+let naiveTranspose: boolean | null = null;
+const NAIVE_TRANSPOSE = 'WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE';
 
 export interface WebgpuKernelsInfo {
   kernels: string[];
+  flags: Record<string, boolean>;
 }
 
 export function installWebgpuKernels(): WebgpuKernelsInfo {
-  const info = { kernels: ['Conv2DBackpropFilter'] };
+  const info = { kernels: ['Conv2DBackpropFilter'], flags: { [NAIVE_TRANSPOSE]: false } };
   if (installed) return info;
+  naiveTranspose = tf.env().getBool(NAIVE_TRANSPOSE);
+  tf.env().set(NAIVE_TRANSPOSE, false);
   original = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
   const sum = tf.getKernel('Sum', 'webgpu');
   const reshape = tf.getKernel('Reshape', 'webgpu');
@@ -71,6 +78,7 @@ export function installWebgpuKernels(): WebgpuKernelsInfo {
 
 export function uninstallWebgpuKernels(): void {
   if (!installed || !original) return;
+  if (naiveTranspose !== null) tf.env().set(NAIVE_TRANSPOSE, naiveTranspose);
   tf.unregisterKernel('Conv2DBackpropFilter', 'webgpu');
   tf.registerKernel(original);
   installed = false;
