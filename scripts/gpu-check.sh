@@ -6,7 +6,7 @@
 # summary on stdout; full results and logs go to $OUT (or /tmp/gpu-check) as webgpu.json, *.log, ...
 #
 # Needs .gpu-kit/ (scripts/build-gpu-kit.sh, carried with the working tree) and runs from the repo root:
-#   sh scripts/gpu-check.sh            (about 4-6 minutes; every part has its own time limit)
+#   sh scripts/gpu-check.sh            (about 3-5 minutes; each part has its own time limit, 7.7 minutes in all)
 # GPU_CHECK_EXTRA="--allow-software-gpu" lets it run on a CPU-emulated adapter (local rehearsal only).
 set -u
 cd "$(dirname "$0")/.."
@@ -64,9 +64,13 @@ run() { # run <name> <seconds> <bench args...>: one bench, JSON to $OUTDIR/<name
 }
 
 START=$(date +%s)
-run webgpu 200 --backend webgpu --variants reference,small --seconds 8 --profile --peer-device cuda --torch-steps 50
-run webgpu-stock 120 --backend webgpu --no-fast-kernels --variants reference --seconds 5 --profile --no-peer
-run wasm 100 --backend wasm --variants reference --seconds 8 --peer-device cpu --torch-steps 5
+run webgpu 180 --backend webgpu --variants reference,small --seconds 8 --profile --peer-device cuda --torch-steps 50
+run webgpu-stock 100 --backend webgpu --no-fast-kernels --variants reference --seconds 5 --profile --no-peer
+# Concord's filter gradient with tfjs's naive input gradient: what each of the two webgpu changes brings.
+export CONCORD_WEBGPU_MM_INPUT_GRAD=0
+run webgpu-naive-dx 90 --backend webgpu --variants reference --seconds 5 --profile --no-peer
+unset CONCORD_WEBGPU_MM_INPUT_GRAD
+run wasm 90 --backend wasm --variants reference --seconds 8 --peer-device cpu --torch-steps 5
 
 python3 - "$OUTDIR" "$GPU" "$(($(date +%s) - START))" <<'PY'
 import json, os, sys
@@ -75,7 +79,7 @@ def load(n):
     try: return json.load(open(os.path.join(out, n + '.json')))
     except Exception as e: return {'error': str(e)}
 summary = {'gpu': gpu, 'seconds': secs}
-for n in ('webgpu', 'webgpu-stock', 'wasm'):
+for n in ('webgpu', 'webgpu-stock', 'webgpu-naive-dx', 'wasm'):
     d = load(n)
     if 'results' not in d:
         summary[n] = d; continue
@@ -86,6 +90,7 @@ for n in ('webgpu', 'webgpu-stock', 'wasm'):
         'torch': [{k: f[k] for k in ('backend', 'params', 'img_per_s')} for f in peer.get('figures', [])] or peer.get('absent'),
         'comparison': d.get('comparison'),
         'profileTop': [p for p in (d['results'][0].get('profile') or [])[:8]],
+        'flags': (d['backend']['detail'].get('fastKernels') or {}).get('flags'),
         'unavailable': d['backend']['unavailable'],
     }
 print(json.dumps(summary, indent=1))

@@ -22,11 +22,18 @@ export interface WebgpuKernelsInfo {
   flags: Record<string, boolean>;
 }
 
+/** $CONCORD_WEBGPU_MM_INPUT_GRAD=0 keeps tfjs's naive input-gradient program (to measure each change
+ *  apart on a GPU). */
+function useMatmulInputGrad(): boolean {
+  return process.env['CONCORD_WEBGPU_MM_INPUT_GRAD'] !== '0';
+}
+
 export function installWebgpuKernels(): WebgpuKernelsInfo {
-  const info = { kernels: ['Conv2DBackpropFilter'], flags: { [NAIVE_TRANSPOSE]: false } };
+  const mm = useMatmulInputGrad();
+  const info = { kernels: ['Conv2DBackpropFilter'], flags: { [NAIVE_TRANSPOSE]: !mm } };
   if (installed) return info;
   naiveTranspose = tf.env().getBool(NAIVE_TRANSPOSE);
-  tf.env().set(NAIVE_TRANSPOSE, false);
+  if (mm) tf.env().set(NAIVE_TRANSPOSE, false);
   original = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
   const sum = tf.getKernel('Sum', 'webgpu');
   const reshape = tf.getKernel('Reshape', 'webgpu');
