@@ -3,7 +3,7 @@
 # `concord bench train --backend webgpu` (tfjs WebGPU through Dawn/Vulkan, with Concord's chunked filter
 # gradient), the same with tfjs's stock kernels, and the wasm CPU path on the machine's cores, each beside
 # PyTorch training the same U-Net in the same run (CUDA for webgpu, CPU for wasm). Prints one JSON
-# summary on stdout; full results and logs go to $OUT (or /tmp/gpu-check) as webgpu.json, *.log, ...
+# summary on stdout; full results go to $OUT (or /tmp/gpu-check): one JSON per part and gpu-check.log.
 #
 # Needs .gpu-kit/ (scripts/build-gpu-kit.sh, carried with the working tree) and runs from the repo root:
 #   sh scripts/gpu-check.sh            (about 3-5 minutes; each part has its own time limit, 7.7 minutes in all)
@@ -58,9 +58,11 @@ run() { # run <name> <seconds> <bench args...>: one bench, JSON to $OUTDIR/<name
   name=$1; limit=$2; shift 2
   say "$name: bench train $*"
   # shellcheck disable=SC2086
-  timeout "$limit" "$NODE" "$WORK/bench-train.mjs" --json "$@" $EXTRA > "$OUTDIR/$name.json" 2> "$OUTDIR/$name.log"
+  echo "=== $name: $*" >> "$OUTDIR/gpu-check.log"
+  timeout "$limit" "$NODE" "$WORK/bench-train.mjs" --json "$@" $EXTRA > "$OUTDIR/$name.json" 2> "$WORK/$name.err"
   rc=$?
-  [ $rc -eq 0 ] || { say "$name failed (exit $rc): $(tail -3 "$OUTDIR/$name.log" | tr '\n' ' ')"; echo "{\"error\": \"exit $rc\"}" > "$OUTDIR/$name.json"; }
+  cat "$WORK/$name.err" >> "$OUTDIR/gpu-check.log"
+  [ $rc -eq 0 ] || { say "$name failed (exit $rc): $(tail -3 "$WORK/$name.err" | tr '\n' ' ')"; echo "{\"error\": \"exit $rc\"}" > "$OUTDIR/$name.json"; }
 }
 
 START=$(date +%s)
@@ -93,5 +95,5 @@ for n in ('webgpu', 'webgpu-stock', 'webgpu-naive-dx', 'wasm'):
         'flags': (d['backend']['detail'].get('fastKernels') or {}).get('flags'),
         'unavailable': d['backend']['unavailable'],
     }
-print(json.dumps(summary, indent=1))
+print(json.dumps(summary, separators=(',', ':')))
 PY
