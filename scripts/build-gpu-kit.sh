@@ -17,6 +17,6 @@ cp node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm "
 xz -T0 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$KIT/dawn.node.xz"
 xz -T0 -9 -c "$(command -v node)" > "$KIT/node.xz"
 node --version > "$KIT/node.version"
-(cd "$KIT/debs" && apt-get download libvulkan1 >/dev/null 2>&1) || echo "warning: libvulkan1 .deb not downloaded" >&2
+(cd "$KIT/debs" && apt-get download libvulkan1 libglvnd0 libglx0 libegl1 libgl1 libopengl0 libgles2 >/dev/null 2>&1) || echo "warning: libvulkan1 .deb not downloaded" >&2
 du -sh "$KIT"
 ls -la "$KIT" "$KIT/debs"

@@ -40,8 +40,9 @@ export CONCORD_TORCH_UNET="$PWD/resources/bench/torch_unet.py"
 export CONCORD_PYTHON="${CONCORD_PYTHON:-python3}"
 
 # Vulkan: Dawn dlopens libvulkan.so.1 and needs the NVIDIA driver's ICD.
-if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; then
-  say "no Vulkan loader: unpacking the carried libvulkan1"
+# The NVIDIA ICD (libGLX_nvidia.so.0) also needs libglvnd's libGLdispatch, or vkCreateInstance finds no driver.
+if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || ! ldconfig -p 2>/dev/null | grep -q 'libGLdispatch.so.0'; then
+  say "no Vulkan loader or libglvnd: unpacking the carried libvulkan1, libglvnd0 and GL/EGL dispatch libraries"
   for f in "$KIT"/debs/*.deb; do dpkg -x "$f" / 2>/dev/null; done
   ldconfig 2>/dev/null
 fi
