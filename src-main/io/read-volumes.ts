@@ -99,7 +99,16 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
     // A DICOM file named explicitly that gave nothing is an error, not a skip.
     const explicitDicom = explicit.filter((f) => f.kind === 'dicom');
     if (explicitDicom.length > 0 && result.volumes.length === 0) {
-      throw new InputError(explicitDicom[0]!.file, result.skipped[0] ?? 'not a DICOM image');
+      const file = explicitDicom[0]!.file;
+      // skipped lines read "<path>: <reason>"; the error names the file once.
+      const line = result.skipped.find((l) => l.startsWith(`${file}: `)) ?? result.skipped[0];
+      const reason = line?.startsWith(`${file}: `)
+        ? line.slice(file.length + 2)
+        : (line ?? 'not a DICOM image');
+      throw new InputError(
+        file,
+        reason === 'not a DICOM file' ? 'not an image file Concord can read (NIfTI, DICOM or PNG)' : reason,
+      );
     }
   }
   return { volumes, skipped };

@@ -113,6 +113,16 @@ describe('concord info', () => {
     expect((await cli('frobnicate')).code).toBe(2);
     expect((await cli('info', bad, '--no-such-flag')).code).toBe(2);
   });
+
+  it('names a file that is no image once, and says which formats it reads', async () => {
+    const notes = path.join(tempDir(), 'notes.txt');
+    fs.writeFileSync(notes, 'not an image\n');
+    const r = await cli('info', notes, '--json');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `concord: ${notes}: not an image file Concord can read (NIfTI, DICOM or PNG)`,
+    );
+  });
 });
 
 describe('concord import and export', () => {
