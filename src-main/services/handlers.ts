@@ -4,6 +4,7 @@
 // { ok: false, error } for the wire.
 import type { Req, RequestChannel, Res } from '../../src-preload/contract';
 import type { AppContext, CallContext } from './context';
+import { createConsensusHandlers } from './consensus/handlers';
 import { JobRegistry } from './jobs';
 import { createLabellingHandlers } from './labelling/handlers';
 import { createWorkspaceHandlers } from './workspace-handlers';
@@ -19,5 +20,6 @@ export function createHandlers(app: AppContext, jobs = new JobRegistry()): Handl
   return {
     ...createWorkspaceHandlers(app, jobs),
     ...createLabellingHandlers(app),
+    ...createConsensusHandlers(app, jobs),
   };
 }
