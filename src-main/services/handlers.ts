@@ -7,6 +7,7 @@ import type { AppContext, CallContext } from './context';
 import { createConsensusHandlers } from './consensus/handlers';
 import { JobRegistry } from './jobs';
 import { createLabellingHandlers } from './labelling/handlers';
+import { MaskStore } from './labelling/mask-store';
 import { createWorkspaceHandlers } from './workspace-handlers';
 
 export type Handler<C extends RequestChannel> = (req: Req<C>, ctx: CallContext) => Promise<Res<C>> | Res<C>;
@@ -17,9 +18,11 @@ export type HandlerGroup<C extends RequestChannel> = { [K in C]: Handler<K> };
 export type Handlers = HandlerGroup<RequestChannel>;
 
 export function createHandlers(app: AppContext, jobs = new JobRegistry()): Handlers {
+  // One mask store (and its cache of decoded heads) for every channel that reads or writes masks.
+  const store = new MaskStore(app.workspace);
   return {
     ...createWorkspaceHandlers(app, jobs),
-    ...createLabellingHandlers(app),
-    ...createConsensusHandlers(app, jobs),
+    ...createLabellingHandlers(app, store),
+    ...createConsensusHandlers(app, jobs, store),
   };
 }

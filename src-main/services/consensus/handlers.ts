@@ -1,9 +1,39 @@
-// The consensus channels (issue 4): compare raters, merge, agreement map, adjudication and sign-off.
-// First commit: the contract only; every handler answers 'unsupported' until its service lands.
-import { UnsupportedError } from '../../core/errors';
-import type { AppContext } from '../context';
+// The consensus channels (issue 4): compare raters, export, merge, agreement map, adjudication and sign-off.
+// Each handler checks its request, then that a reviewer or admin is signed in and the case is open for
+// review (access.ts: blinding must have ended), then runs the service. Long work runs as a job (jobs.ts):
+// progress is pushed as 'consensus:progress', 'consensus:cancel' aborts it, and the computation itself runs
+// in the consensus runner (a worker thread unless the host chose otherwise).
+import type { CaseComparison } from '../../../src-preload/contract';
+import { InputError, NotFoundError } from '../../core/errors';
+import type { AppContext, CallContext } from '../context';
 import type { HandlerGroup } from '../handlers';
 import type { JobRegistry } from '../jobs';
+import { MaskStore } from '../labelling/mask-store';
+import { asId, asObject, asString } from '../validate';
+import { requireReviewer } from './access';
+import {
+  decide,
+  requireAdjudication,
+  reopen,
+  signOff,
+  startAdjudication,
+  stateOfVolume,
+} from './adjudication';
+import { AgreementService } from './agreement';
+import { compareCase } from './compare';
+import { comparisonCsv, comparisonJson } from './export';
+import { mergeCase } from './merge';
+import {
+  parseAgreement,
+  parseCompare,
+  parseDecide,
+  parseMerge,
+  parseReopen,
+  parseSignOff,
+  parseStart,
+} from './parse';
+import { Recent } from './recent';
+import { workerRunner } from './runner';
 
 export type ConsensusChannel =
   | 'consensus:compare'
@@ -17,21 +47,131 @@ export type ConsensusChannel =
   | 'adjudication:signOff'
   | 'adjudication:reopen';
 
-const notYet = (channel: string) => (): never => {
-  throw new UnsupportedError(`${channel} is not implemented yet`);
-};
+export function createConsensusHandlers(
+  app: AppContext,
+  jobs: JobRegistry,
+  store = new MaskStore(app.workspace),
+): HandlerGroup<ConsensusChannel> {
+  const ws = app.workspace;
+  const db = ws.db;
+  const runner = app.consensusRunner ?? workerRunner();
+  const agreements = new AgreementService(store, runner);
+  const comparisons = new Recent<CaseComparison>(16);
 
-export function createConsensusHandlers(_app: AppContext, jobs: JobRegistry): HandlerGroup<ConsensusChannel> {
+  const progress = (ctx: CallContext, jobId: string) => (fraction: number, stage: string) =>
+    ctx.emit('consensus:progress', { jobId, fraction, stage });
+
+  const changed = (
+    ctx: CallContext,
+    s: { id: number; volumeId: number; headRevisionId: number; status: 'open' | 'signed-off' },
+  ) =>
+    ctx.emit('adjudication:changed', {
+      adjudicationId: s.id,
+      volumeId: s.volumeId,
+      headRevisionId: s.headRevisionId,
+      status: s.status,
+    });
+
   return {
-    'consensus:compare': notYet('consensus:compare'),
-    'consensus:export': notYet('consensus:export'),
-    'consensus:merge': notYet('consensus:merge'),
-    'consensus:agreement': notYet('consensus:agreement'),
-    'consensus:cancel': (req) => ({ cancelled: jobs.cancel(String((req as { jobId?: unknown }).jobId)) }),
-    'adjudication:get': notYet('adjudication:get'),
-    'adjudication:start': notYet('adjudication:start'),
-    'adjudication:decide': notYet('adjudication:decide'),
-    'adjudication:signOff': notYet('adjudication:signOff'),
-    'adjudication:reopen': notYet('adjudication:reopen'),
+    'consensus:compare': (raw, ctx) => {
+      const req = parseCompare(raw);
+      requireReviewer(db, ctx, req.volumeId, 'comparing raters');
+      return jobs.run(req.jobId, async (signal) => {
+        const r = await compareCase(store, runner, req, { signal, onProgress: progress(ctx, req.jobId) });
+        comparisons.set(r.comparisonId, r);
+        return r;
+      });
+    },
+    'consensus:export': (raw, ctx) => {
+      const o = asObject(raw);
+      const id = asString(o['comparisonId'], 'comparisonId', 64);
+      const format = o['format'];
+      const c = comparisons.get(id);
+      if (!c) throw new NotFoundError(`comparison ${id} is no longer kept: run the comparison again`);
+      requireReviewer(db, ctx, c.volumeId, 'exporting a comparison');
+      const stamp = c.computedAt.replace(/[:.]/g, '-');
+      if (format === 'csv') {
+        return {
+          fileName: `comparison-case${c.caseId}-${stamp}.csv`,
+          mimeType: 'text/csv',
+          text: comparisonCsv(c),
+        };
+      }
+      if (format === 'json') {
+        return {
+          fileName: `comparison-case${c.caseId}-${stamp}.json`,
+          mimeType: 'application/json',
+          text: comparisonJson(c),
+        };
+      }
+      throw new InputError(undefined, "format must be 'csv' or 'json'");
+    },
+    'consensus:merge': (raw, ctx) => {
+      const req = parseMerge(raw);
+      const profile = requireReviewer(db, ctx, req.volumeId, 'merging raters');
+      return jobs.run(req.jobId, async (signal) => {
+        const r = await mergeCase(ws, store, runner, req, profile.name, {
+          signal,
+          onProgress: progress(ctx, req.jobId),
+        });
+        if (r.saved) {
+          ctx.emit('annotation:changed', {
+            annotationId: r.saved.annotationId,
+            headRevisionId: r.saved.revision.id,
+            author: r.saved.revision.author,
+          });
+        }
+        return r;
+      });
+    },
+    'consensus:agreement': (raw, ctx) => {
+      const req = parseAgreement(raw);
+      requireReviewer(db, ctx, req.volumeId, 'the agreement map');
+      return jobs.run(req.jobId, (signal) =>
+        agreements.compute(req, { signal, onProgress: progress(ctx, req.jobId) }),
+      );
+    },
+    'consensus:cancel': (raw) => ({ cancelled: jobs.cancel(asString(asObject(raw)['jobId'], 'jobId', 128)) }),
+    'adjudication:get': (raw, ctx) => {
+      const volumeId = asId(asObject(raw)['volumeId'], 'volumeId');
+      requireReviewer(db, ctx, volumeId, 'adjudication');
+      return stateOfVolume(ws, volumeId);
+    },
+    'adjudication:start': async (raw, ctx) => {
+      const req = parseStart(raw);
+      const profile = requireReviewer(db, ctx, req.volumeId, 'adjudication');
+      const s = await startAdjudication(ws, store, profile, req);
+      changed(ctx, s);
+      return s;
+    },
+    'adjudication:decide': async (raw, ctx) => {
+      const req = parseDecide(raw);
+      const row = requireAdjudication(ws, req.adjudicationId);
+      const profile = requireReviewer(db, ctx, row.volumeId, 'an adjudication decision');
+      const s = await decide(ws, store, agreements, profile, req);
+      ctx.emit('annotation:changed', {
+        annotationId: s.workingAnnotationId,
+        headRevisionId: s.headRevisionId,
+        author: profile.name,
+      });
+      changed(ctx, s);
+      return s;
+    },
+    'adjudication:signOff': async (raw, ctx) => {
+      const req = parseSignOff(raw);
+      const row = requireAdjudication(ws, req.adjudicationId);
+      const profile = requireReviewer(db, ctx, row.volumeId, 'signing off');
+      const s = await signOff(ws, store, profile, req);
+      changed(ctx, s);
+      return s;
+    },
+    'adjudication:reopen': (raw, ctx) => {
+      const req = parseReopen(raw);
+      const row = requireAdjudication(ws, req.adjudicationId);
+      const profile = requireReviewer(db, ctx, row.volumeId, 'reopening a case');
+      const s = reopen(ws, profile, req);
+      changed(ctx, s);
+      return s;
+    },
   };
 }
