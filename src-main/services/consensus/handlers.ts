@@ -110,7 +110,7 @@ export function createConsensusHandlers(
       const req = parseMerge(raw);
       const profile = requireReviewer(db, ctx, req.volumeId, 'merging raters');
       return jobs.run(req.jobId, async (signal) => {
-        const r = await mergeCase(ws, store, runner, req, profile.name, {
+        const { result: r } = await mergeCase(ws, store, runner, req, profile.name, {
           signal,
           onProgress: progress(ctx, req.jobId),
         });

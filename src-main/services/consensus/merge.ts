@@ -17,7 +17,17 @@ export const METHOD_NAMES = {
   mstaple: 'multi-label STAPLE',
 } as const;
 
-export type MergeInput = Omit<MergeRequest, 'jobId'>;
+export type MergeInput = Omit<MergeRequest, 'jobId'> & {
+  /** STAPLE / multi-label STAPLE: also compute the probability map of the label (CLI --prob). */
+  probabilityMap?: boolean;
+};
+
+/** The wire result, plus the merged labels and (when asked) the probability map, for the CLI's files. */
+export interface MergeOutcome {
+  result: MergeResult;
+  mask: Uint8Array;
+  probability: Float32Array | null;
+}
 
 interface Summary {
   parameters: Record<string, unknown>;
@@ -30,6 +40,7 @@ interface Summary {
   tiedVoxels: number | null;
   confusion: number[][][] | null;
   priors: number[] | null;
+  probability: Float32Array | null;
 }
 
 export async function mergeCase(
@@ -39,7 +50,7 @@ export async function mergeCase(
   req: MergeInput,
   author: string,
   opts: RunOptions = {},
-): Promise<MergeResult> {
+): Promise<MergeOutcome> {
   if (!(req.method in METHOD_NAMES))
     throw new InputError(undefined, 'method must be vote, staple or mstaple');
   if (req.ties !== undefined && req.method !== 'vote')
@@ -78,6 +89,7 @@ export async function mergeCase(
       tiedVoxels: r.tiedVoxels,
       confusion: null,
       priors: null,
+      probability: null,
     };
   } else if (req.method === 'staple') {
     const r = await runner(
@@ -90,7 +102,7 @@ export async function mergeCase(
           threshold: req.threshold,
           confidenceWeight: req.confidenceWeight,
           maxIterations: req.maxIterations,
-          probabilityMap: false,
+          probabilityMap: req.probabilityMap === true,
         },
       },
       run,
@@ -106,6 +118,7 @@ export async function mergeCase(
       tiedVoxels: null,
       confusion: null,
       priors: [1 - r.prior, r.prior],
+      probability: r.probability,
     };
   } else {
     const r = await runner(
@@ -117,7 +130,7 @@ export async function mergeCase(
           label,
           undecidedLabel: req.undecidedLabel,
           maxIterations: req.maxIterations,
-          probabilityMap: false,
+          probabilityMap: req.probabilityMap === true,
         },
       },
       run,
@@ -133,6 +146,7 @@ export async function mergeCase(
       tiedVoxels: null,
       confusion: r.confusion,
       priors: r.priors,
+      probability: r.probability,
     };
   }
   const parameters = { algorithm: req.method, ...s.parameters };
@@ -160,7 +174,7 @@ export async function mergeCase(
     saved = { annotationId: stored.annotationId, revision: toRevisionInfo(stored.revision) };
   }
   progress?.(1, 'done');
-  return {
+  const result: MergeResult = {
     method: req.method,
     caseId: sel.volume.caseId,
     volumeId: sel.volume.id,
@@ -180,4 +194,5 @@ export async function mergeCase(
     saved,
     mask: saved ? null : s.mask,
   };
+  return { result, mask: s.mask, probability: s.probability };
 }
