@@ -6,6 +6,7 @@ import { agreementLegend } from './agreementColours';
 import { JobProgress } from './JobProgress';
 import { AgreementLegend } from './Legend';
 import type { Agreement } from './useAgreement';
+import type { Connectivity } from './useAgreement';
 import { colourMode } from './useAgreement';
 import type { ConsensusJob } from './useConsensusJob';
 
@@ -34,6 +35,20 @@ export function DisagreementPanel({ agreement, job }: { agreement: Agreement; jo
           {MEASURES.map((m) => (
             <option key={m.value} value={m.value}>
               {m.text}
+            </option>
+          ))}
+        </select>
+        <select
+          data-testid="agreement-connectivity"
+          aria-label="Region connectivity"
+          title="Which voxels touch: 6 = faces, 18 = faces and edges, 26 = faces, edges and corners"
+          value={agreement.connectivity}
+          onChange={(e) => void agreement.compute(agreement.measure, Number(e.target.value) as Connectivity)}
+          disabled={job.running !== null}
+        >
+          {([6, 18, 26] as const).map((c) => (
+            <option key={c} value={c}>
+              {c}-connected
             </option>
           ))}
         </select>
@@ -89,6 +104,7 @@ export function DisagreementPanel({ agreement, job }: { agreement: Agreement; jo
                 key={r.id}
                 data-testid={`region-${r.id}`}
                 data-seed={r.seedIJK.join(',')}
+                data-bbox={[...r.bbox.min, ...r.bbox.max].join(',')}
                 data-volume-ml={r.volumeMl}
                 className={index === current ? 'cs-current' : ''}
               >

@@ -14,6 +14,8 @@ import type { ConsensusJob } from './useConsensusJob';
 export interface Agreement {
   map: AgreementMap | null;
   measure: AgreementMeasure;
+  /** Neighbourhood of the regions: 6 (faces), 18 (+ edges), 26 (+ corners). */
+  connectivity: Connectivity;
   visible: boolean;
   /** Drawn over the slices (null while hidden or not computed). */
   overlay: MaskLayer | null;
@@ -23,13 +25,15 @@ export interface Agreement {
   current: number | null;
   region: DisagreementRegion | null;
   focus: ReviewFocus | null;
-  compute(measure: AgreementMeasure): Promise<void>;
+  compute(measure: AgreementMeasure, connectivity?: Connectivity): Promise<void>;
   /** Z: shows the overlay (computing it first if needed) or hides it. */
   toggle(): void;
   /** +1 next (larger index = smaller region), −1 previous; wraps around. */
   step(dir: 1 | -1): void;
   goTo(index: number): void;
 }
+
+export type Connectivity = 6 | 18 | 26;
 
 export function colourMode(m: AgreementMeasure): AgreementMode {
   return m === 'staple' ? 'probability' : m;
@@ -42,6 +46,7 @@ export function useAgreement(volumeId: number | null, label: number, job: Consen
   // A map of another volume (the user moved on) is never shown.
   const map = mapState && mapState.volumeId === volumeId ? mapState : null;
   const [measure, setMeasure] = useState<AgreementMeasure>('votes');
+  const [connectivity, setConnectivity] = useState<Connectivity>(26);
   const [visible, setVisible] = useState(false);
   const [current, setCurrent] = useState<number | null>(null);
   const [focus, setFocus] = useState<ReviewFocus | null>(null);
@@ -59,17 +64,24 @@ export function useAgreement(volumeId: number | null, label: number, job: Consen
   }, [map]);
 
   const compute = useCallback(
-    async (m: AgreementMeasure): Promise<void> => {
+    async (m: AgreementMeasure, c: Connectivity = connectivity): Promise<void> => {
       setMeasure(m);
+      setConnectivity(c);
       if (volumeId === null) return;
-      const r = await job.run('consensus:agreement', 'Agreement map…', { volumeId, label, measure: m });
+      const r = await job.run('consensus:agreement', 'Agreement map…', {
+        volumeId,
+        label,
+        measure: m,
+        connectivity: c,
+      });
       if (!r) return;
       setMap(r);
       setVisible(true);
-      // The regions are the same for every measure (where some but not all raters gave the label).
-      setCurrent((c) => (c !== null && c < r.regions.length ? c : null));
+      // The regions are the same for every measure (where some but not all raters gave the label), not for
+      // another connectivity.
+      setCurrent((cur) => (cur !== null && cur < r.regions.length && c === r.connectivity ? cur : null));
     },
-    [job, volumeId, label],
+    [job, volumeId, label, connectivity],
   );
 
   const goTo = useCallback(
@@ -107,6 +119,7 @@ export function useAgreement(volumeId: number | null, label: number, job: Consen
   return {
     map,
     measure,
+    connectivity,
     visible,
     overlay: visible ? (layers?.overlay ?? null) : null,
     surface: visible ? (layers?.surface ?? null) : null,
