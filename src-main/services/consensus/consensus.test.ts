@@ -175,6 +175,10 @@ describe('consensus:compare and consensus:export', () => {
     expect(await s.rev.ok('consensus:cancel', { jobId: 'stop' })).toEqual({ cancelled: true });
     expect(await running).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(await s.rev.ok('consensus:cancel', { jobId: 'stop' })).toEqual({ cancelled: false });
+    expect(await s.ann.call('consensus:cancel', { jobId: 'stop' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 });
 
@@ -510,6 +514,17 @@ describe('adjudication', () => {
       await s.rev.call('adjudication:signOff', {
         adjudicationId: st.id,
         parentRevisionId: st.headRevisionId,
+      }),
+      // The signed reference itself is never edited.
+      await s.rev.call('annotation:commit', {
+        annotationId: so.referenceAnnotationId,
+        parentRevisionId: so.referenceRevisionId,
+        tool: 'brush',
+        patch: fill([0, 1, 0, 1, 0, 1], 0),
+      }),
+      await s.rev.call('annotation:revert', {
+        annotationId: so.referenceAnnotationId,
+        revisionId: so.referenceRevisionId,
       }),
     ]) {
       expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });

@@ -10,6 +10,7 @@ import type { HandlerGroup } from '../handlers';
 import type { JobRegistry } from '../jobs';
 import { MaskStore } from '../labelling/mask-store';
 import { asId, asObject, asString } from '../validate';
+import { requireProfile, requireRole } from '../labelling/access';
 import { requireReviewer } from './access';
 import {
   decide,
@@ -131,7 +132,11 @@ export function createConsensusHandlers(
         agreements.compute(req, { signal, onProgress: progress(ctx, req.jobId) }),
       );
     },
-    'consensus:cancel': (raw) => ({ cancelled: jobs.cancel(asString(asObject(raw)['jobId'], 'jobId', 128)) }),
+    'consensus:cancel': (raw, ctx) => {
+      const jobId = asString(asObject(raw)['jobId'], 'jobId', 128);
+      requireRole(requireProfile(db, ctx, 'cancelling'), ['reviewer', 'admin'], 'cancelling a consensus job');
+      return { cancelled: jobs.cancel(jobId) };
+    },
     'adjudication:get': (raw, ctx) => {
       const volumeId = asId(asObject(raw)['volumeId'], 'volumeId');
       requireReviewer(db, ctx, volumeId, 'adjudication');

@@ -2,7 +2,7 @@
 // attribution. Every change is made by the signed-in profile and saved as a new revision (mask-store.ts).
 import type { AnnotationInfo, MaskData, MaskPatch, RevisionInfo } from '../../../src-preload/contract';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors';
-import { frozenBySignOff } from '../../db/repositories/adjudications';
+import { frozenBySignOff, signOffOfReference } from '../../db/repositories/adjudications';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
 import {
@@ -37,8 +37,17 @@ export function assertCanEdit(profile: Profile, annotation: AnnotationRow): void
   }
 }
 
-/** An adjudication's working mask is frozen while its case is signed off. */
+/**
+ * An adjudication's working mask is frozen while its case is signed off, and a signed reference mask is
+ * never edited (reopening the case and signing off again makes a new one).
+ */
 function assertNotSignedOff(db: Db, annotationId: number): void {
+  const signOffId = signOffOfReference(db, annotationId);
+  if (signOffId !== null) {
+    throw new ConflictError(
+      `annotation ${annotationId} is a signed reference mask (sign-off ${signOffId}): reopen the case and sign off again to change it`,
+    );
+  }
   const adjudicationId = frozenBySignOff(db, annotationId);
   if (adjudicationId !== null) {
     throw new ConflictError(
