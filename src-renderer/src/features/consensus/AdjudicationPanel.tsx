@@ -4,6 +4,7 @@
 // the reference mask, reopening needs a reason.
 import { useState } from 'react';
 import type { AnnotationInfo } from '../../../../src-preload/contract';
+import { whenAllSaved } from '../annotation/pendingSaves';
 import { DecisionList } from './DecisionList';
 import { SignOffBox } from './SignOffBox';
 import type { Adjudication, DecisionInput } from './useAdjudication';
@@ -117,17 +118,20 @@ function DecisionForm({ adjudication, agreement, annotations, editingWorking, on
     else if (where && choice === 'consensus' && consensusRev !== null)
       d = { kind: 'take-consensus', region: where, sourceRevisionId: consensusRev };
     if (!d) return;
-    if (await adjudication.decide(d, rationale)) {
-      setRationale('');
-      if (choice === 'manual') onEditWorking(false);
+    if (d.kind === 'manual' && rationale.trim()) {
+      // The tools go back to the own annotation first, and every edit of the working mask is saved before
+      // the decision records them (a manual decision without a patch takes the edits committed so far).
+      onEditWorking(false);
+      await whenAllSaved();
     }
+    if (await adjudication.decide(d, rationale)) setRationale('');
   };
   const needsRegion = choice !== 'manual' && !where;
   return (
     <div className="cs-decide" data-testid="decision-form">
       <p data-testid="decision-region">
         {region
-          ? `Region ${region.id}: ${region.volumeMl.toFixed(3)} mL, ${region.ratersIncluding} of ${map?.raters.length ?? 0} raters`
+          ? `Region ${region.id}: ${region.volumeMl.toFixed(3)} mL, on average ${region.meanVotes.toFixed(1)} of ${map?.raters.length ?? 0} raters per voxel`
           : 'No region selected: use Next ▶ (or }) in Disagreement; a manual edit needs none.'}
       </p>
       <label className="cs-choice">

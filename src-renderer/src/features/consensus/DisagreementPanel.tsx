@@ -108,9 +108,14 @@ export function DisagreementPanel({ agreement, job }: { agreement: Agreement; jo
                 data-volume-ml={r.volumeMl}
                 className={index === current ? 'cs-current' : ''}
               >
-                <button type="button" className="link" onClick={() => agreement.goTo(index)}>
-                  #{r.id} · {r.volumeMl.toFixed(3)} mL · {r.voxels.toLocaleString()} vox · {r.ratersIncluding}{' '}
-                  of {n} raters
+                <button
+                  type="button"
+                  className="link"
+                  title={`Raters touching it: ${r.ratersIncluding} of ${n}; mean raters per voxel: ${r.meanVotes.toFixed(2)}`}
+                  onClick={() => agreement.goTo(index)}
+                >
+                  #{r.id} · {r.volumeMl.toFixed(3)} mL · {r.voxels.toLocaleString()} vox · mean{' '}
+                  {r.meanVotes.toFixed(1)} of {n} raters
                 </button>
               </li>
             ))}
