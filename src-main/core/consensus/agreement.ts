@@ -20,7 +20,8 @@ import { checkpoint, subControl, type ComputeControl } from '../compute/control'
 import { InputError } from '../errors';
 import type { Vec3 } from '../geometry/affine';
 import { checkLabel, checkRaterMasks } from './masks';
-import { staple } from './staple';
+import { binaryPatternHistogram, patternBlock } from './rater-patterns';
+import { ITK_MAX_ITERATIONS, stapleEm } from './staple';
 
 export type AgreementMeasure = 'votes' | 'staple' | 'entropy';
 export type Connectivity = 6 | 18 | 26;
@@ -81,41 +82,119 @@ export function neighbourOffsets(connectivity: Connectivity): Vec3[] {
   return out;
 }
 
-/** Votes per voxel for the label (0..N), and the bounding box of voxels with at least one vote. */
+const BLOCK = 1 << 16;
+
+/**
+ * round(255 W) per voxel, W = binary STAPLE's probability with ITK's defaults (as staple.ts computes it:
+ * the EM runs on the histogram of rater-decision patterns), written straight to bytes: no float map.
+ */
+function stapleBytes(masks: Uint8Array[], label: number, control: ComputeControl | undefined): Uint8Array {
+  const n = masks[0]!.length;
+  const R = masks.length;
+  const h = binaryPatternHistogram(masks, label, subControl(control, 0, 0.5));
+  const all = R >= 31 ? -1 : (1 << R) - 1;
+  let w: ArrayLike<number>;
+  if (h.patterns.length === 1 && h.patterns[0] === 0) w = [0];
+  else if (h.patterns.length === 1 && h.patterns[0] === all) w = [1];
+  else w = stapleEm(h, 1, ITK_MAX_ITERATIONS, 'float32', subControl(control, 0.5, 0.6)).w;
+  const byte = new Map<number, number>();
+  h.patterns.forEach((p, k) => byte.set(p, Math.round(255 * w[k]!)));
+  const map = new Uint8Array(n);
+  const codes = new Uint32Array(BLOCK);
+  let lastCode = -1;
+  let lastByte = 0;
+  for (let start = 0; start < n; start += BLOCK) {
+    checkpoint(control, 0.6 + (0.4 * start) / n, 'staple');
+    const len = Math.min(BLOCK, n - start);
+    patternBlock(masks, label, start, len, codes);
+    for (let i = 0; i < len; i++) {
+      const c = codes[i]!;
+      if (c !== lastCode) {
+        lastCode = c;
+        lastByte = byte.get(c)!;
+      }
+      map[start + i] = lastByte;
+    }
+  }
+  return map;
+}
+
+/** Four voxels at a time, to skip background quickly (null when the view cannot be aligned). */
+function words(m: Uint8Array): Uint32Array | null {
+  return m.byteOffset % 4 === 0 ? new Uint32Array(m.buffer, m.byteOffset, m.length >> 2) : null;
+}
+
+interface Counted {
+  votes: Uint8Array;
+  /** Bounding box of voxels with at least one vote, or null when there are none. */
+  min: Vec3 | null;
+  max: Vec3 | null;
+  disagreementVoxels: number;
+  unanimousVoxels: number;
+}
+
+/** Votes per voxel for the label (0..N), their bounding box, and the disagreement and unanimous counts. */
 function countVotes(
   masks: Uint8Array[],
   dims: Vec3,
   label: number,
   control: ComputeControl | undefined,
-): { votes: Uint8Array; min: Vec3; max: Vec3 } | { votes: Uint8Array; min: null; max: null } {
-  const [nx, ny, nz] = dims;
-  const votes = new Uint8Array(nx * ny * nz);
-  for (const m of masks) {
-    for (let v = 0; v < m.length; v++) if (m[v] === label) votes[v]!++;
-  }
+): Counted {
+  const [nx, ny] = dims;
+  const nxy = nx * ny;
+  const n = nxy * dims[2];
+  const R = masks.length;
+  const votes = new Uint8Array(n);
+  masks.forEach((m, r) => {
+    checkpoint(control, (0.8 * r) / R, 'votes');
+    const w = words(m);
+    const nw = w ? w.length : 0;
+    for (let q = 0; q < nw; q++) {
+      if (w![q] === 0) continue;
+      const v = q << 2;
+      for (let b = v; b < v + 4; b++) if (m[b] === label) votes[b]!++;
+    }
+    for (let v = nw << 2; v < n; v++) if (m[v] === label) votes[v]!++;
+  });
+  checkpoint(control, 0.8, 'votes');
   let i0 = Infinity;
   let j0 = Infinity;
   let k0 = Infinity;
   let i1 = -1;
   let j1 = -1;
   let k1 = -1;
-  for (let k = 0; k < nz; k++) {
-    checkpoint(control, k / nz, 'votes');
-    for (let j = 0; j < ny; j++) {
-      const row = (k * ny + j) * nx;
-      for (let i = 0; i < nx; i++) {
-        if (votes[row + i] === 0) continue;
-        if (i < i0) i0 = i;
-        if (i > i1) i1 = i;
-        if (j < j0) j0 = j;
-        if (j > j1) j1 = j;
-        if (k < k0) k0 = k;
-        if (k > k1) k1 = k;
-      }
-    }
+  let disagreementVoxels = 0;
+  let unanimousVoxels = 0;
+  const visit = (v: number) => {
+    const c = votes[v]!;
+    if (c === 0) return;
+    if (c === R) unanimousVoxels++;
+    else disagreementVoxels++;
+    const k = Math.floor(v / nxy);
+    const j = Math.floor((v - k * nxy) / nx);
+    const i = v - k * nxy - j * nx;
+    if (i < i0) i0 = i;
+    if (i > i1) i1 = i;
+    if (j < j0) j0 = j;
+    if (j > j1) j1 = j;
+    if (k < k0) k0 = k;
+    if (k > k1) k1 = k;
+  };
+  const w = words(votes)!;
+  for (let q = 0; q < w.length; q++) {
+    if (w[q] === 0) continue;
+    const v = q << 2;
+    for (let b = v; b < v + 4; b++) visit(b);
   }
-  if (i1 < 0) return { votes, min: null, max: null };
-  return { votes, min: [i0, j0, k0], max: [i1, j1, k1] };
+  for (let v = w.length << 2; v < n; v++) visit(v);
+  const found = i1 >= 0;
+  return {
+    votes,
+    min: found ? [i0, j0, k0] : null,
+    max: found ? [i1, j1, k1] : null,
+    disagreementVoxels,
+    unanimousVoxels,
+  };
 }
 
 export function raterAgreementMap(
@@ -156,34 +235,26 @@ export function raterAgreementMap(
     map = new Uint8Array(n);
     for (let v = 0; v < n; v++) map[v] = table[votes[v]!]!;
   } else if (opts.measure === 'staple') {
-    const s = staple(masks, { label, probabilityMap: true }, subControl(control, 0.2, 0.6));
-    const w = s.probability!;
-    map = new Uint8Array(n);
-    for (let v = 0; v < n; v++) map[v] = Math.round(255 * w[v]!);
+    map = stapleBytes(masks, label, subControl(control, 0.2, 0.6));
   } else {
     throw new InputError(undefined, `measure must be votes, staple or entropy (got ${String(opts.measure)})`);
   }
 
-  let disagreementVoxels = 0;
-  let unanimousVoxels = 0;
-  for (let v = 0; v < n; v++) {
-    const c = votes[v]!;
-    if (c === R) unanimousVoxels++;
-    else if (c > 0) disagreementVoxels++;
-  }
-  const regions = counted.min
-    ? disagreementRegions(
-        masks,
-        votes,
-        dims,
-        label,
-        counted.min,
-        counted.max,
-        connectivity,
-        disagreementVoxels,
-        subControl(control, 0.6, 1),
-      )
-    : { regions: [], offsets: new Uint32Array(1), voxels: new Uint32Array(0) };
+  const { disagreementVoxels, unanimousVoxels } = counted;
+  const regions =
+    counted.min && counted.max
+      ? disagreementRegions(
+          masks,
+          votes,
+          dims,
+          label,
+          counted.min,
+          counted.max,
+          connectivity,
+          disagreementVoxels,
+          subControl(control, 0.6, 1),
+        )
+      : { regions: [], offsets: new Uint32Array(1), voxels: new Uint32Array(0) };
   checkpoint(control, 1, 'regions');
   return {
     method: 'agreement',
@@ -222,17 +293,23 @@ function disagreementRegions(
   const visited = new Uint8Array(bw * bh * bd);
   const order = new Uint32Array(total); // voxels in visiting order; each component is a contiguous run
   const offsets = neighbourOffsets(connectivity);
+  const nb = offsets.length;
+  const dI = Int32Array.from(offsets, (o) => o[0]);
+  const dJ = Int32Array.from(offsets, (o) => o[1]);
+  const dK = Int32Array.from(offsets, (o) => o[2]);
+  // The same steps as index differences in the grid (dV) and in the box (dB).
+  const dV = Int32Array.from(offsets, (o) => o[0] + o[1] * nx + o[2] * nxy);
+  const dB = Int32Array.from(offsets, (o) => o[0] + o[1] * bw + o[2] * bw * bh);
   const found: { start: number; end: number; stats: Omit<RegionStats, 'id' | 'seed'> }[] = [];
   let filled = 0;
   for (let k = min[2]; k <= max[2]; k++) {
     checkpoint(control, (0.8 * (k - min[2])) / bd, 'regions');
     for (let j = min[1]; j <= max[1]; j++) {
-      for (let i = min[0]; i <= max[0]; i++) {
-        const v = i + j * nx + k * nxy;
+      let v = min[0] + j * nx + k * nxy;
+      let b = (j - min[1]) * bw + (k - min[2]) * bw * bh;
+      for (let i = min[0]; i <= max[0]; i++, v++, b++) {
         const c = votes[v]!;
-        if (c === 0 || c === R) continue;
-        const b = i - min[0] + (j - min[1]) * bw + (k - min[2]) * bw * bh;
-        if (visited[b]) continue;
+        if (c === 0 || c === R || visited[b]) continue;
         visited[b] = 1;
         const start = filled;
         order[filled++] = v;
@@ -248,6 +325,7 @@ function disagreementRegions(
           const uk = Math.floor(u / nxy);
           const uj = Math.floor((u - uk * nxy) / nx);
           const ui = u - uk * nxy - uj * nx;
+          const ub = ui - min[0] + (uj - min[1]) * bw + (uk - min[2]) * bw * bh;
           si += ui;
           sj += uj;
           sk += uk;
@@ -259,18 +337,22 @@ function disagreementRegions(
           if (uj > hi[1]) hi[1] = uj;
           if (uk < lo[2]) lo[2] = uk;
           if (uk > hi[2]) hi[2] = uk;
-          for (const [di, dj, dk] of offsets) {
-            const a = ui + di;
-            const bb = uj + dj;
-            const cc = uk + dk;
-            if (a < min[0] || a > max[0] || bb < min[1] || bb > max[1] || cc < min[2] || cc > max[2])
-              continue;
-            const w = a + bb * nx + cc * nxy;
+          const interior =
+            ui > min[0] && ui < max[0] && uj > min[1] && uj < max[1] && uk > min[2] && uk < max[2];
+          for (let t = 0; t < nb; t++) {
+            if (!interior) {
+              const a = ui + dI[t]!;
+              const bb = uj + dJ[t]!;
+              const cc = uk + dK[t]!;
+              if (a < min[0] || a > max[0] || bb < min[1] || bb > max[1] || cc < min[2] || cc > max[2])
+                continue;
+            }
+            const w = u + dV[t]!;
             const cw = votes[w]!;
             if (cw === 0 || cw === R) continue;
-            const bw2 = a - min[0] + (bb - min[1]) * bw + (cc - min[2]) * bw * bh;
-            if (visited[bw2]) continue;
-            visited[bw2] = 1;
+            const wb = ub + dB[t]!;
+            if (visited[wb]) continue;
+            visited[wb] = 1;
             order[filled++] = w;
           }
         }
