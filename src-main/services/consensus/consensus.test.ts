@@ -132,6 +132,9 @@ describe('consensus:compare and consensus:export', () => {
     const first = Object.fromEntries(lines[1]!.split(',').map((v, i) => [header[i], v]));
     expect(first).toMatchObject({ kind: 'pair', a: '0', b: '1', raterA: 'R1', raterB: 'R2', dice: '0.5' });
     expect(first['revisionA']).toBe(String(s.revisions[0]));
+    expect(
+      listAudit(fx.services.app.workspace.db, 5).map((e) => [e.action, e.actor, e.detail['format']]),
+    ).toContainEqual(['consensus.export', 'Rita', 'csv']);
     const json = await s.rev.ok('consensus:export', { comparisonId: c.comparisonId, format: 'json' });
     expect(JSON.parse(json.text)).toMatchObject({ comparisonId: c.comparisonId, pairs: expect.any(Array) });
     expect(await s.rev.call('consensus:export', { comparisonId: 'gone', format: 'csv' })).toMatchObject({
@@ -557,6 +560,8 @@ describe('adjudication', () => {
       'case.signOff',
       'case.reopen',
       'annotation.derive',
+      'consensus.compare',
+      'consensus.agreement',
     ]) {
       expect(actions).toContain(action);
     }

@@ -9,6 +9,7 @@ import type { AppContext, CallContext } from '../context';
 import type { HandlerGroup } from '../handlers';
 import type { JobRegistry } from '../jobs';
 import { MaskStore } from '../labelling/mask-store';
+import { appendAudit } from '../../db/audit';
 import { asId, asObject, asString } from '../validate';
 import { requireProfile, requireRole } from '../labelling/access';
 import { requireReviewer } from './access';
@@ -59,6 +60,10 @@ export function createConsensusHandlers(
   const agreements = new AgreementService(store, runner);
   const comparisons = new Recent<CaseComparison>(16);
 
+  // Reading every rater side by side is a step of the review: recorded too, not only changes.
+  const record = (actor: string, action: string, detail: Record<string, unknown>) =>
+    db.transaction(() => appendAudit(db, { actor, action, detail }))();
+
   const progress = (ctx: CallContext, jobId: string) => (fraction: number, stage: string) =>
     ctx.emit('consensus:progress', { jobId, fraction, stage });
 
@@ -76,10 +81,17 @@ export function createConsensusHandlers(
   return {
     'consensus:compare': (raw, ctx) => {
       const req = parseCompare(raw);
-      requireReviewer(db, ctx, req.volumeId, 'comparing raters');
+      const profile = requireReviewer(db, ctx, req.volumeId, 'comparing raters');
       return jobs.run(req.jobId, async (signal) => {
         const r = await compareCase(store, runner, req, { signal, onProgress: progress(ctx, req.jobId) });
         comparisons.set(r.comparisonId, r);
+        record(profile.name, 'consensus.compare', {
+          comparisonId: r.comparisonId,
+          caseId: r.caseId,
+          volumeId: r.volumeId,
+          label: req.label ?? null,
+          inputRevisionIds: r.raters.map((x) => x.revisionId),
+        });
         return r;
       });
     },
@@ -89,7 +101,15 @@ export function createConsensusHandlers(
       const format = o['format'];
       const c = comparisons.get(id);
       if (!c) throw new NotFoundError(`comparison ${id} is no longer kept: run the comparison again`);
-      requireReviewer(db, ctx, c.volumeId, 'exporting a comparison');
+      const profile = requireReviewer(db, ctx, c.volumeId, 'exporting a comparison');
+      if (format !== 'csv' && format !== 'json')
+        throw new InputError(undefined, "format must be 'csv' or 'json'");
+      record(profile.name, 'consensus.export', {
+        comparisonId: id,
+        caseId: c.caseId,
+        volumeId: c.volumeId,
+        format,
+      });
       const stamp = c.computedAt.replace(/[:.]/g, '-');
       if (format === 'csv') {
         return {
@@ -127,10 +147,18 @@ export function createConsensusHandlers(
     },
     'consensus:agreement': (raw, ctx) => {
       const req = parseAgreement(raw);
-      requireReviewer(db, ctx, req.volumeId, 'the agreement map');
-      return jobs.run(req.jobId, (signal) =>
-        agreements.compute(req, { signal, onProgress: progress(ctx, req.jobId) }),
-      );
+      const profile = requireReviewer(db, ctx, req.volumeId, 'the agreement map');
+      return jobs.run(req.jobId, async (signal) => {
+        const r = await agreements.compute(req, { signal, onProgress: progress(ctx, req.jobId) });
+        record(profile.name, 'consensus.agreement', {
+          agreementId: r.agreementId,
+          caseId: r.caseId,
+          volumeId: r.volumeId,
+          measure: r.measure,
+          regions: r.totalRegions,
+        });
+        return r;
+      });
     },
     'consensus:cancel': (raw, ctx) => {
       const jobId = asString(asObject(raw)['jobId'], 'jobId', 128);
