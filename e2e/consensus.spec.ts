@@ -288,6 +288,15 @@ test('reviewer: compare, STAPLE, disagreement regions, adjudicate and sign off; 
   await page.getByTestId('signoff').click();
   await expect(page.getByTestId('adjudication-status')).toHaveAttribute('data-status', 'signed-off');
   await expect(page.getByTestId('signoff-box')).toContainText('Reference for the nodule');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'consensus-signed-off.png') });
+  // Reopening needs a reason; with one, the case is open again and the reopening is listed.
+  await page.getByTestId('reopen').click();
+  await expect(page.getByTestId('adjudication-message')).toContainText('reason');
+  await expect(page.getByTestId('adjudication-status')).toHaveAttribute('data-status', 'signed-off');
+  await page.getByTestId('reopen-reason').fill('Second opinion requested on region 2.');
+  await page.getByTestId('reopen').click();
+  await expect(page.getByTestId('adjudication-status')).toHaveAttribute('data-status', 'open');
+  await expect(page.getByTestId('signoff-box')).toContainText('Second opinion requested');
 
   // Every step is in the activity list.
   await page.getByTestId('activity-toggle').click();
@@ -298,8 +307,9 @@ test('reviewer: compare, STAPLE, disagreement regions, adjudicate and sign off; 
     'adjudication.decide',
     'annotation.commit',
     'case.signOff',
+    'case.reopen',
   ])
     await expect(activity).toContainText(action);
   await expect(activity).toContainText('chain intact');
-  await page.screenshot({ path: path.join(ARTIFACTS, 'consensus-signed-off.png') });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'consensus-activity.png') });
 });
