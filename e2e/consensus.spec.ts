@@ -244,7 +244,9 @@ test('reviewer: compare, STAPLE, disagreement regions, adjudicate and sign off; 
   await expect(page.getByTestId('decisions').locator('li')).toHaveCount(2);
   await expect(page.getByTestId('decisions').locator('li').last()).toHaveAttribute('data-kind', 'take-rater');
 
-  // A manual edit: the tools switch onto the working reference mask; a brush stroke; recorded with a rationale.
+  // Region 2 by hand: the tools switch onto the working reference mask; a brush stroke; recorded with a rationale.
+  await page.keyboard.press('}');
+  await expect(page.getByTestId('region-current')).toHaveAttribute('data-region-id', '2');
   await page.getByTestId('edit-working').click();
   await expect(page.getByTestId('editing-working')).toBeVisible();
   await expect
@@ -280,6 +282,7 @@ test('reviewer: compare, STAPLE, disagreement regions, adjudicate and sign off; 
   await page.getByTestId('decide').click();
   await expect(page.getByTestId('decisions').locator('li')).toHaveCount(3);
   await expect(page.getByTestId('decisions').locator('li').last()).toHaveAttribute('data-kind', 'manual');
+  await expect(page.getByTestId('decisions').locator('li').last()).toContainText('region 2');
   await expect(page.getByTestId('editing-working')).toHaveCount(0);
   await page.screenshot({ path: path.join(ARTIFACTS, 'consensus-adjudication.png') });
 
@@ -302,6 +305,9 @@ test('reviewer: compare, STAPLE, disagreement regions, adjudicate and sign off; 
   await page.getByTestId('activity-toggle').click();
   const activity = page.getByTestId('activity');
   for (const action of [
+    'consensus.compare',
+    'consensus.export',
+    'consensus.agreement',
     'annotation.derive',
     'adjudication.start',
     'adjudication.decide',

@@ -28,7 +28,8 @@ export function DecisionList({
             {d.sourceRevisionId !== null ? ` · from rev. ${d.sourceRevisionId}` : ''} ·{' '}
             {d.voxelsChanged.toLocaleString()} voxels changed → rev. {d.resultRevisionId}
             <div className="muted">
-              {d.decidedBy}, {new Date(d.decidedAt).toLocaleString()}: “{d.rationale}”
+              {d.decidedBy}, {new Date(d.decidedAt).toLocaleString()}
+              {d.rationale ? `: “${d.rationale}”` : ''}
             </div>
           </li>
         );
