@@ -4,6 +4,7 @@ import { CancelledError } from '../errors';
 import type { Vec3 } from '../geometry/affine';
 import { neighbourOffsets, raterAgreementMap } from './agreement';
 import { staple } from './staple';
+import { lidc1Files, readMasks } from '../../test-support/peer-masks';
 
 const dims: Vec3 = [6, 4, 3];
 const at = (i: number, j: number, k: number) => i + j * dims[0] + k * dims[0] * dims[1];
@@ -114,5 +115,20 @@ describe('raterAgreementMap', () => {
     expect(() =>
       raterAgreementMap([r0, r1], dims, { measure: 'votes' }, { isCancelled: () => true }),
     ).toThrow(CancelledError);
+  });
+
+  it('gives STAPLE bytes equal to round(255 W) of binary STAPLE on the four LIDC readers, and their regions', async () => {
+    const { masks, grid } = await readMasks(lidc1Files);
+    const r = raterAgreementMap(masks, grid.dims, { measure: 'staple' });
+    const w = staple(masks).probability!;
+    let differ = 0;
+    for (let v = 0; v < w.length; v++) if (r.map[v] !== Math.round(255 * w[v]!)) differ++;
+    expect(differ).toBe(0);
+    const votes = raterAgreementMap(masks, grid.dims, { measure: 'votes' });
+    let disagree = 0;
+    for (let v = 0; v < votes.map.length; v++) if (votes.map[v]! > 0 && votes.map[v]! < 4) disagree++;
+    expect(votes.disagreementVoxels).toBe(disagree);
+    expect(votes.regions.reduce((n, g) => n + g.voxels, 0)).toBe(disagree);
+    expect(votes.regions.every((g, i) => i === 0 || g.voxels <= votes.regions[i - 1]!.voxels)).toBe(true);
   });
 });

@@ -20,7 +20,7 @@ import { checkpoint, subControl, type ComputeControl } from '../compute/control'
 import { InputError } from '../errors';
 import type { Vec3 } from '../geometry/affine';
 import { checkLabel, checkRaterMasks } from './masks';
-import { binaryPatternHistogram, patternBlock } from './rater-patterns';
+import { MAX_BINARY_RATERS } from './rater-patterns';
 import { ITK_MAX_ITERATIONS, stapleEm } from './staple';
 
 export type AgreementMeasure = 'votes' | 'staple' | 'entropy';
@@ -82,40 +82,60 @@ export function neighbourOffsets(connectivity: Connectivity): Vec3[] {
   return out;
 }
 
-const BLOCK = 1 << 16;
-
 /**
- * round(255 W) per voxel, W = binary STAPLE's probability with ITK's defaults (as staple.ts computes it:
- * the EM runs on the histogram of rater-decision patterns), written straight to bytes: no float map.
+ * round(255 W) per voxel, W = binary STAPLE's probability with ITK's defaults (as staple.ts computes it: the
+ * EM runs on the histogram of rater-decision patterns, ascending by pattern, exactly as
+ * binaryPatternHistogram builds it), written straight to bytes: no float map. Voxels no rater gave the label
+ * (votes 0) all have pattern 0, so only the others are visited.
  */
-function stapleBytes(masks: Uint8Array[], label: number, control: ComputeControl | undefined): Uint8Array {
-  const n = masks[0]!.length;
+function stapleBytes(
+  masks: Uint8Array[],
+  label: number,
+  votes: Uint8Array,
+  control: ComputeControl | undefined,
+): Uint8Array {
+  const n = votes.length;
   const R = masks.length;
-  const h = binaryPatternHistogram(masks, label, subControl(control, 0, 0.5));
+  if (R > MAX_BINARY_RATERS) {
+    throw new InputError(undefined, `STAPLE takes at most ${MAX_BINARY_RATERS} raters (got ${R})`);
+  }
+  const w4 = words(votes)!;
+  const code = (v: number) => {
+    let c = 0;
+    for (let r = 0; r < R; r++) if (masks[r]![v] === label) c |= 1 << r;
+    return c;
+  };
+  const eachVoted = (fn: (v: number) => void) => {
+    for (let q = 0; q < w4.length; q++) {
+      if (w4[q] === 0) continue;
+      for (let v = q << 2; v < (q << 2) + 4; v++) if (votes[v] !== 0) fn(v);
+    }
+    for (let v = w4.length << 2; v < n; v++) if (votes[v] !== 0) fn(v);
+  };
+  const counts = new Map<number, number>();
+  let voted = 0;
+  eachVoted((v) => {
+    const c = code(v);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+    voted++;
+  });
+  if (voted < n) counts.set(0, n - voted);
+  const patterns = [...counts.keys()].sort((x, y) => x - y);
+  const h = { raters: R, patterns, counts: patterns.map((p) => counts.get(p)!), voxels: n };
+  checkpoint(control, 0.4, 'staple');
   const all = R >= 31 ? -1 : (1 << R) - 1;
   let w: ArrayLike<number>;
-  if (h.patterns.length === 1 && h.patterns[0] === 0) w = [0];
-  else if (h.patterns.length === 1 && h.patterns[0] === all) w = [1];
-  else w = stapleEm(h, 1, ITK_MAX_ITERATIONS, 'float32', subControl(control, 0.5, 0.6)).w;
+  if (patterns.length === 1 && patterns[0] === 0) w = [0];
+  else if (patterns.length === 1 && patterns[0] === all) w = [1];
+  else w = stapleEm(h, 1, ITK_MAX_ITERATIONS, 'float32', subControl(control, 0.4, 0.8)).w;
   const byte = new Map<number, number>();
-  h.patterns.forEach((p, k) => byte.set(p, Math.round(255 * w[k]!)));
+  patterns.forEach((p, k) => byte.set(p, Math.round(255 * w[k]!)));
   const map = new Uint8Array(n);
-  const codes = new Uint32Array(BLOCK);
-  let lastCode = -1;
-  let lastByte = 0;
-  for (let start = 0; start < n; start += BLOCK) {
-    checkpoint(control, 0.6 + (0.4 * start) / n, 'staple');
-    const len = Math.min(BLOCK, n - start);
-    patternBlock(masks, label, start, len, codes);
-    for (let i = 0; i < len; i++) {
-      const c = codes[i]!;
-      if (c !== lastCode) {
-        lastCode = c;
-        lastByte = byte.get(c)!;
-      }
-      map[start + i] = lastByte;
-    }
-  }
+  if (byte.has(0)) map.fill(byte.get(0)!);
+  eachVoted((v) => {
+    map[v] = byte.get(code(v))!;
+  });
+  checkpoint(control, 1, 'staple');
   return map;
 }
 
@@ -235,7 +255,7 @@ export function raterAgreementMap(
     map = new Uint8Array(n);
     for (let v = 0; v < n; v++) map[v] = table[votes[v]!]!;
   } else if (opts.measure === 'staple') {
-    map = stapleBytes(masks, label, subControl(control, 0.2, 0.6));
+    map = stapleBytes(masks, label, votes, subControl(control, 0.2, 0.6));
   } else {
     throw new InputError(undefined, `measure must be votes, staple or entropy (got ${String(opts.measure)})`);
   }
