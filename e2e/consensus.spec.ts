@@ -177,6 +177,16 @@ test('reviewer: compare, STAPLE, disagreement regions, adjudicate and sign off; 
     expect(Math.abs(v - ITK.staple.sensitivity[r]!)).toBeLessThan(1e-3);
   }
   await expect(page.getByTestId('annotation-STAPLE')).toBeVisible();
+  // The other merges: a majority vote with ties to background, and multi-label STAPLE's confusion matrices.
+  await page.getByTestId('merge-method').selectOption('vote');
+  await page.getByTestId('merge-ties').selectOption('background');
+  await page.getByTestId('merge-run').click();
+  await expect(page.getByTestId('merge-result')).toHaveAttribute('data-method', 'vote');
+  await page.getByTestId('merge-method').selectOption('mstaple');
+  await page.getByTestId('merge-run').click();
+  await expect(page.getByTestId('merge-result')).toHaveAttribute('data-method', 'mstaple');
+  await expect(page.getByTestId('merge-confusion').locator('table')).toHaveCount(4);
+  await expect(page.getByTestId('annotation-majority vote')).toBeVisible();
 
   // The disagreement overlay (Z) with its legend; the largest region, then the next (}).
   await page.keyboard.press('z');

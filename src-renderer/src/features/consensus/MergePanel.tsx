@@ -4,6 +4,7 @@
 // iterations and the voxel counts.
 import { useState } from 'react';
 import type { LabelInfo, MergeMethod, MergeResult, TiePolicy } from '../../../../src-preload/contract';
+import { ConfusionTables } from './ConfusionTables';
 import { JobProgress } from './JobProgress';
 import type { ConsensusJob } from './useConsensusJob';
 
@@ -155,6 +156,7 @@ function MergeSummary({ result }: { result: MergeResult }) {
           ))}
         </tbody>
       </table>
+      <ConfusionTables result={result} />
     </div>
   );
 }
