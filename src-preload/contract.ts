@@ -7,6 +7,12 @@
 
 import type { Mat4, Vec3 } from '../src-main/core/geometry/affine';
 import type { Rescale, ScalarType } from '../src-main/core/volume/types';
+import type { PairMetrics } from '../src-main/core/metrics/compare';
+import type { KappaRegion } from '../src-main/core/metrics/kappa';
+import type { MetricName } from '../src-main/core/metrics/definitions';
+import type { TiePolicy } from '../src-main/core/consensus/vote';
+
+export type { PairMetrics, KappaRegion, MetricName, TiePolicy };
 
 export type ErrorCode =
   | 'bad-input'
@@ -223,6 +229,317 @@ export interface CaseReviewState {
   reviewOpenedBy: string | null;
 }
 
+// ---- Consensus (issue 4): compare raters, merge, agreement map, adjudication, sign-off ----
+//
+// Every channel below is for reviewers and admins only, and only on a case opened for review
+// ('case:openReview'): anyone else gets 'forbidden', so blinding holds (an annotator never receives another
+// rater's voxels or figures through them). Index layout of every voxel array: i + j*nx + k*nx*ny (i fastest)
+// on the volume's grid. IJK are voxel indices; LPS is patient space in mm (VolumeMeta.affineLPS). Lengths
+// are mm, volumes mL (1 mL = 1000 mm^3).
+
+/** Which raters to use: annotations of one volume (the case is the volume's case), at their head revisions. */
+export interface RaterSelection {
+  volumeId: number;
+  /**
+   * Annotations to use, in this order (rater index = position). Default: every manual annotation of the
+   * volume that has a revision, by annotation id; then, when includeDerived, every derived one (consensus,
+   * model drafts) except adjudication working masks.
+   */
+  annotationIds?: number[];
+  /** Add derived annotations to the default selection; default false. */
+  includeDerived?: boolean;
+}
+
+/** One rater of a result: the annotation and the exact revision that was used. */
+export interface RaterRef {
+  /** Position in this result's rater arrays (PairMetrics.a / .b, raterVoxels, ...). */
+  index: number;
+  annotationId: number;
+  revisionId: number;
+  /** Annotator name, or the derivation ("STAPLE", "majority vote", ...). */
+  name: string;
+  kind: 'manual' | 'derived';
+}
+
+export interface MaskGridInfo {
+  /** Voxels along i, j, k. */
+  dims: Vec3;
+  /** mm between voxel centres along i, j, k. */
+  spacing: Vec3;
+  /** mL of one voxel. */
+  voxelMl: number;
+}
+
+export interface CompareRequest extends RaterSelection {
+  /** Caller-chosen, for 'consensus:progress' and 'consensus:cancel'. */
+  jobId: string;
+  /** One label (1..255); default every label present in any rater. */
+  label?: number;
+  /** Surface Dice tolerance tau, mm; default 1. */
+  toleranceMm?: number;
+  /** Margin of the kappa region around the label's bounding box in all raters, mm; default 5. */
+  kappaMarginMm?: number;
+  /** Tie policy of the majority vote the raters are compared against; default 'undecided'. */
+  ties?: TiePolicy;
+}
+
+/** Every rater against one consensus of one label. */
+export interface VersusConsensus {
+  method: 'vote' | 'staple';
+  label: number;
+  /** STAPLE's EM iterations; null for a vote. */
+  iterations: number | null;
+  /** Voxels the consensus gave the label. */
+  consensusVoxels: number;
+  /** Vote: tied voxels left undecided (they count as "not the label" in the metrics); STAPLE: W = 0.5. */
+  undecidedVoxels: number;
+  /**
+   * Per rater (same order as CaseComparison.raters): the pair metrics of rater (as A) vs consensus (as B),
+   * and sensitivity/specificity: STAPLE's EM estimates, or for a vote the rater's voxels against the voted
+   * mask (undecided voxels excluded). null where undefined.
+   */
+  raters: (Omit<PairMetrics, 'a' | 'b'> & {
+    rater: number;
+    sensitivity: number | null;
+    specificity: number | null;
+  })[];
+}
+
+export interface CaseComparison {
+  /** Handle for 'consensus:export' (main keeps the 16 newest comparisons). */
+  comparisonId: string;
+  caseId: number;
+  volumeId: number;
+  raters: RaterRef[];
+  grid: MaskGridInfo;
+  labels: number[];
+  toleranceMm: number;
+  kappaMarginMm: number;
+  /** Every pair a < b for every label; a and b index `raters`. Distances mm, volumes mL. */
+  pairs: PairMetrics[];
+  /** Fleiss' kappa over all raters (binary for `label` when one was asked, else every value a category). */
+  fleiss: {
+    kappa: number | null;
+    reason: 'empty-region' | 'no-variation' | null;
+    observed: number | null;
+    chance: number | null;
+    /** Region counted over: inclusive IJK box, its voxel count, the margin it was grown by. */
+    region: KappaRegion | null;
+    label: number | null;
+  };
+  /** Each rater against the majority vote and against STAPLE, per label. */
+  versusConsensus: VersusConsensus[];
+  /** One-line definition of each figure, to show beside it. */
+  definitions: Record<MetricName, string>;
+  /** Unit of each numeric field of PairMetrics ('' for ratios). */
+  units: Record<string, string>;
+  computedAt: string;
+}
+
+export interface ConsensusProgress {
+  jobId: string;
+  /** 0..1 */
+  fraction: number;
+  /** Short stage name ("reading", "distances", "staple", "regions", ...). */
+  stage: string;
+}
+
+export type MergeMethod = 'vote' | 'staple' | 'mstaple';
+
+export interface MergeRequest extends RaterSelection {
+  jobId: string;
+  method: MergeMethod;
+  /** vote: binary on this label (omitted: multi-label vote); staple: the label (default 1); mstaple: the label
+   *  whose sensitivity/specificity are reported (default 1). */
+  label?: number;
+  /** vote only; default 'undecided'. */
+  ties?: TiePolicy;
+  /** vote (ties 'undecided') and mstaple; default 255, or the smallest free value when 255 is a label. */
+  undecidedLabel?: number;
+  /** staple: mask = probability > threshold; default 0.5. */
+  threshold?: number;
+  /** staple: ITK's ConfidenceWeight; default 1. */
+  confidenceWeight?: number;
+  /** staple/mstaple iteration cap; default none (as ITK). */
+  maxIterations?: number;
+  /** Store the result as a derived annotation (default true); false returns the mask instead. */
+  save?: boolean;
+}
+
+export interface MergeResult {
+  method: MergeMethod;
+  caseId: number;
+  volumeId: number;
+  /** The parameters in force, defaults filled in (as stored in the provenance). */
+  parameters: Record<string, unknown>;
+  /** Per rater: STAPLE's estimates, or for a vote each rater against the voted mask. */
+  raters: (RaterRef & { sensitivity: number | null; specificity: number | null })[];
+  iterations: number | null;
+  converged: boolean | null;
+  foregroundVoxels: number;
+  undecidedVoxels: number;
+  /** vote: voxels whose top count was shared (whatever the tie policy made of them); else null. */
+  tiedVoxels: number | null;
+  /** mstaple: per rater, confusion[r][j][c] = P(rater says j | truth c), labels 0..L-1; else null. */
+  confusion: number[][][] | null;
+  /** mstaple: prior of each label 0..L-1; staple: [1 - g, g] with g the global prior; vote: null. */
+  priors: number[] | null;
+  /** When saved: the derived annotation (named after the method) and its revision with provenance. */
+  saved: { annotationId: number; revision: RevisionInfo } | null;
+  /** When not saved: the merged labels (i fastest); else null. */
+  mask: Uint8Array | null;
+}
+
+/** What each byte of the agreement map means. */
+export type AgreementMeasure =
+  /** Number of raters giving the label, 0..N (N = raters.length). */
+  | 'votes'
+  /** STAPLE probability W of the label, round(255 W): 0..255 means 0..1. */
+  | 'staple'
+  /** Binary entropy of the raters' vote fraction p = votes/N, H = -p log2 p - (1-p) log2 (1-p) bits,
+   *  round(255 H): 0 = all agree, 255 = an even split. */
+  | 'entropy';
+
+export interface AgreementRequest extends RaterSelection {
+  jobId: string;
+  /** Label (1..255); default 1. */
+  label?: number;
+  measure: AgreementMeasure;
+  /** Neighbourhood of the disagreement regions: 6 (faces), 18 (+ edges) or 26 (+ corners); default 26. */
+  connectivity?: 6 | 18 | 26;
+  /** Regions returned, largest first; default 500 (totalRegions says how many exist). */
+  maxRegions?: number;
+}
+
+/**
+ * A connected component of voxels where raters differ for the label (some but not all raters gave it).
+ * Ids are 1, 2, ... in order of decreasing volume (ties: lower first voxel index first).
+ */
+export interface DisagreementRegion {
+  id: number;
+  voxels: number;
+  volumeMl: number;
+  /** Inclusive IJK bounding box. */
+  bbox: { min: Vec3; max: Vec3 };
+  /** Mean voxel index (may fall outside a non-convex region). */
+  centroidIJK: Vec3;
+  /** centroidIJK through the volume's affine, LPS mm. */
+  centroidLPS: Vec3;
+  /** A voxel of the region nearest the centroid: where navigation should go. */
+  seedIJK: Vec3;
+  /** Raters giving the label to at least one voxel of the region. */
+  ratersIncluding: number;
+  /** Per rater index: voxels of the region the rater gave the label. */
+  raterVoxels: number[];
+  /** Mean number of raters per voxel of the region (between 0 and N, exclusive). */
+  meanVotes: number;
+}
+
+export interface AgreementMap {
+  /** Handle for adjudication decisions on its regions (main keeps the 16 newest; older ones are recomputed). */
+  agreementId: string;
+  caseId: number;
+  volumeId: number;
+  label: number;
+  measure: AgreementMeasure;
+  raters: RaterRef[];
+  dims: Vec3;
+  /** One byte per voxel, i + j*nx + k*nx*ny; meaning per `measure`. */
+  data: Uint8Array;
+  /** data value meaning "complete agreement on the label" for votes: N; else 255. */
+  maxValue: number;
+  connectivity: 6 | 18 | 26;
+  /** Voxels where raters differ; voxels every rater gave the label. */
+  disagreementVoxels: number;
+  unanimousVoxels: number;
+  regions: DisagreementRegion[];
+  totalRegions: number;
+}
+
+export type DecisionKind = 'seed' | 'take-rater' | 'take-consensus' | 'manual';
+
+export interface AdjudicationDecision {
+  id: number;
+  adjudicationId: number;
+  kind: DecisionKind;
+  /** The region decided (null for 'seed' and for a manual edit not tied to a region). */
+  region: {
+    agreementId: string;
+    regionId: number;
+    voxels: number;
+    bbox: { min: Vec3; max: Vec3 };
+  } | null;
+  /** seed / take-rater / take-consensus: the revision whose voxels were taken. */
+  sourceRevisionId: number | null;
+  rationale: string;
+  /** The working mask's revision this decision made. */
+  resultRevisionId: number;
+  /** Voxels whose label changed. */
+  voxelsChanged: number;
+  decidedBy: string;
+  decidedAt: string;
+}
+
+export interface SignOffInfo {
+  id: number;
+  /** The case's reference mask: a derived annotation with method 'reference'. */
+  referenceAnnotationId: number;
+  referenceRevisionId: number;
+  /** The working mask revision that was signed. */
+  workingRevisionId: number;
+  comment: string | null;
+  signedBy: string;
+  signedAt: string;
+  /** Set when the case was reopened after this sign-off. */
+  reopenedBy: string | null;
+  reopenedAt: string | null;
+  reopenReason: string | null;
+}
+
+export interface AdjudicationState {
+  id: number;
+  caseId: number;
+  volumeId: number;
+  /** The label adjudicated (the decisions' regions are of this label). */
+  label: number;
+  /** The reviewer's working reference mask: a derived annotation edited by decisions (and annotation:commit). */
+  workingAnnotationId: number;
+  headRevisionId: number;
+  seedRevisionId: number;
+  status: 'open' | 'signed-off';
+  startedBy: string;
+  startedAt: string;
+  /** Oldest first; the first is the seed. */
+  decisions: AdjudicationDecision[];
+  /** Oldest first; the last one is in force unless reopened. */
+  signOffs: SignOffInfo[];
+}
+
+export type DecideRequest = {
+  adjudicationId: number;
+  /** The working mask's head the reviewer sees; refused ('conflict') when it moved. */
+  parentRevisionId: number;
+  /** Required: why (1..4000 characters). */
+  rationale: string;
+} & (
+  | {
+      /** Within the region, the label's voxels become exactly the source revision's. */
+      kind: 'take-rater' | 'take-consensus';
+      region: { agreementId: string; regionId: number };
+      /** take-rater: a manual annotation's revision; take-consensus: a derived one (of the same volume). */
+      sourceRevisionId: number;
+    }
+  | {
+      /**
+       * A manual edit: `patch` is applied (the labelling tools' MaskPatch); without a patch the decision
+       * records the edits already committed to the working annotation since the last decision.
+       */
+      kind: 'manual';
+      region?: { agreementId: string; regionId: number };
+      patch?: MaskPatch;
+    }
+);
+
 /** Request channels: request payload and response value (wrapped in Result on the wire). */
 export interface Requests {
   'app:info': { req: void; res: AppInfo };
@@ -275,6 +592,35 @@ export interface Requests {
   /** Reviewer/admin: open a case for review, which unblinds its annotations. */
   'case:openReview': { req: { caseId: number }; res: CaseReviewState };
   'case:reviewState': { req: { caseId: number }; res: CaseReviewState };
+  /** Every pair's metrics, Fleiss' kappa, each rater vs vote and STAPLE; in a worker, with progress. */
+  'consensus:compare': { req: CompareRequest; res: CaseComparison };
+  /** A comparison as CSV (one row per pair and label, units in the header) or JSON, for saving. */
+  'consensus:export': {
+    req: { comparisonId: string; format: 'csv' | 'json' };
+    res: { fileName: string; mimeType: string; text: string };
+  };
+  /** Vote / STAPLE / multi-label STAPLE, stored as a derived annotation with provenance (unless save: false). */
+  'consensus:merge': { req: MergeRequest; res: MergeResult };
+  /** Per-voxel agreement for the overlay and the ranked disagreement regions. */
+  'consensus:agreement': { req: AgreementRequest; res: AgreementMap };
+  /** Cancels a compare/merge/agreement job; the job answers 'cancelled'. */
+  'consensus:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
+  /** The volume's adjudication (the newest), or null when none was started. */
+  'adjudication:get': { req: { volumeId: number }; res: AdjudicationState | null };
+  /** Starts adjudicating: the working reference mask is a copy of seedRevisionId (a rater or a consensus). */
+  'adjudication:start': {
+    req: { volumeId: number; seedRevisionId: number; label?: number; rationale?: string };
+    res: AdjudicationState;
+  };
+  /** One decision: a new working revision, a decision row and an audit row. */
+  'adjudication:decide': { req: DecideRequest; res: AdjudicationState };
+  /** Signs off the working head as the case's reference mask (derived annotation, method 'reference'). */
+  'adjudication:signOff': {
+    req: { adjudicationId: number; parentRevisionId: number; comment?: string };
+    res: AdjudicationState;
+  };
+  /** Reopens a signed-off case (reason required); the reference stays stored, marked reopened. */
+  'adjudication:reopen': { req: { adjudicationId: number; reason: string }; res: AdjudicationState };
 }
 
 export interface ImportProgress {
@@ -290,6 +636,15 @@ export interface Events {
   'import:progress': ImportProgress;
   /** An annotation got a new head revision (from this or another window). */
   'annotation:changed': { annotationId: number; headRevisionId: number; author: string };
+  /** Progress of a consensus:compare / merge / agreement job. */
+  'consensus:progress': ConsensusProgress;
+  /** An adjudication changed (decision, sign-off, reopen), from this or another window. */
+  'adjudication:changed': {
+    adjudicationId: number;
+    volumeId: number;
+    headRevisionId: number;
+    status: 'open' | 'signed-off';
+  };
 }
 
 export type RequestChannel = keyof Requests;
@@ -332,11 +687,23 @@ export const REQUEST_CHANNELS = [
   'worklist:addTime',
   'case:openReview',
   'case:reviewState',
+  'consensus:compare',
+  'consensus:export',
+  'consensus:merge',
+  'consensus:agreement',
+  'consensus:cancel',
+  'adjudication:get',
+  'adjudication:start',
+  'adjudication:decide',
+  'adjudication:signOff',
+  'adjudication:reopen',
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = [
   'import:progress',
   'annotation:changed',
+  'consensus:progress',
+  'adjudication:changed',
 ] as const satisfies readonly EventChannel[];
 
 /** Compile-time check that REQUEST_CHANNELS lists every request channel. */

@@ -5,6 +5,7 @@ import type { EventChannel, Events } from '../../src-preload/contract';
 import type { AppContext, CallContext, HostCapabilities, SessionState } from '../services/context';
 import { createHandlers } from '../services/handlers';
 import type { Handlers } from '../services/handlers';
+import type { ConsensusRunner } from '../services/consensus/runner';
 import { JobRegistry } from '../services/jobs';
 import type { Workspace } from '../workspace/workspace';
 import { APP_VERSION } from './version';
@@ -30,8 +31,17 @@ export function localActor(): string {
   }
 }
 
-export function createServices(workspace: Workspace, capabilities: HostCapabilities): Services {
-  const app: AppContext = { workspace, capabilities, version: APP_VERSION };
+export function createServices(
+  workspace: Workspace,
+  capabilities: HostCapabilities,
+  options: { consensusRunner?: ConsensusRunner } = {},
+): Services {
+  const app: AppContext = {
+    workspace,
+    capabilities,
+    version: APP_VERSION,
+    consensusRunner: options.consensusRunner,
+  };
   const jobs = new JobRegistry();
   const handlers = createHandlers(app, jobs);
   const actor = localActor();

@@ -1,6 +1,7 @@
 // What every service call gets from its host: who is acting and how to push events to the renderer.
 import type { EventChannel, Events } from '../../src-preload/contract';
 import type { Workspace } from '../workspace/workspace';
+import type { ConsensusRunner } from './consensus/runner';
 
 /** Who is signed in, per window (Electron) or per connection (web host); starts signed out. */
 export interface SessionState {
@@ -24,4 +25,6 @@ export interface AppContext {
   workspace: Workspace;
   capabilities: HostCapabilities;
   version: string;
+  /** Runs metrics and merges (default: a worker thread per task, from the built consensus-worker.js). */
+  consensusRunner?: ConsensusRunner;
 }

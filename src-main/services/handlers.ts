@@ -4,8 +4,10 @@
 // { ok: false, error } for the wire.
 import type { Req, RequestChannel, Res } from '../../src-preload/contract';
 import type { AppContext, CallContext } from './context';
+import { createConsensusHandlers } from './consensus/handlers';
 import { JobRegistry } from './jobs';
 import { createLabellingHandlers } from './labelling/handlers';
+import { MaskStore } from './labelling/mask-store';
 import { createWorkspaceHandlers } from './workspace-handlers';
 
 export type Handler<C extends RequestChannel> = (req: Req<C>, ctx: CallContext) => Promise<Res<C>> | Res<C>;
@@ -16,8 +18,11 @@ export type HandlerGroup<C extends RequestChannel> = { [K in C]: Handler<K> };
 export type Handlers = HandlerGroup<RequestChannel>;
 
 export function createHandlers(app: AppContext, jobs = new JobRegistry()): Handlers {
+  // One mask store (and its cache of decoded heads) for every channel that reads or writes masks.
+  const store = new MaskStore(app.workspace);
   return {
     ...createWorkspaceHandlers(app, jobs),
-    ...createLabellingHandlers(app),
+    ...createLabellingHandlers(app, store),
+    ...createConsensusHandlers(app, jobs, store),
   };
 }

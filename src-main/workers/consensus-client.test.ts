@@ -115,6 +115,74 @@ describe('consensus worker', () => {
     ).rejects.toBeInstanceOf(CancelledError);
   });
 
+  it('runs the case comparison (pairs and each rater vs vote and STAPLE) as in-thread', async () => {
+    const masks = raters(3);
+    const expected = runConsensusTask({
+      kind: 'caseCompare',
+      masks: masks.map((m) => m.slice()),
+      grid,
+      options: { label: 1 },
+    });
+    const got = await runInWorker(
+      { kind: 'caseCompare', masks, grid, options: { label: 1 } },
+      { workerFile },
+    );
+    expect(got.pairs).toEqual(expected.pairs);
+    expect(got.versusConsensus).toEqual(expected.versusConsensus);
+    expect(got.versusConsensus.map((v) => v.method)).toEqual(['vote', 'staple']);
+  });
+
+  it('returns the agreement map and region voxel lists as transferred typed arrays', async () => {
+    const masks = raters(4);
+    const expected = runConsensusTask({
+      kind: 'agreement',
+      masks: masks.map((m) => m.slice()),
+      grid,
+      options: { measure: 'votes' },
+    });
+    const got = await runInWorker(
+      { kind: 'agreement', masks, grid, options: { measure: 'votes' } },
+      { workerFile },
+    );
+    expect(got.map).toBeInstanceOf(Uint8Array);
+    expect(got.map).toEqual(expected.map);
+    expect(got.regionVoxels).toBeInstanceOf(Uint32Array);
+    expect(got.regionVoxels).toEqual(expected.regionVoxels);
+    expect(got.regions).toEqual(expected.regions);
+    expect(got.regions.length).toBeGreaterThan(0);
+  });
+
+  it('cancels a case comparison and an agreement map while they run', async () => {
+    const big: [number, number, number] = [160, 160, 120];
+    const rnd = random(7);
+    const make = () =>
+      Array.from({ length: 3 }, (_, r) => blob(big, [80 + r * 3, 80, 60], [60, 55, 45], rnd, 1, 0.2));
+    for (const kind of ['caseCompare', 'agreement'] as const) {
+      const controller = new AbortController();
+      const stages: string[] = [];
+      const run =
+        kind === 'caseCompare'
+          ? runInWorker(
+              { kind, masks: make(), grid: gridFromSpacing(big, [1, 1, 1]), options: { label: 1 } },
+              {
+                workerFile,
+                signal: controller.signal,
+                onProgress: (_f, s) => (stages.push(s), controller.abort()),
+              },
+            )
+          : runInWorker(
+              { kind, masks: make(), grid: gridFromSpacing(big, [1, 1, 1]), options: { measure: 'staple' } },
+              {
+                workerFile,
+                signal: controller.signal,
+                onProgress: (_f, s) => (stages.push(s), controller.abort()),
+              },
+            );
+      await expect(run).rejects.toBeInstanceOf(CancelledError);
+      expect(stages.length).toBeGreaterThan(0);
+    }
+  });
+
   it("rejects with the core's InputError for bad input", async () => {
     const run = runInWorker(
       { kind: 'staple', masks: raters(2), grid, options: { label: 0 } },

@@ -6,6 +6,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ImportSummary, SessionInfo, VolumeMeta, ViewState } from '../../src-preload/contract';
 import { call, getBridge } from './api/bridge';
 import { ActivityPanel } from './features/activity/ActivityPanel';
+import { ConsensusPanel } from './features/consensus/ConsensusPanel';
+import { useConsensus } from './features/consensus/useConsensus';
 import { whenAllSaved } from './features/annotation/pendingSaves';
 import { SaveIndicator } from './features/annotation/SaveIndicator';
 import { useAnnotation } from './features/annotation/useAnnotation';
@@ -21,7 +23,7 @@ import { useCaseAnnotations } from './features/review/useCaseAnnotations';
 import { SessionBar } from './features/session/SessionBar';
 import { SignInScreen } from './features/session/SignInScreen';
 import { WorklistPanel } from './features/worklist/WorklistPanel';
-import type { ViewerEditing } from './viewer/Viewer';
+import type { ViewerEditing, ViewerReview } from './viewer/Viewer';
 import { Viewer } from './viewer/Viewer';
 import './features/labelling.css';
 
@@ -52,20 +54,49 @@ export function App() {
 
   // ---- labelling: the project's labels, the own annotation with its tools and autosave ----
   const project = useLabels(projectId, me !== null);
-  const own = useAnnotation(me ? load.volume : null, me, project.lut);
+  const meta = load.volume?.meta ?? null;
+  // ---- review (consensus): reviewers and admins, on the open volume, while the panel is open ----
+  const [consensusOpen, setConsensusOpen] = useState(false);
+  const [editWorking, setEditWorking] = useState(false);
+  const reviewer = me !== null && me.role !== 'annotator';
+  const consensusOn = reviewer && consensusOpen && meta !== null;
+  const consensus = useConsensus(
+    consensusOn && meta ? { id: meta.id, dims: meta.dims } : null,
+    project.labels[0]?.value ?? 1,
+  );
+  const adjState = consensus.adjudication.state;
+  // "Manual edit" in adjudication: the labelling tools work on the working reference mask.
+  const workingTarget =
+    consensusOn && editWorking && adjState?.status === 'open' ? adjState.workingAnnotationId : null;
+  const own = useAnnotation(me ? load.volume : null, me, project.lut, workingTarget);
   // The worklist, annotations and history are read again when the head moves or time is reported.
   const head = own.save?.head ?? null;
   const [timeReports, setTimeReports] = useState(0);
   useWorkTimer(own.info?.id ?? null, () => setTimeReports((n) => n + 1));
   const worklistKey = `${own.info?.id ?? '-'}:${head ?? '-'}:${timeReports}`;
-  const meta = load.volume?.meta ?? null;
+  // Merges and decisions add or change derived annotations: the case's list is read again.
+  const [merges, setMerges] = useState(0);
+  const annotationsKey = `${worklistKey}:${merges}:${adjState?.headRevisionId ?? '-'}:${adjState?.signOffs.length ?? 0}`;
   const caseAnnotations = useCaseAnnotations(
     meta ? { id: meta.id, caseId: meta.caseId, dims: meta.dims } : null,
     me?.id ?? null,
     own.info?.id ?? null,
     project.labels,
-    worklistKey,
+    annotationsKey,
   );
+  const { agreement } = consensus;
+  const review = useMemo<ViewerReview | undefined>(() => {
+    if (!consensusOn) return undefined;
+    return {
+      overlay: agreement.overlay,
+      surface: agreement.surface,
+      focus: agreement.focus,
+      onCommand: (action) => {
+        if (action === 'toggleOverlay') agreement.toggle();
+        else agreement.step(action === 'nextRegion' ? 1 : -1);
+      },
+    };
+  }, [consensusOn, agreement]);
   const [activeLabel, setActiveLabel] = useState<number | null>(null);
   useEffect(() => {
     const ed = own.editor;
@@ -208,7 +239,7 @@ export function App() {
   }
 
   return (
-    <div className="app">
+    <div className={consensusOn ? 'app with-consensus' : 'app'}>
       <header className="topbar">
         <span className="brand">Concord</span>
         <ImportPanel projectId={projectId} onImported={onImported} />
@@ -225,7 +256,23 @@ export function App() {
             {session.firstRun ? 'Create the admin profile' : 'Sign in to label'}
           </button>
         )}
-        <button type="button" onClick={() => setShowActivity((s) => !s)} aria-pressed={showActivity}>
+        {reviewer && meta && (
+          <button
+            type="button"
+            data-testid="consensus-toggle"
+            aria-pressed={consensusOpen}
+            title="Compare, merge and adjudicate the raters of this case"
+            onClick={() => setConsensusOpen((o) => !o)}
+          >
+            Consensus
+          </button>
+        )}
+        <button
+          type="button"
+          data-testid="activity-toggle"
+          onClick={() => setShowActivity((s) => !s)}
+          aria-pressed={showActivity}
+        >
           Activity
         </button>
         <span className="muted host" title={workspace}>
@@ -300,7 +347,21 @@ export function App() {
               persist({ window: v.window, level: v.level, cursor: v.cursor, layout: v.layout })
             }
             editing={editing}
+            review={review}
           />
+        )}
+        {workingTarget !== null && (
+          <div
+            className="notice notice-warning cs-working-banner"
+            role="status"
+            data-testid="editing-working"
+          >
+            Editing the working reference mask (adjudication): record the edit with a rationale under Manual
+            edit.
+            <button type="button" className="link" onClick={() => setEditWorking(false)}>
+              Back to my annotation
+            </button>
+          </div>
         )}
         {own.error && (
           <div className="notice notice-error" role="alert" data-testid="annotation-error">
@@ -316,6 +377,23 @@ export function App() {
           </div>
         )}
       </main>
+      {consensusOn && (
+        <ConsensusPanel
+          consensus={consensus}
+          labels={project.labels}
+          annotations={caseAnnotations.annotations}
+          reviewOpen={Boolean(caseAnnotations.review?.reviewOpenedAt)}
+          onOpenReview={() => void caseAnnotations.openReview()}
+          onMerged={(r) => {
+            setMerges((n) => n + 1);
+            const id = r.saved?.annotationId;
+            if (id !== undefined && !caseAnnotations.shown.has(id)) caseAnnotations.toggle(id);
+          }}
+          editingWorking={workingTarget !== null}
+          onEditWorking={setEditWorking}
+          onClose={() => setConsensusOpen(false)}
+        />
+      )}
     </div>
   );
 }

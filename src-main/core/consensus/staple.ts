@@ -79,7 +79,8 @@ export interface StapleResult {
   reason: 'no-foreground' | 'all-foreground' | null;
 }
 
-const ITK_MAX_ITERATIONS = 4294967295;
+/** ITK's default iteration cap (2^32 - 1: no practical cap). */
+export const ITK_MAX_ITERATIONS = 4294967295;
 const MIN_RMS_ERROR = 1e-14;
 
 interface EmResult {

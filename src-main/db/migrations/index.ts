@@ -3,8 +3,9 @@
 // history differs from this list.
 import { migration001 } from './001-initial';
 import { migration002 } from './002-labelling';
+import { migration003 } from './003-adjudication';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -113,15 +113,15 @@ describe('concord compare', () => {
     expect(r.stderr).toMatch(/not on the grid of .*Rad01.*dims differ/);
   });
 
-  it('exits 2 for one mask, a bad label, a bad tolerance or the workspace mode (not available yet)', async () => {
+  it('exits 2 for one mask, a bad label, a bad tolerance or a folder that is no workspace', async () => {
     expect((await cli('compare', liverFiles[0]!)).code).toBe(2);
     expect((await cli('compare', ...liverFiles, '--label', '0')).stderr).toMatch(
       /--label must be an integer 1\.\.255/,
     );
     expect((await cli('compare', ...liverFiles, '--tolerance', '-1')).stderr).toMatch(/--tolerance/);
-    const ws = await cli('compare', '--workspace', 'x', '--case', '1');
+    const ws = await cli('compare', '--workspace', tempDir(), '--case', '1');
     expect(ws.code).toBe(2);
-    expect(ws.stderr).toMatch(/not available yet/);
+    expect(ws.stderr).toMatch(/no Concord workspace here/);
   });
 });
 

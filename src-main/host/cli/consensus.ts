@@ -5,6 +5,11 @@
 // value when 255 is a label). Outputs are written with writeNifti on the first mask's grid. `raters` holds
 // STAPLE's estimated sensitivity and specificity, or, for a vote, each rater against the voted mask.
 // Runs in this process, through the same dispatcher as the worker.
+//
+// Workspace mode: `--workspace <dir> --case <id|name> [--volume <id>] [--annotations <id,...>]
+// [--include-derived] [--save]` merges the case's annotations (case-raters.ts) through the app's merge service:
+// the JSON adds which annotation and revision each rater is, and with --save the result is stored as a
+// derived annotation with its provenance (method, parameters, input revision ids), as the app stores it.
 import path from 'node:path';
 import { raterAgreement } from '../../core/consensus/rater-agreement';
 import type { TiePolicy } from '../../core/consensus/vote';
@@ -12,13 +17,22 @@ import { InputError } from '../../core/errors';
 import type { ImageVolume } from '../../core/volume/types';
 import { writeNifti } from '../../io/nifti/write';
 import { runConsensusTask } from '../../workers/consensus-tasks';
-import { optionString, parseArgs } from './args';
+import { optionString, parseArgs, type ParsedArgs } from './args';
+import { getVolume } from '../../db/repositories/volumes';
 import { printJson, progressLine } from './output';
-import { labelOption, readRaterMasks, refuseWorkspaceMode } from './rater-masks';
+import { labelOption, readRaterMasks } from './rater-masks';
+import type { VolumeGeometry } from '../../core/volume/types';
+import { mergeCase } from '../../services/consensus/merge';
+import { inProcessRunner } from '../../services/consensus/runner';
+import { MaskStore } from '../../services/labelling/mask-store';
+import { localActor } from '../services';
+import { caseSelection, isWorkspaceMode, openCaseWorkspace } from './case-raters';
 
 const USAGE =
   'usage: concord consensus <mask1> <mask2> ... --method vote|staple|mstaple [--label <v>] ' +
-  '[--ties undecided|background|foreground] [--undecided-label <v>] [--out <file.nii.gz>] [--prob <file.nii.gz>] [--json]';
+  '[--ties undecided|background|foreground] [--undecided-label <v>] [--out <file.nii.gz>] [--prob <file.nii.gz>] [--json]\n' +
+  '       concord consensus --workspace <dir> --case <id|name> --method vote|staple|mstaple [--volume <id>] [--annotations <id,...>] ' +
+  '[--include-derived] [--save] [same options]';
 
 const METHODS = ['vote', 'staple', 'mstaple'] as const;
 type Method = (typeof METHODS)[number];
@@ -30,9 +44,9 @@ function niftiPath(file: string | undefined, option: string): string | undefined
   return path.resolve(file);
 }
 
-function onGrid(reference: ImageVolume, data: Uint8Array | Float32Array, description: string): ImageVolume {
+function onGrid(geometry: VolumeGeometry, data: Uint8Array | Float32Array, description: string): ImageVolume {
   return {
-    geometry: reference.geometry,
+    geometry,
     scalarType: data instanceof Float32Array ? 'float32' : 'uint8',
     data,
     frames: 1,
@@ -43,10 +57,20 @@ function onGrid(reference: ImageVolume, data: Uint8Array | Float32Array, descrip
 
 export async function runConsensus(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['method', 'label', 'ties', 'undecided-label', 'out', 'prob', 'workspace', 'case'],
-    flags: ['json'],
+    values: [
+      'method',
+      'label',
+      'ties',
+      'undecided-label',
+      'out',
+      'prob',
+      'workspace',
+      'case',
+      'volume',
+      'annotations',
+    ],
+    flags: ['json', 'save', 'include-derived'],
   });
-  refuseWorkspaceMode(args, 'consensus');
   const method = optionString(args, 'method') as Method | undefined;
   if (!method || !METHODS.includes(method))
     throw new InputError(undefined, `${USAGE}\n(--method is required)`);
@@ -65,6 +89,20 @@ export async function runConsensus(argv: string[]): Promise<number> {
   const prob = niftiPath(optionString(args, 'prob'), '--prob');
   if (prob && method === 'vote')
     throw new InputError(undefined, '--prob needs --method staple or mstaple (a vote has no probabilities)');
+  if (isWorkspaceMode(args)) {
+    return runOnWorkspace(args, { method, labelGiven, ties, undecidedLabel, out, prob });
+  }
+  if (
+    args.options.has('save') ||
+    args.options.has('volume') ||
+    args.options.has('annotations') ||
+    args.options.has('include-derived')
+  ) {
+    throw new InputError(
+      undefined,
+      '--save, --volume, --annotations and --include-derived need --workspace and --case',
+    );
+  }
   if (args.positionals.length < 2) throw new InputError(undefined, USAGE);
 
   const input = await readRaterMasks(args.positionals, 2, 'consensus');
@@ -141,11 +179,12 @@ export async function runConsensus(argv: string[]): Promise<number> {
       extra: { priors: r.priors, confusion: r.confusion, patterns: r.patterns },
     };
   }
-  if (out) await writeNifti(out, onGrid(input.reference, summary.mask, `concord consensus ${method}`));
+  if (out)
+    await writeNifti(out, onGrid(input.reference.geometry, summary.mask, `concord consensus ${method}`));
   if (prob && summary.probability) {
     await writeNifti(
       prob,
-      onGrid(input.reference, summary.probability, `concord consensus ${method} probability`),
+      onGrid(input.reference.geometry, summary.probability, `concord consensus ${method} probability`),
     );
   }
   const result = {
@@ -177,4 +216,92 @@ export async function runConsensus(argv: string[]): Promise<number> {
   if (out) process.stdout.write(`wrote ${out}\n`);
   if (prob) process.stdout.write(`wrote ${prob}\n`);
   return 0;
+}
+
+async function runOnWorkspace(
+  args: ParsedArgs,
+  o: {
+    method: Method;
+    labelGiven: number | undefined;
+    ties: TiePolicy;
+    undecidedLabel: number | undefined;
+    out: string | undefined;
+    prob: string | undefined;
+  },
+): Promise<number> {
+  const ws = openCaseWorkspace(args, 'consensus');
+  try {
+    const sel = caseSelection(ws, args, 'consensus');
+    const progress = progressLine(o.method);
+    const {
+      result: r,
+      mask,
+      probability,
+    } = await mergeCase(
+      ws,
+      new MaskStore(ws),
+      inProcessRunner,
+      {
+        ...sel.selection,
+        method: o.method,
+        label: o.labelGiven,
+        ties: args.options.has('ties') ? o.ties : undefined,
+        undecidedLabel: o.undecidedLabel,
+        save: args.options.has('save'),
+        probabilityMap: o.prob !== undefined,
+      },
+      localActor(),
+      { onProgress: (f, stage) => progress(f, stage) },
+    );
+    const volume = getVolume(ws.db, r.volumeId)!;
+    const geometry = { dims: volume.dims, affineLPS: volume.affineLPS };
+    if (o.out) await writeNifti(o.out, onGrid(geometry, mask, `concord consensus ${o.method}`));
+    if (o.prob && probability) {
+      await writeNifti(o.prob, onGrid(geometry, probability, `concord consensus ${o.method} probability`));
+    }
+    const result = {
+      workspace: ws.dir,
+      caseId: sel.caseId,
+      caseName: sel.caseName,
+      volumeId: r.volumeId,
+      method: o.method,
+      iterations: r.iterations,
+      converged: r.converged,
+      raters: r.raters,
+      foregroundVoxels: r.foregroundVoxels,
+      undecidedVoxels: r.undecidedVoxels,
+      tiedVoxels: r.tiedVoxels,
+      priors: r.priors,
+      confusion: r.confusion,
+      out: o.out ?? null,
+      prob: o.prob ?? null,
+      provenance: {
+        method: o.method,
+        parameters: r.parameters,
+        inputRevisionIds: r.raters.map((x) => x.revisionId),
+      },
+      saved: r.saved ? { annotationId: r.saved.annotationId, revisionId: r.saved.revision.id } : null,
+    };
+    if (args.options.has('json')) {
+      printJson(result);
+      return 0;
+    }
+    process.stdout.write(
+      `${o.method} on case ${sel.caseName}: ${r.foregroundVoxels} foreground voxels, ${r.undecidedVoxels} undecided` +
+        (r.iterations !== null ? `, ${r.iterations} iterations` : '') +
+        '\n',
+    );
+    for (const x of r.raters) {
+      process.stdout.write(
+        `  ${x.index} ${x.name} (annotation ${x.annotationId}, revision ${x.revisionId}): sensitivity ${x.sensitivity === null ? '-' : x.sensitivity.toFixed(6)}, specificity ${x.specificity === null ? '-' : x.specificity.toFixed(6)}\n`,
+      );
+    }
+    if (r.saved)
+      process.stdout.write(`saved as annotation ${r.saved.annotationId}, revision ${r.saved.revision.id}\n`);
+    if (o.out) process.stdout.write(`wrote ${o.out}\n`);
+    if (o.prob) process.stdout.write(`wrote ${o.prob}\n`);
+    return 0;
+  } finally {
+    ws.close();
+  }
 }

@@ -84,12 +84,3 @@ export function millimetres(text: string | undefined, name: string, fallback: nu
     throw new InputError(undefined, `${name} must be a length in mm >= 0 (got '${text}')`);
   return v;
 }
-
-export function refuseWorkspaceMode(args: { options: Map<string, string | true> }, command: string): void {
-  if (args.options.has('workspace') || args.options.has('case')) {
-    throw new InputError(
-      undefined,
-      `${command} --workspace/--case is not available yet (it needs the labelling issue's case annotations); pass mask files instead`,
-    );
-  }
-}

@@ -37,11 +37,19 @@ Usage: concord <command> [options]
       Any mask revision as NIfTI with its volume's geometry.
   export <volume-id> <out.nii[.gz]> --workspace <dir> [--json]
       Write a stored volume as NIfTI.
-  compare <mask1> <mask2> [<mask3> ...] [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--json]
+  compare <mask1> <mask2> [<mask3> ...] [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--csv <file>] [--json]
       Every pair's Dice, Jaccard, volumes, Hausdorff, HD95, ASSD, surface Dice, Cohen's kappa; Fleiss' kappa.
+      --csv writes the table with units in the header.
+  compare --workspace <dir> --case <id|name> [--volume <id>] [--annotations <id,...>] [--include-derived]
+          [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--csv <file>] [--json]
+      The same on a case's annotations (each rater's annotation and revision listed), plus each rater
+      against the majority vote and STAPLE.
   consensus <mask1> <mask2> ... --method vote|staple|mstaple [--label <v>] [--ties undecided|background|foreground]
             [--undecided-label <v>] [--out <file.nii.gz>] [--prob <file.nii.gz>] [--json]
       Merge raters' masks (majority vote, STAPLE, multi-label STAPLE) as ITK does; masks on one grid.
+  consensus --workspace <dir> --case <id|name> --method ... [--volume <id>] [--annotations <id,...>]
+            [--include-derived] [--save] [same options]
+      The same on a case's annotations; --save stores the result as a derived annotation with provenance.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]

@@ -1,7 +1,8 @@
 // Annotations as the renderer sees them: listed, opened, read, edited, reverted — with blinding and
 // attribution. Every change is made by the signed-in profile and saved as a new revision (mask-store.ts).
 import type { AnnotationInfo, MaskData, MaskPatch, RevisionInfo } from '../../../src-preload/contract';
-import { ForbiddenError, NotFoundError } from '../../core/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors';
+import { frozenBySignOff, signOffOfReference } from '../../db/repositories/adjudications';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
 import {
@@ -33,6 +34,25 @@ export function assertCanEdit(profile: Profile, annotation: AnnotationRow): void
     }
   } else {
     requireRole(profile, ['reviewer', 'admin'], 'editing a derived annotation');
+  }
+}
+
+/**
+ * An adjudication's working mask is frozen while its case is signed off, and a signed reference mask is
+ * never edited (reopening the case and signing off again makes a new one).
+ */
+function assertNotSignedOff(db: Db, annotationId: number): void {
+  const signOffId = signOffOfReference(db, annotationId);
+  if (signOffId !== null) {
+    throw new ConflictError(
+      `annotation ${annotationId} is a signed reference mask (sign-off ${signOffId}): reopen the case and sign off again to change it`,
+    );
+  }
+  const adjudicationId = frozenBySignOff(db, annotationId);
+  if (adjudicationId !== null) {
+    throw new ConflictError(
+      `annotation ${annotationId} is the working mask of adjudication ${adjudicationId}, which is signed off: reopen the case (with a reason) to edit it`,
+    );
   }
 }
 
@@ -85,6 +105,7 @@ export async function commit(
   req: { annotationId: number; parentRevisionId: number | null; tool: string; patch: MaskPatch },
 ): Promise<RevisionInfo> {
   assertCanEdit(editor, requireAnnotation(store.ws.db, req.annotationId));
+  assertNotSignedOff(store.ws.db, req.annotationId);
   const revision = await store.commitPatch({ ...req, author: editor.name });
   return toRevisionInfo(revision);
 }
@@ -95,5 +116,6 @@ export async function revert(
   req: { annotationId: number; revisionId: number },
 ): Promise<RevisionInfo> {
   assertCanEdit(editor, requireAnnotation(store.ws.db, req.annotationId));
+  assertNotSignedOff(store.ws.db, req.annotationId);
   return toRevisionInfo(await store.revert({ ...req, author: editor.name }));
 }

@@ -26,7 +26,15 @@ export interface Derivation {
 
 export async function saveDerivedMask(
   ws: Workspace,
-  r: { volumeId: number; labels: Uint8Array; derivation: Derivation; author: string; tool?: string },
+  r: {
+    volumeId: number;
+    labels: Uint8Array;
+    derivation: Derivation;
+    author: string;
+    tool?: string;
+    /** Runs inside the transaction that records the annotation (rows that must commit with it, e.g. a sign-off). */
+    inTransaction?: (saved: { annotationId: number; revisionId: number; at: string }) => void;
+  },
 ): Promise<{ annotationId: number; revision: RevisionRow; labelsCreated: number[] }> {
   const volume = getVolume(ws.db, r.volumeId);
   if (!volume) throw new NotFoundError(`volume ${r.volumeId} does not exist`);
@@ -89,6 +97,7 @@ export async function saveDerivedMask(
       detail: { method, inputRevisionIds: r.derivation.inputRevisionIds },
       at,
     });
+    r.inTransaction?.({ annotationId, revisionId, at });
     return {
       annotationId,
       revision: getRevision(ws.db, revisionId)!,

@@ -21,6 +21,7 @@ import { openWorkspace } from '../../workspace/workspace';
 import type { CallContext } from '../context';
 import { dispatch } from '../dispatch';
 import { importVolumes } from '../import-volumes';
+import { inProcessRunner, type ConsensusRunner } from '../consensus/runner';
 
 export const PASSWORD = 'correct horse';
 
@@ -61,10 +62,18 @@ export async function writeTestVolume(file: string, dims: Vec3): Promise<void> {
   await writeNifti(file, volume);
 }
 
-export async function labellingFixture(): Promise<Fixture> {
+/**
+ * `consensusRunner`: where consensus work runs; default in this thread (the built worker does not exist when
+ * running from source; tests of the worker path pass workerRunner(bundledFile)).
+ */
+export async function labellingFixture(opts: { consensusRunner?: ConsensusRunner } = {}): Promise<Fixture> {
   const dir = tempDir();
   const ws = openWorkspace(path.join(dir, 'ws'));
-  const services = createServices(ws, { host: 'web' });
+  const services = createServices(
+    ws,
+    { host: 'web' },
+    { consensusRunner: opts.consensusRunner ?? inProcessRunner },
+  );
   const volumes: Fixture['volumes'] = [];
   let projectId = 0;
   for (const [caseName, dims] of [

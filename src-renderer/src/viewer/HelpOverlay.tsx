@@ -2,6 +2,7 @@
 
 import { EDIT_KEY_HELP, EDIT_MOUSE_HELP } from './editing/editKeys';
 import { KEY_HELP, MOUSE_HELP } from './keyBindings';
+import { REVIEW_KEY_HELP } from './reviewKeys';
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
   return (
@@ -51,6 +52,17 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
             <caption>Labelling</caption>
             <tbody>
               {EDIT_KEY_HELP.map((r) => (
+                <tr key={r.keys}>
+                  <th>{r.keys}</th>
+                  <td>{r.what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <table data-testid="help-review">
+            <caption>Review (consensus)</caption>
+            <tbody>
+              {REVIEW_KEY_HELP.map((r) => (
                 <tr key={r.keys}>
                   <th>{r.keys}</th>
                   <td>{r.what}</td>

@@ -11,6 +11,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import type { Vec3 } from '../../../src-main/core/geometry/affine';
 import { composeAffine } from '../../../src-main/core/geometry/affine';
 import type { ViewState, VolumeMeta } from '../../../src-preload/contract';
+import { MaskLayer } from './editing/maskLayer';
+import type { ViewerReview } from './Viewer';
 import { Viewer } from './Viewer';
 
 const CANVAS_W = 600;
@@ -105,7 +107,9 @@ const key = (k: string): void => {
   });
 };
 
-function mount(props: { initialView?: ViewState; onViewChange?: (v: ViewState) => void } = {}): void {
+function mount(
+  props: { initialView?: ViewState; onViewChange?: (v: ViewState) => void; review?: ViewerReview } = {},
+): void {
   act(() => {
     root.render(<Viewer meta={meta} voxels={voxels} {...props} />);
   });
@@ -266,5 +270,30 @@ describe('Viewer (jsdom)', () => {
       root.render(<Viewer meta={meta} voxels={new Int16Array(10)} />);
     });
     expect($('viewer-error').textContent).toMatch(/10 voxels received, 120 expected/);
+  });
+
+  it('review: Z and the braces reach the review, a new focus moves the crosshair once, the overlay is drawn on top', () => {
+    const onCommand = vi.fn();
+    const overlay = new MaskLayer('agreement', dims, new Uint8Array(120).fill(2), new Uint32Array(256));
+    const review = (seq: number, ijk: Vec3): ViewerReview => ({
+      overlay,
+      surface: null,
+      focus: { seq, ijk, box: [ijk[0], ijk[0] + 1, ijk[1], ijk[1] + 1, ijk[2], ijk[2] + 1] },
+      onCommand,
+    });
+    mount({ review: review(1, [1, 4, 0]) });
+    expect(window.__concordViewer!.getState().cursor).toEqual([1, 4, 0]);
+    expect(window.__concordViewer!.overlayIds()).toEqual(['agreement']);
+    expect(window.__concordViewer!.overlayLabelAt('agreement', 0, 0, 0)).toBe(2);
+    key('z');
+    key('}');
+    key('{');
+    expect(onCommand.mock.calls.map((c) => c[0])).toEqual(['toggleOverlay', 'nextRegion', 'previousRegion']);
+    // The user moves the crosshair; the same focus re-rendered does not pull it back, a new one does.
+    act(() => window.__concordViewer!.setCursor([5, 0, 3]));
+    mount({ review: review(1, [1, 4, 0]) });
+    expect(window.__concordViewer!.getState().cursor).toEqual([5, 0, 3]);
+    mount({ review: review(2, [2, 1, 1]) });
+    expect(window.__concordViewer!.getState().cursor).toEqual([2, 1, 1]);
   });
 });

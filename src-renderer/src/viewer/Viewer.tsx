@@ -28,6 +28,7 @@ import type { OperationName } from './editing/toolSettings';
 import { defaultWindow, looksLikeCT } from './defaultWindow';
 import { HelpOverlay } from './HelpOverlay';
 import type { ViewerCommand } from './keyBindings';
+import type { ReviewAction } from './reviewKeys';
 import { Readout } from './Readout';
 import { physicalValue, readVoxel, formatValue } from './readout';
 import { SliceView, VIEW_COLOURS } from './SliceView';
@@ -37,6 +38,7 @@ import { useViewerKeys } from './useViewerKeys';
 import type { LayoutName, ViewName, ViewerState } from './viewerState';
 import { clampCursor, initialViewerState, toViewState, viewerReducer } from './viewerState';
 import { pixelCentre, screenToPixel, screenTransform, zoomAt } from './viewTransform';
+import type { VolumeScene } from './volumeScene';
 import { VolumeView3D } from './VolumeView3D';
 import type { PresetName, WindowLevel } from './windowLevel';
 import {
@@ -59,6 +61,27 @@ export interface ViewerProps {
   onViewChange?: (v: ViewState) => void;
   /** Label maps over the views and the labelling tools (editing/); absent: a plain viewer. */
   editing?: ViewerEditing;
+  /** Review (consensus): the agreement overlay, its 3D surfaces, region navigation; absent: none. */
+  review?: ViewerReview;
+}
+
+/** Where region navigation sends every view: a new `seq` moves the crosshair and the 3D camera once. */
+export interface ReviewFocus {
+  seq: number;
+  /** Crosshair voxel (i, j, k): a voxel of the region. */
+  ijk: Vec3;
+  /** The region's box, half-open voxel indices [i0, i1, j0, j1, k0, k1]: the 3D camera frames it. */
+  box: readonly [number, number, number, number, number, number];
+}
+
+export interface ViewerReview {
+  /** Drawn over every slice view above the label maps (a MaskLayer of bytes with its colour table), or null. */
+  overlay: MaskLayer | null;
+  /** Label map whose surfaces the 3D view adds (the overlay's classes), or null. */
+  surface: MaskLayer | null;
+  focus: ReviewFocus | null;
+  /** Z, braces, Alt+PgUp/PgDn (reviewKeys.ts). */
+  onCommand(action: ReviewAction): void;
 }
 
 export interface ViewerEditing {
@@ -94,13 +117,27 @@ const VIEW_CHANGE_DEBOUNCE_MS = 150;
 export const FIRST_SLICE_MARK = 'concord:first-slice';
 const INTEGER_TYPES = new Set(['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32']);
 
-function ViewerBody({ meta, voxels, initialView, onViewChange, editing }: ViewerProps) {
+function ViewerBody({ meta, voxels, initialView, onViewChange, editing, review }: ViewerProps) {
   const editor = editing?.editor ?? null;
-  const overlays = editing?.overlays ?? NO_LAYERS;
+  const editingLayers = editing?.overlays ?? NO_LAYERS;
+  const reviewOverlay = review?.overlay ?? null;
+  // The agreement overlay goes on top of every label map.
+  const overlays = useMemo(
+    () => (reviewOverlay ? [...editingLayers, reviewOverlay] : editingLayers),
+    [editingLayers, reviewOverlay],
+  );
+  const overlaysRef = useRef(overlays);
   const editingRef = useRef(editing);
+  const reviewRef = useRef(review);
   useEffect(() => {
     editingRef.current = editing;
+    reviewRef.current = review;
+    overlaysRef.current = overlays;
   });
+  const sceneRef = useRef<VolumeScene | null>(null);
+  const onScene = useCallback((scene: VolumeScene | null) => {
+    sceneRef.current = scene;
+  }, []);
   const dims = meta.dims;
   const affine = meta.affineLPS;
   const layouts = useMemo(() => {
@@ -234,6 +271,10 @@ function ViewerBody({ meta, voxels, initialView, onViewChange, editing }: Viewer
   const runEdit = useCallback(
     (c: ViewerCommand, s: ViewerState) => {
       const ed = editingRef.current?.editor;
+      if (c.type === 'review') {
+        reviewRef.current?.onCommand(c.action);
+        return;
+      }
       if (c.type === 'nextCase') {
         editingRef.current?.onNextCase?.();
         return;
@@ -378,6 +419,14 @@ function ViewerBody({ meta, voxels, initialView, onViewChange, editing }: Viewer
   );
   useViewerKeys(run);
 
+  // ---- review: region navigation moves the crosshair (every view follows) ----
+  const focus = review?.focus ?? null;
+  useEffect(() => {
+    if (focus) dispatch({ type: 'cursor', ijk: clampCursor(focus.ijk, dims) });
+    // One move per new seq: the same focus object re-rendered does not move the crosshair back.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus?.seq]);
+
   // ---- persistence (debounced), skipping the unchanged initial state ----
   const onViewChangeRef = useRef(onViewChange);
   useEffect(() => {
@@ -456,10 +505,11 @@ function ViewerBody({ meta, voxels, initialView, onViewChange, editing }: Viewer
         return layer ? layer.mask[i + j * dims[0] + k * dims[0] * dims[1]]! : null;
       },
       overlayLabelAt: (id, i, j, k) => {
-        const layer = editingRef.current?.overlays.find((l) => l.id === id);
+        const layer = overlaysRef.current.find((l) => l.id === id);
         return layer ? layer.mask[i + j * dims[0] + k * dims[0] * dims[1]]! : null;
       },
-      overlayIds: () => (editingRef.current?.overlays ?? []).map((l) => l.id),
+      overlayIds: () => overlaysRef.current.map((l) => l.id),
+      camera3d: () => sceneRef.current?.camera() ?? null,
       editorTool: () => editingRef.current?.editor?.settings.tool ?? null,
       worldAt: (i, j, k) => transformPoint(affine, [i, j, k]),
       settled: () =>
@@ -621,6 +671,9 @@ function ViewerBody({ meta, voxels, initialView, onViewChange, editing }: Viewer
           onToggleMaximise={toggle3d}
           onToggleMode={toggleMode}
           surface={editing?.surface ?? null}
+          extraSurface={review?.surface ?? null}
+          focus={review?.focus ?? null}
+          onScene={onScene}
         />
       </div>
       <Readout r={readout} source={hoverIjk ? 'hover' : 'cursor'} unit={unit} />

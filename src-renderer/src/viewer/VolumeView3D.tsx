@@ -19,6 +19,8 @@ import {
 } from './volumeTexture';
 import type { WindowLevel } from './windowLevel';
 import type { MaskLayer } from './editing/maskLayer';
+import type { ReviewFocus } from './Viewer';
+import { spacingOf, transformPoint } from '../../../src-main/core/geometry/affine';
 import type * as SurfaceModule from './editing/maskSurface';
 import type { MaskSurface } from './editing/maskSurface';
 
@@ -42,6 +44,12 @@ export interface VolumeView3DProps {
   onToggleMode(): void;
   /** A label map whose surface is shown (rebuilt shortly after it changes), or null. */
   surface: MaskLayer | null;
+  /** A second one (the review's agreement classes), shown beside the first, or null. */
+  extraSurface?: MaskLayer | null;
+  /** Region navigation: a new seq points the camera at the box's centre (voxel indices, half-open). */
+  focus?: ReviewFocus | null;
+  /** The scene once built (and null when torn down), for the viewer's test hook. */
+  onScene?(scene: VolumeScene | null): void;
 }
 
 /** Quiet time after the last mask change before the surface is rebuilt (a stroke is many changes). */
@@ -57,6 +65,7 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
   const bodyRef = useRef<HTMLDivElement | null>(null);
   const sceneRef = useRef<VolumeScene | null>(null);
   const surfaceRef = useRef<MaskSurface | null>(null);
+  const extraSurfaceRef = useRef<MaskSurface | null>(null);
   const sectionRef = useRef<HTMLElement | null>(null);
   /** The volume rendering can be hidden to see the label surfaces it encloses. */
   const [showVolume, setShowVolume] = useState(true);
@@ -97,6 +106,8 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
         );
         sceneRef.current = scene;
         surfaceRef.current = surfaceMod.createMaskSurface(scene, dims, affineLPS, gl.software);
+        extraSurfaceRef.current = surfaceMod.createMaskSurface(scene, dims, affineLPS, gl.software);
+        latest.current.onScene?.(scene);
         const q = latest.current;
         scene.setTransfer(q.wl, q.mode);
         scene.setCursor(q.crosshair ? q.cursor : null);
@@ -109,6 +120,8 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
       } catch (e) {
         surfaceRef.current?.dispose();
         surfaceRef.current = null;
+        extraSurfaceRef.current?.dispose();
+        extraSurfaceRef.current = null;
         scene?.dispose();
         scene = null;
         sceneRef.current = null;
@@ -127,6 +140,9 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
       ro?.disconnect();
       surfaceRef.current?.dispose();
       surfaceRef.current = null;
+      extraSurfaceRef.current?.dispose();
+      extraSurfaceRef.current = null;
+      latest.current.onScene?.(null);
       scene?.dispose();
       sceneRef.current = null;
     };
@@ -160,6 +176,37 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
       off();
     };
   }, [ready, surface]);
+
+  // The review's surfaces: rebuilt when the layer changes (a new overlay mode is a new layer).
+  const extra = p.extraSurface ?? null;
+  useEffect(() => {
+    const builder = extraSurfaceRef.current;
+    if (!ready || !builder) return;
+    const show = (n: number | null): void => {
+      if (n === null) sectionRef.current?.removeAttribute('data-review-triangles');
+      else sectionRef.current?.setAttribute('data-review-triangles', String(n));
+    };
+    if (!extra) {
+      builder.clear();
+      show(null);
+      return;
+    }
+    show(builder.update(extra));
+    return extra.subscribe(() => show(builder.update(extra)));
+  }, [ready, extra]);
+
+  // Region navigation: the camera looks at the region from where it is, framing its box.
+  const focusSeq = p.focus?.seq ?? null;
+  useEffect(() => {
+    const f = latest.current.focus;
+    const scene = sceneRef.current;
+    if (!ready || !scene || !f) return;
+    const [i0, i1, j0, j1, k0, k1] = f.box;
+    const centre = transformPoint(affineLPS, [(i0 + i1 - 1) / 2, (j0 + j1 - 1) / 2, (k0 + k1 - 1) / 2]);
+    const sp = spacingOf(affineLPS);
+    const radius = Math.hypot((i1 - i0) * sp[0], (j1 - j0) * sp[1], (k1 - k0) * sp[2]) / 2;
+    scene.focusOn(centre, radius);
+  }, [ready, focusSeq, affineLPS]);
 
   useEffect(() => {
     sceneRef.current?.setVolumeVisible(showVolume);
@@ -195,7 +242,7 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
           3D
         </span>
         <span className="cv-dim">{status.kind === 'ready' ? status.texture : ''}</span>
-        {p.surface && (
+        {(p.surface || extra) && (
           <button
             type="button"
             className={`cv-text-button${showVolume ? ' cv-on' : ''}`}

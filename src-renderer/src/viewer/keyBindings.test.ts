@@ -30,7 +30,7 @@ describe('key bindings', () => {
 
   it('leaves Ctrl / Meta shortcuts and unknown keys alone; Alt+arrows pan', () => {
     expect(key('r', { ctrlKey: true })).toBeNull();
-    expect(key('z')).toBeNull();
+    expect(key('9')).toBeNull();
     expect(key('ArrowLeft', { altKey: true })).toEqual({ type: 'pan', dx: -40, dy: 0 });
   });
 
@@ -53,6 +53,13 @@ describe('key bindings', () => {
     expect(key('y', { ctrlKey: true })).toEqual({ type: 'redo' });
     expect(key('n', { altKey: true })).toEqual({ type: 'nextCase' });
     expect(key('o', { ctrlKey: true })).toBeNull(); // Ctrl+O stays the app's import
+    // Review keys: Z (Ctrl+Z stays undo), braces and Alt+PgUp/PgDn (Alt+arrows stay pan).
+    expect(key('z')).toEqual({ type: 'review', action: 'toggleOverlay' });
+    expect(key('}', { shiftKey: true })).toEqual({ type: 'review', action: 'nextRegion' });
+    expect(key('{', { shiftKey: true })).toEqual({ type: 'review', action: 'previousRegion' });
+    expect(key('PageDown', { altKey: true })).toEqual({ type: 'review', action: 'nextRegion' });
+    expect(key('PageDown')).toEqual({ type: 'slice', steps: -1 });
+    expect(key('ArrowUp', { altKey: true })).toEqual({ type: 'pan', dx: 0, dy: -40 });
     for (const viewerKey of "lmbnarcwxpsh1234[];'-+?".split('')) {
       expect(key(viewerKey)?.type ?? 'none').not.toMatch(
         /^edit|undo|redo|brush|toggleDimension|toggleProtect/,

@@ -4,6 +4,8 @@
 import type { SliceViewName } from '../../../src-main/core/geometry/display';
 import type { EditCommand } from './editing/editKeys';
 import { editCommandForKey } from './editing/editKeys';
+import type { ReviewCommand } from './reviewKeys';
+import { reviewCommandForKey } from './reviewKeys';
 import type { ViewName } from './viewerState';
 import type { PresetName } from './windowLevel';
 import { PRESETS } from './windowLevel';
@@ -32,7 +34,9 @@ export type ViewerCommand =
   | { type: 'toggleRenderMode' }
   | { type: 'toggleHelp' }
   /** Labelling tools (editing/editKeys.ts). */
-  | EditCommand;
+  | EditCommand
+  /** Review: disagreement overlay and regions (reviewKeys.ts). */
+  | ReviewCommand;
 
 export interface KeyEventLike {
   key: string;
@@ -54,6 +58,8 @@ export function commandForKey(e: KeyEventLike): ViewerCommand | null {
   // The labelling keys first: they use only keys this table leaves free (and Ctrl+Z / Ctrl+Y).
   const edit = editCommandForKey(e);
   if (edit) return edit;
+  const review = reviewCommandForKey(e);
+  if (review) return review;
   if (e.ctrlKey || e.metaKey) return null; // leave the app's and the browser's shortcuts alone
   const k = e.key;
   if (e.altKey) {

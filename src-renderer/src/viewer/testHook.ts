@@ -62,6 +62,8 @@ export interface ConcordViewerHook {
   overlayIds(): string[];
   /** The active labelling tool, or null without an editor. */
   editorTool(): string | null;
+  /** The 3D camera (LPS mm), or null before the 3D view is ready / without WebGL2. */
+  camera3d(): { focalPoint: Vec3; position: Vec3 } | null;
   /** LPS mm of the centre of voxel (i, j, k). */
   worldAt(i: number, j: number, k: number): Vec3;
   /** Resolves after the next two animation frames (state changes have been drawn). */

@@ -39,6 +39,13 @@ export interface VolumeScene {
   /** Follow the container's size (call on resize; does nothing while it is 0×0). */
   resize(): void;
   resetCamera(): void;
+  /**
+   * Points the camera at `centre` (LPS mm) from its current direction, close enough that a sphere of
+   * `radiusMm` fills about two thirds of the view (region navigation).
+   */
+  focusOn(centre: Vec3, radiusMm: number): void;
+  /** The camera's focal point and position, LPS mm. */
+  camera(): { focalPoint: Vec3; position: Vec3 };
   /** Extra actors (the label surfaces, editing/maskSurface.ts); their owner deletes them. */
   addActor(actor: VtkActor): void;
   removeActor(actor: VtkActor): void;
@@ -230,6 +237,30 @@ export function createVolumeScene(
       requestRender();
     },
     resetCamera,
+    focusOn(target, radiusMm) {
+      const cam = renderer.getActiveCamera();
+      const fp = cam.getFocalPoint();
+      const pos = cam.getPosition();
+      const dir: Vec3 = [pos[0] - fp[0], pos[1] - fp[1], pos[2] - fp[2]];
+      const len = Math.hypot(dir[0], dir[1], dir[2]) || 1;
+      // Distance at which the sphere spans ~2/3 of the vertical view angle; at least 40 mm away.
+      const half = ((cam.getViewAngle() / 2) * Math.PI) / 180;
+      const dist = Math.max(40, (1.5 * Math.max(radiusMm, 1)) / Math.tan(half));
+      cam.setFocalPoint(target[0], target[1], target[2]);
+      cam.setPosition(
+        target[0] + (dir[0] / len) * dist,
+        target[1] + (dir[1] / len) * dist,
+        target[2] + (dir[2] / len) * dist,
+      );
+      renderer.resetCameraClippingRange();
+      requestRender();
+    },
+    camera() {
+      const cam = renderer.getActiveCamera();
+      const f = cam.getFocalPoint();
+      const p = cam.getPosition();
+      return { focalPoint: [f[0], f[1], f[2]], position: [p[0], p[1], p[2]] };
+    },
     addActor(actor) {
       renderer.addActor(actor);
       requestRender();

@@ -2,6 +2,8 @@
 // revision's mask loaded into an editable layer, the tools (MaskEditor) and autosave (SaveQueue) wired
 // together. Also follows the annotation when another window saves it (annotation:changed), resolves save
 // conflicts by reloading the head and re-basing the unsaved edits on it, and reverts to an older revision.
+// With a `target`, the same tools and autosave work on that annotation instead of the own one: a reviewer's
+// working reference mask during adjudication (main checks that the profile may edit it).
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyPatch, rebaseEdit } from '../../../../src-main/core/labelling/patch';
@@ -45,6 +47,8 @@ export function useAnnotation(
   volume: LoadedVolume | null,
   annotator: AnnotatorInfo | null,
   lut: Uint32Array,
+  /** Edit this annotation (e.g. the adjudication's working mask) instead of the own one; null: the own. */
+  target: number | null = null,
 ): OwnAnnotation {
   // Everything is tagged with the (volume, annotator) it belongs to: a stale tag reads as "opening".
   const [openState, setOpenState] = useState<{ key: string; opened: Opened | null; error: string | null }>({
@@ -64,7 +68,8 @@ export function useAnnotation(
 
   const volumeId = volume?.meta.id ?? null;
   const annotatorId = annotator?.id ?? null;
-  const key = volumeId !== null && annotatorId !== null ? `${volumeId}:${annotatorId}` : '';
+  const key =
+    volumeId !== null && annotatorId !== null ? `${volumeId}:${annotatorId}:${target ?? 'own'}` : '';
 
   useEffect(() => {
     if (!volume || annotatorId === null) return;
@@ -75,6 +80,15 @@ export function useAnnotation(
     let editor: MaskEditor | null = null;
     let queue: SaveQueue | null = null;
     let offSettings: (() => void) | null = null;
+
+    /** The annotation edited here: the own one (created when absent), or the target. */
+    const openInfo = async (): Promise<AnnotationInfo> => {
+      if (target === null) return call(bridge.invoke('annotation:open', { volumeId: meta.id }));
+      const list = await call(bridge.invoke('annotation:list', { volumeId: meta.id }));
+      const found = list.find((a) => a.id === target);
+      if (!found) throw new Error(`annotation ${target} is not an annotation of this volume you may see`);
+      return found;
+    };
 
     const loadLabels = async (revisionId: number | null): Promise<Uint8Array> => {
       if (revisionId === null) return new Uint8Array(count);
@@ -89,7 +103,7 @@ export function useAnnotation(
       if (!editor || !queue) return;
       editor.setReadOnly('Reloading the newest revision…');
       try {
-        const now = await call(bridge.invoke('annotation:open', { volumeId: meta.id }));
+        const now = await openInfo();
         const base = await loadLabels(now.headRevisionId);
         const rebased = pending.map((e) => {
           const patch = rebaseEdit(base, meta.dims, e.inverse, e.patch);
@@ -122,10 +136,15 @@ export function useAnnotation(
     };
 
     (async () => {
-      const info = await call(bridge.invoke('annotation:open', { volumeId: meta.id }));
+      const info = await openInfo();
       const labels = await loadLabels(info.headRevisionId);
       if (!live) return;
-      const layer = new MaskLayer(`own:${info.id}`, meta.dims, labels, lutRef.current);
+      const layer = new MaskLayer(
+        target === null ? `own:${info.id}` : `working:${info.id}`,
+        meta.dims,
+        labels,
+        lutRef.current,
+      );
       queue = new SaveQueue(info.id, info.headRevisionId, {
         commit: (req) => bridge.invoke('annotation:commit', req),
         onConflict: (pending) => void resolveConflict(pending, info),

@@ -1,0 +1,53 @@
+// Everything the review of one volume holds: the jobs (compare, merge, agreement map: one each, so that
+// each section shows its own progress and message), the last comparison and merge of this volume, the
+// agreement overlay with region navigation, and the adjudication. Called by the app for the open volume
+// when a reviewer or admin has the consensus panel open (null otherwise: nothing is asked of main).
+import { useState } from 'react';
+import type { Vec3 } from '../../../../src-main/core/geometry/affine';
+import type { CaseComparison, MergeResult } from '../../../../src-preload/contract';
+import type { Adjudication } from './useAdjudication';
+import { useAdjudication } from './useAdjudication';
+import type { Agreement } from './useAgreement';
+import { useAgreement } from './useAgreement';
+import type { ConsensusJob } from './useConsensusJob';
+import { useConsensusJob } from './useConsensusJob';
+
+export interface Consensus {
+  volumeId: number | null;
+  label: number;
+  compareJob: ConsensusJob;
+  mergeJob: ConsensusJob;
+  agreementJob: ConsensusJob;
+  comparison: CaseComparison | null;
+  setComparison(c: CaseComparison): void;
+  merge: MergeResult | null;
+  setMerge(m: MergeResult): void;
+  agreement: Agreement;
+  adjudication: Adjudication;
+}
+
+const NO_DIMS: Vec3 = [0, 0, 0];
+
+export function useConsensus(volume: { id: number; dims: Vec3 } | null, label: number): Consensus {
+  const volumeId = volume?.id ?? null;
+  const compareJob = useConsensusJob();
+  const mergeJob = useConsensusJob();
+  const agreementJob = useConsensusJob();
+  const [comparisonAny, setComparison] = useState<CaseComparison | null>(null);
+  const [mergeAny, setMerge] = useState<MergeResult | null>(null);
+  const agreement = useAgreement(volumeId, label, agreementJob);
+  const adjudication = useAdjudication(volumeId, volume?.dims ?? NO_DIMS);
+  return {
+    volumeId,
+    label,
+    compareJob,
+    mergeJob,
+    agreementJob,
+    comparison: comparisonAny?.volumeId === volumeId ? comparisonAny : null,
+    setComparison,
+    merge: mergeAny?.volumeId === volumeId ? mergeAny : null,
+    setMerge,
+    agreement,
+    adjudication,
+  };
+}
