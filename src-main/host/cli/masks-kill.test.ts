@@ -24,10 +24,15 @@ const CLI = path.join(REPO_ROOT, 'out', 'main', 'cli.js');
 const DIMS: Vec3 = [64, 48, 24];
 const ROUNDS = 30;
 
-/** Runs the stress loop until SIGKILL after `killAfterMs`; returns the acknowledged revisions. */
+/**
+ * Runs the stress loop until SIGKILL `killAfterMs` after the spawn ('spawn': kills during start-up too) or
+ * after its first acknowledged revision ('firstAck': kills inside the commit loop however slow the start-up
+ * is on a loaded machine); returns the acknowledged revisions.
+ */
 function runAndKill(
   ws: string,
   killAfterMs: number,
+  from: 'spawn' | 'firstAck',
 ): Promise<{ acked: { revisionId: number; ordinal: number }[]; stderr: string; signal: string | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'masks', 'stress', '--workspace', ws, '--volume', '1'], {
@@ -35,9 +40,18 @@ function runAndKill(
     });
     let out = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const kill = () => child.kill('SIGKILL');
+    // 'firstAck': a generous bound in case the child never acknowledges (the test then fails on its count).
+    let timer = setTimeout(kill, from === 'spawn' ? killAfterMs : 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      const first = !out.includes('\n');
+      out += d.toString();
+      if (from === 'firstAck' && first && out.includes('}\n')) {
+        clearTimeout(timer);
+        timer = setTimeout(kill, killAfterMs);
+      }
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('error', reject);
     child.on('close', (_code, signal) => {
       clearTimeout(timer);
@@ -72,14 +86,21 @@ describe('kill -9 during commits', () => {
 
     const acked = new Map<number, number>();
     let killedMidRun = 0;
-    // A seeded sequence of kill times, from during start-up to well into the loop.
+    // A seeded sequence of kill times. Every third round counts from the spawn (150-800 ms: kills during
+    // start-up on a loaded machine, in the loop otherwise); the others from the first acknowledgement
+    // (0-650 ms: kills inside the commit loop, whatever the start-up costs).
     let seed = 7;
     const nextDelay = () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return 150 + (seed % 650);
+      return seed % 650;
     };
     for (let round = 0; round < ROUNDS; round++) {
-      const r = await runAndKill(wsDir, nextDelay());
+      const fromSpawn = round % 3 === 0;
+      const r = await runAndKill(
+        wsDir,
+        fromSpawn ? 150 + nextDelay() : nextDelay(),
+        fromSpawn ? 'spawn' : 'firstAck',
+      );
       expect(r.signal, `round ${round} ended by itself: ${r.stderr}`).toBe('SIGKILL');
       expect(r.stderr).toBe('');
       for (const a of r.acked) acked.set(a.revisionId, a.ordinal);
