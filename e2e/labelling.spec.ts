@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { ROOT } from './support/hosts';
+import { createFirstAdmin } from './support/profiles';
 
 const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
 const LIDC_NIFTI = path.join(
@@ -57,18 +58,12 @@ test('paint, undo, redo as annotator A; the stroke survives a restart; B does no
 }) => {
   const first = await concord.start();
   const page = first.page;
+  // First run: the admin profile (importing needs it), the scan, then two annotators.
+  await createFirstAdmin(page, ADMIN);
+  await expect(page.getByTestId('session-role')).toHaveText('admin');
   await page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
   await expect(page.getByTestId('import-status')).toContainText('Imported 1 volume');
   await expect.poll(() => page.evaluate(() => window.__concordViewer?.dims ?? null)).toEqual([512, 512, 16]);
-
-  // First run: the admin profile, then two annotators.
-  await page.getByTestId('signin-open').click();
-  await page.getByTestId('signin-name').fill(ADMIN.name);
-  await page.getByTestId('signin-password').fill(ADMIN.password);
-  await page.getByTestId('signin-confirm').fill(ADMIN.password);
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('session-name')).toHaveText(ADMIN.name);
-  await expect(page.getByTestId('session-role')).toHaveText('admin');
   await page.getByTestId('profiles-button').click();
   for (const who of [ANN, BOB]) {
     await page.getByTestId('profile-name').fill(who.name);
@@ -174,13 +169,9 @@ test('region growing, polygon, fill between slices and clean-up from the palette
   concord,
 }) => {
   const { page } = await concord.start();
+  await createFirstAdmin(page, ADMIN);
   await page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
   await expect(page.getByTestId('import-status')).toContainText('Imported 1 volume');
-  await page.getByTestId('signin-open').click();
-  await page.getByTestId('signin-name').fill(ADMIN.name);
-  await page.getByTestId('signin-password').fill(ADMIN.password);
-  await page.getByTestId('signin-confirm').fill(ADMIN.password);
-  await page.getByTestId('signin-submit').click();
   await editorReady(page);
   await page.keyboard.press('1'); // axial maximised: bigger voxels on screen
   const click = async (ijk: readonly [number, number, number]) => {
@@ -279,13 +270,9 @@ test('two windows of one annotator: the second follows the first, and a save con
     'opens a second browser tab on the web host; Electron windows share the same services',
   );
   const { page } = await concord.start();
+  await createFirstAdmin(page, ADMIN);
   await page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
   await expect(page.getByTestId('import-status')).toContainText('Imported 1 volume');
-  await page.getByTestId('signin-open').click();
-  await page.getByTestId('signin-name').fill(ADMIN.name);
-  await page.getByTestId('signin-password').fill(ADMIN.password);
-  await page.getByTestId('signin-confirm').fill(ADMIN.password);
-  await page.getByTestId('signin-submit').click();
   await editorReady(page);
   // A second tab on the same host, signed in as the same profile.
   const token = await page.evaluate(() => sessionStorage.getItem('concord.token'));

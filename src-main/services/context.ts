@@ -11,7 +11,13 @@ export interface CallContext {
   /** The person or process acting, recorded in the audit log: the signed-in profile, else the OS user. */
   readonly actor: string;
   session: SessionState;
+  /** Pushes an event to this window/connection only (e.g. the progress of the import it started). */
   emit<E extends EventChannel>(event: E, payload: Events[E]): void;
+  /**
+   * Pushes an event to every open window/connection whose signed-in profile may see it (blinding:
+   * event-audience.ts decides per recipient, at the moment of sending, from the stored role and review state).
+   */
+  publish<E extends EventChannel>(event: E, payload: Events[E]): void;
 }
 
 /** Capabilities only some hosts have (e.g. the Electron native file dialog). */

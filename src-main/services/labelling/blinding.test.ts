@@ -108,4 +108,42 @@ describe('blinding', () => {
     const all = await rev.ok('worklist:get', { projectId: fx.projectId });
     expect(new Set(all.map((r) => r.annotatorName))).toEqual(new Set(['Ann', 'Bob']));
   });
+
+  it("keeps another annotator's audit rows from an annotator and a signed-out window", async () => {
+    const { ann, rev, a, b, caseId } = await twoAnnotators();
+    const about = (rows: { detail: Record<string, unknown> }[]) =>
+      new Set(rows.map((r) => r.detail['annotationId']).filter((x) => x !== undefined));
+    expect(about(await ann.ok('audit:list', {}))).toEqual(new Set([a.id]));
+    expect(about(await rev.ok('audit:list', {}))).toEqual(new Set([a.id, b.id]));
+    const out = await fx.window().ok('audit:list', {});
+    expect(about(out)).toEqual(new Set());
+    // Rows about no annotation (the imports) stay readable signed out.
+    expect(out.some((r) => r.action === 'volume.import')).toBe(true);
+    // The limit counts the rows returned, not the rows skipped.
+    expect(await ann.ok('audit:list', { limit: 2 })).toHaveLength(2);
+    await rev.ok('case:openReview', { caseId });
+    expect(about(await ann.ok('audit:list', {}))).toEqual(new Set([a.id, b.id]));
+  });
+
+  it("sends an annotation's change events only to the windows that may see it", async () => {
+    const { ann, bob, rev, a, ra } = await twoAnnotators();
+    const signedOut = fx.window();
+    const before = bob.events.length;
+    const r = await ann.ok('annotation:commit', {
+      annotationId: a.id,
+      parentRevisionId: ra.id,
+      tool: 'eraser',
+      patch: fill([0, 1, 0, 1, 0, 1], 0),
+    });
+    const last = {
+      event: 'annotation:changed',
+      payload: { annotationId: a.id, headRevisionId: r.id, author: 'Ann' },
+    };
+    expect(ann.events.at(-1)).toEqual(last);
+    expect(rev.events.at(-1)).toEqual(last);
+    expect(
+      bob.events.slice(before).filter((e) => JSON.stringify(e).includes(`"annotationId":${a.id}`)),
+    ).toEqual([]);
+    expect(signedOut.events).toEqual([]);
+  });
 });
