@@ -13,6 +13,7 @@ import { runBench } from './bench';
 import { runCompare } from './compare';
 import { runConsensus } from './consensus';
 import { runExport } from './export';
+import { runGc } from './gc';
 import { runImport } from './import';
 import { runInfo } from './info';
 import { runMasks } from './masks';
@@ -42,6 +43,9 @@ Usage: concord <command> [options]
   consensus <mask1> <mask2> ... --method vote|staple|mstaple [--label <v>] [--ties undecided|background|foreground]
             [--undecided-label <v>] [--out <file.nii.gz>] [--prob <file.nii.gz>] [--json]
       Merge raters' masks (majority vote, STAPLE, multi-label STAPLE) as ITK does; masks on one grid.
+  gc --workspace <dir> [--grace-minutes <n>] [--dry-run] [--json]
+      Remove blob files no revision or volume refers to (left by a save killed before its database row),
+      older than the grace period (default 60 minutes); one audit row lists them. Also runs when the app opens.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
@@ -78,6 +82,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runConsensus(rest);
     case 'masks':
       return runMasks(rest);
+    case 'gc':
+      return runGc(rest);
     case 'serve':
       return runServe(rest);
     case 'bench':

@@ -7,6 +7,7 @@ import { startWebHost } from '../web/server';
 import { rendererDir } from '../resources';
 import { ensureSampleProject } from '../sample-project';
 import { createServices } from '../services';
+import { collectBlobsSoon } from '../collect-at-open';
 import { optionString, parseArgs } from './args';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,10 +31,12 @@ export async function runServe(argv: string[]): Promise<number> {
         `Imported the sample project (${sample.imported.length} case with its readers' masks) into ${ws.dir}\n`,
       );
   }
+  const stopCollecting = collectBlobsSoon(ws, 'concord:gc', (l) => process.stderr.write(`${l}\n`));
   let host;
   try {
     host = await startWebHost({ services, rendererDir: renderer, port });
   } catch (e) {
+    stopCollecting();
     services.close();
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
       throw new InputError(undefined, `port ${port} is in use`);
@@ -54,6 +57,7 @@ export async function runServe(argv: string[]): Promise<number> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  stopCollecting();
   await host.close();
   services.close();
   return 0;

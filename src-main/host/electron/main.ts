@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog } from 'electron';
 import { openWorkspace } from '../../workspace/workspace';
+import { collectBlobsSoon } from '../collect-at-open';
 import { ensureSampleProject } from '../sample-project';
 import { createServices } from '../services';
 import type { Services } from '../services';
@@ -75,6 +76,7 @@ async function start(): Promise<void> {
       return r.canceled ? [] : r.filePaths;
     },
   });
+  collectBlobsSoon(ws, 'concord:gc', (l) => console.error(l));
   handleAppScheme(services, rendererDir());
   registerIpc(services);
   await ensureSampleProject(ws, 'concord:sample').catch((e: unknown) =>
