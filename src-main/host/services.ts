@@ -7,6 +7,7 @@ import { createHandlers } from '../services/handlers';
 import type { Handlers } from '../services/handlers';
 import { JobRegistry } from '../services/jobs';
 import { mayReceive } from '../services/labelling/event-audience';
+import type { MaskCodec } from '../workers/mask-codec-pool';
 import type { Workspace } from '../workspace/workspace';
 import { APP_VERSION } from './version';
 
@@ -37,8 +38,13 @@ export function localActor(): string {
   }
 }
 
-export function createServices(workspace: Workspace, capabilities: HostCapabilities): Services {
-  const app: AppContext = { workspace, capabilities, version: APP_VERSION };
+export function createServices(
+  workspace: Workspace,
+  capabilities: HostCapabilities,
+  /** The app hosts pass a worker pool (workers/mask-codec-pool.ts); tests and the CLI encode in-thread. */
+  maskCodec?: MaskCodec,
+): Services {
+  const app: AppContext = { workspace, capabilities, version: APP_VERSION, maskCodec };
   const jobs = new JobRegistry();
   const handlers = createHandlers(app, jobs);
   const actor = localActor();
@@ -71,6 +77,7 @@ export function createServices(workspace: Workspace, capabilities: HostCapabilit
     close() {
       open.clear();
       jobs.cancelAll();
+      void maskCodec?.close?.();
       workspace.close();
     },
   };

@@ -1,5 +1,6 @@
 // What every service call gets from its host: who is acting and how to push events to the renderer.
 import type { EventChannel, Events } from '../../src-preload/contract';
+import type { MaskCodec } from '../workers/mask-codec-pool';
 import type { Workspace } from '../workspace/workspace';
 
 /** Who is signed in, per window (Electron) or per connection (web host); starts signed out. */
@@ -28,6 +29,8 @@ export interface HostCapabilities {
 
 export interface AppContext {
   workspace: Workspace;
+  /** Mask encoding/decoding for saves: worker threads in the app hosts; this thread when absent. */
+  maskCodec?: MaskCodec;
   capabilities: HostCapabilities;
   version: string;
 }

@@ -58,8 +58,9 @@ Usage: concord <command> [options]
       Each convolution kernel of a training step: tfjs's cpu and wasm kernels beside Concord's.
   bench quality [--data DIR] [--epochs N] [--backend ...] [--json]
       Trains the reference U-Net on the LIDC nodule crops; validation Dice on held-out patients, time.
-  bench masks [--json] [--runs N]
-      Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch.
+  bench masks [--json] [--runs N] [--codec worker|thread]
+      Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch;
+      the longest event-loop stall while saving (encoding in worker threads as the app does, or in-thread).
   bench brush [--json] [--runs N]
       Labelling tools on a 512x512x300 CT: time per brush dab with its overlay update; undo of a 3D edit.
   bench consensus [--json] [--runs N] [--raters R] [--sizes 512x512x300,256x256x160]

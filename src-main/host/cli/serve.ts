@@ -7,6 +7,7 @@ import { startWebHost } from '../web/server';
 import { rendererDir } from '../resources';
 import { ensureSampleProject } from '../sample-project';
 import { createServices } from '../services';
+import { MaskCodecPool } from '../../workers/mask-codec-pool';
 import { collectBlobsSoon } from '../collect-at-open';
 import { optionString, parseArgs } from './args';
 import fs from 'node:fs';
@@ -23,7 +24,8 @@ export async function runServe(argv: string[]): Promise<number> {
     throw new InputError(renderer, 'the renderer is not built; run `npm run build` first');
   }
   const ws = openWorkspace(optionString(args, 'workspace') ?? defaultWorkspaceDir());
-  const services = createServices(ws, { host: 'web' });
+  // Saves encode masks in worker threads: a large or noisy mask must not stall the other tabs' requests.
+  const services = createServices(ws, { host: 'web' }, MaskCodecPool.fromBuild());
   if (!args.options.has('no-sample')) {
     const sample = await ensureSampleProject(ws, 'concord:sample');
     if (sample)

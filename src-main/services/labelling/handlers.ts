@@ -48,7 +48,7 @@ export type LabellingChannel =
 
 export function createLabellingHandlers(
   app: AppContext,
-  store = new MaskStore(app.workspace),
+  store = new MaskStore(app.workspace, undefined, app.maskCodec),
 ): HandlerGroup<LabellingChannel> {
   const db = app.workspace.db;
   return {
