@@ -202,7 +202,10 @@ test('region growing, polygon, fill between slices and clean-up from the palette
   }
   // Fill between slices (I) along the axial axis: slices 5..7 get the square.
   expect(await labelAt(page, [310, 160, 6])).toBe(0);
+  // Whole-volume operations run in a Web Worker: the result arrives when it is done.
   await page.keyboard.press('i');
+  await expect.poll(() => labelAt(page, [310, 160, 6])).toBe(1);
+  await expect(page.getByTestId('tool-palette')).toHaveAttribute('data-working', 'false');
   for (const k of [5, 6, 7]) expect(await labelAt(page, [310, 160, k])).toBe(1);
   expect(await labelAt(page, [310, 160, 3])).toBe(0);
 
@@ -220,8 +223,9 @@ test('region growing, polygon, fill between slices and clean-up from the palette
   // Keep largest component (K), 3D (U): the small squares go, the lung region stays.
   await page.keyboard.press('u');
   await page.keyboard.press('k');
+  await expect.poll(() => labelAt(page, [310, 160, 6])).toBe(0);
+  await expect(page.getByTestId('tool-palette')).toHaveAttribute('data-working', 'false');
   expect(await labelAt(page, [200, 300, 10])).toBe(1);
-  expect(await labelAt(page, [310, 160, 6])).toBe(0);
   await saved(page);
   const tools = await page
     .getByTestId('history')

@@ -10,6 +10,7 @@ import { call, getBridge } from '../../api/bridge';
 import type { LoadedVolume } from '../library/useVolume';
 import { MaskEditor } from '../../viewer/editing/maskEditor';
 import { MaskLayer } from '../../viewer/editing/maskLayer';
+import { createOpsRunner } from '../../viewer/editing/opsRunner';
 import type { ToolSettings } from '../../viewer/editing/toolSettings';
 import type { QueuedEdit, SaveState } from './saveQueue';
 import { SaveQueue } from './saveQueue';
@@ -139,6 +140,8 @@ export function useAnnotation(
         settings: settingsRef.current,
         onEdit: (tool, edit) => q.enqueue(tool, edit),
         onMessage: (text) => setNotice({ kind: 'info', text }),
+        // Heavy 3D operations run in a Web Worker (opsRunner.ts), disposed with the editor.
+        runner: createOpsRunner(),
       });
       const ed = editor;
       offSettings = ed.subscribe(() => {
@@ -151,7 +154,7 @@ export function useAnnotation(
     return () => {
       live = false;
       offSettings?.();
-      editor?.cancel();
+      editor?.dispose();
       if (queue) releaseQueue(queue);
     };
     // The volume object changes only with the volume (key), the annotator by id (key).
