@@ -1,8 +1,8 @@
 // Labelling end to end, through the real UI and services (web host; Electron where its binary exists):
 // the first admin creates two annotators; annotator A paints a stroke with the mouse on the axial view,
-// undoes and redoes it (each saved as a revision); after a restart on the same workspace the stroke is
-// there; annotator B, on the same case, does not see A's mask; the admin opens the case for review and
-// shows A's mask beside their own.
+// undoes and redoes it (each saved as a revision), reloads the window and undoes and redoes again; after a
+// restart on the same workspace the stroke is there; annotator B, on the same case, does not see A's mask;
+// the admin opens the case for review and shows A's mask beside their own.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
@@ -116,6 +116,19 @@ test('paint, undo, redo as annotator A; the stroke survives a restart; B does no
   await saved(page);
   await expect(history).toHaveCount(3);
   await expect(history.first()).toHaveAttribute('data-tool', 'redo');
+
+  // A reload of the window keeps the undo stack (for the same head): undo and redo go on where they were.
+  await page.reload();
+  await signIn(page, ANN);
+  await editorReady(page);
+  expect(await labelAt(page, MIDDLE)).toBe(1);
+  await page.keyboard.press('Control+z');
+  expect(await labelAt(page, MIDDLE)).toBe(0);
+  await saved(page);
+  await page.keyboard.press('Control+Shift+z');
+  expect(await labelAt(page, MIDDLE)).toBe(1);
+  await saved(page);
+  await expect(history).toHaveCount(5);
   await first.stop();
 
   // Restart on the same workspace: A's stroke is there, with its history.
@@ -126,7 +139,7 @@ test('paint, undo, redo as annotator A; the stroke survives a restart; B does no
   await editorReady(again);
   for (const p of [FROM, MIDDLE, TO]) expect(await labelAt(again, p)).toBe(1);
   expect(await labelAt(again, FAR)).toBe(0);
-  await expect(again.getByTestId('history').locator('li')).toHaveCount(3);
+  await expect(again.getByTestId('history').locator('li')).toHaveCount(5);
   await again.evaluate((p) => window.__concordViewer!.setCursor([p[0], p[1], p[2]]), MIDDLE);
   await again.evaluate(() => window.__concordViewer!.settled());
   await again.screenshot({ path: path.join(ARTIFACTS, 'labelling-after-restart.png') });

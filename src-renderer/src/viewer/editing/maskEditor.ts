@@ -32,6 +32,7 @@ import { polygonVoxels } from '../../../../src-main/core/labelling/polygon';
 import { regionGrow } from '../../../../src-main/core/labelling/region-grow';
 import { valueGate } from '../../../../src-main/core/labelling/threshold';
 import { UndoStack } from '../../../../src-main/core/labelling/undo';
+import type { UndoEntry } from '../../../../src-main/core/labelling/undo';
 import type { Rescale, VoxelArray } from '../../../../src-main/core/volume/types';
 import type { HeavyOp, HeavyOpResult } from './heavyOps';
 import type { MaskLayer } from './maskLayer';
@@ -583,6 +584,12 @@ export class MaskEditor implements SliceEditor {
     this.layer.replace(labels);
     if (edit) this.history.push({ tool, patch: edit.patch, inverse: edit.inverse });
     else if (!undoable) this.history.clear();
+    this.notify();
+  }
+
+  /** Puts back an undo/redo stack kept over a window reload (undoPersistence.ts); it must lead to these labels. */
+  restoreHistory(h: { entries: readonly UndoEntry[]; cursor: number }): void {
+    this.history.restore(h.entries, h.cursor);
     this.notify();
   }
 
