@@ -28,6 +28,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/host/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/host/cli/main.ts'),
           'consensus-worker': resolve(__dirname, 'src-main/workers/consensus-worker.ts'),
+          'mask-codec-worker': resolve(__dirname, 'src-main/workers/mask-codec-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
         // A dev dependency loaded only by `concord bench view`; never bundled.

@@ -52,18 +52,19 @@ test('a kill -9 during a burst of commits loses nothing that was acknowledged', 
     let host = await startWebHost({ workspace });
     running.add(host.proc);
     let client = await connectSocket(host.url);
-    const imported = await client.ok('import:run', {
-      jobId: 'durability',
-      source: { kind: 'paths', paths: [IMAGE] },
-      projectName: 'Durability',
-    });
-    const volumeId = imported.volumes[0]!.id;
+    // The first profile (an admin) is created signed out; importing needs it signed in.
     const admin = await client.ok('annotator:create', {
       name: 'Dr Durable',
       role: 'admin',
       password: PASSWORD,
     });
     await client.ok('session:signIn', { annotatorId: admin.id, password: PASSWORD });
+    const imported = await client.ok('import:run', {
+      jobId: 'durability',
+      source: { kind: 'paths', paths: [IMAGE] },
+      projectName: 'Durability',
+    });
+    const volumeId = imported.volumes[0]!.id;
     const { id: annotationId } = await client.ok('annotation:open', { volumeId });
 
     // Expected voxels after each acknowledged revision.

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from './support/fixtures';
 import { ROOT } from './support/hosts';
+import { createFirstAdmin } from './support/profiles';
 import type { Page } from '@playwright/test';
 
 const LIDC_DICOM = path.join(ROOT, 'resources/test-data/lidc_idri_dicom_4readers/LIDC-IDRI-0001/dicom');
@@ -35,6 +36,13 @@ test('imports a DICOM folder through the UI, scrolls, and reads the HU value und
 }) => {
   const { page } = await concord.start();
   await expect(page.getByText('Import a NIfTI file, a DICOM folder or a PNG to begin')).toBeVisible();
+  // Signed out, import is refused with a reason; the first profile (an admin) may import.
+  await expect(page.getByTestId('import-files')).toBeDisabled();
+  await page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
+  await expect(page.getByTestId('import-status')).toContainText('Sign in as a reviewer or admin to import');
+  await expect(page.getByTestId('case-item')).toHaveCount(0);
+  await createFirstAdmin(page);
+  await expect(page.getByTestId('import-files')).toBeEnabled();
   // The user picks a folder named after the patient's case, as it would come off a PACS export.
   const picked = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'concord-pick-')), 'LIDC-IDRI-0001');
   fs.cpSync(LIDC_DICOM, picked, { recursive: true });
@@ -79,6 +87,7 @@ test('imports a DICOM folder through the UI, scrolls, and reads the HU value und
 
 test('finds the imported volume and its window/level again after a restart', async ({ concord }) => {
   const first = await concord.start();
+  await createFirstAdmin(first.page);
   await first.page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
   await expect(first.page.getByTestId('import-status')).toContainText('Imported 1 volume');
   await viewerReady(first.page, [512, 512, 16]);
@@ -97,6 +106,7 @@ test('finds the imported volume and its window/level again after a restart', asy
 
 test('a file that is not an image gets a clear message and changes nothing', async ({ concord }) => {
   const { page } = await concord.start();
+  await createFirstAdmin(page);
   await page.getByTestId('import-files-input').setInputFiles({
     name: 'scan.nii.gz',
     mimeType: 'application/gzip',

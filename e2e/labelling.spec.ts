@@ -1,12 +1,13 @@
 // Labelling end to end, through the real UI and services (web host; Electron where its binary exists):
 // the first admin creates two annotators; annotator A paints a stroke with the mouse on the axial view,
-// undoes and redoes it (each saved as a revision); after a restart on the same workspace the stroke is
-// there; annotator B, on the same case, does not see A's mask; the admin opens the case for review and
-// shows A's mask beside their own.
+// undoes and redoes it (each saved as a revision), reloads the window and undoes and redoes again; after a
+// restart on the same workspace the stroke is there; annotator B, on the same case, does not see A's mask;
+// the admin opens the case for review and shows A's mask beside their own.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { ROOT } from './support/hosts';
+import { createFirstAdmin } from './support/profiles';
 
 const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
 const LIDC_NIFTI = path.join(
@@ -57,18 +58,12 @@ test('paint, undo, redo as annotator A; the stroke survives a restart; B does no
 }) => {
   const first = await concord.start();
   const page = first.page;
+  // First run: the admin profile (importing needs it), the scan, then two annotators.
+  await createFirstAdmin(page, ADMIN);
+  await expect(page.getByTestId('session-role')).toHaveText('admin');
   await page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
   await expect(page.getByTestId('import-status')).toContainText('Imported 1 volume');
   await expect.poll(() => page.evaluate(() => window.__concordViewer?.dims ?? null)).toEqual([512, 512, 16]);
-
-  // First run: the admin profile, then two annotators.
-  await page.getByTestId('signin-open').click();
-  await page.getByTestId('signin-name').fill(ADMIN.name);
-  await page.getByTestId('signin-password').fill(ADMIN.password);
-  await page.getByTestId('signin-confirm').fill(ADMIN.password);
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('session-name')).toHaveText(ADMIN.name);
-  await expect(page.getByTestId('session-role')).toHaveText('admin');
   await page.getByTestId('profiles-button').click();
   for (const who of [ANN, BOB]) {
     await page.getByTestId('profile-name').fill(who.name);
@@ -121,6 +116,19 @@ test('paint, undo, redo as annotator A; the stroke survives a restart; B does no
   await saved(page);
   await expect(history).toHaveCount(3);
   await expect(history.first()).toHaveAttribute('data-tool', 'redo');
+
+  // A reload of the window keeps the undo stack (for the same head): undo and redo go on where they were.
+  await page.reload();
+  await signIn(page, ANN);
+  await editorReady(page);
+  expect(await labelAt(page, MIDDLE)).toBe(1);
+  await page.keyboard.press('Control+z');
+  expect(await labelAt(page, MIDDLE)).toBe(0);
+  await saved(page);
+  await page.keyboard.press('Control+Shift+z');
+  expect(await labelAt(page, MIDDLE)).toBe(1);
+  await saved(page);
+  await expect(history).toHaveCount(5);
   await first.stop();
 
   // Restart on the same workspace: A's stroke is there, with its history.
@@ -131,7 +139,7 @@ test('paint, undo, redo as annotator A; the stroke survives a restart; B does no
   await editorReady(again);
   for (const p of [FROM, MIDDLE, TO]) expect(await labelAt(again, p)).toBe(1);
   expect(await labelAt(again, FAR)).toBe(0);
-  await expect(again.getByTestId('history').locator('li')).toHaveCount(3);
+  await expect(again.getByTestId('history').locator('li')).toHaveCount(5);
   await again.evaluate((p) => window.__concordViewer!.setCursor([p[0], p[1], p[2]]), MIDDLE);
   await again.evaluate(() => window.__concordViewer!.settled());
   await again.screenshot({ path: path.join(ARTIFACTS, 'labelling-after-restart.png') });
@@ -174,13 +182,9 @@ test('region growing, polygon, fill between slices and clean-up from the palette
   concord,
 }) => {
   const { page } = await concord.start();
+  await createFirstAdmin(page, ADMIN);
   await page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
   await expect(page.getByTestId('import-status')).toContainText('Imported 1 volume');
-  await page.getByTestId('signin-open').click();
-  await page.getByTestId('signin-name').fill(ADMIN.name);
-  await page.getByTestId('signin-password').fill(ADMIN.password);
-  await page.getByTestId('signin-confirm').fill(ADMIN.password);
-  await page.getByTestId('signin-submit').click();
   await editorReady(page);
   await page.keyboard.press('1'); // axial maximised: bigger voxels on screen
   const click = async (ijk: readonly [number, number, number]) => {
@@ -211,7 +215,10 @@ test('region growing, polygon, fill between slices and clean-up from the palette
   }
   // Fill between slices (I) along the axial axis: slices 5..7 get the square.
   expect(await labelAt(page, [310, 160, 6])).toBe(0);
+  // Whole-volume operations run in a Web Worker: the result arrives when it is done.
   await page.keyboard.press('i');
+  await expect.poll(() => labelAt(page, [310, 160, 6])).toBe(1);
+  await expect(page.getByTestId('tool-palette')).toHaveAttribute('data-working', 'false');
   for (const k of [5, 6, 7]) expect(await labelAt(page, [310, 160, k])).toBe(1);
   expect(await labelAt(page, [310, 160, 3])).toBe(0);
 
@@ -229,8 +236,9 @@ test('region growing, polygon, fill between slices and clean-up from the palette
   // Keep largest component (K), 3D (U): the small squares go, the lung region stays.
   await page.keyboard.press('u');
   await page.keyboard.press('k');
+  await expect.poll(() => labelAt(page, [310, 160, 6])).toBe(0);
+  await expect(page.getByTestId('tool-palette')).toHaveAttribute('data-working', 'false');
   expect(await labelAt(page, [200, 300, 10])).toBe(1);
-  expect(await labelAt(page, [310, 160, 6])).toBe(0);
   await saved(page);
   const tools = await page
     .getByTestId('history')
@@ -279,13 +287,9 @@ test('two windows of one annotator: the second follows the first, and a save con
     'opens a second browser tab on the web host; Electron windows share the same services',
   );
   const { page } = await concord.start();
+  await createFirstAdmin(page, ADMIN);
   await page.getByTestId('import-files-input').setInputFiles(LIDC_NIFTI);
   await expect(page.getByTestId('import-status')).toContainText('Imported 1 volume');
-  await page.getByTestId('signin-open').click();
-  await page.getByTestId('signin-name').fill(ADMIN.name);
-  await page.getByTestId('signin-password').fill(ADMIN.password);
-  await page.getByTestId('signin-confirm').fill(ADMIN.password);
-  await page.getByTestId('signin-submit').click();
   await editorReady(page);
   // A second tab on the same host, signed in as the same profile.
   const token = await page.evaluate(() => sessionStorage.getItem('concord.token'));

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { expect, test } from './support/fixtures';
 import { ROOT } from './support/hosts';
+import { createFirstAdmin } from './support/profiles';
 
 const DECUBITUS = path.join(ROOT, 'resources/test-data/dcm_qa_decubitus/In');
 
@@ -17,6 +18,7 @@ test('shows the right orientation letters for every patient position (HFS, HFP, 
   concord,
 }) => {
   const { page } = await concord.start();
+  await createFirstAdmin(page);
   for (const position of ['HFS', 'HFP', 'HFDL', 'HFDR']) {
     const previous = await page.evaluate(() => window.__concordViewer?.volumeId ?? null);
     const input = page.getByTestId('import-path');

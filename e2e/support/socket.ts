@@ -2,13 +2,15 @@
 // same per-launch token and origin checks the renderer goes through. For specs that exercise services the UI
 // does not drive yet, and for acknowledgements that must be observed outside the browser.
 import WebSocket from 'ws';
-import type { Req, RequestChannel, Res, Result } from '../../src-preload/contract';
+import type { EventChannel, Req, RequestChannel, Res, Result } from '../../src-preload/contract';
 import { decodeWire, encodeWire } from '../../src-preload/wire';
 
 export interface SocketClient {
   call<C extends RequestChannel>(channel: C, req: Req<C>): Promise<Result<Res<C>>>;
   /** The value, or throws with the error's code and message. */
   ok<C extends RequestChannel>(channel: C, req: Req<C>): Promise<Res<C>>;
+  /** Every event the host pushed to this connection, in order. */
+  events: { event: EventChannel; payload: unknown }[];
   close(): void;
 }
 
@@ -23,12 +25,17 @@ export async function connectSocket(url: string): Promise<SocketClient> {
   });
   let nextId = 1;
   const pending = new Map<number, (r: Result<unknown>) => void>();
+  const events: SocketClient['events'] = [];
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     const msg = decodeWire(isBinary ? new Uint8Array(data) : data.toString('utf8')) as {
       type: string;
       id?: number;
       result?: Result<unknown>;
+      event?: EventChannel;
+      payload?: unknown;
     };
+    if (msg.type === 'event' && msg.event !== undefined)
+      events.push({ event: msg.event, payload: msg.payload });
     if (msg.type === 'result' && msg.id !== undefined) {
       pending.get(msg.id)?.(msg.result!);
       pending.delete(msg.id);
@@ -56,6 +63,7 @@ export async function connectSocket(url: string): Promise<SocketClient> {
       if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
       return r.value;
     },
+    events,
     close: () => ws.terminate(),
   };
 }

@@ -71,6 +71,15 @@ export function listAudit(db: Db, limit = 200): AuditRow[] {
   return rows.map(toRow);
 }
 
+/** Newest first, lazily (for readers that filter rows and stop once they have enough). */
+export function* auditNewestFirst(db: Db): Generator<AuditRow> {
+  for (const r of db
+    .prepare('SELECT * FROM audit_log ORDER BY id DESC')
+    .iterate() as IterableIterator<RawAuditRow>) {
+    yield toRow(r);
+  }
+}
+
 export interface AuditVerification {
   intact: boolean;
   rows: number;

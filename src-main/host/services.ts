@@ -7,6 +7,8 @@ import { createHandlers } from '../services/handlers';
 import type { Handlers } from '../services/handlers';
 import type { ConsensusRunner } from '../services/consensus/runner';
 import { JobRegistry } from '../services/jobs';
+import { mayReceive } from '../services/labelling/event-audience';
+import type { MaskCodec } from '../workers/mask-codec-pool';
 import type { Workspace } from '../workspace/workspace';
 import { APP_VERSION } from './version';
 
@@ -14,11 +16,17 @@ export interface Services {
   app: AppContext;
   handlers: Handlers;
   jobs: JobRegistry;
-  /** A call context for one window or connection, with its own (initially signed-out) session. */
+  /**
+   * A call context for one window or connection, with its own (initially signed-out) session. `send`
+   * delivers an event to that window only; the context stays registered for published events
+   * (CallContext.publish) until `release(ctx)`, when its window or connection closes.
+   */
   context(
-    emit: <E extends EventChannel>(event: E, payload: Events[E]) => void,
+    send: <E extends EventChannel>(event: E, payload: Events[E]) => void,
     session?: SessionState,
   ): CallContext;
+  /** Forgets a window's context: it receives no more published events. */
+  release(ctx: CallContext): void;
   close(): void;
 }
 
@@ -34,30 +42,52 @@ export function localActor(): string {
 export function createServices(
   workspace: Workspace,
   capabilities: HostCapabilities,
-  options: { consensusRunner?: ConsensusRunner } = {},
+  options: {
+    consensusRunner?: ConsensusRunner;
+    /** The app hosts pass a worker pool (workers/mask-codec-pool.ts); tests and the CLI encode in-thread. */
+    maskCodec?: MaskCodec;
+  } = {},
 ): Services {
   const app: AppContext = {
     workspace,
     capabilities,
     version: APP_VERSION,
     consensusRunner: options.consensusRunner,
+    maskCodec: options.maskCodec,
   };
   const jobs = new JobRegistry();
   const handlers = createHandlers(app, jobs);
   const actor = localActor();
+  // Every open window/connection, with its own delivery function, for published events.
+  const open = new Map<CallContext, <E extends EventChannel>(event: E, payload: Events[E]) => void>();
+  const publish = <E extends EventChannel>(event: E, payload: Events[E]): void => {
+    for (const [ctx, send] of open) {
+      if (mayReceive(workspace.db, ctx.session, event, payload)) send(event, payload);
+    }
+  };
   return {
     app,
     handlers,
     jobs,
-    context: (emit, session = { annotator: null }) => ({
-      get actor() {
-        return session.annotator ? session.annotator.name : actor;
-      },
-      session,
-      emit,
-    }),
+    context: (send, session = { annotator: null }) => {
+      const ctx: CallContext = {
+        get actor() {
+          return session.annotator ? session.annotator.name : actor;
+        },
+        session,
+        emit: send,
+        publish,
+      };
+      open.set(ctx, send);
+      return ctx;
+    },
+    release(ctx) {
+      open.delete(ctx);
+    },
     close() {
+      open.clear();
       jobs.cancelAll();
+      void options.maskCodec?.close?.();
       workspace.close();
     },
   };

@@ -1,5 +1,6 @@
 // What every service call gets from its host: who is acting and how to push events to the renderer.
 import type { EventChannel, Events } from '../../src-preload/contract';
+import type { MaskCodec } from '../workers/mask-codec-pool';
 import type { Workspace } from '../workspace/workspace';
 import type { ConsensusRunner } from './consensus/runner';
 
@@ -12,7 +13,13 @@ export interface CallContext {
   /** The person or process acting, recorded in the audit log: the signed-in profile, else the OS user. */
   readonly actor: string;
   session: SessionState;
+  /** Pushes an event to this window/connection only (e.g. the progress of the import it started). */
   emit<E extends EventChannel>(event: E, payload: Events[E]): void;
+  /**
+   * Pushes an event to every open window/connection whose signed-in profile may see it (blinding:
+   * event-audience.ts decides per recipient, at the moment of sending, from the stored role and review state).
+   */
+  publish<E extends EventChannel>(event: E, payload: Events[E]): void;
 }
 
 /** Capabilities only some hosts have (e.g. the Electron native file dialog). */
@@ -23,6 +30,8 @@ export interface HostCapabilities {
 
 export interface AppContext {
   workspace: Workspace;
+  /** Mask encoding/decoding for saves: worker threads in the app hosts; this thread when absent. */
+  maskCodec?: MaskCodec;
   capabilities: HostCapabilities;
   version: string;
   /** Runs metrics and merges (default: a worker thread per task, from the built consensus-worker.js). */

@@ -1,8 +1,10 @@
 // The workspace spine's handlers: app info, projects, cases, volumes, import, audit, view state, dialogs.
+// Reads are open to a signed-out window; creating projects and importing need a signed-in reviewer or
+// admin (labelling/access.ts says why).
 import type { ImportRequest, ViewState } from '../../src-preload/contract';
 import type { HandlerGroup } from './handlers';
 import { NotFoundError, UnsupportedError } from '../core/errors';
-import { listAudit, verifyAudit } from '../db/audit';
+import { verifyAudit } from '../db/audit';
 import {
   getProject,
   insertProject,
@@ -15,6 +17,8 @@ import { getVolume, listVolumes } from '../db/repositories/volumes';
 import { appendAudit } from '../db/audit';
 import type { AppContext } from './context';
 import { importVolumes } from './import-volumes';
+import { currentProfile, DATA_MANAGERS, requireProfile, requireRole } from './labelling/access';
+import { visibleAudit } from './labelling/audit-access';
 import type { JobRegistry } from './jobs';
 import {
   asId,
@@ -89,6 +93,7 @@ export function createWorkspaceHandlers(app: AppContext, jobs: JobRegistry): Han
     'app:info': () => ({ version: app.version, host: app.capabilities.host, workspace: ws.dir }),
     'project:list': () => listProjects(db),
     'project:create': (req, ctx) => {
+      requireRole(requireProfile(db, ctx, 'creating a project'), DATA_MANAGERS, 'creating a project');
       const name = asString(asObject(req)['name'], 'name', 200).trim();
       if (!name) throw new InputError(undefined, 'a project needs a name');
       if (findProjectByName(db, name))
@@ -115,6 +120,7 @@ export function createWorkspaceHandlers(app: AppContext, jobs: JobRegistry): Han
     },
     'import:run': async (raw, ctx) => {
       const req = parseImportRequest(raw);
+      requireRole(requireProfile(db, ctx, 'importing'), DATA_MANAGERS, 'importing volumes');
       return jobs.run(req.jobId, (signal) =>
         importVolumes(
           ws,
@@ -126,17 +132,15 @@ export function createWorkspaceHandlers(app: AppContext, jobs: JobRegistry): Han
         ),
       );
     },
-    'import:cancel': (req) => ({ cancelled: jobs.cancel(asString(asObject(req)['jobId'], 'jobId', 128)) }),
-    'audit:list': (req) => {
+    'import:cancel': (req, ctx) => {
+      const jobId = asString(asObject(req)['jobId'], 'jobId', 128);
+      requireProfile(db, ctx, 'cancelling an import');
+      return { cancelled: jobs.cancel(jobId) };
+    },
+    'audit:list': (req, ctx) => {
       const limit = asOptionalNumber(asObject(req ?? {})['limit'], 'limit') ?? 200;
-      return listAudit(db, Math.max(1, Math.min(10_000, Math.floor(limit)))).map((r) => ({
-        id: r.id,
-        at: r.at,
-        actor: r.actor,
-        action: r.action,
-        detail: r.detail,
-        hash: r.hash,
-      }));
+      // Blinding applies to the rows about annotations (labelling/audit-access.ts).
+      return visibleAudit(db, currentProfile(db, ctx), Math.max(1, Math.min(10_000, Math.floor(limit))));
     },
     'audit:verify': () => verifyAudit(db),
     'view:get': () => getSetting<ViewState>(db, VIEW_STATE_KEY) ?? {},

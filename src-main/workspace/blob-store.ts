@@ -75,6 +75,10 @@ export class BlobStore {
       options.whileWriting?.();
       await writing;
       if (this.has(sha256, byteLength)) {
+        // The caller is about to record a row referencing the existing file: make it young, so that
+        // blob collection (blob-gc.ts), which only removes files older than its grace period, keeps it.
+        const at = new Date();
+        fs.utimesSync(this.pathOf(sha256), at, at);
         await handle.close();
         handle = undefined;
         await fsp.rm(tmp, { force: true });

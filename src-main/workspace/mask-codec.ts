@@ -188,7 +188,12 @@ export function maskDims(bytes: Uint8Array): Vec3 {
  * Decodes a stored mask. `expected` (the volume's dims) must match the header when given. Throws
  * MaskCodecError (one line) for anything damaged or foreign, before allocating more than the mask.
  */
-export function decodeMask(bytes: Uint8Array, expected?: Vec3): { dims: Vec3; labels: Uint8Array } {
+export function decodeMask(
+  bytes: Uint8Array,
+  expected?: Vec3,
+  /** Where to write the labels (e.g. a view on a SharedArrayBuffer); default: a new array. */
+  into?: Uint8Array,
+): { dims: Vec3; labels: Uint8Array } {
   const dims = maskDims(bytes);
   if (expected && dims.join() !== expected.join()) {
     throw new MaskCodecError(`the stored mask is ${dims.join('x')}, its volume ${expected.join('x')}`);
@@ -213,7 +218,11 @@ export function decodeMask(bytes: Uint8Array, expected?: Vec3): { dims: Vec3; la
   } catch (e) {
     throw new MaskCodecError(`mask data is damaged: ${(e as Error).message}`);
   }
-  const labels = new Uint8Array(n);
+  if (into && into.length !== n) {
+    throw new MaskCodecError(`the output has ${into.length} voxels, the stored mask ${n}`);
+  }
+  const labels = into ?? new Uint8Array(n);
+  if (into) labels.fill(0); // decodeRuns writes only the non-zero runs
   if (encoding === RAW) {
     if (inflated.length !== n) throw new MaskCodecError('mask data is damaged: wrong number of labels');
     labels.set(inflated);

@@ -242,7 +242,17 @@ export function App() {
     <div className={consensusOn ? 'app with-consensus' : 'app'}>
       <header className="topbar">
         <span className="brand">Concord</span>
-        <ImportPanel projectId={projectId} onImported={onImported} />
+        <ImportPanel
+          projectId={projectId}
+          blockedReason={
+            !me
+              ? 'Sign in as a reviewer or admin to import.'
+              : me.role === 'annotator'
+                ? 'Importing needs a reviewer or admin profile.'
+                : null
+          }
+          onImported={onImported}
+        />
         <span className="spacer" />
         <SaveIndicator save={own.save} onRetry={own.retrySaving} />
         {session && me && <SessionBar session={session} whenSaved={whenAllSaved} onSignedOut={setSession} />}

@@ -74,6 +74,19 @@ export class UndoStack {
     this.cursor = 0;
     this.bytes = 0;
   }
+
+  /** The steps and how many of them are done (to keep the stack over a window reload). */
+  snapshot(): { entries: UndoEntry[]; cursor: number } {
+    return { entries: this.entries.slice(), cursor: this.cursor };
+  }
+
+  /** Puts back a snapshot (the newest steps within the limits); `cursor` steps of it are done. */
+  restore(entries: readonly UndoEntry[], cursor: number): void {
+    this.clear();
+    const undone = entries.length - Math.max(0, Math.min(entries.length, cursor));
+    for (const e of entries) this.push(e);
+    this.cursor = Math.max(0, this.entries.length - undone);
+  }
 }
 
 function sizeOf(e: UndoEntry): number {

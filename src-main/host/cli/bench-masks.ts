@@ -7,6 +7,9 @@
 //  - the codec alone (encode, decode) and applying a patch alone;
 //  - revert (a new head reusing an earlier blob).
 // Medians over N runs; every stroke paints somewhere new, so every save writes (and fsyncs) a new blob.
+// eventLoopLongestStallMs: the longest this thread's event loop was blocked during a save (what another
+// window's request would wait), for a sparse mask, a brush dab, and a noisy mask (stored raw + deflate).
+// --codec worker (default: as the app hosts save, in worker threads) or thread (on the calling thread).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +24,8 @@ import { upsertLabel } from '../../db/repositories/labels';
 import { writeNifti } from '../../io/nifti/write';
 import { importVolumes } from '../../services/import-volumes';
 import { MaskStore } from '../../services/labelling/mask-store';
+import { InputError } from '../../core/errors';
+import { inThreadCodec, MaskCodecPool } from '../../workers/mask-codec-pool';
 import { decodeMask, encodeMask } from '../../workspace/mask-codec';
 import { openWorkspace } from '../../workspace/workspace';
 import { optionString, parseArgs, positiveInt } from './args';
@@ -60,9 +65,50 @@ function dab(c: Vec3): { box: Box; data: Uint8Array } {
   return { box, data };
 }
 
+/**
+ * A noisy mask, as a thresholded model output can be: label 1 on a pseudo-random 30% of the voxels of a
+ * 256x256x150 box. Its runs are longer than its labels, so it is stored raw + deflate: the slow case.
+ */
+export function noisyMask(seed: number): Uint8Array {
+  const mask = new Uint8Array(DIMS[0] * DIMS[1] * DIMS[2]);
+  let x = seed >>> 0 || 1;
+  for (let k = 75; k < 225; k++)
+    for (let j = 128; j < 384; j++)
+      for (let i = 128; i < 384; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        if ((x >>> 0) % 10 < 3) mask[i + j * DIMS[0] + k * DIMS[0] * DIMS[1]] = 1;
+      }
+  return mask;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
+}
+
+/**
+ * Runs `fn` while a timer ticks every millisecond on this event loop; returns the longest gap between ticks
+ * (ms): how long another request (a WebSocket message, an IPC call) would have waited at worst.
+ */
+async function longestStall(fn: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let worst = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  try {
+    await new Promise((r) => setTimeout(r, 5));
+    last = performance.now();
+    await fn();
+    await new Promise((r) => setTimeout(r, 5));
+  } finally {
+    clearInterval(tick);
+  }
+  return Math.max(worst, performance.now() - last);
 }
 
 async function timed<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
@@ -72,8 +118,13 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
 }
 
 export async function runBenchMasks(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['runs'], flags: ['json', 'keep'] });
+  const args = parseArgs(argv, { values: ['runs', 'codec'], flags: ['json', 'keep'] });
   const runs = positiveInt(optionString(args, 'runs') ?? '7', '--runs');
+  const codecName = optionString(args, 'codec') ?? 'worker';
+  if (codecName !== 'worker' && codecName !== 'thread')
+    throw new InputError(undefined, `--codec must be worker or thread, not '${codecName}'`);
+  // As the app hosts save (worker threads), or on this thread (the CLI's imports, and the code before).
+  const codec = codecName === 'worker' ? MaskCodecPool.fromBuild() : inThreadCodec;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-masks-'));
   try {
     // A 512x512x300 volume (its voxels do not matter here: uint8 zeros, written uncompressed).
@@ -112,7 +163,7 @@ export async function runBenchMasks(argv: string[]): Promise<number> {
       appendAudit(ws.db, { actor: 'bench', action: 'annotation.create', detail: { annotationId: id } });
       return id;
     })();
-    const store = new MaskStore(ws);
+    const store = new MaskStore(ws, undefined, codec);
     const mask = benchMask();
 
     const encodeMs: number[] = [];
@@ -145,6 +196,68 @@ export async function runBenchMasks(argv: string[]): Promise<number> {
       head = rev.id;
     }
     const firstSaved = head;
+
+    // The event loop while saving: a whole mask, a brush dab on the cached head, a noisy mask.
+    const saveStallMs: number[] = [];
+    const dabStallMs: number[] = [];
+    const noisyStallMs: number[] = [];
+    const noisySaveMs: number[] = [];
+    // The floor: the longest gap while idle for 200 ms (timer granularity and a busy machine's scheduling).
+    const idleStallMs: number[] = [];
+    for (let r = 0; r < 3; r++)
+      idleStallMs.push(await longestStall(() => new Promise((res) => setTimeout(res, 200))));
+    for (let r = 0; r < Math.min(runs, 3); r++) {
+      const m = noisyMask(r + 1);
+      const t0 = performance.now();
+      noisyStallMs.push(
+        await longestStall(async () => {
+          head = (
+            await store.commitMask({
+              annotationId,
+              parentRevisionId: 'head',
+              labels: m,
+              tool: 'bench',
+              author: 'bench',
+            })
+          ).id;
+        }),
+      );
+      noisySaveMs.push(performance.now() - t0);
+    }
+    for (let r = 0; r < runs; r++) {
+      const m = mask.slice();
+      m[runs + r] = 1;
+      saveStallMs.push(
+        await longestStall(async () => {
+          head = (
+            await store.commitMask({
+              annotationId,
+              parentRevisionId: 'head',
+              labels: m,
+              tool: 'bench',
+              author: 'bench',
+            })
+          ).id;
+        }),
+      );
+    }
+    // Strokes on the cached head, as an annotator paints (the first one, not timed, takes the head over
+    // from the whole-mask save above).
+    for (let r = -1; r < runs; r++) {
+      const patch = dab([40 + 12 * (r + 1), 40, 280]);
+      const stall = await longestStall(async () => {
+        head = (
+          await store.commitPatch({
+            annotationId,
+            parentRevisionId: head,
+            tool: 'brush',
+            author: 'bench',
+            patch,
+          })
+        ).id;
+      });
+      if (r >= 0) dabStallMs.push(stall);
+    }
 
     const strokeMs: number[] = [];
     for (let r = 0; r < runs; r++) {
@@ -202,6 +315,7 @@ export async function runBenchMasks(argv: string[]): Promise<number> {
         ratio: Math.round(mask.length / storedBytes),
       },
       runs,
+      codec: codec instanceof MaskCodecPool ? `worker threads (${codec.size})` : 'this thread',
       medianMs: {
         saveWholeMask: median(saveMs),
         commitBrushDab: median(strokeMs),
@@ -212,6 +326,13 @@ export async function runBenchMasks(argv: string[]): Promise<number> {
         applyBrushDabPatch: median(dabApplyMs),
         applyLarge3dPatch: median(bigApplyMs),
       },
+      eventLoopLongestStallMs: {
+        idle: median(idleStallMs),
+        saveWholeMask: median(saveStallMs),
+        commitBrushDab: median(dabStallMs),
+        saveNoisyMask: median(noisyStallMs),
+      },
+      noisyMaskSaveMs: median(noisySaveMs),
       maxMs: {
         saveWholeMask: Math.max(...saveMs),
         commitBrushDab: Math.max(...strokeMs),
@@ -219,12 +340,18 @@ export async function runBenchMasks(argv: string[]): Promise<number> {
       },
       notes:
         'save/commit times include encoding, an atomic fsynced blob write and the SQLite commit (synchronous=FULL)',
-      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? '',
+        node: process.version,
+        loadAverage1min: os.loadavg()[0],
+      },
     };
     if (args.options.has('json')) printJson(result);
     else process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     return 0;
   } finally {
+    await codec.close?.();
     if (!args.options.has('keep')) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

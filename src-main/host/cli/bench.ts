@@ -109,6 +109,7 @@ export async function runBench(argv: string[]): Promise<number> {
   if (argv[0] === 'consensus') return (await import('./bench-consensus')).runBenchConsensus(argv.slice(1));
   if (argv[0] === 'consensus-child')
     return (await import('./bench-consensus')).benchConsensusChild(argv.slice(1));
+  if (argv[0] === 'masks') return runBenchMasks(argv.slice(1));
   const args = parseArgs(argv, { values: ['runs'], flags: ['json', 'keep'] });
   if (args.positionals[0] === 'child') return benchChild(args.positionals.slice(1));
   if (args.positionals[0] === 'view') return runBenchView(argv.filter((a) => a !== 'view'));

@@ -13,6 +13,7 @@ import { runBench } from './bench';
 import { runCompare } from './compare';
 import { runConsensus } from './consensus';
 import { runExport } from './export';
+import { runGc } from './gc';
 import { runImport } from './import';
 import { runInfo } from './info';
 import { runMasks } from './masks';
@@ -50,6 +51,9 @@ Usage: concord <command> [options]
   consensus --workspace <dir> --case <id|name> --method ... [--volume <id>] [--annotations <id,...>]
             [--include-derived] [--save] [same options]
       The same on a case's annotations; --save stores the result as a derived annotation with provenance.
+  gc --workspace <dir> [--grace-minutes <n>] [--dry-run] [--json]
+      Remove blob files no revision or volume refers to (left by a save killed before its database row),
+      older than the grace period (default 60 minutes); one audit row lists them. Also runs when the app opens.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
@@ -62,8 +66,9 @@ Usage: concord <command> [options]
       Each convolution kernel of a training step: tfjs's cpu and wasm kernels beside Concord's.
   bench quality [--data DIR] [--epochs N] [--backend ...] [--json]
       Trains the reference U-Net on the LIDC nodule crops; validation Dice on held-out patients, time.
-  bench masks [--json] [--runs N]
-      Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch.
+  bench masks [--json] [--runs N] [--codec worker|thread]
+      Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch;
+      the longest event-loop stall while saving (encoding in worker threads as the app does, or in-thread).
   bench brush [--json] [--runs N]
       Labelling tools on a 512x512x300 CT: time per brush dab with its overlay update; undo of a 3D edit.
   bench consensus [--json] [--runs N] [--raters R] [--sizes 512x512x300,256x256x160]
@@ -86,6 +91,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runConsensus(rest);
     case 'masks':
       return runMasks(rest);
+    case 'gc':
+      return runGc(rest);
     case 'serve':
       return runServe(rest);
     case 'bench':

@@ -7,6 +7,8 @@ import { startWebHost } from '../web/server';
 import { rendererDir } from '../resources';
 import { ensureSampleProject } from '../sample-project';
 import { createServices } from '../services';
+import { MaskCodecPool } from '../../workers/mask-codec-pool';
+import { collectBlobsSoon } from '../collect-at-open';
 import { optionString, parseArgs } from './args';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,7 +24,8 @@ export async function runServe(argv: string[]): Promise<number> {
     throw new InputError(renderer, 'the renderer is not built; run `npm run build` first');
   }
   const ws = openWorkspace(optionString(args, 'workspace') ?? defaultWorkspaceDir());
-  const services = createServices(ws, { host: 'web' });
+  // Saves encode masks in worker threads: a large or noisy mask must not stall the other tabs' requests.
+  const services = createServices(ws, { host: 'web' }, { maskCodec: MaskCodecPool.fromBuild() });
   if (!args.options.has('no-sample')) {
     const sample = await ensureSampleProject(ws, 'concord:sample');
     if (sample)
@@ -30,10 +33,12 @@ export async function runServe(argv: string[]): Promise<number> {
         `Imported the sample project (${sample.imported.length} case with its readers' masks) into ${ws.dir}\n`,
       );
   }
+  const stopCollecting = collectBlobsSoon(ws, 'concord:gc', (l) => process.stderr.write(`${l}\n`));
   let host;
   try {
     host = await startWebHost({ services, rendererDir: renderer, port });
   } catch (e) {
+    stopCollecting();
     services.close();
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
       throw new InputError(undefined, `port ${port} is in use`);
@@ -54,6 +59,7 @@ export async function runServe(argv: string[]): Promise<number> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  stopCollecting();
   await host.close();
   services.close();
   return 0;

@@ -1,6 +1,7 @@
 // The contract over Electron IPC: one ipcMain.handle per request channel, each checking its sender
-// before dispatching to the shared handlers; events are sent to every app window.
-import { BrowserWindow, ipcMain } from 'electron';
+// before dispatching to the shared handlers. Events go to one window (its own import's progress) or, when
+// published, to each window whose signed-in profile may see them (services/labelling/event-audience.ts).
+import { ipcMain } from 'electron';
 import type { WebContents } from 'electron';
 import type { CallContext } from '../../services/context';
 import type { EventChannel, Events } from '../../../src-preload/contract';
@@ -9,11 +10,11 @@ import { dispatch } from '../../services/dispatch';
 import type { Services } from '../services';
 import { isTrustedSender } from './hardening';
 
-export function emitToWindows<E extends EventChannel>(event: E, payload: Events[E]): void {
-  for (const w of BrowserWindow.getAllWindows()) {
-    if (!w.isDestroyed()) w.webContents.send(event, payload);
-  }
-}
+const sendTo =
+  (contents: WebContents) =>
+  <E extends EventChannel>(event: E, payload: Events[E]): void => {
+    if (!contents.isDestroyed()) contents.send(event, payload);
+  };
 
 export function registerIpc(services: Services): void {
   // One session per window: each window signs in on its own.
@@ -21,9 +22,13 @@ export function registerIpc(services: Services): void {
   const contextFor = (contents: WebContents): CallContext => {
     let ctx = contexts.get(contents.id);
     if (!ctx) {
-      ctx = services.context(emitToWindows);
-      contexts.set(contents.id, ctx);
-      contents.once('destroyed', () => contexts.delete(contents.id));
+      const created = services.context(sendTo(contents));
+      ctx = created;
+      contexts.set(contents.id, created);
+      contents.once('destroyed', () => {
+        contexts.delete(contents.id);
+        services.release(created);
+      });
     }
     return ctx;
   };

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog } from 'electron';
 import { openWorkspace } from '../../workspace/workspace';
+import { collectBlobsSoon } from '../collect-at-open';
+import { MaskCodecPool } from '../../workers/mask-codec-pool';
 import { ensureSampleProject } from '../sample-project';
 import { createServices } from '../services';
 import type { Services } from '../services';
@@ -60,21 +62,27 @@ async function start(): Promise<void> {
     app.exit(2);
     return;
   }
-  services = createServices(ws, {
-    host: 'electron',
-    pickImportPaths: async (folder) => {
-      const win = BrowserWindow.getFocusedWindow();
-      const options: Electron.OpenDialogOptions = {
-        title: folder ? 'Import a DICOM folder' : 'Import images',
-        properties: folder ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
-        filters: folder
-          ? []
-          : [{ name: 'Images', extensions: ['nii', 'gz', 'hdr', 'img', 'dcm', 'png', '*'] }],
-      };
-      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
-      return r.canceled ? [] : r.filePaths;
+  // Saves encode masks in worker threads, off the main loop (workers/mask-codec-pool.ts).
+  services = createServices(
+    ws,
+    {
+      host: 'electron',
+      pickImportPaths: async (folder) => {
+        const win = BrowserWindow.getFocusedWindow();
+        const options: Electron.OpenDialogOptions = {
+          title: folder ? 'Import a DICOM folder' : 'Import images',
+          properties: folder ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
+          filters: folder
+            ? []
+            : [{ name: 'Images', extensions: ['nii', 'gz', 'hdr', 'img', 'dcm', 'png', '*'] }],
+        };
+        const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+        return r.canceled ? [] : r.filePaths;
+      },
     },
-  });
+    { maskCodec: MaskCodecPool.fromBuild() },
+  );
+  collectBlobsSoon(ws, 'concord:gc', (l) => console.error(l));
   handleAppScheme(services, rendererDir());
   registerIpc(services);
   await ensureSampleProject(ws, 'concord:sample').catch((e: unknown) =>

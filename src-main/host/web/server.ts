@@ -1,7 +1,8 @@
 // The web host: the same services as the Electron host, served to any Chromium on 127.0.0.1.
 //   GET  /                          the built renderer (static files)
 //   WS   /api/ws?token=…            the contract: { type:'invoke', id, channel, req } -> { type:'result', id, result };
-//                                  events pushed as { type:'event', event, payload }
+//                                  events pushed as { type:'event', event, payload }, each only to the
+//                                  connections allowed to see it (services/labelling/event-audience.ts)
 //   GET  /api/volumes/<id>/voxels  a volume's voxel blob, streamed (Authorization: Bearer <token>)
 //   PUT  /api/uploads/<id>/<path>  a file chosen in the browser, for import
 // Every /api request needs the per-launch token; the Host header must be the loopback address; WebSocket
@@ -51,10 +52,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const sockets = new Set<WebSocket>();
   let port = 0;
 
-  const emit = <E extends EventChannel>(event: E, payload: Events[E]): void => {
-    const frame = encodeWire({ type: 'event', event, payload });
-    for (const s of sockets) if (s.readyState === s.OPEN) s.send(frame);
-  };
+  /** Delivers an event to one connection; which connections get which event is the services' call. */
+  const sendTo =
+    (ws: WebSocket) =>
+    <E extends EventChannel>(event: E, payload: Events[E]): void => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeWire({ type: 'event', event, payload }));
+    };
 
   const securityHeaders = (): Record<string, string> => ({
     'content-security-policy': contentSecurityPolicy(port),
@@ -160,8 +163,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       // Each connection (browser tab) signs in on its own.
-      const ctx = services.context(emit);
-      ws.on('close', () => sockets.delete(ws));
+      const ctx = services.context(sendTo(ws));
+      ws.on('close', () => {
+        sockets.delete(ws);
+        services.release(ctx);
+      });
       ws.on('message', (data, isBinary) => {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
         void onMessage(ws, ctx, isBinary ? bytes : bytes.toString('utf8'));

@@ -71,7 +71,7 @@ export function createConsensusHandlers(
     ctx: CallContext,
     s: { id: number; volumeId: number; headRevisionId: number; status: 'open' | 'signed-off' },
   ) =>
-    ctx.emit('adjudication:changed', {
+    ctx.publish('adjudication:changed', {
       adjudicationId: s.id,
       volumeId: s.volumeId,
       headRevisionId: s.headRevisionId,

@@ -108,4 +108,68 @@ describe('blinding', () => {
     const all = await rev.ok('worklist:get', { projectId: fx.projectId });
     expect(new Set(all.map((r) => r.annotatorName))).toEqual(new Set(['Ann', 'Bob']));
   });
+
+  it("keeps another annotator's audit rows from an annotator and a signed-out window", async () => {
+    const { ann, rev, a, b, caseId } = await twoAnnotators();
+    const about = (rows: { detail: Record<string, unknown> }[]) =>
+      new Set(rows.map((r) => r.detail['annotationId']).filter((x) => x !== undefined));
+    expect(about(await ann.ok('audit:list', {}))).toEqual(new Set([a.id]));
+    expect(about(await rev.ok('audit:list', {}))).toEqual(new Set([a.id, b.id]));
+    const out = await fx.window().ok('audit:list', {});
+    expect(about(out)).toEqual(new Set());
+    // Rows about no annotation (the imports) stay readable signed out.
+    expect(out.some((r) => r.action === 'volume.import')).toBe(true);
+    // The limit counts the rows returned, not the rows skipped.
+    expect(await ann.ok('audit:list', { limit: 2 })).toHaveLength(2);
+    await rev.ok('case:openReview', { caseId });
+    expect(about(await ann.ok('audit:list', {}))).toEqual(new Set([a.id, b.id]));
+  });
+
+  it("sends an annotation's change events only to the windows that may see it", async () => {
+    const { ann, bob, rev, a, ra } = await twoAnnotators();
+    const signedOut = fx.window();
+    const before = bob.events.length;
+    const r = await ann.ok('annotation:commit', {
+      annotationId: a.id,
+      parentRevisionId: ra.id,
+      tool: 'eraser',
+      patch: fill([0, 1, 0, 1, 0, 1], 0),
+    });
+    const last = {
+      event: 'annotation:changed',
+      payload: { annotationId: a.id, headRevisionId: r.id, author: 'Ann' },
+    };
+    expect(ann.events.at(-1)).toEqual(last);
+    expect(rev.events.at(-1)).toEqual(last);
+    expect(
+      bob.events.slice(before).filter((e) => JSON.stringify(e).includes(`"annotationId":${a.id}`)),
+    ).toEqual([]);
+    expect(signedOut.events).toEqual([]);
+  });
+
+  it("sends adjudication events to reviewers' and admins' windows, never an annotator's", async () => {
+    const { ann, rev, volumeId, caseId, ra } = await twoAnnotators();
+    const other = await fx.signedIn('Olga', 'reviewer');
+    await rev.ok('case:openReview', { caseId });
+    const annBefore = ann.events.length;
+    const st = await rev.ok('adjudication:start', {
+      volumeId,
+      seedRevisionId: ra.id,
+      rationale: 'start from Ann',
+    });
+    const heard = (w: typeof rev) =>
+      w.events.filter(
+        (e) =>
+          e.event === 'adjudication:changed' &&
+          (e.payload as { adjudicationId: number }).adjudicationId === st.id,
+      ).length;
+    // The step is in the log for profiles, not for a signed-out window.
+    expect((await ann.ok('audit:list', {})).some((r) => r.action === 'adjudication.start')).toBe(true);
+    expect((await fx.window().ok('audit:list', {})).some((r) => r.action === 'adjudication.start')).toBe(
+      false,
+    );
+    expect(heard(rev)).toBeGreaterThan(0);
+    expect(heard(other)).toBeGreaterThan(0);
+    expect(ann.events.slice(annBefore).filter((e) => e.event === 'adjudication:changed')).toEqual([]);
+  });
 });

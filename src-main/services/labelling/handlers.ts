@@ -1,7 +1,8 @@
 // The labelling channels: profiles and sessions, labels, annotations with revisions, worklist, review.
 // Each handler checks its request, then who is signed in in this window/connection (ctx.session), then
 // does the work in the labelling services. Reads of annotations apply blinding; every change is attributed
-// to the signed-in profile and refused when signed out.
+// to the signed-in profile and refused when signed out. A new head revision is published only to the
+// windows that may see its annotation (event-audience.ts).
 import type { AppContext } from '../context';
 import type { HandlerGroup } from '../handlers';
 import { asId, asObject } from '../validate';
@@ -47,7 +48,7 @@ export type LabellingChannel =
 
 export function createLabellingHandlers(
   app: AppContext,
-  store = new MaskStore(app.workspace),
+  store = new MaskStore(app.workspace, undefined, app.maskCodec),
 ): HandlerGroup<LabellingChannel> {
   const db = app.workspace.db;
   return {
@@ -80,7 +81,7 @@ export function createLabellingHandlers(
     'annotation:commit': async (raw, ctx) => {
       const req = parseCommit(raw);
       const revision = await annotations.commit(store, requireProfile(db, ctx, 'saving an edit'), req);
-      ctx.emit('annotation:changed', {
+      ctx.publish('annotation:changed', {
         annotationId: revision.annotationId,
         headRevisionId: revision.id,
         author: revision.author,
@@ -100,7 +101,7 @@ export function createLabellingHandlers(
         revisionId: asId(o['revisionId'], 'revisionId'),
       };
       const revision = await annotations.revert(store, requireProfile(db, ctx, 'reverting'), req);
-      ctx.emit('annotation:changed', {
+      ctx.publish('annotation:changed', {
         annotationId: revision.annotationId,
         headRevisionId: revision.id,
         author: revision.author,

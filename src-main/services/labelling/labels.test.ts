@@ -10,7 +10,7 @@ afterEach(() => fx?.close());
 describe('labels', () => {
   it('gives every new project a default label, whether created by hand or by an import', async () => {
     fx = await labellingFixture();
-    const w = fx.window();
+    const w = await fx.signedIn('Admin', 'admin');
     expect(await w.ok('label:list', { projectId: fx.projectId })).toEqual([
       {
         id: expect.any(Number),

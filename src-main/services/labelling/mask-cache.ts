@@ -12,12 +12,19 @@ export interface CachedMask {
   labels: Uint8Array;
   /** True while a commit has patched `labels` but not yet recorded them: readers must not use them. */
   pending?: boolean;
+  /**
+   * True when the store allocated `labels` itself (not a caller's array): only then may a save move their
+   * buffer to a codec worker and back.
+   */
+  owned?: boolean;
 }
 
 export const DEFAULT_MASK_CACHE_BYTES = 512 * 2 ** 20;
 
 export class MaskCache {
   private readonly entries = new Map<number, CachedMask>();
+  /** Bytes counted for each entry when it was added (its labels may be away in a codec worker later). */
+  private readonly sizes = new Map<number, number>();
   private total = 0;
 
   constructor(readonly maxBytes = DEFAULT_MASK_CACHE_BYTES) {}
@@ -39,12 +46,12 @@ export class MaskCache {
   set(entry: CachedMask): void {
     this.delete(entry.annotationId);
     this.entries.set(entry.annotationId, entry);
+    this.sizes.set(entry.annotationId, entry.labels.byteLength);
     this.total += entry.labels.byteLength;
     // Evict the oldest, but never the entry just added (a mask bigger than the budget is used, then dropped).
     for (const [id, e] of this.entries) {
       if (this.total <= this.maxBytes || id === entry.annotationId) break;
-      this.entries.delete(id);
-      this.total -= e.labels.byteLength;
+      this.delete(e.annotationId);
     }
   }
 
@@ -52,7 +59,8 @@ export class MaskCache {
     const e = this.entries.get(annotationId);
     if (!e) return;
     this.entries.delete(annotationId);
-    this.total -= e.labels.byteLength;
+    this.total -= this.sizes.get(annotationId) ?? 0;
+    this.sizes.delete(annotationId);
   }
 
   has(annotationId: number): boolean {

@@ -21,7 +21,8 @@ import { getLabel } from '../../db/repositories/labels';
 import { getRevision, headRevisionId, insertRevision } from '../../db/repositories/revisions';
 import type { RevisionRow } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
-import { decodeMask, encodeMaskCounted } from '../../workspace/mask-codec';
+import { CodecFailure, copyToShared, inThreadCodec } from '../../workers/mask-codec-pool';
+import type { MaskCodec } from '../../workers/mask-codec-pool';
 import type { Workspace } from '../../workspace/workspace';
 import { MaskCache } from './mask-cache';
 import type { CachedMask } from './mask-cache';
@@ -33,15 +34,31 @@ export interface StoredMask {
 
 /**
  * Encodes a mask and writes it as a blob (atomic, fsynced); call before the transaction that records it.
- * Also gives the voxel count of each label value 0..255 (counted while encoding).
+ * Also gives the voxel count of each label value 0..255 (counted while encoding). The app hosts encode in
+ * worker threads (workers/mask-codec-pool.ts); the default codec runs on this thread. With `move` (the
+ * caller owns `labels`), the labels may travel to a worker and back: use the returned `labels` afterwards;
+ * when that fails, `onLabels` gets them back (or null when a dead worker lost them).
  */
 export async function storeMaskBlob(
   ws: Workspace,
   labels: Uint8Array,
   dims: Vec3,
   check?: (counts: Float64Array) => void,
+  codec: MaskCodec = inThreadCodec,
+  move?: { onLabels(labels: Uint8Array | null): void },
 ): Promise<{ blob: StoredMask; counts: Float64Array }> {
-  const { bytes, counts } = encodeMaskCounted(labels, dims);
+  let encoded;
+  try {
+    encoded = await codec.encode(labels, dims, { move: move !== undefined });
+  } catch (e) {
+    if (e instanceof CodecFailure) {
+      move?.onLabels(e.labels);
+      throw e.cause;
+    }
+    throw e;
+  }
+  move?.onLabels(encoded.labels);
+  const { bytes, counts } = encoded;
   check?.(counts);
   const { sha256, byteLength } = await ws.blobs.put(bytes);
   return { blob: { sha256, byteLength }, counts };
@@ -132,6 +149,8 @@ export class MaskStore {
   constructor(
     readonly ws: Workspace,
     cache?: MaskCache,
+    /** Encodes and decodes masks: worker threads in the app hosts, this thread by default. */
+    readonly codec: MaskCodec = inThreadCodec,
   ) {
     this.cache = cache ?? new MaskCache();
   }
@@ -158,17 +177,24 @@ export class MaskStore {
     return volume.dims;
   }
 
-  /** Decodes a stored revision's labels (no cache). */
+  /**
+   * Decodes a stored revision's labels (no cache). With a worker codec, large masks come back in a
+   * SharedArrayBuffer (readRevision gives an ordinary copy, for callers that send them on).
+   */
   async decodeRevision(revision: RevisionRow, dims: Vec3): Promise<Uint8Array> {
     const bytes = await this.ws.blobs.read(revision.blobSha256);
-    return decodeMask(bytes, dims).labels;
+    return this.codec.decode(bytes, dims);
   }
 
-  /** A revision's labels: the cached head when it is that revision (copied), else decoded from its blob. */
+  /**
+   * A revision's labels in an ordinary ArrayBuffer (Electron IPC cannot send shared memory): the cached head
+   * when it is that revision (copied), else decoded from its blob.
+   */
   async readRevision(revision: RevisionRow, dims: Vec3): Promise<Uint8Array> {
     const cached = this.cache.get(revision.annotationId);
     if (cached && !cached.pending && cached.revisionId === revision.id) return cached.labels.slice();
-    return this.decodeRevision(revision, dims);
+    const labels = await this.decodeRevision(revision, dims);
+    return labels.buffer instanceof SharedArrayBuffer ? labels.slice() : labels;
   }
 
   /** The head mask of an annotation, from the cache when current, else decoded (and cached). */
@@ -177,11 +203,12 @@ export class MaskStore {
     const cached = this.cache.get(annotation.id);
     // Another process (the CLI) may have added a revision: the cache is only trusted when it is the head.
     if (cached && cached.revisionId === head) return cached;
+    // Heads live in shared memory where possible, so that a worker encodes them without a copy.
     const labels =
       head === null
-        ? new Uint8Array(dims[0] * dims[1] * dims[2])
+        ? new Uint8Array(new SharedArrayBuffer(dims[0] * dims[1] * dims[2]))
         : await this.decodeRevision(getRevision(this.db, head)!, dims);
-    const entry: CachedMask = { annotationId: annotation.id, revisionId: head, dims, labels };
+    const entry: CachedMask = { annotationId: annotation.id, revisionId: head, dims, labels, owned: true };
     this.cache.set(entry);
     return entry;
   }
@@ -201,12 +228,25 @@ export class MaskStore {
       this.checkLabelsDefined(annotation.projectId, histogram(input.patch.data));
 
       const head = await this.loadHead(annotation, dims);
+      if (!head.owned && this.codec !== inThreadCodec) {
+        // A caller's array (commitMask): copy it once into shared memory (a slice at a time), which the
+        // codec workers then read in place.
+        head.labels = await copyToShared(head.labels);
+        head.owned = true;
+      }
       // The labels the box holds now, to put back if saving fails.
       const before = extractPatch(head.labels, dims, input.patch.box);
       head.pending = true;
       applyPatch(head.labels, dims, input.patch);
+      // The head's buffer may go to a codec worker and back (no copy): null means a dead worker lost it.
+      let labelsLost = false;
       try {
-        const { blob, counts } = await storeMaskBlob(this.ws, head.labels, dims);
+        const { blob, counts } = await storeMaskBlob(this.ws, head.labels, dims, undefined, this.codec, {
+          onLabels: (labels) => {
+            if (labels) head.labels = labels;
+            else labelsLost = true;
+          },
+        });
         const revisionId = this.db.transaction(() =>
           recordRevision(this.db, {
             annotationId: annotation.id,
@@ -224,8 +264,10 @@ export class MaskStore {
         head.revisionId = revisionId;
         return getRevision(this.db, revisionId)!;
       } catch (e) {
-        // Put the cached head back as it was: the revision was not recorded.
-        applyPatch(head.labels, dims, before);
+        // Put the cached head back as it was: the revision was not recorded. Without its labels, forget it
+        // (the next edit decodes the stored head, which is still the previous one).
+        if (labelsLost) this.cache.delete(annotation.id);
+        else applyPatch(head.labels, dims, before);
         throw e;
       } finally {
         head.pending = false;
@@ -236,7 +278,8 @@ export class MaskStore {
   /**
    * Saves a whole mask as a new revision (imports, derived masks). `parentRevisionId` 'head' means "on
    * top of whatever the head is" (for tools that replace the mask, not edit it). The store keeps `labels`
-   * as the cached head: the caller must not change them afterwards.
+   * as the cached head (never detaching them: the first edit works on a copy); the caller must not change
+   * them afterwards.
    */
   commitMask(
     input: Omit<CommitInput, 'parentRevisionId'> & {
@@ -260,8 +303,12 @@ export class MaskStore {
       const parent =
         input.parentRevisionId === 'head' ? headRevisionId(this.db, annotation.id) : input.parentRevisionId;
       assertHead(this.db, annotation.id, parent);
-      const { blob, counts } = await storeMaskBlob(this.ws, input.labels, dims, (c) =>
-        this.checkLabelsDefined(annotation.projectId, c),
+      const { blob, counts } = await storeMaskBlob(
+        this.ws,
+        input.labels,
+        dims,
+        (c) => this.checkLabelsDefined(annotation.projectId, c),
+        this.codec,
       );
       const revisionId = this.db.transaction(() =>
         recordRevision(this.db, {

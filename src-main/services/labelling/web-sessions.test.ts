@@ -74,4 +74,57 @@ describe('labelling over the web host', () => {
     });
     expect((await first.ok('annotation:mask', { revisionId: r.id })).data[2 + 1 * 8]).toBe(1);
   });
+
+  it("pushes a new revision's event only to the connections that may see its annotation", async () => {
+    const first = await tab();
+    const admin = (await first.ok('annotator:list', undefined)).find((p) => p.name === 'Admin')!;
+    await first.ok('session:signIn', { annotatorId: admin.id, password: PASSWORD });
+    const make = async (name: string, role: 'annotator' | 'reviewer') => {
+      const existing = (await first.ok('annotator:list', undefined)).find((p) => p.name === name);
+      const p = existing ?? (await first.ok('annotator:create', { name, role, password: PASSWORD }));
+      const t = await tab();
+      await t.ok('session:signIn', { annotatorId: p.id, password: PASSWORD });
+      return t;
+    };
+    const cat = await make('Cat', 'annotator');
+    const dan = await make('Dan', 'annotator');
+    const rita = await make('Rita', 'reviewer');
+    const signedOut = await tab();
+    // Case B (the second volume) is not open for review.
+    const volumeId = fx.volumes[1]!.id;
+    const a = await cat.ok('annotation:open', { volumeId });
+    const r = await cat.ok('annotation:commit', {
+      annotationId: a.id,
+      parentRevisionId: null,
+      tool: 'brush',
+      patch: fill([0, 1, 0, 1, 0, 1], 1),
+    });
+    // A round trip on each connection: any event queued for it before arrives before this answer.
+    for (const t of [cat, dan, rita, signedOut, first]) await t.ok('session:get', undefined);
+    const changed = (t: SocketClient) =>
+      t.events.filter(
+        (e) =>
+          e.event === 'annotation:changed' && (e.payload as { annotationId: number }).annotationId === a.id,
+      );
+    const expected = { annotationId: a.id, headRevisionId: r.id, author: 'Cat' };
+    expect(changed(cat).map((e) => e.payload)).toEqual([expected]);
+    expect(changed(rita).map((e) => e.payload)).toEqual([expected]);
+    expect(changed(first).map((e) => e.payload)).toEqual([expected]);
+    expect(changed(dan)).toEqual([]);
+    expect(changed(signedOut)).toEqual([]);
+    expect(JSON.stringify(dan.events)).not.toMatch(/Cat/);
+
+    // Once the case is open for review, Dan's window hears of Cat's next revision.
+    await rita.ok('case:openReview', { caseId: fx.volumes[1]!.caseId });
+    const r2 = await cat.ok('annotation:commit', {
+      annotationId: a.id,
+      parentRevisionId: r.id,
+      tool: 'eraser',
+      patch: fill([0, 1, 0, 1, 0, 1], 0),
+    });
+    await dan.ok('session:get', undefined);
+    await signedOut.ok('session:get', undefined);
+    expect(changed(dan).map((e) => e.payload)).toEqual([{ ...expected, headRevisionId: r2.id }]);
+    expect(changed(signedOut)).toEqual([]);
+  });
 });

@@ -260,7 +260,7 @@ function ViewerBody({ meta, voxels, initialView, onViewChange, editing, review }
     (name: OperationName) => {
       const s = stateRef.current;
       const axes = layouts[s.active].axes;
-      editingRef.current?.editor?.operation(name, {
+      void editingRef.current?.editor?.operation(name, {
         view: s.active,
         axes,
         slice: s.cursor[axes.normal.axis],

@@ -12,10 +12,12 @@ import { call, getBridge } from '../../api/bridge';
 import type { LoadedVolume } from '../library/useVolume';
 import { MaskEditor } from '../../viewer/editing/maskEditor';
 import { MaskLayer } from '../../viewer/editing/maskLayer';
+import { createOpsRunner } from '../../viewer/editing/opsRunner';
 import type { ToolSettings } from '../../viewer/editing/toolSettings';
 import type { QueuedEdit, SaveState } from './saveQueue';
 import { SaveQueue } from './saveQueue';
 import { releaseQueue, trackQueue } from './pendingSaves';
+import { loadHistory, saveHistory } from './undoPersistence';
 
 export interface Notice {
   kind: 'info' | 'warning' | 'error';
@@ -148,7 +150,12 @@ export function useAnnotation(
       queue = new SaveQueue(info.id, info.headRevisionId, {
         commit: (req) => bridge.invoke('annotation:commit', req),
         onConflict: (pending) => void resolveConflict(pending, info),
-        onState: (s) => live && setSave({ key, save: s }),
+        onState: (s) => {
+          if (live) setSave({ key, save: s });
+          // Everything saved: keep the undo stack with the head it leads to, for a reload of this window.
+          if (editor && s.pending === 0 && s.status === 'saved' && typeof sessionStorage !== 'undefined')
+            saveHistory(sessionStorage, info.id, s.head, editor.history.snapshot());
+        },
       });
       trackQueue(queue);
       const q = queue;
@@ -158,8 +165,16 @@ export function useAnnotation(
         settings: settingsRef.current,
         onEdit: (tool, edit) => q.enqueue(tool, edit),
         onMessage: (text) => setNotice({ kind: 'info', text }),
+        // Heavy 3D operations run in a Web Worker (opsRunner.ts), disposed with the editor.
+        runner: createOpsRunner(),
       });
       const ed = editor;
+      // A reload of this window: the undo stack comes back when the head is still the one it leads to.
+      const kept =
+        typeof sessionStorage !== 'undefined'
+          ? loadHistory(sessionStorage, info.id, info.headRevisionId)
+          : null;
+      if (kept) ed.restoreHistory(kept);
       offSettings = ed.subscribe(() => {
         settingsRef.current = ed.settings;
       });
@@ -170,7 +185,7 @@ export function useAnnotation(
     return () => {
       live = false;
       offSettings?.();
-      editor?.cancel();
+      editor?.dispose();
       if (queue) releaseQueue(queue);
     };
     // The volume object changes only with the volume (key), the annotator by id (key).

@@ -1,6 +1,7 @@
 // Import: files or a folder (native dialog in Electron, the browser's picker in the web host), drag and
 // drop onto the window, or a path typed by the user. Shows upload and import progress, can cancel, and
-// reports what was imported and what was skipped, with the reason.
+// reports what was imported and what was skipped, with the reason. Importing needs a signed-in reviewer or
+// admin (main refuses it otherwise); signed out, the controls are disabled and say so.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportProgress, ImportSource, ImportSummary } from '../../../../src-preload/contract';
 import { getBridge } from '../../api/bridge';
@@ -9,6 +10,8 @@ import type { PickedFile } from './droppedFiles';
 
 interface Props {
   projectId: number | null;
+  /** Why this window may not import (signed out, or an annotator), or null when it may. */
+  blockedReason: string | null;
   onImported(summary: ImportSummary): void;
 }
 
@@ -25,7 +28,7 @@ interface Outcome {
   skipped: string[];
 }
 
-export function ImportPanel({ projectId, onImported }: Props) {
+export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
   const bridge = getBridge();
   const [job, setJob] = useState<JobState | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -78,6 +81,10 @@ export function ImportPanel({ projectId, onImported }: Props) {
   const start = useCallback(
     async (what: { paths: string[] } | { files: PickedFile[] }) => {
       if (jobRef.current) return;
+      if (blockedReason) {
+        setOutcome({ ok: false, message: blockedReason, skipped: [] });
+        return;
+      }
       const id = crypto.randomUUID();
       jobRef.current = id;
       setOutcome(null);
@@ -101,11 +108,15 @@ export function ImportPanel({ projectId, onImported }: Props) {
         setJob(null);
       }
     },
-    [bridge, runImport],
+    [bridge, runImport, blockedReason],
   );
 
   const pick = useCallback(
     async (folder: boolean) => {
+      if (blockedReason) {
+        setOutcome({ ok: false, message: blockedReason, skipped: [] });
+        return;
+      }
       if (bridge.host === 'electron') {
         const r = await bridge.invoke('dialog:pickImport', { folder });
         if (r.ok && r.value.length > 0) await start({ paths: r.value });
@@ -114,7 +125,7 @@ export function ImportPanel({ projectId, onImported }: Props) {
         (folder ? folderInput : filesInput).current?.click();
       }
     },
-    [bridge, start],
+    [bridge, start, blockedReason],
   );
 
   const cancel = useCallback(() => {
@@ -181,10 +192,21 @@ export function ImportPanel({ projectId, onImported }: Props) {
   return (
     <section className="import" aria-label="Import">
       <div className="import-buttons">
-        <button type="button" onClick={() => void pick(false)} disabled={job !== null} title="Ctrl+O">
+        <button
+          type="button"
+          onClick={() => void pick(false)}
+          disabled={job !== null || blockedReason !== null}
+          title={blockedReason ?? 'Ctrl+O'}
+          data-testid="import-files"
+        >
           Import files…
         </button>
-        <button type="button" onClick={() => void pick(true)} disabled={job !== null} title="Ctrl+Shift+O">
+        <button
+          type="button"
+          onClick={() => void pick(true)}
+          disabled={job !== null || blockedReason !== null}
+          title={blockedReason ?? 'Ctrl+Shift+O'}
+        >
           Import folder…
         </button>
       </div>
@@ -201,7 +223,8 @@ export function ImportPanel({ projectId, onImported }: Props) {
           placeholder="…or a path on this computer"
           value={typedPath}
           onChange={(e) => setTypedPath(e.target.value)}
-          disabled={job !== null}
+          disabled={job !== null || blockedReason !== null}
+          title={blockedReason ?? undefined}
         />
       </form>
       <input

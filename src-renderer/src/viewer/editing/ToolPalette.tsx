@@ -36,6 +36,7 @@ export function ToolPalette({ editor, labels, onOperation }: Props) {
       role="toolbar"
       aria-label="Labelling tools"
       data-testid="tool-palette"
+      data-working={snap.working ? 'true' : 'false'}
       data-tool={s.tool}
       data-readonly={disabled ? 'true' : 'false'}
     >
@@ -202,6 +203,15 @@ export function ToolPalette({ editor, labels, onOperation }: Props) {
           <option value="hidden">hidden</option>
         </select>
       </label>
+      {snap.working && (
+        <span className="cv-palette-working" data-testid="operation-busy" role="status">
+          <span className="cv-spinner" aria-hidden="true" />
+          {snap.working}…
+          <button type="button" onClick={() => editor.cancel()} data-testid="operation-cancel" title="Esc">
+            Cancel
+          </button>
+        </span>
+      )}
       {snap.readOnly && (
         <span className="cv-palette-note" data-testid="palette-readonly">
           {snap.readOnly}

@@ -117,7 +117,7 @@ describe('MaskEditor', () => {
     expect(edits[0]!.tool).toBe('region-grow');
   });
 
-  it('runs one-shot operations on the active view’s slice or the volume', () => {
+  it('runs one-shot operations on the active view’s slice or the volume', async () => {
     const { mask, editor, edits, messages } = setup();
     // Label 1 on slices 0 and 2 (same 3×3 square): fill between them, along k (axial).
     for (const k of [0, 2])
@@ -129,7 +129,7 @@ describe('MaskEditor', () => {
     editor.operation('largest', { view: 'axial', axes: AXIAL, slice: 0 });
     expect(mask[0]).toBe(0);
     expect(edits.map((e) => e.tool)).toEqual(['interpolate', 'keep-largest']);
-    expect(editor.operation('holes', { view: 'axial', axes: AXIAL, slice: 0 })).toBeNull();
+    expect(await editor.operation('holes', { view: 'axial', axes: AXIAL, slice: 0 })).toBeNull();
     expect(messages.at(-1)).toMatch(/No hole/);
   });
 

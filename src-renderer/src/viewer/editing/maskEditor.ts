@@ -6,6 +6,11 @@
 // Frames: pointer positions arrive as continuous voxel indices on the view's slice (sliceEditor.ts); the
 // brush radius is in mm on the volume's spacing (lengths of the affine's columns); values compared with
 // thresholds and tolerances are physical (stored × slope + intercept). No DOM here: tested in Node.
+//
+// Heavy operations (3D region growing, fill between slices, keep largest / remove islands / fill holes in
+// 3D or on every slice) on a large volume run in a Web Worker through `runner` (opsRunner.ts): the editor is
+// busy meanwhile (the palette says what runs, Esc cancels), then applies the voxels the worker found
+// through the same change recorder, so the result and the undo step equal the in-thread path's.
 
 import type { Mat4, Vec3 } from '../../../../src-main/core/geometry/affine';
 import { spacingOf } from '../../../../src-main/core/geometry/affine';
@@ -27,8 +32,11 @@ import { polygonVoxels } from '../../../../src-main/core/labelling/polygon';
 import { regionGrow } from '../../../../src-main/core/labelling/region-grow';
 import { valueGate } from '../../../../src-main/core/labelling/threshold';
 import { UndoStack } from '../../../../src-main/core/labelling/undo';
+import type { UndoEntry } from '../../../../src-main/core/labelling/undo';
 import type { Rescale, VoxelArray } from '../../../../src-main/core/volume/types';
+import type { HeavyOp, HeavyOpResult } from './heavyOps';
 import type { MaskLayer } from './maskLayer';
+import type { OpsRunner } from './opsRunner';
 import type { PointerPhase, SliceDecorations, SliceEditor, SlicePointer } from './sliceEditor';
 import type { OperationName, ToolName, ToolSettings } from './toolSettings';
 import { DEFAULT_SETTINGS, REVISION_TOOL, stepBrush } from './toolSettings';
@@ -49,6 +57,10 @@ export interface EditorOptions {
   /** One line for the user: why nothing happened, or that a tool stopped early. */
   onMessage?(text: string): void;
   settings?: Partial<ToolSettings>;
+  /** Where heavy operations run (a Web Worker in the app); without one, everything runs in-thread. */
+  runner?: OpsRunner;
+  /** Volumes with at least this many voxels send heavy operations to `runner` (default 2^20). */
+  workerMinVoxels?: number;
 }
 
 /** Where an operation applies: the active view's through-plane axis and slice. */
@@ -64,8 +76,10 @@ export interface EditorSnapshot {
   readOnly: string | null;
   undoDepth: number;
   redoDepth: number;
-  /** A stroke or polygon is in progress. */
+  /** A stroke, a polygon or an operation is in progress. */
   busy: boolean;
+  /** The operation running in the worker ("Filling holes (3D)…"), or null. */
+  working: string | null;
   overlay: 'fill' | 'outline' | 'hidden';
 }
 
@@ -104,8 +118,15 @@ export class MaskEditor implements SliceEditor {
   private snap: EditorSnapshot;
   private readonly onEdit: EditorOptions['onEdit'];
   private readonly onMessage: (text: string) => void;
+  private readonly runner: OpsRunner | null;
+  private readonly workerMinVoxels: number;
+  /** The heavy operation in the worker, or null. */
+  private workingOn: { what: string; token: number } | null = null;
+  private workToken = 0;
 
   constructor(o: EditorOptions) {
+    this.runner = o.runner ?? null;
+    this.workerMinVoxels = o.workerMinVoxels ?? 2 ** 20;
     this.volume = o.volume;
     this.layer = o.layer;
     this.spacing = spacingOf(o.volume.affineLPS);
@@ -123,6 +144,7 @@ export class MaskEditor implements SliceEditor {
       undoDepth: this.history.undoDepth,
       redoDepth: this.history.redoDepth,
       busy: this.busy,
+      working: this.workingOn?.what ?? null,
       overlay: this.layer.visible ? this.layer.style : 'hidden',
     };
   }
@@ -173,7 +195,7 @@ export class MaskEditor implements SliceEditor {
   }
 
   get busy(): boolean {
-    return this.stroke !== null || this.path !== null;
+    return this.stroke !== null || this.path !== null || this.workingOn !== null;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -198,7 +220,51 @@ export class MaskEditor implements SliceEditor {
       this.onMessage(this.readOnlyReason);
       return true;
     }
+    if (this.workingOn) {
+      this.onMessage(`${this.workingOn.what} is still running: wait for it, or press Esc to cancel it.`);
+      return true;
+    }
     return false;
+  }
+
+  /** Whether an operation of this scope goes to the worker. */
+  private offThread(threeD: boolean): boolean {
+    const [nx, ny, nz] = this.volume.dims;
+    return this.runner !== null && threeD && nx * ny * nz >= this.workerMinVoxels;
+  }
+
+  /**
+   * Runs a heavy operation in the worker; `apply` gets its result on the UI thread, unless it was cancelled
+   * (Esc, another revision put in place, the editor disposed) or failed (then a message says why).
+   */
+  private runOffThread(
+    what: string,
+    op: HeavyOp,
+    apply: (r: HeavyOpResult) => EditResult | null,
+  ): Promise<EditResult | null> {
+    const token = ++this.workToken;
+    this.workingOn = { what, token };
+    this.notify();
+    return this.runner!.run(op, this.layer.mask, this.volume.dims, this.volume.voxels).then(
+      (r) => {
+        if (this.workingOn?.token !== token) return null;
+        this.workingOn = null;
+        return apply(r);
+      },
+      (e: Error) => {
+        if (this.workingOn?.token !== token) return null;
+        this.workingOn = null;
+        this.notify();
+        if (e.name !== 'AbortError') this.onMessage(`${what} failed: ${e.message}`);
+        return null;
+      },
+    );
+  }
+
+  /** Stops the worker for good (the editor is closed). */
+  dispose(): void {
+    this.cancel();
+    this.runner?.dispose();
   }
 
   // ---- finishing an edit ----
@@ -213,8 +279,17 @@ export class MaskEditor implements SliceEditor {
     return edit;
   }
 
-  /** Cancels a stroke or a path in progress (the stroke's voxels get their labels back). */
+  /**
+   * Cancels a stroke or a path in progress (the stroke's voxels get their labels back), or the operation
+   * running in the worker (nothing changed yet).
+   */
   cancel(): void {
+    if (this.workingOn) {
+      this.workingOn = null;
+      this.runner?.cancel();
+      this.onMessage('Cancelled.');
+      this.notify();
+    }
     if (this.stroke) {
       this.recorder.revert();
       this.stroke = null;
@@ -302,23 +377,42 @@ export class MaskEditor implements SliceEditor {
     const s = this.settingsValue;
     const mask = this.layer.mask;
     const label = s.label;
-    const r = regionGrow(this.volume.voxels, this.volume.dims, this.volume.rescale, {
+    const op: HeavyOp = {
+      kind: 'grow',
+      label,
       seed: p.voxel!,
       tolerance: s.tolerance,
       mode: s.dimension,
       normalAxis: p.axes.normal.axis,
       maxVoxels: s.growMaxVoxels,
+      protect: s.protect,
+      rescale: this.volume.rescale,
+    };
+    const apply = (r: HeavyOpResult): EditResult | null => {
+      applyToAll(this.recorder, r.indices, this.rule(false));
+      const edit = this.finish(REVISION_TOOL.grow);
+      if (r.truncated) {
+        this.onMessage(
+          `Region growing stopped at ${s.growMaxVoxels.toLocaleString()} voxels: lower the tolerance, or raise the limit.`,
+        );
+      } else if (!edit)
+        this.onMessage('Region growing changed nothing (seed outside the range, or protected).');
+      return edit;
+    };
+    if (this.offThread(s.dimension === '3d')) {
+      void this.runOffThread('Region growing (3D)', op, apply);
+      return;
+    }
+    const r = regionGrow(this.volume.voxels, this.volume.dims, this.volume.rescale, {
+      seed: op.seed,
+      tolerance: op.tolerance,
+      mode: op.mode,
+      normalAxis: op.normalAxis,
+      maxVoxels: op.maxVoxels,
       // Protected labels are walls: the region does not leak through another structure.
       admit: s.protect ? (idx) => mask[idx] === 0 || mask[idx] === label : undefined,
     });
-    applyToAll(this.recorder, r.indices, this.rule(false));
-    const edit = this.finish(REVISION_TOOL.grow);
-    if (r.truncated) {
-      this.onMessage(
-        `Region growing stopped at ${s.growMaxVoxels.toLocaleString()} voxels: lower the tolerance, or raise the limit.`,
-      );
-    } else if (!edit)
-      this.onMessage('Region growing changed nothing (seed outside the range, or protected).');
+    apply(r);
   }
 
   private pathGesture(phase: PointerPhase, p: SlicePointer): void {
@@ -382,8 +476,13 @@ export class MaskEditor implements SliceEditor {
 
   // ---- one-shot operations ----
 
-  operation(name: OperationName, ctx: OperationContext): EditResult | null {
-    if (this.refuse() || this.busy) return null;
+  /**
+   * Runs a one-shot operation on the active view's slice or (3D) the volume. The promise gives the edit, or
+   * null when nothing changed or it was refused or cancelled; in-thread (small volumes, 2D) the mask has
+   * changed before this returns, in the worker when the promise settles.
+   */
+  operation(name: OperationName, ctx: OperationContext): Promise<EditResult | null> {
+    if (this.refuse() || this.busy) return Promise.resolve(null);
     const s = this.settingsValue;
     const { mask } = this.layer;
     const dims = this.volume.dims;
@@ -394,32 +493,53 @@ export class MaskEditor implements SliceEditor {
         : s.dimension === '3d'
           ? { mode: '3d' }
           : { mode: '2d', axis, slice: ctx.slice };
-    let indices: Int32Array;
+    let op: HeavyOp;
     let erase = false;
     switch (name) {
       case 'interpolate':
-        indices = interpolateSlices(mask, dims, this.spacing, s.label, axis);
+        op = { kind: 'interpolate', label: s.label, axis, spacing: this.spacing };
         break;
       case 'largest':
-        indices = outsideLargestComponent(mask, dims, s.label, scope);
+        op = { kind: 'largest', label: s.label, scope };
         erase = true;
         break;
       case 'islands': {
         const min = s.islandUnit === 'mL' ? voxelsForMillilitres(s.islandMin, this.spacing) : s.islandMin;
-        indices = smallIslands(mask, dims, s.label, scope, min);
+        op = { kind: 'islands', label: s.label, scope, minVoxels: min };
         erase = true;
         break;
       }
       case 'holes':
       case 'holesEverySlice':
+        op = { kind: 'holes', label: s.label, scope };
+        break;
+    }
+    const apply = (indices: Int32Array): EditResult | null => {
+      // Erasing parts of the active label: the rule would spare nothing else anyway (only that label is listed).
+      applyToAll(this.recorder, indices, { label: s.label, erase, protect: erase ? true : s.protect });
+      const edit = this.finish(REVISION_TOOL[name]);
+      if (!edit) this.onMessage(NOTHING_DONE[name]);
+      return edit;
+    };
+    // Whole-volume work: 3D scope, every slice, or interpolation along the axis.
+    const wholeVolume = scope.mode === '3d' || scope.slice === 'all' || name === 'interpolate';
+    if (this.offThread(wholeVolume)) return this.runOffThread(WORKING[name], op, (r) => apply(r.indices));
+    let indices: Int32Array;
+    switch (op.kind) {
+      case 'interpolate':
+        indices = interpolateSlices(mask, dims, op.spacing, op.label, op.axis);
+        break;
+      case 'largest':
+        indices = outsideLargestComponent(mask, dims, op.label, op.scope);
+        break;
+      case 'islands':
+        indices = smallIslands(mask, dims, op.label, op.scope, op.minVoxels);
+        break;
+      default:
         indices = holeVoxels(mask, dims, s.label, scope);
         break;
     }
-    // Erasing parts of the active label: the rule would spare nothing else anyway (only that label is listed).
-    applyToAll(this.recorder, indices, { label: s.label, erase, protect: erase ? true : s.protect });
-    const edit = this.finish(REVISION_TOOL[name]);
-    if (!edit) this.onMessage(NOTHING_DONE[name]);
-    return edit;
+    return Promise.resolve(apply(indices));
   }
 
   // ---- undo / redo ----
@@ -467,6 +587,12 @@ export class MaskEditor implements SliceEditor {
     this.notify();
   }
 
+  /** Puts back an undo/redo stack kept over a window reload (undoPersistence.ts); it must lead to these labels. */
+  restoreHistory(h: { entries: readonly UndoEntry[]; cursor: number }): void {
+    this.history.restore(h.entries, h.cursor);
+    this.notify();
+  }
+
   // ---- what the views draw ----
 
   decorations(view: SliceViewName): SliceDecorations {
@@ -482,6 +608,14 @@ export class MaskEditor implements SliceEditor {
     };
   }
 }
+
+const WORKING: Record<OperationName, string> = {
+  interpolate: 'Filling between slices',
+  largest: 'Keeping the largest component',
+  islands: 'Removing small islands',
+  holes: 'Filling holes',
+  holesEverySlice: 'Filling holes on every slice',
+};
 
 const NOTHING_DONE: Record<OperationName, string> = {
   interpolate: 'Nothing to fill: label at least two slices with empty slices between them (active view).',

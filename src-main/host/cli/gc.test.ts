@@ -1,0 +1,146 @@
+// Blob collection: a save killed between its blob file and its database row leaves an unreferenced file;
+// `concord gc` (and the app at start) removes exactly those older than the grace period, keeps everything
+// referenced (anywhere in the database) or young, records one audit row, and every revision stays readable.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { listAudit, verifyAudit } from '../../db/audit';
+import { setSetting } from '../../db/repositories/settings';
+import { fill, labellingFixture } from '../../services/labelling/test-fixture';
+import type { Fixture } from '../../services/labelling/test-fixture';
+import { collectBlobGarbage } from '../../workspace/blob-gc';
+import { openWorkspace } from '../../workspace/workspace';
+import { cli } from './cli-test-support';
+
+let fx: Fixture | undefined;
+afterEach(() => {
+  fx?.close();
+  fx = undefined;
+  vi.restoreAllMocks();
+});
+
+const HOUR = 60 * 60 * 1000;
+
+/** Sets a file's mtime `ms` into the past. */
+function age(file: string, ms: number) {
+  const t = new Date(Date.now() - ms);
+  fs.utimesSync(file, t, t);
+}
+
+function allBlobFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .flatMap((p) => fs.readdirSync(path.join(dir, p)).map((n) => path.join(dir, p, n)))
+    .sort();
+}
+
+async function workspaceWithOrphans() {
+  fx = await labellingFixture();
+  const ann = await fx.signedIn('Ann', 'annotator');
+  const a = await ann.ok('annotation:open', { volumeId: fx.volumes[0]!.id });
+  const r1 = await ann.ok('annotation:commit', {
+    annotationId: a.id,
+    parentRevisionId: null,
+    tool: 'brush',
+    patch: fill([0, 2, 0, 2, 0, 1], 1),
+  });
+  const ws = fx.services.app.workspace;
+  // Saves killed after the blob write, before the row: files nothing refers to.
+  const old = await ws.blobs.put(new Uint8Array([1, 2, 3, 4]));
+  const young = await ws.blobs.put(new Uint8Array([5, 6, 7]));
+  // A blob some other feature refers to only from inside a JSON value (here: a setting).
+  const elsewhere = await ws.blobs.put(new Uint8Array([9, 9]));
+  setSetting(ws.db, 'test.model', { weights: `blob:${elsewhere.sha256}` });
+  // Everything is old except the young orphan.
+  for (const f of allBlobFiles(ws.blobs.dir)) age(f, 2 * HOUR);
+  age(ws.blobs.pathOf(young.sha256), 60 * 1000);
+  return { ann, a, r1, ws, old, young, elsewhere };
+}
+
+describe('blob collection', () => {
+  it('removes only unreferenced files older than the grace period, with one audit row', async () => {
+    const { ann, r1, ws, old, young, elsewhere } = await workspaceWithOrphans();
+    const before = allBlobFiles(ws.blobs.dir);
+    const dry = collectBlobGarbage(ws, { actor: 'test', dryRun: true });
+    expect(dry.removed.map((r) => r.sha256)).toEqual([old.sha256]);
+    expect(allBlobFiles(ws.blobs.dir)).toEqual(before);
+
+    const r = collectBlobGarbage(ws, { actor: 'test' });
+    expect(r).toMatchObject({
+      scanned: before.length,
+      young: 1,
+      removed: [{ sha256: old.sha256, bytes: 4 }],
+      removedBytes: 4,
+    });
+    expect(r.referenced).toBe(before.length - 2);
+    expect(fs.existsSync(ws.blobs.pathOf(old.sha256))).toBe(false);
+    for (const kept of [young, elsewhere]) expect(fs.existsSync(ws.blobs.pathOf(kept.sha256))).toBe(true);
+    const row = listAudit(ws.db, 1)[0]!;
+    expect(row).toMatchObject({
+      id: r.auditId,
+      actor: 'test',
+      action: 'blob.collect',
+      detail: { removed: 1, bytes: 4, sha256: [old.sha256] },
+    });
+    expect(verifyAudit(ws.db).intact).toBe(true);
+    // Every revision and volume is still readable.
+    expect((await ann.ok('annotation:mask', { revisionId: r1.id })).data[0]).toBe(1);
+    expect(await ann.ok('volume:get', { volumeId: fx!.volumes[1]!.id })).toMatchObject({
+      id: fx!.volumes[1]!.id,
+    });
+    // Nothing more to collect: no second audit row.
+    expect(collectBlobGarbage(ws, { actor: 'test' })).toMatchObject({ removed: [], auditId: null });
+    expect(listAudit(ws.db, 1)[0]!.id).toBe(r.auditId);
+  });
+
+  it('keeps an old orphan that a new write of the same bytes is about to reference', async () => {
+    const { a, r1, ws, ann } = await workspaceWithOrphans();
+    // The same bytes stored again (dedup): the existing old file is made young, so collection keeps it.
+    const again = await ws.blobs.put(new Uint8Array([1, 2, 3, 4]));
+    expect(again.existed).toBe(true);
+    expect(collectBlobGarbage(ws, { actor: 'test' }).removed).toEqual([]);
+    expect(fs.existsSync(ws.blobs.pathOf(again.sha256))).toBe(true);
+    // And ordinary saves go on working.
+    await ann.ok('annotation:commit', {
+      annotationId: a.id,
+      parentRevisionId: r1.id,
+      tool: 'eraser',
+      patch: fill([0, 1, 0, 1, 0, 1], 0),
+    });
+  });
+
+  it('runs as `concord gc --workspace <dir> --json`, and refuses a folder that is no workspace', async () => {
+    const { ws, old } = await workspaceWithOrphans();
+    const dir = ws.dir;
+    fx!.close();
+    fx = undefined;
+    const dry = await cli('gc', '--workspace', dir, '--dry-run', '--json');
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, removed: [{ sha256: old.sha256 }] });
+    const run = await cli('gc', '--workspace', dir, '--json');
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as {
+      removed: { sha256: string }[];
+      auditId: number;
+      graceMinutes: number;
+    };
+    expect(out.removed.map((x) => x.sha256)).toEqual([old.sha256]);
+    expect(out.graceMinutes).toBe(60);
+    const reopened = openWorkspace(dir);
+    try {
+      expect(listAudit(reopened.db, 1)[0]).toMatchObject({ id: out.auditId, action: 'blob.collect' });
+    } finally {
+      reopened.close();
+    }
+    // A grace longer than the files' age keeps them all.
+    expect(
+      JSON.parse((await cli('gc', '--workspace', dir, '--grace-minutes', '600', '--json')).stdout),
+    ).toMatchObject({
+      removed: [],
+    });
+    const bad = await cli('gc', '--workspace', dir, '--grace-minutes', 'soon');
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/--grace-minutes must be a number/) });
+    const none = await cli('gc', '--workspace', path.join(dir, 'nothing-here'));
+    expect(none).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a Concord workspace/) });
+  });
+});
