@@ -7,6 +7,14 @@
 
 import type { Mat4, Vec3 } from '../src-main/core/geometry/affine';
 import type { Rescale, ScalarType } from '../src-main/core/volume/types';
+import {
+  TRAINING_EVENT_CHANNELS,
+  TRAINING_REQUEST_CHANNELS,
+  type TrainingEvents,
+  type TrainingRequests,
+} from './training-contract';
+
+export type * from './training-contract';
 
 export type ErrorCode =
   | 'bad-input'
@@ -224,7 +232,7 @@ export interface CaseReviewState {
 }
 
 /** Request channels: request payload and response value (wrapped in Result on the wire). */
-export interface Requests {
+export interface Requests extends TrainingRequests {
   'app:info': { req: void; res: AppInfo };
   'project:list': { req: void; res: ProjectInfo[] };
   'project:create': { req: { name: string }; res: ProjectInfo };
@@ -286,7 +294,7 @@ export interface ImportProgress {
 }
 
 /** Events main pushes to the renderer. */
-export interface Events {
+export interface Events extends TrainingEvents {
   'import:progress': ImportProgress;
   /** An annotation got a new head revision (from this or another window). */
   'annotation:changed': { annotationId: number; headRevisionId: number; author: string };
@@ -332,11 +340,13 @@ export const REQUEST_CHANNELS = [
   'worklist:addTime',
   'case:openReview',
   'case:reviewState',
+  ...TRAINING_REQUEST_CHANNELS,
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = [
   'import:progress',
   'annotation:changed',
+  ...TRAINING_EVENT_CHANNELS,
 ] as const satisfies readonly EventChannel[];
 
 /** Compile-time check that REQUEST_CHANNELS lists every request channel. */

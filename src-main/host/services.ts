@@ -6,6 +6,8 @@ import type { AppContext, CallContext, HostCapabilities, SessionState } from '..
 import { createHandlers } from '../services/handlers';
 import type { Handlers } from '../services/handlers';
 import { JobRegistry } from '../services/jobs';
+import { forkLauncher } from '../services/training/trainer-launcher';
+import { TrainingService } from '../services/training/training-service';
 import type { Workspace } from '../workspace/workspace';
 import { APP_VERSION } from './version';
 
@@ -13,6 +15,8 @@ export interface Services {
   app: AppContext;
   handlers: Handlers;
   jobs: JobRegistry;
+  /** Training runs of this workspace (their trainer processes). */
+  training: TrainingService;
   /** A call context for one window or connection, with its own (initially signed-out) session. */
   context(
     emit: <E extends EventChannel>(event: E, payload: Events[E]) => void,
@@ -33,12 +37,14 @@ export function localActor(): string {
 export function createServices(workspace: Workspace, capabilities: HostCapabilities): Services {
   const app: AppContext = { workspace, capabilities, version: APP_VERSION };
   const jobs = new JobRegistry();
-  const handlers = createHandlers(app, jobs);
+  const training = new TrainingService(workspace, capabilities.launchTrainer ?? forkLauncher());
+  const handlers = createHandlers(app, jobs, training);
   const actor = localActor();
   return {
     app,
     handlers,
     jobs,
+    training,
     context: (emit, session = { annotator: null }) => ({
       get actor() {
         return session.annotator ? session.annotator.name : actor;
@@ -48,6 +54,7 @@ export function createServices(workspace: Workspace, capabilities: HostCapabilit
     }),
     close() {
       jobs.cancelAll();
+      training.close();
       workspace.close();
     },
   };

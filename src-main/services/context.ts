@@ -1,6 +1,7 @@
 // What every service call gets from its host: who is acting and how to push events to the renderer.
 import type { EventChannel, Events } from '../../src-preload/contract';
 import type { Workspace } from '../workspace/workspace';
+import type { TrainerLauncher } from './training/trainer-launcher';
 
 /** Who is signed in, per window (Electron) or per connection (web host); starts signed out. */
 export interface SessionState {
@@ -18,6 +19,8 @@ export interface CallContext {
 export interface HostCapabilities {
   host: 'electron' | 'web';
   pickImportPaths?: (folder: boolean) => Promise<string[]>;
+  /** Starts a trainer process: Electron's utilityProcess in the desktop host; child_process.fork when absent. */
+  launchTrainer?: TrainerLauncher;
 }
 
 export interface AppContext {

@@ -7,6 +7,10 @@ import type { AppContext, CallContext } from './context';
 import { JobRegistry } from './jobs';
 import { createLabellingHandlers } from './labelling/handlers';
 import { createWorkspaceHandlers } from './workspace-handlers';
+import { recordDraftOutcome } from './training/drafts';
+import { createTrainingHandlers } from './training/handlers';
+import { forkLauncher } from './training/trainer-launcher';
+import { TrainingService } from './training/training-service';
 
 export type Handler<C extends RequestChannel> = (req: Req<C>, ctx: CallContext) => Promise<Res<C>> | Res<C>;
 
@@ -15,9 +19,24 @@ export type HandlerGroup<C extends RequestChannel> = { [K in C]: Handler<K> };
 
 export type Handlers = HandlerGroup<RequestChannel>;
 
-export function createHandlers(app: AppContext, jobs = new JobRegistry()): Handlers {
+export function createHandlers(
+  app: AppContext,
+  jobs = new JobRegistry(),
+  training?: TrainingService,
+): Handlers {
+  const launch = app.capabilities.launchTrainer ?? forkLauncher();
+  const labelling = createLabellingHandlers(app);
+  const setStatus = labelling['worklist:setStatus'];
   return {
     ...createWorkspaceHandlers(app, jobs),
-    ...createLabellingHandlers(app),
+    ...labelling,
+    ...createTrainingHandlers(app, training ?? new TrainingService(app.workspace, launch), launch, jobs),
+    // Marking an annotation done that started from an AI draft records the draft-vs-final Dice.
+    'worklist:setStatus': async (req, ctx) => {
+      const row = await setStatus(req, ctx);
+      if (row.status === 'done' && row.annotationId !== null)
+        await recordDraftOutcome(app.workspace, row.annotationId, ctx.actor);
+      return row;
+    },
   };
 }

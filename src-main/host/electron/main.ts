@@ -13,6 +13,7 @@ import { rendererDir } from '../resources';
 import { APP_ORIGIN, handleAppScheme, registerAppScheme } from './app-protocol';
 import { devServerOrigin, hardenContents, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
+import { utilityProcessLauncher } from './trainer-launcher';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -62,6 +63,7 @@ async function start(): Promise<void> {
   }
   services = createServices(ws, {
     host: 'electron',
+    launchTrainer: utilityProcessLauncher(),
     pickImportPaths: async (folder) => {
       const win = BrowserWindow.getFocusedWindow();
       const options: Electron.OpenDialogOptions = {
