@@ -25,7 +25,7 @@ const LOG_TAIL = 64 * 1024;
 export function startTrainerJob(
   launch: TrainerLauncher,
   job: TrainerJob,
-  o: { logFile?: string; onMessage?: (m: FromTrainer) => void },
+  o: { logFile?: string; cancelFile?: string; onMessage?: (m: FromTrainer) => void },
 ): RunningJob {
   let tail = '';
   const append = (text: string): void => {
@@ -75,6 +75,13 @@ export function startTrainerJob(
     },
     cancel(graceMs = 60_000) {
       cancelRequested = true;
+      if (o.cancelFile) {
+        try {
+          fs.writeFileSync(o.cancelFile, new Date().toISOString());
+        } catch {
+          // the message below still asks it to stop (at the epoch's end at the latest)
+        }
+      }
       child.send({ type: 'cancel' });
       killTimer ??= setTimeout(() => child.kill(), graceMs);
     },

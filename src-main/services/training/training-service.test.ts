@@ -2,9 +2,13 @@
 // trains, records per-epoch metrics, per-case Dice and its backend, and registers a model; cancel then
 // resume continues from the checkpoint and ends with the weights an uninterrupted run gets; a trainer
 // killed with SIGKILL leaves its run failed, with its log, and the workspace intact.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/audit';
 import { getModel, listModels } from '../../db/repositories/models';
+import { readTensorFile } from '../../training/process/tensor-file';
+import type { TrainingEmit } from './training-service';
 import { tempDir } from '../../test-support/tmp';
 import { SMALL, trainingFixture, type TrainingFixture } from './test-fixture';
 
@@ -51,5 +55,156 @@ describe('training runs in a trainer process', () => {
         (e) => e.event === 'training:status' && (e.payload as { status: string }).status === 'completed',
       ),
     ).toBe(true);
+  });
+});
+
+function weightsOf(modelId: number): Map<string, Float32Array> {
+  const ws = f.services.app.workspace;
+  const m = getModel(ws.db, modelId)!;
+  const { tensors } = readTensorFile(ws.blobs.pathOf(m.weightsSha256));
+  return new Map(tensors.map((t) => [t.name, t.values as Float32Array]));
+}
+
+/** An emit that cancels the run at its first epoch event. */
+function cancelAtFirstEpoch(): TrainingEmit {
+  let done = false;
+  return (event, payload) => {
+    const p = payload as { runId: number; kind?: string };
+    if (event === 'training:progress' && p.kind === 'epoch' && !done) {
+      done = true;
+      f.services.training.cancel(p.runId);
+    }
+  };
+}
+
+describe('cancel, resume, crash', () => {
+  const config = { projectId: 0, target: 'vote' as const, epochs: 4, ...SMALL, seed: 11 };
+
+  it('cancel then resume continues from the checkpoint and ends where an uninterrupted run ends', async () => {
+    const t = f.services.training;
+    const straight = await t.wait(
+      (await t.start({ ...config, projectId: f.projectId }, 'tester', () => undefined)).id,
+    );
+    expect(straight.status).toBe('completed');
+
+    const run = await t.start({ ...config, projectId: f.projectId }, 'tester', cancelAtFirstEpoch());
+    const cancelled = await t.wait(run.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.modelId).toBeNull();
+    expect(cancelled.resumable).toBe(true);
+    expect(cancelled.epochsDone).toBeGreaterThanOrEqual(1);
+    expect(cancelled.epochsDone).toBeLessThan(4);
+
+    const resumed = t.resume(run.id, 'tester', () => undefined);
+    expect(resumed.status).toBe('running');
+    const done = await t.wait(run.id);
+    expect(done.status).toBe('completed');
+    expect(t.detail(run.id).metrics.map((m) => m.epoch)).toEqual([0, 1, 2, 3]);
+    expect(t.detail(run.id).log).toMatch(/resumed from the checkpoint after epoch/);
+    // Weights, optimizer state and the random-number position (the epoch) all came back: the same weights
+    // as the run that was never interrupted, bit for bit.
+    const a = weightsOf(straight.modelId!);
+    const b = weightsOf(done.modelId!);
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [name, v] of a)
+      expect(Buffer.from(b.get(name)!.buffer).equals(Buffer.from(v.buffer))).toBe(true);
+    expect(t.detail(run.id).metrics.at(-1)!.loss).toBe(t.detail(straight.id).metrics.at(-1)!.loss);
+  });
+
+  it('a trainer killed with SIGKILL leaves its run failed with its log, and the workspace intact', async () => {
+    const t = f.services.training;
+    const ws = f.services.app.workspace;
+    const modelsBefore = listModels(ws.db).length;
+    let killed = false;
+    const run = await t.start(
+      { ...config, projectId: f.projectId, epochs: 500 },
+      'tester',
+      (event, payload) => {
+        const p = payload as { runId: number; kind?: string };
+        if (event === 'training:progress' && p.kind === 'epoch' && !killed) {
+          killed = true;
+          const pid =
+            t.info(p.runId) && ws.db.prepare('SELECT pid FROM training_runs WHERE id = ?').get(p.runId);
+          process.kill((pid as { pid: number }).pid, 'SIGKILL');
+        }
+      },
+    );
+    const failed = await t.wait(run.id);
+    expect(killed).toBe(true);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/killed \(SIGKILL\)/);
+    const detail = t.detail(run.id);
+    expect(detail.log).toMatch(/backend cpu/);
+    expect(detail.log).toMatch(/signal SIGKILL/);
+    expect(
+      fs.readFileSync(
+        path.join(
+          ws.dir,
+          'training',
+          'runs',
+          fs.readdirSync(path.join(ws.dir, 'training', 'runs'))[0]!,
+          'trainer.log',
+        ),
+        'utf8',
+      ),
+    ).toMatch(/trainer started/);
+    expect(failed.resumable).toBe(true);
+    expect(listModels(ws.db)).toHaveLength(modelsBefore);
+    expect(verifyAudit(ws.db).intact).toBe(true);
+    expect(ws.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('transfer: starts from a registry model with the encoder frozen', async () => {
+    const t = f.services.training;
+    const ws = f.services.app.workspace;
+    const base = listModels(ws.db).find((m) => m.origin === 'trained')!;
+    const run = await t.start(
+      {
+        projectId: f.projectId,
+        target: 'annotator:Bob',
+        epochs: 1,
+        baseModelId: base.id,
+        freezeEncoder: true,
+        backend: 'cpu',
+        threads: 1,
+        batchSize: 4,
+      },
+      'tester',
+      () => undefined,
+    );
+    const done = await t.wait(run.id);
+    expect(done.status).toBe('completed');
+    const child = getModel(ws.db, done.modelId!)!;
+    expect(child.parentModelId).toBe(base.id);
+    const before = weightsOf(base.id);
+    const after = weightsOf(child.id);
+    for (const [name, v] of before) {
+      const same = Buffer.from(after.get(name)!.buffer).equals(Buffer.from(v.buffer));
+      expect([name, same]).toEqual([name, name.startsWith('enc')]);
+    }
+  });
+
+  it('refuses bad requests with one line and records nothing', async () => {
+    const t = f.services.training;
+    const ws = f.services.app.workspace;
+    const runs = t.list(f.projectId).length;
+    await expect(
+      t.start({ projectId: f.projectId, target: 'reference', ...SMALL }, 'x', () => undefined),
+    ).rejects.toThrow(/no signed-off reference masks/);
+    await expect(
+      t.start({ projectId: f.projectId, target: 'annotator:Nobody', ...SMALL }, 'x', () => undefined),
+    ).rejects.toThrow(/no annotator named 'Nobody'/);
+    await expect(
+      t.start({ projectId: f.projectId, target: 'vote', ...SMALL, cropSize: 15 }, 'x', () => undefined),
+    ).rejects.toThrow(/multiple of 2/);
+    await expect(
+      t.start(
+        { projectId: f.projectId, target: 'vote', ...SMALL, freezeEncoder: true },
+        'x',
+        () => undefined,
+      ),
+    ).rejects.toThrow(/needs a base model/);
+    expect(t.list(f.projectId)).toHaveLength(runs);
+    expect(verifyAudit(ws.db).intact).toBe(true);
   });
 });

@@ -41,6 +41,7 @@ import { getLabel } from '../../db/repositories/labels';
 import { isBackendRequest } from '../../training/backends/backend-report';
 import { inputMultiple, type UNetConfig } from '../../training/model/unet-config';
 import {
+  CANCEL_FILE,
   CHECKPOINT_FILE,
   type CheckpointMeta,
   type FromTrainer,

@@ -61,6 +61,8 @@ export async function runInferJob(
       let foreground = 0;
       const n = nx * ny;
       for (let k = 0; k < nz; k++) {
+        // Yield to the event loop so that the host's cancel message gets in.
+        await new Promise((r) => setImmediate(r));
         if (signal.aborted) throw new CancelledError('inference');
         const p = await foregroundProbability(model, image.subarray(k * n, (k + 1) * n), nx, ny);
         for (let i = 0; i < n; i++) {

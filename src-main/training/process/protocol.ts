@@ -18,6 +18,10 @@ export const TRAINER_PROTOCOL_VERSION = 1;
 export const DATASET_FILE = 'dataset.bin';
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 export const WEIGHTS_FILE = 'weights.bin';
+/** Written by the host to ask a training job to stop. The train loop runs batch after batch without
+ *  returning to the event loop (an awaited tensor read resolves as a microtask), so an IPC message would
+ *  wait for the epoch's end; this file is checked after every batch. */
+export const CANCEL_FILE = 'cancel';
 
 export interface DatasetCase {
   caseId: number;

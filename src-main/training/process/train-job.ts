@@ -20,7 +20,14 @@ import type {
   TrainOutcome,
   WeightsMeta,
 } from './protocol';
-import { CHECKPOINT_FILE, DATASET_FILE, TRAINER_PROTOCOL_VERSION, WEIGHTS_FILE } from './protocol';
+import fs from 'node:fs';
+import {
+  CANCEL_FILE,
+  CHECKPOINT_FILE,
+  DATASET_FILE,
+  TRAINER_PROTOCOL_VERSION,
+  WEIGHTS_FILE,
+} from './protocol';
 import { encodeTensorFile, readTensorFile, writeFileAtomic, type NamedTensor } from './tensor-file';
 
 function loadDataset(runDir: string): { train: SliceRef[]; validation: SliceRef[]; meta: DatasetMeta } {
@@ -73,9 +80,17 @@ function shifted(data: BatchSource, start: number): BatchSource {
 export async function runTrainJob(
   job: TrainJob,
   send: (m: FromTrainer) => void,
-  signal: AbortSignal,
+  outerSignal: AbortSignal,
 ): Promise<TrainOutcome> {
   const c = job.config;
+  // Aborted by the host's 'cancel' message or by its cancel file (see CANCEL_FILE).
+  const stop = new AbortController();
+  outerSignal.addEventListener('abort', () => stop.abort(), { once: true });
+  const signal = stop.signal;
+  const cancelFile = path.join(job.runDir, CANCEL_FILE);
+  const checkCancel = (): void => {
+    if (!signal.aborted && fs.existsSync(cancelFile)) stop.abort();
+  };
   const report = await selectBackend(c.backend, { threads: c.threads });
   send({ type: 'backend', report });
   send({ type: 'log', line: `backend ${report.active}: ${report.device}` });
@@ -157,10 +172,15 @@ export async function runTrainJob(
         }
         epochLoss += p.loss;
         epochBatches++;
+        checkCancel();
         last = shift(p);
         send({ type: 'batch', progress: last });
       },
       validate: async (m, e) => {
+        // Let the host's messages (cancel) in between epochs.
+        await new Promise((r) => setImmediate(r));
+        checkCancel();
+        if (signal.aborted) throw new CancelledError('training');
         const epoch = e + start;
         const seconds = (performance.now() - epochStart) / 1000;
         const v = data.validation.length > 0 ? await validationDice(m, data.validation, signal) : null;
