@@ -15,8 +15,11 @@ import { runConsensus } from './consensus';
 import { runExport } from './export';
 import { runImport } from './import';
 import { runInfo } from './info';
+import { runInfer } from './infer';
 import { runMasks } from './masks';
+import { runModels } from './models';
 import { runServe } from './serve';
+import { runTrain } from './train';
 
 const USAGE = `Concord — offline workstation for medical image segmentation
 
@@ -42,6 +45,21 @@ Usage: concord <command> [options]
   consensus <mask1> <mask2> ... --method vote|staple|mstaple [--label <v>] [--ties undecided|background|foreground]
             [--undecided-label <v>] [--out <file.nii.gz>] [--prob <file.nii.gz>] [--json]
       Merge raters' masks (majority vote, STAPLE, multi-label STAPLE) as ITK does; masks on one grid.
+  train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>] [--epochs <n>]
+        [--base-model <id> [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu] [--levels <n>]
+        [--base <n>] [--crop <n>] [--batch <n>] [--lr <x>] [--seed <n>] [--validation <fraction>] [--json]
+      Train a U-Net on the project's cases in a separate process; per-epoch lines on stderr; --json prints the
+      run id, backend, per-epoch metrics, per-case validation Dice and the model id. Ctrl+C cancels.
+  train --workspace <dir> --resume <run-id> [--epochs <n>] [--json]
+      Continue a cancelled or failed run from its last checkpoint.
+  infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]
+        [--backend ...] [--json]
+      Run a model slice by slice; masks as NIfTI on each input's grid; --draft stores AI draft annotations.
+  models list --workspace <dir> [--project <name>] [--json]
+  models export <model-id> <dir> --workspace <dir> [--json]
+  models import <package.concord-model> --workspace <dir> [--project <name>] [--json]
+      The model registry; packages hold weights + manifest + SHA256SUMS; an import that does not verify
+      is refused and changes nothing.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
@@ -80,6 +98,12 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runMasks(rest);
     case 'serve':
       return runServe(rest);
+    case 'train':
+      return runTrain(rest);
+    case 'infer':
+      return runInfer(rest);
+    case 'models':
+      return runModels(rest);
     case 'bench':
       return runBench(rest);
     case undefined:

@@ -126,6 +126,18 @@ export async function draftVolumes(
     volumeIds.map((volumeId) => ({ kind: 'stored', volumeId })),
     o,
   );
+  return saveDrafts(ws, model, volumeIds, labels, outcomes, actor);
+}
+
+/** Stores computed masks of stored volumes as AI drafts (provenance: the model and its version). */
+export async function saveDrafts(
+  ws: Workspace,
+  model: ModelInfo,
+  volumeIds: number[],
+  labels: Uint8Array[],
+  outcomes: InferOutcome[],
+  actor: string,
+): Promise<DraftResult[]> {
   const out: DraftResult[] = [];
   for (let i = 0; i < volumeIds.length; i++) {
     const saved = await saveDerivedMask(ws, {

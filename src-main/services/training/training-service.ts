@@ -325,10 +325,13 @@ export class TrainingService {
 
   private launchRun(runId: number, job: TrainJob, actor: string, emit: TrainingEmit): void {
     const logFile = path.join(job.runDir, 'trainer.log');
+    const cancelFile = path.join(job.runDir, CANCEL_FILE);
+    fs.rmSync(cancelFile, { force: true });
     let running: RunningJob;
     try {
       running = startTrainerJob(this.launch, job, {
         logFile,
+        cancelFile,
         onMessage: (m) => this.onMessage(runId, m, emit),
       });
     } catch (e) {
