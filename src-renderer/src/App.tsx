@@ -20,10 +20,15 @@ import { ReviewPanel } from './features/review/ReviewPanel';
 import { useCaseAnnotations } from './features/review/useCaseAnnotations';
 import { SessionBar } from './features/session/SessionBar';
 import { SignInScreen } from './features/session/SignInScreen';
+import { TrainingDrawer } from './features/training/TrainingDrawer';
+import { useModels } from './features/training/useModels';
+import { useTrainingRuns } from './features/training/useTrainingRuns';
+import { useUncertaintyRanking } from './features/worklist/useUncertaintyRanking';
 import { WorklistPanel } from './features/worklist/WorklistPanel';
 import type { ViewerEditing } from './viewer/Viewer';
 import { Viewer } from './viewer/Viewer';
 import './features/labelling.css';
+import './features/training/training.css';
 
 export function App() {
   const bridge = getBridge();
@@ -33,6 +38,11 @@ export function App() {
   const [volumeId, setVolumeId] = useState<number | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const [showActivity, setShowActivity] = useState(false);
+  const [showTraining, setShowTraining] = useState(false);
+  /** The viewer's axial slice (k), for the augmentation preview. */
+  const [slice, setSlice] = useState<number | null>(null);
+  /** Bumped when an AI draft was made: the case's annotations are read again. */
+  const [drafts, setDrafts] = useState(0);
   const [savedView, setSavedView] = useState<ViewState>({});
   const [workspace, setWorkspace] = useState('');
   const load = useVolume(volumeId);
@@ -57,7 +67,7 @@ export function App() {
   const head = own.save?.head ?? null;
   const [timeReports, setTimeReports] = useState(0);
   useWorkTimer(own.info?.id ?? null, () => setTimeReports((n) => n + 1));
-  const worklistKey = `${own.info?.id ?? '-'}:${head ?? '-'}:${timeReports}`;
+  const worklistKey = `${own.info?.id ?? '-'}:${head ?? '-'}:${timeReports}:${drafts}`;
   const meta = load.volume?.meta ?? null;
   const caseAnnotations = useCaseAnnotations(
     meta ? { id: meta.id, caseId: meta.caseId, dims: meta.dims } : null,
@@ -66,6 +76,13 @@ export function App() {
     project.labels,
     worklistKey,
   );
+  // ---- training: runs (reviewers and admins), the model registry, the worklist's uncertainty order ----
+  const reviewer = me !== null && me.role !== 'annotator';
+  const runs = useTrainingRuns(reviewer ? projectId : null);
+  const models = useModels(`${me?.id ?? '-'}:${runs.runs.map((r) => `${r.id}${r.status}`).join()}`);
+  const ranking = useUncertaintyRanking();
+  const ownHead = own.save?.head ?? own.info?.headRevisionId ?? null;
+
   const [activeLabel, setActiveLabel] = useState<number | null>(null);
   useEffect(() => {
     const ed = own.editor;
@@ -208,7 +225,7 @@ export function App() {
   }
 
   return (
-    <div className="app">
+    <div className={showTraining && me ? 'app with-drawer' : 'app'}>
       <header className="topbar">
         <span className="brand">Concord</span>
         <ImportPanel projectId={projectId} onImported={onImported} />
@@ -223,6 +240,16 @@ export function App() {
             onClick={() => setSigningIn(true)}
           >
             {session.firstRun ? 'Create the admin profile' : 'Sign in to label'}
+          </button>
+        )}
+        {me && (
+          <button
+            type="button"
+            data-testid="training-open"
+            onClick={() => setShowTraining((s) => !s)}
+            aria-pressed={showTraining}
+          >
+            Training
           </button>
         )}
         <button type="button" onClick={() => setShowActivity((s) => !s)} aria-pressed={showActivity}>
@@ -253,6 +280,8 @@ export function App() {
               onOpenVolume={openVolumeId}
               onNextCase={() => void nextCase()}
               nextMessage={nextMessage}
+              models={models.models}
+              ranking={ranking}
             />
             <LabelsPanel
               projectId={projectId}
@@ -296,9 +325,10 @@ export function App() {
             meta={load.volume.meta}
             voxels={load.volume.voxels}
             initialView={savedView}
-            onViewChange={(v) =>
-              persist({ window: v.window, level: v.level, cursor: v.cursor, layout: v.layout })
-            }
+            onViewChange={(v) => {
+              setSlice(v.cursor?.[2] ?? null);
+              persist({ window: v.window, level: v.level, cursor: v.cursor, layout: v.layout });
+            }}
             editing={editing}
           />
         )}
@@ -316,6 +346,25 @@ export function App() {
           </div>
         )}
       </main>
+      {showTraining && me && (
+        <TrainingDrawer
+          me={me}
+          projectId={projectId}
+          volumeId={meta?.id ?? null}
+          slice={slice ?? savedView.cursor?.[2] ?? null}
+          runs={runs}
+          models={models}
+          ownRevisions={own.info ? (ownHead === null ? 0 : 1) : null}
+          caseKey={worklistKey}
+          augmentSource={null}
+          onDraftMade={() => setDrafts((n) => n + 1)}
+          onAdopted={async (revisionId) => {
+            await own.adopt(revisionId);
+            setDrafts((n) => n + 1);
+          }}
+          onClose={() => setShowTraining(false)}
+        />
+      )}
     </div>
   );
 }

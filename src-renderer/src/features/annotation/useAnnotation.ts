@@ -31,6 +31,8 @@ export interface OwnAnnotation {
   dismissNotice(): void;
   /** Makes an earlier revision the head again (a new revision, undoable). */
   revert(revisionId: number): Promise<void>;
+  /** Loads a head revision made on this annotation by another request (seeded from an AI draft). */
+  adopt(revisionId: number): Promise<void>;
   retrySaving(): void;
 }
 
@@ -213,6 +215,20 @@ export function useAnnotation(
     [opened],
   );
 
+  /** The annotation got a new head saved elsewhere by this window's own request (e.g. seeded from an AI
+   *  draft): load it as the editor's mask, without an undo step (nothing here made it). */
+  const adopt = useCallback(
+    async (revisionId: number) => {
+      if (!opened) return;
+      const { editor, queue } = opened;
+      await queue.idle();
+      const m = await call(getBridge().invoke('annotation:mask', { revisionId }));
+      queue.setHead(revisionId);
+      editor.replaceMask(m.data, false);
+    },
+    [opened],
+  );
+
   return {
     info: opened?.info ?? null,
     editor: opened?.editor ?? null,
@@ -222,6 +238,7 @@ export function useAnnotation(
     notice,
     dismissNotice: useCallback(() => setNotice(null), []),
     revert,
+    adopt,
     retrySaving: useCallback(() => opened?.queue.retryNow(), [opened]),
   };
 }
