@@ -1,6 +1,7 @@
 // The training part of the contract (issue 5): runs, the model registry, inference (AI drafts), active
 // learning and draft outcomes. Types only; src-preload/contract.ts includes these channels. Described for
 // the UI in tmp/TRAINING-CONTRACT.md.
+import type { AnnotationInfo } from './contract';
 
 /** What a run trains towards, per case: the signed-off reference (derived annotations with method
  *  'reference'), the majority vote of the case's annotators, STAPLE's probability (a soft target), or one
@@ -83,7 +84,19 @@ export interface RunInfo {
   resumable: boolean;
 }
 
+export interface BackendAvailability {
+  backend: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+  /** It starts here (whether or not 'auto' would pick it). */
+  available: boolean;
+  /** Why it is not available, or why 'auto' would not pick it; null for auto's choice. */
+  reason: string | null;
+  /** What computes, for auto's choice (e.g. "WebAssembly SIMD, 2 threads"); null otherwise. */
+  device: string | null;
+}
+
 export interface RunDetail extends RunInfo {
+  /** Why each other backend did not run (the run's backend report), empty before the trainer started. */
+  backendUnavailable: { backend: string; reason: string }[];
   metrics: EpochMetrics[];
   /** Validation Dice per case (case id as a string) after each epoch: epoch -> case -> Dice. */
   caseDice: Record<string, Record<string, number>>;
@@ -181,6 +194,8 @@ export interface TrainingRequests {
   /** Continues a cancelled or failed run from its last checkpoint, optionally with more epochs in all. */
   'training:resume': { req: { runId: number; epochs?: number }; res: RunInfo };
   'training:list': { req: { projectId: number }; res: RunInfo[] };
+  /** Which backends start on this machine, best first, probed once in a trainer process and cached. */
+  'training:backends': { req: void; res: BackendAvailability[] };
   'training:get': { req: { runId: number }; res: RunDetail };
   'model:list': { req: { projectId?: number }; res: ModelInfo[] };
   'model:get': { req: { modelId: number }; res: ModelInfo };
@@ -192,6 +207,8 @@ export interface TrainingRequests {
    *  "AI draft" derived annotation. Cancel with inference:cancel and the same jobId. */
   'inference:run': { req: { jobId: string; modelId: number; volumeIds: number[] }; res: DraftResult[] };
   'inference:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
+  /** The AI drafts of a volume (any signed-in profile: a model's draft reveals no annotator's work). */
+  'draft:list': { req: { volumeId: number }; res: AnnotationInfo[] };
   /** The signed-in annotator's annotation of the draft's volume starts from the draft: its first revision
    *  holds the draft's labels (provenance: draft revision and model). Refused when it already has one. */
   'draft:start': { req: { draftAnnotationId: number }; res: { annotationId: number; revisionId: number } };
@@ -216,6 +233,7 @@ export const TRAINING_REQUEST_CHANNELS = [
   'training:cancel',
   'training:resume',
   'training:list',
+  'training:backends',
   'training:get',
   'model:list',
   'model:get',
@@ -223,6 +241,7 @@ export const TRAINING_REQUEST_CHANNELS = [
   'model:import',
   'inference:run',
   'inference:cancel',
+  'draft:list',
   'draft:start',
   'draft:outcomes',
   'activeLearning:rank',

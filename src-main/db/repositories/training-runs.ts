@@ -198,10 +198,21 @@ export function runCaseDice(db: Db, runId: number): RunDetail['caseDice'] {
   return out;
 }
 
-export function runExtras(db: Db, runId: number): { trainingData: Record<string, unknown>; log: string } {
-  const r = db.prepare('SELECT training_data_json AS d, log FROM training_runs WHERE id = ?').get(runId) as {
-    d: string;
-    log: string;
+export function runExtras(
+  db: Db,
+  runId: number,
+): {
+  trainingData: Record<string, unknown>;
+  log: string;
+  backendUnavailable: { backend: string; reason: string }[];
+} {
+  const r = db
+    .prepare('SELECT training_data_json AS d, log, backend_json AS b FROM training_runs WHERE id = ?')
+    .get(runId) as { d: string; log: string; b: string | null };
+  const report = r.b ? (JSON.parse(r.b) as { unavailable?: { backend: string; reason: string }[] }) : {};
+  return {
+    trainingData: JSON.parse(r.d) as Record<string, unknown>,
+    log: r.log,
+    backendUnavailable: report.unavailable ?? [],
   };
-  return { trainingData: JSON.parse(r.d) as Record<string, unknown>, log: r.log };
 }

@@ -7,7 +7,7 @@
 //
 // Evaluation: when an annotation that started from a draft is marked done, the Dice between the draft and
 // the annotation's head revision (foreground = any non-zero label) is recorded, once per final revision.
-import type { DraftOutcome } from '../../../src-preload/contract';
+import type { AnnotationInfo, DraftOutcome } from '../../../src-preload/contract';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../core/errors';
 import { labelVoxels } from '../../core/mask/histogram';
 import { appendAudit } from '../../db/audit';
@@ -15,6 +15,8 @@ import {
   findManualAnnotation,
   getAnnotation,
   insertManualAnnotation,
+  listAnnotationsOfVolume,
+  toAnnotationInfo,
 } from '../../db/repositories/annotations';
 import { getRevision, listRevisions, type RevisionRow } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
@@ -34,6 +36,18 @@ interface DraftProvenance {
 function draftParameters(rev: RevisionRow): Record<string, unknown> | null {
   const p = rev.provenance['parameters'] as Record<string, unknown> | undefined;
   return p && p['kind'] === AI_DRAFT_KIND ? p : null;
+}
+
+/** The AI drafts of a volume (derived annotations whose head is a model's draft), oldest first. */
+export function listDrafts(ws: Workspace, volumeId: number): AnnotationInfo[] {
+  if (!getVolume(ws.db, volumeId)) throw new NotFoundError(`volume ${volumeId} does not exist`);
+  return listAnnotationsOfVolume(ws.db, volumeId)
+    .filter((a) => {
+      if (a.kind !== 'derived' || a.headRevisionId === null) return false;
+      const head = getRevision(ws.db, a.headRevisionId);
+      return head !== undefined && draftParameters(head) !== null;
+    })
+    .map(toAnnotationInfo);
 }
 
 export async function startFromDraft(

@@ -3,7 +3,7 @@
 // every annotator's masks, so it is a reviewer's act); listing runs and models needs a signed-in profile;
 // any signed-in annotator may start their own annotation from an AI draft (drafts.ts says why this
 // respects blinding).
-import type { Normalisation, TrainingStartRequest } from '../../../src-preload/contract';
+import type { BackendAvailability, Normalisation, TrainingStartRequest } from '../../../src-preload/contract';
 import { InputError } from '../../core/errors';
 import { getModel, listModels } from '../../db/repositories/models';
 import type { AppContext, CallContext } from '../context';
@@ -11,7 +11,8 @@ import type { HandlerGroup } from '../handlers';
 import type { JobRegistry } from '../jobs';
 import { requireProfile, requireRole } from '../labelling/access';
 import { asId, asObject, asOptionalId, asOptionalNumber, asString } from '../validate';
-import { listDraftOutcomes, startFromDraft } from './drafts';
+import { probeBackends } from './backends';
+import { listDraftOutcomes, listDrafts, startFromDraft } from './drafts';
 import { draftVolumes, requireModel } from './inference';
 import { exportModel, importModel } from './model-package';
 import { parseTarget } from './targets';
@@ -25,6 +26,7 @@ export type TrainingChannel =
   | 'training:cancel'
   | 'training:resume'
   | 'training:list'
+  | 'training:backends'
   | 'training:get'
   | 'model:list'
   | 'model:get'
@@ -32,6 +34,7 @@ export type TrainingChannel =
   | 'model:import'
   | 'inference:run'
   | 'inference:cancel'
+  | 'draft:list'
   | 'draft:start'
   | 'draft:outcomes'
   | 'activeLearning:rank';
@@ -97,6 +100,7 @@ export function createTrainingHandlers(
 ): HandlerGroup<TrainingChannel> {
   const ws = app.workspace;
   const db = ws.db;
+  let backends: Promise<BackendAvailability[]> | undefined;
   const reviewer = (ctx: CallContext, what: string) => {
     const p = requireProfile(db, ctx, what);
     requireRole(p, ['reviewer', 'admin'], what);
@@ -120,6 +124,14 @@ export function createTrainingHandlers(
     'training:list': (req, ctx) => {
       requireProfile(db, ctx, 'the training runs');
       return training.list(asId(asObject(req)['projectId'], 'projectId'));
+    },
+    'training:backends': (_req, ctx) => {
+      requireProfile(db, ctx, 'the training backends');
+      backends ??= probeBackends(launch).catch((e: unknown) => {
+        backends = undefined; // probe again next time
+        throw e;
+      });
+      return backends;
     },
     'training:get': (req, ctx) => {
       requireProfile(db, ctx, 'a training run');
@@ -171,9 +183,19 @@ export function createTrainingHandlers(
       );
     },
     'inference:cancel': (req) => ({ cancelled: jobs.cancel(asString(asObject(req)['jobId'], 'jobId', 128)) }),
-    'draft:start': (req, ctx) => {
+    'draft:list': (req, ctx) => {
+      requireProfile(db, ctx, 'the AI drafts');
+      return listDrafts(ws, asId(asObject(req)['volumeId'], 'volumeId'));
+    },
+    'draft:start': async (req, ctx) => {
       const p = requireProfile(db, ctx, 'starting from a draft');
-      return startFromDraft(ws, p, asId(asObject(req)['draftAnnotationId'], 'draftAnnotationId'));
+      const r = await startFromDraft(ws, p, asId(asObject(req)['draftAnnotationId'], 'draftAnnotationId'));
+      ctx.emit('annotation:changed', {
+        annotationId: r.annotationId,
+        headRevisionId: r.revisionId,
+        author: p.name,
+      });
+      return r;
     },
     'draft:outcomes': (req, ctx) => {
       requireProfile(db, ctx, 'draft outcomes');

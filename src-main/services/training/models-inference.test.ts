@@ -174,7 +174,15 @@ describe('inference, drafts, active learning', () => {
       /forbidden.*not an AI draft/,
     );
 
+    // Blinded annotators do not see derived annotations in annotation:list, but they do see the AI drafts.
+    expect((await ann.ok('annotation:list', { volumeId })).some((a) => a.id === draft.id)).toBe(false);
+    expect((await ann.ok('draft:list', { volumeId })).map((a) => a.id)).toEqual([draft.id]);
+    expect(await ann.ok('draft:list', { volumeId: other })).toEqual([]);
     const started = await ann.ok('draft:start', { draftAnnotationId: draft.id });
+    expect(ann.events).toContainEqual({
+      event: 'annotation:changed',
+      payload: { annotationId: started.annotationId, headRevisionId: started.revisionId, author: 'Ann' },
+    });
     const first = listRevisions(ws.db, started.annotationId)[0]!;
     expect(first.provenance['startedFromDraft']).toMatchObject({ draftAnnotationId: draft.id, modelId });
     expect(first.blobSha256).toBe(getRevision(ws.db, draft.headRevisionId!)!.blobSha256);
@@ -212,6 +220,22 @@ describe('inference, drafts, active learning', () => {
       .prepare('SELECT mean_entropy_bits AS b FROM volume_uncertainty WHERE model_id = ? AND volume_id = ?')
       .get(modelId, f.volumes.get('C5'));
     expect((stored as { b: number }).b).toBe(ranked[0]!.meanEntropyBits);
+  });
+});
+
+describe('backends', () => {
+  it('training:backends probes in a trainer process: cpu starts here, every other row says why', async () => {
+    const rows = await as('Bob').ok('training:backends', undefined);
+    expect(rows.map((r) => r.backend)).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(rows.find((r) => r.backend === 'cpu')!.available).toBe(true);
+    expect(rows.filter((r) => r.device !== null)).toHaveLength(1);
+    expect(rows.every((r) => r.device !== null || typeof r.reason === 'string')).toBe(true);
+  });
+
+  it('a run records why the other backends did not run', () => {
+    const run = f.services.training.list(f.projectId)[0]!;
+    const detail = f.services.training.detail(run.id);
+    expect(detail.backendUnavailable.map((u) => u.backend).sort()).toEqual(['tensorflow', 'wasm', 'webgpu']);
   });
 });
 

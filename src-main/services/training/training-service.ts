@@ -505,6 +505,7 @@ export class TrainingService {
       metrics: runMetrics(this.ws.db, runId),
       caseDice: runCaseDice(this.ws.db, runId),
       trainingData: extras.trainingData,
+      backendUnavailable: extras.backendUnavailable,
       log: live ? live.job.log() : extras.log,
     };
   }

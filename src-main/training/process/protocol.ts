@@ -112,7 +112,12 @@ export interface InferJob {
   threads?: number;
 }
 
-export type TrainerJob = TrainJob | InferJob;
+/** Starts `auto` and reports which backend runs and why each other one does not. */
+export interface ProbeJob {
+  kind: 'probe';
+}
+
+export type TrainerJob = TrainJob | InferJob | ProbeJob;
 
 /** Host -> trainer. */
 export type ToTrainer = { type: 'start'; job: TrainerJob } | { type: 'cancel' };
@@ -149,6 +154,6 @@ export type FromTrainer =
   /** Sent after the epoch's checkpoint is on disk. */
   | { type: 'epoch'; record: EpochRecord; progress: BatchProgress }
   | { type: 'slice'; item: number; items: number; slice: number; slices: number }
-  | { type: 'done'; train?: TrainOutcome; infer?: InferOutcome[] }
+  | { type: 'done'; train?: TrainOutcome; infer?: InferOutcome[]; probe?: BackendReport }
   | { type: 'cancelled' }
   | { type: 'error'; error: { name: string; message: string } };

@@ -2,6 +2,7 @@
 // child_process.fork (web host, CLI) or Electron's utilityProcess (desktop): it waits for one 'start'
 // message, runs that job, answers 'done', 'cancelled' or 'error', and exits. It exits too when its host
 // goes away (the IPC channel closes), so no orphan keeps computing. Its stdout/stderr are the run's log.
+import { selectBackend } from '../backends/select-backend';
 import { runInferJob } from './infer-job';
 import type { FromTrainer, ToTrainer } from './protocol';
 import { runTrainJob } from './train-job';
@@ -48,7 +49,9 @@ onMessage((m) => {
   const run =
     job.kind === 'train'
       ? runTrainJob(job, send, controller.signal).then((train) => ({ train }))
-      : runInferJob(job, send, controller.signal).then((infer) => ({ infer }));
+      : job.kind === 'infer'
+        ? runInferJob(job, send, controller.signal).then((infer) => ({ infer }))
+        : selectBackend('auto').then((probe) => ({ probe }));
   run.then(
     (result) => finish({ type: 'done', ...result }, 0),
     (e: unknown) => {
