@@ -134,3 +134,53 @@ test('cosine schedule: from the learning rate to 5% of it', () => {
   expect(s(9)).toBeCloseTo(5e-5, 12);
   expect(s(4)).toBeGreaterThan(s(5));
 });
+
+test('cosine schedule over the planned epochs when no count is given', () => {
+  const s = cosineSchedule(1e-3);
+  expect(s(0, 4)).toBeCloseTo(1e-3, 12);
+  expect(s(3, 4)).toBeCloseTo(5e-5, 12);
+  expect(s(3, 10)).toBeGreaterThan(s(3, 4));
+});
+
+test('a time budget plans the epoch count after the first epoch', async () => {
+  const model = UNet.create(CONFIG, 3);
+  const events: TrainProgress[] = [];
+  const lrs: number[] = [];
+  // A budget of 2.5 first epochs: 2 epochs planned of the 10 asked for.
+  let first = 0;
+  const r = await trainLoop(model, source(2, 2, 4), {
+    epochs: 10,
+    learningRate: 1e-3,
+    budgetSeconds: 1e9,
+    schedule: (e, n) => {
+      lrs.push(n);
+      return 1e-3;
+    },
+    onProgress: (p) => {
+      if (p.kind === 'epoch') events.push(p);
+    },
+    validate: async (_m, epoch) => {
+      // Make the first epoch look long: the plan divides the budget by it.
+      if (epoch === 0) {
+        const t = performance.now();
+        while (performance.now() - t < 50);
+        first = 1;
+      }
+      return { dice: 0 };
+    },
+  });
+  expect(first).toBe(1);
+  expect(r.epochs).toHaveLength(10); // an ample budget keeps the asked count
+  expect(lrs[0]).toBe(10);
+  const tight = await trainLoop(model, source(2, 2, 4), {
+    epochs: 10,
+    learningRate: 1e-3,
+    budgetSeconds: 0.001,
+    onProgress: (p) => {
+      if (p.kind === 'epoch') events.push(p);
+    },
+  });
+  expect(tight.epochs).toHaveLength(1); // at least one epoch, never more than the budget allows
+  expect(events.at(-1)!.epochs).toBe(1);
+  model.dispose();
+});

@@ -42,13 +42,28 @@ export interface TrainLoopOptions {
   validate?: (model: UNet, epoch: number) => Promise<Record<string, number>>;
   /** Optimizer to continue with (resume); a new Adam otherwise. */
   optimizer?: tf.Optimizer;
-  /** Learning rate for each epoch (default: learningRate throughout). */
-  schedule?: (epoch: number) => number;
+  /** Learning rate for each epoch (default: learningRate throughout); `epochs` is the number of epochs
+   *  the loop plans to run (o.epochs, or fewer under budgetSeconds). */
+  schedule?: (epoch: number, epochs: number) => number;
+  /** Wall-clock budget in seconds: after the first epoch (validation included) the loop plans
+   *  min(epochs, floor(budget / first epoch's seconds)) epochs, at least 1, and the schedule and ETA follow
+   *  that count. For a borrowed machine's fixed time; the first epoch (with warm-up) errs on the safe side. */
+  budgetSeconds?: number;
 }
 
-/** Cosine decay from `lr` at the first epoch to `lr * floor` at the last. */
-export function cosineSchedule(lr: number, epochs: number, floor = 0.05): (epoch: number) => number {
-  return (e) => lr * (floor + (1 - floor) * 0.5 * (1 + Math.cos((Math.PI * e) / Math.max(1, epochs - 1))));
+/** Cosine decay from `lr` at the first epoch to `lr * floor` at the last. With `epochs` omitted, the
+ *  decay runs over the loop's planned epoch count (the second argument the loop passes). */
+export function cosineSchedule(
+  lr: number,
+  epochs?: number,
+  floor = 0.05,
+): (epoch: number, planned?: number) => number {
+  return (e, planned) => {
+    const n = epochs ?? planned ?? 1;
+    return (
+      lr * (floor + (1 - floor) * 0.5 * (1 + Math.cos((Math.PI * Math.min(e, n - 1)) / Math.max(1, n - 1))))
+    );
+  };
 }
 
 export interface EpochResult {
@@ -73,15 +88,17 @@ export async function trainLoop(
   const optimizer = o.optimizer ?? adam(o.learningRate);
   const [H, W, C, K] = data.shape;
   const batches = data.batchesPerEpoch();
-  const total = o.epochs * batches;
+  let planned = o.epochs;
+  let total = planned * batches;
   const t0 = performance.now();
   let images = 0;
   let done = 0;
   const epochs: EpochResult[] = [];
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
+  for (let epoch = 0; epoch < planned; epoch++) {
     const te = performance.now();
     // tfjs's optimizers read this field at every update.
-    if (o.schedule) (optimizer as unknown as { learningRate: number }).learningRate = o.schedule(epoch);
+    if (o.schedule)
+      (optimizer as unknown as { learningRate: number }).learningRate = o.schedule(epoch, planned);
     let lossSum = 0;
     for (let i = 0; i < batches; i++) {
       if (o.signal?.aborted) throw new CancelledError('training');
@@ -101,7 +118,7 @@ export async function trainLoop(
       o.onProgress?.({
         kind: 'batch',
         epoch,
-        epochs: o.epochs,
+        epochs: planned,
         batch: i,
         batches,
         loss,
@@ -115,10 +132,14 @@ export async function trainLoop(
     if (validation) r.validation = validation;
     epochs.push(r);
     const elapsed = (performance.now() - t0) / 1000;
+    if (epoch === 0 && o.budgetSeconds !== undefined) {
+      planned = Math.max(1, Math.min(o.epochs, Math.floor(o.budgetSeconds / r.seconds)));
+      total = planned * batches;
+    }
     o.onProgress?.({
       kind: 'epoch',
       epoch,
-      epochs: o.epochs,
+      epochs: planned,
       batch: batches - 1,
       batches,
       loss: r.loss,
