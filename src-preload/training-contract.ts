@@ -46,6 +46,9 @@ export interface TrainingStartRequest {
   normalisation?: Normalisation;
   /** Threads of the CPU kernels (default: one per CPU). */
   threads?: number;
+  /** On-the-fly augmentation: 'nnunet' (default: nnU-Net's 2D transforms and probabilities, see
+   *  training/augment/augment-config.ts) or 'none' (random mirroring only). */
+  augmentation?: 'nnunet' | 'none';
 }
 
 export type RunStatus = 'running' | 'cancelled' | 'failed' | 'completed';
@@ -186,6 +189,23 @@ export interface DraftOutcome {
   recordedAt: string;
 }
 
+export interface AugmentPreview {
+  /** Size of the crop (at most cropSize; the slice's size when smaller). */
+  width: number;
+  height: number;
+  /** [i0, j0]: the crop's first voxel in the slice (centred on the caller's mask, else the slice). */
+  origin: [number, number];
+  normalisation: Normalisation;
+  samples: {
+    /** Normalised intensities 0..1 (3 decimals), i fastest (i + j*width). */
+    image: number[];
+    /** The caller's own mask of the slice under the same geometry, 0/1; null when they have none. */
+    mask: number[] | null;
+    /** What was applied, e.g. ["rotate 12°", "gamma 0.82"]. */
+    applied: string[];
+  }[];
+}
+
 export interface TrainingRequests {
   /** Starts a run in its own process; answers at once with the run (status 'running'). */
   'training:start': { req: TrainingStartRequest; res: RunInfo };
@@ -207,6 +227,11 @@ export interface TrainingRequests {
    *  "AI draft" derived annotation. Cancel with inference:cancel and the same jobId. */
   'inference:run': { req: { jobId: string; modelId: number; volumeIds: number[] }; res: DraftResult[] };
   'inference:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
+  /** N augmented samples of one axial slice, as training makes them (nnU-Net's transforms and defaults). */
+  'augment:preview': {
+    req: { volumeId: number; slice: number; count: number; seed?: number; cropSize?: number };
+    res: AugmentPreview;
+  };
   /** The AI drafts of a volume (any signed-in profile: a model's draft reveals no annotator's work). */
   'draft:list': { req: { volumeId: number }; res: AnnotationInfo[] };
   /** The signed-in annotator's annotation of the draft's volume starts from the draft: its first revision
@@ -241,6 +266,7 @@ export const TRAINING_REQUEST_CHANNELS = [
   'model:import',
   'inference:run',
   'inference:cancel',
+  'augment:preview',
   'draft:list',
   'draft:start',
   'draft:outcomes',

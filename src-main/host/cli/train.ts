@@ -1,6 +1,7 @@
 // `concord train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>]
 //    [--epochs n] [--base-model id [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
+//    [--augment nnunet|none]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
@@ -54,6 +55,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       'threads',
       'label',
       'resume',
+      'augment',
     ],
     flags: ['json', 'freeze-encoder'],
   });
@@ -111,6 +113,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         validationFraction: num(optionString(args, 'validation'), '--validation'),
         threads: num(optionString(args, 'threads'), '--threads'),
         label: num(optionString(args, 'label'), '--label'),
+        augmentation: optionString(args, 'augment'),
       });
       runId = (await service.start(req, localActor(), emit)).id;
     }

@@ -11,6 +11,7 @@ import type { HandlerGroup } from '../handlers';
 import type { JobRegistry } from '../jobs';
 import { requireProfile, requireRole } from '../labelling/access';
 import { asId, asObject, asOptionalId, asOptionalNumber, asString } from '../validate';
+import { augmentPreview } from './augment-preview';
 import { probeBackends } from './backends';
 import { listDraftOutcomes, listDrafts, startFromDraft } from './drafts';
 import { draftVolumes, requireModel } from './inference';
@@ -34,6 +35,7 @@ export type TrainingChannel =
   | 'model:import'
   | 'inference:run'
   | 'inference:cancel'
+  | 'augment:preview'
   | 'draft:list'
   | 'draft:start'
   | 'draft:outcomes'
@@ -85,6 +87,12 @@ export function parseStartRequest(raw: unknown): TrainingStartRequest {
   const baseModelId = asOptionalId(o['baseModelId'], 'baseModelId');
   if (baseModelId !== undefined) req.baseModelId = baseModelId;
   if (o['freezeEncoder'] !== undefined) req.freezeEncoder = o['freezeEncoder'] === true;
+  if (o['augmentation'] !== undefined)
+    req.augmentation = asString(
+      o['augmentation'],
+      'augmentation',
+      10,
+    ) as TrainingStartRequest['augmentation'];
   if (o['backend'] !== undefined)
     req.backend = asString(o['backend'], 'backend', 20) as TrainingStartRequest['backend'];
   const norm = parseNormalisation(o['normalisation']);
@@ -183,6 +191,17 @@ export function createTrainingHandlers(
       );
     },
     'inference:cancel': (req) => ({ cancelled: jobs.cancel(asString(asObject(req)['jobId'], 'jobId', 128)) }),
+    'augment:preview': (req, ctx) => {
+      const p = requireProfile(db, ctx, 'the augmentation preview');
+      const o = asObject(req);
+      return augmentPreview(ws, p, {
+        volumeId: asId(o['volumeId'], 'volumeId'),
+        slice: asOptionalNumber(o['slice'], 'slice') ?? 0,
+        count: asOptionalNumber(o['count'], 'count') ?? 8,
+        ...(o['seed'] !== undefined ? { seed: asOptionalNumber(o['seed'], 'seed')! } : {}),
+        ...(o['cropSize'] !== undefined ? { cropSize: asOptionalNumber(o['cropSize'], 'cropSize')! } : {}),
+      });
+    },
     'draft:list': (req, ctx) => {
       requireProfile(db, ctx, 'the AI drafts');
       return listDrafts(ws, asId(asObject(req)['volumeId'], 'volumeId'));

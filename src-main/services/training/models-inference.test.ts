@@ -239,6 +239,33 @@ describe('backends', () => {
   });
 });
 
+describe('augmentation preview', () => {
+  it('gives N seeded augmented samples of a slice with the caller own mask moved alongside', async () => {
+    const bob = as('Bob');
+    const volumeId = f.volumes.get('C1')!;
+    const a = await bob.ok('augment:preview', { volumeId, slice: 2, count: 4, seed: 3, cropSize: 16 });
+    expect([a.width, a.height, a.samples.length]).toEqual([16, 16, 4]);
+    expect(a.normalisation).toEqual({ kind: 'ct-window', center: -600, width: 1500 });
+    expect(await bob.ok('augment:preview', { volumeId, slice: 2, count: 4, seed: 3, cropSize: 16 })).toEqual(
+      a,
+    );
+    for (const s of a.samples) {
+      expect(s.image).toHaveLength(256);
+      // The disc is bright (+40 HU: 0.43 after the window) and the lung dark (-800 HU: 0.1): where the
+      // mask says disc, the image is brighter on average, whatever the geometry did.
+      const m = s.mask!;
+      const mean = (sel: (i: number) => boolean) => {
+        const v = s.image.filter((_, i) => sel(i));
+        return v.reduce((x, y) => x + y, 0) / Math.max(1, v.length);
+      };
+      if (m.some((x) => x === 1)) expect(mean((i) => m[i] === 1)).toBeGreaterThan(mean((i) => m[i] === 0));
+    }
+    await expect(bob.ok('augment:preview', { volumeId, slice: 99, count: 1 })).rejects.toThrow(
+      /slice must be 0..5/,
+    );
+  });
+});
+
 describe('targets and split', () => {
   it('vote, staple (soft), one annotator and the signed-off reference', async () => {
     const ws = f.services.app.workspace;

@@ -38,6 +38,7 @@ import {
   type RunRow,
 } from '../../db/repositories/training-runs';
 import { getLabel } from '../../db/repositories/labels';
+import { NNUNET_2D_DEFAULTS } from '../../training/augment/augment-config';
 import { isBackendRequest } from '../../training/backends/backend-report';
 import { inputMultiple, type UNetConfig } from '../../training/model/unet-config';
 import {
@@ -154,6 +155,11 @@ export class TrainingService {
     const fraction = req.validationFraction ?? 0.2;
     if (!(fraction > 0 && fraction < 1))
       throw new InputError(undefined, 'validationFraction must be in (0, 1)');
+    if (req.augmentation !== undefined && req.augmentation !== 'nnunet' && req.augmentation !== 'none')
+      throw new InputError(
+        undefined,
+        `augmentation must be 'nnunet' or 'none' (got '${String(req.augmentation)}')`,
+      );
     const lr = req.learningRate ?? 1e-3;
     if (!(lr > 0 && lr < 1)) throw new InputError(undefined, 'learningRate must be in (0, 1)');
     if (req.freezeEncoder && !base) throw new InputError(undefined, 'freezeEncoder needs a base model');
@@ -163,6 +169,7 @@ export class TrainingService {
       epochs: int(req.epochs, 'epochs', 1, 10_000, 20),
       baseModelId: base?.id ?? null,
       freezeEncoder: req.freezeEncoder ?? false,
+      augmentation: req.augmentation ?? 'nnunet',
       backend,
       levels,
       base: base ? base.config.base : int(req.base, 'base', 1, 256, 16),
@@ -190,6 +197,7 @@ export class TrainingService {
       seed: c.seed,
       foregroundFraction: 1 / 3,
       freezeEncoder: c.freezeEncoder,
+      augment: c.augmentation === 'none' ? null : NNUNET_2D_DEFAULTS,
       backend: c.backend,
       ...(c.threads ? { threads: c.threads } : {}),
     };

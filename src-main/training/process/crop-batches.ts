@@ -6,6 +6,8 @@
 // Layout: a slice is ny rows of nx pixels (pixel (i, j) at i + j*nx, i the volume's first axis); batches
 // are NHWC [n, S, S, 1] with H along j and W along i. Images: byte / 255 (normalised to [0, 1] already
 // by normalise.ts); targets: byte / 255 (0/1 masks, or probabilities for soft targets).
+import type { AugmentConfig } from '../augment/augment-config';
+import { augmentSample } from '../augment/augment-sample';
 import type { BatchSource } from '../engine/train-loop';
 import { SeededRandom } from '../model/seeded-random';
 
@@ -47,7 +49,16 @@ function mix(seed: number, epoch: number, batch: number): number {
 
 export function cropBatches(
   slices: SliceRef[],
-  o: { cropSize: number; batchSize: number; seed: number; foregroundFraction: number },
+  o: {
+    cropSize: number;
+    batchSize: number;
+    seed: number;
+    foregroundFraction: number;
+    /** On-the-fly augmentation of each crop (augment/: nnU-Net's transforms, one mapping for image and
+     *  target); without it, crops are only mirrored at random. */
+    augment?: AugmentConfig | null;
+    softTarget?: boolean;
+  },
 ): BatchSource {
   const S = o.cropSize;
   if (slices.length === 0) throw new RangeError('no training slices');
@@ -72,8 +83,10 @@ export function cropBatches(
           ci = rnd.int(s.width);
           cj = rnd.int(s.height);
         }
-        const flipI = rnd.next() < 0.5;
-        const flipJ = rnd.next() < 0.5;
+        const augment = o.augment ?? null;
+        // With augmentation, mirroring is its job (its own probability per axis).
+        const flipI = !augment && rnd.next() < 0.5;
+        const flipJ = !augment && rnd.next() < 0.5;
         const i0 = ci - (S >> 1);
         const j0 = cj - (S >> 1);
         const off = b * S * S;
@@ -87,6 +100,21 @@ export function cropBatches(
             x[off + xx + yy * S] = s.image[src]! / 255;
             y[off + xx + yy * S] = s.target[src]! / 255;
           }
+        }
+        if (augment) {
+          const a = augmentSample(
+            {
+              width: S,
+              height: S,
+              channels: [x.slice(off, off + S * S)],
+              target: y.slice(off, off + S * S),
+            },
+            augment,
+            rnd,
+            { softTarget: o.softTarget ?? false },
+          );
+          x.set(a.channels[0]!, off);
+          y.set(a.target!, off);
         }
       }
       return { x, y, n: o.batchSize };

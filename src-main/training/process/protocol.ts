@@ -9,6 +9,7 @@
 //   checkpoint.bin  meta CheckpointMeta; the model's weights by name, then `adam/<i>` optimizer state
 //   weights file    meta WeightsMeta; the model's weights by name (what a model package stores)
 import type { Normalisation } from '../../../src-preload/contract';
+import type { AugmentConfig } from '../augment/augment-config';
 import type { BackendReport, BackendRequest } from '../backends/backend-report';
 import type { UNetConfig } from '../model/unet-config';
 
@@ -49,6 +50,8 @@ export interface TrainConfig {
   /** Fraction of crops centred on a foreground pixel (nnU-Net oversamples foreground a third of the time). */
   foregroundFraction: number;
   freezeEncoder: boolean;
+  /** On-the-fly augmentation (null: random mirroring only). */
+  augment: AugmentConfig | null;
   backend: BackendRequest;
   threads?: number;
 }

@@ -95,6 +95,7 @@ export async function runTrainJob(
   send({ type: 'backend', report });
   send({ type: 'log', line: `backend ${report.active}: ${report.device}` });
   const data = loadDataset(job.runDir);
+  send({ type: 'log', line: `augmentation: ${c.augment ? 'on' : 'random mirroring only'}` });
   send({
     type: 'log',
     line: `data: ${data.train.length} training slices, ${data.validation.length} validation slices${data.meta.soft ? ' (soft targets)' : ''}`,
@@ -139,6 +140,8 @@ export async function runTrainJob(
     batchSize: c.batchSize,
     seed: c.seed,
     foregroundFraction: c.foregroundFraction,
+    augment: c.augment ?? null,
+    softTarget: data.meta.soft,
   });
   const schedule = cosineSchedule(c.learningRate, c.epochs);
   let epochLoss = 0;
