@@ -9,8 +9,6 @@
 // what the target needs. Targets are bytes 0..255 on the volume's grid: 255 * foreground probability
 // (0 or 255 for hard targets).
 import type { TrainingTarget } from '../../../src-preload/contract';
-import { majorityVote } from '../../core/consensus/vote';
-import { staple } from '../../core/consensus/staple';
 import { InputError } from '../../core/errors';
 import { findAnnotatorByName } from '../../db/repositories/annotators';
 import { listAnnotationsOfVolume, type AnnotationRow } from '../../db/repositories/annotations';
@@ -20,6 +18,7 @@ import { listVolumes } from '../../db/repositories/volumes';
 import type { VolumeMeta } from '../../../src-preload/contract';
 import type { Workspace } from '../../workspace/workspace';
 import { decodeMask } from '../../workspace/mask-codec';
+import { combineMasks } from '../../training/process/prepare-dataset';
 
 export const REFERENCE_METHOD = 'reference';
 
@@ -95,13 +94,24 @@ function inputsFor(
   return own.length ? own : `no mask by ${target.slice('annotator:'.length)}`;
 }
 
-/** The target of every case of the project that has one. Throws InputError when none has. */
-export async function selectTargets(
-  ws: Workspace,
-  projectId: number,
-  target: TrainingTarget,
-  label: number,
-): Promise<TargetSelection> {
+export interface CasePlan {
+  caseId: number;
+  caseName: string;
+  volume: VolumeMeta;
+  /** The revisions the target is computed from, and their mask blobs. */
+  inputs: { revisionId: number; blobSha256: string }[];
+}
+
+export interface TargetPlan {
+  combine: 'vote' | 'staple' | 'single';
+  cases: CasePlan[];
+  /** Cases left out, with why (shown with the run). */
+  skipped: { caseId: number; caseName: string; reason: string }[];
+}
+
+/** Which revisions make each case's target (database only, no voxels). Throws InputError when no case
+ *  of the project has a target of this kind. */
+export function planTargets(ws: Workspace, projectId: number, target: TrainingTarget): TargetPlan {
   let annotatorId: number | undefined;
   if (target.startsWith('annotator:')) {
     const name = target.slice('annotator:'.length);
@@ -109,54 +119,64 @@ export async function selectTargets(
     if (!a) throw new InputError(undefined, `no annotator named '${name}' in this workspace`);
     annotatorId = a.id;
   }
-  const out: TargetSelection = { cases: [], skipped: [] };
+  const plan: TargetPlan = {
+    combine: target === 'vote' ? 'vote' : target === 'staple' ? 'staple' : 'single',
+    cases: [],
+    skipped: [],
+  };
   for (const c of listCases(ws.db, projectId)) {
     let why = 'no volume';
-    let found: { volume: VolumeMeta; inputs: Input[] } | undefined;
+    let found: CasePlan | undefined;
     for (const volume of listVolumes(ws.db, c.id)) {
       const inputs = inputsFor(ws, target, listAnnotationsOfVolume(ws.db, volume.id), annotatorId);
       if (typeof inputs === 'string') why = inputs;
       else {
-        found = { volume, inputs };
+        found = {
+          caseId: c.id,
+          caseName: c.name,
+          volume,
+          inputs: inputs.map((i) => ({
+            revisionId: i.revisionId,
+            blobSha256: getRevision(ws.db, i.revisionId)!.blobSha256,
+          })),
+        };
         break;
       }
     }
-    if (!found) {
-      out.skipped.push({ caseId: c.id, caseName: c.name, reason: why });
-      continue;
-    }
-    const { volume, inputs } = found;
-    const masks = await Promise.all(inputs.map((i) => binaryMask(ws, i.revisionId, volume, label)));
-    let bytes: Uint8Array;
-    let soft = false;
-    if (target === 'vote') {
-      bytes = majorityVote(masks, { label: 1, ties: 'background' }).mask.map((v) => (v === 1 ? 255 : 0));
-    } else if (target === 'staple') {
-      const s = staple(masks, { label: 1 });
-      const p = s.probability!;
-      bytes = new Uint8Array(p.length);
-      for (let i = 0; i < p.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, p[i]!)) * 255);
-      soft = true;
-    } else {
-      bytes = masks[0]!.map((v) => v * 255);
-    }
-    out.cases.push({
-      caseId: c.id,
-      caseName: c.name,
-      volume,
-      target: bytes,
-      soft,
-      revisionIds: inputs.map((i) => i.revisionId),
-    });
-    await new Promise((r) => setImmediate(r)); // let the host's event loop breathe between cases
+    if (found) plan.cases.push(found);
+    else plan.skipped.push({ caseId: c.id, caseName: c.name, reason: why });
   }
-  if (out.cases.length === 0) {
+  if (plan.cases.length === 0) {
     const hint =
       target === 'reference'
         ? 'this project has no signed-off reference masks (sign off cases first, or train on vote, staple or annotator:<name>)'
         : `no case of this project has a ${target} target`;
-    const first = out.skipped[0];
+    const first = plan.skipped[0];
     throw new InputError(undefined, first ? `${hint}; e.g. case ${first.caseName}: ${first.reason}` : hint);
+  }
+  return plan;
+}
+
+/** The targets computed here, in this process (tests, scripts); training computes them in the trainer
+ *  process from the same plan (training/process/prepare-dataset.ts). */
+export async function selectTargets(
+  ws: Workspace,
+  projectId: number,
+  target: TrainingTarget,
+  label: number,
+): Promise<TargetSelection> {
+  const plan = planTargets(ws, projectId, target);
+  const out: TargetSelection = { cases: [], skipped: plan.skipped };
+  for (const c of plan.cases) {
+    const masks = await Promise.all(c.inputs.map((i) => binaryMask(ws, i.revisionId, c.volume, label)));
+    out.cases.push({
+      caseId: c.caseId,
+      caseName: c.caseName,
+      volume: c.volume,
+      target: combineMasks(plan.combine, masks),
+      soft: plan.combine === 'staple',
+      revisionIds: c.inputs.map((i) => i.revisionId),
+    });
   }
   return out;
 }

@@ -48,6 +48,9 @@ describe('training runs in a trainer process', () => {
     expect(model.config).toEqual({ levels: 2, base: 4, inChannels: 1, labels: 1 });
     expect(model.normalisation).toEqual({ kind: 'ct-window', center: -600, width: 1500 });
     expect(Object.keys(model.trainingData['cases'] as object)).toHaveLength(6);
+    // The data set was built in the trainer process; it reported the slices it kept per case (the four
+    // disc slices and the two others).
+    expect(Object.values(detail.trainingData['slices'] as object)).toEqual([6, 6, 6, 6, 6, 6]);
     const progress = events.filter((e) => e.event === 'training:progress');
     expect(progress.some((e) => (e.payload as { kind: string }).kind === 'epoch')).toBe(true);
     expect(

@@ -46,14 +46,16 @@ import {
   CHECKPOINT_FILE,
   type CheckpointMeta,
   type FromTrainer,
+  type PrepareSpec,
   type TrainConfig,
   type TrainJob,
 } from '../../training/process/protocol';
 import { readTensorFile } from '../../training/process/tensor-file';
+import { defaultNormalisation } from '../../training/process/normalise';
 import type { Workspace } from '../../workspace/workspace';
-import { writeDataset, splitCases } from './dataset';
+import { splitCases } from './dataset';
 import { ARCHITECTURE, PACKAGE_FORMAT_VERSION } from './model-package';
-import { selectTargets } from './targets';
+import { planTargets } from './targets';
 import { startTrainerJob, type RunningJob } from './trainer-job';
 import type { TrainerLauncher } from './trainer-launcher';
 
@@ -210,32 +212,41 @@ export class TrainingService {
       throw new NotFoundError(`project ${c.projectId} does not exist`);
     if (!getLabel(this.ws.db, c.projectId, c.label))
       throw new InputError(undefined, `label ${c.label} is not defined in this project`);
-    const selection = await selectTargets(this.ws, c.projectId, c.target, c.label);
+    const plan = planTargets(this.ws, c.projectId, c.target);
     const split = splitCases(
-      selection.cases.map((x) => x.caseId),
+      plan.cases.map((x) => x.caseId),
       c.validationFraction,
       c.seed,
     );
+    const first = plan.cases[0]!.volume;
+    const normalisation = c.normalisation ?? defaultNormalisation(first.modality, first.stats.min);
     const rel = path.join('training', 'runs', randomUUID());
     const runDir = path.join(this.ws.dir, rel);
     fs.mkdirSync(runDir, { recursive: true });
-    let prepared;
-    try {
-      prepared = await writeDataset(this.ws, runDir, selection.cases, split, {
-        seed: c.seed,
-        ...(c.normalisation ? { normalisation: c.normalisation } : {}),
-      });
-    } catch (e) {
-      fs.rmSync(runDir, { recursive: true, force: true });
-      throw e;
-    }
-    const config = { ...c, normalisation: prepared.normalisation };
+    const config = { ...c, normalisation };
+    const val = new Set(split.validation);
+    const prepare: PrepareSpec = {
+      combine: plan.combine,
+      label: c.label,
+      normalisation,
+      seed: c.seed,
+      cases: plan.cases.map((x) => ({
+        caseId: x.caseId,
+        caseName: x.caseName,
+        split: val.has(x.caseId) ? 'validation' : 'train',
+        voxelsFile: this.ws.blobs.pathOf(x.volume.checksum),
+        scalarType: x.volume.scalarType,
+        dims: x.volume.dims,
+        rescale: x.volume.rescale,
+        maskFiles: x.inputs.map((i) => this.ws.blobs.pathOf(i.blobSha256)),
+      })),
+    };
     const trainingData = {
       target: c.target,
       label: c.label,
-      cases: Object.fromEntries(selection.cases.map((x) => [String(x.caseId), x.revisionIds])),
-      slices: prepared.slices,
-      skipped: selection.skipped,
+      cases: Object.fromEntries(plan.cases.map((x) => [String(x.caseId), x.inputs.map((i) => i.revisionId)])),
+      volumes: Object.fromEntries(plan.cases.map((x) => [String(x.caseId), x.volume.id])),
+      skipped: plan.skipped,
     };
     const at = new Date().toISOString();
     const runId = this.ws.db.transaction(() => {
@@ -272,6 +283,7 @@ export class TrainingService {
         kind: 'train',
         runDir,
         config: this.trainConfig(c),
+        prepare,
         resume: false,
         ...(initialWeights ? { initialWeights } : {}),
       },
@@ -396,7 +408,12 @@ export class TrainingService {
   }
 
   private onMessage(runId: number, m: FromTrainer, emit: TrainingEmit): void {
-    if (m.type === 'backend') {
+    if (m.type === 'prepared') {
+      const { trainingData } = runExtras(this.ws.db, runId);
+      this.ws.db
+        .prepare('UPDATE training_runs SET training_data_json = ? WHERE id = ?')
+        .run(JSON.stringify({ ...trainingData, slices: m.slices }), runId);
+    } else if (m.type === 'backend') {
       setBackend(this.ws.db, runId, m.report.active, m.report);
     } else if (m.type === 'batch') {
       emit('training:progress', { ...m.progress, runId, kind: 'batch' });

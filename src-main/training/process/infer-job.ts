@@ -2,38 +2,15 @@
 // slice (k), with progress per slice and cancellation between slices. Writes each volume's labels (uint8,
 // the input's grid and index layout) to its outFile and reports the foreground voxel count and the mean
 // binary entropy of the foreground probability, in bits per voxel (the uncertainty active learning ranks by).
-import fs from 'node:fs';
 import { CancelledError } from '../../core/errors';
 import { selectBackend } from '../backends/select-backend';
 import { UNet } from '../model/unet';
 import { foregroundProbability } from './evaluate-slices';
 import { normaliseToBytes } from './normalise';
-import type { FromTrainer, InferInput, InferJob, InferOutcome } from './protocol';
+import type { FromTrainer, InferJob, InferOutcome } from './protocol';
+import { readVoxels } from './voxels';
 import { readWeights } from './train-job';
 import { writeFileAtomic } from './tensor-file';
-
-const VIEWS = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-} as const;
-
-function readVoxels(input: InferInput): ArrayLike<number> {
-  const bytes = fs.readFileSync(input.voxelsFile);
-  const View = VIEWS[input.scalarType];
-  const n = input.dims[0] * input.dims[1] * input.dims[2];
-  if (bytes.byteLength !== n * View.BYTES_PER_ELEMENT) {
-    throw new Error(`${input.voxelsFile}: ${bytes.byteLength} bytes, expected ${n * View.BYTES_PER_ELEMENT}`);
-  }
-  const aligned = new Uint8Array(bytes.byteLength);
-  aligned.set(bytes);
-  return new View(aligned.buffer);
-}
 
 /** Binary entropy of p in bits (0 at p = 0 or 1, 1 at p = 0.5). */
 export function binaryEntropyBits(p: number): number {

@@ -56,8 +56,32 @@ export interface TrainConfig {
   threads?: number;
 }
 
+/** What the trainer needs to build dataset.bin (prepare-dataset.ts); planned by the host from the
+ *  database, as file paths only. */
+export interface PrepareSpec {
+  /** How a case's masks become its target. */
+  combine: 'vote' | 'staple' | 'single';
+  /** The label value that is foreground in the masks. */
+  label: number;
+  normalisation: Normalisation;
+  seed: number;
+  cases: {
+    caseId: number;
+    caseName: string;
+    split: 'train' | 'validation';
+    voxelsFile: string;
+    scalarType: InferInput['scalarType'];
+    dims: [number, number, number];
+    rescale: { slope: number; intercept: number };
+    /** Encoded mask blobs (workspace/mask-codec.ts) on the volume's grid. */
+    maskFiles: string[];
+  }[];
+}
+
 export interface TrainJob {
   kind: 'train';
+  /** Build runDir/dataset.bin first (a new run); absent when resuming (it is there already). */
+  prepare?: PrepareSpec;
   /** Folder of the run: dataset.bin is read from it, checkpoint.bin and weights.bin written to it. */
   runDir: string;
   config: TrainConfig;
@@ -153,6 +177,8 @@ export interface TrainOutcome {
 export type FromTrainer =
   | { type: 'backend'; report: BackendReport }
   | { type: 'log'; line: string }
+  /** The data set is built: slices kept per case id. */
+  | { type: 'prepared'; slices: Record<string, number> }
   | { type: 'batch'; progress: BatchProgress }
   /** Sent after the epoch's checkpoint is on disk. */
   | { type: 'epoch'; record: EpochRecord; progress: BatchProgress }

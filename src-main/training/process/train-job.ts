@@ -9,6 +9,7 @@ import { trainLoop, cosineSchedule, type BatchSource } from '../engine/train-loo
 import { adam } from '../engine/train-step';
 import { UNet, type NamedWeights } from '../model/unet';
 import { cropBatches, sliceRefs, type SliceRef } from './crop-batches';
+import { prepareDataset } from './prepare-dataset';
 import { validationDice } from './evaluate-slices';
 import type {
   BatchProgress,
@@ -91,6 +92,10 @@ export async function runTrainJob(
   const checkCancel = (): void => {
     if (!signal.aborted && fs.existsSync(cancelFile)) stop.abort();
   };
+  if (job.prepare) {
+    const slices = await prepareDataset(job.runDir, job.prepare, send, signal);
+    send({ type: 'prepared', slices });
+  }
   const report = await selectBackend(c.backend, { threads: c.threads });
   send({ type: 'backend', report });
   send({ type: 'log', line: `backend ${report.active}: ${report.device}` });
