@@ -10,7 +10,7 @@ import { selectBackend } from '../../training/backends/select-backend';
 import { augmentConfig, NNUNET_2D_DEFAULTS, type AugmentConfig } from '../../training/augment/augment-config';
 import { runQualityBenchmark } from '../../training/bench/quality-benchmark';
 import { writeLidcPack } from '../../training/data/lidc-pack';
-import { loadLidcSlices } from '../../training/data/lidc-slices';
+import { REFERENCE_UNET } from '../../training/model/unet-config';
 import { appRoot } from '../resources';
 import { optionString, parseArgs, positiveInt } from './args';
 import { printJson } from './output';
@@ -19,7 +19,7 @@ const USAGE =
   'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
   '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|none] [--no-augment] ' +
   '[--foreground F] [--dice-weight X] [--ce-weight X] [--budget-seconds S] [--out-json FILE] ' +
-  '[--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
+  '[--train-subset N] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
 
 /** Augmentation presets: nnU-Net's 2D defaults; 'light' keeps their transforms at half the probability
@@ -88,6 +88,9 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       'budget-seconds',
       'out-json',
       'write-pack',
+      'train-subset',
+      'base',
+      'levels',
     ],
     flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu'],
   });
@@ -109,6 +112,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
   if (packDir !== undefined) {
     // The compact pack a borrowed GPU machine reads (scripts/gpu-quality.sh): images + one vote per slice.
     const t0 = performance.now();
+    const { loadLidcSlices } = await import('../../training/data/lidc-slices');
     const slices = await loadLidcSlices(dataDir, ties);
     const w = writeLidcPack(slices, packDir, { ties, source: path.basename(path.resolve(dataDir)) });
     const out = {
@@ -167,6 +171,14 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       : {}),
     cosine: !args.options.has('constant-lr'),
     ties,
+    ...(optionString(args, 'train-subset')
+      ? { trainSubset: positiveInt(optionString(args, 'train-subset')!, '--train-subset') }
+      : {}),
+    config: {
+      ...REFERENCE_UNET,
+      levels: positiveInt(optionString(args, 'levels') ?? String(REFERENCE_UNET.levels), '--levels'),
+      base: positiveInt(optionString(args, 'base') ?? String(REFERENCE_UNET.base), '--base'),
+    },
     log,
   });
   const out = envelope({ ...result, passes: result.final.validationDice >= 0.75 });

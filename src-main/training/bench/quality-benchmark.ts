@@ -5,12 +5,13 @@ import type { TiePolicy } from '../../core/consensus/vote';
 import { InputError } from '../../core/errors';
 import type { AugmentConfig } from '../augment/augment-config';
 import { isLidcPack, readLidcPack } from '../data/lidc-pack';
-import { loadLidcSlices, type SliceSample } from '../data/lidc-slices';
+import type { SliceSample } from '../data/lidc-slices';
 import type { LossWeights } from '../model/loss';
 import { splitByPatient } from '../data/patient-split';
 import { normalisationOf, sliceBatches, type Normalisation } from '../data/slice-batches';
 import { evaluateSlices } from '../engine/evaluate';
 import { cosineSchedule, trainLoop, type TrainProgress } from '../engine/train-loop';
+import { SeededRandom } from '../model/seeded-random';
 import { UNet } from '../model/unet';
 import { paramCount, REFERENCE_UNET, type UNetConfig } from '../model/unet-config';
 
@@ -37,6 +38,9 @@ export interface QualityOptions {
   /** Called with the result so far after every epoch (partial: true), so a run cut short leaves figures. */
   onEpochResult?: (partial: QualityResult) => void;
   ties: TiePolicy;
+  /** Train on a seeded subset of this many training slices (quick comparisons, rehearsals); the split
+   *  and the validation set stay the same. */
+  trainSubset?: number;
   /** Cosine decay of the learning rate to 5% over the epochs (else constant). */
   cosine: boolean;
   config?: UNetConfig;
@@ -96,9 +100,16 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
         `pack holds votes with ties '${pack.header.ties}', asked for '${o.ties}'`,
       );
     all = pack.samples;
-  } else all = await loadLidcSlices(o.dataDir, o.ties);
+  } else {
+    // Imported only here: the PNG reader needs pngjs, which the self-contained GPU bundle (reading a pack)
+    // does not carry.
+    const { loadLidcSlices } = await import('../data/lidc-slices');
+    all = await loadLidcSlices(o.dataDir, o.ties);
+  }
   log(`loaded ${all.length} slices in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const split = splitByPatient(all, o.validationFraction, o.seed);
+  if (o.trainSubset !== undefined && o.trainSubset < split.train.length)
+    split.train = new SeededRandom(o.seed).shuffle([...split.train]).slice(0, o.trainSubset);
   const norm = normalisationOf(split.train);
   const config = o.config ?? REFERENCE_UNET;
   const model = UNet.create(config, o.seed);
