@@ -187,6 +187,44 @@ describe('cancel, resume, crash', () => {
     }
   });
 
+  it('a run whose host died while it trained is marked failed when the workspace opens again', () => {
+    const ws = f.services.app.workspace;
+    const id = Number(
+      ws.db
+        .prepare(
+          `INSERT INTO training_runs (project_id, status, target, config_json, split_json, training_data_json, run_dir,
+             pid, created_by, created_at) VALUES (?, 'running', 'vote', '{"epochs":3}', '{"train":[],"validation":[]}',
+             '{}', 'training/runs/gone', 2147483646, 'me', 't')`,
+        )
+        .run(f.projectId).lastInsertRowid,
+    );
+    f.services.training.recoverOrphans();
+    const run = f.services.training.info(id);
+    expect([run.status, run.error]).toEqual([
+      'failed',
+      'the application stopped while this run was training',
+    ]);
+    expect(run.resumable).toBe(false);
+  });
+
+  it('a completed run continues with more epochs', async () => {
+    const t = f.services.training;
+    const first = await t.wait(
+      (
+        await t.start(
+          { projectId: f.projectId, target: 'vote', epochs: 1, ...SMALL },
+          'tester',
+          () => undefined,
+        )
+      ).id,
+    );
+    expect(() => t.resume(first.id, 'tester', () => undefined)).toThrow(/give more epochs/);
+    t.resume(first.id, 'tester', () => undefined, 2);
+    const more = await t.wait(first.id);
+    expect([more.status, more.epochsDone]).toEqual(['completed', 2]);
+    expect(more.modelId).not.toBe(first.modelId);
+  });
+
   it('refuses bad requests with one line and records nothing', async () => {
     const t = f.services.training;
     const ws = f.services.app.workspace;

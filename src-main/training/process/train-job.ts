@@ -191,7 +191,9 @@ export async function runTrainJob(
         if (signal.aborted) throw new CancelledError('training');
         const epoch = e + start;
         const seconds = (performance.now() - epochStart) / 1000;
+        const tv = performance.now();
         const v = data.validation.length > 0 ? await validationDice(m, data.validation, signal) : null;
+        const validationSeconds = (performance.now() - tv) / 1000;
         if (signal.aborted) throw new CancelledError('training');
         const record: EpochRecord = {
           epoch,
@@ -230,7 +232,7 @@ export async function runTrainJob(
         send({ type: 'epoch', record, progress });
         send({
           type: 'log',
-          line: `epoch ${epoch + 1}/${c.epochs}: loss ${record.loss.toFixed(4)}, validation Dice ${record.validationDice?.toFixed(4) ?? 'n/a'}, ${record.imagesPerSecond.toFixed(1)} images/s`,
+          line: `epoch ${epoch + 1}/${c.epochs}: loss ${record.loss.toFixed(4)}, validation Dice ${record.validationDice?.toFixed(4) ?? 'n/a'}, ${record.imagesPerSecond.toFixed(1)} images/s; validation ${validationSeconds.toFixed(1)} s`,
         });
         const metrics: Record<string, number> = {};
         if (record.validationDice !== null) metrics['dice'] = record.validationDice;
