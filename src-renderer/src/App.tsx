@@ -356,11 +356,14 @@ export function App() {
           models={models}
           ownRevisions={own.info ? (ownHead === null ? 0 : 1) : null}
           caseKey={worklistKey}
-          augmentSource={null}
           onDraftMade={() => setDrafts((n) => n + 1)}
-          onAdopted={async (revisionId) => {
-            await own.adopt(revisionId);
+          onStartFrom={async (draftAnnotationId) => {
+            const revisionId = await own.adopt(async () => {
+              const r = await call(bridge.invoke('draft:start', { draftAnnotationId }));
+              return r.revisionId;
+            });
             setDrafts((n) => n + 1);
+            return revisionId;
           }}
           onClose={() => setShowTraining(false)}
         />

@@ -31,8 +31,9 @@ export interface OwnAnnotation {
   dismissNotice(): void;
   /** Makes an earlier revision the head again (a new revision, undoable). */
   revert(revisionId: number): Promise<void>;
-  /** Loads a head revision made on this annotation by another request (seeded from an AI draft). */
-  adopt(revisionId: number): Promise<void>;
+  /** Makes a new head by another request (`make` answers its revision id: seeded from an AI draft) and
+   *  loads it in the editor; answers the revision id. */
+  adopt(make: () => Promise<number>): Promise<number>;
   retrySaving(): void;
 }
 
@@ -215,16 +216,24 @@ export function useAnnotation(
     [opened],
   );
 
-  /** The annotation got a new head saved elsewhere by this window's own request (e.g. seeded from an AI
-   *  draft): load it as the editor's mask, without an undo step (nothing here made it). */
+  /** Gives the annotation a new head by another request (`make`, e.g. starting from an AI draft, answers
+   *  the revision id) and loads it as the editor's mask, without an undo step (nothing here made it). The
+   *  annotation:changed event of that revision is this window's own, not "saved elsewhere". */
   const adopt = useCallback(
-    async (revisionId: number) => {
-      if (!opened) return;
+    async (make: () => Promise<number>) => {
+      if (!opened) throw new Error('your annotation of this case is not open yet');
       const { editor, queue } = opened;
-      await queue.idle();
-      const m = await call(getBridge().invoke('annotation:mask', { revisionId }));
-      queue.setHead(revisionId);
-      editor.replaceMask(m.data, false);
+      reverting.current = true;
+      try {
+        await queue.idle();
+        const revisionId = await make();
+        const m = await call(getBridge().invoke('annotation:mask', { revisionId }));
+        queue.setHead(revisionId);
+        editor.replaceMask(m.data, false);
+        return revisionId;
+      } finally {
+        reverting.current = false;
+      }
     },
     [opened],
   );

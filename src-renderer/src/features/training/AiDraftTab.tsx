@@ -18,12 +18,9 @@ interface Props {
   /** Changes when the case's annotations change. */
   refreshKey: string | number;
   onDraftMade(): void;
-  /** The own annotation was seeded from a draft: the editor loads this revision. */
-  onAdopted(revisionId: number): Promise<void>;
+  /** Seeds the own annotation from a draft (draft:start) and loads it in the editor; answers the revision. */
+  onStartFrom(draftAnnotationId: number): Promise<number>;
 }
-
-export const isAiDraft = (a: AnnotationInfo): boolean =>
-  a.kind === 'derived' && a.authorName.startsWith('AI draft');
 
 export function AiDraftTab({
   volumeId,
@@ -32,7 +29,7 @@ export function AiDraftTab({
   ownRevisions,
   refreshKey,
   onDraftMade,
-  onAdopted,
+  onStartFrom,
 }: Props) {
   const [modelId, setModelId] = useState('');
   const [drafts, setDrafts] = useState<AnnotationInfo[]>([]);
@@ -44,8 +41,8 @@ export function AiDraftTab({
   useEffect(() => {
     if (volumeId === null) return;
     let alive = true;
-    call(getBridge().invoke('annotation:list', { volumeId }))
-      .then((list) => alive && setDrafts(list.filter(isAiDraft)))
+    call(getBridge().invoke('draft:list', { volumeId }))
+      .then((list) => alive && setDrafts(list))
       .catch((e: Error) => alive && setMessage({ kind: 'error', text: e.message }));
     return () => {
       alive = false;
@@ -75,11 +72,10 @@ export function AiDraftTab({
   const startFrom = async (draftAnnotationId: number): Promise<void> => {
     setMessage(null);
     try {
-      const r = await call(getBridge().invoke('draft:start', { draftAnnotationId }));
-      await onAdopted(r.revisionId);
+      const revisionId = await onStartFrom(draftAnnotationId);
       setMessage({
         kind: 'ok',
-        text: `Your annotation starts from the draft (revision ${r.revisionId}). Correct it.`,
+        text: `Your annotation starts from the draft (revision ${revisionId}). Correct it.`,
       });
     } catch (e) {
       setMessage({ kind: 'error', text: (e as Error).message });
@@ -126,6 +122,7 @@ export function AiDraftTab({
           className={message.kind === 'error' ? 'error' : 'ok'}
           role={message.kind === 'error' ? 'alert' : 'status'}
           data-testid="draft-message"
+          data-foreground={result?.foregroundVoxels ?? ''}
         >
           {message.text}
         </p>

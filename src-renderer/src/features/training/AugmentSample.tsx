@@ -1,5 +1,5 @@
 // One augmented sample drawn on a canvas: the image (normalised 0..1, row-major with i fastest, as the
-// network sees it) in grey, the augmented mask outlined over it, and what was applied underneath.
+// network sees it) in grey, the augmented mask tinted yellow over it, and what was applied underneath.
 import { useEffect, useRef } from 'react';
 
 export interface AugmentSampleData {

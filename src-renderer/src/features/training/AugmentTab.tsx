@@ -1,46 +1,32 @@
-// The "Augment" tab: N augmented samples of the open case's current axial slice, as the trainer makes them
-// (seeded; each transform with its probability and range). The samples come from the backend's
-// augmentation preview; until a backend offers it, the tab says so.
+// The "Augment" tab: N augmented samples of the open case's current axial slice, as training makes them
+// (augment:preview: nnU-Net's transforms, each with its probability and range, seeded), each with the
+// signed-in profile's own mask under the same transform (blinding: never anyone else's) and what was applied.
 import { useState } from 'react';
-import type { AugmentSampleData } from './AugmentSample';
+import type { AugmentPreview } from '../../../../src-preload/contract';
+import { call, getBridge } from '../../api/bridge';
 import { AugmentSample } from './AugmentSample';
-
-/** Asks the backend for `count` samples of axial slice `slice` of the volume with `seed`. */
-export type AugmentPreviewSource = (req: {
-  volumeId: number;
-  slice: number;
-  count: number;
-  seed: number;
-}) => Promise<AugmentSampleData[]>;
 
 interface Props {
   volumeId: number | null;
   /** The viewer's axial slice (k). */
   slice: number | null;
-  /** null when the backend has no augmentation preview. */
-  source: AugmentPreviewSource | null;
 }
 
-export function AugmentTab({ volumeId, slice, source }: Props) {
+export function AugmentTab({ volumeId, slice }: Props) {
   const [count, setCount] = useState(8);
   const [seed, setSeed] = useState(1);
-  const [samples, setSamples] = useState<AugmentSampleData[]>([]);
+  const [preview, setPreview] = useState<AugmentPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (!source)
-    return (
-      <p className="muted" data-testid="augment-unavailable">
-        This backend does not offer an augmentation preview yet. Training still augments on the fly (rotation,
-        scaling, mirroring, noise, blur, brightness, contrast, gamma, low resolution).
-      </p>
-    );
   if (volumeId === null || slice === null)
     return <p className="muted">Open a case to preview its augmentation.</p>;
   const show = async (nextSeed: number): Promise<void> => {
     setBusy(true);
     setError(null);
     try {
-      setSamples(await source({ volumeId, slice, count, seed: nextSeed }));
+      setPreview(
+        await call(getBridge().invoke('augment:preview', { volumeId, slice, count, seed: nextSeed })),
+      );
       setSeed(nextSeed);
     } catch (e) {
       setError((e as Error).message);
@@ -59,6 +45,7 @@ export function AugmentTab({ volumeId, slice, source }: Props) {
         <label>
           Samples
           <input
+            data-testid="augment-count"
             type="number"
             min={1}
             max={16}
@@ -78,9 +65,23 @@ export function AugmentTab({ volumeId, slice, source }: Props) {
         </button>
       </form>
       {error && <p className="error">{error}</p>}
+      {preview && (
+        <p className="muted" data-testid="augment-info">
+          {preview.samples.length} samples of a {preview.width}×{preview.height} crop at ({preview.origin[0]},{' '}
+          {preview.origin[1]}), seed {seed}
+          {preview.samples[0]?.mask === null
+            ? '; no mask of yours on this slice'
+            : '; tinted yellow: your mask'}
+          .
+        </p>
+      )}
       <div className="augment-grid">
-        {samples.map((s, i) => (
-          <AugmentSample key={`${seed}:${i}`} sample={s} index={i} />
+        {preview?.samples.map((s, i) => (
+          <AugmentSample
+            key={`${seed}:${i}`}
+            sample={{ width: preview.width, height: preview.height, ...s }}
+            index={i}
+          />
         ))}
       </div>
     </div>

@@ -5,7 +5,7 @@ import type { ModelInfo } from '../../../../src-preload/contract';
 function metricText(metrics: Record<string, unknown>): string {
   const parts = Object.entries(metrics)
     .filter(([, v]) => typeof v === 'number')
-    .map(([k, v]) => `${k} ${(v as number).toFixed(3)}`);
+    .map(([k, v]) => `${k} ${Number.isInteger(v) ? String(v) : (v as number).toFixed(3)}`);
   return parts.length ? parts.join(', ') : '—';
 }
 

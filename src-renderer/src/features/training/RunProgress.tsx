@@ -16,44 +16,38 @@ interface Props {
 export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) {
   const [resumeEpochs, setResumeEpochs] = useState('');
   const running = run.status === 'running';
-  // A batch event's epoch is 1-based and counts the epoch being trained.
-  const epochsDone = progress
-    ? progress.kind === 'epoch'
-      ? progress.epoch
-      : progress.epoch - 1
-    : run.epochsDone;
-  const epochs = progress?.epochs ?? run.epochs;
-  const fraction = runFraction(
-    epochsDone,
-    epochs,
-    progress?.kind === 'batch' ? progress.batch : 0,
-    progress?.kind === 'batch' ? progress.batches : 0,
-  );
+  // Events count from 0: a batch event says batch `batch` of epoch `epoch` is done; an epoch event says
+  // epoch `epoch` is done (validated, checkpointed).
+  const live = running ? progress : null;
+  const epochsDone = live ? (live.kind === 'epoch' ? live.epoch + 1 : live.epoch) : run.epochsDone;
+  const batchesDone = live?.kind === 'batch' ? live.batch + 1 : 0;
+  const epochs = live?.epochs ?? run.epochs;
+  const fraction = runFraction(epochsDone, epochs, batchesDone, live?.batches ?? 0);
   const lastMetrics = run.metrics.at(-1);
-  const rate = progress?.imagesPerSecond ?? lastMetrics?.imagesPerSecond;
+  const rate = live?.imagesPerSecond ?? lastMetrics?.imagesPerSecond;
   return (
     <div
       className="run-progress"
       data-testid="run-progress"
       data-status={run.status}
-      data-epoch={progress?.epoch ?? run.epochsDone}
-      data-batch={progress?.batch ?? 0}
+      data-epoch={epochsDone}
+      data-batch={batchesDone}
     >
       <progress max={1} value={fraction} aria-label="Training progress" />
       <div className="run-figures">
         <span data-testid="run-epoch">
-          Epoch {running && progress ? progress.epoch : run.epochsDone} / {epochs}
+          Epoch {live ? live.epoch + 1 : run.epochsDone} / {epochs}
         </span>
-        {running && progress?.kind === 'batch' && (
+        {live?.kind === 'batch' && (
           <span data-testid="run-batch">
-            batch {progress.batch} / {progress.batches}
+            batch {live.batch + 1} / {live.batches}
           </span>
         )}
         <span title="Training images (crops) per second">
           {rate === undefined ? '—' : formatRate(rate)} img/s
         </span>
-        {running && progress && <span>elapsed {formatSeconds(progress.elapsedSeconds)}</span>}
-        {running && progress && <span data-testid="run-eta">ETA {formatSeconds(progress.etaSeconds)}</span>}
+        {live && <span>elapsed {formatSeconds(live.elapsedSeconds)}</span>}
+        {live && <span data-testid="run-eta">ETA {formatSeconds(live.etaSeconds)}</span>}
         {!running && <span>trained {formatSeconds(run.trainSeconds)}</span>}
       </div>
       <div className="run-actions">
@@ -82,7 +76,7 @@ export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) 
               />
             </label>
             <button type="submit" className="primary" data-testid="run-resume" disabled={busy}>
-              Resume from epoch {run.epochsDone}
+              Resume after epoch {run.epochsDone}
             </button>
           </form>
         )}

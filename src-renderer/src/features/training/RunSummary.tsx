@@ -8,8 +8,7 @@ export function RunSummary({ run }: { run: RunDetail }) {
     (b, m) => (m.validationDice !== null && (b === null || m.validationDice > b) ? m.validationDice : b),
     null,
   );
-  const unavailable = (run as { backendUnavailable?: { backend: string; reason: string }[] })
-    .backendUnavailable;
+  const unavailable = run.backendUnavailable;
   return (
     <dl className="run-summary" data-testid="run-summary">
       <dt>Status</dt>
@@ -27,7 +26,7 @@ export function RunSummary({ run }: { run: RunDetail }) {
       <dt>Backend</dt>
       <dd data-testid="run-backend" data-backend={run.backend ?? ''}>
         {run.backend ? `${run.backend}${run.backendDevice ? ` — ${run.backendDevice}` : ''}` : 'starting…'}
-        {unavailable && unavailable.length > 0 && (
+        {unavailable.length > 0 && (
           <ul className="muted backend-why">
             {unavailable.map((u) => (
               <li key={u.backend}>

@@ -26,6 +26,7 @@ interface Advanced {
   batchSize: string;
   threads: string;
   seed: string;
+  learningRate: string;
 }
 
 const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string }[] = [
@@ -35,6 +36,11 @@ const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string }[] = 
   { key: 'batchSize', label: 'Batch', hint: 'crops per step (default 8)' },
   { key: 'threads', label: 'Threads', hint: 'CPU threads (default: one per CPU)' },
   { key: 'seed', label: 'Seed', hint: 'split, weights, crops and their order (default 1)' },
+  {
+    key: 'learningRate',
+    label: 'Learning rate',
+    hint: "Adam's, cosine-decayed over the epochs (default 0.001)",
+  },
 ];
 
 export function StartRunForm({ projectId, annotators, models, busy, onStart }: Props) {
@@ -43,6 +49,7 @@ export function StartRunForm({ projectId, annotators, models, busy, onStart }: P
   const [baseModel, setBaseModel] = useState('');
   const [freeze, setFreeze] = useState(false);
   const [backend, setBackend] = useState<TrainingBackendRequest>('auto');
+  const [augmentation, setAugmentation] = useState<'nnunet' | 'none'>('nnunet');
   const [adv, setAdv] = useState<Advanced>({
     levels: '',
     base: '',
@@ -50,12 +57,13 @@ export function StartRunForm({ projectId, annotators, models, busy, onStart }: P
     batchSize: '',
     threads: '',
     seed: '',
+    learningRate: '',
   });
   const epochsN = Number(epochs);
   const valid = Number.isInteger(epochsN) && epochsN >= 1;
 
   const submit = (): void => {
-    const req: TrainingStartRequest = { projectId, target, epochs: epochsN, backend };
+    const req: TrainingStartRequest = { projectId, target, epochs: epochsN, backend, augmentation };
     if (baseModel) {
       req.baseModelId = Number(baseModel);
       req.freezeEncoder = freeze;
@@ -131,6 +139,19 @@ export function StartRunForm({ projectId, annotators, models, busy, onStart }: P
         />
         Freeze encoder
       </label>
+      <label title="On-the-fly augmentation of the training crops (the Augment tab previews it)">
+        Augmentation
+        <select
+          data-testid="train-augmentation"
+          value={augmentation}
+          onChange={(e) => setAugmentation(e.target.value === 'none' ? 'none' : 'nnunet')}
+        >
+          <option value="nnunet">
+            nnU-Net defaults (rotation, scaling, mirroring, noise, blur, intensity, low res.)
+          </option>
+          <option value="none">Mirroring only</option>
+        </select>
+      </label>
       <BackendSelect value={backend} onChange={setBackend} />
       <details>
         <summary>Advanced</summary>
@@ -142,6 +163,7 @@ export function StartRunForm({ projectId, annotators, models, busy, onStart }: P
                 data-testid={`train-${f.key}`}
                 type="number"
                 min={0}
+                step="any"
                 placeholder="default"
                 disabled={!!baseModel && (f.key === 'levels' || f.key === 'base' || f.key === 'cropSize')}
                 value={adv[f.key]}

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import type { AnnotatorInfo } from '../../../../src-preload/contract';
 import { AiDraftTab } from './AiDraftTab';
-import { AugmentTab, type AugmentPreviewSource } from './AugmentTab';
+import { AugmentTab } from './AugmentTab';
 import { ModelsTab } from './ModelsTab';
 import { TrainingTab } from './TrainingTab';
 import type { Models } from './useModels';
@@ -22,9 +22,8 @@ interface Props {
   /** Whether the own annotation of the open case is absent (null), empty, or has revisions. */
   ownRevisions: number | null;
   caseKey: string | number;
-  augmentSource: AugmentPreviewSource | null;
   onDraftMade(): void;
-  onAdopted(revisionId: number): Promise<void>;
+  onStartFrom(draftAnnotationId: number): Promise<number>;
   onClose(): void;
 }
 
@@ -35,7 +34,7 @@ export function TrainingDrawer(p: Props) {
     { id: 'train', text: 'Train', show: reviewer },
     { id: 'models', text: 'Models', show: true },
     { id: 'draft', text: 'AI draft', show: true },
-    { id: 'augment', text: 'Augment', show: reviewer },
+    { id: 'augment', text: 'Augment', show: true },
   ];
   return (
     <aside className="training-drawer" aria-label="Training" data-testid="training-drawer">
@@ -67,8 +66,8 @@ export function TrainingDrawer(p: Props) {
           <TrainingTab projectId={p.projectId} models={p.models.models} state={p.runs} />
         ) : tab === 'models' ? (
           <ModelsTab projectId={p.projectId} state={p.models} />
-        ) : tab === 'augment' && reviewer ? (
-          <AugmentTab volumeId={p.volumeId} slice={p.slice} source={p.augmentSource} />
+        ) : tab === 'augment' ? (
+          <AugmentTab volumeId={p.volumeId} slice={p.slice} />
         ) : (
           <AiDraftTab
             volumeId={p.volumeId}
@@ -77,7 +76,7 @@ export function TrainingDrawer(p: Props) {
             ownRevisions={p.ownRevisions}
             refreshKey={p.caseKey}
             onDraftMade={p.onDraftMade}
-            onAdopted={p.onAdopted}
+            onStartFrom={p.onStartFrom}
           />
         )}
       </div>

@@ -2,6 +2,7 @@
 // per-case Dice) and its live progress (training:progress / training:status events). Events reach only the
 // window that started or resumed the run, so while a run is running its detail is also read again every
 // few seconds: another window (or this one after a reload) still sees the chart and the log move.
+// Epochs travel 0-based (the contract's EpochMetrics and events); the chart numbers them from 1.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type {
   RunDetail,
@@ -90,10 +91,14 @@ export function useTrainingRuns(projectId: number | null): TrainingRuns {
     const bridge = getBridge();
     const offProgress = bridge.on('training:progress', (e) => {
       setProgress((p) =>
-        p && p.runId === e.runId && p.kind === 'epoch' && e.kind === 'batch' && e.epoch < p.epoch ? p : e,
+        p && p.runId === e.runId && p.kind === 'epoch' && e.kind === 'batch' && e.epoch <= p.epoch ? p : e,
       );
       if (e.kind === 'epoch') {
-        const point: ChartPoint = { epoch: e.epoch, loss: e.loss, validationDice: e.validationDice ?? null };
+        const point: ChartPoint = {
+          epoch: e.epoch + 1,
+          loss: e.loss,
+          validationDice: e.validationDice ?? null,
+        };
         setLive((l) =>
           l.runId === e.runId
             ? { runId: e.runId, points: mergePoints(l.points, [point]) }
@@ -111,7 +116,7 @@ export function useTrainingRuns(projectId: number | null): TrainingRuns {
   const selected = detail && detail.id === selectedId ? detail : null;
   const points = useMemo(() => {
     const stored: ChartPoint[] = (selected?.metrics ?? []).map((m) => ({
-      epoch: m.epoch,
+      epoch: m.epoch + 1,
       loss: m.loss,
       validationDice: m.validationDice,
     }));
