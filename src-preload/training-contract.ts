@@ -245,6 +245,9 @@ export interface TrainingRequests {
     req: { jobId: string; projectId: number; modelId: number };
     res: UncertaintyRow[];
   };
+  /** The last computed ranking (stored per model and volume), for the project's cases that are still
+   *  unlabelled; cases never ranked by this model are left out. Instant: nothing is computed. */
+  'activeLearning:stored': { req: { projectId: number; modelId: number }; res: UncertaintyRow[] };
 }
 
 export interface TrainingEvents {
@@ -271,6 +274,7 @@ export const TRAINING_REQUEST_CHANNELS = [
   'draft:start',
   'draft:outcomes',
   'activeLearning:rank',
+  'activeLearning:stored',
 ] as const satisfies readonly (keyof TrainingRequests)[];
 
 export const TRAINING_EVENT_CHANNELS = [

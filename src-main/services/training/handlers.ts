@@ -18,7 +18,7 @@ import { draftVolumes, requireModel } from './inference';
 import { exportModel, importModel } from './model-package';
 import { parseTarget } from './targets';
 import type { TrainingService } from './training-service';
-import { rankByUncertainty } from './uncertainty';
+import { rankByUncertainty, storedRanking } from './uncertainty';
 import type { TrainerLauncher } from './trainer-launcher';
 import { NotFoundError } from '../../core/errors';
 
@@ -39,7 +39,8 @@ export type TrainingChannel =
   | 'draft:list'
   | 'draft:start'
   | 'draft:outcomes'
-  | 'activeLearning:rank';
+  | 'activeLearning:rank'
+  | 'activeLearning:stored';
 
 function parseNormalisation(v: unknown): Normalisation | undefined {
   if (v === undefined) return undefined;
@@ -230,6 +231,11 @@ export function createTrainingHandlers(
           onProgress: (p) => ctx.emit('inference:progress', { jobId, ...p }),
         }),
       );
+    },
+    'activeLearning:stored': (req, ctx) => {
+      requireProfile(db, ctx, 'the uncertainty ranking');
+      const o = asObject(req);
+      return storedRanking(ws, asId(o['projectId'], 'projectId'), asId(o['modelId'], 'modelId'));
     },
   };
 }

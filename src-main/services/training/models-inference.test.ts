@@ -220,6 +220,7 @@ describe('inference, drafts, active learning', () => {
       .prepare('SELECT mean_entropy_bits AS b FROM volume_uncertainty WHERE model_id = ? AND volume_id = ?')
       .get(modelId, f.volumes.get('C5'));
     expect((stored as { b: number }).b).toBe(ranked[0]!.meanEntropyBits);
+    expect(await as('Ann').ok('activeLearning:stored', { projectId: f.projectId, modelId })).toEqual(ranked);
   });
 });
 

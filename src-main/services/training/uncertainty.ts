@@ -60,3 +60,17 @@ export async function rankByUncertainty(
     .map((c, i) => ({ ...c, meanEntropyBits: outcomes[i]!.meanEntropyBits }))
     .sort((a, b) => b.meanEntropyBits - a.meanEntropyBits || a.caseId - b.caseId);
 }
+
+/** The stored ranking of a model for the project's still unlabelled cases, most uncertain first. */
+export function storedRanking(ws: Workspace, projectId: number, modelId: number): UncertaintyRow[] {
+  requireModel(ws, modelId);
+  const get = ws.db.prepare(
+    'SELECT mean_entropy_bits AS b FROM volume_uncertainty WHERE model_id = ? AND volume_id = ?',
+  );
+  return unlabelledVolumes(ws, projectId)
+    .flatMap((c) => {
+      const r = get.get(modelId, c.volumeId) as { b: number } | undefined;
+      return r ? [{ ...c, meanEntropyBits: r.b }] : [];
+    })
+    .sort((a, b) => b.meanEntropyBits - a.meanEntropyBits || a.caseId - b.caseId);
+}
