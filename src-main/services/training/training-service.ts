@@ -367,7 +367,9 @@ export class TrainingService {
     }
     this.ws.db
       .prepare('UPDATE training_runs SET pid = ?, started_at = coalesce(started_at, ?) WHERE id = ?')
-      .run(running.pid ?? null, new Date().toISOString(), runId);
+      // The trainer's pid; where a launcher does not know it yet (Electron's utilityProcess before its
+      // 'spawn' event), the host's: the trainer exits when its host goes, so either tells a live run.
+      .run(running.pid ?? process.pid, new Date().toISOString(), runId);
     const finished = running.done.then(async (end) => {
       if (this.closed) return this.closedInfo(runId);
       const at = new Date().toISOString();
