@@ -71,8 +71,13 @@ Usage: concord <command> [options]
       Training speed of the reference U-Net (images/s) beside PyTorch training the same network.
   bench kernels [--batch N] [--threads N] [--skip-tfjs-cpu] [--json]
       Each convolution kernel of a training step: tfjs's cpu and wasm kernels beside Concord's.
-  bench quality [--data DIR] [--epochs N] [--backend ...] [--json]
+  bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--augment flips|nnunet|light|none]
+                [--foreground F] [--budget-seconds S] [--out-json FILE] [--backend ...] [--json]
       Trains the reference U-Net on the LIDC nodule crops; validation Dice on held-out patients, time.
+  bench quality --write-pack DIR [--data DIR]
+      Packs the crops (images + one majority vote per slice, checked) for a machine without ../shared.
+  bench infer [--backend ...] [--slices N] [--batch N] [--size 512] [--no-peer] [--json]
+      Inference of the reference U-Net on 512x512 CT slices (slices/s) beside PyTorch's forward pass.
   bench masks [--json] [--runs N]
       Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch.
   bench brush [--json] [--runs N]
