@@ -97,11 +97,29 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   await expect(page.getByTestId(`model-${modelId}`)).toContainText('unet');
   await expect(page.getByTestId(`model-${modelId}`)).toContainText('cpu');
 
-  // A refused import says why and adds nothing.
-  await page.getByTestId('model-import-path').fill(path.join(files, 'no-such.concord-model'));
+  // Export the model package, import it back (a new registry entry, origin "imported"); a tampered copy
+  // is refused with the backend's one-line reason and adds nothing.
+  await page.getByTestId('model-export-dir').fill(files);
+  await page.getByTestId(`model-export-${modelId}`).click();
+  await expect(page.getByTestId('models-message')).toContainText(`Exported model ${modelId} to `);
+  const pkg = ((await page.getByTestId('models-message').textContent()) ?? '').replace(/^.* to /, '');
+  expect(fs.existsSync(path.join(pkg, 'weights.bin'))).toBe(true);
+  await page.getByTestId('model-import-path').fill(pkg);
+  await page.getByTestId('model-import').click();
+  await expect(page.getByTestId('models-message')).toContainText('checksums verified');
+  await expect(page.getByTestId('model-list').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('model-list').locator('li[data-origin="imported"]')).toHaveCount(1);
+  const tampered = `${pkg}-tampered`;
+  fs.cpSync(pkg, tampered, { recursive: true });
+  const weights = fs.readFileSync(path.join(tampered, 'weights.bin'));
+  weights.writeUInt8(weights.readUInt8(weights.length - 1) ^ 1, weights.length - 1);
+  fs.writeFileSync(path.join(tampered, 'weights.bin'), weights);
+  await page.getByTestId('model-import-path').fill(tampered);
   await page.getByTestId('model-import').click();
   await expect(page.getByTestId('models-message')).toHaveAttribute('role', 'alert');
-  await expect(page.getByTestId('model-list').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('models-message')).toContainText('refused');
+  await expect(page.getByTestId('model-list').locator('li')).toHaveCount(2);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'training-models.png') });
 
   // The worklist orders the unlabelled case first by the model's uncertainty, with its value.
   const firstRow = page.getByTestId('worklist').locator('tbody tr').first();

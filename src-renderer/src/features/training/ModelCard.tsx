@@ -1,6 +1,7 @@
 // One registry model: architecture and size, labels, metrics, the backend it was trained on, its parent
 // (transfer learning), origin, version (weights checksum), with Export.
 import type { ModelInfo } from '../../../../src-preload/contract';
+import type { DraftValue } from './draftOutcomes';
 
 function metricText(metrics: Record<string, unknown>): string {
   const parts = Object.entries(metrics)
@@ -11,11 +12,13 @@ function metricText(metrics: Record<string, unknown>): string {
 
 interface Props {
   model: ModelInfo;
+  /** Its drafts that annotators corrected and marked done; undefined when none. */
+  drafts: DraftValue | undefined;
   onExport(model: ModelInfo): void;
   busy: boolean;
 }
 
-export function ModelCard({ model: m, onExport, busy }: Props) {
+export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
   return (
     <li className="model-card" data-testid={`model-${m.id}`} data-origin={m.origin}>
       <div className="model-head">
@@ -41,6 +44,12 @@ export function ModelCard({ model: m, onExport, busy }: Props) {
         <dd>{m.labels.map((l) => `${l.value} ${l.name}`).join(', ')}</dd>
         <dt>Metrics</dt>
         <dd data-testid={`model-metrics-${m.id}`}>{metricText(m.metrics)}</dd>
+        <dt title="Dice between the model's draft and the annotator's final mask">Drafts</dt>
+        <dd data-testid={`model-drafts-${m.id}`}>
+          {drafts
+            ? `${drafts.count} corrected; Dice draft vs final: mean ${drafts.meanDice.toFixed(3)}, latest ${drafts.latestDice.toFixed(3)}`
+            : 'none corrected yet'}
+        </dd>
         <dt>Backend</dt>
         <dd>{m.backend ?? '—'}</dd>
         <dt>Parent</dt>

@@ -1,9 +1,10 @@
 // The "Models" tab: the registry, export of a model package to a folder on this computer, and import of a
 // package folder (a package that does not verify is refused with the backend's one-line reason, and
 // nothing is changed). Paths are typed: the web host has no native folder picker.
-import { useState } from 'react';
-import type { ModelInfo } from '../../../../src-preload/contract';
+import { useEffect, useMemo, useState } from 'react';
+import type { DraftOutcome, ModelInfo } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
+import { draftValueByModel } from './draftOutcomes';
 import { ModelCard } from './ModelCard';
 import type { Models } from './useModels';
 
@@ -17,6 +18,18 @@ export function ModelsTab({ projectId, state }: Props) {
   const [importPath, setImportPath] = useState('');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // What the drafts were worth: read with the registry (it changes when a run ends or a model arrives).
+  const [outcomes, setOutcomes] = useState<DraftOutcome[]>([]);
+  useEffect(() => {
+    let alive = true;
+    call(getBridge().invoke('draft:outcomes', { projectId }))
+      .then((o) => alive && setOutcomes(o))
+      .catch(() => alive && setOutcomes([]));
+    return () => {
+      alive = false;
+    };
+  }, [projectId, state.models]);
+  const value = useMemo(() => draftValueByModel(outcomes), [outcomes]);
 
   const act = async (what: () => Promise<string>): Promise<void> => {
     setBusy(true);
@@ -94,7 +107,7 @@ export function ModelsTab({ projectId, state }: Props) {
       ) : (
         <ul className="model-list" data-testid="model-list">
           {state.models.map((m) => (
-            <ModelCard key={m.id} model={m} busy={busy} onExport={doExport} />
+            <ModelCard key={m.id} model={m} drafts={value.get(m.id)} busy={busy} onExport={doExport} />
           ))}
         </ul>
       )}
