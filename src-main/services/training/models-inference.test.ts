@@ -143,7 +143,8 @@ describe('inference, drafts, active learning', () => {
       threads: 1,
       onProgress: (p) => slices.push(p.slice),
     });
-    expect(slices).toEqual([0, 1, 2, 3, 4, 5]);
+    // Progress after each batch of 4 slices (the engine's batched inference): slices 0..3, then 4..5.
+    expect(slices).toEqual([3, 5]);
     const rev = getRevision(ws.db, d!.revisionId)!;
     expect(rev.provenance).toMatchObject({
       method: `AI draft (model ${modelId})`,
@@ -154,6 +155,21 @@ describe('inference, drafts, active learning', () => {
     expect(d!.foregroundVoxels).toBe(labels.reduce((n, v) => n + (v ? 1 : 0), 0));
     expect(d!.meanEntropyBits).toBeGreaterThan(0);
     expect(d!.meanEntropyBits).toBeLessThan(1);
+  });
+
+  it('inference cancels: the trainer stops between batches and nothing is stored', async () => {
+    const ws = f.services.app.workspace;
+    const volumeId = f.volumes.get('C5')!;
+    const before = listAnnotationsOfVolume(ws.db, volumeId).length;
+    const c = new AbortController();
+    const run = draftVolumes(ws, f.launcher, modelId, [volumeId], 'tester', {
+      backend: 'cpu',
+      threads: 1,
+      signal: c.signal,
+    });
+    setTimeout(() => c.abort(), 0);
+    await expect(run).rejects.toThrow(/inference cancelled/);
+    expect(listAnnotationsOfVolume(ws.db, volumeId)).toHaveLength(before);
   });
 
   it('an annotator starts from the draft (blinding kept), and marking it done records draft-vs-final Dice', async () => {

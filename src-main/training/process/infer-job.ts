@@ -1,22 +1,15 @@
-// An inference job inside the trainer process: a model's weights on whole volumes, axial slice by axial
-// slice (k), with progress per slice and cancellation between slices. Writes each volume's labels (uint8,
+// An inference job inside the trainer process: a model's weights on whole volumes, axial slices (k) a few
+// at a time, with progress and cancellation between batches. Writes each volume's labels (uint8,
 // the input's grid and index layout) to its outFile and reports the foreground voxel count and the mean
 // binary entropy of the foreground probability, in bits per voxel (the uncertainty active learning ranks by).
-import { CancelledError } from '../../core/errors';
 import { selectBackend } from '../backends/select-backend';
 import { UNet } from '../model/unet';
-import { foregroundProbability } from './evaluate-slices';
+import { inferVolume } from '../engine/infer-volume';
 import { normaliseToBytes } from './normalise';
 import type { FromTrainer, InferJob, InferOutcome } from './protocol';
 import { readVoxels } from './voxels';
 import { readWeights } from './train-job';
 import { writeFileAtomic } from './tensor-file';
-
-/** Binary entropy of p in bits (0 at p = 0 or 1, 1 at p = 0.5). */
-export function binaryEntropyBits(p: number): number {
-  const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
-  return -(q * Math.log2(q) + (1 - q) * Math.log2(1 - q));
-}
 
 export async function runInferJob(
   job: InferJob,
@@ -31,29 +24,31 @@ export async function runInferJob(
   try {
     for (let item = 0; item < job.inputs.length; item++) {
       const input = job.inputs[item]!;
-      const [nx, ny, nz] = input.dims;
-      const image = normaliseToBytes({ data: readVoxels(input), rescale: input.rescale }, job.normalisation);
-      const labels = new Uint8Array(nx * ny * nz);
-      let entropy = 0;
-      let foreground = 0;
-      const n = nx * ny;
-      for (let k = 0; k < nz; k++) {
-        // Yield to the event loop so that the host's cancel message gets in.
-        await new Promise((r) => setImmediate(r));
-        if (signal.aborted) throw new CancelledError('inference');
-        const p = await foregroundProbability(model, image.subarray(k * n, (k + 1) * n), nx, ny);
-        for (let i = 0; i < n; i++) {
-          const v = p[i]!;
-          entropy += binaryEntropyBits(v);
-          if (v > 0.5) {
-            labels[k * n + i] = job.label;
-            foreground++;
-          }
-        }
-        send({ type: 'slice', item, items: job.inputs.length, slice: k, slices: nz });
-      }
+      const bytes = normaliseToBytes({ data: readVoxels(input), rescale: input.rescale }, job.normalisation);
+      const data = new Float32Array(bytes.length);
+      for (let i = 0; i < bytes.length; i++) data[i] = bytes[i]! / 255;
+      // The engine's batched inference (engine/infer-volume.ts): several slices per forward pass, padding
+      // cut off, mean binary entropy in bits; it yields to the event loop between batches (cancel).
+      const r = await inferVolume(
+        model,
+        { dims: input.dims, data },
+        {
+          batchSize: job.batchSize ?? 4,
+          signal,
+          onProgress: (p) =>
+            send({
+              type: 'slice',
+              item,
+              items: job.inputs.length,
+              slice: p.slicesDone - 1,
+              slices: p.slices,
+            }),
+        },
+      );
+      const labels = r.labels;
+      if (job.label !== 1) for (let i = 0; i < labels.length; i++) if (labels[i]) labels[i] = job.label;
       writeFileAtomic(input.outFile, labels);
-      out.push({ foregroundVoxels: foreground, meanEntropyBits: entropy / (nx * ny * nz) });
+      out.push({ foregroundVoxels: r.foregroundVoxels, meanEntropyBits: r.meanEntropyBits });
     }
   } finally {
     model.dispose();

@@ -135,6 +135,8 @@ export interface InferJob {
   /** Label value written for foreground. */
   label: number;
   inputs: InferInput[];
+  /** Slices per forward pass (default 4). */
+  batchSize?: number;
   backend: BackendRequest;
   threads?: number;
 }
