@@ -14,6 +14,7 @@ import { DIMS, discOf, importSyntheticProject } from './support/syntheticProject
 
 const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
 const ADMIN = { name: 'Dr Admin', password: 'admin password' };
+const DEE = { name: 'Dee', password: 'dee password' };
 /** A tiny network (2 levels, 4 base filters, 16-pixel crops) so an epoch takes well under a second. */
 const TINY = { levels: '2', base: '4', cropSize: '16', batchSize: '4', threads: '1', learningRate: '0.01' };
 
@@ -48,6 +49,14 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   await page.getByTestId('signin-confirm').fill(ADMIN.password);
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-name')).toHaveText(ADMIN.name);
+  // An annotator for the last part (starting from a draft while blinded).
+  await page.getByTestId('profiles-button').click();
+  await page.getByTestId('profile-name').fill(DEE.name);
+  await page.getByTestId('profile-role').selectOption('annotator');
+  await page.getByTestId('profile-password').fill(DEE.password);
+  await page.getByTestId('profile-create').click();
+  await expect(page.getByTestId('profiles-message')).toHaveText(`Created ${DEE.name} (annotator).`);
+  await page.getByRole('button', { name: 'Close' }).click();
 
   // Start a run: majority vote of the 3 annotators, many epochs (it is cancelled), tiny network, cpu.
   await page.getByTestId('training-open').click();
@@ -163,5 +172,25 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   await expect(page.getByTestId('augment-info')).toContainText('your mask');
   await expect(page.locator('[data-testid^="augment-sample-"]')).toHaveCount(4);
   await page.screenshot({ path: path.join(ARTIFACTS, 'training-augment.png') });
+
+  // An annotator, blinded on this case, sees the AI draft (a model's work, no annotator's) and starts
+  // their own annotation from it; the training and other annotations stay hidden from them.
+  await page.getByTestId('signout').click();
+  await page.getByTestId('signin-open').click();
+  await page.getByTestId(`signin-profile-${DEE.name}`).check();
+  await page.getByTestId('signin-password').fill(DEE.password);
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('session-name')).toHaveText(DEE.name);
+  await expect.poll(() => page.evaluate(() => window.__concordViewer?.labelAt(0, 0, 0) ?? null)).toBe(0);
+  expect(await ownForeground(page)).toBe(0);
+  await expect(page.getByTestId('review').locator('li')).toHaveCount(1);
+  await page.getByTestId('training-open').click();
+  await expect(page.getByTestId('training-tab-train')).toHaveCount(0);
+  await expect(page.getByTestId('training-tab-draft')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('draft-run')).toHaveCount(0);
+  await page.getByTestId('draft-list').getByRole('button', { name: 'Start my annotation from it' }).click();
+  await expect(page.getByTestId('draft-message')).toContainText('Your annotation starts from the draft');
+  expect(await ownForeground(page)).toBe(foreground);
+  await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
   fs.rmSync(files, { recursive: true, force: true });
 });

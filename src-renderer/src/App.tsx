@@ -38,7 +38,8 @@ export function App() {
   const [volumeId, setVolumeId] = useState<number | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const [showActivity, setShowActivity] = useState(false);
-  const [showTraining, setShowTraining] = useState(false);
+  // The training drawer is open for one profile: signing out (or in as someone else) closes it.
+  const [trainingFor, setTrainingFor] = useState<number | null>(null);
   /** The viewer's axial slice (k), for the augmentation preview. */
   const [slice, setSlice] = useState<number | null>(null);
   /** Bumped when an AI draft was made: the case's annotations are read again. */
@@ -78,6 +79,7 @@ export function App() {
   );
   // ---- training: runs (reviewers and admins), the model registry, the worklist's uncertainty order ----
   const reviewer = me !== null && me.role !== 'annotator';
+  const showTraining = me !== null && trainingFor === me.id;
   const runs = useTrainingRuns(reviewer ? projectId : null);
   const models = useModels(`${me?.id ?? '-'}:${runs.runs.map((r) => `${r.id}${r.status}`).join()}`);
   const ranking = useUncertaintyRanking();
@@ -225,7 +227,7 @@ export function App() {
   }
 
   return (
-    <div className={showTraining && me ? 'app with-drawer' : 'app'}>
+    <div className={showTraining ? 'app with-drawer' : 'app'}>
       <header className="topbar">
         <span className="brand">Concord</span>
         <ImportPanel projectId={projectId} onImported={onImported} />
@@ -246,7 +248,7 @@ export function App() {
           <button
             type="button"
             data-testid="training-open"
-            onClick={() => setShowTraining((s) => !s)}
+            onClick={() => setTrainingFor(showTraining ? null : me.id)}
             aria-pressed={showTraining}
           >
             Training
@@ -365,7 +367,7 @@ export function App() {
             setDrafts((n) => n + 1);
             return revisionId;
           }}
-          onClose={() => setShowTraining(false)}
+          onClose={() => setTrainingFor(null)}
         />
       )}
     </div>
