@@ -34,8 +34,14 @@ export function createHandlers(
     // Marking an annotation done that started from an AI draft records the draft-vs-final Dice.
     'worklist:setStatus': async (req, ctx) => {
       const row = await setStatus(req, ctx);
-      if (row.status === 'done' && row.annotationId !== null)
-        await recordDraftOutcome(app.workspace, row.annotationId, ctx.actor);
+      if (row.status === 'done' && row.annotationId !== null) {
+        // The status is saved whatever happens here: a missing record is logged, not the user's error.
+        await recordDraftOutcome(app.workspace, row.annotationId, ctx.actor).catch((e: unknown) =>
+          console.error(
+            `[draft outcome] annotation ${row.annotationId}: ${(e as Error)?.message ?? String(e)}`,
+          ),
+        );
+      }
       return row;
     },
   };
