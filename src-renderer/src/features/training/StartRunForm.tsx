@@ -15,6 +15,8 @@ interface Props {
   annotators: string[];
   models: ModelInfo[];
   busy: boolean;
+  /** A run of this project is training: one at a time (they would share the same CPU cores or GPU). */
+  running: boolean;
   onStart(req: TrainingStartRequest): void;
 }
 
@@ -43,7 +45,7 @@ const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string }[] = 
   },
 ];
 
-export function StartRunForm({ projectId, annotators, models, busy, onStart }: Props) {
+export function StartRunForm({ projectId, annotators, models, busy, running, onStart }: Props) {
   const [target, setTarget] = useState<TrainingTarget>('vote');
   const [epochs, setEpochs] = useState('20');
   const [baseModel, setBaseModel] = useState('');
@@ -173,7 +175,13 @@ export function StartRunForm({ projectId, annotators, models, busy, onStart }: P
           ))}
         </div>
       </details>
-      <button type="submit" className="primary" data-testid="train-start" disabled={busy || !valid}>
+      <button
+        type="submit"
+        className="primary"
+        data-testid="train-start"
+        disabled={busy || running || !valid}
+        title={running ? 'A run is training: cancel it or wait for it to finish' : undefined}
+      >
         Start training
       </button>
     </form>

@@ -1,4 +1,4 @@
-// The training drawer beside the viewer (top bar "Training", Ctrl+Shift+T): tabs Train (reviewers and
+// The training drawer beside the viewer (top bar "Training"): tabs Train (reviewers and
 // admins: start, watch, cancel, resume runs), Models (the registry, export and import), AI draft (run a
 // model on the open case; start an annotation from a draft) and Augment (augmented samples of the slice).
 import { useState } from 'react';

@@ -35,7 +35,8 @@ export function TrainingTab({ projectId, models, state }: Props) {
         projectId={projectId}
         annotators={annotators}
         models={models}
-        busy={state.busy || state.runs.some((r) => r.status === 'running')}
+        busy={state.busy}
+        running={state.runs.some((r) => r.status === 'running')}
         onStart={(req) => void state.start(req)}
       />
       {state.error && (
