@@ -42,6 +42,9 @@ export interface TrainingStartRequest {
   seed?: number;
   /** Label value to segment (default 1). */
   label?: number;
+  /** 2.5D: this many neighbouring slices on each side as extra input channels (default 0: 2D; at most 3);
+   *  ignored with baseModelId (the base model's input decides). */
+  neighbours?: number;
   /** Default: CT window center -600, width 1500 for CT volumes; percentile otherwise. */
   normalisation?: Normalisation;
   /** Threads of the CPU kernels (default: one per CPU). */

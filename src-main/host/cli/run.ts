@@ -48,7 +48,7 @@ Usage: concord <command> [options]
   train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>] [--epochs <n>]
         [--base-model <id> [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu] [--levels <n>]
         [--base <n>] [--crop <n>] [--batch <n>] [--lr <x>] [--seed <n>] [--validation <fraction>]
-        [--augment nnunet|none] [--json]
+        [--augment nnunet|none] [--neighbours <h>] [--json]
       Train a U-Net on the project's cases in a separate process; per-epoch lines on stderr; --json prints the
       run id, backend, per-epoch metrics, per-case validation Dice and the model id. Ctrl+C cancels.
   train --workspace <dir> --resume <run-id> [--epochs <n>] [--json]

@@ -1,7 +1,7 @@
 // `concord train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>]
 //    [--epochs n] [--base-model id [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
-//    [--augment nnunet|none]
+//    [--augment nnunet|none] [--neighbours h (2.5D)]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
@@ -56,6 +56,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       'label',
       'resume',
       'augment',
+      'neighbours',
     ],
     flags: ['json', 'freeze-encoder'],
   });
@@ -114,6 +115,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         threads: num(optionString(args, 'threads'), '--threads'),
         label: num(optionString(args, 'label'), '--label'),
         augmentation: optionString(args, 'augment'),
+        neighbours: num(optionString(args, 'neighbours'), '--neighbours'),
       });
       runId = (await service.start(req, localActor(), emit)).id;
     }

@@ -73,6 +73,7 @@ const OPTIONAL_NUMBERS = [
   'seed',
   'label',
   'threads',
+  'neighbours',
 ] as const;
 
 export function parseStartRequest(raw: unknown): TrainingStartRequest {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/audit';
 import { getModel, listModels } from '../../db/repositories/models';
 import { readTensorFile } from '../../training/process/tensor-file';
+import { draftVolumes } from './inference';
 import type { TrainingEmit } from './training-service';
 import { tempDir } from '../../test-support/tmp';
 import { SMALL, trainingFixture, type TrainingFixture } from './test-fixture';
@@ -223,6 +224,28 @@ describe('cancel, resume, crash', () => {
     const more = await t.wait(first.id);
     expect([more.status, more.epochsDone]).toEqual(['completed', 2]);
     expect(more.modelId).not.toBe(first.modelId);
+  });
+
+  it('2.5D: neighbouring slices as channels, trained and run on a volume', async () => {
+    const t = f.services.training;
+    const ws = f.services.app.workspace;
+    const run = await t.wait(
+      (
+        await t.start(
+          { projectId: f.projectId, target: 'vote', epochs: 1, neighbours: 1, ...SMALL },
+          'tester',
+          () => undefined,
+        )
+      ).id,
+    );
+    expect(run.status).toBe('completed');
+    const model = getModel(ws.db, run.modelId!)!;
+    expect(model.config.inChannels).toBe(3);
+    const [d] = await draftVolumes(ws, f.launcher, model.id, [f.volumes.get('C0')!], 'tester', {
+      backend: 'cpu',
+      threads: 1,
+    });
+    expect(d!.meanEntropyBits).toBeGreaterThan(0);
   });
 
   it('refuses bad requests with one line and records nothing', async () => {

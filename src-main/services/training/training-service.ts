@@ -181,13 +181,14 @@ export class TrainingService {
       validationFraction: fraction,
       seed: int(req.seed, 'seed', 0, 2 ** 31 - 1, 1),
       label: base ? base.labels[0]!.value : int(req.label, 'label', 1, 255, 1),
+      neighbours: base ? (base.config.inChannels - 1) / 2 : int(req.neighbours, 'neighbours', 0, 3, 0),
       normalisation: base ? base.normalisation : (req.normalisation ?? null),
       threads: req.threads === undefined ? null : int(req.threads, 'threads', 1, 256, 1),
     };
   }
 
   private trainConfig(c: ResolvedConfig): TrainConfig {
-    const unet: UNetConfig = { levels: c.levels, base: c.base, inChannels: 1, labels: 1 };
+    const unet: UNetConfig = { levels: c.levels, base: c.base, inChannels: 2 * c.neighbours + 1, labels: 1 };
     if (c.cropSize % inputMultiple(unet) !== 0)
       throw new InputError(undefined, 'crop size does not fit the network');
     return {
@@ -230,6 +231,7 @@ export class TrainingService {
       label: c.label,
       normalisation,
       seed: c.seed,
+      neighbours: c.neighbours,
       cases: plan.cases.map((x) => ({
         caseId: x.caseId,
         caseName: x.caseName,
@@ -466,7 +468,7 @@ export class TrainingService {
         name: `run ${runId} (${row.target})`,
         architecture: ARCHITECTURE,
         formatVersion: PACKAGE_FORMAT_VERSION,
-        config: { levels: c.levels, base: c.base, inChannels: 1, labels: 1 },
+        config: { levels: c.levels, base: c.base, inChannels: 2 * (c.neighbours ?? 0) + 1, labels: 1 },
         cropSize: c.cropSize,
         labels: [{ value: c.label, name: label?.name ?? `Label ${c.label}` }],
         normalisation: c.normalisation,

@@ -15,6 +15,9 @@ export interface SliceRef {
   caseId: number;
   width: number;
   height: number;
+  /** Input channels: 1, or 2h+1 for 2.5D (slices k-h..k+h). */
+  channels: number;
+  /** channels * width * height bytes, channel-major (channel c's pixel (i, j) at c*n + i + j*width). */
   image: Uint8Array;
   target: Uint8Array;
   /** Indices (i + j*nx) of pixels with target >= 128. */
@@ -28,15 +31,16 @@ export function sliceRefs(
   slices: number,
   width: number,
   height: number,
+  channels = 1,
 ): SliceRef[] {
   const n = width * height;
   const out: SliceRef[] = [];
   for (let s = 0; s < slices; s++) {
-    const image = images.subarray(s * n, (s + 1) * n);
+    const image = images.subarray(s * n * channels, (s + 1) * n * channels);
     const target = targets.subarray(s * n, (s + 1) * n);
     const fg: number[] = [];
     for (let p = 0; p < n; p++) if (target[p]! >= 128) fg.push(p);
-    out.push({ caseId, width, height, image, target, foreground: Uint32Array.from(fg) });
+    out.push({ caseId, width, height, channels, image, target, foreground: Uint32Array.from(fg) });
   }
   return out;
 }
@@ -62,15 +66,18 @@ export function cropBatches(
 ): BatchSource {
   const S = o.cropSize;
   if (slices.length === 0) throw new RangeError('no training slices');
+  const C = slices[0]!.channels;
   const batches = Math.max(1, Math.floor(slices.length / o.batchSize));
   return {
-    shape: [S, S, 1, 1],
+    shape: [S, S, C, 1],
     batchesPerEpoch: () => batches,
     batch: (epoch, i) => {
       const order = new SeededRandom(mix(o.seed, epoch, -1)).shuffle([...slices.keys()]);
       const rnd = new SeededRandom(mix(o.seed, epoch, i));
-      const x = new Float32Array(o.batchSize * S * S);
+      const x = new Float32Array(o.batchSize * S * S * C);
       const y = new Float32Array(o.batchSize * S * S);
+      // One crop's channels, channel-major, before they are interleaved into NHWC.
+      const planes = Array.from({ length: C }, () => new Float32Array(S * S));
       for (let b = 0; b < o.batchSize; b++) {
         const s = slices[order[(i * o.batchSize + b) % order.length]!]!;
         let ci: number;
@@ -90,6 +97,9 @@ export function cropBatches(
         const i0 = ci - (S >> 1);
         const j0 = cj - (S >> 1);
         const off = b * S * S;
+        const n = s.width * s.height;
+        let target: Float32Array = new Float32Array(S * S);
+        for (const pl of planes) pl.fill(0);
         for (let yy = 0; yy < S; yy++) {
           const j = j0 + (flipJ ? S - 1 - yy : yy);
           if (j < 0 || j >= s.height) continue;
@@ -97,42 +107,41 @@ export function cropBatches(
             const ii = i0 + (flipI ? S - 1 - xx : xx);
             if (ii < 0 || ii >= s.width) continue;
             const src = ii + j * s.width;
-            x[off + xx + yy * S] = s.image[src]! / 255;
-            y[off + xx + yy * S] = s.target[src]! / 255;
+            for (let c = 0; c < C; c++) planes[c]![xx + yy * S] = s.image[c * n + src]! / 255;
+            target[xx + yy * S] = s.target[src]! / 255;
           }
         }
+        let chans: Float32Array[] = planes;
         if (augment) {
-          const a = augmentSample(
-            {
-              width: S,
-              height: S,
-              channels: [x.slice(off, off + S * S)],
-              target: y.slice(off, off + S * S),
-            },
-            augment,
-            rnd,
-            { softTarget: o.softTarget ?? false },
-          );
-          x.set(a.channels[0]!, off);
-          y.set(a.target!, off);
+          const a = augmentSample({ width: S, height: S, channels: planes, target }, augment, rnd, {
+            softTarget: o.softTarget ?? false,
+          });
+          chans = a.channels;
+          target = a.target!;
         }
+        y.set(target, off);
+        for (let p = 0; p < S * S; p++) for (let c = 0; c < C; c++) x[(off + p) * C + c] = chans[c]![p]!;
       }
       return { x, y, n: o.batchSize };
     },
   };
 }
 
-/** A slice zero-padded to [Hp, Wp] (multiples of `m`), as the model's input (NHWC, batch of one). */
+/** A slice's channels zero-padded to [Hp, Wp] (multiples of `m`), as the model's input: NHWC, batch of
+ *  one, channels interleaved. */
 export function paddedSlice(
   image: Uint8Array,
   width: number,
   height: number,
   m: number,
+  channels = 1,
 ): { x: Float32Array; hp: number; wp: number } {
   const wp = Math.ceil(width / m) * m;
   const hp = Math.ceil(height / m) * m;
-  const x = new Float32Array(hp * wp);
+  const n = width * height;
+  const x = new Float32Array(hp * wp * channels);
   for (let j = 0; j < height; j++)
-    for (let i = 0; i < width; i++) x[i + j * wp] = image[i + j * width]! / 255;
+    for (let i = 0; i < width; i++)
+      for (let c = 0; c < channels; c++) x[(i + j * wp) * channels + c] = image[c * n + i + j * width]! / 255;
   return { x, hp, wp };
 }

@@ -12,8 +12,9 @@ export async function foregroundProbability(
   width: number,
   height: number,
 ): Promise<Float32Array> {
-  const { x, hp, wp } = paddedSlice(image, width, height, inputMultiple(model.config));
-  const probs = tf.tidy(() => tf.sigmoid(model.apply(tf.tensor4d(x, [1, hp, wp, 1]))));
+  const C = model.config.inChannels;
+  const { x, hp, wp } = paddedSlice(image, width, height, inputMultiple(model.config), C);
+  const probs = tf.tidy(() => tf.sigmoid(model.apply(tf.tensor4d(x, [1, hp, wp, C]))));
   const p = (await probs.data()) as Float32Array;
   probs.dispose();
   if (wp === width && hp === height) return p;

@@ -63,7 +63,9 @@ export async function prepareDataset(
   send: (m: FromTrainer) => void,
   signal: AbortSignal,
 ): Promise<Record<string, number>> {
-  const meta: DatasetMeta = { cases: [], soft: spec.combine === 'staple' };
+  const h = spec.neighbours;
+  const C = 2 * h + 1;
+  const meta: DatasetMeta = { cases: [], soft: spec.combine === 'staple', channels: C };
   const tensors: NamedTensor[] = [];
   const slices: Record<string, number> = {};
   for (const c of spec.cases) {
@@ -74,10 +76,16 @@ export async function prepareDataset(
     const [nx, ny] = c.dims;
     const n = nx * ny;
     const ks = chooseSlices(target, c.dims, spec.seed + c.caseId);
-    const images = new Uint8Array(ks.length * n);
+    // Slice k's channels are slices k-h..k+h, the volume's end slices repeated (as the engine's 2.5D
+    // inference, data/stack-slices.ts).
+    const nz = c.dims[2];
+    const images = new Uint8Array(ks.length * C * n);
     const targets = new Uint8Array(ks.length * n);
     ks.forEach((k, s) => {
-      images.set(image.subarray(k * n, (k + 1) * n), s * n);
+      for (let ch = 0; ch < C; ch++) {
+        const kk = Math.min(nz - 1, Math.max(0, k - h + ch));
+        images.set(image.subarray(kk * n, (kk + 1) * n), (s * C + ch) * n);
+      }
       targets.set(target.subarray(k * n, (k + 1) * n), s * n);
     });
     const entry: DatasetCase = {
@@ -90,7 +98,7 @@ export async function prepareDataset(
     };
     const i = meta.cases.length;
     meta.cases.push(entry);
-    tensors.push({ name: `case${i}.images`, shape: [ks.length, ny, nx], values: images });
+    tensors.push({ name: `case${i}.images`, shape: [ks.length, C, ny, nx], values: images });
     tensors.push({ name: `case${i}.targets`, shape: [ks.length, ny, nx], values: targets });
     slices[String(c.caseId)] = ks.length;
     send({ type: 'log', line: `case ${c.caseName}: ${ks.length} slices (${c.split})` });

@@ -35,6 +35,8 @@ export interface DatasetCase {
 
 export interface DatasetMeta {
   cases: DatasetCase[];
+  /** Image channels per slice: 1, or 2h+1 for 2.5D (absent: 1). Images are [slices, channels, ny, nx]. */
+  channels?: number;
   /** Targets are probabilities (STAPLE) rather than 0/1 masks. */
   soft: boolean;
 }
@@ -65,6 +67,8 @@ export interface PrepareSpec {
   label: number;
   normalisation: Normalisation;
   seed: number;
+  /** 2.5D: neighbouring slices on each side stored as channels (0: 2D). */
+  neighbours: number;
   cases: {
     caseId: number;
     caseName: string;

@@ -40,7 +40,7 @@ function loadDataset(runDir: string): { train: SliceRef[]; validation: SliceRef[
     const images = byName.get(`case${i}.images`);
     const targets = byName.get(`case${i}.targets`);
     if (!images || !targets) throw new Error(`data set: case ${c.caseId} has no slices`);
-    const refs = sliceRefs(c.caseId, images, targets, c.slices, c.width, c.height);
+    const refs = sliceRefs(c.caseId, images, targets, c.slices, c.width, c.height, meta.channels ?? 1);
     (c.split === 'train' ? train : validation).push(...refs);
   });
   return { train, validation, meta };
