@@ -10,7 +10,7 @@
 #                                                            /tmp/concord-gpu-kit (it stays on the warm
 #                                                            machine) and checks that webgpu starts on the GPU
 #   sh scripts/gpu-quality.sh run     carry [".lidc-pack"]  trains for GPU_QUALITY_BUDGET seconds (default
-#                                                            330: the epoch count is planned after epoch 1),
+#                                                            330: epochs planned after epochs 1 and 2),
 #                                                            prints a compact JSON summary, full JSON to $OUT
 #
 # Make the two carried folders here first: scripts/build-gpu-kit.sh (.gpu-kit) and

@@ -45,10 +45,13 @@ export interface TrainLoopOptions {
   /** Learning rate for each epoch (default: learningRate throughout); `epochs` is the number of epochs
    *  the loop plans to run (o.epochs, or fewer under budgetSeconds). */
   schedule?: (epoch: number, epochs: number) => number;
-  /** Wall-clock budget in seconds: after the first epoch (validation included) the loop plans
-   *  min(epochs, floor(budget / first epoch's seconds)) epochs, at least 1, and the schedule and ETA follow
-   *  that count. For a borrowed machine's fixed time; the first epoch (with warm-up) errs on the safe side. */
+  /** Wall-clock budget in seconds: after the first epoch and again after the second (validation included)
+   *  the loop plans the epochs done plus floor(budget left / last epoch's seconds), never more than `epochs`,
+   *  at least those done; the schedule and ETA follow that count. For a borrowed machine's fixed time: the
+   *  second planning corrects for the first epoch's warm-up. */
   budgetSeconds?: number;
+  /** Milliseconds clock for elapsed times, ETA and the budget (default performance.now; tests pass their own). */
+  clock?: () => number;
 }
 
 /** Cosine decay from `lr` at the first epoch to `lr * floor` at the last. With `epochs` omitted, the
@@ -86,16 +89,17 @@ export async function trainLoop(
   o: TrainLoopOptions,
 ): Promise<TrainLoopResult> {
   const optimizer = o.optimizer ?? adam(o.learningRate);
+  const now = o.clock ?? (() => performance.now());
   const [H, W, C, K] = data.shape;
   const batches = data.batchesPerEpoch();
   let planned = o.epochs;
   let total = planned * batches;
-  const t0 = performance.now();
+  const t0 = now();
   let images = 0;
   let done = 0;
   const epochs: EpochResult[] = [];
   for (let epoch = 0; epoch < planned; epoch++) {
-    const te = performance.now();
+    const te = now();
     // tfjs's optimizers read this field at every update.
     if (o.schedule)
       (optimizer as unknown as { learningRate: number }).learningRate = o.schedule(epoch, planned);
@@ -114,7 +118,7 @@ export async function trainLoop(
       lossSum += loss;
       images += b.n;
       done++;
-      const elapsed = (performance.now() - t0) / 1000;
+      const elapsed = (now() - t0) / 1000;
       o.onProgress?.({
         kind: 'batch',
         epoch,
@@ -128,12 +132,15 @@ export async function trainLoop(
       });
     }
     const validation = o.validate ? await o.validate(model, epoch) : undefined;
-    const r: EpochResult = { epoch, loss: lossSum / batches, seconds: (performance.now() - te) / 1000 };
+    const r: EpochResult = { epoch, loss: lossSum / batches, seconds: (now() - te) / 1000 };
     if (validation) r.validation = validation;
     epochs.push(r);
-    const elapsed = (performance.now() - t0) / 1000;
-    if (epoch === 0 && o.budgetSeconds !== undefined) {
-      planned = Math.max(1, Math.min(o.epochs, Math.floor(o.budgetSeconds / r.seconds)));
+    const elapsed = (now() - t0) / 1000;
+    if (epoch <= 1 && o.budgetSeconds !== undefined) {
+      // Planned after epoch 1 (which carries the warm-up: shader compilation, caches) and again after epoch 2
+      // (steady speed): the epochs done plus as many of the last one's length as the rest of the budget holds.
+      const left = o.budgetSeconds - elapsed;
+      planned = Math.max(epoch + 1, Math.min(o.epochs, epoch + 1 + Math.floor(left / r.seconds)));
       total = planned * batches;
     }
     o.onProgress?.({
@@ -149,5 +156,5 @@ export async function trainLoop(
       ...(validation ? { validation } : {}),
     });
   }
-  return { epochs, seconds: (performance.now() - t0) / 1000, images, optimizer };
+  return { epochs, seconds: (now() - t0) / 1000, images, optimizer };
 }
