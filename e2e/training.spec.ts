@@ -98,6 +98,10 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
     timeout: 120_000,
   });
   await expect.poll(() => attr(page, 'run-chart', 'data-points')).toBe(done + 3);
+  // Validation Dice per held-out case (the split is by case: 6 labelled cases, a fifth held out).
+  await expect
+    .poll(() => page.getByTestId('run-case-dice').locator('tbody tr').count())
+    .toBeGreaterThanOrEqual(1);
   const modelText = (await page.getByTestId('run-model').textContent()) ?? '';
   const modelId = Number(/model (\d+)/.exec(modelText)?.[1]);
   expect(modelId).toBeGreaterThan(0);

@@ -39,6 +39,7 @@ export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
         <dt>Architecture</dt>
         <dd>
           {m.architecture}, {m.config.levels} levels, {m.config.base} base filters, {m.cropSize}px crops
+          {m.config.inChannels > 1 ? `, 2.5D (${m.config.inChannels} slices in)` : ''}
         </dd>
         <dt>Labels</dt>
         <dd>{m.labels.map((l) => `${l.value} ${l.name}`).join(', ')}</dd>

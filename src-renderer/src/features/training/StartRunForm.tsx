@@ -29,7 +29,11 @@ interface Advanced {
   threads: string;
   seed: string;
   learningRate: string;
+  neighbours: string;
 }
+
+/** Fields a base model decides (its architecture and input). */
+const FROM_BASE = new Set<keyof Advanced>(['levels', 'base', 'cropSize', 'neighbours']);
 
 const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string }[] = [
   { key: 'levels', label: 'Levels', hint: 'U-Net levels (default 4)' },
@@ -38,6 +42,11 @@ const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string }[] = 
   { key: 'batchSize', label: 'Batch', hint: 'crops per step (default 8)' },
   { key: 'threads', label: 'Threads', hint: 'CPU threads (default: one per CPU)' },
   { key: 'seed', label: 'Seed', hint: 'split, weights, crops and their order (default 1)' },
+  {
+    key: 'neighbours',
+    label: '2.5D slices',
+    hint: 'neighbouring slices each side as channels (0 = 2D, at most 3)',
+  },
   {
     key: 'learningRate',
     label: 'Learning rate',
@@ -60,6 +69,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
     threads: '',
     seed: '',
     learningRate: '',
+    neighbours: '',
   });
   const epochsN = Number(epochs);
   const valid = Number.isInteger(epochsN) && epochsN >= 1;
@@ -73,8 +83,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
     for (const f of ADVANCED_FIELDS) {
       const v = adv[f.key].trim();
       // The network's shape comes from the base model when there is one.
-      if (v === '' || (baseModel && (f.key === 'levels' || f.key === 'base' || f.key === 'cropSize')))
-        continue;
+      if (v === '' || (baseModel && FROM_BASE.has(f.key))) continue;
       req[f.key] = Number(v);
     }
     onStart(req);
@@ -167,7 +176,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
                 min={0}
                 step="any"
                 placeholder="default"
-                disabled={!!baseModel && (f.key === 'levels' || f.key === 'base' || f.key === 'cropSize')}
+                disabled={!!baseModel && FROM_BASE.has(f.key)}
                 value={adv[f.key]}
                 onChange={(e) => setAdv((a) => ({ ...a, [f.key]: e.target.value }))}
               />

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { ModelInfo } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
+import { RunCaseDice } from './RunCaseDice';
 import { RunChart } from './RunChart';
 import { RunList } from './RunList';
 import { RunLog } from './RunLog';
@@ -56,6 +57,7 @@ export function TrainingTab({ projectId, models, state }: Props) {
             onResume={(epochs) => void state.resume(run.id, epochs)}
           />
           <RunSummary run={run} />
+          <RunCaseDice run={run} />
           <RunLog log={run.log} open={run.status === 'failed'} />
         </section>
       )}
