@@ -140,6 +140,11 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   await page.getByTestId('worklist-order').selectOption('uncertainty');
   await expect(firstRow).toContainText('C6');
   await expect(firstRow.getByTestId('uncertainty')).toContainText(/H = 0\.\d{4} bits/);
+  // Ranking again recomputes in the trainer process and gives the same value (same model, same voxels).
+  const h = await firstRow.getByTestId('uncertainty').textContent();
+  await page.getByTestId('worklist-rank-again').click();
+  await expect(page.getByTestId('worklist-rank-again')).toBeVisible();
+  await expect(firstRow.getByTestId('uncertainty')).toHaveText(h ?? '');
   await expect(page.getByTestId('uncertainty')).toHaveCount(
     await page.getByTestId('worklist').locator('tbody tr', { hasText: 'C6' }).count(),
   );

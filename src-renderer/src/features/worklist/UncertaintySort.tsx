@@ -50,9 +50,14 @@ export function UncertaintySort({ projectId, models, state }: Props) {
           </select>
         </label>
       )}
-      {current && current !== chosen && job.jobId === null && (
-        <button type="button" onClick={() => void state.rank(projectId, Number(chosen))}>
-          Rank again
+      {current && job.jobId === null && (
+        <button
+          type="button"
+          data-testid="worklist-rank-again"
+          title="Compute the uncertainty again (cases labelled since drop out)"
+          onClick={() => void state.rank(projectId, Number(chosen), true)}
+        >
+          {current === chosen ? 'Rank again' : `Rank by model ${chosen}`}
         </button>
       )}
       {job.jobId !== null && (
