@@ -29,6 +29,9 @@ export default defineConfig({
           cli: resolve(__dirname, 'src-main/host/cli/main.ts'),
           'consensus-worker': resolve(__dirname, 'src-main/workers/consensus-worker.ts'),
           'mask-codec-worker': resolve(__dirname, 'src-main/workers/mask-codec-worker.ts'),
+          // The training process (training/process/trainer-main.ts): forked by the web host and the CLI,
+          // started as a utilityProcess by the desktop host.
+          trainer: resolve(__dirname, 'src-main/training/process/trainer-main.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
         // A dev dependency loaded only by `concord bench view`; never bundled.

@@ -69,9 +69,10 @@ run() { # run <name> <seconds> <bench args...>: one bench, JSON to $OUTDIR/<name
 START=$(date +%s)
 run webgpu 180 --backend webgpu --variants reference,small --seconds 8 --profile --peer-device cuda --torch-steps 50
 run webgpu-stock 100 --backend webgpu --no-fast-kernels --variants reference --seconds 5 --profile --no-peer
-# Concord's filter gradient with tfjs's naive input gradient: what each of the two webgpu changes brings.
-export CONCORD_WEBGPU_MM_INPUT_GRAD=0
-run webgpu-naive-dx 90 --backend webgpu --variants reference --seconds 5 --profile --no-peer
+# Concord's filter gradient with tfjs's matrix-multiply input gradient (the default is the naive one, faster
+# on an H100): what each of the two webgpu choices brings.
+export CONCORD_WEBGPU_MM_INPUT_GRAD=1
+run webgpu-mm-dx 90 --backend webgpu --variants reference --seconds 5 --profile --no-peer
 unset CONCORD_WEBGPU_MM_INPUT_GRAD
 run wasm 90 --backend wasm --variants reference --seconds 8 --peer-device cpu --torch-steps 5
 
@@ -82,7 +83,7 @@ def load(n):
     try: return json.load(open(os.path.join(out, n + '.json')))
     except Exception as e: return {'error': str(e)}
 summary = {'gpu': gpu, 'seconds': secs}
-for n in ('webgpu', 'webgpu-stock', 'webgpu-naive-dx', 'wasm'):
+for n in ('webgpu', 'webgpu-stock', 'webgpu-mm-dx', 'wasm'):
     d = load(n)
     if 'results' not in d:
         summary[n] = d; continue

@@ -7,6 +7,14 @@
 
 import type { Mat4, Vec3 } from '../src-main/core/geometry/affine';
 import type { Rescale, ScalarType } from '../src-main/core/volume/types';
+import {
+  TRAINING_EVENT_CHANNELS,
+  TRAINING_REQUEST_CHANNELS,
+  type TrainingEvents,
+  type TrainingRequests,
+} from './training-contract';
+
+export type * from './training-contract';
 import type { PairMetrics } from '../src-main/core/metrics/compare';
 import type { KappaRegion } from '../src-main/core/metrics/kappa';
 import type { MetricName } from '../src-main/core/metrics/definitions';
@@ -541,7 +549,7 @@ export type DecideRequest = {
 );
 
 /** Request channels: request payload and response value (wrapped in Result on the wire). */
-export interface Requests {
+export interface Requests extends TrainingRequests {
   'app:info': { req: void; res: AppInfo };
   'project:list': { req: void; res: ProjectInfo[] };
   'project:create': { req: { name: string }; res: ProjectInfo };
@@ -632,7 +640,7 @@ export interface ImportProgress {
 }
 
 /** Events main pushes to the renderer. */
-export interface Events {
+export interface Events extends TrainingEvents {
   'import:progress': ImportProgress;
   /** An annotation got a new head revision (from this or another window). */
   'annotation:changed': { annotationId: number; headRevisionId: number; author: string };
@@ -697,6 +705,7 @@ export const REQUEST_CHANNELS = [
   'adjudication:decide',
   'adjudication:signOff',
   'adjudication:reopen',
+  ...TRAINING_REQUEST_CHANNELS,
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = [
@@ -704,6 +713,7 @@ export const EVENT_CHANNELS = [
   'annotation:changed',
   'consensus:progress',
   'adjudication:changed',
+  ...TRAINING_EVENT_CHANNELS,
 ] as const satisfies readonly EventChannel[];
 
 /** Compile-time check that REQUEST_CHANNELS lists every request channel. */

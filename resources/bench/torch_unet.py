@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-# Copied unchanged (below this note) from the project's ../shared/bench/torch_unet.py, so that
-# `concord bench train` finds its PyTorch peer where ../shared is absent (a borrowed GPU machine).
+# Copied from the project's ../shared/bench/torch_unet.py, so that `concord bench train` finds its PyTorch
+# peer where ../shared is absent (a borrowed GPU machine); one addition: the `infer` flag of a SPEC times
+# the forward pass alone (eval mode, no_grad) for `concord bench infer`.
 """Peer figure for `concord bench train`: the reference 2D U-Net trained with PyTorch, images per second.
 
-  python3 torch_unet.py [--device cpu|cuda] SPEC...      SPEC = size,base,batch,steps[,bf16]
+  python3 torch_unet.py [--device cpu|cuda] SPEC...      SPEC = size,base,batch,steps[,bf16][,infer]
   e.g. /usr/bin/python3 torch_unet.py --device cpu 128,16,16,3    (Debian: apt-get install python3-torch)
 
 Network: 4 levels, two 3x3 convolutions + ReLU per level, 2x2 max-pool down, 2x2 transposed conv up,
@@ -29,7 +30,7 @@ args = sys.argv[1:]; dev = 'cpu'
 if args[:1] == ['--device']: dev, args = args[1], args[2:]
 sync = torch.cuda.synchronize if dev == 'cuda' else (lambda: None)
 for spec in args:
-    f = spec.split(','); size, base, batch, steps = map(int, f[:4]); bf16 = len(f) > 4 and f[4] == 'bf16'
+    f = spec.split(','); size, base, batch, steps = map(int, f[:4]); bf16 = 'bf16' in f[4:]; infer = 'infer' in f[4:]
     m = UNet(base).to(dev); opt = torch.optim.Adam(m.parameters(), 1e-3); lf = nn.BCEWithLogitsLoss()
     x = torch.randn(batch, 1, size, size, device=dev); y = (x > 0).float()
     def step():
@@ -37,10 +38,15 @@ for spec in args:
         with torch.autocast(dev, dtype=torch.bfloat16, enabled=bf16):
             loss = lf(m(x), y)
         loss.backward(); opt.step(); return loss
+    if infer:
+        m.eval()
+        def step():
+            with torch.no_grad(), torch.autocast(dev, dtype=torch.bfloat16, enabled=bf16):
+                return m(x).float().mean()
     for _ in range(2): step()
     sync(); t = time.perf_counter()
     for _ in range(steps): loss = step()
     sync(); dt = time.perf_counter() - t
-    print(json.dumps(dict(backend=f'torch-{dev}' + ('-bf16' if bf16 else '-fp32'), torch=torch.__version__, size=size, base=base, batch=batch,
+    print(json.dumps(dict(backend=f'torch-{dev}' + ('-bf16' if bf16 else '-fp32'), mode='infer' if infer else 'train', torch=torch.__version__, size=size, base=base, batch=batch,
                           steps=steps, params=sum(p.numel() for p in m.parameters()), sec_per_step=round(dt / steps, 5),
                           img_per_s=round(batch * steps / dt, 2), loss=round(loss.item(), 4))))

@@ -9,6 +9,8 @@ import type { ConsensusRunner } from '../services/consensus/runner';
 import { JobRegistry } from '../services/jobs';
 import { mayReceive } from '../services/labelling/event-audience';
 import type { MaskCodec } from '../workers/mask-codec-pool';
+import { forkLauncher } from '../services/training/trainer-launcher';
+import { TrainingService } from '../services/training/training-service';
 import type { Workspace } from '../workspace/workspace';
 import { APP_VERSION } from './version';
 
@@ -21,6 +23,8 @@ export interface Services {
    * delivers an event to that window only; the context stays registered for published events
    * (CallContext.publish) until `release(ctx)`, when its window or connection closes.
    */
+  /** Training runs of this workspace (their trainer processes). */
+  training: TrainingService;
   context(
     send: <E extends EventChannel>(event: E, payload: Events[E]) => void,
     session?: SessionState,
@@ -56,7 +60,8 @@ export function createServices(
     maskCodec: options.maskCodec,
   };
   const jobs = new JobRegistry();
-  const handlers = createHandlers(app, jobs);
+  const training = new TrainingService(workspace, capabilities.launchTrainer ?? forkLauncher());
+  const handlers = createHandlers(app, jobs, training);
   const actor = localActor();
   // Every open window/connection, with its own delivery function, for published events.
   const open = new Map<CallContext, <E extends EventChannel>(event: E, payload: Events[E]) => void>();
@@ -69,6 +74,7 @@ export function createServices(
     app,
     handlers,
     jobs,
+    training,
     context: (send, session = { annotator: null }) => {
       const ctx: CallContext = {
         get actor() {
@@ -87,6 +93,7 @@ export function createServices(
     close() {
       open.clear();
       jobs.cancelAll();
+      training.close();
       void options.maskCodec?.close?.();
       workspace.close();
     },

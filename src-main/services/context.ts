@@ -3,6 +3,7 @@ import type { EventChannel, Events } from '../../src-preload/contract';
 import type { MaskCodec } from '../workers/mask-codec-pool';
 import type { Workspace } from '../workspace/workspace';
 import type { ConsensusRunner } from './consensus/runner';
+import type { TrainerLauncher } from './training/trainer-launcher';
 
 /** Who is signed in, per window (Electron) or per connection (web host); starts signed out. */
 export interface SessionState {
@@ -26,6 +27,8 @@ export interface CallContext {
 export interface HostCapabilities {
   host: 'electron' | 'web';
   pickImportPaths?: (folder: boolean) => Promise<string[]>;
+  /** Starts a trainer process: Electron's utilityProcess in the desktop host; child_process.fork when absent. */
+  launchTrainer?: TrainerLauncher;
 }
 
 export interface AppContext {

@@ -9,6 +9,10 @@ import { JobRegistry } from './jobs';
 import { createLabellingHandlers } from './labelling/handlers';
 import { MaskStore } from './labelling/mask-store';
 import { createWorkspaceHandlers } from './workspace-handlers';
+import { recordDraftOutcome } from './training/drafts';
+import { createTrainingHandlers } from './training/handlers';
+import { forkLauncher } from './training/trainer-launcher';
+import { TrainingService } from './training/training-service';
 
 export type Handler<C extends RequestChannel> = (req: Req<C>, ctx: CallContext) => Promise<Res<C>> | Res<C>;
 
@@ -17,12 +21,33 @@ export type HandlerGroup<C extends RequestChannel> = { [K in C]: Handler<K> };
 
 export type Handlers = HandlerGroup<RequestChannel>;
 
-export function createHandlers(app: AppContext, jobs = new JobRegistry()): Handlers {
+export function createHandlers(
+  app: AppContext,
+  jobs = new JobRegistry(),
+  training?: TrainingService,
+): Handlers {
   // One mask store (and its cache of decoded heads) for every channel that reads or writes masks.
   const store = new MaskStore(app.workspace);
+  const launch = app.capabilities.launchTrainer ?? forkLauncher();
+  const labelling = createLabellingHandlers(app, store);
+  const setStatus = labelling['worklist:setStatus'];
   return {
     ...createWorkspaceHandlers(app, jobs),
-    ...createLabellingHandlers(app, store),
+    ...labelling,
     ...createConsensusHandlers(app, jobs, store),
+    ...createTrainingHandlers(app, training ?? new TrainingService(app.workspace, launch), launch, jobs),
+    // Marking an annotation done that started from an AI draft records the draft-vs-final Dice.
+    'worklist:setStatus': async (req, ctx) => {
+      const row = await setStatus(req, ctx);
+      if (row.status === 'done' && row.annotationId !== null) {
+        // The status is saved whatever happens here: a missing record is logged, not the user's error.
+        await recordDraftOutcome(app.workspace, row.annotationId, ctx.actor).catch((e: unknown) =>
+          console.error(
+            `[draft outcome] annotation ${row.annotationId}: ${(e as Error)?.message ?? String(e)}`,
+          ),
+        );
+      }
+      return row;
+    },
   };
 }

@@ -22,10 +22,15 @@ import { ReviewPanel } from './features/review/ReviewPanel';
 import { useCaseAnnotations } from './features/review/useCaseAnnotations';
 import { SessionBar } from './features/session/SessionBar';
 import { SignInScreen } from './features/session/SignInScreen';
+import { TrainingDrawer } from './features/training/TrainingDrawer';
+import { useModels } from './features/training/useModels';
+import { useTrainingRuns } from './features/training/useTrainingRuns';
+import { useUncertaintyRanking } from './features/worklist/useUncertaintyRanking';
 import { WorklistPanel } from './features/worklist/WorklistPanel';
 import type { ViewerEditing, ViewerReview } from './viewer/Viewer';
 import { Viewer } from './viewer/Viewer';
 import './features/labelling.css';
+import './features/training/training.css';
 
 export function App() {
   const bridge = getBridge();
@@ -35,6 +40,12 @@ export function App() {
   const [volumeId, setVolumeId] = useState<number | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const [showActivity, setShowActivity] = useState(false);
+  // The training drawer is open for one profile: signing out (or in as someone else) closes it.
+  const [trainingFor, setTrainingFor] = useState<number | null>(null);
+  /** The viewer's axial slice (k), for the augmentation preview. */
+  const [slice, setSlice] = useState<number | null>(null);
+  /** Bumped when an AI draft was made: the case's annotations are read again. */
+  const [drafts, setDrafts] = useState(0);
   const [savedView, setSavedView] = useState<ViewState>({});
   const [workspace, setWorkspace] = useState('');
   const load = useVolume(volumeId);
@@ -73,7 +84,7 @@ export function App() {
   const head = own.save?.head ?? null;
   const [timeReports, setTimeReports] = useState(0);
   useWorkTimer(own.info?.id ?? null, () => setTimeReports((n) => n + 1));
-  const worklistKey = `${own.info?.id ?? '-'}:${head ?? '-'}:${timeReports}`;
+  const worklistKey = `${own.info?.id ?? '-'}:${head ?? '-'}:${timeReports}:${drafts}`;
   // Merges and decisions add or change derived annotations: the case's list is read again.
   const [merges, setMerges] = useState(0);
   const annotationsKey = `${worklistKey}:${merges}:${adjState?.headRevisionId ?? '-'}:${adjState?.signOffs.length ?? 0}`;
@@ -97,6 +108,13 @@ export function App() {
       },
     };
   }, [consensusOn, agreement]);
+  // ---- training: runs (reviewers and admins), the model registry, the worklist's uncertainty order ----
+  const showTraining = me !== null && trainingFor === me.id;
+  const runs = useTrainingRuns(reviewer ? projectId : null);
+  const models = useModels(`${me?.id ?? '-'}:${runs.runs.map((r) => `${r.id}${r.status}`).join()}`);
+  const ranking = useUncertaintyRanking();
+  const ownHead = own.save?.head ?? own.info?.headRevisionId ?? null;
+
   const [activeLabel, setActiveLabel] = useState<number | null>(null);
   useEffect(() => {
     const ed = own.editor;
@@ -239,7 +257,7 @@ export function App() {
   }
 
   return (
-    <div className={consensusOn ? 'app with-consensus' : 'app'}>
+    <div className={consensusOn ? 'app with-consensus' : showTraining ? 'app with-drawer' : 'app'}>
       <header className="topbar">
         <span className="brand">Concord</span>
         <ImportPanel
@@ -272,9 +290,26 @@ export function App() {
             data-testid="consensus-toggle"
             aria-pressed={consensusOpen}
             title="Compare, merge and adjudicate the raters of this case"
-            onClick={() => setConsensusOpen((o) => !o)}
+            onClick={() => {
+              // The consensus panel and the training drawer share the third column: one at a time.
+              setConsensusOpen((o) => !o);
+              setTrainingFor(null);
+            }}
           >
             Consensus
+          </button>
+        )}
+        {me && (
+          <button
+            type="button"
+            data-testid="training-open"
+            onClick={() => {
+              setTrainingFor(showTraining ? null : me.id);
+              setConsensusOpen(false);
+            }}
+            aria-pressed={showTraining}
+          >
+            Training
           </button>
         )}
         <button
@@ -310,6 +345,8 @@ export function App() {
               onOpenVolume={openVolumeId}
               onNextCase={() => void nextCase()}
               nextMessage={nextMessage}
+              models={models.models}
+              ranking={ranking}
             />
             <LabelsPanel
               projectId={projectId}
@@ -353,9 +390,10 @@ export function App() {
             meta={load.volume.meta}
             voxels={load.volume.voxels}
             initialView={savedView}
-            onViewChange={(v) =>
-              persist({ window: v.window, level: v.level, cursor: v.cursor, layout: v.layout })
-            }
+            onViewChange={(v) => {
+              setSlice(v.cursor?.[2] ?? null);
+              persist({ window: v.window, level: v.level, cursor: v.cursor, layout: v.layout });
+            }}
             editing={editing}
             review={review}
           />
@@ -402,6 +440,28 @@ export function App() {
           editingWorking={workingTarget !== null}
           onEditWorking={setEditWorking}
           onClose={() => setConsensusOpen(false)}
+        />
+      )}
+      {showTraining && me && (
+        <TrainingDrawer
+          me={me}
+          projectId={projectId}
+          volumeId={meta?.id ?? null}
+          slice={slice ?? savedView.cursor?.[2] ?? null}
+          runs={runs}
+          models={models}
+          ownRevisions={own.info ? (ownHead === null ? 0 : 1) : null}
+          caseKey={worklistKey}
+          onDraftMade={() => setDrafts((n) => n + 1)}
+          onStartFrom={async (draftAnnotationId) => {
+            const revisionId = await own.adopt(async () => {
+              const r = await call(bridge.invoke('draft:start', { draftAnnotationId }));
+              return r.revisionId;
+            });
+            setDrafts((n) => n + 1);
+            return revisionId;
+          }}
+          onClose={() => setTrainingFor(null)}
         />
       )}
     </div>

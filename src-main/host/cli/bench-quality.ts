@@ -7,14 +7,56 @@ import path from 'node:path';
 import { InputError } from '../../core/errors';
 import { isBackendRequest } from '../../training/backends/backend-report';
 import { selectBackend } from '../../training/backends/select-backend';
+import { augmentConfig, NNUNET_2D_DEFAULTS, type AugmentConfig } from '../../training/augment/augment-config';
 import { runQualityBenchmark } from '../../training/bench/quality-benchmark';
+import { writeLidcPack } from '../../training/data/lidc-pack';
+import { REFERENCE_UNET } from '../../training/model/unet-config';
 import { appRoot } from '../resources';
 import { optionString, parseArgs, positiveInt } from './args';
 import { printJson } from './output';
 
 const USAGE =
-  'usage: concord bench quality [--data DIR] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
-  '[--validation F] [--ties background|foreground] [--no-augment] [--constant-lr] [--backend auto|...] [--threads N] [--json]';
+  'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
+  '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|none] [--no-augment] ' +
+  '[--foreground F] [--dice-weight X] [--ce-weight X] [--budget-seconds S] [--out-json FILE] ' +
+  '[--train-subset N] [--crop N] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
+  '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
+
+/** Augmentation presets: nnU-Net's 2D defaults; 'light' keeps their transforms at half the probability
+ *  with rotation limited to +-30 degrees (for short runs of a few epochs); 'flips' the 8 symmetries of
+ *  the square (the earlier recipe). */
+function augmentPreset(name: string): AugmentConfig | 'flips' | 'none' {
+  if (name === 'flips' || name === 'none') return name;
+  if (name === 'nnunet') return NNUNET_2D_DEFAULTS;
+  if (name === 'light') {
+    const d = NNUNET_2D_DEFAULTS;
+    return augmentConfig({
+      rotation: { p: 0.2, range: { lo: -Math.PI / 6, hi: Math.PI / 6 } },
+      scaling: { p: 0.2, range: { lo: 0.85, hi: 1.15 } },
+      noise: { p: d.noise.p / 2 },
+      blur: { p: d.blur.p / 2 },
+      brightness: { p: d.brightness.p / 2 },
+      contrast: { p: d.contrast.p / 2 },
+      gamma: { p: d.gamma.p / 2, pInverted: 0 },
+      lowResolution: { p: d.lowResolution.p / 2 },
+    });
+  }
+  throw new InputError(undefined, `--augment must be flips, nnunet, light or none (got '${name}')`);
+}
+
+function fraction(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!(v >= 0 && v <= 1)) throw new InputError(undefined, `${what} must be a number in [0, 1]`);
+  return v;
+}
+
+function nonNegative(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!(v >= 0 && Number.isFinite(v))) throw new InputError(undefined, `${what} must be a number >= 0`);
+  return v;
+}
 
 /** The crops with their CT images: ../shared/data (the repository's copy holds only the masks). */
 function defaultData(): string {
@@ -29,8 +71,29 @@ function defaultData(): string {
 
 export async function runBenchQuality(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['data', 'epochs', 'batch', 'lr', 'seed', 'validation', 'ties', 'backend', 'threads'],
-    flags: ['json', 'no-augment', 'constant-lr'],
+    values: [
+      'data',
+      'epochs',
+      'batch',
+      'lr',
+      'seed',
+      'validation',
+      'ties',
+      'backend',
+      'threads',
+      'augment',
+      'foreground',
+      'dice-weight',
+      'ce-weight',
+      'budget-seconds',
+      'out-json',
+      'write-pack',
+      'train-subset',
+      'base',
+      'levels',
+      'crop',
+    ],
+    flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu'],
   });
   if (args.positionals.length > 0) throw new InputError(undefined, USAGE);
   const request = optionString(args, 'backend') ?? 'auto';
@@ -42,33 +105,86 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
   const validation = Number(optionString(args, 'validation') ?? '0.2');
   if (!(lr > 0)) throw new InputError(undefined, '--lr must be a positive number');
   if (!(validation > 0 && validation < 1)) throw new InputError(undefined, '--validation must be in (0, 1)');
-  const threads = optionString(args, 'threads');
-  const report = await selectBackend(request, {
-    threads: threads ? positiveInt(threads, '--threads') : undefined,
-  });
   const log = (line: string): void => {
     process.stderr.write(`bench quality: ${line}\n`);
   };
+  const dataDir = optionString(args, 'data') ?? defaultData();
+  const packDir = optionString(args, 'write-pack');
+  if (packDir !== undefined) {
+    // The compact pack a borrowed GPU machine reads (scripts/gpu-quality.sh): images + one vote per slice.
+    const t0 = performance.now();
+    const { loadLidcSlices } = await import('../../training/data/lidc-slices');
+    const slices = await loadLidcSlices(dataDir, ties);
+    const w = writeLidcPack(slices, packDir, { ties, source: path.basename(path.resolve(dataDir)) });
+    const out = {
+      pack: w.file,
+      bytes: w.bytes,
+      slices: w.slices,
+      ties,
+      checked: true,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    if (args.options.has('json')) printJson(out);
+    else
+      process.stdout.write(
+        `wrote ${w.file}: ${w.slices} slices, ${(w.bytes / 1e6).toFixed(1)} MB (read back and checked equal)\n`,
+      );
+    return 0;
+  }
+  const augmentName = args.options.has('no-augment') ? 'none' : (optionString(args, 'augment') ?? 'flips');
+  const preset = augmentPreset(augmentName);
+  const budgetText = optionString(args, 'budget-seconds');
+  const budgetSeconds = budgetText === undefined ? undefined : nonNegative(budgetText, '--budget-seconds', 0);
+  const outJson = optionString(args, 'out-json');
+  const threads = optionString(args, 'threads');
+  const report = await selectBackend(request, {
+    threads: threads ? positiveInt(threads, '--threads') : undefined,
+    ...(args.options.has('allow-software-gpu') ? { allowSoftwareGpu: true } : {}),
+  });
   log(`backend ${report.active}: ${report.device}`);
+  const envelope = (r: object) => ({
+    benchmark: 'quality',
+    backend: { active: report.active, device: report.device, unavailable: report.unavailable },
+    ...r,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version },
+  });
   const result = await runQualityBenchmark({
-    dataDir: optionString(args, 'data') ?? defaultData(),
+    dataDir,
     epochs: positiveInt(optionString(args, 'epochs') ?? '20', '--epochs'),
     batchSize: positiveInt(optionString(args, 'batch') ?? '16', '--batch'),
     learningRate: lr,
     seed: positiveInt(optionString(args, 'seed') ?? '1', '--seed'),
     validationFraction: validation,
-    augment: !args.options.has('no-augment'),
+    augment: preset !== 'none',
+    ...(typeof preset === 'object' ? { augmentation: preset } : {}),
+    augmentationName: augmentName,
+    foregroundFraction: fraction(optionString(args, 'foreground'), '--foreground', 0),
+    lossWeights: {
+      dice: nonNegative(optionString(args, 'dice-weight'), '--dice-weight', 1),
+      crossEntropy: nonNegative(optionString(args, 'ce-weight'), '--ce-weight', 1),
+    },
+    ...(budgetSeconds !== undefined ? { budgetSeconds } : {}),
+    ...(outJson
+      ? {
+          onEpochResult: (partial: object) =>
+            fs.writeFileSync(outJson, JSON.stringify(envelope(partial), null, 1) + '\n'),
+        }
+      : {}),
     cosine: !args.options.has('constant-lr'),
     ties,
+    ...(optionString(args, 'train-subset')
+      ? { trainSubset: positiveInt(optionString(args, 'train-subset')!, '--train-subset') }
+      : {}),
+    ...(optionString(args, 'crop') ? { crop: positiveInt(optionString(args, 'crop')!, '--crop') } : {}),
+    config: {
+      ...REFERENCE_UNET,
+      levels: positiveInt(optionString(args, 'levels') ?? String(REFERENCE_UNET.levels), '--levels'),
+      base: positiveInt(optionString(args, 'base') ?? String(REFERENCE_UNET.base), '--base'),
+    },
     log,
   });
-  const out = {
-    benchmark: 'quality',
-    backend: { active: report.active, device: report.device },
-    ...result,
-    passes: result.final.validationDice >= 0.75,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version },
-  };
+  const out = envelope({ ...result, passes: result.final.validationDice >= 0.75 });
+  if (outJson) fs.writeFileSync(outJson, JSON.stringify(out, null, 1) + '\n');
   if (args.options.has('json')) printJson(out);
   else
     process.stdout.write(

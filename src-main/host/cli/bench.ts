@@ -106,6 +106,7 @@ export async function runBench(argv: string[]): Promise<number> {
   if (argv[0] === 'train') return (await import('./bench-train')).runBenchTrain(argv.slice(1));
   if (argv[0] === 'kernels') return (await import('./bench-kernels')).runBenchKernels(argv.slice(1));
   if (argv[0] === 'quality') return (await import('./bench-quality')).runBenchQuality(argv.slice(1));
+  if (argv[0] === 'infer') return (await import('./bench-infer')).runBenchInfer(argv.slice(1));
   if (argv[0] === 'consensus') return (await import('./bench-consensus')).runBenchConsensus(argv.slice(1));
   if (argv[0] === 'consensus-child')
     return (await import('./bench-consensus')).benchConsensusChild(argv.slice(1));

@@ -16,8 +16,11 @@ import { runExport } from './export';
 import { runGc } from './gc';
 import { runImport } from './import';
 import { runInfo } from './info';
+import { runInfer } from './infer';
 import { runMasks } from './masks';
+import { runModels } from './models';
 import { runServe } from './serve';
+import { runTrain } from './train';
 
 const USAGE = `Concord — offline workstation for medical image segmentation
 
@@ -54,6 +57,22 @@ Usage: concord <command> [options]
   gc --workspace <dir> [--grace-minutes <n>] [--dry-run] [--json]
       Remove blob files no revision or volume refers to (left by a save killed before its database row),
       older than the grace period (default 60 minutes); one audit row lists them. Also runs when the app opens.
+  train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>] [--epochs <n>]
+        [--base-model <id> [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu] [--levels <n>]
+        [--base <n>] [--crop <n>] [--batch <n>] [--lr <x>] [--seed <n>] [--validation <fraction>]
+        [--augment nnunet|none] [--neighbours <h>] [--json]
+      Train a U-Net on the project's cases in a separate process; per-epoch lines on stderr; --json prints the
+      run id, backend, per-epoch metrics, per-case validation Dice and the model id. Ctrl+C cancels.
+  train --workspace <dir> --resume <run-id> [--epochs <n>] [--json]
+      Continue a cancelled or failed run from its last checkpoint.
+  infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]
+        [--backend ...] [--json]
+      Run a model slice by slice; masks as NIfTI on each input's grid; --draft stores AI draft annotations.
+  models list --workspace <dir> [--project <name>] [--json]
+  models export <model-id> <dir> --workspace <dir> [--json]
+  models import <package.concord-model> --workspace <dir> [--project <name>] [--json]
+      The model registry; packages hold weights + manifest + SHA256SUMS; an import that does not verify
+      is refused and changes nothing.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
@@ -64,8 +83,13 @@ Usage: concord <command> [options]
       Training speed of the reference U-Net (images/s) beside PyTorch training the same network.
   bench kernels [--batch N] [--threads N] [--skip-tfjs-cpu] [--json]
       Each convolution kernel of a training step: tfjs's cpu and wasm kernels beside Concord's.
-  bench quality [--data DIR] [--epochs N] [--backend ...] [--json]
+  bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--augment flips|nnunet|light|none]
+                [--foreground F] [--budget-seconds S] [--out-json FILE] [--backend ...] [--json]
       Trains the reference U-Net on the LIDC nodule crops; validation Dice on held-out patients, time.
+  bench quality --write-pack DIR [--data DIR]
+      Packs the crops (images + one majority vote per slice, checked) for a machine without ../shared.
+  bench infer [--backend ...] [--slices N] [--batch N] [--size 512] [--no-peer] [--json]
+      Inference of the reference U-Net on 512x512 CT slices (slices/s) beside PyTorch's forward pass.
   bench masks [--json] [--runs N] [--codec worker|thread]
       Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch;
       the longest event-loop stall while saving (encoding in worker threads as the app does, or in-thread).
@@ -95,6 +119,12 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runGc(rest);
     case 'serve':
       return runServe(rest);
+    case 'train':
+      return runTrain(rest);
+    case 'infer':
+      return runInfer(rest);
+    case 'models':
+      return runModels(rest);
     case 'bench':
       return runBench(rest);
     case undefined:

@@ -15,6 +15,7 @@ import { rendererDir } from '../resources';
 import { APP_ORIGIN, handleAppScheme, registerAppScheme } from './app-protocol';
 import { devServerOrigin, hardenContents, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
+import { utilityProcessLauncher } from './trainer-launcher';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -67,6 +68,7 @@ async function start(): Promise<void> {
     ws,
     {
       host: 'electron',
+      launchTrainer: utilityProcessLauncher(),
       pickImportPaths: async (folder) => {
         const win = BrowserWindow.getFocusedWindow();
         const options: Electron.OpenDialogOptions = {

@@ -136,7 +136,7 @@ export function createConsensusHandlers(
           onProgress: progress(ctx, req.jobId),
         });
         if (r.saved) {
-          ctx.emit('annotation:changed', {
+          ctx.publish('annotation:changed', {
             annotationId: r.saved.annotationId,
             headRevisionId: r.saved.revision.id,
             author: r.saved.revision.author,
@@ -182,7 +182,7 @@ export function createConsensusHandlers(
       const row = requireAdjudication(ws, req.adjudicationId);
       const profile = requireReviewer(db, ctx, row.volumeId, 'an adjudication decision');
       const s = await decide(ws, store, agreements, profile, req);
-      ctx.emit('annotation:changed', {
+      ctx.publish('annotation:changed', {
         annotationId: s.workingAnnotationId,
         headRevisionId: s.headRevisionId,
         author: profile.name,

@@ -2,23 +2,47 @@
 // of four radiologists, validated on held-out patients (Dice pooled over all their slices, empty ones
 // included), with the training time. The issue's bar is a validation Dice of at least 0.75.
 import type { TiePolicy } from '../../core/consensus/vote';
-import { loadLidcSlices } from '../data/lidc-slices';
+import { InputError } from '../../core/errors';
+import type { AugmentConfig } from '../augment/augment-config';
+import { isLidcPack, readLidcPack } from '../data/lidc-pack';
+import type { SliceSample } from '../data/lidc-slices';
+import type { LossWeights } from '../model/loss';
 import { splitByPatient } from '../data/patient-split';
 import { normalisationOf, sliceBatches, type Normalisation } from '../data/slice-batches';
 import { evaluateSlices } from '../engine/evaluate';
 import { cosineSchedule, trainLoop, type TrainProgress } from '../engine/train-loop';
+import { SeededRandom } from '../model/seeded-random';
 import { UNet } from '../model/unet';
 import { paramCount, REFERENCE_UNET, type UNetConfig } from '../model/unet-config';
 
 export interface QualityOptions {
+  /** A folder of LIDC-IDRI PNG crops, or a pack (data/lidc-pack.ts: the file or its folder). */
   dataDir: string;
   epochs: number;
   batchSize: number;
   learningRate: number;
   seed: number;
   validationFraction: number;
+  /** The 8 flips/rotations by 90 degrees (when `augmentation` is not given). */
   augment: boolean;
+  /** On-the-fly augmentation (augment/), instead of the flips. */
+  augmentation?: AugmentConfig;
+  /** Name of the augmentation preset, for the record. */
+  augmentationName?: string;
+  /** Share of batch slots drawn among slices with foreground. */
+  foregroundFraction?: number;
+  lossWeights?: LossWeights;
+  /** Wall-clock budget for training and validation (seconds): the epoch count is planned after the first
+   *  epoch (train-loop.ts), never more than `epochs`. */
+  budgetSeconds?: number;
+  /** Called with the result so far after every epoch (partial: true), so a run cut short leaves figures. */
+  onEpochResult?: (partial: QualityResult) => void;
   ties: TiePolicy;
+  /** Train on a seeded subset of this many training slices (quick comparisons, rehearsals); the split
+   *  and the validation set stay the same. */
+  trainSubset?: number;
+  /** Centre crops of this side instead of the whole 128x128 slices (quick rehearsals on emulated GPUs). */
+  crop?: number;
   /** Cosine decay of the learning rate to 5% over the epochs (else constant). */
   cosine: boolean;
   config?: UNetConfig;
@@ -30,6 +54,7 @@ export interface QualityEpoch {
   epoch: number;
   loss: number;
   validationDice: number;
+  /** This epoch's seconds, training and validation. */
   seconds: number;
 }
 
@@ -50,56 +75,75 @@ export interface QualityResult {
     learningRate: number;
     cosine: boolean;
     augment: boolean;
+    augmentation: string;
+    foregroundFraction: number;
+    lossWeights: LossWeights;
+    budgetSeconds: number | null;
     seconds: number;
     imagesPerSecond: number;
   };
+  /** true while the run is still going (results written after each epoch). */
+  partial: boolean;
   normalisation: Normalisation;
   perEpoch: QualityEpoch[];
   final: { validationDice: number; perPatientDice: Record<string, number> };
   best: { epoch: number; validationDice: number };
 }
 
+/** The centre c x c of a slice (c <= its sides). */
+function centreCrop(s: SliceSample, c: number): SliceSample {
+  if (c > s.width || c > s.height)
+    throw new InputError(undefined, `crop ${c} is larger than the ${s.width}x${s.height} slices`);
+  const x0 = (s.width - c) >> 1;
+  const y0 = (s.height - c) >> 1;
+  const image = new Uint8Array(c * c);
+  const target = new Uint8Array(c * c);
+  for (let y = 0; y < c; y++)
+    for (let x = 0; x < c; x++) {
+      image[x + y * c] = s.image[x0 + x + (y0 + y) * s.width]!;
+      target[x + y * c] = s.target[x0 + x + (y0 + y) * s.width]!;
+    }
+  return { ...s, width: c, height: c, image, target };
+}
+
 export async function runQualityBenchmark(o: QualityOptions): Promise<QualityResult> {
   const log = o.log ?? (() => undefined);
   const t0 = performance.now();
-  const all = await loadLidcSlices(o.dataDir, o.ties);
+  let all: SliceSample[];
+  if (isLidcPack(o.dataDir)) {
+    const pack = readLidcPack(o.dataDir);
+    if (pack.header.ties !== o.ties)
+      throw new InputError(
+        o.dataDir,
+        `pack holds votes with ties '${pack.header.ties}', asked for '${o.ties}'`,
+      );
+    all = pack.samples;
+  } else {
+    // Imported only here: the PNG reader needs pngjs, which the self-contained GPU bundle (reading a pack)
+    // does not carry.
+    const { loadLidcSlices } = await import('../data/lidc-slices');
+    all = await loadLidcSlices(o.dataDir, o.ties);
+  }
   log(`loaded ${all.length} slices in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (o.crop !== undefined) all = all.map((s) => centreCrop(s, o.crop!));
   const split = splitByPatient(all, o.validationFraction, o.seed);
+  if (o.trainSubset !== undefined && o.trainSubset < split.train.length)
+    split.train = new SeededRandom(o.seed).shuffle([...split.train]).slice(0, o.trainSubset);
   const norm = normalisationOf(split.train);
   const config = o.config ?? REFERENCE_UNET;
   const model = UNet.create(config, o.seed);
   const perEpoch: QualityEpoch[] = [];
   let last = { pooledDice: 0, perCase: {} as Record<string, number> };
-  try {
-    const result = await trainLoop(
-      model,
-      sliceBatches(split.train, { batchSize: o.batchSize, seed: o.seed, augment: o.augment, norm }),
-      {
-        epochs: o.epochs,
-        learningRate: o.learningRate,
-        ...(o.cosine ? { schedule: cosineSchedule(o.learningRate, o.epochs) } : {}),
-        signal: o.signal,
-        validate: async (m) => {
-          last = await evaluateSlices(m, split.validation, norm);
-          return { dice: last.pooledDice };
-        },
-        onProgress: (p: TrainProgress) => {
-          if (p.kind !== 'epoch') return;
-          log(
-            `epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)}, validation Dice ${p.validation?.['dice']?.toFixed(4)}, ` +
-              `${p.imagesPerSecond.toFixed(2)} images/s, ${p.elapsedSeconds.toFixed(0)} s, ETA ${p.etaSeconds.toFixed(0)} s`,
-          );
-        },
-      },
-    );
-    for (const e of result.epochs)
-      perEpoch.push({
-        epoch: e.epoch + 1,
-        loss: e.loss,
-        validationDice: e.validation?.['dice'] ?? NaN,
-        seconds: e.seconds,
-      });
-    const best = perEpoch.reduce((a, b) => (b.validationDice > a.validationDice ? b : a));
+  const lossWeights = o.lossWeights ?? { crossEntropy: 1, dice: 1 };
+  let images = 0;
+  let elapsedBefore = 0;
+  const summary = (seconds: number, partial: boolean): QualityResult => {
+    const best = perEpoch.reduce((a, b) => (b.validationDice > a.validationDice ? b : a), {
+      epoch: 0,
+      loss: NaN,
+      validationDice: -1,
+      seconds: 0,
+    });
     return {
       data: {
         slices: all.length,
@@ -112,19 +156,64 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       },
       model: { config, params: paramCount(config), seed: o.seed },
       training: {
-        epochs: o.epochs,
+        epochs: perEpoch.length,
         batchSize: o.batchSize,
         learningRate: o.learningRate,
         cosine: o.cosine,
         augment: o.augment,
-        seconds: result.seconds,
-        imagesPerSecond: result.images / result.seconds,
+        augmentation: o.augmentationName ?? (o.augmentation ? 'custom' : o.augment ? 'flips' : 'none'),
+        foregroundFraction: o.foregroundFraction ?? 0,
+        lossWeights,
+        budgetSeconds: o.budgetSeconds ?? null,
+        seconds,
+        imagesPerSecond: seconds > 0 ? images / seconds : 0,
       },
+      partial,
       normalisation: norm,
-      perEpoch,
+      perEpoch: [...perEpoch],
       final: { validationDice: last.pooledDice, perPatientDice: last.perCase },
       best: { epoch: best.epoch, validationDice: best.validationDice },
     };
+  };
+  try {
+    const batches = sliceBatches(split.train, {
+      batchSize: o.batchSize,
+      seed: o.seed,
+      augment: o.augment,
+      norm,
+      ...(o.augmentation ? { augmentation: o.augmentation } : {}),
+      ...(o.foregroundFraction ? { foregroundFraction: o.foregroundFraction } : {}),
+    });
+    const result = await trainLoop(model, batches, {
+      epochs: o.epochs,
+      learningRate: o.learningRate,
+      lossWeights,
+      ...(o.cosine ? { schedule: cosineSchedule(o.learningRate) } : {}),
+      ...(o.budgetSeconds !== undefined ? { budgetSeconds: o.budgetSeconds } : {}),
+      signal: o.signal,
+      validate: async (m) => {
+        last = await evaluateSlices(m, split.validation, norm);
+        return { dice: last.pooledDice };
+      },
+      onProgress: (p: TrainProgress) => {
+        if (p.kind !== 'epoch') return;
+        images = (p.epoch + 1) * batches.batchesPerEpoch() * o.batchSize;
+        perEpoch.push({
+          epoch: p.epoch + 1,
+          loss: p.loss,
+          validationDice: p.validation?.['dice'] ?? NaN,
+          seconds: p.elapsedSeconds - elapsedBefore,
+        });
+        elapsedBefore = p.elapsedSeconds;
+        log(
+          `epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)}, validation Dice ${p.validation?.['dice']?.toFixed(4)}, ` +
+            `${p.imagesPerSecond.toFixed(2)} images/s, ${p.elapsedSeconds.toFixed(0)} s, ETA ${p.etaSeconds.toFixed(0)} s`,
+        );
+        o.onEpochResult?.(summary(p.elapsedSeconds, true));
+      },
+    });
+    images = result.images;
+    return summary(result.seconds, false);
   } finally {
     model.dispose();
   }

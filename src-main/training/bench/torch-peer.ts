@@ -11,6 +11,8 @@ export interface TorchSpec {
   base: number;
   batch: number;
   steps: number;
+  /** 'infer': the forward pass alone (eval mode, no gradients); default 'train'. */
+  mode?: 'train' | 'infer';
 }
 
 export interface TorchFigure {
@@ -93,7 +95,12 @@ export function runTorchPeer(root: string, specs: TorchSpec[], device: 'cpu' | '
     return { tool: 'pytorch', absent: `PyTorch ${py.torch} sees no CUDA device` };
   const r = spawnSync(
     py.python,
-    [script, '--device', dev, ...specs.map((s) => `${s.size},${s.base},${s.batch},${s.steps}`)],
+    [
+      script,
+      '--device',
+      dev,
+      ...specs.map((s) => `${s.size},${s.base},${s.batch},${s.steps}${s.mode === 'infer' ? ',infer' : ''}`),
+    ],
     { encoding: 'utf8', timeout: 30 * 60_000 },
   );
   if (r.status !== 0)

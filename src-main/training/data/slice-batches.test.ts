@@ -33,3 +33,52 @@ test('augmented batches keep image and target aligned, are seeded, and cover eve
   const values = new Set(data.map((d) => ((d.image[0]! - norm.mean) / norm.std).toFixed(5)));
   for (let b = 0; b < 4; b++) expect(values.has(unaugmented.x[b * S * S]!.toFixed(5))).toBe(true);
 });
+
+test('foreground fraction: about that share of batch slots are slices with foreground', () => {
+  const r = new SeededRandom(4);
+  // 20 slices, only 2 with foreground.
+  const data: SliceData[] = Array.from({ length: 20 }, (_, k) => {
+    const image = Uint8Array.from({ length: S * S }, () => r.int(256));
+    const target = new Uint8Array(S * S);
+    if (k < 2) target[9] = 1;
+    return { width: S, height: S, image, target };
+  });
+  const norm = normalisationOf(data);
+  const share = (f: number): number => {
+    const src = sliceBatches(data, { batchSize: 4, seed: 2, augment: false, norm, foregroundFraction: f });
+    let fg = 0;
+    let all = 0;
+    for (let e = 0; e < 50; e++)
+      for (let i = 0; i < src.batchesPerEpoch(); i++) {
+        const { y, n } = src.batch(e, i);
+        for (let b = 0; b < n; b++) {
+          all++;
+          if (y.subarray(b * S * S, (b + 1) * S * S).some((v) => v > 0)) fg++;
+        }
+      }
+    return fg / all;
+  };
+  expect(share(0)).toBeCloseTo(0.1, 5); // plain epochs: 2 of 20
+  // f + (1 - f) * 0.1 expected.
+  expect(Math.abs(share(0.5) - 0.55)).toBeLessThan(0.05);
+  expect(() =>
+    sliceBatches(data, { batchSize: 4, seed: 2, augment: false, norm, foregroundFraction: 2 }),
+  ).toThrow(RangeError);
+});
+
+test("nnU-Net augmentation in batches: targets stay 0/1 and follow the image's geometry", async () => {
+  const { augmentConfig, NO_AUGMENTATION } = await import('../augment/augment-config');
+  const data = samples(8);
+  const norm = normalisationOf(data);
+  // Geometry only (intensity changes would break the image > threshold relation).
+  const c = augmentConfig({ mirror: { pPerAxis: 0.5 } }, NO_AUGMENTATION);
+  const src = sliceBatches(data, { batchSize: 4, seed: 7, augment: true, norm, augmentation: c });
+  const threshold = (128 - norm.mean) / norm.std;
+  for (let i = 0; i < 2; i++) {
+    const { x, y } = src.batch(0, i);
+    for (let k = 0; k < x.length; k++) expect(y[k]).toBe(x[k]! > threshold + 1e-6 ? 1 : 0);
+  }
+  expect(src.batch(1, 1).x).toEqual(
+    sliceBatches(data, { batchSize: 4, seed: 7, augment: true, norm, augmentation: c }).batch(1, 1).x,
+  );
+});

@@ -1,6 +1,11 @@
 // Training batches from 2D slices: z-scored images (the training set's mean and standard deviation,
 // fixed before training), binary targets, a seeded shuffle per epoch, and seeded augmentation that keeps
-// image and target aligned: a random one of the 8 flips/rotations by 90 degrees of the square.
+// image and target aligned: either a random one of the 8 flips/rotations by 90 degrees of the square
+// (`augment: true`), or the full on-the-fly pipeline of augment/ (`augmentation: AugmentConfig`, e.g.
+// nnU-Net's defaults). `foregroundFraction` f: each batch slot is, with probability f, a slice drawn at
+// random among those whose target is not empty, else the next slice of the epoch's shuffled order.
+import { augmentSample } from '../augment/augment-sample';
+import type { AugmentConfig } from '../augment/augment-config';
 import type { BatchSource } from '../engine/train-loop';
 import { SeededRandom } from '../model/seeded-random';
 
@@ -60,13 +65,25 @@ export function writeSample(
     }
 }
 
-export function sliceBatches(
-  samples: SliceData[],
-  o: { batchSize: number; seed: number; augment: boolean; norm: Normalisation },
-): BatchSource {
+export interface SliceBatchOptions {
+  batchSize: number;
+  seed: number;
+  /** The 8 flips/rotations by 90 degrees (ignored when `augmentation` is given). */
+  augment: boolean;
+  norm: Normalisation;
+  /** On-the-fly augmentation (augment/augment-config.ts). */
+  augmentation?: AugmentConfig;
+  /** Share of batch slots drawn among slices with foreground (0..1); default: none, plain epochs. */
+  foregroundFraction?: number;
+}
+
+export function sliceBatches(samples: SliceData[], o: SliceBatchOptions): BatchSource {
   const S = samples[0]?.width ?? 0;
   if (samples.some((s) => s.width !== S || s.height !== S))
     throw new RangeError('slices must be square, one size');
+  const f = o.foregroundFraction ?? 0;
+  if (!(f >= 0 && f <= 1)) throw new RangeError('foregroundFraction must be in [0, 1]');
+  const withForeground = [...samples.keys()].filter((i) => samples[i]!.target.some((v) => v !== 0));
   const batches = Math.floor(samples.length / o.batchSize); // the last, partial batch is left out
   const orders = new Map<number, number[]>();
   const order = (epoch: number): number[] => {
@@ -87,8 +104,25 @@ export function sliceBatches(
       const x = new Float32Array(o.batchSize * S * S);
       const y = new Float32Array(o.batchSize * S * S);
       for (let b = 0; b < o.batchSize; b++) {
-        const s = samples[ord[i * o.batchSize + b]!]!;
-        writeSample(s, o.norm, o.augment ? rnd.int(8) : 0, x, y, b);
+        const fromForeground = f > 0 && rnd.next() < f && withForeground.length > 0;
+        const pick = fromForeground
+          ? withForeground[rnd.int(withForeground.length)]!
+          : ord[i * o.batchSize + b]!;
+        const s = samples[pick]!;
+        if (!o.augmentation) {
+          writeSample(s, o.norm, o.augment ? rnd.int(8) : 0, x, y, b);
+          continue;
+        }
+        const px = S * S;
+        const img = new Float32Array(px);
+        const tgt = new Float32Array(px);
+        for (let p = 0; p < px; p++) {
+          img[p] = (s.image[p]! - o.norm.mean) / o.norm.std;
+          tgt[p] = s.target[p]!;
+        }
+        const a = augmentSample({ width: S, height: S, channels: [img], target: tgt }, o.augmentation, rnd);
+        x.set(a.channels[0]!, b * px);
+        y.set(a.target!, b * px);
       }
       return { x, y, n: o.batchSize };
     },

@@ -134,3 +134,48 @@ test('cosine schedule: from the learning rate to 5% of it', () => {
   expect(s(9)).toBeCloseTo(5e-5, 12);
   expect(s(4)).toBeGreaterThan(s(5));
 });
+
+test('cosine schedule over the planned epochs when no count is given', () => {
+  const s = cosineSchedule(1e-3);
+  expect(s(0, 4)).toBeCloseTo(1e-3, 12);
+  expect(s(3, 4)).toBeCloseTo(5e-5, 12);
+  expect(s(3, 10)).toBeGreaterThan(s(3, 4));
+});
+
+test('a time budget plans the epochs after the first (warm-up) and again after the second', async () => {
+  const model = UNet.create(CONFIG, 3);
+  // A fake clock: batches take no time; validation takes 10 s after epoch 1 (warm-up), 2 s afterwards.
+  let ms = 0;
+  const planned: number[] = [];
+  const run = (budgetSeconds: number, epochs: number) =>
+    trainLoop(model, source(2, 1, 4), {
+      epochs,
+      learningRate: 1e-3,
+      budgetSeconds,
+      clock: () => ms,
+      schedule: (e, n) => {
+        planned.push(n);
+        return 1e-3;
+      },
+      validate: async (_m, epoch) => {
+        ms += epoch === 0 ? 10_000 : 2_000;
+        return { dice: 0 };
+      },
+    });
+  // Budget 30 s: after epoch 1, 1 + floor(20 / 10) = 3 epochs; after epoch 2, 2 + floor(18 / 2) = 11,
+  // capped at the 8 asked for; 10 + 7 * 2 = 24 s used.
+  const r = await run(30, 8);
+  expect(planned.slice(0, 3)).toEqual([8, 3, 8]);
+  expect(r.epochs).toHaveLength(8);
+  expect(r.seconds).toBeCloseTo(24, 6);
+  // Budget 25 s, 20 asked: 1 + floor(15 / 10) = 2 after epoch 1; 2 + floor(13 / 2) = 8 after epoch 2.
+  ms = 0;
+  planned.length = 0;
+  const r2 = await run(25, 20);
+  expect(r2.epochs).toHaveLength(8);
+  expect(r2.seconds).toBeLessThanOrEqual(25);
+  // A budget smaller than the first epoch still runs that epoch, and no other.
+  ms = 0;
+  expect((await run(5, 20)).epochs).toHaveLength(1);
+  model.dispose();
+});

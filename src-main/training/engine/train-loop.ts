@@ -42,13 +42,31 @@ export interface TrainLoopOptions {
   validate?: (model: UNet, epoch: number) => Promise<Record<string, number>>;
   /** Optimizer to continue with (resume); a new Adam otherwise. */
   optimizer?: tf.Optimizer;
-  /** Learning rate for each epoch (default: learningRate throughout). */
-  schedule?: (epoch: number) => number;
+  /** Learning rate for each epoch (default: learningRate throughout); `epochs` is the number of epochs
+   *  the loop plans to run (o.epochs, or fewer under budgetSeconds). */
+  schedule?: (epoch: number, epochs: number) => number;
+  /** Wall-clock budget in seconds: after the first epoch and again after the second (validation included)
+   *  the loop plans the epochs done plus floor(budget left / last epoch's seconds), never more than `epochs`,
+   *  at least those done; the schedule and ETA follow that count. For a borrowed machine's fixed time: the
+   *  second planning corrects for the first epoch's warm-up. */
+  budgetSeconds?: number;
+  /** Milliseconds clock for elapsed times, ETA and the budget (default performance.now; tests pass their own). */
+  clock?: () => number;
 }
 
-/** Cosine decay from `lr` at the first epoch to `lr * floor` at the last. */
-export function cosineSchedule(lr: number, epochs: number, floor = 0.05): (epoch: number) => number {
-  return (e) => lr * (floor + (1 - floor) * 0.5 * (1 + Math.cos((Math.PI * e) / Math.max(1, epochs - 1))));
+/** Cosine decay from `lr` at the first epoch to `lr * floor` at the last. With `epochs` omitted, the
+ *  decay runs over the loop's planned epoch count (the second argument the loop passes). */
+export function cosineSchedule(
+  lr: number,
+  epochs?: number,
+  floor = 0.05,
+): (epoch: number, planned?: number) => number {
+  return (e, planned) => {
+    const n = epochs ?? planned ?? 1;
+    return (
+      lr * (floor + (1 - floor) * 0.5 * (1 + Math.cos((Math.PI * Math.min(e, n - 1)) / Math.max(1, n - 1))))
+    );
+  };
 }
 
 export interface EpochResult {
@@ -71,17 +89,20 @@ export async function trainLoop(
   o: TrainLoopOptions,
 ): Promise<TrainLoopResult> {
   const optimizer = o.optimizer ?? adam(o.learningRate);
+  const now = o.clock ?? (() => performance.now());
   const [H, W, C, K] = data.shape;
   const batches = data.batchesPerEpoch();
-  const total = o.epochs * batches;
-  const t0 = performance.now();
+  let planned = o.epochs;
+  let total = planned * batches;
+  const t0 = now();
   let images = 0;
   let done = 0;
   const epochs: EpochResult[] = [];
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const te = performance.now();
+  for (let epoch = 0; epoch < planned; epoch++) {
+    const te = now();
     // tfjs's optimizers read this field at every update.
-    if (o.schedule) (optimizer as unknown as { learningRate: number }).learningRate = o.schedule(epoch);
+    if (o.schedule)
+      (optimizer as unknown as { learningRate: number }).learningRate = o.schedule(epoch, planned);
     let lossSum = 0;
     for (let i = 0; i < batches; i++) {
       if (o.signal?.aborted) throw new CancelledError('training');
@@ -97,11 +118,11 @@ export async function trainLoop(
       lossSum += loss;
       images += b.n;
       done++;
-      const elapsed = (performance.now() - t0) / 1000;
+      const elapsed = (now() - t0) / 1000;
       o.onProgress?.({
         kind: 'batch',
         epoch,
-        epochs: o.epochs,
+        epochs: planned,
         batch: i,
         batches,
         loss,
@@ -111,14 +132,21 @@ export async function trainLoop(
       });
     }
     const validation = o.validate ? await o.validate(model, epoch) : undefined;
-    const r: EpochResult = { epoch, loss: lossSum / batches, seconds: (performance.now() - te) / 1000 };
+    const r: EpochResult = { epoch, loss: lossSum / batches, seconds: (now() - te) / 1000 };
     if (validation) r.validation = validation;
     epochs.push(r);
-    const elapsed = (performance.now() - t0) / 1000;
+    const elapsed = (now() - t0) / 1000;
+    if (epoch <= 1 && o.budgetSeconds !== undefined) {
+      // Planned after epoch 1 (which carries the warm-up: shader compilation, caches) and again after epoch 2
+      // (steady speed): the epochs done plus as many of the last one's length as the rest of the budget holds.
+      const left = o.budgetSeconds - elapsed;
+      planned = Math.max(epoch + 1, Math.min(o.epochs, epoch + 1 + Math.floor(left / r.seconds)));
+      total = planned * batches;
+    }
     o.onProgress?.({
       kind: 'epoch',
       epoch,
-      epochs: o.epochs,
+      epochs: planned,
       batch: batches - 1,
       batches,
       loss: r.loss,
@@ -128,5 +156,5 @@ export async function trainLoop(
       ...(validation ? { validation } : {}),
     });
   }
-  return { epochs, seconds: (performance.now() - t0) / 1000, images, optimizer };
+  return { epochs, seconds: (now() - t0) / 1000, images, optimizer };
 }

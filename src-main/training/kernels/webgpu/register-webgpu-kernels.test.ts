@@ -111,14 +111,23 @@ test.skipIf(!adapter.ok)(
 );
 
 test.skipIf(!adapter.ok)(
-  `webgpu input gradient by matrix multiply equals the cpu reference (${needs})`,
+  `webgpu input gradient (naive default and matrix multiply) equals the cpu reference (${needs})`,
   async () => {
     await selectBackend('cpu', { fastKernels: false });
     const ref = await inputGrads();
     await selectBackend('webgpu', { allowSoftwareGpu: true });
-    expect(tf.env().getBool('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE')).toBe(false);
-    const mm = await inputGrads();
-    mm.forEach((c, i) => expectClose(c, ref[i]!, 1e-5));
+    expect(tf.env().getBool('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE')).toBe(true); // the default: naive
+    const naive = await inputGrads();
+    process.env['CONCORD_WEBGPU_MM_INPUT_GRAD'] = '1';
+    try {
+      await selectBackend('webgpu', { allowSoftwareGpu: true });
+      expect(tf.env().getBool('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE')).toBe(false);
+      const mm = await inputGrads();
+      mm.forEach((c, i) => expectClose(c, ref[i]!, 1e-5));
+      naive.forEach((c, i) => expectClose(c, ref[i]!, 1e-5));
+    } finally {
+      delete process.env['CONCORD_WEBGPU_MM_INPUT_GRAD'];
+    }
   },
 );
 

@@ -1,7 +1,10 @@
 // Concord's webgpu mode: tfjs-backend-webgpu's Conv2DBackpropFilter replaced by the chunked program of
-// conv-filter-grad-program.ts (NHWC, dilation 1; anything else goes to the original kernel), and its
-// matrix-multiply program chosen for Conv2DBackpropInput (the input gradient, and the forward pass of a
-// transposed convolution) instead of the naive one tfjs defaults to (WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE).
+// conv-filter-grad-program.ts (NHWC, dilation 1; anything else goes to the original kernel). For
+// Conv2DBackpropInput (the input gradient, and the forward pass of a transposed convolution) tfjs's naive
+// program stays the default (WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE true): measured on an NVIDIA H100 through
+// Dawn (scripts/gpu-check.sh, 2026-11-27), the reference U-Net trained at 45.3 images/s with the naive
+// input gradient, 30.7 with tfjs's matrix-multiply program and 16.9 with tfjs's stock kernels.
+// $CONCORD_WEBGPU_MM_INPUT_GRAD=1 selects the matrix-multiply program (to measure the two apart).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
@@ -22,18 +25,19 @@ export interface WebgpuKernelsInfo {
   flags: Record<string, boolean>;
 }
 
-/** $CONCORD_WEBGPU_MM_INPUT_GRAD=0 keeps tfjs's naive input-gradient program (to measure each change
- *  apart on a GPU). */
+/** $CONCORD_WEBGPU_MM_INPUT_GRAD=1: tfjs's matrix-multiply input-gradient program instead of the naive
+ *  one (slower on an H100: 30.7 against 45.3 images/s for the reference U-Net). */
 function useMatmulInputGrad(): boolean {
-  return process.env['CONCORD_WEBGPU_MM_INPUT_GRAD'] !== '0';
+  return process.env['CONCORD_WEBGPU_MM_INPUT_GRAD'] === '1';
 }
 
 export function installWebgpuKernels(): WebgpuKernelsInfo {
   const mm = useMatmulInputGrad();
   const info = { kernels: ['Conv2DBackpropFilter'], flags: { [NAIVE_TRANSPOSE]: !mm } };
+  // The flag follows the environment at every install (tfjs reads it when it runs the kernel).
+  if (naiveTranspose === null) naiveTranspose = tf.env().getBool(NAIVE_TRANSPOSE);
+  tf.env().set(NAIVE_TRANSPOSE, !mm);
   if (installed) return info;
-  naiveTranspose = tf.env().getBool(NAIVE_TRANSPOSE);
-  if (mm) tf.env().set(NAIVE_TRANSPOSE, false);
   original = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
   const sum = tf.getKernel('Sum', 'webgpu');
   const reshape = tf.getKernel('Reshape', 'webgpu');
@@ -84,8 +88,9 @@ export function installWebgpuKernels(): WebgpuKernelsInfo {
 }
 
 export function uninstallWebgpuKernels(): void {
-  if (!installed || !original) return;
   if (naiveTranspose !== null) tf.env().set(NAIVE_TRANSPOSE, naiveTranspose);
+  naiveTranspose = null;
+  if (!installed || !original) return;
   tf.unregisterKernel('Conv2DBackpropFilter', 'webgpu');
   tf.registerKernel(original);
   installed = false;

@@ -35,6 +35,9 @@ export interface OwnAnnotation {
   dismissNotice(): void;
   /** Makes an earlier revision the head again (a new revision, undoable). */
   revert(revisionId: number): Promise<void>;
+  /** Makes a new head by another request (`make` answers its revision id: seeded from an AI draft) and
+   *  loads it in the editor; answers the revision id. */
+  adopt(make: () => Promise<number>): Promise<number>;
   retrySaving(): void;
 }
 
@@ -247,6 +250,28 @@ export function useAnnotation(
     [opened],
   );
 
+  /** Gives the annotation a new head by another request (`make`, e.g. starting from an AI draft, answers
+   *  the revision id) and loads it as the editor's mask, without an undo step (nothing here made it). The
+   *  annotation:changed event of that revision is this window's own, not "saved elsewhere". */
+  const adopt = useCallback(
+    async (make: () => Promise<number>) => {
+      if (!opened) throw new Error('your annotation of this case is not open yet');
+      const { editor, queue } = opened;
+      reverting.current = true;
+      try {
+        await queue.idle();
+        const revisionId = await make();
+        const m = await call(getBridge().invoke('annotation:mask', { revisionId }));
+        queue.setHead(revisionId);
+        editor.replaceMask(m.data, false);
+        return revisionId;
+      } finally {
+        reverting.current = false;
+      }
+    },
+    [opened],
+  );
+
   return {
     info: opened?.info ?? null,
     editor: opened?.editor ?? null,
@@ -256,6 +281,7 @@ export function useAnnotation(
     notice,
     dismissNotice: useCallback(() => setNotice(null), []),
     revert,
+    adopt,
     retrySaving: useCallback(() => opened?.queue.retryNow(), [opened]),
   };
 }

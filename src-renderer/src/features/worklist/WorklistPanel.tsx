@@ -1,10 +1,14 @@
 // The worklist of the project: cases × annotators with status and time spent (annotators see their own
 // rows, reviewers and admins everyone's). "Next case" (Alt+N) opens the first case in progress, else the
 // first not started; the own row of the open case can be marked done, flagged for review with a comment, or
-// reopened.
-import { useCallback, useEffect, useState } from 'react';
-import type { AnnotatorInfo, WorklistRow, WorkStatus } from '../../../../src-preload/contract';
+// reopened. Reviewers and admins can order it by a model's uncertainty (active learning): the unlabelled
+// cases the model is least sure of first, each with its mean entropy.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AnnotatorInfo, ModelInfo, WorklistRow, WorkStatus } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
+import { orderByUncertainty, unlistedRanked } from './uncertaintyOrder';
+import { UncertaintySort } from './UncertaintySort';
+import type { UncertaintyRanking } from './useUncertaintyRanking';
 
 interface Props {
   projectId: number | null;
@@ -15,6 +19,9 @@ interface Props {
   onOpenVolume(volumeId: number): void;
   onNextCase(): void;
   nextMessage: string | null;
+  /** Registry models for the uncertainty order (reviewers and admins). */
+  models: ModelInfo[];
+  ranking: UncertaintyRanking;
 }
 
 const STATUS_TEXT: Record<WorkStatus, string> = {
@@ -39,6 +46,8 @@ export function WorklistPanel({
   onOpenVolume,
   onNextCase,
   nextMessage,
+  models,
+  ranking,
 }: Props) {
   const [rows, setRows] = useState<WorklistRow[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -72,6 +81,12 @@ export function WorklistPanel({
     }
   }, []);
 
+  const ranked = ranking.ranking && ranking.ranking.projectId === projectId ? ranking.ranking.rows : null;
+  const ordered = useMemo(() => (ranked ? orderByUncertainty(rows, ranked) : rows), [rows, ranked]);
+  const entropy = useMemo(
+    () => new Map((ranked ?? []).map((r) => [r.volumeId, r.meanEntropyBits])),
+    [ranked],
+  );
   if (projectId === null) return null;
   const mayManage = (r: WorklistRow): boolean => r.annotatorId === me.id || me.role !== 'annotator';
   return (
@@ -82,11 +97,12 @@ export function WorklistPanel({
           Next case
         </button>
       </h2>
+      {me.role !== 'annotator' && <UncertaintySort projectId={projectId} models={models} state={ranking} />}
       {nextMessage && <p className="muted">{nextMessage}</p>}
       {error && <p className="error">{error}</p>}
       <table>
         <tbody>
-          {rows.map((r) => {
+          {ordered.map((r) => {
             const key = `${r.volumeId}:${r.annotatorId}`;
             const open = r.volumeId === openVolumeId;
             return (
@@ -106,6 +122,7 @@ export function WorklistPanel({
                     {r.caseName}
                   </button>
                   {me.role !== 'annotator' && <div className="muted">{r.annotatorName}</div>}
+                  {entropy.has(r.volumeId) && <UncertaintyValue bits={entropy.get(r.volumeId)!} />}
                   {r.flagComment && (
                     <div className="flag" title="Flag comment">
                       ⚑ {r.flagComment}
@@ -175,8 +192,41 @@ export function WorklistPanel({
               </tr>
             );
           })}
+          {ranked &&
+            unlistedRanked(rows, ranked).map((u) => (
+              <tr key={`u${u.volumeId}`} data-testid={`worklist-ranked-${u.caseName}`}>
+                <td>
+                  <button
+                    type="button"
+                    className="link"
+                    title="Open this case"
+                    onClick={() => onOpenVolume(u.volumeId)}
+                  >
+                    {u.caseName}
+                  </button>
+                  <UncertaintyValue bits={u.meanEntropyBits} />
+                </td>
+                <td>
+                  <span className="status status-not-started">unlabelled</span>
+                </td>
+                <td />
+              </tr>
+            ))}
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** A case's uncertainty under the ranking model: mean binary entropy per voxel, in bits (0..1). */
+function UncertaintyValue({ bits }: { bits: number }) {
+  return (
+    <div
+      className="uncertainty"
+      data-testid="uncertainty"
+      title="Mean entropy of the model's probability per voxel"
+    >
+      H = {bits.toFixed(4)} bits
+    </div>
   );
 }

@@ -1,0 +1,158 @@
+// `concord train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>]
+//    [--epochs n] [--base-model id [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
+//    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
+//    [--augment nnunet|none] [--neighbours h (2.5D)]
+//    [--resume <run-id> [--epochs n]] [--json]`
+// Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
+// batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
+// validation Dice and the model id. Ctrl+C cancels (the run stays resumable with --resume <run-id>).
+import { InputError } from '../../core/errors';
+import { findProjectByName } from '../../db/repositories/projects';
+import type { EventChannel, Events, TrainingProgressEvent } from '../../../src-preload/contract';
+import { parseStartRequest } from '../../services/training/handlers';
+import { forkLauncher } from '../../services/training/trainer-launcher';
+import { TrainingService } from '../../services/training/training-service';
+import { openWorkspace } from '../../workspace/workspace';
+import { localActor } from '../services';
+import { optionString, parseArgs, positiveInt, requireOption } from './args';
+import { printJson, progressLine } from './output';
+
+const USAGE =
+  'usage: concord train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>] ' +
+  '[--epochs n] [--base-model id] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--json]\n' +
+  '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
+
+function num(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v))
+    throw new InputError(undefined, `${name} must be a number (got '${text}')`);
+  return v;
+}
+
+function fmt(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
+}
+
+export async function runTrain(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
+    values: [
+      'workspace',
+      'project',
+      'target',
+      'epochs',
+      'base-model',
+      'backend',
+      'levels',
+      'base',
+      'crop',
+      'batch',
+      'lr',
+      'seed',
+      'validation',
+      'threads',
+      'label',
+      'resume',
+      'augment',
+      'neighbours',
+    ],
+    flags: ['json', 'freeze-encoder'],
+  });
+  if (args.positionals.length > 0) throw new InputError(undefined, USAGE);
+  const ws = openWorkspace(requireOption(args, 'workspace', 'train'));
+  const service = new TrainingService(ws, forkLauncher());
+  const bar = progressLine('training');
+  const emit = <E extends EventChannel>(event: E, payload: Events[E]): void => {
+    if (event !== 'training:progress') return;
+    const p = payload as TrainingProgressEvent;
+    if (p.kind === 'batch') {
+      bar(
+        (p.epoch * p.batches + p.batch + 1) / (p.epochs * p.batches),
+        `epoch ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(4)} ETA ${fmt(p.etaSeconds)}`,
+      );
+    } else {
+      process.stderr.write(
+        `epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)}, validation Dice ${p.validationDice?.toFixed(4) ?? 'n/a'}, ${p.imagesPerSecond.toFixed(1)} images/s, ETA ${fmt(p.etaSeconds)}\n`,
+      );
+    }
+  };
+  let runId = 0;
+  const onSigint = (): void => {
+    if (runId) service.cancel(runId);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const resume = optionString(args, 'resume');
+    if (resume !== undefined) {
+      const epochs = optionString(args, 'epochs');
+      runId = service.resume(
+        positiveInt(resume, '--resume'),
+        localActor(),
+        emit,
+        epochs === undefined ? undefined : positiveInt(epochs, '--epochs'),
+      ).id;
+    } else {
+      const name = requireOption(args, 'project', 'train');
+      const project = findProjectByName(ws.db, name);
+      if (!project) throw new InputError(undefined, `no project named '${name}' in this workspace`);
+      const base = optionString(args, 'base-model');
+      const req = parseStartRequest({
+        projectId: project.id,
+        target: optionString(args, 'target') ?? 'vote',
+        epochs: num(optionString(args, 'epochs'), '--epochs'),
+        baseModelId: base === undefined ? undefined : positiveInt(base, '--base-model'),
+        freezeEncoder: args.options.has('freeze-encoder') ? true : undefined,
+        backend: optionString(args, 'backend'),
+        levels: num(optionString(args, 'levels'), '--levels'),
+        base: num(optionString(args, 'base'), '--base'),
+        cropSize: num(optionString(args, 'crop'), '--crop'),
+        batchSize: num(optionString(args, 'batch'), '--batch'),
+        learningRate: num(optionString(args, 'lr'), '--lr'),
+        seed: num(optionString(args, 'seed'), '--seed'),
+        validationFraction: num(optionString(args, 'validation'), '--validation'),
+        threads: num(optionString(args, 'threads'), '--threads'),
+        label: num(optionString(args, 'label'), '--label'),
+        augmentation: optionString(args, 'augment'),
+        neighbours: num(optionString(args, 'neighbours'), '--neighbours'),
+      });
+      runId = (await service.start(req, localActor(), emit)).id;
+    }
+    process.stderr.write(`run ${runId}: training in a separate process (Ctrl+C cancels)\n`);
+    const run = await service.wait(runId);
+    const detail = service.detail(runId);
+    const last = detail.metrics.at(-1);
+    const out = {
+      runId,
+      status: run.status,
+      backend: run.backend,
+      backendDevice: run.backendDevice,
+      target: run.target,
+      split: run.split,
+      epochs: detail.metrics,
+      caseDice: last ? (detail.caseDice[String(last.epoch)] ?? {}) : {},
+      modelId: run.modelId,
+      trainSeconds: run.trainSeconds,
+      error: run.error,
+    };
+    if (args.options.has('json')) printJson(out);
+    else if (run.status === 'completed')
+      process.stdout.write(
+        `run ${runId} completed on ${run.backend}: model ${run.modelId}, validation Dice ${last?.validationDice?.toFixed(4) ?? 'n/a'}\n`,
+      );
+    if (run.status === 'completed') return 0;
+    if (run.status === 'cancelled') {
+      process.stderr.write(
+        `concord: run ${runId} cancelled; continue it with: concord train --workspace <dir> --resume ${runId}\n`,
+      );
+      return 2;
+    }
+    process.stderr.write(`concord: run ${runId} failed: ${run.error ?? 'unknown error'}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    service.close();
+    ws.close();
+  }
+}

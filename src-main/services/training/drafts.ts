@@ -1,0 +1,200 @@
+// Starting from an AI draft, and what the draft was worth.
+//
+// Blinding: an AI draft is a model's output, not another annotator's work, so an annotator may start from
+// a draft of a case even while the case is blinded: their own annotation's first revision gets the
+// draft's labels (provenance: the draft's annotation and revision, the model and its version). Only AI
+// drafts qualify: consensus and reference masks are derived from other annotators and stay hidden.
+//
+// Evaluation: when an annotation that started from a draft is marked done, the Dice between the draft and
+// the annotation's head revision (foreground = any non-zero label) is recorded, once per final revision.
+import type { AnnotationInfo, DraftOutcome } from '../../../src-preload/contract';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../core/errors';
+import { labelVoxels } from '../../core/mask/histogram';
+import { appendAudit } from '../../db/audit';
+import {
+  findManualAnnotation,
+  getAnnotation,
+  insertManualAnnotation,
+  listAnnotationsOfVolume,
+  toAnnotationInfo,
+} from '../../db/repositories/annotations';
+import { getRevision, listRevisions, type RevisionRow } from '../../db/repositories/revisions';
+import { getVolume } from '../../db/repositories/volumes';
+import { decodeMask } from '../../workspace/mask-codec';
+import type { Workspace } from '../../workspace/workspace';
+import type { Profile } from '../labelling/access';
+import { recordRevision, storeMaskBlob } from '../labelling/mask-store';
+import { AI_DRAFT_KIND } from './inference';
+
+interface DraftProvenance {
+  draftAnnotationId: number;
+  draftRevisionId: number;
+  modelId: number | null;
+  modelVersion: string | null;
+}
+
+function draftParameters(rev: RevisionRow): Record<string, unknown> | null {
+  const p = rev.provenance['parameters'] as Record<string, unknown> | undefined;
+  return p && p['kind'] === AI_DRAFT_KIND ? p : null;
+}
+
+/** The AI drafts of a volume (derived annotations whose head is a model's draft), oldest first. */
+export function listDrafts(ws: Workspace, volumeId: number): AnnotationInfo[] {
+  if (!getVolume(ws.db, volumeId)) throw new NotFoundError(`volume ${volumeId} does not exist`);
+  return listAnnotationsOfVolume(ws.db, volumeId)
+    .filter((a) => {
+      if (a.kind !== 'derived' || a.headRevisionId === null) return false;
+      const head = getRevision(ws.db, a.headRevisionId);
+      return head !== undefined && draftParameters(head) !== null;
+    })
+    .map(toAnnotationInfo);
+}
+
+export async function startFromDraft(
+  ws: Workspace,
+  profile: Profile,
+  draftAnnotationId: number,
+): Promise<{ annotationId: number; revisionId: number }> {
+  const draft = getAnnotation(ws.db, draftAnnotationId);
+  if (!draft) throw new NotFoundError(`annotation ${draftAnnotationId} does not exist`);
+  const head = draft.headRevisionId === null ? undefined : getRevision(ws.db, draft.headRevisionId);
+  const params = head && draft.kind === 'derived' ? draftParameters(head) : null;
+  if (!head || !params) {
+    throw new ForbiddenError(
+      `annotation ${draftAnnotationId} is not an AI draft: only a model's draft can be a starting point`,
+    );
+  }
+  const volume = getVolume(ws.db, draft.volumeId)!;
+  const own = findManualAnnotation(ws.db, draft.volumeId, profile.id);
+  if (own && own.headRevisionId !== null) {
+    throw new ConflictError(
+      `your annotation of this volume already has ${own.revisionCount} revision(s); a draft can only be its starting point`,
+    );
+  }
+  const labels = decodeMask(await ws.blobs.read(head.blobSha256), volume.dims).labels;
+  const { blob, counts } = await storeMaskBlob(ws, labels, volume.dims);
+  const provenance: DraftProvenance = {
+    draftAnnotationId,
+    draftRevisionId: head.id,
+    modelId: typeof params['modelId'] === 'number' ? params['modelId'] : null,
+    modelVersion: typeof params['modelVersion'] === 'string' ? params['modelVersion'] : null,
+  };
+  const at = new Date().toISOString();
+  return ws.db.transaction(() => {
+    let annotationId = own?.id;
+    if (annotationId === undefined) {
+      annotationId = insertManualAnnotation(ws.db, draft.volumeId, profile.id, at);
+      appendAudit(
+        ws.db,
+        {
+          actor: profile.name,
+          action: 'annotation.create',
+          detail: { annotationId, volumeId: draft.volumeId, kind: 'manual' },
+        },
+        at,
+      );
+    }
+    const revisionId = recordRevision(ws.db, {
+      annotationId,
+      parentId: null,
+      blob,
+      author: profile.name,
+      tool: AI_DRAFT_KIND,
+      provenance: { startedFromDraft: provenance },
+      labelVoxels: labelVoxels(counts),
+      action: 'annotation.fromDraft',
+      detail: { ...provenance },
+      at,
+    });
+    return { annotationId, revisionId };
+  })();
+}
+
+function foregroundDice(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] !== 0 ? 1 : 0;
+    const y = b[i] !== 0 ? 1 : 0;
+    inter += x & y;
+    na += x;
+    nb += y;
+  }
+  return na + nb === 0 ? 1 : (2 * inter) / (na + nb);
+}
+
+/** After an annotation is marked done: records draft-vs-final Dice when it started from a draft. Returns
+ *  the record, or null when the annotation did not start from a draft (or it is recorded already). */
+export async function recordDraftOutcome(
+  ws: Workspace,
+  annotationId: number,
+  actor: string,
+): Promise<DraftOutcome | null> {
+  const a = getAnnotation(ws.db, annotationId);
+  if (!a || a.kind !== 'manual' || a.status !== 'done' || a.headRevisionId === null) return null;
+  const first = listRevisions(ws.db, annotationId)[0];
+  const from = first?.provenance['startedFromDraft'] as DraftProvenance | undefined;
+  if (!from) return null;
+  const existing = ws.db
+    .prepare('SELECT id FROM draft_outcomes WHERE annotation_id = ? AND final_revision_id = ?')
+    .get(annotationId, a.headRevisionId);
+  if (existing) return null;
+  const volume = getVolume(ws.db, a.volumeId)!;
+  const draftRev = getRevision(ws.db, from.draftRevisionId);
+  const finalRev = getRevision(ws.db, a.headRevisionId)!;
+  if (!draftRev) throw new InputError(undefined, `draft revision ${from.draftRevisionId} is gone`);
+  const [d, f] = await Promise.all(
+    [draftRev, finalRev].map(async (r) => decodeMask(await ws.blobs.read(r.blobSha256), volume.dims).labels),
+  );
+  const dice = foregroundDice(d!, f!);
+  const at = new Date().toISOString();
+  const id = ws.db.transaction(() => {
+    const rowId = Number(
+      ws.db
+        .prepare(
+          `INSERT OR IGNORE INTO draft_outcomes (annotation_id, draft_revision_id, final_revision_id, model_id, dice,
+             recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(annotationId, draftRev.id, finalRev.id, from.modelId, dice, actor, at).lastInsertRowid,
+    );
+    appendAudit(
+      ws.db,
+      {
+        actor,
+        action: 'draft.outcome',
+        detail: {
+          annotationId,
+          draftRevisionId: draftRev.id,
+          finalRevisionId: finalRev.id,
+          modelId: from.modelId,
+          dice,
+        },
+      },
+      at,
+    );
+    return rowId;
+  })();
+  return {
+    id,
+    annotationId,
+    draftRevisionId: draftRev.id,
+    finalRevisionId: finalRev.id,
+    modelId: from.modelId,
+    dice,
+    recordedBy: actor,
+    recordedAt: at,
+  };
+}
+
+export function listDraftOutcomes(ws: Workspace, projectId: number): DraftOutcome[] {
+  return ws.db
+    .prepare(
+      `SELECT o.id, o.annotation_id AS annotationId, o.draft_revision_id AS draftRevisionId,
+         o.final_revision_id AS finalRevisionId, o.model_id AS modelId, o.dice, o.recorded_by AS recordedBy,
+         o.recorded_at AS recordedAt
+       FROM draft_outcomes o JOIN annotations a ON a.id = o.annotation_id JOIN volumes v ON v.id = a.volume_id
+       JOIN cases c ON c.id = v.case_id WHERE c.project_id = ? ORDER BY o.id`,
+    )
+    .all(projectId) as DraftOutcome[];
+}

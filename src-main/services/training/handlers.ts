@@ -1,0 +1,242 @@
+// The training channels of the contract (src-preload/training-contract.ts). Who may do what: training,
+// inference, active learning and model export/import need a signed-in reviewer or admin (training reads
+// every annotator's masks, so it is a reviewer's act); listing runs and models needs a signed-in profile;
+// any signed-in annotator may start their own annotation from an AI draft (drafts.ts says why this
+// respects blinding).
+import type { BackendAvailability, Normalisation, TrainingStartRequest } from '../../../src-preload/contract';
+import { InputError } from '../../core/errors';
+import { getModel, listModels } from '../../db/repositories/models';
+import type { AppContext, CallContext } from '../context';
+import type { HandlerGroup } from '../handlers';
+import type { JobRegistry } from '../jobs';
+import { requireProfile, requireRole } from '../labelling/access';
+import { asId, asObject, asOptionalId, asOptionalNumber, asString } from '../validate';
+import { augmentPreview } from './augment-preview';
+import { probeBackends } from './backends';
+import { listDraftOutcomes, listDrafts, startFromDraft } from './drafts';
+import { draftVolumes, requireModel } from './inference';
+import { exportModel, importModel } from './model-package';
+import { parseTarget } from './targets';
+import type { TrainingService } from './training-service';
+import { rankByUncertainty, storedRanking } from './uncertainty';
+import type { TrainerLauncher } from './trainer-launcher';
+import { NotFoundError } from '../../core/errors';
+
+export type TrainingChannel =
+  | 'training:start'
+  | 'training:cancel'
+  | 'training:resume'
+  | 'training:list'
+  | 'training:backends'
+  | 'training:get'
+  | 'model:list'
+  | 'model:get'
+  | 'model:export'
+  | 'model:import'
+  | 'inference:run'
+  | 'inference:cancel'
+  | 'augment:preview'
+  | 'draft:list'
+  | 'draft:start'
+  | 'draft:outcomes'
+  | 'activeLearning:rank'
+  | 'activeLearning:stored';
+
+function parseNormalisation(v: unknown): Normalisation | undefined {
+  if (v === undefined) return undefined;
+  const o = asObject(v, 'normalisation');
+  if (o['kind'] === 'ct-window') {
+    const center = asOptionalNumber(o['center'], 'normalisation.center');
+    const width = asOptionalNumber(o['width'], 'normalisation.width');
+    if (center === undefined || width === undefined || !(width > 0))
+      throw new InputError(undefined, 'a CT window needs a center and a width > 0 (HU)');
+    return { kind: 'ct-window', center, width };
+  }
+  if (o['kind'] === 'percentile') {
+    const low = asOptionalNumber(o['low'], 'normalisation.low') ?? 0.5;
+    const high = asOptionalNumber(o['high'], 'normalisation.high') ?? 99.5;
+    if (!(low >= 0 && high <= 100 && low < high))
+      throw new InputError(undefined, 'percentiles must satisfy 0 <= low < high <= 100');
+    return { kind: 'percentile', low, high };
+  }
+  throw new InputError(undefined, "normalisation.kind must be 'ct-window' or 'percentile'");
+}
+
+const OPTIONAL_NUMBERS = [
+  'epochs',
+  'levels',
+  'base',
+  'cropSize',
+  'batchSize',
+  'learningRate',
+  'validationFraction',
+  'seed',
+  'label',
+  'threads',
+  'neighbours',
+] as const;
+
+export function parseStartRequest(raw: unknown): TrainingStartRequest {
+  const o = asObject(raw);
+  const req: TrainingStartRequest = {
+    projectId: asId(o['projectId'], 'projectId'),
+    target: parseTarget(asString(o['target'] ?? 'vote', 'target', 300)),
+  };
+  for (const k of OPTIONAL_NUMBERS) {
+    const v = asOptionalNumber(o[k], k);
+    if (v !== undefined) req[k] = v;
+  }
+  const baseModelId = asOptionalId(o['baseModelId'], 'baseModelId');
+  if (baseModelId !== undefined) req.baseModelId = baseModelId;
+  if (o['freezeEncoder'] !== undefined) req.freezeEncoder = o['freezeEncoder'] === true;
+  if (o['augmentation'] !== undefined)
+    req.augmentation = asString(
+      o['augmentation'],
+      'augmentation',
+      10,
+    ) as TrainingStartRequest['augmentation'];
+  if (o['backend'] !== undefined)
+    req.backend = asString(o['backend'], 'backend', 20) as TrainingStartRequest['backend'];
+  const norm = parseNormalisation(o['normalisation']);
+  if (norm) req.normalisation = norm;
+  return req;
+}
+
+export function createTrainingHandlers(
+  app: AppContext,
+  training: TrainingService,
+  launch: TrainerLauncher,
+  jobs: JobRegistry,
+): HandlerGroup<TrainingChannel> {
+  const ws = app.workspace;
+  const db = ws.db;
+  let backends: Promise<BackendAvailability[]> | undefined;
+  const reviewer = (ctx: CallContext, what: string) => {
+    const p = requireProfile(db, ctx, what);
+    requireRole(p, ['reviewer', 'admin'], what);
+    return p;
+  };
+  return {
+    'training:start': (req, ctx) => {
+      reviewer(ctx, 'training a model');
+      return training.start(parseStartRequest(req), ctx.actor, ctx.emit);
+    },
+    'training:cancel': (req, ctx) => {
+      reviewer(ctx, 'cancelling a training run');
+      return { cancelled: training.cancel(asId(asObject(req)['runId'], 'runId')) };
+    },
+    'training:resume': (req, ctx) => {
+      reviewer(ctx, 'resuming a training run');
+      const o = asObject(req);
+      const epochs = asOptionalNumber(o['epochs'], 'epochs');
+      return training.resume(asId(o['runId'], 'runId'), ctx.actor, ctx.emit, epochs);
+    },
+    'training:list': (req, ctx) => {
+      requireProfile(db, ctx, 'the training runs');
+      return training.list(asId(asObject(req)['projectId'], 'projectId'));
+    },
+    'training:backends': (_req, ctx) => {
+      requireProfile(db, ctx, 'the training backends');
+      backends ??= probeBackends(launch).catch((e: unknown) => {
+        backends = undefined; // probe again next time
+        throw e;
+      });
+      return backends;
+    },
+    'training:get': (req, ctx) => {
+      requireProfile(db, ctx, 'a training run');
+      return training.detail(asId(asObject(req)['runId'], 'runId'));
+    },
+    'model:list': (req, ctx) => {
+      requireProfile(db, ctx, 'the models');
+      return listModels(db, asOptionalId(asObject(req ?? {})['projectId'], 'projectId'));
+    },
+    'model:get': (req, ctx) => {
+      requireProfile(db, ctx, 'a model');
+      const id = asId(asObject(req)['modelId'], 'modelId');
+      const m = getModel(db, id);
+      if (!m) throw new NotFoundError(`model ${id} does not exist`);
+      return m;
+    },
+    'model:export': async (req, ctx) => {
+      reviewer(ctx, 'exporting a model');
+      const o = asObject(req);
+      return {
+        path: await exportModel(ws, asId(o['modelId'], 'modelId'), asString(o['dir'], 'dir'), ctx.actor),
+      };
+    },
+    'model:import': (req, ctx) => {
+      reviewer(ctx, 'importing a model');
+      const o = asObject(req);
+      return importModel(
+        ws,
+        asString(o['path'], 'path'),
+        asOptionalId(o['projectId'], 'projectId') ?? null,
+        ctx.actor,
+      );
+    },
+    'inference:run': (req, ctx) => {
+      reviewer(ctx, 'running a model');
+      const o = asObject(req);
+      const jobId = asString(o['jobId'], 'jobId', 128);
+      const modelId = asId(o['modelId'], 'modelId');
+      requireModel(ws, modelId);
+      const ids = o['volumeIds'];
+      if (!Array.isArray(ids) || ids.length === 0)
+        throw new InputError(undefined, 'volumeIds must be a non-empty list');
+      const volumeIds = ids.map((v, i) => asId(v, `volumeIds[${i}]`));
+      return jobs.run(jobId, (signal) =>
+        draftVolumes(ws, launch, modelId, volumeIds, ctx.actor, {
+          signal,
+          onProgress: (p) => ctx.emit('inference:progress', { jobId, ...p }),
+        }),
+      );
+    },
+    'inference:cancel': (req) => ({ cancelled: jobs.cancel(asString(asObject(req)['jobId'], 'jobId', 128)) }),
+    'augment:preview': (req, ctx) => {
+      const p = requireProfile(db, ctx, 'the augmentation preview');
+      const o = asObject(req);
+      return augmentPreview(ws, p, {
+        volumeId: asId(o['volumeId'], 'volumeId'),
+        slice: asOptionalNumber(o['slice'], 'slice') ?? 0,
+        count: asOptionalNumber(o['count'], 'count') ?? 8,
+        ...(o['seed'] !== undefined ? { seed: asOptionalNumber(o['seed'], 'seed')! } : {}),
+        ...(o['cropSize'] !== undefined ? { cropSize: asOptionalNumber(o['cropSize'], 'cropSize')! } : {}),
+      });
+    },
+    'draft:list': (req, ctx) => {
+      requireProfile(db, ctx, 'the AI drafts');
+      return listDrafts(ws, asId(asObject(req)['volumeId'], 'volumeId'));
+    },
+    'draft:start': async (req, ctx) => {
+      const p = requireProfile(db, ctx, 'starting from a draft');
+      const r = await startFromDraft(ws, p, asId(asObject(req)['draftAnnotationId'], 'draftAnnotationId'));
+      ctx.publish('annotation:changed', {
+        annotationId: r.annotationId,
+        headRevisionId: r.revisionId,
+        author: p.name,
+      });
+      return r;
+    },
+    'draft:outcomes': (req, ctx) => {
+      requireProfile(db, ctx, 'draft outcomes');
+      return listDraftOutcomes(ws, asId(asObject(req)['projectId'], 'projectId'));
+    },
+    'activeLearning:rank': (req, ctx) => {
+      reviewer(ctx, 'ranking cases by uncertainty');
+      const o = asObject(req);
+      const jobId = asString(o['jobId'], 'jobId', 128);
+      return jobs.run(jobId, (signal) =>
+        rankByUncertainty(ws, launch, asId(o['projectId'], 'projectId'), asId(o['modelId'], 'modelId'), {
+          signal,
+          onProgress: (p) => ctx.emit('inference:progress', { jobId, ...p }),
+        }),
+      );
+    },
+    'activeLearning:stored': (req, ctx) => {
+      requireProfile(db, ctx, 'the uncertainty ranking');
+      const o = asObject(req);
+      return storedRanking(ws, asId(o['projectId'], 'projectId'), asId(o['modelId'], 'modelId'));
+    },
+  };
+}

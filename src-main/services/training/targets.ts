@@ -1,0 +1,182 @@
+// Training targets from the workspace, per case (DESIGN.md's words: a case's volume and its annotations).
+//  - 'reference': the case's signed-off reference mask: a derived annotation whose head revision's
+//    provenance method is 'reference' (stored by the sign-off with saveDerivedMask);
+//  - 'vote': the majority vote of the case's annotators (core/consensus/vote.ts, ITK's LabelVoting on the
+//    label; a tie is background); needs two annotators or more;
+//  - 'staple': STAPLE's foreground probability (core/consensus/staple.ts) as a soft target; two or more;
+//  - 'annotator:<name>': that annotator's mask.
+// Annotators' masks are their annotations' head revisions. A case is the first of its volumes that has
+// what the target needs. Targets are bytes 0..255 on the volume's grid: 255 * foreground probability
+// (0 or 255 for hard targets).
+import type { TrainingTarget } from '../../../src-preload/contract';
+import { InputError } from '../../core/errors';
+import { findAnnotatorByName } from '../../db/repositories/annotators';
+import { listAnnotationsOfVolume, type AnnotationRow } from '../../db/repositories/annotations';
+import { listCases } from '../../db/repositories/projects';
+import { getRevision } from '../../db/repositories/revisions';
+import { listVolumes } from '../../db/repositories/volumes';
+import type { VolumeMeta } from '../../../src-preload/contract';
+import type { Workspace } from '../../workspace/workspace';
+import { decodeMask } from '../../workspace/mask-codec';
+import { combineMasks } from '../../training/process/prepare-dataset';
+
+export const REFERENCE_METHOD = 'reference';
+
+export function parseTarget(text: string): TrainingTarget {
+  if (text === 'reference' || text === 'vote' || text === 'staple') return text;
+  if (text.startsWith('annotator:') && text.length > 'annotator:'.length) return text as TrainingTarget;
+  throw new InputError(
+    undefined,
+    `target must be reference, vote, staple or annotator:<name> (got '${text}')`,
+  );
+}
+
+export interface CaseTarget {
+  caseId: number;
+  caseName: string;
+  volume: VolumeMeta;
+  /** 0..255 per voxel of the volume. */
+  target: Uint8Array;
+  soft: boolean;
+  /** The revisions the target was computed from. */
+  revisionIds: number[];
+}
+
+export interface TargetSelection {
+  cases: CaseTarget[];
+  /** Cases left out, with why (shown with the run). */
+  skipped: { caseId: number; caseName: string; reason: string }[];
+}
+
+interface Input {
+  revisionId: number;
+  annotation: AnnotationRow;
+}
+
+function manualHeads(annotations: AnnotationRow[]): Input[] {
+  return annotations
+    .filter((a) => a.kind === 'manual' && a.headRevisionId !== null)
+    .map((a) => ({ revisionId: a.headRevisionId!, annotation: a }));
+}
+
+function referenceHead(ws: Workspace, annotations: AnnotationRow[]): Input | undefined {
+  for (const a of annotations) {
+    if (a.kind !== 'derived' || a.headRevisionId === null) continue;
+    const head = getRevision(ws.db, a.headRevisionId);
+    if (head?.provenance['method'] === REFERENCE_METHOD) return { revisionId: head.id, annotation: a };
+  }
+  return undefined;
+}
+
+async function binaryMask(ws: Workspace, revisionId: number, volume: VolumeMeta, label: number) {
+  const rev = getRevision(ws.db, revisionId)!;
+  const labels = decodeMask(await ws.blobs.read(rev.blobSha256), volume.dims).labels;
+  const out = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) out[i] = labels[i] === label ? 1 : 0;
+  return out;
+}
+
+function inputsFor(
+  ws: Workspace,
+  target: TrainingTarget,
+  annotations: AnnotationRow[],
+  annotatorId: number | undefined,
+): Input[] | string {
+  if (target === 'reference') {
+    const r = referenceHead(ws, annotations);
+    return r ? [r] : 'no signed-off reference mask';
+  }
+  const heads = manualHeads(annotations);
+  if (target === 'vote' || target === 'staple') {
+    return heads.length >= 2 ? heads : `${heads.length} annotator mask(s); ${target} needs two or more`;
+  }
+  const own = heads.filter((h) => h.annotation.annotatorId === annotatorId);
+  return own.length ? own : `no mask by ${target.slice('annotator:'.length)}`;
+}
+
+export interface CasePlan {
+  caseId: number;
+  caseName: string;
+  volume: VolumeMeta;
+  /** The revisions the target is computed from, and their mask blobs. */
+  inputs: { revisionId: number; blobSha256: string }[];
+}
+
+export interface TargetPlan {
+  combine: 'vote' | 'staple' | 'single';
+  cases: CasePlan[];
+  /** Cases left out, with why (shown with the run). */
+  skipped: { caseId: number; caseName: string; reason: string }[];
+}
+
+/** Which revisions make each case's target (database only, no voxels). Throws InputError when no case
+ *  of the project has a target of this kind. */
+export function planTargets(ws: Workspace, projectId: number, target: TrainingTarget): TargetPlan {
+  let annotatorId: number | undefined;
+  if (target.startsWith('annotator:')) {
+    const name = target.slice('annotator:'.length);
+    const a = findAnnotatorByName(ws.db, name);
+    if (!a) throw new InputError(undefined, `no annotator named '${name}' in this workspace`);
+    annotatorId = a.id;
+  }
+  const plan: TargetPlan = {
+    combine: target === 'vote' ? 'vote' : target === 'staple' ? 'staple' : 'single',
+    cases: [],
+    skipped: [],
+  };
+  for (const c of listCases(ws.db, projectId)) {
+    let why = 'no volume';
+    let found: CasePlan | undefined;
+    for (const volume of listVolumes(ws.db, c.id)) {
+      const inputs = inputsFor(ws, target, listAnnotationsOfVolume(ws.db, volume.id), annotatorId);
+      if (typeof inputs === 'string') why = inputs;
+      else {
+        found = {
+          caseId: c.id,
+          caseName: c.name,
+          volume,
+          inputs: inputs.map((i) => ({
+            revisionId: i.revisionId,
+            blobSha256: getRevision(ws.db, i.revisionId)!.blobSha256,
+          })),
+        };
+        break;
+      }
+    }
+    if (found) plan.cases.push(found);
+    else plan.skipped.push({ caseId: c.id, caseName: c.name, reason: why });
+  }
+  if (plan.cases.length === 0) {
+    const hint =
+      target === 'reference'
+        ? 'this project has no signed-off reference masks (sign off cases first, or train on vote, staple or annotator:<name>)'
+        : `no case of this project has a ${target} target`;
+    const first = plan.skipped[0];
+    throw new InputError(undefined, first ? `${hint}; e.g. case ${first.caseName}: ${first.reason}` : hint);
+  }
+  return plan;
+}
+
+/** The targets computed here, in this process (tests, scripts); training computes them in the trainer
+ *  process from the same plan (training/process/prepare-dataset.ts). */
+export async function selectTargets(
+  ws: Workspace,
+  projectId: number,
+  target: TrainingTarget,
+  label: number,
+): Promise<TargetSelection> {
+  const plan = planTargets(ws, projectId, target);
+  const out: TargetSelection = { cases: [], skipped: plan.skipped };
+  for (const c of plan.cases) {
+    const masks = await Promise.all(c.inputs.map((i) => binaryMask(ws, i.revisionId, c.volume, label)));
+    out.cases.push({
+      caseId: c.caseId,
+      caseName: c.caseName,
+      volume: c.volume,
+      target: combineMasks(plan.combine, masks),
+      soft: plan.combine === 'staple',
+      revisionIds: c.inputs.map((i) => i.revisionId),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,572 @@
+// Training runs: prepares a run's data in the main process (targets, split by case, data set file),
+// trains in a trainer process (trainer-launcher.ts), records progress as it comes (backend, per-epoch
+// metrics, per-case validation Dice), and at the end stores the model in the registry. A trainer that
+// fails, crashes or is killed leaves its run 'failed' with the error and its log; the workspace is only
+// ever written by this process, in short transactions, so it stays intact. A run whose host died while it
+// trained (its trainer's pid no longer alive) is marked failed the next time the workspace is opened.
+//
+// Run folder (workspace/training/runs/<uuid>/): dataset.bin, checkpoint.bin (after each epoch), weights.bin
+// (at the end), trainer.log.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  RunDetail,
+  RunInfo,
+  EventChannel,
+  Events,
+  TrainingStartRequest,
+} from '../../../src-preload/contract';
+import { ConflictError, InputError, NotFoundError } from '../../core/errors';
+import { appendAudit } from '../../db/audit';
+import { getModel, insertModel } from '../../db/repositories/models';
+import { getProject } from '../../db/repositories/projects';
+import {
+  dropEpochsFrom,
+  finishRun,
+  getRun,
+  insertRun,
+  listRunningRuns,
+  listRuns,
+  markStarted,
+  recordEpoch,
+  runCaseDice,
+  runExtras,
+  runMetrics,
+  setBackend,
+  toRunInfo,
+  type RunRow,
+} from '../../db/repositories/training-runs';
+import { getLabel } from '../../db/repositories/labels';
+import { NNUNET_2D_DEFAULTS } from '../../training/augment/augment-config';
+import { isBackendRequest } from '../../training/backends/backend-report';
+import { inputMultiple, type UNetConfig } from '../../training/model/unet-config';
+import {
+  CANCEL_FILE,
+  CHECKPOINT_FILE,
+  type CheckpointMeta,
+  type FromTrainer,
+  type PrepareSpec,
+  type TrainConfig,
+  type TrainJob,
+} from '../../training/process/protocol';
+import { readTensorFile } from '../../training/process/tensor-file';
+import { defaultNormalisation } from '../../training/process/normalise';
+import type { Workspace } from '../../workspace/workspace';
+import { splitCases } from './dataset';
+import { ARCHITECTURE, PACKAGE_FORMAT_VERSION } from './model-package';
+import { planTargets } from './targets';
+import { startTrainerJob, type RunningJob } from './trainer-job';
+import type { TrainerLauncher } from './trainer-launcher';
+
+/** Pushes a training event to the window that asked (CallContext.emit fits). */
+export type TrainingEmit = <E extends EventChannel>(event: E, payload: Events[E]) => void;
+
+/** The run's settings with every default filled in (stored as the run's config). */
+export interface ResolvedConfig extends Required<
+  Omit<TrainingStartRequest, 'baseModelId' | 'normalisation' | 'threads'>
+> {
+  baseModelId: number | null;
+  normalisation: TrainingStartRequest['normalisation'] | null;
+  threads: number | null;
+}
+
+function int(v: unknown, name: string, lo: number, hi: number, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw new InputError(undefined, `${name} must be an integer in ${lo}..${hi} (got ${String(v)})`);
+  return v;
+}
+
+function processAlive(pid: number | null): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class TrainingService {
+  private readonly running = new Map<number, { job: RunningJob; finished: Promise<RunInfo> }>();
+
+  constructor(
+    private readonly ws: Workspace,
+    private readonly launch: TrainerLauncher,
+  ) {
+    this.recoverOrphans();
+  }
+
+  private runsDir(): string {
+    return path.join(this.ws.dir, 'training', 'runs');
+  }
+
+  private resumable = (runDir: string): boolean =>
+    fs.existsSync(path.join(this.ws.dir, runDir, CHECKPOINT_FILE));
+
+  /** Runs recorded as running whose trainer is gone (the host died): failed, with why. */
+  recoverOrphans(): void {
+    for (const r of listRunningRuns(this.ws.db)) {
+      if (this.running.has(r.id) || processAlive(r.pid)) continue;
+      this.ws.db.transaction(() => {
+        finishRun(this.ws.db, r.id, {
+          status: 'failed',
+          error: 'the application stopped while this run was training',
+          log: this.logTail(r.id),
+          at: new Date().toISOString(),
+        });
+        appendAudit(this.ws.db, {
+          actor: 'concord',
+          action: 'training.fail',
+          detail: { runId: r.id, reason: 'orphaned' },
+        });
+      })();
+    }
+  }
+
+  private logTail(runId: number): string {
+    const row = getRun(this.ws.db, runId, this.resumable);
+    if (!row) return '';
+    try {
+      return fs.readFileSync(path.join(this.ws.dir, row.runDir, 'trainer.log'), 'utf8').slice(-64 * 1024);
+    } catch {
+      return '';
+    }
+  }
+
+  resolve(req: TrainingStartRequest): ResolvedConfig {
+    if (typeof req !== 'object' || req === null)
+      throw new InputError(undefined, 'a training request is an object');
+    const backend = req.backend ?? 'auto';
+    if (!isBackendRequest(backend))
+      throw new InputError(
+        undefined,
+        `backend must be auto, tensorflow, webgpu, wasm or cpu (got '${String(backend)}')`,
+      );
+    const base = req.baseModelId !== undefined ? getModel(this.ws.db, req.baseModelId) : undefined;
+    if (req.baseModelId !== undefined && !base)
+      throw new NotFoundError(`model ${req.baseModelId} does not exist`);
+    const levels = base ? base.config.levels : int(req.levels, 'levels', 1, 6, 4);
+    const cropSize = base ? base.cropSize : int(req.cropSize, 'cropSize', 8, 1024, 128);
+    if (cropSize % 2 ** (levels - 1) !== 0)
+      throw new InputError(
+        undefined,
+        `cropSize ${cropSize} must be a multiple of ${2 ** (levels - 1)} for ${levels} levels`,
+      );
+    const fraction = req.validationFraction ?? 0.2;
+    if (!(fraction > 0 && fraction < 1))
+      throw new InputError(undefined, 'validationFraction must be in (0, 1)');
+    if (req.augmentation !== undefined && req.augmentation !== 'nnunet' && req.augmentation !== 'none')
+      throw new InputError(
+        undefined,
+        `augmentation must be 'nnunet' or 'none' (got '${String(req.augmentation)}')`,
+      );
+    const lr = req.learningRate ?? 1e-3;
+    if (!(lr > 0 && lr < 1)) throw new InputError(undefined, 'learningRate must be in (0, 1)');
+    if (req.freezeEncoder && !base) throw new InputError(undefined, 'freezeEncoder needs a base model');
+    return {
+      projectId: req.projectId,
+      target: req.target,
+      epochs: int(req.epochs, 'epochs', 1, 10_000, 20),
+      baseModelId: base?.id ?? null,
+      freezeEncoder: req.freezeEncoder ?? false,
+      augmentation: req.augmentation ?? 'nnunet',
+      backend,
+      levels,
+      base: base ? base.config.base : int(req.base, 'base', 1, 256, 16),
+      cropSize,
+      batchSize: int(req.batchSize, 'batchSize', 1, 1024, 8),
+      learningRate: lr,
+      validationFraction: fraction,
+      seed: int(req.seed, 'seed', 0, 2 ** 31 - 1, 1),
+      label: base ? base.labels[0]!.value : int(req.label, 'label', 1, 255, 1),
+      neighbours: base ? (base.config.inChannels - 1) / 2 : int(req.neighbours, 'neighbours', 0, 3, 0),
+      normalisation: base ? base.normalisation : (req.normalisation ?? null),
+      threads: req.threads === undefined ? null : int(req.threads, 'threads', 1, 256, 1),
+    };
+  }
+
+  private trainConfig(c: ResolvedConfig): TrainConfig {
+    const unet: UNetConfig = { levels: c.levels, base: c.base, inChannels: 2 * c.neighbours + 1, labels: 1 };
+    if (c.cropSize % inputMultiple(unet) !== 0)
+      throw new InputError(undefined, 'crop size does not fit the network');
+    return {
+      unet,
+      cropSize: c.cropSize,
+      batchSize: c.batchSize,
+      epochs: c.epochs,
+      learningRate: c.learningRate,
+      seed: c.seed,
+      foregroundFraction: 1 / 3,
+      freezeEncoder: c.freezeEncoder,
+      augment: c.augmentation === 'none' ? null : NNUNET_2D_DEFAULTS,
+      backend: c.backend,
+      ...(c.threads ? { threads: c.threads } : {}),
+    };
+  }
+
+  /** Prepares and starts a run; answers once the trainer process is started. */
+  async start(req: TrainingStartRequest, actor: string, emit: TrainingEmit): Promise<RunInfo> {
+    const c = this.resolve(req);
+    if (!getProject(this.ws.db, c.projectId))
+      throw new NotFoundError(`project ${c.projectId} does not exist`);
+    if (!getLabel(this.ws.db, c.projectId, c.label))
+      throw new InputError(undefined, `label ${c.label} is not defined in this project`);
+    const plan = planTargets(this.ws, c.projectId, c.target);
+    const split = splitCases(
+      plan.cases.map((x) => x.caseId),
+      c.validationFraction,
+      c.seed,
+    );
+    const first = plan.cases[0]!.volume;
+    const normalisation = c.normalisation ?? defaultNormalisation(first.modality, first.stats.min);
+    const rel = path.join('training', 'runs', randomUUID());
+    const runDir = path.join(this.ws.dir, rel);
+    fs.mkdirSync(runDir, { recursive: true });
+    const config = { ...c, normalisation };
+    const val = new Set(split.validation);
+    const prepare: PrepareSpec = {
+      combine: plan.combine,
+      label: c.label,
+      normalisation,
+      seed: c.seed,
+      neighbours: c.neighbours,
+      cases: plan.cases.map((x) => ({
+        caseId: x.caseId,
+        caseName: x.caseName,
+        split: val.has(x.caseId) ? 'validation' : 'train',
+        voxelsFile: this.ws.blobs.pathOf(x.volume.checksum),
+        scalarType: x.volume.scalarType,
+        dims: x.volume.dims,
+        rescale: x.volume.rescale,
+        maskFiles: x.inputs.map((i) => this.ws.blobs.pathOf(i.blobSha256)),
+      })),
+    };
+    const trainingData = {
+      target: c.target,
+      label: c.label,
+      cases: Object.fromEntries(plan.cases.map((x) => [String(x.caseId), x.inputs.map((i) => i.revisionId)])),
+      volumes: Object.fromEntries(plan.cases.map((x) => [String(x.caseId), x.volume.id])),
+      skipped: plan.skipped,
+    };
+    const at = new Date().toISOString();
+    const runId = this.ws.db.transaction(() => {
+      const id = insertRun(this.ws.db, {
+        projectId: c.projectId,
+        target: c.target,
+        config,
+        baseModelId: c.baseModelId,
+        split,
+        trainingData,
+        runDir: rel,
+        createdBy: actor,
+        createdAt: at,
+      });
+      appendAudit(
+        this.ws.db,
+        {
+          actor,
+          action: 'training.start',
+          detail: { runId: id, projectId: c.projectId, target: c.target, split },
+        },
+        at,
+      );
+      return id;
+    })();
+    let initialWeights: string | undefined;
+    if (c.baseModelId !== null) {
+      const base = getModel(this.ws.db, c.baseModelId)!;
+      initialWeights = this.ws.blobs.pathOf(base.weightsSha256);
+    }
+    this.launchRun(
+      runId,
+      {
+        kind: 'train',
+        runDir,
+        config: this.trainConfig(c),
+        prepare,
+        resume: false,
+        ...(initialWeights ? { initialWeights } : {}),
+      },
+      actor,
+      emit,
+    );
+    return this.info(runId);
+  }
+
+  /** Continues a cancelled or failed run from its checkpoint (optionally to more epochs in all). */
+  resume(runId: number, actor: string, emit: TrainingEmit, epochs?: number): RunInfo {
+    const row = this.row(runId);
+    if (row.status === 'running') throw new ConflictError(`run ${runId} is running`);
+    if (row.status === 'completed' && epochs === undefined)
+      throw new InputError(undefined, `run ${runId} is complete; give more epochs to continue it`);
+    const runDir = path.join(this.ws.dir, row.runDir);
+    const ckFile = path.join(runDir, CHECKPOINT_FILE);
+    if (!fs.existsSync(ckFile))
+      throw new InputError(
+        undefined,
+        `run ${runId} has no checkpoint (it stopped before its first epoch ended); start a new run`,
+      );
+    const ck = readTensorFile<CheckpointMeta>(ckFile).meta;
+    const config = { ...(row.config as unknown as ResolvedConfig) };
+    if (epochs !== undefined)
+      config.epochs = int(epochs, 'epochs', ck.nextEpoch + 1, 10_000, ck.nextEpoch + 1);
+    const train = { ...ck.config, epochs: config.epochs };
+    const at = new Date().toISOString();
+    this.ws.db.transaction(() => {
+      dropEpochsFrom(this.ws.db, runId, ck.nextEpoch);
+      for (const r of ck.history)
+        recordEpoch(
+          this.ws.db,
+          runId,
+          {
+            epoch: r.epoch,
+            loss: r.loss,
+            validationDice: r.validationDice,
+            seconds: r.seconds,
+            imagesPerSecond: r.imagesPerSecond,
+            learningRate: r.learningRate,
+          },
+          r.caseDice,
+        );
+      markStarted(this.ws.db, runId, null, at, config);
+      appendAudit(
+        this.ws.db,
+        {
+          actor,
+          action: 'training.resume',
+          detail: { runId, fromEpoch: ck.nextEpoch, epochs: config.epochs },
+        },
+        at,
+      );
+    })();
+    this.launchRun(runId, { kind: 'train', runDir, config: train, resume: true }, actor, emit);
+    return this.info(runId);
+  }
+
+  private launchRun(runId: number, job: TrainJob, actor: string, emit: TrainingEmit): void {
+    const logFile = path.join(job.runDir, 'trainer.log');
+    const cancelFile = path.join(job.runDir, CANCEL_FILE);
+    fs.rmSync(cancelFile, { force: true });
+    let running: RunningJob;
+    try {
+      running = startTrainerJob(this.launch, job, {
+        logFile,
+        cancelFile,
+        onMessage: (m) => this.onMessage(runId, m, emit),
+      });
+    } catch (e) {
+      this.ws.db.transaction(() =>
+        finishRun(this.ws.db, runId, {
+          status: 'failed',
+          error: (e as Error).message,
+          log: '',
+          at: new Date().toISOString(),
+        }),
+      )();
+      throw e;
+    }
+    this.ws.db
+      .prepare('UPDATE training_runs SET pid = ?, started_at = coalesce(started_at, ?) WHERE id = ?')
+      // The trainer's pid; where a launcher does not know it yet (Electron's utilityProcess before its
+      // 'spawn' event), the host's: the trainer exits when its host goes, so either tells a live run.
+      .run(running.pid ?? process.pid, new Date().toISOString(), runId);
+    const finished = running.done.then(async (end) => {
+      if (this.closed) return this.closedInfo(runId);
+      const at = new Date().toISOString();
+      let modelId: number | undefined;
+      try {
+        if (end.kind === 'done' && end.message.train) {
+          modelId = await this.storeModel(runId, end.message.train.weightsFile, actor);
+        }
+      } catch (e) {
+        end = { kind: 'error', message: `storing the model failed: ${(e as Error).message}` };
+      }
+      const status = end.kind === 'done' ? 'completed' : end.kind === 'cancelled' ? 'cancelled' : 'failed';
+      const error = end.kind === 'error' || end.kind === 'crashed' ? end.message : null;
+      this.ws.db.transaction(() => {
+        finishRun(this.ws.db, runId, {
+          status,
+          error,
+          log: running.log(),
+          ...(modelId ? { modelId } : {}),
+          at,
+        });
+        appendAudit(
+          this.ws.db,
+          {
+            actor,
+            action: `training.${status === 'completed' ? 'complete' : status === 'cancelled' ? 'cancel' : 'fail'}`,
+            detail: { runId, modelId: modelId ?? null, error },
+          },
+          at,
+        );
+      })();
+      this.running.delete(runId);
+      const info = this.info(runId);
+      emit('training:status', { runId, status, modelId: info.modelId, error, backend: info.backend });
+      return info;
+    });
+    this.running.set(runId, { job: running, finished });
+  }
+
+  private onMessage(runId: number, m: FromTrainer, emit: TrainingEmit): void {
+    if (m.type === 'prepared') {
+      const { trainingData } = runExtras(this.ws.db, runId);
+      this.ws.db
+        .prepare('UPDATE training_runs SET training_data_json = ? WHERE id = ?')
+        .run(JSON.stringify({ ...trainingData, slices: m.slices }), runId);
+    } else if (m.type === 'backend') {
+      setBackend(this.ws.db, runId, m.report.active, m.report);
+    } else if (m.type === 'batch') {
+      emit('training:progress', { ...m.progress, runId, kind: 'batch' });
+    } else if (m.type === 'epoch') {
+      const r = m.record;
+      this.ws.db.transaction(() =>
+        recordEpoch(
+          this.ws.db,
+          runId,
+          {
+            epoch: r.epoch,
+            loss: r.loss,
+            validationDice: r.validationDice,
+            seconds: r.seconds,
+            imagesPerSecond: r.imagesPerSecond,
+            learningRate: r.learningRate,
+          },
+          r.caseDice,
+        ),
+      )();
+      emit('training:progress', {
+        ...m.progress,
+        runId,
+        kind: 'epoch',
+        loss: r.loss,
+        ...(r.validationDice !== null ? { validationDice: r.validationDice } : {}),
+        caseDice: r.caseDice,
+      });
+    }
+  }
+
+  private async storeModel(runId: number, weightsFile: string, actor: string): Promise<number> {
+    const row = this.row(runId);
+    const c = row.config as unknown as ResolvedConfig & {
+      normalisation: NonNullable<ResolvedConfig['normalisation']>;
+    };
+    const bytes = fs.readFileSync(weightsFile);
+    const stored = await this.ws.blobs.put(bytes);
+    const metrics = runMetrics(this.ws.db, runId);
+    const last = metrics.at(-1);
+    const caseDice = runCaseDice(this.ws.db, runId);
+    const label = getLabel(this.ws.db, row.projectId, c.label);
+    const { trainingData } = runExtras(this.ws.db, runId);
+    const at = new Date().toISOString();
+    return this.ws.db.transaction(() => {
+      const modelId = insertModel(this.ws.db, {
+        projectId: row.projectId,
+        name: `run ${runId} (${row.target})`,
+        architecture: ARCHITECTURE,
+        formatVersion: PACKAGE_FORMAT_VERSION,
+        config: { levels: c.levels, base: c.base, inChannels: 2 * (c.neighbours ?? 0) + 1, labels: 1 },
+        cropSize: c.cropSize,
+        labels: [{ value: c.label, name: label?.name ?? `Label ${c.label}` }],
+        normalisation: c.normalisation,
+        weightsSha256: stored.sha256,
+        weightsBytes: stored.byteLength,
+        trainingData: { ...trainingData, split: row.split, runId },
+        metrics: {
+          validationDice: last?.validationDice ?? null,
+          caseDice: last ? (caseDice[String(last.epoch)] ?? {}) : {},
+          epochs: metrics.length,
+          trainSeconds: metrics.reduce((s, m) => s + m.seconds, 0),
+          finalLoss: last?.loss ?? null,
+        },
+        backend: row.backend,
+        parentModelId: row.baseModelId,
+        runId,
+        origin: 'trained',
+        createdBy: actor,
+        createdAt: at,
+      });
+      appendAudit(
+        this.ws.db,
+        { actor, action: 'model.create', detail: { modelId, runId, sha256: stored.sha256 } },
+        at,
+      );
+      return modelId;
+    })();
+  }
+
+  cancel(runId: number): boolean {
+    const r = this.running.get(runId);
+    if (!r) return false;
+    r.job.cancel();
+    return true;
+  }
+
+  /** Resolves when the run's trainer has ended and its outcome is recorded. */
+  async wait(runId: number): Promise<RunInfo> {
+    const r = this.running.get(runId);
+    return r ? r.finished : this.info(runId);
+  }
+
+  private row(runId: number): RunRow {
+    const r = getRun(this.ws.db, runId, this.resumable);
+    if (!r) throw new NotFoundError(`training run ${runId} does not exist`);
+    return r;
+  }
+
+  info(runId: number): RunInfo {
+    return toRunInfo(this.row(runId));
+  }
+
+  list(projectId: number): RunInfo[] {
+    return listRuns(this.ws.db, projectId, this.resumable).map(toRunInfo);
+  }
+
+  detail(runId: number): RunDetail {
+    const info = this.info(runId);
+    const extras = runExtras(this.ws.db, runId);
+    const live = this.running.get(runId);
+    return {
+      ...info,
+      metrics: runMetrics(this.ws.db, runId),
+      caseDice: runCaseDice(this.ws.db, runId),
+      trainingData: extras.trainingData,
+      backendUnavailable: extras.backendUnavailable,
+      log: live ? live.job.log() : extras.log,
+    };
+  }
+
+  private closed = false;
+
+  private closedInfo(runId: number): RunInfo {
+    return { ...({} as RunInfo), id: runId, status: 'cancelled' };
+  }
+
+  /** The host is closing (synchronously, before the workspace closes): every running trainer is killed
+   *  and its run recorded as cancelled, resumable from its last checkpoint. */
+  close(): void {
+    if (this.closed) return;
+    const at = new Date().toISOString();
+    for (const [runId, r] of this.running) {
+      r.job.kill();
+      this.ws.db.transaction(() => {
+        finishRun(this.ws.db, runId, {
+          status: 'cancelled',
+          error: 'the application closed while this run was training',
+          log: r.job.log(),
+          at,
+        });
+        appendAudit(
+          this.ws.db,
+          { actor: 'concord', action: 'training.cancel', detail: { runId, reason: 'closing' } },
+          at,
+        );
+      })();
+    }
+    this.closed = true;
+    this.running.clear();
+  }
+}

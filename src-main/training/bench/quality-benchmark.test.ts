@@ -1,0 +1,92 @@
+// bench quality end to end on a tiny synthetic pack (a bright disc = the vote), a tiny U-Net on the cpu
+// backend: the pack is read, augmentation and the time budget apply, a result is reported after every
+// epoch (partial) and at the end, and a pack whose votes were made with other ties is refused.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { tf } from '../backends/tfjs';
+import { NNUNET_2D_DEFAULTS } from '../augment/augment-config';
+import { writeLidcPack } from '../data/lidc-pack';
+import type { SliceSample } from '../data/lidc-slices';
+import { SeededRandom } from '../model/seeded-random';
+import { runQualityBenchmark, type QualityResult } from './quality-benchmark';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-quality-'));
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  const r = new SeededRandom(1);
+  const S = 16;
+  const slices: SliceSample[] = [];
+  for (let p = 0; p < 6; p++)
+    for (let k = 0; k < 3; k++) {
+      const cx = 5 + r.int(6);
+      const cy = 5 + r.int(6);
+      const image = new Uint8Array(S * S);
+      const target = new Uint8Array(S * S);
+      for (let y = 0; y < S; y++)
+        for (let x = 0; x < S; x++) {
+          const inside = k > 0 && (x - cx) ** 2 + (y - cy) ** 2 <= 9;
+          target[x + y * S] = inside ? 1 : 0;
+          image[x + y * S] = Math.max(0, Math.min(255, (inside ? 200 : 60) + Math.round(20 * r.normal())));
+        }
+      slices.push({
+        patient: `LIDC-IDRI-000${p}`,
+        nodule: 'nodule-0',
+        slice: `slice-${k}`,
+        width: S,
+        height: S,
+        image,
+        target,
+        ratersMarking: k > 0 ? 4 : 0,
+      });
+    }
+  writeLidcPack(slices, dir, { ties: 'background', source: 'synthetic' });
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('trains on a pack with augmentation, reports each epoch, plans epochs within a budget', async () => {
+  const partial: QualityResult[] = [];
+  const r = await runQualityBenchmark({
+    dataDir: dir,
+    epochs: 3,
+    batchSize: 4,
+    learningRate: 3e-3,
+    seed: 2,
+    validationFraction: 0.34,
+    augment: true,
+    augmentation: NNUNET_2D_DEFAULTS,
+    augmentationName: 'nnunet',
+    foregroundFraction: 0.5,
+    budgetSeconds: 600,
+    ties: 'background',
+    cosine: true,
+    config: { levels: 2, base: 4, inChannels: 1, labels: 1 },
+    onEpochResult: (p) => partial.push(p),
+  });
+  expect(r.data.patients).toBe(6);
+  expect(r.data.validationPatients).toHaveLength(2);
+  expect(r.data.trainSlices + r.data.validationSlices).toBe(18);
+  expect(r.perEpoch).toHaveLength(3);
+  expect(partial).toHaveLength(3);
+  expect(partial.every((p) => p.partial)).toBe(true);
+  expect(r.partial).toBe(false);
+  expect(r.training.augmentation).toBe('nnunet');
+  expect(r.training.budgetSeconds).toBe(600);
+  expect(r.final.validationDice).toBeGreaterThanOrEqual(0);
+  expect(Object.keys(r.final.perPatientDice)).toHaveLength(2);
+  await expect(
+    runQualityBenchmark({
+      dataDir: dir,
+      epochs: 1,
+      batchSize: 4,
+      learningRate: 1e-3,
+      seed: 2,
+      validationFraction: 0.34,
+      augment: false,
+      ties: 'foreground',
+      cosine: false,
+      config: { levels: 2, base: 4, inChannels: 1, labels: 1 },
+    }),
+  ).rejects.toThrow(/ties 'background'/);
+});

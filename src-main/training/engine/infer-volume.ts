@@ -1,0 +1,130 @@
+// Inference of a 2D (or 2.5D) U-Net over a volume, axial slice by axial slice, several slices per forward
+// pass, with progress and cancellation between batches, and the model's uncertainty.
+//
+// Layout: the volume is nx*ny*nz values, voxel (i, j, k) at i + j*nx + k*nx*ny (DESIGN.md §3), already
+// normalised (data/normalise.ts). Slice k is the model's image with H = ny rows (j) and W = nx columns (i),
+// zero-padded at the high ends of i and j to multiples of 2^(levels-1) (0 = the normalised mean), the
+// padding cut off again. 2.5D models (inChannels = 2h+1) get slices k-h..k+h as channels, repeated at the
+// volume's ends. Outputs are in the volume's layout.
+import { CancelledError } from '../../core/errors';
+import { tf } from '../backends/tfjs';
+import type { UNet } from '../model/unet';
+import { inputMultiple } from '../model/unet-config';
+import { sliceChannels } from '../data/stack-slices';
+
+export interface InferVolumeOptions {
+  /** Slices per forward pass (default 8). */
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** After each batch: slices done of all. */
+  onProgress?: (p: { slicesDone: number; slices: number }) => void;
+  /** Keep the foreground probability of every voxel (4 bytes a voxel; default false). */
+  keepProbabilities?: boolean;
+  /** Foreground threshold for one-label models (default 0.5). */
+  threshold?: number;
+}
+
+export interface VolumeInference {
+  dims: [number, number, number];
+  /** 0 background, else the label 1..L (argmax for several labels, probability > threshold for one). */
+  labels: Uint8Array;
+  /** P(foreground) per voxel (1 - P(background) for several labels), when asked for. */
+  probabilities: Float32Array | null;
+  /** Mean entropy of the predicted distribution per voxel, in bits (binary for one label, categorical
+   *  over L+1 classes otherwise): the uncertainty active learning ranks cases by. */
+  meanEntropyBits: number;
+  /** The same per slice k (length nz). */
+  sliceEntropyBits: Float64Array;
+  foregroundVoxels: number;
+}
+
+function binaryEntropy(p: number): number {
+  const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
+  return -(q * Math.log2(q) + (1 - q) * Math.log2(1 - q));
+}
+
+export async function inferVolume(
+  model: UNet,
+  volume: { dims: [number, number, number]; data: Float32Array },
+  o: InferVolumeOptions = {},
+): Promise<VolumeInference> {
+  const [nx, ny, nz] = volume.dims;
+  const n = nx * ny;
+  if (volume.data.length !== n * nz)
+    throw new RangeError(`volume has ${volume.data.length} values, dims ${nx}x${ny}x${nz} need ${n * nz}`);
+  const batchSize = o.batchSize ?? 8;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError('batchSize must be an integer >= 1');
+  const threshold = o.threshold ?? 0.5;
+  const C = model.config.inChannels;
+  if (C % 2 !== 1) throw new RangeError(`a 2.5D model needs an odd channel count, this one has ${C}`);
+  const half = (C - 1) / 2;
+  const K = model.outputChannels();
+  const m = inputMultiple(model.config);
+  const wp = Math.ceil(nx / m) * m;
+  const hp = Math.ceil(ny / m) * m;
+  const labels = new Uint8Array(n * nz);
+  const probabilities = o.keepProbabilities ? new Float32Array(n * nz) : null;
+  const sliceEntropy = new Float64Array(nz);
+  let foreground = 0;
+  for (let k0 = 0; k0 < nz; k0 += batchSize) {
+    // Let a cancel request (a message, a timer) in between batches.
+    await new Promise((r) => setImmediate(r));
+    if (o.signal?.aborted) throw new CancelledError('inference');
+    const b = Math.min(batchSize, nz - k0);
+    const x = new Float32Array(b * hp * wp * C);
+    for (let s = 0; s < b; s++)
+      sliceChannels(volume.data, volume.dims, k0 + s, half, x, s * hp * wp * C, wp, hp);
+    const probs = tf.tidy(() => {
+      const logits = model.apply(tf.tensor4d(x, [b, hp, wp, C]));
+      return K === 1 ? tf.sigmoid(logits) : tf.softmax(logits, -1);
+    });
+    const p = (await probs.data()) as Float32Array;
+    probs.dispose();
+    for (let s = 0; s < b; s++) {
+      const k = k0 + s;
+      let ent = 0;
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          const src = (s * hp * wp + j * wp + i) * K;
+          const dst = k * n + j * nx + i;
+          let label = 0;
+          let fgP: number;
+          if (K === 1) {
+            fgP = p[src]!;
+            ent += binaryEntropy(fgP);
+            if (fgP > threshold) label = 1;
+          } else {
+            let best = p[src]!;
+            let h = 0;
+            for (let c = 0; c < K; c++) {
+              const q = p[src + c]!;
+              if (q > 1e-12) h -= q * Math.log2(q);
+              if (c > 0 && q > best) {
+                best = q;
+                label = c;
+              }
+            }
+            ent += h;
+            fgP = 1 - p[src]!;
+          }
+          if (label) {
+            labels[dst] = label;
+            foreground++;
+          }
+          if (probabilities) probabilities[dst] = fgP;
+        }
+      sliceEntropy[k] = ent / n;
+    }
+    o.onProgress?.({ slicesDone: k0 + b, slices: nz });
+  }
+  const meanEntropyBits = sliceEntropy.reduce((a, v) => a + v, 0) / Math.max(1, nz);
+  return {
+    dims: [nx, ny, nz],
+    labels,
+    probabilities,
+    meanEntropyBits,
+    sliceEntropyBits: sliceEntropy,
+    foregroundVoxels: foreground,
+  };
+}

@@ -1,0 +1,147 @@
+// Training batches from the slices of a data set file: square crops of side S, a share of them centred on
+// a foreground pixel (the rest anywhere), zero-padded where a crop leaves the slice, mirrored at random.
+// Every choice of batch i of epoch e comes from a generator seeded by (seed, e, i), so a run resumed at
+// epoch e sees exactly the batches an uninterrupted run would have seen.
+//
+// Layout: a slice is ny rows of nx pixels (pixel (i, j) at i + j*nx, i the volume's first axis); batches
+// are NHWC [n, S, S, 1] with H along j and W along i. Images: byte / 255 (normalised to [0, 1] already
+// by normalise.ts); targets: byte / 255 (0/1 masks, or probabilities for soft targets).
+import type { AugmentConfig } from '../augment/augment-config';
+import { augmentSample } from '../augment/augment-sample';
+import type { BatchSource } from '../engine/train-loop';
+import { SeededRandom } from '../model/seeded-random';
+
+export interface SliceRef {
+  caseId: number;
+  width: number;
+  height: number;
+  /** Input channels: 1, or 2h+1 for 2.5D (slices k-h..k+h). */
+  channels: number;
+  /** channels * width * height bytes, channel-major (channel c's pixel (i, j) at c*n + i + j*width). */
+  image: Uint8Array;
+  target: Uint8Array;
+  /** Indices (i + j*nx) of pixels with target >= 128. */
+  foreground: Uint32Array;
+}
+
+export function sliceRefs(
+  caseId: number,
+  images: Uint8Array,
+  targets: Uint8Array,
+  slices: number,
+  width: number,
+  height: number,
+  channels = 1,
+): SliceRef[] {
+  const n = width * height;
+  const out: SliceRef[] = [];
+  for (let s = 0; s < slices; s++) {
+    const image = images.subarray(s * n * channels, (s + 1) * n * channels);
+    const target = targets.subarray(s * n, (s + 1) * n);
+    const fg: number[] = [];
+    for (let p = 0; p < n; p++) if (target[p]! >= 128) fg.push(p);
+    out.push({ caseId, width, height, channels, image, target, foreground: Uint32Array.from(fg) });
+  }
+  return out;
+}
+
+function mix(seed: number, epoch: number, batch: number): number {
+  return (
+    (Math.imul(seed, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca77) ^ Math.imul(batch + 1, 0xc2b2ae3d)) >>> 0
+  );
+}
+
+export function cropBatches(
+  slices: SliceRef[],
+  o: {
+    cropSize: number;
+    batchSize: number;
+    seed: number;
+    foregroundFraction: number;
+    /** On-the-fly augmentation of each crop (augment/: nnU-Net's transforms, one mapping for image and
+     *  target); without it, crops are only mirrored at random. */
+    augment?: AugmentConfig | null;
+    softTarget?: boolean;
+  },
+): BatchSource {
+  const S = o.cropSize;
+  if (slices.length === 0) throw new RangeError('no training slices');
+  const C = slices[0]!.channels;
+  const batches = Math.max(1, Math.floor(slices.length / o.batchSize));
+  return {
+    shape: [S, S, C, 1],
+    batchesPerEpoch: () => batches,
+    batch: (epoch, i) => {
+      const order = new SeededRandom(mix(o.seed, epoch, -1)).shuffle([...slices.keys()]);
+      const rnd = new SeededRandom(mix(o.seed, epoch, i));
+      const x = new Float32Array(o.batchSize * S * S * C);
+      const y = new Float32Array(o.batchSize * S * S);
+      // One crop's channels, channel-major, before they are interleaved into NHWC.
+      const planes = Array.from({ length: C }, () => new Float32Array(S * S));
+      for (let b = 0; b < o.batchSize; b++) {
+        const s = slices[order[(i * o.batchSize + b) % order.length]!]!;
+        let ci: number;
+        let cj: number;
+        if (s.foreground.length > 0 && rnd.next() < o.foregroundFraction) {
+          const p = s.foreground[rnd.int(s.foreground.length)]!;
+          ci = p % s.width;
+          cj = Math.floor(p / s.width);
+        } else {
+          ci = rnd.int(s.width);
+          cj = rnd.int(s.height);
+        }
+        const augment = o.augment ?? null;
+        // With augmentation, mirroring is its job (its own probability per axis).
+        const flipI = !augment && rnd.next() < 0.5;
+        const flipJ = !augment && rnd.next() < 0.5;
+        const i0 = ci - (S >> 1);
+        const j0 = cj - (S >> 1);
+        const off = b * S * S;
+        const n = s.width * s.height;
+        let target: Float32Array = new Float32Array(S * S);
+        for (const pl of planes) pl.fill(0);
+        for (let yy = 0; yy < S; yy++) {
+          const j = j0 + (flipJ ? S - 1 - yy : yy);
+          if (j < 0 || j >= s.height) continue;
+          for (let xx = 0; xx < S; xx++) {
+            const ii = i0 + (flipI ? S - 1 - xx : xx);
+            if (ii < 0 || ii >= s.width) continue;
+            const src = ii + j * s.width;
+            for (let c = 0; c < C; c++) planes[c]![xx + yy * S] = s.image[c * n + src]! / 255;
+            target[xx + yy * S] = s.target[src]! / 255;
+          }
+        }
+        let chans: Float32Array[] = planes;
+        if (augment) {
+          const a = augmentSample({ width: S, height: S, channels: planes, target }, augment, rnd, {
+            softTarget: o.softTarget ?? false,
+          });
+          chans = a.channels;
+          target = a.target!;
+        }
+        y.set(target, off);
+        for (let p = 0; p < S * S; p++) for (let c = 0; c < C; c++) x[(off + p) * C + c] = chans[c]![p]!;
+      }
+      return { x, y, n: o.batchSize };
+    },
+  };
+}
+
+/** A slice's channels zero-padded to [Hp, Wp] (multiples of `m`), as the model's input: NHWC, batch of
+ *  one, channels interleaved. */
+export function paddedSlice(
+  image: Uint8Array,
+  width: number,
+  height: number,
+  m: number,
+  channels = 1,
+): { x: Float32Array; hp: number; wp: number } {
+  const wp = Math.ceil(width / m) * m;
+  const hp = Math.ceil(height / m) * m;
+  const n = width * height;
+  const x = new Float32Array(hp * wp * channels);
+  for (let j = 0; j < height; j++)
+    for (let i = 0; i < width; i++)
+      for (let c = 0; c < channels; c++) x[(i + j * wp) * channels + c] = image[c * n + i + j * width]! / 255;
+  return { x, hp, wp };
+}

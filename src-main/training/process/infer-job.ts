@@ -1,0 +1,57 @@
+// An inference job inside the trainer process: a model's weights on whole volumes, axial slices (k) a few
+// at a time, with progress and cancellation between batches. Writes each volume's labels (uint8,
+// the input's grid and index layout) to its outFile and reports the foreground voxel count and the mean
+// binary entropy of the foreground probability, in bits per voxel (the uncertainty active learning ranks by).
+import { selectBackend } from '../backends/select-backend';
+import { UNet } from '../model/unet';
+import { inferVolume } from '../engine/infer-volume';
+import { normaliseToBytes } from './normalise';
+import type { FromTrainer, InferJob, InferOutcome } from './protocol';
+import { readVoxels } from './voxels';
+import { readWeights } from './train-job';
+import { writeFileAtomic } from './tensor-file';
+
+export async function runInferJob(
+  job: InferJob,
+  send: (m: FromTrainer) => void,
+  signal: AbortSignal,
+): Promise<InferOutcome[]> {
+  const report = await selectBackend(job.backend, { threads: job.threads });
+  send({ type: 'backend', report });
+  const { meta, weights } = readWeights(job.weightsFile);
+  const model = new UNet(meta.unet, weights);
+  const out: InferOutcome[] = [];
+  try {
+    for (let item = 0; item < job.inputs.length; item++) {
+      const input = job.inputs[item]!;
+      const bytes = normaliseToBytes({ data: readVoxels(input), rescale: input.rescale }, job.normalisation);
+      const data = new Float32Array(bytes.length);
+      for (let i = 0; i < bytes.length; i++) data[i] = bytes[i]! / 255;
+      // The engine's batched inference (engine/infer-volume.ts): several slices per forward pass, padding
+      // cut off, mean binary entropy in bits; it yields to the event loop between batches (cancel).
+      const r = await inferVolume(
+        model,
+        { dims: input.dims, data },
+        {
+          batchSize: job.batchSize ?? 4,
+          signal,
+          onProgress: (p) =>
+            send({
+              type: 'slice',
+              item,
+              items: job.inputs.length,
+              slice: p.slicesDone - 1,
+              slices: p.slices,
+            }),
+        },
+      );
+      const labels = r.labels;
+      if (job.label !== 1) for (let i = 0; i < labels.length; i++) if (labels[i]) labels[i] = job.label;
+      writeFileAtomic(input.outFile, labels);
+      out.push({ foregroundVoxels: r.foregroundVoxels, meanEntropyBits: r.meanEntropyBits });
+    }
+  } finally {
+    model.dispose();
+  }
+  return out;
+}

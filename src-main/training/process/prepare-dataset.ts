@@ -1,0 +1,109 @@
+// Builds a run's data set file (protocol.ts: dataset.bin) inside the trainer process, so that neither
+// decoding masks, nor the vote or STAPLE, nor normalising whole volumes runs on the host's event loop.
+// Inputs are files only (voxel blobs, encoded mask blobs): the host planned which, from the database.
+//
+// Per case: the annotators' masks (mask codec) as binary masks of the label; the target combines them
+// ('vote': core/consensus/vote.ts, a tie is background; 'staple': STAPLE's probability, soft; 'single': the
+// one mask) as bytes 0..255 = 255 * foreground probability; the volume normalised (normalise.ts); kept
+// axial slices (k): every slice with foreground, plus as many without (seeded; at least 2).
+import fs from 'node:fs';
+import path from 'node:path';
+import { staple } from '../../core/consensus/staple';
+import { majorityVote } from '../../core/consensus/vote';
+import { decodeMask } from '../../workspace/mask-codec';
+import { SeededRandom } from '../model/seeded-random';
+import { normaliseToBytes } from './normalise';
+import { readVoxels } from './voxels';
+import {
+  DATASET_FILE,
+  type DatasetCase,
+  type DatasetMeta,
+  type FromTrainer,
+  type PrepareSpec,
+} from './protocol';
+import { encodeTensorFile, writeFileAtomic, type NamedTensor } from './tensor-file';
+
+/** Target bytes (255 * foreground probability) from binary masks. */
+export function combineMasks(combine: PrepareSpec['combine'], masks: Uint8Array[]): Uint8Array {
+  if (combine === 'vote') {
+    return majorityVote(masks, { label: 1, ties: 'background' }).mask.map((v) => (v === 1 ? 255 : 0));
+  }
+  if (combine === 'staple') {
+    const p = staple(masks, { label: 1 }).probability!;
+    const out = new Uint8Array(p.length);
+    for (let i = 0; i < p.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, p[i]!)) * 255);
+    return out;
+  }
+  return masks[0]!.map((v) => v * 255);
+}
+
+/** Axial slices (k) kept for a case: those with foreground, and a seeded sample of the others. */
+export function chooseSlices(target: Uint8Array, dims: [number, number, number], seed: number): number[] {
+  const n = dims[0] * dims[1];
+  const withFg: number[] = [];
+  const without: number[] = [];
+  for (let k = 0; k < dims[2]; k++) {
+    const s = target.subarray(k * n, (k + 1) * n);
+    (s.some((v) => v >= 128) ? withFg : without).push(k);
+  }
+  const extra = new SeededRandom(seed).shuffle(without).slice(0, Math.max(2, withFg.length));
+  return [...withFg, ...extra].sort((a, b) => a - b);
+}
+
+function binaryMask(file: string, dims: [number, number, number], label: number): Uint8Array {
+  const labels = decodeMask(fs.readFileSync(file), dims).labels;
+  const out = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) out[i] = labels[i] === label ? 1 : 0;
+  return out;
+}
+
+export async function prepareDataset(
+  runDir: string,
+  spec: PrepareSpec,
+  send: (m: FromTrainer) => void,
+  signal: AbortSignal,
+): Promise<Record<string, number>> {
+  const h = spec.neighbours;
+  const C = 2 * h + 1;
+  const meta: DatasetMeta = { cases: [], soft: spec.combine === 'staple', channels: C };
+  const tensors: NamedTensor[] = [];
+  const slices: Record<string, number> = {};
+  for (const c of spec.cases) {
+    if (signal.aborted) throw Object.assign(new Error('training cancelled'), { name: 'CancelledError' });
+    const masks = c.maskFiles.map((f) => binaryMask(f, c.dims, spec.label));
+    const target = combineMasks(spec.combine, masks);
+    const image = normaliseToBytes({ data: readVoxels(c), rescale: c.rescale }, spec.normalisation);
+    const [nx, ny] = c.dims;
+    const n = nx * ny;
+    const ks = chooseSlices(target, c.dims, spec.seed + c.caseId);
+    // Slice k's channels are slices k-h..k+h, the volume's end slices repeated (as the engine's 2.5D
+    // inference, data/stack-slices.ts).
+    const nz = c.dims[2];
+    const images = new Uint8Array(ks.length * C * n);
+    const targets = new Uint8Array(ks.length * n);
+    ks.forEach((k, s) => {
+      for (let ch = 0; ch < C; ch++) {
+        const kk = Math.min(nz - 1, Math.max(0, k - h + ch));
+        images.set(image.subarray(kk * n, (kk + 1) * n), (s * C + ch) * n);
+      }
+      targets.set(target.subarray(k * n, (k + 1) * n), s * n);
+    });
+    const entry: DatasetCase = {
+      caseId: c.caseId,
+      caseName: c.caseName,
+      split: c.split,
+      slices: ks.length,
+      width: nx,
+      height: ny,
+    };
+    const i = meta.cases.length;
+    meta.cases.push(entry);
+    tensors.push({ name: `case${i}.images`, shape: [ks.length, C, ny, nx], values: images });
+    tensors.push({ name: `case${i}.targets`, shape: [ks.length, ny, nx], values: targets });
+    slices[String(c.caseId)] = ks.length;
+    send({ type: 'log', line: `case ${c.caseName}: ${ks.length} slices (${c.split})` });
+    await new Promise((r) => setImmediate(r)); // let a cancel message in
+  }
+  writeFileAtomic(path.join(runDir, DATASET_FILE), encodeTensorFile(meta, tensors));
+  return slices;
+}

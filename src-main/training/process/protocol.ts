@@ -1,0 +1,194 @@
+// The typed messages between a host (main process, web host, CLI) and its trainer process. The trainer
+// owns no database: it reads the files its job names (data set, checkpoint, weights, voxels), writes its
+// checkpoints and outputs into the job's folder, and reports by message. So a trainer that crashes or is
+// killed cannot damage the workspace; its host marks the run failed.
+//
+// Files (all in the tensor container of tensor-file.ts):
+//   dataset.bin     meta DatasetMeta; tensors `case<i>.images` and `case<i>.targets`, uint8 [slices, ny, nx]
+//                   (images normalised to 0..255, targets 0..255 = foreground probability)
+//   checkpoint.bin  meta CheckpointMeta; the model's weights by name, then `adam/<i>` optimizer state
+//   weights file    meta WeightsMeta; the model's weights by name (what a model package stores)
+import type { Normalisation } from '../../../src-preload/contract';
+import type { AugmentConfig } from '../augment/augment-config';
+import type { BackendReport, BackendRequest } from '../backends/backend-report';
+import type { UNetConfig } from '../model/unet-config';
+
+export const TRAINER_PROTOCOL_VERSION = 1;
+
+/** File names inside a run folder. */
+export const DATASET_FILE = 'dataset.bin';
+export const CHECKPOINT_FILE = 'checkpoint.bin';
+export const WEIGHTS_FILE = 'weights.bin';
+/** Written by the host to ask a training job to stop. The train loop runs batch after batch without
+ *  returning to the event loop (an awaited tensor read resolves as a microtask), so an IPC message would
+ *  wait for the epoch's end; this file is checked after every batch. */
+export const CANCEL_FILE = 'cancel';
+
+export interface DatasetCase {
+  caseId: number;
+  caseName: string;
+  split: 'train' | 'validation';
+  slices: number;
+  width: number;
+  height: number;
+}
+
+export interface DatasetMeta {
+  cases: DatasetCase[];
+  /** Image channels per slice: 1, or 2h+1 for 2.5D (absent: 1). Images are [slices, channels, ny, nx]. */
+  channels?: number;
+  /** Targets are probabilities (STAPLE) rather than 0/1 masks. */
+  soft: boolean;
+}
+
+export interface TrainConfig {
+  unet: UNetConfig;
+  cropSize: number;
+  batchSize: number;
+  /** Epochs in all (a resumed run continues up to this). */
+  epochs: number;
+  learningRate: number;
+  seed: number;
+  /** Fraction of crops centred on a foreground pixel (nnU-Net oversamples foreground a third of the time). */
+  foregroundFraction: number;
+  freezeEncoder: boolean;
+  /** On-the-fly augmentation (null: random mirroring only). */
+  augment: AugmentConfig | null;
+  backend: BackendRequest;
+  threads?: number;
+}
+
+/** What the trainer needs to build dataset.bin (prepare-dataset.ts); planned by the host from the
+ *  database, as file paths only. */
+export interface PrepareSpec {
+  /** How a case's masks become its target. */
+  combine: 'vote' | 'staple' | 'single';
+  /** The label value that is foreground in the masks. */
+  label: number;
+  normalisation: Normalisation;
+  seed: number;
+  /** 2.5D: neighbouring slices on each side stored as channels (0: 2D). */
+  neighbours: number;
+  cases: {
+    caseId: number;
+    caseName: string;
+    split: 'train' | 'validation';
+    voxelsFile: string;
+    scalarType: InferInput['scalarType'];
+    dims: [number, number, number];
+    rescale: { slope: number; intercept: number };
+    /** Encoded mask blobs (workspace/mask-codec.ts) on the volume's grid. */
+    maskFiles: string[];
+  }[];
+}
+
+export interface TrainJob {
+  kind: 'train';
+  /** Build runDir/dataset.bin first (a new run); absent when resuming (it is there already). */
+  prepare?: PrepareSpec;
+  /** Folder of the run: dataset.bin is read from it, checkpoint.bin and weights.bin written to it. */
+  runDir: string;
+  config: TrainConfig;
+  /** Weights file to start from (transfer learning); ignored when resuming. */
+  initialWeights?: string;
+  /** Continue from runDir/checkpoint.bin. */
+  resume: boolean;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  seconds: number;
+  imagesPerSecond: number;
+  learningRate: number;
+  validationDice: number | null;
+  /** Case id (string) -> Dice pooled over that case's validation slices. */
+  caseDice: Record<string, number>;
+}
+
+export interface CheckpointMeta {
+  protocol: number;
+  /** Epochs completed; training resumes at this epoch index. The crops, their order and flips of epoch e
+   *  depend only on (seed, e, batch), so this is the whole random-number position. */
+  nextEpoch: number;
+  config: TrainConfig;
+  history: EpochRecord[];
+  /** Names of the optimizer state tensors (Adam's iteration count, then first and second moments). */
+  optimizer: string[];
+  trainSeconds: number;
+}
+
+export interface WeightsMeta {
+  unet: UNetConfig;
+}
+
+export interface InferInput {
+  /** Raw stored voxels (little-endian, i fastest) of scalarType, e.g. a workspace voxel blob. */
+  voxelsFile: string;
+  scalarType: 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
+  dims: [number, number, number];
+  rescale: { slope: number; intercept: number };
+  /** Where to write the labels (uint8, the input's grid and layout). */
+  outFile: string;
+}
+
+export interface InferJob {
+  kind: 'infer';
+  weightsFile: string;
+  normalisation: Normalisation;
+  /** Label value written for foreground. */
+  label: number;
+  inputs: InferInput[];
+  /** Slices per forward pass (default 4). */
+  batchSize?: number;
+  backend: BackendRequest;
+  threads?: number;
+}
+
+/** Starts `auto` and reports which backend runs and why each other one does not. */
+export interface ProbeJob {
+  kind: 'probe';
+}
+
+export type TrainerJob = TrainJob | InferJob | ProbeJob;
+
+/** Host -> trainer. */
+export type ToTrainer = { type: 'start'; job: TrainerJob } | { type: 'cancel' };
+
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  imagesPerSecond: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
+}
+
+export interface InferOutcome {
+  foregroundVoxels: number;
+  /** Mean over every voxel of the binary entropy of the foreground probability, in bits (0..1). */
+  meanEntropyBits: number;
+}
+
+export interface TrainOutcome {
+  epochs: EpochRecord[];
+  /** runDir/weights.bin */
+  weightsFile: string;
+  trainSeconds: number;
+}
+
+/** Trainer -> host. */
+export type FromTrainer =
+  | { type: 'backend'; report: BackendReport }
+  | { type: 'log'; line: string }
+  /** The data set is built: slices kept per case id. */
+  | { type: 'prepared'; slices: Record<string, number> }
+  | { type: 'batch'; progress: BatchProgress }
+  /** Sent after the epoch's checkpoint is on disk. */
+  | { type: 'epoch'; record: EpochRecord; progress: BatchProgress }
+  | { type: 'slice'; item: number; items: number; slice: number; slices: number }
+  | { type: 'done'; train?: TrainOutcome; infer?: InferOutcome[]; probe?: BackendReport }
+  | { type: 'cancelled' }
+  | { type: 'error'; error: { name: string; message: string } };

@@ -1,0 +1,247 @@
+// A training job inside the trainer process: backend, data set, model (fresh, from a base model's
+// weights, or from the run's checkpoint), the engine's train loop, validation and an atomic checkpoint
+// after every epoch, the final weights. Reports by `send`; stops between batches when `signal` aborts.
+import path from 'node:path';
+import { CancelledError } from '../../core/errors';
+import { selectBackend } from '../backends/select-backend';
+import { tf } from '../backends/tfjs';
+import { trainLoop, cosineSchedule, type BatchSource } from '../engine/train-loop';
+import { adam } from '../engine/train-step';
+import { UNet, type NamedWeights } from '../model/unet';
+import { cropBatches, sliceRefs, type SliceRef } from './crop-batches';
+import { prepareDataset } from './prepare-dataset';
+import { validationDice } from './evaluate-slices';
+import type {
+  BatchProgress,
+  CheckpointMeta,
+  DatasetMeta,
+  EpochRecord,
+  FromTrainer,
+  TrainJob,
+  TrainOutcome,
+  WeightsMeta,
+} from './protocol';
+import fs from 'node:fs';
+import {
+  CANCEL_FILE,
+  CHECKPOINT_FILE,
+  DATASET_FILE,
+  TRAINER_PROTOCOL_VERSION,
+  WEIGHTS_FILE,
+} from './protocol';
+import { encodeTensorFile, readTensorFile, writeFileAtomic, type NamedTensor } from './tensor-file';
+
+function loadDataset(runDir: string): { train: SliceRef[]; validation: SliceRef[]; meta: DatasetMeta } {
+  const { meta, tensors } = readTensorFile<DatasetMeta>(path.join(runDir, DATASET_FILE));
+  const byName = new Map(tensors.map((t) => [t.name, t.values as Uint8Array]));
+  const train: SliceRef[] = [];
+  const validation: SliceRef[] = [];
+  meta.cases.forEach((c, i) => {
+    const images = byName.get(`case${i}.images`);
+    const targets = byName.get(`case${i}.targets`);
+    if (!images || !targets) throw new Error(`data set: case ${c.caseId} has no slices`);
+    const refs = sliceRefs(c.caseId, images, targets, c.slices, c.width, c.height, meta.channels ?? 1);
+    (c.split === 'train' ? train : validation).push(...refs);
+  });
+  return { train, validation, meta };
+}
+
+export function readWeights(file: string): { meta: WeightsMeta; weights: NamedWeights[] } {
+  const { meta, tensors } = readTensorFile<WeightsMeta>(file);
+  return {
+    meta,
+    weights: tensors.map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array })),
+  };
+}
+
+export function encodeWeights(meta: WeightsMeta, weights: NamedWeights[]): Buffer {
+  return encodeTensorFile(meta, weights);
+}
+
+async function optimizerState(opt: tf.Optimizer): Promise<NamedTensor[]> {
+  const named = await opt.getWeights();
+  return Promise.all(
+    named.map(async (w) => ({
+      name: w.name,
+      shape: w.tensor.shape.slice(),
+      values: Float32Array.from(await w.tensor.data()),
+    })),
+  );
+}
+
+/** Epochs shifted by `start` (a resumed run trains epochs start..epochs-1 of the same sequence). */
+function shifted(data: BatchSource, start: number): BatchSource {
+  return {
+    shape: data.shape,
+    batchesPerEpoch: () => data.batchesPerEpoch(),
+    batch: (e, i) => data.batch(e + start, i),
+  };
+}
+
+export async function runTrainJob(
+  job: TrainJob,
+  send: (m: FromTrainer) => void,
+  outerSignal: AbortSignal,
+): Promise<TrainOutcome> {
+  const c = job.config;
+  // Aborted by the host's 'cancel' message or by its cancel file (see CANCEL_FILE).
+  const stop = new AbortController();
+  outerSignal.addEventListener('abort', () => stop.abort(), { once: true });
+  const signal = stop.signal;
+  const cancelFile = path.join(job.runDir, CANCEL_FILE);
+  const checkCancel = (): void => {
+    if (!signal.aborted && fs.existsSync(cancelFile)) stop.abort();
+  };
+  if (job.prepare) {
+    const slices = await prepareDataset(job.runDir, job.prepare, send, signal);
+    send({ type: 'prepared', slices });
+  }
+  const report = await selectBackend(c.backend, { threads: c.threads });
+  send({ type: 'backend', report });
+  send({ type: 'log', line: `backend ${report.active}: ${report.device}` });
+  const data = loadDataset(job.runDir);
+  send({ type: 'log', line: `augmentation: ${c.augment ? 'on' : 'random mirroring only'}` });
+  send({
+    type: 'log',
+    line: `data: ${data.train.length} training slices, ${data.validation.length} validation slices${data.meta.soft ? ' (soft targets)' : ''}`,
+  });
+
+  let model: UNet;
+  const optimizer = adam(c.learningRate);
+  let start = 0;
+  let history: EpochRecord[] = [];
+  let trainSeconds = 0;
+  const ckptFile = path.join(job.runDir, CHECKPOINT_FILE);
+  if (job.resume) {
+    const ck = readTensorFile<CheckpointMeta>(ckptFile);
+    const names = new Set(ck.meta.optimizer);
+    model = new UNet(
+      c.unet,
+      ck.tensors
+        .filter((t) => !names.has(t.name))
+        .map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array })),
+    );
+    start = ck.meta.nextEpoch;
+    history = ck.meta.history;
+    trainSeconds = ck.meta.trainSeconds;
+    const state = ck.tensors.filter((t) => names.has(t.name));
+    if (state.length > 0) {
+      await optimizer.setWeights(state.map((t) => ({ name: t.name, tensor: tf.tensor(t.values, t.shape) })));
+    }
+    send({ type: 'log', line: `resumed from the checkpoint after epoch ${start}` });
+  } else if (job.initialWeights) {
+    model = new UNet(c.unet, readWeights(job.initialWeights).weights);
+    send({ type: 'log', line: `initial weights from ${path.basename(job.initialWeights)}` });
+  } else {
+    model = UNet.create(c.unet, c.seed);
+  }
+  if (c.freezeEncoder) {
+    // tfjs's optimizers skip variables that are not trainable (variableGrads prunes them).
+    for (const v of model.variables) if (v.name.startsWith('enc')) v.trainable = false;
+    send({ type: 'log', line: 'encoder frozen: only the decoder and head are trained' });
+  }
+  const source = cropBatches(data.train, {
+    cropSize: c.cropSize,
+    batchSize: c.batchSize,
+    seed: c.seed,
+    foregroundFraction: c.foregroundFraction,
+    augment: c.augment ?? null,
+    softTarget: data.meta.soft,
+  });
+  const schedule = cosineSchedule(c.learningRate, c.epochs);
+  let epochLoss = 0;
+  let epochBatches = 0;
+  let epochStart = performance.now();
+  let last: BatchProgress | null = null;
+  const shift = (p: BatchProgress): BatchProgress => ({
+    epoch: p.epoch + start,
+    epochs: c.epochs,
+    batch: p.batch,
+    batches: p.batches,
+    loss: p.loss,
+    imagesPerSecond: p.imagesPerSecond,
+    elapsedSeconds: p.elapsedSeconds,
+    etaSeconds: p.etaSeconds,
+  });
+
+  if (start < c.epochs) {
+    await trainLoop(model, shifted(source, start), {
+      epochs: c.epochs - start,
+      learningRate: c.learningRate,
+      optimizer,
+      signal,
+      schedule: (e) => schedule(e + start),
+      onProgress: (p) => {
+        if (p.kind !== 'batch') return;
+        if (p.batch === 0) {
+          epochLoss = 0;
+          epochBatches = 0;
+          epochStart = performance.now();
+        }
+        epochLoss += p.loss;
+        epochBatches++;
+        checkCancel();
+        last = shift(p);
+        send({ type: 'batch', progress: last });
+      },
+      validate: async (m, e) => {
+        // Let the host's messages (cancel) in between epochs.
+        await new Promise((r) => setImmediate(r));
+        checkCancel();
+        if (signal.aborted) throw new CancelledError('training');
+        const epoch = e + start;
+        const seconds = (performance.now() - epochStart) / 1000;
+        const tv = performance.now();
+        const v = data.validation.length > 0 ? await validationDice(m, data.validation, signal) : null;
+        const validationSeconds = (performance.now() - tv) / 1000;
+        if (signal.aborted) throw new CancelledError('training');
+        const record: EpochRecord = {
+          epoch,
+          loss: epochLoss / Math.max(1, epochBatches),
+          seconds,
+          imagesPerSecond: (epochBatches * c.batchSize) / Math.max(1e-9, seconds),
+          learningRate: schedule(epoch),
+          validationDice: v ? v.dice : null,
+          caseDice: v ? v.perCase : {},
+        };
+        history = [...history, record];
+        trainSeconds += seconds;
+        const meta: CheckpointMeta = {
+          protocol: TRAINER_PROTOCOL_VERSION,
+          nextEpoch: epoch + 1,
+          config: c,
+          history,
+          optimizer: [],
+          trainSeconds,
+        };
+        const opt = await optimizerState(optimizer);
+        meta.optimizer = opt.map((t) => t.name);
+        writeFileAtomic(ckptFile, encodeTensorFile(meta, [...(await m.weights()), ...opt]));
+        const progress =
+          last ??
+          shift({
+            epoch: e,
+            epochs: c.epochs,
+            batch: 0,
+            batches: 1,
+            loss: record.loss,
+            imagesPerSecond: 0,
+            elapsedSeconds: 0,
+            etaSeconds: 0,
+          });
+        send({ type: 'epoch', record, progress });
+        send({
+          type: 'log',
+          line: `epoch ${epoch + 1}/${c.epochs}: loss ${record.loss.toFixed(4)}, validation Dice ${record.validationDice?.toFixed(4) ?? 'n/a'}, ${record.imagesPerSecond.toFixed(1)} images/s; validation ${validationSeconds.toFixed(1)} s`,
+        });
+        const metrics: Record<string, number> = {};
+        if (record.validationDice !== null) metrics['dice'] = record.validationDice;
+        return metrics;
+      },
+    });
+  }
+  const weightsFile = path.join(job.runDir, WEIGHTS_FILE);
+  writeFileAtomic(weightsFile, encodeWeights({ unet: c.unet }, await model.weights()));
+  model.dispose();
+  return { epochs: history, weightsFile, trainSeconds };
+}

@@ -1,0 +1,158 @@
+// The "AI draft" tab: run a registry model on the open case (in the trainer process, slice by slice, with
+// progress and cancel); the draft is stored as an "AI draft (model N)" annotation. The signed-in profile
+// can then start their own annotation from a draft (its first revision holds the draft's labels), which
+// the editor shows at once. Earlier drafts of the case are listed too.
+import { useEffect, useState } from 'react';
+import type { AnnotationInfo, DraftResult, ModelInfo } from '../../../../src-preload/contract';
+import { call, getBridge } from '../../api/bridge';
+import { JobProgress } from './JobProgress';
+import { useJob } from './useJob';
+
+interface Props {
+  volumeId: number | null;
+  models: ModelInfo[];
+  /** Running a model is a reviewer's or admin's act; annotators start from drafts. */
+  canRun: boolean;
+  /** The own annotation's revisions (a draft can only start an empty annotation). */
+  ownRevisions: number | null;
+  /** Changes when the case's annotations change. */
+  refreshKey: string | number;
+  onDraftMade(): void;
+  /** Seeds the own annotation from a draft (draft:start) and loads it in the editor; answers the revision. */
+  onStartFrom(draftAnnotationId: number): Promise<number>;
+}
+
+export function AiDraftTab({
+  volumeId,
+  models,
+  canRun,
+  ownRevisions,
+  refreshKey,
+  onDraftMade,
+  onStartFrom,
+}: Props) {
+  const [modelId, setModelId] = useState('');
+  const [drafts, setDrafts] = useState<AnnotationInfo[]>([]);
+  const [result, setResult] = useState<DraftResult | null>(null);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const job = useJob('draft');
+  const chosen = modelId || (models[0] ? String(models[0].id) : '');
+
+  useEffect(() => {
+    if (volumeId === null) return;
+    let alive = true;
+    call(getBridge().invoke('draft:list', { volumeId }))
+      .then((list) => alive && setDrafts(list))
+      .catch((e: Error) => alive && setMessage({ kind: 'error', text: e.message }));
+    return () => {
+      alive = false;
+    };
+  }, [volumeId, refreshKey, result]);
+
+  if (volumeId === null) return <p className="muted">Open a case to run a model on it.</p>;
+
+  const runModel = async (): Promise<void> => {
+    setMessage(null);
+    try {
+      const [r] = await job.run((jobId) =>
+        call(getBridge().invoke('inference:run', { jobId, modelId: Number(chosen), volumeIds: [volumeId] })),
+      );
+      if (r) {
+        setResult(r);
+        setMessage({
+          kind: 'ok',
+          text: `AI draft saved: ${r.foregroundVoxels.toLocaleString()} voxels, mean entropy ${r.meanEntropyBits.toFixed(4)} bits.`,
+        });
+      }
+      onDraftMade();
+    } catch (e) {
+      setMessage({ kind: 'error', text: (e as Error).message });
+    }
+  };
+  const startFrom = async (draftAnnotationId: number): Promise<void> => {
+    setMessage(null);
+    try {
+      const revisionId = await onStartFrom(draftAnnotationId);
+      setMessage({
+        kind: 'ok',
+        text: `Your annotation starts from the draft (revision ${revisionId}). Correct it.`,
+      });
+    } catch (e) {
+      setMessage({ kind: 'error', text: (e as Error).message });
+    }
+  };
+
+  return (
+    <div className="draft-tab" data-testid="draft-tab">
+      {canRun && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void runModel();
+          }}
+        >
+          <label>
+            Model
+            <select data-testid="draft-model" value={chosen} onChange={(e) => setModelId(e.target.value)}>
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  Model {m.id}: {m.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="submit"
+            className="primary"
+            data-testid="draft-run"
+            disabled={!chosen || job.jobId !== null}
+          >
+            Run on this case
+          </button>
+        </form>
+      )}
+      {canRun && models.length === 0 && (
+        <p className="muted">No model yet: train one first (Train tab) or import one.</p>
+      )}
+      {job.jobId !== null && (
+        <JobProgress testId="draft-progress" progress={job.progress} onCancel={job.cancel} />
+      )}
+      {message && (
+        <p
+          className={message.kind === 'error' ? 'error' : 'ok'}
+          role={message.kind === 'error' ? 'alert' : 'status'}
+          data-testid="draft-message"
+          data-foreground={result?.foregroundVoxels ?? ''}
+        >
+          {message.text}
+        </p>
+      )}
+      <h3>Drafts of this case</h3>
+      {drafts.length === 0 ? (
+        <p className="muted">None visible to you.</p>
+      ) : (
+        <ul className="draft-list" data-testid="draft-list">
+          {drafts.map((d) => (
+            <li key={d.id} data-testid={`draft-${d.id}`}>
+              <span>{d.authorName}</span>
+              <span className="muted">{d.updatedAt ? new Date(d.updatedAt).toLocaleString() : ''}</span>
+              <button
+                type="button"
+                data-testid={`draft-start-${d.id}`}
+                disabled={ownRevisions === null || ownRevisions > 0}
+                title={
+                  ownRevisions !== null && ownRevisions > 0
+                    ? 'Your annotation of this case already has revisions: a draft can only be its start'
+                    : 'Your annotation starts with the draft’s labels'
+                }
+                onClick={() => void startFrom(d.id)}
+              >
+                Start my annotation from it
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+// One registry model: architecture and size, labels, metrics, the backend it was trained on, its parent
+// (transfer learning), origin, version (weights checksum), with Export.
+import type { ModelInfo } from '../../../../src-preload/contract';
+import type { DraftValue } from './draftOutcomes';
+
+function metricText(metrics: Record<string, unknown>): string {
+  const parts = Object.entries(metrics)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => `${k} ${Number.isInteger(v) ? String(v) : (v as number).toFixed(3)}`);
+  return parts.length ? parts.join(', ') : '—';
+}
+
+interface Props {
+  model: ModelInfo;
+  /** Its drafts that annotators corrected and marked done; undefined when none. */
+  drafts: DraftValue | undefined;
+  onExport(model: ModelInfo): void;
+  busy: boolean;
+}
+
+export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
+  return (
+    <li className="model-card" data-testid={`model-${m.id}`} data-origin={m.origin}>
+      <div className="model-head">
+        <strong>
+          Model {m.id}: {m.name}
+        </strong>
+        <button
+          type="button"
+          className="link"
+          data-testid={`model-export-${m.id}`}
+          disabled={busy}
+          onClick={() => onExport(m)}
+        >
+          Export…
+        </button>
+      </div>
+      <dl>
+        <dt>Architecture</dt>
+        <dd>
+          {m.architecture}, {m.config.levels} levels, {m.config.base} base filters, {m.cropSize}px crops
+          {m.config.inChannels > 1 ? `, 2.5D (${m.config.inChannels} slices in)` : ''}
+        </dd>
+        <dt>Labels</dt>
+        <dd>{m.labels.map((l) => `${l.value} ${l.name}`).join(', ')}</dd>
+        <dt>Metrics</dt>
+        <dd data-testid={`model-metrics-${m.id}`}>{metricText(m.metrics)}</dd>
+        <dt title="Dice between the model's draft and the annotator's final mask">Drafts</dt>
+        <dd data-testid={`model-drafts-${m.id}`}>
+          {drafts
+            ? `${drafts.count} corrected; Dice draft vs final: mean ${drafts.meanDice.toFixed(3)}, latest ${drafts.latestDice.toFixed(3)}`
+            : 'none corrected yet'}
+        </dd>
+        <dt>Backend</dt>
+        <dd>{m.backend ?? '—'}</dd>
+        <dt>Parent</dt>
+        <dd>{m.parentModelId === null ? 'none (trained from scratch)' : `model ${m.parentModelId}`}</dd>
+        <dt>Origin</dt>
+        <dd>
+          {m.origin === 'trained' ? `trained${m.runId !== null ? ` by run ${m.runId}` : ''}` : 'imported'} ·{' '}
+          {m.createdBy}, {new Date(m.createdAt).toLocaleString()}
+        </dd>
+        <dt>Version</dt>
+        <dd className="mono" title={m.weightsSha256}>
+          {m.weightsSha256.slice(0, 12)}
+        </dd>
+      </dl>
+    </li>
+  );
+}

@@ -1,0 +1,86 @@
+// Where a run stands: a progress bar over all epochs (the current epoch's batches included), epoch and
+// batch, images per second, elapsed time and ETA, with Cancel while it runs and Resume (optionally to more
+// epochs in all) when it was cancelled or failed with a checkpoint.
+import { useState } from 'react';
+import type { RunDetail, TrainingProgressEvent } from '../../../../src-preload/contract';
+import { canResume, formatRate, formatSeconds, runFraction } from './runFormat';
+
+interface Props {
+  run: RunDetail;
+  progress: TrainingProgressEvent | null;
+  busy: boolean;
+  onCancel(): void;
+  onResume(epochs?: number): void;
+}
+
+export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) {
+  const [resumeEpochs, setResumeEpochs] = useState('');
+  const running = run.status === 'running';
+  // Events count from 0: a batch event says batch `batch` of epoch `epoch` is done; an epoch event says
+  // epoch `epoch` is done (validated, checkpointed).
+  const live = running ? progress : null;
+  const epochsDone = live ? (live.kind === 'epoch' ? live.epoch + 1 : live.epoch) : run.epochsDone;
+  const batchesDone = live?.kind === 'batch' ? live.batch + 1 : 0;
+  const epochs = live?.epochs ?? run.epochs;
+  const fraction = runFraction(epochsDone, epochs, batchesDone, live?.batches ?? 0);
+  const lastMetrics = run.metrics.at(-1);
+  const rate = live?.imagesPerSecond ?? lastMetrics?.imagesPerSecond;
+  return (
+    <div
+      className="run-progress"
+      data-testid="run-progress"
+      data-status={run.status}
+      data-epoch={epochsDone}
+      data-batch={batchesDone}
+    >
+      <progress max={1} value={fraction} aria-label="Training progress" />
+      <div className="run-figures">
+        <span data-testid="run-epoch">
+          Epoch {live ? live.epoch + 1 : run.epochsDone} / {epochs}
+        </span>
+        {live?.kind === 'batch' && (
+          <span data-testid="run-batch">
+            batch {live.batch + 1} / {live.batches}
+          </span>
+        )}
+        <span title="Training images (crops) per second">
+          {rate === undefined ? '—' : formatRate(rate)} img/s
+        </span>
+        {live && <span>elapsed {formatSeconds(live.elapsedSeconds)}</span>}
+        {live && <span data-testid="run-eta">ETA {formatSeconds(live.etaSeconds)}</span>}
+        {!running && <span>trained {formatSeconds(run.trainSeconds)}</span>}
+      </div>
+      <div className="run-actions">
+        {running && (
+          <button type="button" data-testid="run-cancel" disabled={busy} onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+        {canResume(run) && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              const n = Number(resumeEpochs);
+              onResume(resumeEpochs.trim() && Number.isInteger(n) && n > 0 ? n : undefined);
+            }}
+          >
+            <label title="Epochs in all (more than planned continues further); empty keeps the plan">
+              to epoch
+              <input
+                type="number"
+                min={run.epochsDone + 1}
+                data-testid="resume-epochs"
+                placeholder={String(run.epochs)}
+                value={resumeEpochs}
+                onChange={(e) => setResumeEpochs(e.target.value)}
+              />
+            </label>
+            <button type="submit" className="primary" data-testid="run-resume" disabled={busy}>
+              Resume after epoch {run.epochsDone}
+            </button>
+          </form>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+// One run's facts: status, target, the backend that ran (and on what), base model, the case split, the
+// model it produced, and the error of a failed run.
+import type { RunDetail } from '../../../../src-preload/contract';
+import { formatMetric, targetText } from './runFormat';
+
+export function RunSummary({ run }: { run: RunDetail }) {
+  const best = run.metrics.reduce<number | null>(
+    (b, m) => (m.validationDice !== null && (b === null || m.validationDice > b) ? m.validationDice : b),
+    null,
+  );
+  const unavailable = run.backendUnavailable;
+  return (
+    <dl className="run-summary" data-testid="run-summary">
+      <dt>Status</dt>
+      <dd data-testid="run-status" data-status={run.status}>
+        {run.status}
+        {run.error && (
+          <span className="error" role="alert">
+            {' '}
+            — {run.error}
+          </span>
+        )}
+      </dd>
+      <dt>Target</dt>
+      <dd>{targetText(run.target)}</dd>
+      <dt>Backend</dt>
+      <dd data-testid="run-backend" data-backend={run.backend ?? ''}>
+        {run.backend ? `${run.backend}${run.backendDevice ? ` — ${run.backendDevice}` : ''}` : 'starting…'}
+        {unavailable.length > 0 && (
+          <ul className="muted backend-why">
+            {unavailable.map((u) => (
+              <li key={u.backend}>
+                {u.backend}: {u.reason}
+              </li>
+            ))}
+          </ul>
+        )}
+      </dd>
+      {run.baseModelId !== null && (
+        <>
+          <dt>Base model</dt>
+          <dd>
+            model {run.baseModelId}
+            {run.config['freezeEncoder'] === true ? ' (encoder frozen)' : ''}
+          </dd>
+        </>
+      )}
+      <dt>Cases</dt>
+      <dd>
+        {run.split.train.length} training, {run.split.validation.length} validation
+      </dd>
+      <dt>Best val. Dice</dt>
+      <dd>{formatMetric(best)}</dd>
+      {run.modelId !== null && (
+        <>
+          <dt>Model</dt>
+          <dd data-testid="run-model">model {run.modelId}</dd>
+        </>
+      )}
+      <dt>By</dt>
+      <dd>
+        {run.createdBy}, {new Date(run.createdAt).toLocaleString()}
+      </dd>
+    </dl>
+  );
+}

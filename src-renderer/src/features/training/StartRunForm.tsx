@@ -1,0 +1,198 @@
+// The form that starts a training run on the current project: target (signed-off reference, majority vote,
+// STAPLE probability or one annotator), epochs, a base model from the registry (transfer learning, with
+// "freeze encoder"), the backend, and an "Advanced" section for the network's size and the batch.
+import { useState } from 'react';
+import type {
+  ModelInfo,
+  TrainingBackendRequest,
+  TrainingStartRequest,
+  TrainingTarget,
+} from '../../../../src-preload/contract';
+import { BackendSelect } from './BackendSelect';
+
+interface Props {
+  projectId: number;
+  annotators: string[];
+  models: ModelInfo[];
+  busy: boolean;
+  /** A run of this project is training: one at a time (they would share the same CPU cores or GPU). */
+  running: boolean;
+  onStart(req: TrainingStartRequest): void;
+}
+
+/** Numbers of the Advanced section; empty means the backend's default. */
+interface Advanced {
+  levels: string;
+  base: string;
+  cropSize: string;
+  batchSize: string;
+  threads: string;
+  seed: string;
+  learningRate: string;
+  neighbours: string;
+}
+
+/** Fields a base model decides (its architecture and input). */
+const FROM_BASE = new Set<keyof Advanced>(['levels', 'base', 'cropSize', 'neighbours']);
+
+const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string }[] = [
+  { key: 'levels', label: 'Levels', hint: 'U-Net levels (default 4)' },
+  { key: 'base', label: 'Base filters', hint: 'filters of the first level (default 16)' },
+  { key: 'cropSize', label: 'Crop (px)', hint: 'side of the square training crops (default 128)' },
+  { key: 'batchSize', label: 'Batch', hint: 'crops per step (default 8)' },
+  { key: 'threads', label: 'Threads', hint: 'CPU threads (default: one per CPU)' },
+  { key: 'seed', label: 'Seed', hint: 'split, weights, crops and their order (default 1)' },
+  {
+    key: 'neighbours',
+    label: '2.5D slices',
+    hint: 'neighbouring slices each side as channels (0 = 2D, at most 3)',
+  },
+  {
+    key: 'learningRate',
+    label: 'Learning rate',
+    hint: "Adam's, cosine-decayed over the epochs (default 0.001)",
+  },
+];
+
+export function StartRunForm({ projectId, annotators, models, busy, running, onStart }: Props) {
+  const [target, setTarget] = useState<TrainingTarget>('vote');
+  const [epochs, setEpochs] = useState('20');
+  const [baseModel, setBaseModel] = useState('');
+  const [freeze, setFreeze] = useState(false);
+  const [backend, setBackend] = useState<TrainingBackendRequest>('auto');
+  const [augmentation, setAugmentation] = useState<'nnunet' | 'none'>('nnunet');
+  const [adv, setAdv] = useState<Advanced>({
+    levels: '',
+    base: '',
+    cropSize: '',
+    batchSize: '',
+    threads: '',
+    seed: '',
+    learningRate: '',
+    neighbours: '',
+  });
+  const epochsN = Number(epochs);
+  const valid = Number.isInteger(epochsN) && epochsN >= 1;
+
+  const submit = (): void => {
+    const req: TrainingStartRequest = { projectId, target, epochs: epochsN, backend, augmentation };
+    if (baseModel) {
+      req.baseModelId = Number(baseModel);
+      req.freezeEncoder = freeze;
+    }
+    for (const f of ADVANCED_FIELDS) {
+      const v = adv[f.key].trim();
+      // The network's shape comes from the base model when there is one.
+      if (v === '' || (baseModel && FROM_BASE.has(f.key))) continue;
+      req[f.key] = Number(v);
+    }
+    onStart(req);
+  };
+
+  return (
+    <form
+      className="train-form"
+      data-testid="train-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid) submit();
+      }}
+    >
+      <label>
+        Target
+        <select
+          data-testid="train-target"
+          value={target}
+          onChange={(e) => setTarget(e.target.value as TrainingTarget)}
+        >
+          <option value="reference">Signed-off reference</option>
+          <option value="vote">Majority vote of the annotators</option>
+          <option value="staple">STAPLE probability (soft)</option>
+          {annotators.map((a) => (
+            <option key={a} value={`annotator:${a}`}>
+              Annotator {a}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Epochs
+        <input
+          data-testid="train-epochs"
+          type="number"
+          min={1}
+          value={epochs}
+          onChange={(e) => setEpochs(e.target.value)}
+        />
+      </label>
+      <label>
+        Start from
+        <select
+          data-testid="train-base-model"
+          value={baseModel}
+          onChange={(e) => setBaseModel(e.target.value)}
+        >
+          <option value="">New network (random weights)</option>
+          {models.map((m) => (
+            <option key={m.id} value={m.id}>
+              Model {m.id}: {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="check" title="Train only the decoder; the encoder keeps the base model's weights">
+        <input
+          type="checkbox"
+          data-testid="train-freeze"
+          disabled={!baseModel}
+          checked={freeze && !!baseModel}
+          onChange={(e) => setFreeze(e.target.checked)}
+        />
+        Freeze encoder
+      </label>
+      <label title="On-the-fly augmentation of the training crops (the Augment tab previews it)">
+        Augmentation
+        <select
+          data-testid="train-augmentation"
+          value={augmentation}
+          onChange={(e) => setAugmentation(e.target.value === 'none' ? 'none' : 'nnunet')}
+        >
+          <option value="nnunet">
+            nnU-Net defaults (rotation, scaling, mirroring, noise, blur, intensity, low res.)
+          </option>
+          <option value="none">Mirroring only</option>
+        </select>
+      </label>
+      <BackendSelect value={backend} onChange={setBackend} />
+      <details>
+        <summary>Advanced</summary>
+        <div className="train-advanced">
+          {ADVANCED_FIELDS.map((f) => (
+            <label key={f.key} title={f.hint}>
+              {f.label}
+              <input
+                data-testid={`train-${f.key}`}
+                type="number"
+                min={0}
+                step="any"
+                placeholder="default"
+                disabled={!!baseModel && FROM_BASE.has(f.key)}
+                value={adv[f.key]}
+                onChange={(e) => setAdv((a) => ({ ...a, [f.key]: e.target.value }))}
+              />
+            </label>
+          ))}
+        </div>
+      </details>
+      <button
+        type="submit"
+        className="primary"
+        data-testid="train-start"
+        disabled={busy || running || !valid}
+        title={running ? 'A run is training: cancel it or wait for it to finish' : undefined}
+      >
+        Start training
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,42 @@
+// Text for the training views: durations (ETA, elapsed), rates and metrics, in the units the user reads.
+import type { RunInfo, TrainingTarget } from '../../../../src-preload/contract';
+
+/** Seconds as "42 s", "3 min 05 s" or "1 h 02 min"; "—" when unknown (not finite or negative). */
+export function formatSeconds(sec: number): string {
+  if (!Number.isFinite(sec) || sec < 0) return '—';
+  const s = Math.round(sec);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** Images per second with 2 significant decimals below 10, whole numbers above. */
+export function formatRate(imagesPerSecond: number): string {
+  if (!Number.isFinite(imagesPerSecond) || imagesPerSecond < 0) return '—';
+  return imagesPerSecond < 10 ? imagesPerSecond.toFixed(2) : Math.round(imagesPerSecond).toString();
+}
+
+/** A Dice or loss value with 3 decimals, "—" for null. */
+export function formatMetric(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(3);
+}
+
+export function targetText(t: TrainingTarget): string {
+  if (t === 'reference') return 'signed-off reference';
+  if (t === 'vote') return 'majority vote';
+  if (t === 'staple') return 'STAPLE probability';
+  return `annotator ${t.slice('annotator:'.length)}`;
+}
+
+/** Fraction of the run done, 0..1: finished epochs plus the current epoch's batches. */
+export function runFraction(epochsDone: number, epochs: number, batch = 0, batches = 0): number {
+  if (epochs <= 0) return 0;
+  const inEpoch = batches > 0 ? Math.min(1, batch / batches) : 0;
+  return Math.min(1, (epochsDone + inEpoch) / epochs);
+}
+
+/** Whether the run can be resumed from a checkpoint. */
+export function canResume(r: RunInfo): boolean {
+  return (r.status === 'cancelled' || r.status === 'failed') && r.resumable;
+}
