@@ -57,7 +57,7 @@ describe('migration 003 (adjudication)', () => {
   it('upgrades a schema-2 workspace, keeping its annotations', () => {
     const db = openDatabase(schema2WithData());
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(MIGRATIONS.at(-1)!.version).toBe(3);
+    expect(MIGRATIONS[2]!.version).toBe(3);
     expect((db.prepare('SELECT count(*) AS n FROM annotation_revisions').get() as { n: number }).n).toBe(3);
     expect(db.prepare('SELECT count(*) AS n FROM adjudications').get()).toEqual({ n: 0 });
     db.close();
