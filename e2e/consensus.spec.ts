@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { ROOT } from './support/hosts';
+import { editorReady, signIn, signOut } from './support/profiles';
 
 const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
 const MASKS = path.join(
@@ -31,26 +32,6 @@ const ANN = { name: 'Ann', password: 'ann password' };
 const READERS = ['LIDC reader 1', 'LIDC reader 2', 'LIDC reader 3', 'LIDC reader 4'];
 
 type Vec3 = [number, number, number];
-
-async function signIn(page: Page, who: { name: string; password: string }) {
-  await page.getByTestId('signin-open').click();
-  await page.getByTestId(`signin-profile-${who.name}`).check();
-  await page.getByTestId('signin-password').fill(who.password);
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('session-name')).toHaveText(who.name);
-}
-
-async function signOut(page: Page) {
-  await page.getByTestId('signout').click();
-  await expect(page.getByTestId('signin-open')).toBeVisible();
-}
-
-async function editorReady(page: Page) {
-  await expect
-    .poll(() => page.evaluate(() => window.__concordViewer?.labelAt(0, 0, 0) ?? null))
-    .not.toBeNull();
-  await page.evaluate(() => window.__concordViewer!.settled());
-}
 
 async function cursor(page: Page): Promise<Vec3> {
   return page.evaluate(() => window.__concordViewer!.getState().cursor);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { ROOT } from './support/hosts';
-import { createFirstAdmin } from './support/profiles';
+import { createFirstAdmin, editorReady, signIn, signOut } from './support/profiles';
 
 const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
 const LIDC_NIFTI = path.join(
@@ -22,27 +22,6 @@ const FROM = [200, 300, 5] as const;
 const TO = [230, 300, 5] as const;
 const MIDDLE = [215, 300, 5] as const;
 const FAR = [100, 100, 5] as const;
-
-async function signIn(page: Page, who: { name: string; password: string }) {
-  await page.getByTestId('signin-open').click();
-  await page.getByTestId(`signin-profile-${who.name}`).check();
-  await page.getByTestId('signin-password').fill(who.password);
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('session-name')).toHaveText(who.name);
-}
-
-async function signOut(page: Page) {
-  await page.getByTestId('signout').click();
-  await expect(page.getByTestId('signin-open')).toBeVisible();
-}
-
-/** Waits until the own annotation is open in the viewer (the editable layer exists). */
-async function editorReady(page: Page) {
-  await expect
-    .poll(() => page.evaluate(() => window.__concordViewer?.labelAt(0, 0, 0) ?? null))
-    .not.toBeNull();
-  await page.evaluate(() => window.__concordViewer!.settled());
-}
 
 async function labelAt(page: Page, ijk: readonly [number, number, number]) {
   return page.evaluate((p) => window.__concordViewer!.labelAt(p[0], p[1], p[2]), ijk);

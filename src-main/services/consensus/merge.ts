@@ -43,6 +43,31 @@ interface Summary {
   probability: Float32Array | null;
 }
 
+/** What binary and multi-label STAPLE share: per-rater estimates, iterations, counts, probability map. */
+type StapleLike = Pick<Summary, 'mask' | 'foregroundVoxels' | 'undecidedVoxels' | 'probability'> & {
+  parameters: object;
+  sensitivity: (number | null)[];
+  specificity: (number | null)[];
+  iterations: number;
+  converged: boolean;
+};
+
+function stapleSummary(r: StapleLike, confusion: Summary['confusion'], priors: number[]): Summary {
+  return {
+    parameters: { ...r.parameters },
+    mask: r.mask,
+    estimates: r.sensitivity.map((p, i) => ({ sensitivity: p, specificity: r.specificity[i] ?? null })),
+    iterations: r.iterations,
+    converged: r.converged,
+    foregroundVoxels: r.foregroundVoxels,
+    undecidedVoxels: r.undecidedVoxels,
+    tiedVoxels: null,
+    confusion,
+    priors,
+    probability: r.probability,
+  };
+}
+
 export async function mergeCase(
   ws: Workspace,
   store: MaskStore,
@@ -107,19 +132,7 @@ export async function mergeCase(
       },
       run,
     );
-    s = {
-      parameters: { ...r.parameters },
-      mask: r.mask,
-      estimates: r.sensitivity.map((p, i) => ({ sensitivity: p, specificity: r.specificity[i] ?? null })),
-      iterations: r.iterations,
-      converged: r.converged,
-      foregroundVoxels: r.foregroundVoxels,
-      undecidedVoxels: r.undecidedVoxels,
-      tiedVoxels: null,
-      confusion: null,
-      priors: [1 - r.prior, r.prior],
-      probability: r.probability,
-    };
+    s = stapleSummary(r, null, [1 - r.prior, r.prior]);
   } else {
     const r = await runner(
       {
@@ -135,19 +148,7 @@ export async function mergeCase(
       },
       run,
     );
-    s = {
-      parameters: { ...r.parameters },
-      mask: r.mask,
-      estimates: r.sensitivity.map((p, i) => ({ sensitivity: p, specificity: r.specificity[i] ?? null })),
-      iterations: r.iterations,
-      converged: r.converged,
-      foregroundVoxels: r.foregroundVoxels,
-      undecidedVoxels: r.undecidedVoxels,
-      tiedVoxels: null,
-      confusion: r.confusion,
-      priors: r.priors,
-      probability: r.probability,
-    };
+    s = stapleSummary(r, r.confusion, r.priors);
   }
   const parameters = { algorithm: req.method, ...s.parameters };
   let saved: MergeResult['saved'] = null;
