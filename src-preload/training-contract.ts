@@ -11,10 +11,14 @@ export type TrainingTarget = 'reference' | 'vote' | 'staple' | `annotator:${stri
 export type TrainingBackendRequest = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 /** Intensity normalisation, applied the same way in training and inference. CT: clip to the window
- *  [center - width/2, center + width/2] HU and scale to [0, 1]. 'percentile': clip to the volume's
- *  0.5th..99.5th percentiles and scale to [0, 1] (MR and other modalities). */
+ *  [center - width/2, center + width/2] HU and scale to [0, 1]. 'zscore' (MR, the default there): per
+ *  volume, (v - mean) / std clipped to +-5 standard deviations and scaled to [0, 1], i.e. the model sees
+ *  (z + 5) / 10. 'percentile': clip to the volume's low..high percentiles and scale to [0, 1] (other
+ *  modalities). */
 export type Normalisation =
-  { kind: 'ct-window'; center: number; width: number } | { kind: 'percentile'; low: number; high: number };
+  | { kind: 'ct-window'; center: number; width: number }
+  | { kind: 'zscore' }
+  | { kind: 'percentile'; low: number; high: number };
 
 export interface TrainingStartRequest {
   projectId: number;
@@ -45,7 +49,7 @@ export interface TrainingStartRequest {
   /** 2.5D: this many neighbouring slices on each side as extra input channels (default 0: 2D; at most 3);
    *  ignored with baseModelId (the base model's input decides). */
   neighbours?: number;
-  /** Default: CT window center -600, width 1500 for CT volumes; percentile otherwise. */
+  /** Default: CT window center -600, width 1500 for CT volumes; z-score for MR; percentile otherwise. */
   normalisation?: Normalisation;
   /** Threads of the CPU kernels (default: one per CPU). */
   threads?: number;

@@ -42,7 +42,7 @@ export async function augmentPreview(
     fs.closeSync(fd);
   }
   const data = voxelView(v.scalarType, bytes.buffer, bytes.byteOffset, nx * ny);
-  // Percentile normalisation is per volume in training; the preview takes the slice's percentiles.
+  // Percentile and z-score normalisations are per volume in training; the preview takes the slice's own.
   const norm = defaultNormalisation(v.modality, v.stats.min);
   const raw = { data, rescale: v.rescale };
   const img = normaliseToBytes(raw, norm);

@@ -3,7 +3,7 @@
 // every annotator's masks, so it is a reviewer's act); listing runs and models needs a signed-in profile;
 // any signed-in annotator may start their own annotation from an AI draft (drafts.ts says why this
 // respects blinding).
-import type { BackendAvailability, Normalisation, TrainingStartRequest } from '../../../src-preload/contract';
+import type { BackendAvailability, TrainingStartRequest } from '../../../src-preload/contract';
 import { InputError } from '../../core/errors';
 import { getModel, listModels } from '../../db/repositories/models';
 import type { AppContext, CallContext } from '../context';
@@ -16,6 +16,7 @@ import { probeBackends } from './backends';
 import { listDraftOutcomes, listDrafts, startFromDraft } from './drafts';
 import { draftVolumes, requireModel } from './inference';
 import { exportModel, importModel } from './model-package';
+import { parseNormalisation } from './normalisation';
 import { parseTarget } from './targets';
 import type { TrainingService } from './training-service';
 import { rankByUncertainty, storedRanking } from './uncertainty';
@@ -41,26 +42,6 @@ export type TrainingChannel =
   | 'draft:outcomes'
   | 'activeLearning:rank'
   | 'activeLearning:stored';
-
-function parseNormalisation(v: unknown): Normalisation | undefined {
-  if (v === undefined) return undefined;
-  const o = asObject(v, 'normalisation');
-  if (o['kind'] === 'ct-window') {
-    const center = asOptionalNumber(o['center'], 'normalisation.center');
-    const width = asOptionalNumber(o['width'], 'normalisation.width');
-    if (center === undefined || width === undefined || !(width > 0))
-      throw new InputError(undefined, 'a CT window needs a center and a width > 0 (HU)');
-    return { kind: 'ct-window', center, width };
-  }
-  if (o['kind'] === 'percentile') {
-    const low = asOptionalNumber(o['low'], 'normalisation.low') ?? 0.5;
-    const high = asOptionalNumber(o['high'], 'normalisation.high') ?? 99.5;
-    if (!(low >= 0 && high <= 100 && low < high))
-      throw new InputError(undefined, 'percentiles must satisfy 0 <= low < high <= 100');
-    return { kind: 'percentile', low, high };
-  }
-  throw new InputError(undefined, "normalisation.kind must be 'ct-window' or 'percentile'");
-}
 
 const OPTIONAL_NUMBERS = [
   'epochs',
@@ -97,8 +78,7 @@ export function parseStartRequest(raw: unknown): TrainingStartRequest {
     ) as TrainingStartRequest['augmentation'];
   if (o['backend'] !== undefined)
     req.backend = asString(o['backend'], 'backend', 20) as TrainingStartRequest['backend'];
-  const norm = parseNormalisation(o['normalisation']);
-  if (norm) req.normalisation = norm;
+  if (o['normalisation'] !== undefined) req.normalisation = parseNormalisation(o['normalisation']);
   return req;
 }
 

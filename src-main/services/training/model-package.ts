@@ -24,6 +24,7 @@ import { getProject } from '../../db/repositories/projects';
 import { paramSpecs, type UNetConfig } from '../../training/model/unet-config';
 import type { WeightsMeta } from '../../training/process/protocol';
 import { decodeTensorFile, writeFileAtomic } from '../../training/process/tensor-file';
+import { parseNormalisation } from './normalisation';
 import type { Workspace } from '../../workspace/workspace';
 
 export const PACKAGE_FORMAT = 'concord-model';
@@ -189,6 +190,11 @@ export function verifyPackage(pkg: string): { manifest: PackageManifest; weights
   }
   if (!Number.isInteger(manifest.cropSize) || manifest.cropSize % 2 ** (manifest.config.levels - 1) !== 0) {
     refuse(pkg, `crop size ${String(manifest.cropSize)} does not fit the architecture`);
+  }
+  try {
+    manifest.normalisation = parseNormalisation(manifest.normalisation);
+  } catch (e) {
+    refuse(pkg, `invalid intensity normalisation (${(e as Error).message})`);
   }
   if (manifest.weights?.sha256 !== sums.get(WEIGHTS)) refuse(pkg, 'the manifest names other weights');
   let decoded;

@@ -124,6 +124,15 @@ describe('model packages', () => {
     resum(newer);
     await expect(importModel(ws, newer, null, 't')).rejects.toThrow(/format version 2 is newer/);
 
+    const norm = copy('norm');
+    const q = JSON.parse(fs.readFileSync(path.join(norm, 'manifest.json'), 'utf8'));
+    q.normalisation = { kind: 'ct-window', center: -600, width: -1 };
+    fs.writeFileSync(path.join(norm, 'manifest.json'), JSON.stringify(q));
+    resum(norm);
+    await expect(importModel(ws, norm, null, 't')).rejects.toThrow(
+      /invalid intensity normalisation.*width > 0/,
+    );
+
     const nosums = copy('nosums');
     fs.rmSync(path.join(nosums, 'SHA256SUMS'));
     await expect(importModel(ws, nosums, null, 't')).rejects.toThrow(/no SHA256SUMS/);
