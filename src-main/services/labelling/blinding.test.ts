@@ -172,4 +172,34 @@ describe('blinding', () => {
     expect(heard(other)).toBeGreaterThan(0);
     expect(ann.events.slice(annBefore).filter((e) => e.event === 'adjudication:changed')).toEqual([]);
   });
+
+  it('sends training progress and status to every signed-in window, none to a signed-out one', async () => {
+    const { ann, rev } = await twoAnnotators();
+    const signedOut = fx.window();
+    const progress = {
+      runId: 1,
+      kind: 'batch' as const,
+      epoch: 0,
+      epochs: 2,
+      batch: 3,
+      batches: 10,
+      loss: 0.5,
+      imagesPerSecond: 10,
+      etaSeconds: 20,
+      elapsedSeconds: 1,
+    };
+    rev.ctx.publish('training:progress', progress);
+    rev.ctx.publish('training:status', {
+      runId: 1,
+      status: 'running',
+      modelId: null,
+      error: null,
+      backend: null,
+    });
+    const training = (w: typeof rev) =>
+      w.events.filter((e) => e.event.startsWith('training:')).map((e) => e.event);
+    expect(training(rev)).toEqual(['training:progress', 'training:status']);
+    expect(training(ann)).toEqual(['training:progress', 'training:status']);
+    expect(signedOut.events).toEqual([]);
+  });
 });

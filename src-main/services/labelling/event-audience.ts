@@ -2,7 +2,8 @@
 // window hears of an annotation's new revision (its id and author) only when it may see that annotation
 // (its own, or any once the case is open for review); reviewers and admins hear of all; a signed-out
 // window hears of none. Decided per recipient at the moment of sending, from the stored profile (a role
-// changed or a profile removed since sign-in counts) and the stored review state.
+// changed or a profile removed since sign-in counts) and the stored review state. Training events go to
+// every signed-in window.
 import type { EventChannel, Events } from '../../../src-preload/contract';
 import type { Db } from '../../db/open';
 import { getAnnotation } from '../../db/repositories/annotations';
@@ -30,6 +31,13 @@ export function mayReceive<E extends EventChannel>(
       const s = session.annotator;
       const profile = s ? getAnnotator(db, s.id) : undefined;
       return profile !== undefined && profile.role !== 'annotator';
+    }
+    // Training runs are listed to every signed-in profile (training/handlers.ts): their progress and status
+    // follow the same rule, so every signed-in window's Training drawer moves live.
+    case 'training:progress':
+    case 'training:status': {
+      const s = session.annotator;
+      return s !== null && getAnnotator(db, s.id) !== undefined;
     }
     // Import progress names files and belongs to the window that started the import (sent with emit).
     case 'import:progress':

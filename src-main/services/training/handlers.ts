@@ -99,7 +99,7 @@ export function createTrainingHandlers(
   return {
     'training:start': (req, ctx) => {
       reviewer(ctx, 'training a model');
-      return training.start(parseStartRequest(req), ctx.actor, ctx.emit);
+      return training.start(parseStartRequest(req), ctx.actor, ctx.publish);
     },
     'training:cancel': (req, ctx) => {
       reviewer(ctx, 'cancelling a training run');
@@ -109,7 +109,7 @@ export function createTrainingHandlers(
       reviewer(ctx, 'resuming a training run');
       const o = asObject(req);
       const epochs = asOptionalNumber(o['epochs'], 'epochs');
-      return training.resume(asId(o['runId'], 'runId'), ctx.actor, ctx.emit, epochs);
+      return training.resume(asId(o['runId'], 'runId'), ctx.actor, ctx.publish, epochs);
     },
     'training:list': (req, ctx) => {
       requireProfile(db, ctx, 'the training runs');

@@ -52,6 +52,14 @@ describe('training runs in a trainer process', () => {
     // The data set was built in the trainer process; it reported the slices it kept per case (the four
     // disc slices and the two others).
     expect(Object.values(detail.trainingData['slices'] as object)).toEqual([6, 6, 6, 6, 6, 6]);
+    // Every window hears of the new run first (their lists read again), then of its progress.
+    expect(events.find((e) => e.event === 'training:status')?.payload).toEqual({
+      runId: started.id,
+      status: 'running',
+      modelId: null,
+      error: null,
+      backend: null,
+    });
     const progress = events.filter((e) => e.event === 'training:progress');
     expect(progress.some((e) => (e.payload as { kind: string }).kind === 'epoch')).toBe(true);
     expect(

@@ -59,7 +59,7 @@ import { planTargets } from './targets';
 import { startTrainerJob, type RunningJob } from './trainer-job';
 import type { TrainerLauncher } from './trainer-launcher';
 
-/** Pushes a training event to the window that asked (CallContext.emit fits). */
+/** Pushes a training event to the windows that may hear it (CallContext.publish: every signed-in window). */
 export type TrainingEmit = <E extends EventChannel>(event: E, payload: Events[E]) => void;
 
 /** The run's settings with every default filled in (stored as the run's config). */
@@ -372,6 +372,8 @@ export class TrainingService {
       // The trainer's pid; where a launcher does not know it yet (Electron's utilityProcess before its
       // 'spawn' event), the host's: the trainer exits when its host goes, so either tells a live run.
       .run(running.pid ?? process.pid, new Date().toISOString(), runId);
+    // Other windows learn of the run (new, or resumed) at once: their lists read again.
+    emit('training:status', { runId, status: 'running', modelId: null, error: null, backend: null });
     const finished = running.done.then(async (end) => {
       if (this.closed) return this.closedInfo(runId);
       const at = new Date().toISOString();

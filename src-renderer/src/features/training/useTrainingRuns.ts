@@ -1,7 +1,7 @@
 // The project's training runs (training:list), the selected run's detail (training:get: metrics, log,
-// per-case Dice) and its live progress (training:progress / training:status events). Events reach only the
-// window that started or resumed the run, so while a run is running its detail is also read again every
-// few seconds: another window (or this one after a reload) still sees the chart and the log move.
+// per-case Dice) and its live progress (training:progress / training:status events, sent to every
+// signed-in window). The log is not pushed, so while a run is running its detail is also read again every
+// few seconds; that also brings a window that signed in or reloaded mid-run up to date.
 // Epochs travel 0-based (the contract's EpochMetrics and events); the chart numbers them from 1.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type {
