@@ -23,6 +23,7 @@ import { useCaseAnnotations } from './features/review/useCaseAnnotations';
 import { SessionBar } from './features/session/SessionBar';
 import { SignInScreen } from './features/session/SignInScreen';
 import { TrainingDrawer } from './features/training/TrainingDrawer';
+import { useAppKeys } from './appKeys';
 import { useModels } from './features/training/useModels';
 import { useTrainingRuns } from './features/training/useTrainingRuns';
 import { useUncertaintyRanking } from './features/worklist/useUncertaintyRanking';
@@ -111,6 +112,18 @@ export function App() {
   // ---- training: runs (reviewers and admins), the model registry, the worklist's uncertainty order ----
   const showTraining = me !== null && trainingFor === me.id;
   const runs = useTrainingRuns(reviewer ? projectId : null);
+  // The consensus panel and the training drawer share the third column: one at a time.
+  const toggleTraining = useCallback(() => {
+    if (!me) return;
+    setTrainingFor(showTraining ? null : me.id);
+    setConsensusOpen(false);
+  }, [me, showTraining]);
+  const toggleConsensus = useCallback(() => {
+    if (!reviewer || !meta) return;
+    setConsensusOpen((o) => !o);
+    setTrainingFor(null);
+  }, [reviewer, meta]);
+  useAppKeys((panel) => (panel === 'training' ? toggleTraining() : toggleConsensus()));
   const models = useModels(`${me?.id ?? '-'}:${runs.runs.map((r) => `${r.id}${r.status}`).join()}`);
   const ranking = useUncertaintyRanking();
   const ownHead = own.save?.head ?? own.info?.headRevisionId ?? null;
@@ -289,12 +302,8 @@ export function App() {
             type="button"
             data-testid="consensus-toggle"
             aria-pressed={consensusOpen}
-            title="Compare, merge and adjudicate the raters of this case"
-            onClick={() => {
-              // The consensus panel and the training drawer share the third column: one at a time.
-              setConsensusOpen((o) => !o);
-              setTrainingFor(null);
-            }}
+            title="Compare, merge and adjudicate the raters of this case (Alt+C)"
+            onClick={toggleConsensus}
           >
             Consensus
           </button>
@@ -303,10 +312,8 @@ export function App() {
           <button
             type="button"
             data-testid="training-open"
-            onClick={() => {
-              setTrainingFor(showTraining ? null : me.id);
-              setConsensusOpen(false);
-            }}
+            title="Train, run and manage models (Alt+T)"
+            onClick={toggleTraining}
             aria-pressed={showTraining}
           >
             Training

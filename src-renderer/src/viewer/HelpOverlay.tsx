@@ -1,5 +1,6 @@
 // The "?" overlay: every keyboard and mouse binding, from the same tables the handlers use.
 
+import { APP_KEY_HELP } from '../appKeys';
 import { EDIT_KEY_HELP, EDIT_MOUSE_HELP } from './editing/editKeys';
 import { KEY_HELP, MOUSE_HELP } from './keyBindings';
 import { REVIEW_KEY_HELP } from './reviewKeys';
@@ -23,7 +24,7 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
           <table>
             <caption>Keyboard</caption>
             <tbody>
-              {KEY_HELP.map((r) => (
+              {[...APP_KEY_HELP, ...KEY_HELP].map((r) => (
                 <tr key={r.keys}>
                   <th>{r.keys}</th>
                   <td>{r.what}</td>

@@ -6,7 +6,8 @@ import { useEffect, useRef } from 'react';
 import type { ViewerCommand } from './keyBindings';
 import { commandForKey } from './keyBindings';
 
-function isEditable(target: EventTarget | null): boolean {
+/** Whether keys typed at `target` are text (form fields, editable content), not shortcuts. */
+export function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   const tag = target.tagName;
