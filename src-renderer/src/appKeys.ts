@@ -4,8 +4,7 @@
 // Alt+arrows and Alt+PgUp/PgDn are taken there). Keys are KeyboardEvent.key values; `code` is read too
 // because on macOS Alt+letter types another character (Alt+T gives '†').
 
-import { useEffect, useRef } from 'react';
-import { isEditable } from './viewer/useViewerKeys';
+import { useKeyCommands } from './viewer/useViewerKeys';
 import type { KeyEventLike, KeyHelpRow } from './viewer/keyBindings';
 
 export type AppPanel = 'training' | 'consensus';
@@ -26,19 +25,5 @@ export const APP_KEY_HELP: readonly KeyHelpRow[] = [
 
 /** Calls `toggle` with the panel of each Alt+T / Alt+C pressed outside a form field. */
 export function useAppKeys(toggle: (panel: AppPanel) => void): void {
-  const ref = useRef(toggle);
-  useEffect(() => {
-    ref.current = toggle;
-  });
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.defaultPrevented || isEditable(e.target)) return;
-      const panel = panelForKey(e);
-      if (!panel) return;
-      e.preventDefault();
-      ref.current(panel);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useKeyCommands(panelForKey, toggle);
 }

@@ -19,7 +19,7 @@ const USAGE =
   'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
   '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|none] [--no-augment] ' +
   '[--foreground F] [--dice-weight X] [--ce-weight X] [--budget-seconds S] [--out-json FILE] ' +
-  '[--train-subset N] [--crop N] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
+  '[--train-subset N] [--crop N] [--patch N] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
 
 /** Augmentation presets: nnU-Net's 2D defaults; 'light' keeps their transforms at half the probability
@@ -92,6 +92,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       'base',
       'levels',
       'crop',
+      'patch',
     ],
     flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu'],
   });
@@ -176,6 +177,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       ? { trainSubset: positiveInt(optionString(args, 'train-subset')!, '--train-subset') }
       : {}),
     ...(optionString(args, 'crop') ? { crop: positiveInt(optionString(args, 'crop')!, '--crop') } : {}),
+    ...(optionString(args, 'patch') ? { patch: positiveInt(optionString(args, 'patch')!, '--patch') } : {}),
     config: {
       ...REFERENCE_UNET,
       levels: positiveInt(optionString(args, 'levels') ?? String(REFERENCE_UNET.levels), '--levels'),

@@ -43,6 +43,8 @@ export interface QualityOptions {
   trainSubset?: number;
   /** Centre crops of this side instead of the whole 128x128 slices (quick rehearsals on emulated GPUs). */
   crop?: number;
+  /** Train on random windows of this side (data/slice-batches.ts); validation stays on whole slices. */
+  patch?: number;
   /** Cosine decay of the learning rate to 5% over the epochs (else constant). */
   cosine: boolean;
   config?: UNetConfig;
@@ -77,6 +79,8 @@ export interface QualityResult {
     augment: boolean;
     augmentation: string;
     foregroundFraction: number;
+    /** Side of the training windows (null: whole slices). */
+    patch: number | null;
     lossWeights: LossWeights;
     budgetSeconds: number | null;
     seconds: number;
@@ -163,6 +167,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
         augment: o.augment,
         augmentation: o.augmentationName ?? (o.augmentation ? 'custom' : o.augment ? 'flips' : 'none'),
         foregroundFraction: o.foregroundFraction ?? 0,
+        patch: o.patch ?? null,
         lossWeights,
         budgetSeconds: o.budgetSeconds ?? null,
         seconds,
@@ -183,6 +188,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       norm,
       ...(o.augmentation ? { augmentation: o.augmentation } : {}),
       ...(o.foregroundFraction ? { foregroundFraction: o.foregroundFraction } : {}),
+      ...(o.patch !== undefined ? { patch: o.patch } : {}),
     });
     const result = await trainLoop(model, batches, {
       epochs: o.epochs,

@@ -82,3 +82,46 @@ test("nnU-Net augmentation in batches: targets stay 0/1 and follow the image's g
     sliceBatches(data, { batchSize: 4, seed: 7, augment: true, norm, augmentation: c }).batch(1, 1).x,
   );
 });
+
+test('patches: random windows of the slices, aligned, around foreground for foreground slots', () => {
+  const W = 32;
+  const P = 8;
+  const r = new SeededRandom(9);
+  // Each slice: noise with one bright 3x3 square (target) somewhere; the target is exactly (image > 200).
+  const data: SliceData[] = Array.from({ length: 16 }, (_, k) => {
+    const image = Uint8Array.from({ length: W * W }, () => r.int(150));
+    if (k % 2 === 0) {
+      const cx = 2 + r.int(W - 5);
+      const cy = 2 + r.int(W - 5);
+      for (let y = cy - 1; y <= cy + 1; y++) for (let x = cx - 1; x <= cx + 1; x++) image[x + y * W] = 250;
+    }
+    return { width: W, height: W, image, target: image.map((v) => (v > 200 ? 1 : 0)) };
+  });
+  const norm = normalisationOf(data);
+  const threshold = (200 - norm.mean) / norm.std;
+  const src = sliceBatches(data, {
+    batchSize: 4,
+    seed: 2,
+    augment: true,
+    norm,
+    patch: P,
+    foregroundFraction: 1,
+  });
+  expect(src.shape).toEqual([P, P, 1, 1]);
+  for (let i = 0; i < 4; i++) {
+    const { x, y } = src.batch(0, i);
+    expect(x).toHaveLength(4 * P * P);
+    for (let k = 0; k < x.length; k++) expect(y[k]).toBe(x[k]! > threshold ? 1 : 0);
+    // Every slot was drawn for its foreground: its window holds some of the square.
+    for (let b = 0; b < 4; b++)
+      expect(y.subarray(b * P * P, (b + 1) * P * P).some((v) => v === 1)).toBe(true);
+  }
+  // Seeded: the same options cut the same windows; a patch larger than the slices is refused.
+  const plain = sliceBatches(data, { batchSize: 4, seed: 2, augment: false, norm, patch: P });
+  expect(plain.batch(1, 1).x).toEqual(
+    sliceBatches(data, { batchSize: 4, seed: 2, augment: false, norm, patch: P }).batch(1, 1).x,
+  );
+  expect(() => sliceBatches(data, { batchSize: 4, seed: 2, augment: false, norm, patch: 33 })).toThrow(
+    /patch/,
+  );
+});

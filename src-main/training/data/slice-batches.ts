@@ -4,6 +4,9 @@
 // (`augment: true`), or the full on-the-fly pipeline of augment/ (`augmentation: AugmentConfig`, e.g.
 // nnU-Net's defaults). `foregroundFraction` f: each batch slot is, with probability f, a slice drawn at
 // random among those whose target is not empty, else the next slice of the epoch's shuffled order.
+// `patch` P: each slot is a random P x P window of its slice instead of the whole slice (a slot drawn for
+// its foreground gets a window holding a random foreground pixel, at least P/8 from the window's edges
+// where the slice allows), so a fully convolutional model trains on P x P and runs on whole slices.
 import { augmentSample } from '../augment/augment-sample';
 import type { AugmentConfig } from '../augment/augment-config';
 import type { BatchSource } from '../engine/train-loop';
@@ -75,12 +78,47 @@ export interface SliceBatchOptions {
   augmentation?: AugmentConfig;
   /** Share of batch slots drawn among slices with foreground (0..1); default: none, plain epochs. */
   foregroundFraction?: number;
+  /** Side of random square windows cut from the slices (default: whole slices). */
+  patch?: number;
+}
+
+/** The P x P window of `s` at (x0, y0). */
+function windowOf(s: SliceData, x0: number, y0: number, P: number): SliceData {
+  const image = new Uint8Array(P * P);
+  const target = new Uint8Array(P * P);
+  for (let y = 0; y < P; y++) {
+    const from = x0 + (y0 + y) * s.width;
+    image.set(s.image.subarray(from, from + P), y * P);
+    target.set(s.target.subarray(from, from + P), y * P);
+  }
+  return { width: P, height: P, image, target };
+}
+
+/** A random P x P window of `s`: around a random foreground pixel when `aroundForeground`, else anywhere. */
+function randomWindow(s: SliceData, P: number, aroundForeground: boolean, rnd: SeededRandom): SliceData {
+  const clampX = (v: number) => Math.max(0, Math.min(s.width - P, v));
+  const clampY = (v: number) => Math.max(0, Math.min(s.height - P, v));
+  if (aroundForeground) {
+    const fg: number[] = [];
+    for (let p = 0; p < s.target.length; p++) if (s.target[p]) fg.push(p);
+    if (fg.length > 0) {
+      const p = fg[rnd.int(fg.length)]!;
+      const m = P >> 3;
+      const x0 = clampX((p % s.width) - m - rnd.int(P - 2 * m));
+      const y0 = clampY(Math.floor(p / s.width) - m - rnd.int(P - 2 * m));
+      return windowOf(s, x0, y0, P);
+    }
+  }
+  return windowOf(s, rnd.int(s.width - P + 1), rnd.int(s.height - P + 1), P);
 }
 
 export function sliceBatches(samples: SliceData[], o: SliceBatchOptions): BatchSource {
-  const S = samples[0]?.width ?? 0;
-  if (samples.some((s) => s.width !== S || s.height !== S))
+  const side = samples[0]?.width ?? 0;
+  if (samples.some((s) => s.width !== side || s.height !== side))
     throw new RangeError('slices must be square, one size');
+  if (o.patch !== undefined && !(Number.isInteger(o.patch) && o.patch >= 1 && o.patch <= side))
+    throw new RangeError(`patch must be a whole number of pixels in [1, ${side}]`);
+  const S = o.patch ?? side;
   const f = o.foregroundFraction ?? 0;
   if (!(f >= 0 && f <= 1)) throw new RangeError('foregroundFraction must be in [0, 1]');
   const withForeground = [...samples.keys()].filter((i) => samples[i]!.target.some((v) => v !== 0));
@@ -108,7 +146,8 @@ export function sliceBatches(samples: SliceData[], o: SliceBatchOptions): BatchS
         const pick = fromForeground
           ? withForeground[rnd.int(withForeground.length)]!
           : ord[i * o.batchSize + b]!;
-        const s = samples[pick]!;
+        const s =
+          o.patch === undefined ? samples[pick]! : randomWindow(samples[pick]!, S, fromForeground, rnd);
         if (!o.augmentation) {
           writeSample(s, o.norm, o.augment ? rnd.int(8) : 0, x, y, b);
           continue;

@@ -7,7 +7,7 @@ import type { ViewerCommand } from './keyBindings';
 import { commandForKey } from './keyBindings';
 
 /** Whether keys typed at `target` are text (form fields, editable content), not shortcuts. */
-export function isEditable(target: EventTarget | null): boolean {
+function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   const tag = target.tagName;
@@ -17,21 +17,31 @@ export function isEditable(target: EventTarget | null): boolean {
   return !['button', 'checkbox', 'radio', 'range', 'reset', 'submit'].includes(type);
 }
 
-export function useViewerKeys(run: (c: ViewerCommand) => void, enabled = true): void {
-  const runRef = useRef(run);
+/** Runs `run` with the command `commandFor` gives each key press outside form fields (one window listener;
+ *  the latest `run` and `commandFor` are used). */
+export function useKeyCommands<C>(
+  commandFor: (e: KeyboardEvent) => C | null,
+  run: (c: C) => void,
+  enabled = true,
+): void {
+  const ref = useRef({ commandFor, run });
   useEffect(() => {
-    runRef.current = run;
+    ref.current = { commandFor, run };
   });
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent): void => {
       if (e.defaultPrevented || isEditable(e.target)) return;
-      const c = commandForKey(e);
-      if (!c) return;
+      const c = ref.current.commandFor(e);
+      if (c === null) return;
       e.preventDefault();
-      runRef.current(c);
+      ref.current.run(c);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [enabled]);
+}
+
+export function useViewerKeys(run: (c: ViewerCommand) => void, enabled = true): void {
+  useKeyCommands(commandForKey, run, enabled);
 }
