@@ -2,7 +2,7 @@
 // the consensus, or edit by hand (the labelling tools switch onto the working reference mask) — each
 // decision with a written rationale; the decisions are listed; the last one can be undone; sign-off stores
 // the reference mask, reopening needs a reason.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { AnnotationInfo } from '../../../../src-preload/contract';
 import { whenAllSaved } from '../annotation/pendingSaves';
 import { DecisionList } from './DecisionList';
@@ -11,6 +11,28 @@ import type { Adjudication, DecisionInput } from './useAdjudication';
 import type { Agreement } from './useAgreement';
 
 type Choice = 'rater' | 'consensus' | 'manual';
+
+/** One way to decide a region: its radio button, its name and what it needs (a rater, a merge, the tools). */
+function ChoiceRow(props: {
+  value: Choice;
+  label: string;
+  choice: Choice;
+  onChoose(c: Choice): void;
+  children: ReactNode;
+}) {
+  return (
+    <label className="cs-choice">
+      <input
+        type="radio"
+        name="choice"
+        data-testid={`choice-${props.value}`}
+        checked={props.choice === props.value}
+        onChange={() => props.onChoose(props.value)}
+      />
+      {props.label} {props.children}
+    </label>
+  );
+}
 
 interface Props {
   adjudication: Adjudication;
@@ -134,15 +156,7 @@ function DecisionForm({ adjudication, agreement, annotations, editingWorking, on
           ? `Region ${region.id}: ${region.volumeMl.toFixed(3)} mL, on average ${region.meanVotes.toFixed(1)} of ${map?.raters.length ?? 0} raters per voxel`
           : 'No region selected: use Next ▶ (or }) in Disagreement; a manual edit needs none.'}
       </p>
-      <label className="cs-choice">
-        <input
-          type="radio"
-          name="choice"
-          data-testid="choice-rater"
-          checked={choice === 'rater'}
-          onChange={() => setChoice('rater')}
-        />
-        Take rater{' '}
+      <ChoiceRow value="rater" label="Take rater" choice={choice} onChoose={setChoice}>
         <select
           data-testid="choice-rater-select"
           value={raterRev ?? ''}
@@ -154,16 +168,8 @@ function DecisionForm({ adjudication, agreement, annotations, editingWorking, on
             </option>
           ))}
         </select>
-      </label>
-      <label className="cs-choice">
-        <input
-          type="radio"
-          name="choice"
-          data-testid="choice-consensus"
-          checked={choice === 'consensus'}
-          onChange={() => setChoice('consensus')}
-        />
-        Take consensus{' '}
+      </ChoiceRow>
+      <ChoiceRow value="consensus" label="Take consensus" choice={choice} onChoose={setChoice}>
         <select
           data-testid="choice-consensus-select"
           value={consensusRev ?? ''}
@@ -175,16 +181,8 @@ function DecisionForm({ adjudication, agreement, annotations, editingWorking, on
             </option>
           ))}
         </select>
-      </label>
-      <label className="cs-choice">
-        <input
-          type="radio"
-          name="choice"
-          data-testid="choice-manual"
-          checked={choice === 'manual'}
-          onChange={() => setChoice('manual')}
-        />
-        Manual edit{' '}
+      </ChoiceRow>
+      <ChoiceRow value="manual" label="Manual edit" choice={choice} onChoose={setChoice}>
         <button
           type="button"
           data-testid="edit-working"
@@ -198,7 +196,7 @@ function DecisionForm({ adjudication, agreement, annotations, editingWorking, on
         >
           {editingWorking ? 'Editing the reference mask — stop' : 'Edit by hand'}
         </button>
-      </label>
+      </ChoiceRow>
       <textarea
         data-testid="rationale"
         placeholder="Rationale (required): why this decision?"
