@@ -19,7 +19,7 @@ const USAGE =
   'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
   '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|none] [--no-augment] ' +
   '[--foreground F] [--dice-weight X] [--ce-weight X] [--budget-seconds S] [--out-json FILE] ' +
-  '[--train-subset N] [--crop N] [--patch N] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
+  '[--train-subset N] [--crop N] [--patch N] [--tta] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
 
 /** Augmentation presets: nnU-Net's 2D defaults; 'light' keeps their transforms at half the probability
@@ -94,7 +94,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       'crop',
       'patch',
     ],
-    flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu'],
+    flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu', 'tta'],
   });
   if (args.positionals.length > 0) throw new InputError(undefined, USAGE);
   const request = optionString(args, 'backend') ?? 'auto';
@@ -178,6 +178,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       : {}),
     ...(optionString(args, 'crop') ? { crop: positiveInt(optionString(args, 'crop')!, '--crop') } : {}),
     ...(optionString(args, 'patch') ? { patch: positiveInt(optionString(args, 'patch')!, '--patch') } : {}),
+    tta: args.options.has('tta'),
     config: {
       ...REFERENCE_UNET,
       levels: positiveInt(optionString(args, 'levels') ?? String(REFERENCE_UNET.levels), '--levels'),

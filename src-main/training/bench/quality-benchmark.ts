@@ -45,6 +45,8 @@ export interface QualityOptions {
   crop?: number;
   /** Train on random windows of this side (data/slice-batches.ts); validation stays on whole slices. */
   patch?: number;
+  /** Validate with test-time augmentation: the mean probability over the 8 flips/rotations (evaluate.ts). */
+  tta?: boolean;
   /** Cosine decay of the learning rate to 5% over the epochs (else constant). */
   cosine: boolean;
   config?: UNetConfig;
@@ -81,6 +83,8 @@ export interface QualityResult {
     foregroundFraction: number;
     /** Side of the training windows (null: whole slices). */
     patch: number | null;
+    /** Validation with test-time augmentation (8 flips/rotations). */
+    tta: boolean;
     lossWeights: LossWeights;
     budgetSeconds: number | null;
     seconds: number;
@@ -168,6 +172,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
         augmentation: o.augmentationName ?? (o.augmentation ? 'custom' : o.augment ? 'flips' : 'none'),
         foregroundFraction: o.foregroundFraction ?? 0,
         patch: o.patch ?? null,
+        tta: o.tta ?? false,
         lossWeights,
         budgetSeconds: o.budgetSeconds ?? null,
         seconds,
@@ -198,7 +203,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       ...(o.budgetSeconds !== undefined ? { budgetSeconds: o.budgetSeconds } : {}),
       signal: o.signal,
       validate: async (m) => {
-        last = await evaluateSlices(m, split.validation, norm);
+        last = await evaluateSlices(m, split.validation, norm, 16, o.tta ?? false);
         return { dice: last.pooledDice };
       },
       onProgress: (p: TrainProgress) => {

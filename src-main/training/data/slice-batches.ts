@@ -39,7 +39,7 @@ export function normalisationOf(samples: SliceData[]): Normalisation {
 }
 
 /** Index of the source pixel for output (x, y) under symmetry k (0..7) of an S x S square. */
-function symmetric(k: number, x: number, y: number, S: number): number {
+export function symmetric(k: number, x: number, y: number, S: number): number {
   const m = S - 1;
   let sx = x;
   let sy = y;

@@ -51,3 +51,53 @@ test('evaluateSlices pools the thresholded predictions of every slice, per case 
   expect(ev.slices).toBe(5);
   expect(Object.keys(ev.perCase).sort()).toEqual(['A', 'B']);
 });
+
+test('test-time augmentation: the mean of the 8 symmetric views, mapped back to each pixel', async () => {
+  const r = new SeededRandom(5);
+  const S = 8;
+  const image = Uint8Array.from({ length: S * S }, () => r.int(256));
+  const sample = { patient: 'A', width: S, height: S, image, target: image.map((v) => (v > 100 ? 1 : 0)) };
+  const model = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 6);
+  const norm = { mean: 128, std: 64 };
+  // By hand: mirror / flip / transpose the image with tfjs ops, predict, undo the same ops, average.
+  const x = tf.tensor4d(
+    Float32Array.from(image, (v) => (v - norm.mean) / norm.std),
+    [1, S, S, 1],
+  );
+  const views: tf.Tensor4D[] = [];
+  for (let k = 0; k < 8; k++) {
+    const fwd = (t: tf.Tensor4D): tf.Tensor4D => {
+      let u = t;
+      if (k & 1) u = tf.reverse(u, 2);
+      if (k & 2) u = tf.reverse(u, 1);
+      if (k & 4) u = tf.transpose(u, [0, 2, 1, 3]);
+      return u;
+    };
+    const back = (t: tf.Tensor4D): tf.Tensor4D => {
+      let u = t;
+      if (k & 4) u = tf.transpose(u, [0, 2, 1, 3]);
+      if (k & 2) u = tf.reverse(u, 1);
+      if (k & 1) u = tf.reverse(u, 2);
+      return u;
+    };
+    views.push(back(tf.sigmoid(model.apply(fwd(x)))));
+  }
+  const mean = tf.div(tf.addN(views), 8).dataSync();
+  let inter = 0;
+  let pred = 0;
+  mean.forEach((v, i) => {
+    const q = v > 0.5 ? 1 : 0;
+    inter += q * sample.target[i]!;
+    pred += q;
+  });
+  const ev = await evaluateSlices(model, [sample], norm, 1, true);
+  const plain = await evaluateSlices(model, [sample], norm, 1, false);
+  model.dispose();
+  expect(ev.counts).toEqual({
+    intersection: inter,
+    predicted: pred,
+    reference: sample.target.reduce((a, b) => a + b, 0),
+  });
+  // The untrained model is not symmetric: the views change the answer.
+  expect(ev.counts).not.toEqual(plain.counts);
+});

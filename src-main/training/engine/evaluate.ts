@@ -1,9 +1,11 @@
 // Validation of a binary segmentation model on 2D slices: probabilities from the model, a 0.5 threshold,
 // and Dice pooled over every pixel of every slice (empty slices included: a false positive on a slice
-// without nodule counts), plus Dice per case (patient) for the run's record.
+// without nodule counts), plus Dice per case (patient) for the run's record. With `tta`, the probability of
+// a pixel is the mean over the 8 flips/rotations by 90 degrees of the slice (nnU-Net's mirroring at test
+// time, with the transposes too), each mapped back to the slice's own pixels.
 import { tf } from '../backends/tfjs';
 import type { UNet } from '../model/unet';
-import { writeSample, type Normalisation, type SliceData } from '../data/slice-batches';
+import { symmetric, writeSample, type Normalisation, type SliceData } from '../data/slice-batches';
 
 export interface DiceCounts {
   intersection: number;
@@ -29,6 +31,7 @@ export async function evaluateSlices(
   samples: (SliceData & { patient: string })[],
   norm: Normalisation,
   batchSize = 16,
+  tta = false,
 ): Promise<Evaluation> {
   const S = samples[0]?.width ?? 0;
   const total: DiceCounts = { intersection: 0, predicted: 0, reference: 0 };
@@ -37,10 +40,22 @@ export async function evaluateSlices(
     const batch = samples.slice(start, start + batchSize);
     const x = new Float32Array(batch.length * S * S);
     const y = new Float32Array(batch.length * S * S);
-    batch.forEach((s, b) => writeSample(s, norm, 0, x, y, b));
-    const probs = tf.tidy(() => tf.sigmoid(model.apply(tf.tensor4d(x, [batch.length, S, S, 1]))));
-    const p = (await probs.data()) as Float32Array;
-    probs.dispose();
+    const p = new Float32Array(batch.length * S * S);
+    const views = tta ? 8 : 1;
+    for (let k = 0; k < views; k++) {
+      batch.forEach((s, b) => writeSample(s, norm, k, x, y, b));
+      const probs = tf.tidy(() => tf.sigmoid(model.apply(tf.tensor4d(x, [batch.length, S, S, 1]))));
+      const pk = (await probs.data()) as Float32Array;
+      probs.dispose();
+      // View k's pixel (xx, yy) shows the slice's pixel symmetric(k, xx, yy).
+      for (let b = 0; b < batch.length; b++)
+        for (let yy = 0; yy < S; yy++)
+          for (let xx = 0; xx < S; xx++) {
+            const at = b * S * S + symmetric(k, xx, yy, S);
+            p[at] = p[at]! + pk[b * S * S + xx + yy * S]! / views;
+          }
+    }
+    if (tta) batch.forEach((s, b) => writeSample(s, norm, 0, x, y, b)); // targets in the slice's own layout
     batch.forEach((s, b) => {
       const c = perCase.get(s.patient) ?? { intersection: 0, predicted: 0, reference: 0 };
       for (let i = b * S * S; i < (b + 1) * S * S; i++) {
