@@ -19,7 +19,7 @@ const USAGE =
   'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
   '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|none] [--no-augment] ' +
   '[--foreground F] [--dice-weight X] [--ce-weight X] [--budget-seconds S] [--out-json FILE] ' +
-  '[--train-subset N] [--crop N] [--patch N] [--tta] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
+  '[--train-subset N] [--crop N] [--patch N] [--tta] [--neighbours H] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
 
 /** Augmentation presets: nnU-Net's 2D defaults; 'light' keeps their transforms at half the probability
@@ -58,6 +58,14 @@ function nonNegative(text: string | undefined, what: string, fallback: number): 
   return v;
 }
 
+/** 2.5D neighbours on each side: 0 (2D) to 3, as `concord train --neighbours`. */
+function neighboursOf(text: string | undefined): number {
+  const h = Number(text ?? '0');
+  if (!(Number.isInteger(h) && h >= 0 && h <= 3))
+    throw new InputError(undefined, '--neighbours must be a whole number from 0 to 3');
+  return h;
+}
+
 /** The crops with their CT images: ../shared/data (the repository's copy holds only the masks). */
 function defaultData(): string {
   const root = appRoot();
@@ -93,6 +101,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       'levels',
       'crop',
       'patch',
+      'neighbours',
     ],
     flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu', 'tta'],
   });
@@ -179,6 +188,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
     ...(optionString(args, 'crop') ? { crop: positiveInt(optionString(args, 'crop')!, '--crop') } : {}),
     ...(optionString(args, 'patch') ? { patch: positiveInt(optionString(args, 'patch')!, '--patch') } : {}),
     tta: args.options.has('tta'),
+    neighbours: neighboursOf(optionString(args, 'neighbours')),
     config: {
       ...REFERENCE_UNET,
       levels: positiveInt(optionString(args, 'levels') ?? String(REFERENCE_UNET.levels), '--levels'),

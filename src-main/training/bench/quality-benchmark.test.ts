@@ -90,3 +90,28 @@ test('trains on a pack with augmentation, reports each epoch, plans epochs withi
     }),
   ).rejects.toThrow(/ties 'background'/);
 });
+
+test('2.5D on windows with test-time augmentation: 3 input channels, whole-slice validation', async () => {
+  const r = await runQualityBenchmark({
+    dataDir: dir,
+    epochs: 2,
+    batchSize: 4,
+    learningRate: 3e-3,
+    seed: 2,
+    validationFraction: 0.34,
+    augment: true,
+    foregroundFraction: 0.5,
+    patch: 8,
+    neighbours: 1,
+    tta: true,
+    ties: 'background',
+    cosine: true,
+    config: { levels: 2, base: 4, inChannels: 1, labels: 1 },
+  });
+  expect(r.model.config.inChannels).toBe(3);
+  expect(r.training.patch).toBe(8);
+  expect(r.training.tta).toBe(true);
+  expect(r.perEpoch).toHaveLength(2);
+  expect(r.data.validationSlices).toBe(6);
+  expect(Number.isFinite(r.final.validationDice)).toBe(true);
+});

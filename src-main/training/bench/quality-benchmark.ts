@@ -7,6 +7,7 @@ import type { AugmentConfig } from '../augment/augment-config';
 import { isLidcPack, readLidcPack } from '../data/lidc-pack';
 import type { SliceSample } from '../data/lidc-slices';
 import type { LossWeights } from '../model/loss';
+import { withNeighbours } from '../data/neighbour-slices';
 import { splitByPatient } from '../data/patient-split';
 import { normalisationOf, sliceBatches, type Normalisation } from '../data/slice-batches';
 import { evaluateSlices } from '../engine/evaluate';
@@ -45,6 +46,9 @@ export interface QualityOptions {
   crop?: number;
   /** Train on random windows of this side (data/slice-batches.ts); validation stays on whole slices. */
   patch?: number;
+  /** 2.5D: this many neighbouring slices of the same nodule on each side as extra input channels
+   *  (data/neighbour-slices.ts); the network's first convolution takes 2h+1 channels. */
+  neighbours?: number;
   /** Validate with test-time augmentation: the mean probability over the 8 flips/rotations (evaluate.ts). */
   tta?: boolean;
   /** Cosine decay of the learning rate to 5% over the epochs (else constant). */
@@ -134,11 +138,13 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
   }
   log(`loaded ${all.length} slices in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (o.crop !== undefined) all = all.map((s) => centreCrop(s, o.crop!));
+  const half = o.neighbours ?? 0;
+  all = withNeighbours(all, half);
   const split = splitByPatient(all, o.validationFraction, o.seed);
   if (o.trainSubset !== undefined && o.trainSubset < split.train.length)
     split.train = new SeededRandom(o.seed).shuffle([...split.train]).slice(0, o.trainSubset);
   const norm = normalisationOf(split.train);
-  const config = o.config ?? REFERENCE_UNET;
+  const config = { ...(o.config ?? REFERENCE_UNET), inChannels: 2 * half + 1 };
   const model = UNet.create(config, o.seed);
   const perEpoch: QualityEpoch[] = [];
   let last = { pooledDice: 0, perCase: {} as Record<string, number> };

@@ -125,3 +125,33 @@ test('patches: random windows of the slices, aligned, around foreground for fore
     /patch/,
   );
 });
+
+test('2.5D slices: channels interleaved (NHWC), every plane moved with the target', () => {
+  const W = 16;
+  const r = new SeededRandom(12);
+  // Plane 0 is the image, plane 1 its negative: in every pixel of every batch, x0 > t <=> y = 1 <=> x1 < t'.
+  const data: SliceData[] = Array.from({ length: 8 }, () => {
+    const base = Uint8Array.from({ length: W * W }, () => r.int(256));
+    const image = new Uint8Array(2 * W * W);
+    image.set(base, 0);
+    image.set(
+      base.map((v) => 255 - v),
+      W * W,
+    );
+    return { width: W, height: W, image, target: base.map((v) => (v > 128 ? 1 : 0)), channels: 2 };
+  });
+  const norm = normalisationOf(data);
+  const t0 = (128 - norm.mean) / norm.std;
+  const t1 = (255 - 128 - norm.mean) / norm.std;
+  for (const o of [{ augment: true }, { augment: true, patch: 8 }]) {
+    const src = sliceBatches(data, { batchSize: 4, seed: 3, norm, ...o });
+    const S = o.patch ?? W;
+    expect(src.shape).toEqual([S, S, 2, 1]);
+    const { x, y } = src.batch(1, 0);
+    expect(x).toHaveLength(4 * S * S * 2);
+    for (let p = 0; p < y.length; p++) {
+      expect(y[p]).toBe(x[2 * p]! > t0 + 1e-6 ? 1 : 0);
+      expect(y[p]).toBe(x[2 * p + 1]! < t1 - 1e-6 ? 1 : 0);
+    }
+  }
+});

@@ -15,8 +15,12 @@ import { SeededRandom } from '../model/seeded-random';
 export interface SliceData {
   width: number;
   height: number;
+  /** `channels` planes of width x height grey values, channel-major (plane c's pixel (x, y) at
+   *  c*width*height + x + y*width): one, or 2h+1 for 2.5D (data/neighbour-slices.ts). */
   image: Uint8Array;
   target: Uint8Array;
+  /** Input channels (default 1). */
+  channels?: number;
 }
 
 export interface Normalisation {
@@ -49,7 +53,8 @@ export function symmetric(k: number, x: number, y: number, S: number): number {
   return sx + sy * S;
 }
 
-/** Writes sample i (augmented by symmetry k) into x/y at batch position b, as NHWC with one channel. */
+/** Writes sample i (augmented by symmetry k) into x/y at batch position b: x NHWC with the sample's
+ *  channels interleaved, y NHWC with one channel. */
 export function writeSample(
   s: SliceData,
   norm: Normalisation,
@@ -59,12 +64,15 @@ export function writeSample(
   b: number,
 ): void {
   const S = s.width;
-  const off = b * S * S;
+  const C = s.channels ?? 1;
+  const n = S * S;
+  const off = b * n;
   for (let yy = 0; yy < S; yy++)
     for (let xx = 0; xx < S; xx++) {
       const src = symmetric(k, xx, yy, S);
-      x[off + xx + yy * S] = (s.image[src]! - norm.mean) / norm.std;
-      y[off + xx + yy * S] = s.target[src]!;
+      const p = off + xx + yy * S;
+      for (let c = 0; c < C; c++) x[p * C + c] = (s.image[c * n + src]! - norm.mean) / norm.std;
+      y[p] = s.target[src]!;
     }
 }
 
@@ -84,14 +92,17 @@ export interface SliceBatchOptions {
 
 /** The P x P window of `s` at (x0, y0). */
 function windowOf(s: SliceData, x0: number, y0: number, P: number): SliceData {
-  const image = new Uint8Array(P * P);
+  const C = s.channels ?? 1;
+  const n = s.width * s.height;
+  const image = new Uint8Array(C * P * P);
   const target = new Uint8Array(P * P);
   for (let y = 0; y < P; y++) {
     const from = x0 + (y0 + y) * s.width;
-    image.set(s.image.subarray(from, from + P), y * P);
+    for (let c = 0; c < C; c++)
+      image.set(s.image.subarray(c * n + from, c * n + from + P), c * P * P + y * P);
     target.set(s.target.subarray(from, from + P), y * P);
   }
-  return { width: P, height: P, image, target };
+  return { width: P, height: P, image, target, channels: C };
 }
 
 /** A random P x P window of `s`: around a random foreground pixel when `aroundForeground`, else anywhere. */
@@ -119,6 +130,9 @@ export function sliceBatches(samples: SliceData[], o: SliceBatchOptions): BatchS
   if (o.patch !== undefined && !(Number.isInteger(o.patch) && o.patch >= 1 && o.patch <= side))
     throw new RangeError(`patch must be a whole number of pixels in [1, ${side}]`);
   const S = o.patch ?? side;
+  const C = samples[0]?.channels ?? 1;
+  if (samples.some((s) => (s.channels ?? 1) !== C))
+    throw new RangeError('slices must have one channel count');
   const f = o.foregroundFraction ?? 0;
   if (!(f >= 0 && f <= 1)) throw new RangeError('foregroundFraction must be in [0, 1]');
   const withForeground = [...samples.keys()].filter((i) => samples[i]!.target.some((v) => v !== 0));
@@ -134,12 +148,12 @@ export function sliceBatches(samples: SliceData[], o: SliceBatchOptions): BatchS
     return ord;
   };
   return {
-    shape: [S, S, 1, 1],
+    shape: [S, S, C, 1],
     batchesPerEpoch: () => batches,
     batch: (epoch, i) => {
       const ord = order(epoch);
       const rnd = new SeededRandom(o.seed * 104729 + epoch * 1009 + i);
-      const x = new Float32Array(o.batchSize * S * S);
+      const x = new Float32Array(o.batchSize * S * S * C);
       const y = new Float32Array(o.batchSize * S * S);
       for (let b = 0; b < o.batchSize; b++) {
         const fromForeground = f > 0 && rnd.next() < f && withForeground.length > 0;
@@ -153,14 +167,12 @@ export function sliceBatches(samples: SliceData[], o: SliceBatchOptions): BatchS
           continue;
         }
         const px = S * S;
-        const img = new Float32Array(px);
-        const tgt = new Float32Array(px);
-        for (let p = 0; p < px; p++) {
-          img[p] = (s.image[p]! - o.norm.mean) / o.norm.std;
-          tgt[p] = s.target[p]!;
-        }
-        const a = augmentSample({ width: S, height: S, channels: [img], target: tgt }, o.augmentation, rnd);
-        x.set(a.channels[0]!, b * px);
+        const planes = Array.from({ length: C }, (_, c) =>
+          Float32Array.from(s.image.subarray(c * px, (c + 1) * px), (v) => (v - o.norm.mean) / o.norm.std),
+        );
+        const tgt = Float32Array.from(s.target);
+        const a = augmentSample({ width: S, height: S, channels: planes, target: tgt }, o.augmentation, rnd);
+        for (let p = 0; p < px; p++) for (let c = 0; c < C; c++) x[(b * px + p) * C + c] = a.channels[c]![p]!;
         y.set(a.target!, b * px);
       }
       return { x, y, n: o.batchSize };

@@ -34,17 +34,18 @@ export async function evaluateSlices(
   tta = false,
 ): Promise<Evaluation> {
   const S = samples[0]?.width ?? 0;
+  const C = samples[0]?.channels ?? 1;
   const total: DiceCounts = { intersection: 0, predicted: 0, reference: 0 };
   const perCase = new Map<string, DiceCounts>();
   for (let start = 0; start < samples.length; start += batchSize) {
     const batch = samples.slice(start, start + batchSize);
-    const x = new Float32Array(batch.length * S * S);
+    const x = new Float32Array(batch.length * S * S * C);
     const y = new Float32Array(batch.length * S * S);
     const p = new Float32Array(batch.length * S * S);
     const views = tta ? 8 : 1;
     for (let k = 0; k < views; k++) {
       batch.forEach((s, b) => writeSample(s, norm, k, x, y, b));
-      const probs = tf.tidy(() => tf.sigmoid(model.apply(tf.tensor4d(x, [batch.length, S, S, 1]))));
+      const probs = tf.tidy(() => tf.sigmoid(model.apply(tf.tensor4d(x, [batch.length, S, S, C]))));
       const pk = (await probs.data()) as Float32Array;
       probs.dispose();
       // View k's pixel (xx, yy) shows the slice's pixel symmetric(k, xx, yy).
