@@ -109,6 +109,7 @@ test('2.5D on windows with test-time augmentation: 3 input channels, whole-slice
     config: { levels: 2, base: 4, inChannels: 1, labels: 1 },
   });
   expect(r.model.config.inChannels).toBe(3);
+  expect(r.training.neighbours).toBe(1);
   expect(r.training.patch).toBe(8);
   expect(r.training.tta).toBe(true);
   expect(r.perEpoch).toHaveLength(2);

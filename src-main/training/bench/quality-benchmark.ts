@@ -89,6 +89,8 @@ export interface QualityResult {
     patch: number | null;
     /** Validation with test-time augmentation (8 flips/rotations). */
     tta: boolean;
+    /** 2.5D neighbours on each side (0: 2D). */
+    neighbours: number;
     lossWeights: LossWeights;
     budgetSeconds: number | null;
     seconds: number;
@@ -179,6 +181,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
         foregroundFraction: o.foregroundFraction ?? 0,
         patch: o.patch ?? null,
         tta: o.tta ?? false,
+        neighbours: half,
         lossWeights,
         budgetSeconds: o.budgetSeconds ?? null,
         seconds,
