@@ -115,4 +115,20 @@ test('2.5D on windows with test-time augmentation: 3 input channels, whole-slice
   expect(r.perEpoch).toHaveLength(2);
   expect(r.data.validationSlices).toBe(6);
   expect(Number.isFinite(r.final.validationDice)).toBe(true);
+  for (const patch of [6, 32])
+    await expect(
+      runQualityBenchmark({
+        dataDir: dir,
+        epochs: 1,
+        batchSize: 4,
+        learningRate: 1e-3,
+        seed: 2,
+        validationFraction: 0.34,
+        augment: false,
+        ties: 'background',
+        cosine: false,
+        patch,
+        config: { levels: 2, base: 4, inChannels: 1, labels: 1 },
+      }),
+    ).rejects.toThrow(/patch .* must fit the 16-pixel slices and be a multiple of 2/);
 });

@@ -147,6 +147,13 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
     split.train = new SeededRandom(o.seed).shuffle([...split.train]).slice(0, o.trainSubset);
   const norm = normalisationOf(split.train);
   const config = { ...(o.config ?? REFERENCE_UNET), inChannels: 2 * half + 1 };
+  const side = all[0]?.width ?? 0;
+  const multiple = 2 ** (config.levels - 1);
+  if (o.patch !== undefined && (o.patch > side || o.patch % multiple !== 0))
+    throw new InputError(
+      undefined,
+      `patch ${o.patch} must fit the ${side}-pixel slices and be a multiple of ${multiple} (the U-Net's ${config.levels} levels)`,
+    );
   const model = UNet.create(config, o.seed);
   const perEpoch: QualityEpoch[] = [];
   let last = { pooledDice: 0, perCase: {} as Record<string, number> };
