@@ -115,7 +115,7 @@ test('2.5D on windows with test-time augmentation: 3 input channels, whole-slice
   expect(r.perEpoch).toHaveLength(2);
   expect(r.data.validationSlices).toBe(6);
   expect(Number.isFinite(r.final.validationDice)).toBe(true);
-  for (const patch of [6, 32])
+  for (const patch of [7, 32])
     await expect(
       runQualityBenchmark({
         dataDir: dir,
