@@ -1,15 +1,9 @@
 // `npx concord <command>`: the CLI over the same services as the app.
 // Exit status: 0 ok; 2 bad input (one line on stderr, no stack trace); 1 internal error.
 // With --json, stdout carries exactly one JSON document; progress and messages go to stderr.
-import {
-  CancelledError,
-  ConflictError,
-  ForbiddenError,
-  InputError,
-  NotFoundError,
-  UnsupportedError,
-} from '../../core/errors';
+import { InputError } from '../../core/errors';
 import { runBench } from './bench';
+import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
 import { runConsensus } from './consensus';
 import { runExport } from './export';
@@ -138,28 +132,11 @@ async function dispatchCommand(argv: string[]): Promise<number> {
   }
 }
 
-function isExpected(e: unknown): boolean {
-  return (
-    e instanceof InputError ||
-    e instanceof NotFoundError ||
-    e instanceof CancelledError ||
-    e instanceof UnsupportedError ||
-    e instanceof ConflictError ||
-    e instanceof ForbiddenError
-  );
-}
-
 /** Runs one CLI command; returns the exit status after writing any error as one line on stderr. */
 export async function runCli(argv: string[]): Promise<number> {
   try {
     return await dispatchCommand(argv);
   } catch (e) {
-    if (isExpected(e)) {
-      process.stderr.write(`concord: ${(e as Error).message}\n`);
-      return 2;
-    }
-    process.stderr.write(`concord: internal error: ${(e as Error)?.message ?? String(e)}\n`);
-    if (process.env['CONCORD_DEBUG']) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
-    return 1;
+    return exitStatusOf(e);
   }
 }

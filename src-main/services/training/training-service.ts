@@ -316,20 +316,8 @@ export class TrainingService {
     const at = new Date().toISOString();
     this.ws.db.transaction(() => {
       dropEpochsFrom(this.ws.db, runId, ck.nextEpoch);
-      for (const r of ck.history)
-        recordEpoch(
-          this.ws.db,
-          runId,
-          {
-            epoch: r.epoch,
-            loss: r.loss,
-            validationDice: r.validationDice,
-            seconds: r.seconds,
-            imagesPerSecond: r.imagesPerSecond,
-            learningRate: r.learningRate,
-          },
-          r.caseDice,
-        );
+      // A trainer's EpochRecord is the stored metrics plus the per-case Dice.
+      for (const r of ck.history) recordEpoch(this.ws.db, runId, r, r.caseDice);
       markStarted(this.ws.db, runId, null, at, config);
       appendAudit(
         this.ws.db,
@@ -425,21 +413,7 @@ export class TrainingService {
       emit('training:progress', { ...m.progress, runId, kind: 'batch' });
     } else if (m.type === 'epoch') {
       const r = m.record;
-      this.ws.db.transaction(() =>
-        recordEpoch(
-          this.ws.db,
-          runId,
-          {
-            epoch: r.epoch,
-            loss: r.loss,
-            validationDice: r.validationDice,
-            seconds: r.seconds,
-            imagesPerSecond: r.imagesPerSecond,
-            learningRate: r.learningRate,
-          },
-          r.caseDice,
-        ),
-      )();
+      this.ws.db.transaction(() => recordEpoch(this.ws.db, runId, r, r.caseDice))();
       emit('training:progress', {
         ...m.progress,
         runId,

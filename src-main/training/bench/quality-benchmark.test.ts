@@ -45,6 +45,20 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** One plain epoch of a tiny net on the synthetic pack (for the refusals). */
+const oneEpoch = {
+  dataDir: dir,
+  epochs: 1,
+  batchSize: 4,
+  learningRate: 1e-3,
+  seed: 2,
+  validationFraction: 0.34,
+  augment: false,
+  ties: 'background' as const,
+  cosine: false,
+  config: { levels: 2, base: 4, inChannels: 1, labels: 1 },
+};
+
 test('trains on a pack with augmentation, reports each epoch, plans epochs within a budget', async () => {
   const partial: QualityResult[] = [];
   const r = await runQualityBenchmark({
@@ -75,20 +89,7 @@ test('trains on a pack with augmentation, reports each epoch, plans epochs withi
   expect(r.training.budgetSeconds).toBe(600);
   expect(r.final.validationDice).toBeGreaterThanOrEqual(0);
   expect(Object.keys(r.final.perPatientDice)).toHaveLength(2);
-  await expect(
-    runQualityBenchmark({
-      dataDir: dir,
-      epochs: 1,
-      batchSize: 4,
-      learningRate: 1e-3,
-      seed: 2,
-      validationFraction: 0.34,
-      augment: false,
-      ties: 'foreground',
-      cosine: false,
-      config: { levels: 2, base: 4, inChannels: 1, labels: 1 },
-    }),
-  ).rejects.toThrow(/ties 'background'/);
+  await expect(runQualityBenchmark({ ...oneEpoch, ties: 'foreground' })).rejects.toThrow(/ties 'background'/);
 });
 
 test('2.5D on windows with test-time augmentation: 3 input channels, whole-slice validation', async () => {
@@ -116,19 +117,7 @@ test('2.5D on windows with test-time augmentation: 3 input channels, whole-slice
   expect(r.data.validationSlices).toBe(6);
   expect(Number.isFinite(r.final.validationDice)).toBe(true);
   for (const patch of [7, 32])
-    await expect(
-      runQualityBenchmark({
-        dataDir: dir,
-        epochs: 1,
-        batchSize: 4,
-        learningRate: 1e-3,
-        seed: 2,
-        validationFraction: 0.34,
-        augment: false,
-        ties: 'background',
-        cosine: false,
-        patch,
-        config: { levels: 2, base: 4, inChannels: 1, labels: 1 },
-      }),
-    ).rejects.toThrow(/patch .* must fit the 16-pixel slices and be a multiple of 2/);
+    await expect(runQualityBenchmark({ ...oneEpoch, patch })).rejects.toThrow(
+      /patch .* must fit the 16-pixel slices and be a multiple of 2/,
+    );
 });
