@@ -59,31 +59,53 @@ afterAll(async () => {
   await uninstallFastKernels('cpu');
 });
 
-async function run(seed: number, epochs: number): Promise<{ losses: number[]; weights: Float32Array[] }> {
+async function run(
+  seed: number,
+  epochs: number,
+  averageDecay?: number,
+): Promise<{ losses: number[]; weights: Float32Array[]; validated: Float32Array[][] }> {
   const model = UNet.create(CONFIG, seed);
   const losses: number[] = [];
+  const validated: Float32Array[][] = [];
   await trainLoop(model, source(4, 4, seed), {
     epochs,
     learningRate: 1e-2,
     onProgress: (p) => {
       if (p.kind === 'batch') losses.push(p.loss);
     },
+    validate: async (m) => {
+      validated.push((await m.weights()).map((w) => w.values));
+      return {};
+    },
+    ...(averageDecay !== undefined ? { averageDecay } : {}),
   });
   const weights = (await model.weights()).map((w) => w.values);
   model.dispose();
-  return { losses, weights };
+  return { losses, weights, validated };
 }
+
+const same = (a: Float32Array[], b: Float32Array[]): boolean =>
+  a.every((w, i) => Buffer.from(w.buffer).equals(Buffer.from(b[i]!.buffer)));
 
 describe('trainLoop', () => {
   test('is deterministic for a seed: identical losses and weights', async () => {
     const a = await run(11, 2);
     const b = await run(11, 2);
     expect(b.losses).toEqual(a.losses);
-    b.weights.forEach((w, i) =>
-      expect(Buffer.from(w.buffer).equals(Buffer.from(a.weights[i]!.buffer))).toBe(true),
-    );
+    expect(same(b.weights, a.weights)).toBe(true);
     const c = await run(12, 2);
     expect(c.losses).not.toEqual(a.losses);
+  });
+
+  test('a weight average validates on the average, leaves training alone and ends holding it', async () => {
+    const plain = await run(11, 2);
+    const averaged = await run(11, 2, 0.9);
+    expect(averaged.losses).toEqual(plain.losses); // the steps themselves are unchanged
+    expect(same(plain.validated[1]!, plain.weights)).toBe(true);
+    expect(same(averaged.validated[1]!, plain.weights)).toBe(false); // validation saw the average...
+    expect(same(averaged.weights, averaged.validated[1]!)).toBe(true); // ...which the model holds at the end
+    // Decay 0 averages nothing: the last weights themselves.
+    expect(same((await run(11, 2, 0)).weights, plain.weights)).toBe(true);
   });
 
   test('the loss goes down', async () => {

@@ -7,6 +7,7 @@ import { tf } from '../backends/tfjs';
 import { DEFAULT_LOSS, type LossWeights } from '../model/loss';
 import type { UNet } from '../model/unet';
 import { adam, trainStep } from './train-step';
+import { WeightAverage } from './weight-average';
 
 /** Training data as NHWC float32 batches. */
 export interface BatchSource {
@@ -52,6 +53,10 @@ export interface TrainLoopOptions {
   budgetSeconds?: number;
   /** Milliseconds clock for elapsed times, ETA and the budget (default performance.now; tests pass their own). */
   clock?: () => number;
+  /** Keep an exponential moving average of the weights with this decay (weight-average.ts): validation runs
+   *  on the average, and the model holds it when the loop returns. Not part of a checkpoint: for runs that
+   *  are not resumed (the quality benchmark). */
+  averageDecay?: number;
 }
 
 /** Cosine decay from `lr` at the first epoch to `lr * floor` at the last. With `epochs` omitted, the
@@ -98,63 +103,75 @@ export async function trainLoop(
   let images = 0;
   let done = 0;
   const epochs: EpochResult[] = [];
-  for (let epoch = 0; epoch < planned; epoch++) {
-    const te = now();
-    // tfjs's optimizers read this field at every update.
-    if (o.schedule)
-      (optimizer as unknown as { learningRate: number }).learningRate = o.schedule(epoch, planned);
-    let lossSum = 0;
-    for (let i = 0; i < batches; i++) {
-      if (o.signal?.aborted) throw new CancelledError('training');
-      const b = data.batch(epoch, i);
-      const x = tf.tensor4d(b.x, [b.n, H, W, C]);
-      const y = tf.tensor4d(b.y, [b.n, H, W, K]);
-      const lossT = trainStep(model, optimizer, { x, y }, o.lossWeights ?? DEFAULT_LOSS);
-      const loss = (await lossT.data())[0]!;
-      lossT.dispose();
-      x.dispose();
-      y.dispose();
-      if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at epoch ${epoch}, batch ${i}`);
-      lossSum += loss;
-      images += b.n;
-      done++;
+  const average = o.averageDecay !== undefined ? new WeightAverage(model, o.averageDecay) : undefined;
+  try {
+    for (let epoch = 0; epoch < planned; epoch++) {
+      const te = now();
+      // tfjs's optimizers read this field at every update.
+      if (o.schedule)
+        (optimizer as unknown as { learningRate: number }).learningRate = o.schedule(epoch, planned);
+      let lossSum = 0;
+      for (let i = 0; i < batches; i++) {
+        if (o.signal?.aborted) throw new CancelledError('training');
+        const b = data.batch(epoch, i);
+        const x = tf.tensor4d(b.x, [b.n, H, W, C]);
+        const y = tf.tensor4d(b.y, [b.n, H, W, K]);
+        const lossT = trainStep(model, optimizer, { x, y }, o.lossWeights ?? DEFAULT_LOSS);
+        const loss = (await lossT.data())[0]!;
+        lossT.dispose();
+        x.dispose();
+        y.dispose();
+        average?.update();
+        if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at epoch ${epoch}, batch ${i}`);
+        lossSum += loss;
+        images += b.n;
+        done++;
+        const elapsed = (now() - t0) / 1000;
+        o.onProgress?.({
+          kind: 'batch',
+          epoch,
+          epochs: planned,
+          batch: i,
+          batches,
+          loss,
+          imagesPerSecond: images / elapsed,
+          elapsedSeconds: elapsed,
+          etaSeconds: (elapsed / done) * (total - done),
+        });
+      }
+      const validate = o.validate;
+      const validation = !validate
+        ? undefined
+        : average
+          ? await average.withAverage(() => validate(model, epoch))
+          : await validate(model, epoch);
+      const r: EpochResult = { epoch, loss: lossSum / batches, seconds: (now() - te) / 1000 };
+      if (validation) r.validation = validation;
+      epochs.push(r);
       const elapsed = (now() - t0) / 1000;
+      if (epoch <= 1 && o.budgetSeconds !== undefined) {
+        // Planned after epoch 1 (which carries the warm-up: shader compilation, caches) and again after epoch 2
+        // (steady speed): the epochs done plus as many of the last one's length as the rest of the budget holds.
+        const left = o.budgetSeconds - elapsed;
+        planned = Math.max(epoch + 1, Math.min(o.epochs, epoch + 1 + Math.floor(left / r.seconds)));
+        total = planned * batches;
+      }
       o.onProgress?.({
-        kind: 'batch',
+        kind: 'epoch',
         epoch,
         epochs: planned,
-        batch: i,
+        batch: batches - 1,
         batches,
-        loss,
+        loss: r.loss,
         imagesPerSecond: images / elapsed,
         elapsedSeconds: elapsed,
         etaSeconds: (elapsed / done) * (total - done),
+        ...(validation ? { validation } : {}),
       });
     }
-    const validation = o.validate ? await o.validate(model, epoch) : undefined;
-    const r: EpochResult = { epoch, loss: lossSum / batches, seconds: (now() - te) / 1000 };
-    if (validation) r.validation = validation;
-    epochs.push(r);
-    const elapsed = (now() - t0) / 1000;
-    if (epoch <= 1 && o.budgetSeconds !== undefined) {
-      // Planned after epoch 1 (which carries the warm-up: shader compilation, caches) and again after epoch 2
-      // (steady speed): the epochs done plus as many of the last one's length as the rest of the budget holds.
-      const left = o.budgetSeconds - elapsed;
-      planned = Math.max(epoch + 1, Math.min(o.epochs, epoch + 1 + Math.floor(left / r.seconds)));
-      total = planned * batches;
-    }
-    o.onProgress?.({
-      kind: 'epoch',
-      epoch,
-      epochs: planned,
-      batch: batches - 1,
-      batches,
-      loss: r.loss,
-      imagesPerSecond: images / elapsed,
-      elapsedSeconds: elapsed,
-      etaSeconds: (elapsed / done) * (total - done),
-      ...(validation ? { validation } : {}),
-    });
+    average?.commit();
+  } finally {
+    average?.dispose();
   }
   return { epochs, seconds: (now() - t0) / 1000, images, optimizer };
 }

