@@ -19,7 +19,7 @@ const USAGE =
   'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
   '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|none] [--no-augment] ' +
   '[--foreground F] [--dice-weight X] [--ce-weight X] [--budget-seconds S] [--out-json FILE] ' +
-  '[--train-subset N] [--crop N] [--patch N] [--tta] [--neighbours H] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
+  '[--train-subset N] [--crop N] [--patch N] [--tta] [--neighbours H] [--centre-channel] [--keep-centre R] [--ema D] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
 
 /** Augmentation presets: nnU-Net's 2D defaults; 'light' keeps their transforms at half the probability
@@ -66,6 +66,13 @@ function neighboursOf(text: string | undefined): number {
   return h;
 }
 
+/** `--ema D`: the decay of the weights' moving average, in [0, 1). */
+function emaDecay(text: string): number {
+  const d = Number(text);
+  if (!(d >= 0 && d < 1)) throw new InputError(undefined, '--ema must be a decay in [0, 1), e.g. 0.99');
+  return d;
+}
+
 /** The crops with their CT images: ../shared/data (the repository's copy holds only the masks). */
 function defaultData(): string {
   const root = appRoot();
@@ -102,8 +109,10 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       'crop',
       'patch',
       'neighbours',
+      'keep-centre',
+      'ema',
     ],
-    flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu', 'tta'],
+    flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu', 'tta', 'centre-channel'],
   });
   if (args.positionals.length > 0) throw new InputError(undefined, USAGE);
   const request = optionString(args, 'backend') ?? 'auto';
@@ -189,6 +198,13 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
     ...(optionString(args, 'patch') ? { patch: positiveInt(optionString(args, 'patch')!, '--patch') } : {}),
     tta: args.options.has('tta'),
     neighbours: neighboursOf(optionString(args, 'neighbours')),
+    centreChannel: args.options.has('centre-channel'),
+    ...(optionString(args, 'ema') !== undefined
+      ? { averageDecay: emaDecay(optionString(args, 'ema')!) }
+      : {}),
+    ...(optionString(args, 'keep-centre') !== undefined
+      ? { keepCentre: nonNegative(optionString(args, 'keep-centre'), '--keep-centre', 0) }
+      : {}),
     config: {
       ...REFERENCE_UNET,
       levels: positiveInt(optionString(args, 'levels') ?? String(REFERENCE_UNET.levels), '--levels'),
@@ -203,7 +219,10 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
     process.stdout.write(
       `validation Dice (pooled, ${result.data.validationSlices} slices of ${result.data.validationPatients.length} held-out patients): ` +
         `${result.final.validationDice.toFixed(4)} after ${result.training.epochs} epochs ` +
-        `(best ${result.best.validationDice.toFixed(4)} at epoch ${result.best.epoch}); ` +
+        `(best ${result.best.validationDice.toFixed(4)} at epoch ${result.best.epoch})` +
+        (result.final.unprocessedDice !== undefined
+          ? `, ${result.final.unprocessedDice.toFixed(4)} before keep-centre; `
+          : '; ') +
         `training ${(result.training.seconds / 60).toFixed(1)} min at ${result.training.imagesPerSecond.toFixed(2)} images/s\n`,
     );
   return 0;

@@ -121,3 +121,29 @@ test('2.5D on windows with test-time augmentation: 3 input channels, whole-slice
       /patch .* must fit the 16-pixel slices and be a multiple of 2/,
     );
 });
+
+test('centre plane: one more input channel; keep-centre: the Dice before it too; the weight average recorded', async () => {
+  const r = await runQualityBenchmark({
+    ...oneEpoch,
+    epochs: 2,
+    patch: 8,
+    centreChannel: true,
+    keepCentre: 4,
+    averageDecay: 0.9,
+  });
+  expect(r.model.config.inChannels).toBe(2);
+  expect(r.training.centreChannel).toBe(true);
+  expect(r.training.keepCentre).toBe(4);
+  expect(r.training.averageDecay).toBe(0.9);
+  expect(r.perEpoch.every((e) => Number.isFinite(e.unprocessedDice))).toBe(true);
+  expect(Number.isFinite(r.final.unprocessedDice)).toBe(true);
+  const plain = await runQualityBenchmark(oneEpoch);
+  expect(plain.training.centreChannel).toBe(false);
+  expect(plain.training.keepCentre).toBeNull();
+  expect(plain.training.averageDecay).toBeNull();
+  expect(plain.final.unprocessedDice).toBeUndefined();
+  await expect(
+    runQualityBenchmark({ ...oneEpoch, centreChannel: true, augmentation: NNUNET_2D_DEFAULTS }),
+  ).rejects.toThrow(/centre plane works with the flips/);
+  await expect(runQualityBenchmark({ ...oneEpoch, keepCentre: -1 })).rejects.toThrow(/radius/);
+});

@@ -8,6 +8,7 @@ import { isLidcPack, readLidcPack } from '../data/lidc-pack';
 import type { SliceSample } from '../data/lidc-slices';
 import type { LossWeights } from '../model/loss';
 import { withNeighbours } from '../data/neighbour-slices';
+import { withCentreDistance } from '../data/centre-distance';
 import { splitByPatient } from '../data/patient-split';
 import { normalisationOf, sliceBatches, type Normalisation } from '../data/slice-batches';
 import { evaluateSlices } from '../engine/evaluate';
@@ -51,6 +52,15 @@ export interface QualityOptions {
   neighbours?: number;
   /** Validate with test-time augmentation: the mean probability over the 8 flips/rotations (evaluate.ts). */
   tta?: boolean;
+  /** One more input plane: each pixel's distance to the crop's centre (data/centre-distance.ts), for
+   *  crops cut around their object as the LIDC ones are. Only with the flips (or no augmentation): the
+   *  intensity transforms of augment/ would alter the plane. */
+  centreChannel?: boolean;
+  /** Validation keeps only the predicted components within this many pixels of each slice's centre
+   *  (engine/keep-centre.ts); the Dice without that step is reported beside. */
+  keepCentre?: number;
+  /** Validate on an exponential moving average of the weights with this decay (engine/weight-average.ts). */
+  averageDecay?: number;
   /** Cosine decay of the learning rate to 5% over the epochs (else constant). */
   cosine: boolean;
   config?: UNetConfig;
@@ -62,6 +72,8 @@ export interface QualityEpoch {
   epoch: number;
   loss: number;
   validationDice: number;
+  /** With `keepCentre`: the validation Dice before that step. */
+  unprocessedDice?: number;
   /** This epoch's seconds, training and validation. */
   seconds: number;
 }
@@ -91,6 +103,12 @@ export interface QualityResult {
     tta: boolean;
     /** 2.5D neighbours on each side (0: 2D). */
     neighbours: number;
+    /** The input carried the distance-to-centre plane. */
+    centreChannel: boolean;
+    /** Validation kept the components within this radius of the centre (null: all). */
+    keepCentre: number | null;
+    /** Validation on a moving average of the weights with this decay (null: the last weights). */
+    averageDecay: number | null;
     lossWeights: LossWeights;
     budgetSeconds: number | null;
     seconds: number;
@@ -100,7 +118,7 @@ export interface QualityResult {
   partial: boolean;
   normalisation: Normalisation;
   perEpoch: QualityEpoch[];
-  final: { validationDice: number; perPatientDice: Record<string, number> };
+  final: { validationDice: number; unprocessedDice?: number; perPatientDice: Record<string, number> };
   best: { epoch: number; validationDice: number };
 }
 
@@ -145,8 +163,22 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
   const split = splitByPatient(all, o.validationFraction, o.seed);
   if (o.trainSubset !== undefined && o.trainSubset < split.train.length)
     split.train = new SeededRandom(o.seed).shuffle([...split.train]).slice(0, o.trainSubset);
-  const norm = normalisationOf(split.train);
-  const config = { ...(o.config ?? REFERENCE_UNET), inChannels: 2 * half + 1 };
+  const norm = normalisationOf(split.train); // of the image planes only, before a centre plane joins them
+  if (o.centreChannel) {
+    if (o.augmentation)
+      throw new InputError(
+        undefined,
+        'the centre plane works with the flips or no augmentation, not augment/',
+      );
+    split.train = withCentreDistance(split.train);
+    split.validation = withCentreDistance(split.validation);
+  }
+  if (o.keepCentre !== undefined && !(o.keepCentre >= 0))
+    throw new InputError(undefined, 'the centre radius must be a number of pixels >= 0');
+  const config = {
+    ...(o.config ?? REFERENCE_UNET),
+    inChannels: 2 * half + 1 + (o.centreChannel ? 1 : 0),
+  };
   const side = all[0]?.width ?? 0;
   const multiple = 2 ** (config.levels - 1);
   if (o.patch !== undefined && (o.patch > side || o.patch % multiple !== 0))
@@ -156,7 +188,10 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
     );
   const model = UNet.create(config, o.seed);
   const perEpoch: QualityEpoch[] = [];
-  let last = { pooledDice: 0, perCase: {} as Record<string, number> };
+  let last: { pooledDice: number; unprocessedDice?: number; perCase: Record<string, number> } = {
+    pooledDice: 0,
+    perCase: {},
+  };
   const lossWeights = o.lossWeights ?? { crossEntropy: 1, dice: 1 };
   let images = 0;
   let elapsedBefore = 0;
@@ -189,6 +224,9 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
         patch: o.patch ?? null,
         tta: o.tta ?? false,
         neighbours: half,
+        centreChannel: o.centreChannel ?? false,
+        keepCentre: o.keepCentre ?? null,
+        averageDecay: o.averageDecay ?? null,
         lossWeights,
         budgetSeconds: o.budgetSeconds ?? null,
         seconds,
@@ -197,7 +235,11 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       partial,
       normalisation: norm,
       perEpoch: [...perEpoch],
-      final: { validationDice: last.pooledDice, perPatientDice: last.perCase },
+      final: {
+        validationDice: last.pooledDice,
+        ...(last.unprocessedDice !== undefined ? { unprocessedDice: last.unprocessedDice } : {}),
+        perPatientDice: last.perCase,
+      },
       best: { epoch: best.epoch, validationDice: best.validationDice },
     };
   };
@@ -217,9 +259,13 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       lossWeights,
       ...(o.cosine ? { schedule: cosineSchedule(o.learningRate) } : {}),
       ...(o.budgetSeconds !== undefined ? { budgetSeconds: o.budgetSeconds } : {}),
+      ...(o.averageDecay !== undefined ? { averageDecay: o.averageDecay } : {}),
       signal: o.signal,
       validate: async (m) => {
-        last = await evaluateSlices(m, split.validation, norm, 16, o.tta ?? false);
+        last = await evaluateSlices(m, split.validation, norm, {
+          tta: o.tta ?? false,
+          ...(o.keepCentre !== undefined ? { keepCentre: o.keepCentre } : {}),
+        });
         return { dice: last.pooledDice };
       },
       onProgress: (p: TrainProgress) => {
@@ -229,11 +275,15 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
           epoch: p.epoch + 1,
           loss: p.loss,
           validationDice: p.validation?.['dice'] ?? NaN,
+          ...(last.unprocessedDice !== undefined ? { unprocessedDice: last.unprocessedDice } : {}),
           seconds: p.elapsedSeconds - elapsedBefore,
         });
         elapsedBefore = p.elapsedSeconds;
         log(
-          `epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)}, validation Dice ${p.validation?.['dice']?.toFixed(4)}, ` +
+          `epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)}, validation Dice ${p.validation?.['dice']?.toFixed(4)}` +
+            (last.unprocessedDice !== undefined
+              ? ` (${last.unprocessedDice.toFixed(4)} before keep-centre), `
+              : ', ') +
             `${p.imagesPerSecond.toFixed(2)} images/s, ${p.elapsedSeconds.toFixed(0)} s, ETA ${p.etaSeconds.toFixed(0)} s`,
         );
         o.onEpochResult?.(summary(p.elapsedSeconds, true));

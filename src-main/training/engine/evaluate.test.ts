@@ -3,6 +3,7 @@ import { tf } from '../backends/tfjs';
 import { SeededRandom } from '../model/seeded-random';
 import { UNet } from '../model/unet';
 import { diceOf, evaluateSlices } from './evaluate';
+import { keepCentreComponents } from './keep-centre';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -28,7 +29,7 @@ test('evaluateSlices pools the thresholded predictions of every slice, per case 
   });
   const model = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 4);
   const norm = { mean: 128, std: 64 };
-  const ev = await evaluateSlices(model, samples, norm, 2);
+  const ev = await evaluateSlices(model, samples, norm, { batchSize: 2 });
   // The same counts by hand, one slice at a time.
   let inter = 0;
   let pred = 0;
@@ -90,8 +91,8 @@ test('test-time augmentation: the mean of the 8 symmetric views, mapped back to 
     inter += q * sample.target[i]!;
     pred += q;
   });
-  const ev = await evaluateSlices(model, [sample], norm, 1, true);
-  const plain = await evaluateSlices(model, [sample], norm, 1, false);
+  const ev = await evaluateSlices(model, [sample], norm, { batchSize: 1, tta: true });
+  const plain = await evaluateSlices(model, [sample], norm, { batchSize: 1 });
   model.dispose();
   expect(ev.counts).toEqual({
     intersection: inter,
@@ -100,4 +101,32 @@ test('test-time augmentation: the mean of the 8 symmetric views, mapped back to 
   });
   // The untrained model is not symmetric: the views change the answer.
   expect(ev.counts).not.toEqual(plain.counts);
+});
+
+test('keepCentre: counts after dropping off-centre components, the unprocessed Dice beside them', async () => {
+  const r = new SeededRandom(7);
+  const S = 8;
+  const image = Uint8Array.from({ length: S * S }, () => r.int(256));
+  const sample = { patient: 'A', width: S, height: S, image, target: image.map((v) => (v > 100 ? 1 : 0)) };
+  const model = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 8);
+  const norm = { mean: 128, std: 64 };
+  const plain = await evaluateSlices(model, [sample], norm);
+  const kept = await evaluateSlices(model, [sample], norm, { keepCentre: 1 });
+  // By hand: the thresholded prediction, then keepCentreComponents.
+  const x = tf.tensor4d(
+    Float32Array.from(image, (v) => (v - norm.mean) / norm.std),
+    [1, S, S, 1],
+  );
+  const mask = Uint8Array.from(tf.sigmoid(model.apply(x)).dataSync(), (v) => (v > 0.5 ? 1 : 0));
+  model.dispose();
+  const after = keepCentreComponents(mask, S, S, 1);
+  let inter = 0;
+  after.forEach((q, i) => (inter += q * sample.target[i]!));
+  expect(kept.counts).toEqual({
+    intersection: inter,
+    predicted: after.reduce((a, b) => a + b, 0),
+    reference: plain.counts.reference,
+  });
+  expect(kept.unprocessedDice).toBe(plain.pooledDice);
+  expect(plain.unprocessedDice).toBeUndefined();
 });

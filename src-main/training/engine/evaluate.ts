@@ -2,10 +2,13 @@
 // and Dice pooled over every pixel of every slice (empty slices included: a false positive on a slice
 // without nodule counts), plus Dice per case (patient) for the run's record. With `tta`, the probability of
 // a pixel is the mean over the 8 flips/rotations by 90 degrees of the slice (nnU-Net's mirroring at test
-// time, with the transposes too), each mapped back to the slice's own pixels.
+// time, with the transposes too), each mapped back to the slice's own pixels. With `keepCentre` r, each
+// thresholded slice keeps only the components within r pixels of its centre (keep-centre.ts), and the Dice
+// without that step is reported beside it.
 import { tf } from '../backends/tfjs';
 import type { UNet } from '../model/unet';
 import { symmetric, writeSample, type Normalisation, type SliceData } from '../data/slice-batches';
+import { keepCentreComponents } from './keep-centre';
 
 export interface DiceCounts {
   intersection: number;
@@ -24,19 +27,38 @@ export interface Evaluation {
   perCase: Record<string, number>;
   slices: number;
   counts: DiceCounts;
+  /** With `keepCentre`: the pooled Dice of the thresholded masks before that step. */
+  unprocessedDice?: number;
+}
+
+export interface EvaluateOptions {
+  /** Slices per forward pass (default 16). */
+  batchSize?: number;
+  /** Mean probability over the 8 flips/rotations by 90 degrees. */
+  tta?: boolean;
+  /** Keep only the predicted components within this many pixels of each slice's centre. */
+  keepCentre?: number;
+}
+
+function add(c: DiceCounts, pred: number, ref: number): void {
+  c.intersection += pred * ref;
+  c.predicted += pred;
+  c.reference += ref;
 }
 
 export async function evaluateSlices(
   model: UNet,
   samples: (SliceData & { patient: string })[],
   norm: Normalisation,
-  batchSize = 16,
-  tta = false,
+  o: EvaluateOptions = {},
 ): Promise<Evaluation> {
+  const batchSize = o.batchSize ?? 16;
+  const tta = o.tta ?? false;
   const S = samples[0]?.width ?? 0;
   const C = samples[0]?.channels ?? 1;
   const total: DiceCounts = { intersection: 0, predicted: 0, reference: 0 };
   const perCase = new Map<string, DiceCounts>();
+  const unprocessed: DiceCounts = { intersection: 0, predicted: 0, reference: 0 };
   for (let start = 0; start < samples.length; start += batchSize) {
     const batch = samples.slice(start, start + batchSize);
     const x = new Float32Array(batch.length * S * S * C);
@@ -59,12 +81,12 @@ export async function evaluateSlices(
     if (tta) batch.forEach((s, b) => writeSample(s, norm, 0, x, y, b)); // targets in the slice's own layout
     batch.forEach((s, b) => {
       const c = perCase.get(s.patient) ?? { intersection: 0, predicted: 0, reference: 0 };
-      for (let i = b * S * S; i < (b + 1) * S * S; i++) {
-        const pred = p[i]! > 0.5 ? 1 : 0;
-        const ref = y[i]!;
-        c.intersection += pred * ref;
-        c.predicted += pred;
-        c.reference += ref;
+      const off = b * S * S;
+      const mask = Uint8Array.from(p.subarray(off, off + S * S), (v) => (v > 0.5 ? 1 : 0));
+      const kept = o.keepCentre === undefined ? mask : keepCentreComponents(mask, S, S, o.keepCentre);
+      for (let i = 0; i < S * S; i++) {
+        add(c, kept[i]!, y[off + i]!);
+        add(unprocessed, mask[i]!, y[off + i]!);
       }
       perCase.set(s.patient, c);
     });
@@ -79,5 +101,6 @@ export async function evaluateSlices(
     perCase: Object.fromEntries([...perCase].map(([k, c]) => [k, diceOf(c)])),
     slices: samples.length,
     counts: total,
+    ...(o.keepCentre !== undefined ? { unprocessedDice: diceOf(unprocessed) } : {}),
   };
 }
