@@ -17,14 +17,16 @@ import { printJson } from './output';
 
 const USAGE =
   'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
-  '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|none] [--no-augment] ' +
+  '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|intensity|none] [--no-augment] ' +
   '[--foreground F] [--dice-weight X] [--ce-weight X] [--budget-seconds S] [--out-json FILE] ' +
   '[--train-subset N] [--crop N] [--patch N] [--tta] [--neighbours H] [--centre-channel] [--keep-centre R] [--ema D] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
 
 /** Augmentation presets: nnU-Net's 2D defaults; 'light' keeps their transforms at half the probability
- *  with rotation limited to +-30 degrees (for short runs of a few epochs); 'flips' the 8 symmetries of
- *  the square (the earlier recipe). */
+ *  with rotation limited to +-30 degrees (for short runs of a few epochs); 'intensity' keeps nnU-Net's
+ *  mirroring, brightness, contrast and gamma (not inverted) at their probabilities and nothing else (no
+ *  resampling, noise, blur or low resolution: crops of one scanner family, windows of 64); 'flips' the 8
+ *  symmetries of the square (the earlier recipe). */
 function augmentPreset(name: string): AugmentConfig | 'flips' | 'none' {
   if (name === 'flips' || name === 'none') return name;
   if (name === 'nnunet') return NNUNET_2D_DEFAULTS;
@@ -41,7 +43,19 @@ function augmentPreset(name: string): AugmentConfig | 'flips' | 'none' {
       lowResolution: { p: d.lowResolution.p / 2 },
     });
   }
-  throw new InputError(undefined, `--augment must be flips, nnunet, light or none (got '${name}')`);
+  if (name === 'intensity')
+    return augmentConfig({
+      rotation: { p: 0 },
+      scaling: { p: 0 },
+      noise: { p: 0 },
+      blur: { p: 0 },
+      gamma: { pInverted: 0 },
+      lowResolution: { p: 0 },
+    });
+  throw new InputError(
+    undefined,
+    `--augment must be flips, nnunet, light, intensity or none (got '${name}')`,
+  );
 }
 
 function fraction(text: string | undefined, what: string, fallback: number): number {

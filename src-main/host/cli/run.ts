@@ -77,8 +77,8 @@ Usage: concord <command> [options]
       Training speed of the reference U-Net (images/s) beside PyTorch training the same network.
   bench kernels [--batch N] [--threads N] [--skip-tfjs-cpu] [--json]
       Each convolution kernel of a training step: tfjs's cpu and wasm kernels beside Concord's.
-  bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--augment flips|nnunet|light|none] [--patch N]
-                [--foreground F] [--tta] [--neighbours H] [--centre-channel] [--keep-centre R] [--ema D]
+  bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--augment flips|nnunet|light|intensity|none]
+                [--patch N] [--foreground F] [--tta] [--neighbours H] [--centre-channel] [--keep-centre R] [--ema D]
                 [--budget-seconds S] [--out-json FILE] [--backend ...] [--json]
       Trains the reference U-Net on the LIDC nodule crops; validation Dice on held-out patients, time.
   bench quality --write-pack DIR [--data DIR]

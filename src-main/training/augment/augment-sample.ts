@@ -2,7 +2,9 @@
 // transforms in nnU-Net's order (noise, blur, brightness, contrast, low resolution, inverted gamma, gamma),
 // each with its probability, from a seeded generator. The number of random draws does not depend on which
 // transforms fire, so a seed gives the same sample on every machine and the draws of one transform do not
-// shift those of the next.
+// shift those of the next. `positionChannels` n: the last n channels hold positions, not intensities (the
+// distance-to-centre plane of data/centre-distance.ts): the geometry moves them with the image, the
+// intensity transforms leave them alone.
 import { SeededRandom } from '../model/seeded-random';
 import type { AugmentConfig } from './augment-config';
 import {
@@ -33,13 +35,17 @@ export function augmentSample(
   s: PlaneSample,
   c: AugmentConfig,
   rnd: SeededRandom,
-  o: { softTarget?: boolean } = {},
+  o: { softTarget?: boolean; positionChannels?: number } = {},
 ): AugmentedSample {
   const { width: w, height: h } = s;
   const spatial = sampleSpatial(c, rnd);
   const geo = applySpatial(s.channels, s.target, w, h, spatial, o.softTarget ?? false);
   const applied = describeSpatial(spatial);
-  const ch = geo.channels;
+  const positions = o.positionChannels ?? 0;
+  if (!(Number.isInteger(positions) && positions >= 0 && positions < s.channels.length))
+    throw new RangeError('positionChannels must leave at least one image channel');
+  // The intensity transforms' channels; geo.channels keeps the position planes after them.
+  const ch = geo.channels.slice(0, geo.channels.length - positions);
   // One seeded stream for the noise itself, so that its length (w*h*channels) does not shift the draws
   // of the transforms after it.
   const noiseRnd = new SeededRandom(Math.floor(rnd.next() * 4294967296));
@@ -95,7 +101,7 @@ export function augmentSample(
     for (const x of ch) applyGamma(x, g, false);
     applied.push(`gamma ${g.toFixed(2)}`);
   }
-  return { width: w, height: h, channels: ch, target: geo.target, applied };
+  return { width: w, height: h, channels: geo.channels, target: geo.target, applied };
 }
 
 /** N augmented versions of one slice for the UI's preview: sample i uses the generator seeded by

@@ -71,6 +71,37 @@ describe('geometry', () => {
     }
   });
 
+  test('position channels move with the image but no intensity transform touches them', () => {
+    const img = noisyImage(3);
+    const pos = noisyImage(4);
+    const c = augmentConfig(
+      {
+        mirror: { pPerAxis: 1 },
+        noise: { p: 1 },
+        blur: { p: 1, pPerChannel: 1 },
+        brightness: { p: 1 },
+        contrast: { p: 1 },
+        gamma: { p: 1, pInverted: 1 },
+        lowResolution: { p: 1, pPerChannel: 1 },
+      },
+      NO_AUGMENTATION,
+    );
+    const s: PlaneSample = { width: W, height: H, channels: [img, pos], target: null };
+    const out = augmentSample(s, c, new SeededRandom(5), { positionChannels: 1 });
+    const mirrored = applySpatial([img, pos], null, W, H, {
+      angle: 0,
+      scale: 1,
+      mirrorX: true,
+      mirrorY: true,
+    });
+    expect([...out.channels[1]!]).toEqual([...mirrored.channels[1]!]); // geometry only
+    expect(out.channels[0]!.some((v, i) => Math.abs(v - mirrored.channels[0]![i]!) > 1e-3)).toBe(true);
+    // Without the option both planes get the intensity transforms.
+    const all = augmentSample(s, c, new SeededRandom(5));
+    expect(all.channels[1]!.some((v, i) => Math.abs(v - mirrored.channels[1]![i]!) > 1e-3)).toBe(true);
+    expect(() => augmentSample(s, c, new SeededRandom(5), { positionChannels: 2 })).toThrow(RangeError);
+  });
+
   test('rotation and scaling move image and target together (centroids within half a pixel)', () => {
     const c = augmentConfig({ rotation: { p: 1 }, scaling: { p: 1 } }, NO_AUGMENTATION);
     const img = disc(31, 13, 5);

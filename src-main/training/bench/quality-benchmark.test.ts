@@ -142,8 +142,13 @@ test('centre plane: one more input channel; keep-centre: the Dice before it too;
   expect(plain.training.keepCentre).toBeNull();
   expect(plain.training.averageDecay).toBeNull();
   expect(plain.final.unprocessedDice).toBeUndefined();
-  await expect(
-    runQualityBenchmark({ ...oneEpoch, centreChannel: true, augmentation: NNUNET_2D_DEFAULTS }),
-  ).rejects.toThrow(/centre plane works with the flips/);
+  // With augment/'s transforms the plane rides along as a position channel.
+  const augmented = await runQualityBenchmark({
+    ...oneEpoch,
+    augment: true,
+    augmentation: NNUNET_2D_DEFAULTS,
+    centreChannel: true,
+  });
+  expect(augmented.model.config.inChannels).toBe(2);
   await expect(runQualityBenchmark({ ...oneEpoch, keepCentre: -1 })).rejects.toThrow(/radius/);
 });

@@ -53,8 +53,8 @@ export interface QualityOptions {
   /** Validate with test-time augmentation: the mean probability over the 8 flips/rotations (evaluate.ts). */
   tta?: boolean;
   /** One more input plane: each pixel's distance to the crop's centre (data/centre-distance.ts), for
-   *  crops cut around their object as the LIDC ones are. Only with the flips (or no augmentation): the
-   *  intensity transforms of augment/ would alter the plane. */
+   *  crops cut around their object as the LIDC ones are; augmentation's geometry moves it with the image,
+   *  its intensity transforms leave it alone. */
   centreChannel?: boolean;
   /** Validation keeps only the predicted components within this many pixels of each slice's centre
    *  (engine/keep-centre.ts); the Dice without that step is reported beside. */
@@ -165,11 +165,6 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
     split.train = new SeededRandom(o.seed).shuffle([...split.train]).slice(0, o.trainSubset);
   const norm = normalisationOf(split.train); // of the image planes only, before a centre plane joins them
   if (o.centreChannel) {
-    if (o.augmentation)
-      throw new InputError(
-        undefined,
-        'the centre plane works with the flips or no augmentation, not augment/',
-      );
     split.train = withCentreDistance(split.train);
     split.validation = withCentreDistance(split.validation);
   }
@@ -252,6 +247,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       ...(o.augmentation ? { augmentation: o.augmentation } : {}),
       ...(o.foregroundFraction ? { foregroundFraction: o.foregroundFraction } : {}),
       ...(o.patch !== undefined ? { patch: o.patch } : {}),
+      ...(o.centreChannel ? { positionChannels: 1 } : {}),
     });
     const result = await trainLoop(model, batches, {
       epochs: o.epochs,

@@ -88,6 +88,8 @@ export interface SliceBatchOptions {
   foregroundFraction?: number;
   /** Side of random square windows cut from the slices (default: whole slices). */
   patch?: number;
+  /** The last n channels are positions (data/centre-distance.ts), untouched by intensity augmentation. */
+  positionChannels?: number;
 }
 
 /** The P x P window of `s` at (x0, y0). */
@@ -171,7 +173,9 @@ export function sliceBatches(samples: SliceData[], o: SliceBatchOptions): BatchS
           Float32Array.from(s.image.subarray(c * px, (c + 1) * px), (v) => (v - o.norm.mean) / o.norm.std),
         );
         const tgt = Float32Array.from(s.target);
-        const a = augmentSample({ width: S, height: S, channels: planes, target: tgt }, o.augmentation, rnd);
+        const a = augmentSample({ width: S, height: S, channels: planes, target: tgt }, o.augmentation, rnd, {
+          positionChannels: o.positionChannels ?? 0,
+        });
         for (let p = 0; p < px; p++) for (let c = 0; c < C; c++) x[(b * px + p) * C + c] = a.channels[c]![p]!;
         y.set(a.target!, b * px);
       }
