@@ -234,6 +234,9 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       `validation Dice (pooled, ${result.data.validationSlices} slices of ${result.data.validationPatients.length} held-out patients): ` +
         `${result.final.validationDice.toFixed(4)} after ${result.training.epochs} epochs ` +
         `(best ${result.best.validationDice.toFixed(4)} at epoch ${result.best.epoch})` +
+        (result.final.withoutTta !== undefined
+          ? ` with test-time augmentation (${result.final.withoutTta.toFixed(4)} without)`
+          : '') +
         (result.final.unprocessedDice !== undefined
           ? `, ${result.final.unprocessedDice.toFixed(4)} before keep-centre; `
           : '; ') +

@@ -114,6 +114,8 @@ test('2.5D on windows with test-time augmentation: 3 input channels, whole-slice
   expect(r.training.patch).toBe(8);
   expect(r.training.tta).toBe(true);
   expect(r.perEpoch).toHaveLength(2);
+  // The final figure is the TTA one; the last epoch's plain validation is kept beside it.
+  expect(r.final.withoutTta).toBe(r.perEpoch[1]!.validationDice);
   expect(r.data.validationSlices).toBe(6);
   expect(Number.isFinite(r.final.validationDice)).toBe(true);
   for (const patch of [7, 32])

@@ -50,7 +50,8 @@ export interface QualityOptions {
   /** 2.5D: this many neighbouring slices of the same nodule on each side as extra input channels
    *  (data/neighbour-slices.ts); the network's first convolution takes 2h+1 channels. */
   neighbours?: number;
-  /** Validate with test-time augmentation: the mean probability over the 8 flips/rotations (evaluate.ts). */
+  /** The final validation (after the last epoch) with test-time augmentation: the mean probability over the
+   *  8 flips/rotations (evaluate.ts). The epochs' validations stay plain: 8 views cost 8 forward passes. */
   tta?: boolean;
   /** One more input plane: each pixel's distance to the crop's centre (data/centre-distance.ts), for
    *  crops cut around their object as the LIDC ones are; augmentation's geometry moves it with the image,
@@ -99,7 +100,7 @@ export interface QualityResult {
     foregroundFraction: number;
     /** Side of the training windows (null: whole slices). */
     patch: number | null;
-    /** Validation with test-time augmentation (8 flips/rotations). */
+    /** The final validation with test-time augmentation (8 flips/rotations). */
     tta: boolean;
     /** 2.5D neighbours on each side (0: 2D). */
     neighbours: number;
@@ -118,7 +119,14 @@ export interface QualityResult {
   partial: boolean;
   normalisation: Normalisation;
   perEpoch: QualityEpoch[];
-  final: { validationDice: number; unprocessedDice?: number; perPatientDice: Record<string, number> };
+  final: {
+    validationDice: number;
+    /** With keep-centre: the Dice before that step. */
+    unprocessedDice?: number;
+    /** With tta: the last epoch's plain validation Dice. */
+    withoutTta?: number;
+    perPatientDice: Record<string, number>;
+  };
   best: { epoch: number; validationDice: number };
 }
 
@@ -187,6 +195,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
     pooledDice: 0,
     perCase: {},
   };
+  let withoutTta: number | undefined;
   const lossWeights = o.lossWeights ?? { crossEntropy: 1, dice: 1 };
   let images = 0;
   let elapsedBefore = 0;
@@ -233,11 +242,13 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       final: {
         validationDice: last.pooledDice,
         ...(last.unprocessedDice !== undefined ? { unprocessedDice: last.unprocessedDice } : {}),
+        ...(withoutTta !== undefined ? { withoutTta } : {}),
         perPatientDice: last.perCase,
       },
       best: { epoch: best.epoch, validationDice: best.validationDice },
     };
   };
+  const keepCentre = o.keepCentre !== undefined ? { keepCentre: o.keepCentre } : {};
   try {
     const batches = sliceBatches(split.train, {
       batchSize: o.batchSize,
@@ -258,10 +269,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       ...(o.averageDecay !== undefined ? { averageDecay: o.averageDecay } : {}),
       signal: o.signal,
       validate: async (m) => {
-        last = await evaluateSlices(m, split.validation, norm, {
-          tta: o.tta ?? false,
-          ...(o.keepCentre !== undefined ? { keepCentre: o.keepCentre } : {}),
-        });
+        last = await evaluateSlices(m, split.validation, norm, keepCentre);
         return { dice: last.pooledDice };
       },
       onProgress: (p: TrainProgress) => {
@@ -286,6 +294,12 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       },
     });
     images = result.images;
+    if (o.tta) {
+      // The model holds the final weights (the average, with averageDecay) that the last epoch validated.
+      withoutTta = last.pooledDice;
+      last = await evaluateSlices(model, split.validation, norm, { ...keepCentre, tta: true });
+      log(`final validation with test-time augmentation: Dice ${last.pooledDice.toFixed(4)}`);
+    }
     return summary(result.seconds, false);
   } finally {
     model.dispose();
