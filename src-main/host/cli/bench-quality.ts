@@ -23,10 +23,10 @@ const USAGE =
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
 
 /** Augmentation presets: nnU-Net's 2D defaults; 'light' keeps their transforms at half the probability
- *  with rotation limited to +-30 degrees (for short runs of a few epochs); 'intensity' keeps nnU-Net's
- *  mirroring, brightness, contrast and gamma (not inverted) at their probabilities and nothing else (no
- *  resampling, noise, blur or low resolution: crops of one scanner family, windows of 64); 'flips' the 8
- *  symmetries of the square (the earlier recipe). */
+ *  with rotation limited to +-30 degrees (for short runs of a few epochs); 'intensity' is the 8 flips/
+ *  rotations of the square, then nnU-Net's brightness, contrast and gamma (not inverted) at their
+ *  probabilities and nothing else (no resampling, noise, blur or low resolution); 'flips' the 8
+ *  symmetries alone (the earlier recipe). */
 function augmentPreset(name: string): AugmentConfig | 'flips' | 'none' {
   if (name === 'flips' || name === 'none') return name;
   if (name === 'nnunet') return NNUNET_2D_DEFAULTS;
@@ -47,6 +47,7 @@ function augmentPreset(name: string): AugmentConfig | 'flips' | 'none' {
     return augmentConfig({
       rotation: { p: 0 },
       scaling: { p: 0 },
+      mirror: { pPerAxis: 0 }, // the symmetries before the pipeline mirror (and transpose)
       noise: { p: 0 },
       blur: { p: 0 },
       gamma: { pInverted: 0 },
@@ -191,6 +192,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
     augment: preset !== 'none',
     ...(typeof preset === 'object' ? { augmentation: preset } : {}),
     augmentationName: augmentName,
+    symmetries: augmentName === 'intensity',
     foregroundFraction: fraction(optionString(args, 'foreground'), '--foreground', 0),
     lossWeights: {
       dice: nonNegative(optionString(args, 'dice-weight'), '--dice-weight', 1),

@@ -29,6 +29,8 @@ export interface QualityOptions {
   augment: boolean;
   /** On-the-fly augmentation (augment/), instead of the flips. */
   augmentation?: AugmentConfig;
+  /** With `augmentation`: one of the 8 flips/rotations of the square before it (data/slice-batches.ts). */
+  symmetries?: boolean;
   /** Name of the augmentation preset, for the record. */
   augmentationName?: string;
   /** Share of batch slots drawn among slices with foreground. */
@@ -259,6 +261,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       ...(o.foregroundFraction ? { foregroundFraction: o.foregroundFraction } : {}),
       ...(o.patch !== undefined ? { patch: o.patch } : {}),
       ...(o.centreChannel ? { positionChannels: 1 } : {}),
+      ...(o.symmetries ? { symmetries: true } : {}),
     });
     const result = await trainLoop(model, batches, {
       epochs: o.epochs,

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { SeededRandom } from '../model/seeded-random';
-import { normalisationOf, sliceBatches, type SliceData } from './slice-batches';
+import { normalisationOf, sliceBatches, symmetric, type SliceData } from './slice-batches';
 
 const S = 8;
 /** Asymmetric images whose target is exactly (image > 128): alignment survives any augmentation. */
@@ -81,6 +81,45 @@ test("nnU-Net augmentation in batches: targets stay 0/1 and follow the image's g
   expect(src.batch(1, 1).x).toEqual(
     sliceBatches(data, { batchSize: 4, seed: 7, augment: true, norm, augmentation: c }).batch(1, 1).x,
   );
+});
+
+test('symmetries before the pipeline: every one of the 8 appears, image and target move together', async () => {
+  const { NO_AUGMENTATION } = await import('../augment/augment-config');
+  const data = samples(1);
+  const norm = normalisationOf(data);
+  const src = sliceBatches(data, {
+    batchSize: 1,
+    seed: 3,
+    augment: true,
+    norm,
+    augmentation: NO_AUGMENTATION,
+    symmetries: true,
+  });
+  // Each of the 8 views of the one sample, by symmetric(): the batches must show all of them and no other.
+  const views = Array.from({ length: 8 }, (_, k) =>
+    Array.from({ length: S * S }, (_, p) =>
+      ((data[0]!.image[symmetric(k, p % S, Math.floor(p / S), S)]! - norm.mean) / norm.std).toFixed(4),
+    ).join(),
+  );
+  const threshold = (128 - norm.mean) / norm.std;
+  const seen = new Set<number>();
+  for (let e = 0; e < 60; e++) {
+    const { x, y } = src.batch(e, 0);
+    const k = views.indexOf(Array.from(x, (v) => v.toFixed(4)).join());
+    expect(k).toBeGreaterThanOrEqual(0);
+    seen.add(k);
+    for (let p = 0; p < x.length; p++) expect(y[p]).toBe(x[p]! > threshold + 1e-6 ? 1 : 0);
+  }
+  expect(seen.size).toBe(8);
+  const plain = sliceBatches(data, {
+    batchSize: 1,
+    seed: 3,
+    augment: true,
+    norm,
+    augmentation: NO_AUGMENTATION,
+  });
+  for (let e = 0; e < 8; e++)
+    expect(Array.from(plain.batch(e, 0).x, (v) => v.toFixed(4)).join()).toBe(views[0]);
 });
 
 test('patches: random windows of the slices, aligned, around foreground for foreground slots', () => {

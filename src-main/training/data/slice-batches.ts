@@ -90,6 +90,17 @@ export interface SliceBatchOptions {
   patch?: number;
   /** The last n channels are positions (data/centre-distance.ts), untouched by intensity augmentation. */
   positionChannels?: number;
+  /** With `augmentation`: one of the 8 flips/rotations by 90 degrees first (augment/'s mirroring has no
+   *  transposes), then the pipeline. */
+  symmetries?: boolean;
+}
+
+/** Plane `a` (S x S) under symmetry k: output pixel (x, y) is a's pixel symmetric(k, x, y, S). */
+function symmetricPlane(a: Float32Array, k: number, S: number): Float32Array {
+  if (k === 0) return a;
+  const out = new Float32Array(S * S);
+  for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) out[x + y * S] = a[symmetric(k, x, y, S)]!;
+  return out;
 }
 
 /** The P x P window of `s` at (x0, y0). */
@@ -169,10 +180,15 @@ export function sliceBatches(samples: SliceData[], o: SliceBatchOptions): BatchS
           continue;
         }
         const px = S * S;
+        const k = o.symmetries ? rnd.int(8) : 0;
         const planes = Array.from({ length: C }, (_, c) =>
-          Float32Array.from(s.image.subarray(c * px, (c + 1) * px), (v) => (v - o.norm.mean) / o.norm.std),
+          symmetricPlane(
+            Float32Array.from(s.image.subarray(c * px, (c + 1) * px), (v) => (v - o.norm.mean) / o.norm.std),
+            k,
+            S,
+          ),
         );
-        const tgt = Float32Array.from(s.target);
+        const tgt = symmetricPlane(Float32Array.from(s.target), k, S);
         const a = augmentSample({ width: S, height: S, channels: planes, target: tgt }, o.augmentation, rnd, {
           positionChannels: o.positionChannels ?? 0,
         });
