@@ -95,7 +95,7 @@ run() {
   [ -f "$PACK/lidc-slices.pack" ] || fail ".lidc-pack/lidc-slices.pack missing: npx concord bench quality --write-pack .lidc-pack, and carry .lidc-pack"
   BUDGET="${GPU_QUALITY_BUDGET:-330}"
   # The recipe (see src-main/training/README.md, 'Quality recipe'); GPU_QUALITY_ARGS replaces it whole.
-  RECIPE="${GPU_QUALITY_ARGS:---batch 16 --lr 0.001 --augment intensity --foreground 0.33 --patch 64 --neighbours 1 --centre-channel --keep-centre 8 --ema 0.99 --tta}"
+  RECIPE="${GPU_QUALITY_ARGS:---batch 16 --lr 0.001 --constant-lr --augment intensity --foreground 0.33 --patch 64 --neighbours 1 --centre-channel --keep-centre 8 --ema 0.99 --tta}"
   say "bench quality for ${BUDGET} s: $RECIPE"
   START=$(date +%s)
   # Hard stop 90 s past the budget (the epoch in flight, validation and loading); --out-json is rewritten
