@@ -48,3 +48,16 @@ test('the trained weights come back when the callback throws', async () => {
   avg.dispose();
   m.dispose();
 });
+
+test('leaves no tensors behind: its averages go with dispose, updates and swaps keep the count', async () => {
+  const m = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 3);
+  const before = tf.memory().numTensors;
+  const avg = new WeightAverage(m, 0.9);
+  expect(tf.memory().numTensors).toBe(before + m.variables.length);
+  avg.update();
+  await avg.withAverage(async () => undefined);
+  expect(tf.memory().numTensors).toBe(before + m.variables.length);
+  avg.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+  m.dispose();
+});

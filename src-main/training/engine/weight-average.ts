@@ -15,7 +15,8 @@ export class WeightAverage {
     readonly decay: number,
   ) {
     if (!(decay >= 0 && decay < 1)) throw new RangeError('the average decay must be in [0, 1)');
-    this.averages = model.variables.map((v) => tf.variable(v.clone(), false));
+    // The clones go when the tidy ends; each variable keeps its own reference to the data.
+    this.averages = tf.tidy(() => model.variables.map((v) => tf.variable(v.clone(), false)));
   }
 
   /** One step of the average. The first steps use min(d, (1+n)/(10+n)) (TensorFlow's
