@@ -7,7 +7,12 @@ import path from 'node:path';
 import { InputError } from '../../core/errors';
 import { isBackendRequest } from '../../training/backends/backend-report';
 import { selectBackend } from '../../training/backends/select-backend';
-import { augmentConfig, NNUNET_2D_DEFAULTS, type AugmentConfig } from '../../training/augment/augment-config';
+import {
+  augmentConfig,
+  NNUNET_2D_DEFAULTS,
+  type AugmentConfig,
+  type AugmentOverrides,
+} from '../../training/augment/augment-config';
 import { runQualityBenchmark } from '../../training/bench/quality-benchmark';
 import { writeLidcPack } from '../../training/data/lidc-pack';
 import { REFERENCE_UNET } from '../../training/model/unet-config';
@@ -22,12 +27,20 @@ const USAGE =
   '[--train-subset N] [--crop N] [--patch N] [--tta] [--neighbours H] [--centre-channel] [--keep-centre R] [--ema D] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
 
+/** A preset whose augment/ pipeline follows one of the 8 symmetries of the square (data/slice-batches.ts). */
+class Symmetrised {
+  readonly config: AugmentConfig;
+  constructor(overrides: AugmentOverrides) {
+    this.config = augmentConfig(overrides);
+  }
+}
+
 /** Augmentation presets: nnU-Net's 2D defaults; 'light' keeps their transforms at half the probability
  *  with rotation limited to +-30 degrees (for short runs of a few epochs); 'intensity' is the 8 flips/
  *  rotations of the square, then nnU-Net's brightness, contrast and gamma (not inverted) at their
  *  probabilities and nothing else (no resampling, noise, blur or low resolution); 'flips' the 8
  *  symmetries alone (the earlier recipe). */
-function augmentPreset(name: string): AugmentConfig | 'flips' | 'none' {
+function augmentPreset(name: string): AugmentConfig | 'flips' | 'none' | Symmetrised {
   if (name === 'flips' || name === 'none') return name;
   if (name === 'nnunet') return NNUNET_2D_DEFAULTS;
   if (name === 'light') {
@@ -44,7 +57,7 @@ function augmentPreset(name: string): AugmentConfig | 'flips' | 'none' {
     });
   }
   if (name === 'intensity')
-    return augmentConfig({
+    return new Symmetrised({
       rotation: { p: 0 },
       scaling: { p: 0 },
       mirror: { pPerAxis: 0 }, // the symmetries before the pipeline mirror (and transpose)
@@ -190,9 +203,12 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
     seed: positiveInt(optionString(args, 'seed') ?? '1', '--seed'),
     validationFraction: validation,
     augment: preset !== 'none',
-    ...(typeof preset === 'object' ? { augmentation: preset } : {}),
+    ...(preset instanceof Symmetrised
+      ? { augmentation: preset.config, symmetries: true }
+      : typeof preset === 'object'
+        ? { augmentation: preset }
+        : {}),
     augmentationName: augmentName,
-    symmetries: augmentName === 'intensity',
     foregroundFraction: fraction(optionString(args, 'foreground'), '--foreground', 0),
     lossWeights: {
       dice: nonNegative(optionString(args, 'dice-weight'), '--dice-weight', 1),

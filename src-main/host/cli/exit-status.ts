@@ -2,24 +2,11 @@
 // forbidden) are one line on stderr and exit status 2; anything else is an internal error, status 1.
 // Shared by `concord` (run.ts) and the self-contained bench bundles a borrowed GPU machine runs
 // (bench-*-main.ts), which must not import the whole command table.
-import {
-  CancelledError,
-  ConflictError,
-  ForbiddenError,
-  InputError,
-  NotFoundError,
-  UnsupportedError,
-} from '../../core/errors';
+import { toAppError } from '../../services/dispatch';
 
+/** The app's own classification (services/dispatch.ts): every code but 'internal' is an expected error. */
 function isExpected(e: unknown): boolean {
-  return (
-    e instanceof InputError ||
-    e instanceof NotFoundError ||
-    e instanceof CancelledError ||
-    e instanceof UnsupportedError ||
-    e instanceof ConflictError ||
-    e instanceof ForbiddenError
-  );
+  return toAppError(e).code !== 'internal';
 }
 
 /** Writes the error as one line on stderr (its stack too for an internal error when `stack`) and returns

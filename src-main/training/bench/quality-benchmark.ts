@@ -150,6 +150,8 @@ function centreCrop(s: SliceSample, c: number): SliceSample {
 
 export async function runQualityBenchmark(o: QualityOptions): Promise<QualityResult> {
   const log = o.log ?? (() => undefined);
+  if (o.keepCentre !== undefined && !(o.keepCentre >= 0))
+    throw new InputError(undefined, 'the centre radius must be a number of pixels >= 0');
   const t0 = performance.now();
   let all: SliceSample[];
   if (isLidcPack(o.dataDir)) {
@@ -178,8 +180,6 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
     split.train = withCentreDistance(split.train);
     split.validation = withCentreDistance(split.validation);
   }
-  if (o.keepCentre !== undefined && !(o.keepCentre >= 0))
-    throw new InputError(undefined, 'the centre radius must be a number of pixels >= 0');
   const config = {
     ...(o.config ?? REFERENCE_UNET),
     inChannels: 2 * half + 1 + (o.centreChannel ? 1 : 0),
