@@ -13,7 +13,7 @@ import {
   type AugmentConfig,
   type AugmentOverrides,
 } from '../../training/augment/augment-config';
-import { runQualityBenchmark } from '../../training/bench/quality-benchmark';
+import { runQualityBenchmark, type TrainingTarget } from '../../training/bench/quality-benchmark';
 import { writeLidcPack } from '../../training/data/lidc-pack';
 import { REFERENCE_UNET } from '../../training/model/unet-config';
 import { appRoot } from '../resources';
@@ -24,7 +24,7 @@ const USAGE =
   'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
   '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|intensity|none] [--no-augment] ' +
   '[--foreground F] [--dice-weight X] [--ce-weight X] [--budget-seconds S] [--out-json FILE] ' +
-  '[--train-subset N] [--crop N] [--patch N] [--tta] [--neighbours H] [--centre-channel] [--keep-centre R] [--ema D] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
+  '[--train-subset N] [--crop N] [--patch N] [--tta] [--neighbours H] [--centre-channel] [--keep-centre R] [--ema D] [--target vote|agreement] [--threshold X] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
 
 /** A preset whose augment/ pipeline follows one of the 8 symmetries of the square (data/slice-batches.ts). */
@@ -101,6 +101,21 @@ function emaDecay(text: string): number {
   return d;
 }
 
+/** `--target`: the majority vote, or the share of raters marking each pixel (a soft target). */
+function targetOf(text: string | undefined): TrainingTarget {
+  const t = text ?? 'vote';
+  if (t !== 'vote' && t !== 'agreement')
+    throw new InputError(undefined, `--target must be vote or agreement (got '${t}')`);
+  return t;
+}
+
+/** `--threshold X`: validation's probability threshold, in (0, 1). */
+function thresholdOf(text: string): number {
+  const v = Number(text);
+  if (!(v > 0 && v < 1)) throw new InputError(undefined, '--threshold must be a number in (0, 1), e.g. 0.5');
+  return v;
+}
+
 /** The crops with their CT images: ../shared/data (the repository's copy holds only the masks). */
 function defaultData(): string {
   const root = appRoot();
@@ -138,6 +153,8 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       'patch',
       'neighbours',
       'keep-centre',
+      'target',
+      'threshold',
       'ema',
     ],
     flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu', 'tta', 'centre-channel'],
@@ -183,6 +200,10 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
   const budgetText = optionString(args, 'budget-seconds');
   const budgetSeconds = budgetText === undefined ? undefined : nonNegative(budgetText, '--budget-seconds', 0);
   const outJson = optionString(args, 'out-json');
+  // Checked before the backend starts: a mistyped option costs nothing.
+  const target = targetOf(optionString(args, 'target'));
+  const thresholdText = optionString(args, 'threshold');
+  if (thresholdText !== undefined) thresholdOf(thresholdText);
   const threads = optionString(args, 'threads');
   const report = await selectBackend(request, {
     threads: threads ? positiveInt(threads, '--threads') : undefined,
@@ -237,6 +258,8 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
     ...(optionString(args, 'keep-centre') !== undefined
       ? { keepCentre: nonNegative(optionString(args, 'keep-centre'), '--keep-centre', 0) }
       : {}),
+    target,
+    ...(thresholdText !== undefined ? { threshold: thresholdOf(thresholdText) } : {}),
     config: {
       ...REFERENCE_UNET,
       levels: positiveInt(optionString(args, 'levels') ?? String(REFERENCE_UNET.levels), '--levels'),

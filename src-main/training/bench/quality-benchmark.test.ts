@@ -10,7 +10,8 @@ import { NNUNET_2D_DEFAULTS } from '../augment/augment-config';
 import { writeLidcPack } from '../data/lidc-pack';
 import type { SliceSample } from '../data/lidc-slices';
 import { SeededRandom } from '../model/seeded-random';
-import { runQualityBenchmark, type QualityResult } from './quality-benchmark';
+import { PNG } from 'pngjs';
+import { agreementThreshold, runQualityBenchmark, type QualityResult } from './quality-benchmark';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-quality-'));
 beforeAll(async () => {
@@ -153,4 +154,56 @@ test('centre plane: one more input channel; keep-centre: the Dice before it too;
   });
   expect(augmented.model.config.inChannels).toBe(2);
   await expect(runQualityBenchmark({ ...oneEpoch, keepCentre: -1 })).rejects.toThrow(/radius/);
+});
+
+/** A grey 8-bit PNG of side S. */
+function writeGrey(file: string, S: number, data: Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const png = new PNG({ width: S, height: S, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  png.data = Buffer.from(data);
+  fs.writeFileSync(file, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+}
+
+test("agreement target: trains on the raters' share read from PNGs, validates at the matching threshold", async () => {
+  expect(agreementThreshold(4, 'background')).toBe(0.625); // between 2 of 4 (left out) and 3 of 4 (kept)
+  expect(agreementThreshold(4, 'foreground')).toBe(0.375);
+  expect(agreementThreshold(3, 'background')).toBe(0.5);
+  expect(agreementThreshold(3, 'foreground')).toBe(0.5);
+  // The LIDC layout: 6 patients, 3 slices each, a bright disc outlined by 4 raters with radii 2..5.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-quality-png-'));
+  try {
+    const S = 16;
+    const r = new SeededRandom(3);
+    for (let p = 0; p < 6; p++)
+      for (let k = 0; k < 3; k++) {
+        const base = path.join(root, `LIDC-IDRI-000${p}`, 'nodule-0');
+        const disc = (radius: number): Uint8Array =>
+          Uint8Array.from({ length: S * S }, (_, i) =>
+            ((i % S) - 8) ** 2 + (Math.floor(i / S) - 8) ** 2 <= radius * radius ? 255 : 0,
+          );
+        const image = Uint8Array.from(disc(3.5), (v) =>
+          Math.max(0, Math.min(255, (v ? 200 : 60) + Math.round(20 * r.normal()))),
+        );
+        writeGrey(path.join(base, 'images', `slice-${k}.png`), S, image);
+        for (let m = 0; m < 4; m++) writeGrey(path.join(base, `mask-${m}`, `slice-${k}.png`), S, disc(2 + m));
+      }
+    const soft = await runQualityBenchmark({ ...oneEpoch, dataDir: root, target: 'agreement' });
+    expect(soft.training.target).toBe('agreement');
+    expect(soft.training.threshold).toBe(0.625);
+    expect(Number.isFinite(soft.final.validationDice)).toBe(true);
+    const told = await runQualityBenchmark({
+      ...oneEpoch,
+      dataDir: root,
+      target: 'agreement',
+      threshold: 0.4,
+    });
+    expect(told.training.threshold).toBe(0.4);
+    const vote = await runQualityBenchmark({ ...oneEpoch, dataDir: root });
+    expect([vote.training.target, vote.training.threshold]).toEqual(['vote', 0.5]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  // A pack holds the votes only: training on the agreement is refused before any training.
+  await expect(runQualityBenchmark({ ...oneEpoch, target: 'agreement' })).rejects.toThrow(/PNG folder/);
+  await expect(runQualityBenchmark({ ...oneEpoch, threshold: 1 })).rejects.toThrow(/threshold/);
 });

@@ -64,11 +64,29 @@ export interface QualityOptions {
   keepCentre?: number;
   /** Validate on an exponential moving average of the weights with this decay (engine/weight-average.ts). */
   averageDecay?: number;
+  /** What the network trains on: the majority vote (default), or the share of raters marking each pixel
+   *  (a soft target: a pixel two of four raters marked is 0.5, not 0). Validation is always against
+   *  the vote. Needs the PNG folder: a pack holds the votes only. */
+  target?: TrainingTarget;
+  /** Validation's probability threshold; default 0.5 for the vote, agreementThreshold(...) for the
+   *  raters' share. */
+  threshold?: number;
   /** Cosine decay of the learning rate to 5% over the epochs (else constant). */
   cosine: boolean;
   config?: UNetConfig;
   signal?: AbortSignal;
   log?: (line: string) => void;
+}
+
+export type TrainingTarget = 'vote' | 'agreement';
+
+/** The threshold on a net trained on the raters' share that matches the vote it is validated against:
+ *  midway between the largest share the vote leaves out and the smallest it keeps. Of 4 raters with
+ *  2-2 ties as background, the vote keeps 3/4 and leaves 2/4 out: 0.625 (ties as foreground: 0.375);
+ *  of 3 raters, 0.5. A calibrated net gives a pixel about the share of raters that would mark it. */
+export function agreementThreshold(raters: number, ties: TiePolicy): number {
+  const keptMin = ties === 'foreground' && raters % 2 === 0 ? raters / 2 : Math.floor(raters / 2) + 1;
+  return (2 * keptMin - 1) / (2 * raters);
 }
 
 export interface QualityEpoch {
@@ -112,6 +130,10 @@ export interface QualityResult {
     keepCentre: number | null;
     /** Validation on a moving average of the weights with this decay (null: the last weights). */
     averageDecay: number | null;
+    /** The training target: the vote, or the raters' share of each pixel. */
+    target: TrainingTarget;
+    /** Validation's probability threshold. */
+    threshold: number;
     lossWeights: LossWeights;
     budgetSeconds: number | null;
     seconds: number;
@@ -138,14 +160,20 @@ function centreCrop(s: SliceSample, c: number): SliceSample {
     throw new InputError(undefined, `crop ${c} is larger than the ${s.width}x${s.height} slices`);
   const x0 = (s.width - c) >> 1;
   const y0 = (s.height - c) >> 1;
-  const image = new Uint8Array(c * c);
-  const target = new Uint8Array(c * c);
-  for (let y = 0; y < c; y++)
-    for (let x = 0; x < c; x++) {
-      image[x + y * c] = s.image[x0 + x + (y0 + y) * s.width]!;
-      target[x + y * c] = s.target[x0 + x + (y0 + y) * s.width]!;
-    }
-  return { ...s, width: c, height: c, image, target };
+  const cut = (a: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(c * c);
+    for (let y = 0; y < c; y++)
+      out.set(a.subarray(x0 + (y0 + y) * s.width, x0 + c + (y0 + y) * s.width), y * c);
+    return out;
+  };
+  return {
+    ...s,
+    width: c,
+    height: c,
+    image: cut(s.image),
+    target: cut(s.target),
+    ...(s.agreement ? { agreement: cut(s.agreement) } : {}),
+  };
 }
 
 export async function runQualityBenchmark(o: QualityOptions): Promise<QualityResult> {
@@ -169,6 +197,18 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
     all = await loadLidcSlices(o.dataDir, o.ties);
   }
   log(`loaded ${all.length} slices in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const target = o.target ?? 'vote';
+  const raters = all[0]?.raters;
+  if (
+    target === 'agreement' &&
+    (raters === undefined || all.some((s) => !s.agreement || s.raters !== raters))
+  )
+    throw new InputError(
+      o.dataDir,
+      "training on the raters' agreement needs each rater's mask (the PNG folder, not a pack), as many on every slice",
+    );
+  const threshold = o.threshold ?? (target === 'agreement' ? agreementThreshold(raters!, o.ties) : 0.5);
+  if (!(threshold > 0 && threshold < 1)) throw new InputError(undefined, 'the threshold must be in (0, 1)');
   if (o.crop !== undefined) all = all.map((s) => centreCrop(s, o.crop!));
   const half = o.neighbours ?? 0;
   all = withNeighbours(all, half);
@@ -176,6 +216,8 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
   if (o.trainSubset !== undefined && o.trainSubset < split.train.length)
     split.train = new SeededRandom(o.seed).shuffle([...split.train]).slice(0, o.trainSubset);
   const norm = normalisationOf(split.train); // of the image planes only, before a centre plane joins them
+  // Only the training slices carry the soft target; validation compares with the vote (evaluate.ts).
+  if (target === 'agreement') split.train = split.train.map((s) => ({ ...s, soft: s.agreement! }));
   if (o.centreChannel) {
     split.train = withCentreDistance(split.train);
     split.validation = withCentreDistance(split.validation);
@@ -233,6 +275,8 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
         centreChannel: o.centreChannel ?? false,
         keepCentre: o.keepCentre ?? null,
         averageDecay: o.averageDecay ?? null,
+        target,
+        threshold,
         lossWeights,
         budgetSeconds: o.budgetSeconds ?? null,
         seconds,
@@ -250,7 +294,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       best: { epoch: best.epoch, validationDice: best.validationDice },
     };
   };
-  const keepCentre = o.keepCentre !== undefined ? { keepCentre: o.keepCentre } : {};
+  const evaluation = { threshold, ...(o.keepCentre !== undefined ? { keepCentre: o.keepCentre } : {}) };
   try {
     const batches = sliceBatches(split.train, {
       batchSize: o.batchSize,
@@ -272,7 +316,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       ...(o.averageDecay !== undefined ? { averageDecay: o.averageDecay } : {}),
       signal: o.signal,
       validate: async (m) => {
-        last = await evaluateSlices(m, split.validation, norm, keepCentre);
+        last = await evaluateSlices(m, split.validation, norm, evaluation);
         return { dice: last.pooledDice };
       },
       onProgress: (p: TrainProgress) => {
@@ -300,7 +344,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
     if (o.tta) {
       // The model holds the final weights (the average, with averageDecay) that the last epoch validated.
       withoutTta = last.pooledDice;
-      last = await evaluateSlices(model, split.validation, norm, { ...keepCentre, tta: true });
+      last = await evaluateSlices(model, split.validation, norm, { ...evaluation, tta: true });
       log(`final validation with test-time augmentation: Dice ${last.pooledDice.toFixed(4)}`);
     }
     return summary(result.seconds, false);

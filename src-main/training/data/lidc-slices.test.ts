@@ -42,6 +42,14 @@ test.skipIf(!present)(
         expect(count(find(strict))).toBe(ref.label_voting.count_1);
         expect(count(find(lenient))).toBe(ref.label_voting.count_1 + ref.label_voting.count_undecided);
       }
+      // The raters' agreement (byte/255) agrees with both votes: 3 or 4 of 4 is the strict vote, 2 or
+      // more the lenient one, and a byte takes only the five shares of four raters.
+      for (const [k, s] of strict.entries()) {
+        const a = s.agreement!;
+        expect([...new Set(a)].filter((v) => ![0, 64, 128, 191, 255].includes(v))).toEqual([]);
+        expect(Array.from(a, (v) => (v >= 191 ? 1 : 0))).toEqual(Array.from(s.target));
+        expect(Array.from(a, (v) => (v >= 128 ? 1 : 0))).toEqual(Array.from(lenient[k]!.target));
+      }
       const s0 = strict[0]!;
       expect([s0.patient, s0.width, s0.height, s0.image.length]).toEqual([
         'LIDC-IDRI-0001',

@@ -20,6 +20,12 @@ export interface SliceSample {
   target: Uint8Array;
   /** How many of the raters marked anything on this slice. */
   ratersMarking: number;
+  /** Share of the raters marking each pixel, as a byte (count / raters * 255, rounded: 0, 64, 128, 191,
+   *  255 for four): the soft target of `bench quality --target agreement`, in the byte/255 convention of
+   *  the product's soft targets (process/crop-batches.ts). Absent when read from a pack (votes only). */
+  agreement?: Uint8Array;
+  /** How many raters' masks the slice has (the denominator of `agreement`). */
+  raters?: number;
 }
 
 async function grey(file: string): Promise<{ w: number; h: number; data: Uint8Array }> {
@@ -63,6 +69,12 @@ export async function loadLidcSlices(root: string, ties: TiePolicy = 'background
         );
         const target = new Uint8Array(vote.mask.length);
         for (let i = 0; i < target.length; i++) target[i] = vote.mask[i] === 255 ? 1 : 0;
+        const agreement = new Uint8Array(target.length);
+        for (let i = 0; i < agreement.length; i++) {
+          let marked = 0;
+          for (const m of masks) if (m.data[i] !== 0) marked++;
+          agreement[i] = Math.round((marked / masks.length) * 255);
+        }
         out.push({
           patient,
           nodule,
@@ -72,6 +84,8 @@ export async function loadLidcSlices(root: string, ties: TiePolicy = 'background
           image: img.data,
           target,
           ratersMarking: masks.filter((m) => m.data.some((v) => v !== 0)).length,
+          agreement,
+          raters: masks.length,
         });
       }
     }

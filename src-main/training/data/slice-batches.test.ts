@@ -194,3 +194,33 @@ test('2.5D slices: channels interleaved (NHWC), every plane moved with the targe
     }
   }
 });
+
+test('soft targets: batches carry soft / 255, moved with the image by symmetries, windows and augment/', async () => {
+  const { NO_AUGMENTATION } = await import('../augment/augment-config');
+  const W = 16;
+  const r = new SeededRandom(21);
+  // The soft target is the image itself (as a byte), so every pixel of y must equal its own x, undone.
+  const data: SliceData[] = Array.from({ length: 8 }, () => {
+    const image = Uint8Array.from({ length: W * W }, () => r.int(256));
+    return { width: W, height: W, image, target: image.map((v) => (v > 200 ? 1 : 0)), soft: image.slice() };
+  });
+  const norm = normalisationOf(data);
+  const undo = (v: number): number => (v * norm.std + norm.mean) / 255;
+  const variants = [
+    { augment: true },
+    { augment: true, patch: 8, foregroundFraction: 0.5 },
+    { augment: true, augmentation: NO_AUGMENTATION, symmetries: true, patch: 8 },
+  ];
+  for (const v of variants) {
+    const src = sliceBatches(data, { batchSize: 4, seed: 4, norm, ...v });
+    for (let i = 0; i < 2; i++) {
+      const { x, y } = src.batch(1, i);
+      let fractional = 0;
+      for (let k = 0; k < y.length; k++) {
+        expect(y[k]).toBeCloseTo(undo(x[k]!), 4);
+        if (y[k]! > 0.01 && y[k]! < 0.99) fractional++;
+      }
+      expect(fractional).toBeGreaterThan(y.length / 2); // soft values, not the 0/1 target
+    }
+  }
+});

@@ -1,6 +1,6 @@
 // Training batches from 2D slices: z-scored images (the training set's mean and standard deviation,
 // fixed before training), binary targets, a seeded shuffle per epoch, and seeded augmentation that keeps
-// image and target aligned: either a random one of the 8 flips/rotations by 90 degrees of the square
+// image and target aligned (a soft target too, when the slices carry one): either a random one of the 8 flips/rotations by 90 degrees of the square
 // (`augment: true`), or the full on-the-fly pipeline of augment/ (`augmentation: AugmentConfig`, e.g.
 // nnU-Net's defaults). `foregroundFraction` f: each batch slot is, with probability f, a slice drawn at
 // random among those whose target is not empty, else the next slice of the epoch's shuffled order.
@@ -18,7 +18,12 @@ export interface SliceData {
   /** `channels` planes of width x height grey values, channel-major (plane c's pixel (x, y) at
    *  c*width*height + x + y*width): one, or 2h+1 for 2.5D (data/neighbour-slices.ts). */
   image: Uint8Array;
+  /** The hard target, 0/1 per pixel: the validation's reference, and what foreground sampling looks at. */
   target: Uint8Array;
+  /** A soft training target, probability * 255 per pixel (the product's byte/255 convention,
+   *  process/crop-batches.ts), e.g. the share of raters marking each pixel: when present, training batches
+   *  take their targets from it instead of `target`. */
+  soft?: Uint8Array;
   /** Input channels (default 1). */
   channels?: number;
 }
@@ -54,7 +59,8 @@ export function symmetric(k: number, x: number, y: number, S: number): number {
 }
 
 /** Writes sample i (augmented by symmetry k) into x/y at batch position b: x NHWC with the sample's
- *  channels interleaved, y NHWC with one channel. */
+ *  channels interleaved, y NHWC with one channel: the soft target when the sample has one, unless `hard`
+ *  (a validation's reference is always the hard target). */
 export function writeSample(
   s: SliceData,
   norm: Normalisation,
@@ -62,17 +68,19 @@ export function writeSample(
   x: Float32Array,
   y: Float32Array,
   b: number,
+  hard = false,
 ): void {
   const S = s.width;
   const C = s.channels ?? 1;
   const n = S * S;
   const off = b * n;
+  const soft = hard ? undefined : s.soft;
   for (let yy = 0; yy < S; yy++)
     for (let xx = 0; xx < S; xx++) {
       const src = symmetric(k, xx, yy, S);
       const p = off + xx + yy * S;
       for (let c = 0; c < C; c++) x[p * C + c] = (s.image[c * n + src]! - norm.mean) / norm.std;
-      y[p] = s.target[src]!;
+      y[p] = soft ? soft[src]! / 255 : s.target[src]!;
     }
 }
 
@@ -109,13 +117,15 @@ function windowOf(s: SliceData, x0: number, y0: number, P: number): SliceData {
   const n = s.width * s.height;
   const image = new Uint8Array(C * P * P);
   const target = new Uint8Array(P * P);
+  const soft = s.soft ? new Uint8Array(P * P) : undefined;
   for (let y = 0; y < P; y++) {
     const from = x0 + (y0 + y) * s.width;
     for (let c = 0; c < C; c++)
       image.set(s.image.subarray(c * n + from, c * n + from + P), c * P * P + y * P);
     target.set(s.target.subarray(from, from + P), y * P);
+    soft?.set(s.soft!.subarray(from, from + P), y * P);
   }
-  return { width: P, height: P, image, target, channels: C };
+  return { width: P, height: P, image, target, channels: C, ...(soft ? { soft } : {}) };
 }
 
 /** A random P x P window of `s`: around a random foreground pixel when `aroundForeground`, else anywhere. */
@@ -188,9 +198,14 @@ export function sliceBatches(samples: SliceData[], o: SliceBatchOptions): BatchS
             S,
           ),
         );
-        const tgt = symmetricPlane(Float32Array.from(s.target), k, S);
+        const tgt = symmetricPlane(
+          s.soft ? Float32Array.from(s.soft, (v) => v / 255) : Float32Array.from(s.target),
+          k,
+          S,
+        );
         const a = augmentSample({ width: S, height: S, channels: planes, target: tgt }, o.augmentation, rnd, {
           positionChannels: o.positionChannels ?? 0,
+          softTarget: s.soft !== undefined,
         });
         for (let p = 0; p < px; p++) for (let c = 0; c < C; c++) x[(b * px + p) * C + c] = a.channels[c]![p]!;
         y.set(a.target!, b * px);

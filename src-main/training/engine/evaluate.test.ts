@@ -53,6 +53,29 @@ test('evaluateSlices pools the thresholded predictions of every slice, per case 
   expect(Object.keys(ev.perCase).sort()).toEqual(['A', 'B']);
 });
 
+test('a threshold other than 0.5; the reference is the hard target even when a soft one rides along', async () => {
+  const r = new SeededRandom(8);
+  const S = 8;
+  const image = Uint8Array.from({ length: S * S }, () => r.int(256));
+  const target = image.map((v) => (v > 100 ? 1 : 0));
+  // A soft target marking every pixel: were it the reference, the reference count would be S*S.
+  const sample = { patient: 'A', width: S, height: S, image, target, soft: new Uint8Array(S * S).fill(255) };
+  const model = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 6);
+  const norm = { mean: 128, std: 64 };
+  const x = tf.tensor4d(
+    Float32Array.from(image, (v) => (v - norm.mean) / norm.std),
+    [1, S, S, 1],
+  );
+  const p = tf.sigmoid(model.apply(x)).dataSync();
+  const sorted = Array.from(p).sort((a, b) => a - b);
+  const threshold = sorted[Math.floor(sorted.length / 2)]!; // the median: about half the pixels above it
+  const ev = await evaluateSlices(model, [sample], norm, { threshold });
+  model.dispose();
+  expect(ev.counts.reference).toBe(target.reduce((a, v) => a + v, 0));
+  expect(ev.counts.predicted).toBe(p.filter((v) => v > threshold).length);
+  expect(ev.counts.intersection).toBe(Array.from(p).filter((v, i) => v > threshold && target[i]).length);
+});
+
 test('test-time augmentation: the mean of the 8 symmetric views, mapped back to each pixel', async () => {
   const r = new SeededRandom(5);
   const S = 8;

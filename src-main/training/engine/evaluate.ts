@@ -1,4 +1,4 @@
-// Validation of a binary segmentation model on 2D slices: probabilities from the model, a 0.5 threshold,
+// Validation of a binary segmentation model on 2D slices: probabilities from the model, a threshold (0.5 unless told),
 // and Dice pooled over every pixel of every slice (empty slices included: a false positive on a slice
 // without nodule counts), plus Dice per case (patient) for the run's record. With `tta`, the probability of
 // a pixel is the mean over the 8 flips/rotations by 90 degrees of the slice (nnU-Net's mirroring at test
@@ -38,6 +38,8 @@ export interface EvaluateOptions {
   tta?: boolean;
   /** Keep only the predicted components within this many pixels of each slice's centre. */
   keepCentre?: number;
+  /** A pixel is predicted foreground when its probability exceeds this (default 0.5). */
+  threshold?: number;
 }
 
 function add(c: DiceCounts, pred: number, ref: number): void {
@@ -54,6 +56,7 @@ export async function evaluateSlices(
 ): Promise<Evaluation> {
   const batchSize = o.batchSize ?? 16;
   const tta = o.tta ?? false;
+  const threshold = o.threshold ?? 0.5;
   const S = samples[0]?.width ?? 0;
   const C = samples[0]?.channels ?? 1;
   const total: DiceCounts = { intersection: 0, predicted: 0, reference: 0 };
@@ -66,7 +69,7 @@ export async function evaluateSlices(
     const p = new Float32Array(batch.length * S * S);
     const views = tta ? 8 : 1;
     for (let k = 0; k < views; k++) {
-      batch.forEach((s, b) => writeSample(s, norm, k, x, y, b));
+      batch.forEach((s, b) => writeSample(s, norm, k, x, y, b, true));
       const probs = tf.tidy(() => tf.sigmoid(model.apply(tf.tensor4d(x, [batch.length, S, S, C]))));
       const pk = (await probs.data()) as Float32Array;
       probs.dispose();
@@ -78,11 +81,11 @@ export async function evaluateSlices(
             p[at] = p[at]! + pk[b * S * S + xx + yy * S]! / views;
           }
     }
-    if (tta) batch.forEach((s, b) => writeSample(s, norm, 0, x, y, b)); // targets in the slice's own layout
+    if (tta) batch.forEach((s, b) => writeSample(s, norm, 0, x, y, b, true)); // targets in the slice's own layout
     batch.forEach((s, b) => {
       const c = perCase.get(s.patient) ?? { intersection: 0, predicted: 0, reference: 0 };
       const off = b * S * S;
-      const mask = Uint8Array.from(p.subarray(off, off + S * S), (v) => (v > 0.5 ? 1 : 0));
+      const mask = Uint8Array.from(p.subarray(off, off + S * S), (v) => (v > threshold ? 1 : 0));
       const kept = o.keepCentre === undefined ? mask : keepCentreComponents(mask, S, S, o.keepCentre);
       for (let i = 0; i < S * S; i++) {
         add(c, kept[i]!, y[off + i]!);
