@@ -203,7 +203,7 @@ test("agreement target: trains on the raters' share read from PNGs, validates at
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
-  // A pack holds the votes only: training on the agreement is refused before any training.
+  // This pack holds the votes only (version 1): training on the agreement is refused before any training.
   await expect(runQualityBenchmark({ ...oneEpoch, target: 'agreement' })).rejects.toThrow(/PNG folder/);
   await expect(runQualityBenchmark({ ...oneEpoch, threshold: 1 })).rejects.toThrow(/threshold/);
 });

@@ -66,7 +66,7 @@ export interface QualityOptions {
   averageDecay?: number;
   /** What the network trains on: the majority vote (default), or the share of raters marking each pixel
    *  (a soft target: a pixel two of four raters marked is 0.5, not 0). Validation is always against
-   *  the vote. Needs the PNG folder: a pack holds the votes only. */
+   *  the vote. Needs the PNG folder or a version-2 pack (data/lidc-pack.ts). */
   target?: TrainingTarget;
   /** Validation's probability threshold; default 0.5 for the vote, agreementThreshold(...) for the
    *  raters' share. */
@@ -205,7 +205,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
   )
     throw new InputError(
       o.dataDir,
-      "training on the raters' agreement needs each rater's mask (the PNG folder, not a pack), as many on every slice",
+      "training on the raters' agreement needs it for every slice, over the same raters: the PNG folder, or a pack written with it (--write-pack, version 2)",
     );
   const threshold = o.threshold ?? (target === 'agreement' ? agreementThreshold(raters!, o.ties) : 0.5);
   if (!(threshold > 0 && threshold < 1)) throw new InputError(undefined, 'the threshold must be in (0, 1)');

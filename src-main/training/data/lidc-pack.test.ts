@@ -1,6 +1,6 @@
 // The compact LIDC pack: what is read back equals what was written (images through the predictor filter,
-// votes through bit packing), a damaged file is refused, and on the shared data the pack of LIDC-IDRI-0001
-// equals the loader's images and majority votes (skipped, saying so, without ../shared/data).
+// votes through bit packing, the raters' agreement as bytes), a damaged file is refused, and on the shared
+// data the pack of LIDC-IDRI-0001 equals the loader's images, majority votes and agreement (skipped, saying so, without ../shared/data).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +36,18 @@ test('a pack reads back exactly what was written; a damaged one is refused', () 
   const back = readLidcPack(dir);
   expect(back.header.ties).toBe('background');
   expect(back.samples).toEqual(s);
+  expect(back.header.version).toBe(1);
+  // Version 2: with every slice's agreement (and its raters), read back too; a smaller pack is still v1.
+  const agreed = s.map((x) => ({
+    ...x,
+    agreement: Uint8Array.from(x.image, (v) => [0, 64, 128, 191, 255][v % 5]!),
+    raters: 4,
+  }));
+  writeLidcPack(agreed, path.join(dir, 'v2'), { ties: 'background', source: 'synthetic' });
+  const v2 = readLidcPack(path.join(dir, 'v2'));
+  expect(v2.header.version).toBe(2);
+  expect(v2.header.raters).toBe(4);
+  expect(v2.samples).toEqual(agreed);
   const file = path.join(dir, PACK_FILE);
   const bytes = fs.readFileSync(file);
   bytes[bytes.length - 3]! ^= 0xff;
@@ -61,6 +73,8 @@ test.skipIf(!present)(
       expect(back.samples.length).toBe(slices.length);
       expect(back.samples).toEqual(slices);
       expect(back.samples.some((s) => s.target.some((v) => v === 1))).toBe(true);
+      expect(back.header.version).toBe(2);
+      expect(back.samples.some((s) => s.agreement!.some((v) => v === 64))).toBe(true);
     } finally {
       fs.rmSync(src, { recursive: true, force: true });
     }

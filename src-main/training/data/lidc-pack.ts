@@ -1,6 +1,6 @@
 // A compact pack of the LIDC-IDRI crops for machines that lack ../shared/data (a borrowed GPU machine,
-// whose working tree is limited to 64 MiB): the images and ONE precomputed majority-vote mask per slice
-// instead of four raters' PNGs. One file, `lidc-slices.pack` (brotli-compressed with Node's own zlib, so
+// whose working tree is limited to 64 MiB): the images, ONE precomputed majority-vote mask per slice and
+// (version 2) the raters' agreement per pixel, instead of four raters' PNGs. One file, `lidc-slices.pack` (brotli-compressed with Node's own zlib, so
 // reading it needs nothing but Node), laid out as:
 //   bytes 0..7    ASCII "CCLIDC01"
 //   bytes 8..11   header length H (uint32, little-endian)
@@ -10,6 +10,9 @@
 //                 neighbours outside the slice count as 0): 14.7 MB for the 1,630 crops against 19.4 MB raw
 //                 (the PNGs are 14.8 MB), at brotli quality 6 in about 15 s
 //   then          targets: N * width * height bits, bit-packed (bit b of byte i is pixel 8i + b), 1 = nodule
+//   then (version 2) agreement: N * width * height bytes, the share of the header's `raters` marking each
+//                 pixel as a byte (lidc-slices.ts), for `bench quality --target agreement`; mostly zeros,
+//                 so brotli makes it small. Version 1 packs (votes only) are still read.
 // The whole stream after the magic is brotli-compressed, preceded by the SHA-256 of the compressed bytes
 // (brotli has no checksum of its own): file = magic (8) + sha256 (32) + brotli stream. writeLidcPack checks, after writing, that reading
 // the file back gives exactly the loader's images and votes.
@@ -26,13 +29,16 @@ const MAGIC = 'CCLIDC01';
 
 export interface PackHeader {
   format: 'concord-lidc-pack';
-  version: 1;
+  /** 1: images and votes; 2: and the raters' agreement. */
+  version: 1 | 2;
   width: number;
   height: number;
   /** The tie policy of the majority vote the targets were made with. */
   ties: TiePolicy;
   /** Where the slices came from (a folder name, for the record). */
   source: string;
+  /** Version 2: how many raters each slice's agreement counts. */
+  raters?: number;
   slices: { patient: string; nodule: string; slice: string; ratersMarking: number }[];
 }
 
@@ -75,13 +81,17 @@ function encode(samples: SliceSample[], ties: TiePolicy, source: string): Buffer
   if (!first) throw new InputError(source, 'no slices to pack');
   const { width, height } = first;
   const px = width * height;
+  // The agreement travels when every slice has it, counted over the same raters.
+  const raters = first.raters;
+  const withAgreement = raters !== undefined && samples.every((s) => s.agreement && s.raters === raters);
   const header: PackHeader = {
     format: 'concord-lidc-pack',
-    version: 1,
+    version: withAgreement ? 2 : 1,
     width,
     height,
     ties,
     source,
+    ...(withAgreement ? { raters } : {}),
     slices: samples.map((s) => ({
       patient: s.patient,
       nodule: s.nodule,
@@ -91,7 +101,9 @@ function encode(samples: SliceSample[], ties: TiePolicy, source: string): Buffer
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const n = samples.length;
-  const body = Buffer.alloc(4 + json.length + n * px + Math.ceil((n * px) / 8));
+  const body = Buffer.alloc(
+    4 + json.length + n * px + Math.ceil((n * px) / 8) + (withAgreement ? n * px : 0),
+  );
   body.writeUInt32LE(json.length, 0);
   json.copy(body, 4);
   let o = 4 + json.length;
@@ -104,6 +116,13 @@ function encode(samples: SliceSample[], ties: TiePolicy, source: string): Buffer
   let bit = 0;
   for (const s of samples)
     for (let i = 0; i < px; i++, bit++) if (s.target[i]) body[o + (bit >> 3)]! |= 1 << (bit & 7);
+  if (withAgreement) {
+    o += Math.ceil((n * px) / 8);
+    for (const s of samples) {
+      body.set(s.agreement!, o);
+      o += px;
+    }
+  }
   const packed = zlib.brotliCompressSync(body, {
     params: {
       [zlib.constants.BROTLI_PARAM_QUALITY]: 6,
@@ -136,11 +155,15 @@ export function readLidcPack(fileOrDir: string): { header: PackHeader; samples: 
   const hlen = body.readUInt32LE(0);
   const header = JSON.parse(body.subarray(4, 4 + hlen).toString('utf8')) as PackHeader;
   const { width, height } = header;
+  if (header.version !== 1 && header.version !== 2)
+    throw new InputError(file, `pack version ${String(header.version)} is not one this Concord reads (1, 2)`);
+  const withAgreement = header.version === 2;
   const px = width * height;
   const n = header.slices.length;
   const imgStart = 4 + hlen;
   const maskStart = imgStart + n * px;
-  if (body.length !== maskStart + Math.ceil((n * px) / 8))
+  const agreementStart = maskStart + Math.ceil((n * px) / 8);
+  if (body.length !== agreementStart + (withAgreement ? n * px : 0))
     throw new InputError(file, `pack length ${body.length} does not match ${n} slices of ${width}x${height}`);
   const samples = header.slices.map((s, k) => {
     const image = unfilterSlice(body, imgStart + k * px, width, height);
@@ -150,7 +173,9 @@ export function readLidcPack(fileOrDir: string): { header: PackHeader; samples: 
       const bit = b0 + i;
       target[i] = (body[maskStart + (bit >> 3)]! >> (bit & 7)) & 1;
     }
-    return { ...s, width, height, image, target };
+    if (!withAgreement) return { ...s, width, height, image, target };
+    const agreement = new Uint8Array(body.subarray(agreementStart + k * px, agreementStart + (k + 1) * px));
+    return { ...s, width, height, image, target, agreement, raters: header.raters! };
   });
   return { header, samples };
 }
@@ -166,12 +191,14 @@ function sameSlices(a: SliceSample[], b: SliceSample[]): string | null {
     if (x.ratersMarking !== y.ratersMarking) return `raters marking differ at ${where}`;
     if (!Buffer.from(x.image).equals(Buffer.from(y.image))) return `image differs at ${where}`;
     if (!Buffer.from(x.target).equals(Buffer.from(y.target))) return `vote differs at ${where}`;
+    if (y.agreement && !(x.agreement && Buffer.from(x.agreement).equals(Buffer.from(y.agreement))))
+      return `agreement differs at ${where}`;
   }
   return null;
 }
 
-/** Writes `dir/lidc-slices.pack` from loaded slices, reads it back and checks it equals them (images and
- *  majority votes, bit for bit); returns the file and its size. The file is written to a temporary name
+/** Writes `dir/lidc-slices.pack` from loaded slices, reads it back and checks it equals them (images,
+ *  majority votes and, when every slice has it, the agreement, bit for bit); returns the file and its size. The file is written to a temporary name
  *  and renamed, so a failed check leaves no pack behind. */
 export function writeLidcPack(
   samples: SliceSample[],
