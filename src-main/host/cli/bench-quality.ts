@@ -24,7 +24,7 @@ const USAGE =
   'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
   '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|intensity|none] [--no-augment] ' +
   '[--foreground F] [--dice-weight X] [--ce-weight X] [--budget-seconds S] [--out-json FILE] ' +
-  '[--train-subset N] [--crop N] [--patch N] [--tta] [--neighbours H] [--centre-channel] [--keep-centre R] [--ema D] [--target vote|agreement] [--threshold X] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
+  '[--train-subset N] [--crop N] [--patch N] [--tta] [--neighbours H] [--centre-channel] [--keep-centre R] [--ema D] [--target vote|agreement] [--threshold X] [--init he-normal|fan-in-uniform] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
 
 /** A preset whose augment/ pipeline follows one of the 8 symmetries of the square (data/slice-batches.ts). */
@@ -155,6 +155,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       'keep-centre',
       'target',
       'threshold',
+      'init',
       'ema',
     ],
     flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu', 'tta', 'centre-channel'],
@@ -204,6 +205,9 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
   const target = targetOf(optionString(args, 'target'));
   const thresholdText = optionString(args, 'threshold');
   if (thresholdText !== undefined) thresholdOf(thresholdText);
+  const init = optionString(args, 'init') ?? 'he-normal';
+  if (init !== 'he-normal' && init !== 'fan-in-uniform')
+    throw new InputError(undefined, `--init must be he-normal or fan-in-uniform (got '${init}')`);
   const threads = optionString(args, 'threads');
   const report = await selectBackend(request, {
     threads: threads ? positiveInt(threads, '--threads') : undefined,
@@ -260,6 +264,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       : {}),
     target,
     ...(thresholdText !== undefined ? { threshold: thresholdOf(thresholdText) } : {}),
+    init,
     config: {
       ...REFERENCE_UNET,
       levels: positiveInt(optionString(args, 'levels') ?? String(REFERENCE_UNET.levels), '--levels'),

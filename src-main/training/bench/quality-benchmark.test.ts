@@ -198,8 +198,9 @@ test("agreement target: trains on the raters' share read from PNGs, validates at
       threshold: 0.4,
     });
     expect(told.training.threshold).toBe(0.4);
-    const vote = await runQualityBenchmark({ ...oneEpoch, dataDir: root });
+    const vote = await runQualityBenchmark({ ...oneEpoch, dataDir: root, init: 'fan-in-uniform' });
     expect([vote.training.target, vote.training.threshold]).toEqual(['vote', 0.5]);
+    expect([vote.model.init, soft.model.init]).toEqual(['fan-in-uniform', 'he-normal']);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ import { normalisationOf, sliceBatches, type Normalisation } from '../data/slice
 import { evaluateSlices } from '../engine/evaluate';
 import { cosineSchedule, trainLoop, type TrainProgress } from '../engine/train-loop';
 import { SeededRandom } from '../model/seeded-random';
-import { UNet } from '../model/unet';
+import { UNet, type InitScheme } from '../model/unet';
 import { paramCount, REFERENCE_UNET, type UNetConfig } from '../model/unet-config';
 
 export interface QualityOptions {
@@ -74,6 +74,8 @@ export interface QualityOptions {
   /** Cosine decay of the learning rate to 5% over the epochs (else constant). */
   cosine: boolean;
   config?: UNetConfig;
+  /** How the first weights are drawn (model/unet.ts; default 'he-normal'). */
+  init?: InitScheme;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -109,7 +111,7 @@ export interface QualityResult {
     validationPatients: string[];
     ties: TiePolicy;
   };
-  model: { config: UNetConfig; params: number; seed: number };
+  model: { config: UNetConfig; params: number; seed: number; init: InitScheme };
   training: {
     epochs: number;
     batchSize: number;
@@ -233,7 +235,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
       undefined,
       `patch ${o.patch} must fit the ${side}-pixel slices and be a multiple of ${multiple} (the U-Net's ${config.levels} levels)`,
     );
-  const model = UNet.create(config, o.seed);
+  const model = UNet.create(config, o.seed, o.init);
   const perEpoch: QualityEpoch[] = [];
   let last: { pooledDice: number; unprocessedDice?: number; perCase: Record<string, number> } = {
     pooledDice: 0,
@@ -260,7 +262,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
         validationPatients: split.validationPatients,
         ties: o.ties,
       },
-      model: { config, params: paramCount(config), seed: o.seed },
+      model: { config, params: paramCount(config), seed: o.seed, init: o.init ?? 'he-normal' },
       training: {
         epochs: perEpoch.length,
         batchSize: o.batchSize,

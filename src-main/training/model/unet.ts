@@ -14,15 +14,30 @@ export interface NamedWeights {
   values: Float32Array;
 }
 
-/** He-normal kernels (std sqrt(2 / fan-in), suited to ReLU), zero biases, from a seed. */
-export function initialWeights(config: UNetConfig, seed: number): NamedWeights[] {
+/** How the first weights are drawn: 'he-normal' kernels N(0, 2 / fan-in) (suited to ReLU) and zero
+ *  biases, Concord's default; 'fan-in-uniform' kernels and biases U(-b, b) with b = 1 / sqrt(fan-in of
+ *  their layer), PyTorch's default for its convolutions (kaiming_uniform with a = sqrt(5)), whose kernels
+ *  have 1/6 of He's variance. */
+export type InitScheme = 'he-normal' | 'fan-in-uniform';
+
+/** The first weights, from a seed. */
+export function initialWeights(
+  config: UNetConfig,
+  seed: number,
+  scheme: InitScheme = 'he-normal',
+): NamedWeights[] {
   const rnd = new SeededRandom(seed);
+  let layerFanIn = 0; // a bias follows its kernel in paramSpecs order
   return paramSpecs(config).map((s: ParamSpec) => {
     const n = s.shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(n);
-    if (s.fanIn > 0) {
+    if (s.fanIn > 0) layerFanIn = s.fanIn;
+    if (scheme === 'he-normal' && s.fanIn > 0) {
       const std = Math.sqrt(2 / s.fanIn);
       for (let i = 0; i < n; i++) values[i] = rnd.normal() * std;
+    } else if (scheme === 'fan-in-uniform') {
+      const b = 1 / Math.sqrt(layerFanIn);
+      for (let i = 0; i < n; i++) values[i] = (2 * rnd.next() - 1) * b;
     }
     return { name: s.name, shape: s.shape, values };
   });
@@ -48,8 +63,8 @@ export class UNet {
     this.byName = new Map(this.variables.map((v) => [v.name, v]));
   }
 
-  static create(config: UNetConfig, seed: number): UNet {
-    return new UNet(config, initialWeights(config, seed));
+  static create(config: UNetConfig, seed: number, scheme: InitScheme = 'he-normal'): UNet {
+    return new UNet(config, initialWeights(config, seed, scheme));
   }
 
   private v(name: string): tf.Variable {
