@@ -14,7 +14,9 @@
 #                                                            prints a compact JSON summary, full JSON to $OUT
 #
 # Make the two carried folders here first: scripts/build-gpu-kit.sh (.gpu-kit) and
-#   npx concord bench quality --write-pack .lidc-pack        (the crops, checked equal to the loader's vote)
+#   npx concord bench quality --write-pack .lidc-pack        (the crops, checked equal to the loader's vote
+#                                                             and agreement: a version-2 pack, which the
+#                                                             recipe's --target agreement needs)
 # Local rehearsal without a GPU: GPU_CHECK_EXTRA=--allow-software-gpu (SwiftShader), or
 # GPU_QUALITY_BACKEND=wasm GPU_QUALITY_BUDGET=60 GPU_QUALITY_EPOCHS=1.
 set -u
@@ -95,7 +97,7 @@ run() {
   [ -f "$PACK/lidc-slices.pack" ] || fail ".lidc-pack/lidc-slices.pack missing: npx concord bench quality --write-pack .lidc-pack, and carry .lidc-pack"
   BUDGET="${GPU_QUALITY_BUDGET:-330}"
   # The recipe (see src-main/training/README.md, 'Quality recipe'); GPU_QUALITY_ARGS replaces it whole.
-  RECIPE="${GPU_QUALITY_ARGS:---batch 16 --lr 0.001 --constant-lr --augment intensity --foreground 0.33 --patch 64 --neighbours 1 --centre-channel --keep-centre 8 --ema 0.99 --tta}"
+  RECIPE="${GPU_QUALITY_ARGS:---batch 16 --lr 0.001 --constant-lr --augment intensity --foreground 0.33 --patch 64 --neighbours 1 --centre-channel --keep-centre 8 --ema 0.99 --tta --target agreement}"
   say "bench quality for ${BUDGET} s: $RECIPE"
   START=$(date +%s)
   # Hard stop 90 s past the budget (the epoch in flight, validation and loading); --out-json is rewritten

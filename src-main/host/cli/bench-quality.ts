@@ -22,7 +22,7 @@ import { printJson } from './output';
 
 const USAGE =
   'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
-  '[--validation F] [--ties background|foreground] [--augment flips|nnunet|light|intensity|none] [--no-augment] ' +
+  '[--split-seed N] [--validation F] [--ties background|foreground] [--augment flips|nnunet|light|intensity|none] [--no-augment] ' +
   '[--foreground F] [--dice-weight X] [--ce-weight X] [--budget-seconds S] [--out-json FILE] ' +
   '[--train-subset N] [--crop N] [--patch N] [--tta] [--neighbours H] [--centre-channel] [--keep-centre R] [--ema D] [--target vote|agreement] [--threshold X] [--init he-normal|fan-in-uniform] [--levels N] [--base N] [--constant-lr] [--backend auto|...] [--threads N] [--allow-software-gpu] [--json]\n' +
   '       concord bench quality --write-pack DIR [--data DIR] [--ties ...] [--json]';
@@ -156,6 +156,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       'target',
       'threshold',
       'init',
+      'split-seed',
       'ema',
     ],
     flags: ['json', 'no-augment', 'constant-lr', 'allow-software-gpu', 'tta', 'centre-channel'],
@@ -226,6 +227,9 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
     batchSize: positiveInt(optionString(args, 'batch') ?? '16', '--batch'),
     learningRate: lr,
     seed: positiveInt(optionString(args, 'seed') ?? '1', '--seed'),
+    ...(optionString(args, 'split-seed') !== undefined
+      ? { splitSeed: positiveInt(optionString(args, 'split-seed')!, '--split-seed') }
+      : {}),
     validationFraction: validation,
     augment: preset !== 'none',
     ...(preset instanceof Symmetrised

@@ -23,7 +23,10 @@ export interface QualityOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Seeds the weights, the batches and the augmentation; and the split, unless `splitSeed` is given. */
   seed: number;
+  /** Seeds the patient split alone, so runs with other seeds can be validated on the same patients. */
+  splitSeed?: number;
   validationFraction: number;
   /** The 8 flips/rotations by 90 degrees (when `augmentation` is not given). */
   augment: boolean;
@@ -109,6 +112,8 @@ export interface QualityResult {
     trainSlices: number;
     validationSlices: number;
     validationPatients: string[];
+    /** The seed of the patient split. */
+    splitSeed: number;
     ties: TiePolicy;
   };
   model: { config: UNetConfig; params: number; seed: number; init: InitScheme };
@@ -214,7 +219,8 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
   if (o.crop !== undefined) all = all.map((s) => centreCrop(s, o.crop!));
   const half = o.neighbours ?? 0;
   all = withNeighbours(all, half);
-  const split = splitByPatient(all, o.validationFraction, o.seed);
+  const splitSeed = o.splitSeed ?? o.seed;
+  const split = splitByPatient(all, o.validationFraction, splitSeed);
   if (o.trainSubset !== undefined && o.trainSubset < split.train.length)
     split.train = new SeededRandom(o.seed).shuffle([...split.train]).slice(0, o.trainSubset);
   const norm = normalisationOf(split.train); // of the image planes only, before a centre plane joins them
@@ -260,6 +266,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
         trainSlices: split.train.length,
         validationSlices: split.validation.length,
         validationPatients: split.validationPatients,
+        splitSeed,
         ties: o.ties,
       },
       model: { config, params: paramCount(config), seed: o.seed, init: o.init ?? 'he-normal' },
