@@ -1,6 +1,7 @@
 // Segmentation quality of the reference U-Net on the LIDC-IDRI nodule crops: trained on the majority vote
-// of four radiologists, validated on held-out patients (Dice pooled over all their slices, empty ones
-// included), with the training time. The bar is a validation Dice of at least 0.75.
+// of four radiologists (or on the share of them marking each pixel), validated against the vote on
+// held-out patients (Dice pooled over all their slices, empty ones included), with the training time.
+// The bar is a validation Dice of at least 0.75.
 import type { TiePolicy } from '../../core/consensus/vote';
 import { InputError } from '../../core/errors';
 import type { AugmentConfig } from '../augment/augment-config';
