@@ -1,7 +1,7 @@
 // A compact pack of the LIDC-IDRI crops for machines that lack ../shared/data (a borrowed GPU machine,
 // whose working tree is limited to 64 MiB): the images, ONE precomputed majority-vote mask per slice and
-// (version 2) the raters' agreement per pixel, instead of four raters' PNGs. One file, `lidc-slices.pack` (brotli-compressed with Node's own zlib, so
-// reading it needs nothing but Node), laid out as:
+// (version 2) the raters' agreement per pixel, instead of four raters' PNGs. One file, `lidc-slices.pack`
+// (brotli-compressed with Node's own zlib, so reading it needs nothing but Node), laid out as:
 //   bytes 0..7    ASCII "CCLIDC01"
 //   bytes 8..11   header length H (uint32, little-endian)
 //   12..12+H      header, UTF-8 JSON: PackHeader (slices in order, without pixels)
@@ -198,8 +198,8 @@ function sameSlices(a: SliceSample[], b: SliceSample[]): string | null {
 }
 
 /** Writes `dir/lidc-slices.pack` from loaded slices, reads it back and checks it equals them (images,
- *  majority votes and, when every slice has it, the agreement, bit for bit); returns the file and its size. The file is written to a temporary name
- *  and renamed, so a failed check leaves no pack behind. */
+ *  majority votes and, when every slice has it, the agreement, bit for bit); returns the file and its
+ *  size. The file is written to a temporary name and renamed, so a failed check leaves no pack behind. */
 export function writeLidcPack(
   samples: SliceSample[],
   dir: string,

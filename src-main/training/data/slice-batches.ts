@@ -1,9 +1,10 @@
 // Training batches from 2D slices: z-scored images (the training set's mean and standard deviation,
-// fixed before training), binary targets, a seeded shuffle per epoch, and seeded augmentation that keeps
-// image and target aligned (a soft target too, when the slices carry one): either a random one of the 8 flips/rotations by 90 degrees of the square
-// (`augment: true`), or the full on-the-fly pipeline of augment/ (`augmentation: AugmentConfig`, e.g.
-// nnU-Net's defaults). `foregroundFraction` f: each batch slot is, with probability f, a slice drawn at
-// random among those whose target is not empty, else the next slice of the epoch's shuffled order.
+// fixed before training), binary targets (or soft ones, when the slices carry them), a seeded shuffle per
+// epoch, and seeded augmentation that keeps image and target aligned: either a random one of the 8
+// flips/rotations by 90 degrees of the square (`augment: true`), or the full on-the-fly pipeline of
+// augment/ (`augmentation: AugmentConfig`, e.g. nnU-Net's defaults). `foregroundFraction` f: each batch
+// slot is, with probability f, a slice drawn at random among those whose target is not empty, else the
+// next slice of the epoch's shuffled order.
 // `patch` P: each slot is a random P x P window of its slice instead of the whole slice (a slot drawn for
 // its foreground gets a window holding a random foreground pixel, at least P/8 from the window's edges
 // where the slice allows), so a fully convolutional model trains on P x P and runs on whole slices.
