@@ -205,7 +205,9 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
   // Checked before the backend starts: a mistyped option costs nothing.
   const target = targetOf(optionString(args, 'target'));
   const thresholdText = optionString(args, 'threshold');
-  if (thresholdText !== undefined) thresholdOf(thresholdText);
+  const threshold = thresholdText === undefined ? undefined : thresholdOf(thresholdText);
+  const splitSeedText = optionString(args, 'split-seed');
+  const splitSeed = splitSeedText === undefined ? undefined : positiveInt(splitSeedText, '--split-seed');
   const init = optionString(args, 'init') ?? 'he-normal';
   if (init !== 'he-normal' && init !== 'fan-in-uniform')
     throw new InputError(undefined, `--init must be he-normal or fan-in-uniform (got '${init}')`);
@@ -227,9 +229,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
     batchSize: positiveInt(optionString(args, 'batch') ?? '16', '--batch'),
     learningRate: lr,
     seed: positiveInt(optionString(args, 'seed') ?? '1', '--seed'),
-    ...(optionString(args, 'split-seed') !== undefined
-      ? { splitSeed: positiveInt(optionString(args, 'split-seed')!, '--split-seed') }
-      : {}),
+    ...(splitSeed !== undefined ? { splitSeed } : {}),
     validationFraction: validation,
     augment: preset !== 'none',
     ...(preset instanceof Symmetrised
@@ -267,7 +267,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
       ? { keepCentre: nonNegative(optionString(args, 'keep-centre'), '--keep-centre', 0) }
       : {}),
     target,
-    ...(thresholdText !== undefined ? { threshold: thresholdOf(thresholdText) } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
     init,
     config: {
       ...REFERENCE_UNET,
