@@ -1,6 +1,7 @@
 // The web host's gatekeeping and its contract transport, against a real server on 127.0.0.1.
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -52,6 +53,8 @@ function request(
       },
     );
     req.on('error', reject);
+    // A host that stopped (or never answers) fails the test quickly instead of at the test's time-out.
+    req.setTimeout(5000, () => req.destroy(new Error(`no answer to ${pathname}`)));
     req.end(options.body);
   });
 }
@@ -94,6 +97,38 @@ describe('web host', () => {
   it('does not serve files outside the renderer folder', async () => {
     expect((await request('/../secret.txt')).status).toBe(404);
     expect((await request('/%2e%2e/secret.txt')).status).toBe(404);
+  });
+
+  it('answers 400 to NUL and control characters in a path and keeps serving (no request stops the host)', async () => {
+    for (const [method, p] of [
+      ['GET', '/%00'],
+      ['GET', '/assets/a%00b'],
+      ['HEAD', '/x%00'],
+      ['GET', '/%01.js'],
+      ['GET', '/a%7Fb'],
+    ] as const)
+      expect((await request(p, { method })).status, `${method} ${p}`).toBe(400);
+    expect((await request('/')).status).toBe(200);
+  });
+
+  it('refuses a WebSocket upgrade whose Host or request line does not parse, and keeps serving', async () => {
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const c = net.connect(host.port, '127.0.0.1', () => c.end(text));
+        let got = '';
+        c.on('data', (d: Buffer) => (got += d.toString()));
+        c.on('close', () => resolve(got));
+        c.on('error', () => resolve(got));
+      });
+    const upgrade =
+      'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    expect(await raw(`GET /api/ws HTTP/1.1\r\nHost: a b\r\n${upgrade}\r\n`)).toMatch(/^HTTP\/1\.1 (400|403)/);
+    const origin = `Origin: http://127.0.0.1:${host.port}\r\n`;
+    expect(
+      await raw(`GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n${origin}${upgrade}\r\n`),
+    ).toMatch(/^HTTP\/1\.1 (400|403)/);
+    expect((await request('/')).status).toBe(200);
   });
 
   it('refuses requests for another Host name (DNS rebinding)', async () => {

@@ -19,6 +19,7 @@ import { getVolume } from '../../db/repositories/volumes';
 import { dispatch, isChannel, toAppError } from '../../services/dispatch';
 import type { Services } from '../services';
 import type { CallContext } from '../../services/context';
+import { guardRequest } from './request-guard';
 import { serveStatic } from './static-files';
 import { receiveUpload } from './uploads';
 import { contentSecurityPolicy, hostAllowed, originAllowed, requestToken, tokenMatches } from './security';
@@ -78,12 +79,15 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     res.end(text);
   };
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  const server = http.createServer(guardRequest(onRequest, log));
+
+  function onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (!hostAllowed(req, port)) {
       res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong host');
       return;
     }
+    // The Host is ours (checked above), so this base always parses; only the path varies.
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (!url.pathname.startsWith('/api/')) {
       serveStatic(opts.rendererDir, url, req, res, securityHeaders());
       return;
@@ -114,7 +118,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         });
       else res.destroy();
     });
-  });
+  }
 
   async function handleApi(url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const voxels = /^\/api\/volumes\/(\d+)\/voxels$/.exec(url.pathname);
@@ -135,7 +139,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         'content-length': String(st.size),
         'cache-control': 'no-store',
       });
-      fs.createReadStream(file).pipe(res);
+      fs.createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res);
       return;
     }
     const upload = /^\/api\/uploads\/([A-Za-z0-9_-]{8,64})\/(.+)$/.exec(url.pathname);
@@ -149,13 +155,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-    const ok =
-      url.pathname === '/api/ws' &&
-      hostAllowed(req, port) &&
-      originAllowed(req.headers.origin, port) &&
-      tokenMatches(requestToken(req, url), token);
-    if (!ok) {
+    if (!upgradeAllowed(req)) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -170,10 +170,25 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       });
       ws.on('message', (data, isBinary) => {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-        void onMessage(ws, ctx, isBinary ? bytes : bytes.toString('utf8'));
+        onMessage(ws, ctx, isBinary ? bytes : bytes.toString('utf8')).catch((e: unknown) => {
+          log(`[web] message failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+          ws.close(1011, 'internal error');
+        });
       });
     });
   });
+
+  /** Host first (loopback), then path, origin and token; a request line that does not parse is refused. */
+  function upgradeAllowed(req: http.IncomingMessage): boolean {
+    if (!hostAllowed(req, port) || !originAllowed(req.headers.origin, port)) return false;
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    } catch {
+      return false;
+    }
+    return url.pathname === '/api/ws' && tokenMatches(requestToken(req, url), token);
+  }
 
   async function onMessage(ws: WebSocket, ctx: CallContext, frame: string | Uint8Array): Promise<void> {
     let msg: { type?: unknown; id?: unknown; channel?: unknown; req?: unknown };

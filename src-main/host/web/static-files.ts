@@ -1,5 +1,7 @@
 // Serves the built renderer (out/renderer) read-only. Paths are resolved inside the root; anything that
-// escapes it, or is not a regular file, is a 404. index.html is served for "/".
+// escapes it, or is not a regular file, is a 404. index.html is served for "/". A decoded path with a NUL
+// or another control character is a 400 before any file call: Node's fs throws synchronously on NUL, and
+// a page on any origin can send such a request (an <img src>).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -36,6 +38,10 @@ export function serveStatic(
     res.writeHead(400).end();
     return;
   }
+  if (hasControlCharacter(rel)) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('bad path');
+    return;
+  }
   if (rel === '/' || rel === '') rel = '/index.html';
   const file = path.resolve(root, '.' + rel);
   if (!file.startsWith(path.resolve(root) + path.sep)) {
@@ -57,6 +63,15 @@ export function serveStatic(
       res.end();
       return;
     }
-    fs.createReadStream(file).pipe(res);
+    // The file can vanish between stat and read (a rebuild): drop the connection, never throw.
+    fs.createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   });
+}
+
+/** True when a decoded path holds a C0 control character (NUL included) or DEL. */
+export function hasControlCharacter(p: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(p);
 }
