@@ -1,11 +1,6 @@
 // Adjudication rows (migration 003) <-> AdjudicationState. Rows are append-only; the status is derived: a
 // volume's adjudication is signed off when its newest sign-off has no reopening.
-import type {
-  AdjudicationDecision,
-  AdjudicationState,
-  DecisionKind,
-  SignOffInfo,
-} from '../../../src-preload/contract';
+import type { AdjudicationDecision, AdjudicationState, DecisionKind, SignOffInfo } from '../../core/model';
 import type { Db } from '../open';
 import { headRevisionId } from './revisions';
 

@@ -1,6 +1,6 @@
 // Annotation rows <-> AnnotationInfo, and their work state (worklist status, time spent, flag comment).
 // An annotation's head is its newest revision (revisions form one line per annotation: see migration 002).
-import type { AnnotationInfo, WorkStatus } from '../../../src-preload/contract';
+import type { AnnotationInfo, WorkStatus } from '../../core/model';
 import type { Db } from '../open';
 
 /** What access checks need of an annotation, beside the AnnotationInfo the renderer sees. */

@@ -1,6 +1,6 @@
 // Annotator profiles <-> AnnotatorInfo. password_hash is never returned to callers outside the sign-in
 // check (see services/labelling/passwords.ts for its format).
-import type { AnnotatorInfo, Role } from '../../../src-preload/contract';
+import type { AnnotatorInfo, Role } from '../../core/model';
 import type { Db } from '../open';
 
 export interface AnnotatorRow extends AnnotatorInfo {

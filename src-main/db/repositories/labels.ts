@@ -1,6 +1,6 @@
 // Label rows <-> LabelInfo. A label is a value 1..255 of a project's masks with a name, a '#rrggbb' colour,
 // and how it is shown (visible, opacity 0..1).
-import type { LabelInfo } from '../../../src-preload/contract';
+import type { LabelInfo } from '../../core/model';
 import type { Db } from '../open';
 
 /** The label every new project starts with. */

@@ -1,7 +1,7 @@
 // The model registry (migration 004): rows <-> ModelInfo. config_json is the U-Net's UNetConfig plus
 // cropSize; labels_json [{ value, name }]; normalisation_json a Normalisation; training_data_json
 // { target, cases: { <caseId>: revisionIds[] }, split }; metrics_json { validationDice, caseDice, epochs, ... }.
-import type { ModelInfo, Normalisation } from '../../../src-preload/contract';
+import type { ModelInfo, Normalisation } from '../../core/model';
 import type { Db } from '../open';
 
 interface Raw {

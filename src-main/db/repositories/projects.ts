@@ -1,4 +1,4 @@
-import type { CaseInfo, ProjectInfo } from '../../../src-preload/contract';
+import type { CaseInfo, ProjectInfo } from '../../core/model';
 import type { Db } from '../open';
 import { insertDefaultLabels } from './labels';
 

@@ -1,5 +1,5 @@
 // Case review state: a case opened for review unblinds its annotations to every profile.
-import type { CaseReviewState } from '../../../src-preload/contract';
+import type { CaseReviewState } from '../../core/model';
 import type { Db } from '../open';
 
 export function getReviewState(db: Db, caseId: number): CaseReviewState {

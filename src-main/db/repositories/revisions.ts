@@ -1,7 +1,7 @@
 // Revision rows <-> RevisionInfo. A revision is immutable and never deleted (migration 002 triggers); its
 // mask is a blob in the mask codec (workspace/mask-codec.ts). labelVoxels: label value (as a string) ->
 // voxel count, label 0 (background) left out.
-import type { RevisionInfo } from '../../../src-preload/contract';
+import type { RevisionInfo } from '../../core/model';
 import type { Db } from '../open';
 
 export interface RevisionRow extends RevisionInfo {

@@ -1,5 +1,5 @@
 // Volume rows <-> VolumeMeta. Geometry: dims along i, j, k; affine_lps row-major (i, j, k, 1) -> LPS mm.
-import type { VolumeMeta } from '../../../src-preload/contract';
+import type { VolumeMeta } from '../../core/model';
 import { spacingOf } from '../../core/geometry/affine';
 import type { Mat4, Vec3 } from '../../core/geometry/affine';
 import type { ScalarType } from '../../core/volume/types';

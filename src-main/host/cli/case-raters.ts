@@ -5,7 +5,7 @@
 // (which applies to the app's profiles) does not; every refusal is a one-line input error (exit 2).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RaterSelection } from '../../../src-preload/contract';
+import type { RaterSelection } from '../../core/model';
 import { InputError } from '../../core/errors';
 import type { Db } from '../../db/open';
 import { getCase } from '../../db/repositories/reviews';

@@ -10,7 +10,7 @@
 // dispatcher as the worker, so the numbers are the app's.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PairMetrics, RaterRef, VersusConsensus } from '../../../src-preload/contract';
+import type { PairMetrics, RaterRef, VersusConsensus } from '../../core/model';
 import { InputError } from '../../core/errors';
 import type { MaskGrid } from '../../core/metrics/grid';
 import type { KappaResult } from '../../core/metrics/kappa';

@@ -1,7 +1,7 @@
 // Who may use the consensus channels: a signed-in reviewer or admin, on a case opened for review. Comparing,
 // merging and adjudicating show every rater's voxels and figures side by side, so blinding must have ended
 // for the case (case:openReview) before anyone, admins included, gets them; annotators never do.
-import type { VolumeMeta } from '../../../src-preload/contract';
+import type { VolumeMeta } from '../../core/model';
 import { ForbiddenError, NotFoundError } from '../../core/errors';
 import type { Db } from '../../db/open';
 import { getCase, isReviewOpen } from '../../db/repositories/reviews';

@@ -6,7 +6,7 @@
 //   kind 'fleiss'     Fleiss' kappa over all raters (in the kappa column) and its region's voxel count
 // Empty cells: undefined figures (e.g. distances when a mask is empty; distanceReason says why). Numbers are
 // written with full precision. Text is quoted when it holds a comma, quote or line break (RFC 4180).
-import type { PairMetrics, VersusConsensus } from '../../../src-preload/contract';
+import type { PairMetrics, VersusConsensus } from '../../core/model';
 import { METRIC_DEFINITIONS } from '../../core/metrics/definitions';
 
 export interface ComparisonTable {

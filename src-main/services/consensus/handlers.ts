@@ -3,7 +3,7 @@
 // review (access.ts: blinding must have ended), then runs the service. Long work runs as a job (jobs.ts):
 // progress is pushed as 'consensus:progress', 'consensus:cancel' aborts it, and the computation itself runs
 // in the consensus runner (a worker thread unless the host chose otherwise).
-import type { CaseComparison } from '../../../src-preload/contract';
+import type { CaseComparison } from '../../core/model';
 import { InputError, NotFoundError } from '../../core/errors';
 import type { AppContext, CallContext } from '../context';
 import type { HandlerGroup } from '../handlers';

@@ -1,7 +1,7 @@
 // The raters of a comparison or merge: annotations of one volume at their head revisions, decoded to label
 // masks (Uint8Array, i + j*nx + k*nx*ny) on the volume's grid. No access check here: the handlers check the
 // profile first (access.ts); the CLI acts as the workspace's owner.
-import type { RaterRef, RaterSelection, VolumeMeta } from '../../../src-preload/contract';
+import type { RaterRef, RaterSelection, VolumeMeta } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { gridOf, type MaskGrid } from '../../core/metrics/grid';
 import { workingAnnotationIds } from '../../db/repositories/adjudications';

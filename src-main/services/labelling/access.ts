@@ -6,7 +6,7 @@
 // every write needs a signed-in profile, and creating projects or importing volumes a reviewer or admin.
 // The one signed-out write is the very first profile of a workspace, which must be an admin (profiles.ts),
 // and the view state (which volume and window/level the app reopens on: display state, not data).
-import type { Role } from '../../../src-preload/contract';
+import type { Role } from '../../core/model';
 import { ForbiddenError } from '../../core/errors';
 import { getAnnotator } from '../../db/repositories/annotators';
 import type { Db } from '../../db/open';

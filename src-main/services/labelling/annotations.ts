@@ -1,6 +1,6 @@
 // Annotations as the renderer sees them: listed, opened, read, edited, reverted — with blinding and
 // attribution. Every change is made by the signed-in profile and saved as a new revision (mask-store.ts).
-import type { AnnotationInfo, MaskData, MaskPatch, RevisionInfo } from '../../../src-preload/contract';
+import type { AnnotationInfo, MaskData, MaskPatch, RevisionInfo } from '../../core/model';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors';
 import { frozenBySignOff, signOffOfReference } from '../../db/repositories/adjudications';
 import { appendAudit } from '../../db/audit';

@@ -5,7 +5,7 @@
 // window reads only the rows about no annotation (imports, projects, labels, profiles, sign-ins), which is
 // what the Activity panel shows before anyone signs in, less the review's steps (consensus, adjudication,
 // sign-off), which name raters.
-import type { AuditEntry } from '../../../src-preload/contract';
+import type { AuditEntry } from '../../core/model';
 import { auditNewestFirst } from '../../db/audit';
 import type { Db } from '../../db/open';
 import { getAnnotation } from '../../db/repositories/annotations';

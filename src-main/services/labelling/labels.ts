@@ -1,7 +1,7 @@
 // Project labels: value 1..255, name, '#rrggbb' colour, visibility and opacity. Adding a label or changing
 // its name or colour changes what masks mean: reviewers and admins only. Visibility and opacity are display
 // settings any signed-in profile may change. Every save is audited.
-import type { LabelInfo } from '../../../src-preload/contract';
+import type { LabelInfo } from '../../core/model';
 import { InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';

@@ -8,7 +8,7 @@
 // Commits to one annotation are serialised (one at a time, in arrival order), so a commit always patches
 // the head it checked. The decoded head mask stays in a bounded LRU cache (mask-cache.ts) so a stroke does
 // not decode the stored head again; a commit that fails puts the cached voxels back as they were.
-import type { MaskPatch, WorkStatus } from '../../../src-preload/contract';
+import type { MaskPatch, WorkStatus } from '../../core/model';
 import { ConflictError, InputError, NotFoundError } from '../../core/errors';
 import type { Vec3 } from '../../core/geometry/affine';
 import { histogram, labelVoxels } from '../../core/mask/histogram';

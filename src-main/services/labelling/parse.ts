@@ -1,6 +1,6 @@
 // Runtime checks of the labelling channels' requests (the web host receives them over a socket): each
 // returns the typed request or throws InputError with one line naming the field.
-import type { LabelInfo, MaskPatch, Role, WorkStatus } from '../../../src-preload/contract';
+import type { LabelInfo, MaskPatch, Role, WorkStatus } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { asId, asObject, asOptionalString, asString } from '../validate';
 

@@ -1,7 +1,7 @@
 // Annotator profiles: name, role (annotator, reviewer, admin) and a password. The very first profile may
 // be created signed out and must be an admin; afterwards only a signed-in admin creates profiles or sets
 // passwords. Profiles created by a mask import have no password and cannot sign in until an admin sets one.
-import type { AnnotatorInfo, Role } from '../../../src-preload/contract';
+import type { AnnotatorInfo, Role } from '../../core/model';
 import { InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';

@@ -1,6 +1,6 @@
 // Opening a case for review: from then on every profile sees every annotation of the case (blinding ends).
 // Reviewers and admins only; opening an open case again changes nothing.
-import type { CaseReviewState } from '../../../src-preload/contract';
+import type { CaseReviewState } from '../../core/model';
 import { NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';

@@ -1,6 +1,6 @@
 // Sign-in and sign-out, per window (Electron) or connection (web host): the session lives in the call
 // context, so two windows can be signed in as two different profiles.
-import type { SessionInfo } from '../../../src-preload/contract';
+import type { SessionInfo } from '../../core/model';
 import { ForbiddenError, InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';

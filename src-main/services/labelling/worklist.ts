@@ -2,7 +2,7 @@
 // done, flagged for review), time spent and the flag comment. An annotator's worklist holds their own rows
 // only; reviewers and admins see everyone's (profiles with the annotator role, and anyone who has labelled
 // in the project).
-import type { WorkStatus, WorklistRow } from '../../../src-preload/contract';
+import type { WorkStatus, WorklistRow } from '../../core/model';
 import { ForbiddenError, InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';

@@ -4,7 +4,7 @@
 // none, null). Small and quick (a crop of at most 256x256, at most 16 samples), so it runs in the host;
 // only the slice's bytes are read from the voxel blob.
 import fs from 'node:fs';
-import type { AugmentPreview } from '../../../src-preload/contract';
+import type { AugmentPreview } from '../../core/model';
 import { InputError, NotFoundError } from '../../core/errors';
 import { BYTES_PER_SCALAR, voxelView } from '../../core/volume/types';
 import { findManualAnnotation } from '../../db/repositories/annotations';

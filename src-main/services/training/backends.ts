@@ -2,7 +2,7 @@
 // never loads tfjs or a GPU driver itself) and its report turned into one row per backend, best first.
 // A backend counts as available when it started or when the report says it could have (it is only not
 // chosen: "available, but … ranks higher" / "available, not requested").
-import type { BackendAvailability } from '../../../src-preload/contract';
+import type { BackendAvailability } from '../../core/model';
 import { BACKEND_NAMES, type BackendReport } from '../../training/backends/backend-report';
 import { startTrainerJob } from './trainer-job';
 import type { TrainerLauncher } from './trainer-launcher';

@@ -7,7 +7,7 @@
 //
 // Evaluation: when an annotation that started from a draft is marked done, the Dice between the draft and
 // the annotation's head revision (foreground = any non-zero label) is recorded, once per final revision.
-import type { AnnotationInfo, DraftOutcome } from '../../../src-preload/contract';
+import type { AnnotationInfo, DraftOutcome } from '../../core/model';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../core/errors';
 import { labelVoxels } from '../../core/mask/histogram';
 import { appendAudit } from '../../db/audit';

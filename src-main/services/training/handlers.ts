@@ -1,4 +1,4 @@
-// The training channels of the contract (src-preload/training-contract.ts). Who may do what: training,
+// The training channels of the contract (src-preload/contract/training.ts). Who may do what: training,
 // inference, active learning and model export/import need a signed-in reviewer or admin (training reads
 // every annotator's masks, so it is a reviewer's act); listing runs and models needs a signed-in profile;
 // any signed-in annotator may start their own annotation from an AI draft (drafts.ts says why this

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DraftResult, ModelInfo } from '../../../src-preload/contract';
+import type { DraftResult, ModelInfo } from '../../core/model';
 import { CancelledError, InputError, NotFoundError } from '../../core/errors';
 import type { ImageVolume } from '../../core/volume/types';
 import { getModel } from '../../db/repositories/models';

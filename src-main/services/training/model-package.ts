@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ModelInfo, Normalisation } from '../../../src-preload/contract';
+import type { ModelInfo, Normalisation } from '../../core/model';
 import { InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import { getModel, insertModel } from '../../db/repositories/models';

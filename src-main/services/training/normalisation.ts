@@ -1,6 +1,6 @@
 // Checks a Normalisation that arrives from outside (a window's request, a model package's manifest):
 // anything else than the three kinds with sound numbers is refused before it reaches the trainer.
-import type { Normalisation } from '../../../src-preload/contract';
+import type { Normalisation } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { asObject, asOptionalNumber } from '../validate';
 

@@ -8,14 +8,14 @@
 // Annotators' masks are their annotations' head revisions. A case is the first of its volumes that has
 // what the target needs. Targets are bytes 0..255 on the volume's grid: 255 * foreground probability
 // (0 or 255 for hard targets).
-import type { TrainingTarget } from '../../../src-preload/contract';
+import type { TrainingTarget } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { findAnnotatorByName } from '../../db/repositories/annotators';
 import { listAnnotationsOfVolume, type AnnotationRow } from '../../db/repositories/annotations';
 import { listCases } from '../../db/repositories/projects';
 import { getRevision } from '../../db/repositories/revisions';
 import { listVolumes } from '../../db/repositories/volumes';
-import type { VolumeMeta } from '../../../src-preload/contract';
+import type { VolumeMeta } from '../../core/model';
 import type { Workspace } from '../../workspace/workspace';
 import { decodeMask } from '../../workspace/mask-codec';
 import { combineMasks } from '../../training/process/prepare-dataset';

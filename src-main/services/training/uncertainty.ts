@@ -3,7 +3,7 @@
 // probability, in bits (0: certain everywhere; 1: p = 0.5 everywhere), computed in the trainer process.
 // Unlabelled = no annotation of the case is marked done and it has no signed-off reference. The figures are
 // stored per (model, volume) so the worklist can sort by them.
-import type { UncertaintyRow } from '../../../src-preload/contract';
+import type { UncertaintyRow } from '../../core/model';
 import { listAnnotationsOfVolume } from '../../db/repositories/annotations';
 import { recordUncertainty } from '../../db/repositories/models';
 import { listCases } from '../../db/repositories/projects';

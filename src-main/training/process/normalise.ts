@@ -4,7 +4,7 @@
 // the range mean +- 5 standard deviations, so byte/255 = (z + 5) / 10; other modalities: the volume's
 // 0.5th..99.5th percentiles). A byte per voxel keeps a 512x512x300 CT at 75 MiB in transit; the
 // quantisation step (width/255, about 6 HU for a 1500 HU window) is far below what a mask depends on.
-import type { Normalisation } from '../../../src-preload/contract';
+import type { Normalisation } from '../../core/model';
 
 export const DEFAULT_CT_WINDOW: Normalisation = { kind: 'ct-window', center: -600, width: 1500 };
 

@@ -8,7 +8,7 @@
 //                   (images normalised to 0..255, targets 0..255 = foreground probability)
 //   checkpoint.bin  meta CheckpointMeta; the model's weights by name, then `adam/<i>` optimizer state
 //   weights file    meta WeightsMeta; the model's weights by name (what a model package stores)
-import type { Normalisation } from '../../../src-preload/contract';
+import type { Normalisation } from '../../core/model';
 import type { AugmentConfig } from '../augment/augment-config';
 import type { BackendReport, BackendRequest } from '../backends/backend-report';
 import type { UNetConfig } from '../model/unet-config';

@@ -1,24 +1,19 @@
-// The training part of the contract (issue 5): runs, the model registry, inference (AI drafts), active
-// learning and draft outcomes. Types only; src-preload/contract.ts includes these channels. Described for
-// the UI in tmp/TRAINING-CONTRACT.md.
-import type { AnnotationInfo } from './contract';
-
-/** What a run trains towards, per case: the signed-off reference (derived annotations with method
- *  'reference'), the majority vote of the case's annotators, STAPLE's probability (a soft target), or one
- *  annotator's mask ('annotator:<name>'). */
-export type TrainingTarget = 'reference' | 'vote' | 'staple' | `annotator:${string}`;
-
-export type TrainingBackendRequest = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-
-/** Intensity normalisation, applied the same way in training and inference. CT: clip to the window
- *  [center - width/2, center + width/2] HU and scale to [0, 1]. 'zscore' (MR, the default there): per
- *  volume, (v - mean) / std clipped to +-5 standard deviations and scaled to [0, 1], i.e. the model sees
- *  (z + 5) / 10. 'percentile': clip to the volume's low..high percentiles and scale to [0, 1] (other
- *  modalities). */
-export type Normalisation =
-  | { kind: 'ct-window'; center: number; width: number }
-  | { kind: 'zscore' }
-  | { kind: 'percentile'; low: number; high: number };
+// Training's channels: runs, the model registry, inference (AI drafts), active learning and draft outcomes.
+import type {
+  AnnotationInfo,
+  AugmentPreview,
+  BackendAvailability,
+  DraftOutcome,
+  DraftResult,
+  ModelInfo,
+  Normalisation,
+  RunDetail,
+  RunInfo,
+  RunStatus,
+  TrainingBackendRequest,
+  TrainingTarget,
+  UncertaintyRow,
+} from '../../src-main/core/model';
 
 export interface TrainingStartRequest {
   projectId: number;
@@ -58,85 +53,6 @@ export interface TrainingStartRequest {
   augmentation?: 'nnunet' | 'none';
 }
 
-export type RunStatus = 'running' | 'cancelled' | 'failed' | 'completed';
-
-export interface EpochMetrics {
-  epoch: number;
-  loss: number;
-  /** Pooled over every pixel of the validation cases' slices (empty slices included). */
-  validationDice: number | null;
-  seconds: number;
-  imagesPerSecond: number;
-  learningRate: number | null;
-}
-
-export interface RunInfo {
-  id: number;
-  projectId: number;
-  status: RunStatus;
-  target: TrainingTarget;
-  config: Record<string, unknown>;
-  /** The backend that ran (selectBackend's choice), null before the trainer started. */
-  backend: string | null;
-  backendDevice: string | null;
-  baseModelId: number | null;
-  modelId: number | null;
-  epochs: number;
-  epochsDone: number;
-  split: { train: number[]; validation: number[] };
-  error: string | null;
-  createdBy: string;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  trainSeconds: number;
-  /** Whether a checkpoint exists to resume from (cancelled or failed runs). */
-  resumable: boolean;
-}
-
-export interface BackendAvailability {
-  backend: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-  /** It starts here (whether or not 'auto' would pick it). */
-  available: boolean;
-  /** Why it is not available, or why 'auto' would not pick it; null for auto's choice. */
-  reason: string | null;
-  /** What computes, for auto's choice (e.g. "WebAssembly SIMD, 2 threads"); null otherwise. */
-  device: string | null;
-}
-
-export interface RunDetail extends RunInfo {
-  /** Why each other backend did not run (the run's backend report), empty before the trainer started. */
-  backendUnavailable: { backend: string; reason: string }[];
-  metrics: EpochMetrics[];
-  /** Validation Dice per case (case id as a string) after each epoch: epoch -> case -> Dice. */
-  caseDice: Record<string, Record<string, number>>;
-  /** Training data: per case, the revision ids its target was computed from. */
-  trainingData: Record<string, unknown>;
-  log: string;
-}
-
-export interface ModelInfo {
-  id: number;
-  projectId: number | null;
-  name: string;
-  architecture: string;
-  formatVersion: number;
-  config: { levels: number; base: number; inChannels: number; labels: number };
-  /** Label values the outputs stand for, with their names. */
-  labels: { value: number; name: string }[];
-  normalisation: Normalisation;
-  cropSize: number;
-  trainingData: Record<string, unknown>;
-  metrics: Record<string, unknown>;
-  backend: string | null;
-  parentModelId: number | null;
-  runId: number | null;
-  origin: 'trained' | 'imported';
-  weightsSha256: string;
-  createdBy: string;
-  createdAt: string;
-}
-
 export interface TrainingProgressEvent {
   runId: number;
   kind: 'batch' | 'epoch';
@@ -167,50 +83,6 @@ export interface InferenceProgressEvent {
   items: number;
   slice: number;
   slices: number;
-}
-
-export interface DraftResult {
-  volumeId: number;
-  annotationId: number;
-  revisionId: number;
-  foregroundVoxels: number;
-  meanEntropyBits: number;
-}
-
-export interface UncertaintyRow {
-  caseId: number;
-  caseName: string;
-  volumeId: number;
-  /** Mean over every voxel of the volume of the binary entropy of the model's probability, in bits. */
-  meanEntropyBits: number;
-}
-
-export interface DraftOutcome {
-  id: number;
-  annotationId: number;
-  draftRevisionId: number;
-  finalRevisionId: number;
-  modelId: number | null;
-  dice: number;
-  recordedBy: string;
-  recordedAt: string;
-}
-
-export interface AugmentPreview {
-  /** Size of the crop (at most cropSize; the slice's size when smaller). */
-  width: number;
-  height: number;
-  /** [i0, j0]: the crop's first voxel in the slice (centred on the caller's mask, else the slice). */
-  origin: [number, number];
-  normalisation: Normalisation;
-  samples: {
-    /** Normalised intensities 0..1 (3 decimals), i fastest (i + j*width). */
-    image: number[];
-    /** The caller's own mask of the slice under the same geometry, 0/1; null when they have none. */
-    mask: number[] | null;
-    /** What was applied, e.g. ["rotate 12°", "gamma 0.82"]. */
-    applied: string[];
-  }[];
 }
 
 export interface TrainingRequests {
