@@ -3,7 +3,7 @@
 // (stored value - 1024 = HU; -800 HU background) with a bright disc (+40 HU) on slices k = 1..4; three
 // annotators drew the disc with radius r-1, r and r+1, so their majority vote is the radius-r disc. The
 // last `unlabelled` cases have no masks (for the AI draft and the uncertainty order). Mirrors
-// src-main/services/training/test-fixture.ts, written as NIfTI-1 files so it goes through the real import.
+// src-main/services/test-support/training.ts, written as NIfTI-1 files so it goes through the real import.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

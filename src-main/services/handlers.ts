@@ -2,24 +2,20 @@
 // mapped type makes a missing or mistyped handler a compile error. Handlers throw typed errors
 // (InputError, NotFoundError, CancelledError, UnsupportedError); dispatch() turns them into
 // { ok: false, error } for the wire.
-import type { Req, RequestChannel, Res } from '../../src-preload/contract';
-import type { AppContext, CallContext } from './context';
+import type { AppContext } from './context';
+import type { Handlers } from './handler-types';
+
+export type { Handler, HandlerGroup, Handlers } from './handler-types';
 import { createConsensusHandlers } from './consensus/handlers';
 import { JobRegistry } from './jobs';
 import { createLabellingHandlers } from './labelling/handlers';
-import { MaskStore } from './labelling/mask-store';
-import { createWorkspaceHandlers } from './workspace-handlers';
+import { MaskStore } from './masks/mask-store';
+import { createWorkspaceHandlers } from './workspace/handlers';
+import { createIdentityHandlers } from './identity/handlers';
 import { recordDraftOutcome } from './training/drafts';
 import { createTrainingHandlers } from './training/handlers';
 import { forkLauncher } from './training/trainer-launcher';
 import { TrainingService } from './training/training-service';
-
-export type Handler<C extends RequestChannel> = (req: Req<C>, ctx: CallContext) => Promise<Res<C>> | Res<C>;
-
-/** The handlers of a subset of channels (one feature). */
-export type HandlerGroup<C extends RequestChannel> = { [K in C]: Handler<K> };
-
-export type Handlers = HandlerGroup<RequestChannel>;
 
 export function createHandlers(
   app: AppContext,
@@ -33,6 +29,7 @@ export function createHandlers(
   const setStatus = labelling['worklist:setStatus'];
   return {
     ...createWorkspaceHandlers(app, jobs),
+    ...createIdentityHandlers(app),
     ...labelling,
     ...createConsensusHandlers(app, jobs, store),
     ...createTrainingHandlers(app, training ?? new TrainingService(app.workspace, launch), launch, jobs),

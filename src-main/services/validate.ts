@@ -43,3 +43,10 @@ export function asOptionalNumber(v: unknown, name: string): number | undefined {
     throw new InputError(undefined, `${name} must be a number`);
   return v;
 }
+
+export function oneOf<T extends string>(v: unknown, allowed: readonly T[], name: string): T {
+  if (typeof v !== 'string' || !allowed.includes(v as T)) {
+    throw new InputError(undefined, `${name} must be one of: ${allowed.join(', ')}`);
+  }
+  return v as T;
+}

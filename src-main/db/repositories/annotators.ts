@@ -1,5 +1,5 @@
 // Annotator profiles <-> AnnotatorInfo. password_hash is never returned to callers outside the sign-in
-// check (see services/labelling/passwords.ts for its format).
+// check (see services/identity/passwords.ts for its format).
 import type { AnnotatorInfo, Role } from '../../core/model';
 import type { Db } from '../open';
 

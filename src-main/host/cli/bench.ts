@@ -11,7 +11,7 @@ import { identity4 } from '../../core/geometry/affine';
 import type { ImageVolume } from '../../core/volume/types';
 import { writeNifti } from '../../io/nifti/write';
 import { readNifti } from '../../io/nifti/read';
-import { importVolumes } from '../../services/import-volumes';
+import { importVolumes } from '../../services/workspace/import-volumes';
 import { openWorkspace } from '../../workspace/workspace';
 import { parseArgs, positiveInt, optionString } from './args';
 import { printJson } from './output';

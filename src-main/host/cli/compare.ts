@@ -17,7 +17,7 @@ import type { KappaResult } from '../../core/metrics/kappa';
 import { compareCase } from '../../services/consensus/compare';
 import { comparisonCsv } from '../../services/consensus/export';
 import { inProcessRunner } from '../../services/consensus/runner';
-import { MaskStore } from '../../services/labelling/mask-store';
+import { MaskStore } from '../../services/masks/mask-store';
 import { runConsensusTask } from '../../workers/consensus-tasks';
 import { optionString, parseArgs } from './args';
 import { caseSelection, isWorkspaceMode, openCaseWorkspace } from './case-raters';

@@ -9,7 +9,7 @@ import { lidc1Files } from '../../test-support/peer-masks';
 import { tempDir } from '../../test-support/tmp';
 import { openWorkspace } from '../../workspace/workspace';
 import { sampleManifest } from '../sample-project';
-import { cli } from './cli-test-support';
+import { cli } from './test-support';
 
 let ws = '';
 beforeAll(async () => {

@@ -15,7 +15,7 @@ import {
   type ItkReference,
 } from '../../test-support/peer-masks';
 import { tempDir } from '../../test-support/tmp';
-import { cli } from './cli-test-support';
+import { cli } from './test-support';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -24,8 +24,8 @@ import { labelOption, readRaterMasks } from './rater-masks';
 import type { VolumeGeometry } from '../../core/volume/types';
 import { mergeCase } from '../../services/consensus/merge';
 import { inProcessRunner } from '../../services/consensus/runner';
-import { MaskStore } from '../../services/labelling/mask-store';
-import { localActor } from '../services';
+import { MaskStore } from '../../services/masks/mask-store';
+import { localActor } from '../../services/create-services';
 import { caseSelection, isWorkspaceMode, openCaseWorkspace } from './case-raters';
 
 const USAGE =

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { InputError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import { writeNifti } from '../../io/nifti/write';
-import { loadVolume } from '../../services/load-volume';
+import { loadVolume } from '../../services/workspace/load-volume';
 import { openWorkspace } from '../../workspace/workspace';
-import { localActor } from '../services';
+import { localActor } from '../../services/create-services';
 import { parseArgs, positiveInt, requireOption } from './args';
 import { printJson } from './output';
 

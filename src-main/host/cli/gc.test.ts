@@ -6,11 +6,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listAudit, verifyAudit } from '../../db/audit';
 import { setSetting } from '../../db/repositories/settings';
-import { fill, labellingFixture } from '../../services/labelling/test-fixture';
-import type { Fixture } from '../../services/labelling/test-fixture';
+import { fill, labellingFixture } from '../../services/test-support/labelling';
+import type { Fixture } from '../../services/test-support/labelling';
 import { collectBlobGarbage } from '../../workspace/blob-gc';
 import { openWorkspace } from '../../workspace/workspace';
-import { cli } from './cli-test-support';
+import { cli } from './test-support';
 
 let fx: Fixture | undefined;
 afterEach(() => {

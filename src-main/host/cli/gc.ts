@@ -6,7 +6,7 @@ import path from 'node:path';
 import { InputError } from '../../core/errors';
 import { collectBlobGarbage, DEFAULT_GRACE_MS } from '../../workspace/blob-gc';
 import { openWorkspace } from '../../workspace/workspace';
-import { localActor } from '../services';
+import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, requireOption } from './args';
 import { printJson } from './output';
 

@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyAudit } from '../../db/audit';
 import { listAnnotators } from '../../db/repositories/annotators';
 import { listCases, listProjects } from '../../db/repositories/projects';
-import { writeTestVolume } from '../../services/labelling/test-fixture';
+import { writeTestVolume } from '../../services/test-support/labelling';
 import { tempDir, testData } from '../../test-support/tmp';
 import { openWorkspace } from '../../workspace/workspace';
-import { cli } from './cli-test-support';
+import { cli } from './test-support';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -5,7 +5,7 @@
 import { InputError } from '../../core/errors';
 import { importManifest } from '../../services/labelling/manifest-import';
 import { openWorkspace } from '../../workspace/workspace';
-import { localActor } from '../services';
+import { localActor } from '../../services/create-services';
 import type { ParsedArgs } from './args';
 import { requireOption } from './args';
 import { printJson } from './output';

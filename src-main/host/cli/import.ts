@@ -2,9 +2,9 @@
 // `concord import --manifest <datalist.json> --workspace <dir> --project <name> [--json]` (import-manifest.ts)`
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../core/errors';
-import { importVolumes } from '../../services/import-volumes';
+import { importVolumes } from '../../services/workspace/import-volumes';
 import { openWorkspace } from '../../workspace/workspace';
-import { localActor } from '../services';
+import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, requireOption } from './args';
 import { printJson, progressLine } from './output';
 import { runManifestImport } from './import-manifest';

@@ -10,12 +10,12 @@ import type { ImageVolume } from '../../core/volume/types';
 import { appendAudit } from '../../db/audit';
 import { readVolumes } from '../../io/read-volumes';
 import { writeNifti } from '../../io/nifti/write';
-import { loadVolume } from '../../services/load-volume';
+import { loadVolume } from '../../services/workspace/load-volume';
 import { inferVolumes, requireModel, saveDrafts, type VolumeSource } from '../../services/training/inference';
 import { forkLauncher } from '../../services/training/trainer-launcher';
 import { isBackendRequest } from '../../training/backends/backend-report';
 import { openWorkspace } from '../../workspace/workspace';
-import { localActor } from '../services';
+import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, positiveInt, requireOption } from './args';
 import { printJson, progressLine } from './output';
 

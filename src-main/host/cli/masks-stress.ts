@@ -14,8 +14,8 @@ import { appendAudit } from '../../db/audit';
 import { findManualAnnotation, insertManualAnnotation } from '../../db/repositories/annotations';
 import { headRevisionId, listRevisions } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
-import { MaskStore } from '../../services/labelling/mask-store';
-import { findOrCreateImportedAnnotator } from '../../services/labelling/profiles';
+import { MaskStore } from '../../services/masks/mask-store';
+import { findOrCreateImportedAnnotator } from '../../services/identity/profiles';
 import { openWorkspace } from '../../workspace/workspace';
 import { optionString, parseArgs, positiveInt, requireOption } from './args';
 

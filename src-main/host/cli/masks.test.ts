@@ -11,7 +11,7 @@ import { readNifti } from '../../io/nifti/read';
 import { writeNifti } from '../../io/nifti/write';
 import { tempDir, testData } from '../../test-support/tmp';
 import { openWorkspace } from '../../workspace/workspace';
-import { cli } from './cli-test-support';
+import { cli } from './test-support';
 
 afterEach(() => vi.restoreAllMocks());
 

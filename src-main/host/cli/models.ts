@@ -8,7 +8,7 @@ import { listModels } from '../../db/repositories/models';
 import { findProjectByName } from '../../db/repositories/projects';
 import { exportModel, importModel } from '../../services/training/model-package';
 import { openWorkspace, type Workspace } from '../../workspace/workspace';
-import { localActor } from '../services';
+import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, positiveInt, requireOption } from './args';
 import { printJson } from './output';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readNifti } from '../../io/nifti/read';
 import { tempDir, testData } from '../../test-support/tmp';
-import { cli } from './cli-test-support';
+import { cli } from './test-support';
 
 afterEach(() => vi.restoreAllMocks());
 

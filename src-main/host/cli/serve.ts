@@ -6,7 +6,7 @@ import { openInChromium } from '../web/open-browser';
 import { startWebHost } from '../web/server';
 import { rendererDir } from '../resources';
 import { ensureSampleProject } from '../sample-project';
-import { createServices } from '../services';
+import { createServices } from '../../services/create-services';
 import { MaskCodecPool } from '../../workers/mask-codec-pool';
 import { collectBlobsSoon } from '../collect-at-open';
 import { optionString, parseArgs } from './args';

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti } from '../../io/nifti/read';
-import { trainingFixture, type TrainingFixture } from '../../services/training/test-fixture';
+import { trainingFixture, type TrainingFixture } from '../../services/test-support/training';
 import { tempDir } from '../../test-support/tmp';
-import { cli } from './cli-test-support';
+import { cli } from './test-support';
 
 let f: TrainingFixture;
 const dir = tempDir('concord-cli-train-');

@@ -13,7 +13,7 @@ import { parseStartRequest } from '../../services/training/handlers';
 import { forkLauncher } from '../../services/training/trainer-launcher';
 import { TrainingService } from '../../services/training/training-service';
 import { openWorkspace } from '../../workspace/workspace';
-import { localActor } from '../services';
+import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, positiveInt, requireOption } from './args';
 import { printJson, progressLine } from './output';
 

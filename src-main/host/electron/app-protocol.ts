@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
 import { getVolume } from '../../db/repositories/volumes';
-import type { Services } from '../services';
+import type { Services } from '../../services/create-services';
 
 import { APP_SCHEME } from './url-policy';
 

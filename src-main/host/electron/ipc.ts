@@ -1,13 +1,13 @@
 // The contract over Electron IPC: one ipcMain.handle per request channel, each checking its sender
 // before dispatching to the shared handlers. Events go to one window (its own import's progress) or, when
-// published, to each window whose signed-in profile may see them (services/labelling/event-audience.ts).
+// published, to each window whose signed-in profile may see them (services/identity/event-audience.ts).
 import { ipcMain } from 'electron';
 import type { WebContents } from 'electron';
 import type { CallContext } from '../../services/context';
 import type { EventChannel, Events } from '../../../src-preload/contract';
 import { REQUEST_CHANNELS } from '../../../src-preload/contract';
 import { dispatch } from '../../services/dispatch';
-import type { Services } from '../services';
+import type { Services } from '../../services/create-services';
 import { isTrustedSender } from './hardening';
 
 const sendTo =

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tempDir } from '../../test-support/tmp';
 import { openWorkspace } from '../../workspace/workspace';
-import { createServices } from '../services';
+import { createServices } from '../../services/create-services';
 import { startWebHost } from './server';
 import type { WebHost } from './server';
 

@@ -2,7 +2,7 @@
 //   GET  /                          the built renderer (static files)
 //   WS   /api/ws?token=…            the contract: { type:'invoke', id, channel, req } -> { type:'result', id, result };
 //                                  events pushed as { type:'event', event, payload }, each only to the
-//                                  connections allowed to see it (services/labelling/event-audience.ts)
+//                                  connections allowed to see it (services/identity/event-audience.ts)
 //   GET  /api/volumes/<id>/voxels  a volume's voxel blob, streamed (Authorization: Bearer <token>)
 //   PUT  /api/uploads/<id>/<path>  a file chosen in the browser, for import
 // Every /api request needs the per-launch token; the Host header must be the loopback address; WebSocket
@@ -17,7 +17,7 @@ import type { EventChannel, Events } from '../../../src-preload/contract';
 import { decodeWire, encodeWire } from '../../../src-preload/wire';
 import { getVolume } from '../../db/repositories/volumes';
 import { dispatch, isChannel, toAppError } from '../../services/dispatch';
-import type { Services } from '../services';
+import type { Services } from '../../services/create-services';
 import type { CallContext } from '../../services/context';
 import { guardRequest } from './request-guard';
 import { serveStatic } from './static-files';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage } from 'node:http';
 import { InputError } from '../../core/errors';
-import { uploadDir } from '../../services/import-volumes';
+import { uploadDir } from '../../services/workspace/import-volumes';
 import type { Workspace } from '../../workspace/workspace';
 
 const MAX_UPLOAD_FILE_BYTES = 4 * 2 ** 30;

@@ -7,7 +7,7 @@ import type { Db } from '../../db/open';
 import { getCase, isReviewOpen } from '../../db/repositories/reviews';
 import { getVolume } from '../../db/repositories/volumes';
 import type { CallContext } from '../context';
-import { requireProfile, requireRole, type Profile } from '../labelling/access';
+import { requireProfile, requireRole, type Profile } from '../identity/access';
 
 export function requireVolume(db: Db, volumeId: number): VolumeMeta {
   const volume = getVolume(db, volumeId);

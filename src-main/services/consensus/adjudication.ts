@@ -45,9 +45,9 @@ import { getLabel } from '../../db/repositories/labels';
 import { getRevision, headRevisionId } from '../../db/repositories/revisions';
 import type { RevisionRow } from '../../db/repositories/revisions';
 import type { Workspace } from '../../workspace/workspace';
-import type { Profile } from '../labelling/access';
-import { saveDerivedMask } from '../labelling/derived';
-import { recordRevision, storeMaskBlob, type MaskStore, type StoredMask } from '../labelling/mask-store';
+import type { Profile } from '../identity/access';
+import { saveDerivedMask } from '../masks/derived';
+import { recordRevision, storeMaskBlob, type MaskStore, type StoredMask } from '../masks/mask-store';
 import type { AgreementService } from './agreement';
 import { requireVolume } from './access';
 

@@ -9,7 +9,7 @@ import { InputError, NotFoundError } from '../../core/errors';
 import { transformPoint } from '../../core/geometry/affine';
 import { getAnnotation } from '../../db/repositories/annotations';
 import { getRevision } from '../../db/repositories/revisions';
-import type { MaskStore } from '../labelling/mask-store';
+import type { MaskStore } from '../masks/mask-store';
 import { Recent } from './recent';
 import type { ConsensusRunner, RunOptions } from './runner';
 import { loadMasks, requireLabelPresent, selectRaters } from './raters';

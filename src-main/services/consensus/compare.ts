@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseComparison, CompareRequest } from '../../../src-preload/contract';
 import { METRIC_DEFINITIONS } from '../../core/metrics/definitions';
-import type { MaskStore } from '../labelling/mask-store';
+import type { MaskStore } from '../masks/mask-store';
 import type { ConsensusRunner, RunOptions } from './runner';
 import { loadMasks, requireLabelPresent, selectRaters } from './raters';
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit, verifyAudit } from '../../db/audit';
 import { currentReferenceRevision } from '../../db/repositories/adjudications';
-import { fill, labellingFixture, type Fixture, type Window } from '../labelling/test-fixture';
+import { fill, labellingFixture, type Fixture, type Window } from '../test-support/labelling';
 
 let fx: Fixture;
 afterEach(() => fx?.close());

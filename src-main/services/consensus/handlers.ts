@@ -6,12 +6,13 @@
 import type { CaseComparison } from '../../core/model';
 import { InputError, NotFoundError } from '../../core/errors';
 import type { AppContext, CallContext } from '../context';
-import type { HandlerGroup } from '../handlers';
+import type { ConsensusRequests } from '../../../src-preload/contract';
+import type { HandlerGroup } from '../handler-types';
 import type { JobRegistry } from '../jobs';
-import { MaskStore } from '../labelling/mask-store';
+import { MaskStore } from '../masks/mask-store';
 import { appendAudit } from '../../db/audit';
 import { asId, asObject, asString } from '../validate';
-import { requireProfile, requireRole } from '../labelling/access';
+import { requireProfile, requireRole } from '../identity/access';
 import { requireReviewer } from './access';
 import {
   decide,
@@ -37,23 +38,11 @@ import {
 import { Recent } from './recent';
 import { workerRunner } from './runner';
 
-export type ConsensusChannel =
-  | 'consensus:compare'
-  | 'consensus:export'
-  | 'consensus:merge'
-  | 'consensus:agreement'
-  | 'consensus:cancel'
-  | 'adjudication:get'
-  | 'adjudication:start'
-  | 'adjudication:decide'
-  | 'adjudication:signOff'
-  | 'adjudication:reopen';
-
 export function createConsensusHandlers(
   app: AppContext,
   jobs: JobRegistry,
   store = new MaskStore(app.workspace),
-): HandlerGroup<ConsensusChannel> {
+): HandlerGroup<keyof ConsensusRequests> {
   const ws = app.workspace;
   const db = ws.db;
   const runner = app.consensusRunner ?? workerRunner();

@@ -1,13 +1,13 @@
 // Merging a case's raters (majority vote, STAPLE, multi-label STAPLE) in the consensus runner, and storing
-// the result as a derived annotation (services/labelling/derived.ts) named after the method, whose revision's
+// the result as a derived annotation (services/masks/derived.ts) named after the method, whose revision's
 // provenance holds the method, every parameter in force, and the input revision ids.
 import type { MergeRequest, MergeResult, RaterRef } from '../../../src-preload/contract';
 import { raterAgreement } from '../../core/consensus/rater-agreement';
 import { InputError } from '../../core/errors';
 import { toRevisionInfo } from '../../db/repositories/revisions';
 import type { Workspace } from '../../workspace/workspace';
-import { saveDerivedMask } from '../labelling/derived';
-import type { MaskStore } from '../labelling/mask-store';
+import { saveDerivedMask } from '../masks/derived';
+import type { MaskStore } from '../masks/mask-store';
 import type { ConsensusRunner, RunOptions } from './runner';
 import { loadMasks, requireLabelPresent, selectRaters } from './raters';
 

@@ -9,7 +9,7 @@ import { getAnnotation, listAnnotationsOfVolume } from '../../db/repositories/an
 import type { AnnotationRow } from '../../db/repositories/annotations';
 import { getRevision } from '../../db/repositories/revisions';
 import type { RevisionRow } from '../../db/repositories/revisions';
-import type { MaskStore } from '../labelling/mask-store';
+import type { MaskStore } from '../masks/mask-store';
 import { requireVolume } from './access';
 
 export interface SelectedRaters {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test-support/tmp';
-import { fill, labellingFixture, type Fixture } from '../labelling/test-fixture';
+import { fill, labellingFixture, type Fixture } from '../test-support/labelling';
 import { inProcessRunner, workerRunner, type ConsensusRunner } from './runner';
 
 let workerFile = '';

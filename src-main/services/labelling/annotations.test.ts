@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listAudit, verifyAudit } from '../../db/audit';
 import { decodeMask } from '../../workspace/mask-codec';
-import { fill, labellingFixture } from './test-fixture';
-import type { Fixture, Window } from './test-fixture';
+import { fill, labellingFixture } from '../test-support/labelling';
+import type { Fixture, Window } from '../test-support/labelling';
 
 let fx: Fixture;
 afterEach(() => {
@@ -297,7 +297,7 @@ describe('annotation:commit', () => {
       patch: fill([0, 1, 0, 1, 0, 1], 1),
     });
     // Another process (e.g. `concord masks import`) adds a revision behind this one's cache.
-    const { MaskStore } = await import('./mask-store');
+    const { MaskStore } = await import('../masks/mask-store');
     const other = new MaskStore(fx.services.app.workspace);
     await other.commitPatch({
       annotationId,

@@ -15,10 +15,10 @@ import {
 import type { AnnotationRow } from '../../db/repositories/annotations';
 import { getRevision, listRevisions, toRevisionInfo } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
-import type { Profile } from './access';
-import { requireRole } from './access';
-import { assertCanSee, canSee } from './blinding';
-import type { MaskStore } from './mask-store';
+import type { Profile } from '../identity/access';
+import { requireRole } from '../identity/access';
+import { assertCanSee, canSee } from '../identity/blinding';
+import type { MaskStore } from '../masks/mask-store';
 
 export function requireAnnotation(db: Db, id: number): AnnotationRow {
   const a = getAnnotation(db, id);

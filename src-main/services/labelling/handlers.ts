@@ -1,63 +1,26 @@
-// The labelling channels: profiles and sessions, labels, annotations with revisions, worklist, review.
+// The labelling channels: labels, annotations with revisions, worklist, review.
 // Each handler checks its request, then who is signed in in this window/connection (ctx.session), then
 // does the work in the labelling services. Reads of annotations apply blinding; every change is attributed
 // to the signed-in profile and refused when signed out. A new head revision is published only to the
-// windows that may see its annotation (event-audience.ts).
+// windows that may see its annotation (identity/event-audience.ts).
+import type { LabellingRequests } from '../../../src-preload/contract';
 import type { AppContext } from '../context';
-import type { HandlerGroup } from '../handlers';
+import type { HandlerGroup } from '../handler-types';
 import { asId, asObject } from '../validate';
-import { listAnnotators } from '../../db/repositories/annotators';
-import { requireProfile } from './access';
+import { requireProfile } from '../identity/access';
 import * as annotations from './annotations';
 import { projectLabels, saveLabel } from './labels';
-import { MaskStore } from './mask-store';
-import {
-  parseAddTime,
-  parseCommit,
-  parseCreateProfile,
-  parseCredentials,
-  parseLabel,
-  parseSetStatus,
-} from './parse';
-import { createProfile, setProfilePassword } from './profiles';
+import { MaskStore } from '../masks/mask-store';
+import { parseAddTime, parseCommit, parseLabel, parseSetStatus } from './parse';
 import { openCaseForReview, reviewState } from './review';
-import { sessionInfo, signIn, signOut } from './sessions';
 import { addTime, nextCase, setStatus, worklist } from './worklist';
-
-export type LabellingChannel =
-  | 'annotator:list'
-  | 'annotator:create'
-  | 'annotator:setPassword'
-  | 'session:get'
-  | 'session:signIn'
-  | 'session:signOut'
-  | 'label:list'
-  | 'label:save'
-  | 'annotation:list'
-  | 'annotation:open'
-  | 'annotation:mask'
-  | 'annotation:commit'
-  | 'annotation:history'
-  | 'annotation:revert'
-  | 'worklist:get'
-  | 'worklist:next'
-  | 'worklist:setStatus'
-  | 'worklist:addTime'
-  | 'case:openReview'
-  | 'case:reviewState';
 
 export function createLabellingHandlers(
   app: AppContext,
   store = new MaskStore(app.workspace, undefined, app.maskCodec),
-): HandlerGroup<LabellingChannel> {
+): HandlerGroup<keyof LabellingRequests> {
   const db = app.workspace.db;
   return {
-    'annotator:list': () => listAnnotators(db),
-    'annotator:create': (req, ctx) => createProfile(db, ctx, parseCreateProfile(req)),
-    'annotator:setPassword': (req, ctx) => setProfilePassword(db, ctx, parseCredentials(req)),
-    'session:get': (_req, ctx) => sessionInfo(db, ctx),
-    'session:signIn': (req, ctx) => signIn(db, ctx, parseCredentials(req)),
-    'session:signOut': (_req, ctx) => signOut(db, ctx),
     'label:list': (req) => projectLabels(db, asId(asObject(req)['projectId'], 'projectId')),
     'label:save': (req, ctx) => saveLabel(db, requireProfile(db, ctx, 'saving a label'), parseLabel(req)),
     'annotation:list': (req, ctx) =>

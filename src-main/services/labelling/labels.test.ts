@@ -1,8 +1,8 @@
 // Project labels: defaults with every new project, who may change what, and validation.
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/audit';
-import { labellingFixture } from './test-fixture';
-import type { Fixture } from './test-fixture';
+import { labellingFixture } from '../test-support/labelling';
+import type { Fixture } from '../test-support/labelling';
 
 let fx: Fixture;
 afterEach(() => fx?.close());

@@ -7,8 +7,8 @@ import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
 import { getLabel, listLabels, upsertLabel } from '../../db/repositories/labels';
 import { getProject } from '../../db/repositories/projects';
-import type { Profile } from './access';
-import { requireRole } from './access';
+import type { Profile } from '../identity/access';
+import { requireRole } from '../identity/access';
 
 export function projectLabels(db: Db, projectId: number): LabelInfo[] {
   if (!getProject(db, projectId)) throw new NotFoundError(`project ${projectId} does not exist`);

@@ -10,12 +10,12 @@ import path from 'node:path';
 import { InputError } from '../../core/errors';
 import type { ImportRequest } from '../../../src-preload/contract';
 import type { Workspace } from '../../workspace/workspace';
-import { readAndStoreVolumes, recordVolumes } from '../import-volumes';
-import type { ImportedMask } from './mask-import';
-import { readMaskOnGrid, recordImportedMask } from './mask-import';
-import { storeMaskBlob } from './mask-store';
-import type { StoredMask } from './mask-store';
-import { checkProfileName } from './profiles';
+import { readAndStoreVolumes, recordVolumes } from '../workspace/import-volumes';
+import type { ImportedMask } from '../masks/mask-import';
+import { readMaskOnGrid, recordImportedMask } from '../masks/mask-import';
+import { storeMaskBlob } from '../masks/mask-store';
+import type { StoredMask } from '../masks/mask-store';
+import { checkProfileName } from '../identity/profiles';
 
 export interface ManifestEntry {
   case: string;

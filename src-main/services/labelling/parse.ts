@@ -1,18 +1,10 @@
 // Runtime checks of the labelling channels' requests (the web host receives them over a socket): each
 // returns the typed request or throws InputError with one line naming the field.
-import type { LabelInfo, MaskPatch, Role, WorkStatus } from '../../core/model';
+import type { LabelInfo, MaskPatch, WorkStatus } from '../../core/model';
 import { InputError } from '../../core/errors';
-import { asId, asObject, asOptionalString, asString } from '../validate';
+import { asId, asObject, asOptionalString, asString, oneOf } from '../validate';
 
-const ROLES: readonly Role[] = ['annotator', 'reviewer', 'admin'];
 const STATUSES: readonly WorkStatus[] = ['not-started', 'in-progress', 'done', 'flagged'];
-
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], name: string): T {
-  if (typeof v !== 'string' || !allowed.includes(v as T)) {
-    throw new InputError(undefined, `${name} must be one of: ${allowed.join(', ')}`);
-  }
-  return v as T;
-}
 
 function asNumber(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v))
@@ -27,23 +19,6 @@ function asBoolean(v: unknown, name: string): boolean {
 
 function asIdOrNull(v: unknown, name: string): number | null {
   return v === null ? null : asId(v, name);
-}
-
-export function parseCreateProfile(raw: unknown): { name: string; role: Role; password: string } {
-  const o = asObject(raw);
-  return {
-    name: asString(o['name'], 'name', 200),
-    role: oneOf(o['role'], ROLES, 'role'),
-    password: asString(o['password'], 'password', 1024),
-  };
-}
-
-export function parseCredentials(raw: unknown): { annotatorId: number; password: string } {
-  const o = asObject(raw);
-  return {
-    annotatorId: asId(o['annotatorId'], 'annotatorId'),
-    password: asString(o['password'], 'password', 1024),
-  };
 }
 
 export function parseLabel(raw: unknown): Omit<LabelInfo, 'id'> {

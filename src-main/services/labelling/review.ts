@@ -5,8 +5,8 @@ import { NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
 import { getCase, getReviewState, isReviewOpen, openReview } from '../../db/repositories/reviews';
-import type { Profile } from './access';
-import { requireRole } from './access';
+import type { Profile } from '../identity/access';
+import { requireRole } from '../identity/access';
 
 export function reviewState(db: Db, caseId: number): CaseReviewState {
   if (!getCase(db, caseId)) throw new NotFoundError(`case ${caseId} does not exist`);

@@ -1,8 +1,8 @@
 // The worklist: volumes x annotators with status, time spent and flag comment; next case; refusals.
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/audit';
-import { fill, labellingFixture } from './test-fixture';
-import type { Fixture } from './test-fixture';
+import { fill, labellingFixture } from '../test-support/labelling';
+import type { Fixture } from '../test-support/labelling';
 
 let fx: Fixture;
 afterEach(() => fx?.close());

@@ -15,7 +15,7 @@ import {
 import type { AnnotationRow } from '../../db/repositories/annotations';
 import { listAnnotators } from '../../db/repositories/annotators';
 import { getProject } from '../../db/repositories/projects';
-import type { Profile } from './access';
+import type { Profile } from '../identity/access';
 import { requireAnnotation } from './annotations';
 
 /** Time reports come every few seconds to minutes; one larger than this is a bug or a forgery. */

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Req, RequestChannel } from '../../../src-preload/contract';
 import { verifyAudit } from '../../db/audit';
-import { fill, labellingFixture, PASSWORD, writeTestVolume } from './test-fixture';
-import type { Fixture, Window } from './test-fixture';
+import { fill, labellingFixture, PASSWORD, writeTestVolume } from '../test-support/labelling';
+import type { Fixture, Window } from '../test-support/labelling';
 
 let fx: Fixture;
 afterEach(() => fx?.close());

@@ -15,7 +15,7 @@ import { previewAugmentations } from '../../training/augment/augment-sample';
 import { defaultNormalisation, normaliseToBytes } from '../../training/process/normalise';
 import { decodeMask } from '../../workspace/mask-codec';
 import type { Workspace } from '../../workspace/workspace';
-import type { Profile } from '../labelling/access';
+import type { Profile } from '../identity/access';
 
 export async function augmentPreview(
   ws: Workspace,

@@ -22,8 +22,8 @@ import { getRevision, listRevisions, type RevisionRow } from '../../db/repositor
 import { getVolume } from '../../db/repositories/volumes';
 import { decodeMask } from '../../workspace/mask-codec';
 import type { Workspace } from '../../workspace/workspace';
-import type { Profile } from '../labelling/access';
-import { recordRevision, storeMaskBlob } from '../labelling/mask-store';
+import type { Profile } from '../identity/access';
+import { recordRevision, storeMaskBlob } from '../masks/mask-store';
 import { AI_DRAFT_KIND } from './inference';
 
 interface DraftProvenance {

@@ -3,13 +3,17 @@
 // every annotator's masks, so it is a reviewer's act); listing runs and models needs a signed-in profile;
 // any signed-in annotator may start their own annotation from an AI draft (drafts.ts says why this
 // respects blinding).
-import type { BackendAvailability, TrainingStartRequest } from '../../../src-preload/contract';
+import type {
+  BackendAvailability,
+  TrainingRequests,
+  TrainingStartRequest,
+} from '../../../src-preload/contract';
 import { InputError } from '../../core/errors';
 import { getModel, listModels } from '../../db/repositories/models';
 import type { AppContext, CallContext } from '../context';
-import type { HandlerGroup } from '../handlers';
+import type { HandlerGroup } from '../handler-types';
 import type { JobRegistry } from '../jobs';
-import { requireProfile, requireRole } from '../labelling/access';
+import { requireProfile, requireRole } from '../identity/access';
 import { asId, asObject, asOptionalId, asOptionalNumber, asString } from '../validate';
 import { augmentPreview } from './augment-preview';
 import { probeBackends } from './backends';
@@ -22,26 +26,6 @@ import type { TrainingService } from './training-service';
 import { rankByUncertainty, storedRanking } from './uncertainty';
 import type { TrainerLauncher } from './trainer-launcher';
 import { NotFoundError } from '../../core/errors';
-
-export type TrainingChannel =
-  | 'training:start'
-  | 'training:cancel'
-  | 'training:resume'
-  | 'training:list'
-  | 'training:backends'
-  | 'training:get'
-  | 'model:list'
-  | 'model:get'
-  | 'model:export'
-  | 'model:import'
-  | 'inference:run'
-  | 'inference:cancel'
-  | 'augment:preview'
-  | 'draft:list'
-  | 'draft:start'
-  | 'draft:outcomes'
-  | 'activeLearning:rank'
-  | 'activeLearning:stored';
 
 const OPTIONAL_NUMBERS = [
   'epochs',
@@ -87,7 +71,7 @@ export function createTrainingHandlers(
   training: TrainingService,
   launch: TrainerLauncher,
   jobs: JobRegistry,
-): HandlerGroup<TrainingChannel> {
+): HandlerGroup<keyof TrainingRequests> {
   const ws = app.workspace;
   const db = ws.db;
   let backends: Promise<BackendAvailability[]> | undefined;

@@ -13,7 +13,7 @@ import { getVolume } from '../../db/repositories/volumes';
 import type { BackendRequest } from '../../training/backends/backend-report';
 import type { InferInput, InferOutcome } from '../../training/process/protocol';
 import type { Workspace } from '../../workspace/workspace';
-import { saveDerivedMask } from '../labelling/derived';
+import { saveDerivedMask } from '../masks/derived';
 import { startTrainerJob } from './trainer-job';
 import type { TrainerLauncher } from './trainer-launcher';
 

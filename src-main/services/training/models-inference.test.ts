@@ -14,12 +14,12 @@ import { getRevision, listRevisions } from '../../db/repositories/revisions';
 import { tempDir } from '../../test-support/tmp';
 import { decodeMask } from '../../workspace/mask-codec';
 import { dispatch } from '../dispatch';
-import { saveDerivedMask } from '../labelling/derived';
+import { saveDerivedMask } from '../masks/derived';
 import { splitCases } from './dataset';
 import { draftVolumes } from './inference';
 import { exportModel, importModel } from './model-package';
 import { selectTargets } from './targets';
-import { DIMS, SMALL, trainingFixture, type TrainingFixture } from './test-fixture';
+import { DIMS, SMALL, trainingFixture, type TrainingFixture } from '../test-support/training';
 import { rankByUncertainty } from './uncertainty';
 import { staple } from '../../core/consensus/staple';
 

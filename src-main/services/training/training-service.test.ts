@@ -11,7 +11,7 @@ import { readTensorFile } from '../../training/process/tensor-file';
 import { draftVolumes } from './inference';
 import type { TrainingEmit } from './training-service';
 import { tempDir } from '../../test-support/tmp';
-import { SMALL, trainingFixture, type TrainingFixture } from './test-fixture';
+import { SMALL, trainingFixture, type TrainingFixture } from '../test-support/training';
 
 let f: TrainingFixture;
 const events: { event: string; payload: unknown }[] = [];

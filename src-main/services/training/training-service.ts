@@ -1,9 +1,10 @@
-// Training runs: prepares a run's data in the main process (targets, split by case, data set file),
-// trains in a trainer process (trainer-launcher.ts), records progress as it comes (backend, per-epoch
-// metrics, per-case validation Dice), and at the end stores the model in the registry. A trainer that
-// fails, crashes or is killed leaves its run 'failed' with the error and its log; the workspace is only
-// ever written by this process, in short transactions, so it stays intact. A run whose host died while it
-// trained (its trainer's pid no longer alive) is marked failed the next time the workspace is opened.
+// Training runs' lifecycle and their trainer processes: prepares a run's data in the main process
+// (targets, split by case, data set file), trains in a trainer process (trainer-launcher.ts), records
+// progress as it comes (backend, per-epoch metrics, per-case validation Dice), and at the end stores the
+// model in the registry (run-records.ts). A trainer that fails, crashes or is killed leaves its run
+// 'failed' with the error and its log; the workspace is only ever written by this process, in short
+// transactions, so it stays intact. The configuration is checked in run-config.ts; runs left 'running' by
+// a host that died are failed at start (run-records.ts).
 //
 // Run folder (workspace/training/runs/<uuid>/): dataset.bin, checkpoint.bin (after each epoch), weights.bin
 // (at the end), trainer.log.
@@ -19,14 +20,13 @@ import type {
 } from '../../../src-preload/contract';
 import { ConflictError, InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
-import { getModel, insertModel } from '../../db/repositories/models';
+import { getModel } from '../../db/repositories/models';
 import { getProject } from '../../db/repositories/projects';
 import {
   dropEpochsFrom,
   finishRun,
   getRun,
   insertRun,
-  listRunningRuns,
   listRuns,
   markStarted,
   recordEpoch,
@@ -38,55 +38,26 @@ import {
   type RunRow,
 } from '../../db/repositories/training-runs';
 import { getLabel } from '../../db/repositories/labels';
-import { NNUNET_2D_DEFAULTS } from '../../training/augment/augment-config';
-import { isBackendRequest } from '../../training/backends/backend-report';
-import { inputMultiple, type UNetConfig } from '../../training/model/unet-config';
 import {
   CANCEL_FILE,
   CHECKPOINT_FILE,
   type CheckpointMeta,
   type FromTrainer,
   type PrepareSpec,
-  type TrainConfig,
   type TrainJob,
 } from '../../training/process/protocol';
 import { readTensorFile } from '../../training/process/tensor-file';
 import { defaultNormalisation } from '../../training/process/normalise';
 import type { Workspace } from '../../workspace/workspace';
 import { splitCases } from './dataset';
-import { ARCHITECTURE, PACKAGE_FORMAT_VERSION } from './model-package';
+import { int, resolveRunConfig, trainConfig, type ResolvedConfig } from './run-config';
+import { recoverOrphans, resumableIn, storeRunModel } from './run-records';
 import { planTargets } from './targets';
 import { startTrainerJob, type RunningJob } from './trainer-job';
 import type { TrainerLauncher } from './trainer-launcher';
 
 /** Pushes a training event to the windows that may hear it (CallContext.publish: every signed-in window). */
 export type TrainingEmit = <E extends EventChannel>(event: E, payload: Events[E]) => void;
-
-/** The run's settings with every default filled in (stored as the run's config). */
-export interface ResolvedConfig extends Required<
-  Omit<TrainingStartRequest, 'baseModelId' | 'normalisation' | 'threads'>
-> {
-  baseModelId: number | null;
-  normalisation: TrainingStartRequest['normalisation'] | null;
-  threads: number | null;
-}
-
-function int(v: unknown, name: string, lo: number, hi: number, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
-    throw new InputError(undefined, `${name} must be an integer in ${lo}..${hi} (got ${String(v)})`);
-  return v;
-}
-
-function processAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class TrainingService {
   private readonly running = new Map<number, { job: RunningJob; finished: Promise<RunInfo> }>();
@@ -95,120 +66,24 @@ export class TrainingService {
     private readonly ws: Workspace,
     private readonly launch: TrainerLauncher,
   ) {
+    this.resumable = resumableIn(ws);
     this.recoverOrphans();
+  }
+
+  /** Runs recorded as running whose trainer is gone (the host died): failed, with why. */
+  recoverOrphans(): void {
+    recoverOrphans(this.ws, (runId) => this.running.has(runId));
   }
 
   private runsDir(): string {
     return path.join(this.ws.dir, 'training', 'runs');
   }
 
-  private resumable = (runDir: string): boolean =>
-    fs.existsSync(path.join(this.ws.dir, runDir, CHECKPOINT_FILE));
-
-  /** Runs recorded as running whose trainer is gone (the host died): failed, with why. */
-  recoverOrphans(): void {
-    for (const r of listRunningRuns(this.ws.db)) {
-      if (this.running.has(r.id) || processAlive(r.pid)) continue;
-      this.ws.db.transaction(() => {
-        finishRun(this.ws.db, r.id, {
-          status: 'failed',
-          error: 'the application stopped while this run was training',
-          log: this.logTail(r.id),
-          at: new Date().toISOString(),
-        });
-        appendAudit(this.ws.db, {
-          actor: 'concord',
-          action: 'training.fail',
-          detail: { runId: r.id, reason: 'orphaned' },
-        });
-      })();
-    }
-  }
-
-  private logTail(runId: number): string {
-    const row = getRun(this.ws.db, runId, this.resumable);
-    if (!row) return '';
-    try {
-      return fs.readFileSync(path.join(this.ws.dir, row.runDir, 'trainer.log'), 'utf8').slice(-64 * 1024);
-    } catch {
-      return '';
-    }
-  }
-
-  resolve(req: TrainingStartRequest): ResolvedConfig {
-    if (typeof req !== 'object' || req === null)
-      throw new InputError(undefined, 'a training request is an object');
-    const backend = req.backend ?? 'auto';
-    if (!isBackendRequest(backend))
-      throw new InputError(
-        undefined,
-        `backend must be auto, tensorflow, webgpu, wasm or cpu (got '${String(backend)}')`,
-      );
-    const base = req.baseModelId !== undefined ? getModel(this.ws.db, req.baseModelId) : undefined;
-    if (req.baseModelId !== undefined && !base)
-      throw new NotFoundError(`model ${req.baseModelId} does not exist`);
-    const levels = base ? base.config.levels : int(req.levels, 'levels', 1, 6, 4);
-    const cropSize = base ? base.cropSize : int(req.cropSize, 'cropSize', 8, 1024, 128);
-    if (cropSize % 2 ** (levels - 1) !== 0)
-      throw new InputError(
-        undefined,
-        `cropSize ${cropSize} must be a multiple of ${2 ** (levels - 1)} for ${levels} levels`,
-      );
-    const fraction = req.validationFraction ?? 0.2;
-    if (!(fraction > 0 && fraction < 1))
-      throw new InputError(undefined, 'validationFraction must be in (0, 1)');
-    if (req.augmentation !== undefined && req.augmentation !== 'nnunet' && req.augmentation !== 'none')
-      throw new InputError(
-        undefined,
-        `augmentation must be 'nnunet' or 'none' (got '${String(req.augmentation)}')`,
-      );
-    const lr = req.learningRate ?? 1e-3;
-    if (!(lr > 0 && lr < 1)) throw new InputError(undefined, 'learningRate must be in (0, 1)');
-    if (req.freezeEncoder && !base) throw new InputError(undefined, 'freezeEncoder needs a base model');
-    return {
-      projectId: req.projectId,
-      target: req.target,
-      epochs: int(req.epochs, 'epochs', 1, 10_000, 20),
-      baseModelId: base?.id ?? null,
-      freezeEncoder: req.freezeEncoder ?? false,
-      augmentation: req.augmentation ?? 'nnunet',
-      backend,
-      levels,
-      base: base ? base.config.base : int(req.base, 'base', 1, 256, 16),
-      cropSize,
-      batchSize: int(req.batchSize, 'batchSize', 1, 1024, 8),
-      learningRate: lr,
-      validationFraction: fraction,
-      seed: int(req.seed, 'seed', 0, 2 ** 31 - 1, 1),
-      label: base ? base.labels[0]!.value : int(req.label, 'label', 1, 255, 1),
-      neighbours: base ? (base.config.inChannels - 1) / 2 : int(req.neighbours, 'neighbours', 0, 3, 0),
-      normalisation: base ? base.normalisation : (req.normalisation ?? null),
-      threads: req.threads === undefined ? null : int(req.threads, 'threads', 1, 256, 1),
-    };
-  }
-
-  private trainConfig(c: ResolvedConfig): TrainConfig {
-    const unet: UNetConfig = { levels: c.levels, base: c.base, inChannels: 2 * c.neighbours + 1, labels: 1 };
-    if (c.cropSize % inputMultiple(unet) !== 0)
-      throw new InputError(undefined, 'crop size does not fit the network');
-    return {
-      unet,
-      cropSize: c.cropSize,
-      batchSize: c.batchSize,
-      epochs: c.epochs,
-      learningRate: c.learningRate,
-      seed: c.seed,
-      foregroundFraction: 1 / 3,
-      freezeEncoder: c.freezeEncoder,
-      augment: c.augmentation === 'none' ? null : NNUNET_2D_DEFAULTS,
-      backend: c.backend,
-      ...(c.threads ? { threads: c.threads } : {}),
-    };
-  }
+  private readonly resumable: (runDir: string) => boolean;
 
   /** Prepares and starts a run; answers once the trainer process is started. */
   async start(req: TrainingStartRequest, actor: string, emit: TrainingEmit): Promise<RunInfo> {
-    const c = this.resolve(req);
+    const c = resolveRunConfig(this.ws.db, req);
     if (!getProject(this.ws.db, c.projectId))
       throw new NotFoundError(`project ${c.projectId} does not exist`);
     if (!getLabel(this.ws.db, c.projectId, c.label))
@@ -284,7 +159,7 @@ export class TrainingService {
       {
         kind: 'train',
         runDir,
-        config: this.trainConfig(c),
+        config: trainConfig(c),
         prepare,
         resume: false,
         ...(initialWeights ? { initialWeights } : {}),
@@ -368,7 +243,7 @@ export class TrainingService {
       let modelId: number | undefined;
       try {
         if (end.kind === 'done' && end.message.train) {
-          modelId = await this.storeModel(runId, end.message.train.weightsFile, actor);
+          modelId = await storeRunModel(this.ws, this.row(runId), end.message.train.weightsFile, actor);
         }
       } catch (e) {
         end = { kind: 'error', message: `storing the model failed: ${(e as Error).message}` };
@@ -423,55 +298,6 @@ export class TrainingService {
         caseDice: r.caseDice,
       });
     }
-  }
-
-  private async storeModel(runId: number, weightsFile: string, actor: string): Promise<number> {
-    const row = this.row(runId);
-    const c = row.config as unknown as ResolvedConfig & {
-      normalisation: NonNullable<ResolvedConfig['normalisation']>;
-    };
-    const bytes = fs.readFileSync(weightsFile);
-    const stored = await this.ws.blobs.put(bytes);
-    const metrics = runMetrics(this.ws.db, runId);
-    const last = metrics.at(-1);
-    const caseDice = runCaseDice(this.ws.db, runId);
-    const label = getLabel(this.ws.db, row.projectId, c.label);
-    const { trainingData } = runExtras(this.ws.db, runId);
-    const at = new Date().toISOString();
-    return this.ws.db.transaction(() => {
-      const modelId = insertModel(this.ws.db, {
-        projectId: row.projectId,
-        name: `run ${runId} (${row.target})`,
-        architecture: ARCHITECTURE,
-        formatVersion: PACKAGE_FORMAT_VERSION,
-        config: { levels: c.levels, base: c.base, inChannels: 2 * (c.neighbours ?? 0) + 1, labels: 1 },
-        cropSize: c.cropSize,
-        labels: [{ value: c.label, name: label?.name ?? `Label ${c.label}` }],
-        normalisation: c.normalisation,
-        weightsSha256: stored.sha256,
-        weightsBytes: stored.byteLength,
-        trainingData: { ...trainingData, split: row.split, runId },
-        metrics: {
-          validationDice: last?.validationDice ?? null,
-          caseDice: last ? (caseDice[String(last.epoch)] ?? {}) : {},
-          epochs: metrics.length,
-          trainSeconds: metrics.reduce((s, m) => s + m.seconds, 0),
-          finalLoss: last?.loss ?? null,
-        },
-        backend: row.backend,
-        parentModelId: row.baseModelId,
-        runId,
-        origin: 'trained',
-        createdBy: actor,
-        createdAt: at,
-      });
-      appendAudit(
-        this.ws.db,
-        { actor, action: 'model.create', detail: { modelId, runId, sha256: stored.sha256 } },
-        at,
-      );
-      return modelId;
-    })();
   }
 
   cancel(runId: number): boolean {

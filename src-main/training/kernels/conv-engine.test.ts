@@ -12,7 +12,7 @@ import {
   conv2dForward,
 } from './conv-engine';
 import { geometryFromConvInfo } from './conv-geometry';
-import { expectClose, seededArray } from './test-util';
+import { expectClose, seededArray } from './test-support';
 
 let pool: ConvGemmPool;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { tf } from '../backends/tfjs';
 import { activateCpu } from '../backends/cpu-backend';
 import { fastKernelFallbacks, uninstallFastKernels } from './register-kernels';
-import { expectClose, seededArray } from './test-util';
+import { expectClose, seededArray } from './test-support';
 
 const t = (shape: number[], seed: number): tf.Tensor =>
   tf.tensor(

@@ -6,7 +6,7 @@ import { activateCpu } from '../backends/cpu-backend';
 import { activateWasm } from '../backends/wasm-backend';
 import { convBiasRelu, hasFusedConvGrad } from './fused-conv-op';
 import { uninstallFastKernels } from './register-kernels';
-import { expectClose, seededArray } from './test-util';
+import { expectClose, seededArray } from './test-support';
 
 afterAll(async () => {
   await uninstallFastKernels('cpu');

@@ -8,7 +8,7 @@ import { activateCpu } from '../backends/cpu-backend';
 import { UNet } from '../model/unet';
 import { segmentationLoss } from '../model/loss';
 import { uninstallFastKernels } from './register-kernels';
-import { expectClose, seededArray } from './test-util';
+import { expectClose, seededArray } from './test-support';
 
 beforeAll(async () => {
   await activateCpu({ threads: 2 });

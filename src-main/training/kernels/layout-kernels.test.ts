@@ -6,7 +6,7 @@ import { tf } from '../backends/tfjs';
 import { activateCpu } from '../backends/cpu-backend';
 import { activateWasm } from '../backends/wasm-backend';
 import { fastKernelFallbacks, uninstallFastKernels, type FastKernelBackend } from './register-kernels';
-import { expectClose, seededArray } from './test-util';
+import { expectClose, seededArray } from './test-support';
 
 /** Values with many ties and zeros, as ReLU outputs have: max-pool windows must pick the first maximum. */
 function reluLike(shape: number[], seed: number): tf.Tensor4D {

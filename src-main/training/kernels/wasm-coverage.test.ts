@@ -7,7 +7,7 @@ import { tf } from '../backends/tfjs';
 import { activateCpu } from '../backends/cpu-backend';
 import { adam, trainStep } from '../engine/train-step';
 import { UNet } from '../model/unet';
-import { seededArray } from './test-util';
+import { seededArray } from './test-support';
 
 test('a training step needs these kernels; tfjs wasm lacks only Conv2DBackpropFilter', async () => {
   await activateCpu({ fastKernels: false });

@@ -9,7 +9,7 @@ import { probeWebgpu } from '../../backends/webgpu-backend';
 import { selectBackend } from '../../backends/select-backend';
 import { UNet } from '../../model/unet';
 import { segmentationLoss } from '../../model/loss';
-import { expectClose, seededArray } from '../test-util';
+import { expectClose, seededArray } from '../test-support';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && fs.existsSync(SWIFTSHADER))

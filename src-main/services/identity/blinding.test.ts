@@ -1,8 +1,8 @@
 // Blinding, enforced in main: an annotator sees (list, mask, history) only their own annotation of a case
 // until a reviewer or admin opens the case for review; reviewers and admins see all.
 import { afterEach, describe, expect, it } from 'vitest';
-import { fill, labellingFixture } from './test-fixture';
-import type { Fixture } from './test-fixture';
+import { fill, labellingFixture } from '../test-support/labelling';
+import type { Fixture } from '../test-support/labelling';
 
 let fx: Fixture;
 afterEach(() => fx?.close());

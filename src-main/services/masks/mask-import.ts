@@ -22,7 +22,7 @@ import { readNifti } from '../../io/nifti/read';
 import type { Workspace } from '../../workspace/workspace';
 import type { StoredMask } from './mask-store';
 import { recordRevision, storeMaskBlob } from './mask-store';
-import { findOrCreateImportedAnnotator } from './profiles';
+import { findOrCreateImportedAnnotator } from '../identity/profiles';
 
 export interface MaskReadOptions {
   /** Every non-zero voxel becomes this label (binary masks); default: the file's values are the labels. */

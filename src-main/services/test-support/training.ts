@@ -9,12 +9,12 @@ import { identity4 } from '../../core/geometry/affine';
 import type { ImageVolume } from '../../core/volume/types';
 import { getCase } from '../../db/repositories/reviews';
 import { writeNifti } from '../../io/nifti/write';
-import { createServices, type Services } from '../../host/services';
+import { createServices, type Services } from '../create-services';
 import { openWorkspace } from '../../workspace/workspace';
-import { importVolumes } from '../import-volumes';
-import { recordImportedMask } from '../labelling/mask-import';
-import { storeMaskBlob } from '../labelling/mask-store';
-import { forkLauncher, type TrainerLauncher } from './trainer-launcher';
+import { importVolumes } from '../workspace/import-volumes';
+import { recordImportedMask } from '../masks/mask-import';
+import { storeMaskBlob } from '../masks/mask-store';
+import { forkLauncher, type TrainerLauncher } from '../training/trainer-launcher';
 
 export const DIMS: Vec3 = [32, 32, 6];
 

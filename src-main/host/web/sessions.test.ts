@@ -5,11 +5,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSocket } from '../../../e2e/support/socket';
 import type { SocketClient } from '../../../e2e/support/socket';
-import { startWebHost } from '../../host/web/server';
-import type { WebHost } from '../../host/web/server';
+import { startWebHost } from './server';
+import type { WebHost } from './server';
 import { tempDir } from '../../test-support/tmp';
-import { fill, labellingFixture, PASSWORD } from './test-fixture';
-import type { Fixture } from './test-fixture';
+import { fill, labellingFixture, PASSWORD } from '../../services/test-support/labelling';
+import type { Fixture } from '../../services/test-support/labelling';
 
 let fx: Fixture;
 let host: WebHost;

@@ -1,25 +1,25 @@
 // The workspace spine's handlers: app info, projects, cases, volumes, import, audit, view state, dialogs.
 // Reads are open to a signed-out window; creating projects and importing need a signed-in reviewer or
-// admin (labelling/access.ts says why).
-import type { ImportRequest, ViewState } from '../../src-preload/contract';
-import type { HandlerGroup } from './handlers';
-import { NotFoundError, UnsupportedError } from '../core/errors';
-import { verifyAudit } from '../db/audit';
+// admin (identity/access.ts says why).
+import type { ImportRequest, ViewState, WorkspaceRequests } from '../../../src-preload/contract';
+import type { HandlerGroup } from '../handler-types';
+import { NotFoundError, UnsupportedError } from '../../core/errors';
+import { verifyAudit } from '../../db/audit';
 import {
   getProject,
   insertProject,
   listCases,
   listProjects,
   findProjectByName,
-} from '../db/repositories/projects';
-import { getSetting, setSetting } from '../db/repositories/settings';
-import { getVolume, listVolumes } from '../db/repositories/volumes';
-import { appendAudit } from '../db/audit';
-import type { AppContext } from './context';
+} from '../../db/repositories/projects';
+import { getSetting, setSetting } from '../../db/repositories/settings';
+import { getVolume, listVolumes } from '../../db/repositories/volumes';
+import { appendAudit } from '../../db/audit';
+import type { AppContext } from '../context';
 import { importVolumes } from './import-volumes';
-import { currentProfile, DATA_MANAGERS, requireProfile, requireRole } from './labelling/access';
-import { visibleAudit } from './labelling/audit-access';
-import type { JobRegistry } from './jobs';
+import { currentProfile, DATA_MANAGERS, requireProfile, requireRole } from '../identity/access';
+import { visibleAudit } from '../identity/audit-access';
+import type { JobRegistry } from '../jobs';
 import {
   asId,
   asObject,
@@ -28,23 +28,8 @@ import {
   asOptionalString,
   asString,
   asStringArray,
-} from './validate';
-import { InputError } from '../core/errors';
-
-export type WorkspaceChannel =
-  | 'app:info'
-  | 'project:list'
-  | 'project:create'
-  | 'case:list'
-  | 'volume:list'
-  | 'volume:get'
-  | 'import:run'
-  | 'import:cancel'
-  | 'audit:list'
-  | 'audit:verify'
-  | 'view:get'
-  | 'view:set'
-  | 'dialog:pickImport';
+} from '../validate';
+import { InputError } from '../../core/errors';
 
 const VIEW_STATE_KEY = 'view.state';
 
@@ -86,7 +71,10 @@ function parseViewState(raw: unknown): ViewState {
   };
 }
 
-export function createWorkspaceHandlers(app: AppContext, jobs: JobRegistry): HandlerGroup<WorkspaceChannel> {
+export function createWorkspaceHandlers(
+  app: AppContext,
+  jobs: JobRegistry,
+): HandlerGroup<keyof WorkspaceRequests> {
   const { workspace: ws } = app;
   const db = ws.db;
   return {
@@ -139,7 +127,7 @@ export function createWorkspaceHandlers(app: AppContext, jobs: JobRegistry): Han
     },
     'audit:list': (req, ctx) => {
       const limit = asOptionalNumber(asObject(req ?? {})['limit'], 'limit') ?? 200;
-      // Blinding applies to the rows about annotations (labelling/audit-access.ts).
+      // Blinding applies to the rows about annotations (identity/audit-access.ts).
       return visibleAudit(db, currentProfile(db, ctx), Math.max(1, Math.min(10_000, Math.floor(limit))));
     },
     'audit:verify': () => verifyAudit(db),

@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/audit';
 import { saveDerivedMask } from './derived';
-import { fill, labellingFixture } from './test-fixture';
-import type { Fixture } from './test-fixture';
+import { fill, labellingFixture } from '../test-support/labelling';
+import type { Fixture } from '../test-support/labelling';
 
 let fx: Fixture;
 afterEach(() => fx?.close());

@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CancelledError, InputError } from '../core/errors';
-import { verifyAudit, listAudit } from '../db/audit';
-import { listProjects, listCases } from '../db/repositories/projects';
-import { getVolumeSource } from '../db/repositories/volumes';
-import { tempDir, testData } from '../test-support/tmp';
-import { openWorkspace } from '../workspace/workspace';
+import { CancelledError, InputError } from '../../core/errors';
+import { verifyAudit, listAudit } from '../../db/audit';
+import { listProjects, listCases } from '../../db/repositories/projects';
+import { getVolumeSource } from '../../db/repositories/volumes';
+import { tempDir, testData } from '../../test-support/tmp';
+import { openWorkspace } from '../../workspace/workspace';
 import { importVolumes } from './import-volumes';
 import { loadVolume } from './load-volume';
 

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit, verifyAudit } from '../../db/audit';
 import { getAnnotatorRow } from '../../db/repositories/annotators';
 import { insertAnnotator } from '../../db/repositories/annotators';
-import { labellingFixture, PASSWORD } from './test-fixture';
-import type { Fixture } from './test-fixture';
+import { labellingFixture, PASSWORD } from '../test-support/labelling';
+import type { Fixture } from '../test-support/labelling';
 import { hashPassword, verifyPassword } from './passwords';
 
 let fx: Fixture;

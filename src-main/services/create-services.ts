@@ -2,17 +2,17 @@
 // a call context factory. Hosts add only transport (IPC, WebSocket, CLI arguments).
 import os from 'node:os';
 import type { EventChannel, Events } from '../../src-preload/contract';
-import type { AppContext, CallContext, HostCapabilities, SessionState } from '../services/context';
-import { createHandlers } from '../services/handlers';
-import type { Handlers } from '../services/handlers';
-import type { ConsensusRunner } from '../services/consensus/runner';
-import { JobRegistry } from '../services/jobs';
-import { mayReceive } from '../services/labelling/event-audience';
+import type { AppContext, CallContext, HostCapabilities, SessionState } from './context';
+import { createHandlers } from './handlers';
+import type { Handlers } from './handlers';
+import type { ConsensusRunner } from './consensus/runner';
+import { JobRegistry } from './jobs';
+import { mayReceive } from './identity/event-audience';
 import type { MaskCodec } from '../workers/mask-codec-pool';
-import { forkLauncher } from '../services/training/trainer-launcher';
-import { TrainingService } from '../services/training/training-service';
+import { forkLauncher } from './training/trainer-launcher';
+import { TrainingService } from './training/training-service';
 import type { Workspace } from '../workspace/workspace';
-import { APP_VERSION } from './version';
+import { APP_VERSION } from './app-version';
 
 export interface Services {
   app: AppContext;

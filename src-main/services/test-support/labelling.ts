@@ -14,13 +14,13 @@ import type { Vec3 } from '../../core/geometry/affine';
 import { identity4 } from '../../core/geometry/affine';
 import type { ImageVolume } from '../../core/volume/types';
 import { writeNifti } from '../../io/nifti/write';
-import { createServices } from '../../host/services';
-import type { Services } from '../../host/services';
+import { createServices } from '../create-services';
+import type { Services } from '../create-services';
 import { tempDir } from '../../test-support/tmp';
 import { openWorkspace } from '../../workspace/workspace';
 import type { CallContext } from '../context';
 import { dispatch } from '../dispatch';
-import { importVolumes } from '../import-volumes';
+import { importVolumes } from '../workspace/import-volumes';
 import { inProcessRunner, type ConsensusRunner } from '../consensus/runner';
 
 export const PASSWORD = 'correct horse';

@@ -4,22 +4,22 @@
 // Patient name, ID and birth date are dropped unless the caller opted in.
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import type { ImportRequest, ImportSummary, VolumeMeta } from '../../src-preload/contract';
-import { CancelledError, InputError } from '../core/errors';
-import type { ImageVolume } from '../core/volume/types';
-import { computeStats } from '../core/volume/stats';
-import type { VolumeStats } from '../core/volume/stats';
-import { appendAudit } from '../db/audit';
+import type { ImportRequest, ImportSummary, VolumeMeta } from '../../../src-preload/contract';
+import { CancelledError, InputError } from '../../core/errors';
+import type { ImageVolume } from '../../core/volume/types';
+import { computeStats } from '../../core/volume/stats';
+import type { VolumeStats } from '../../core/volume/stats';
+import { appendAudit } from '../../db/audit';
 import {
   findCase,
   findProjectByName,
   getProject,
   insertCase,
   insertProject,
-} from '../db/repositories/projects';
-import { findVolumeByBlob, getVolume, insertVolume } from '../db/repositories/volumes';
-import { readVolumes } from '../io/read-volumes';
-import type { Workspace } from '../workspace/workspace';
+} from '../../db/repositories/projects';
+import { findVolumeByBlob, getVolume, insertVolume } from '../../db/repositories/volumes';
+import { readVolumes } from '../../io/read-volumes';
+import type { Workspace } from '../../workspace/workspace';
 
 export const DEFAULT_PROJECT = 'Default';
 

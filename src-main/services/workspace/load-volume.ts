@@ -1,9 +1,9 @@
 // Loads a stored volume back into memory as an ImageVolume (voxels verified against their checksum).
-import { NotFoundError } from '../core/errors';
-import { BYTES_PER_SCALAR, voxelView } from '../core/volume/types';
-import type { ImageVolume } from '../core/volume/types';
-import { getVolume, getVolumeSource } from '../db/repositories/volumes';
-import type { Workspace } from '../workspace/workspace';
+import { NotFoundError } from '../../core/errors';
+import { BYTES_PER_SCALAR, voxelView } from '../../core/volume/types';
+import type { ImageVolume } from '../../core/volume/types';
+import { getVolume, getVolumeSource } from '../../db/repositories/volumes';
+import type { Workspace } from '../../workspace/workspace';
 
 export async function loadVolume(ws: Workspace, volumeId: number): Promise<ImageVolume> {
   const meta = getVolume(ws.db, volumeId);

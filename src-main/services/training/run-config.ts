@@ -1,0 +1,99 @@
+// A training run's configuration: the request checked and every default filled in (stored as the run's
+// config, so a resumed run trains as the first start did), and what the trainer process is given.
+import type { TrainingStartRequest } from '../../../src-preload/contract';
+import { InputError, NotFoundError } from '../../core/errors';
+import type { Db } from '../../db/open';
+import { getModel } from '../../db/repositories/models';
+import { NNUNET_2D_DEFAULTS } from '../../training/augment/augment-config';
+import { isBackendRequest } from '../../training/backends/backend-report';
+import { inputMultiple, type UNetConfig } from '../../training/model/unet-config';
+import type { TrainConfig } from '../../training/process/protocol';
+
+export /** The run's settings with every default filled in (stored as the run's config). */
+interface ResolvedConfig extends Required<
+  Omit<TrainingStartRequest, 'baseModelId' | 'normalisation' | 'threads'>
+> {
+  baseModelId: number | null;
+  normalisation: TrainingStartRequest['normalisation'] | null;
+  threads: number | null;
+}
+
+/** An integer setting in lo..hi, or the default when absent. */
+export function int(v: unknown, name: string, lo: number, hi: number, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw new InputError(undefined, `${name} must be an integer in ${lo}..${hi} (got ${String(v)})`);
+  return v;
+}
+
+export function resolveRunConfig(db: Db, req: TrainingStartRequest): ResolvedConfig {
+  if (typeof req !== 'object' || req === null)
+    throw new InputError(undefined, 'a training request is an object');
+  const backend = req.backend ?? 'auto';
+  if (!isBackendRequest(backend))
+    throw new InputError(
+      undefined,
+      `backend must be auto, tensorflow, webgpu, wasm or cpu (got '${String(backend)}')`,
+    );
+  const base = req.baseModelId !== undefined ? getModel(db, req.baseModelId) : undefined;
+  if (req.baseModelId !== undefined && !base)
+    throw new NotFoundError(`model ${req.baseModelId} does not exist`);
+  const levels = base ? base.config.levels : int(req.levels, 'levels', 1, 6, 4);
+  const cropSize = base ? base.cropSize : int(req.cropSize, 'cropSize', 8, 1024, 128);
+  if (cropSize % 2 ** (levels - 1) !== 0)
+    throw new InputError(
+      undefined,
+      `cropSize ${cropSize} must be a multiple of ${2 ** (levels - 1)} for ${levels} levels`,
+    );
+  const fraction = req.validationFraction ?? 0.2;
+  if (!(fraction > 0 && fraction < 1))
+    throw new InputError(undefined, 'validationFraction must be in (0, 1)');
+  if (req.augmentation !== undefined && req.augmentation !== 'nnunet' && req.augmentation !== 'none')
+    throw new InputError(
+      undefined,
+      `augmentation must be 'nnunet' or 'none' (got '${String(req.augmentation)}')`,
+    );
+  const lr = req.learningRate ?? 1e-3;
+  if (!(lr > 0 && lr < 1)) throw new InputError(undefined, 'learningRate must be in (0, 1)');
+  if (req.freezeEncoder && !base) throw new InputError(undefined, 'freezeEncoder needs a base model');
+  return {
+    projectId: req.projectId,
+    target: req.target,
+    epochs: int(req.epochs, 'epochs', 1, 10_000, 20),
+    baseModelId: base?.id ?? null,
+    freezeEncoder: req.freezeEncoder ?? false,
+    augmentation: req.augmentation ?? 'nnunet',
+    backend,
+    levels,
+    base: base ? base.config.base : int(req.base, 'base', 1, 256, 16),
+    cropSize,
+    batchSize: int(req.batchSize, 'batchSize', 1, 1024, 8),
+    learningRate: lr,
+    validationFraction: fraction,
+    seed: int(req.seed, 'seed', 0, 2 ** 31 - 1, 1),
+    label: base ? base.labels[0]!.value : int(req.label, 'label', 1, 255, 1),
+    neighbours: base ? (base.config.inChannels - 1) / 2 : int(req.neighbours, 'neighbours', 0, 3, 0),
+    normalisation: base ? base.normalisation : (req.normalisation ?? null),
+    threads: req.threads === undefined ? null : int(req.threads, 'threads', 1, 256, 1),
+  };
+}
+
+/** What the trainer process is told to do with a resolved configuration. */
+export function trainConfig(c: ResolvedConfig): TrainConfig {
+  const unet: UNetConfig = { levels: c.levels, base: c.base, inChannels: 2 * c.neighbours + 1, labels: 1 };
+  if (c.cropSize % inputMultiple(unet) !== 0)
+    throw new InputError(undefined, 'crop size does not fit the network');
+  return {
+    unet,
+    cropSize: c.cropSize,
+    batchSize: c.batchSize,
+    epochs: c.epochs,
+    learningRate: c.learningRate,
+    seed: c.seed,
+    foregroundFraction: 1 / 3,
+    freezeEncoder: c.freezeEncoder,
+    augment: c.augmentation === 'none' ? null : NNUNET_2D_DEFAULTS,
+    backend: c.backend,
+    ...(c.threads ? { threads: c.threads } : {}),
+  };
+}

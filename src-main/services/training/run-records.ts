@@ -1,0 +1,121 @@
+// What a training run leaves in the workspace besides its progress: the model a finished run stores in the
+// registry, and the failure recorded for a run whose host died while it trained (its trainer's pid no
+// longer alive), found the next time the workspace is opened.
+import fs from 'node:fs';
+import path from 'node:path';
+import { appendAudit } from '../../db/audit';
+import { insertModel } from '../../db/repositories/models';
+import { getLabel } from '../../db/repositories/labels';
+import {
+  finishRun,
+  getRun,
+  listRunningRuns,
+  runCaseDice,
+  runExtras,
+  runMetrics,
+  type RunRow,
+} from '../../db/repositories/training-runs';
+import { CHECKPOINT_FILE } from '../../training/process/protocol';
+import type { Workspace } from '../../workspace/workspace';
+import { ARCHITECTURE, PACKAGE_FORMAT_VERSION } from './model-package';
+import type { ResolvedConfig } from './run-config';
+
+/** Whether a run folder (relative to the workspace) holds a checkpoint to resume from. */
+export function resumableIn(ws: Workspace): (runDir: string) => boolean {
+  return (runDir) => fs.existsSync(path.join(ws.dir, runDir, CHECKPOINT_FILE));
+}
+
+/** Runs recorded as running whose trainer is gone (the host died): failed, with why. */
+export function recoverOrphans(ws: Workspace, isLive: (runId: number) => boolean): void {
+  for (const r of listRunningRuns(ws.db)) {
+    if (isLive(r.id) || processAlive(r.pid)) continue;
+    ws.db.transaction(() => {
+      finishRun(ws.db, r.id, {
+        status: 'failed',
+        error: 'the application stopped while this run was training',
+        log: logTail(ws, r.id),
+        at: new Date().toISOString(),
+      });
+      appendAudit(ws.db, {
+        actor: 'concord',
+        action: 'training.fail',
+        detail: { runId: r.id, reason: 'orphaned' },
+      });
+    })();
+  }
+}
+
+function logTail(ws: Workspace, runId: number): string {
+  const row = getRun(ws.db, runId, resumableIn(ws));
+  if (!row) return '';
+  try {
+    return fs.readFileSync(path.join(ws.dir, row.runDir, 'trainer.log'), 'utf8').slice(-64 * 1024);
+  } catch {
+    return '';
+  }
+}
+
+function processAlive(pid: number | null): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Stores a finished run's weights as a registry model (blob first, then the row and its audit row). */
+export async function storeRunModel(
+  ws: Workspace,
+  row: RunRow,
+  weightsFile: string,
+  actor: string,
+): Promise<number> {
+  const runId = row.id;
+  const c = row.config as unknown as ResolvedConfig & {
+    normalisation: NonNullable<ResolvedConfig['normalisation']>;
+  };
+  const bytes = fs.readFileSync(weightsFile);
+  const stored = await ws.blobs.put(bytes);
+  const metrics = runMetrics(ws.db, runId);
+  const last = metrics.at(-1);
+  const caseDice = runCaseDice(ws.db, runId);
+  const label = getLabel(ws.db, row.projectId, c.label);
+  const { trainingData } = runExtras(ws.db, runId);
+  const at = new Date().toISOString();
+  return ws.db.transaction(() => {
+    const modelId = insertModel(ws.db, {
+      projectId: row.projectId,
+      name: `run ${runId} (${row.target})`,
+      architecture: ARCHITECTURE,
+      formatVersion: PACKAGE_FORMAT_VERSION,
+      config: { levels: c.levels, base: c.base, inChannels: 2 * (c.neighbours ?? 0) + 1, labels: 1 },
+      cropSize: c.cropSize,
+      labels: [{ value: c.label, name: label?.name ?? `Label ${c.label}` }],
+      normalisation: c.normalisation,
+      weightsSha256: stored.sha256,
+      weightsBytes: stored.byteLength,
+      trainingData: { ...trainingData, split: row.split, runId },
+      metrics: {
+        validationDice: last?.validationDice ?? null,
+        caseDice: last ? (caseDice[String(last.epoch)] ?? {}) : {},
+        epochs: metrics.length,
+        trainSeconds: metrics.reduce((s, m) => s + m.seconds, 0),
+        finalLoss: last?.loss ?? null,
+      },
+      backend: row.backend,
+      parentModelId: row.baseModelId,
+      runId,
+      origin: 'trained',
+      createdBy: actor,
+      createdAt: at,
+    });
+    appendAudit(
+      ws.db,
+      { actor, action: 'model.create', detail: { modelId, runId, sha256: stored.sha256 } },
+      at,
+    );
+    return modelId;
+  })();
+}
