@@ -1,7 +1,12 @@
-// Lint rules, including the import boundaries of DESIGN.md §7:
+// Lint rules, including the import boundaries of DESIGN.md §7 and the layers of the README's "How it is
+// built":
 //  - src-main/core imports nothing outside itself (no node:, no npm packages, no other folders);
 //  - `electron` is imported only in src-main/host/electron and src-preload;
-//  - the renderer imports from src-main only pure helpers in src-main/core, or types (`import type`).
+//  - the renderer imports from src-main only pure helpers in src-main/core, or types (`import type`);
+//  - main never imports the renderer; services never import hosts; below services (db, io, workspace,
+//    workers, training) nothing imports the IPC contract: they speak the domain model (core/model);
+//  - a service area imports only the areas below it (SERVICE_LAYERS);
+//  - vitest is imported only by tests and test-support modules.
 import path from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -25,8 +30,74 @@ function eachSource(context, check) {
   };
 }
 
+/** Service areas and the areas each may import (services/<area>/...). The root modules of services/
+ *  (context, validate, jobs, handler-types, ...) are open to every area, except the two that assemble
+ *  them all: handlers.ts and create-services.ts. */
+const SERVICE_LAYERS = {
+  identity: [],
+  masks: ['identity'],
+  workspace: ['identity'],
+  labelling: ['identity', 'masks', 'workspace'],
+  consensus: ['identity', 'masks'],
+  training: ['identity', 'masks'],
+  'test-support': ['identity', 'masks', 'workspace', 'labelling', 'consensus', 'training'],
+};
+const servicesDir = path.join(root, 'src-main', 'services') + path.sep;
+const ASSEMBLY = new Set([path.join(servicesDir, 'handlers'), path.join(servicesDir, 'create-services')]);
+
+/** Folders a file may not import from, with why (paths relative to the repository root). */
+const FORBIDDEN = [
+  { files: 'src-main/', targets: ['src-renderer/'], why: 'main never imports the renderer' },
+  { files: 'src-main/services/', targets: ['src-main/host/'], why: 'services never import hosts' },
+  ...['db', 'io', 'workspace', 'workers', 'training', 'core'].map((d) => ({
+    files: `src-main/${d}/`,
+    targets: ['src-preload/', 'src-main/services/', 'src-main/host/'],
+    why: `${d}/ sits below the services and the contract: it speaks the domain model (core/model)`,
+  })),
+];
+
+const isTest = (file) => /\.test\.tsx?$/.test(file) || /(^|[\\/])test-support([\\/.])/.test(file);
+
 const boundaries = {
   rules: {
+    layers: {
+      meta: { type: 'problem', schema: [] },
+      create(context) {
+        const file = context.filename;
+        const rel = path.relative(root, file);
+        const rules = FORBIDDEN.filter((r) => rel.startsWith(r.files));
+        const area = file.startsWith(servicesDir) ? path.relative(servicesDir, file).split(path.sep) : null;
+        return eachSource(context, (node, src) => {
+          if (src === 'vitest' && !isTest(file)) {
+            context.report({ node, message: 'vitest is imported only by tests and test-support modules' });
+            return;
+          }
+          if (!src.startsWith('.')) return;
+          const target = path.resolve(path.dirname(file), src);
+          const targetRel = path.relative(root, target);
+          for (const r of rules) {
+            const hit = r.targets.find((t) => targetRel.startsWith(t));
+            if (hit) context.report({ node, message: `${r.why} (found '${src}')` });
+          }
+          if (area && area.length > 1 && !isTest(file)) {
+            const from = area[0];
+            if (!target.startsWith(servicesDir)) return;
+            const to = path.relative(servicesDir, target).split(path.sep);
+            if (to.length === 1) {
+              if (ASSEMBLY.has(target.replace(/\.tsx?$/, '')))
+                context.report({ node, message: `services/${from} may not import the assembly ('${src}')` });
+              return;
+            }
+            const allowed = SERVICE_LAYERS[from];
+            if (to[0] !== from && allowed && !allowed.includes(to[0]))
+              context.report({
+                node,
+                message: `services/${from} imports only ${allowed.length ? allowed.join(', ') : 'the services root'} below it (found '${src}')`,
+              });
+          }
+        });
+      },
+    },
     'core-is-pure': {
       meta: { type: 'problem', schema: [] },
       create(context) {
@@ -88,6 +159,12 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-invalid-void-type': 'off',
     },
+  },
+  {
+    files: ['src-main/**/*.ts', 'src-preload/**/*.ts', 'src-renderer/**/*.{ts,tsx}', 'e2e/**/*.ts'],
+    // bench-brush imports the renderer's mask editor until it moves to core/labelling.
+    ignores: ['src-main/host/cli/bench-brush.ts'],
+    rules: { 'boundaries/layers': 'error' },
   },
   // Tests of core code may use vitest and Node to reach fixtures; the code under test may not.
   {

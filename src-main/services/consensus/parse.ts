@@ -9,7 +9,7 @@ import type {
   TiePolicy,
 } from '../../../src-preload/contract';
 import { InputError } from '../../core/errors';
-import { parsePatch } from '../labelling/parse';
+import { parsePatch } from '../masks/parse-patch';
 import { asId, asObject, asOptionalNumber, asOptionalString, asString } from '../validate';
 
 function oneOf<T extends string | number>(v: unknown, allowed: readonly T[], name: string): T {

@@ -3,6 +3,7 @@
 import type { LabelInfo, MaskPatch, WorkStatus } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { asId, asObject, asOptionalString, asString, oneOf } from '../validate';
+import { parsePatch } from '../masks/parse-patch';
 
 const STATUSES: readonly WorkStatus[] = ['not-started', 'in-progress', 'done', 'flagged'];
 
@@ -31,22 +32,6 @@ export function parseLabel(raw: unknown): Omit<LabelInfo, 'id'> {
     visible: asBoolean(o['visible'], 'visible'),
     opacity: asNumber(o['opacity'], 'opacity'),
   };
-}
-
-export function parsePatch(raw: unknown): MaskPatch {
-  const o = asObject(raw, 'patch');
-  const box = o['box'];
-  if (
-    !Array.isArray(box) ||
-    box.length !== 6 ||
-    !box.every((x) => typeof x === 'number' && Number.isSafeInteger(x))
-  ) {
-    throw new InputError(undefined, 'patch.box must be six integers [i0, i1, j0, j1, k0, k1]');
-  }
-  const data = o['data'];
-  if (!(data instanceof Uint8Array))
-    throw new InputError(undefined, 'patch.data must be a Uint8Array of labels');
-  return { box: box as MaskPatch['box'], data };
 }
 
 export function parseCommit(raw: unknown): {
