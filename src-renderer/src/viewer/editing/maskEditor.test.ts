@@ -122,11 +122,11 @@ describe('MaskEditor', () => {
     // Label 1 on slices 0 and 2 (same 3×3 square): fill between them, along k (axial).
     for (const k of [0, 2])
       for (let j = 1; j <= 3; j++) for (let i = 2; i <= 4; i++) mask[i + j * 7 + k * 35] = 1;
-    editor.operation('interpolate', { view: 'axial', axes: AXIAL, slice: 1 });
+    void editor.operation('interpolate', { view: 'axial', axes: AXIAL, slice: 1 });
     expect(printMask(mask, DIMS)[1]).toEqual(['.......', '..111..', '..111..', '..111..', '.......']);
     mask[0] = 1; // an island
     editor.update({ dimension: '3d' });
-    editor.operation('largest', { view: 'axial', axes: AXIAL, slice: 0 });
+    void editor.operation('largest', { view: 'axial', axes: AXIAL, slice: 0 });
     expect(mask[0]).toBe(0);
     expect(edits.map((e) => e.tool)).toEqual(['interpolate', 'keep-largest']);
     expect(await editor.operation('holes', { view: 'axial', axes: AXIAL, slice: 0 })).toBeNull();
