@@ -18,13 +18,13 @@ export interface Services {
   app: AppContext;
   handlers: Handlers;
   jobs: JobRegistry;
+  /** Training runs of this workspace (their trainer processes). */
+  training: TrainingService;
   /**
    * A call context for one window or connection, with its own (initially signed-out) session. `send`
    * delivers an event to that window only; the context stays registered for published events
    * (CallContext.publish) until `release(ctx)`, when its window or connection closes.
    */
-  /** Training runs of this workspace (their trainer processes). */
-  training: TrainingService;
   context(
     send: <E extends EventChannel>(event: E, payload: Events[E]) => void,
     session?: SessionState,
@@ -34,7 +34,8 @@ export interface Services {
   close(): void;
 }
 
-/** The local user acting in this process (Concord has no login yet; profiles come with labelling). */
+/** The operating-system user acting in this process: the actor recorded for what a signed-out window or the
+ *  CLI does (a signed-in window acts as its profile, CallContext.actor). */
 export function localActor(): string {
   try {
     return `local:${os.userInfo().username}`;

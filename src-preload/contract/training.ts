@@ -11,6 +11,7 @@ import type {
   RunInfo,
   RunStatus,
   TrainingBackendRequest,
+  TrainingProgress,
   TrainingTarget,
   UncertaintyRow,
 } from '../../src-main/core/model';
@@ -53,17 +54,9 @@ export interface TrainingStartRequest {
   augmentation?: 'nnunet' | 'none';
 }
 
-export interface TrainingProgressEvent {
+export interface TrainingProgressEvent extends TrainingProgress {
   runId: number;
   kind: 'batch' | 'epoch';
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  loss: number;
-  imagesPerSecond: number;
-  elapsedSeconds: number;
-  etaSeconds: number;
   validationDice?: number;
   caseDice?: Record<string, number>;
 }

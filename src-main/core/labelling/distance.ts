@@ -3,13 +3,9 @@
 // nearest feature pixel centre, in two separable passes of lower envelopes of parabolas.
 //
 // Layout: row-major, pixel (x, y) at x + y*w; x steps are `sx` mm, y steps `sy` mm.
+import { lowerEnvelope } from '../geometry/parabola-envelope';
 
-/** Index (possibly fractional) where the parabolas rooted at p < q meet: f[p] + (x−p)²s² = f[q] + (x−q)²s². */
-function intersect(f: Float64Array, s2: number, p: number, q: number): number {
-  return (f[q]! + q * q * s2 - (f[p]! + p * p * s2)) / (2 * s2 * (q - p));
-}
-
-/** 1D pass over f (in place through `out`): out[q] = min_p (q−p)²·s² + f[p]. Infinite f[p] are skipped. */
+/** 1D pass over f: out[q] = min_p (q−p)²·s² + f[p] (Infinity when every f[p] is). */
 function edt1d(
   f: Float64Array,
   n: number,
@@ -18,30 +14,8 @@ function edt1d(
   v: Int32Array,
   z: Float64Array,
 ): void {
-  let k = -1;
   const s2 = s * s;
-  for (let q = 0; q < n; q++) {
-    const fq = f[q]!;
-    if (fq === Infinity) continue;
-    if (k < 0) {
-      k = 0;
-      v[0] = q;
-      z[0] = -Infinity;
-      z[1] = Infinity;
-      continue;
-    }
-    // z[0] is −∞, so the envelope never empties: at worst the new parabola follows v[0].
-    let sIdx = intersect(f, s2, v[k]!, q);
-    while (sIdx <= z[k]!) {
-      k--;
-      sIdx = intersect(f, s2, v[k]!, q);
-    }
-    k++;
-    v[k] = q;
-    z[k] = sIdx;
-    z[k + 1] = Infinity;
-  }
-  if (k < 0) {
+  if (lowerEnvelope(f, 0, n, s2, v, z) === 0) {
     out.fill(Infinity, 0, n);
     return;
   }

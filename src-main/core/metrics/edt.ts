@@ -20,48 +20,10 @@
 import { InputError } from '../errors';
 import type { Vec3 } from '../geometry/affine';
 import { checkpoint, type ComputeControl } from '../compute/control';
+import { lowerEnvelope } from '../geometry/parabola-envelope';
 
 const NONE = 0xffffffff;
 const MAX_DIM = 65534;
-
-/**
- * Lower envelope of the parabolas y = s2 (x - q)^2 + f[base + q] for q in 0..n-1 with finite f
- * (Felzenszwalb-Huttenlocher). Writes vertex positions to v[0..m) and the breakpoints to z[0..m]; returns m.
- */
-function lowerEnvelope(
-  f: Float64Array,
-  base: number,
-  n: number,
-  s2: number,
-  v: Int32Array,
-  z: Float64Array,
-): number {
-  let k = -1;
-  for (let q = 0; q < n; q++) {
-    const fq = f[base + q]!;
-    if (fq === Infinity) continue;
-    if (k < 0) {
-      k = 0;
-      v[0] = q;
-      z[0] = -Infinity;
-      z[1] = Infinity;
-      continue;
-    }
-    const hq = fq + s2 * q * q;
-    let s: number;
-    for (;;) {
-      const p = v[k]!;
-      s = (hq - (f[base + p]! + s2 * p * p)) / (2 * s2 * (q - p));
-      if (s <= z[k]!) k--;
-      else break;
-    }
-    k++;
-    v[k] = q;
-    z[k] = s;
-    z[k + 1] = Infinity;
-  }
-  return k + 1;
-}
 
 /**
  * Calls `visit(bits[v], d2, v)` for every voxel v with `bits[v] & queryBit`, d2 being the exact squared

@@ -14,10 +14,14 @@ export type TrainingBackendRequest = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' |
  *  volume, (v - mean) / std clipped to +-5 standard deviations and scaled to [0, 1], i.e. the model sees
  *  (z + 5) / 10. 'percentile': clip to the volume's low..high percentiles and scale to [0, 1] (other
  *  modalities). */
-export type Normalisation =
-  | { kind: 'ct-window'; center: number; width: number }
-  | { kind: 'zscore' }
-  | { kind: 'percentile'; low: number; high: number };
+/** A CT window in HU: clip to [center - width/2, center + width/2] and scale to [0, 1]. */
+export interface CtWindow {
+  kind: 'ct-window';
+  center: number;
+  width: number;
+}
+
+export type Normalisation = CtWindow | { kind: 'zscore' } | { kind: 'percentile'; low: number; high: number };
 
 export type RunStatus = 'running' | 'cancelled' | 'failed' | 'completed';
 
@@ -140,4 +144,18 @@ export interface AugmentPreview {
     /** What was applied, e.g. ["rotate 12°", "gamma 0.82"]. */
     applied: string[];
   }[];
+}
+
+/** Where a training run stands, as the training loop reports it after each batch and epoch. Epochs and
+ *  batches count from 0; loss is the last batch's (after a batch) or the epoch's mean (after an epoch);
+ *  images/s over the epoch so far; seconds since the run (or its resumption) began, and the estimate left. */
+export interface TrainingProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  imagesPerSecond: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
 }

@@ -1,4 +1,4 @@
-// Schema 3: adjudication (issue 4). A reviewer adjudicates a volume's raters into a working reference mask
+// Schema 3: adjudication. A reviewer adjudicates a volume's raters into a working reference mask
 // (a derived annotation edited by decisions), then signs it off as the case's reference mask (another derived
 // annotation, named 'reference', stored with its provenance); a signed-off case may be reopened, with a
 // reason. Decisions, sign-offs and reopenings are append-only (triggers), like revisions and the audit log.

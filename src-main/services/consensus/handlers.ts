@@ -1,4 +1,4 @@
-// The consensus channels (issue 4): compare raters, export, merge, agreement map, adjudication and sign-off.
+// The consensus channels: compare raters, export, merge, agreement map, adjudication and sign-off.
 // Each handler checks its request, then that a reviewer or admin is signed in and the case is open for
 // review (access.ts: blinding must have ended), then runs the service. Long work runs as a job (jobs.ts):
 // progress is pushed as 'consensus:progress', 'consensus:cancel' aborts it, and the computation itself runs

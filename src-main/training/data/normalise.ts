@@ -6,12 +6,11 @@
 //  - fixed: (v - mean) / std with given numbers (e.g. a training set's, as bench quality does for the
 //    8-bit LIDC crops).
 // The trainer's byte transport (training/process/normalise.ts) keeps its CT window; these are the float
-// forms the engine, inference and the augmentation preview use.
+// forms the engine, inference and the augmentation preview use. The CT window is the domain model's.
+import type { CtWindow } from '../../core/model';
 
 export type IntensityNormalisation =
-  | { kind: 'ct-window'; center: number; width: number }
-  | { kind: 'zscore' }
-  | { kind: 'fixed'; mean: number; std: number };
+  CtWindow | { kind: 'zscore' } | { kind: 'fixed'; mean: number; std: number };
 
 /** Lung window (HU): what the LIDC nodules are read in. */
 export const CT_LUNG_WINDOW: IntensityNormalisation = { kind: 'ct-window', center: -600, width: 1500 };

@@ -2,6 +2,7 @@
 // after each epoch, progress events (epoch, batch, loss, images/s, ETA) and cancellation through an
 // AbortSignal, checked between steps. It owns no data and no process: the caller (a forked trainer, the
 // CLI, a test) supplies the batches and decides what to do with progress and with the trained model.
+import type { TrainingProgress } from '../../core/model';
 import { CancelledError } from '../../core/errors';
 import { tf } from '../backends/tfjs';
 import { DEFAULT_LOSS, type LossWeights } from '../model/loss';
@@ -18,17 +19,8 @@ export interface BatchSource {
   batch(epoch: number, i: number): { x: Float32Array; y: Float32Array; n: number };
 }
 
-export interface TrainProgress {
+export interface TrainProgress extends TrainingProgress {
   kind: 'batch' | 'epoch';
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  /** Loss of the last batch (kind 'batch') or mean over the epoch (kind 'epoch'). */
-  loss: number;
-  imagesPerSecond: number;
-  elapsedSeconds: number;
-  etaSeconds: number;
   /** Validation metrics after the epoch (kind 'epoch', when a validate callback is given). */
   validation?: Record<string, number>;
 }

@@ -8,7 +8,7 @@
 //                   (images normalised to 0..255, targets 0..255 = foreground probability)
 //   checkpoint.bin  meta CheckpointMeta; the model's weights by name, then `adam/<i>` optimizer state
 //   weights file    meta WeightsMeta; the model's weights by name (what a model package stores)
-import type { Normalisation } from '../../core/model';
+import type { Normalisation, TrainingProgress } from '../../core/model';
 import type { AugmentConfig } from '../augment/augment-config';
 import type { BackendReport, BackendRequest } from '../backends/backend-report';
 import type { UNetConfig } from '../model/unet-config';
@@ -155,17 +155,6 @@ export type TrainerJob = TrainJob | InferJob | ProbeJob;
 /** Host -> trainer. */
 export type ToTrainer = { type: 'start'; job: TrainerJob } | { type: 'cancel' };
 
-export interface BatchProgress {
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  loss: number;
-  imagesPerSecond: number;
-  elapsedSeconds: number;
-  etaSeconds: number;
-}
-
 export interface InferOutcome {
   foregroundVoxels: number;
   /** Mean over every voxel of the binary entropy of the foreground probability, in bits (0..1). */
@@ -185,9 +174,9 @@ export type FromTrainer =
   | { type: 'log'; line: string }
   /** The data set is built: slices kept per case id. */
   | { type: 'prepared'; slices: Record<string, number> }
-  | { type: 'batch'; progress: BatchProgress }
+  | { type: 'batch'; progress: TrainingProgress }
   /** Sent after the epoch's checkpoint is on disk. */
-  | { type: 'epoch'; record: EpochRecord; progress: BatchProgress }
+  | { type: 'epoch'; record: EpochRecord; progress: TrainingProgress }
   | { type: 'slice'; item: number; items: number; slice: number; slices: number }
   | { type: 'done'; train?: TrainOutcome; infer?: InferOutcome[]; probe?: BackendReport }
   | { type: 'cancelled' }

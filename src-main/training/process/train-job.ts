@@ -2,6 +2,7 @@
 // weights, or from the run's checkpoint), the engine's train loop, validation and an atomic checkpoint
 // after every epoch, the final weights. Reports by `send`; stops between batches when `signal` aborts.
 import path from 'node:path';
+import type { TrainingProgress } from '../../core/model';
 import { CancelledError } from '../../core/errors';
 import { selectBackend } from '../backends/select-backend';
 import { tf } from '../backends/tfjs';
@@ -12,7 +13,6 @@ import { cropBatches, sliceRefs, type SliceRef } from './crop-batches';
 import { prepareDataset } from './prepare-dataset';
 import { validationDice } from './evaluate-slices';
 import type {
-  BatchProgress,
   CheckpointMeta,
   DatasetMeta,
   EpochRecord,
@@ -152,8 +152,8 @@ export async function runTrainJob(
   let epochLoss = 0;
   let epochBatches = 0;
   let epochStart = performance.now();
-  let last: BatchProgress | null = null;
-  const shift = (p: BatchProgress): BatchProgress => ({
+  let last: TrainingProgress | null = null;
+  const shift = (p: TrainingProgress): TrainingProgress => ({
     epoch: p.epoch + start,
     epochs: c.epochs,
     batch: p.batch,
