@@ -1,5 +1,5 @@
 // The bundled sample project: a real chest CT (LIDC-IDRI-0001, a 16-slice DICOM block, CC BY 3.0; see
-// resources/test-data/lidc_idri_dicom_4readers/README.md) with the nodule masks of the four LIDC
+// resources/sample-project/README.md) with the nodule masks of the four LIDC
 // radiologists, as annotators "LIDC reader 1".."LIDC reader 4" (profiles without a password). Imported once
 // into an empty workspace, through the same manifest import as `concord import --manifest`
 // (resources/sample-project/datalist.json), so that a new user opens Concord on something to look at.
