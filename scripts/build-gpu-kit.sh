@@ -16,8 +16,8 @@ bundle() { # bundle <entry.ts> <name>: one self-contained ES module, xz-compress
     --banner:js="import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);"
   xz -T0 -9 "$KIT/$2"
 }
-bundle src-main/host/cli/bench-train-main.ts bench-train.mjs
-bundle src-main/host/cli/bench-quality-main.ts bench-quality.mjs
+bundle src-main/bench/training/train-main.ts bench-train.mjs
+bundle src-main/bench/quality/quality-main.ts bench-quality.mjs
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm "$KIT/"
 xz -T0 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$KIT/dawn.node.xz"
 xz -T0 -9 -c "$(command -v node)" > "$KIT/node.xz"

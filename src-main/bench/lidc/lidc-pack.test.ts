@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { InputError } from '../../core/errors';
-import { SeededRandom } from '../model/seeded-random';
+import { SeededRandom } from '../../training/model/seeded-random';
 import { isLidcPack, PACK_FILE, readLidcPack, writeLidcPack } from './lidc-pack';
 import { loadLidcSlices, type SliceSample } from './lidc-slices';
 

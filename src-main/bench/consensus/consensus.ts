@@ -25,10 +25,10 @@ import type { Vec3 } from '../../core/geometry/affine';
 import { gridFromSpacing } from '../../core/metrics/grid';
 import { overlapCounts } from '../../core/metrics/overlap-counts';
 import { distanceMetrics } from '../../core/metrics/surface-distance';
-import { resourcesDir } from '../resources';
-import { optionString, parseArgs, positiveInt } from './args';
-import { printJson } from './output';
-import { syntheticRaters } from './bench-consensus-raters';
+import { resourcesDir } from '../../host/resources';
+import { optionString, parseArgs, positiveInt } from '../../host/cli/args';
+import { printJson } from '../../host/cli/output';
+import { syntheticRaters } from './raters';
 
 const OPS = ['staple', 'vote', 'mstaple', 'distances'] as const;
 type Op = (typeof OPS)[number];

@@ -6,12 +6,12 @@ import os from 'node:os';
 import { InputError } from '../../core/errors';
 import { isBackendRequest } from '../../training/backends/backend-report';
 import { selectBackend } from '../../training/backends/select-backend';
-import { benchmarkInference } from '../../training/bench/infer-benchmark';
-import { runTorchPeer, type TorchPeer } from '../../training/bench/torch-peer';
+import { benchmarkInference } from './infer-benchmark';
+import { runTorchPeer, type TorchPeer } from './torch-peer';
 import { REFERENCE_UNET } from '../../training/model/unet-config';
-import { appRoot } from '../resources';
-import { optionString, parseArgs, positiveInt } from './args';
-import { printJson } from './output';
+import { appRoot } from '../../host/resources';
+import { optionString, parseArgs, positiveInt } from '../../host/cli/args';
+import { printJson } from '../../host/cli/output';
 
 const USAGE =
   'usage: concord bench infer [--backend auto|tensorflow|webgpu|wasm|cpu] [--slices N] [--batch N] [--size N] ' +

@@ -2,11 +2,11 @@
 // (image > 0), exactly the workload of torch_unet.py, with Adam (1e-3) and Concord's Dice + cross-entropy
 // loss. A few warm-up steps (shader compilation, kernel caches, thread start) are not timed; then steps
 // run until both a minimum count and a minimum duration are reached, each step waiting for its loss.
-import { tf } from '../backends/tfjs';
-import { adam, trainStep } from '../engine/train-step';
-import { UNet } from '../model/unet';
-import { paramCount, REFERENCE_UNET, type UNetConfig } from '../model/unet-config';
-import { SeededRandom } from '../model/seeded-random';
+import { tf } from '../../training/backends/tfjs';
+import { adam, trainStep } from '../../training/engine/train-step';
+import { UNet } from '../../training/model/unet';
+import { paramCount, REFERENCE_UNET, type UNetConfig } from '../../training/model/unet-config';
+import { SeededRandom } from '../../training/model/seeded-random';
 
 export interface TrainBenchSpec {
   name: string;

@@ -9,16 +9,16 @@
 // A frame at 60 Hz is 16.7 ms; the canvas composite (drawImage of two 512×512 bitmaps) is the browser's and
 // is not counted here.
 import os from 'node:os';
-import { identity4 } from '../../core/geometry/affine';
-import type { Vec3 } from '../../core/geometry/affine';
-import type { SliceViewName, ViewAxes } from '../../core/geometry/display';
-import { viewAxes } from '../../core/geometry/display';
-import { MaskEditor } from '../../../src-renderer/src/viewer/editing/maskEditor';
-import { labelTable, MaskLayer } from '../../../src-renderer/src/viewer/editing/maskLayer';
-import { renderLabelSlice } from '../../../src-renderer/src/viewer/editing/overlayRender';
-import type { SlicePointer } from '../../../src-renderer/src/viewer/editing/sliceEditor';
-import { optionString, parseArgs, positiveInt } from './args';
-import { printJson } from './output';
+import { identity4 } from '../core/geometry/affine';
+import type { Vec3 } from '../core/geometry/affine';
+import type { SliceViewName, ViewAxes } from '../core/geometry/display';
+import { viewAxes } from '../core/geometry/display';
+import { MaskEditor } from '../../src-renderer/src/viewer/editing/maskEditor';
+import { labelTable, MaskLayer } from '../../src-renderer/src/viewer/editing/maskLayer';
+import { renderLabelSlice } from '../../src-renderer/src/viewer/editing/overlayRender';
+import type { SlicePointer } from '../../src-renderer/src/viewer/editing/sliceEditor';
+import { optionString, parseArgs, positiveInt } from '../host/cli/args';
+import { printJson } from '../host/cli/output';
 import { ctPhantom } from './phantom';
 
 const DIMS: Vec3 = [512, 512, 300];

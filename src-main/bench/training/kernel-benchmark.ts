@@ -3,19 +3,19 @@
 // JavaScript, the naive baseline), tfjs's wasm kernels (XNNPACK where the kernel exists) and Concord's
 // WebAssembly SIMD kernels on 1 thread and on all threads. Results in ms and GFLOP/s (2 flops per
 // multiply-add), with speed-ups over the tfjs kernels.
-import { tf } from '../backends/tfjs';
-import { activateCpu } from '../backends/cpu-backend';
-import { activateWasm } from '../backends/wasm-backend';
-import { ConvGemmPool, defaultThreads } from '../kernels/conv-gemm-pool';
+import { tf } from '../../training/backends/tfjs';
+import { activateCpu } from '../../training/backends/cpu-backend';
+import { activateWasm } from '../../training/backends/wasm-backend';
+import { ConvGemmPool, defaultThreads } from '../../training/kernels/conv-gemm-pool';
 import {
   conv2dBackpropFilter,
   conv2dBackpropInput,
   conv2dForward,
   convBiasReluBackward,
   type ConvGeometry,
-} from '../kernels/conv-engine';
-import { geometryFromConvInfo } from '../kernels/conv-geometry';
-import { SeededRandom } from '../model/seeded-random';
+} from '../../training/kernels/conv-engine';
+import { geometryFromConvInfo } from '../../training/kernels/conv-geometry';
+import { SeededRandom } from '../../training/model/seeded-random';
 
 export type KernelName =
   'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter' | 'ConcordConvBiasReluGrad';

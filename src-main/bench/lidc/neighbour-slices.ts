@@ -2,7 +2,7 @@
 // slices of the same patient and nodule whose numbers are k-h..k+h, in the order their names number them:
 // 'slice-7' is slice 7) as extra planes, the nearest existing neighbour standing in past either end, as
 // data/stack-slices.ts does for volumes. The crops of one nodule share one window, so the planes align.
-import type { SliceData } from './slice-batches';
+import type { SliceData } from '../../training/data/slice-batches';
 
 export interface NumberedSlice extends SliceData {
   patient: string;

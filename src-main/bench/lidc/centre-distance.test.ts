@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { centreDistancePlane, withCentreDistance } from './centre-distance';
-import { symmetric, type SliceData } from './slice-batches';
+import { symmetric, type SliceData } from '../../training/data/slice-batches';
 
 test('the plane: 0 at the centre, 255 at the corners, distance / half-diagonal in between', () => {
   const p = centreDistancePlane(5, 5); // centre (2, 2), half-diagonal 2*sqrt(2)

@@ -12,11 +12,11 @@ import {
   TINY_SPEC,
   type TrainBenchResult,
   type TrainBenchSpec,
-} from '../../training/bench/train-benchmark';
-import { runTorchPeer, type TorchPeer } from '../../training/bench/torch-peer';
-import { appRoot } from '../resources';
-import { optionString, parseArgs, positiveInt } from './args';
-import { printJson } from './output';
+} from './train-benchmark';
+import { runTorchPeer, type TorchPeer } from './torch-peer';
+import { appRoot } from '../../host/resources';
+import { optionString, parseArgs, positiveInt } from '../../host/cli/args';
+import { printJson } from '../../host/cli/output';
 
 const USAGE =
   'usage: concord bench train [--backend auto|tensorflow|webgpu|wasm|cpu] [--variants reference,small,tiny] ' +

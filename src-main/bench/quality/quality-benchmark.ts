@@ -4,19 +4,19 @@
 // The issue's bar is a validation Dice of at least 0.75.
 import type { TiePolicy } from '../../core/consensus/vote';
 import { InputError } from '../../core/errors';
-import type { AugmentConfig } from '../augment/augment-config';
-import { isLidcPack, readLidcPack } from '../data/lidc-pack';
-import type { SliceSample } from '../data/lidc-slices';
-import type { LossWeights } from '../model/loss';
-import { withNeighbours } from '../data/neighbour-slices';
-import { withCentreDistance } from '../data/centre-distance';
-import { splitByPatient } from '../data/patient-split';
-import { normalisationOf, sliceBatches, type Normalisation } from '../data/slice-batches';
-import { evaluateSlices } from '../engine/evaluate';
-import { cosineSchedule, trainLoop, type TrainProgress } from '../engine/train-loop';
-import { SeededRandom } from '../model/seeded-random';
-import { UNet, type InitScheme } from '../model/unet';
-import { paramCount, REFERENCE_UNET, type UNetConfig } from '../model/unet-config';
+import type { AugmentConfig } from '../../training/augment/augment-config';
+import { isLidcPack, readLidcPack } from '../lidc/lidc-pack';
+import type { SliceSample } from '../lidc/lidc-slices';
+import type { LossWeights } from '../../training/model/loss';
+import { withNeighbours } from '../lidc/neighbour-slices';
+import { withCentreDistance } from '../lidc/centre-distance';
+import { splitByPatient } from '../../training/data/patient-split';
+import { normalisationOf, sliceBatches, type Normalisation } from '../../training/data/slice-batches';
+import { evaluateSlices } from '../../training/engine/evaluate';
+import { cosineSchedule, trainLoop, type TrainProgress } from '../../training/engine/train-loop';
+import { SeededRandom } from '../../training/model/seeded-random';
+import { UNet, type InitScheme } from '../../training/model/unet';
+import { paramCount, REFERENCE_UNET, type UNetConfig } from '../../training/model/unet-config';
 
 export interface QualityOptions {
   /** A folder of LIDC-IDRI PNG crops, or a pack (data/lidc-pack.ts: the file or its folder). */
@@ -201,7 +201,7 @@ export async function runQualityBenchmark(o: QualityOptions): Promise<QualityRes
   } else {
     // Imported only here: the PNG reader needs pngjs, which the self-contained GPU bundle (reading a pack)
     // does not carry.
-    const { loadLidcSlices } = await import('../data/lidc-slices');
+    const { loadLidcSlices } = await import('../lidc/lidc-slices');
     all = await loadLidcSlices(o.dataDir, o.ties);
   }
   log(`loaded ${all.length} slices in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

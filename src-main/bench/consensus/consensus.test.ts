@@ -7,8 +7,8 @@ import { staple } from '../../core/consensus/staple';
 import { compareRaters } from '../../core/metrics/compare';
 import { gridFromSpacing } from '../../core/metrics/grid';
 import { tempDir } from '../../test-support/tmp';
-import { benchConsensusChild } from './bench-consensus';
-import { syntheticRaters } from './bench-consensus-raters';
+import { benchConsensusChild } from './consensus';
+import { syntheticRaters } from './raters';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -13,12 +13,12 @@ import {
   type AugmentConfig,
   type AugmentOverrides,
 } from '../../training/augment/augment-config';
-import { runQualityBenchmark, type TrainingTarget } from '../../training/bench/quality-benchmark';
-import { writeLidcPack } from '../../training/data/lidc-pack';
+import { runQualityBenchmark, type TrainingTarget } from './quality-benchmark';
+import { writeLidcPack } from '../lidc/lidc-pack';
 import { REFERENCE_UNET } from '../../training/model/unet-config';
-import { appRoot } from '../resources';
-import { optionString, parseArgs, positiveInt } from './args';
-import { printJson } from './output';
+import { appRoot } from '../../host/resources';
+import { optionString, parseArgs, positiveInt } from '../../host/cli/args';
+import { printJson } from '../../host/cli/output';
 
 const USAGE =
   'usage: concord bench quality [--data DIR|PACK] [--epochs N] [--batch N] [--lr X] [--seed N] ' +
@@ -179,7 +179,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
   if (packDir !== undefined) {
     // The compact pack a borrowed GPU machine reads (scripts/gpu-quality.sh): images + one vote per slice.
     const t0 = performance.now();
-    const { loadLidcSlices } = await import('../../training/data/lidc-slices');
+    const { loadLidcSlices } = await import('../lidc/lidc-slices');
     const slices = await loadLidcSlices(dataDir, ties);
     const w = writeLidcPack(slices, packDir, { ties, source: path.basename(path.resolve(dataDir)) });
     const out = {

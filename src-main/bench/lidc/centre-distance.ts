@@ -5,7 +5,7 @@
 // last, holding every pixel's distance to the slice's centre ((S-1)/2, (S-1)/2) as a byte: 0 at the centre,
 // 255 at the corners (distance / half-diagonal * 255). It is CoordConv's idea with one radial plane, which
 // the 8 flips/rotations of the square leave unchanged, and which a window cuts out with the image.
-import type { SliceData } from './slice-batches';
+import type { SliceData } from '../../training/data/slice-batches';
 
 /** The distance plane of a width x height slice, x + y*width. */
 export function centreDistancePlane(width: number, height: number): Uint8Array {

@@ -3,11 +3,11 @@
 // labels and entropy written back in the volume's layout: the whole per-slice work of an AI draft).
 // The volume is synthetic (a body ellipse of soft tissue with two lungs and noise, in HU, normalised with
 // the lung window): speed does not depend on the content. Warm-up batches are not timed.
-import { normaliseVolume, CT_LUNG_WINDOW } from '../data/normalise';
-import { inferVolume } from '../engine/infer-volume';
-import { SeededRandom } from '../model/seeded-random';
-import { UNet } from '../model/unet';
-import { paramCount, REFERENCE_UNET, type UNetConfig } from '../model/unet-config';
+import { normaliseVolume, CT_LUNG_WINDOW } from '../../training/data/normalise';
+import { inferVolume } from '../../training/engine/infer-volume';
+import { SeededRandom } from '../../training/model/seeded-random';
+import { UNet } from '../../training/model/unet';
+import { paramCount, REFERENCE_UNET, type UNetConfig } from '../../training/model/unet-config';
 
 export interface InferBenchOptions {
   size: number;

@@ -3,9 +3,9 @@
 // kernels beside Concord's WebAssembly SIMD kernels (1 thread and all threads).
 import os from 'node:os';
 import { InputError } from '../../core/errors';
-import { benchmarkKernels, type KernelTiming } from '../../training/bench/kernel-benchmark';
-import { optionString, parseArgs, positiveInt } from './args';
-import { printJson } from './output';
+import { benchmarkKernels, type KernelTiming } from './kernel-benchmark';
+import { optionString, parseArgs, positiveInt } from '../../host/cli/args';
+import { printJson } from '../../host/cli/output';
 
 function table(rows: KernelTiming[]): string {
   const impls = Object.keys(rows[0]?.ms ?? {});

@@ -6,19 +6,19 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError } from '../../core/errors';
-import { identity4 } from '../../core/geometry/affine';
-import type { ImageVolume } from '../../core/volume/types';
-import { writeNifti } from '../../io/nifti/write';
-import { readNifti } from '../../io/nifti/read';
-import { importVolumes } from '../../services/workspace/import-volumes';
-import { openWorkspace } from '../../workspace/workspace';
-import { parseArgs, positiveInt, optionString } from './args';
-import { printJson } from './output';
+import { InputError } from '../core/errors';
+import { identity4 } from '../core/geometry/affine';
+import type { ImageVolume } from '../core/volume/types';
+import { writeNifti } from '../io/nifti/write';
+import { readNifti } from '../io/nifti/read';
+import { importVolumes } from '../services/workspace/import-volumes';
+import { openWorkspace } from '../workspace/workspace';
+import { parseArgs, positiveInt, optionString } from '../host/cli/args';
+import { printJson } from '../host/cli/output';
 import { ctPhantom } from './phantom';
-import { runBenchView } from './bench-view';
-import { runBenchBrush } from './bench-brush';
-import { runBenchMasks } from './bench-masks';
+import { runBenchView } from './view';
+import { runBenchBrush } from './brush';
+import { runBenchMasks } from './masks';
 
 const DIMS: [number, number, number] = [512, 512, 300];
 
@@ -103,13 +103,14 @@ function runNibabel(
 
 export async function runBench(argv: string[]): Promise<number> {
   // Training benchmarks parse their own options and load tfjs only when asked for (src-main/training).
-  if (argv[0] === 'train') return (await import('./bench-train')).runBenchTrain(argv.slice(1));
-  if (argv[0] === 'kernels') return (await import('./bench-kernels')).runBenchKernels(argv.slice(1));
-  if (argv[0] === 'quality') return (await import('./bench-quality')).runBenchQuality(argv.slice(1));
-  if (argv[0] === 'infer') return (await import('./bench-infer')).runBenchInfer(argv.slice(1));
-  if (argv[0] === 'consensus') return (await import('./bench-consensus')).runBenchConsensus(argv.slice(1));
+  if (argv[0] === 'train') return (await import('./training/train')).runBenchTrain(argv.slice(1));
+  if (argv[0] === 'kernels') return (await import('./training/kernels')).runBenchKernels(argv.slice(1));
+  if (argv[0] === 'quality') return (await import('./quality/quality')).runBenchQuality(argv.slice(1));
+  if (argv[0] === 'infer') return (await import('./training/infer')).runBenchInfer(argv.slice(1));
+  if (argv[0] === 'consensus')
+    return (await import('./consensus/consensus')).runBenchConsensus(argv.slice(1));
   if (argv[0] === 'consensus-child')
-    return (await import('./bench-consensus')).benchConsensusChild(argv.slice(1));
+    return (await import('./consensus/consensus')).benchConsensusChild(argv.slice(1));
   if (argv[0] === 'masks') return runBenchMasks(argv.slice(1));
   const args = parseArgs(argv, { values: ['runs'], flags: ['json', 'keep'] });
   if (args.positionals[0] === 'child') return benchChild(args.positionals.slice(1));

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { tf } from '../backends/tfjs';
-import { NNUNET_2D_DEFAULTS } from '../augment/augment-config';
-import { writeLidcPack } from '../data/lidc-pack';
-import type { SliceSample } from '../data/lidc-slices';
-import { SeededRandom } from '../model/seeded-random';
+import { tf } from '../../training/backends/tfjs';
+import { NNUNET_2D_DEFAULTS } from '../../training/augment/augment-config';
+import { writeLidcPack } from '../lidc/lidc-pack';
+import type { SliceSample } from '../lidc/lidc-slices';
+import { SeededRandom } from '../../training/model/seeded-random';
 import { PNG } from 'pngjs';
 import { agreementThreshold, runQualityBenchmark, type QualityResult } from './quality-benchmark';
 
