@@ -13,12 +13,9 @@ import { writeNifti } from '../io/nifti/write';
 import { readNifti } from '../io/nifti/read';
 import { importVolumes } from '../services/workspace/import-volumes';
 import { openWorkspace } from '../workspace/workspace';
-import { parseArgs, positiveInt, optionString } from '../host/cli/args';
+import { positiveInt, optionString, type ParsedArgs } from '../host/cli/args';
 import { printJson } from '../host/cli/output';
 import { ctPhantom } from './phantom';
-import { runBenchView } from './view';
-import { runBenchBrush } from './brush';
-import { runBenchMasks } from './masks';
 
 const DIMS: [number, number, number] = [512, 512, 300];
 
@@ -101,25 +98,8 @@ function runNibabel(
   };
 }
 
-export async function runBench(argv: string[]): Promise<number> {
-  // Training benchmarks parse their own options and load tfjs only when asked for (src-main/training).
-  if (argv[0] === 'train') return (await import('./training/train')).runBenchTrain(argv.slice(1));
-  if (argv[0] === 'kernels') return (await import('./training/kernels')).runBenchKernels(argv.slice(1));
-  if (argv[0] === 'quality') return (await import('./quality/quality')).runBenchQuality(argv.slice(1));
-  if (argv[0] === 'infer') return (await import('./training/infer')).runBenchInfer(argv.slice(1));
-  if (argv[0] === 'consensus')
-    return (await import('./consensus/consensus')).runBenchConsensus(argv.slice(1));
-  if (argv[0] === 'consensus-child')
-    return (await import('./consensus/consensus')).benchConsensusChild(argv.slice(1));
-  if (argv[0] === 'masks') return runBenchMasks(argv.slice(1));
-  const args = parseArgs(argv, { values: ['runs'], flags: ['json', 'keep'] });
-  if (args.positionals[0] === 'child') return benchChild(args.positionals.slice(1));
-  if (args.positionals[0] === 'view') return runBenchView(argv.filter((a) => a !== 'view'));
-  if (args.positionals[0] === 'brush') return runBenchBrush(argv.filter((a) => a !== 'brush'));
-  if (args.positionals[0] === 'masks') return runBenchMasks(argv.filter((a) => a !== 'masks'));
-  if (args.positionals[0] !== 'import') {
-    throw new InputError(undefined, 'usage: concord bench <import|view|masks|brush> [--json] [--runs N]');
-  }
+/** `bench import`, with the options the CLI's `bench` dispatcher has parsed (--runs, --json, --keep). */
+export async function runBenchImport(args: ParsedArgs): Promise<number> {
   const runs = positiveInt(optionString(args, 'runs') ?? '3', '--runs');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));
   try {

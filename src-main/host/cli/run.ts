@@ -2,7 +2,7 @@
 // Exit status: 0 ok; 2 bad input (one line on stderr, no stack trace); 1 internal error.
 // With --json, stdout carries exactly one JSON document; progress and messages go to stderr.
 import { InputError } from '../../core/errors';
-import { runBench } from '../../bench/import';
+import { runBench } from './bench';
 import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
 import { runConsensus } from './consensus';
