@@ -2,7 +2,7 @@
 // in the viewer, through the real web host and renderer in Chromium (headless, Debian's chromium).
 // Figures per run, from the renderer's performance marks:
 //   openToFirstSliceMs   from the volume being requested (concord:volume-open) to its first drawn slice
-//                        (concord:first-slice) — the "within 2 s of opening in the viewer";
+//                        (concord:first-slice) — the product's aim: within 2 s of opening in the viewer;
 //   pageToFirstSliceMs   from navigation start (app boot included) to the first drawn slice.
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,5 +1,5 @@
 // `concord bench consensus [--json] [--runs N] [--raters R] [--sizes 512x512x300,256x256x160] [--keep]`
-// Speed and memory of the consensus core on R synthetic raters (default 5, bench-consensus-raters.ts) at
+// Speed and memory of the consensus core on R synthetic raters (default 5, raters.ts) at
 // each size, beside ITK 5.2 in the same run:
 //   staple     binary STAPLE of label 1 with its probability map  | ITK STAPLEImageFilter (float output)
 //   vote       majority vote over every label                     | ITK LabelVotingImageFilter

@@ -1,5 +1,5 @@
-// A compact pack of the LIDC-IDRI crops for machines that lack ../shared/data (a borrowed GPU machine,
-// whose working tree is limited to 64 MiB): the images, ONE precomputed majority-vote mask per slice and
+// A compact pack of the LIDC-IDRI crops for machines that lack ../shared/data (a GPU machine
+// that receives only a small working tree): the images, ONE precomputed majority-vote mask per slice and
 // (version 2) the raters' agreement per pixel, instead of four raters' PNGs. One file, `lidc-slices.pack`
 // (brotli-compressed with Node's own zlib, so reading it needs nothing but Node), laid out as:
 //   bytes 0..7    ASCII "CCLIDC01"

@@ -1,7 +1,7 @@
 // Segmentation quality of the reference U-Net on the LIDC-IDRI nodule crops: trained on the majority vote
 // of four radiologists (or on the share of them marking each pixel), validated against the vote on
 // held-out patients (Dice pooled over all their slices, empty ones included), with the training time.
-// The issue's bar is a validation Dice of at least 0.75.
+// The bar it is held to is a validation Dice of at least 0.75.
 import type { TiePolicy } from '../../core/consensus/vote';
 import { InputError } from '../../core/errors';
 import type { AugmentConfig } from '../../training/augment/augment-config';
@@ -19,7 +19,7 @@ import { UNet, type InitScheme } from '../../training/model/unet';
 import { paramCount, REFERENCE_UNET, type UNetConfig } from '../../training/model/unet-config';
 
 export interface QualityOptions {
-  /** A folder of LIDC-IDRI PNG crops, or a pack (data/lidc-pack.ts: the file or its folder). */
+  /** A folder of LIDC-IDRI PNG crops, or a pack (lidc/lidc-pack.ts: the file or its folder). */
   dataDir: string;
   epochs: number;
   batchSize: number;
@@ -54,12 +54,12 @@ export interface QualityOptions {
   /** Train on random windows of this side (data/slice-batches.ts); validation stays on whole slices. */
   patch?: number;
   /** 2.5D: this many neighbouring slices of the same nodule on each side as extra input channels
-   *  (data/neighbour-slices.ts); the network's first convolution takes 2h+1 channels. */
+   *  (lidc/neighbour-slices.ts); the network's first convolution takes 2h+1 channels. */
   neighbours?: number;
   /** The final validation (after the last epoch) with test-time augmentation: the mean probability over the
    *  8 flips/rotations (evaluate.ts). The epochs' validations stay plain: 8 views cost 8 forward passes. */
   tta?: boolean;
-  /** One more input plane: each pixel's distance to the crop's centre (data/centre-distance.ts), for
+  /** One more input plane: each pixel's distance to the crop's centre (lidc/centre-distance.ts), for
    *  crops cut around their object as the LIDC ones are; augmentation's geometry moves it with the image,
    *  its intensity transforms leave it alone. */
   centreChannel?: boolean;
@@ -70,7 +70,7 @@ export interface QualityOptions {
   averageDecay?: number;
   /** What the network trains on: the majority vote (default), or the share of raters marking each pixel
    *  (a soft target: a pixel two of four raters marked is 0.5, not 0). Validation is always against
-   *  the vote. Needs the PNG folder or a version-2 pack (data/lidc-pack.ts). */
+   *  the vote. Needs the PNG folder or a version-2 pack (lidc/lidc-pack.ts). */
   target?: TrainingTarget;
   /** Validation's probability threshold; default 0.5 for the vote, agreementThreshold(...) for the
    *  raters' share. */

@@ -177,7 +177,7 @@ export async function runBenchQuality(argv: string[]): Promise<number> {
   const dataDir = optionString(args, 'data') ?? defaultData();
   const packDir = optionString(args, 'write-pack');
   if (packDir !== undefined) {
-    // The compact pack a borrowed GPU machine reads (scripts/gpu-quality.sh): images + one vote per slice.
+    // The compact pack a GPU machine reads (bench/gpu/gpu-quality.sh): images + one vote per slice.
     const t0 = performance.now();
     const { loadLidcSlices } = await import('../lidc/lidc-slices');
     const slices = await loadLidcSlices(dataDir, ties);

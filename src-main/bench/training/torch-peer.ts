@@ -1,6 +1,6 @@
 // The PyTorch peer of `concord bench train`: resources/bench/torch_unet.py (a copy of the project's
 // ../shared/bench/torch_unet.py) trains the same reference U-Net on random images with PyTorch and prints
-// images/s. Run in the same invocation as Concord's measurement, since these shared machines are noisy.
+// images/s. Run in the same invocation as Concord's measurement, since shared machines are noisy.
 // When python3 or torch is missing, the peer is reported absent with the reason, never invented.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

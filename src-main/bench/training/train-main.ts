@@ -1,5 +1,5 @@
-// Entry of the self-contained `bench train` bundle that scripts/build-gpu-kit.sh makes for machines
-// without this repository's node_modules (a borrowed GPU machine): the same code as `concord bench
+// Entry of the self-contained `bench train` bundle that bench/gpu/build-gpu-kit.sh makes for machines
+// without this repository's node_modules (a GPU machine without npm): the same code as `concord bench
 // train`, with the CLI's exit statuses (0 ok, 2 bad input or backend unavailable, 1 internal error).
 import { runBenchTrain } from './train';
 import { runBundleEntry } from '../../host/cli/exit-status';

@@ -1,7 +1,8 @@
 // How a CLI command ends: expected errors (bad input, not found, cancelled, unsupported, conflict,
 // forbidden) are one line on stderr and exit status 2; anything else is an internal error, status 1.
-// Shared by `concord` (run.ts) and the self-contained bench bundles a borrowed GPU machine runs
-// (bench-*-main.ts), which must not import the whole command table.
+// Shared by `concord` (run.ts) and the self-contained bench bundles a GPU machine without node_modules
+// runs (bench/training/train-main.ts, bench/quality/quality-main.ts), which must not import the whole
+// command table.
 import { toAppError } from '../../services/dispatch';
 
 /** The app's own classification (services/dispatch.ts): every code but 'internal' is an expected error. */
@@ -22,7 +23,7 @@ export function exitStatusOf(e: unknown, stack = Boolean(process.env['CONCORD_DE
 }
 
 /** Entry of a bench bundle: runs the command and sets the exit status (stacks always: the bundles run on
- *  borrowed machines where a second try costs device time). */
+ *  GPU machines where a second try costs a long run). */
 export function runBundleEntry(command: () => Promise<number>): void {
   command().then(
     (code) => {

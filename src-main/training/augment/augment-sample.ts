@@ -3,7 +3,7 @@
 // each with its probability, from a seeded generator. The number of random draws does not depend on which
 // transforms fire, so a seed gives the same sample on every machine and the draws of one transform do not
 // shift those of the next. `positionChannels` n: the last n channels hold positions, not intensities (the
-// distance-to-centre plane of data/centre-distance.ts): the geometry moves them with the image, the
+// distance-to-centre plane of bench/lidc/centre-distance.ts): the geometry moves them with the image, the
 // intensity transforms leave them alone.
 import { SeededRandom } from '../model/seeded-random';
 import type { AugmentConfig } from './augment-config';

@@ -17,7 +17,7 @@ export interface SliceData {
   width: number;
   height: number;
   /** `channels` planes of width x height grey values, channel-major (plane c's pixel (x, y) at
-   *  c*width*height + x + y*width): one, or 2h+1 for 2.5D (data/neighbour-slices.ts). */
+   *  c*width*height + x + y*width): one, or 2h+1 for 2.5D (bench/lidc/neighbour-slices.ts). */
   image: Uint8Array;
   /** The hard target, 0/1 per pixel: the validation's reference, and what foreground sampling looks at. */
   target: Uint8Array;
@@ -97,7 +97,8 @@ export interface SliceBatchOptions {
   foregroundFraction?: number;
   /** Side of random square windows cut from the slices (default: whole slices). */
   patch?: number;
-  /** The last n channels are positions (data/centre-distance.ts), untouched by intensity augmentation. */
+  /** The last n channels are positions (bench/lidc/centre-distance.ts), untouched by intensity
+   *  augmentation. */
   positionChannels?: number;
   /** With `augmentation`: one of the 8 flips/rotations by 90 degrees first (augment/'s mirroring has no
    *  transposes), then the pipeline. */

@@ -1,6 +1,6 @@
-// Post-processing of a predicted 2D mask for crops cut around their object (data/centre-distance.ts): keep
-// the connected components (4-connected) that reach within `radius` pixels of the slice's centre, drop the
-// rest. It is nnU-Net's "keep the largest component" with the crop's own prior instead of size: on the
+// Post-processing of a predicted 2D mask for crops cut around their object (bench/lidc/centre-distance.ts):
+// keep the connected components (4-connected) that reach within `radius` pixels of the slice's centre, drop
+// the rest. It is nnU-Net's "keep the largest component" with the crop's own prior instead of size: on the
 // LIDC crops the false positives it removes are vessels and other structures away from the nodule.
 // Layout x + y*width; 1 foreground, 0 background.
 import { components } from '../../core/labelling/connected';
