@@ -2,7 +2,7 @@
 // conv-filter-grad-program.ts (NHWC, dilation 1; anything else goes to the original kernel). For
 // Conv2DBackpropInput (the input gradient, and the forward pass of a transposed convolution) tfjs's naive
 // program stays the default (WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE true): measured on an NVIDIA H100 through
-// Dawn (scripts/gpu-check.sh, 2026-11-27), the reference U-Net trained at 45.3 images/s with the naive
+// Dawn (bench/gpu/gpu-check.sh, 2026-11-27), the reference U-Net trained at 45.3 images/s with the naive
 // input gradient, 30.7 with tfjs's matrix-multiply program and 16.9 with tfjs's stock kernels.
 // $CONCORD_WEBGPU_MM_INPUT_GRAD=1 selects the matrix-multiply program (to measure the two apart).
 import * as tf from '@tensorflow/tfjs-core';

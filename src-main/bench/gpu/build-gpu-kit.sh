@@ -1,11 +1,11 @@
 #!/bin/sh
-# Makes .gpu-kit/, what scripts/gpu-check.sh and scripts/gpu-quality.sh need on a borrowed GPU machine that
-# has no npm registry and no node_modules: `concord bench train` and `concord bench quality` as
+# Makes .gpu-kit/ (at the repository root), what gpu-check.sh and gpu-quality.sh beside it need on a GPU
+# machine that has no npm registry and no node_modules: `concord bench train` and `concord bench quality` as
 # self-contained bundles (tfjs inside), tfjs's wasm binary,
 # Dawn (dawn.node from the `webgpu` package) and a Node.js binary, both xz-compressed, and the Vulkan
-# loader's .deb in case the machine lacks it. About 30 MiB; carried with the working tree (run's `carry`).
+# loader's .deb in case the machine lacks it. About 30 MiB; copied to the GPU machine with the working tree.
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../../.."
 KIT=.gpu-kit
 rm -rf "$KIT"
 mkdir -p "$KIT/debs"

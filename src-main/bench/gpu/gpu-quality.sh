@@ -1,26 +1,28 @@
 #!/bin/sh
-# The quality run of the training engine on a borrowed GPU machine (no internet, no npm, no node): the
+# The quality run of the training engine on a GPU machine without internet, npm or Node.js: the
 # reference U-Net (4 levels, base 16, 128x128) trained on the LIDC-IDRI nodule crops (target: majority
 # vote of 4 radiologists, patient-level split) through tfjs WebGPU on Dawn, validation Dice on held-out
-# patients after every epoch. The working tree may carry 64 MiB in all; the kit (.gpu-kit, ~30 MB) and
-# the crops (.lidc-pack, ~15 MB) do not both fit beside the tracked files, so it runs as two calls on the
-# same warm machine:
+# patients after every epoch. Where the working tree copied to the GPU machine is limited to 64 MiB, the
+# kit (.gpu-kit, ~30 MB) and the crops (.lidc-pack, ~15 MB) do not both fit beside the tracked files, so it
+# runs as two steps on the same machine:
 #
-#   sh scripts/gpu-quality.sh setup   carry [".gpu-kit"]    unpacks Node, Dawn and the bundles into
-#                                                            /tmp/concord-gpu-kit (it stays on the warm
-#                                                            machine) and checks that webgpu starts on the GPU
-#   sh scripts/gpu-quality.sh run     carry [".lidc-pack"]  trains for GPU_QUALITY_BUDGET seconds (default
-#                                                            330: epochs planned after epochs 1 and 2),
-#                                                            prints a compact JSON summary, full JSON to $OUT
+#   sh src-main/bench/gpu/gpu-quality.sh setup   (with .gpu-kit)    unpacks Node, Dawn and the bundles into
+#                                                                   /tmp/concord-gpu-kit (kept there for
+#                                                                   `run`) and checks that webgpu starts on
+#                                                                   the GPU
+#   sh src-main/bench/gpu/gpu-quality.sh run     (with .lidc-pack)  trains for GPU_QUALITY_BUDGET seconds
+#                                                                   (default 330: epochs planned after
+#                                                                   epochs 1 and 2), prints a compact JSON
+#                                                                   summary, full JSON to $OUT
 #
-# Make the two carried folders here first: scripts/build-gpu-kit.sh (.gpu-kit) and
+# Make the two folders (at the repository root) first: src-main/bench/gpu/build-gpu-kit.sh (.gpu-kit) and
 #   npx concord bench quality --write-pack .lidc-pack        (the crops, checked equal to the loader's vote
 #                                                             and agreement: a version-2 pack, which the
 #                                                             recipe's --target agreement needs)
 # Local rehearsal without a GPU: GPU_CHECK_EXTRA=--allow-software-gpu (SwiftShader), or
 # GPU_QUALITY_BACKEND=wasm GPU_QUALITY_BUDGET=60 GPU_QUALITY_EPOCHS=1.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../../.."
 KIT=.gpu-kit
 PACK=.lidc-pack
 WORK=/tmp/concord-gpu-kit
@@ -35,8 +37,8 @@ unxz_to() { # unxz_to <file.xz> <dest>: xz if present, else Python's lzma
 }
 
 setup() {
-  [ -d "$KIT" ] || fail ".gpu-kit missing: run scripts/build-gpu-kit.sh here and carry .gpu-kit"
-  [ -f "$KIT/bench-quality.mjs.xz" ] || fail ".gpu-kit has no bench-quality bundle: rebuild it with scripts/build-gpu-kit.sh"
+  [ -d "$KIT" ] || fail ".gpu-kit missing: run src-main/bench/gpu/build-gpu-kit.sh here and copy .gpu-kit with the working tree"
+  [ -f "$KIT/bench-quality.mjs.xz" ] || fail ".gpu-kit has no bench-quality bundle: rebuild it with src-main/bench/gpu/build-gpu-kit.sh"
   NODE=""
   if [ -z "${GPU_CHECK_KIT_NODE:-}" ] && command -v node >/dev/null 2>&1 &&
     node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
@@ -50,7 +52,7 @@ setup() {
   unxz_to "$KIT/dawn.node.xz" "$WORK/dawn.node" || fail "cannot unpack dawn.node.xz"
   # Vulkan: Dawn dlopens libvulkan.so.1; NVIDIA's ICD (libGLX_nvidia) also needs libglvnd's libGLdispatch.
   if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || ! ldconfig -p 2>/dev/null | grep -q 'libGLdispatch.so.0'; then
-    say "no Vulkan loader or libglvnd: unpacking the carried libvulkan1, libglvnd0 and GL/EGL dispatch libraries"
+    say "no Vulkan loader or libglvnd: unpacking the kit's libvulkan1, libglvnd0 and GL/EGL dispatch libraries"
     for f in "$KIT"/debs/*.deb; do dpkg -x "$f" / 2>/dev/null; done
     ldconfig 2>/dev/null
   fi
@@ -59,7 +61,7 @@ setup() {
     ! ls /usr/share/vulkan/icd.d/nvidia* /etc/vulkan/icd.d/nvidia* >/dev/null 2>&1; then
     VKD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
   fi
-  # What `run` needs, for the next call on this machine.
+  # What `run` needs, for the next step on this machine.
   {
     echo "NODE='$NODE'"
     echo "export CONCORD_DAWN_NODE='$WORK/dawn.node'"
@@ -89,12 +91,12 @@ PY
 
 run() {
   if [ ! -f "$WORK/env.sh" ] || [ ! -f "$WORK/bench-quality.mjs" ]; then
-    # A fresh machine (the warm one was given back): set up again if the kit travelled with this call.
-    [ -d "$KIT" ] || fail "no setup on this machine (it was given back?): call 'sh scripts/gpu-quality.sh setup' with carry .gpu-kit first"
+    # A machine without the setup (/tmp/concord-gpu-kit is gone): set up again if the kit came with the tree.
+    [ -d "$KIT" ] || fail "no setup on this machine (/tmp/concord-gpu-kit is gone): run 'sh src-main/bench/gpu/gpu-quality.sh setup' with .gpu-kit first"
     setup > "$OUTDIR/setup.json" || exit 1
   fi
   . "$WORK/env.sh"
-  [ -f "$PACK/lidc-slices.pack" ] || fail ".lidc-pack/lidc-slices.pack missing: npx concord bench quality --write-pack .lidc-pack, and carry .lidc-pack"
+  [ -f "$PACK/lidc-slices.pack" ] || fail ".lidc-pack/lidc-slices.pack missing: npx concord bench quality --write-pack .lidc-pack, and copy .lidc-pack with the working tree"
   BUDGET="${GPU_QUALITY_BUDGET:-330}"
   # The recipe (see src-main/training/README.md, 'Quality recipe'); GPU_QUALITY_ARGS replaces it whole.
   RECIPE="${GPU_QUALITY_ARGS:---batch 16 --lr 0.001 --constant-lr --augment intensity --foreground 0.33 --patch 64 --neighbours 1 --centre-channel --keep-centre 8 --ema 0.99 --tta --target agreement}"
@@ -132,5 +134,5 @@ PY
 case "${1:-}" in
   setup) setup ;;
   run) run ;;
-  *) echo "usage: sh scripts/gpu-quality.sh setup|run" >&2; exit 2 ;;
+  *) echo "usage: sh src-main/bench/gpu/gpu-quality.sh setup|run" >&2; exit 2 ;;
 esac

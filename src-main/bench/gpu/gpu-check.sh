@@ -1,15 +1,15 @@
 #!/bin/sh
-# The one GPU check of the training engine, for a borrowed GPU machine (no internet, no npm registry):
+# The one GPU check of the training engine, for a GPU machine without internet or an npm registry:
 # `concord bench train --backend webgpu` (tfjs WebGPU through Dawn/Vulkan, with Concord's chunked filter
 # gradient), the same with tfjs's stock kernels, and the wasm CPU path on the machine's cores, each beside
 # PyTorch training the same U-Net in the same run (CUDA for webgpu, CPU for wasm). Prints one JSON
 # summary on stdout; full results go to $OUT (or /tmp/gpu-check): one JSON per part and gpu-check.log.
 #
-# Needs .gpu-kit/ (scripts/build-gpu-kit.sh, carried with the working tree) and runs from the repo root:
-#   sh scripts/gpu-check.sh            (about 3-5 minutes; each part has its own time limit, 7.7 minutes in all)
+# Needs .gpu-kit/ (build-gpu-kit.sh, copied with the working tree) and runs from the repository root:
+#   sh src-main/bench/gpu/gpu-check.sh            (about 3-5 minutes; each part has its own time limit, 7.7 minutes in all)
 # GPU_CHECK_EXTRA="--allow-software-gpu" lets it run on a CPU-emulated adapter (local rehearsal only).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../../.."
 KIT=.gpu-kit
 OUTDIR="${OUT:-/tmp/gpu-check}"
 WORK=/tmp/concord-gpu-kit
@@ -22,9 +22,9 @@ unxz_to() { # unxz_to <file.xz> <dest>: xz if present, else Python's lzma
   else python3 -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2],"wb"))' "$1" "$2"; fi
 }
 
-[ -d "$KIT" ] || { echo '{"error": ".gpu-kit missing: run scripts/build-gpu-kit.sh and carry .gpu-kit"}'; exit 2; }
+[ -d "$KIT" ] || { echo '{"error": ".gpu-kit missing: run src-main/bench/gpu/build-gpu-kit.sh and copy .gpu-kit with the working tree"}'; exit 2; }
 
-# Node.js: the machine's own if it is 20 or newer, else the carried one.
+# Node.js: the machine's own if it is 20 or newer, else the kit's.
 NODE=""
 if [ -z "${GPU_CHECK_KIT_NODE:-}" ] && command -v node >/dev/null 2>&1 &&
   node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
@@ -42,7 +42,7 @@ export CONCORD_PYTHON="${CONCORD_PYTHON:-python3}"
 # Vulkan: Dawn dlopens libvulkan.so.1 and needs the NVIDIA driver's ICD.
 # The NVIDIA ICD (libGLX_nvidia.so.0) also needs libglvnd's libGLdispatch, or vkCreateInstance finds no driver.
 if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || ! ldconfig -p 2>/dev/null | grep -q 'libGLdispatch.so.0'; then
-  say "no Vulkan loader or libglvnd: unpacking the carried libvulkan1, libglvnd0 and GL/EGL dispatch libraries"
+  say "no Vulkan loader or libglvnd: unpacking the kit's libvulkan1, libglvnd0 and GL/EGL dispatch libraries"
   for f in "$KIT"/debs/*.deb; do dpkg -x "$f" / 2>/dev/null; done
   ldconfig 2>/dev/null
 fi
