@@ -98,7 +98,7 @@ run() {
   . "$WORK/env.sh"
   [ -f "$PACK/lidc-slices.pack" ] || fail ".lidc-pack/lidc-slices.pack missing: npx concord bench quality --write-pack .lidc-pack, and copy .lidc-pack with the working tree"
   BUDGET="${GPU_QUALITY_BUDGET:-330}"
-  # The recipe (see src-main/training/README.md, 'Quality recipe'); GPU_QUALITY_ARGS replaces it whole.
+  # The recipe (see src-main/bench/RESULTS.md, 'Quality recipe'); GPU_QUALITY_ARGS replaces it whole.
   RECIPE="${GPU_QUALITY_ARGS:---batch 16 --lr 0.001 --constant-lr --augment intensity --foreground 0.33 --patch 64 --neighbours 1 --centre-channel --keep-centre 8 --ema 0.99 --tta --target agreement}"
   say "bench quality for ${BUDGET} s: $RECIPE"
   START=$(date +%s)
