@@ -203,16 +203,3 @@ export function currentReferenceRevision(db: Db, volumeId: number): number | nul
   const signOffs = listSignOffs(db, row.id);
   return isSignedOff(signOffs) ? signOffs.at(-1)!.referenceRevisionId : null;
 }
-
-/** The signed-off adjudication whose working mask this annotation is (edits to it are refused), if any. */
-export function frozenBySignOff(db: Db, annotationId: number): number | null {
-  const row = adjudicationOfWorking(db, annotationId);
-  return row && isSignedOff(listSignOffs(db, row.id)) ? row.id : null;
-}
-
-/** The sign-off whose reference mask this annotation is, if any (a signed reference is never edited). */
-export function signOffOfReference(db: Db, annotationId: number): number | null {
-  const row = db.prepare('SELECT id FROM sign_offs WHERE reference_annotation_id = ?').get(annotationId) as
-    { id: number } | undefined;
-  return row?.id ?? null;
-}

@@ -125,3 +125,50 @@ export function addTimeSpent(db: Db, id: number, seconds: number): number {
   db.prepare('UPDATE annotations SET time_spent_sec = time_spent_sec + ? WHERE id = ?').run(seconds, id);
   return (db.prepare('SELECT time_spent_sec AS t FROM annotations WHERE id = ?').get(id) as { t: number }).t;
 }
+
+/** What a mask save checks before it writes, read in one statement: the annotation (with its head), its
+ *  volume's grid, the label values its project defines, and whether it is frozen by a sign-off. */
+export interface EditTarget {
+  annotation: AnnotationRow;
+  /** Voxels along i, j, k of the annotation's volume. */
+  dims: [number, number, number];
+  /** Label values (1..255) defined in the annotation's project. */
+  labels: Set<number>;
+  /** The sign-off whose reference mask this annotation is (a signed reference is never edited), or null. */
+  referenceOf: number | null;
+  /** The adjudication whose working mask this is, when its last sign-off stands (not reopened), or null. */
+  frozenBy: number | null;
+}
+
+export function readEditTarget(db: Db, annotationId: number): EditTarget | undefined {
+  const r = db
+    .prepare(
+      `SELECT q.*, v.dim_i AS ni, v.dim_j AS nj, v.dim_k AS nk,
+              (SELECT group_concat(l.value) FROM labels l WHERE l.project_id = q.projectId) AS labelValues,
+              (SELECT s.id FROM sign_offs s WHERE s.reference_annotation_id = q.id) AS referenceOf,
+              (SELECT ad.id FROM adjudications ad
+                 JOIN sign_offs s ON s.id = (SELECT max(id) FROM sign_offs WHERE adjudication_id = ad.id)
+                 WHERE ad.working_annotation_id = q.id
+                   AND NOT EXISTS (SELECT 1 FROM case_reopenings cr WHERE cr.sign_off_id = s.id)) AS frozenBy
+       FROM (${SELECT} WHERE a.id = ?) q JOIN volumes v ON v.id = q.volumeId`,
+    )
+    .get(annotationId) as
+    | (Raw & {
+        ni: number;
+        nj: number;
+        nk: number;
+        labelValues: string | null;
+        referenceOf: number | null;
+        frozenBy: number | null;
+      })
+    | undefined;
+  if (!r) return undefined;
+  const { ni, nj, nk, labelValues, referenceOf, frozenBy, ...raw } = r;
+  return {
+    annotation: toRow(raw),
+    dims: [ni, nj, nk],
+    labels: new Set(labelValues ? labelValues.split(',').map(Number) : []),
+    referenceOf,
+    frozenBy,
+  };
+}

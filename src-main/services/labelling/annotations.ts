@@ -2,7 +2,6 @@
 // attribution. Every change is made by the signed-in profile and saved as a new revision (mask-store.ts).
 import type { AnnotationInfo, MaskData, MaskPatch, RevisionInfo } from '../../core/model';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors';
-import { frozenBySignOff, signOffOfReference } from '../../db/repositories/adjudications';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
 import {
@@ -12,7 +11,7 @@ import {
   listAnnotationsOfVolume,
   toAnnotationInfo,
 } from '../../db/repositories/annotations';
-import type { AnnotationRow } from '../../db/repositories/annotations';
+import type { AnnotationRow, EditTarget } from '../../db/repositories/annotations';
 import { getRevision, listRevisions, toRevisionInfo } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
 import type { Profile } from '../identity/access';
@@ -38,22 +37,25 @@ export function assertCanEdit(profile: Profile, annotation: AnnotationRow): void
 }
 
 /**
- * An adjudication's working mask is frozen while its case is signed off, and a signed reference mask is
- * never edited (reopening the case and signing off again makes a new one).
+ * What a save checks on its target (read once by the mask store, in turn with the annotation's other
+ * saves): the editor may edit it, and it is not frozen. An adjudication's working mask is frozen while its
+ * case is signed off, and a signed reference mask is never edited (reopening the case and signing off again
+ * makes a new one).
  */
-function assertNotSignedOff(db: Db, annotationId: number): void {
-  const signOffId = signOffOfReference(db, annotationId);
-  if (signOffId !== null) {
-    throw new ConflictError(
-      `annotation ${annotationId} is a signed reference mask (sign-off ${signOffId}): reopen the case and sign off again to change it`,
-    );
-  }
-  const adjudicationId = frozenBySignOff(db, annotationId);
-  if (adjudicationId !== null) {
-    throw new ConflictError(
-      `annotation ${annotationId} is the working mask of adjudication ${adjudicationId}, which is signed off: reopen the case (with a reason) to edit it`,
-    );
-  }
+function mayEdit(editor: Profile): (target: EditTarget) => void {
+  return ({ annotation, referenceOf, frozenBy }) => {
+    assertCanEdit(editor, annotation);
+    if (referenceOf !== null) {
+      throw new ConflictError(
+        `annotation ${annotation.id} is a signed reference mask (sign-off ${referenceOf}): reopen the case and sign off again to change it`,
+      );
+    }
+    if (frozenBy !== null) {
+      throw new ConflictError(
+        `annotation ${annotation.id} is the working mask of adjudication ${frozenBy}, which is signed off: reopen the case (with a reason) to edit it`,
+      );
+    }
+  };
 }
 
 export function listVisible(db: Db, viewer: Profile, volumeId: number): AnnotationInfo[] {
@@ -104,9 +106,7 @@ export async function commit(
   editor: Profile,
   req: { annotationId: number; parentRevisionId: number | null; tool: string; patch: MaskPatch },
 ): Promise<RevisionInfo> {
-  assertCanEdit(editor, requireAnnotation(store.ws.db, req.annotationId));
-  assertNotSignedOff(store.ws.db, req.annotationId);
-  const revision = await store.commitPatch({ ...req, author: editor.name });
+  const revision = await store.commitPatch({ ...req, author: editor.name, guard: mayEdit(editor) });
   return toRevisionInfo(revision);
 }
 
@@ -115,7 +115,5 @@ export async function revert(
   editor: Profile,
   req: { annotationId: number; revisionId: number },
 ): Promise<RevisionInfo> {
-  assertCanEdit(editor, requireAnnotation(store.ws.db, req.annotationId));
-  assertNotSignedOff(store.ws.db, req.annotationId);
-  return toRevisionInfo(await store.revert({ ...req, author: editor.name }));
+  return toRevisionInfo(await store.revert({ ...req, author: editor.name, guard: mayEdit(editor) }));
 }

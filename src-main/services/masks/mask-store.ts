@@ -15,9 +15,8 @@ import { histogram, labelVoxels } from '../../core/mask/histogram';
 import { applyPatch, extractPatch, patchProblem } from '../../core/labelling/patch';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
-import { getAnnotation, getWorkState, setWorkStatus } from '../../db/repositories/annotations';
-import type { AnnotationRow } from '../../db/repositories/annotations';
-import { getLabel } from '../../db/repositories/labels';
+import { getWorkState, readEditTarget, setWorkStatus } from '../../db/repositories/annotations';
+import type { AnnotationRow, EditTarget } from '../../db/repositories/annotations';
 import { getRevision, headRevisionId, insertRevision } from '../../db/repositories/revisions';
 import type { RevisionRow } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
@@ -140,6 +139,9 @@ export interface CommitInput {
   tool: string;
   author: string;
   provenance?: Record<string, unknown>;
+  /** The caller's checks (who may edit, sign-off), run on the save's one read of its target, in turn with
+   *  the annotation's other saves; throwing refuses the save. */
+  guard?: (target: EditTarget) => void;
 }
 
 export class MaskStore {
@@ -197,9 +199,9 @@ export class MaskStore {
     return labels.buffer instanceof SharedArrayBuffer ? labels.slice() : labels;
   }
 
-  /** The head mask of an annotation, from the cache when current, else decoded (and cached). */
+  /** The head mask of an annotation (as just read), from the cache when current, else decoded (and cached). */
   private async loadHead(annotation: AnnotationRow, dims: Vec3): Promise<CachedMask> {
-    const head = headRevisionId(this.db, annotation.id);
+    const head = annotation.headRevisionId;
     const cached = this.cache.get(annotation.id);
     // Another process (the CLI) may have added a revision: the cache is only trusted when it is the head.
     if (cached && cached.revisionId === head) return cached;
@@ -220,12 +222,12 @@ export class MaskStore {
    */
   commitPatch(input: CommitInput & { patch: MaskPatch }): Promise<RevisionRow> {
     return this.serial(input.annotationId, async () => {
-      const annotation = this.requireAnnotation(input.annotationId);
-      const dims = this.dimsOf(annotation);
-      assertHead(this.db, annotation.id, input.parentRevisionId);
+      const target = this.readTarget(input);
+      const { annotation, dims } = target;
+      assertHeadIs(annotation, input.parentRevisionId);
       const why = patchProblem(dims, input.patch);
       if (why) throw new InputError(undefined, why);
-      this.checkLabelsDefined(annotation.projectId, histogram(input.patch.data));
+      checkLabelsDefined(target, histogram(input.patch.data));
 
       const head = await this.loadHead(annotation, dims);
       if (!head.owned && this.codec !== inThreadCodec) {
@@ -291,8 +293,8 @@ export class MaskStore {
     },
   ): Promise<RevisionRow> {
     return this.serial(input.annotationId, async () => {
-      const annotation = this.requireAnnotation(input.annotationId);
-      const dims = this.dimsOf(annotation);
+      const target = this.readTarget(input);
+      const { annotation, dims } = target;
       const total = dims[0] * dims[1] * dims[2];
       if (input.labels.length !== total) {
         throw new InputError(
@@ -300,14 +302,13 @@ export class MaskStore {
           `the mask has ${input.labels.length} voxels, the volume ${dims.join('x')} has ${total}`,
         );
       }
-      const parent =
-        input.parentRevisionId === 'head' ? headRevisionId(this.db, annotation.id) : input.parentRevisionId;
-      assertHead(this.db, annotation.id, parent);
+      const parent = input.parentRevisionId === 'head' ? annotation.headRevisionId : input.parentRevisionId;
+      assertHeadIs(annotation, parent);
       const { blob, counts } = await storeMaskBlob(
         this.ws,
         input.labels,
         dims,
-        (c) => this.checkLabelsDefined(annotation.projectId, c),
+        (c) => checkLabelsDefined(target, c),
         this.codec,
       );
       const revisionId = this.db.transaction(() =>
@@ -331,16 +332,21 @@ export class MaskStore {
   }
 
   /** A new head whose labels equal `revisionId`'s (the same blob: nothing is re-encoded). */
-  revert(input: { annotationId: number; revisionId: number; author: string }): Promise<RevisionRow> {
+  revert(input: {
+    annotationId: number;
+    revisionId: number;
+    author: string;
+    guard?: CommitInput['guard'];
+  }): Promise<RevisionRow> {
     return this.serial(input.annotationId, async () => {
-      const annotation = this.requireAnnotation(input.annotationId);
+      const { annotation } = this.readTarget(input);
       const target = getRevision(this.db, input.revisionId);
       if (!target || target.annotationId !== annotation.id) {
         throw new NotFoundError(
           `revision ${input.revisionId} is not a revision of annotation ${annotation.id}`,
         );
       }
-      const parent = headRevisionId(this.db, annotation.id);
+      const parent = annotation.headRevisionId;
       const revisionId = this.db.transaction(() =>
         recordRevision(this.db, {
           annotationId: annotation.id,
@@ -361,17 +367,29 @@ export class MaskStore {
     });
   }
 
-  private requireAnnotation(id: number): AnnotationRow {
-    const a = getAnnotation(this.db, id);
-    if (!a) throw new NotFoundError(`annotation ${id} does not exist`);
-    return a;
+  /** The save's one read of what it writes to, then the caller's guard. */
+  private readTarget(input: { annotationId: number; guard?: CommitInput['guard'] }): EditTarget {
+    const target = readEditTarget(this.db, input.annotationId);
+    if (!target) throw new NotFoundError(`annotation ${input.annotationId} does not exist`);
+    input.guard?.(target);
+    return target;
   }
+}
 
-  private checkLabelsDefined(projectId: number, counts: Float64Array): void {
-    for (let v = 1; v < 256; v++) {
-      if (counts[v]! > 0 && !getLabel(this.db, projectId, v)) {
-        throw new InputError(undefined, `label ${v} is not defined in this project (add it first)`);
-      }
+/** Refuses ('conflict') a parent that is not the head the save read. */
+function assertHeadIs(annotation: AnnotationRow, parent: number | null): void {
+  const head = annotation.headRevisionId;
+  if (head !== parent) {
+    throw new ConflictError(
+      `annotation ${annotation.id} changed meanwhile: its head is revision ${head ?? 'none'}, not ${parent ?? 'none'}; reload it and redo the edit`,
+    );
+  }
+}
+
+function checkLabelsDefined(target: EditTarget, counts: Float64Array): void {
+  for (let v = 1; v < 256; v++) {
+    if (counts[v]! > 0 && !target.labels.has(v)) {
+      throw new InputError(undefined, `label ${v} is not defined in this project (add it first)`);
     }
   }
 }
