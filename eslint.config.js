@@ -3,7 +3,7 @@
 //  - src-main/core imports nothing outside itself (no node:, no npm packages, no other folders);
 //  - `electron` is imported only in src-main/host/electron and src-preload;
 //  - the renderer imports from src-main only pure helpers in src-main/core, or types (`import type`);
-//  - main never imports the renderer; services never import hosts; below services (db, io, workspace,
+//  - main never imports the renderer; services never import hosts; only the CLI imports the benchmarks; below services (db, io, workspace,
 //    workers, training) nothing imports the IPC contract: they speak the domain model (core/model);
 //  - a service area imports only the areas below it (SERVICE_LAYERS);
 //  - vitest is imported only by tests and test-support modules.
@@ -49,6 +49,12 @@ const ASSEMBLY = new Set([path.join(servicesDir, 'handlers'), path.join(services
 const FORBIDDEN = [
   { files: 'src-main/', targets: ['src-renderer/'], why: 'main never imports the renderer' },
   { files: 'src-main/services/', targets: ['src-main/host/'], why: 'services never import hosts' },
+  {
+    files: 'src-main/',
+    except: ['src-main/bench/', 'src-main/host/cli/'],
+    targets: ['src-main/bench/'],
+    why: 'the benchmarks stand apart from the product: only the CLI reaches them',
+  },
   ...['db', 'io', 'workspace', 'workers', 'training', 'core'].map((d) => ({
     files: `src-main/${d}/`,
     targets: ['src-preload/', 'src-main/services/', 'src-main/host/'],
@@ -65,7 +71,9 @@ const boundaries = {
       create(context) {
         const file = context.filename;
         const rel = path.relative(root, file);
-        const rules = FORBIDDEN.filter((r) => rel.startsWith(r.files));
+        const rules = FORBIDDEN.filter(
+          (r) => rel.startsWith(r.files) && !(r.except ?? []).some((e) => rel.startsWith(e)),
+        );
         const area = file.startsWith(servicesDir) ? path.relative(servicesDir, file).split(path.sep) : null;
         return eachSource(context, (node, src) => {
           if (src === 'vitest' && !isTest(file)) {
