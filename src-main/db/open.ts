@@ -41,7 +41,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    immediateTransactions(db);
     migrate(db, file, migrations, version);
     return db;
   } catch (e) {
@@ -53,6 +54,30 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     }
     throw e;
   }
+}
+
+/** How long a write waits for another program's write lock (SQLite retries with growing sleeps) before it
+ *  gives up with SQLITE_BUSY, which the services answer as a retryable 'busy'. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Every `db.transaction(fn)()` begins IMMEDIATE: it takes the write lock first, waiting for it under the
+ * busy timeout, then reads. A DEFERRED transaction reads first and upgrades to a writer at its first write;
+ * when another process (the CLI, a second host) wrote in between, SQLite cannot upgrade the stale snapshot
+ * and fails at once with "database is locked", whatever the busy timeout. Concord's transactions are short
+ * and nearly all write, so taking the lock up front costs nothing; `.deferred()` stays for a read-only one.
+ */
+function immediateTransactions(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const t = transaction(fn);
+    return Object.assign((...args: unknown[]) => t.immediate(...args), {
+      default: t.immediate,
+      deferred: t.deferred,
+      immediate: t.immediate,
+      exclusive: t.exclusive,
+    });
+  }) as unknown as Db['transaction'];
 }
 
 function migrate(db: Db, file: string, migrations: readonly Migration[], current: number): void {
