@@ -5,7 +5,7 @@
 // because on macOS Alt+letter types another character (Alt+T gives '†').
 
 import { useKeyCommands } from './viewer/useViewerKeys';
-import type { KeyEventLike, KeyHelpRow } from './viewer/keyBindings';
+import type { KeyEventLike, KeyHelpRow } from './viewer/keyEvents';
 
 export type AppPanel = 'training' | 'consensus';
 

@@ -29,6 +29,7 @@ import { defaultWindow, looksLikeCT } from './defaultWindow';
 import { HelpOverlay } from './HelpOverlay';
 import type { ViewerCommand } from './keyBindings';
 import type { ReviewAction } from './reviewKeys';
+import type { ReviewFocus } from './reviewFocus';
 import { Readout } from './Readout';
 import { physicalValue, readVoxel, formatValue } from './readout';
 import { SliceView, VIEW_COLOURS } from './SliceView';
@@ -63,15 +64,6 @@ export interface ViewerProps {
   editing?: ViewerEditing;
   /** Review (consensus): the agreement overlay, its 3D surfaces, region navigation; absent: none. */
   review?: ViewerReview;
-}
-
-/** Where region navigation sends every view: a new `seq` moves the crosshair and the 3D camera once. */
-export interface ReviewFocus {
-  seq: number;
-  /** Crosshair voxel (i, j, k): a voxel of the region. */
-  ijk: Vec3;
-  /** The region's box, half-open voxel indices [i0, i1, j0, j1, k0, k1]: the 3D camera frames it. */
-  box: readonly [number, number, number, number, number, number];
 }
 
 export interface ViewerReview {

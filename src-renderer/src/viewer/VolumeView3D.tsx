@@ -19,7 +19,7 @@ import {
 } from './volumeTexture';
 import type { WindowLevel } from './windowLevel';
 import type { MaskLayer } from './editing/maskLayer';
-import type { ReviewFocus } from './Viewer';
+import type { ReviewFocus } from './reviewFocus';
 import { spacingOf, transformPoint } from '../../../src-main/core/geometry/affine';
 import type * as SurfaceModule from './editing/maskSurface';
 import type { MaskSurface } from './editing/maskSurface';

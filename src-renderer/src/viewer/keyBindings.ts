@@ -6,6 +6,7 @@ import type { EditCommand } from './editing/editKeys';
 import { editCommandForKey } from './editing/editKeys';
 import type { ReviewCommand } from './reviewKeys';
 import { reviewCommandForKey } from './reviewKeys';
+import type { KeyEventLike, KeyHelpRow } from './keyEvents';
 import type { ViewName } from './viewerState';
 import type { PresetName } from './windowLevel';
 import { PRESETS } from './windowLevel';
@@ -37,19 +38,6 @@ export type ViewerCommand =
   | EditCommand
   /** Review: disagreement overlay and regions (reviewKeys.ts). */
   | ReviewCommand;
-
-export interface KeyEventLike {
-  key: string;
-  shiftKey: boolean;
-  ctrlKey: boolean;
-  altKey: boolean;
-  metaKey: boolean;
-}
-
-export interface KeyHelpRow {
-  keys: string;
-  what: string;
-}
 
 const PAN_STEP_PX = 40;
 

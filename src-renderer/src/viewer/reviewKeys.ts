@@ -3,7 +3,7 @@
 // key changes meaning: Z (without Ctrl; Ctrl+Z stays undo) and the braces, Alt+PgUp/PgDn as alternatives
 // for keyboards where braces need AltGr. Keys are KeyboardEvent.key values.
 
-import type { KeyEventLike, KeyHelpRow } from './keyBindings';
+import type { KeyEventLike, KeyHelpRow } from './keyEvents';
 
 export type ReviewAction = 'toggleOverlay' | 'nextRegion' | 'previousRegion';
 

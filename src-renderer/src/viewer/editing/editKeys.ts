@@ -2,7 +2,7 @@
 // its help. Chosen around the viewer's own keys (0–4, arrows, S, +/−, A, [ ] ; ', R, C, W, X, P, ?, H and the
 // presets L M B N), so no key changes meaning. Keys are KeyboardEvent.key values.
 
-import type { KeyEventLike, KeyHelpRow } from '../keyBindings';
+import type { KeyEventLike, KeyHelpRow } from '../keyEvents';
 import type { OperationName, ToolName } from './toolSettings';
 import { OPERATIONS, TOOLS } from './toolSettings';
 
