@@ -125,4 +125,21 @@ describe('adjudication actions', () => {
     expect(req.patch.box).toEqual([1, 2, 0, 1, 0, 1]);
     expect([...req.patch.data]).toEqual([0]);
   });
+
+  it('refuses to undo when a mask does not fit the volume, sending nothing', async () => {
+    const sentBefore = sent('adjudication:decide').length;
+    const head = MASKS[11]!;
+    MASKS[11] = head.subarray(0, 3);
+    let ok = true;
+    await act(async () => {
+      ok = await latest.current!.undoLast('wrong reader');
+    });
+    MASKS[11] = head;
+    expect(ok).toBe(false);
+    expect(latest.current!.message).toEqual({
+      kind: 'error',
+      text: 'masks of 4 and 3 labels do not fit 2×2×1',
+    });
+    expect(sent('adjudication:decide')).toHaveLength(sentBefore);
+  });
 });

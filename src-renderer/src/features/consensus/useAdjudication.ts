@@ -5,8 +5,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AdjudicationState, DecideRequest } from '../../../../src-preload/contract';
 import type { Vec3 } from '../../../../src-main/core/geometry/affine';
+import { diffMasks } from '../../../../src-main/core/labelling/patch';
 import { call, getBridge } from '../../api/bridge';
-import { undoPatch } from './undoPatch';
 
 export interface Adjudication {
   state: AdjudicationState | null;
@@ -131,7 +131,13 @@ export function useAdjudication(volumeId: number | null, dims: Vec3): Adjudicati
           call(bridge.invoke('annotation:mask', { revisionId: before.resultRevisionId })),
           call(bridge.invoke('annotation:mask', { revisionId: s.headRevisionId })),
         ]);
-        const patch = undoPatch(a.data, b.data, dims);
+        const [nx, ny, nz] = dims;
+        if (a.data.length !== nx * ny * nz || b.data.length !== a.data.length)
+          throw new RangeError(
+            `masks of ${a.data.length} and ${b.data.length} labels do not fit ${dims.join('×')}`,
+          );
+        // The edit from the mask before the last decision to the head; its inverse restores the former.
+        const patch = diffMasks(a.data, b.data, dims)?.inverse ?? null;
         if (!patch) throw new Error(`Decision #${last.id} changed no voxel: nothing to undo.`);
         return call(
           bridge.invoke('adjudication:decide', {
