@@ -187,8 +187,6 @@ export default tseslint.config(
   },
   {
     files: ['src-main/**/*.ts', 'src-preload/**/*.ts', 'src-renderer/**/*.{ts,tsx}', 'e2e/**/*.ts'],
-    // bench/brush.ts imports the renderer's mask editor until it moves to core/labelling.
-    ignores: ['src-main/bench/brush.ts'],
     rules: { 'boundaries/layers': 'error' },
   },
   // Tests of core code may use vitest and Node to reach fixtures; the code under test may not.

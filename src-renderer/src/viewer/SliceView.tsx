@@ -13,10 +13,10 @@ import type { SliceViewName, ViewLayout } from '../../../src-main/core/geometry/
 import { viewPixelToVoxel, voxelToViewPixel } from '../../../src-main/core/geometry/display';
 import { MaximiseIcon } from './icons';
 import type { VoxelArray } from '../../../src-main/core/volume/types';
-import type { MaskLayer } from './editing/maskLayer';
-import { renderLabelSlice } from './editing/overlayRender';
-import type { PointerPhase, SliceEditor, SlicePointer } from './editing/sliceEditor';
-import { ijkToImagePoint, imagePointToIjk } from './editing/sliceEditor';
+import type { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
+import { renderLabelSlice } from '../../../src-main/core/labelling/overlay-render';
+import type { PointerPhase, SliceEditor, SlicePointer } from '../../../src-main/core/labelling/slice-editor';
+import { ijkToImagePoint, imagePointToIjk } from '../../../src-main/core/labelling/slice-editor';
 import { renderSlice } from './sliceExtract';
 import type { ViewCamera } from './viewTransform';
 import { pixelCentre, screenToPixel, screenTransform } from './viewTransform';
@@ -374,7 +374,7 @@ function SliceViewImpl(p: SliceViewProps) {
       if (!px) return null;
       return viewPixelToVoxel(q.dims, q.layout.axes, { ...px, slice: q.cursor[q.layout.axes.normal.axis] });
     };
-    /** The editor's view of a canvas point (continuous image and voxel coordinates, see sliceEditor.ts). */
+    /** The editor's view of a canvas point (continuous image and voxel coordinates, see slice-editor.ts). */
     const editPointer = (x: number, y: number): SlicePointer => {
       const q = latest.current;
       const s = sizeRef.current;

@@ -11,7 +11,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import type { Vec3 } from '../../../src-main/core/geometry/affine';
 import { composeAffine } from '../../../src-main/core/geometry/affine';
 import type { ViewState, VolumeMeta } from '../../../src-preload/contract';
-import { MaskLayer } from './editing/maskLayer';
+import { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
 import type { ViewerReview } from './Viewer';
 import { Viewer } from './Viewer';
 

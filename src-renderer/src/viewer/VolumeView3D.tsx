@@ -18,7 +18,7 @@ import {
   textureFactors,
 } from './volumeTexture';
 import type { WindowLevel } from './windowLevel';
-import type { MaskLayer } from './editing/maskLayer';
+import type { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
 import type { ReviewFocus } from './reviewFocus';
 import { spacingOf, transformPoint } from '../../../src-main/core/geometry/affine';
 import type * as SurfaceModule from './editing/maskSurface';

@@ -7,32 +7,10 @@
 
 import type { Vec3 } from '../../../src-main/core/geometry/affine';
 import type { ViewAxes } from '../../../src-main/core/geometry/display';
+import { sliceStrides } from '../../../src-main/core/geometry/slice-strides';
 import type { VoxelArray } from '../../../src-main/core/volume/types';
 import type { GreyMap } from './windowLevel';
 import { GREY_RGBA } from './windowLevel';
-
-/** Where pixel (0, 0) of a slice sits in the flat array and how far one step along u or v moves. */
-export interface SliceStrides {
-  width: number;
-  height: number;
-  /** Flat index of pixel (u = 0, v = 0). */
-  base: number;
-  /** Flat-index step per column (u + 1) and per row (v + 1); negative where the axis is flipped. */
-  du: number;
-  dv: number;
-}
-
-export function sliceStrides(dims: Vec3, axes: ViewAxes, slice: number): SliceStrides {
-  const stride: Vec3 = [1, dims[0], dims[0] * dims[1]];
-  const width = dims[axes.right.axis];
-  const height = dims[axes.down.axis];
-  const du = stride[axes.right.axis] * axes.right.sign;
-  const dv = stride[axes.down.axis] * axes.down.sign;
-  const u0 = axes.right.sign === 1 ? 0 : width - 1;
-  const v0 = axes.down.sign === 1 ? 0 : height - 1;
-  const base = u0 * stride[axes.right.axis] + v0 * stride[axes.down.axis] + slice * stride[axes.normal.axis];
-  return { width, height, base, du, dv };
-}
 
 /** Copies a slice's stored values into `out` (length ≥ width*height, row-major). Returns `out`. */
 export function extractSlice<T extends VoxelArray>(

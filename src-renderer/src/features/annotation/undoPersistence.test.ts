@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../../../src-main/core/geometry/affine';
 import { identity4 } from '../../../../src-main/core/geometry/affine';
 import { viewAxes } from '../../../../src-main/core/geometry/display';
-import { MaskEditor } from '../../viewer/editing/maskEditor';
-import { labelTable, MaskLayer } from '../../viewer/editing/maskLayer';
-import type { SlicePointer } from '../../viewer/editing/sliceEditor';
+import { MaskEditor } from '../../../../src-main/core/labelling/mask-editor';
+import { labelTable, MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
+import type { SlicePointer } from '../../../../src-main/core/labelling/slice-editor';
 import { loadHistory, saveHistory, storageKey } from './undoPersistence';
 
 const DIMS: Vec3 = [7, 5, 3];

@@ -10,10 +10,10 @@ import { applyPatch, rebaseEdit } from '../../../../src-main/core/labelling/patc
 import type { AnnotationInfo, AnnotatorInfo } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
 import type { LoadedVolume } from '../library/useVolume';
-import { MaskEditor } from '../../viewer/editing/maskEditor';
-import { MaskLayer } from '../../viewer/editing/maskLayer';
-import { createOpsRunner } from '../../viewer/editing/opsRunner';
-import type { ToolSettings } from '../../viewer/editing/toolSettings';
+import { MaskEditor } from '../../../../src-main/core/labelling/mask-editor';
+import { MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
+import { createOpsRunner } from '../../viewer/editing/workerOpsRunner';
+import type { ToolSettings } from '../../../../src-main/core/labelling/tool-settings';
 import type { QueuedEdit, SaveState } from './saveQueue';
 import { SaveQueue } from './saveQueue';
 import { releaseQueue, trackQueue } from './pendingSaves';
@@ -168,7 +168,7 @@ export function useAnnotation(
         settings: settingsRef.current,
         onEdit: (tool, edit) => q.enqueue(tool, edit),
         onMessage: (text) => setNotice({ kind: 'info', text }),
-        // Heavy 3D operations run in a Web Worker (opsRunner.ts), disposed with the editor.
+        // Heavy 3D operations run in a Web Worker (workerOpsRunner.ts), disposed with the editor.
         runner: createOpsRunner(),
       });
       const ed = editor;

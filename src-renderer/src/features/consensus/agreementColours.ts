@@ -1,5 +1,6 @@
-// Colour maps of the agreement overlay, as 256-entry tables of packed RGBA (maskLayer.ts's layout, 0xAABBGGRR)
-// indexed by the overlay's byte per voxel, and the legend entries that explain them:
+// Colour maps of the agreement overlay, as 256-entry tables of packed RGBA (the layout of
+// src-main/core/labelling/mask-layer.ts, 0xAABBGGRR) indexed by the overlay's byte per voxel, and the legend
+// entries that explain them:
 //  - votes:       byte = number of raters who gave the voxel the label (0..N). 0 is transparent; 1..N−1
 //                 (raters disagree) run from blue (one rater) through yellow to red (all but one); N (all
 //                 agree) is a faint green.
@@ -8,7 +9,7 @@
 //  - entropy:     byte = round(255 H / 1 bit), H = −p log2 p − (1−p) log2 (1−p) of the STAPLE probability (or
 //                 of the vote fraction); an inferno-like ramp, transparent below 0.02 bit (certain voxels).
 // Pure: tested in Node.
-import { packRgba, parseHex } from '../../viewer/editing/maskLayer';
+import { packRgba, parseHex } from '../../../../src-main/core/labelling/mask-layer';
 
 export type AgreementMode = 'votes' | 'probability' | 'entropy';
 

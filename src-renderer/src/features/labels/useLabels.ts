@@ -2,11 +2,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { LabelInfo } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
-import { labelTable } from '../../viewer/editing/maskLayer';
+import { labelTable } from '../../../../src-main/core/labelling/mask-layer';
 
 export interface ProjectLabels {
   labels: LabelInfo[];
-  /** Colour table of the labels for the own mask (see maskLayer.ts). */
+  /** Colour table of the labels for the own mask (see src-main/core/labelling/mask-layer.ts). */
   lut: Uint32Array;
   error: string | null;
   save(label: Omit<LabelInfo, 'id'>): Promise<LabelInfo>;

@@ -5,8 +5,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Vec3 } from '../../../../src-main/core/geometry/affine';
 import type { AnnotationInfo, CaseReviewState } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
-import type { LabelColour } from '../../viewer/editing/maskLayer';
-import { labelTable, MaskLayer } from '../../viewer/editing/maskLayer';
+import type { LabelColour } from '../../../../src-main/core/labelling/mask-layer';
+import { labelTable, MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
 
 /** Outline colours of other annotators' masks, by position in the list. */
 export const ANNOTATOR_TINTS = ['#ffd54a', '#4ad8ff', '#ff7ad9', '#9cff57', '#ff9b42', '#b48cff'];

@@ -1,11 +1,12 @@
 // Paints one slice of a label map as RGBA over the view's image pixels: each label in its colour (fill), or
 // only its edge pixels (outline: a labelled pixel with an in-plane 4-neighbour of another label, or at the
-// image border). Same strided reads and row-major output as sliceExtract.ts (out[u + v*width], packed RGBA,
-// 0 = transparent), so overlay pixel (u, v) lies exactly on image pixel (u, v).
+// image border). Same strided reads (geometry/slice-strides.ts) and row-major output as the renderer's
+// slice images (out[u + v*width], packed RGBA, 0 = transparent), so overlay pixel (u, v) lies exactly on
+// image pixel (u, v).
 
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import type { ViewAxes } from '../../../../src-main/core/geometry/display';
-import { sliceStrides } from '../sliceExtract';
+import type { Vec3 } from '../geometry/affine';
+import type { ViewAxes } from '../geometry/display';
+import { sliceStrides } from '../geometry/slice-strides';
 
 /** Renders the slice into `out` (length ≥ width*height); returns the number of labelled pixels. */
 export function renderLabelSlice(

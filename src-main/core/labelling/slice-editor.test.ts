@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import { identity4 } from '../../../../src-main/core/geometry/affine';
-import { viewAxes, viewPixelToVoxel } from '../../../../src-main/core/geometry/display';
-import { ijkToImagePoint, imagePointToIjk } from './sliceEditor';
+import type { Vec3 } from '../geometry/affine';
+import { identity4 } from '../geometry/affine';
+import { viewAxes, viewPixelToVoxel } from '../geometry/display';
+import { ijkToImagePoint, imagePointToIjk } from './slice-editor';
 
 describe('pointer coordinates for the editor', () => {
   const dims: Vec3 = [10, 8, 6];

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import { identity4 } from '../../../../src-main/core/geometry/affine';
-import type { SliceViewName, ViewAxes } from '../../../../src-main/core/geometry/display';
-import { viewAxes } from '../../../../src-main/core/geometry/display';
-import type { EditResult } from '../../../../src-main/core/labelling/patch';
-import { applyPatch } from '../../../../src-main/core/labelling/patch';
-import { printMask } from '../../../../src-main/core/labelling/ascii-mask';
-import { MaskEditor } from './maskEditor';
-import { labelTable, MaskLayer } from './maskLayer';
-import type { SlicePointer } from './sliceEditor';
+import type { Vec3 } from '../geometry/affine';
+import { identity4 } from '../geometry/affine';
+import type { SliceViewName, ViewAxes } from '../geometry/display';
+import { viewAxes } from '../geometry/display';
+import type { EditResult } from './patch';
+import { applyPatch } from './patch';
+import { printMask } from './ascii-mask';
+import { MaskEditor } from './mask-editor';
+import { labelTable, MaskLayer } from './mask-layer';
+import type { SlicePointer } from './slice-editor';
 
 const DIMS: Vec3 = [7, 5, 3];
 const AFFINE = identity4(); // 1 mm voxels, LPS = ijk

@@ -5,8 +5,8 @@
 // its centre is (u + 0.5, v + 0.5) — independent of zoom and pan. `ijk` is the same point in continuous voxel
 // indices (voxel centres at integers), on the slice the view shows.
 
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import type { SliceViewName, ViewAxes } from '../../../../src-main/core/geometry/display';
+import type { Vec3 } from '../geometry/affine';
+import type { SliceViewName, ViewAxes } from '../geometry/display';
 
 export interface SlicePointer {
   view: SliceViewName;

@@ -3,8 +3,8 @@
 // place by the tools; they call changed(box) so that only the views showing that box redraw, without a
 // React render per brush dab.
 
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import type { Box } from '../../../../src-main/core/labelling/patch';
+import type { Vec3 } from '../geometry/affine';
+import type { Box } from './patch';
 
 export type OverlayStyle = 'fill' | 'outline';
 

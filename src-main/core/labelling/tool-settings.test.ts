@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BRUSH_SIZES_MM, stepBrush } from './toolSettings';
+import { BRUSH_SIZES_MM, stepBrush } from './tool-settings';
 
 describe('brush sizes', () => {
   it('steps through the list, from any size, and stops at its ends', () => {

@@ -3,43 +3,39 @@
 // undo stack and hands it to `onEdit` to be saved. Undo and redo are edits too (tools 'undo' / 'redo'):
 // they are saved as new revisions, the server never overwrites.
 //
-// Frames: pointer positions arrive as continuous voxel indices on the view's slice (sliceEditor.ts); the
+// Frames: pointer positions arrive as continuous voxel indices on the view's slice (slice-editor.ts); the
 // brush radius is in mm on the volume's spacing (lengths of the affine's columns); values compared with
 // thresholds and tolerances are physical (stored × slope + intercept). No DOM here: tested in Node.
 //
 // Heavy operations (3D region growing, fill between slices, keep largest / remove islands / fill holes in
-// 3D or on every slice) on a large volume run in a Web Worker through `runner` (opsRunner.ts): the editor is
+// 3D or on every slice) on a large volume run in a Web Worker through `runner` (ops-runner.ts): the editor is
 // busy meanwhile (the palette says what runs, Esc cancels), then applies the voxels the worker found
 // through the same change recorder, so the result and the undo step equal the in-thread path's.
 
-import type { Mat4, Vec3 } from '../../../../src-main/core/geometry/affine';
-import { spacingOf } from '../../../../src-main/core/geometry/affine';
-import type { SliceViewName, ViewAxes } from '../../../../src-main/core/geometry/display';
-import { brushOffsets, dab, strokeCentres } from '../../../../src-main/core/labelling/brush';
-import { applyToAll, ChangeRecorder } from '../../../../src-main/core/labelling/change-recorder';
-import {
-  outsideLargestComponent,
-  smallIslands,
-  voxelsForMillilitres,
-} from '../../../../src-main/core/labelling/components';
-import type { Scope } from '../../../../src-main/core/labelling/connected';
-import { holeVoxels } from '../../../../src-main/core/labelling/holes';
-import { interpolateSlices } from '../../../../src-main/core/labelling/interpolate';
-import type { PaintRule } from '../../../../src-main/core/labelling/paint-rule';
-import type { EditResult } from '../../../../src-main/core/labelling/patch';
-import { applyPatch, diffMasks } from '../../../../src-main/core/labelling/patch';
-import { polygonVoxels } from '../../../../src-main/core/labelling/polygon';
-import { regionGrow } from '../../../../src-main/core/labelling/region-grow';
-import { valueGate } from '../../../../src-main/core/labelling/threshold';
-import { UndoStack } from '../../../../src-main/core/labelling/undo';
-import type { UndoEntry } from '../../../../src-main/core/labelling/undo';
-import type { Rescale, VoxelArray } from '../../../../src-main/core/volume/types';
-import type { HeavyOp, HeavyOpResult } from './heavyOps';
-import type { MaskLayer } from './maskLayer';
-import type { OpsRunner } from './opsRunner';
-import type { PointerPhase, SliceDecorations, SliceEditor, SlicePointer } from './sliceEditor';
-import type { OperationName, ToolName, ToolSettings } from './toolSettings';
-import { DEFAULT_SETTINGS, REVISION_TOOL, stepBrush } from './toolSettings';
+import type { Mat4, Vec3 } from '../geometry/affine';
+import { spacingOf } from '../geometry/affine';
+import type { SliceViewName, ViewAxes } from '../geometry/display';
+import { brushOffsets, dab, strokeCentres } from './brush';
+import { applyToAll, ChangeRecorder } from './change-recorder';
+import { outsideLargestComponent, smallIslands, voxelsForMillilitres } from './components';
+import type { Scope } from './connected';
+import { holeVoxels } from './holes';
+import { interpolateSlices } from './interpolate';
+import type { PaintRule } from './paint-rule';
+import type { EditResult } from './patch';
+import { applyPatch, diffMasks } from './patch';
+import { polygonVoxels } from './polygon';
+import { regionGrow } from './region-grow';
+import { valueGate } from './threshold';
+import { UndoStack } from './undo';
+import type { UndoEntry } from './undo';
+import type { Rescale, VoxelArray } from '../volume/types';
+import type { HeavyOp, HeavyOpResult } from './heavy-ops';
+import type { MaskLayer } from './mask-layer';
+import type { OpsRunner } from './ops-runner';
+import type { PointerPhase, SliceDecorations, SliceEditor, SlicePointer } from './slice-editor';
+import type { OperationName, ToolName, ToolSettings } from './tool-settings';
+import { DEFAULT_SETTINGS, REVISION_TOOL, stepBrush } from './tool-settings';
 
 export interface EditorVolume {
   /** Stored values, i fastest. */

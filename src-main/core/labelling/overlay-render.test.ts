@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import { identity4 } from '../../../../src-main/core/geometry/affine';
-import { viewAxes } from '../../../../src-main/core/geometry/display';
-import { parseMask } from '../../../../src-main/core/labelling/ascii-mask';
-import { labelTable, packRgba } from './maskLayer';
-import { renderLabelSlice } from './overlayRender';
+import type { Vec3 } from '../geometry/affine';
+import { identity4 } from '../geometry/affine';
+import { viewAxes } from '../geometry/display';
+import { parseMask } from './ascii-mask';
+import { labelTable, packRgba } from './mask-layer';
+import { renderLabelSlice } from './overlay-render';
 
 /** Pixels as text: '.' transparent, 'r' label 1's colour, 'R' the same opaque (outline), 'g' label 2. */
 function show(out: Uint32Array, w: number, h: number, lut: Uint32Array): string[] {

@@ -1,34 +1,21 @@
-// Runs heavy labelling operations (heavyOps.ts) off the UI thread, in one Web Worker per editor.
+// Runs the mask editor's heavy labelling operations (src-main/core/labelling/heavy-ops.ts) off the UI
+// thread, in one Web Worker per editor.
 //  - The volume's values go to the worker once (copied: the renderer keeps its own for drawing), on the
 //    first region growing; the mask is copied for each operation (the views keep drawing the original).
 //  - Cancel terminates the worker (the tools have no checkpoints to stop at); the next operation starts a
 //    fresh one. dispose() terminates it for good.
-// `inlineOpsRunner` runs the same code on the calling thread, for tests and hosts without workers; a test
-// passes a runner that goes through handleOpsMessage with structured clones, as the worker does.
+// Where Workers do not exist, core's `inlineOpsRunner` (ops-runner.ts) runs the same code on the calling
+// thread; a test passes a port that goes through handleOpsMessage with structured clones, as the worker does.
 import type { Vec3 } from '../../../../src-main/core/geometry/affine';
 import type { VoxelArray } from '../../../../src-main/core/volume/types';
-import { computeHeavyOp } from './heavyOps';
-import type { HeavyOp, HeavyOpResult, OpsRequest, OpsResponse } from './heavyOps';
-
-export interface OpsRunner {
-  /** Runs `op` on a copy of `mask`; rejects with an Error whose name is 'AbortError' when cancelled. */
-  run(op: HeavyOp, mask: Uint8Array, dims: Vec3, voxels: VoxelArray): Promise<HeavyOpResult>;
-  /** Stops the operation in progress, if any. */
-  cancel(): void;
-  dispose(): void;
-}
-
-export function abortError(): Error {
-  const e = new Error('cancelled');
-  e.name = 'AbortError';
-  return e;
-}
-
-export const inlineOpsRunner: OpsRunner = {
-  run: (op, mask, dims, voxels) => Promise.resolve().then(() => computeHeavyOp(op, mask, dims, voxels)),
-  cancel: () => undefined,
-  dispose: () => undefined,
-};
+import type {
+  HeavyOp,
+  HeavyOpResult,
+  OpsRequest,
+  OpsResponse,
+} from '../../../../src-main/core/labelling/heavy-ops';
+import type { OpsRunner } from '../../../../src-main/core/labelling/ops-runner';
+import { abortError, inlineOpsRunner } from '../../../../src-main/core/labelling/ops-runner';
 
 /** Something that speaks the worker's protocol: a real Worker, or a stand-in in tests. */
 export interface OpsPort {

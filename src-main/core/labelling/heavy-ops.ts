@@ -1,17 +1,18 @@
 // The voxel computations of the labelling operations that can take seconds on a 512x512x300 volume (3D
 // region growing, fill between slices, keep largest / remove islands / fill holes in 3D), as plain
 // requests and results: the same pure tools (src-main/core/labelling) the editor calls in-thread, run on a
-// copy of the mask, so that a Web Worker (opsWorker.ts) can run them off the UI thread. The result is the
-// list of voxels to change (indices i + j*nx + k*nx*ny); the editor applies it on the UI thread through
-// its change recorder, so the voxels and the undo step are exactly those of the in-thread path.
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import type { AxisIndex } from '../../../../src-main/core/geometry/display';
-import { outsideLargestComponent, smallIslands } from '../../../../src-main/core/labelling/components';
-import type { Scope } from '../../../../src-main/core/labelling/connected';
-import { holeVoxels } from '../../../../src-main/core/labelling/holes';
-import { interpolateSlices } from '../../../../src-main/core/labelling/interpolate';
-import { regionGrow } from '../../../../src-main/core/labelling/region-grow';
-import type { Rescale, VoxelArray } from '../../../../src-main/core/volume/types';
+// copy of the mask, so that a Web Worker (the renderer's viewer/editing/opsWorker.ts) can run them off the
+// UI thread. The result is the list of voxels to change (indices i + j*nx + k*nx*ny); the editor applies it
+// on the UI thread through its change recorder, so the voxels and the undo step are exactly those of the
+// in-thread path.
+import type { Vec3 } from '../geometry/affine';
+import type { AxisIndex } from '../geometry/display';
+import { outsideLargestComponent, smallIslands } from './components';
+import type { Scope } from './connected';
+import { holeVoxels } from './holes';
+import { interpolateSlices } from './interpolate';
+import { regionGrow } from './region-grow';
+import type { Rescale, VoxelArray } from '../volume/types';
 
 export type HeavyOp =
   | { kind: 'interpolate'; label: number; axis: AxisIndex; spacing: Vec3 }
