@@ -208,4 +208,38 @@ export default tseslint.config(
       'boundaries/renderer-imports-pure-main': 'error',
     },
   },
+  // The viewer is a component library with one public entry (DESIGN.md §8): outside src-renderer/src/viewer,
+  // the app shell and the features import `viewer` (its index.ts) and never a file inside it.
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    ignores: ['src-renderer/src/viewer/**'],
+    plugins: {
+      'viewer-entry': {
+        rules: {
+          'only-index': {
+            meta: { type: 'problem', schema: [] },
+            create(context) {
+              const viewerDir = path.join(root, 'src-renderer', 'src', 'viewer');
+              const entries = new Set([
+                viewerDir,
+                path.join(viewerDir, 'index'),
+                path.join(viewerDir, 'index.ts'),
+              ]);
+              return eachSource(context, (node, src) => {
+                if (!src.startsWith('.')) return;
+                const target = path.resolve(path.dirname(context.filename), src);
+                if (target.startsWith(viewerDir + path.sep) && !entries.has(target)) {
+                  context.report({
+                    node,
+                    message: `outside viewer/, import the viewer's public entry (viewer/index.ts), not '${src}'`,
+                  });
+                }
+              });
+            },
+          },
+        },
+      },
+    },
+    rules: { 'viewer-entry/only-index': 'error' },
+  },
 );

@@ -23,13 +23,13 @@ import { useCaseAnnotations } from './features/review/useCaseAnnotations';
 import { SessionBar } from './features/session/SessionBar';
 import { SignInScreen } from './features/session/SignInScreen';
 import { TrainingDrawer } from './features/training/TrainingDrawer';
-import { useAppKeys } from './appKeys';
+import { APP_KEY_HELP, useAppKeys } from './appKeys';
 import { useModels } from './features/training/useModels';
 import { useTrainingRuns } from './features/training/useTrainingRuns';
 import { useUncertaintyRanking } from './features/worklist/useUncertaintyRanking';
 import { WorklistPanel } from './features/worklist/WorklistPanel';
-import type { ViewerEditing, ViewerReview } from './viewer/Viewer';
-import { Viewer } from './viewer/Viewer';
+import type { ViewerEditing, ViewerReview } from './viewer';
+import { Viewer } from './viewer';
 import './features/labelling.css';
 import './features/training/training.css';
 
@@ -403,6 +403,7 @@ export function App() {
             }}
             editing={editing}
             review={review}
+            appKeyHelp={APP_KEY_HELP}
           />
         )}
         {workingTarget !== null && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { panelForKey } from './appKeys';
-import { commandForKey } from './viewer/keyBindings';
+import { commandForKey } from './viewer';
 
 const press = (
   key: string,

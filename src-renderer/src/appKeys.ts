@@ -4,8 +4,8 @@
 // Alt+arrows and Alt+PgUp/PgDn are taken there). Keys are KeyboardEvent.key values; `code` is read too
 // because on macOS Alt+letter types another character (Alt+T gives '†').
 
-import { useKeyCommands } from './viewer/useViewerKeys';
-import type { KeyEventLike, KeyHelpRow } from './viewer/keyEvents';
+import type { KeyEventLike, KeyHelpRow } from './viewer';
+import { useKeyCommands } from './viewer';
 
 export type AppPanel = 'training' | 'consensus';
 

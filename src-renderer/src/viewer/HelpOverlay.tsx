@@ -1,11 +1,12 @@
-// The "?" overlay: every keyboard and mouse binding, from the same tables the handlers use.
+// The "?" overlay: every keyboard and mouse binding, from the same tables the handlers use (the app's own
+// shortcuts, which the app handles, come in as `appKeys`).
 
-import { APP_KEY_HELP } from '../appKeys';
 import { EDIT_KEY_HELP, EDIT_MOUSE_HELP } from './editing/editKeys';
 import { KEY_HELP, MOUSE_HELP } from './keyBindings';
+import type { KeyHelpRow } from './keyEvents';
 import { REVIEW_KEY_HELP } from './reviewKeys';
 
-export function HelpOverlay({ onClose }: { onClose(): void }) {
+export function HelpOverlay({ appKeys, onClose }: { appKeys: readonly KeyHelpRow[]; onClose(): void }) {
   return (
     <div className="cv-help-backdrop" data-testid="viewer-help" onClick={onClose}>
       <div
@@ -24,7 +25,7 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
           <table>
             <caption>Keyboard</caption>
             <tbody>
-              {[...APP_KEY_HELP, ...KEY_HELP].map((r) => (
+              {[...appKeys, ...KEY_HELP].map((r) => (
                 <tr key={r.keys}>
                   <th>{r.keys}</th>
                   <td>{r.what}</td>

@@ -28,6 +28,7 @@ import type { OperationName } from '../../../src-main/core/labelling/tool-settin
 import { defaultWindow, looksLikeCT } from './defaultWindow';
 import { HelpOverlay } from './HelpOverlay';
 import type { ViewerCommand } from './keyBindings';
+import type { KeyHelpRow } from './keyEvents';
 import type { ReviewAction } from './reviewKeys';
 import type { ReviewFocus } from './reviewFocus';
 import { Readout } from './Readout';
@@ -64,6 +65,8 @@ export interface ViewerProps {
   editing?: ViewerEditing;
   /** Review (consensus): the agreement overlay, its 3D surfaces, region navigation; absent: none. */
   review?: ViewerReview;
+  /** Shortcuts of the app around the viewer (handled by the app), listed first in the `?` help. */
+  appKeyHelp?: readonly KeyHelpRow[];
 }
 
 export interface ViewerReview {
@@ -90,6 +93,7 @@ export interface ViewerEditing {
 }
 
 const NO_LAYERS: readonly MaskLayer[] = [];
+const NO_KEYS: readonly KeyHelpRow[] = [];
 
 /** Mounts a fresh viewer per volume, so no state leaks from one volume to the next. */
 export function Viewer(props: ViewerProps) {
@@ -109,7 +113,15 @@ const VIEW_CHANGE_DEBOUNCE_MS = 150;
 export const FIRST_SLICE_MARK = 'concord:first-slice';
 const INTEGER_TYPES = new Set(['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32']);
 
-function ViewerBody({ meta, voxels, initialView, onViewChange, editing, review }: ViewerProps) {
+function ViewerBody({
+  meta,
+  voxels,
+  initialView,
+  onViewChange,
+  editing,
+  review,
+  appKeyHelp = NO_KEYS,
+}: ViewerProps) {
   const editor = editing?.editor ?? null;
   const editingLayers = editing?.overlays ?? NO_LAYERS;
   const reviewOverlay = review?.overlay ?? null;
@@ -669,7 +681,9 @@ function ViewerBody({ meta, voxels, initialView, onViewChange, editing, review }
         />
       </div>
       <Readout r={readout} source={hoverIjk ? 'hover' : 'cursor'} unit={unit} />
-      {state.help && <HelpOverlay onClose={() => dispatch({ type: 'help', show: false })} />}
+      {state.help && (
+        <HelpOverlay appKeys={appKeyHelp} onClose={() => dispatch({ type: 'help', show: false })} />
+      )}
     </div>
   );
 }

@@ -12,7 +12,7 @@ import { call, getBridge } from '../../api/bridge';
 import type { LoadedVolume } from '../library/useVolume';
 import { MaskEditor } from '../../../../src-main/core/labelling/mask-editor';
 import { MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
-import { createOpsRunner } from '../../viewer/editing/workerOpsRunner';
+import { createOpsRunner } from '../../viewer';
 import type { ToolSettings } from '../../../../src-main/core/labelling/tool-settings';
 import type { QueuedEdit, SaveState } from './saveQueue';
 import { SaveQueue } from './saveQueue';

@@ -6,7 +6,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Vec3 } from '../../../../src-main/core/geometry/affine';
 import type { AgreementMap, AgreementMeasure, DisagreementRegion } from '../../../../src-preload/contract';
 import { MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
-import type { ReviewFocus } from '../../viewer/reviewFocus';
+import type { ReviewFocus } from '../../viewer';
 import type { AgreementMode } from './agreementColours';
 import { agreementTable, surfaceClasses } from './agreementColours';
 import type { ConsensusJob } from './useConsensusJob';
