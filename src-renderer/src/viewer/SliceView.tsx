@@ -21,20 +21,13 @@ import { renderSlice } from './sliceExtract';
 import type { ViewCamera } from './viewTransform';
 import { pixelCentre, screenToPixel, screenTransform } from './viewTransform';
 import type { Tool } from './viewerState';
+import { VIEW_COLOURS } from './viewColours';
 import type { GreyMap } from './windowLevel';
 
 export const VIEW_TITLES: Record<SliceViewName, string> = {
   axial: 'Axial',
   coronal: 'Coronal',
   sagittal: 'Sagittal',
-};
-
-/** Colour of each view (title bar, and its plane's crosshair line in the other views). */
-export const VIEW_COLOURS: Record<SliceViewName | '3d', string> = {
-  axial: '#e0605a',
-  coronal: '#63c46a',
-  sagittal: '#e3c54f',
-  '3d': '#7aa7e0',
 };
 
 type DragMode = 'cursor' | 'pan' | 'zoom' | 'window' | 'edit';

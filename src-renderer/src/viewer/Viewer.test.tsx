@@ -12,7 +12,7 @@ import type { Vec3 } from '../../../src-main/core/geometry/affine';
 import { composeAffine } from '../../../src-main/core/geometry/affine';
 import type { ViewState, VolumeMeta } from '../../../src-preload/contract';
 import { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
-import type { ViewerReview } from './Viewer';
+import type { ViewerReview } from './viewerProps';
 import { Viewer } from './Viewer';
 
 const CANVAS_W = 600;

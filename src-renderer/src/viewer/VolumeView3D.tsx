@@ -7,7 +7,7 @@ import { memo, useEffect, useRef, useState } from 'react';
 import type { Mat4, Vec3 } from '../../../src-main/core/geometry/affine';
 import type { Rescale, ScalarType, VoxelArray } from '../../../src-main/core/volume/types';
 import { MaximiseIcon } from './icons';
-import { VIEW_COLOURS } from './SliceView';
+import { VIEW_COLOURS } from './viewColours';
 import type { RenderMode } from './transferFunction';
 import type * as SceneModule from './volumeScene';
 import type { VolumeScene } from './volumeScene';

@@ -2,7 +2,7 @@
 // shell and the features use of the image viewer. Outside viewer/, modules import `viewer` (this file) and
 // nothing deeper; lint enforces it (eslint.config.js, `viewer-entry/only-index`).
 export { Viewer } from './Viewer';
-export type { ViewerEditing, ViewerProps, ViewerReview } from './Viewer';
+export type { ViewerEditing, ViewerProps, ViewerReview } from './viewerProps';
 export type { PaletteLabel } from './editing/ToolPalette';
 export type { ReviewFocus } from './reviewFocus';
 export type { ReviewAction } from './reviewKeys';

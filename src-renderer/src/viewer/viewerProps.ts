@@ -1,0 +1,50 @@
+// The Viewer's props: the volume, the saved view, and what the app adds over it (the labelling tools, the
+// consensus review, its own shortcuts in the help). Apart from Viewer.tsx so that the hooks it is made of
+// can name them without importing the component.
+import type { MaskEditor } from '../../../src-main/core/labelling/mask-editor';
+import type { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
+import type { VoxelArray } from '../../../src-main/core/volume/types';
+import type { ViewState, VolumeMeta } from '../../../src-preload/contract';
+import type { PaletteLabel } from './editing/ToolPalette';
+import type { KeyHelpRow } from './keyEvents';
+import type { ReviewFocus } from './reviewFocus';
+import type { ReviewAction } from './reviewKeys';
+
+export interface ViewerProps {
+  meta: VolumeMeta;
+  /** Stored voxel values, typed per meta.scalarType, i fastest; at least dims[0]*dims[1]*dims[2] long. */
+  voxels: VoxelArray;
+  /** Saved window/level, cursor (voxel indices) and layout to start from. */
+  initialView?: ViewState;
+  /** Called (debounced, 150 ms) when the cursor, window/level or layout change. */
+  onViewChange?: (v: ViewState) => void;
+  /** Label maps over the views and the labelling tools (editing/); absent: a plain viewer. */
+  editing?: ViewerEditing;
+  /** Review (consensus): the agreement overlay, its 3D surfaces, region navigation; absent: none. */
+  review?: ViewerReview;
+  /** Shortcuts of the app around the viewer (handled by the app), listed first in the `?` help. */
+  appKeyHelp?: readonly KeyHelpRow[];
+}
+
+export interface ViewerReview {
+  /** Drawn over every slice view above the label maps (a MaskLayer of bytes with its colour table), or null. */
+  overlay: MaskLayer | null;
+  /** Label map whose surfaces the 3D view adds (the overlay's classes), or null. */
+  surface: MaskLayer | null;
+  focus: ReviewFocus | null;
+  /** Z, braces, Alt+PgUp/PgDn (reviewKeys.ts). */
+  onCommand(action: ReviewAction): void;
+}
+
+export interface ViewerEditing {
+  /** The tools on the signed-in annotator's own mask, or null when nothing here is editable. */
+  editor: MaskEditor | null;
+  /** Label maps drawn over every slice view, in order (the editable one last, on top). */
+  overlays: readonly MaskLayer[];
+  /** The label map whose surface the 3D view shows (the editable one), or null. */
+  surface: MaskLayer | null;
+  /** The project's labels, in the order the label keys cycle through them. */
+  labels: readonly PaletteLabel[];
+  /** Alt+N: open the next case of the worklist. */
+  onNextCase?(): void;
+}
