@@ -1,26 +1,23 @@
 // One patient-oriented slice view (axial, coronal or sagittal): a 2D canvas showing the slice through the
 // cursor, drawn from the in-memory typed array (never re-uploaded), with the crosshair, the edge letters and
 // a title bar. Pointer input is turned into intents (set cursor, scroll, zoom, pan, window/level) handed to
-// the Viewer, which owns the state.
+// the Viewer, which owns the state (useSlicePointer.ts); a frame is composed by drawSliceFrame.ts from the
+// offscreen slice image and label overlays cached here.
 //
 // Frames: the canvas is in CSS pixels (drawn at devicePixelRatio); the image is the view's (u, v) pixel grid
 // (see display.ts); screenTransform maps one to the other. Nearest-neighbour drawing, so each voxel is a
 // crisp rectangle and the screen -> voxel mapping is exact.
 
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
 import type { SliceViewName, ViewLayout } from '../../../src-main/core/geometry/display';
-import { viewPixelToVoxel, voxelToViewPixel } from '../../../src-main/core/geometry/display';
-import { MaximiseIcon } from './icons';
-import type { VoxelArray } from '../../../src-main/core/volume/types';
 import type { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
 import { renderLabelSlice } from '../../../src-main/core/labelling/overlay-render';
-import type { PointerPhase, SliceEditor, SlicePointer } from '../../../src-main/core/labelling/slice-editor';
-import { ijkToImagePoint, imagePointToIjk } from '../../../src-main/core/labelling/slice-editor';
+import type { VoxelArray } from '../../../src-main/core/volume/types';
+import { drawSliceFrame } from './drawSliceFrame';
+import { MaximiseIcon } from './icons';
 import { renderSlice } from './sliceExtract';
-import type { ViewCamera } from './viewTransform';
-import { pixelCentre, screenToPixel, screenTransform } from './viewTransform';
-import type { Tool } from './viewerState';
+import type { SliceViewProps } from './sliceViewProps';
+import { useSlicePointer } from './useSlicePointer';
 import { VIEW_COLOURS } from './viewColours';
 import type { GreyMap } from './windowLevel';
 
@@ -29,8 +26,6 @@ export const VIEW_TITLES: Record<SliceViewName, string> = {
   coronal: 'Coronal',
   sagittal: 'Sagittal',
 };
-
-type DragMode = 'cursor' | 'pan' | 'zoom' | 'window' | 'edit';
 
 /** Offscreen RGBA of one label layer's slice, current while (slice, version, layout) match. */
 interface OverlayCache {
@@ -41,54 +36,6 @@ interface OverlayCache {
   version: number;
   axes: ViewLayout['axes'] | null;
 }
-
-export interface SliceViewProps {
-  view: SliceViewName;
-  layout: ViewLayout;
-  /** Colours of the views whose planes show as the vertical and the horizontal crosshair line. */
-  verticalColour: string;
-  horizontalColour: string;
-  voxels: VoxelArray;
-  dims: Vec3;
-  greyMap: GreyMap;
-  cursor: Vec3;
-  camera: ViewCamera;
-  tool: Tool;
-  crosshair: boolean;
-  active: boolean;
-  maximised: boolean;
-  hidden: boolean;
-  onCanvas(view: SliceViewName, el: HTMLCanvasElement | null): void;
-  /** Image pixel under the pointer (null when off the image); the viewer adds the current slice. */
-  onHover(view: SliceViewName, px: { u: number; v: number } | null): void;
-  onCursor(ijk: Vec3): void;
-  /** Wheel / drag scrolling: `steps` slices "up" (toward Superior / Anterior / Left), negative for down. */
-  onScroll(view: SliceViewName, steps: number): void;
-  /** Zoom by `factor` about CSS point (x, y) of the canvas. */
-  onZoom(
-    view: SliceViewName,
-    factor: number,
-    x: number,
-    y: number,
-    cssWidth: number,
-    cssHeight: number,
-  ): void;
-  onPan(view: SliceViewName, dx: number, dy: number): void;
-  onWindowDrag(phase: 'start' | 'move', dx: number, dy: number): void;
-  onActivate(view: SliceViewName): void;
-  onToggleMaximise(view: SliceViewName): void;
-  /** After each drawn frame (the viewer marks its first one for benchmarks). */
-  onDrawn(view: SliceViewName): void;
-  /** Label maps drawn over the image, in order (each filled or outlined per its style). */
-  overlays: readonly MaskLayer[];
-  /** The labelling tools: while it captures the pointer, the left button is its (Shift/Ctrl keep pan, W/L). */
-  editor: SliceEditor | null;
-}
-
-/** Gap (CSS px) left in the crosshair around the cursor, so the voxel under it stays visible. */
-const CROSSHAIR_GAP = 10;
-/** Wheel pixels per slice step (Chromium sends 100 per notch); smaller deltas accumulate. */
-const WHEEL_PIXELS_PER_STEP = 100;
 
 /** The offscreen canvas caching one layer's slice in this view, (re)made to the layout's image size. */
 function overlayCanvas(
@@ -108,54 +55,6 @@ function overlayCanvas(
     caches.set(layer, c);
   }
   return c;
-}
-
-/**
- * The editor's marks over the view: the brush outline (a circle of its radius in mm, which the view's
- * physical aspect keeps round) centred on the voxel under the pointer, with its size; and a polygon or
- * lasso in progress.
- */
-function drawDecorations(
-  ctx: CanvasRenderingContext2D,
-  q: SliceViewProps,
-  t: ReturnType<typeof screenTransform>,
-  hover: { x: number; y: number } | null,
-): void {
-  const editor = q.editor;
-  if (!editor || !editor.capturesPointer) return;
-  const d = editor.decorations(q.view);
-  ctx.save();
-  ctx.strokeStyle = d.colour;
-  ctx.fillStyle = d.colour;
-  ctx.lineWidth = 1.5;
-  if (d.path && d.path.length > 0) {
-    ctx.beginPath();
-    d.path.forEach((ijk, n) => {
-      const pt = ijkToImagePoint(q.dims, q.layout.axes, ijk);
-      const x = t.originX + pt.x * t.cellWidth;
-      const y = t.originY + pt.y * t.cellHeight;
-      if (n === 0) ctx.moveTo(x, y);
-      else ctx.lineTo(x, y);
-    });
-    ctx.stroke();
-    for (const ijk of d.path.length < 64 ? d.path : []) {
-      const pt = ijkToImagePoint(q.dims, q.layout.axes, ijk);
-      ctx.fillRect(t.originX + pt.x * t.cellWidth - 2, t.originY + pt.y * t.cellHeight - 2, 4, 4);
-    }
-  }
-  if (hover && d.brushRadiusMm !== null) {
-    const px = screenToPixel(t, hover.x, hover.y);
-    if (px) {
-      const c = pixelCentre(t, px.u, px.v);
-      const r = Math.max(2, d.brushRadiusMm * t.scale);
-      ctx.beginPath();
-      ctx.arc(c.x, c.y, r, 0, Math.PI * 2);
-      ctx.stroke();
-      ctx.font = '11px system-ui, sans-serif';
-      ctx.fillText(d.brushText, c.x + r * 0.75 + 4, c.y - r * 0.75 - 4);
-    }
-  }
-  ctx.restore();
 }
 
 function SliceViewImpl(p: SliceViewProps) {
@@ -238,15 +137,7 @@ function SliceViewImpl(p: SliceViewProps) {
     if (canvas.height !== ph) canvas.height = ph;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = '#000';
-    ctx.fillRect(0, 0, pw, ph);
-    ctx.setTransform(sz.dpr, 0, 0, sz.dpr, 0, 0);
-    const t = screenTransform(q.layout, sz.w, sz.h, q.camera);
-    ctx.imageSmoothingEnabled = false;
-    const imgW = t.width * t.cellWidth;
-    const imgH = t.height * t.cellHeight;
-    ctx.drawImage(img.canvas, t.originX, t.originY, imgW, imgH);
+    const overlays: HTMLCanvasElement[] = [];
     for (const layer of q.overlays) {
       if (!layer.visible) continue;
       const c = overlayCanvas(overlayCaches.current, layer, q.layout);
@@ -257,34 +148,20 @@ function SliceViewImpl(p: SliceViewProps) {
         c.version = layer.version;
         c.axes = q.layout.axes;
       }
-      ctx.drawImage(c.canvas, t.originX, t.originY, imgW, imgH);
+      overlays.push(c.canvas);
     }
-    if (q.crosshair) {
-      const px = voxelToViewPixel(q.dims, q.layout.axes, q.cursor);
-      const c = pixelCentre(t, px.u, px.v);
-      const x0 = t.originX;
-      const x1 = t.originX + imgW;
-      const y0 = t.originY;
-      const y1 = t.originY + imgH;
-      ctx.lineWidth = 1;
-      ctx.globalAlpha = 0.85;
-      ctx.strokeStyle = q.verticalColour;
-      ctx.beginPath();
-      ctx.moveTo(c.x, y0);
-      ctx.lineTo(c.x, c.y - CROSSHAIR_GAP);
-      ctx.moveTo(c.x, c.y + CROSSHAIR_GAP);
-      ctx.lineTo(c.x, y1);
-      ctx.stroke();
-      ctx.strokeStyle = q.horizontalColour;
-      ctx.beginPath();
-      ctx.moveTo(x0, c.y);
-      ctx.lineTo(c.x - CROSSHAIR_GAP, c.y);
-      ctx.moveTo(c.x + CROSSHAIR_GAP, c.y);
-      ctx.lineTo(x1, c.y);
-      ctx.stroke();
-      ctx.globalAlpha = 1;
-    }
-    if (q.editor) drawDecorations(ctx, q, t, hoverRef.current);
+    drawSliceFrame(ctx, {
+      size: sz,
+      layout: q.layout,
+      camera: q.camera,
+      dims: q.dims,
+      cursor: q.cursor,
+      image: img.canvas,
+      overlays,
+      crosshair: q.crosshair ? { vertical: q.verticalColour, horizontal: q.horizontalColour } : null,
+      decorations: q.editor?.capturesPointer ? q.editor.decorations(q.view) : null,
+      hover: hoverRef.current,
+    });
     q.onDrawn(q.view);
   }, []);
 
@@ -346,174 +223,7 @@ function SliceViewImpl(p: SliceViewProps) {
   }, [overlays]);
 
   // Pointer interaction: intents for the viewer, or gestures for the editor.
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    let drag: { mode: DragMode; id: number; x: number; y: number; x0: number; y0: number } | null = null;
-    let wheelAccumulator = 0;
-
-    const local = (e: MouseEvent): { x: number; y: number } => {
-      const r = canvas.getBoundingClientRect();
-      return { x: e.clientX - r.left, y: e.clientY - r.top };
-    };
-    const pixelAt = (x: number, y: number): { u: number; v: number } | null => {
-      const q = latest.current;
-      const s = sizeRef.current;
-      return screenToPixel(screenTransform(q.layout, s.w, s.h, q.camera), x, y);
-    };
-    const voxelAt = (x: number, y: number): Vec3 | null => {
-      const q = latest.current;
-      const px = pixelAt(x, y);
-      if (!px) return null;
-      return viewPixelToVoxel(q.dims, q.layout.axes, { ...px, slice: q.cursor[q.layout.axes.normal.axis] });
-    };
-    /** The editor's view of a canvas point (continuous image and voxel coordinates, see slice-editor.ts). */
-    const editPointer = (x: number, y: number): SlicePointer => {
-      const q = latest.current;
-      const s = sizeRef.current;
-      const t = screenTransform(q.layout, s.w, s.h, q.camera);
-      const ix = (x - t.originX) / t.cellWidth;
-      const iy = (y - t.originY) / t.cellHeight;
-      const slice = q.cursor[q.layout.axes.normal.axis];
-      return {
-        view: q.view,
-        axes: q.layout.axes,
-        slice,
-        x: ix,
-        y: iy,
-        ijk: imagePointToIjk(q.dims, q.layout.axes, ix, iy, slice),
-        voxel: voxelAt(x, y),
-        dragPx: drag ? Math.hypot(x - drag.x0, y - drag.y0) : 0,
-      };
-    };
-    const toEditor = (phase: PointerPhase, x: number, y: number): void => {
-      latest.current.editor?.pointer(phase, editPointer(x, y));
-    };
-
-    const down = (e: PointerEvent): void => {
-      const q = latest.current;
-      q.onActivate(q.view);
-      const { x, y } = local(e);
-      let mode: DragMode | null = null;
-      if (e.button === 0 && e.shiftKey) mode = 'pan';
-      else if (e.button === 0 && (e.ctrlKey || q.tool === 'windowLevel')) mode = 'window';
-      else if (e.button === 0 && q.editor?.capturesPointer) mode = 'edit';
-      else if (e.button === 0) mode = 'cursor';
-      else if (e.button === 1) mode = 'pan';
-      else if (e.button === 2) mode = 'zoom';
-      if (!mode) return;
-      e.preventDefault();
-      canvas.setPointerCapture(e.pointerId);
-      drag = { mode, id: e.pointerId, x, y, x0: x, y0: y };
-      if (mode === 'cursor') {
-        const v = voxelAt(x, y);
-        if (v) q.onCursor(v);
-      } else if (mode === 'window') {
-        q.onWindowDrag('start', 0, 0);
-      } else if (mode === 'edit') {
-        toEditor('down', x, y);
-      }
-    };
-
-    const move = (e: PointerEvent): void => {
-      const q = latest.current;
-      const { x, y } = local(e);
-      q.onHover(q.view, pixelAt(x, y));
-      hoverRef.current = { x, y };
-      if (q.editor?.capturesPointer) requestDraw();
-      if (!drag || drag.id !== e.pointerId) return;
-      const dx = x - drag.x;
-      const dy = y - drag.y;
-      switch (drag.mode) {
-        case 'cursor': {
-          const v = voxelAt(x, y);
-          if (v) q.onCursor(v);
-          break;
-        }
-        case 'pan':
-          q.onPan(q.view, dx, dy);
-          break;
-        case 'zoom': {
-          const s = sizeRef.current;
-          // Up zooms in; about the point where the drag started.
-          if (dy !== 0) q.onZoom(q.view, Math.exp(-dy * 0.01), drag.x0, drag.y0, s.w, s.h);
-          break;
-        }
-        case 'window':
-          q.onWindowDrag('move', x - drag.x0, y - drag.y0);
-          break;
-        case 'edit':
-          toEditor('move', x, y);
-          break;
-      }
-      drag.x = x;
-      drag.y = y;
-    };
-
-    const up = (e: PointerEvent): void => {
-      if (drag && drag.id === e.pointerId) {
-        if (canvas.hasPointerCapture(e.pointerId)) canvas.releasePointerCapture(e.pointerId);
-        const { x, y } = local(e);
-        if (drag.mode === 'edit') toEditor(e.type === 'pointercancel' ? 'cancel' : 'up', x, y);
-        drag = null;
-      }
-    };
-
-    const double = (e: MouseEvent): void => {
-      if (e.button !== 0 || !latest.current.editor?.capturesPointer) return;
-      const { x, y } = local(e);
-      toEditor('double', x, y);
-    };
-
-    const leave = (): void => {
-      hoverRef.current = null;
-      if (latest.current.editor?.capturesPointer) requestDraw();
-      if (!drag) latest.current.onHover(latest.current.view, null);
-    };
-
-    const wheel = (e: WheelEvent): void => {
-      e.preventDefault();
-      const q = latest.current;
-      q.onActivate(q.view);
-      const pixels = e.deltaMode === 1 ? e.deltaY * 33 : e.deltaMode === 2 ? e.deltaY * 300 : e.deltaY;
-      if (e.ctrlKey) {
-        const { x, y } = local(e);
-        const s = sizeRef.current;
-        q.onZoom(q.view, Math.exp(-pixels * 0.002), x, y, s.w, s.h);
-        return;
-      }
-      wheelAccumulator += pixels;
-      if (Math.abs(wheelAccumulator) < WHEEL_PIXELS_PER_STEP / 2) return;
-      const n = Math.max(1, Math.round(Math.abs(wheelAccumulator) / WHEEL_PIXELS_PER_STEP));
-      // Wheel up (negative delta) scrolls "up".
-      q.onScroll(q.view, wheelAccumulator < 0 ? n : -n);
-      wheelAccumulator = 0;
-    };
-
-    const noMenu = (e: Event): void => e.preventDefault();
-    const enter = (): void => latest.current.onActivate(latest.current.view);
-
-    canvas.addEventListener('pointerdown', down);
-    canvas.addEventListener('pointermove', move);
-    canvas.addEventListener('pointerup', up);
-    canvas.addEventListener('pointercancel', up);
-    canvas.addEventListener('pointerleave', leave);
-    canvas.addEventListener('pointerenter', enter);
-    canvas.addEventListener('wheel', wheel, { passive: false });
-    canvas.addEventListener('contextmenu', noMenu);
-    canvas.addEventListener('dblclick', double);
-    return () => {
-      canvas.removeEventListener('dblclick', double);
-      canvas.removeEventListener('pointerdown', down);
-      canvas.removeEventListener('pointermove', move);
-      canvas.removeEventListener('pointerup', up);
-      canvas.removeEventListener('pointercancel', up);
-      canvas.removeEventListener('pointerleave', leave);
-      canvas.removeEventListener('pointerenter', enter);
-      canvas.removeEventListener('wheel', wheel);
-      canvas.removeEventListener('contextmenu', noMenu);
-    };
-  }, [requestDraw]);
+  useSlicePointer(canvasRef, latest, sizeRef, hoverRef, requestDraw);
 
   const { labels } = p.layout;
   const title = VIEW_TITLES[p.view];
