@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ImportSummary, SessionInfo, VolumeMeta, ViewState } from '../../src-preload/contract';
 import { call, getBridge } from './api/bridge';
+import { CASE_QUERIES, invalidateQueries } from './api/queries';
 import { ActivityPanel } from './features/activity/ActivityPanel';
 import { ConsensusPanel } from './features/consensus/ConsensusPanel';
 import { useConsensus } from './features/consensus/useConsensus';
@@ -39,14 +40,11 @@ export function App() {
   const [fatal, setFatal] = useState<string | null>(null);
   const [projectId, setProjectId] = useState<number | null>(null);
   const [volumeId, setVolumeId] = useState<number | null>(null);
-  const [refreshKey, setRefreshKey] = useState(0);
   const [showActivity, setShowActivity] = useState(false);
   // The training drawer is open for one profile: signing out (or in as someone else) closes it.
   const [trainingFor, setTrainingFor] = useState<number | null>(null);
   /** The viewer's axial slice (k), for the augmentation preview. */
   const [slice, setSlice] = useState<number | null>(null);
-  /** Bumped when an AI draft was made: the case's annotations are read again. */
-  const [drafts, setDrafts] = useState(0);
   const [savedView, setSavedView] = useState<ViewState>({});
   const [workspace, setWorkspace] = useState('');
   const load = useVolume(volumeId);
@@ -81,20 +79,13 @@ export function App() {
   const workingTarget =
     consensusOn && editWorking && adjState?.status === 'open' ? adjState.workingAnnotationId : null;
   const own = useAnnotation(me ? load.volume : null, me, project.lut, workingTarget);
-  // The worklist, annotations and history are read again when the head moves or time is reported.
   const head = own.save?.head ?? null;
-  const [timeReports, setTimeReports] = useState(0);
-  useWorkTimer(own.info?.id ?? null, () => setTimeReports((n) => n + 1));
-  const worklistKey = `${own.info?.id ?? '-'}:${head ?? '-'}:${timeReports}:${drafts}`;
-  // Merges and decisions add or change derived annotations: the case's list is read again.
-  const [merges, setMerges] = useState(0);
-  const annotationsKey = `${worklistKey}:${merges}:${adjState?.headRevisionId ?? '-'}:${adjState?.signOffs.length ?? 0}`;
+  useWorkTimer(own.info?.id ?? null);
   const caseAnnotations = useCaseAnnotations(
     meta ? { id: meta.id, caseId: meta.caseId, dims: meta.dims } : null,
     me?.id ?? null,
     own.info?.id ?? null,
     project.labels,
-    annotationsKey,
   );
   const { agreement } = consensus;
   const review = useMemo<ViewerReview | undefined>(() => {
@@ -124,7 +115,7 @@ export function App() {
     setTrainingFor(null);
   }, [reviewer, meta]);
   useAppKeys((panel) => (panel === 'training' ? toggleTraining() : toggleConsensus()));
-  const models = useModels(`${me?.id ?? '-'}:${runs.runs.map((r) => `${r.id}${r.status}`).join()}`);
+  const models = useModels(me?.id ?? null);
   const ranking = useUncertaintyRanking();
   const ownHead = own.save?.head ?? own.info?.headRevisionId ?? null;
 
@@ -235,7 +226,7 @@ export function App() {
   const onImported = useCallback(
     (summary: ImportSummary) => {
       setProjectId(summary.projectId);
-      setRefreshKey((k) => k + 1);
+      invalidateQueries('projects', 'cases', 'audit');
       const first = summary.volumes[0];
       if (first) {
         setVolumeId(first.id);
@@ -333,7 +324,6 @@ export function App() {
       </header>
       <aside className="sidebar">
         <LibraryPanel
-          refreshKey={refreshKey}
           projectId={projectId}
           selectedVolumeId={volumeId}
           onSelectProject={(id) => {
@@ -348,7 +338,6 @@ export function App() {
               projectId={projectId}
               me={me}
               openVolumeId={volumeId}
-              refreshKey={worklistKey}
               onOpenVolume={openVolumeId}
               onNextCase={() => void nextCase()}
               nextMessage={nextMessage}
@@ -373,7 +362,7 @@ export function App() {
             </p>
           </section>
         )}
-        {showActivity && <ActivityPanel refreshKey={refreshKey} />}
+        {showActivity && <ActivityPanel />}
       </aside>
       <main className="stage">
         {!ready && <div className="placeholder">Opening workspace…</div>}
@@ -441,7 +430,7 @@ export function App() {
           reviewOpen={Boolean(caseAnnotations.review?.reviewOpenedAt)}
           onOpenReview={() => void caseAnnotations.openReview()}
           onMerged={(r) => {
-            setMerges((n) => n + 1);
+            invalidateQueries('caseAnnotations');
             const id = r.saved?.annotationId;
             if (id !== undefined && !caseAnnotations.shown.has(id)) caseAnnotations.toggle(id);
           }}
@@ -459,14 +448,12 @@ export function App() {
           runs={runs}
           models={models}
           ownRevisions={own.info ? (ownHead === null ? 0 : 1) : null}
-          caseKey={worklistKey}
-          onDraftMade={() => setDrafts((n) => n + 1)}
           onStartFrom={async (draftAnnotationId) => {
             const revisionId = await own.adopt(async () => {
               const r = await call(bridge.invoke('draft:start', { draftAnnotationId }));
               return r.revisionId;
             });
-            setDrafts((n) => n + 1);
+            invalidateQueries(...CASE_QUERIES);
             return revisionId;
           }}
           onClose={() => setTrainingFor(null)}

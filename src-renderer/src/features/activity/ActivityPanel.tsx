@@ -1,29 +1,22 @@
-// The audit trail: the latest recorded actions, and whether the hash chain is intact.
-import { useEffect, useState } from 'react';
-import type { AuditEntry } from '../../../../src-preload/contract';
+// The audit trail: the latest recorded actions, and whether the hash chain is intact. A query ('audit'):
+// read when the panel opens, and again after an import.
 import { call, getBridge } from '../../api/bridge';
+import { useQuery } from '../../api/useQuery';
 
-export function ActivityPanel({ refreshKey }: { refreshKey: number }) {
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [intact, setIntact] = useState<boolean | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    const bridge = getBridge();
-    Promise.all([
-      call(bridge.invoke('audit:list', { limit: 50 })),
-      call(bridge.invoke('audit:verify', undefined)),
-    ])
-      .then(([list, verdict]) => {
-        if (!live) return;
-        setEntries(list);
-        setIntact(verdict.intact);
-      })
-      .catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [refreshKey]);
+async function readAudit() {
+  const bridge = getBridge();
+  const [entries, verdict] = await Promise.all([
+    call(bridge.invoke('audit:list', { limit: 50 })),
+    call(bridge.invoke('audit:verify', undefined)),
+  ]);
+  return { entries, intact: verdict.intact };
+}
+
+export function ActivityPanel() {
+  const audit = useQuery({ name: 'audit', params: null, fetch: readAudit });
+  const entries = audit.data?.entries ?? [];
+  const intact = audit.data?.intact ?? null;
+  const error = audit.error;
   return (
     <section className="activity" aria-label="Activity" data-testid="activity">
       <h2>

@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyPatch, rebaseEdit } from '../../../../src-main/core/labelling/patch';
 import type { AnnotationInfo, AnnotatorInfo } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
+import { CASE_QUERIES, invalidateQueries } from '../../api/queries';
 import type { LoadedVolume } from '../library/useVolume';
 import { MaskEditor } from '../../../../src-main/core/labelling/mask-editor';
 import { MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
@@ -183,6 +184,8 @@ export function useAnnotation(
       });
       setSave({ key, save: q.current });
       setOpenState({ key, opened: { info, editor: ed, layer, queue: q }, error: null });
+      // Opening may have created the annotation (a new worklist row, a new annotation of the case).
+      invalidateQueries(...CASE_QUERIES);
     })().catch((e: Error) => live && setOpenState({ key, opened: null, error: e.message }));
 
     return () => {

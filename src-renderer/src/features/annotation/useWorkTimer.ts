@@ -1,17 +1,15 @@
 // Time spent on an annotation: every 5 s while the case is open and the window has the focus (and is
 // visible), 5 s are counted; about once a minute, and when the case is closed, the count is reported with
-// worklist:addTime. An idle, unfocused or hidden window counts nothing.
-import { useEffect, useRef } from 'react';
+// worklist:addTime (which invalidates the case's queries: the worklist shows the time). An idle, unfocused
+// or hidden window counts nothing.
+import { useEffect } from 'react';
 import { getBridge } from '../../api/bridge';
+import { CASE_QUERIES, invalidateQueries } from '../../api/queries';
 
 const TICK_MS = 5000;
 const REPORT_EVERY_S = 60;
 
-export function useWorkTimer(annotationId: number | null, onReported?: (totalSec: number) => void): void {
-  const onReportedRef = useRef(onReported);
-  useEffect(() => {
-    onReportedRef.current = onReported;
-  });
+export function useWorkTimer(annotationId: number | null): void {
   useEffect(() => {
     if (annotationId === null) return;
     let seconds = 0;
@@ -22,7 +20,7 @@ export function useWorkTimer(annotationId: number | null, onReported?: (totalSec
       void getBridge()
         .invoke('worklist:addTime', { annotationId, seconds: s })
         .then((r) => {
-          if (r.ok) onReportedRef.current?.(r.value.timeSpentSec);
+          if (r.ok) invalidateQueries(...CASE_QUERIES);
           else seconds += s; // keep it for the next report
         });
     };

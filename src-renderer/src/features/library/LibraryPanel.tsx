@@ -1,11 +1,10 @@
-// Projects, their cases and each case's volumes, as one tree. Clicking a volume opens it in the viewer.
-import { useEffect, useState } from 'react';
-import type { CaseInfo, ProjectInfo, VolumeMeta } from '../../../../src-preload/contract';
+// Projects, their cases and each case's volumes, as one tree. Clicking a volume opens it in the viewer. The
+// lists are queries ('projects', 'cases'): an import invalidates them.
+import type { CaseInfo, VolumeMeta } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
+import { useQuery } from '../../api/useQuery';
 
 interface Props {
-  /** Changes whenever the workspace content changed (after an import), to reload the lists. */
-  refreshKey: number;
   projectId: number | null;
   selectedVolumeId: number | null;
   onSelectProject(projectId: number): void;
@@ -16,45 +15,31 @@ interface CaseWithVolumes extends CaseInfo {
   volumes: VolumeMeta[];
 }
 
-export function LibraryPanel({
-  refreshKey,
-  projectId,
-  selectedVolumeId,
-  onSelectProject,
-  onOpenVolume,
-}: Props) {
-  const [projects, setProjects] = useState<ProjectInfo[]>([]);
-  const [cases, setCases] = useState<CaseWithVolumes[]>([]);
-  const [error, setError] = useState<string | null>(null);
+async function casesWithVolumes(projectId: number): Promise<CaseWithVolumes[]> {
+  const bridge = getBridge();
+  const list = await call(bridge.invoke('case:list', { projectId }));
+  return Promise.all(
+    list.map(async (c) => ({
+      ...c,
+      volumes: await call(bridge.invoke('volume:list', { caseId: c.id })),
+    })),
+  );
+}
 
-  useEffect(() => {
-    let live = true;
-    call(getBridge().invoke('project:list', undefined))
-      .then((p) => live && setProjects(p))
-      .catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [refreshKey]);
-
-  useEffect(() => {
-    if (projectId === null) return;
-    let live = true;
-    const bridge = getBridge();
-    (async () => {
-      const list = await call(bridge.invoke('case:list', { projectId }));
-      const withVolumes = await Promise.all(
-        list.map(async (c) => ({
-          ...c,
-          volumes: await call(bridge.invoke('volume:list', { caseId: c.id })),
-        })),
-      );
-      if (live) setCases(withVolumes);
-    })().catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [projectId, refreshKey]);
+export function LibraryPanel({ projectId, selectedVolumeId, onSelectProject, onOpenVolume }: Props) {
+  const projectsQuery = useQuery({
+    name: 'projects',
+    params: null,
+    fetch: () => call(getBridge().invoke('project:list', undefined)),
+  });
+  const casesQuery = useQuery(
+    projectId === null
+      ? null
+      : { name: 'cases', params: { projectId }, fetch: () => casesWithVolumes(projectId) },
+  );
+  const projects = projectsQuery.data ?? [];
+  const cases = casesQuery.data ?? [];
+  const error = projectsQuery.error ?? casesQuery.error;
 
   return (
     <nav className="library" aria-label="Projects and cases">

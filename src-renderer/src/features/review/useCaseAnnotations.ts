@@ -1,12 +1,46 @@
 // The annotations of the open volume this profile may see (blinding applies in main: an annotator sees only
 // their own until the case is opened for review), the case's review state, and the other annotators' masks
-// the user chose to show beside their own, as outlined overlay layers, one colour per annotator.
+// the user chose to show beside their own, as outlined overlay layers, one colour per annotator. The list
+// and the review state are a query ('caseAnnotations', per volume and profile): a save, a merge, a decision,
+// opening the case for review, or a new revision pushed by main reads them again.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Vec3 } from '../../../../src-main/core/geometry/affine';
 import type { AnnotationInfo, CaseReviewState } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
+import { getQueryCache, invalidateQueries } from '../../api/queries';
+import type { QuerySpec } from '../../api/queryCache';
+import { queryKey } from '../../api/queryCache';
+import { useQuery } from '../../api/useQuery';
 import type { LabelColour } from '../../../../src-main/core/labelling/mask-layer';
 import { labelTable, MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
+
+interface CaseList {
+  annotations: AnnotationInfo[];
+  review: CaseReviewState | null;
+}
+
+const NO_ANNOTATIONS: AnnotationInfo[] = [];
+
+/** The case's list as the profile may see it: a query per (volume, profile). */
+function caseListQuery(
+  volumeId: number | null,
+  caseId: number | null,
+  viewerId: number | null,
+): QuerySpec<CaseList> | null {
+  if (volumeId === null || caseId === null || viewerId === null) return null;
+  return {
+    name: 'caseAnnotations',
+    params: { volumeId, caseId, viewerId },
+    fetch: async () => {
+      const bridge = getBridge();
+      const [annotations, review] = await Promise.all([
+        call(bridge.invoke('annotation:list', { volumeId })),
+        call(bridge.invoke('case:reviewState', { caseId })),
+      ]);
+      return { annotations, review };
+    },
+  };
+}
 
 /** Outline colours of other annotators' masks, by position in the list. */
 export const ANNOTATOR_TINTS = ['#ffd54a', '#4ad8ff', '#ff7ad9', '#9cff57', '#ff9b42', '#b48cff'];
@@ -29,22 +63,19 @@ export function useCaseAnnotations(
   viewerId: number | null,
   ownAnnotationId: number | null,
   labels: readonly LabelColour[],
-  refreshKey: string | number,
 ): CaseAnnotations {
   const volumeId = volume?.id ?? null;
   const caseId = volume?.caseId ?? null;
   // Everything here belongs to one (volume, profile): another profile starts from nothing, never from
   // what the previous one was allowed to see.
   const key = volumeId !== null && viewerId !== null ? `${volumeId}:${viewerId}` : '';
-  const [listState, setList] = useState<{
-    key: string;
-    annotations: AnnotationInfo[];
-    review: CaseReviewState | null;
-  }>({ key: '', annotations: [], review: null });
-  const annotations = useMemo(() => (listState.key === key ? listState.annotations : []), [listState, key]);
-  const review = listState.key === key ? listState.review : null;
-  const [error, setError] = useState<string | null>(null);
-  const [local, setLocal] = useState(0);
+  // Another volume or profile starts from nothing (no value of the previous one is kept).
+  const list = useQuery(caseListQuery(volumeId, caseId, viewerId), { keepPrevious: false });
+  const annotations = list.data?.annotations ?? NO_ANNOTATIONS;
+  const review = list.data?.review ?? null;
+  // A failed mask read or action shows until the list is read again.
+  const [failure, setFailure] = useState<{ text: string; of: AnnotationInfo[] } | null>(null);
+  const error = (failure?.of === annotations ? failure.text : null) ?? list.error;
   const [shownState, setShown] = useState<{ key: string; ids: ReadonlySet<number> }>({
     key: '',
     ids: new Set(),
@@ -63,25 +94,6 @@ export function useCaseAnnotations(
     [maskState, key],
   );
 
-  useEffect(() => {
-    if (volumeId === null || caseId === null || !key) return;
-    let live = true;
-    const bridge = getBridge();
-    Promise.all([
-      call(bridge.invoke('annotation:list', { volumeId })),
-      call(bridge.invoke('case:reviewState', { caseId })),
-    ])
-      .then(([list, state]) => {
-        if (!live) return;
-        setList({ key, annotations: list, review: state });
-        setError(null);
-      })
-      .catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [volumeId, caseId, key, refreshKey, local]);
-
   // Load (or refresh) the head mask of every shown annotation.
   useEffect(() => {
     let live = true;
@@ -98,7 +110,7 @@ export function useCaseAnnotations(
               map: new Map(old.key === key ? old.map : []).set(a.id, { revisionId, data: m.data }),
             })),
         )
-        .catch((e: Error) => live && setError(e.message));
+        .catch((e: Error) => live && setFailure({ text: e.message, of: annotations }));
     }
     return () => {
       live = false;
@@ -154,12 +166,13 @@ export function useCaseAnnotations(
     if (caseId === null) return;
     try {
       const state = await call(getBridge().invoke('case:openReview', { caseId }));
-      setList((l) => (l.key === key ? { ...l, review: state } : l));
-      setLocal((n) => n + 1);
+      const spec = caseListQuery(volumeId, caseId, viewerId);
+      if (spec) getQueryCache().setData<CaseList>(queryKey(spec), (l) => l && { ...l, review: state });
+      invalidateQueries('caseAnnotations');
     } catch (e) {
-      setError((e as Error).message);
+      setFailure({ text: (e as Error).message, of: annotations });
     }
-  }, [caseId, key]);
+  }, [volumeId, caseId, viewerId, annotations]);
 
   return { annotations, review, layers, shown, error, toggle, openReview, tintOf };
 }

@@ -1,12 +1,17 @@
 // The "AI draft" tab: run a registry model on the open case (in the trainer process, slice by slice, with
 // progress and cancel); the draft is stored as an "AI draft (model N)" annotation. The signed-in profile
 // can then start their own annotation from a draft (its first revision holds the draft's labels), which
-// the editor shows at once. Earlier drafts of the case are listed too.
-import { useEffect, useState } from 'react';
+// the editor shows at once. Earlier drafts of the case are listed too (a query, 'drafts': read again when
+// the case's annotations change).
+import { useState } from 'react';
 import type { AnnotationInfo, DraftResult, ModelInfo } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
+import { CASE_QUERIES, invalidateQueries } from '../../api/queries';
+import { useQuery } from '../../api/useQuery';
 import { JobProgress } from './JobProgress';
 import { useJob } from './useJob';
+
+const NO_DRAFTS: AnnotationInfo[] = [];
 
 interface Props {
   volumeId: number | null;
@@ -15,39 +20,29 @@ interface Props {
   canRun: boolean;
   /** The own annotation's revisions (a draft can only start an empty annotation). */
   ownRevisions: number | null;
-  /** Changes when the case's annotations change. */
-  refreshKey: string | number;
-  onDraftMade(): void;
   /** Seeds the own annotation from a draft (draft:start) and loads it in the editor; answers the revision. */
   onStartFrom(draftAnnotationId: number): Promise<number>;
 }
 
-export function AiDraftTab({
-  volumeId,
-  models,
-  canRun,
-  ownRevisions,
-  refreshKey,
-  onDraftMade,
-  onStartFrom,
-}: Props) {
+export function AiDraftTab({ volumeId, models, canRun, ownRevisions, onStartFrom }: Props) {
   const [modelId, setModelId] = useState('');
-  const [drafts, setDrafts] = useState<AnnotationInfo[]>([]);
   const [result, setResult] = useState<DraftResult | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const job = useJob('draft');
   const chosen = modelId || (models[0] ? String(models[0].id) : '');
 
-  useEffect(() => {
-    if (volumeId === null) return;
-    let alive = true;
-    call(getBridge().invoke('draft:list', { volumeId }))
-      .then((list) => alive && setDrafts(list))
-      .catch((e: Error) => alive && setMessage({ kind: 'error', text: e.message }));
-    return () => {
-      alive = false;
-    };
-  }, [volumeId, refreshKey, result]);
+  const draftList = useQuery(
+    volumeId === null
+      ? null
+      : {
+          name: 'drafts',
+          params: { volumeId },
+          fetch: () => call(getBridge().invoke('draft:list', { volumeId })),
+        },
+  );
+  const drafts = draftList.data ?? NO_DRAFTS;
+  const shownMessage =
+    message ?? (draftList.error ? { kind: 'error' as const, text: draftList.error } : null);
 
   if (volumeId === null) return <p className="muted">Open a case to run a model on it.</p>;
 
@@ -64,7 +59,8 @@ export function AiDraftTab({
           text: `AI draft saved: ${r.foregroundVoxels.toLocaleString()} voxels, mean entropy ${r.meanEntropyBits.toFixed(4)} bits.`,
         });
       }
-      onDraftMade();
+      // A draft is a new annotation of the case.
+      invalidateQueries(...CASE_QUERIES);
     } catch (e) {
       setMessage({ kind: 'error', text: (e as Error).message });
     }
@@ -117,14 +113,14 @@ export function AiDraftTab({
       {job.jobId !== null && (
         <JobProgress testId="draft-progress" progress={job.progress} onCancel={job.cancel} />
       )}
-      {message && (
+      {shownMessage && (
         <p
-          className={message.kind === 'error' ? 'error' : 'ok'}
-          role={message.kind === 'error' ? 'alert' : 'status'}
+          className={shownMessage.kind === 'error' ? 'error' : 'ok'}
+          role={shownMessage.kind === 'error' ? 'alert' : 'status'}
           data-testid="draft-message"
           data-foreground={result?.foregroundVoxels ?? ''}
         >
-          {message.text}
+          {shownMessage.text}
         </p>
       )}
       <h3>Drafts of this case</h3>

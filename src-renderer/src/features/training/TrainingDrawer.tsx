@@ -21,8 +21,6 @@ interface Props {
   models: Models;
   /** Whether the own annotation of the open case is absent (null), empty, or has revisions. */
   ownRevisions: number | null;
-  caseKey: string | number;
-  onDraftMade(): void;
   onStartFrom(draftAnnotationId: number): Promise<number>;
   onClose(): void;
 }
@@ -74,8 +72,6 @@ export function TrainingDrawer(p: Props) {
             models={p.models.models}
             canRun={reviewer}
             ownRevisions={p.ownRevisions}
-            refreshKey={p.caseKey}
-            onDraftMade={p.onDraftMade}
             onStartFrom={p.onStartFrom}
           />
         )}

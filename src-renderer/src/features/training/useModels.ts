@@ -1,8 +1,11 @@
-// The model registry as the UI sees it: every model (trained here or imported), read again when asked
-// (a run finished, an import) — model:list without a project lists the workstation's models.
-import { useCallback, useEffect, useState } from 'react';
+// The model registry as the UI sees it: every model (trained here or imported), newest first — model:list
+// without a project lists the workstation's models. A query ('models', per profile): read again when a run
+// starts or ends (training:status) and when asked (an import).
+import { useCallback, useMemo } from 'react';
 import type { ModelInfo } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
+import { invalidateQueries } from '../../api/queries';
+import { useQuery } from '../../api/useQuery';
 
 export interface Models {
   models: ModelInfo[];
@@ -10,22 +13,15 @@ export interface Models {
   refresh(): void;
 }
 
-export function useModels(refreshKey: string | number): Models {
-  const [models, setModels] = useState<ModelInfo[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let alive = true;
-    call(getBridge().invoke('model:list', {}))
-      .then((m) => {
-        if (!alive) return;
-        setModels([...m].sort((a, b) => b.id - a.id));
-        setError(null);
-      })
-      .catch((e: Error) => alive && setError(e.message));
-    return () => {
-      alive = false;
-    };
-  }, [refreshKey, tick]);
-  return { models, error, refresh: useCallback(() => setTick((n) => n + 1), []) };
+const NO_MODELS: ModelInfo[] = [];
+
+export function useModels(profileId: number | null): Models {
+  const q = useQuery({
+    name: 'models',
+    params: { profileId },
+    fetch: async () => [...(await call(getBridge().invoke('model:list', {})))].sort((a, b) => b.id - a.id),
+  });
+  const models = q.data ?? NO_MODELS;
+  const refresh = useCallback(() => invalidateQueries('models'), []);
+  return useMemo(() => ({ models, error: q.error, refresh }), [models, q.error, refresh]);
 }

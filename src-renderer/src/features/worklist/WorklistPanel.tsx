@@ -2,10 +2,14 @@
 // rows, reviewers and admins everyone's). "Next case" (Alt+N) opens the first case in progress, else the
 // first not started; the own row of the open case can be marked done, flagged for review with a comment, or
 // reopened. Reviewers and admins can order it by a model's uncertainty (active learning): the unlabelled
-// cases the model is least sure of first, each with its mean entropy.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+// cases the model is least sure of first, each with its mean entropy. The rows are a query ('worklist'): a
+// save, a status, a time report or an annotation opened here, or a new revision pushed by main, reads them
+// again.
+import { useCallback, useMemo, useState } from 'react';
 import type { AnnotatorInfo, ModelInfo, WorklistRow, WorkStatus } from '../../../../src-preload/contract';
 import { call, getBridge } from '../../api/bridge';
+import { invalidateQueries } from '../../api/queries';
+import { useQuery } from '../../api/useQuery';
 import { orderByUncertainty, unlistedRanked } from './uncertaintyOrder';
 import { UncertaintySort } from './UncertaintySort';
 import type { UncertaintyRanking } from './useUncertaintyRanking';
@@ -14,8 +18,6 @@ interface Props {
   projectId: number | null;
   me: AnnotatorInfo;
   openVolumeId: number | null;
-  /** Changes when the worklist should be read again (a save, a status, a time report). */
-  refreshKey: string | number;
   onOpenVolume(volumeId: number): void;
   onNextCase(): void;
   nextMessage: string | null;
@@ -23,6 +25,8 @@ interface Props {
   models: ModelInfo[];
   ranking: UncertaintyRanking;
 }
+
+const NO_ROWS: WorklistRow[] = [];
 
 const STATUS_TEXT: Record<WorkStatus, string> = {
   'not-started': 'not started',
@@ -42,44 +46,42 @@ export function WorklistPanel({
   projectId,
   me,
   openVolumeId,
-  refreshKey,
   onOpenVolume,
   onNextCase,
   nextMessage,
   models,
   ranking,
 }: Props) {
-  const [rows, setRows] = useState<WorklistRow[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const worklist = useQuery(
+    projectId === null
+      ? null
+      : {
+          name: 'worklist',
+          params: { projectId, profileId: me.id },
+          fetch: () => call(getBridge().invoke('worklist:get', { projectId })),
+        },
+  );
+  const rows: WorklistRow[] = worklist.data ?? NO_ROWS;
+  // A failed action's message shows until the rows are read again.
+  const [actionError, setActionError] = useState<{ text: string; rows: unknown } | null>(null);
+  const error = (actionError?.rows === worklist.data ? actionError?.text : null) ?? worklist.error;
   const [flagging, setFlagging] = useState<number | null>(null);
   const [comment, setComment] = useState('');
-  const [local, setLocal] = useState(0);
 
-  useEffect(() => {
-    if (projectId === null) return;
-    let live = true;
-    call(getBridge().invoke('worklist:get', { projectId }))
-      .then((r) => {
-        if (!live) return;
-        setRows(r);
-        setError(null);
-      })
-      .catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [projectId, refreshKey, local]);
-
-  const setStatus = useCallback(async (annotationId: number, status: WorkStatus, why?: string) => {
-    try {
-      await call(getBridge().invoke('worklist:setStatus', { annotationId, status, comment: why }));
-      setFlagging(null);
-      setComment('');
-      setLocal((n) => n + 1);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, []);
+  const shownRows = worklist.data;
+  const setStatus = useCallback(
+    async (annotationId: number, status: WorkStatus, why?: string) => {
+      try {
+        await call(getBridge().invoke('worklist:setStatus', { annotationId, status, comment: why }));
+        setFlagging(null);
+        setComment('');
+        invalidateQueries('worklist');
+      } catch (e) {
+        setActionError({ text: (e as Error).message, rows: shownRows });
+      }
+    },
+    [shownRows],
+  );
 
   const ranked = ranking.ranking && ranking.ranking.projectId === projectId ? ranking.ranking.rows : null;
   const ordered = useMemo(() => (ranked ? orderByUncertainty(rows, ranked) : rows), [rows, ranked]);
