@@ -23,6 +23,7 @@ import type { ReviewFocus } from './reviewFocus';
 import { spacingOf, transformPoint } from '../../../src-main/core/geometry/affine';
 import type * as SurfaceModule from './editing/maskSurface';
 import type { MaskSurface } from './editing/maskSurface';
+import { useSurfaceOfLayer } from './editing/useSurfaceOfLayer';
 
 export interface VolumeView3DProps {
   voxels: VoxelArray;
@@ -148,52 +149,12 @@ function VolumeView3DImpl(p: VolumeView3DProps) {
     };
   }, [voxels, scalarType, dims, affineLPS, rescale, range]);
 
-  // The label surface follows the layer: rebuilt once the layer has been quiet for a moment.
+  // The label surface follows the layer, rebuilt once the layer has been quiet for a moment; the review's
+  // surfaces are rebuilt when their layer changes (a new overlay mode is a new layer).
   const ready = status.kind === 'ready';
-  const { surface } = p;
-  useEffect(() => {
-    const builder = surfaceRef.current;
-    if (!ready || !builder) return;
-    // The triangle count goes on the pane (data-surface-triangles) for tests and curious users.
-    const show = (n: number | null): void => {
-      if (n === null) sectionRef.current?.removeAttribute('data-surface-triangles');
-      else sectionRef.current?.setAttribute('data-surface-triangles', String(n));
-    };
-    if (!surface) {
-      builder.clear();
-      show(null);
-      return;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const rebuild = (): void => show(builder.update(surface));
-    rebuild();
-    const off = surface.subscribe(() => {
-      clearTimeout(timer);
-      timer = setTimeout(rebuild, SURFACE_DEBOUNCE_MS);
-    });
-    return () => {
-      clearTimeout(timer);
-      off();
-    };
-  }, [ready, surface]);
-
-  // The review's surfaces: rebuilt when the layer changes (a new overlay mode is a new layer).
+  useSurfaceOfLayer(surfaceRef, ready, p.surface, sectionRef, 'data-surface-triangles', SURFACE_DEBOUNCE_MS);
   const extra = p.extraSurface ?? null;
-  useEffect(() => {
-    const builder = extraSurfaceRef.current;
-    if (!ready || !builder) return;
-    const show = (n: number | null): void => {
-      if (n === null) sectionRef.current?.removeAttribute('data-review-triangles');
-      else sectionRef.current?.setAttribute('data-review-triangles', String(n));
-    };
-    if (!extra) {
-      builder.clear();
-      show(null);
-      return;
-    }
-    show(builder.update(extra));
-    return extra.subscribe(() => show(builder.update(extra)));
-  }, [ready, extra]);
+  useSurfaceOfLayer(extraSurfaceRef, ready, extra, sectionRef, 'data-review-triangles', null);
 
   // Region navigation: the camera looks at the region from where it is, framing its box.
   const focusSeq = p.focus?.seq ?? null;

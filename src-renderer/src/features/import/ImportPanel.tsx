@@ -3,10 +3,10 @@
 // reports what was imported and what was skipped, with the reason. Importing needs a signed-in reviewer or
 // admin (main refuses it otherwise); signed out, the controls are disabled and say so.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ImportProgress, ImportSource, ImportSummary } from '../../../../src-preload/contract';
+import type { ImportSummary } from '../../../../src-preload/contract';
 import { getBridge } from '../../api/bridge';
 import { filesFromDrop, filesFromInput, localPaths } from './droppedFiles';
-import type { PickedFile } from './droppedFiles';
+import { useImportJob } from './useImportJob';
 
 interface Props {
   projectId: number | null;
@@ -15,101 +15,13 @@ interface Props {
   onImported(summary: ImportSummary): void;
 }
 
-interface JobState {
-  id: string;
-  label: string;
-  fraction: number;
-  detail: string;
-}
-
-interface Outcome {
-  ok: boolean;
-  message: string;
-  skipped: string[];
-}
-
 export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
   const bridge = getBridge();
-  const [job, setJob] = useState<JobState | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const { job, outcome, setOutcome, start, cancel } = useImportJob(projectId, blockedReason, onImported);
   const [dragging, setDragging] = useState(false);
   const [typedPath, setTypedPath] = useState('');
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
-  // The running job's id, readable from event callbacks without re-subscribing.
-  const jobRef = useRef<string | null>(null);
-
-  useEffect(
-    () =>
-      bridge.on('import:progress', (p: ImportProgress) => {
-        if (p.jobId !== jobRef.current) return;
-        setJob(
-          (j) =>
-            j && {
-              ...j,
-              label: p.phase === 'storing' ? 'Storing' : 'Reading',
-              fraction: p.fraction,
-              detail: p.detail,
-            },
-        );
-      }),
-    [bridge],
-  );
-
-  const runImport = useCallback(
-    async (source: ImportSource, jobId: string) => {
-      const r = await bridge.invoke('import:run', {
-        jobId,
-        source,
-        ...(projectId !== null ? { projectId } : {}),
-      });
-      if (r.ok) {
-        const n = r.value.volumes.length;
-        setOutcome({
-          ok: true,
-          message: `Imported ${n} volume${n === 1 ? '' : 's'}.`,
-          skipped: r.value.skipped,
-        });
-        onImported(r.value);
-      } else {
-        setOutcome({ ok: false, message: r.error.message, skipped: [] });
-      }
-    },
-    [bridge, projectId, onImported],
-  );
-
-  const start = useCallback(
-    async (what: { paths: string[] } | { files: PickedFile[] }) => {
-      if (jobRef.current) return;
-      if (blockedReason) {
-        setOutcome({ ok: false, message: blockedReason, skipped: [] });
-        return;
-      }
-      const id = crypto.randomUUID();
-      jobRef.current = id;
-      setOutcome(null);
-      setJob({ id, label: 'Preparing', fraction: 0, detail: '' });
-      try {
-        if ('paths' in what) {
-          await runImport({ kind: 'paths', paths: what.paths }, id);
-        } else {
-          if (!bridge.uploadFiles) throw new Error('this host cannot receive files');
-          setJob({ id, label: 'Uploading', fraction: 0, detail: `${what.files.length} files` });
-          const uploadId = await bridge.uploadFiles(what.files, (sent, total) =>
-            setJob((j) => j && { ...j, fraction: total > 0 ? sent / total : 1 }),
-          );
-          setJob({ id, label: 'Reading', fraction: 0, detail: '' });
-          await runImport({ kind: 'upload', uploadId }, id);
-        }
-      } catch (e) {
-        setOutcome({ ok: false, message: (e as Error).message, skipped: [] });
-      } finally {
-        jobRef.current = null;
-        setJob(null);
-      }
-    },
-    [bridge, runImport, blockedReason],
-  );
 
   const pick = useCallback(
     async (folder: boolean) => {
@@ -125,12 +37,8 @@ export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
         (folder ? folderInput : filesInput).current?.click();
       }
     },
-    [bridge, start, blockedReason],
+    [bridge, start, blockedReason, setOutcome],
   );
-
-  const cancel = useCallback(() => {
-    if (job) void bridge.invoke('import:cancel', { jobId: job.id });
-  }, [bridge, job]);
 
   // Ctrl/Cmd+O: import files; Ctrl/Cmd+Shift+O: import a folder.
   useEffect(() => {
