@@ -10,27 +10,26 @@
 // Heavy operations (3D region growing, fill between slices, keep largest / remove islands / fill holes in
 // 3D or on every slice) on a large volume run in a Web Worker through `runner` (ops-runner.ts): the editor is
 // busy meanwhile (the palette says what runs, Esc cancels), then applies the voxels the worker found
-// through the same change recorder, so the result and the undo step equal the in-thread path's.
+// through the same change recorder, so the result and the undo step equal the in-thread path's (both
+// compute with heavy-ops.ts).
 
 import type { Mat4, Vec3 } from '../geometry/affine';
 import { spacingOf } from '../geometry/affine';
 import type { SliceViewName, ViewAxes } from '../geometry/display';
 import { brushOffsets, dab, strokeCentres } from './brush';
 import { applyToAll, ChangeRecorder } from './change-recorder';
-import { outsideLargestComponent, smallIslands, voxelsForMillilitres } from './components';
+import { voxelsForMillilitres } from './components';
 import type { Scope } from './connected';
-import { holeVoxels } from './holes';
-import { interpolateSlices } from './interpolate';
 import type { PaintRule } from './paint-rule';
 import type { EditResult } from './patch';
 import { applyPatch, diffMasks } from './patch';
 import { polygonVoxels } from './polygon';
-import { regionGrow } from './region-grow';
 import { valueGate } from './threshold';
 import { UndoStack } from './undo';
 import type { UndoEntry } from './undo';
 import type { Rescale, VoxelArray } from '../volume/types';
 import type { HeavyOp, HeavyOpResult } from './heavy-ops';
+import { computeHeavyOp } from './heavy-ops';
 import type { MaskLayer } from './mask-layer';
 import type { OpsRunner } from './ops-runner';
 import type { PointerPhase, SliceDecorations, SliceEditor, SlicePointer } from './slice-editor';
@@ -371,11 +370,9 @@ export class MaskEditor implements SliceEditor {
   private grow(p: SlicePointer): void {
     if (this.refuse()) return;
     const s = this.settingsValue;
-    const mask = this.layer.mask;
-    const label = s.label;
     const op: HeavyOp = {
       kind: 'grow',
-      label,
+      label: s.label,
       seed: p.voxel!,
       tolerance: s.tolerance,
       mode: s.dimension,
@@ -399,16 +396,8 @@ export class MaskEditor implements SliceEditor {
       void this.runOffThread('Region growing (3D)', op, apply);
       return;
     }
-    const r = regionGrow(this.volume.voxels, this.volume.dims, this.volume.rescale, {
-      seed: op.seed,
-      tolerance: op.tolerance,
-      mode: op.mode,
-      normalAxis: op.normalAxis,
-      maxVoxels: op.maxVoxels,
-      // Protected labels are walls: the region does not leak through another structure.
-      admit: s.protect ? (idx) => mask[idx] === 0 || mask[idx] === label : undefined,
-    });
-    apply(r);
+    // In-thread, on the mask itself (protected labels are walls: the region does not leak through them).
+    apply(computeHeavyOp(op, this.layer.mask, this.volume.dims, this.volume.voxels));
   }
 
   private pathGesture(phase: PointerPhase, p: SlicePointer): void {
@@ -480,8 +469,6 @@ export class MaskEditor implements SliceEditor {
   operation(name: OperationName, ctx: OperationContext): Promise<EditResult | null> {
     if (this.refuse() || this.busy) return Promise.resolve(null);
     const s = this.settingsValue;
-    const { mask } = this.layer;
-    const dims = this.volume.dims;
     const axis = ctx.axes.normal.axis;
     const scope: Scope =
       name === 'holesEverySlice'
@@ -520,22 +507,8 @@ export class MaskEditor implements SliceEditor {
     // Whole-volume work: 3D scope, every slice, or interpolation along the axis.
     const wholeVolume = scope.mode === '3d' || scope.slice === 'all' || name === 'interpolate';
     if (this.offThread(wholeVolume)) return this.runOffThread(WORKING[name], op, (r) => apply(r.indices));
-    let indices: Int32Array;
-    switch (op.kind) {
-      case 'interpolate':
-        indices = interpolateSlices(mask, dims, op.spacing, op.label, op.axis);
-        break;
-      case 'largest':
-        indices = outsideLargestComponent(mask, dims, op.label, op.scope);
-        break;
-      case 'islands':
-        indices = smallIslands(mask, dims, op.label, op.scope, op.minVoxels);
-        break;
-      default:
-        indices = holeVoxels(mask, dims, s.label, scope);
-        break;
-    }
-    return Promise.resolve(apply(indices));
+    // In-thread, on the mask itself: the same computation the worker runs on a copy.
+    return Promise.resolve(apply(computeHeavyOp(op, this.layer.mask, this.volume.dims, null).indices));
   }
 
   // ---- undo / redo ----
