@@ -45,3 +45,13 @@ export class ConflictError extends Error {
 export class ForbiddenError extends Error {
   override readonly name = 'ForbiddenError';
 }
+
+/** Another program holds the workspace's write lock longer than a write waits for it: try again. */
+export class BusyError extends Error {
+  override readonly name = 'BusyError';
+}
+
+/** The machine ran short of a resource (disk space, memory): the input may be fine. */
+export class ResourceError extends Error {
+  override readonly name = 'ResourceError';
+}

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../core/errors';
+import { ResourceError } from '../core/errors';
 
 export interface StoredBlob {
   sha256: string;
@@ -42,17 +42,11 @@ export class BlobStore {
     }
   }
 
-  /** Throws InputError when the workspace's disk cannot take `bytes` more (with a margin). */
+  /** Throws ResourceError when the workspace's disk cannot take `bytes` more and keep its reserve. */
   async assertSpace(bytes: number): Promise<void> {
     const st = await fsp.statfs(this.dir);
-    const free = Number(st.bavail) * Number(st.bsize);
-    const margin = 64 * 2 ** 20;
-    if (bytes + margin > free) {
-      throw new InputError(
-        this.dir,
-        `not enough disk space: needs ${(bytes / 2 ** 20).toFixed(1)} MiB, ${(free / 2 ** 20).toFixed(1)} MiB free`,
-      );
-    }
+    const why = spaceProblem(bytes, Number(st.bavail) * Number(st.bsize));
+    if (why) throw new ResourceError(why);
   }
 
   /**
@@ -95,7 +89,7 @@ export class BlobStore {
       await handle?.close().catch(() => undefined);
       await fsp.rm(tmp, { force: true });
       if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
-        throw new InputError(this.dir, 'the disk is full; nothing was written');
+        throw new ResourceError(DISK_FULL);
       }
       throw e;
     }
@@ -135,4 +129,20 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await h.close();
   }
+}
+
+/** Disk space kept free on the workspace's disk for SQLite's journal and the database's own growth, so a
+ *  full disk refuses a new file before it can stop a save of what is already there. */
+export const DISK_RESERVE_BYTES = 64 * 2 ** 20;
+
+/** What a write that hit a full disk says (the file was removed: nothing was written). */
+export const DISK_FULL =
+  'the disk holding the workspace is full: nothing was saved; free some space and try again';
+
+const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
+
+/** Why `bytes` more do not fit with `free` bytes free (keeping the reserve), or null when they do. */
+export function spaceProblem(bytes: number, free: number): string | null {
+  if (bytes + DISK_RESERVE_BYTES <= free) return null;
+  return `not enough disk space for the workspace: this needs ${mib(bytes)} plus the ${mib(DISK_RESERVE_BYTES)} Concord keeps free for the database, and ${mib(free)} are free; nothing was saved, free some space and try again`;
 }

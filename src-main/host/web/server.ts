@@ -16,7 +16,7 @@ import type { WebSocket } from 'ws';
 import type { EventChannel, Events } from '../../../src-preload/contract';
 import { decodeWire, encodeWire } from '../../../src-preload/wire';
 import { getVolume } from '../../db/repositories/volumes';
-import { dispatch, isChannel, toAppError } from '../../services/dispatch';
+import { dispatch, isChannel, newErrorId, toAppError } from '../../services/dispatch';
 import type { Services } from '../../services/create-services';
 import type { CallContext } from '../../services/context';
 import { guardRequest } from './request-guard';
@@ -108,14 +108,25 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     handleApi(url, req, res).catch((e: unknown) => {
-      const error = toAppError(e);
+      const id = newErrorId();
+      const error = toAppError(e, id);
       if (error.code === 'internal')
-        log(`[web] ${req.method} ${url.pathname}: ${(e as Error)?.stack ?? String(e)}`);
+        log(`[web] error ${id} ${req.method} ${url.pathname}: ${(e as Error)?.stack ?? String(e)}`);
       if (!res.headersSent)
-        sendJson(res, error.code === 'not-found' ? 404 : error.code === 'internal' ? 500 : 400, {
-          ok: false,
-          error,
-        });
+        sendJson(
+          res,
+          error.code === 'not-found'
+            ? 404
+            : error.code === 'busy'
+              ? 503
+              : error.code === 'internal' || error.code === 'resource'
+                ? 500
+                : 400,
+          {
+            ok: false,
+            error,
+          },
+        );
       else res.destroy();
     });
   }
