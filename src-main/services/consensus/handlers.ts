@@ -45,6 +45,9 @@ export function createConsensusHandlers(
 ): HandlerGroup<keyof ConsensusRequests> {
   const ws = app.workspace;
   const db = ws.db;
+  // The role first, before looking anything up: a caller who may not use a channel learns nothing from it.
+  const reviewerRole = (ctx: CallContext, what: string): void =>
+    requireRole(requireProfile(db, ctx, what), ['reviewer', 'admin'], what);
   const runner = app.consensusRunner ?? workerRunner();
   const agreements = new AgreementService(store, runner);
   const comparisons = new Recent<CaseComparison>(16);
@@ -71,7 +74,7 @@ export function createConsensusHandlers(
     'consensus:compare': (raw, ctx) => {
       const req = parseCompare(raw);
       const profile = requireReviewer(db, ctx, req.volumeId, 'comparing raters');
-      return jobs.run(req.jobId, async (signal) => {
+      return jobs.run(ctx, req.jobId, async (signal) => {
         const r = await compareCase(store, runner, req, { signal, onProgress: progress(ctx, req.jobId) });
         comparisons.set(r.comparisonId, r);
         record(profile.name, 'consensus.compare', {
@@ -88,6 +91,7 @@ export function createConsensusHandlers(
       const o = asObject(raw);
       const id = asString(o['comparisonId'], 'comparisonId', 64);
       const format = o['format'];
+      reviewerRole(ctx, 'exporting a comparison');
       const c = comparisons.get(id);
       if (!c) throw new NotFoundError(`comparison ${id} is no longer kept: run the comparison again`);
       const profile = requireReviewer(db, ctx, c.volumeId, 'exporting a comparison');
@@ -119,7 +123,7 @@ export function createConsensusHandlers(
     'consensus:merge': (raw, ctx) => {
       const req = parseMerge(raw);
       const profile = requireReviewer(db, ctx, req.volumeId, 'merging raters');
-      return jobs.run(req.jobId, async (signal) => {
+      return jobs.run(ctx, req.jobId, async (signal) => {
         const { result: r } = await mergeCase(ws, store, runner, req, profile.name, {
           signal,
           onProgress: progress(ctx, req.jobId),
@@ -137,7 +141,7 @@ export function createConsensusHandlers(
     'consensus:agreement': (raw, ctx) => {
       const req = parseAgreement(raw);
       const profile = requireReviewer(db, ctx, req.volumeId, 'the agreement map');
-      return jobs.run(req.jobId, async (signal) => {
+      return jobs.run(ctx, req.jobId, async (signal) => {
         const r = await agreements.compute(req, { signal, onProgress: progress(ctx, req.jobId) });
         record(profile.name, 'consensus.agreement', {
           agreementId: r.agreementId,
@@ -152,7 +156,7 @@ export function createConsensusHandlers(
     'consensus:cancel': (raw, ctx) => {
       const jobId = asString(asObject(raw)['jobId'], 'jobId', 128);
       requireRole(requireProfile(db, ctx, 'cancelling'), ['reviewer', 'admin'], 'cancelling a consensus job');
-      return { cancelled: jobs.cancel(jobId) };
+      return { cancelled: jobs.cancel(ctx, jobId) };
     },
     'adjudication:get': (raw, ctx) => {
       const volumeId = asId(asObject(raw)['volumeId'], 'volumeId');
@@ -168,6 +172,7 @@ export function createConsensusHandlers(
     },
     'adjudication:decide': async (raw, ctx) => {
       const req = parseDecide(raw);
+      reviewerRole(ctx, 'an adjudication decision');
       const row = requireAdjudication(ws, req.adjudicationId);
       const profile = requireReviewer(db, ctx, row.volumeId, 'an adjudication decision');
       const s = await decide(ws, store, agreements, profile, req);
@@ -181,6 +186,7 @@ export function createConsensusHandlers(
     },
     'adjudication:signOff': async (raw, ctx) => {
       const req = parseSignOff(raw);
+      reviewerRole(ctx, 'signing off');
       const row = requireAdjudication(ws, req.adjudicationId);
       const profile = requireReviewer(db, ctx, row.volumeId, 'signing off');
       const s = await signOff(ws, store, profile, req);
@@ -189,6 +195,7 @@ export function createConsensusHandlers(
     },
     'adjudication:reopen': (raw, ctx) => {
       const req = parseReopen(raw);
+      reviewerRole(ctx, 'reopening a case');
       const row = requireAdjudication(ws, req.adjudicationId);
       const profile = requireReviewer(db, ctx, row.volumeId, 'reopening a case');
       const s = reopen(ws, profile, req);

@@ -23,6 +23,7 @@ import { getVolume } from '../../db/repositories/volumes';
 import { decodeMask } from '../../workspace/mask-codec';
 import type { Workspace } from '../../workspace/workspace';
 import type { Profile } from '../identity/access';
+import { canSee } from '../identity/blinding';
 import { recordRevision, storeMaskBlob } from '../masks/mask-store';
 import { AI_DRAFT_KIND } from './inference';
 
@@ -187,8 +188,10 @@ export async function recordDraftOutcome(
   };
 }
 
-export function listDraftOutcomes(ws: Workspace, projectId: number): DraftOutcome[] {
-  return ws.db
+/** The project's draft outcomes that `viewer` may see: blinding applies as to masks and histories (an
+ *  annotator sees the outcomes of their own annotations until the case is opened for review). */
+export function listDraftOutcomes(ws: Workspace, viewer: Profile, projectId: number): DraftOutcome[] {
+  const rows = ws.db
     .prepare(
       `SELECT o.id, o.annotation_id AS annotationId, o.draft_revision_id AS draftRevisionId,
          o.final_revision_id AS finalRevisionId, o.model_id AS modelId, o.dice, o.recorded_by AS recordedBy,
@@ -197,4 +200,14 @@ export function listDraftOutcomes(ws: Workspace, projectId: number): DraftOutcom
        JOIN cases c ON c.id = v.case_id WHERE c.project_id = ? ORDER BY o.id`,
     )
     .all(projectId) as DraftOutcome[];
+  const visible = new Map<number, boolean>();
+  return rows.filter((o) => {
+    let ok = visible.get(o.annotationId);
+    if (ok === undefined) {
+      const annotation = getAnnotation(ws.db, o.annotationId);
+      ok = annotation !== undefined && canSee(ws.db, viewer, annotation);
+      visible.set(o.annotationId, ok);
+    }
+    return ok;
+  });
 }

@@ -149,14 +149,18 @@ export function createTrainingHandlers(
       if (!Array.isArray(ids) || ids.length === 0)
         throw new InputError(undefined, 'volumeIds must be a non-empty list');
       const volumeIds = ids.map((v, i) => asId(v, `volumeIds[${i}]`));
-      return jobs.run(jobId, (signal) =>
+      return jobs.run(ctx, jobId, (signal) =>
         draftVolumes(ws, launch, modelId, volumeIds, ctx.actor, {
           signal,
           onProgress: (p) => ctx.emit('inference:progress', { jobId, ...p }),
         }),
       );
     },
-    'inference:cancel': (req) => ({ cancelled: jobs.cancel(asString(asObject(req)['jobId'], 'jobId', 128)) }),
+    'inference:cancel': (req, ctx) => {
+      const jobId = asString(asObject(req)['jobId'], 'jobId', 128);
+      requireProfile(db, ctx, 'cancelling an AI draft');
+      return { cancelled: jobs.cancel(ctx, jobId) };
+    },
     'augment:preview': (req, ctx) => {
       const p = requireProfile(db, ctx, 'the augmentation preview');
       const o = asObject(req);
@@ -183,14 +187,14 @@ export function createTrainingHandlers(
       return r;
     },
     'draft:outcomes': (req, ctx) => {
-      requireProfile(db, ctx, 'draft outcomes');
-      return listDraftOutcomes(ws, asId(asObject(req)['projectId'], 'projectId'));
+      const viewer = requireProfile(db, ctx, 'draft outcomes');
+      return listDraftOutcomes(ws, viewer, asId(asObject(req)['projectId'], 'projectId'));
     },
     'activeLearning:rank': (req, ctx) => {
       reviewer(ctx, 'ranking cases by uncertainty');
       const o = asObject(req);
       const jobId = asString(o['jobId'], 'jobId', 128);
-      return jobs.run(jobId, (signal) =>
+      return jobs.run(ctx, jobId, (signal) =>
         rankByUncertainty(ws, launch, asId(o['projectId'], 'projectId'), asId(o['modelId'], 'modelId'), {
           signal,
           onProgress: (p) => ctx.emit('inference:progress', { jobId, ...p }),

@@ -109,7 +109,7 @@ export function createWorkspaceHandlers(
     'import:run': async (raw, ctx) => {
       const req = parseImportRequest(raw);
       requireRole(requireProfile(db, ctx, 'importing'), DATA_MANAGERS, 'importing volumes');
-      return jobs.run(req.jobId, (signal) =>
+      return jobs.run(ctx, req.jobId, (signal) =>
         importVolumes(
           ws,
           req,
@@ -123,7 +123,7 @@ export function createWorkspaceHandlers(
     'import:cancel': (req, ctx) => {
       const jobId = asString(asObject(req)['jobId'], 'jobId', 128);
       requireProfile(db, ctx, 'cancelling an import');
-      return { cancelled: jobs.cancel(jobId) };
+      return { cancelled: jobs.cancel(ctx, jobId) };
     },
     'audit:list': (req, ctx) => {
       const limit = asOptionalNumber(asObject(req ?? {})['limit'], 'limit') ?? 200;
