@@ -1,11 +1,12 @@
 // Profile passwords: scrypt (node:crypto) with a random 16-byte salt. The stored text carries its own
 // parameters, so they can be raised later without breaking existing profiles:
 //   scrypt$<N>$<r>$<p>$<salt, base64>$<32-byte key, base64>
-// N=2^15, r=8, p=1 takes ~50-100 ms and 32 MiB per check: slow for a guesser, quick for a person.
+// N=2^17, r=8, p=1 takes ~0.3-0.5 s and 128 MiB per check on a workstation: slow for a guesser, quick for
+// a person. A profile whose stored hash has a smaller N is re-hashed at its next sign-in (needsRehash).
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { InputError } from '../../core/errors';
 
-const N = 2 ** 15;
+const N = 2 ** 17;
 const R = 8;
 const P = 1;
 const KEY_BYTES = 32;
@@ -34,10 +35,11 @@ export function checkNewPassword(password: string): void {
   }
 }
 
-export async function hashPassword(password: string): Promise<string> {
+/** A new hash of `password`; `n` (a power of two) only for tests of older, weaker hashes. */
+export async function hashPassword(password: string, n = N): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, N, R, P);
-  return ['scrypt', N, R, P, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await derive(password, salt, n, R, P);
+  return ['scrypt', n, R, P, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 /** True when `password` matches `stored`; compares in constant time. False for a malformed `stored`. */
@@ -52,4 +54,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (salt.length < 8 || expected.length !== KEY_BYTES) return false;
   const key = await derive(password, salt, n, r, p);
   return timingSafeEqual(key, expected);
+}
+
+/** True when `stored` was made with a smaller work factor than new hashes get (or is not one of ours). */
+export function needsRehash(stored: string): boolean {
+  const parts = stored.split('$');
+  return parts[0] !== 'scrypt' || Number(parts[1]) < N || Number(parts[2]) < R;
 }

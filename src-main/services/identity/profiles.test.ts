@@ -86,7 +86,7 @@ describe('profiles', () => {
     const db = fx.services.app.workspace.db;
     const rows = db.prepare('SELECT password_hash AS h FROM annotators').all() as { h: string }[];
     for (const { h } of rows) {
-      expect(h).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]{44}$/);
+      expect(h).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]{44}$/);
       expect(h).not.toContain(PASSWORD);
     }
     // Same password, different salt: different hashes.
@@ -96,8 +96,8 @@ describe('profiles', () => {
     expect(await verifyPassword('something lonG', h)).toBe(false);
     // A tampered or foreign stored value never verifies (and never asks for absurd memory).
     expect(await verifyPassword('x', 'plain')).toBe(false);
-    expect(await verifyPassword('x', h.replace('32768', '1073741824'))).toBe(false);
-    expect(await verifyPassword('x', h.replace('32768', '1000'))).toBe(false);
+    expect(await verifyPassword('x', h.replace('131072', '1073741824'))).toBe(false);
+    expect(await verifyPassword('x', h.replace('131072', '1000'))).toBe(false);
   });
 });
 
