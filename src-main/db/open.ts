@@ -19,13 +19,18 @@ export function migrationChecksum(m: Migration): string {
 export interface OpenOptions {
   /** For tests: a different migration list. */
   migrations?: readonly Migration[];
+  /**
+   * The better-sqlite3 addon to load (a path to a .node file), where the default one does not fit: the
+   * Electron host passes the build made for Electron's Node (host/electron/sqlite-binding.ts).
+   */
+  nativeBinding?: string;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const migrations = options.migrations ?? MIGRATIONS;
   let db: Db;
   try {
-    db = new Database(file);
+    db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   } catch (e) {
     throw new InputError(file, `cannot open the workspace database (${(e as Error).message})`);
   }

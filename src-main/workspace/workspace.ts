@@ -18,10 +18,11 @@ export interface Workspace {
 /** Stale partial files older than this are left from a killed process and can go. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
-export function openWorkspace(dir: string): Workspace {
+/** `nativeBinding`: the better-sqlite3 addon to load instead of the default one (db/open.ts). */
+export function openWorkspace(dir: string, options: { nativeBinding?: string } = {}): Workspace {
   const abs = path.resolve(dir);
   fs.mkdirSync(abs, { recursive: true });
-  const db = openDatabase(path.join(abs, 'concord.db'));
+  const db = openDatabase(path.join(abs, 'concord.db'), options);
   const tmpDir = path.join(abs, 'tmp');
   const blobs = new BlobStore(path.join(abs, 'blobs'), tmpDir);
   removeStaleTemp(tmpDir);

@@ -2,19 +2,22 @@
 // contract over IPC and hardens the window. All use-cases live in services/; this file is only glue.
 //
 // Workspace: --workspace <dir>, else $CONCORD_WORKSPACE, else <userData>/workspace.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog } from 'electron';
 import { openWorkspace } from '../../workspace/workspace';
+import type { Workspace } from '../../workspace/workspace';
 import { collectBlobsSoon } from '../collect-at-open';
 import { MaskCodecPool } from '../../workers/mask-codec-pool';
 import { ensureSampleProject } from '../sample-project';
 import { createServices } from '../../services/create-services';
 import type { Services } from '../../services/create-services';
-import { rendererDir } from '../resources';
+import { appRoot, rendererDir } from '../resources';
 import { APP_ORIGIN, handleAppScheme, registerAppScheme } from './app-protocol';
 import { devServerOrigin, hardenContents, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
+import { chooseSqliteBinding, explainOpenFailure, runningTarget } from './sqlite-binding';
 import { utilityProcessLauncher } from './trainer-launcher';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -51,14 +54,34 @@ async function createWindow(): Promise<void> {
   await win.loadURL(dev ? process.env['ELECTRON_RENDERER_URL']! : `${APP_ORIGIN}/index.html`);
 }
 
+/** The workspace, opened with the better-sqlite3 build made for this Electron (sqlite-binding.ts). */
+function openWorkspaceForElectron(): Workspace {
+  const binding = chooseSqliteBinding(appRoot(), runningTarget(), fs.existsSync);
+  try {
+    const ws = openWorkspace(
+      workspaceArg(),
+      binding.kind === 'electron' ? { nativeBinding: binding.file } : {},
+    );
+    if (binding.kind === 'missing') {
+      console.error(
+        `[concord] ${binding.expected} is missing; better-sqlite3's default addon loaded instead`,
+      );
+    }
+    return ws;
+  } catch (e) {
+    throw new Error(explainOpenFailure(binding, e as Error, process.versions.electron ?? 'unknown'));
+  }
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   hardenSession();
   app.on('web-contents-created', (_e, contents) => hardenContents(contents));
-  let ws;
+  let ws: Workspace;
   try {
-    ws = openWorkspace(workspaceArg());
+    ws = openWorkspaceForElectron();
   } catch (e) {
+    console.error(`[concord] ${(e as Error).message}`);
     dialog.showErrorBox('Concord cannot open its workspace', (e as Error).message);
     app.exit(2);
     return;
