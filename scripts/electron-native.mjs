@@ -14,8 +14,8 @@
 //   npm run native:electron -- --force       build again
 //   npm run native:electron -- --platform win32 --arch x64   a prebuilt build for packaging another platform
 //
-// `--install` (mode 'install', for `npm install`): only where an Electron binary is present to load the
-// build, and never failing. Explicitly run, it exits 1 when it could not build.
+// Run by scripts/postinstall.mjs at `npm install` (mode 'install': only where an Electron binary is present,
+// and never failing the install); run explicitly, it exits 1 when it could not build.
 // Mirrors: npm_config_better_sqlite3_binary_host (prebuilt archives), CONCORD_ELECTRON_HEADERS_URL (headers).
 import { spawnSync } from 'node:child_process';
 import {

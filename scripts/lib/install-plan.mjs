@@ -1,8 +1,44 @@
-// What to do about better-sqlite3 for Electron, decided from what was probed (pure, so it is tested without
+// What `npm install` does about the desktop app, decided from what was probed (pure, so it is tested without
 // Electron, a network or a compiler; the probing is in scripts/lib/electron-package.mjs and
-// scripts/electron-native.mjs): it is built beside the Node build (scripts/lib/native-layout.mjs), from a
-// prebuilt archive or compiled against Electron's headers, where those can be had, and otherwise skipped with
-// one line saying why. Without it, `npm start` runs the web host.
+// scripts/electron-native.mjs):
+//  1. Electron's binary: npm does not run the electron package's own install step (package.json's
+//     allowScripts, because that step fails `npm install` when it cannot download), so Concord's postinstall
+//     runs it, where it can succeed, and says in one line why not otherwise.
+//  2. better-sqlite3 for Electron: built beside the Node build (scripts/lib/native-layout.mjs), from a prebuilt
+//     archive or compiled against Electron's headers, where those can be had.
+// Nothing here fails `npm install`: without the binary or the Electron build, `npm start` runs the web host.
+
+/**
+ * @param {{ version: string | null, installed: boolean, skipEnv: string | null, offline: boolean,
+ *           cached: boolean, host: string, reachable: boolean }} p
+ *   version: the electron package's version (null: not installed, e.g. `npm install --omit=dev`);
+ *   installed: its binary is in place; skipEnv: the variable that asks not to download, when set;
+ *   offline: npm runs with --offline; cached: the archive is in Electron's download cache;
+ *   host: where it downloads from; reachable: that host's name resolves (or a proxy is configured).
+ * @returns {{ fetch: boolean, line: string }}
+ */
+export function electronBinaryPlan(p) {
+  if (!p.version) {
+    return {
+      fetch: false,
+      line: 'Electron is not installed (dev dependencies omitted): Concord runs as the web host',
+    };
+  }
+  const what = `Electron ${p.version}`;
+  const web = '`npm start` will run the web host';
+  if (p.installed) return { fetch: false, line: `${what}: binary present` };
+  if (p.skipEnv)
+    return { fetch: false, line: `${what}: binary not downloaded (${p.skipEnv} is set); ${web}` };
+  if (p.cached) return { fetch: true, line: `${what}: installing the binary from Electron's download cache` };
+  if (p.offline) return { fetch: false, line: `${what}: binary not downloaded (npm runs --offline); ${web}` };
+  if (!p.reachable) {
+    return {
+      fetch: false,
+      line: `${what}: binary not downloaded (${p.host} cannot be reached: no internet here?); ${web}`,
+    };
+  }
+  return { fetch: true, line: `${what}: downloading the binary from ${p.host}` };
+}
 
 /**
  * Whether to build better-sqlite3 for Electron.

@@ -1,5 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { buildSources, envForElectronBuild, hostOf, nativeBuildPlan } from './install-plan.mjs';
+import {
+  buildSources,
+  electronBinaryPlan,
+  envForElectronBuild,
+  hostOf,
+  nativeBuildPlan,
+} from './install-plan.mjs';
+
+const binary = {
+  version: '40.10.2',
+  installed: false,
+  skipEnv: null,
+  offline: false,
+  cached: false,
+  host: 'github.com',
+  reachable: true,
+};
+
+describe("npm install: Electron's binary", () => {
+  it('downloads where the host can be reached, and says so', () => {
+    expect(electronBinaryPlan(binary)).toEqual({
+      fetch: true,
+      line: 'Electron 40.10.2: downloading the binary from github.com',
+    });
+  });
+  it('skips offline with one line naming why and what runs instead', () => {
+    const p = electronBinaryPlan({ ...binary, reachable: false });
+    expect(p.fetch).toBe(false);
+    expect(p.line).toContain('github.com cannot be reached');
+    expect(p.line).toContain('web host');
+    expect(electronBinaryPlan({ ...binary, offline: true }).line).toContain('--offline');
+  });
+  it('installs from the download cache even offline', () => {
+    expect(electronBinaryPlan({ ...binary, offline: true, reachable: false, cached: true }).fetch).toBe(true);
+  });
+  it('does nothing when present, asked not to, or when electron is not installed', () => {
+    expect(electronBinaryPlan({ ...binary, installed: true })).toEqual({
+      fetch: false,
+      line: 'Electron 40.10.2: binary present',
+    });
+    const skipped = electronBinaryPlan({ ...binary, skipEnv: 'ELECTRON_SKIP_BINARY_DOWNLOAD' });
+    expect(skipped.fetch).toBe(false);
+    expect(skipped.line).toContain('ELECTRON_SKIP_BINARY_DOWNLOAD is set');
+    expect(electronBinaryPlan({ ...binary, version: null }).fetch).toBe(false);
+  });
+});
 
 const native = {
   mode: 'install',
