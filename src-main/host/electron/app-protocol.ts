@@ -58,26 +58,42 @@ function fileResponse(file: string): Response {
   });
 }
 
+const text = (status: number, body: string) =>
+  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+
+/**
+ * Serves the scheme. A URL that does not parse or decode is a 400; anything not found, or outside the
+ * renderer folder, a 404; an unexpected failure a 500 (logged), never an exception into Electron.
+ */
 export function handleAppScheme(services: Services, rendererDir: string): void {
+  const root = path.resolve(rendererDir);
   protocol.handle(APP_SCHEME, (request) => {
-    const url = new URL(request.url);
-    if (url.host !== 'app') return new Response('not found', { status: 404 });
-    const voxels = /^\/api\/volumes\/(\d+)\/voxels$/.exec(url.pathname);
-    if (voxels) {
-      const meta = getVolume(services.app.workspace.db, Number(voxels[1]));
-      if (!meta) return new Response('no such volume', { status: 404 });
-      return fileResponse(services.app.workspace.blobs.pathOf(meta.checksum));
+    let url: URL;
+    let rel: string;
+    try {
+      url = new URL(request.url);
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      return text(400, 'bad request');
     }
-    let rel = decodeURIComponent(url.pathname);
-    if (rel === '/' || rel === '') rel = '/index.html';
-    const file = path.resolve(rendererDir, '.' + rel);
-    if (
-      !file.startsWith(path.resolve(rendererDir) + path.sep) ||
-      !fs.existsSync(file) ||
-      !fs.statSync(file).isFile()
-    ) {
-      return new Response('not found', { status: 404 });
+    if (rel.includes('\0')) return text(400, 'bad request');
+    if (url.host !== 'app') return text(404, 'not found');
+    try {
+      const voxels = /^\/api\/volumes\/(\d+)\/voxels$/.exec(url.pathname);
+      if (voxels) {
+        const meta = getVolume(services.app.workspace.db, Number(voxels[1]));
+        if (!meta) return text(404, 'no such volume');
+        return fileResponse(services.app.workspace.blobs.pathOf(meta.checksum));
+      }
+      if (rel === '/' || rel === '') rel = '/index.html';
+      const file = path.resolve(root, '.' + rel);
+      if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        return text(404, 'not found');
+      }
+      return fileResponse(file);
+    } catch (e) {
+      console.error(`[concord] ${APP_SCHEME} could not answer ${request.url}: ${(e as Error).message}`);
+      return text(500, 'internal error');
     }
-    return fileResponse(file);
   });
 }

@@ -3,7 +3,7 @@
 // never talks to the network, and neither may anything it loads.
 import { app, session } from 'electron';
 import type { WebContents, WebFrameMain } from 'electron';
-import { isAppUrl } from './url-policy';
+import { isAppOrigin, isAppUrl } from './url-policy';
 
 /** The dev server origin when running `electron-vite dev`, else null. */
 export function devServerOrigin(): string | null {
@@ -13,9 +13,9 @@ export function devServerOrigin(): string | null {
 
 const allowed = (url: string) => isAppUrl(url, devServerOrigin());
 
-/** IPC is answered only for frames showing the app itself. */
-export function isTrustedSender(frame: WebFrameMain | null): boolean {
-  return frame !== null && allowed(frame.url);
+/** IPC is answered only for frames showing the app itself: exactly its origin (url-policy.ts). */
+export function isTrustedSender(frame: WebFrameMain | null | undefined): boolean {
+  return frame !== null && frame !== undefined && isAppOrigin(frame.url, devServerOrigin());
 }
 
 export function hardenSession(): void {
