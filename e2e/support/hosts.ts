@@ -90,11 +90,23 @@ export function electronBinary(): string | null {
   }
 }
 
+/**
+ * The app on the workspace, with user data of its own next to it (so the single-instance lock is not the
+ * one of a Concord the tester has open). As root (containers) Chromium needs --no-sandbox, as the web
+ * project's Chromium does; the app itself never turns its sandbox off.
+ */
 export async function startElectron(opts: StartOptions): Promise<RunningHost> {
+  const userData = `${opts.workspace}-electron-user-data`;
   const app: ElectronApplication = await electron.launch({
-    args: [ROOT, '--workspace', opts.workspace],
-    env: { ...process.env, CONCORD_NO_SAMPLE: opts.sample ? '' : '1' },
+    args: [ROOT, '--workspace', opts.workspace, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    env: { ...process.env, CONCORD_NO_SAMPLE: opts.sample ? '' : '1', CONCORD_USER_DATA: userData },
   });
   const page = await app.firstWindow();
-  return { page, stop: () => app.close() };
+  return {
+    page,
+    async stop() {
+      await app.close();
+      fs.rmSync(userData, { recursive: true, force: true });
+    },
+  };
 }

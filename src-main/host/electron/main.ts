@@ -2,6 +2,8 @@
 // contract over IPC and hardens the window. All use-cases live in services/; this file is only glue.
 //
 // Workspace: --workspace <dir>, else $CONCORD_WORKSPACE, else <userData>/workspace.
+// One instance per user data folder (CONCORD_USER_DATA moves it, e.g. for tests): a second launch brings the
+// first window forward and quits.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +19,10 @@ import { appRoot, rendererDir } from '../resources';
 import { APP_ORIGIN, handleAppScheme, registerAppScheme } from './app-protocol';
 import { devServerOrigin, hardenContents, hardenSession } from './hardening';
 import { registerIpc } from './ipc';
+import { gpuDevices, softwareGlSwitches } from './software-gl';
 import { chooseSqliteBinding, explainOpenFailure, runningTarget } from './sqlite-binding';
 import { utilityProcessLauncher } from './trainer-launcher';
+import { focusFirstWindow, openMainWindow } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -28,30 +32,14 @@ function workspaceArg(): string {
   return fromArg ?? process.env['CONCORD_WORKSPACE'] ?? path.join(app.getPath('userData'), 'workspace');
 }
 
-registerAppScheme();
-app.enableSandbox();
-
 let services: Services | null = null;
 
 async function createWindow(): Promise<void> {
-  const win = new BrowserWindow({
-    width: 1440,
-    height: 920,
-    show: false,
-    backgroundColor: '#111418',
-    title: 'Concord',
-    webPreferences: {
-      preload: path.join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
   const dev = devServerOrigin();
-  await win.loadURL(dev ? process.env['ELECTRON_RENDERER_URL']! : `${APP_ORIGIN}/index.html`);
+  await openMainWindow(
+    path.join(here, '../preload/index.cjs'),
+    dev ? process.env['ELECTRON_RENDERER_URL']! : `${APP_ORIGIN}/index.html`,
+  );
 }
 
 /** The workspace, opened with the better-sqlite3 build made for this Electron (sqlite-binding.ts). */
@@ -119,16 +107,33 @@ async function start(): Promise<void> {
   });
 }
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
-app.on('will-quit', () => {
-  services?.close();
-  services = null;
-});
-
-start().catch((e: unknown) => {
-  console.error(e);
-  dialog.showErrorBox('Concord failed to start', (e as Error)?.message ?? String(e));
-  app.exit(1);
-});
+// Everything below runs before the app is ready, as Electron requires of each.
+if (process.env['CONCORD_USER_DATA']) app.setPath('userData', path.resolve(process.env['CONCORD_USER_DATA']));
+if (!app.requestSingleInstanceLock()) {
+  console.error('[concord] Concord is already running: its window was brought forward');
+  app.quit();
+} else {
+  app.on('second-instance', () => focusFirstWindow());
+  for (const [name, value] of softwareGlSwitches({
+    platform: process.platform,
+    setting: process.env['CONCORD_SOFTWARE_GL'],
+    gpuDevices: gpuDevices(process.platform),
+  })) {
+    if (value === undefined) app.commandLine.appendSwitch(name);
+    else app.commandLine.appendSwitch(name, value);
+  }
+  registerAppScheme();
+  app.enableSandbox();
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    services?.close();
+    services = null;
+  });
+  start().catch((e: unknown) => {
+    console.error(e);
+    dialog.showErrorBox('Concord failed to start', (e as Error)?.message ?? String(e));
+    app.exit(1);
+  });
+}
