@@ -2,10 +2,12 @@
 //  - main: the Electron entry, the CLI (`npx concord`, which also runs the web host) and worker entries,
 //    all from src-main (Node, ESM, dependencies left external so native better-sqlite3 loads from node_modules);
 //  - preload: the sandboxed bridge (CommonJS, because sandboxed preloads cannot be ES modules);
-//  - renderer: the React app, served by Electron or by the web host from out/renderer.
+//  - renderer: the React app, served by Electron or by the web host from out/renderer (and by Vite's dev
+//    server under `npm run dev`).
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { devCspPlugin } from './src-main/host/electron/dev-csp';
 
 const TFJS_PACKAGES = [
   '@tensorflow/tfjs-core',
@@ -50,7 +52,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [react()],
+    // devCspPlugin: under `npm run dev` only, the page's CSP admits React's refresh preamble, the dev
+    // server's socket and the voxel fetch to concord-app:// (src-main/host/electron/dev-csp.ts).
+    plugins: [react(), devCspPlugin()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       sourcemap: true,

@@ -38,14 +38,21 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Must run before app 'ready'. */
-export function registerAppScheme(): void {
+/**
+ * Must run before app 'ready'. `dev`: the renderer comes from the Vite dev server (`npm run dev`), whose page
+ * fetches voxels from this scheme cross-origin, so the scheme takes CORS requests (answered for that origin
+ * only, see handleAppScheme); the packaged app's page is on this scheme itself and needs no CORS.
+ */
+export function registerAppScheme(dev: boolean): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: dev },
+    },
   ]);
 }
 
-function fileResponse(file: string): Response {
+function fileResponse(file: string, extra: Record<string, string>): Response {
   const st = fs.statSync(file);
   const stream = Readable.toWeb(fs.createReadStream(file)) as ReadableStream;
   return new Response(stream, {
@@ -54,18 +61,23 @@ function fileResponse(file: string): Response {
       'content-length': String(st.size),
       'content-security-policy': CSP,
       'x-content-type-options': 'nosniff',
+      ...extra,
     },
   });
 }
 
-const text = (status: number, body: string) =>
-  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+const text = (status: number, body: string, extra: Record<string, string>) =>
+  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...extra } });
 
 /**
- * Serves the scheme. A URL that does not parse or decode is a 400; anything not found, or outside the
- * renderer folder, a 404; an unexpected failure a 500 (logged), never an exception into Electron.
+ * Serves the scheme. `devOrigin`: the dev server's origin in development (its page may read the responses),
+ * else null. A URL that does not parse or decode is a 400; anything not found, or outside the renderer
+ * folder, a 404; an unexpected failure a 500 (logged), never an exception into Electron.
  */
-export function handleAppScheme(services: Services, rendererDir: string): void {
+export function handleAppScheme(services: Services, rendererDir: string, devOrigin: string | null): void {
+  const cors: Record<string, string> = devOrigin
+    ? { 'access-control-allow-origin': devOrigin, vary: 'origin' }
+    : {};
   const root = path.resolve(rendererDir);
   protocol.handle(APP_SCHEME, (request) => {
     let url: URL;
@@ -74,26 +86,26 @@ export function handleAppScheme(services: Services, rendererDir: string): void {
       url = new URL(request.url);
       rel = decodeURIComponent(url.pathname);
     } catch {
-      return text(400, 'bad request');
+      return text(400, 'bad request', cors);
     }
-    if (rel.includes('\0')) return text(400, 'bad request');
-    if (url.host !== 'app') return text(404, 'not found');
+    if (rel.includes('\0')) return text(400, 'bad request', cors);
+    if (url.host !== 'app') return text(404, 'not found', cors);
     try {
       const voxels = /^\/api\/volumes\/(\d+)\/voxels$/.exec(url.pathname);
       if (voxels) {
         const meta = getVolume(services.app.workspace.db, Number(voxels[1]));
-        if (!meta) return text(404, 'no such volume');
-        return fileResponse(services.app.workspace.blobs.pathOf(meta.checksum));
+        if (!meta) return text(404, 'no such volume', cors);
+        return fileResponse(services.app.workspace.blobs.pathOf(meta.checksum), cors);
       }
       if (rel === '/' || rel === '') rel = '/index.html';
       const file = path.resolve(root, '.' + rel);
       if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-        return text(404, 'not found');
+        return text(404, 'not found', cors);
       }
-      return fileResponse(file);
+      return fileResponse(file, cors);
     } catch (e) {
       console.error(`[concord] ${APP_SCHEME} could not answer ${request.url}: ${(e as Error).message}`);
-      return text(500, 'internal error');
+      return text(500, 'internal error', cors);
     }
   });
 }

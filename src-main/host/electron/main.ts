@@ -96,7 +96,7 @@ async function start(): Promise<void> {
     { maskCodec: MaskCodecPool.fromBuild() },
   );
   collectBlobsSoon(ws, 'concord:gc', (l) => console.error(l));
-  handleAppScheme(services, rendererDir());
+  handleAppScheme(services, rendererDir(), devServerOrigin());
   registerIpc(services);
   await ensureSampleProject(ws, 'concord:sample').catch((e: unknown) =>
     console.error(`[concord] sample project not imported: ${(e as Error).message}`),
@@ -122,7 +122,7 @@ if (!app.requestSingleInstanceLock()) {
     if (value === undefined) app.commandLine.appendSwitch(name);
     else app.commandLine.appendSwitch(name, value);
   }
-  registerAppScheme();
+  registerAppScheme(devServerOrigin() !== null);
   app.enableSandbox();
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
