@@ -15,7 +15,7 @@
 //   npm run native:electron -- --platform win32 --arch x64   a prebuilt build for packaging another platform
 //
 // Run by scripts/postinstall.mjs at `npm install` (mode 'install': only where an Electron binary is present,
-// and never failing the install); run explicitly, it exits 1 when it could not build.
+// and never failing the install) and by `npm run dist` (which fails without it).
 // Mirrors: npm_config_better_sqlite3_binary_host (prebuilt archives), CONCORD_ELECTRON_HEADERS_URL (headers).
 import { spawnSync } from 'node:child_process';
 import {
