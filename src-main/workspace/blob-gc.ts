@@ -30,6 +30,9 @@ export interface BlobCollection {
   young: number;
   removed: { sha256: string; bytes: number }[];
   removedBytes: number;
+  /** Partial files in tmp/ (`.part`: blobs whose writer never finished), and of those, older than the grace
+   *  (removed unless a dry run: their writer was killed). */
+  partial: { files: number; bytes: number; removable: number; removableBytes: number };
   /** The audit row of the collection, or null when nothing was removed. */
   auditId: number | null;
 }
@@ -87,6 +90,40 @@ function blobFiles(dir: string): { sha256: string; file: string }[] {
   return out;
 }
 
+/** Counts the `.part` files of tmp/; removes those older than the grace unless `dryRun`. */
+function partialFiles(
+  tmpDir: string,
+  now: number,
+  graceMs: number,
+  dryRun: boolean,
+): BlobCollection['partial'] {
+  const out = { files: 0, bytes: 0, removable: 0, removableBytes: 0 };
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmpDir);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.part')) continue;
+    const file = path.join(tmpDir, name);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch {
+      continue;
+    }
+    if (!st.isFile()) continue;
+    out.files++;
+    out.bytes += st.size;
+    if (now - st.mtimeMs < graceMs) continue;
+    out.removable++;
+    out.removableBytes += st.size;
+    if (!dryRun) fs.rmSync(file, { force: true });
+  }
+  return out;
+}
+
 export function collectBlobGarbage(ws: Workspace, opts: CollectOptions): BlobCollection {
   const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
   if (!(Number.isFinite(graceMs) && graceMs >= 0)) throw new Error(`grace must be >= 0 ms, not ${graceMs}`);
@@ -102,6 +139,7 @@ export function collectBlobGarbage(ws: Workspace, opts: CollectOptions): BlobCol
         young: 0,
         removed: [],
         removedBytes: 0,
+        partial: partialFiles(ws.tmpDir, now, graceMs, opts.dryRun ?? false),
         auditId: null,
       };
       for (const { sha256, file } of files) {

@@ -24,8 +24,8 @@ export class BlobStore {
     readonly dir: string,
     readonly tmpDir: string,
   ) {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.mkdirSync(tmpDir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
   }
 
   pathOf(sha256: string): string {
@@ -61,7 +61,7 @@ export class BlobStore {
     let handle: fsp.FileHandle | undefined;
     let sha256: string;
     try {
-      handle = await fsp.open(tmp, 'wx');
+      handle = await fsp.open(tmp, 'wx', 0o600);
       const writing = writeAll(handle, bytes);
       // Do not leave a rejected promise unobserved while the hash runs.
       writing.catch(() => undefined);
@@ -82,9 +82,12 @@ export class BlobStore {
       await handle.close();
       handle = undefined;
       const final = this.pathOf(sha256);
-      await fsp.mkdir(path.dirname(final), { recursive: true });
+      // A new shard folder is itself an entry of blobs/: sync that too, or a power cut could lose the
+      // folder (and the blob in it) although its row committed.
+      const newShard = await fsp.mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
       await fsp.rename(tmp, final);
       await syncDir(path.dirname(final));
+      if (newShard !== undefined) await syncDir(this.dir);
     } catch (e) {
       await handle?.close().catch(() => undefined);
       await fsp.rm(tmp, { force: true });

@@ -1,17 +1,24 @@
 // A workspace is one folder: concord.db (SQLite) + blobs/ (content-addressed voxel files) + tmp/ (temp files
-// on the same file system, so that renames into blobs/ are atomic). Uploads to the web host land in
-// tmp/uploads/<id>/ and are removed after import.
+// on the same file system, so that renames into blobs/ are atomic) + holders/ (which processes have it
+// open, holders.ts). Uploads to the web host land in tmp/uploads/<id>/ and are removed after import.
+//
+// Private to its owner: a new workspace's folders are created 0700 and its files 0600 (the database first,
+// so that SQLite gives its WAL and shared-memory files the same mode); opening one that other users of the
+// machine can read answers a warning (Workspace.warnings) that the hosts print.
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../db/open';
 import type { Db } from '../db/open';
 import { BlobStore } from './blob-store';
+import { holdWorkspace, otherHolders } from './holders';
 
 export interface Workspace {
   dir: string;
   db: Db;
   blobs: BlobStore;
   tmpDir: string;
+  /** One line each: what is wrong with the workspace's set-up (e.g. readable by other users). */
+  warnings: string[];
   close(): void;
 }
 
@@ -19,34 +26,65 @@ export interface Workspace {
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
 /** `nativeBinding`: the better-sqlite3 addon to load instead of the default one (db/open.ts). */
-export function openWorkspace(dir: string, options: { nativeBinding?: string } = {}): Workspace {
+/**
+ * `nativeBinding`: the better-sqlite3 addon to load instead of the default one (db/open.ts). `what` names
+ * this process in holders/ (holders.ts).
+ */
+export function openWorkspace(
+  dir: string,
+  options: { nativeBinding?: string; what?: string } = {},
+): Workspace {
   const abs = path.resolve(dir);
-  fs.mkdirSync(abs, { recursive: true });
-  const db = openDatabase(path.join(abs, 'concord.db'), options);
+  const created = !fs.existsSync(abs);
+  fs.mkdirSync(abs, { recursive: true, mode: 0o700 });
+  if (created) fs.chmodSync(abs, 0o700);
+  const dbFile = path.join(abs, 'concord.db');
+  // Created empty and private before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
+  if (!fs.existsSync(dbFile)) fs.closeSync(fs.openSync(dbFile, 'a', 0o600));
+  const warnings = permissionWarnings(abs, dbFile);
+  const db = openDatabase(dbFile, options);
   const tmpDir = path.join(abs, 'tmp');
   const blobs = new BlobStore(path.join(abs, 'blobs'), tmpDir);
-  removeStaleTemp(tmpDir);
+  const release = holdWorkspace(abs, options.what ?? `concord ${process.argv.slice(2, 3).join(' ')}`.trim());
+  // Alone with the workspace, no `.part` file can still be completed: its writer is gone.
+  removeStaleTemp(tmpDir, otherHolders(abs).length === 0);
   let closed = false;
   return {
     dir: abs,
     db,
     blobs,
     tmpDir,
+    warnings,
     close() {
       if (closed) return;
       closed = true;
       db.close();
+      release();
     },
   };
 }
 
-function removeStaleTemp(tmpDir: string): void {
+/** Warnings for a workspace folder or database that other users of this machine can read or write. */
+function permissionWarnings(dir: string, dbFile: string): string[] {
+  if (process.platform === 'win32') return [];
+  const open = [dir, dbFile].filter((f) => (fs.statSync(f).mode & 0o077) !== 0);
+  if (open.length === 0) return [];
+  return [
+    `the workspace ${dir} can be read by other users of this machine (${open
+      .map((f) => `${path.basename(f)} ${(fs.statSync(f).mode & 0o777).toString(8)}`)
+      .join(', ')}): make it private with chmod -R go-rwx '${dir}'`,
+  ];
+}
+
+/** Removes temp files left by killed processes: every `.part` file when `alone`, else those over an hour. */
+function removeStaleTemp(tmpDir: string, alone: boolean): void {
   const now = Date.now();
   for (const name of fs.readdirSync(tmpDir)) {
     const file = path.join(tmpDir, name);
     try {
       const st = fs.statSync(file);
-      if (now - st.mtimeMs > STALE_TEMP_MS) fs.rmSync(file, { recursive: true, force: true });
+      const orphan = alone && st.isFile() && name.endsWith('.part');
+      if (orphan || now - st.mtimeMs > STALE_TEMP_MS) fs.rmSync(file, { recursive: true, force: true });
     } catch {
       // raced with another process cleaning up: nothing to do
     }

@@ -1,7 +1,9 @@
 // Blob collection: a save killed between its blob file and its database row leaves an unreferenced file;
 // `concord gc` (and the app at start) removes exactly those older than the grace period, keeps everything
 // referenced (anywhere in the database) or young, records one audit row, and every revision stays readable.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listAudit, verifyAudit } from '../../db/audit';
@@ -142,5 +144,40 @@ describe('blob collection', () => {
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/--grace-minutes must be a number/) });
     const none = await cli('gc', '--workspace', path.join(dir, 'nothing-here'));
     expect(none).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a Concord workspace/) });
+  });
+});
+
+describe('concord gc beside another process', () => {
+  it('refuses a grace shorter than a save while another process holds the workspace, and reports partial files', async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'concord-gc-')), 'ws');
+    openWorkspace(dir).close();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'holders', String(other.pid)),
+        JSON.stringify({ pid: other.pid, startedAt: '', what: 'web host' }),
+      );
+      fs.writeFileSync(path.join(dir, 'tmp', 'old.part'), 'x'.repeat(1000));
+      age(path.join(dir, 'tmp', 'old.part'), HOUR / 2);
+      fs.writeFileSync(path.join(dir, 'tmp', 'new.part'), 'y');
+      const refused = await cli('gc', '--workspace', dir, '--grace-minutes', '0');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /web host \(pid \d+\) has this workspace open: a grace below 10 minutes/,
+      );
+      const dry = await cli('gc', '--workspace', dir, '--grace-minutes', '20', '--dry-run', '--json');
+      expect(dry.code).toBe(0);
+      expect(JSON.parse(dry.stdout).partial).toEqual({
+        files: 2,
+        bytes: 1001,
+        removable: 1,
+        removableBytes: 1000,
+      });
+      const run = await cli('gc', '--workspace', dir, '--grace-minutes', '20', '--json');
+      expect(JSON.parse(run.stdout).partial.removable).toBe(1);
+      expect(fs.readdirSync(path.join(dir, 'tmp')).filter((n) => n.endsWith('.part'))).toEqual(['new.part']);
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 });

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
 import { collectBlobGarbage, DEFAULT_GRACE_MS } from '../../workspace/blob-gc';
+import { MIN_SHARED_GRACE_MS, otherHolders } from '../../workspace/holders';
 import { openWorkspace } from '../../workspace/workspace';
 import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, requireOption } from './args';
@@ -26,6 +27,15 @@ export async function runGc(argv: string[]): Promise<number> {
   }
   const ws = openWorkspace(dir);
   try {
+    const others = otherHolders(ws.dir);
+    if (others.length > 0 && graceMinutes * 60_000 < MIN_SHARED_GRACE_MS && !args.options.has('dry-run')) {
+      throw new InputError(
+        undefined,
+        `${others.map((h) => `${h.what} (pid ${h.pid})`).join(', ')} has this workspace open: a grace below ${
+          MIN_SHARED_GRACE_MS / 60_000
+        } minutes could remove a blob a save has just written; use --grace-minutes ${MIN_SHARED_GRACE_MS / 60_000} or more, or close it first`,
+      );
+    }
     const r = collectBlobGarbage(ws, {
       graceMs: graceMinutes * 60_000,
       actor: localActor(),
@@ -37,7 +47,9 @@ export async function runGc(argv: string[]): Promise<number> {
       process.stdout.write(
         `${dryRun ? 'would remove' : 'removed'} ${r.removed.length} unreferenced blob file(s), ` +
           `${(r.removedBytes / 2 ** 20).toFixed(1)} MiB; kept ${r.referenced} referenced and ${r.young} ` +
-          `younger than ${graceMinutes} min (of ${r.scanned})\n`,
+          `younger than ${graceMinutes} min (of ${r.scanned}); ${dryRun ? 'would remove' : 'removed'} ` +
+          `${r.partial.removable} of ${r.partial.files} partial file(s) of interrupted writes, ` +
+          `${(r.partial.removableBytes / 2 ** 20).toFixed(1)} MiB\n`,
       );
     }
     return 0;

@@ -23,7 +23,8 @@ export async function runServe(argv: string[]): Promise<number> {
   if (!fs.existsSync(path.join(renderer, 'index.html'))) {
     throw new InputError(renderer, 'the renderer is not built; run `npm run build` first');
   }
-  const ws = openWorkspace(optionString(args, 'workspace') ?? defaultWorkspaceDir());
+  const ws = openWorkspace(optionString(args, 'workspace') ?? defaultWorkspaceDir(), { what: 'web host' });
+  for (const w of ws.warnings) process.stderr.write(`concord: warning: ${w}\n`);
   // Saves encode masks in worker threads: a large or noisy mask must not stall the other tabs' requests.
   const services = createServices(ws, { host: 'web' }, { maskCodec: MaskCodecPool.fromBuild() });
   if (!args.options.has('no-sample')) {
@@ -50,9 +51,12 @@ export async function runServe(argv: string[]): Promise<number> {
     process.stdout.write(`Concord web host (workspace ${ws.dir})\nOpen: ${host.url}\n`);
   }
   if (args.options.has('open')) {
-    const browser = openInChromium(host.url);
+    // A one-time launch code on Chromium's command line, never the token (visible to every user in ps).
+    const browser = openInChromium(host.launchUrl());
     process.stderr.write(
-      browser ? `Opened ${browser}\n` : 'No Chromium found to open; open the URL above in a browser.\n',
+      'opened' in browser
+        ? `Opened ${browser.opened}\n`
+        : `Not opening a browser: ${browser.reason}; open the address above in Chromium.\n`,
     );
   }
   await new Promise<void>((resolve) => {

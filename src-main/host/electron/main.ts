@@ -46,10 +46,11 @@ async function createWindow(): Promise<void> {
 function openWorkspaceForElectron(): Workspace {
   const binding = chooseSqliteBinding(appRoot(), runningTarget(), fs.existsSync);
   try {
-    const ws = openWorkspace(
-      workspaceArg(),
-      binding.kind === 'electron' ? { nativeBinding: binding.file } : {},
-    );
+    const ws = openWorkspace(workspaceArg(), {
+      what: 'desktop app',
+      ...(binding.kind === 'electron' ? { nativeBinding: binding.file } : {}),
+    });
+    for (const w of ws.warnings) console.error(`[concord] warning: ${w}`);
     if (binding.kind === 'missing') {
       console.error(
         `[concord] ${binding.expected} is missing; better-sqlite3's default addon loaded instead`,

@@ -177,6 +177,33 @@ describe('web host', () => {
     ws.close();
   });
 
+  it('trades a one-time launch code for the token, once, from the app origin only', async () => {
+    const launch = host.launchUrl();
+    expect(new URL(launch).searchParams.get('token')).toBeNull();
+    expect(launch).not.toContain('test-token');
+    const code = new URL(launch).searchParams.get('code')!;
+    const origin = `http://127.0.0.1:${host.port}`;
+    const redeem = (c: string, o: string | undefined) =>
+      request('/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(o ? { origin: o } : {}) },
+        body: JSON.stringify({ code: c }),
+      });
+    expect((await redeem(code, 'http://evil.example')).status).toBe(403);
+    // Refused before the code is looked at: the page can still use it.
+    const code2 = code;
+    const ok = await redeem(code2, origin);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ ok: true, value: { token: 'test-token-0123456789' } });
+    const again = await redeem(code2, origin);
+    expect(again.status).toBe(403);
+    expect(JSON.parse(again.body)).toMatchObject({
+      ok: false,
+      error: { message: /already used or has expired/ },
+    });
+    expect((await redeem('made-up', origin)).status).toBe(403);
+  });
+
   it('refuses upload paths that climb out of the upload folder', async () => {
     const r = await request('/api/uploads/abcdefgh12/..%2F..%2Fevil.txt', {
       method: 'PUT',

@@ -5,6 +5,9 @@
 //                                  connections allowed to see it (services/identity/event-audience.ts)
 //   GET  /api/volumes/<id>/voxels  a volume's voxel blob, streamed (Authorization: Bearer <token>)
 //   PUT  /api/uploads/<id>/<path>  a file chosen in the browser, for import
+//   POST /api/session              { code } -> { token }: a one-time launch code traded for the token
+//                                  (launch-codes.ts), so that a browser the host starts never carries the
+//                                  token on its command line
 // Every /api request needs the per-launch token; the Host header must be the loopback address; WebSocket
 // upgrades must come from the app's own origin.
 import { randomBytes } from 'node:crypto';
@@ -19,6 +22,7 @@ import { getVolume } from '../../db/repositories/volumes';
 import { dispatch, isChannel, newErrorId, toAppError } from '../../services/dispatch';
 import type { Services } from '../../services/create-services';
 import type { CallContext } from '../../services/context';
+import { LaunchCodes } from './launch-codes';
 import { guardRequest } from './request-guard';
 import { serveStatic } from './static-files';
 import { receiveUpload } from './uploads';
@@ -38,8 +42,10 @@ export interface WebHostOptions {
 export interface WebHost {
   port: number;
   token: string;
-  /** The address to open, token included. */
+  /** The address to open, token included (for the user's own terminal and for tests). */
   url: string;
+  /** An address for a browser the host starts: a one-time launch code instead of the token. */
+  launchUrl(): string;
   close(): Promise<void>;
 }
 
@@ -51,6 +57,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const { services } = opts;
   const sockets = new Set<WebSocket>();
+  const codes = new LaunchCodes();
   let port = 0;
 
   /** Delivers an event to one connection; which connections get which event is the services' call. */
@@ -92,6 +99,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       serveStatic(opts.rendererDir, url, req, res, securityHeaders());
       return;
     }
+    if (url.pathname === '/api/session') {
+      redeemLaunchCode(req, res);
+      return;
+    }
     if (!tokenMatches(requestToken(req, url), token)) {
       sendJson(res, 401, {
         ok: false,
@@ -128,6 +139,40 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
           },
         );
       else res.destroy();
+    });
+  }
+
+  /** POST /api/session from the app's own page: a launch code for the token, once. */
+  function redeemLaunchCode(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (req.method !== 'POST' || !originAllowed(req.headers.origin, port)) {
+      sendJson(res, 403, {
+        ok: false,
+        error: { code: 'forbidden', message: 'launch codes are redeemed by the app only' },
+      });
+      return;
+    }
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => {
+      body += d;
+      if (body.length > 1024) req.destroy();
+    });
+    req.on('end', () => {
+      let code: unknown;
+      try {
+        code = (JSON.parse(body) as { code?: unknown }).code;
+      } catch {
+        code = undefined;
+      }
+      if (codes.redeem(code)) sendJson(res, 200, { ok: true, value: { token } });
+      else
+        sendJson(res, 403, {
+          ok: false,
+          error: {
+            code: 'forbidden',
+            message: 'this launch link was already used or has expired: open the address the host printed',
+          },
+        });
     });
   }
 
@@ -236,6 +281,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     port,
     token,
     url: `http://127.0.0.1:${port}/?token=${token}`,
+    launchUrl: () => `http://127.0.0.1:${port}/?code=${codes.issue()}`,
     async close() {
       for (const s of sockets) s.terminate();
       wss.close();

@@ -1,27 +1,52 @@
 // HostBridge over the web host: the contract on a WebSocket, voxels and uploads over HTTP, all carrying
-// the per-launch token. The token arrives in the page URL (?token=…); it is moved to sessionStorage and
-// removed from the address bar so that it does not linger in history or screenshots.
+// the per-launch token. The token arrives in the page URL (?token=…, the address the host prints), or is
+// traded once for a one-time launch code (?code=…, the address a browser started by the host gets, so the
+// token is never on a command line); either way it is moved to sessionStorage and removed from the
+// address bar so that it does not linger in history or screenshots.
 import type { EventChannel, Events, HostBridge, Result } from '../../../src-preload/contract';
 import { decodeWire, encodeWire } from '../../../src-preload/wire';
 import { readBody } from './readBody';
 
 const TOKEN_KEY = 'concord.token';
 
-export function takeToken(): string {
+export function takeToken(): Promise<string> {
   const url = new URL(window.location.href);
   const fromUrl = url.searchParams.get('token');
+  const code = url.searchParams.get('code');
+  if (fromUrl !== null || code !== null) {
+    url.searchParams.delete('token');
+    url.searchParams.delete('code');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
   if (fromUrl) {
     sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
-    return fromUrl;
+    return Promise.resolve(fromUrl);
   }
-  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+  if (code) return redeemCode(code);
+  return Promise.resolve(sessionStorage.getItem(TOKEN_KEY) ?? '');
+}
+
+/** Trades a launch code for the token (once); '' when the code was spent or expired. */
+async function redeemCode(code: string): Promise<string> {
+  try {
+    const r = await fetch('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    const body = (await r.json()) as { ok: boolean; value?: { token: string } };
+    if (!body.ok || !body.value) return '';
+    sessionStorage.setItem(TOKEN_KEY, body.value.token);
+    return body.value.token;
+  } catch {
+    return '';
+  }
 }
 
 type Pending = { resolve: (r: Result<unknown>) => void };
 
-export function createWebBridge(token = takeToken()): HostBridge {
+export function createWebBridge(tokenSource: string | Promise<string> = takeToken()): HostBridge {
+  const tokenReady = Promise.resolve(tokenSource);
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
@@ -31,48 +56,51 @@ export function createWebBridge(token = takeToken()): HostBridge {
   function connect(): Promise<WebSocket> {
     if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket);
     if (opening) return opening;
-    opening = new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(`ws://${window.location.host}/api/ws?token=${encodeURIComponent(token)}`);
-      ws.binaryType = 'arraybuffer';
-      ws.onopen = () => {
-        socket = ws;
-        opening = null;
-        resolve(ws);
-      };
-      ws.onerror = () => {
-        opening = null;
-        reject(
-          new Error(
-            'cannot reach the Concord web host (is it still running? was the page opened with its token?)',
-          ),
-        );
-      };
-      ws.onclose = () => {
-        socket = null;
-        for (const [id, p] of pending) {
-          p.resolve({
-            ok: false,
-            error: { code: 'internal', message: 'connection to the Concord web host was lost' },
-          });
-          pending.delete(id);
-        }
-      };
-      ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
-        const msg = decodeWire(e.data) as
-          | { type: 'result'; id: number; result: Result<unknown> }
-          | { type: 'event'; event: string; payload: unknown };
-        if (msg.type === 'result') {
-          pending.get(msg.id)?.resolve(msg.result);
-          pending.delete(msg.id);
-        } else if (msg.type === 'event') {
-          for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
-        }
-      };
-    });
+    opening = tokenReady.then(
+      (token) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(`ws://${window.location.host}/api/ws?token=${encodeURIComponent(token)}`);
+          ws.binaryType = 'arraybuffer';
+          ws.onopen = () => {
+            socket = ws;
+            opening = null;
+            resolve(ws);
+          };
+          ws.onerror = () => {
+            opening = null;
+            reject(
+              new Error(
+                'cannot reach the Concord web host (is it still running? was the page opened with its token?)',
+              ),
+            );
+          };
+          ws.onclose = () => {
+            socket = null;
+            for (const [id, p] of pending) {
+              p.resolve({
+                ok: false,
+                error: { code: 'internal', message: 'connection to the Concord web host was lost' },
+              });
+              pending.delete(id);
+            }
+          };
+          ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
+            const msg = decodeWire(e.data) as
+              | { type: 'result'; id: number; result: Result<unknown> }
+              | { type: 'event'; event: string; payload: unknown };
+            if (msg.type === 'result') {
+              pending.get(msg.id)?.resolve(msg.result);
+              pending.delete(msg.id);
+            } else if (msg.type === 'event') {
+              for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
+            }
+          };
+        }),
+    );
     return opening;
   }
 
-  const auth = { Authorization: `Bearer ${token}` };
+  const auth = async () => ({ Authorization: `Bearer ${await tokenReady}` });
 
   const bridge: HostBridge = {
     host: 'web',
@@ -100,7 +128,7 @@ export function createWebBridge(token = takeToken()): HostBridge {
       };
     },
     async fetchVoxels(volumeId, onProgress) {
-      return readBody(await fetch(`/api/volumes/${volumeId}/voxels`, { headers: auth }), onProgress);
+      return readBody(await fetch(`/api/volumes/${volumeId}/voxels`, { headers: await auth() }), onProgress);
     },
     async uploadFiles(files, onProgress) {
       const uploadId = crypto.randomUUID();
@@ -114,7 +142,7 @@ export function createWebBridge(token = takeToken()): HostBridge {
           const rel = f.path.split('/').filter(Boolean).map(encodeURIComponent).join('/');
           const res = await fetch(`/api/uploads/${uploadId}/${rel}`, {
             method: 'PUT',
-            headers: auth,
+            headers: await auth(),
             body: f.file,
           });
           if (!res.ok) {
