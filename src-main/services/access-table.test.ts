@@ -42,6 +42,7 @@ const TABLE: { [C in RequestChannel]: Row } = {
   'case:list': { may: EVERYONE, req: (w) => ({ projectId: w.projectId }) },
   'volume:list': { may: EVERYONE, req: (w) => ({ caseId: w.caseId }) },
   'volume:get': { may: EVERYONE, req: (w) => ({ volumeId: w.volumeId }) },
+  'import:beginUpload': { may: MANAGERS, req: () => ({ files: 1, bytes: 10 }) },
   'import:run': {
     may: MANAGERS,
     req: (_w, who) => ({ jobId: `i-${who}`, source: { kind: 'paths', paths: ['/nonexistent/x.nii'] } }),

@@ -2,6 +2,7 @@
 import type { EventChannel, Events } from '../../src-preload/contract';
 import type { MaskCodec } from '../workers/mask-codec-pool';
 import type { Workspace } from '../workspace/workspace';
+import type { UploadGrants } from './workspace/upload-grants';
 import type { ConsensusRunner } from './consensus/runner';
 import type { TrainerLauncher } from './training/trainer-launcher';
 
@@ -39,4 +40,6 @@ export interface AppContext {
   version: string;
   /** Runs metrics and merges (default: a worker thread per task, from the built consensus-worker.js). */
   consensusRunner?: ConsensusRunner;
+  /** Granted browser uploads for import (the web host's PUTs land only in these). */
+  uploads: UploadGrants;
 }

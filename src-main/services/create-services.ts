@@ -7,6 +7,7 @@ import { createHandlers } from './handlers';
 import type { Handlers } from './handlers';
 import type { ConsensusRunner } from './consensus/runner';
 import { JobRegistry } from './jobs';
+import { UploadGrants } from './workspace/upload-grants';
 import { mayReceive } from './identity/event-audience';
 import type { MaskCodec } from '../workers/mask-codec-pool';
 import { forkLauncher } from './training/trainer-launcher';
@@ -59,6 +60,7 @@ export function createServices(
     version: APP_VERSION,
     consensusRunner: options.consensusRunner,
     maskCodec: options.maskCodec,
+    uploads: new UploadGrants(),
   };
   const jobs = new JobRegistry();
   const training = new TrainingService(workspace, capabilities.launchTrainer ?? forkLauncher());

@@ -50,6 +50,9 @@ export interface WorkspaceRequests {
   'case:list': { req: { projectId: number }; res: CaseInfo[] };
   'volume:list': { req: { caseId: number }; res: VolumeMeta[] };
   'volume:get': { req: { volumeId: number }; res: VolumeMeta };
+  /** Web host: a signed-in importer announces the files it will upload (count, total bytes); answers the
+   *  upload id its PUTs and import:run use. Refused over the total cap or the free disk space. */
+  'import:beginUpload': { req: { files: number; bytes: number }; res: { uploadId: string } };
   'import:run': { req: ImportRequest; res: ImportSummary };
   'import:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
   'audit:list': { req: { limit?: number }; res: AuditEntry[] };
@@ -71,6 +74,7 @@ export const WORKSPACE_REQUEST_CHANNELS = [
   'case:list',
   'volume:list',
   'volume:get',
+  'import:beginUpload',
   'import:run',
   'import:cancel',
   'audit:list',

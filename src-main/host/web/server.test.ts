@@ -204,13 +204,13 @@ describe('web host', () => {
     expect((await redeem('made-up', origin)).status).toBe(403);
   });
 
-  it('refuses upload paths that climb out of the upload folder', async () => {
+  it('refuses uploads the app did not start (no grant), whatever the path', async () => {
     const r = await request('/api/uploads/abcdefgh12/..%2F..%2Fevil.txt', {
       method: 'PUT',
       headers: { authorization: 'Bearer test-token-0123456789', 'content-length': '3' },
       body: 'abc',
     });
-    expect(r.status).toBe(400);
-    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });

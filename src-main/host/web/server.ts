@@ -49,8 +49,10 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-/** Messages may carry mask patches and masks as binary parts (a 512x512x300 mask is 75 MiB). */
-const MAX_MESSAGE_BYTES = 512 * 2 ** 20;
+/** What a client may send in one message: a mask patch as a binary part is at most a whole mask, one byte a
+ *  voxel (a 512x512x300 mask is 75 MiB; 256 MiB holds a 1024x512x512 one). Answers go the other way and
+ *  are not bounded by this. */
+const MAX_MESSAGE_BYTES = 256 * 2 ** 20;
 
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(32).toString('base64url');
@@ -128,11 +130,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
           res,
           error.code === 'not-found'
             ? 404
-            : error.code === 'busy'
-              ? 503
-              : error.code === 'internal' || error.code === 'resource'
-                ? 500
-                : 400,
+            : error.code === 'forbidden'
+              ? 403
+              : error.code === 'busy'
+                ? 503
+                : error.code === 'internal' || error.code === 'resource'
+                  ? 500
+                  : 400,
           {
             ok: false,
             error,
@@ -202,7 +206,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     const upload = /^\/api\/uploads\/([A-Za-z0-9_-]{8,64})\/(.+)$/.exec(url.pathname);
     if (upload && req.method === 'PUT') {
-      const bytes = await receiveUpload(services.app.workspace, upload[1]!, upload[2]!, req);
+      const bytes = await receiveUpload(
+        services.app.workspace,
+        services.app.uploads,
+        upload[1]!,
+        upload[2]!,
+        req,
+      );
       sendJson(res, 200, { ok: true, value: { bytes } });
       return;
     }

@@ -106,9 +106,22 @@ export function createWorkspaceHandlers(
       if (!v) throw new NotFoundError(`volume ${id} does not exist`);
       return v;
     },
+    'import:beginUpload': async (raw, ctx) => {
+      const o = asObject(raw);
+      requireRole(requireProfile(db, ctx, 'uploading'), DATA_MANAGERS, 'importing volumes');
+      const files = asOptionalNumber(o['files'], 'files') ?? 0;
+      const bytes = asOptionalNumber(o['bytes'], 'bytes') ?? -1;
+      const uploadId = app.uploads.begin(ctx, files, bytes);
+      await ws.blobs.assertSpace(bytes).catch((e: unknown) => {
+        app.uploads.take(ctx, uploadId);
+        throw e;
+      });
+      return { uploadId };
+    },
     'import:run': async (raw, ctx) => {
       const req = parseImportRequest(raw);
       requireRole(requireProfile(db, ctx, 'importing'), DATA_MANAGERS, 'importing volumes');
+      if (req.source.kind === 'upload') app.uploads.take(ctx, req.source.uploadId);
       return jobs.run(ctx, req.jobId, (signal) =>
         importVolumes(
           ws,

@@ -131,8 +131,11 @@ export function createWebBridge(tokenSource: string | Promise<string> = takeToke
       return readBody(await fetch(`/api/volumes/${volumeId}/voxels`, { headers: await auth() }), onProgress);
     },
     async uploadFiles(files, onProgress) {
-      const uploadId = crypto.randomUUID();
       const total = files.reduce((s, f) => s + f.file.size, 0);
+      // The host grants the upload first (a signed-in importer, the total under its cap and the free space).
+      const granted = await bridge.invoke('import:beginUpload', { files: files.length, bytes: total });
+      if (!granted.ok) throw new Error(granted.error.message);
+      const { uploadId } = granted.value;
       let sent = 0;
       let next = 0;
       // A few files in flight at once: DICOM folders are hundreds of small files.
