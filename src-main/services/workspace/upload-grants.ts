@@ -6,7 +6,6 @@
 // grant the token alone (which every tab of the app has) writes nothing.
 import { randomBytes } from 'node:crypto';
 import { ForbiddenError, InputError } from '../../core/errors';
-import type { CallContext } from '../context';
 
 /** Largest total one import may upload (a whole-body CT series with its masks is a few GiB). */
 export const MAX_IMPORT_BYTES = 32 * 2 ** 30;
@@ -14,9 +13,13 @@ export const MAX_IMPORT_FILES = 100_000;
 /** A grant that was never used lapses after this long. */
 export const GRANT_LIFETIME_MS = 6 * 60 * 60_000;
 
+/** The window a grant belongs to: its CallContext, compared by identity (typed loosely so that this module,
+ *  which the context names, does not import the context back). */
+type Window = object;
+
 export interface UploadGrant {
   uploadId: string;
-  owner: CallContext;
+  owner: Window;
   /** Bytes announced (the most that may arrive). */
   budget: number;
   files: number;
@@ -34,7 +37,7 @@ export class UploadGrants {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** A new grant for `ctx` (the caller checked the role and the disk space). */
-  begin(ctx: CallContext, files: number, bytes: number): string {
+  begin(ctx: Window, files: number, bytes: number): string {
     if (!Number.isSafeInteger(files) || files < 1 || files > MAX_IMPORT_FILES)
       throw new InputError(undefined, `an import uploads 1 to ${MAX_IMPORT_FILES} files (asked: ${files})`);
     if (!Number.isSafeInteger(bytes) || bytes < 0)
@@ -76,7 +79,7 @@ export class UploadGrants {
   }
 
   /** import:run's use of an upload: only the window that was granted it; the grant ends. */
-  take(ctx: CallContext, uploadId: string): void {
+  take(ctx: Window, uploadId: string): void {
     const g = this.grants.get(uploadId);
     if (!g || g.owner !== ctx) throw new ForbiddenError('this upload belongs to another window');
     this.grants.delete(uploadId);
