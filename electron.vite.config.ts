@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { viteAliases } from './scripts/lib/path-aliases.mjs';
 import { devCspPlugin } from './src-main/host/electron/dev-csp';
 
 const TFJS_PACKAGES = [
@@ -19,6 +20,7 @@ const TFJS_PACKAGES = [
 
 export default defineConfig({
   main: {
+    resolve: { alias: viteAliases() },
     build: {
       outDir: 'out/main',
       sourcemap: true,
@@ -42,6 +44,7 @@ export default defineConfig({
     },
   },
   preload: {
+    resolve: { alias: viteAliases() },
     build: {
       outDir: 'out/preload',
       rollupOptions: {
@@ -51,6 +54,7 @@ export default defineConfig({
     },
   },
   renderer: {
+    resolve: { alias: viteAliases() },
     root: resolve(__dirname, 'src-renderer'),
     // devCspPlugin: under `npm run dev` only, the page's CSP admits React's refresh preamble, the dev
     // server's socket and the voxel fetch to concord-app:// (src-main/host/electron/dev-csp.ts).

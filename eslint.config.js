@@ -12,10 +12,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { resolveAlias } from './scripts/lib/path-aliases.mjs';
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 const coreDir = path.join(root, 'src-main', 'core') + path.sep;
 const mainDir = path.join(root, 'src-main') + path.sep;
+
+/** The absolute path a specifier names within the repository (relative or aliased), or null for a
+ *  package or a built-in. */
+function resolveImport(file, src) {
+  if (src.startsWith('.')) return path.resolve(path.dirname(file), src);
+  return resolveAlias(src);
+}
 
 /** Every way a module names another: import, export-from, dynamic import. */
 function eachSource(context, check) {
@@ -80,8 +88,8 @@ const boundaries = {
             context.report({ node, message: 'vitest is imported only by tests and test-support modules' });
             return;
           }
-          if (!src.startsWith('.')) return;
-          const target = path.resolve(path.dirname(file), src);
+          const target = resolveImport(file, src);
+          if (target === null) return;
           const targetRel = path.relative(root, target);
           for (const r of rules) {
             const hit = r.targets.find((t) => targetRel.startsWith(t));
@@ -111,7 +119,8 @@ const boundaries = {
       create(context) {
         const file = context.filename;
         return eachSource(context, (node, src) => {
-          const inside = src.startsWith('.') && path.resolve(path.dirname(file), src).startsWith(coreDir);
+          const target = resolveImport(file, src);
+          const inside = target !== null && target.startsWith(coreDir);
           if (!inside) {
             context.report({
               node,
@@ -126,8 +135,8 @@ const boundaries = {
       create(context) {
         const file = context.filename;
         return eachSource(context, (node, src) => {
-          if (!src.startsWith('.')) return;
-          const target = path.resolve(path.dirname(file), src);
+          const target = resolveImport(file, src);
+          if (target === null) return;
           const typeOnly = node.importKind === 'type' || node.exportKind === 'type';
           if (target.startsWith(mainDir) && !target.startsWith(coreDir) && !typeOnly) {
             context.report({

@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { viteAliases } from './scripts/lib/path-aliases.mjs';
 
 export default defineConfig({
+  resolve: { alias: viteAliases() },
   test: {
     include: [
       'src-main/**/*.test.ts',

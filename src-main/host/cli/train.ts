@@ -8,7 +8,7 @@
 // validation Dice and the model id. Ctrl+C cancels (the run stays resumable with --resume <run-id>).
 import { InputError } from '../../core/errors';
 import { findProjectByName } from '../../db/repositories/projects';
-import type { EventChannel, Events, TrainingProgressEvent } from '../../../src-preload/contract';
+import type { EventChannel, Events, TrainingProgressEvent } from '@contract';
 import { parseStartRequest } from '../../services/training/handlers';
 import { forkLauncher } from '../../services/training/trainer-launcher';
 import { TrainingService } from '../../services/training/training-service';

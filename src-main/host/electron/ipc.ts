@@ -4,8 +4,8 @@
 import { ipcMain } from 'electron';
 import type { WebContents } from 'electron';
 import type { CallContext } from '../../services/context';
-import type { EventChannel, Events } from '../../../src-preload/contract';
-import { REQUEST_CHANNELS } from '../../../src-preload/contract';
+import type { EventChannel, Events } from '@contract';
+import { REQUEST_CHANNELS } from '@contract';
 import { dispatch } from '../../services/dispatch';
 import type { Services } from '../../services/create-services';
 import { isTrustedSender } from './hardening';

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { REQUEST_CHANNELS } from '../../../src-preload/contract';
+import { REQUEST_CHANNELS } from '@contract';
 import { standInElectron } from './test-support/stand-in-electron';
 
 const stand = standInElectron();

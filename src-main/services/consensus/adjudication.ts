@@ -22,7 +22,7 @@ import type {
   DecideRequest,
   DecisionKind,
   MaskPatch,
-} from '../../../src-preload/contract';
+} from '@contract';
 import { ConflictError, InputError, NotFoundError } from '../../core/errors';
 import { histogram, labelVoxels } from '../../core/mask/histogram';
 import { applyPatch, patchProblem } from '../../core/labelling/patch';

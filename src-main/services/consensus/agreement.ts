@@ -3,7 +3,7 @@
 // from, "v<volume>:r<revision ids in rater order>:l<label>:c<connectivity>", so that a decision on region n
 // of it can always be applied to the same voxels: from the newest results kept in memory, or recomputed from
 // the stored revisions when it was dropped (or the app restarted).
-import type { AgreementMap, AgreementRequest, DisagreementRegion } from '../../../src-preload/contract';
+import type { AgreementMap, AgreementRequest, DisagreementRegion } from '@contract';
 import type { AgreementResult, Connectivity } from '../../core/consensus/agreement';
 import { InputError, NotFoundError } from '../../core/errors';
 import { transformPoint } from '../../core/geometry/affine';

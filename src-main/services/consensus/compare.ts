@@ -2,7 +2,7 @@
 // majority vote and STAPLE (core/consensus/versus-consensus.ts), computed by the consensus runner (a worker
 // thread in the app). Definitions and units travel with the numbers so that the UI and exports quote them.
 import { randomUUID } from 'node:crypto';
-import type { CaseComparison, CompareRequest } from '../../../src-preload/contract';
+import type { CaseComparison, CompareRequest } from '@contract';
 import { METRIC_DEFINITIONS } from '../../core/metrics/definitions';
 import type { MaskStore } from '../masks/mask-store';
 import type { ConsensusRunner, RunOptions } from './runner';

@@ -6,7 +6,7 @@
 import type { CaseComparison } from '../../core/model';
 import { InputError, NotFoundError } from '../../core/errors';
 import type { AppContext, CallContext } from '../context';
-import type { ConsensusRequests } from '../../../src-preload/contract';
+import type { ConsensusRequests } from '@contract';
 import type { HandlerGroup } from '../handler-types';
 import type { JobRegistry } from '../jobs';
 import { MaskStore } from '../masks/mask-store';

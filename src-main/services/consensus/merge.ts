@@ -1,7 +1,7 @@
 // Merging a case's raters (majority vote, STAPLE, multi-label STAPLE) in the consensus runner, and storing
 // the result as a derived annotation (services/masks/derived.ts) named after the method, whose revision's
 // provenance holds the method, every parameter in force, and the input revision ids.
-import type { MergeRequest, MergeResult, RaterRef } from '../../../src-preload/contract';
+import type { MergeRequest, MergeResult, RaterRef } from '@contract';
 import { raterAgreement } from '../../core/consensus/rater-agreement';
 import { InputError } from '../../core/errors';
 import { toRevisionInfo } from '../../db/repositories/revisions';

@@ -7,7 +7,7 @@ import type {
   MergeRequest,
   RaterSelection,
   TiePolicy,
-} from '../../../src-preload/contract';
+} from '@contract';
 import { InputError } from '../../core/errors';
 import { parsePatch } from '../masks/parse-patch';
 import { asId, asObject, asOptionalNumber, asOptionalString, asString } from '../validate';

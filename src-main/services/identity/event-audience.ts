@@ -4,7 +4,7 @@
 // window hears of none. Decided per recipient at the moment of sending, from the stored profile (a role
 // changed or a profile removed since sign-in counts) and the stored review state. Training events go to
 // every signed-in window.
-import type { EventChannel, Events } from '../../../src-preload/contract';
+import type { EventChannel, Events } from '@contract';
 import type { Db } from '../../db/open';
 import { getAnnotation } from '../../db/repositories/annotations';
 import { getAnnotator } from '../../db/repositories/annotators';

@@ -1,6 +1,6 @@
 // The identity channels: profiles (an admin's to create and to set passwords for, except the very first
 // profile, which must be an admin) and each window's or connection's sign-in (ctx.session).
-import type { IdentityRequests } from '../../../src-preload/contract';
+import type { IdentityRequests } from '@contract';
 import { listAnnotators } from '../../db/repositories/annotators';
 import type { AppContext } from '../context';
 import type { HandlerGroup } from '../handler-types';

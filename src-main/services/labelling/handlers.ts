@@ -3,7 +3,7 @@
 // does the work in the labelling services. Reads of annotations apply blinding; every change is attributed
 // to the signed-in profile and refused when signed out. A new head revision is published only to the
 // windows that may see its annotation (identity/event-audience.ts).
-import type { LabellingRequests } from '../../../src-preload/contract';
+import type { LabellingRequests } from '@contract';
 import type { AppContext } from '../context';
 import type { HandlerGroup } from '../handler-types';
 import { asId, asObject } from '../validate';

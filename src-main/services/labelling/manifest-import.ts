@@ -8,7 +8,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
-import type { ImportRequest } from '../../../src-preload/contract';
+import type { ImportRequest } from '@contract';
 import type { Workspace } from '../../workspace/workspace';
 import { readAndStoreVolumes, recordVolumes } from '../workspace/import-volumes';
 import type { ImportedMask } from '../masks/mask-import';

@@ -2,7 +2,7 @@
 // signed-out write is the first profile of a workspace (an admin), and the view state (display only).
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Req, RequestChannel } from '../../../src-preload/contract';
+import type { Req, RequestChannel } from '@contract';
 import { verifyAudit } from '../../db/audit';
 import { fill, labellingFixture, PASSWORD, writeTestVolume } from '../test-support/labelling';
 import type { Fixture, Window } from '../test-support/labelling';

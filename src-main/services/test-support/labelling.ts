@@ -1,15 +1,7 @@
 // For labelling tests: a temporary workspace with small volumes imported the ordinary way, the real handler
 // set, and call contexts (one per window) that record the events pushed to them.
 import path from 'node:path';
-import type {
-  EventChannel,
-  Events,
-  Req,
-  RequestChannel,
-  Res,
-  Result,
-  Role,
-} from '../../../src-preload/contract';
+import type { EventChannel, Events, Req, RequestChannel, Res, Result, Role } from '@contract';
 import type { Vec3 } from '../../core/geometry/affine';
 import { identity4 } from '../../core/geometry/affine';
 import type { ImageVolume } from '../../core/volume/types';

@@ -3,11 +3,7 @@
 // every annotator's masks, so it is a reviewer's act); listing runs and models needs a signed-in profile;
 // any signed-in annotator may start their own annotation from an AI draft (drafts.ts says why this
 // respects blinding).
-import type {
-  BackendAvailability,
-  TrainingRequests,
-  TrainingStartRequest,
-} from '../../../src-preload/contract';
+import type { BackendAvailability, TrainingRequests, TrainingStartRequest } from '@contract';
 import { InputError } from '../../core/errors';
 import { getModel, listModels } from '../../db/repositories/models';
 import type { AppContext, CallContext } from '../context';

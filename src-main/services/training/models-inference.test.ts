@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Events, EventChannel, Req, RequestChannel, Res } from '../../../src-preload/contract';
+import type { Events, EventChannel, Req, RequestChannel, Res } from '@contract';
 import { verifyAudit } from '../../db/audit';
 import { findAnnotatorByName } from '../../db/repositories/annotators';
 import { listAnnotationsOfVolume } from '../../db/repositories/annotations';

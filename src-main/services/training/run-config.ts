@@ -1,6 +1,6 @@
 // A training run's configuration: the request checked and every default filled in (stored as the run's
 // config, so a resumed run trains as the first start did), and what the trainer process is given.
-import type { TrainingStartRequest } from '../../../src-preload/contract';
+import type { TrainingStartRequest } from '@contract';
 import { InputError, NotFoundError } from '../../core/errors';
 import type { Db } from '../../db/open';
 import { getModel } from '../../db/repositories/models';

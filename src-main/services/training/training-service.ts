@@ -11,13 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  RunDetail,
-  RunInfo,
-  EventChannel,
-  Events,
-  TrainingStartRequest,
-} from '../../../src-preload/contract';
+import type { RunDetail, RunInfo, EventChannel, Events, TrainingStartRequest } from '@contract';
 import { ConflictError, InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import { getModel } from '../../db/repositories/models';

@@ -1,7 +1,7 @@
 // The workspace spine's handlers: app info, projects, cases, volumes, import, audit, view state, dialogs.
 // Reads are open to a signed-out window; creating projects and importing need a signed-in reviewer or
 // admin (identity/access.ts says why).
-import type { ImportRequest, ViewState, WorkspaceRequests } from '../../../src-preload/contract';
+import type { ImportRequest, ViewState, WorkspaceRequests } from '@contract';
 import type { HandlerGroup } from '../handler-types';
 import { NotFoundError, UnsupportedError } from '../../core/errors';
 import { verifyAudit } from '../../db/audit';

@@ -4,7 +4,7 @@
 // Patient name, ID and birth date are dropped unless the caller opted in.
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import type { ImportRequest, ImportSummary, VolumeMeta } from '../../../src-preload/contract';
+import type { ImportRequest, ImportSummary, VolumeMeta } from '@contract';
 import { CancelledError, InputError } from '../../core/errors';
 import type { ImageVolume } from '../../core/volume/types';
 import { computeStats } from '../../core/volume/stats';

@@ -1,5 +1,5 @@
 // Picks the host bridge once: Electron's preload if present, else the web host's socket.
-import type { HostBridge, PreloadApi } from '../../../src-preload/contract';
+import type { HostBridge, PreloadApi } from '@contract';
 import { createElectronBridge } from './electronBridge';
 import { createWebBridge } from './webBridge';
 

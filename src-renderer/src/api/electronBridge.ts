@@ -1,5 +1,5 @@
 // HostBridge over the Electron preload's window.concord.
-import type { HostBridge, PreloadApi } from '../../../src-preload/contract';
+import type { HostBridge, PreloadApi } from '@contract';
 import { readBody } from './readBody';
 
 export function createElectronBridge(api: PreloadApi): HostBridge {

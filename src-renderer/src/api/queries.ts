@@ -1,7 +1,7 @@
 // The app's queries: their names, which events pushed by main make them stale, and the one query cache of
 // the window (connected to the host bridge on first use). Mutations made here invalidate by name:
 // `invalidateQueries('worklist')` after a status change, and so on (see the features).
-import type { EventChannel } from '../../../src-preload/contract';
+import type { EventChannel } from '@contract';
 import { getBridge } from './bridge';
 import { QueryCache } from './queryCache';
 

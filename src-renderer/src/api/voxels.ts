@@ -1,5 +1,5 @@
 // Typed view over a fetched voxel blob (little-endian, i fastest), per the volume's scalar type.
-import type { ScalarType, VoxelArray } from '../../../src-main/core/volume/types';
+import type { ScalarType, VoxelArray } from '@core/volume/types';
 
 export function voxelArray(type: ScalarType, buffer: ArrayBuffer): VoxelArray {
   switch (type) {

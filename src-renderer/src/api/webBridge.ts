@@ -3,8 +3,8 @@
 // traded once for a one-time launch code (?code=…, the address a browser started by the host gets, so the
 // token is never on a command line); either way it is moved to sessionStorage and removed from the
 // address bar so that it does not linger in history or screenshots.
-import type { EventChannel, Events, HostBridge, Result } from '../../../src-preload/contract';
-import { decodeWire, encodeWire } from '../../../src-preload/wire';
+import type { EventChannel, Events, HostBridge, Result } from '@contract';
+import { decodeWire, encodeWire } from '@preload/wire';
 import { readBody } from './readBody';
 
 const TOKEN_KEY = 'concord.token';

@@ -1,7 +1,7 @@
 // The left column: the library (projects, cases, volumes) for everyone; signed in, the worklist, the
 // project's labels, the case's annotations (review) and the own annotation's history; the activity log
 // when asked for.
-import type { AnnotatorInfo, ModelInfo, VolumeMeta } from '../../../src-preload/contract';
+import type { AnnotatorInfo, ModelInfo, VolumeMeta } from '@contract';
 import { ActivityPanel } from '../features/activity/ActivityPanel';
 import type { OwnAnnotation } from '../features/annotation/useAnnotation';
 import { HistoryPanel } from '../features/history/HistoryPanel';

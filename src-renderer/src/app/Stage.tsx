@@ -3,7 +3,7 @@
 // banner of the adjudication's working mask, the own annotation's error and the notices (info and warnings
 // go away by themselves after 6 s and 15 s; errors stay until dismissed).
 import { useEffect } from 'react';
-import type { ViewState } from '../../../src-preload/contract';
+import type { ViewState } from '@contract';
 import { APP_KEY_HELP } from '../appKeys';
 import type { Notice } from '../features/annotation/useAnnotation';
 import type { VolumeLoad } from '../features/library/useVolume';

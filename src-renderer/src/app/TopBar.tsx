@@ -1,6 +1,6 @@
 // The top bar: import, the autosave state, the session (the signed-in profile, or "Sign in"), the buttons
 // of the side panels (Consensus, Training, Activity) and which host serves the window.
-import type { AnnotatorInfo, ImportSummary, SessionInfo } from '../../../src-preload/contract';
+import type { AnnotatorInfo, ImportSummary, SessionInfo } from '@contract';
 import { whenAllSaved } from '../features/annotation/pendingSaves';
 import { SaveIndicator } from '../features/annotation/SaveIndicator';
 import type { SaveState } from '../features/annotation/saveQueue';

@@ -1,8 +1,8 @@
 // The label the own mask's tools paint with, as the labels panel shows it; kept a label of the project
 // (the first one when the editor's is not, e.g. after switching project).
 import { useEffect, useState } from 'react';
-import type { MaskEditor } from '../../../src-main/core/labelling/mask-editor';
-import type { LabelInfo } from '../../../src-preload/contract';
+import type { MaskEditor } from '@core/labelling/mask-editor';
+import type { LabelInfo } from '@contract';
 
 export function useActiveLabel(editor: MaskEditor | null, labels: readonly LabelInfo[]): number | null {
   const [activeLabel, setActiveLabel] = useState<number | null>(null);

@@ -3,7 +3,7 @@
 // first project is opened (the sample on first start); every later choice is saved back (view:set, 400 ms
 // after the last change). Opening comes from the library, the worklist, "Next case" and an import.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ImportSummary, VolumeMeta, ViewState } from '../../../src-preload/contract';
+import type { ImportSummary, VolumeMeta, ViewState } from '@contract';
 import { call, getBridge } from '../api/bridge';
 import { invalidateQueries } from '../api/queries';
 import type { VolumeLoad } from '../features/library/useVolume';

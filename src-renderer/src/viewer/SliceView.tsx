@@ -9,10 +9,10 @@
 // crisp rectangle and the screen -> voxel mapping is exact.
 
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
-import type { SliceViewName, ViewLayout } from '../../../src-main/core/geometry/display';
-import type { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
-import { renderLabelSlice } from '../../../src-main/core/labelling/overlay-render';
-import type { VoxelArray } from '../../../src-main/core/volume/types';
+import type { SliceViewName, ViewLayout } from '@core/geometry/display';
+import type { MaskLayer } from '@core/labelling/mask-layer';
+import { renderLabelSlice } from '@core/labelling/overlay-render';
+import type { VoxelArray } from '@core/volume/types';
 import { drawSliceFrame } from './drawSliceFrame';
 import { MaximiseIcon } from './icons';
 import { renderSlice } from './sliceExtract';

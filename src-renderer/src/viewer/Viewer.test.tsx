@@ -8,10 +8,10 @@ import { act } from 'react';
 import type { Root } from 'react-dom/client';
 import { createRoot } from 'react-dom/client';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import { composeAffine } from '../../../src-main/core/geometry/affine';
-import type { ViewState, VolumeMeta } from '../../../src-preload/contract';
-import { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
+import type { Vec3 } from '@core/geometry/affine';
+import { composeAffine } from '@core/geometry/affine';
+import type { ViewState, VolumeMeta } from '@contract';
+import { MaskLayer } from '@core/labelling/mask-layer';
 import type { ViewerReview } from './viewerProps';
 import { Viewer } from './Viewer';
 

@@ -10,12 +10,12 @@
 // ViewerToolbar.tsx, the end-to-end hook in useViewerTestHook.ts.
 
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import { spacingOf } from '../../../src-main/core/geometry/affine';
-import type { SliceViewName, ViewLayout } from '../../../src-main/core/geometry/display';
-import { SLICE_VIEWS, viewLayout, viewPixelToVoxel } from '../../../src-main/core/geometry/display';
-import type { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
-import { voxelCount } from '../../../src-main/core/volume/types';
+import type { Vec3 } from '@core/geometry/affine';
+import { spacingOf } from '@core/geometry/affine';
+import type { SliceViewName, ViewLayout } from '@core/geometry/display';
+import { SLICE_VIEWS, viewLayout, viewPixelToVoxel } from '@core/geometry/display';
+import type { MaskLayer } from '@core/labelling/mask-layer';
+import { voxelCount } from '@core/volume/types';
 import { looksLikeCT } from './defaultWindow';
 import { ToolPalette } from './editing/ToolPalette';
 import { HelpOverlay } from './HelpOverlay';

@@ -1,6 +1,6 @@
 // The viewer's tool bar: the volume's name and size, the window presets and Auto, the current window/level,
 // the W/L tool, Reset and the shortcuts button. Shows the state it is given; every button is an intent.
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
+import type { Vec3 } from '@core/geometry/affine';
 import { formatValue } from './readout';
 import type { Tool, WindowSource } from './viewerState';
 import type { PresetName, WindowLevel } from './windowLevel';

@@ -4,8 +4,8 @@
 // WebGL2 the quadrant says so instead of failing.
 
 import { memo, useEffect, useRef, useState } from 'react';
-import type { Mat4, Vec3 } from '../../../src-main/core/geometry/affine';
-import type { Rescale, ScalarType, VoxelArray } from '../../../src-main/core/volume/types';
+import type { Mat4, Vec3 } from '@core/geometry/affine';
+import type { Rescale, ScalarType, VoxelArray } from '@core/volume/types';
 import { MaximiseIcon } from './icons';
 import { VIEW_COLOURS } from './viewColours';
 import type { RenderMode } from './transferFunction';
@@ -18,9 +18,9 @@ import {
   textureFactors,
 } from './volumeTexture';
 import type { WindowLevel } from './windowLevel';
-import type { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
+import type { MaskLayer } from '@core/labelling/mask-layer';
 import type { ReviewFocus } from './reviewFocus';
-import { spacingOf, transformPoint } from '../../../src-main/core/geometry/affine';
+import { spacingOf, transformPoint } from '@core/geometry/affine';
 import type * as SurfaceModule from './editing/maskSurface';
 import type { MaskSurface } from './editing/maskSurface';
 import { useSurfaceOfLayer } from './editing/useSurfaceOfLayer';

@@ -4,7 +4,7 @@
 // does not alias with row or slice lengths the way a regular stride would); volumes with at most
 // `maxSamples` voxels are read in full, so their percentiles are exact.
 
-import type { Rescale, VoxelArray } from '../../../src-main/core/volume/types';
+import type { Rescale, VoxelArray } from '@core/volume/types';
 import type { WindowLevel } from './windowLevel';
 
 export interface AutoWindowOptions {

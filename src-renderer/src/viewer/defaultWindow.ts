@@ -1,9 +1,9 @@
 // The window/level a volume opens with: the mediastinum (soft-tissue) preset for CT, "auto"
 // (1st–99th percentile, sampled, a few milliseconds even for 512×512×300) for everything else.
 
-import type { VolumeMeta } from '../../../src-preload/contract';
-import type { VoxelArray } from '../../../src-main/core/volume/types';
-import { voxelCount } from '../../../src-main/core/volume/types';
+import type { VolumeMeta } from '@contract';
+import type { VoxelArray } from '@core/volume/types';
+import { voxelCount } from '@core/volume/types';
 import { autoWindow } from './autoWindow';
 import type { WindowSource } from './viewerState';
 import type { WindowLevel } from './windowLevel';

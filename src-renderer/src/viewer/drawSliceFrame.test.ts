@@ -1,9 +1,9 @@
 // One slice-view frame drawn on a recording context: background, image and overlays at the fitted image
 // rectangle, the crosshair through the cursor voxel's centre with its gap, the editor's path and brush.
 import { describe, expect, it } from 'vitest';
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import { identity4 } from '../../../src-main/core/geometry/affine';
-import { viewLayout } from '../../../src-main/core/geometry/display';
+import type { Vec3 } from '@core/geometry/affine';
+import { identity4 } from '@core/geometry/affine';
+import { viewLayout } from '@core/geometry/display';
 import type { SliceCanvasContext, SliceFrame } from './drawSliceFrame';
 import { CROSSHAIR_GAP, drawSliceFrame } from './drawSliceFrame';
 import { DEFAULT_CAMERA } from './viewTransform';

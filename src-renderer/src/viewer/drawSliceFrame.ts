@@ -6,11 +6,11 @@
 // Frames: the canvas backing store is in device pixels (CSS size × devicePixelRatio); everything after the
 // background is drawn in CSS pixels. Image pixel (u, v) is placed by the view's ScreenTransform; ijk points
 // of the editor's path are continuous voxel indices (core labelling/slice-editor.ts).
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import type { ViewLayout } from '../../../src-main/core/geometry/display';
-import { voxelToViewPixel } from '../../../src-main/core/geometry/display';
-import type { SliceDecorations } from '../../../src-main/core/labelling/slice-editor';
-import { ijkToImagePoint } from '../../../src-main/core/labelling/slice-editor';
+import type { Vec3 } from '@core/geometry/affine';
+import type { ViewLayout } from '@core/geometry/display';
+import { voxelToViewPixel } from '@core/geometry/display';
+import type { SliceDecorations } from '@core/labelling/slice-editor';
+import { ijkToImagePoint } from '@core/labelling/slice-editor';
 import type { ScreenTransform, ViewCamera } from './viewTransform';
 import { pixelCentre, screenToPixel, screenTransform } from './viewTransform';
 

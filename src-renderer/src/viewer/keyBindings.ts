@@ -1,7 +1,7 @@
 // The viewer's keyboard shortcuts: one table, read both by the key handler and by the help overlay, so the
 // help can never disagree with what the keys do. Keys are KeyboardEvent.key values.
 
-import type { SliceViewName } from '../../../src-main/core/geometry/display';
+import type { SliceViewName } from '@core/geometry/display';
 import type { EditCommand } from './editing/editKeys';
 import { editCommandForKey } from './editing/editKeys';
 import type { ReviewCommand } from './reviewKeys';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeAffine } from '../../../src-main/core/geometry/affine';
+import { composeAffine } from '@core/geometry/affine';
 import { flatIndex, formatIjk, formatLps, formatValue, readVoxel } from './readout';
 
 describe('readout', () => {

@@ -1,9 +1,9 @@
 // What the readout shows for a voxel: its index, its LPS position and its physical value, and how each is
 // written. Values are exact: stored * slope + intercept, from the same typed array the slices are drawn from.
 
-import type { Mat4, Vec3 } from '../../../src-main/core/geometry/affine';
-import { transformPoint } from '../../../src-main/core/geometry/affine';
-import type { Rescale, VoxelArray } from '../../../src-main/core/volume/types';
+import type { Mat4, Vec3 } from '@core/geometry/affine';
+import { transformPoint } from '@core/geometry/affine';
+import type { Rescale, VoxelArray } from '@core/volume/types';
 
 export interface VoxelReadout {
   ijk: Vec3;

@@ -1,6 +1,6 @@
 // Where the review's region navigation sends the views: handed to the Viewer (ViewerReview.focus) by the
 // consensus feature and followed by the slice views (crosshair) and the 3D view (camera).
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
+import type { Vec3 } from '@core/geometry/affine';
 
 /** Where region navigation sends every view: a new `seq` moves the crosshair and the 3D camera once. */
 export interface ReviewFocus {

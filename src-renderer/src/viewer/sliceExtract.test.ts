@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Mat4, Vec3 } from '../../../src-main/core/geometry/affine';
-import { composeAffine, flipRasLps, identity4 } from '../../../src-main/core/geometry/affine';
-import { SLICE_VIEWS, viewAxes, viewPixelToVoxel } from '../../../src-main/core/geometry/display';
-import { sliceStrides } from '../../../src-main/core/geometry/slice-strides';
+import type { Mat4, Vec3 } from '@core/geometry/affine';
+import { composeAffine, flipRasLps, identity4 } from '@core/geometry/affine';
+import { SLICE_VIEWS, viewAxes, viewPixelToVoxel } from '@core/geometry/display';
+import { sliceStrides } from '@core/geometry/slice-strides';
 import { extractSlice, renderSlice } from './sliceExtract';
 import { buildGreyMap, rgbaOfStored } from './windowLevel';
 

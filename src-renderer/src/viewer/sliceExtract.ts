@@ -5,10 +5,10 @@
 // (u = column from the left, v = row from the top) is the voxel given by viewPixelToVoxel in
 // src-main/core/geometry/display.ts; output buffers are row-major, out[u + v*width].
 
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import type { ViewAxes } from '../../../src-main/core/geometry/display';
-import { sliceStrides } from '../../../src-main/core/geometry/slice-strides';
-import type { VoxelArray } from '../../../src-main/core/volume/types';
+import type { Vec3 } from '@core/geometry/affine';
+import type { ViewAxes } from '@core/geometry/display';
+import { sliceStrides } from '@core/geometry/slice-strides';
+import type { VoxelArray } from '@core/volume/types';
 import type { GreyMap } from './windowLevel';
 import { GREY_RGBA } from './windowLevel';
 

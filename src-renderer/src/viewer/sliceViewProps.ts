@@ -1,10 +1,10 @@
 // The props of one slice view (SliceView.tsx): what it shows, and the intents it hands the Viewer, which
 // owns the state. Apart from the component so that its pointer hook can name them.
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import type { SliceViewName, ViewLayout } from '../../../src-main/core/geometry/display';
-import type { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
-import type { SliceEditor } from '../../../src-main/core/labelling/slice-editor';
-import type { VoxelArray } from '../../../src-main/core/volume/types';
+import type { Vec3 } from '@core/geometry/affine';
+import type { SliceViewName, ViewLayout } from '@core/geometry/display';
+import type { MaskLayer } from '@core/labelling/mask-layer';
+import type { SliceEditor } from '@core/labelling/slice-editor';
+import type { VoxelArray } from '@core/volume/types';
 import type { Tool } from './viewerState';
 import type { ViewCamera } from './viewTransform';
 import type { GreyMap } from './windowLevel';

@@ -3,8 +3,8 @@
 // compare the readout with the voxel's value. Installed by the mounted Viewer, removed on unmount.
 // Semantics are documented in README.md next to this file.
 
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import type { EdgeLabels, SliceViewName, ViewAxes } from '../../../src-main/core/geometry/display';
+import type { Vec3 } from '@core/geometry/affine';
+import type { EdgeLabels, SliceViewName, ViewAxes } from '@core/geometry/display';
 import type { LayoutName, ViewName } from './viewerState';
 import type { ViewCamera } from './viewTransform';
 

@@ -8,10 +8,10 @@
 // about the pointer.
 import type { RefObject } from 'react';
 import { useEffect } from 'react';
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import { viewPixelToVoxel } from '../../../src-main/core/geometry/display';
-import type { PointerPhase, SlicePointer } from '../../../src-main/core/labelling/slice-editor';
-import { imagePointToIjk } from '../../../src-main/core/labelling/slice-editor';
+import type { Vec3 } from '@core/geometry/affine';
+import { viewPixelToVoxel } from '@core/geometry/display';
+import type { PointerPhase, SlicePointer } from '@core/labelling/slice-editor';
+import { imagePointToIjk } from '@core/labelling/slice-editor';
 import type { SliceViewProps } from './sliceViewProps';
 import { screenToPixel, screenTransform } from './viewTransform';
 

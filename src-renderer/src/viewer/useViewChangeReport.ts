@@ -2,7 +2,7 @@
 // after it last changed; the unchanged initial state is not reported.
 import type { RefObject } from 'react';
 import { useEffect, useRef } from 'react';
-import type { ViewState } from '../../../src-preload/contract';
+import type { ViewState } from '@contract';
 import type { ViewerState } from './viewerState';
 import { toViewState } from './viewerState';
 

@@ -4,10 +4,10 @@
 // or calls on the editor; the state itself stays in the Viewer.
 import type { Dispatch, RefObject } from 'react';
 import { useCallback, useRef, useState } from 'react';
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import type { SliceViewName, ViewLayout } from '../../../src-main/core/geometry/display';
-import { SLICE_VIEWS } from '../../../src-main/core/geometry/display';
-import type { OperationName } from '../../../src-main/core/labelling/tool-settings';
+import type { Vec3 } from '@core/geometry/affine';
+import type { SliceViewName, ViewLayout } from '@core/geometry/display';
+import { SLICE_VIEWS } from '@core/geometry/display';
+import type { OperationName } from '@core/labelling/tool-settings';
 import type { ViewerCommand } from './keyBindings';
 import type { ViewerEditing, ViewerReview } from './viewerProps';
 import type { ViewerAction, ViewerState, WindowSource } from './viewerState';

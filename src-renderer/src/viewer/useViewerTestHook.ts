@@ -2,12 +2,12 @@
 // its state, values and labels under a voxel, for end-to-end tests. Removed on unmount.
 import type { Dispatch, RefObject } from 'react';
 import { useEffect } from 'react';
-import type { Mat4, Vec3 } from '../../../src-main/core/geometry/affine';
-import { transformPoint } from '../../../src-main/core/geometry/affine';
-import type { SliceViewName, ViewLayout } from '../../../src-main/core/geometry/display';
-import { SLICE_VIEWS, viewPixelToVoxel, voxelToViewPixel } from '../../../src-main/core/geometry/display';
-import type { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
-import type { Rescale, VoxelArray } from '../../../src-main/core/volume/types';
+import type { Mat4, Vec3 } from '@core/geometry/affine';
+import { transformPoint } from '@core/geometry/affine';
+import type { SliceViewName, ViewLayout } from '@core/geometry/display';
+import { SLICE_VIEWS, viewPixelToVoxel, voxelToViewPixel } from '@core/geometry/display';
+import type { MaskLayer } from '@core/labelling/mask-layer';
+import type { Rescale, VoxelArray } from '@core/volume/types';
 import { physicalValue } from './readout';
 import type { ConcordViewerHook } from './testHook';
 import { installViewerHook } from './testHook';

@@ -2,9 +2,9 @@
 // else in auto), its auto window (computed once, on first need: a sampled pass of a few ms), how far a
 // window/level drag moves per pixel, the narrowest window, and the value range for the 3D transfer function.
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { VoxelArray } from '../../../src-main/core/volume/types';
-import { voxelCount } from '../../../src-main/core/volume/types';
-import type { VolumeMeta } from '../../../src-preload/contract';
+import type { VoxelArray } from '@core/volume/types';
+import { voxelCount } from '@core/volume/types';
+import type { VolumeMeta } from '@contract';
 import { autoWindow } from './autoWindow';
 import { defaultWindow } from './defaultWindow';
 import type { WindowSource } from './viewerState';

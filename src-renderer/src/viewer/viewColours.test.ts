@@ -1,9 +1,9 @@
 // Crosshair line colours: each line takes the colour of the view whose plane it is.
 import { describe, expect, it } from 'vitest';
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import { identity4 } from '../../../src-main/core/geometry/affine';
-import type { SliceViewName, ViewLayout } from '../../../src-main/core/geometry/display';
-import { SLICE_VIEWS, viewLayout } from '../../../src-main/core/geometry/display';
+import type { Vec3 } from '@core/geometry/affine';
+import { identity4 } from '@core/geometry/affine';
+import type { SliceViewName, ViewLayout } from '@core/geometry/display';
+import { SLICE_VIEWS, viewLayout } from '@core/geometry/display';
 import { crosshairColours, VIEW_COLOURS } from './viewColours';
 
 describe('crosshair colours', () => {

@@ -1,7 +1,7 @@
 // The colour of each view (its title bar, and its plane's crosshair line in the other views), and which
 // colours a slice view's two crosshair lines take.
-import type { SliceViewName, ViewLayout } from '../../../src-main/core/geometry/display';
-import { SLICE_VIEWS } from '../../../src-main/core/geometry/display';
+import type { SliceViewName, ViewLayout } from '@core/geometry/display';
+import { SLICE_VIEWS } from '@core/geometry/display';
 
 /** Colour of each view (title bar, and its plane's crosshair line in the other views). */
 export const VIEW_COLOURS: Record<SliceViewName | '3d', string> = {

@@ -1,10 +1,10 @@
 // The Viewer's props: the volume, the saved view, and what the app adds over it (the labelling tools, the
 // consensus review, its own shortcuts in the help). Apart from Viewer.tsx so that the hooks it is made of
 // can name them without importing the component.
-import type { MaskEditor } from '../../../src-main/core/labelling/mask-editor';
-import type { MaskLayer } from '../../../src-main/core/labelling/mask-layer';
-import type { VoxelArray } from '../../../src-main/core/volume/types';
-import type { ViewState, VolumeMeta } from '../../../src-preload/contract';
+import type { MaskEditor } from '@core/labelling/mask-editor';
+import type { MaskLayer } from '@core/labelling/mask-layer';
+import type { VoxelArray } from '@core/volume/types';
+import type { ViewState, VolumeMeta } from '@contract';
 import type { PaletteLabel } from './editing/ToolPalette';
 import type { KeyHelpRow } from './keyEvents';
 import type { ReviewFocus } from './reviewFocus';

@@ -2,9 +2,9 @@
 // window/level, a 2D camera per slice view, the layout (2×2 grid or one view maximised), the active view,
 // the left-button tool and the help overlay. Pure: no DOM, tested in Node.
 
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import type { SliceViewName } from '../../../src-main/core/geometry/display';
-import type { ViewState } from '../../../src-preload/contract';
+import type { Vec3 } from '@core/geometry/affine';
+import type { SliceViewName } from '@core/geometry/display';
+import type { ViewState } from '@contract';
 import type { RenderMode } from './transferFunction';
 import type { PresetName, WindowLevel } from './windowLevel';
 import type { ViewCamera } from './viewTransform';

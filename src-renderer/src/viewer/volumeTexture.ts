@@ -5,8 +5,8 @@
 //
 // Index layout in and out: i fastest (i + j*nx + k*nx*ny).
 
-import type { Vec3 } from '../../../src-main/core/geometry/affine';
-import type { Rescale, ScalarType, VoxelArray } from '../../../src-main/core/volume/types';
+import type { Vec3 } from '@core/geometry/affine';
+import type { Rescale, ScalarType, VoxelArray } from '@core/volume/types';
 
 /** Voxels uploaded to the 3D texture at most, and the largest size along one axis. */
 export const TEXTURE_MAX_VOXELS = 4_000_000;

@@ -3,7 +3,7 @@
 // Window (W) and level (L) are in physical units (HU for CT): physical = stored*slope + intercept.
 // The displayed grey is linear from 0 at L − W/2 to 255 at L + W/2, clamped outside.
 
-import type { Rescale, ScalarType } from '../../../src-main/core/volume/types';
+import type { Rescale, ScalarType } from '@core/volume/types';
 
 export interface WindowLevel {
   /** Width of the displayed range, physical units (> 0). */

@@ -1,8 +1,8 @@
 // Test helper: compares a volume with a peer tool's conversion (read by Concord's NIfTI reader) voxel for voxel,
 // mapping each of our voxels (i, j, k) through our LPS affine and the reference's inverse LPS affine to the
 // reference's voxel index. Values compared are physical (stored * slope + intercept) on both sides.
-import { invertAffine, multiply4, transformPoint } from '../../../core/geometry/affine';
-import type { ImageVolume } from '../../../core/volume/types';
+import { invertAffine, multiply4, transformPoint } from '@core/geometry/affine';
+import type { ImageVolume } from '@core/volume/types';
 
 export interface Comparison {
   voxels: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MaskPatch, Result, RevisionInfo } from '../../../../src-preload/contract';
+import type { MaskPatch, Result, RevisionInfo } from '@contract';
 import type { QueuedEdit, SaveState } from './saveQueue';
 import { SaveQueue } from './saveQueue';
 

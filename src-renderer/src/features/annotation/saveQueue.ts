@@ -6,8 +6,8 @@
 //    reload the head and re-base the queued edits on it (rebase()), then goes on.
 // No DOM here (timers are injected): tested in Node.
 
-import type { EditResult } from '../../../../src-main/core/labelling/patch';
-import type { MaskPatch, Result, RevisionInfo } from '../../../../src-preload/contract';
+import type { EditResult } from '@core/labelling/patch';
+import type { MaskPatch, Result, RevisionInfo } from '@contract';
 
 export interface QueuedEdit {
   tool: string;

@@ -2,12 +2,12 @@
 // window) and undoes and redoes exactly as before; a different head discards it; a full budget drops the
 // oldest steps first.
 import { describe, expect, it } from 'vitest';
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import { identity4 } from '../../../../src-main/core/geometry/affine';
-import { viewAxes } from '../../../../src-main/core/geometry/display';
-import { MaskEditor } from '../../../../src-main/core/labelling/mask-editor';
-import { labelTable, MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
-import type { SlicePointer } from '../../../../src-main/core/labelling/slice-editor';
+import type { Vec3 } from '@core/geometry/affine';
+import { identity4 } from '@core/geometry/affine';
+import { viewAxes } from '@core/geometry/display';
+import { MaskEditor } from '@core/labelling/mask-editor';
+import { labelTable, MaskLayer } from '@core/labelling/mask-layer';
+import type { SlicePointer } from '@core/labelling/slice-editor';
 import { loadHistory, saveHistory, storageKey } from './undoPersistence';
 
 const DIMS: Vec3 = [7, 5, 3];

@@ -8,8 +8,8 @@
 // restart or in another window (the revision history with revert covers those).
 //
 // Encoding: each patch's labels as runs (value, run length as LEB128), base64; boxes as they are.
-import type { MaskPatch } from '../../../../src-preload/contract';
-import type { UndoEntry } from '../../../../src-main/core/labelling/undo';
+import type { MaskPatch } from '@contract';
+import type { UndoEntry } from '@core/labelling/undo';
 
 export const STORED_CHARS = 2_000_000;
 const VERSION = 1;

@@ -6,15 +6,15 @@
 // working reference mask during adjudication (main checks that the profile may edit it).
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { applyPatch, rebaseEdit } from '../../../../src-main/core/labelling/patch';
-import type { AnnotationInfo, AnnotatorInfo } from '../../../../src-preload/contract';
+import { applyPatch, rebaseEdit } from '@core/labelling/patch';
+import type { AnnotationInfo, AnnotatorInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { CASE_QUERIES, invalidateQueries } from '../../api/queries';
 import type { LoadedVolume } from '../library/useVolume';
-import { MaskEditor } from '../../../../src-main/core/labelling/mask-editor';
-import { MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
+import { MaskEditor } from '@core/labelling/mask-editor';
+import { MaskLayer } from '@core/labelling/mask-layer';
 import { createOpsRunner } from '../../viewer';
-import type { ToolSettings } from '../../../../src-main/core/labelling/tool-settings';
+import type { ToolSettings } from '@core/labelling/tool-settings';
 import type { QueuedEdit, SaveState } from './saveQueue';
 import { SaveQueue } from './saveQueue';
 import { releaseQueue, trackQueue } from './pendingSaves';

@@ -3,7 +3,7 @@
 // decision with a written rationale; the decisions are listed; the last one can be undone; sign-off stores
 // the reference mask, reopening needs a reason.
 import { useState, type ReactNode } from 'react';
-import type { AnnotationInfo } from '../../../../src-preload/contract';
+import type { AnnotationInfo } from '@contract';
 import { whenAllSaved } from '../annotation/pendingSaves';
 import { DecisionList } from './DecisionList';
 import { SignOffBox } from './SignOffBox';

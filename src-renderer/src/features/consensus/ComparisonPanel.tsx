@@ -2,7 +2,7 @@
 // and STAPLE) computed in main's worker with progress and cancel, shown as an N×N matrix of the chosen
 // metric and label, with units and definitions; exported as CSV or JSON by main ('consensus:export').
 import { useMemo, useState } from 'react';
-import type { CaseComparison, LabelInfo } from '../../../../src-preload/contract';
+import type { CaseComparison, LabelInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { matrixInput } from './comparisonRaters';
 import { downloadText } from './download';

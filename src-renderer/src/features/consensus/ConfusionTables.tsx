@@ -1,6 +1,6 @@
 // Multi-label STAPLE's estimate per rater: confusion[r][j][c] = P(rater r says label j | true label c), for
 // labels 0..L−1 (0 = background); each column sums to 1. Shown folded, one small table per rater.
-import type { MergeResult } from '../../../../src-preload/contract';
+import type { MergeResult } from '@contract';
 
 export function ConfusionTables({ result }: { result: MergeResult }) {
   const confusion = result.confusion;

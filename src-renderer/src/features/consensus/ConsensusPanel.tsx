@@ -1,7 +1,7 @@
 // The review side panel of a case open for review (reviewers and admins): compare the raters, merge them,
 // see where they disagree, adjudicate region by region and sign off. Annotators never get this panel, and
 // main refuses its requests to them (blinding).
-import type { AnnotationInfo, LabelInfo, MergeResult } from '../../../../src-preload/contract';
+import type { AnnotationInfo, LabelInfo, MergeResult } from '@contract';
 import { AdjudicationPanel } from './AdjudicationPanel';
 import { ComparisonPanel } from './ComparisonPanel';
 import { DisagreementPanel } from './DisagreementPanel';

@@ -1,6 +1,6 @@
 // The adjudication's decisions, oldest first: what was decided for which region, by whom and when, why,
 // and how many voxels it changed.
-import type { AdjudicationDecision, DisagreementRegion } from '../../../../src-preload/contract';
+import type { AdjudicationDecision, DisagreementRegion } from '@contract';
 
 const KIND_TEXT: Record<AdjudicationDecision['kind'], string> = {
   seed: 'Seed',

@@ -1,7 +1,7 @@
 // Disagreement: the agreement overlay (votes, STAPLE probability or entropy) on the slices and in 3D with its
 // legend, toggled with Z; the regions where raters differ, ranked by volume, with previous / next (buttons,
 // { and }) moving every view to the region.
-import type { AgreementMeasure } from '../../../../src-preload/contract';
+import type { AgreementMeasure } from '@contract';
 import { agreementLegend } from './agreementColours';
 import { JobProgress } from './JobProgress';
 import { AgreementLegend } from './Legend';

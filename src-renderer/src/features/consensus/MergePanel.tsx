@@ -3,7 +3,7 @@
 // rater's sensitivity and specificity (STAPLE's EM estimates; for a vote, against the voted mask), the
 // iterations and the voxel counts.
 import { useState } from 'react';
-import type { LabelInfo, MergeMethod, MergeResult, TiePolicy } from '../../../../src-preload/contract';
+import type { LabelInfo, MergeMethod, MergeResult, TiePolicy } from '@contract';
 import { ConfusionTables } from './ConfusionTables';
 import { JobProgress } from './JobProgress';
 import type { ConsensusJob } from './useConsensusJob';

@@ -9,7 +9,7 @@
 //  - entropy:     byte = round(255 H / 1 bit), H = −p log2 p − (1−p) log2 (1−p) of the STAPLE probability (or
 //                 of the vote fraction); an inferno-like ramp, transparent below 0.02 bit (certain voxels).
 // Pure: tested in Node.
-import { packRgba, parseHex } from '../../../../src-main/core/labelling/mask-layer';
+import { packRgba, parseHex } from '@core/labelling/mask-layer';
 
 export type AgreementMode = 'votes' | 'probability' | 'entropy';
 

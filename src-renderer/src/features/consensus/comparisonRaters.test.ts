@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseComparison } from '../../../../src-preload/contract';
+import type { CaseComparison } from '@contract';
 import { matrixInput, shortName } from './comparisonRaters';
 import { buildMatrix } from './matrix';
 

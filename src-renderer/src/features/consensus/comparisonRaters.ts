@@ -1,7 +1,7 @@
 // The raters of the comparison matrix: the compared annotations, then "Vote" and "STAPLE" as two more
 // indices whose pairs are each rater against that consensus (CaseComparison.versusConsensus, rater as A,
 // consensus as B). Pure: tested in Node.
-import type { CaseComparison } from '../../../../src-preload/contract';
+import type { CaseComparison } from '@contract';
 import type { Rater } from './matrix';
 import type { PairFigures } from './metrics';
 

@@ -5,8 +5,8 @@
 // Pairs arrive as computed by core/metrics/compare.ts, once per unordered pair (a < b). Symmetric figures
 // read the same both ways; the volume differences are taken as (column − row), so the cell (A, B) is
 // V_B − V_A and 100 (V_B − V_A) / V_A, exactly the stored figure when A is the pair's `a`.
-import type { PairMetrics } from '../../../../src-main/core/metrics/compare';
-import { METRIC_DEFINITIONS } from '../../../../src-main/core/metrics/definitions';
+import type { PairMetrics } from '@core/metrics/compare';
+import { METRIC_DEFINITIONS } from '@core/metrics/definitions';
 
 /** The per-pair numbers the UI reads (PairMetrics of core/metrics/compare.ts; extra fields are ignored). */
 export type PairFigures = Pick<

@@ -5,7 +5,7 @@
 import { act, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AdjudicationState, MaskPatch, PreloadApi } from '../../../../src-preload/contract';
+import type { AdjudicationState, MaskPatch, PreloadApi } from '@contract';
 import type { Adjudication } from './useAdjudication';
 import { RATIONALE_REQUIRED, useAdjudication } from './useAdjudication';
 

@@ -3,9 +3,9 @@
 // is required: refused here with a clear message before anything is sent, and by main), undo the last
 // decision (recorded as a manual decision that restores the mask as it was before it), sign off, reopen.
 import { useCallback, useEffect, useState } from 'react';
-import type { AdjudicationState, DecideRequest } from '../../../../src-preload/contract';
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import { diffMasks } from '../../../../src-main/core/labelling/patch';
+import type { AdjudicationState, DecideRequest } from '@contract';
+import type { Vec3 } from '@core/geometry/affine';
+import { diffMasks } from '@core/labelling/patch';
 import { call, getBridge } from '../../api/bridge';
 
 export interface Adjudication {

@@ -3,9 +3,9 @@
 // agreementColours.ts), whether the overlay is shown (Z), and navigation through the ranked regions
 // (next / previous move every view there: the crosshair to the region's seed voxel, the 3D camera to its box).
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import type { AgreementMap, AgreementMeasure, DisagreementRegion } from '../../../../src-preload/contract';
-import { MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
+import type { Vec3 } from '@core/geometry/affine';
+import type { AgreementMap, AgreementMeasure, DisagreementRegion } from '@contract';
+import { MaskLayer } from '@core/labelling/mask-layer';
 import type { ReviewFocus } from '../../viewer';
 import type { AgreementMode } from './agreementColours';
 import { agreementTable, surfaceClasses } from './agreementColours';

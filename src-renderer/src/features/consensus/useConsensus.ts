@@ -3,8 +3,8 @@
 // agreement overlay with region navigation, and the adjudication. Called by the app for the open volume
 // when a reviewer or admin has the consensus panel open (null otherwise: nothing is asked of main).
 import { useState } from 'react';
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import type { CaseComparison, MergeResult } from '../../../../src-preload/contract';
+import type { Vec3 } from '@core/geometry/affine';
+import type { CaseComparison, MergeResult } from '@contract';
 import type { Adjudication } from './useAdjudication';
 import { useAdjudication } from './useAdjudication';
 import type { Agreement } from './useAgreement';

@@ -4,7 +4,7 @@
 import { act, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ConsensusProgress, PreloadApi, Result } from '../../../../src-preload/contract';
+import type { ConsensusProgress, PreloadApi, Result } from '@contract';
 import type { ConsensusJob } from './useConsensusJob';
 import { useConsensusJob } from './useConsensusJob';
 

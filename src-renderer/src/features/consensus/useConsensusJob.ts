@@ -2,7 +2,7 @@
 // progress from 'consensus:progress' (fraction 0..1 and stage) and cancel ('consensus:cancel'; the job then
 // answers 'cancelled', shown as "Cancelled." rather than as an error).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Req, Res, Result } from '../../../../src-preload/contract';
+import type { Req, Res, Result } from '@contract';
 import { getBridge } from '../../api/bridge';
 
 type JobChannel = 'consensus:compare' | 'consensus:merge' | 'consensus:agreement';

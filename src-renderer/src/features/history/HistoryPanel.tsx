@@ -1,7 +1,7 @@
 // The revisions of the open annotation, newest first (who, when, which tool, voxels per label), with
 // "Revert" to make an earlier revision the head again (saved as a new revision; nothing is overwritten).
 import { useEffect, useState } from 'react';
-import type { RevisionInfo } from '../../../../src-preload/contract';
+import type { RevisionInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 
 interface Props {

@@ -3,7 +3,7 @@
 // reports what was imported and what was skipped, with the reason. Importing needs a signed-in reviewer or
 // admin (main refuses it otherwise); signed out, the controls are disabled and say so.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ImportSummary } from '../../../../src-preload/contract';
+import type { ImportSummary } from '@contract';
 import { getBridge } from '../../api/bridge';
 import { filesFromDrop, filesFromInput, localPaths } from './droppedFiles';
 import { useImportJob } from './useImportJob';

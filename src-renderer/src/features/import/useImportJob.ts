@@ -3,7 +3,7 @@
 // and what was skipped. One job at a time; Cancel asks main to stop it. A window that may not import
 // (`blockedReason`) gets that reason as the outcome instead.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ImportProgress, ImportSource, ImportSummary } from '../../../../src-preload/contract';
+import type { ImportProgress, ImportSource, ImportSummary } from '@contract';
 import { getBridge } from '../../api/bridge';
 import type { PickedFile } from './droppedFiles';
 

@@ -1,7 +1,7 @@
 // The project's labels: value, name, colour, visibility and opacity. Reviewers and admins add, rename and
 // recolour labels (that changes what masks mean); anyone shows, hides and fades them.
 import { useState } from 'react';
-import type { LabelInfo, Role } from '../../../../src-preload/contract';
+import type { LabelInfo, Role } from '@contract';
 import type { ProjectLabels } from './useLabels';
 
 const PALETTE = ['#ff0000', '#00c000', '#0080ff', '#ffc000', '#c000ff', '#00e0e0', '#ff6000', '#ff00a0'];

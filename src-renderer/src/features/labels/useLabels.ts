@@ -1,8 +1,8 @@
 // The project's labels (label:list) and saving one (label:save), reloaded when the project changes.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { LabelInfo } from '../../../../src-preload/contract';
+import type { LabelInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
-import { labelTable } from '../../../../src-main/core/labelling/mask-layer';
+import { labelTable } from '@core/labelling/mask-layer';
 
 export interface ProjectLabels {
   labels: LabelInfo[];

@@ -1,6 +1,6 @@
 // Projects, their cases and each case's volumes, as one tree. Clicking a volume opens it in the viewer. The
 // lists are queries ('projects', 'cases'): an import invalidates them.
-import type { CaseInfo, VolumeMeta } from '../../../../src-preload/contract';
+import type { CaseInfo, VolumeMeta } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { useQuery } from '../../api/useQuery';
 

@@ -1,8 +1,8 @@
 // Loads one volume for the viewer: its metadata, then its voxels streamed with progress. A newer request
 // supersedes an older one (switching volumes mid-download never shows the wrong volume).
 import { useEffect, useState } from 'react';
-import type { VolumeMeta } from '../../../../src-preload/contract';
-import type { VoxelArray } from '../../../../src-main/core/volume/types';
+import type { VolumeMeta } from '@contract';
+import type { VoxelArray } from '@core/volume/types';
 import { call, getBridge } from '../../api/bridge';
 import { voxelArray } from '../../api/voxels';
 

@@ -1,7 +1,7 @@
 // Review: the case's annotations this profile may see, each one's overlay toggled on or off beside the own
 // mask (outlined, one colour per annotator); reviewers and admins "Open for review", which unblinds the
 // case's annotations for everyone.
-import type { AnnotatorInfo } from '../../../../src-preload/contract';
+import type { AnnotatorInfo } from '@contract';
 import type { CaseAnnotations } from './useCaseAnnotations';
 
 interface Props {

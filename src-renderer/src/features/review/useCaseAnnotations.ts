@@ -4,15 +4,15 @@
 // and the review state are a query ('caseAnnotations', per volume and profile): a save, a merge, a decision,
 // opening the case for review, or a new revision pushed by main reads them again.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import type { AnnotationInfo, CaseReviewState } from '../../../../src-preload/contract';
+import type { Vec3 } from '@core/geometry/affine';
+import type { AnnotationInfo, CaseReviewState } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { getQueryCache, invalidateQueries } from '../../api/queries';
 import type { QuerySpec } from '../../api/queryCache';
 import { queryKey } from '../../api/queryCache';
 import { useQuery } from '../../api/useQuery';
-import type { LabelColour } from '../../../../src-main/core/labelling/mask-layer';
-import { labelTable, MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
+import type { LabelColour } from '@core/labelling/mask-layer';
+import { labelTable, MaskLayer } from '@core/labelling/mask-layer';
 
 interface CaseList {
   annotations: AnnotationInfo[];

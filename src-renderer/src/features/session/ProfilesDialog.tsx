@@ -1,7 +1,7 @@
 // Admin: the profiles of this workspace; create one (name, role, password) or set a profile's password
 // (profiles made by a mask import have none and cannot sign in until one is set).
 import { useEffect, useState } from 'react';
-import type { AnnotatorInfo, Role } from '../../../../src-preload/contract';
+import type { AnnotatorInfo, Role } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 
 export function ProfilesDialog({ onClose }: { onClose(): void }) {

@@ -1,7 +1,7 @@
 // The signed-in profile in the top bar (name and role), the admin's "Profiles" and "Sign out". Signing out
 // first waits for the edits still being saved, so nothing is lost on the way out.
 import { useState } from 'react';
-import type { SessionInfo } from '../../../../src-preload/contract';
+import type { SessionInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { unsavedEdits } from '../annotation/pendingSaves';
 import { ProfilesDialog } from './ProfilesDialog';

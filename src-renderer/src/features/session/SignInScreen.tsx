@@ -2,7 +2,7 @@
 // creates the administrator profile instead, who then creates everyone else's. Every edit needs a
 // signed-in profile; the session belongs to this window (Electron) or tab (web host).
 import { useEffect, useState } from 'react';
-import type { AnnotatorInfo, SessionInfo } from '../../../../src-preload/contract';
+import type { AnnotatorInfo, SessionInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 
 interface Props {

@@ -2,7 +2,7 @@
 // and importing need no profile; labelling does (every edit is attributed). Signed out, the top bar offers
 // "Sign in", which shows the sign-in screen (`signingIn`; on a fresh workspace, the first admin's).
 import { useEffect, useState } from 'react';
-import type { AnnotatorInfo, SessionInfo } from '../../../../src-preload/contract';
+import type { AnnotatorInfo, SessionInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 
 export interface Session {

@@ -4,7 +4,7 @@
 // the editor shows at once. Earlier drafts of the case are listed too (a query, 'drafts': read again when
 // the case's annotations change).
 import { useState } from 'react';
-import type { AnnotationInfo, DraftResult, ModelInfo } from '../../../../src-preload/contract';
+import type { AnnotationInfo, DraftResult, ModelInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { CASE_QUERIES, invalidateQueries } from '../../api/queries';
 import { useQuery } from '../../api/useQuery';

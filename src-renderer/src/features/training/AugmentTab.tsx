@@ -2,7 +2,7 @@
 // (augment:preview: nnU-Net's transforms, each with its probability and range, seeded), each with the
 // signed-in profile's own mask under the same transform (blinding: never anyone else's) and what was applied.
 import { useState } from 'react';
-import type { AugmentPreview } from '../../../../src-preload/contract';
+import type { AugmentPreview } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { AugmentSample } from './AugmentSample';
 

@@ -2,7 +2,7 @@
 // a trainer process): each backend that starts here, and for the others why not. 'auto' takes the first
 // that starts; the run records which one ran and why the others did not (RunSummary).
 import { useEffect, useState } from 'react';
-import type { BackendAvailability, TrainingBackendRequest } from '../../../../src-preload/contract';
+import type { BackendAvailability, TrainingBackendRequest } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 
 const NAMES: Record<BackendAvailability['backend'], string> = {

@@ -1,5 +1,5 @@
 // Progress of an inference job (slice by slice, volume by volume) with Cancel.
-import type { InferenceProgressEvent } from '../../../../src-preload/contract';
+import type { InferenceProgressEvent } from '@contract';
 import { jobFraction } from './useJob';
 
 interface Props {

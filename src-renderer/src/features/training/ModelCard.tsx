@@ -1,6 +1,6 @@
 // One registry model: architecture and size, labels, metrics, the backend it was trained on, its parent
 // (transfer learning), origin, version (weights checksum), with Export.
-import type { ModelInfo } from '../../../../src-preload/contract';
+import type { ModelInfo } from '@contract';
 import type { DraftValue } from './draftOutcomes';
 
 function metricText(metrics: Record<string, unknown>): string {

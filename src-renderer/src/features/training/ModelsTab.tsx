@@ -2,7 +2,7 @@
 // package folder (a package that does not verify is refused with the backend's one-line reason, and
 // nothing is changed). Paths are typed: the web host has no native folder picker.
 import { useEffect, useMemo, useState } from 'react';
-import type { DraftOutcome, ModelInfo } from '../../../../src-preload/contract';
+import type { DraftOutcome, ModelInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { draftValueByModel } from './draftOutcomes';
 import { ModelCard } from './ModelCard';

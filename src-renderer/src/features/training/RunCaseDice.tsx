@@ -1,7 +1,7 @@
 // Validation Dice per case of a run (RunDetail.caseDice: epoch, 0-based, -> case id -> Dice), at the last
 // validated epoch beside the first, so the cases the model still gets wrong stand out.
 import { useEffect, useState } from 'react';
-import type { RunDetail } from '../../../../src-preload/contract';
+import type { RunDetail } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { formatMetric } from './runFormat';
 

@@ -1,5 +1,5 @@
 // The project's runs, newest first: pick one to see its chart, progress and log.
-import type { RunInfo } from '../../../../src-preload/contract';
+import type { RunInfo } from '@contract';
 import { targetText } from './runFormat';
 
 interface Props {

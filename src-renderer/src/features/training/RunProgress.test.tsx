@@ -5,7 +5,7 @@ import { act } from 'react';
 import type { Root } from 'react-dom/client';
 import { createRoot } from 'react-dom/client';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RunDetail, TrainingProgressEvent } from '../../../../src-preload/contract';
+import type { RunDetail, TrainingProgressEvent } from '@contract';
 import { RunProgress } from './RunProgress';
 
 const RUN: RunDetail = {

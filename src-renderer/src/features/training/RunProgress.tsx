@@ -2,7 +2,7 @@
 // batch, images per second, elapsed time and ETA, with Cancel while it runs and Resume (optionally to more
 // epochs in all) when it was cancelled or failed with a checkpoint.
 import { useState } from 'react';
-import type { RunDetail, TrainingProgressEvent } from '../../../../src-preload/contract';
+import type { RunDetail, TrainingProgressEvent } from '@contract';
 import { canResume, formatRate, formatSeconds, runFraction } from './runFormat';
 
 interface Props {

@@ -1,6 +1,6 @@
 // One run's facts: status, target, the backend that ran (and on what), base model, the case split, the
 // model it produced, and the error of a failed run.
-import type { RunDetail } from '../../../../src-preload/contract';
+import type { RunDetail } from '@contract';
 import { formatMetric, targetText } from './runFormat';
 
 export function RunSummary({ run }: { run: RunDetail }) {

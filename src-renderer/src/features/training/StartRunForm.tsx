@@ -2,12 +2,7 @@
 // STAPLE probability or one annotator), epochs, a base model from the registry (transfer learning, with
 // "freeze encoder"), the backend, and an "Advanced" section for the network's size and the batch.
 import { useState } from 'react';
-import type {
-  ModelInfo,
-  TrainingBackendRequest,
-  TrainingStartRequest,
-  TrainingTarget,
-} from '../../../../src-preload/contract';
+import type { ModelInfo, TrainingBackendRequest, TrainingStartRequest, TrainingTarget } from '@contract';
 import { BackendSelect } from './BackendSelect';
 
 interface Props {

@@ -2,7 +2,7 @@
 // admins: start, watch, cancel, resume runs), Models (the registry, export and import), AI draft (run a
 // model on the open case; start an annotation from a draft) and Augment (augmented samples of the slice).
 import { useState } from 'react';
-import type { AnnotatorInfo } from '../../../../src-preload/contract';
+import type { AnnotatorInfo } from '@contract';
 import { AiDraftTab } from './AiDraftTab';
 import { AugmentTab } from './AugmentTab';
 import { ModelsTab } from './ModelsTab';

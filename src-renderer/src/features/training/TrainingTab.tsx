@@ -1,6 +1,6 @@
 // The "Train" tab: the start form, the project's runs, and the selected run's chart, progress, facts and log.
 import { useEffect, useState } from 'react';
-import type { ModelInfo } from '../../../../src-preload/contract';
+import type { ModelInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { RunCaseDice } from './RunCaseDice';
 import { RunChart } from './RunChart';

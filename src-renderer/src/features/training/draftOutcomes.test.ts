@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DraftOutcome } from '../../../../src-preload/contract';
+import type { DraftOutcome } from '@contract';
 import { draftValueByModel } from './draftOutcomes';
 import { samplePixels } from './AugmentSample';
 import { jobFraction } from './useJob';

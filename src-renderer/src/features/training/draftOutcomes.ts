@@ -1,6 +1,6 @@
 // What a model's drafts were worth (pure, tested): per model, how many drafts annotators corrected and
 // marked done, and the mean and latest Dice between the draft and the final mask (draft:outcomes).
-import type { DraftOutcome } from '../../../../src-preload/contract';
+import type { DraftOutcome } from '@contract';
 
 export interface DraftValue {
   count: number;

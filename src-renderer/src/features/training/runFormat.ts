@@ -1,5 +1,5 @@
 // Text for the training views: durations (ETA, elapsed), rates and metrics, in the units the user reads.
-import type { RunInfo, TrainingTarget } from '../../../../src-preload/contract';
+import type { RunInfo, TrainingTarget } from '@contract';
 
 /** Seconds as "42 s", "3 min 05 s" or "1 h 02 min"; "—" when unknown (not finite or negative). */
 export function formatSeconds(sec: number): string {

@@ -1,7 +1,7 @@
 // A long request that reports inference:progress under a job id and can be cancelled (inference:run,
 // activeLearning:rank): runs it, follows its progress, cancels it.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { InferenceProgressEvent } from '../../../../src-preload/contract';
+import type { InferenceProgressEvent } from '@contract';
 import { getBridge } from '../../api/bridge';
 
 export interface Job {

@@ -2,7 +2,7 @@
 // without a project lists the workstation's models. A query ('models', per profile): read again when a run
 // starts or ends (training:status) and when asked (an import).
 import { useCallback, useMemo } from 'react';
-import type { ModelInfo } from '../../../../src-preload/contract';
+import type { ModelInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { invalidateQueries } from '../../api/queries';
 import { useQuery } from '../../api/useQuery';

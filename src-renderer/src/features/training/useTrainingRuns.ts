@@ -4,12 +4,7 @@
 // few seconds; that also brings a window that signed in or reloaded mid-run up to date.
 // Epochs travel 0-based (the contract's EpochMetrics and events); the chart numbers them from 1.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type {
-  RunDetail,
-  RunInfo,
-  TrainingProgressEvent,
-  TrainingStartRequest,
-} from '../../../../src-preload/contract';
+import type { RunDetail, RunInfo, TrainingProgressEvent, TrainingStartRequest } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { type ChartPoint, mergePoints } from './chartGeometry';
 

@@ -1,7 +1,7 @@
 // The worklist's order: the project's case order, or "most uncertain first" by a registry model (active
 // learning: the cases the model is least sure of are the ones worth labelling next).
 import { useState } from 'react';
-import type { ModelInfo } from '../../../../src-preload/contract';
+import type { ModelInfo } from '@contract';
 import { JobProgress } from '../training/JobProgress';
 import type { UncertaintyRanking } from './useUncertaintyRanking';
 

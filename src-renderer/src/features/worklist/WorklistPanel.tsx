@@ -6,7 +6,7 @@
 // save, a status, a time report or an annotation opened here, or a new revision pushed by main, reads them
 // again.
 import { useCallback, useMemo, useState } from 'react';
-import type { AnnotatorInfo, ModelInfo, WorklistRow, WorkStatus } from '../../../../src-preload/contract';
+import type { AnnotatorInfo, ModelInfo, WorklistRow, WorkStatus } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { invalidateQueries } from '../../api/queries';
 import { useQuery } from '../../api/useQuery';

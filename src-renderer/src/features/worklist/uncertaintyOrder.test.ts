@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UncertaintyRow, WorklistRow } from '../../../../src-preload/contract';
+import type { UncertaintyRow, WorklistRow } from '@contract';
 import { orderByUncertainty, unlistedRanked } from './uncertaintyOrder';
 
 const row = (caseName: string, volumeId: number, annotatorName = 'Ann'): WorklistRow => ({

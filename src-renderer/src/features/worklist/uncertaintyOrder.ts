@@ -1,7 +1,7 @@
 // Orders worklist rows by a model's uncertainty (pure, tested): ranked cases first, most uncertain first
 // (mean binary entropy in bits, over every voxel of the case's volume), then the other rows in their
 // previous order. Rows of one case stay together.
-import type { UncertaintyRow, WorklistRow } from '../../../../src-preload/contract';
+import type { UncertaintyRow, WorklistRow } from '@contract';
 
 export function orderByUncertainty(
   rows: readonly WorklistRow[],

@@ -3,7 +3,7 @@
 // made is stored, so it is shown at once (activeLearning:stored) and computed only when none is stored or the
 // user asks again. The ranking belongs to one (project, model) and is kept until another is asked for.
 import { useCallback, useState } from 'react';
-import type { UncertaintyRow } from '../../../../src-preload/contract';
+import type { UncertaintyRow } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { type Job, useJob } from '../training/useJob';
 

@@ -3,9 +3,9 @@
 // shortcut; the state lives in the MaskEditor (this component only shows and sets it).
 
 import { useSyncExternalStore } from 'react';
-import type { MaskEditor } from '../../../../src-main/core/labelling/mask-editor';
-import type { OperationName } from '../../../../src-main/core/labelling/tool-settings';
-import { OPERATIONS, TOOLS } from '../../../../src-main/core/labelling/tool-settings';
+import type { MaskEditor } from '@core/labelling/mask-editor';
+import type { OperationName } from '@core/labelling/tool-settings';
+import { OPERATIONS, TOOLS } from '@core/labelling/tool-settings';
 import './palette.css';
 
 export interface PaletteLabel {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EDIT_KEY_HELP, editCommandForKey } from './editKeys';
-import { OPERATIONS, TOOLS } from '../../../../src-main/core/labelling/tool-settings';
+import { OPERATIONS, TOOLS } from '@core/labelling/tool-settings';
 
 const key = (k: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; altKey: boolean }> = {}) =>
   editCommandForKey({ key: k, shiftKey: false, ctrlKey: false, altKey: false, metaKey: false, ...mods });

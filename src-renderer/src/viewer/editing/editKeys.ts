@@ -3,8 +3,8 @@
 // presets L M B N), so no key changes meaning. Keys are KeyboardEvent.key values.
 
 import type { KeyEventLike, KeyHelpRow } from '../keyEvents';
-import type { OperationName, ToolName } from '../../../../src-main/core/labelling/tool-settings';
-import { OPERATIONS, TOOLS } from '../../../../src-main/core/labelling/tool-settings';
+import type { OperationName, ToolName } from '@core/labelling/tool-settings';
+import { OPERATIONS, TOOLS } from '@core/labelling/tool-settings';
 
 export type EditCommand =
   | { type: 'editTool'; tool: ToolName }

@@ -10,9 +10,9 @@ import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
 import vtkImageMarchingCubes from '@kitware/vtk.js/Filters/General/ImageMarchingCubes';
 import vtkActor from '@kitware/vtk.js/Rendering/Core/Actor';
 import vtkMapper from '@kitware/vtk.js/Rendering/Core/Mapper';
-import type { Mat4, Vec3 } from '../../../../src-main/core/geometry/affine';
+import type { Mat4, Vec3 } from '@core/geometry/affine';
 import type { VolumeScene } from '../volumeScene';
-import type { MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
+import type { MaskLayer } from '@core/labelling/mask-layer';
 import { labelBounds, labelGrid } from './surfaceGrid';
 
 /** Grid points per label surface at most, and per axis (software GL: smaller, surfaces are CPU-rendered). */

@@ -1,8 +1,8 @@
 // Web Worker entry for the heavy labelling operations (src-main/core/labelling/heavy-ops.ts): loaded by
 // workerOpsRunner.ts with Vite's worker import
 // (`new Worker(new URL('./opsWorker.ts', import.meta.url), { type: 'module' })`).
-import { handleOpsMessage } from '../../../../src-main/core/labelling/heavy-ops';
-import type { OpsRequest, OpsWorkerState } from '../../../../src-main/core/labelling/heavy-ops';
+import { handleOpsMessage } from '@core/labelling/heavy-ops';
+import type { OpsRequest, OpsWorkerState } from '@core/labelling/heavy-ops';
 
 const state: OpsWorkerState = { voxels: null };
 const scope = self as unknown as {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMask } from '../../../../src-main/core/labelling/ascii-mask';
+import { parseMask } from '@core/labelling/ascii-mask';
 import { labelBounds, labelGrid } from './surfaceGrid';
 
 describe('surface grids', () => {

@@ -7,7 +7,7 @@
 // index origin + (a, b, c) × factors — and the view maps index space to LPS with the volume's affine.
 // Index layout in and out: i fastest.
 
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
+import type { Vec3 } from '@core/geometry/affine';
 import { textureFactors } from '../volumeTexture';
 
 export interface LabelGrid {

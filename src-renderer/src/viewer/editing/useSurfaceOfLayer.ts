@@ -4,7 +4,7 @@
 // tests and curious users), removed while nothing is shown.
 import type { RefObject } from 'react';
 import { useEffect } from 'react';
-import type { MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
+import type { MaskLayer } from '@core/labelling/mask-layer';
 import type { MaskSurface } from './maskSurface';
 
 export function useSurfaceOfLayer(

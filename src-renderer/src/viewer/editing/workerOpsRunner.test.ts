@@ -3,19 +3,19 @@
 // does. The voxels and the undo steps must equal the in-thread editor's on the same grid; while one runs
 // the editor is busy and refuses edits; Esc cancels it (nothing changes) and the next one starts afresh.
 import { describe, expect, it } from 'vitest';
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import { identity4 } from '../../../../src-main/core/geometry/affine';
-import type { ViewAxes } from '../../../../src-main/core/geometry/display';
-import { viewAxes } from '../../../../src-main/core/geometry/display';
-import type { EditResult } from '../../../../src-main/core/labelling/patch';
-import { handleOpsMessage } from '../../../../src-main/core/labelling/heavy-ops';
-import type { OpsRequest, OpsResponse, OpsWorkerState } from '../../../../src-main/core/labelling/heavy-ops';
-import { MaskEditor } from '../../../../src-main/core/labelling/mask-editor';
-import { labelTable, MaskLayer } from '../../../../src-main/core/labelling/mask-layer';
+import type { Vec3 } from '@core/geometry/affine';
+import { identity4 } from '@core/geometry/affine';
+import type { ViewAxes } from '@core/geometry/display';
+import { viewAxes } from '@core/geometry/display';
+import type { EditResult } from '@core/labelling/patch';
+import { handleOpsMessage } from '@core/labelling/heavy-ops';
+import type { OpsRequest, OpsResponse, OpsWorkerState } from '@core/labelling/heavy-ops';
+import { MaskEditor } from '@core/labelling/mask-editor';
+import { labelTable, MaskLayer } from '@core/labelling/mask-layer';
 import type { OpsPort } from './workerOpsRunner';
 import { WorkerOpsRunner } from './workerOpsRunner';
-import type { SlicePointer } from '../../../../src-main/core/labelling/slice-editor';
-import type { OperationName } from '../../../../src-main/core/labelling/tool-settings';
+import type { SlicePointer } from '@core/labelling/slice-editor';
+import type { OperationName } from '@core/labelling/tool-settings';
 
 const DIMS: Vec3 = [16, 12, 8];
 const N = DIMS[0] * DIMS[1] * DIMS[2];

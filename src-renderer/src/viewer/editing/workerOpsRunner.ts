@@ -6,16 +6,11 @@
 //    fresh one. dispose() terminates it for good.
 // Where Workers do not exist, core's `inlineOpsRunner` (ops-runner.ts) runs the same code on the calling
 // thread; a test passes a port that goes through handleOpsMessage with structured clones, as the worker does.
-import type { Vec3 } from '../../../../src-main/core/geometry/affine';
-import type { VoxelArray } from '../../../../src-main/core/volume/types';
-import type {
-  HeavyOp,
-  HeavyOpResult,
-  OpsRequest,
-  OpsResponse,
-} from '../../../../src-main/core/labelling/heavy-ops';
-import type { OpsRunner } from '../../../../src-main/core/labelling/ops-runner';
-import { abortError, inlineOpsRunner } from '../../../../src-main/core/labelling/ops-runner';
+import type { Vec3 } from '@core/geometry/affine';
+import type { VoxelArray } from '@core/volume/types';
+import type { HeavyOp, HeavyOpResult, OpsRequest, OpsResponse } from '@core/labelling/heavy-ops';
+import type { OpsRunner } from '@core/labelling/ops-runner';
+import { abortError, inlineOpsRunner } from '@core/labelling/ops-runner';
 
 /** Something that speaks the worker's protocol: a real Worker, or a stand-in in tests. */
 export interface OpsPort {
