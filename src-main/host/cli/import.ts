@@ -1,4 +1,5 @@
-// `concord import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity] [--json]
+// `concord import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity]
+//   [--max-voxels N] [--json]` (--max-voxels: the largest image read; default CONCORD_MAX_VOXELS, else 2^28)
 // `concord import --manifest <datalist.json> --workspace <dir> --project <name> [--json]` (import-manifest.ts)`
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../core/errors';
@@ -8,13 +9,23 @@ import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, requireOption } from './args';
 import { printJson, progressLine } from './output';
 import { runManifestImport } from './import-manifest';
+import { MAX_VOXELS_OPTION, maxVoxelsOption } from './max-voxels';
 
 export async function runImport(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['workspace', 'project', 'case', 'manifest'],
+    values: ['workspace', 'project', 'case', 'manifest', MAX_VOXELS_OPTION],
     flags: ['json', 'keep-patient-identity'],
   });
-  if (args.options.has('manifest')) return runManifestImport(args);
+  if (args.options.has('manifest')) {
+    if (args.options.has(MAX_VOXELS_OPTION)) {
+      throw new InputError(
+        undefined,
+        `import --manifest does not take --${MAX_VOXELS_OPTION}; set CONCORD_MAX_VOXELS=N for it instead`,
+      );
+    }
+    return runManifestImport(args);
+  }
+  const read = maxVoxelsOption(args);
   if (args.positionals.length === 0)
     throw new InputError(undefined, 'usage: concord import <paths...> --workspace <dir>');
   const ws = openWorkspace(requireOption(args, 'workspace', 'import'));
@@ -35,6 +46,7 @@ export async function runImport(argv: string[]): Promise<number> {
       localActor(),
       (_phase, fraction, detail) => show(fraction, detail),
       controller.signal,
+      read,
     );
     if (args.options.has('json')) printJson(summary);
     else {

@@ -1,4 +1,5 @@
-// `concord info <file-or-dicom-folder> [--json]`: geometry and stats with no workspace.
+// `concord info <file-or-dicom-folder> [--max-voxels N] [--json]`: geometry and stats with no workspace.
+// --max-voxels raises (or lowers) the largest image read (default: CONCORD_MAX_VOXELS, else 2^28 voxels).
 // affineLPS maps (i, j, k, 1) to LPS mm; stats are over the rescaled values, accumulated in float64.
 import { affineRows, spacingOf } from '../../core/geometry/affine';
 import { InputError } from '../../core/errors';
@@ -6,6 +7,7 @@ import { computeStats } from '../../core/volume/stats';
 import type { ImageVolume } from '../../core/volume/types';
 import { readVolumes } from '../../io/read-volumes';
 import { parseArgs } from './args';
+import { MAX_VOXELS_OPTION, maxVoxelsOption } from './max-voxels';
 import { printJson, progressLine } from './output';
 
 export function describeVolume(v: ImageVolume) {
@@ -26,10 +28,13 @@ export function describeVolume(v: ImageVolume) {
 }
 
 export async function runInfo(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: [], flags: ['json'] });
+  const args = parseArgs(argv, { values: [MAX_VOXELS_OPTION], flags: ['json'] });
   if (args.positionals.length !== 1)
-    throw new InputError(undefined, 'usage: concord info <file-or-dicom-folder> [--json]');
-  const { volumes, skipped } = await readVolumes(args.positionals, { onProgress: progressLine('reading') });
+    throw new InputError(undefined, 'usage: concord info <file-or-dicom-folder> [--max-voxels N] [--json]');
+  const { volumes, skipped } = await readVolumes(args.positionals, {
+    onProgress: progressLine('reading'),
+    ...maxVoxelsOption(args),
+  });
   if (volumes.length === 0) {
     throw new InputError(args.positionals[0], `no image found${skipped.length ? `: ${skipped[0]}` : ''}`);
   }

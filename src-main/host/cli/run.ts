@@ -20,10 +20,12 @@ const USAGE = `Concord — offline workstation for medical image segmentation
 
 Usage: concord <command> [options]
 
-  info <file-or-dicom-folder> [--json]
+  info <file-or-dicom-folder> [--max-voxels <n>] [--json]
       Geometry and value statistics of an image (NIfTI, DICOM folder, PNG); needs no workspace.
-  import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity] [--json]
-      Import files and folders into a workspace.
+  import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity]
+         [--max-voxels <n>] [--json]
+      Import files and folders into a workspace. --max-voxels: the largest image read (a count or sizes such
+      as 1024x1024x1024; default CONCORD_MAX_VOXELS, else 268435456 = 512x512x1024).
   import --manifest <datalist.json> --workspace <dir> --project <name> [--json]
       Import a labelled data set: a JSON list of { "case", "image", "masks": { "<annotator>": "<path>" } },
       paths relative to the manifest; one progress line per case; a case that fails imports nothing.

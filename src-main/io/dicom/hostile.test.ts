@@ -196,7 +196,12 @@ describe('truncated and absurd pixel data', () => {
     const dir = folder({
       'huge.dcm': buildDicom(els, { transferSyntax: TS.rle, fragments: [new Uint8Array(64)] }),
     });
-    const s = (await scanDicom([dir])).series[0]!;
+    // The voxel limit refuses it first; lifted, the buffer limit still does.
+    expect((await scanDicom([dir])).series[0]!.problems).toEqual([
+      '65535x65535x1 = 4294836225 voxels, more than the limit of 268435456 voxels; ' +
+        'to read it, raise the limit (--max-voxels 4294836225 or CONCORD_MAX_VOXELS=4294836225)',
+    ]);
+    const s = (await scanDicom([dir], { maxVoxels: 2 ** 33 })).series[0]!;
     expect(s.problems).toEqual([
       '65535x65535x1 voxels would need 16.0 GiB, more than one buffer can hold (4 GiB)',
     ]);

@@ -3,6 +3,7 @@
 // Files that are not DICOM images are listed with the reason, never silently dropped.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { maxVoxelsOf } from '../limits';
 import { listFiles } from '../list-files';
 import type { ReadOptions } from '../read-options';
 import { mapLimit } from './concurrency';
@@ -71,10 +72,12 @@ export async function readHeader(file: string, opts: ReadOptions = {}): Promise<
 }
 
 /**
- * Scans files and folders (recursively) for DICOM image series.
+ * Scans files and folders (recursively) for DICOM image series; a series over the voxel limit (opts.maxVoxels)
+ * is listed with that problem.
  * Progress: one step per file. Cancellation: throws CancelledError.
  */
 export async function scanDicom(paths: string[], opts: ReadOptions = {}): Promise<DicomScan> {
+  const maxVoxels = maxVoxelsOf(opts);
   const files = await listFiles(paths, opts.signal);
   let done = 0;
   const results = await mapLimit(
@@ -99,5 +102,5 @@ export async function scanDicom(paths: string[], opts: ReadOptions = {}): Promis
       sizes.set(r.header.file, r.size);
     }
   });
-  return { series: buildSeries(headers, sizes), skipped };
+  return { series: buildSeries(headers, sizes, maxVoxels), skipped };
 }

@@ -3,7 +3,7 @@
 // sorting slices along the normal, checking the stack, and building the affine. Nothing here reads pixels.
 import path from 'node:path';
 import type { Vec3 } from '../../core/geometry/affine';
-import { MAX_BUFFER_BYTES } from '../limits';
+import { MAX_BUFFER_BYTES, voxelLimitProblem } from '../limits';
 import { checkStack, dot, normalise, sameOrientation, seriesAffine, sliceNormal } from './geometry';
 import type { DicomHeader, DicomSeries, DicomSlice, PixelFormat, PlaneInfo } from './types';
 import { mosaicLayout, mosaicOrigin } from './mosaic';
@@ -226,15 +226,6 @@ function buildPart(
   }
   if (first.mosaic) return finishMosaic(series, planes, problems, notes);
 
-  // Frames x size plausibility before anything else is allocated.
-  const bytes = pixel.columns * pixel.rows * planes.length * bytesPerVoxel(pixel);
-  if (bytes > MAX_BUFFER_BYTES) {
-    problems.push(
-      `${pixel.columns}x${pixel.rows}x${planes.length} voxels would need ${fmtBytes(bytes)}, more than one buffer ` +
-        'can hold (4 GiB)',
-    );
-  }
-
   const spacingFrom = first.planes[0]?.pixelSpacing;
   const pixelSpacing: [number, number] = spacingFrom ?? [1, 1];
   if (!spacingFrom) notes.push('no PixelSpacing: 1 mm assumed in-plane');
@@ -368,10 +359,34 @@ function finishMosaic(
 }
 
 /**
- * Builds the series of a scan from image headers (files with pixel data and a pixel format).
- * `fileSizes` (bytes) lets truncated files be detected without reading their pixel data.
+ * The size problem of a series, if any: over the voxel limit, else too big for one buffer. Decided from the
+ * headers, before anything is allocated; put first among the problems and the series left without an affine.
  */
-export function buildSeries(headers: DicomHeader[], fileSizes: Map<string, number>): DicomSeries[] {
+function checkSize(s: DicomSeries, maxVoxels: number): void {
+  const [nx, ny, nz] = s.dims;
+  let problem = voxelLimitProblem(s.dims, maxVoxels);
+  // A mosaic is decoded whole (rows x columns) before its tiles are unpacked: that image counts too.
+  if (!problem && s.mosaic && s.pixel)
+    problem = voxelLimitProblem([s.pixel.columns, s.pixel.rows, 1], maxVoxels);
+  const bytes = nx * ny * nz * (s.pixel ? bytesPerVoxel(s.pixel) : 1);
+  if (!problem && bytes > MAX_BUFFER_BYTES) {
+    problem = `${nx}x${ny}x${nz} voxels would need ${fmtBytes(bytes)}, more than one buffer can hold (4 GiB)`;
+  }
+  if (!problem) return;
+  s.problems.unshift(problem);
+  delete s.affineLPS;
+}
+
+/**
+ * Builds the series of a scan from image headers (files with pixel data and a pixel format).
+ * `fileSizes` (bytes) lets truncated files be detected without reading their pixel data; a series of more than
+ * `maxVoxels` voxels gets that as its first problem (it is not read).
+ */
+export function buildSeries(
+  headers: DicomHeader[],
+  fileSizes: Map<string, number>,
+  maxVoxels: number,
+): DicomSeries[] {
   const byUid = new Map<string, DicomHeader[]>();
   for (const h of headers) {
     const uid = h.seriesInstanceUID ?? `(no SeriesInstanceUID) ${path.dirname(h.file)}`;
@@ -420,5 +435,6 @@ export function buildSeries(headers: DicomHeader[], fileSizes: Map<string, numbe
       out.push(buildPart(id, c, part, problems, [splitNote], fileSizes));
     });
   }
+  for (const s of out) checkSize(s, maxVoxels);
   return out;
 }

@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../core/errors';
 import { blankHeader, encodeHeader, type RawHeader } from './header';
+import type { ReadOptions } from '../read-options';
 import { readNifti } from './read';
 import { concat, fileBytes, makeTempDir, removeTempDir, writeFile } from './test-support';
 
@@ -24,8 +25,8 @@ function header(patch: Partial<RawHeader> = {}): RawHeader {
 const voxels = (n = 1000): Uint8Array => Uint8Array.from({ length: n }, (_, i) => i % 251);
 
 /** readNifti must reject with an InputError for `file`, one line, whose reason matches `reason`. */
-async function expectRefused(file: string, reason: RegExp): Promise<InputError> {
-  const result = await readNifti(file).then(
+async function expectRefused(file: string, reason: RegExp, opts: ReadOptions = {}): Promise<InputError> {
+  const result = await readNifti(file, opts).then(
     (v) => ({ volume: v }),
     (e: unknown) => ({ error: e }),
   );
@@ -156,13 +157,19 @@ describe('bad dimensions', () => {
   it('sizes needing terabytes are refused before any allocation (NIfTI-1 and NIfTI-2)', async () => {
     const before = process.memoryUsage().arrayBuffers;
     const n1 = header({ dim: [3, 32767, 32767, 32767, 1, 1, 1, 1], datatype: 64, bitpix: 64 });
-    await expectRefused(put('tera1.nii', fileBytes(n1, voxels(), 1)), /would need/);
+    const tera1 = put('tera1.nii', fileBytes(n1, voxels(), 1));
+    await expectRefused(tera1, /^32767x32767x32767 = 35181150961663 voxels, more than the limit/);
+    // With the voxel limit lifted, the byte-size check still refuses it.
+    const unlimited = { maxVoxels: Number.MAX_SAFE_INTEGER };
+    await expectRefused(tera1, /would need/, unlimited);
     const n2: RawHeader = {
       ...blankHeader('nifti2'),
       dim: [4, 100000, 100000, 1000, 1000, 1, 1, 1],
       sformCode: 1,
     };
-    await expectRefused(put('tera2.nii', fileBytes(n2, voxels(), 1)), /invalid size|would need/);
+    const tera2 = put('tera2.nii', fileBytes(n2, voxels(), 1));
+    await expectRefused(tera2, /more than the limit/);
+    await expectRefused(tera2, /more than the limit|invalid size|would need/, unlimited);
     const absurd: RawHeader = { ...blankHeader('nifti2'), dim: [3, 2 ** 40, 1, 1, 1, 1, 1, 1], sformCode: 1 };
     await expectRefused(
       put('absurd.nii', fileBytes(absurd, voxels(), 1)),
@@ -176,6 +183,26 @@ describe('bad dimensions', () => {
       put('five.nii', fileBytes(header({ dim: [5, 2, 2, 2, 2, 3, 1, 1] }), voxels(48), 1)),
       /5D image .* not supported/,
     );
+  });
+});
+
+describe('the voxel limit (all frames counted)', () => {
+  const fourD = (): Uint8Array => fileBytes(header({ dim: [4, 10, 10, 10, 5, 1, 1, 1] }), voxels(5000), 1);
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('an image over the limit is refused naming its sizes; at the limit it is read', async () => {
+    const file = put('4d.nii.gz', fourD(), true);
+    await expect(readNifti(file, { maxVoxels: 4999 })).rejects.toThrow(
+      `${file}: 10x10x10x5 = 5000 voxels, more than the limit of 4999 voxels; to read it, raise the limit (--max-voxels 5000 or CONCORD_MAX_VOXELS=5000)`,
+    );
+    expect((await readNifti(file, { maxVoxels: 5000 })).frames).toBe(5);
+  });
+
+  it('CONCORD_MAX_VOXELS sets the limit when the caller gives none', async () => {
+    const file = put('4d-env.nii', fourD());
+    vi.stubEnv('CONCORD_MAX_VOXELS', '10x10x10');
+    await expectRefused(file, /10x10x10x5 = 5000 voxels, more than the limit of 1000 voxels/);
+    expect((await readNifti(file, { maxVoxels: 5000 })).data.length).toBe(5000);
   });
 });
 
@@ -310,6 +337,25 @@ describe('gzip bombs and surplus data', () => {
     const file = put('bomb1.nii.gz', bomb);
     const growth = await peakRssGrowth(() => expectRefused(file, /more bytes than the header describes/));
     expect(growth).toBeLessThan(128 << 20);
+  });
+
+  it('the 1 GiB bomb: a valid header claiming 1024^3 uint8 voxels over 1 GiB of gzip zeros is refused from the header, before inflating', async () => {
+    // The header (its own gzip member) then 16 members of 64 MiB of zeros: exactly the 2^30 voxel bytes the
+    // header announces, so a reader without a voxel limit inflates all of it and returns a 1 GiB volume.
+    const head = fileBytes(header({ dim: [3, 1024, 1024, 1024, 1, 1, 1, 1] }), new Uint8Array(0), 1);
+    const zeros = gzipSync(new Uint8Array(64 << 20), { level: 9 });
+    const file = put('bomb-1g.nii.gz', concat([gzipSync(head), ...new Array<Uint8Array>(16).fill(zeros)]));
+    expect(fs.statSync(file).size).toBeLessThan(2 << 20);
+    const buffersBefore = process.memoryUsage().arrayBuffers;
+    const growth = await peakRssGrowth(async () => {
+      const e = await expectRefused(
+        file,
+        /^1024x1024x1024 = 1073741824 voxels, more than the limit of 268435456 voxels; to read it, raise the limit \(--max-voxels 1073741824 or CONCORD_MAX_VOXELS=1073741824\)$/,
+      );
+      expect(e.message).toBe(`${file}: ${e.reason}`);
+    });
+    expect(growth).toBeLessThan(128 << 20);
+    expect(process.memoryUsage().arrayBuffers - buffersBefore).toBeLessThan(16 << 20);
   });
 
   it('even a few surplus bytes after the voxels of a .nii.gz are refused (damaged header?)', async () => {

@@ -2,15 +2,15 @@
 // Analyze 7.5 pairs (SPM2 flavour, read as nibabel reads them), either byte order.
 //
 // Order of work, so that bad input fails before memory is committed and never yields a partial volume:
-// header -> sizes, datatype, affine, scaling checked -> data file located and its size checked (uncompressed)
-// -> assertAllocatable -> one ArrayBuffer of the on-disk voxel bytes, filled in place by the (inflating)
+// header -> sizes, datatype, affine, scaling checked -> voxel limit (before a byte of a gzip file is inflated
+// past the header) -> data file located and its size checked (uncompressed) -> assertAllocatable -> one ArrayBuffer of the on-disk voxel bytes, filled in place by the (inflating)
 // reader -> byte swap in place -> typed view. The NIfTI RAS affine becomes Concord's LPS affine here, once.
 
 import type { Mat4, Vec3 } from '../../core/geometry/affine';
 import { flipRasLps } from '../../core/geometry/affine';
 import { InputError } from '../../core/errors';
 import type { ImageVolume, Rescale, ScalarType } from '../../core/volume/types';
-import { assertAllocatable } from '../limits';
+import { assertAllocatable, assertVoxelLimit, maxVoxelsOf } from '../limits';
 import type { ReadOptions } from '../read-options';
 import { openByteSource, throwIfAborted, TruncatedError, type ByteSource } from './byte-source';
 import { descriptionOf, headerFileFor, imageFileFor, spmMatFileFor } from './files';
@@ -173,6 +173,12 @@ export async function readNifti(file: string, opts: ReadOptions = {}): Promise<I
   let source = headerSource;
   let buffer: ArrayBuffer;
   try {
+    // From the header alone: a gzip bomb claiming a huge grid is refused here, before it is inflated.
+    assertVoxelLimit(
+      headerFile,
+      layout.frames > 1 ? [...layout.dims, layout.frames] : layout.dims,
+      maxVoxelsOf(opts),
+    );
     if (raw.format === 'analyze') {
       const mat = await spmMatFileFor(headerFile);
       if (mat) {

@@ -4,12 +4,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelledError, InputError } from '../../core/errors';
 import { readPng } from './read';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-png-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
 let n = 0;
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
@@ -196,13 +201,47 @@ describe('readPng: bad input', () => {
     await expect(readPng(path.join(dir, 'missing.png'))).rejects.toThrow(/no such file/);
   });
 
-  it('a header claiming 100000 x 100000 pixels is refused before decoding', async () => {
-    const huge = good.slice();
-    const dv = new DataView(huge.buffer);
-    dv.setUint32(16, 100000);
-    dv.setUint32(20, 100000);
-    dv.setUint32(29, crc32(huge.subarray(12, 29)));
-    await expect(readPng(write(huge))).rejects.toThrow(/a 100000x100000 PNG would need/);
+  /** `good` with its IHDR claiming width x height (CRC fixed): a small file whose header asks for a lot. */
+  function claiming(width: number, height: number): Uint8Array {
+    const png = good.slice();
+    const dv = new DataView(png.buffer);
+    dv.setUint32(16, width);
+    dv.setUint32(20, height);
+    dv.setUint32(29, crc32(png.subarray(12, 29)));
+    return png;
+  }
+
+  it('a header claiming 100000 x 100000 pixels is refused before decoding (voxel limit, then memory)', async () => {
+    const file = write(claiming(100000, 100000));
+    await expect(readPng(file)).rejects.toThrow(
+      `${file}: 100000x100000x1 = 10000000000 voxels, more than the limit of 268435456 voxels`,
+    );
+    await expect(readPng(file, { maxVoxels: 1e10 })).rejects.toThrow(/a 100000x100000 PNG would need/);
+  });
+
+  it('a small file claiming 20000 x 20000 pixels is refused from its IHDR, before anything is inflated', async () => {
+    const decode = vi.spyOn(PNG.sync, 'read');
+    const file = write(claiming(20000, 20000));
+    const err = await readPng(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe(
+      `${file}: 20000x20000x1 = 400000000 voxels, more than the limit of 268435456 voxels; ` +
+        'to read it, raise the limit (--max-voxels 400000000 or CONCORD_MAX_VOXELS=400000000)',
+    );
+    expect(decode).not.toHaveBeenCalled();
+  });
+
+  it('the limit (option, else CONCORD_MAX_VOXELS) counts width x height', async () => {
+    const decode = vi.spyOn(PNG.sync, 'read');
+    const file = write(good);
+    await expect(readPng(file, { maxVoxels: 15 })).rejects.toThrow(
+      /4x4x1 = 16 voxels, more than the limit of 15/,
+    );
+    expect(decode).not.toHaveBeenCalled();
+    expect((await readPng(file, { maxVoxels: 16 })).data.length).toBe(16);
+    expect(decode).toHaveBeenCalledTimes(1); // (the spy sees the reader's decoder)
+    vi.stubEnv('CONCORD_MAX_VOXELS', '15');
+    await expect(readPng(file)).rejects.toThrow(/more than the limit of 15 voxels/);
   });
 
   it('an aborted signal throws CancelledError', async () => {

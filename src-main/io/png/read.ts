@@ -8,6 +8,9 @@
 // 16-bit -> uint16. Alpha is dropped. RGB(A) and palette images are accepted only when every pixel is grey
 // (R = G = B), and then give that grey level (for palette images: the palette colour's level, not the index);
 // true colour is refused. Transparency chunks (tRNS) are ignored: they never change a value.
+//
+// The IHDR chunk is read first and its width x height checked against the voxel limit (io/limits.ts) before the
+// rest of the file is read or a byte of it inflated: a small file can claim a huge image.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -15,13 +18,15 @@ import type { PNG as PngClass } from 'pngjs';
 import { CancelledError, InputError } from '../../core/errors';
 import { identity4 } from '../../core/geometry/affine';
 import type { ImageVolume } from '../../core/volume/types';
-import { assertAllocatable } from '../limits';
+import { assertAllocatable, assertVoxelLimit, maxVoxelsOf } from '../limits';
 import type { ReadOptions } from '../read-options';
 
 const requireCjs = createRequire(import.meta.url);
 const { PNG } = requireCjs('pngjs') as { PNG: typeof PngClass };
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** Bytes up to the end of the IHDR chunk: signature (8), length + type (8), IHDR data (13), CRC (4). */
+const IHDR_END = 33;
 const COLOUR_TYPES: Record<number, string> = {
   0: 'greyscale',
   2: 'RGB',
@@ -38,7 +43,7 @@ interface Ihdr {
 }
 
 function readIhdr(bytes: Uint8Array, file: string): Ihdr {
-  if (bytes.length < 33 || SIGNATURE.some((b, i) => bytes[i] !== b))
+  if (bytes.length < IHDR_END || SIGNATURE.some((b, i) => bytes[i] !== b))
     throw new InputError(file, 'not a PNG file');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const type = String.fromCharCode(bytes[12]!, bytes[13]!, bytes[14]!, bytes[15]!);
@@ -83,20 +88,45 @@ function withoutTransparency(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-export async function readPng(file: string, opts: ReadOptions = {}): Promise<ImageVolume> {
-  if (opts.signal?.aborted) throw new CancelledError('PNG import');
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (e) {
+async function readHeaderThenFile(
+  file: string,
+  opts: ReadOptions,
+): Promise<{ bytes: Uint8Array; ihdr: Ihdr }> {
+  const cannotRead = (e: unknown) => {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(
+    return new InputError(
       file,
       code === 'ENOENT' ? 'no such file' : `cannot read the file${code ? ` (${code})` : ''}`,
     );
+  };
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (e) {
+    throw cannotRead(e);
   }
+  try {
+    // The header first: its size is checked against the voxel limit before the file is read or inflated.
+    const head = new Uint8Array(IHDR_END);
+    const { bytesRead } = await handle.read(head, 0, IHDR_END, 0).catch((e: unknown) => {
+      throw cannotRead(e);
+    });
+    const ihdr = readIhdr(head.subarray(0, bytesRead), file);
+    assertVoxelLimit(file, [ihdr.width, ihdr.height, 1], maxVoxelsOf(opts));
+    if (opts.signal?.aborted) throw new CancelledError('PNG import');
+    const bytes = await handle.readFile().catch((e: unknown) => {
+      throw cannotRead(e);
+    });
+    return { bytes, ihdr };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+export async function readPng(file: string, opts: ReadOptions = {}): Promise<ImageVolume> {
   if (opts.signal?.aborted) throw new CancelledError('PNG import');
-  const ihdr = readIhdr(bytes, file);
+  const { bytes, ihdr } = await readHeaderThenFile(file, opts);
+  if (opts.signal?.aborted) throw new CancelledError('PNG import');
   const { width, height, depth, colourType } = ihdr;
   const pixels = width * height;
   const wide = depth === 16;

@@ -19,6 +19,7 @@ import {
 } from '../../db/repositories/projects';
 import { findVolumeByBlob, getVolume, insertVolume } from '../../db/repositories/volumes';
 import { readVolumes } from '../../io/read-volumes';
+import type { ReadOptions } from '../../io/read-options';
 import type { Workspace } from '../../workspace/workspace';
 
 export const DEFAULT_PROJECT = 'Default';
@@ -77,6 +78,9 @@ function sourceTops(ws: Workspace, req: ImportRequest): string[] {
   return req.source.kind === 'paths' ? req.source.paths : [uploadDir(ws, req.source.uploadId)];
 }
 
+/** Reader settings a host may set for an import (the CLI's --max-voxels); unset: the readers' defaults. */
+export type ImportReadOptions = Pick<ReadOptions, 'maxVoxels'>;
+
 /**
  * File I/O of an import: reads the volumes and writes their voxel blobs (atomic, content-addressed); no
  * row is written. Follow with recordVolumes inside a transaction.
@@ -86,11 +90,13 @@ export async function readAndStoreVolumes(
   req: ImportRequest,
   progress: ImportProgressSink,
   signal?: AbortSignal,
+  read: ImportReadOptions = {},
 ): Promise<{ prepared: PreparedVolume[]; skipped: string[] }> {
   const isUpload = req.source.kind === 'upload';
   const tops = sourceTops(ws, req);
   progress('reading', 0, 'reading files');
   const { volumes, skipped } = await readVolumes(tops, {
+    ...read,
     signal,
     keepPatientIdentity: req.keepPatientIdentity === true,
     onProgress: (f, detail) => progress('reading', f * 0.8, detail ?? ''),
@@ -228,10 +234,11 @@ export async function importVolumes(
   actor: string,
   progress: ImportProgressSink,
   signal?: AbortSignal,
+  read: ImportReadOptions = {},
 ): Promise<ImportSummary> {
   const uploaded = req.source.kind === 'upload' ? uploadDir(ws, req.source.uploadId) : null;
   try {
-    const stored = await readAndStoreVolumes(ws, req, progress, signal);
+    const stored = await readAndStoreVolumes(ws, req, progress, signal, read);
     // Then the rows, in one transaction with their audit entries.
     const at = new Date().toISOString();
     const result = ws.db.transaction(() => recordVolumes(ws, req, stored, actor, at))();

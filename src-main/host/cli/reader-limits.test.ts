@@ -1,0 +1,72 @@
+// The CLI's answers to images it must not read (hardening review, readers): the voxel limit (--max-voxels,
+// CONCORD_MAX_VOXELS) on info and import, one line and exit 2, and an import that is refused changes nothing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { blankHeader } from '../../io/nifti/header';
+import { fileBytes } from '../../io/nifti/test-support';
+import { tempDir } from '../../test-support/tmp';
+import { openWorkspace } from '../../workspace/workspace';
+import { cli } from './test-support';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+/** A 10x10x10 uint8 NIfTI (1000 voxels) in a fresh folder. */
+function smallNifti(): string {
+  const file = path.join(tempDir(), 'small.nii');
+  const header = { ...blankHeader('nifti1'), dim: [3, 10, 10, 10, 1, 1, 1, 1], sformCode: 1 };
+  fs.writeFileSync(file, fileBytes(header, new Uint8Array(1000).fill(7), 1));
+  return file;
+}
+
+function volumeCount(ws: string): number {
+  const w = openWorkspace(ws);
+  try {
+    return (w.db.prepare('SELECT count(*) AS n FROM volumes').get() as { n: number }).n;
+  } finally {
+    w.close();
+  }
+}
+
+describe('the voxel limit on the command line', () => {
+  it('info: over --max-voxels is one line naming the file, its sizes, count and limit, exit 2', async () => {
+    const file = smallNifti();
+    const r = await cli('info', file, '--max-voxels', '999', '--json');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `concord: ${file}: 10x10x10 = 1000 voxels, more than the limit of 999 voxels; ` +
+        'to read it, raise the limit (--max-voxels 1000 or CONCORD_MAX_VOXELS=1000)\n',
+    );
+    expect((await cli('info', file, '--max-voxels', '10x10x10', '--json')).code).toBe(0);
+  });
+
+  it('info: CONCORD_MAX_VOXELS sets the limit, --max-voxels overrides it; a bad value is exit 2', async () => {
+    const file = smallNifti();
+    vi.stubEnv('CONCORD_MAX_VOXELS', '999');
+    expect((await cli('info', file)).stderr).toMatch(/more than the limit of 999 voxels/);
+    expect((await cli('info', file, '--max-voxels=1000', '--json')).code).toBe(0);
+    const bad = await cli('info', file, '--max-voxels', 'many');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^concord: --max-voxels is 'many': expected a positive number of voxels/);
+    vi.stubEnv('CONCORD_MAX_VOXELS', '-1');
+    expect((await cli('info', file)).stderr).toMatch(/^concord: CONCORD_MAX_VOXELS is '-1'/);
+  });
+
+  it('import: an image over --max-voxels imports nothing; raised, it imports', async () => {
+    const file = smallNifti();
+    const ws = path.join(tempDir(), 'ws');
+    const r = await cli('import', file, '--workspace', ws, '--max-voxels', '999', '--json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/small\.nii: 10x10x10 = 1000 voxels, more than the limit of 999 voxels/);
+    expect(volumeCount(ws)).toBe(0);
+    expect((await cli('import', file, '--workspace', ws, '--max-voxels', '1000', '--json')).code).toBe(0);
+    expect(volumeCount(ws)).toBe(1);
+    const manifest = await cli('import', '--manifest', 'm.json', '--workspace', ws, '--max-voxels', '9');
+    expect(manifest.code).toBe(2);
+    expect(manifest.stderr).toMatch(/--manifest does not take --max-voxels; set CONCORD_MAX_VOXELS=N/);
+  });
+});
