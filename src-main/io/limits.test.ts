@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_VOXELS,
   MAX_VOXELS_ENV,
   assertVoxelLimit,
+  emptyImageProblem,
   maxVoxelsOf,
   parseVoxelCount,
   voxelLimitFrom,
@@ -52,5 +53,14 @@ describe('the voxel limit', () => {
     );
     // Absurd sizes are still a one-line message (no precision pretended).
     expect(voxelLimitProblem([2 ** 31, 2 ** 31, 2 ** 31], 2 ** 28)).toMatch(/= 9\.90e\+27 voxels/);
+  });
+
+  it('sizes below 1 (or not whole) describe no image', () => {
+    expect(emptyImageProblem([64, 64, 1])).toBeUndefined();
+    expect(emptyImageProblem([64, 0, 1])).toBe(
+      '64x0x1 holds no voxel: an image needs at least one voxel along each axis',
+    );
+    expect(emptyImageProblem([64, -2, 1])).toMatch(/holds no voxel/);
+    expect(emptyImageProblem([64, 1.5, 1])).toMatch(/holds no voxel/);
   });
 });

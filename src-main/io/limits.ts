@@ -86,6 +86,12 @@ export function voxelLimitProblem(dims: readonly number[], limit: number): strin
   );
 }
 
+/** Why `dims` describe no image (a size that is not a whole number >= 1), or undefined when they do. */
+export function emptyImageProblem(dims: readonly number[]): string | undefined {
+  if (dims.every((n) => Number.isInteger(n) && n >= 1)) return undefined;
+  return `${dims.join('x')} holds no voxel: an image needs at least one voxel along each axis`;
+}
+
 /** Throws InputError naming `file` when an image of `dims` is over the voxel limit. */
 export function assertVoxelLimit(file: string | undefined, dims: readonly number[], limit: number): void {
   const problem = voxelLimitProblem(dims, limit);

@@ -1,8 +1,9 @@
 // The CLI's answers to images it must not read (hardening review, readers): the voxel limit (--max-voxels,
-// CONCORD_MAX_VOXELS) on info and import, one line and exit 2, and an import that is refused changes nothing.
+// CONCORD_MAX_VOXELS) on info and import, zero sizes; one line and exit 2, and a refused import changes nothing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildSlice } from '../../io/dicom/test-support/build-dicom';
 import { blankHeader } from '../../io/nifti/header';
 import { fileBytes } from '../../io/nifti/test-support';
 import { tempDir } from '../../test-support/tmp';
@@ -68,5 +69,25 @@ describe('the voxel limit on the command line', () => {
     const manifest = await cli('import', '--manifest', 'm.json', '--workspace', ws, '--max-voxels', '9');
     expect(manifest.code).toBe(2);
     expect(manifest.stderr).toMatch(/--manifest does not take --max-voxels; set CONCORD_MAX_VOXELS=N/);
+  });
+});
+
+describe('zero sizes', () => {
+  it('a DICOM with Rows = 0: info and import exit 2 naming the file and the field; nothing is imported', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'rows0.dcm');
+    fs.writeFileSync(
+      file,
+      buildSlice({ rows: 0, columns: 64, values: [], ipp: [0, 0, 0], iop: [1, 0, 0, 0, 1, 0] }),
+    );
+    const info = await cli('info', file, '--json');
+    expect(info.code).toBe(2);
+    expect(info.stdout).toBe('');
+    expect(info.stderr).toBe(`concord: ${file}: Rows is 0: an image needs at least one row and one column\n`);
+    const ws = path.join(dir, 'ws');
+    const imp = await cli('import', file, '--workspace', ws, '--json');
+    expect(imp.code).toBe(2);
+    expect(imp.stderr).toMatch(/rows0\.dcm: Rows is 0/);
+    expect(volumeCount(ws)).toBe(0);
   });
 });

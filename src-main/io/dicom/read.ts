@@ -18,7 +18,7 @@ import {
   type VoxelArray,
   allocateVoxels,
 } from '../../core/volume/types';
-import { assertAllocatable, maxVoxelsOf, voxelLimitProblem } from '../limits';
+import { assertAllocatable, emptyImageProblem, maxVoxelsOf, voxelLimitProblem } from '../limits';
 import type { ReadOptions } from '../read-options';
 import { mapLimit } from './concurrency';
 import { UnsupportedEncodingError, decodeFrame } from './decode/frame';
@@ -80,8 +80,8 @@ export async function readDicomSeries(series: DicomSeries, opts: ReadOptions = {
   const uniform = series.slices.every((s) => sameRescale(s.rescale, first));
   const scalarType: ScalarType = uniform ? storedType(pixel) : 'float32';
   const total = nx * ny * nz;
-  const overLimit = voxelLimitProblem(series.dims, maxVoxelsOf(opts));
-  if (overLimit) throw new InputError(where, `${series.name}: ${overLimit}`);
+  const sizeProblem = emptyImageProblem(series.dims) ?? voxelLimitProblem(series.dims, maxVoxelsOf(opts));
+  if (sizeProblem) throw new InputError(where, `${series.name}: ${sizeProblem}`);
   assertAllocatable(
     total * BYTES_PER_SCALAR[scalarType],
     where,

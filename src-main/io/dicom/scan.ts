@@ -68,6 +68,12 @@ export async function readHeader(file: string, opts: ReadOptions = {}): Promise<
     return { skipped: `DICOM without pixel data (${what})` };
   }
   if (!header.pixel) return { skipped: 'DICOM pixel data without Rows, Columns or BitsAllocated' };
+  const zero = [header.pixel.rows === 0 && 'Rows', header.pixel.columns === 0 && 'Columns'].filter(Boolean);
+  if (zero.length > 0) {
+    return {
+      skipped: `${zero.join(' and ')} ${zero.length > 1 ? 'are' : 'is'} 0: an image needs at least one row and one column`,
+    };
+  }
   return { header, size };
 }
 

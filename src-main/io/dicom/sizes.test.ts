@@ -1,6 +1,6 @@
 // The size of a DICOM series, decided from its headers before any pixel is read: over the voxel limit
 // (--max-voxels, CONCORD_MAX_VOXELS) a series is listed as skipped with its sizes, count and limit, and
-// readDicomSeries refuses it again under a lower limit.
+// readDicomSeries refuses it again under a lower limit; a file with Rows or Columns 0 is skipped saying so.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -45,6 +45,35 @@ describe('the voxel limit', () => {
     const s = (await scanDicom([dir], { maxVoxels: 36 })).series[0]!;
     await expect(readDicomSeries(s, { maxVoxels: 35 })).rejects.toThrow(
       /36 voxels, more than the limit of 35/,
+    );
+  });
+});
+
+describe('zero sizes', () => {
+  it('Rows = 0 or Columns = 0 is skipped at scan with the reason; nothing is read', async () => {
+    const dir = path.join(root, `case${folders++}`);
+    fs.mkdirSync(dir);
+    const zero = (name: string, rows: number, columns: number) =>
+      fs.writeFileSync(
+        path.join(dir, name),
+        buildSlice({ rows, columns, values: [], ipp: [0, 0, 0], iop: [1, 0, 0, 0, 1, 0] }),
+      );
+    zero('rows0.dcm', 0, 64);
+    zero('cols0.dcm', 64, 0);
+    zero('both0.dcm', 0, 0);
+    const r = await readDicom([dir]);
+    expect(r.volumes).toEqual([]);
+    expect(r.skipped.sort()).toEqual([
+      `${path.join(dir, 'both0.dcm')}: Rows and Columns are 0: an image needs at least one row and one column`,
+      `${path.join(dir, 'cols0.dcm')}: Columns is 0: an image needs at least one row and one column`,
+      `${path.join(dir, 'rows0.dcm')}: Rows is 0: an image needs at least one row and one column`,
+    ]);
+  });
+
+  it('a series whose grid has a zero size is refused before anything is allocated', async () => {
+    const s = (await scanDicom([stack(2)])).series[0]!;
+    await expect(readDicomSeries({ ...s, dims: [3, 0, 2] })).rejects.toThrow(
+      /3x0x2 holds no voxel: an image needs at least one voxel along each axis/,
     );
   });
 });

@@ -219,6 +219,11 @@ describe('readPng: bad input', () => {
     await expect(readPng(file, { maxVoxels: 1e10 })).rejects.toThrow(/a 100000x100000 PNG would need/);
   });
 
+  it('a width or height of 0 is refused', async () => {
+    await expect(readPng(write(claiming(0, 4)))).rejects.toThrow(/invalid PNG size 0x4/);
+    await expect(readPng(write(claiming(4, 0)))).rejects.toThrow(/invalid PNG size 4x0/);
+  });
+
   it('a small file claiming 20000 x 20000 pixels is refused from its IHDR, before anything is inflated', async () => {
     const decode = vi.spyOn(PNG.sync, 'read');
     const file = write(claiming(20000, 20000));

@@ -106,6 +106,10 @@ export async function readAndStoreVolumes(
     throw new InputError(isUpload ? 'upload' : tops.join(', '), `no image found to import${why}`);
   }
   for (const v of volumes) {
+    // The readers refuse zero sizes; checked again here so that no empty volume is ever stored.
+    if (v.data.length === 0) {
+      throw new InputError(v.source.files[0], `the image has no voxels (dims ${v.geometry.dims.join('x')})`);
+    }
     if (v.frames > 1) {
       throw new InputError(
         v.source.files[0],
