@@ -2,7 +2,9 @@
 //  - NIfTI by extension (.nii, .nii.gz, .hdr/.img pairs), PNG by extension,
 //  - everything else is offered to the DICOM reader, which groups files into series across folders.
 // Files named explicitly that cannot be read fail the whole call (nothing is imported from a request the
-// user did not get); inside folders, files that are not images are skipped and listed.
+// user did not get); inside folders, files that are not images are skipped and listed. Only regular files are
+// read: a FIFO, socket or device named explicitly is refused before it is opened, one found in a folder is
+// listed as skipped (list-files.ts).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, InputError } from '../core/errors';
@@ -12,6 +14,7 @@ import { readNifti } from './nifti/read';
 import { readPng } from './png/read';
 import type { ReadOptions } from './read-options';
 import { walkFolder } from './list-files';
+import { nonRegularReason } from './regular-file';
 
 export interface ReadVolumesResult {
   volumes: ImageVolume[];
@@ -38,6 +41,7 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
   if (paths.length === 0) throw new InputError(undefined, 'nothing to import: no file or folder given');
   const explicit: { file: string; kind: Kind }[] = [];
   const found: { file: string; kind: Kind }[] = [];
+  const skipped: string[] = [];
   for (const p of paths) {
     let st;
     try {
@@ -46,7 +50,12 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
       throw new InputError(p, 'no such file or folder');
     }
     if (st.isDirectory()) {
-      for (const f of await walkFolder(p, opts.signal)) found.push({ file: f, kind: kindOf(f) });
+      const listing = await walkFolder(p, opts.signal);
+      for (const f of listing.files) found.push({ file: f, kind: kindOf(f) });
+      for (const s of listing.skipped)
+        if (kindOf(s.path) !== 'ignore') skipped.push(`${s.path}: ${s.reason}`);
+    } else if (!st.isFile()) {
+      throw new InputError(p, nonRegularReason(st));
     } else {
       let file = p;
       let kind = kindOf(p);
@@ -60,7 +69,6 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
     }
   }
 
-  const skipped: string[] = [];
   const volumes: ImageVolume[] = [];
   const all = [...explicit, ...found];
   const dicomFiles = all.filter((f) => f.kind === 'dicom').map((f) => f.file);

@@ -1,12 +1,15 @@
 // The CLI's answers to images it must not read (hardening review, readers): the voxel limit (--max-voxels,
-// CONCORD_MAX_VOXELS) on info and import, zero sizes; one line and exit 2, and a refused import changes nothing.
+// CONCORD_MAX_VOXELS) on info and import, zero sizes, a FIFO named like an image (the CLI in a child process,
+// run from source by vite-node, so that a hang is a time-out, not a stuck test); one line and exit 2, and a
+// refused import changes nothing.
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildSlice } from '../../io/dicom/test-support/build-dicom';
 import { blankHeader } from '../../io/nifti/header';
 import { fileBytes } from '../../io/nifti/test-support';
-import { tempDir } from '../../test-support/tmp';
+import { REPO_ROOT, tempDir } from '../../test-support/tmp';
 import { openWorkspace } from '../../workspace/workspace';
 import { cli } from './test-support';
 
@@ -90,4 +93,28 @@ describe('zero sizes', () => {
     expect(imp.stderr).toMatch(/rows0\.dcm: Rows is 0/);
     expect(volumeCount(ws)).toBe(0);
   });
+});
+
+describe('a path that is not a regular file', () => {
+  it('info on a FIFO named x.dcm returns at once: exit 2, one line saying what it is', () => {
+    const fifo = path.join(tempDir(), 'x.dcm');
+    execFileSync('mkfifo', [fifo]);
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'node_modules', 'vite-node', 'vite-node.mjs'),
+        path.join(REPO_ROOT, 'src-main', 'host', 'cli', 'main.ts'),
+        '--',
+        'info',
+        fifo,
+      ],
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' },
+    );
+    expect(r.signal, 'killed after 60 s: the CLI blocked on the FIFO').toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      `concord: ${fifo}: is a named pipe (FIFO), not a regular file`,
+    );
+  }, 90_000);
 });

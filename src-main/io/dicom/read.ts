@@ -5,7 +5,6 @@
 // Values: stored values with the series' RescaleSlope/Intercept in `rescale` when every slice shares them;
 // otherwise float32 physical values (stored * slope + intercept) with an identity rescale.
 // MONOCHROME1 images keep their stored values (source.dicom.photometricInterpretation says how to display).
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, InputError } from '../../core/errors';
 import {
@@ -20,6 +19,7 @@ import {
 } from '../../core/volume/types';
 import { assertAllocatable, emptyImageProblem, maxVoxelsOf, voxelLimitProblem } from '../limits';
 import type { ReadOptions } from '../read-options';
+import { readRegularFile } from '../regular-file';
 import { mapLimit } from './concurrency';
 import { UnsupportedEncodingError, decodeFrame } from './decode/frame';
 import { headerOf } from './header';
@@ -56,8 +56,9 @@ interface Placement {
 
 async function readWholeFile(file: string): Promise<Uint8Array> {
   try {
-    return await fs.readFile(file);
+    return await readRegularFile(file);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(file, `cannot read the file${code ? ` (${code})` : ''}`);
   }

@@ -1,10 +1,12 @@
 // Finds DICOM image series under files and folders, reading headers only: each file's first bytes are parsed
 // up to the Pixel Data element (the whole file only when its header is longer than that, or it is deflated).
 // Files that are not DICOM images are listed with the reason, never silently dropped.
-import fs from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { maxVoxelsOf } from '../limits';
+import { InputError } from '../../core/errors';
 import { listFiles } from '../list-files';
+import { openRegularFile } from '../regular-file';
 import type { ReadOptions } from '../read-options';
 import { mapLimit } from './concurrency';
 import { headerOf } from './header';
@@ -23,11 +25,11 @@ type HeaderResult = { header: DicomHeader; size: number } | { skipped: string };
 
 /** Reads and parses one file's header; a file that is not a DICOM image gives the reason instead. */
 export async function readHeader(file: string, opts: ReadOptions = {}): Promise<HeaderResult> {
-  let handle: fs.FileHandle | undefined;
+  let handle: FileHandle | undefined;
   let size: number;
   let parsed: ReturnType<typeof parseDicomBytes>;
   try {
-    handle = await fs.open(file, 'r');
+    handle = await openRegularFile(file);
     size = (await handle.stat()).size;
     const first = Math.min(size, HEADER_PREFIX_BYTES);
     let bytes = new Uint8Array(first);
@@ -48,6 +50,7 @@ export async function readHeader(file: string, opts: ReadOptions = {}): Promise<
       parsed = parseDicomBytes(bytes, true);
     }
   } catch (e) {
+    if (e instanceof InputError) return { skipped: e.reason };
     if (e instanceof NotDicomError) return { skipped: 'not a DICOM file' };
     if (e instanceof DicomParseError) return { skipped: `corrupt or truncated DICOM (${e.message})` };
     const code = (e as NodeJS.ErrnoException).code;
@@ -84,7 +87,7 @@ export async function readHeader(file: string, opts: ReadOptions = {}): Promise<
  */
 export async function scanDicom(paths: string[], opts: ReadOptions = {}): Promise<DicomScan> {
   const maxVoxels = maxVoxelsOf(opts);
-  const files = await listFiles(paths, opts.signal);
+  const { files, skipped: notFiles } = await listFiles(paths, opts.signal);
   let done = 0;
   const results = await mapLimit(
     files,
@@ -100,7 +103,7 @@ export async function scanDicom(paths: string[], opts: ReadOptions = {}): Promis
   );
   const headers: DicomHeader[] = [];
   const sizes = new Map<string, number>();
-  const skipped: SkippedFile[] = [];
+  const skipped: SkippedFile[] = [...notFiles];
   results.forEach((r, i) => {
     if ('skipped' in r) skipped.push({ path: files[i]!, reason: r.skipped });
     else {

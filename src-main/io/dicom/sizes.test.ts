@@ -32,16 +32,19 @@ function stack(n: number): string {
 describe('the voxel limit', () => {
   it('a series over it is listed with its sizes, count and limit, and no pixel of it is read', async () => {
     const dir = stack(3);
-    const readFile = vi.spyOn(fs.promises, 'readFile');
+    const open = vi.spyOn(fs.promises, 'open');
     const r = await readDicom([dir], { maxVoxels: 35 });
     expect(r.volumes).toEqual([]);
     expect(r.skipped).toEqual([
       `series "${path.basename(dir)}" #7 in ${dir}: 3x4x3 = 36 voxels, more than the limit of 35 voxels; ` +
         'to read it, raise the limit (--max-voxels 36 or CONCORD_MAX_VOXELS=36)',
     ]);
-    expect(readFile).not.toHaveBeenCalled();
-    // At the limit it is read; a series scanned under a higher limit is still refused by a lower one.
+    expect(open).toHaveBeenCalledTimes(3); // each file's header, at scan; no pixel read
+    // At the limit it is read (scan, then the pixels); a series scanned under a higher limit is still refused
+    // by a lower one.
+    open.mockClear();
     expect((await readDicom([dir], { maxVoxels: 36 })).volumes[0]!.geometry.dims).toEqual([3, 4, 3]);
+    expect(open).toHaveBeenCalledTimes(6);
     const s = (await scanDicom([dir], { maxVoxels: 36 })).series[0]!;
     await expect(readDicomSeries(s, { maxVoxels: 35 })).rejects.toThrow(
       /36 voxels, more than the limit of 35/,

@@ -3,11 +3,11 @@
 // straight into its final buffer. Nothing ever inflates more than one chunk past what the header announced,
 // so a gzip bomb costs one chunk of memory (GZIP_CHUNK_BYTES), never its decompressed size.
 
-import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CancelledError, InputError } from '../../core/errors';
+import { openRegularFile } from '../regular-file';
 import { fileError } from './file-errors';
 
 /** Output chunk of the inflater: large enough that per-chunk overhead vanishes, small enough to be noise. */
@@ -49,19 +49,16 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 export async function openByteSource(path: string): Promise<ByteSource> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    // A FIFO, socket or device is refused before it is opened (an open of a FIFO would block).
+    handle = await openRegularFile(path);
   } catch (e) {
     throw fileError(e, path);
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new InputError(path, 'not a regular file');
     const magic = new Uint8Array(2);
     const { bytesRead } = await handle.read(magic, 0, 2, 0);
-    if (bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
-      await handle.close();
-      return new GzipSource(path);
-    }
+    if (bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return new GzipSource(path, handle);
     return new RawSource(path, handle, stat.size);
   } catch (e) {
     await handle.close().catch(() => undefined);
@@ -127,8 +124,12 @@ class GzipSource implements ByteSource {
   private readonly gunzip: Readable;
   private readonly chunks: AsyncIterator<Buffer>;
 
-  constructor(readonly path: string) {
-    const file = createReadStream(path, { highWaterMark: GZIP_CHUNK_BYTES });
+  /** Reads from `handle` (the file already checked to be regular), which the stream closes. */
+  constructor(
+    readonly path: string,
+    handle: FileHandle,
+  ) {
+    const file = handle.createReadStream({ start: 0, highWaterMark: GZIP_CHUNK_BYTES });
     const gunzip = createGunzip({ chunkSize: GZIP_CHUNK_BYTES });
     // pipeline forwards a read error of the file into the inflater, where next() reports it; the callback
     // only keeps a late error (after close) from going unhandled.

@@ -11,7 +11,7 @@
 //
 // The IHDR chunk is read first and its width x height checked against the voxel limit (io/limits.ts) before the
 // rest of the file is read or a byte of it inflated: a small file can claim a huge image.
-import fs from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { PNG as PngClass } from 'pngjs';
@@ -20,6 +20,7 @@ import { identity4 } from '../../core/geometry/affine';
 import type { ImageVolume } from '../../core/volume/types';
 import { assertAllocatable, assertVoxelLimit, maxVoxelsOf } from '../limits';
 import type { ReadOptions } from '../read-options';
+import { openRegularFile } from '../regular-file';
 
 const requireCjs = createRequire(import.meta.url);
 const { PNG } = requireCjs('pngjs') as { PNG: typeof PngClass };
@@ -99,11 +100,11 @@ async function readHeaderThenFile(
       code === 'ENOENT' ? 'no such file' : `cannot read the file${code ? ` (${code})` : ''}`,
     );
   };
-  let handle: fs.FileHandle;
+  let handle: FileHandle;
   try {
-    handle = await fs.open(file, 'r');
+    handle = await openRegularFile(file);
   } catch (e) {
-    throw cannotRead(e);
+    throw e instanceof InputError ? e : cannotRead(e);
   }
   try {
     // The header first: its size is checked against the voxel limit before the file is read or inflated.
