@@ -1,10 +1,12 @@
 // The voxel limit's settings: the default, --max-voxels (ReadOptions.maxVoxels) over CONCORD_MAX_VOXELS over
 // the default, how a limit is written, and the one-line message that names sizes, count, limit and the fix.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InputError } from '../core/errors';
+import os from 'node:os';
+import { InputError, ResourceError } from '../core/errors';
 import {
   DEFAULT_MAX_VOXELS,
   MAX_VOXELS_ENV,
+  assertAllocatable,
   assertVoxelLimit,
   emptyImageProblem,
   maxVoxelsOf,
@@ -13,7 +15,10 @@ import {
   voxelLimitProblem,
 } from './limits';
 
-afterEach(() => vi.unstubAllEnvs());
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
 
 describe('the voxel limit', () => {
   it('defaults to 2^28 voxels (a 512x512x1024 CT)', () => {
@@ -62,5 +67,18 @@ describe('the voxel limit', () => {
     );
     expect(emptyImageProblem([64, -2, 1])).toMatch(/holds no voxel/);
     expect(emptyImageProblem([64, 1.5, 1])).toMatch(/holds no voxel/);
+  });
+});
+
+describe('assertAllocatable', () => {
+  it('more than one buffer is bad input; more than the free memory is a resource failure, with what to try', () => {
+    expect(() => assertAllocatable(2 ** 33, '/a.nii')).toThrow(InputError);
+    vi.spyOn(os, 'freemem').mockReturnValue(2 ** 30);
+    expect(() => assertAllocatable(2 ** 31, '/a.nii')).toThrow(ResourceError);
+    expect(() => assertAllocatable(2 ** 31, '/a.nii')).toThrow(
+      '/a.nii: the voxel data would need 2.0 GiB, more than this machine has free (1.0 GiB): ' +
+        'close other programs or use a machine with more memory',
+    );
+    expect(() => assertAllocatable(2 ** 20, '/a.nii')).not.toThrow();
   });
 });

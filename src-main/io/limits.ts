@@ -6,6 +6,7 @@
 //  - assertAllocatable: one buffer's byte size against V8's buffer limit and the memory this machine has free.
 import os from 'node:os';
 import { InputError } from '../core/errors';
+import { ReadResourceError } from './resource-failure';
 
 /** Largest single typed-array buffer we create (V8 caps ArrayBuffers near 2^32 bytes on Node 20; stay below). */
 export const MAX_BUFFER_BYTES = 2 ** 32 - 1;
@@ -99,8 +100,9 @@ export function assertVoxelLimit(file: string | undefined, dims: readonly number
 }
 
 /**
- * Throws InputError naming `file` when `bytes` cannot sensibly be allocated on this machine
- * (not a finite non-negative integer, over the buffer limit, or over 80% of available memory).
+ * Throws when `bytes` cannot sensibly be allocated: InputError naming `file` when it is not a finite
+ * non-negative integer or over the buffer limit (no machine reads it as one buffer), ResourceError when it is
+ * over 80% of the memory this machine has free (a machine with more free memory can).
  */
 export function assertAllocatable(bytes: number, file: string | undefined, what = 'the voxel data'): void {
   if (!Number.isFinite(bytes) || bytes < 0 || !Number.isSafeInteger(bytes)) {
@@ -114,9 +116,10 @@ export function assertAllocatable(bytes: number, file: string | undefined, what 
   }
   const available = os.freemem() * FREE_MEMORY_SHARE;
   if (bytes > available) {
-    throw new InputError(
+    throw new ReadResourceError(
       file,
-      `${what} would need ${formatBytes(bytes)}, more than this machine has free (${formatBytes(os.freemem())})`,
+      `${what} would need ${formatBytes(bytes)}, more than this machine has free (${formatBytes(os.freemem())}): ` +
+        'close other programs or use a machine with more memory',
     );
   }
 }

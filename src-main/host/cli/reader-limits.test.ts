@@ -1,15 +1,17 @@
-// The CLI's answers to images it must not read (hardening review, readers): the voxel limit (--max-voxels,
-// CONCORD_MAX_VOXELS) on info and import, zero sizes, a FIFO named like an image (the CLI in a child process,
-// run from source by vite-node, so that a hang is a time-out, not a stuck test); one line and exit 2, and a
-// refused import changes nothing.
+// The CLI's answers to images it must not or cannot read (hardening review, readers): the voxel limit
+// (--max-voxels, CONCORD_MAX_VOXELS) on info and import, zero sizes, a FIFO named like an image (the CLI in a
+// child process, run from source by vite-node, so that a hang is a time-out, not a stuck test): one line and
+// exit 2; a decoder without memory: one line saying so and exit 3. A refused import changes nothing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildSlice } from '../../io/dicom/test-support/build-dicom';
+import { resourceErrorOf } from '../../io/resource-failure';
 import { blankHeader } from '../../io/nifti/header';
 import { fileBytes } from '../../io/nifti/test-support';
-import { REPO_ROOT, tempDir } from '../../test-support/tmp';
+import { REPO_ROOT, tempDir, testData } from '../../test-support/tmp';
+import { toAppError } from '../../services/dispatch';
 import { openWorkspace } from '../../workspace/workspace';
 import { cli } from './test-support';
 
@@ -117,4 +119,35 @@ describe('a path that is not a regular file', () => {
       `concord: ${fifo}: is a named pipe (FIFO), not a regular file`,
     );
   }, 90_000);
+});
+
+describe('resource failures', () => {
+  const JPEG_LS = testData('dcm_qa_ts', 'In', '7.dcm');
+
+  it('travel as code "resource" (not "bad-input" or "internal")', () => {
+    const e = resourceErrorOf(new RangeError('Array buffer allocation failed'), '/x.png', 'decoding')!;
+    expect(toAppError(e)).toEqual({ code: 'resource', message: e.message });
+  });
+
+  it('info and import of a JPEG-LS file whose decoder cannot get memory: exit 3, one line saying so', async () => {
+    // What an address-space limit (ulimit -v) does to the wasm decoders; the instance is dropped after it.
+    vi.spyOn(WebAssembly, 'instantiate').mockRejectedValue(
+      new RangeError(
+        'WebAssembly.instantiate(): Out of memory: Cannot allocate Wasm memory for new instance',
+      ),
+    );
+    const info = await cli('info', JPEG_LS, '--json');
+    expect(info.code).toBe(3);
+    expect(info.stdout).toBe('');
+    expect(info.stderr).toMatch(
+      /^concord: \S+7\.dcm: decoding the pixel data \(1\.2\.840\.10008\.1\.2\.4\.80 \(JPEG-LS Lossless\)\): not enough memory \(.*Cannot allocate Wasm memory.*\); this is a limit of the machine or process, not a fault in the file: .*ulimit -v.*\n$/,
+    );
+    const ws = path.join(tempDir(), 'ws');
+    const imp = await cli('import', JPEG_LS, '--workspace', ws, '--json');
+    expect(imp.code).toBe(3);
+    expect(imp.stderr).toMatch(/not enough memory/);
+    expect(volumeCount(ws)).toBe(0);
+    vi.restoreAllMocks();
+    expect((await cli('info', JPEG_LS, '--json')).code).toBe(0);
+  });
 });

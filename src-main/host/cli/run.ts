@@ -1,5 +1,6 @@
 // `npx concord <command>`: the CLI over the same services as the app.
-// Exit status: 0 ok; 2 bad input (one line on stderr, no stack trace); 1 internal error.
+// Exit status: 0 ok; 2 bad input (one line on stderr, no stack trace); 3 not enough memory or another
+// resource of this machine (one line: what ran out, what to try); 1 internal error.
 // With --json, stdout carries exactly one JSON document; progress and messages go to stderr.
 import { InputError } from '../../core/errors';
 import { runBench } from './bench';
@@ -95,7 +96,8 @@ Usage: concord <command> [options]
   bench consensus [--json] [--runs N] [--raters R] [--sizes 512x512x300,256x256x160]
       STAPLE, vote, multi-label STAPLE and one pair's Hausdorff/HD95/ASSD on synthetic raters, beside ITK.
 
-Exit status: 0 ok, 2 bad input, 1 internal error.`;
+Exit status: 0 ok, 2 bad input, 3 not enough memory, disk space or another resource of this machine,
+1 internal error.`;
 
 async function dispatchCommand(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

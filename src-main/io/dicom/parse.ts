@@ -6,6 +6,7 @@
 // those bytes; the caller then reads the whole file and parses again.
 import { inflateRawSync } from 'node:zlib';
 import { MAX_BUFFER_BYTES } from '../limits';
+import { resourceFailureOf } from '../resource-failure';
 import { type DataSet, dicomParser, parserErrorMessage } from './dicom-parser';
 import { TAG } from './tags';
 
@@ -87,6 +88,8 @@ export function parseDicomBytes(bytes: Uint8Array, headerOnly: boolean): ParsedD
       inflater: inflater as unknown as (arr: Uint8Array, position: number) => void,
     });
   } catch (e) {
+    // Out of memory (inflating a deflated data set) is no parse error: the caller reports it as such.
+    if (resourceFailureOf(e)) throw e;
     // A bare data set that fails may simply be cut short (a header prefix): let the caller retry with the
     // whole file, which for a file that is not DICOM at all then fails the same way.
     throw new DicomParseError(`${part10 ? '' : 'no DICOM preamble; '}${parserErrorMessage(e)}`);

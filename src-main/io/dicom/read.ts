@@ -20,6 +20,7 @@ import {
 import { assertAllocatable, emptyImageProblem, maxVoxelsOf, voxelLimitProblem } from '../limits';
 import type { ReadOptions } from '../read-options';
 import { readRegularFile } from '../regular-file';
+import { classified, resourceErrorOf } from '../resource-failure';
 import { mapLimit } from './concurrency';
 import { UnsupportedEncodingError, decodeFrame } from './decode/frame';
 import { headerOf } from './header';
@@ -60,16 +61,28 @@ async function readWholeFile(file: string): Promise<Uint8Array> {
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(file, `cannot read the file${code ? ` (${code})` : ''}`);
+    throw (
+      resourceErrorOf(e, file, 'reading the file') ??
+      new InputError(file, `cannot read the file${code ? ` (${code})` : ''}`)
+    );
   }
 }
 
 /**
  * Reads one series found by scanDicom. Throws InputError (naming the series' folder) when the series has
- * problems or a file cannot be decoded, CancelledError when opts.signal is aborted.
+ * problems or a file cannot be decoded, ResourceError when memory (or another resource of the machine) ran out,
+ * CancelledError when opts.signal is aborted.
  * Progress: one step per file.
  */
 export async function readDicomSeries(series: DicomSeries, opts: ReadOptions = {}): Promise<ImageVolume> {
+  try {
+    return await readSeries(series, opts);
+  } catch (e) {
+    throw classified(e, series.folder, `reading ${series.name}`);
+  }
+}
+
+async function readSeries(series: DicomSeries, opts: ReadOptions): Promise<ImageVolume> {
   const where = series.folder;
   if (series.problems.length > 0 || !series.affineLPS || !series.pixel) {
     throw new InputError(where, `${series.name}: ${series.problems.join('; ') || 'no usable geometry'}`);
@@ -141,7 +154,10 @@ export async function readDicomSeries(series: DicomSeries, opts: ReadOptions = {
           if (e instanceof PixelDataError || e instanceof UnsupportedEncodingError)
             throw new InputError(file, e.message);
           const msg = e instanceof Error ? e.message : String(e);
-          throw new InputError(file, `cannot decode the pixel data (${describeSyntax(ts)}): ${msg}`);
+          throw (
+            resourceErrorOf(e, file, `decoding the pixel data (${describeSyntax(ts)})`) ??
+            new InputError(file, `cannot decode the pixel data (${describeSyntax(ts)}): ${msg}`)
+          );
         }
         const bigEndian = ts.bigEndian === true && ts.codec === 'native';
         try {
@@ -164,7 +180,10 @@ export async function readDicomSeries(series: DicomSeries, opts: ReadOptions = {
             writePhysical(tmp, place.rescale.slope, place.rescale.intercept, out);
           }
         } catch (e) {
-          throw new InputError(file, e instanceof Error ? e.message : String(e));
+          throw (
+            resourceErrorOf(e, file, 'storing the decoded pixels') ??
+            new InputError(file, e instanceof Error ? e.message : String(e))
+          );
         }
       }
       done++;

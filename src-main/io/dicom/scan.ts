@@ -7,6 +7,7 @@ import { maxVoxelsOf } from '../limits';
 import { InputError } from '../../core/errors';
 import { listFiles } from '../list-files';
 import { openRegularFile } from '../regular-file';
+import { resourceErrorOf } from '../resource-failure';
 import type { ReadOptions } from '../read-options';
 import { mapLimit } from './concurrency';
 import { headerOf } from './header';
@@ -50,6 +51,9 @@ export async function readHeader(file: string, opts: ReadOptions = {}): Promise<
       parsed = parseDicomBytes(bytes, true);
     }
   } catch (e) {
+    // Out of memory or of open files is no property of the file: the scan stops and says so (never a skip).
+    const resource = resourceErrorOf(e, file, 'reading the DICOM header');
+    if (resource) throw resource;
     if (e instanceof InputError) return { skipped: e.reason };
     if (e instanceof NotDicomError) return { skipped: 'not a DICOM file' };
     if (e instanceof DicomParseError) return { skipped: `corrupt or truncated DICOM (${e.message})` };

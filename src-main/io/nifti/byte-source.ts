@@ -8,6 +8,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CancelledError, InputError } from '../../core/errors';
 import { openRegularFile } from '../regular-file';
+import { resourceFailureOf } from '../resource-failure';
 import { fileError } from './file-errors';
 
 /** Output chunk of the inflater: large enough that per-chunk overhead vanishes, small enough to be noise. */
@@ -208,6 +209,8 @@ class GzipSource implements ByteSource {
 /** zlib / stream errors as InputError: corrupt or truncated gzip data, or the file error behind them. */
 function gzipError(e: unknown, path: string): unknown {
   if (e instanceof InputError || e instanceof CancelledError) return e;
+  // zlib out of memory (Z_MEM_ERROR) is no corruption: readNifti reports it as a resource failure.
+  if (resourceFailureOf(e)) return e;
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('Z_')) {
     const message = e instanceof Error ? e.message : String(e);

@@ -12,6 +12,7 @@ import { InputError } from '../../core/errors';
 import type { ImageVolume, Rescale, ScalarType } from '../../core/volume/types';
 import { assertAllocatable, assertVoxelLimit, maxVoxelsOf } from '../limits';
 import type { ReadOptions } from '../read-options';
+import { classified, resourceErrorOf } from '../resource-failure';
 import { openByteSource, throwIfAborted, TruncatedError, type ByteSource } from './byte-source';
 import { descriptionOf, headerFileFor, imageFileFor, spmMatFileFor } from './files';
 import { bestAffineRAS, effectiveCode, type AffineSource } from './geometry';
@@ -124,6 +125,14 @@ async function openHeader(
 
 /** Reads only the header (cheap: at most the first 540 decompressed bytes). */
 export async function readNiftiHeader(file: string): Promise<NiftiHeaderInfo> {
+  try {
+    return await readHeaderInfo(file);
+  } catch (e) {
+    throw classified(e, file, 'reading the header');
+  }
+}
+
+async function readHeaderInfo(file: string): Promise<NiftiHeaderInfo> {
   const { headerFile, source, header } = await openHeader(file);
   await source.close();
   const { raw, layout } = header;
@@ -164,7 +173,19 @@ function progressSink(
   };
 }
 
+/**
+ * Reads a NIfTI / Analyze image. Throws InputError naming the file for bad input, ResourceError when memory (or
+ * another resource of the machine) ran out, CancelledError when opts.signal is aborted.
+ */
 export async function readNifti(file: string, opts: ReadOptions = {}): Promise<ImageVolume> {
+  try {
+    return await readImage(file, opts);
+  } catch (e) {
+    throw classified(e, file, 'reading the image');
+  }
+}
+
+async function readImage(file: string, opts: ReadOptions): Promise<ImageVolume> {
   const { signal, onProgress } = opts;
   throwIfAborted(signal);
   const { headerFile, source: headerSource, header } = await openHeader(file);
@@ -225,8 +246,11 @@ export async function readNifti(file: string, opts: ReadOptions = {}): Promise<I
     }
     try {
       buffer = new ArrayBuffer(layout.dataBytes);
-    } catch {
-      throw new InputError(dataFile, `not enough memory for the voxel data (${layout.dataBytes} bytes)`);
+    } catch (e) {
+      throw (
+        resourceErrorOf(e, dataFile, `allocating the voxel data (${layout.dataBytes} bytes)`) ??
+        new InputError(dataFile, `cannot allocate the voxel data (${layout.dataBytes} bytes)`)
+      );
     }
     await source.fill(
       new Uint8Array(buffer),

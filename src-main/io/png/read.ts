@@ -21,6 +21,7 @@ import type { ImageVolume } from '../../core/volume/types';
 import { assertAllocatable, assertVoxelLimit, maxVoxelsOf } from '../limits';
 import type { ReadOptions } from '../read-options';
 import { openRegularFile } from '../regular-file';
+import { classified, resourceErrorOf } from '../resource-failure';
 
 const requireCjs = createRequire(import.meta.url);
 const { PNG } = requireCjs('pngjs') as { PNG: typeof PngClass };
@@ -95,9 +96,12 @@ async function readHeaderThenFile(
 ): Promise<{ bytes: Uint8Array; ihdr: Ihdr }> {
   const cannotRead = (e: unknown) => {
     const code = (e as NodeJS.ErrnoException).code;
-    return new InputError(
-      file,
-      code === 'ENOENT' ? 'no such file' : `cannot read the file${code ? ` (${code})` : ''}`,
+    return (
+      resourceErrorOf(e, file, 'reading the file') ??
+      new InputError(
+        file,
+        code === 'ENOENT' ? 'no such file' : `cannot read the file${code ? ` (${code})` : ''}`,
+      )
     );
   };
   let handle: FileHandle;
@@ -124,7 +128,19 @@ async function readHeaderThenFile(
   }
 }
 
+/**
+ * Reads a greyscale PNG. Throws InputError naming the file for bad input, ResourceError when memory ran out,
+ * CancelledError when opts.signal is aborted.
+ */
 export async function readPng(file: string, opts: ReadOptions = {}): Promise<ImageVolume> {
+  try {
+    return await readImage(file, opts);
+  } catch (e) {
+    throw classified(e, file, 'reading the PNG');
+  }
+}
+
+async function readImage(file: string, opts: ReadOptions): Promise<ImageVolume> {
   if (opts.signal?.aborted) throw new CancelledError('PNG import');
   const { bytes, ihdr } = await readHeaderThenFile(file, opts);
   if (opts.signal?.aborted) throw new CancelledError('PNG import');
@@ -141,7 +157,10 @@ export async function readPng(file: string, opts: ReadOptions = {}): Promise<Ima
       skipRescale: true,
     }) as unknown as typeof png;
   } catch (e) {
-    throw new InputError(file, `not a valid PNG (${e instanceof Error ? e.message : String(e)})`);
+    throw (
+      resourceErrorOf(e, file, 'decoding the PNG') ??
+      new InputError(file, `not a valid PNG (${e instanceof Error ? e.message : String(e)})`)
+    );
   }
   if (png.width !== width || png.height !== height || png.data.length < pixels * 4) {
     throw new InputError(file, 'not a valid PNG (decoded size does not match its header)');

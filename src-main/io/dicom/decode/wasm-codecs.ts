@@ -87,7 +87,9 @@ export async function decodeWithWasm(name: CodecName, encoded: Uint8Array): Prom
     return { info: { ...info }, bytes };
   } catch (e) {
     instances.delete(name);
-    throw new Error(`${name} could not decode the frame (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`${name} could not decode the frame (${e instanceof Error ? e.message : String(e)})`, {
+      cause: e,
+    });
   } finally {
     try {
       decoder.delete();
