@@ -4,7 +4,10 @@
 // saving through the pool: services/masks/mask-store-pool.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vec3 } from '../core/geometry/affine';
+import { applyPatch } from '../core/labelling/patch';
+import type { MaskPatch } from '../core/labelling/patch';
 import { decodeMask, encodeMaskCounted, MaskCodecError } from '../workspace/mask-codec';
+import { decodeMaskChain, encodeMaskDelta } from '../workspace/mask-codec-delta';
 import { IN_THREAD_MAX_VOXELS, MaskCodecPool } from './mask-codec-pool';
 import { bundleMaskCodecWorker, testMask } from './test-support';
 
@@ -34,6 +37,34 @@ describe('mask codec pool', () => {
       expect(Buffer.from(d).equals(Buffer.from(masks[n]!))).toBe(true);
     });
     expect(pool.workerRequests - before).toBe(2 * masks.length);
+  });
+
+  it('decodes a snapshot with its deltas in a worker, and encodes big patches there, small ones in-thread', async () => {
+    const base = mask(DIMS, 3);
+    const patches: MaskPatch[] = [
+      { box: [0, 128, 0, 128, 0, 64], data: mask(DIMS, 4) }, // the whole grid: a worker's
+      { box: [5, 9, 5, 9, 5, 9], data: new Uint8Array(64).fill(2) }, // a dab: in-thread
+    ];
+    const before = pool.workerRequests;
+    const deltas = await Promise.all(patches.map((p) => pool.encodeDelta(p, DIMS)));
+    expect(pool.workerRequests - before).toBe(1); // the big one
+    deltas.forEach((d, n) =>
+      expect(Buffer.from(d).equals(Buffer.from(encodeMaskDelta(patches[n]!, DIMS)))).toBe(true),
+    );
+    const snapshot = encodeMaskCounted(base, DIMS).bytes;
+    const labels = await pool.decode(snapshot, DIMS, deltas);
+    expect(pool.workerRequests - before).toBe(2);
+    expect(labels.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const expected = base.slice();
+    for (const p of patches) applyPatch(expected, DIMS, p);
+    expect(Buffer.from(labels).equals(Buffer.from(expected))).toBe(true);
+    expect(Buffer.from(decodeMaskChain(snapshot, deltas, DIMS)).equals(Buffer.from(expected))).toBe(true);
+    // A damaged delta fails the decode with the codec's message.
+    const damaged = deltas[1]!.slice();
+    damaged[damaged.length - 1]! ^= 0xff;
+    await expect(pool.decode(snapshot, DIMS, [deltas[0]!, damaged])).rejects.toThrow(
+      /payload checksum mismatch/,
+    );
   });
 
   it('shares labels held in shared memory and leaves the caller its array', async () => {

@@ -11,7 +11,10 @@
 //   slice at a time (postMessage would copy them in one piece, holding the event loop). The
 //   caller must not change the labels until the promise settles (the store serialises commits per
 //   annotation, so it never does).
-// * Decoded labels come back in a SharedArrayBuffer the worker allocated: no copy on the way back.
+// * Decoded labels come back in a SharedArrayBuffer the worker allocated: no copy on the way back. A delta
+//   revision is decoded as one request: its snapshot and the deltas after it (workspace/mask-codec-delta.ts),
+//   all applied in the worker.
+// * A stroke's delta (one patch) is encoded in-thread unless its box holds IN_THREAD_MAX_VOXELS or more.
 // * A worker that dies fails its request and is replaced; close() terminates them all.
 //
 // Where the worker is: the build emits out/main/mask-codec-worker.js (an entry of electron.vite.config.ts),
@@ -23,7 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UnsupportedError } from '../core/errors';
 import type { Vec3 } from '../core/geometry/affine';
-import { decodeMask, encodeMaskCounted, MaskCodecError } from '../workspace/mask-codec';
+import type { MaskPatch } from '../core/labelling/patch';
+import { encodeMaskCounted, MaskCodecError } from '../workspace/mask-codec';
+import { decodeMaskChain, encodeMaskDelta } from '../workspace/mask-codec-delta';
 import type { CodecRequest, CodecResponse } from './mask-codec-protocol';
 
 export interface Encoded {
@@ -54,15 +59,21 @@ export interface MaskCodec {
    * detached until the promise settles, and the caller continues with the returned `labels`.
    */
   encode(labels: Uint8Array, dims: Vec3, options?: { move?: boolean }): Promise<Encoded>;
-  /** The labels of a stored mask, checked against `dims`; throws MaskCodecError when damaged. */
-  decode(bytes: Uint8Array, dims: Vec3): Promise<Uint8Array>;
+  /**
+   * The labels of a stored mask, checked against `dims`, with `deltas` (stored patches, oldest first)
+   * applied over them; throws MaskCodecError when damaged.
+   */
+  decode(bytes: Uint8Array, dims: Vec3, deltas?: readonly Uint8Array[]): Promise<Uint8Array>;
+  /** The stored form of one patch over a mask of `dims` (workspace/mask-codec-delta.ts). */
+  encodeDelta(patch: MaskPatch, dims: Vec3): Promise<Uint8Array>;
   /** Releases threads, if any. */
   close?(): Promise<void>;
 }
 
 export const inThreadCodec: MaskCodec = {
   encode: (labels, dims) => Promise.resolve().then(() => ({ ...encodeMaskCounted(labels, dims), labels })),
-  decode: (bytes, dims) => Promise.resolve().then(() => decodeMask(bytes, dims).labels),
+  decode: (bytes, dims, deltas = []) => Promise.resolve().then(() => decodeMaskChain(bytes, deltas, dims)),
+  encodeDelta: (patch, dims) => Promise.resolve().then(() => encodeMaskDelta(patch, dims)),
 };
 
 /** Bytes copied between two turns of the event loop by copyToShared (about a millisecond's work). */
@@ -164,12 +175,28 @@ export class MaskCodecPool implements MaskCodec {
       );
   }
 
-  decode(bytes: Uint8Array, dims: Vec3): Promise<Uint8Array> {
-    if (dims[0] * dims[1] * dims[2] < IN_THREAD_MAX_VOXELS) return inThreadCodec.decode(bytes, dims);
-    return this.submit({ id: this.nextId++, op: 'decode', bytes, dims }, []).then(
+  decode(bytes: Uint8Array, dims: Vec3, deltas: readonly Uint8Array[] = []): Promise<Uint8Array> {
+    if (dims[0] * dims[1] * dims[2] < IN_THREAD_MAX_VOXELS) return inThreadCodec.decode(bytes, dims, deltas);
+    return this.submit({ id: this.nextId++, op: 'decode', bytes, deltas: [...deltas], dims }, []).then(
       (r) => {
         if (r.op !== 'decode') throw new Error(`mask codec worker answered ${r.op} to decode`);
         return r.labels;
+      },
+      (e: unknown) => {
+        throw e instanceof CodecFailure ? e.cause : e;
+      },
+    );
+  }
+
+  encodeDelta(patch: MaskPatch, dims: Vec3): Promise<Uint8Array> {
+    if (patch.data.length < IN_THREAD_MAX_VOXELS) return inThreadCodec.encodeDelta(patch, dims);
+    return this.submit(
+      { id: this.nextId++, op: 'encodeDelta', box: patch.box, data: patch.data, dims },
+      [],
+    ).then(
+      (r) => {
+        if (r.op !== 'encodeDelta') throw new Error(`mask codec worker answered ${r.op} to encodeDelta`);
+        return r.bytes;
       },
       (e: unknown) => {
         throw e instanceof CodecFailure ? e.cause : e;
