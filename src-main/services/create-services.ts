@@ -63,7 +63,11 @@ export function createServices(
     uploads: new UploadGrants(),
   };
   const jobs = new JobRegistry();
-  const training = new TrainingService(workspace, capabilities.launchTrainer ?? forkLauncher());
+  const training = new TrainingService(
+    workspace,
+    capabilities.launchTrainer ?? forkLauncher(),
+    options.maskCodec,
+  );
   const handlers = createHandlers(app, jobs, training);
   const actor = localActor();
   // Every open window/connection, with its own delivery function, for published events.

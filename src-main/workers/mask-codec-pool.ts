@@ -1,6 +1,7 @@
-// Mask encoding and decoding (workspace/mask-codec.ts) off the main loop. Every save encodes the whole head
-// mask (a 512x512x300 mask is 75 MiB of labels): 10-100 ms for a mask of a few nodules, seconds for a
-// noisy one (stored raw + deflate). On the Electron main loop or the web host's event loop that stalls every
+// Mask encoding and decoding (workspace/mask-codec.ts) off the main loop. A whole-mask save (a snapshot:
+// imports, derived masks, and a stroke every so often, services/masks/mask-store.ts) encodes the whole mask
+// (a 512x512x300 mask is 75 MiB of labels): 10-100 ms for a mask of a few nodules, seconds for a noisy one
+// (stored raw + deflate). On the Electron main loop or the web host's event loop that stalls every
 // other window's requests, so the app hosts run the codec in a small pool of worker threads.
 //
 // * MaskCodec is what the mask store uses; `inThreadCodec` runs on the calling thread (the CLI, which serves

@@ -5,8 +5,15 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-labelling';
 import { migration003 } from './003-adjudication';
 import { migration004 } from './004-training';
+import { migration005 } from './005-revision-deltas';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -47,7 +47,13 @@ import type { RevisionRow } from '../../db/repositories/revisions';
 import type { Workspace } from '../../workspace/workspace';
 import type { Profile } from '../identity/access';
 import { saveDerivedMask } from '../masks/derived';
-import { recordRevision, storeMaskBlob, type MaskStore, type StoredMask } from '../masks/mask-store';
+import {
+  recordRevision,
+  sameLabelsAs,
+  storeMaskBlob,
+  type MaskStore,
+  type RevisionRecord,
+} from '../masks/mask-store';
 import type { AgreementService } from './agreement';
 import { requireVolume } from './access';
 
@@ -283,15 +289,16 @@ export async function decide(
     }
   }
 
-  // A decision that changes nothing still records the reviewer's judgement: a new revision on the same blob.
-  let blob: StoredMask;
+  // A decision that changes nothing still records the reviewer's judgement: a new revision on the same blob
+  // (and, when the head is a delta, the same base: masks/mask-store.ts).
+  let blob: Pick<RevisionRecord, 'blob' | 'delta'>;
   let voxels: Record<string, number>;
   if (after && voxelsChanged > 0) {
     const stored = await storeMaskBlob(ws, after, volume.dims);
-    blob = stored.blob;
+    blob = { blob: stored.blob };
     voxels = labelVoxels(stored.counts);
   } else {
-    blob = { sha256: headRevision.blobSha256, byteLength: ws.blobs.size(headRevision.blobSha256) };
+    blob = sameLabelsAs(headRevision);
     voxels = headRevision.labelVoxels;
   }
   const at = new Date().toISOString();
@@ -299,7 +306,7 @@ export async function decide(
     const resultRevisionId = recordRevision(ws.db, {
       annotationId: working.id,
       parentId: head,
-      blob,
+      ...blob,
       author: profile.name,
       tool: 'adjudication',
       provenance: { adjudicationId: row.id, decision: kind, region, sourceRevisionId, rationale },

@@ -1,6 +1,6 @@
 // The head masks of recently edited annotations, kept decoded in memory so that a stroke costs one patch
-// and one encode, not a decode of the stored head. Least recently used entries go first once the total
-// exceeds the byte budget (a 512x512x300 mask is 75 MiB).
+// and the stored delta of that patch, not a decode of the stored head nor an encode of the whole mask. Least
+// recently used entries go first once the total exceeds the byte budget (a 512x512x300 mask is 75 MiB).
 import type { Vec3 } from '../../core/geometry/affine';
 
 export interface CachedMask {
@@ -10,6 +10,10 @@ export interface CachedMask {
   dims: Vec3;
   /** Labels, i fastest (i + j*nx + k*nx*ny). */
   labels: Uint8Array;
+  /** Voxel count of each label value 0..255 in `labels` (a delta commit updates them by its box alone). */
+  counts: Float64Array;
+  /** Where the head's chain stands (mask-store.ts: when the next commit must write a snapshot). */
+  chain: HeadChain;
   /** True while a commit has patched `labels` but not yet recorded them: readers must not use them. */
   pending?: boolean;
   /**
@@ -17,6 +21,16 @@ export interface CachedMask {
    * buffer to a codec worker and back.
    */
   owned?: boolean;
+}
+
+/** The head revision's place in its chain of deltas (db/repositories/revisions.ts: StoredRevision). */
+export interface HeadChain {
+  /** Deltas after the nearest snapshot, the head's own included (0: the head is a snapshot or there is none). */
+  depth: number;
+  /** Their blobs' bytes. */
+  bytes: number;
+  /** Bytes of the snapshot the chain starts from (0 when there is no revision yet). */
+  snapshotBytes: number;
 }
 
 export const DEFAULT_MASK_CACHE_BYTES = 512 * 2 ** 20;

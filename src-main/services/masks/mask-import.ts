@@ -16,7 +16,7 @@ import type { Db } from '../../db/open';
 import { findManualAnnotation, insertManualAnnotation } from '../../db/repositories/annotations';
 import { ensureLabels } from '../../db/repositories/labels';
 import { getCase } from '../../db/repositories/reviews';
-import { getRevision, headRevisionId } from '../../db/repositories/revisions';
+import { getRevision, headRevisionId, knownSnapshot } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
 import { readNifti } from '../../io/nifti/read';
 import type { Workspace } from '../../workspace/workspace';
@@ -116,7 +116,10 @@ export function recordImportedMask(
     labelVoxels: voxels,
     labelsCreated: labelsCreated.map((l) => l.value),
   };
-  if (head !== null && getRevision(db, head)!.blobSha256 === r.blob.sha256) {
+  // The same mask as the head stores the same snapshot bytes (encoding is deterministic). A delta head is
+  // compared through its materialised snapshot when it has one; without one, the import is recorded (a
+  // revision with the head's labels: harmless, and rare, as strokes seldom rebuild an imported file).
+  if (head !== null && knownSnapshot(db, getRevision(db, head)!) === r.blob.sha256) {
     return { ...base, revisionId: head, unchanged: true };
   }
   const revisionId = recordRevision(db, {

@@ -13,9 +13,9 @@ import { getVolume } from '../../db/repositories/volumes';
 import { NNUNET_2D_DEFAULTS } from '../../training/augment/augment-config';
 import { previewAugmentations } from '../../training/augment/augment-sample';
 import { defaultNormalisation, normaliseToBytes } from '../../training/process/normalise';
-import { decodeMask } from '../../workspace/mask-codec';
 import type { Workspace } from '../../workspace/workspace';
 import type { Profile } from '../identity/access';
+import { readRevisionLabels } from '../masks/revision-reader';
 
 export async function augmentPreview(
   ws: Workspace,
@@ -51,7 +51,7 @@ export async function augmentPreview(
   const own = findManualAnnotation(ws.db, v.id, viewer.id);
   if (own?.headRevisionId) {
     const rev = getRevision(ws.db, own.headRevisionId)!;
-    const labels = decodeMask(await ws.blobs.read(rev.blobSha256), v.dims).labels;
+    const labels = await readRevisionLabels(ws, rev, v.dims);
     mask = labels.slice(r.slice * nx * ny, (r.slice + 1) * nx * ny);
   }
   // Crop centre: the mask's centroid when the slice has one, else the slice centre.

@@ -20,11 +20,11 @@ import {
 } from '../../db/repositories/annotations';
 import { getRevision, listRevisions, type RevisionRow } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
-import { decodeMask } from '../../workspace/mask-codec';
 import type { Workspace } from '../../workspace/workspace';
 import type { Profile } from '../identity/access';
 import { canSee } from '../identity/blinding';
 import { recordRevision, storeMaskBlob } from '../masks/mask-store';
+import { readRevisionLabels } from '../masks/revision-reader';
 import { AI_DRAFT_KIND } from './inference';
 
 interface DraftProvenance {
@@ -72,7 +72,7 @@ export async function startFromDraft(
       `your annotation of this volume already has ${own.revisionCount} revision(s); a draft can only be its starting point`,
     );
   }
-  const labels = decodeMask(await ws.blobs.read(head.blobSha256), volume.dims).labels;
+  const labels = await readRevisionLabels(ws, head, volume.dims);
   const { blob, counts } = await storeMaskBlob(ws, labels, volume.dims);
   const provenance: DraftProvenance = {
     draftAnnotationId,
@@ -145,9 +145,7 @@ export async function recordDraftOutcome(
   const draftRev = getRevision(ws.db, from.draftRevisionId);
   const finalRev = getRevision(ws.db, a.headRevisionId)!;
   if (!draftRev) throw new InputError(undefined, `draft revision ${from.draftRevisionId} is gone`);
-  const [d, f] = await Promise.all(
-    [draftRev, finalRev].map(async (r) => decodeMask(await ws.blobs.read(r.blobSha256), volume.dims).labels),
-  );
+  const [d, f] = await Promise.all([draftRev, finalRev].map((r) => readRevisionLabels(ws, r, volume.dims)));
   const dice = foregroundDice(d!, f!);
   const at = new Date().toISOString();
   const id = ws.db.transaction(() => {

@@ -17,8 +17,8 @@ import { getRevision } from '../../db/repositories/revisions';
 import { listVolumes } from '../../db/repositories/volumes';
 import type { VolumeMeta } from '../../core/model';
 import type { Workspace } from '../../workspace/workspace';
-import { decodeMask } from '../../workspace/mask-codec';
 import { combineMasks } from '../../training/process/prepare-dataset';
+import { readRevisionLabels } from '../masks/revision-reader';
 
 export const REFERENCE_METHOD = 'reference';
 
@@ -70,7 +70,7 @@ function referenceHead(ws: Workspace, annotations: AnnotationRow[]): Input | und
 
 async function binaryMask(ws: Workspace, revisionId: number, volume: VolumeMeta, label: number) {
   const rev = getRevision(ws.db, revisionId)!;
-  const labels = decodeMask(await ws.blobs.read(rev.blobSha256), volume.dims).labels;
+  const labels = await readRevisionLabels(ws, rev, volume.dims);
   const out = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) out[i] = labels[i] === label ? 1 : 0;
   return out;
@@ -98,8 +98,9 @@ export interface CasePlan {
   caseId: number;
   caseName: string;
   volume: VolumeMeta;
-  /** The revisions the target is computed from, and their mask blobs. */
-  inputs: { revisionId: number; blobSha256: string }[];
+  /** The revisions the target is computed from (their blobs may be deltas: read them with
+   *  readRevisionLabels, or hand snapshotBlobOf's whole-mask blobs to a reader of files). */
+  inputs: { revisionId: number }[];
 }
 
 export interface TargetPlan {
@@ -135,10 +136,7 @@ export function planTargets(ws: Workspace, projectId: number, target: TrainingTa
           caseId: c.id,
           caseName: c.name,
           volume,
-          inputs: inputs.map((i) => ({
-            revisionId: i.revisionId,
-            blobSha256: getRevision(ws.db, i.revisionId)!.blobSha256,
-          })),
+          inputs: inputs.map((i) => ({ revisionId: i.revisionId })),
         };
         break;
       }

@@ -43,6 +43,9 @@ import {
 import { readTensorFile } from '../../training/process/tensor-file';
 import { defaultNormalisation } from '../../training/process/normalise';
 import type { Workspace } from '../../workspace/workspace';
+import { inThreadCodec, type MaskCodec } from '../../workers/mask-codec-pool';
+import { snapshotBlobOf } from '../masks/revision-reader';
+import { getRevision } from '../../db/repositories/revisions';
 import { splitCases } from './dataset';
 import { int, resolveRunConfig, trainConfig, type ResolvedConfig } from './run-config';
 import { recoverOrphans, resumableIn, storeRunModel } from './run-records';
@@ -59,6 +62,8 @@ export class TrainingService {
   constructor(
     private readonly ws: Workspace,
     private readonly launch: TrainerLauncher,
+    /** Encodes the whole-mask files the trainer reads (worker threads in the app hosts). */
+    private readonly maskCodec: MaskCodec = inThreadCodec,
   ) {
     this.resumable = resumableIn(ws);
     this.recoverOrphans();
@@ -90,6 +95,20 @@ export class TrainingService {
     );
     const first = plan.cases[0]!.volume;
     const normalisation = c.normalisation ?? defaultNormalisation(first.modality, first.stats.min);
+    // The trainer process reads mask files by path: each input revision as one whole-mask blob (a delta
+    // revision gets one materialised and recorded once; revision-reader.ts).
+    const maskFiles = new Map<number, string>();
+    for (const x of plan.cases) {
+      for (const i of x.inputs) {
+        const sha = await snapshotBlobOf(
+          this.ws,
+          getRevision(this.ws.db, i.revisionId)!,
+          x.volume.dims,
+          this.maskCodec,
+        );
+        maskFiles.set(i.revisionId, this.ws.blobs.pathOf(sha));
+      }
+    }
     const rel = path.join('training', 'runs', randomUUID());
     const runDir = path.join(this.ws.dir, rel);
     fs.mkdirSync(runDir, { recursive: true });
@@ -109,7 +128,7 @@ export class TrainingService {
         scalarType: x.volume.scalarType,
         dims: x.volume.dims,
         rescale: x.volume.rescale,
-        maskFiles: x.inputs.map((i) => this.ws.blobs.pathOf(i.blobSha256)),
+        maskFiles: x.inputs.map((i) => maskFiles.get(i.revisionId)!),
       })),
     };
     const trainingData = {
