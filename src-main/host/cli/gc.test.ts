@@ -10,7 +10,9 @@ import { listAudit, verifyAudit } from '../../db/audit';
 import { setSetting } from '../../db/repositories/settings';
 import { fill, labellingFixture } from '../../services/test-support/labelling';
 import type { Fixture } from '../../services/test-support/labelling';
+import { getRevision, listRevisions } from '../../db/repositories/revisions';
 import { collectBlobGarbage } from '../../workspace/blob-gc';
+import { encodeMaskDelta, maskBlobKind } from '../../workspace/mask-codec-delta';
 import { openWorkspace } from '../../workspace/workspace';
 import { cli } from './test-support';
 
@@ -109,6 +111,54 @@ describe('blob collection', () => {
       tool: 'eraser',
       patch: fill([0, 1, 0, 1, 0, 1], 0),
     });
+  });
+
+  it('keeps the delta blobs of recorded revisions and removes a delta whose row never committed', async () => {
+    const { ann, a, r1, ws, old, young } = await workspaceWithOrphans();
+    const dims = fx!.volumes[0]!.dims;
+    // Strokes on the head: each stored as a delta over the one before.
+    let parent = r1.id;
+    const expected = new Uint8Array(dims[0] * dims[1] * dims[2]);
+    expected.fill(1, 0, 2);
+    expected.fill(1, 8, 10);
+    for (const [n, box] of (
+      [
+        [4, 6, 0, 1, 0, 1],
+        [0, 1, 3, 5, 2, 3],
+        [7, 8, 5, 6, 3, 4],
+      ] as const
+    ).entries()) {
+      const patch = fill([...box], n % 2);
+      const r = await ann.ok('annotation:commit', {
+        annotationId: a.id,
+        parentRevisionId: parent,
+        tool: 'brush',
+        patch,
+      });
+      expect(getRevision(ws.db, r.id)!.storage).toBe('delta');
+      for (let k = box[4]; k < box[5]; k++)
+        for (let j = box[2]; j < box[3]; j++)
+          for (let i = box[0]; i < box[1]; i++) expected[i + j * dims[0] + k * dims[0] * dims[1]] = n % 2;
+      parent = r.id;
+    }
+    // A stroke killed after its delta blob was written, before its row: nothing refers to it.
+    const orphan = await ws.blobs.put(encodeMaskDelta(fill([2, 3, 2, 3, 1, 2], 1), dims));
+    for (const f of allBlobFiles(ws.blobs.dir)) age(f, 2 * HOUR);
+    const deltas = listRevisions(ws.db, a.id)
+      .filter((r) => r.storage === 'delta')
+      .map((r) => r.blobSha256);
+    expect(deltas).toHaveLength(3);
+    const r = collectBlobGarbage(ws, { actor: 'test' });
+    // The orphans: the delta, and the fixture's two (aged here too).
+    expect(r.removed.map((x) => x.sha256).sort()).toEqual([orphan.sha256, old.sha256, young.sha256].sort());
+    expect(fs.existsSync(ws.blobs.pathOf(orphan.sha256))).toBe(false);
+    for (const sha of deltas) {
+      expect(r.removed.map((x) => x.sha256)).not.toContain(sha);
+      expect(maskBlobKind(fs.readFileSync(ws.blobs.pathOf(sha)))).toBe('delta');
+    }
+    // The head, three deltas over the first snapshot, still reads whole.
+    const got = (await ann.ok('annotation:mask', { revisionId: parent })).data;
+    expect(Buffer.from(got).equals(Buffer.from(expected))).toBe(true);
   });
 
   it('runs as `concord gc --workspace <dir> --json`, and refuses a folder that is no workspace', async () => {

@@ -10,6 +10,8 @@ import { listLabels } from '../../db/repositories/labels';
 import { readNifti } from '../../io/nifti/read';
 import { writeNifti } from '../../io/nifti/write';
 import { tempDir, testData } from '../../test-support/tmp';
+import { getRevision } from '../../db/repositories/revisions';
+import { fill, labellingFixture } from '../../services/test-support/labelling';
 import { openWorkspace } from '../../workspace/workspace';
 import { cli } from './test-support';
 
@@ -219,5 +221,45 @@ describe('concord masks export', () => {
       (await cli('masks', 'export', String(imp.revisionId), path.join(tempDir(), 'r.png'), '--workspace', ws))
         .code,
     ).toBe(2);
+  });
+});
+
+describe('concord masks export of a delta revision', () => {
+  it('writes the labels of a revision stored as a patch over its parent', async () => {
+    const fx = await labellingFixture();
+    try {
+      const ann = await fx.signedIn('Ann', 'annotator');
+      const { id: volumeId, dims } = fx.volumes[0]!;
+      const a = await ann.ok('annotation:open', { volumeId });
+      const r1 = await ann.ok('annotation:commit', {
+        annotationId: a.id,
+        parentRevisionId: null,
+        tool: 'brush',
+        patch: fill([0, 4, 0, 6, 0, 4], 1),
+      });
+      const r2 = await ann.ok('annotation:commit', {
+        annotationId: a.id,
+        parentRevisionId: r1.id,
+        tool: 'eraser',
+        patch: fill([1, 3, 2, 4, 1, 2], 0),
+      });
+      const ws = fx.services.app.workspace;
+      expect(getRevision(ws.db, r2.id)).toMatchObject({ storage: 'delta', baseId: r1.id });
+      const out = path.join(fx.dir, 'r2.nii.gz');
+      const r = await cli('masks', 'export', String(r2.id), out, '--workspace', ws.dir, '--json');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const want = new Uint8Array(dims[0] * dims[1] * dims[2]);
+      for (let k = 0; k < 4; k++)
+        for (let j = 0; j < 6; j++)
+          for (let i = 0; i < 4; i++) {
+            const erased = i >= 1 && i < 3 && j >= 2 && j < 4 && k === 1;
+            want[i + j * dims[0] + k * dims[0] * dims[1]] = erased ? 0 : 1;
+          }
+      const image = await readNifti(out);
+      expect(Buffer.from(image.data as Uint8Array).equals(Buffer.from(want))).toBe(true);
+    } finally {
+      fx.close();
+    }
   });
 });

@@ -214,12 +214,14 @@ describe('inference, drafts, active learning', () => {
     await expect(ann.ok('draft:start', { draftAnnotationId: draft.id })).rejects.toThrow(/conflict/);
 
     // The annotator corrects the draft: a 4x4x1 box set to the label, then marks it done.
-    await ann.ok('annotation:commit', {
+    const corrected = await ann.ok('annotation:commit', {
       annotationId: started.annotationId,
       parentRevisionId: started.revisionId,
       tool: 'brush',
       patch: { box: [0, 4, 0, 4, 0, 1], data: new Uint8Array(16).fill(1) },
     });
+    // Stored as a delta over the draft's copy: the outcome below reads it through its chain.
+    expect(getRevision(ws.db, corrected.id)!.storage).toBe('delta');
     await ann.ok('worklist:setStatus', { annotationId: started.annotationId, status: 'done' });
     const outcomes = await ann.ok('draft:outcomes', { projectId: f.projectId });
     expect(outcomes).toHaveLength(1);
