@@ -10,6 +10,16 @@
 // eventLoopLongestStallMs: the longest this thread's event loop was blocked during a save (what another
 // window's request would wait), for a sparse mask, a brush dab, and a noisy mask (stored raw + deflate).
 // --codec worker (default: as the app hosts save, in worker threads) or thread (on the calling thread).
+//
+// fillingMask (--fill-strokes N, default 10000; 0 leaves it out): how commits cost as a mask fills. Brush dabs
+// at seeded random places over the whole grid are committed one after another to a fresh annotation, as an
+// annotator paints; timed windows of WINDOW strokes from the start, after 1,000 and after N strokes give the
+// commit time (median, p95, mean, max ms) with revisions stored as the store does (deltas over periodic
+// snapshots, services/masks/mask-store.ts), and, at the same places, SAMPLE commits with every revision a
+// whole-mask snapshot (--snapshots-only's policy: how every revision was stored before deltas), as the
+// baseline of the same run on the same mask. Also the first commit after a restart (the head decoded from
+// its chain, nothing cached) and reading the deepest revision of the last window against a snapshot's.
+// --snapshots-only stores every revision of the whole bench as a snapshot (the figures before deltas).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,9 +33,12 @@ import { insertAnnotator } from '../db/repositories/annotators';
 import { upsertLabel } from '../db/repositories/labels';
 import { writeNifti } from '../io/nifti/write';
 import { importVolumes } from '../services/workspace/import-volumes';
-import { MaskStore } from '../services/masks/mask-store';
+import { MaskStore, SNAPSHOTS_ONLY } from '../services/masks/mask-store';
+import type { ChainPolicy } from '../services/masks/mask-store';
+import { getRevision, revisionChain } from '../db/repositories/revisions';
 import { InputError } from '../core/errors';
 import { inThreadCodec, MaskCodecPool } from '../workers/mask-codec-pool';
+import type { MaskCodec } from '../workers/mask-codec-pool';
 import { decodeMask, encodeMask } from '../workspace/mask-codec';
 import { openWorkspace } from '../workspace/workspace';
 import { optionString, parseArgs, positiveInt } from '../host/cli/args';
@@ -88,6 +101,134 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** Median, 95th percentile (nearest rank), mean and maximum, in ms rounded to 0.01. */
+function spread(xs: number[]): { n: number; medianMs: number; p95Ms: number; meanMs: number; maxMs: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return {
+    n: s.length,
+    medianMs: r(median(s)),
+    p95Ms: r(s[Math.max(0, Math.ceil(0.95 * s.length) - 1)]!),
+    meanMs: r(s.reduce((a, b) => a + b, 0) / s.length),
+    maxMs: r(s[s.length - 1]!),
+  };
+}
+
+/** Strokes per timed window of the filling-mask figures, and snapshot-only commits sampled beside each. */
+const WINDOW = 200;
+const SAMPLE = 15;
+
+/** A seeded generator (xorshift32): rand(n) in 0..n-1. */
+function rng(seed: number): (n: number) => number {
+  let x = seed >>> 0 || 1;
+  return (n) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+}
+
+/**
+ * Commits scattered brush dabs to `annotationId` (starting empty) until `total` strokes, timing windows at
+ * the start, after 1,000 and after `total` (see the header).
+ */
+async function fillingMask(
+  ws: ReturnType<typeof openWorkspace>,
+  annotationId: number,
+  codec: MaskCodec,
+  policy: ChainPolicy,
+  total: number,
+) {
+  const rand = rng(2024);
+  const scattered = () => dab([5 + rand(DIMS[0] - 11), 5 + rand(DIMS[1] - 11), 5 + rand(DIMS[2] - 11)]);
+  let store = new MaskStore(ws, undefined, codec, policy);
+  let head: number | null = null;
+  let strokes = 0;
+  const commit = async (s: MaskStore) => {
+    const t0 = performance.now();
+    const r = await s.commitPatch({
+      annotationId,
+      parentRevisionId: head,
+      tool: 'brush',
+      author: 'bench',
+      patch: scattered(),
+    });
+    const ms = performance.now() - t0;
+    head = r.id;
+    strokes++;
+    return { ms, revision: r };
+  };
+  const windows = [];
+  for (const at of [...new Set([0, 1000, total])].filter((x) => x <= total)) {
+    while (strokes < at) await commit(store);
+    const from = strokes;
+    const ms: number[] = [];
+    const kinds = { delta: 0, snapshot: 0 };
+    let deepest = null;
+    for (let n = 0; n < WINDOW; n++) {
+      const c = await commit(store);
+      ms.push(c.ms);
+      kinds[c.revision.storage]++;
+      if (!deepest || c.revision.chainDepth > deepest.chainDepth) deepest = c.revision;
+    }
+    // Baseline: the same mask, every revision a whole-mask snapshot (a store of its own: its first commit,
+    // which decodes the head, is not timed; nor is the next commit of `store`, whose cached head is stale).
+    let baseline = null;
+    if (policy.maxDeltas > 0) {
+      const whole = new MaskStore(ws, undefined, codec, SNAPSHOTS_ONLY);
+      await commit(whole);
+      const afterStrokes = strokes;
+      const sample: number[] = [];
+      for (let n = 0; n < SAMPLE; n++) sample.push((await commit(whole)).ms);
+      baseline = { afterStrokes, ...spread(sample) };
+      await commit(store);
+    }
+    windows.push({
+      afterStrokes: from,
+      commit: spread(ms),
+      revisions: kinds,
+      snapshotsOnly: baseline,
+      deepest,
+    });
+  }
+  // A restart: nothing cached; the first commit decodes the head (its snapshot and the deltas after it).
+  store = new MaskStore(ws, undefined, codec, policy);
+  const restart = (await commit(store)).ms;
+  const last = windows.at(-1)!;
+  const deepest = last.deepest!;
+  const root = revisionChain(ws.db, deepest.id)[0]!.revision;
+  const reads = { chain: [] as number[], snapshot: [] as number[] };
+  for (let r = 0; r < 3; r++) {
+    reads.chain.push((await timed(() => store.decodeRevision(deepest, DIMS)))[1]);
+    if (root.storage === 'snapshot')
+      reads.snapshot.push((await timed(() => store.decodeRevision(root, DIMS)))[1]);
+  }
+  const headRow = getRevision(ws.db, head!)!;
+  const headChain = revisionChain(ws.db, headRow.id);
+  return {
+    strokes: 'brush dabs (a sphere of radius 5 voxels, an 11x11x11 patch) of label 1 at seeded random places',
+    policy,
+    windows: windows.map((w) => ({
+      afterStrokes: w.afterStrokes,
+      commit: w.commit,
+      revisions: w.revisions,
+      snapshotsOnly: w.snapshotsOnly,
+    })),
+    restartFirstCommitMs: Math.round(restart * 100) / 100,
+    readDeepestRevision: {
+      chainDepth: deepest.chainDepth,
+      medianMs: Math.round(median(reads.chain) * 100) / 100,
+      snapshotOfItsChainMs: reads.snapshot.length ? Math.round(median(reads.snapshot) * 100) / 100 : null,
+    },
+    storedBytes: {
+      lastSnapshot: headChain[0]!.revision.blobBytes,
+      lastDelta: headRow.storage === 'delta' ? headRow.blobBytes : null,
+    },
+    totalStrokes: strokes,
+  };
+}
+
 /**
  * Runs `fn` while a timer ticks every millisecond on this event loop; returns the longest gap between ticks
  * (ms): how long another request (a WebSocket message, an IPC call) would have waited at worst.
@@ -118,8 +259,14 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
 }
 
 export async function runBenchMasks(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['runs', 'codec'], flags: ['json', 'keep'] });
+  const args = parseArgs(argv, {
+    values: ['runs', 'codec', 'fill-strokes'],
+    flags: ['json', 'keep', 'snapshots-only'],
+  });
   const runs = positiveInt(optionString(args, 'runs') ?? '7', '--runs');
+  const fillText = optionString(args, 'fill-strokes') ?? '10000';
+  const fillStrokes = fillText === '0' ? 0 : positiveInt(fillText, '--fill-strokes');
+  const policy = args.options.has('snapshots-only') ? SNAPSHOTS_ONLY : undefined;
   const codecName = optionString(args, 'codec') ?? 'worker';
   if (codecName !== 'worker' && codecName !== 'thread')
     throw new InputError(undefined, `--codec must be worker or thread, not '${codecName}'`);
@@ -149,7 +296,7 @@ export async function runBenchMasks(argv: string[]): Promise<number> {
       () => undefined,
     );
     const volume = imported.volumes[0]!;
-    const annotationId = ws.db.transaction(() => {
+    const annotationIds = ws.db.transaction(() => {
       upsertLabel(ws.db, {
         projectId: imported.projectId,
         value: 2,
@@ -158,12 +305,21 @@ export async function runBenchMasks(argv: string[]): Promise<number> {
         visible: true,
         opacity: 0.5,
       });
-      const who = insertAnnotator(ws.db, { name: 'bench', role: 'annotator', passwordHash: null }, 'now');
-      const id = insertManualAnnotation(ws.db, volume.id, who, 'now');
-      appendAudit(ws.db, { actor: 'bench', action: 'annotation.create', detail: { annotationId: id } });
-      return id;
+      // The figures' annotation, and the filling-mask figures' (one annotation per annotator and volume).
+      const ids = ['bench', 'bench (filling)'].map((name) =>
+        insertManualAnnotation(
+          ws.db,
+          volume.id,
+          insertAnnotator(ws.db, { name, role: 'annotator', passwordHash: null }, 'now'),
+          'now',
+        ),
+      );
+      for (const id of ids)
+        appendAudit(ws.db, { actor: 'bench', action: 'annotation.create', detail: { annotationId: id } });
+      return ids;
     })();
-    const store = new MaskStore(ws, undefined, codec);
+    const [annotationId, fillAnnotationId] = annotationIds as [number, number];
+    const store = new MaskStore(ws, undefined, codec, policy);
     const mask = benchMask();
 
     const encodeMs: number[] = [];
@@ -278,6 +434,10 @@ export async function runBenchMasks(argv: string[]): Promise<number> {
       revertMs.push(t);
       head = rev.id;
     }
+    const filling =
+      fillStrokes > 0
+        ? await fillingMask(ws, fillAnnotationId, codec, policy ?? store.policy, fillStrokes)
+        : null;
     ws.close();
 
     const counts = { nodule: 0, organ: 0 };
@@ -295,6 +455,7 @@ export async function runBenchMasks(argv: string[]): Promise<number> {
       },
       runs,
       codec: codec instanceof MaskCodecPool ? `worker threads (${codec.size})` : 'this thread',
+      revisions: policy ? 'every revision a snapshot (--snapshots-only)' : 'deltas over periodic snapshots',
       medianMs: {
         saveWholeMask: median(saveMs),
         commitBrushDab: median(strokeMs),
@@ -317,6 +478,7 @@ export async function runBenchMasks(argv: string[]): Promise<number> {
         commitBrushDab: Math.max(...strokeMs),
         commitLarge3dEdit: Math.max(...bigMs),
       },
+      fillingMask: filling,
       notes:
         'save/commit times include encoding, an atomic fsynced blob write and the SQLite commit (synchronous=FULL)',
       machine: {
