@@ -2,53 +2,22 @@
 // becomes a snapshot whose chain is itself; the rules a delta row must follow; materialised whole-mask blobs.
 // (Reading, reverting and editing such a workspace's masks: services/masks/mask-store-deltas.test.ts.)
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../core/geometry/affine';
 import { tempDir } from '../../test-support/tmp';
-import { BlobStore } from '../../workspace/blob-store';
-import { decodeMask, encodeMask } from '../../workspace/mask-codec';
+import { schema4Workspace } from '../test-support/schema4';
+import { decodeMask } from '../../workspace/mask-codec';
 import { openWorkspace } from '../../workspace/workspace';
-import { openDatabase } from '../open';
 import { getRevision, insertRevisionSnapshot, listRevisions, revisionChain } from '../repositories/revisions';
 import { MIGRATIONS } from './index';
 
 const DIMS: Vec3 = [6, 5, 4];
-const N = 6 * 5 * 4;
 
 describe('migration 005 (revision deltas)', () => {
   it('makes every old revision a snapshot, and holds delta rows and materialised blobs to their rules', async () => {
     const dir = tempDir();
     expect(MIGRATIONS[4]!.version).toBe(5);
-    const old = openDatabase(path.join(dir, 'concord.db'), { migrations: MIGRATIONS.slice(0, 4) });
-    const blobs = new BlobStore(path.join(dir, 'blobs'), path.join(dir, 'tmp'));
-    const m1 = new Uint8Array(N);
-    m1.fill(1, 10, 40);
-    const m2 = m1.slice();
-    m2.fill(2, 50, 70);
-    const b1 = await blobs.put(encodeMask(m1, DIMS));
-    const b2 = await blobs.put(encodeMask(m2, DIMS));
-    const volumeBlob = await blobs.put(new Uint8Array(N * 2));
-    old.exec(`
-      INSERT INTO projects (name, created_at) VALUES ('p', 't');
-      INSERT INTO labels (project_id, value, name, color) VALUES (1, 1, 'one', '#ff0000'), (1, 2, 'two', '#00ff00');
-      INSERT INTO cases (project_id, name, created_at) VALUES (1, 'c', 't');
-      INSERT INTO blobs (sha256, byte_length, created_at) VALUES
-        ('${volumeBlob.sha256}', ${volumeBlob.byteLength}, 't'), ('${b1.sha256}', ${b1.byteLength}, 't'),
-        ('${b2.sha256}', ${b2.byteLength}, 't');
-      INSERT INTO volumes (case_id, name, blob_sha256, scalar_type, dim_i, dim_j, dim_k, affine_lps, rescale_slope,
-        rescale_intercept, source_format, source_json, stats_min, stats_max, stats_mean, imported_at, imported_by)
-        VALUES (1, 'v', '${volumeBlob.sha256}', 'int16', 6, 5, 4,
-          '[1,0,0,0,0,1,0,0,0,0,1,0,0,0,0,1]', 1, 0, 'nifti', '{}', 0, 0, 0, 't', 'me');
-      INSERT INTO annotators (name, role, created_at) VALUES ('Ann', 'annotator', 't');
-      INSERT INTO annotations (volume_id, annotator_id, kind, created_at) VALUES (1, 1, 'manual', 't');
-      INSERT INTO annotation_revisions (annotation_id, parent_id, blob_sha256, author, label_voxels_json, created_at)
-        VALUES (1, NULL, '${b1.sha256}', 'Ann', '{"1":30}', 't');
-      -- A row whose label counts were never recorded (written before schema 2 added them).
-      INSERT INTO annotation_revisions (annotation_id, parent_id, blob_sha256, author, created_at)
-        VALUES (1, 1, '${b2.sha256}', 'Ann', 't');
-    `);
-    old.close();
+    const { m2 } = await schema4Workspace(dir);
 
     const ws = openWorkspace(dir);
     try {

@@ -15,6 +15,7 @@ import { upsertLabel } from '../../db/repositories/labels';
 import { getRevision, listRevisions, revisionChain } from '../../db/repositories/revisions';
 import type { RevisionRow } from '../../db/repositories/revisions';
 import { tempDir } from '../../test-support/tmp';
+import { schema4Workspace } from '../../db/test-support/schema4';
 import { inThreadCodec } from '../../workers/mask-codec-pool';
 import type { MaskCodec } from '../../workers/mask-codec-pool';
 import { encodeMask } from '../../workspace/mask-codec';
@@ -23,9 +24,6 @@ import { openWorkspace } from '../../workspace/workspace';
 import type { Workspace } from '../../workspace/workspace';
 import { writeTestVolume } from '../test-support/labelling';
 import { importVolumes } from '../workspace/import-volumes';
-import { MIGRATIONS } from '../../db/migrations/index';
-import { openDatabase } from '../../db/open';
-import { BlobStore } from '../../workspace/blob-store';
 import { DEFAULT_CHAIN_POLICY, MaskStore, SNAPSHOTS_ONLY } from './mask-store';
 import type { ChainPolicy } from './mask-store';
 import { readRevisionLabels, snapshotBlobOf } from './revision-reader';
@@ -290,38 +288,8 @@ describe('revisions as snapshots and deltas', () => {
   });
 
   it('reads, reverts and edits the masks of a workspace written before deltas (schema 4)', async () => {
-    const dims: Vec3 = [6, 5, 4];
-    const n = 6 * 5 * 4;
     const dir = tempDir();
-    const old = openDatabase(path.join(dir, 'concord.db'), { migrations: MIGRATIONS.slice(0, 4) });
-    const blobs = new BlobStore(path.join(dir, 'blobs'), path.join(dir, 'tmp'));
-    const m1 = new Uint8Array(n);
-    m1.fill(1, 10, 40);
-    const m2 = m1.slice();
-    m2.fill(2, 50, 70);
-    const b1 = await blobs.put(encodeMask(m1, dims));
-    const b2 = await blobs.put(encodeMask(m2, dims));
-    const volumeBlob = await blobs.put(new Uint8Array(n * 2));
-    old.exec(`
-      INSERT INTO projects (name, created_at) VALUES ('p', 't');
-      INSERT INTO labels (project_id, value, name, color) VALUES (1, 1, 'one', '#ff0000'), (1, 2, 'two', '#00ff00');
-      INSERT INTO cases (project_id, name, created_at) VALUES (1, 'c', 't');
-      INSERT INTO blobs (sha256, byte_length, created_at) VALUES
-        ('${volumeBlob.sha256}', ${volumeBlob.byteLength}, 't'), ('${b1.sha256}', ${b1.byteLength}, 't'),
-        ('${b2.sha256}', ${b2.byteLength}, 't');
-      INSERT INTO volumes (case_id, name, blob_sha256, scalar_type, dim_i, dim_j, dim_k, affine_lps, rescale_slope,
-        rescale_intercept, source_format, source_json, stats_min, stats_max, stats_mean, imported_at, imported_by)
-        VALUES (1, 'v', '${volumeBlob.sha256}', 'int16', 6, 5, 4,
-          '[1,0,0,0,0,1,0,0,0,0,1,0,0,0,0,1]', 1, 0, 'nifti', '{}', 0, 0, 0, 't', 'me');
-      INSERT INTO annotators (name, role, created_at) VALUES ('Ann', 'annotator', 't');
-      INSERT INTO annotations (volume_id, annotator_id, kind, created_at) VALUES (1, 1, 'manual', 't');
-      INSERT INTO annotation_revisions (annotation_id, parent_id, blob_sha256, author, label_voxels_json, created_at)
-        VALUES (1, NULL, '${b1.sha256}', 'Ann', '{"1":30}', 't');
-      -- A row whose label counts were never recorded (written before schema 2 added them).
-      INSERT INTO annotation_revisions (annotation_id, parent_id, blob_sha256, author, created_at)
-        VALUES (1, 1, '${b2.sha256}', 'Ann', 't');
-    `);
-    old.close();
+    const { dims, m1, m2 } = await schema4Workspace(dir);
 
     const ws = openWorkspace(dir);
     open.push(ws);
