@@ -105,6 +105,9 @@ describe('a path that is not a regular file', () => {
       process.execPath,
       [
         path.join(REPO_ROOT, 'node_modules', 'vite-node', 'vite-node.mjs'),
+        // The unit tests' config carries the source tree's import aliases.
+        '--config',
+        path.join(REPO_ROOT, 'vitest.config.ts'),
         path.join(REPO_ROOT, 'src-main', 'host', 'cli', 'main.ts'),
         '--',
         'info',
