@@ -1,6 +1,7 @@
 // A workspace is one folder: concord.db (SQLite) + blobs/ (content-addressed voxel files) + tmp/ (temp files
 // on the same file system, so that renames into blobs/ are atomic) + holders/ (which processes have it
-// open, holders.ts). Uploads to the web host land in tmp/uploads/<id>/ and are removed after import.
+// open, holders.ts) + workspace.key (its Ed25519 key pair, workspace-key.ts). Uploads to the web host
+// land in tmp/uploads/<id>/ and are removed after import.
 //
 // Private to its owner: a new workspace's folders are created 0700 and its files 0600 (the database first,
 // so that SQLite gives its WAL and shared-memory files the same mode); opening one that other users of the
@@ -11,12 +12,16 @@ import { openDatabase } from '../db/open';
 import type { Db } from '../db/open';
 import { BlobStore } from './blob-store';
 import { holdWorkspace, otherHolders } from './holders';
+import { loadOrCreateWorkspaceKey } from './workspace-key';
+import type { WorkspaceKey } from './workspace-key';
 
 export interface Workspace {
   dir: string;
   db: Db;
   blobs: BlobStore;
   tmpDir: string;
+  /** The workspace's Ed25519 key pair (workspace-key.ts): signs its bundles and seals its audit trail. */
+  key: WorkspaceKey;
   /** One line each: what is wrong with the workspace's set-up (e.g. readable by other users). */
   warnings: string[];
   close(): void;
@@ -25,7 +30,6 @@ export interface Workspace {
 /** Stale partial files older than this are left from a killed process and can go. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
-/** `nativeBinding`: the better-sqlite3 addon to load instead of the default one (db/open.ts). */
 /**
  * `nativeBinding`: the better-sqlite3 addon to load instead of the default one (db/open.ts). `what` names
  * this process in holders/ (holders.ts).
@@ -43,6 +47,7 @@ export function openWorkspace(
   if (!fs.existsSync(dbFile)) fs.closeSync(fs.openSync(dbFile, 'a', 0o600));
   const warnings = permissionWarnings(abs, dbFile);
   const db = openDatabase(dbFile, options);
+  const key = loadOrCreateWorkspaceKey(abs);
   const tmpDir = path.join(abs, 'tmp');
   const blobs = new BlobStore(path.join(abs, 'blobs'), tmpDir);
   const release = holdWorkspace(abs, options.what ?? `concord ${process.argv.slice(2, 3).join(' ')}`.trim());
@@ -54,6 +59,7 @@ export function openWorkspace(
     db,
     blobs,
     tmpDir,
+    key,
     warnings,
     close() {
       if (closed) return;
