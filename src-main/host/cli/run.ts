@@ -14,6 +14,7 @@ import { runInfo } from './info';
 import { runInfer } from './infer';
 import { runMasks } from './masks';
 import { runModels } from './models';
+import { runPacs } from './pacs';
 import { runServe } from './serve';
 import { runTrain } from './train';
 
@@ -70,6 +71,17 @@ Usage: concord <command> [options]
   models import <package.concord-model> --workspace <dir> [--project <name>] [--json]
       The model registry; packages hold weights + manifest + SHA256SUMS; an import that does not verify
       is refused and changes nothing.
+  pacs add --workspace <dir> --name <name> --url <dicomweb base> [--timeout <s>] [--json]
+  pacs list|remove --workspace <dir> [--name <name>] [--json]
+      The PACS servers a workspace knows (DICOMweb; --timeout: seconds one request may take, default 30).
+  pacs find --workspace <dir> --from <name> [--patient <id or name>] [--modality <CT>]
+            [--study-date <YYYYMMDD[-YYYYMMDD]>] [--limit <n>] [--timeout <s>] [--json]
+      Search the PACS's studies (QIDO-RS), with their series and instance counts.
+  pacs get <StudyInstanceUID> --workspace <dir> --from <name> --project <name> [--case <name>] [--timeout <s>]
+           [--max-voxels <n>] [--json]
+      Fetch a study (WADO-RS) and import it as a folder import does; an interrupted transfer resumes.
+  pacs send <revision-id> | --file <a.dcm> --workspace <dir> --to <name> [--timeout <s>] [--json]
+      Store a revision's DICOM SEG (or a DICOM file) on the PACS (STOW-RS).
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
@@ -124,6 +136,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runInfer(rest);
     case 'models':
       return runModels(rest);
+    case 'pacs':
+      return runPacs(rest);
     case 'bench':
       return runBench(rest);
     case undefined:
