@@ -149,6 +149,21 @@ const TABLE: { [C in RequestChannel]: Row } = {
     req: (w) => ({ jobId: 'r', projectId: w.projectId, modelId: missing }),
   },
   'activeLearning:stored': { may: SIGNED_IN, req: (w) => ({ projectId: w.projectId, modelId: missing }) },
+  // The PACS: servers listed to the signed-in, searched, fetched from and sent to by data managers (as
+  // importing is), added and removed by admins. No server is reachable here: answers after the check are
+  // not-found (no such server) or bad-input.
+  'pacs:list': { may: SIGNED_IN, req: () => undefined },
+  'pacs:save': { may: ADMIN, req: (_w, who) => ({ name: `H-${who}`, url: 'http://127.0.0.1:9/dicom-web' }) },
+  'pacs:remove': { may: ADMIN, req: () => ({ name: 'Nowhere' }) },
+  'pacs:find': { may: MANAGERS, req: () => ({ server: 'Nowhere', modality: 'CT' }) },
+  'pacs:get': {
+    may: MANAGERS,
+    req: (_w, who) => ({ jobId: `p-${who}`, server: 'Nowhere', studyInstanceUID: '1.2.3' }),
+  },
+  'pacs:send': {
+    may: MANAGERS,
+    req: (w, who) => ({ server: 'Nowhere', revisionId: own(w, who).revisionId }),
+  },
 };
 
 async function world(): Promise<World> {

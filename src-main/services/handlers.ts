@@ -12,6 +12,7 @@ import { createLabellingHandlers } from './labelling/handlers';
 import { MaskStore } from './masks/mask-store';
 import { createWorkspaceHandlers } from './workspace/handlers';
 import { createIdentityHandlers } from './identity/handlers';
+import { createPacsHandlers } from './interop/pacs-handlers';
 import { recordDraftOutcome } from './training/drafts';
 import { createTrainingHandlers } from './training/handlers';
 import { forkLauncher } from './training/trainer-launcher';
@@ -33,6 +34,7 @@ export function createHandlers(
     ...labelling,
     ...createConsensusHandlers(app, jobs, store),
     ...createTrainingHandlers(app, training ?? new TrainingService(app.workspace, launch), launch, jobs),
+    ...createPacsHandlers(app, jobs),
     // Marking an annotation done that started from an AI draft records the draft-vs-final Dice.
     'worklist:setStatus': async (req, ctx) => {
       const row = await setStatus(req, ctx);

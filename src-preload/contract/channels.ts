@@ -25,16 +25,18 @@ import {
   TRAINING_REQUEST_CHANNELS,
   TRAINING_EVENT_CHANNELS,
 } from './training';
+import { type PacsRequests, type PacsEvents, PACS_REQUEST_CHANNELS, PACS_EVENT_CHANNELS } from './pacs';
 
 /** Request channels: request payload and response value (wrapped in Result on the wire). */
 export type Requests = WorkspaceRequests &
   IdentityRequests &
   LabellingRequests &
   ConsensusRequests &
-  TrainingRequests;
+  TrainingRequests &
+  PacsRequests;
 
 /** Events main pushes to the renderer. */
-export type Events = WorkspaceEvents & LabellingEvents & ConsensusEvents & TrainingEvents;
+export type Events = WorkspaceEvents & LabellingEvents & ConsensusEvents & TrainingEvents & PacsEvents;
 
 export type RequestChannel = keyof Requests;
 export type EventChannel = keyof Events;
@@ -48,6 +50,7 @@ export const REQUEST_CHANNELS = [
   ...LABELLING_REQUEST_CHANNELS,
   ...CONSENSUS_REQUEST_CHANNELS,
   ...TRAINING_REQUEST_CHANNELS,
+  ...PACS_REQUEST_CHANNELS,
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = [
@@ -55,6 +58,7 @@ export const EVENT_CHANNELS = [
   ...LABELLING_EVENT_CHANNELS,
   ...CONSENSUS_EVENT_CHANNELS,
   ...TRAINING_EVENT_CHANNELS,
+  ...PACS_EVENT_CHANNELS,
 ] as const satisfies readonly EventChannel[];
 
 /** Compile-time check that REQUEST_CHANNELS lists every request channel. */

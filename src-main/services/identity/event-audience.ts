@@ -41,6 +41,7 @@ export function mayReceive<E extends EventChannel>(
     }
     // Import progress names files and belongs to the window that started the import (sent with emit).
     case 'import:progress':
+    case 'pacs:progress':
       return false;
     default:
       return false;
