@@ -35,6 +35,22 @@ export interface DicomSource {
   photometricInterpretation?: string;
   /** Reader remarks worth showing the user (lossy compression, assumed geometry, unpacked mosaic...). */
   notes?: string[];
+  /** FrameOfReferenceUID shared by the series (a DICOM SEG made on the volume carries it). */
+  frameOfReferenceUID?: string;
+  /**
+   * The image each slice k came from, in k order (index = k): its SOP class and instance UIDs, and the 1-based
+   * frame number when the file holds several frames. Recorded since DICOM SEG export; volumes imported before
+   * lack it.
+   */
+  instances?: DicomInstanceRef[];
+}
+
+/** One source image of a slice (what a DICOM SEG frame on that slice references). */
+export interface DicomInstanceRef {
+  sopClassUID: string;
+  sopInstanceUID: string;
+  /** 1-based frame number inside a multi-frame image; absent for single-frame images. */
+  frame?: number;
 }
 
 /** Identifying patient data; readers fill it, the import service drops it unless the user opted in. */

@@ -59,18 +59,25 @@ export function insertDefaultLabels(db: Db, projectId: number): void {
 
 /**
  * Makes sure every value in `values` (1..255) has a label in the project, creating "Label <v>" with a
- * palette colour where missing. Returns the labels created; call inside a transaction.
+ * palette colour where missing (or the name and colour `named` gives, e.g. a DICOM SEG's segment). Returns
+ * the labels created; call inside a transaction.
  */
-export function ensureLabels(db: Db, projectId: number, values: Iterable<number>): LabelInfo[] {
+export function ensureLabels(
+  db: Db,
+  projectId: number,
+  values: Iterable<number>,
+  named?: ReadonlyMap<number, { name: string; color?: string }>,
+): LabelInfo[] {
   const created: LabelInfo[] = [];
   for (const value of values) {
     if (value === 0 || getLabel(db, projectId, value)) continue;
+    const given = named?.get(value);
     created.push(
       upsertLabel(db, {
         projectId,
         value,
-        name: `Label ${value}`,
-        color: PALETTE[(value - 1) % PALETTE.length]!,
+        name: given?.name ?? `Label ${value}`,
+        color: given?.color ?? PALETTE[(value - 1) % PALETTE.length]!,
         visible: true,
         opacity: 0.5,
       }),

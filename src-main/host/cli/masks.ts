@@ -1,40 +1,46 @@
 // `concord masks …`: masks from and to other tools.
-//   masks import <mask.nii[.gz]> --workspace <dir> --volume <id> --annotator <name> [--label <value>]
-//                [--resample nearest] [--json]
+//   masks import <mask.nii[.gz] | seg.dcm> --workspace <dir> --volume <id> --annotator <name> [--label <value>]
+//                [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]
 //       A NIfTI label map as a new revision of that annotator's annotation of the volume. It must lie on the
 //       volume's grid (same dims, corner voxels within 1e-3 mm) unless --resample nearest is given. With
 //       --label, every non-zero voxel becomes that label. An annotator without a profile gets one WITHOUT a
 //       password: they cannot sign in until an admin sets one.
+//       A DICOM SEG (a file with a DICOM preamble) instead: made on the volume's series, frames placed on its
+//       grid by position (services/interop/seg-import.ts); --threshold for FRACTIONAL SEGs (default 0.5 of the
+//       maximum), --segments to import only some segments (e.g. ones that overlap others).
 //   masks import <rtstruct.dcm> --workspace <dir> --volume <id> --annotator <name> [--roi <name>[,<name>…]]
 //                [--json]
 //       The closed planar contours of an RTSTRUCT drawn on the volume's series, one label per ROI (a voxel
-//       is inside when its centre is inside the contours, even-odd rule): services/interop/rtstruct-import.ts.
-//   masks export <revision-id> <out.nii[.gz]> --workspace <dir> [--json]
-//       Any revision as a uint8 NIfTI with its volume's geometry.
+//       is inside when its centre is inside the contours, even-odd rule): masks-rtstruct.ts.
+//   masks export <revision-id> <out> --workspace <dir> [--format nifti|nrrd|seg] [--json]
+//       Any revision (an annotator's, a saved consensus, the reference: `consensus --save` and sign-off print
+//       their revision ids) as a uint8 NIfTI with its volume's geometry, or a DICOM SEG referencing the source
+//       series. The format comes from --format, else the name: .dcm -> seg, .nii/.nii.gz -> nifti,
+//       .nrrd/.seg.nrrd -> nrrd.
 //   masks stress …  (test tool: see masks-stress.ts)
 import path from 'node:path';
-import { InputError, NotFoundError } from '../../core/errors';
-import type { ImageVolume } from '../../core/volume/types';
-import { appendAudit } from '../../db/audit';
-import { getRevision } from '../../db/repositories/revisions';
-import { getAnnotation } from '../../db/repositories/annotations';
-import { getVolume } from '../../db/repositories/volumes';
-import { writeNifti } from '../../io/nifti/write';
+import { InputError } from '../../core/errors';
 import { importMaskFile } from '../../services/masks/mask-import';
-import { importRtStruct } from '../../services/interop/rtstruct-import';
-import { looksLikeRtStruct } from '../../io/rtstruct/read';
-import { MaskStore } from '../../services/masks/mask-store';
+import { importSegFile } from '../../services/interop/seg-import';
+import {
+  exportRevision,
+  formatOfFileName,
+  MASK_EXPORT_FORMATS,
+  type MaskExportFormat,
+} from '../../services/interop/mask-export';
+import { isDicomFile } from '../../io/seg/seg-mask';
 import { openWorkspace } from '../../workspace/workspace';
 import { localActor } from '../../services/create-services';
-import { optionString, parseArgs, positiveInt, requireOption } from './args';
-import type { ParsedArgs } from './args';
+import { optionString, parseArgs, positiveInt, requireOption, type ParsedArgs } from './args';
 import { runMasksStress } from './masks-stress';
+import { looksLikeRtStruct } from '../../io/rtstruct/read';
+import { runRtStructImport } from './masks-rtstruct';
 import { printJson } from './output';
 
 const USAGE =
-  'usage: concord masks import <mask.nii.gz> --workspace <dir> --volume <id> --annotator <name> [--label <value>] [--resample nearest] [--json]\n' +
+  'usage: concord masks import <mask.nii.gz|seg.dcm> --workspace <dir> --volume <id> --annotator <name> [--label <value>] [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]\n' +
   '       concord masks import <rtstruct.dcm> --workspace <dir> --volume <id> --annotator <name> [--roi <name>[,<name>...]] [--json]\n' +
-  '       concord masks export <revision-id> <out.nii.gz> --workspace <dir> [--json]';
+  '       concord masks export <revision-id> <out.nii.gz|out.dcm|out.nrrd> --workspace <dir> [--format nifti|nrrd|seg] [--json]';
 
 export async function runMasks(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -46,13 +52,13 @@ export async function runMasks(argv: string[]): Promise<number> {
 
 async function runMasksImport(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['workspace', 'volume', 'annotator', 'label', 'resample', 'roi'],
+    values: ['workspace', 'volume', 'annotator', 'label', 'resample', 'threshold', 'segments', 'roi'],
     flags: ['json'],
   });
   const [file] = args.positionals;
   if (args.positionals.length !== 1 || !file) throw new InputError(undefined, USAGE);
   if (await looksLikeRtStruct(path.resolve(file))) return runRtStructImport(args, path.resolve(file));
-  if (args.options.has('roi')) throw new InputError(undefined, '--roi is for RTSTRUCT files');
+  if (args.options.has('roi')) throw new InputError(undefined, '--roi applies only to an RTSTRUCT');
   const resample = optionString(args, 'resample');
   if (resample !== undefined && resample !== 'nearest') {
     throw new InputError(undefined, `--resample takes only 'nearest' (got '${resample}')`);
@@ -61,6 +67,18 @@ async function runMasksImport(argv: string[]): Promise<number> {
   const annotator = requireOption(args, 'annotator', 'masks import');
   const labelText = optionString(args, 'label');
   const label = labelText === undefined ? undefined : positiveInt(labelText, '--label');
+  if (await isDicomFile(path.resolve(file))) {
+    if (label !== undefined || resample !== undefined) {
+      throw new InputError(
+        undefined,
+        'a DICOM SEG takes neither --label nor --resample (segments are its labels)',
+      );
+    }
+    return runSegImport(args, path.resolve(file), volumeId, annotator);
+  }
+  for (const o of ['threshold', 'segments']) {
+    if (args.options.has(o)) throw new InputError(undefined, `--${o} applies only to a DICOM SEG`);
+  }
   const ws = openWorkspace(requireOption(args, 'workspace', 'masks import'));
   try {
     const r = await importMaskFile(ws, {
@@ -89,26 +107,44 @@ async function runMasksImport(argv: string[]): Promise<number> {
   }
 }
 
-async function runRtStructImport(args: ParsedArgs, file: string): Promise<number> {
-  for (const o of ['label', 'resample'])
-    if (args.options.has(o)) throw new InputError(undefined, `--${o} does not apply to an RTSTRUCT`);
-  const volumeId = positiveInt(requireOption(args, 'volume', 'masks import'), '--volume');
-  const annotator = requireOption(args, 'annotator', 'masks import');
-  const roi = optionString(args, 'roi');
+async function runSegImport(
+  args: ParsedArgs,
+  file: string,
+  volumeId: number,
+  annotator: string,
+): Promise<number> {
+  const thresholdText = optionString(args, 'threshold');
+  const threshold = thresholdText === undefined ? undefined : Number(thresholdText);
+  if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) {
+    throw new InputError(undefined, `--threshold must be a number in (0, 1] (got '${thresholdText}')`);
+  }
+  const segmentsText = optionString(args, 'segments');
+  const segments = segmentsText?.split(',').map((t) => positiveInt(t.trim(), '--segments'));
   const ws = openWorkspace(requireOption(args, 'workspace', 'masks import'));
   try {
-    const r = await importRtStruct(ws, {
+    const r = await importSegFile(ws, {
       file,
       volumeId,
       annotator,
       actor: localActor(),
-      rois: roi === undefined ? undefined : roi.split(',').map((n) => n.trim()),
+      ...(threshold !== undefined ? { threshold } : {}),
+      ...(segments ? { segments } : {}),
     });
     if (args.options.has('json')) printJson({ volumeId, ...r });
     else {
       const made = r.unchanged ? `unchanged (already revision ${r.revisionId})` : `revision ${r.revisionId}`;
-      process.stdout.write(`annotation ${r.annotationId} of ${r.annotatorName}: ${made}\n`);
-      for (const x of r.rois) process.stdout.write(`  label ${x.label} '${x.name}': ${x.voxels} voxels\n`);
+      const segs = r.segments.map((s) => `${s.number} '${s.name}' -> label ${s.value} (${s.voxels} voxels)`);
+      process.stdout.write(
+        `annotation ${r.annotationId} of ${r.annotatorName}: ${made}; segments: ${segs.join(', ')}\n`,
+      );
+      if (r.threshold !== undefined) {
+        process.stdout.write(`FRACTIONAL segments thresholded at ${r.threshold} of the maximum value\n`);
+      }
+      if (r.annotatorCreated) {
+        process.stderr.write(
+          `created profile '${r.annotatorName}' without a password: an admin must set one before they can sign in\n`,
+        );
+      }
     }
     return 0;
   } finally {
@@ -117,44 +153,29 @@ async function runRtStructImport(args: ParsedArgs, file: string): Promise<number
 }
 
 async function runMasksExport(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['workspace'], flags: ['json'] });
+  const args = parseArgs(argv, { values: ['workspace', 'format'], flags: ['json'] });
   const [idText, out] = args.positionals;
   if (args.positionals.length !== 2 || !idText || !out) throw new InputError(undefined, USAGE);
-  if (!/\.nii(\.gz)?$/i.test(out)) throw new InputError(out, 'the output must end in .nii or .nii.gz');
+  const formatText = optionString(args, 'format');
+  if (formatText !== undefined && !MASK_EXPORT_FORMATS.includes(formatText as MaskExportFormat)) {
+    throw new InputError(undefined, `--format takes ${MASK_EXPORT_FORMATS.join(', ')} (got '${formatText}')`);
+  }
+  const format = (formatText as MaskExportFormat | undefined) ?? formatOfFileName(out);
+  if (!format) {
+    throw new InputError(
+      out,
+      'the format cannot be told from the name: end it in .nii.gz, .dcm or .nrrd, or pass --format',
+    );
+  }
   const revisionId = positiveInt(idText, 'revision id');
   const ws = openWorkspace(requireOption(args, 'workspace', 'masks export'));
   try {
-    const revision = getRevision(ws.db, revisionId);
-    if (!revision) throw new NotFoundError(`revision ${revisionId} does not exist`);
-    const annotation = getAnnotation(ws.db, revision.annotationId)!;
-    const volume = getVolume(ws.db, annotation.volumeId)!;
-    const labels = await new MaskStore(ws).decodeRevision(revision, volume.dims);
-    const image: ImageVolume = {
-      geometry: { dims: volume.dims, affineLPS: volume.affineLPS },
-      scalarType: 'uint8',
-      data: labels,
-      frames: 1,
-      rescale: { slope: 1, intercept: 0 },
-      source: { format: 'nifti', files: [], description: `revision ${revisionId}` },
-    };
-    const file = path.resolve(out);
-    await writeNifti(file, image);
-    ws.db.transaction(() =>
-      appendAudit(ws.db, {
-        actor: localActor(),
-        action: 'annotation.export',
-        detail: { revisionId, annotationId: annotation.id, volumeId: volume.id, file },
-      }),
-    )();
-    if (args.options.has('json')) {
-      printJson({
-        revisionId,
-        annotationId: annotation.id,
-        volumeId: volume.id,
-        author: revision.author,
-        file,
-      });
-    } else process.stdout.write(`wrote ${file}\n`);
+    const r = await exportRevision(ws, { revisionId, file: path.resolve(out), format, actor: localActor() });
+    if (args.options.has('json')) printJson(r);
+    else {
+      const seg = r.seg ? ` (DICOM SEG: ${r.seg.segments.length} segment(s), ${r.seg.frames} frame(s))` : '';
+      process.stdout.write(`wrote ${r.file}${seg}\n`);
+    }
     return 0;
   } finally {
     ws.close();

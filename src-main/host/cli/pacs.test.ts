@@ -210,6 +210,60 @@ describe.runIf(HAVE_ORTHANC)('concord pacs against Orthanc with DICOMweb', () =>
     expect(state(ws).tmp).toEqual([]);
   });
 
+  it("sends a revision's DICOM SEG by STOW-RS: the PACS files it in the study it was drawn on", async () => {
+    const ws = await workspaceWith('H', orthanc.dicomweb);
+    const g = await cli(
+      'pacs',
+      'get',
+      STUDY,
+      '--workspace',
+      ws,
+      '--from',
+      'H',
+      '--project',
+      'Liver',
+      '--json',
+    );
+    expect(g.code).toBe(0);
+    const volumeId = (JSON.parse(g.stdout) as { volumes: { id: number }[] }).volumes[0]!.id;
+    const m = await cli(
+      'masks',
+      'import',
+      SEG,
+      '--workspace',
+      ws,
+      '--volume',
+      String(volumeId),
+      '--annotator',
+      'Reader',
+      '--json',
+    );
+    expect(m.code).toBe(0);
+    const revisionId = (JSON.parse(m.stdout) as { revisionId: number }).revisionId;
+    const r = await cli('pacs', 'send', String(revisionId), '--workspace', ws, '--to', 'H', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const sent = JSON.parse(r.stdout) as { revisionId: number; stored: string[] };
+    expect(sent.revisionId).toBe(revisionId);
+    expect(sent.stored).toHaveLength(1);
+    const listed = (await (
+      await fetch(
+        `${orthanc.dicomweb}/studies/${STUDY}/instances?SOPInstanceUID=${sent.stored[0]}&includefield=00080060`,
+      )
+    ).json()) as Record<string, { Value: string[] }>[];
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!['00080060']!.Value).toEqual(['SEG']);
+    const w = openWorkspace(ws);
+    const audit = listAudit(w.db, 10).find((a) => a.action === 'pacs.send');
+    expect(audit?.detail).toMatchObject({ revisionId, server: 'H', sopInstanceUIDs: sent.stored });
+    w.close();
+    const none = await cli('pacs', 'send', '999', '--workspace', ws, '--to', 'H');
+    expect([none.code, oneLine(none.stderr)]).toEqual([
+      2,
+      expect.stringMatching(/revision 999 does not exist/),
+    ]);
+  });
+
   it('sends a DICOM file by STOW-RS and the PACS then lists it', async () => {
     const ws = await workspaceWith('H', orthanc.dicomweb);
     const r = await cli('pacs', 'send', '--file', SEG, '--workspace', ws, '--to', 'H', '--json');

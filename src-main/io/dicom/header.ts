@@ -227,6 +227,8 @@ export function headerOf(
     if (v !== undefined) header[k] = v;
   };
   set('sopClassUID', str(ds, TAG.SOPClassUID) ?? str(ds, TAG.MediaStorageSOPClassUID));
+  set('sopInstanceUID', str(ds, TAG.SOPInstanceUID));
+  set('frameOfReferenceUID', str(ds, TAG.FrameOfReferenceUID));
   set('modality', str(ds, TAG.Modality));
   set('studyInstanceUID', str(ds, TAG.StudyInstanceUID));
   set('seriesInstanceUID', str(ds, TAG.SeriesInstanceUID));

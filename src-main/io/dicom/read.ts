@@ -9,6 +9,7 @@ import path from 'node:path';
 import { CancelledError, InputError } from '../../core/errors';
 import {
   BYTES_PER_SCALAR,
+  type DicomInstanceRef,
   type ImageVolume,
   type PatientIdentity,
   type Rescale,
@@ -217,11 +218,30 @@ function sourceOf(series: DicomSeries, patient: PatientIdentity | undefined): Vo
   if (series.modality !== undefined) source.modality = series.modality;
   if (series.studyInstanceUID !== undefined) dicom.studyInstanceUID = series.studyInstanceUID;
   if (series.seriesNumber !== undefined) dicom.seriesNumber = series.seriesNumber;
+  if (series.frameOfReferenceUID !== undefined) dicom.frameOfReferenceUID = series.frameOfReferenceUID;
   if (series.patientPosition !== undefined) dicom.patientPosition = series.patientPosition;
+  const instances = instancesOf(series);
+  if (instances) dicom.instances = instances;
   if (series.pixel) dicom.photometricInterpretation = series.pixel.photometric;
   if (series.notes.length > 0) dicom.notes = series.notes.slice();
   if (patient) source.patient = patient;
   return source;
+}
+
+/** Per slice k, the image it came from; undefined when a slice's file has no SOP class or instance UID. */
+function instancesOf(series: DicomSeries): DicomInstanceRef[] | undefined {
+  // A file holding several slices of this series (enhanced multi-frame) is referenced frame by frame;
+  // a mosaic is one single-frame image holding every slice, referenced as a whole.
+  const perFile = new Map<string, number>();
+  for (const s of series.slices) perFile.set(s.file, (perFile.get(s.file) ?? 0) + 1);
+  const out: DicomInstanceRef[] = [];
+  for (const s of series.slices) {
+    if (s.sopInstanceUID === undefined || s.sopClassUID === undefined) return undefined;
+    const ref: DicomInstanceRef = { sopClassUID: s.sopClassUID, sopInstanceUID: s.sopInstanceUID };
+    if ((perFile.get(s.file) ?? 0) > 1) ref.frame = s.frame + 1;
+    out.push(ref);
+  }
+  return out;
 }
 
 export interface ReadDicomResult {

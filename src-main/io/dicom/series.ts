@@ -214,6 +214,7 @@ function buildPart(
   if (first.modality !== undefined) series.modality = first.modality;
   if (first.seriesNumber !== undefined) series.seriesNumber = first.seriesNumber;
   if (first.studyInstanceUID !== undefined) series.studyInstanceUID = first.studyInstanceUID;
+  if (first.frameOfReferenceUID !== undefined) series.frameOfReferenceUID = first.frameOfReferenceUID;
   if (first.patientPosition !== undefined) series.patientPosition = first.patientPosition;
   if (first.patient !== undefined) series.patient = first.patient;
 
@@ -300,6 +301,8 @@ function buildPart(
 function slice(p: Plane): DicomSlice {
   const s: DicomSlice = { file: p.header.file, frame: p.frame, rescale: p.info.rescale };
   if (p.info.ipp) s.ipp = p.info.ipp;
+  if (p.header.sopInstanceUID !== undefined) s.sopInstanceUID = p.header.sopInstanceUID;
+  if (p.header.sopClassUID !== undefined) s.sopClassUID = p.header.sopClassUID;
   return s;
 }
 

@@ -15,6 +15,7 @@ export const TAG = {
   ImagerPixelSpacing: 'x00181164',
   PatientPosition: 'x00185100',
   StudyInstanceUID: 'x0020000d',
+  FrameOfReferenceUID: 'x00200052',
   SeriesInstanceUID: 'x0020000e',
   SeriesNumber: 'x00200011',
   AcquisitionNumber: 'x00200012',

@@ -36,8 +36,10 @@ export interface DicomHeader {
   file: string;
   transferSyntaxUID: string;
   sopClassUID?: string;
+  sopInstanceUID?: string;
   modality?: string;
   studyInstanceUID?: string;
+  frameOfReferenceUID?: string;
   seriesInstanceUID?: string;
   seriesNumber?: number;
   seriesDescription?: string;
@@ -73,6 +75,9 @@ export interface DicomSlice {
   rescale: Rescale;
   /** ImagePositionPatient (LPS mm); undefined when the file has none. */
   ipp?: Vec3;
+  /** SOPInstanceUID of the file (what a DICOM SEG made on this slice references). */
+  sopInstanceUID?: string;
+  sopClassUID?: string;
 }
 
 /** Siemens mosaic layout: `images` tiles of tileColumns x tileRows in a grid `tilesPerRow` wide. */
@@ -101,6 +106,7 @@ export interface DicomSeries {
   modality?: string;
   seriesNumber?: number;
   studyInstanceUID?: string;
+  frameOfReferenceUID?: string;
   patientPosition?: string;
   patient?: PatientIdentity;
   /** Distinct files, in sorted slice order. */

@@ -139,7 +139,8 @@ export async function readRtStruct(file: string): Promise<RtStructureSet> {
   return parseRtStruct(new Uint8Array(await fs.readFile(file)), file);
 }
 
-/** Whether the file is DICOM with the RTSTRUCT modality or SOP class (a cheap look at its first bytes). */
+/** Whether the file holds the RT Structure Set Storage SOP class UID in its first 64 KiB (a cheap look, before
+ *  the SEG and NIfTI readers are tried). */
 export async function looksLikeRtStruct(file: string): Promise<boolean> {
   let h: fs.FileHandle | undefined;
   try {
@@ -147,7 +148,8 @@ export async function looksLikeRtStruct(file: string): Promise<boolean> {
     const buf = new Uint8Array(64 * 1024);
     const { bytesRead } = await h.read(buf, 0, buf.length, 0);
     const text = Buffer.from(buf.subarray(0, bytesRead)).toString('latin1');
-    return text.includes(RT_STRUCTURE_SET_STORAGE) || /RTSTRUCT/.test(text);
+    // The SOP class UID as a whole value (UI values end with NUL padding or the next element).
+    return new RegExp(`${RT_STRUCTURE_SET_STORAGE.replace(/\./g, '\\.')}(?![0-9.])`).test(text);
   } catch {
     return false;
   } finally {

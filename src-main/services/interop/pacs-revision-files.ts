@@ -1,12 +1,12 @@
-// The DICOM files `pacs send <revision>` sends: the revision's DICOM SEG.
-import { NotFoundError, UnsupportedError } from '../../core/errors';
-import { getRevision } from '../../db/repositories/revisions';
-import type { Workspace } from '../../workspace/workspace';
+// The DICOM files `pacs send <revision>` sends: the revision's DICOM SEG (seg-export.ts), which references
+// the source series, so a PACS files it beside the images it was drawn on. A revision of a volume that did
+// not come from DICOM is refused there, with the reason.
+import { exportRevisionAsSeg } from './seg-export';
 
 export async function revisionDicomFiles(
-  ws: Workspace,
+  ws: Parameters<typeof exportRevisionAsSeg>[0],
   revisionId: number,
 ): Promise<{ name: string; bytes: Uint8Array }[]> {
-  if (!getRevision(ws.db, revisionId)) throw new NotFoundError(`revision ${revisionId} does not exist`);
-  throw new UnsupportedError('TODO seg');
+  const seg = await exportRevisionAsSeg(ws, revisionId);
+  return [{ name: `the DICOM SEG of revision ${revisionId}`, bytes: seg.bytes }];
 }

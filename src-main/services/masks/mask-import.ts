@@ -81,6 +81,8 @@ export function recordImportedMask(
     provenance: Record<string, unknown>;
     actor: string;
     at: string;
+    /** Names and colours of label values the project may not have yet (a DICOM SEG's segments). */
+    labelNames?: ReadonlyMap<number, { name: string; color?: string }>;
   },
 ): ImportedMask {
   const { annotator, created } = findOrCreateImportedAnnotator(db, r.annotatorName, r.actor, r.at);
@@ -95,7 +97,7 @@ export function recordImportedMask(
     annotation = findManualAnnotation(db, r.volumeId, annotator.id)!;
   }
   const voxels = labelVoxels(r.counts);
-  const labelsCreated = ensureLabels(db, r.projectId, Object.keys(voxels).map(Number));
+  const labelsCreated = ensureLabels(db, r.projectId, Object.keys(voxels).map(Number), r.labelNames);
   for (const l of labelsCreated) {
     appendAudit(
       db,
