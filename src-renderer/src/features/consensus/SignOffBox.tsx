@@ -1,7 +1,9 @@
 // Sign-off (an optional note) stores the working mask as the case's reference mask; a signed-off case can be
-// reopened with a reason. Every sign-off, and any reopening of it, is listed.
+// reopened with a reason. Every sign-off, and any reopening of it, is listed; a standing reference can be sent
+// to a PACS as a DICOM SEG.
 import { useState } from 'react';
 import type { Adjudication } from './useAdjudication';
+import { SendToPacs } from '../pacs/SendToPacs';
 
 export function SignOffBox({ adjudication }: { adjudication: Adjudication }) {
   const [note, setNote] = useState('');
@@ -16,6 +18,7 @@ export function SignOffBox({ adjudication }: { adjudication: Adjudication }) {
             Signed off by {o.signedBy}, {new Date(o.signedAt).toLocaleString()} → reference rev.{' '}
             {o.referenceRevisionId}
             {o.comment ? `: “${o.comment}”` : ''}
+            {!o.reopenedAt && <SendToPacs revisionId={o.referenceRevisionId} />}
             {o.reopenedAt && (
               <div className="muted">
                 Reopened by {o.reopenedBy}, {new Date(o.reopenedAt).toLocaleString()}: “{o.reopenReason}”

@@ -1,12 +1,14 @@
 // Import: files or a folder (native dialog in Electron, the browser's picker in the web host), drag and
 // drop onto the window, or a path typed by the user. Shows upload and import progress, can cancel, and
 // reports what was imported and what was skipped, with the reason. Importing needs a signed-in reviewer or
-// admin (main refuses it otherwise); signed out, the controls are disabled and say so.
+// admin (main refuses it otherwise); signed out, the controls are disabled and say so. PACS… opens the
+// PACS browser (features/pacs).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportSummary } from '@contract';
 import { getBridge } from '../../api/bridge';
 import { filesFromDrop, filesFromInput, localPaths } from './droppedFiles';
 import { useImportJob } from './useImportJob';
+import { PacsImportButton } from '../pacs/PacsImportButton';
 
 interface Props {
   projectId: number | null;
@@ -117,6 +119,7 @@ export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
         >
           Import folder…
         </button>
+        <PacsImportButton projectId={projectId} blockedReason={blockedReason} onImported={onImported} />
       </div>
       <form
         className="import-path"
