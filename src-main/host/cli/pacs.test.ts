@@ -151,6 +151,27 @@ describe.runIf(HAVE_ORTHANC)('concord pacs against Orthanc with DICOMweb', () =>
     b.close();
     expect(state(ws).tmp).toEqual([]);
 
+    // A study the PACS does not have: one line, nothing stored.
+    const before = state(ws);
+    const missing = await cli(
+      'pacs',
+      'get',
+      '1.2.3.4.5',
+      '--workspace',
+      ws,
+      '--from',
+      'H',
+      '--project',
+      'Lung',
+    );
+    expect([missing.code, oneLine(missing.stderr)]).toEqual([
+      2,
+      expect.stringMatching(/PACS 'H' has no study 1\.2\.3\.4\.5$/),
+    ]);
+    const notUid = await cli('pacs', 'get', '../etc', '--workspace', ws, '--from', 'H', '--project', 'Lung');
+    expect([notUid.code, oneLine(notUid.stderr)]).toEqual([2, expect.stringMatching(/is not a DICOM UID/)]);
+    expect(state(ws)).toEqual(before);
+
     // Again: the same volume is found, nothing new stored.
     const again = await cli(
       'pacs',
