@@ -35,7 +35,15 @@ async function listen(
   return { url: `http://127.0.0.1:${port}`, seen, close };
 }
 
-export type BadAnswer = 'html' | 'bad-json' | 'json-object' | 'never' | 'non-dicom-multipart' | 'http-500';
+export type BadAnswer =
+  | 'html'
+  | 'bad-json'
+  | 'json-object'
+  | 'never'
+  | 'non-dicom-multipart'
+  | 'http-500'
+  | 'redirect'
+  | 'endless-json';
 
 const STUDY = '1.2.3.4';
 const QIDO_INSTANCE = [
@@ -73,6 +81,23 @@ export function badPacs(answer: BadAnswer, opts: { listingOk?: boolean } = {}): 
         res.writeHead(200, { 'content-type': 'application/dicom+json' });
         res.end('{"status": "ok"}');
         return;
+      case 'redirect':
+        res.writeHead(302, { location: 'http://127.0.0.1:9/elsewhere' });
+        res.end();
+        return;
+      case 'endless-json': {
+        // A JSON list that never ends (65 MiB and more, 1 MiB at a time, until the client hangs up).
+        res.writeHead(200, { 'content-type': 'application/dicom+json' });
+        const chunk = Buffer.alloc(1024 * 1024, ' ');
+        res.write('[');
+        const more = () => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once('drain', more);
+        };
+        res.on('close', () => res.removeAllListeners('drain'));
+        more();
+        return;
+      }
       case 'http-500':
         res.writeHead(500, { 'content-type': 'text/plain' });
         res.end('internal error');

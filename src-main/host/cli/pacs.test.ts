@@ -392,6 +392,25 @@ describe('a PACS that is down, slow or answers garbage: one line, exit 2, the wo
     ]);
   });
 
+  it('a redirect elsewhere, an answer past the size limit', async () => {
+    const redirect = await badPacs('redirect');
+    const ws = await workspaceWith('H', redirect.url);
+    const before = state(ws);
+    const r = await cli('pacs', 'find', '--workspace', ws, '--from', 'H');
+    expect([r.code, oneLine(r.stderr)]).toEqual([
+      2,
+      expect.stringMatching(/cannot be reached for a study search: it redirects elsewhere, which is refused/),
+    ]);
+    const endless = await badPacs('endless-json');
+    const ws2 = await workspaceWith('H', endless.url);
+    const e = await cli('pacs', 'find', '--workspace', ws2, '--from', 'H', '--timeout', '60');
+    expect([e.code, oneLine(e.stderr)]).toEqual([
+      2,
+      expect.stringMatching(/answered a study search with more than 67108864 bytes: refused$/),
+    ]);
+    expect(state(ws)).toEqual(before);
+  });
+
   it('refuses a bad URL, name or time limit when adding a server', async () => {
     const ws = path.join(tempDir(), 'ws');
     for (const [opts, msg] of [

@@ -36,9 +36,10 @@ const { api } = requireCjs('dicomweb-client') as {
 export class PacsUnreachableError extends InputError {}
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-/** One answer larger than this is refused (a CT instance is well under 1 MiB; an enhanced multi-frame
- *  instance may be hundreds). */
-const MAX_ANSWER_BYTES = 2 * 1024 ** 3 - 1;
+/** The largest answers read (bytes): a search or store answer (JSON), and one instance (a CT slice is under
+ *  1 MiB; an enhanced multi-frame instance may be hundreds). Past them the request fails. */
+const MAX_JSON_BYTES = 64 * 1024 ** 2;
+const MAX_INSTANCE_BYTES = 1024 ** 3;
 
 export interface PacsEndpoint {
   /** The name the user gave the server (for messages). */
@@ -97,16 +98,24 @@ export function checkStudyDate(d: string): string {
   return d;
 }
 
-/** A DICOM UID: digits and dots, at most 64 characters. */
+/** A DICOM UID: numbers joined by dots, at most 64 characters (so also a safe file name). */
+export function isUid(uid: string): boolean {
+  return /^[0-9]+(\.[0-9]+)*$/.test(uid) && uid.length <= 64;
+}
+
 export function checkUid(uid: string, what: string): string {
-  if (!/^[0-9]+(\.[0-9]+)*$/.test(uid) || uid.length > 64)
-    throw new InputError(undefined, `${what} '${uid}' is not a DICOM UID`);
+  if (!isUid(uid)) throw new InputError(undefined, `${what} '${uid}' is not a DICOM UID`);
   return uid;
 }
 
 /** Runs one dicomweb-client call with its own adapter, turning every failure into one line. */
-async function call<T>(ep: PacsEndpoint, what: string, run: (request: object) => Promise<T>): Promise<T> {
-  const xhr = new FetchXhr({ timeoutMs: ep.timeoutMs, signal: ep.signal, maxBytes: MAX_ANSWER_BYTES });
+async function call<T>(
+  ep: PacsEndpoint,
+  what: string,
+  run: (request: object) => Promise<T>,
+  maxBytes = MAX_JSON_BYTES,
+): Promise<T> {
+  const xhr = new FetchXhr({ timeoutMs: ep.timeoutMs, signal: ep.signal, maxBytes });
   const at = `PACS '${ep.name}' (${ep.url})`;
   try {
     return await run({ instance: xhr });
@@ -133,7 +142,7 @@ function failureError(at: string, what: string, f: TransportFailure): Error {
         `${at} did not answer ${what} within ${f.ms / 1000} s (--timeout sets the limit in seconds)`,
       );
     case 'too-large':
-      return new InputError(undefined, `${at} answered ${what} with more than ${MAX_ANSWER_BYTES} bytes`);
+      return new InputError(undefined, `${at} answered ${what} with more than ${f.limit} bytes: refused`);
     case 'network':
       return new PacsUnreachableError(undefined, `${at} cannot be reached for ${what}: ${f.reason}`);
   }
@@ -249,7 +258,7 @@ export async function listStudyInstances(ep: PacsEndpoint, studyUid: string): Pr
     const series = text(r, SERIES_UID);
     const sop = text(r, SOP_UID);
     const study = text(r, STUDY_UID) ?? studyUid;
-    if (!series || !sop || !/^[0-9.]+$/.test(series + sop) || study !== studyUid) {
+    if (!series || !sop || !isUid(series) || !isUid(sop) || study !== studyUid) {
       throw new InputError(
         undefined,
         `PACS '${ep.name}' (${ep.url}) listed an instance of study ${studyUid} without valid series and SOP instance UIDs`,
@@ -269,17 +278,22 @@ export async function retrieveInstance(
 ): Promise<Uint8Array> {
   const client = new api.DICOMwebClient({ url: ep.url, verbose: false });
   const what = `instance ${ref.sopInstanceUID}`;
-  const parts = await call(ep, what, (request) => {
-    if (onBytes)
-      (request as { progressCallback?: unknown }).progressCallback = (e: { loaded: number }) =>
-        onBytes(e.loaded);
-    return client.retrieveInstance({
-      studyInstanceUID: ref.studyInstanceUID,
-      seriesInstanceUID: ref.seriesInstanceUID,
-      sopInstanceUID: ref.sopInstanceUID,
-      request,
-    });
-  });
+  const parts = await call(
+    ep,
+    what,
+    (request) => {
+      if (onBytes)
+        (request as { progressCallback?: unknown }).progressCallback = (e: { loaded: number }) =>
+          onBytes(e.loaded);
+      return client.retrieveInstance({
+        studyInstanceUID: ref.studyInstanceUID,
+        seriesInstanceUID: ref.seriesInstanceUID,
+        sopInstanceUID: ref.sopInstanceUID,
+        request,
+      });
+    },
+    MAX_INSTANCE_BYTES,
+  );
   if (!(parts instanceof ArrayBuffer) && !ArrayBuffer.isView(parts)) {
     throw new InputError(undefined, `PACS '${ep.name}' (${ep.url}) answered ${what} with no DICOM file`);
   }

@@ -22,7 +22,7 @@ export type TransportFailure =
   | { kind: 'timeout'; ms: number }
   | { kind: 'cancelled' }
   | { kind: 'network'; reason: string }
-  | { kind: 'too-large'; bytes: number };
+  | { kind: 'too-large'; limit: number };
 
 export class FetchXhr {
   readyState = 0;
@@ -97,7 +97,9 @@ export class FetchXhr {
         headers: this.headers,
         body: body === undefined || body === null ? undefined : (body as BodyInit),
         signal: controller.signal,
-        redirect: 'follow',
+        // A redirect could take the request to a server nobody configured: refused (configure the URL it
+        // names instead, e.g. https://).
+        redirect: 'error',
       });
       this.responseHeaders = res.headers;
       const bytes = await this.readBody(res, controller);
@@ -128,7 +130,7 @@ export class FetchXhr {
         if (done) break;
         loaded += value.byteLength;
         if (loaded > this.opts.maxBytes) {
-          this.failure = { kind: 'too-large', bytes: loaded };
+          this.failure = { kind: 'too-large', limit: this.opts.maxBytes };
           controller.abort();
           throw new Error('too large');
         }
@@ -167,6 +169,8 @@ export class FetchXhr {
 function networkReason(e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string } } | null)?.cause;
   const code = cause?.code;
+  if (/redirect/i.test(cause?.message ?? '') || /redirect/i.test((e as Error)?.message ?? ''))
+    return 'it redirects elsewhere, which is refused (add the server under the address it redirects to)';
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was closed mid-answer';
