@@ -5,7 +5,8 @@ usage: make_rtstruct.py <ct-dir> <out.dcm> <spec.json>
 
 spec.json: {"rois": [{"name": str, "color": [r, g, b],
                       "contours": [{"slice": k, "points": [[col, row], ...]}, ...]}, ...],
-            "series_uid": optional str (to reference another series)}
+            "series_uid": optional str (to reference another series),
+            "implicit": optional bool (Implicit VR Little Endian, as many planning systems write)}
 Points are in pixel coordinates of slice k (k in the order of the slices along the normal of their
 orientation, i.e. by ImagePositionPatient . (row x column direction)); they are turned into patient
 (LPS, mm) coordinates here with the slice's own ImagePositionPatient, ImageOrientationPatient and
@@ -19,7 +20,7 @@ import numpy as np
 import pydicom
 from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
 from pydicom.sequence import Sequence
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, generate_uid
 
 RTSS = "1.2.840.10008.5.1.4.1.1.481.3"
 
@@ -110,6 +111,9 @@ def main(ct_dir, out, spec_file):
     ds.StructureSetROISequence = rois
     ds.ROIContourSequence = roi_contours
     ds.RTROIObservationsSequence = observations
+    if spec.get("implicit"):
+        ds.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian
+        ds.is_implicit_VR = True
     ds.save_as(out, write_like_original=False)
 
 
