@@ -2,6 +2,7 @@
 // 3-slice CT of dcmqi's test data: add, find (QIDO-RS), get (WADO-RS, then the folder import's path),
 // resume after a cut transfer, send (STOW-RS); and servers that are down, slow or answer garbage, each
 // one line, exit 2, the workspace as it was.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -172,6 +173,17 @@ describe.runIf(HAVE_ORTHANC)('concord pacs against Orthanc with DICOMweb', () =>
     expect([notUid.code, oneLine(notUid.stderr)]).toEqual([2, expect.stringMatching(/is not a DICOM UID/)]);
     expect(state(ws)).toEqual(before);
 
+    // A transfer of the same study running in a live process: refused; a lock left by a killed one is taken over.
+    const lock = path.join(ws, 'tmp', 'pacs', `${STUDY}.lock`);
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    fs.writeFileSync(lock, String(process.pid));
+    const busy = await cli('pacs', 'get', STUDY, '--workspace', ws, '--from', 'H', '--project', 'Lung');
+    expect([busy.code, oneLine(busy.stderr)]).toEqual([
+      2,
+      expect.stringMatching(/already being fetched into this workspace/),
+    ]);
+    fs.writeFileSync(lock, String(spawnSync('true').pid));
+
     // Again: the same volume is found, nothing new stored.
     const again = await cli(
       'pacs',
@@ -187,6 +199,7 @@ describe.runIf(HAVE_ORTHANC)('concord pacs against Orthanc with DICOMweb', () =>
     );
     expect(again.code).toBe(0);
     expect(state(ws).volumes).toBe(1);
+    expect(state(ws).tmp).toEqual([]);
   });
 
   it('resumes a cut transfer: verified instances kept, a damaged one fetched again, nothing stored before', async () => {

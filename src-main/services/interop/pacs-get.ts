@@ -7,12 +7,13 @@
 // When the server goes away or stops answering mid-transfer, the verified files stay there and the same
 // command resumes: each kept file is checked again and only the missing ones are fetched. Any other
 // failure (a wrong answer, an image the import refuses, a cancel) removes the folder, so the workspace is
-// as it was. Workspaces drop temp folders older than an hour when opened (workspace.ts).
+// as it was. Workspaces drop temp folders older than an hour when opened (workspace.ts). A lock file beside
+// the folder keeps two transfers of one study from writing the same files.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ImportSummary } from '@contract';
-import { CancelledError, InputError } from '../../core/errors';
+import { CancelledError, ConflictError, InputError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import { dicomParser, parserErrorMessage } from '../../io/dicom/dicom-parser';
 import {
@@ -126,6 +127,40 @@ async function fetchStudy(
   return { instances: refs.length, resumed };
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One transfer of a study per workspace at a time (two would write the same files): a lock file beside
+ * the study's folder holding the process id. A lock whose process is gone (killed) is taken over.
+ */
+async function lockTransfer(dir: string, studyUid: string): Promise<() => Promise<void>> {
+  const lock = `${dir}.lock`;
+  await fs.mkdir(path.dirname(lock), { recursive: true, mode: 0o700 });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => fs.rm(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number((await fs.readFile(lock, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
+        throw new ConflictError(
+          `study ${studyUid} is already being fetched into this workspace (process ${holder}); try again when it ends`,
+        );
+      }
+      await fs.rm(lock, { force: true });
+    }
+  }
+  throw new ConflictError(`study ${studyUid} is already being fetched into this workspace; try again`);
+}
+
 async function countFiles(dir: string): Promise<number> {
   try {
     return (await fs.readdir(dir)).filter((f) => f.endsWith('.dcm')).length;
@@ -144,6 +179,26 @@ export async function getStudyFromPacs(
 ): Promise<PacsGetSummary> {
   const studyUid = checkUid(req.studyInstanceUID, 'StudyInstanceUID');
   const dir = pacsTransferDir(ws, studyUid);
+  const unlock = await lockTransfer(dir, studyUid);
+  try {
+    return await fetchAndImport(ws, ep, req, studyUid, dir, actor, progress, read);
+  } finally {
+    await unlock();
+    // tmp/pacs/ goes too when no other transfer is in it.
+    await fs.rmdir(path.dirname(dir)).catch(() => undefined);
+  }
+}
+
+async function fetchAndImport(
+  ws: Workspace,
+  ep: PacsEndpoint,
+  req: PacsGetRequest,
+  studyUid: string,
+  dir: string,
+  actor: string,
+  progress: PacsGetProgress,
+  read: ImportReadOptions,
+): Promise<PacsGetSummary> {
   let fetched: { instances: number; resumed: number };
   try {
     fetched = await fetchStudy(ep, studyUid, dir, progress);
@@ -207,8 +262,6 @@ export async function getStudyFromPacs(
   }
 }
 
-/** Removes a study's temp folder, and tmp/pacs/ too when no other transfer is in it. */
 async function removeTransferDir(dir: string): Promise<void> {
   await fs.rm(dir, { recursive: true, force: true });
-  await fs.rmdir(path.dirname(dir)).catch(() => undefined);
 }
