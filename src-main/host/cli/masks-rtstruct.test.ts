@@ -235,6 +235,26 @@ describe.runIf(HAVE_TOOLS)(
           /drawn on series 1\.2\.826\.0\.1\.3680043\.8\.498\.1, which is not in this workspace/,
         ),
       ]);
+      // Naming no series, the Frame of Reference decides: another one is refused, the volume's is taken.
+      const otherFrame = makeRtStruct(dir, 'frame', {
+        ...SPEC,
+        no_series: true,
+        frame_of_reference: '1.2.3.4',
+      });
+      const f = await importRt(ws, otherFrame);
+      expect([f.code, f.stderr.trim()]).toEqual([
+        2,
+        expect.stringMatching(
+          /names no image series, and its Frame of Reference \(1\.2\.3\.4\) is not volume 1's$/,
+        ),
+      ]);
+      const sameFrame = makeRtStruct(dir, 'same-frame', { ...SPEC, no_series: true });
+      expect(counts(ws)).toEqual(before);
+      const s = await importRt(ws, sameFrame, '--json');
+      expect(s.code).toBe(0);
+      // The same contours as the first import: the annotator's head already (nothing new stored).
+      expect((JSON.parse(s.stdout) as { unchanged: boolean }).unchanged).toBe(true);
+      const after = counts(ws);
       const overlapping = makeRtStruct(dir, 'overlap', {
         rois: [
           SPEC.rois[0]!,
@@ -260,7 +280,7 @@ describe.runIf(HAVE_TOOLS)(
         2,
         expect.stringMatching(/ROIs 'Lesion' and 'Body' overlap .*--roi$/),
       ]);
-      expect(counts(ws)).toEqual(before);
+      expect(counts(ws)).toEqual(after);
       const one = await importRt(ws, overlapping, '--roi', 'Body', '--json');
       expect(one.code).toBe(0);
       expect((JSON.parse(one.stdout) as { rois: { voxels: number }[] }).rois[0]!.voxels).toBe(300 * 300);

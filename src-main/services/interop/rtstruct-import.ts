@@ -37,16 +37,44 @@ export interface ImportedRtStruct extends ImportedMask {
   rois: RtRoiOutcome[];
 }
 
-function seriesOf(source: unknown): string | undefined {
-  return (source as { dicom?: { seriesInstanceUID?: string } } | null)?.dicom?.seriesInstanceUID;
+function dicomOf(source: unknown): { seriesInstanceUID?: string; frameOfReferenceUID?: string } {
+  return (
+    (source as { dicom?: { seriesInstanceUID?: string; frameOfReferenceUID?: string } } | null)?.dicom ?? {}
+  );
 }
 
-/** Refuses an RTSTRUCT whose image series is not this volume's, saying where that series is (if anywhere). */
-function checkReferencedSeries(ws: Workspace, file: string, volumeId: number, referenced: string[]): void {
-  if (referenced.length === 0)
-    throw new InputError(file, 'the RTSTRUCT names no image series (Referenced Frame of Reference Sequence)');
-  const own = seriesOf(getVolumeSource(ws.db, volumeId)?.source);
-  if (own !== undefined && referenced.includes(own)) return;
+/**
+ * Refuses an RTSTRUCT that was not drawn on this volume, saying where its series is (if anywhere). The
+ * referenced series decides; a structure set that names none is taken when its Frame of Reference is the
+ * volume's (same patient position, same scanner frame).
+ */
+function checkReferencedSeries(
+  ws: Workspace,
+  file: string,
+  volumeId: number,
+  rs: { referencedSeries: string[]; frameOfReferenceUID: string | null },
+): void {
+  const own = dicomOf(getVolumeSource(ws.db, volumeId)?.source);
+  const referenced = rs.referencedSeries;
+  if (referenced.length === 0) {
+    if (rs.frameOfReferenceUID && rs.frameOfReferenceUID === own.frameOfReferenceUID) return;
+    throw new InputError(
+      file,
+      `the RTSTRUCT names no image series, and its Frame of Reference (${rs.frameOfReferenceUID ?? 'none'}) is not volume ${volumeId}'s`,
+    );
+  }
+  if (own.seriesInstanceUID !== undefined && referenced.includes(own.seriesInstanceUID)) {
+    if (
+      rs.frameOfReferenceUID &&
+      own.frameOfReferenceUID &&
+      rs.frameOfReferenceUID !== own.frameOfReferenceUID
+    )
+      throw new InputError(
+        file,
+        `the RTSTRUCT names volume ${volumeId}'s series but another Frame of Reference (${rs.frameOfReferenceUID})`,
+      );
+    return;
+  }
   const rows = ws.db
     .prepare(
       `SELECT id FROM volumes WHERE json_extract(source_json, '$.dicom.seriesInstanceUID') IN (${referenced
@@ -88,7 +116,7 @@ export async function importRtStruct(
   const volume = getVolume(ws.db, opts.volumeId);
   if (!volume) throw new NotFoundError(`volume ${opts.volumeId} does not exist`);
   const rs = await readRtStruct(opts.file);
-  checkReferencedSeries(ws, opts.file, volume.id, rs.referencedSeries);
+  checkReferencedSeries(ws, opts.file, volume.id, rs);
   let rois = rs.rois;
   if (opts.rois) {
     const unknown = opts.rois.filter((n) => !rs.rois.some((r) => r.name === n));

@@ -6,7 +6,9 @@ usage: make_rtstruct.py <ct-dir> <out.dcm> <spec.json>
 spec.json: {"rois": [{"name": str, "color": [r, g, b],
                       "contours": [{"slice": k, "points": [[col, row], ...]}, ...]}, ...],
             "series_uid": optional str (to reference another series),
-            "implicit": optional bool (Implicit VR Little Endian, as many planning systems write)}
+            "no_series": optional bool (name the Frame of Reference only, no image series),
+            "implicit": optional bool (Implicit VR Little Endian, as many planning systems write),
+            "frame_of_reference": optional str (another Frame of Reference UID)}
 Points are in pixel coordinates of slice k (k in the order of the slices along the normal of their
 orientation, i.e. by ImagePositionPatient . (row x column direction)); they are turned into patient
 (LPS, mm) coordinates here with the slice's own ImagePositionPatient, ImageOrientationPatient and
@@ -47,7 +49,7 @@ def main(ct_dir, out, spec_file):
     ds.PatientID = first.PatientID
     ds.StudyInstanceUID = first.StudyInstanceUID
     ds.SeriesInstanceUID = generate_uid()
-    ds.FrameOfReferenceUID = first.FrameOfReferenceUID
+    ds.FrameOfReferenceUID = spec.get("frame_of_reference", first.FrameOfReferenceUID)
     ds.StructureSetLabel = "test"
     ds.StructureSetDate = "20240101"
     ds.StructureSetTime = "120000"
@@ -66,8 +68,9 @@ def main(ct_dir, out, spec_file):
     study.ReferencedSOPInstanceUID = first.StudyInstanceUID
     study.RTReferencedSeriesSequence = Sequence([series])
     ref_for = Dataset()
-    ref_for.FrameOfReferenceUID = first.FrameOfReferenceUID
-    ref_for.RTReferencedStudySequence = Sequence([study])
+    ref_for.FrameOfReferenceUID = ds.FrameOfReferenceUID
+    if not spec.get("no_series"):
+        ref_for.RTReferencedStudySequence = Sequence([study])
     ds.ReferencedFrameOfReferenceSequence = Sequence([ref_for])
 
     rois, roi_contours, observations = Sequence(), Sequence(), Sequence()
