@@ -12,6 +12,7 @@ import { createLabellingHandlers } from './labelling/handlers';
 import { MaskStore } from './masks/mask-store';
 import { createWorkspaceHandlers } from './workspace/handlers';
 import { createIdentityHandlers } from './identity/handlers';
+import { createMaskExportHandlers } from './interop/handlers';
 import { recordDraftOutcome } from './training/drafts';
 import { createTrainingHandlers } from './training/handlers';
 import { forkLauncher } from './training/trainer-launcher';
@@ -32,6 +33,7 @@ export function createHandlers(
     ...createIdentityHandlers(app),
     ...labelling,
     ...createConsensusHandlers(app, jobs, store),
+    ...createMaskExportHandlers(app),
     ...createTrainingHandlers(app, training ?? new TrainingService(app.workspace, launch), launch, jobs),
     // Marking an annotation done that started from an AI draft records the draft-vs-final Dice.
     'worklist:setStatus': async (req, ctx) => {
