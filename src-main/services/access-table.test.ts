@@ -83,6 +83,10 @@ const TABLE: { [C in RequestChannel]: Row } = {
   'annotation:list': { may: SIGNED_IN, req: (w) => ({ volumeId: w.volumeId }) },
   'annotation:open': { may: SIGNED_IN, req: (w) => ({ volumeId: w.volumeId }) },
   'annotation:mask': { may: SIGNED_IN, req: (w, who) => ({ revisionId: own(w, who).revisionId }) },
+  'masks:export': {
+    may: SIGNED_IN,
+    req: (w, who) => ({ revisionId: own(w, who).revisionId, format: 'nifti' }),
+  },
   'annotation:commit': {
     may: SIGNED_IN,
     req: (w, who) => ({

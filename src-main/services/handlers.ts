@@ -13,6 +13,7 @@ import { MaskStore } from './masks/mask-store';
 import { createWorkspaceHandlers } from './workspace/handlers';
 import { createIdentityHandlers } from './identity/handlers';
 import { createPacsHandlers } from './interop/pacs-handlers';
+import { createMaskExportHandlers } from './interop/handlers';
 import { recordDraftOutcome } from './training/drafts';
 import { createTrainingHandlers } from './training/handlers';
 import { forkLauncher } from './training/trainer-launcher';
@@ -33,6 +34,7 @@ export function createHandlers(
     ...createIdentityHandlers(app),
     ...labelling,
     ...createConsensusHandlers(app, jobs, store),
+    ...createMaskExportHandlers(app),
     ...createTrainingHandlers(app, training ?? new TrainingService(app.workspace, launch), launch, jobs),
     ...createPacsHandlers(app, jobs),
     // Marking an annotation done that started from an AI draft records the draft-vs-final Dice.

@@ -26,6 +26,7 @@ import {
   TRAINING_EVENT_CHANNELS,
 } from './training';
 import { type PacsRequests, type PacsEvents, PACS_REQUEST_CHANNELS, PACS_EVENT_CHANNELS } from './pacs';
+import { type MaskExportRequests, MASK_EXPORT_REQUEST_CHANNELS } from './mask-export';
 
 /** Request channels: request payload and response value (wrapped in Result on the wire). */
 export type Requests = WorkspaceRequests &
@@ -33,7 +34,8 @@ export type Requests = WorkspaceRequests &
   LabellingRequests &
   ConsensusRequests &
   TrainingRequests &
-  PacsRequests;
+  PacsRequests &
+  MaskExportRequests;
 
 /** Events main pushes to the renderer. */
 export type Events = WorkspaceEvents & LabellingEvents & ConsensusEvents & TrainingEvents & PacsEvents;
@@ -51,6 +53,7 @@ export const REQUEST_CHANNELS = [
   ...CONSENSUS_REQUEST_CHANNELS,
   ...TRAINING_REQUEST_CHANNELS,
   ...PACS_REQUEST_CHANNELS,
+  ...MASK_EXPORT_REQUEST_CHANNELS,
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = [

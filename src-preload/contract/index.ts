@@ -13,5 +13,6 @@ export type * from './labelling';
 export type * from './consensus';
 export type * from './training';
 export type * from './pacs';
+export type * from './mask-export';
 export type * from './bridge';
 export * from './channels';

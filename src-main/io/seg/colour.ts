@@ -1,6 +1,6 @@
 // Label colours ('#rrggbb', sRGB) <-> DICOM's Recommended Display CIELab Value (L*, a*, b* under D65, each
 // scaled to 0..65535 as PS3.3 C.10.7.1.1 says), through dcmjs's colour conversions.
-import { data } from 'dcmjs';
+import { data } from './dcmjs-data';
 
 /** '#rrggbb' -> three unsigned 16-bit CIELab values. */
 export function hexToDicomLab(hex: string): [number, number, number] {

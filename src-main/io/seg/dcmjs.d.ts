@@ -33,6 +33,12 @@ declare module 'dcmjs' {
     };
   };
 
-  const dcmjs: { data: typeof data };
+  interface Logger {
+    setLevel(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'): void;
+  }
+  /** dcmjs's own loglevel instance (root logger); 'validation.dcmjs' is a child. */
+  export const log: Logger & { getLogger(name: string): Logger };
+
+  const dcmjs: { data: typeof data; log: typeof log };
   export default dcmjs;
 }

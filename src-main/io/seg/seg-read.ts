@@ -7,7 +7,7 @@
 // least significant bit first, frames packed back to back (PS3.5 8.1.1). FRACTIONAL: 1 byte per pixel,
 // 0..MaximumFractionalValue.
 import fs from 'node:fs/promises';
-import { data, type NaturalDataset } from 'dcmjs';
+import { data, type NaturalDataset } from './dcmjs-data';
 import { InputError } from '../../core/errors';
 import type { Vec3 } from '../../core/geometry/affine';
 import { dicomLabToHex } from './colour';

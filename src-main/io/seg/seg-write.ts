@@ -9,7 +9,7 @@
 // ImagePositionPatient is the affine applied to (0, 0, k). BINARY pixels are packed 8 to a byte, least
 // significant bit first, frames following one another without padding (PS3.5 8.1.1).
 import { randomBytes } from 'node:crypto';
-import { data, type NaturalDataset } from 'dcmjs';
+import { data, type NaturalDataset } from './dcmjs-data';
 import type { Mat4, Vec3 } from '../../core/geometry/affine';
 import { axisVector, norm, transformPoint } from '../../core/geometry/affine';
 import type { DicomInstanceRef, PatientIdentity, VolumeGeometry } from '../../core/volume/types';

@@ -5,6 +5,8 @@
 // row of the case (case, volume, profiles, annotations, labels, revisions, audit) commits in one
 // transaction. A case that fails is reported with its reason and leaves nothing behind but unreferenced
 // blob files; the other cases go on. Annotators without a profile get one without a password.
+// A mask may be a DICOM SEG (a file with a DICOM preamble) made on the case's DICOM image: its segments become
+// labels with their names and colours (io/seg/seg-mask.ts; FRACTIONAL SEGs at the default threshold, 0.5).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
@@ -16,6 +18,9 @@ import { readMaskOnGrid, recordImportedMask } from '../masks/mask-import';
 import { storeMaskBlob } from '../masks/mask-store';
 import type { StoredMask } from '../masks/mask-store';
 import { checkProfileName } from '../identity/profiles';
+import { DEFAULT_LABEL, listLabels } from '../../db/repositories/labels';
+import { findProjectByName } from '../../db/repositories/projects';
+import { isDicomFile, readSegMask } from '../../io/seg/seg-mask';
 
 export interface ManifestEntry {
   case: string;
@@ -138,8 +143,30 @@ async function importCase(
     );
   }
   const image = stored.prepared[0]!.volume;
-  const masks: { annotator: string; file: string; counts: Float64Array; blob: StoredMask }[] = [];
+  const masks: {
+    annotator: string;
+    file: string;
+    counts: Float64Array;
+    blob: StoredMask;
+    labelNames?: Map<number, { name: string; color?: string }>;
+  }[] = [];
+  // The project's labels as the case's masks will find them: a DICOM SEG's new segment labels count as taken
+  // for the next SEG of the case.
+  const project = findProjectByName(ws.db, projectName.trim());
+  const projectLabels = project ? listLabels(ws.db, project.id) : [DEFAULT_LABEL];
   for (const m of entry.masks) {
+    if (await isDicomFile(m.file)) {
+      const seg = await readSegMask(m.file, {
+        geometry: image.geometry,
+        dicom: image.source.dicom,
+        volumeName: `the image ${path.basename(entry.image)}`,
+        projectLabels,
+      });
+      for (const [value, l] of seg.labelNames) projectLabels.push({ ...DEFAULT_LABEL, value, name: l.name });
+      const stored = await storeMaskBlob(ws, seg.labels, image.geometry.dims);
+      masks.push({ ...m, ...stored, labelNames: seg.labelNames });
+      continue;
+    }
     const { labels } = await readMaskOnGrid(m.file, image.geometry);
     masks.push({ ...m, ...(await storeMaskBlob(ws, labels, image.geometry.dims)) });
   }
@@ -161,9 +188,10 @@ async function importCase(
           annotatorName: m.annotator,
           blob: m.blob,
           counts: m.counts,
-          provenance: { source: 'manifest', file: m.file },
+          provenance: { source: m.labelNames ? 'manifest dicom-seg' : 'manifest', file: m.file },
           actor,
           at,
+          ...(m.labelNames ? { labelNames: m.labelNames } : {}),
         });
         return { ...rows, file: m.file };
       }),

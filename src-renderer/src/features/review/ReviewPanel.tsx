@@ -1,7 +1,9 @@
 // Review: the case's annotations this profile may see, each one's overlay toggled on or off beside the own
 // mask (outlined, one colour per annotator); reviewers and admins "Open for review", which unblinds the
-// case's annotations for everyone.
+// case's annotations for everyone. Each annotation with a revision (an annotator's, a consensus, the
+// reference) can be exported as NIfTI or DICOM SEG.
 import type { AnnotatorInfo } from '@contract';
+import { AnnotationExport } from './AnnotationExport';
 import type { CaseAnnotations } from './useCaseAnnotations';
 
 interface Props {
@@ -50,6 +52,9 @@ export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
               <span className="muted">
                 {a.revisionCount} rev. · {a.status}
               </span>
+              {a.headRevisionId !== null && (
+                <AnnotationExport revisionId={a.headRevisionId} name={a.authorName} />
+              )}
             </li>
           );
         })}
