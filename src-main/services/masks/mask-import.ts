@@ -41,15 +41,27 @@ export async function readMaskOnGrid(
   if (image.frames > 1) throw new InputError(file, `a mask is 3D; this file has ${image.frames} frames`);
   const converted = labelsOf(image.data, image.rescale, opts.label);
   if (!converted.ok) throw new InputError(file, converted.reason);
-  const grid = sameGrid(target, image.geometry);
-  if (grid.same) return { labels: converted.labels, resampled: false };
+  return fitToGrid(file, converted.labels, image.geometry, target, opts);
+}
+
+/** Labels on `source`'s grid put on `target`'s: as they are when the grids agree, resampled by nearest
+ *  neighbour when asked, else refused (one line naming the file). Any reader's masks go through here. */
+export function fitToGrid(
+  file: string,
+  labels: Uint8Array,
+  source: VolumeGeometry,
+  target: VolumeGeometry,
+  opts: MaskReadOptions = {},
+): { labels: Uint8Array; resampled: boolean } {
+  const grid = sameGrid(target, source);
+  if (grid.same) return { labels, resampled: false };
   if (!opts.resample) {
     throw new InputError(
       file,
       `not on the volume's grid: ${grid.reason}; pass --resample nearest to resample it by nearest neighbour`,
     );
   }
-  return { labels: resampleNearest(converted.labels, image.geometry, target), resampled: true };
+  return { labels: resampleNearest(labels, source, target), resampled: true };
 }
 
 export interface ImportedMask {
