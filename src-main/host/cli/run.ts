@@ -7,6 +7,7 @@ import { runBench } from './bench';
 import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
 import { runConsensus } from './consensus';
+import { runDataset } from './dataset';
 import { runExport } from './export';
 import { runGc } from './gc';
 import { runImport } from './import';
@@ -39,6 +40,11 @@ Usage: concord <command> [options]
       Any mask revision as NIfTI with its volume's geometry, or as a 3D Slicer segmentation (.seg.nrrd).
   export <volume-id> <out.nii[.gz]> --workspace <dir> [--json]
       Write a stored volume as NIfTI.
+  dataset export --workspace <dir> --project <name> --format nnunet|monai
+                 --target reference|vote|staple|annotator:<name> --out <dir> [--skip-missing] [--json]
+      The project's cases as an nnU-Net v2 raw data set or a MONAI datalist (NIfTI images and label maps on
+      the same grid, cases as case_001..., provenance.json). A case without the target refuses the export,
+      listing them, unless --skip-missing.
   compare <mask1> <mask2> [<mask3> ...] [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--csv <file>] [--json]
       Every pair's Dice, Jaccard, volumes, Hausdorff, HD95, ASSD, surface Dice, Cohen's kappa; Fleiss' kappa.
       --csv writes the table with units in the header.
@@ -115,6 +121,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runConsensus(rest);
     case 'masks':
       return runMasks(rest);
+    case 'dataset':
+      return runDataset(rest);
     case 'gc':
       return runGc(rest);
     case 'serve':

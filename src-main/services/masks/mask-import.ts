@@ -19,6 +19,7 @@ import { getCase } from '../../db/repositories/reviews';
 import { getRevision, headRevisionId, knownSnapshot } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
 import { readNifti } from '../../io/nifti/read';
+import { readNrrdLabelMap } from '../../io/nrrd/seg-read';
 import type { Workspace } from '../../workspace/workspace';
 import type { StoredMask } from './mask-store';
 import { recordRevision, storeMaskBlob } from './mask-store';
@@ -31,12 +32,18 @@ export interface MaskReadOptions {
   resample?: boolean;
 }
 
-/** Reads a NIfTI label map and puts it on `target`'s grid (or refuses, one line naming the file). */
+/** Reads a NIfTI or NRRD label map and puts it on `target`'s grid (or refuses, one line naming the file). */
 export async function readMaskOnGrid(
   file: string,
   target: VolumeGeometry,
   opts: MaskReadOptions = {},
 ): Promise<{ labels: Uint8Array; resampled: boolean }> {
+  if (/\.(nrrd|nhdr)$/i.test(file)) {
+    // NRRD label maps and Slicer segmentations (values only here: services/interop/nrrd-mask-import.ts also
+    // names the labels after the segments).
+    const map = await readNrrdLabelMap(file, { asLabel: opts.label });
+    return fitToGrid(file, map.labels, map.geometry, target, opts);
+  }
   const image = await readNifti(file);
   if (image.frames > 1) throw new InputError(file, `a mask is 3D; this file has ${image.frames} frames`);
   const converted = labelsOf(image.data, image.rescale, opts.label);
