@@ -9,7 +9,10 @@
 //  - it decodes only inline raw/ascii payloads (not gzip, not detached data files) and reports problems
 //    with console.warn rather than errors: so it is handed the header alone (with an empty "data file: LIST"
 //    line, which it accepts as "data elsewhere"), its warnings are caught and the fatal ones refused here,
-//    and the payload is read by read.ts for every encoding alike.
+//    and the payload is read by read.ts for every encoding alike;
+//  - its quoted-string parser (the 'space units', 'units' and 'labels' fields) reads an undeclared variable
+//    and throws a ReferenceError on any such line (ITK and teem write "space units"): those lines are taken
+//    out before it parses and 'space units' is parsed here.
 import nrrd, { type NrrdFields } from 'nrrd-js';
 import { InputError } from '../../core/errors';
 import type { ScalarType } from '../../core/volume/types';
@@ -90,9 +93,16 @@ export function parseNrrdHeader(file: string, head: Uint8Array, wholeFile: boole
     if (!wholeFile) throw bad(`no end of header within its first ${MAX_HEADER_BYTES} bytes`);
     end = head.length;
   }
-  const text = Buffer.from(head.subarray(0, end)).toString('latin1');
+  let text = Buffer.from(head.subarray(0, end)).toString('latin1');
   const lines = text.split(/\r?\n/);
   const namesDataFile = lines.some((l) => /^data ?file:/i.test(l));
+  // nrrd-js cannot parse quoted-string fields (see above): they are kept from it; space units are read here.
+  const quoted = /^(space units|units|labels):/i;
+  const unitsLine = lines.find((l) => /^space units:/i.test(l));
+  const spaceUnits = unitsLine
+    ? [...unitsLine.slice(unitsLine.indexOf(':') + 1).matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!)
+    : undefined;
+  text = lines.filter((l) => !quoted.test(l)).join('\n');
   const { fields, warnings } = parseFieldsSafely(
     text.replace(/\s+$/, '') + (namesDataFile ? '\n' : '\ndata file: LIST\n'),
     bad,
@@ -141,7 +151,7 @@ export function parseNrrdHeader(file: string, head: Uint8Array, wholeFile: boole
     space: fields.space,
     spaceDirections: fields.spaceDirections,
     spaceOrigin: fields.spaceOrigin,
-    spaceUnits: fields.spaceUnits,
+    spaceUnits,
     spacings: fields.spacings,
     keys: fields.keys,
   };

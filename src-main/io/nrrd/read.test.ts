@@ -231,6 +231,17 @@ describe('bad and unsupported NRRD: one line naming the file', () => {
     );
     await expect(readNrrd(file)).rejects.toThrow(/more than the limit/);
   });
+  it('quoted-string fields (which nrrd-js cannot parse): space units in mm read, other units refused', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'u.nrrd');
+    const lines = [...base, 'space units: "mm" "mm" "mm"', 'labels: "x" "y" "z"', 'encoding: raw'];
+    fs.writeFileSync(file, Buffer.concat([Buffer.from(header(lines) + '\n'), raw8]));
+    expect((await readNrrd(file)).geometry.dims).toEqual([2, 2, 2]);
+    const cm = lines.map((l) => l.replace('"mm" "mm" "mm"', '"cm" "cm" "cm"'));
+    expect(await refusal('cm.nrrd', Buffer.concat([Buffer.from(header(cm) + '\n'), raw8]))).toMatch(
+      /space units 'cm cm cm': Concord reads millimetres/,
+    );
+  });
   it('a header without space reads with its spacings, axes along L, P, S', async () => {
     const dir = tempDir();
     const file = path.join(dir, 's.nrrd');
