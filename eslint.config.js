@@ -48,7 +48,9 @@ const SERVICE_LAYERS = {
   labelling: ['identity', 'masks', 'workspace'],
   consensus: ['identity', 'masks'],
   training: ['identity', 'masks'],
-  interop: ['identity', 'masks', 'workspace'],
+  // Exchange with other tools (NRRD, data sets for training elsewhere): the data set export merges raters
+  // (consensus) and picks targets as training does.
+  interop: ['identity', 'masks', 'workspace', 'consensus', 'training'],
   'test-support': ['identity', 'masks', 'workspace', 'labelling', 'consensus', 'training', 'interop'],
 };
 const servicesDir = path.join(root, 'src-main', 'services') + path.sep;

@@ -42,6 +42,29 @@ describe('openDatabase', () => {
     db.close();
   });
 
+  it('a table rebuild (foreign keys off) that leaves a broken reference is rolled back, enforcement back on', () => {
+    const file = path.join(tempDir(), 'r.db');
+    const setup = openDatabase(file);
+    setup.exec(`INSERT INTO projects (name, created_at) VALUES ('p', 't');
+      INSERT INTO cases (project_id, name, created_at) VALUES (1, 'c', 't');`);
+    setup.close();
+    const rebuild = {
+      version: MIGRATIONS.length + 1,
+      name: 'test rebuild',
+      rebuildsTables: true as const,
+      // With enforcement off nothing stops this delete: the case then refers to nothing.
+      sql: 'DELETE FROM projects;',
+    };
+    expect(() => openDatabase(file, { migrations: [...MIGRATIONS, rebuild] })).toThrow(
+      /leaves 1 broken references/,
+    );
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 1 });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
   it('rolls a failing migration back entirely', () => {
     const file = path.join(tempDir(), 'd.db');
     openDatabase(file).close();

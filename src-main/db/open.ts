@@ -106,12 +106,22 @@ function migrate(db: Db, file: string, migrations: readonly Migration[], current
   for (const m of migrations) {
     if (m.version !== migrations.indexOf(m) + 1) throw new Error(`migration ${m.name} is out of order`);
     if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare(
-        'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
-      ).run(m.version, m.name, migrationChecksum(m), new Date().toISOString());
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0)
+            throw new Error(`migration ${m.name} leaves ${broken.length} broken references`);
+        }
+        db.prepare(
+          'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
+        ).run(m.version, m.name, migrationChecksum(m), new Date().toISOString());
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (m.rebuildsTables) db.pragma('foreign_keys = ON');
+    }
   }
 }

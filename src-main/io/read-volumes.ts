@@ -1,5 +1,6 @@
 // Reads every image volume found under the given files and folders, whatever the format:
-//  - NIfTI by extension (.nii, .nii.gz, .hdr/.img pairs), PNG by extension,
+//  - NIfTI by extension (.nii, .nii.gz, .hdr/.img pairs), NRRD by extension (.nrrd, .nhdr with its data
+//    file, which is read through the header: a .raw beside it is not offered to the DICOM reader), PNG,
 //  - everything else is offered to the DICOM reader, which groups files into series across folders.
 // Files named explicitly that cannot be read fail the whole call (nothing is imported from a request the
 // user did not get); inside folders, files that are not images are skipped and listed. Only regular files are
@@ -11,6 +12,7 @@ import { CancelledError, InputError } from '../core/errors';
 import type { ImageVolume } from '../core/volume/types';
 import { readDicom } from './dicom/read';
 import { readNifti } from './nifti/read';
+import { readNrrd } from './nrrd/read';
 import { readPng } from './png/read';
 import type { ReadOptions } from './read-options';
 import { walkFolder } from './list-files';
@@ -22,16 +24,20 @@ export interface ReadVolumesResult {
   skipped: string[];
 }
 
-type Kind = 'nifti' | 'png' | 'dicom' | 'ignore';
+type Kind = 'nifti' | 'nrrd' | 'png' | 'dicom' | 'ignore';
 
 export function kindOf(file: string): Kind {
   const lower = file.toLowerCase();
   if (/\.(nii|nii\.gz|hdr|hdr\.gz)$/.test(lower)) return 'nifti';
   if (/\.(img|img\.gz)$/.test(lower)) return 'ignore'; // read through its .hdr
+  if (/\.(nrrd|nhdr)$/.test(lower)) return 'nrrd';
   if (lower.endsWith('.png')) return 'png';
   const base = path.basename(lower);
   // Files that are never images: sidecars, notes, OS litter.
-  if (/\.(json|txt|md|xml|csv|html|pdf|py|sh|bvec|bval|zip|tar|gz)$/.test(lower) || base.startsWith('.')) {
+  if (
+    /\.(json|txt|md|xml|csv|html|pdf|py|sh|bvec|bval|zip|tar|gz|raw)$/.test(lower) ||
+    base.startsWith('.')
+  ) {
     return 'ignore';
   }
   return 'dicom';
@@ -63,7 +69,7 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
         file = p.replace(/\.img(\.gz)?$/i, '.hdr');
         kind = 'nifti';
       } else if (kind === 'ignore') {
-        throw new InputError(p, 'not an image file Concord can read (NIfTI, DICOM or PNG)');
+        throw new InputError(p, 'not an image file Concord can read (NIfTI, NRRD, DICOM or PNG)');
       }
       explicit.push({ file, kind });
     }
@@ -72,7 +78,7 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
   const volumes: ImageVolume[] = [];
   const all = [...explicit, ...found];
   const dicomFiles = all.filter((f) => f.kind === 'dicom').map((f) => f.file);
-  const singles = all.filter((f) => f.kind === 'nifti' || f.kind === 'png');
+  const singles = all.filter((f) => f.kind === 'nifti' || f.kind === 'nrrd' || f.kind === 'png');
   const explicitSet = new Set(explicit.map((f) => f.file));
   // Progress: each single file counts 1, the DICOM batch counts its number of files.
   const total = singles.length + dicomFiles.length || 1;
@@ -86,7 +92,13 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
       onProgress: (f) => opts.onProgress?.(Math.min(1, (done + f) / total), path.basename(file)),
     };
     try {
-      volumes.push(kind === 'nifti' ? await readNifti(file, sub) : await readPng(file, sub));
+      volumes.push(
+        kind === 'nifti'
+          ? await readNifti(file, sub)
+          : kind === 'nrrd'
+            ? await readNrrd(file, sub)
+            : await readPng(file, sub),
+      );
     } catch (e) {
       if (!(e instanceof InputError) || explicitSet.has(file)) throw e;
       skipped.push(e.message);
@@ -115,7 +127,9 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
         : (line ?? 'not a DICOM image');
       throw new InputError(
         file,
-        reason === 'not a DICOM file' ? 'not an image file Concord can read (NIfTI, DICOM or PNG)' : reason,
+        reason === 'not a DICOM file'
+          ? 'not an image file Concord can read (NIfTI, NRRD, DICOM or PNG)'
+          : reason,
       );
     }
   }

@@ -1,5 +1,5 @@
-// Mask export's channel: a revision as a file other tools read (NIfTI label map, DICOM SEG; NRRD when this
-// build has its writer), for the app to save through the browser's download. Blinding applies: the caller
+// Mask export's channel: a revision as a file other tools read (NIfTI label map, DICOM SEG, 3D Slicer's
+// .seg.nrrd), for the app to save through the browser's download. Blinding applies: the caller
 // must be allowed to see the revision's annotation.
 
 export type MaskExportFormat = 'nifti' | 'seg' | 'nrrd';

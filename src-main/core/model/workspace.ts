@@ -24,7 +24,7 @@ export interface VolumeMeta {
   caseId: number;
   name: string;
   modality: string | null;
-  sourceFormat: 'nifti' | 'dicom' | 'png';
+  sourceFormat: 'nifti' | 'dicom' | 'png' | 'nrrd';
   /** Voxels along i, j, k. */
   dims: Vec3;
   /** mm along i, j, k. */

@@ -61,7 +61,7 @@ export interface PatientIdentity {
 }
 
 export interface VolumeSource {
-  format: 'nifti' | 'dicom' | 'png';
+  format: 'nifti' | 'dicom' | 'png' | 'nrrd';
   /** Paths of the files the volume was read from (as given to the reader). */
   files: string[];
   /** Short human description: series description or file name. */

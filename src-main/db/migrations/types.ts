@@ -4,4 +4,10 @@ export interface Migration {
   name: string;
   /** Run in one transaction with the user_version bump. */
   sql: string;
+  /**
+   * Run with foreign key enforcement off (SQLite's procedure for rebuilding a table that others refer to:
+   * the pragma cannot change inside a transaction). The runner checks every foreign key before committing
+   * and turns enforcement back on after.
+   */
+  rebuildsTables?: true;
 }

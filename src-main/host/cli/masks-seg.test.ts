@@ -182,7 +182,7 @@ describe('concord masks export --format seg', () => {
     expect(ds['ContentCreatorName']).toEqual([{ Alphabetic: 'Reader A^' }]);
   });
 
-  it('exports a saved consensus as a SEMIAUTOMATIC SEG; NIfTI by name; NRRD not in this build', async () => {
+  it('exports a saved consensus as a SEMIAUTOMATIC SEG; NIfTI by name; .seg.nrrd by name', async () => {
     const ws = await ctWorkspace();
     await segImport(ws, LIVER_SEG, 'A');
     await segImport(ws, LIVER_SEG, 'B');
@@ -229,7 +229,8 @@ describe('concord masks export --format seg', () => {
       '--workspace',
       ws,
     );
-    expect(nrrd).toMatchObject({ code: 2, stderr: 'concord: NRRD export is not available in this build\n' });
+    expect(nrrd).toMatchObject({ code: 0 });
+    expect(fs.readFileSync(path.join(dir, 'v.seg.nrrd')).subarray(0, 4).toString()).toBe('NRRD');
     const unknown = await cli(
       'masks',
       'export',

@@ -1,10 +1,12 @@
 // `concord masks …`: masks from and to other tools.
-//   masks import <mask.nii[.gz] | seg.dcm> --workspace <dir> --volume <id> --annotator <name> [--label <value>]
-//                [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]
-//       A NIfTI label map as a new revision of that annotator's annotation of the volume. It must lie on the
-//       volume's grid (same dims, corner voxels within 1e-3 mm) unless --resample nearest is given. With
-//       --label, every non-zero voxel becomes that label. An annotator without a profile gets one WITHOUT a
-//       password: they cannot sign in until an admin sets one.
+//   masks import <mask.nii[.gz] | mask.nrrd | mask.seg.nrrd | mask.nhdr | seg.dcm> --workspace <dir> --volume <id>
+//                --annotator <name> [--label <value>] [--resample nearest] [--threshold <0..1>]
+//                [--segments <n,...>] [--json]
+//       A NIfTI or NRRD label map, or a 3D Slicer segmentation (its segments as labels with their names and
+//       colours, services/interop/nrrd-mask-import.ts), as a new revision of that annotator's annotation of
+//       the volume. It must lie on the volume's grid (same dims, corner voxels within 1e-3 mm) unless
+//       --resample nearest is given. With --label, every non-zero voxel becomes that label. An annotator
+//       without a profile gets one WITHOUT a password: they cannot sign in until an admin sets one.
 //       A DICOM SEG (a file with a DICOM preamble) instead: made on the volume's series, frames placed on its
 //       grid by position (services/interop/seg-import.ts); --threshold for FRACTIONAL SEGs (default 0.5 of the
 //       maximum), --segments to import only some segments (e.g. ones that overlap others).
@@ -14,9 +16,9 @@
 //       is inside when its centre is inside the contours, even-odd rule): masks-rtstruct.ts.
 //   masks export <revision-id> <out> --workspace <dir> [--format nifti|nrrd|seg] [--json]
 //       Any revision (an annotator's, a saved consensus, the reference: `consensus --save` and sign-off print
-//       their revision ids) as a uint8 NIfTI with its volume's geometry, or a DICOM SEG referencing the source
-//       series. The format comes from --format, else the name: .dcm -> seg, .nii/.nii.gz -> nifti,
-//       .nrrd/.seg.nrrd -> nrrd.
+//       their revision ids) as a uint8 NIfTI with its volume's geometry, a DICOM SEG referencing the source
+//       series, or a 3D Slicer segmentation (.seg.nrrd) with the project's label names and colours. The
+//       format comes from --format, else the name: .dcm -> seg, .nii/.nii.gz -> nifti, .nrrd/.seg.nrrd -> nrrd.
 //   masks stress …  (test tool: see masks-stress.ts)
 import path from 'node:path';
 import { InputError } from '../../core/errors';
@@ -29,6 +31,7 @@ import {
   type MaskExportFormat,
 } from '../../services/interop/mask-export';
 import { isDicomFile } from '../../io/seg/seg-mask';
+import { importNrrdMaskFile, isNrrdMaskFile } from '../../services/interop/nrrd-mask-import';
 import { openWorkspace } from '../../workspace/workspace';
 import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, positiveInt, requireOption, type ParsedArgs } from './args';
@@ -38,9 +41,9 @@ import { runRtStructImport } from './masks-rtstruct';
 import { printJson } from './output';
 
 const USAGE =
-  'usage: concord masks import <mask.nii.gz|seg.dcm> --workspace <dir> --volume <id> --annotator <name> [--label <value>] [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]\n' +
+  'usage: concord masks import <mask.nii.gz|mask.seg.nrrd|seg.dcm> --workspace <dir> --volume <id> --annotator <name> [--label <value>] [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]\n' +
   '       concord masks import <rtstruct.dcm> --workspace <dir> --volume <id> --annotator <name> [--roi <name>[,<name>...]] [--json]\n' +
-  '       concord masks export <revision-id> <out.nii.gz|out.dcm|out.nrrd> --workspace <dir> [--format nifti|nrrd|seg] [--json]';
+  '       concord masks export <revision-id> <out.nii.gz|out.dcm|out.seg.nrrd> --workspace <dir> [--format nifti|nrrd|seg] [--json]';
 
 export async function runMasks(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -81,7 +84,7 @@ async function runMasksImport(argv: string[]): Promise<number> {
   }
   const ws = openWorkspace(requireOption(args, 'workspace', 'masks import'));
   try {
-    const r = await importMaskFile(ws, {
+    const r = await (isNrrdMaskFile(file) ? importNrrdMaskFile : importMaskFile)(ws, {
       file: path.resolve(file),
       volumeId,
       annotator,

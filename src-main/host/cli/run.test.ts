@@ -106,7 +106,7 @@ describe('concord info', () => {
     const r = await cli('info', notes, '--json');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      `concord: ${notes}: not an image file Concord can read (NIfTI, DICOM or PNG)`,
+      `concord: ${notes}: not an image file Concord can read (NIfTI, NRRD, DICOM or PNG)`,
     );
   });
 });

@@ -7,6 +7,7 @@ import { runBench } from './bench';
 import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
 import { runConsensus } from './consensus';
+import { runDataset } from './dataset';
 import { runExport } from './export';
 import { runGc } from './gc';
 import { runImport } from './import';
@@ -23,7 +24,7 @@ const USAGE = `Concord — offline workstation for medical image segmentation
 Usage: concord <command> [options]
 
   info <file-or-dicom-folder> [--max-voxels <n>] [--json]
-      Geometry and value statistics of an image (NIfTI, DICOM folder, PNG); needs no workspace.
+      Geometry and value statistics of an image (NIfTI, NRRD, DICOM folder, PNG); needs no workspace.
   import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity]
          [--max-voxels <n>] [--json]
       Import files and folders into a workspace. --max-voxels: the largest image read (a count or sizes such
@@ -31,14 +32,20 @@ Usage: concord <command> [options]
   import --manifest <datalist.json> --workspace <dir> --project <name> [--json]
       Import a labelled data set: a JSON list of { "case", "image", "masks": { "<annotator>": "<path>" } },
       paths relative to the manifest; one progress line per case; a case that fails imports nothing.
-  masks import <mask.nii.gz> --workspace <dir> --volume <id> --annotator <name> [--label <value>]
+  masks import <mask.nii.gz|mask.seg.nrrd> --workspace <dir> --volume <id> --annotator <name> [--label <value>]
                [--resample nearest] [--json]
-      A label map as the annotator's new revision; it must lie on the volume's grid unless resampled.
+      A label map (NIfTI or NRRD; a 3D Slicer .seg.nrrd: its segments become labels with their names and
+      colours) as the annotator's new revision; it must lie on the volume's grid unless resampled.
       Annotators without a profile get one without a password (an admin sets it before they sign in).
-  masks export <revision-id> <out.nii[.gz]> --workspace <dir> [--json]
-      Any mask revision as NIfTI with its volume's geometry.
+  masks export <revision-id> <out.nii[.gz]|out.seg.nrrd> --workspace <dir> [--json]
+      Any mask revision as NIfTI with its volume's geometry, or as a 3D Slicer segmentation (.seg.nrrd).
   export <volume-id> <out.nii[.gz]> --workspace <dir> [--json]
       Write a stored volume as NIfTI.
+  dataset export --workspace <dir> --project <name> --format nnunet|monai
+                 --target reference|vote|staple|annotator:<name> --out <dir> [--skip-missing] [--json]
+      The project's cases as an nnU-Net v2 raw data set or a MONAI datalist (NIfTI images and label maps on
+      the same grid, cases as case_001..., provenance.json). A case without the target refuses the export,
+      listing them, unless --skip-missing.
   compare <mask1> <mask2> [<mask3> ...] [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--csv <file>] [--json]
       Every pair's Dice, Jaccard, volumes, Hausdorff, HD95, ASSD, surface Dice, Cohen's kappa; Fleiss' kappa.
       --csv writes the table with units in the header.
@@ -126,6 +133,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runConsensus(rest);
     case 'masks':
       return runMasks(rest);
+    case 'dataset':
+      return runDataset(rest);
     case 'gc':
       return runGc(rest);
     case 'serve':

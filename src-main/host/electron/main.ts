@@ -88,7 +88,12 @@ async function start(): Promise<void> {
           properties: folder ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
           filters: folder
             ? []
-            : [{ name: 'Images', extensions: ['nii', 'gz', 'hdr', 'img', 'dcm', 'png', '*'] }],
+            : [
+                {
+                  name: 'Images',
+                  extensions: ['nii', 'gz', 'hdr', 'img', 'nrrd', 'nhdr', 'dcm', 'png', '*'],
+                },
+              ],
         };
         const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
         return r.canceled ? [] : r.filePaths;

@@ -57,7 +57,12 @@ async function connection() {
   const call = (channel: string, req: unknown) =>
     new Promise<{
       ok: boolean;
-      value?: { id: number; uploadId: string };
+      value?: {
+        id: number;
+        uploadId: string;
+        volumes?: { sourceFormat: string; dims: number[] }[];
+        skipped?: string[];
+      };
       error?: { code: string; message: string };
     }>((resolve) => {
       const id = next++;
@@ -110,6 +115,40 @@ describe('browser uploads', () => {
     } finally {
       a.ws.close();
       b.ws.close();
+    }
+  });
+
+  it('imports an NRRD header with its detached data file uploaded beside it (the NRRD import of the app)', async () => {
+    const a = await connection();
+    try {
+      // The first admin of this host (created by the test above when it ran, else here).
+      const made = await a.call('annotator:create', {
+        name: 'Admin',
+        role: 'admin',
+        password: 'correct horse',
+      });
+      const list = (await a.call('annotator:list', undefined)) as unknown as {
+        value: { id: number; name: string }[];
+      };
+      const adminId = made.ok ? made.value!.id : list.value.find((p) => p.name === 'Admin')!.id;
+      await a.call('session:signIn', { annotatorId: adminId, password: 'correct horse' });
+      const head =
+        'NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nspace: left-posterior-superior\n' +
+        'space directions: (1,0,0) (0,1,0) (0,0,2)\nspace origin: (0,0,0)\nencoding: raw\ndata file: scan.raw\n';
+      const grant = await a.call('import:beginUpload', { files: 2, bytes: head.length + 8 });
+      const id = grant.value!.uploadId;
+      expect((await put(id, 'scan/scan.nhdr', head)).status).toBe(200);
+      expect((await put(id, 'scan/scan.raw', '01234567')).status).toBe(200);
+      const r = await a.call('import:run', {
+        jobId: 'n',
+        source: { kind: 'upload', uploadId: id },
+        projectName: 'N',
+      });
+      expect(r.ok, JSON.stringify(r.error)).toBe(true);
+      expect(r.value!.volumes!.map((v) => [v.sourceFormat, v.dims])).toEqual([['nrrd', [2, 2, 2]]]);
+      expect(r.value!.skipped).toEqual([]);
+    } finally {
+      a.ws.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 // 'masks:export' (the app's Export in the Annotations panel): the file the CLI writes, base64, for the signed-in
 // profile's visible annotations only; a DICOM SEG of a DICOM volume, refused with the reason for a NIfTI volume;
-// NRRD answered as not in this build.
+// a .seg.nrrd as the CLI writes it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,7 @@ describe('masks:export', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
-  it('refuses a SEG of a NIfTI volume with the reason, and NRRD as not in this build', async () => {
+  it('refuses a SEG of a NIfTI volume with the reason, and gives its .seg.nrrd', async () => {
     const mine = await drawn(admin, fx.volumes[1]!.id, [0, 2, 0, 2, 0, 2]);
     const seg = await admin.call('masks:export', { revisionId: mine.id, format: 'seg' });
     expect(seg).toMatchObject({ ok: false, error: { code: 'bad-input' } });
@@ -67,9 +67,10 @@ describe('masks:export', () => {
     );
     const nrrd = await admin.call('masks:export', { revisionId: mine.id, format: 'nrrd' });
     expect(nrrd).toMatchObject({
-      ok: false,
-      error: { message: 'NRRD export is not available in this build' },
+      ok: true,
+      value: { format: 'nrrd', fileName: `revision-${mine.id}.seg.nrrd` },
     });
+    expect(nrrd.ok && Buffer.from(nrrd.value.base64, 'base64').subarray(0, 4).toString()).toBe('NRRD');
   });
 
   it('gives a DICOM SEG of a DICOM volume that dciodvfy accepts', async () => {

@@ -1,11 +1,11 @@
 // A revision exported as a file in one of the formats other tools read: NIfTI (uint8 label map with the
-// volume's geometry), DICOM SEG (seg-export.ts), NRRD (see NRRD_EXPORT below). The CLI writes the file; the
+// volume's geometry), DICOM SEG (seg-export.ts), NRRD as 3D Slicer's .seg.nrrd (nrrd-mask-export.ts). The CLI writes the file; the
 // app gets the bytes to save through the browser's download.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, NotFoundError, UnsupportedError } from '../../core/errors';
+import { InputError, NotFoundError } from '../../core/errors';
 import type { ImageVolume } from '../../core/volume/types';
 import { appendAudit } from '../../db/audit';
 import { getAnnotation } from '../../db/repositories/annotations';
@@ -15,6 +15,7 @@ import { atomicWrite } from '../../io/nifti/atomic-write';
 import { writeNifti } from '../../io/nifti/write';
 import type { Workspace } from '../../workspace/workspace';
 import { MaskStore } from '../masks/mask-store';
+import { writeRevisionSegNrrd } from './nrrd-mask-export';
 import { exportRevisionAsSeg } from './seg-export';
 
 export type MaskExportFormat = 'nifti' | 'nrrd' | 'seg';
@@ -35,6 +36,8 @@ export interface MaskExportSummary {
   author: string;
   format: MaskExportFormat;
   file: string;
+  /** NRRD only: the segments written, by label value. */
+  nrrd?: { segments: { value: number; name: string }[] };
   /** DICOM SEG only. */
   seg?: {
     sopInstanceUID: string;
@@ -78,9 +81,19 @@ export async function exportRevision(
     const { bytes: _bytes, revisionId, annotationId, volumeId, author, ...rest } = seg;
     summary = { revisionId, annotationId, volumeId, author, format: 'seg', file: r.file, seg: rest };
   } else {
-    // NRRD_EXPORT: the dispatch point for NRRD label maps (.nrrd, Slicer's .seg.nrrd). The writer is not in
-    // this build; wire it here.
-    throw new UnsupportedError('NRRD export is not available in this build');
+    if (!/\.nrrd$/i.test(r.file))
+      throw new InputError(r.file, 'an NRRD export must end in .nrrd or .seg.nrrd');
+    const nrrd = await writeRevisionSegNrrd(ws, { revisionId: r.revisionId, file: r.file });
+    const { revisionId, annotationId, volumeId, author, segments } = nrrd;
+    summary = {
+      revisionId,
+      annotationId,
+      volumeId,
+      author,
+      format: 'nrrd',
+      file: r.file,
+      nrrd: { segments },
+    };
   }
   ws.db.transaction(() =>
     appendAudit(ws.db, {

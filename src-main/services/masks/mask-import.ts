@@ -19,6 +19,7 @@ import { getCase } from '../../db/repositories/reviews';
 import { getRevision, headRevisionId, knownSnapshot } from '../../db/repositories/revisions';
 import { getVolume } from '../../db/repositories/volumes';
 import { readNifti } from '../../io/nifti/read';
+import { readNrrdLabelMap } from '../../io/nrrd/seg-read';
 import type { Workspace } from '../../workspace/workspace';
 import type { StoredMask } from './mask-store';
 import { recordRevision, storeMaskBlob } from './mask-store';
@@ -31,25 +32,43 @@ export interface MaskReadOptions {
   resample?: boolean;
 }
 
-/** Reads a NIfTI label map and puts it on `target`'s grid (or refuses, one line naming the file). */
+/** Reads a NIfTI or NRRD label map and puts it on `target`'s grid (or refuses, one line naming the file). */
 export async function readMaskOnGrid(
   file: string,
   target: VolumeGeometry,
   opts: MaskReadOptions = {},
 ): Promise<{ labels: Uint8Array; resampled: boolean }> {
+  if (/\.(nrrd|nhdr)$/i.test(file)) {
+    // NRRD label maps and Slicer segmentations (values only here: services/interop/nrrd-mask-import.ts also
+    // names the labels after the segments).
+    const map = await readNrrdLabelMap(file, { asLabel: opts.label });
+    return fitToGrid(file, map.labels, map.geometry, target, opts);
+  }
   const image = await readNifti(file);
   if (image.frames > 1) throw new InputError(file, `a mask is 3D; this file has ${image.frames} frames`);
   const converted = labelsOf(image.data, image.rescale, opts.label);
   if (!converted.ok) throw new InputError(file, converted.reason);
-  const grid = sameGrid(target, image.geometry);
-  if (grid.same) return { labels: converted.labels, resampled: false };
+  return fitToGrid(file, converted.labels, image.geometry, target, opts);
+}
+
+/** Labels on `source`'s grid put on `target`'s: as they are when the grids agree, resampled by nearest
+ *  neighbour when asked, else refused (one line naming the file). Any reader's masks go through here. */
+export function fitToGrid(
+  file: string,
+  labels: Uint8Array,
+  source: VolumeGeometry,
+  target: VolumeGeometry,
+  opts: MaskReadOptions = {},
+): { labels: Uint8Array; resampled: boolean } {
+  const grid = sameGrid(target, source);
+  if (grid.same) return { labels, resampled: false };
   if (!opts.resample) {
     throw new InputError(
       file,
       `not on the volume's grid: ${grid.reason}; pass --resample nearest to resample it by nearest neighbour`,
     );
   }
-  return { labels: resampleNearest(converted.labels, image.geometry, target), resampled: true };
+  return { labels: resampleNearest(labels, source, target), resampled: true };
 }
 
 export interface ImportedMask {

@@ -1,7 +1,7 @@
 // Export of an annotation's head revision (an annotator's, a consensus, the reference) as a file for other
-// tools: NIfTI label map or DICOM SEG (made in main, 'masks:export', so the app and `concord masks export`
-// write the same file), saved through the browser's download. NRRD is listed but off until this build has
-// its writer. A volume imported from NIfTI cannot give a SEG: main says why, shown under the row.
+// tools: NIfTI label map, DICOM SEG or 3D Slicer's .seg.nrrd (made in main, 'masks:export', so the app and
+// `concord masks export` write the same file), saved through the browser's download. A volume imported
+// from NIfTI cannot give a SEG: main says why, shown under the row.
 import { useState } from 'react';
 import type { MaskExportFormat } from '@contract';
 import { call, getBridge } from '../../api/bridge';
@@ -10,7 +10,7 @@ import { downloadBase64 } from '../consensus/download';
 const FORMATS: { value: MaskExportFormat; label: string; available: boolean }[] = [
   { value: 'nifti', label: 'NIfTI', available: true },
   { value: 'seg', label: 'DICOM SEG', available: true },
-  { value: 'nrrd', label: 'NRRD (not in this build)', available: false },
+  { value: 'nrrd', label: 'NRRD (3D Slicer .seg.nrrd)', available: true },
 ];
 
 interface Props {
