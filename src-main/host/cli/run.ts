@@ -3,6 +3,7 @@
 // resource of this machine (one line: what ran out, what to try); 1 internal error.
 // With --json, stdout carries exactly one JSON document; progress and messages go to stderr.
 import { InputError } from '../../core/errors';
+import { runBackends } from './backends';
 import { runBench } from './bench';
 import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
@@ -65,6 +66,9 @@ Usage: concord <command> [options]
   infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]
         [--backend ...] [--json]
       Run a model slice by slice; masks as NIfTI on each input's grid; --draft stores AI draft annotations.
+  backends [--json]
+      Which training backends start on this machine (tensorflow, webgpu, wasm, cpu), best first, and why the
+      others do not; npm run gpu:install adds tensorflow offline (see the README).
   models list --workspace <dir> [--project <name>] [--json]
   models export <model-id> <dir> --workspace <dir> [--json]
   models import <package.concord-model> --workspace <dir> [--project <name>] [--json]
@@ -124,6 +128,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runInfer(rest);
     case 'models':
       return runModels(rest);
+    case 'backends':
+      return runBackends(rest);
     case 'bench':
       return runBench(rest);
     case undefined:
