@@ -8,6 +8,7 @@ import { runBench } from './bench';
 import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
 import { runConsensus } from './consensus';
+import { runDraft } from './draft';
 import { runExport } from './export';
 import { runGc } from './gc';
 import { runImport } from './import';
@@ -66,6 +67,12 @@ Usage: concord <command> [options]
   infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]
         [--backend ...] [--json]
       Run a model slice by slice; masks as NIfTI on each input's grid; --draft stores AI draft annotations.
+  draft --workspace <dir> --method watershed|otsu|window|unet <volume-ids...> [--seeds "i,j,k;..."]
+        [--background "i,j,k;..."] [--window lo,hi] [--margin-mm <mm>] [--label <v>] [--model <id>]
+        [--against <revision-id>] [--json]
+      A draft of each volume by a simple model (watershed from seeds on the gradient magnitude, Otsu, a CT
+      window in HU) or a registry U-Net (--method unet --model <id>), stored as a draft annotators can start
+      from; each with its Dice against the signed-off reference (or --against a revision).
   backends [--json]
       Which training backends start on this machine (tensorflow, webgpu, wasm, cpu), best first, and why the
       others do not; npm run gpu:install adds tensorflow offline (see the README).
@@ -126,6 +133,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runTrain(rest);
     case 'infer':
       return runInfer(rest);
+    case 'draft':
+      return runDraft(rest);
     case 'models':
       return runModels(rest);
     case 'backends':
