@@ -11,6 +11,7 @@ import { tempDir } from '../../test-support/tmp';
 import { decodeMask } from '../../workspace/mask-codec';
 import { dispatch } from '../dispatch';
 import { DIMS, trainingFixture, type TrainingFixture } from '../test-support/training';
+import { simpleDraftVolume } from './simple-drafts';
 
 let f: TrainingFixture;
 const dir = tempDir('concord-simple-drafts-');
@@ -164,5 +165,18 @@ describe('simple drafts (draft:simple)', () => {
       dice: 1,
       annotationId: started.annotationId,
     });
+  });
+
+  it('a cancelled draft stores nothing (the trainer process is ended)', async () => {
+    const ws = f.services.app.workspace;
+    const volumeId = f.volumes.get('C3')!;
+    const before = listAnnotationsOfVolume(ws.db, volumeId).length;
+    const controller = new AbortController();
+    const run = simpleDraftVolume(ws, f.launcher, volumeId, { method: 'otsu', seeds: [] }, 'Ann', {
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 20);
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(listAnnotationsOfVolume(ws.db, volumeId)).toHaveLength(before);
   });
 });
