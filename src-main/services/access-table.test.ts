@@ -148,6 +148,11 @@ const TABLE: { [C in RequestChannel]: Row } = {
   'draft:list': { may: SIGNED_IN, req: (w) => ({ volumeId: w.volumeId }) },
   'draft:start': { may: SIGNED_IN, req: () => ({ draftAnnotationId: missing }) },
   'draft:outcomes': { may: SIGNED_IN, req: (w) => ({ projectId: w.projectId }) },
+  'draft:simple': {
+    may: SIGNED_IN,
+    // Watershed without a seed: refused as bad input after the access check, before any process starts.
+    req: (w) => ({ jobId: 's', volumeId: w.volumeId, method: 'watershed', seeds: [] }),
+  },
   'activeLearning:rank': {
     may: MANAGERS,
     req: (w) => ({ jobId: 'r', projectId: w.projectId, modelId: missing }),

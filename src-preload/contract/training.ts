@@ -10,11 +10,24 @@ import type {
   RunDetail,
   RunInfo,
   RunStatus,
+  SimpleDraftInfo,
   TrainingBackendRequest,
   TrainingProgress,
   TrainingTarget,
   UncertaintyRow,
 } from '../../src-main/core/model';
+
+/** A simple model's draft of a volume: seeds are voxel indices (i, j, k), e.g. the crosshair where the
+ *  annotator clicked; window in physical units (HU for CT); marginMm: how far around the seeds to look. */
+export interface SimpleDraftRequest {
+  jobId: string;
+  volumeId: number;
+  method: SimpleDraftInfo['method'];
+  seeds: [number, number, number][];
+  backgroundSeeds?: [number, number, number][];
+  window?: { lo: number; hi: number };
+  marginMm?: number;
+}
 
 export interface TrainingStartRequest {
   projectId: number;
@@ -99,6 +112,10 @@ export interface TrainingRequests {
    *  "AI draft" derived annotation. Cancel with inference:cancel and the same jobId. */
   'inference:run': { req: { jobId: string; modelId: number; volumeIds: number[] }; res: DraftResult[] };
   'inference:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
+  /** A simple model's draft (marker-based watershed from seeds, Otsu, a CT window), computed in the trainer
+   *  process and stored as a draft like a model's. Any signed-in profile: an annotator seeds it with clicks
+   *  (a seeded draft stays theirs while the case is blinded). Cancel with inference:cancel and the jobId. */
+  'draft:simple': { req: SimpleDraftRequest; res: SimpleDraftInfo };
   /** N augmented samples of one axial slice, as training makes them (nnU-Net's transforms and defaults). */
   'augment:preview': {
     req: { volumeId: number; slice: number; count: number; seed?: number; cropSize?: number };
@@ -145,6 +162,7 @@ export const TRAINING_REQUEST_CHANNELS = [
   'draft:list',
   'draft:start',
   'draft:outcomes',
+  'draft:simple',
   'activeLearning:rank',
   'activeLearning:stored',
 ] as const satisfies readonly (keyof TrainingRequests)[];

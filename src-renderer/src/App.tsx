@@ -206,6 +206,7 @@ export function App() {
           projectId={projectId}
           volumeId={meta?.id ?? null}
           slice={opened.slice ?? opened.savedView.cursor?.[2] ?? null}
+          cursor={opened.cursor ?? opened.savedView.cursor ?? null}
           runs={runs}
           models={models}
           ownRevisions={own.info ? (ownHead === null ? 0 : 1) : null}

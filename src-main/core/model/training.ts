@@ -110,6 +110,17 @@ export interface DraftResult {
   meanEntropyBits: number;
 }
 
+/** A simple model's stored draft (watershed, Otsu, CT window). */
+export interface SimpleDraftInfo {
+  volumeId: number;
+  annotationId: number;
+  revisionId: number;
+  method: 'watershed' | 'otsu' | 'window';
+  foregroundVoxels: number;
+  /** Otsu's threshold (physical units: HU for CT); null for the other methods. */
+  threshold: number | null;
+}
+
 export interface UncertaintyRow {
   caseId: number;
   caseName: string;
@@ -124,6 +135,8 @@ export interface DraftOutcome {
   draftRevisionId: number;
   finalRevisionId: number;
   modelId: number | null;
+  /** What made the draft: 'unet' (a registry model, modelId) or a simple model (watershed, otsu, window). */
+  method: string;
   dice: number;
   recordedBy: string;
   recordedAt: string;

@@ -4,6 +4,7 @@
 // image files (NIfTI, DICOM folder, PNG). Each mask is written as uint8 NIfTI on its input's grid
 // (--out for one input; --out-dir: <input name>-model<id>.nii.gz each); --draft also stores the masks of
 // stored volumes as AI draft annotations.
+import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
 import type { ImageVolume } from '../../core/volume/types';
@@ -47,6 +48,11 @@ export async function runInfer(argv: string[]): Promise<number> {
       undefined,
       `--backend must be auto, tensorflow, webgpu, wasm or cpu (got '${backend}')`,
     );
+  // The folder the masks go to is created when missing (after inference, so a refused run leaves nothing);
+  // a path that exists but is not a folder is refused now, before minutes of inference.
+  const targetDir = out ? path.dirname(path.resolve(out)) : outDir ? path.resolve(outDir) : null;
+  if (targetDir && fs.existsSync(targetDir) && !fs.statSync(targetDir).isDirectory())
+    throw new InputError(targetDir, 'is not a folder; the masks cannot be written there');
   const threadsText = optionString(args, 'threads');
   const threads = threadsText === undefined ? undefined : positiveInt(threadsText, '--threads');
   const ws = openWorkspace(requireOption(args, 'workspace', 'infer'));
@@ -103,6 +109,7 @@ export async function runInfer(argv: string[]): Promise<number> {
         inputs.map((i) => i.source),
         { ...opts, signal: controller.signal },
       );
+      if (targetDir) fs.mkdirSync(targetDir, { recursive: true });
       for (let i = 0; i < inputs.length; i++) {
         const input = inputs[i]!;
         const r: Record<string, unknown> = {

@@ -3,11 +3,13 @@
 // resource of this machine (one line: what ran out, what to try); 1 internal error.
 // With --json, stdout carries exactly one JSON document; progress and messages go to stderr.
 import { InputError } from '../../core/errors';
+import { runBackends } from './backends';
 import { runBench } from './bench';
 import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
 import { runConsensus } from './consensus';
 import { runDataset } from './dataset';
+import { runDraft } from './draft';
 import { runExport } from './export';
 import { runGc } from './gc';
 import { runImport } from './import';
@@ -32,13 +34,18 @@ Usage: concord <command> [options]
   import --manifest <datalist.json> --workspace <dir> --project <name> [--json]
       Import a labelled data set: a JSON list of { "case", "image", "masks": { "<annotator>": "<path>" } },
       paths relative to the manifest; one progress line per case; a case that fails imports nothing.
-  masks import <mask.nii.gz|mask.seg.nrrd> --workspace <dir> --volume <id> --annotator <name> [--label <value>]
-               [--resample nearest] [--json]
-      A label map (NIfTI or NRRD; a 3D Slicer .seg.nrrd: its segments become labels with their names and
-      colours) as the annotator's new revision; it must lie on the volume's grid unless resampled.
-      Annotators without a profile get one without a password (an admin sets it before they sign in).
-  masks export <revision-id> <out.nii[.gz]|out.seg.nrrd> --workspace <dir> [--json]
-      Any mask revision as NIfTI with its volume's geometry, or as a 3D Slicer segmentation (.seg.nrrd).
+  masks import <mask.nii.gz|mask.seg.nrrd|seg.dcm> --workspace <dir> --volume <id> --annotator <name>
+               [--label <value>] [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]
+      A label map (NIfTI or NRRD; a 3D Slicer .seg.nrrd or a DICOM SEG: its segments become labels with
+      their names and colours) as the annotator's new revision; it must lie on the volume's grid unless
+      resampled (a SEG's frames are placed by position). Annotators without a profile get one without a
+      password (an admin sets it before they sign in).
+  masks import <rtstruct.dcm> --workspace <dir> --volume <id> --annotator <name> [--roi <name,...>] [--json]
+      An RTSTRUCT's closed planar contours, one label per ROI (a voxel is inside when its centre is).
+  masks export <revision-id> <out.nii[.gz]|out.dcm|out.seg.nrrd> --workspace <dir> [--format nifti|seg|nrrd]
+               [--json]
+      Any mask revision as NIfTI with its volume's geometry, a DICOM SEG referencing its source series, or
+      a 3D Slicer segmentation (.seg.nrrd).
   export <volume-id> <out.nii[.gz]> --workspace <dir> [--json]
       Write a stored volume as NIfTI.
   dataset export --workspace <dir> --project <name> --format nnunet|monai
@@ -73,6 +80,15 @@ Usage: concord <command> [options]
   infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]
         [--backend ...] [--json]
       Run a model slice by slice; masks as NIfTI on each input's grid; --draft stores AI draft annotations.
+  draft --workspace <dir> --method watershed|otsu|window|unet <volume-ids...> [--seeds "i,j,k;..."]
+        [--background "i,j,k;..."] [--window lo,hi] [--margin-mm <mm>] [--label <v>] [--model <id>]
+        [--against <revision-id>] [--json]
+      A draft of each volume by a simple model (watershed from seeds on the gradient magnitude, Otsu, a CT
+      window in HU) or a registry U-Net (--method unet --model <id>), stored as a draft annotators can start
+      from; each with its Dice against the signed-off reference (or --against a revision).
+  backends [--json]
+      Which training backends start on this machine (tensorflow, webgpu, wasm, cpu), best first, and why the
+      others do not; npm run gpu:install adds tensorflow offline (see the README).
   models list --workspace <dir> [--project <name>] [--json]
   models export <model-id> <dir> --workspace <dir> [--json]
   models import <package.concord-model> --workspace <dir> [--project <name>] [--json]
@@ -143,10 +159,14 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runTrain(rest);
     case 'infer':
       return runInfer(rest);
+    case 'draft':
+      return runDraft(rest);
     case 'models':
       return runModels(rest);
     case 'pacs':
       return runPacs(rest);
+    case 'backends':
+      return runBackends(rest);
     case 'bench':
       return runBench(rest);
     case undefined:

@@ -95,8 +95,9 @@ describe('concord train / infer / models', () => {
       res.results[0].foregroundVoxels,
     );
 
-    const outDir = path.join(dir, 'masks');
-    fs.mkdirSync(outDir);
+    // The folder does not exist yet: infer creates it (two levels deep).
+    const outDir = path.join(dir, 'masks', 'model');
+    expect(fs.existsSync(path.join(dir, 'masks'))).toBe(false);
     const file = path.join(dir, `${path.basename(f.wsDir)}-C1.nii`);
     const r2 = await cli(
       'infer',
@@ -165,5 +166,14 @@ describe('concord train / infer / models', () => {
       path.join(dir, 'x.nii'),
     );
     expect([i.code, i.stderr]).toEqual([2, 'concord: model 999 does not exist\n']);
+    // --out-dir naming a file: refused before inference, with one line, nothing written.
+    const notDir = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(notDir, 'x');
+    const d = await cli('infer', '--workspace', f.wsDir, '--model', '1', '1', '--out-dir', notDir);
+    expect([d.code, d.stderr]).toEqual([
+      2,
+      `concord: ${notDir}: is not a folder; the masks cannot be written there\n`,
+    ]);
+    expect(fs.readFileSync(notDir, 'utf8')).toBe('x');
   });
 });

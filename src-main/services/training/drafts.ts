@@ -32,6 +32,13 @@ interface DraftProvenance {
   draftRevisionId: number;
   modelId: number | null;
   modelVersion: string | null;
+  /** 'unet' or a simple model's method; absent in drafts started before simple models (a U-Net's). */
+  method?: string;
+}
+
+/** What made a draft, from its parameters: a simple model's method, else a registry model ('unet'). */
+function draftMethod(p: Record<string, unknown> | null): string {
+  return typeof p?.['method'] === 'string' ? p['method'] : 'unet';
 }
 
 function draftParameters(rev: RevisionRow): Record<string, unknown> | null {
@@ -39,14 +46,20 @@ function draftParameters(rev: RevisionRow): Record<string, unknown> | null {
   return p && p['kind'] === AI_DRAFT_KIND ? p : null;
 }
 
-/** The AI drafts of a volume (derived annotations whose head is a model's draft), oldest first. */
-export function listDrafts(ws: Workspace, volumeId: number): AnnotationInfo[] {
+/** The AI drafts of a volume (derived annotations whose head is a model's or a simple model's draft),
+ *  oldest first. A draft seeded by someone's clicks is shown to an annotator of a blinded case only when
+ *  they seeded it (the seeds tell where its seeder sees the structure). */
+export function listDrafts(ws: Workspace, volumeId: number, viewer?: Profile): AnnotationInfo[] {
   if (!getVolume(ws.db, volumeId)) throw new NotFoundError(`volume ${volumeId} does not exist`);
   return listAnnotationsOfVolume(ws.db, volumeId)
     .filter((a) => {
       if (a.kind !== 'derived' || a.headRevisionId === null) return false;
       const head = getRevision(ws.db, a.headRevisionId);
-      return head !== undefined && draftParameters(head) !== null;
+      const params = head === undefined ? null : draftParameters(head);
+      if (params === null) return false;
+      const seededBy = params['seededBy'];
+      if (viewer && typeof seededBy === 'string' && seededBy !== viewer.name) return canSee(ws.db, viewer, a);
+      return true;
     })
     .map(toAnnotationInfo);
 }
@@ -79,6 +92,7 @@ export async function startFromDraft(
     draftRevisionId: head.id,
     modelId: typeof params['modelId'] === 'number' ? params['modelId'] : null,
     modelVersion: typeof params['modelVersion'] === 'string' ? params['modelVersion'] : null,
+    method: draftMethod(params),
   };
   const at = new Date().toISOString();
   return ws.db.transaction(() => {
@@ -111,7 +125,8 @@ export async function startFromDraft(
   })();
 }
 
-function foregroundDice(a: Uint8Array, b: Uint8Array): number {
+/** Dice of two masks' foregrounds (any non-zero label), 1 when both are empty. */
+export function foregroundDice(a: Uint8Array, b: Uint8Array): number {
   let inter = 0;
   let na = 0;
   let nb = 0;
@@ -123,6 +138,22 @@ function foregroundDice(a: Uint8Array, b: Uint8Array): number {
     nb += y;
   }
   return na + nb === 0 ? 1 : (2 * inter) / (na + nb);
+}
+
+/** Dice (foregrounds) between two revisions of one volume: a draft against a reference or a rater. */
+export async function revisionDice(ws: Workspace, volumeId: number, a: number, b: number): Promise<number> {
+  const volume = getVolume(ws.db, volumeId);
+  if (!volume) throw new NotFoundError(`volume ${volumeId} does not exist`);
+  const masks = await Promise.all(
+    [a, b].map((id) => {
+      const rev = getRevision(ws.db, id);
+      const annotation = rev && getAnnotation(ws.db, rev.annotationId);
+      if (!rev || annotation?.volumeId !== volumeId)
+        throw new InputError(undefined, `revision ${id} is not a mask revision of volume ${volumeId}`);
+      return readRevisionLabels(ws, rev, volume.dims);
+    }),
+  );
+  return foregroundDice(masks[0]!, masks[1]!);
 }
 
 /** After an annotation is marked done: records draft-vs-final Dice when it started from a draft. Returns
@@ -147,6 +178,7 @@ export async function recordDraftOutcome(
   if (!draftRev) throw new InputError(undefined, `draft revision ${from.draftRevisionId} is gone`);
   const [d, f] = await Promise.all([draftRev, finalRev].map((r) => readRevisionLabels(ws, r, volume.dims)));
   const dice = foregroundDice(d!, f!);
+  const method = from.method ?? draftMethod(draftParameters(draftRev));
   const at = new Date().toISOString();
   const id = ws.db.transaction(() => {
     const rowId = Number(
@@ -167,6 +199,7 @@ export async function recordDraftOutcome(
           draftRevisionId: draftRev.id,
           finalRevisionId: finalRev.id,
           modelId: from.modelId,
+          method,
           dice,
         },
       },
@@ -180,6 +213,7 @@ export async function recordDraftOutcome(
     draftRevisionId: draftRev.id,
     finalRevisionId: finalRev.id,
     modelId: from.modelId,
+    method,
     dice,
     recordedBy: actor,
     recordedAt: at,
@@ -197,15 +231,20 @@ export function listDraftOutcomes(ws: Workspace, viewer: Profile, projectId: num
        FROM draft_outcomes o JOIN annotations a ON a.id = o.annotation_id JOIN volumes v ON v.id = a.volume_id
        JOIN cases c ON c.id = v.case_id WHERE c.project_id = ? ORDER BY o.id`,
     )
-    .all(projectId) as DraftOutcome[];
+    .all(projectId) as Omit<DraftOutcome, 'method'>[];
   const visible = new Map<number, boolean>();
-  return rows.filter((o) => {
-    let ok = visible.get(o.annotationId);
-    if (ok === undefined) {
-      const annotation = getAnnotation(ws.db, o.annotationId);
-      ok = annotation !== undefined && canSee(ws.db, viewer, annotation);
-      visible.set(o.annotationId, ok);
-    }
-    return ok;
-  });
+  return rows
+    .map((o): DraftOutcome => {
+      const rev = getRevision(ws.db, o.draftRevisionId);
+      return { ...o, method: draftMethod(rev ? draftParameters(rev) : null) };
+    })
+    .filter((o) => {
+      let ok = visible.get(o.annotationId);
+      if (ok === undefined) {
+        const annotation = getAnnotation(ws.db, o.annotationId);
+        ok = annotation !== undefined && canSee(ws.db, viewer, annotation);
+        visible.set(o.annotationId, ok);
+      }
+      return ok;
+    });
 }

@@ -19,6 +19,7 @@ import { exportModel, importModel } from './model-package';
 import { parseNormalisation } from './normalisation';
 import { parseTarget } from './targets';
 import type { TrainingService } from './training-service';
+import { parseSimpleDraftRequest, simpleDraftVolume } from './simple-drafts';
 import { rankByUncertainty, storedRanking } from './uncertainty';
 import type { TrainerLauncher } from './trainer-launcher';
 import { NotFoundError } from '../../core/errors';
@@ -169,8 +170,15 @@ export function createTrainingHandlers(
       });
     },
     'draft:list': (req, ctx) => {
-      requireProfile(db, ctx, 'the AI drafts');
-      return listDrafts(ws, asId(asObject(req)['volumeId'], 'volumeId'));
+      const viewer = requireProfile(db, ctx, 'the AI drafts');
+      return listDrafts(ws, asId(asObject(req)['volumeId'], 'volumeId'), viewer);
+    },
+    'draft:simple': (req, ctx) => {
+      const p = requireProfile(db, ctx, 'a simple draft');
+      const { jobId, volumeId, ...params } = parseSimpleDraftRequest(req);
+      return jobs.run(ctx, jobId, (signal) =>
+        simpleDraftVolume(ws, launch, volumeId, params, p.name, { signal }),
+      );
     },
     'draft:start': async (req, ctx) => {
       const p = requireProfile(db, ctx, 'starting from a draft');

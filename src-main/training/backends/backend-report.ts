@@ -30,3 +30,23 @@ export function reasonOf(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   return msg.split('\n')[0]!.slice(0, 300);
 }
+
+/** Whether `e` says that `pkg` itself cannot be found (not installed), as opposed to the package being there
+ *  and failing to load (a missing shared library, a broken addon). */
+export function isPackageMissing(e: unknown, pkg: string): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  const msg = e instanceof Error ? e.message : String(e);
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    (msg.includes(`'${pkg}'`) || msg.includes(`"${pkg}"`))
+  );
+}
+
+/** reasonOf for people: absolute file paths (of the bundle, of node_modules) shortened to their base name,
+ *  since the reason is shown in the app and the path says nothing to its user. */
+export function plainReasonOf(e: unknown): string {
+  return reasonOf(e).replace(
+    /(?<=^|[\s'"(])(?:[A-Za-z]:)?(?:[\\/][^\s'"():;,\\/]+)+[\\/]([^\s'"():;,\\/]+)/g,
+    '$1',
+  );
+}

@@ -1,8 +1,11 @@
 // Backend selection reports what runs and why each other backend does not. These machines have no
 // tfjs-node and usually no GPU; where they exist the same assertions hold with other reasons.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { uninstallFastKernels } from '../kernels/register-kernels';
-import { BACKEND_NAMES } from './backend-report';
+import { BACKEND_NAMES, isPackageMissing, plainReasonOf } from './backend-report';
+import { TENSORFLOW_NOT_INSTALLED } from './tensorflow-backend';
 import { BackendUnavailableError, selectBackend } from './select-backend';
 
 afterAll(async () => {
@@ -29,10 +32,16 @@ describe('selectBackend', () => {
     expect(r.device).toMatch(/WebAssembly SIMD/);
   });
 
-  test('tensorflow by name starts only with tfjs-node installed, else says why', async () => {
+  test('tensorflow by name starts only with tfjs-node installed, else says why in words', async () => {
+    const installed = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].some((p) =>
+      fs.existsSync(path.join('node_modules', p, 'package.json')),
+    );
     const r = await selectBackend('tensorflow').catch((e: unknown) => e);
-    if (r instanceof BackendUnavailableError) expect(r.message).toMatch(/tfjs-node/);
-    else expect((r as { active: string }).active).toBe('tensorflow');
+    if (installed) expect((r as { active: string }).active).toBe('tensorflow');
+    else {
+      expect(r).toBeInstanceOf(BackendUnavailableError);
+      expect((r as BackendUnavailableError).reason).toBe(TENSORFLOW_NOT_INSTALLED);
+    }
   });
 
   test('auto takes the best that starts and reports the others', async () => {
@@ -43,5 +52,33 @@ describe('selectBackend', () => {
     // Every backend ranked above the active one failed, with its reason.
     for (const b of ranked)
       expect(r.unavailable.find((u) => u.backend === b)!.reason).not.toMatch(/^available/);
+  });
+});
+
+describe('reasons in words', () => {
+  test('a package that is not installed is told from one that fails to load', async () => {
+    const missing = await import(/* @vite-ignore */ ['no-such', 'package'].join('-')).catch(
+      (e: unknown) => e,
+    );
+    expect(isPackageMissing(missing, 'no-such-package')).toBe(true);
+    expect(isPackageMissing(missing, 'webgpu')).toBe(false);
+    const broken = Object.assign(new Error('libcudart.so.11.0: cannot open shared object file'), {
+      code: 'ERR_DLOPEN_FAILED',
+    });
+    expect(isPackageMissing(broken, '@tensorflow/tfjs-node-gpu')).toBe(false);
+  });
+
+  test('absolute paths are shortened to their base name; relative names and words stay', () => {
+    expect(plainReasonOf(new Error("Cannot find package 'webgpu' imported from /tmp/x-1/trainer.mjs"))).toBe(
+      "Cannot find package 'webgpu' imported from trainer.mjs",
+    );
+    expect(
+      plainReasonOf(
+        new Error('/opt/app/node_modules/a/lib/napi-v8/tfjs_binding.node: undefined symbol: TF_X\nstack'),
+      ),
+    ).toBe('tfjs_binding.node: undefined symbol: TF_X');
+    expect(plainReasonOf(new Error('tfjs-node/lib/napi-v8 (C:\\app\\tf.dll)'))).toBe(
+      'tfjs-node/lib/napi-v8 (tf.dll)',
+    );
   });
 });

@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UnsupportedError } from '../../core/errors';
 import { activateCpu } from './cpu-backend';
-import { activateTensorflow } from './tensorflow-backend';
+import { activateTensorflow, TENSORFLOW_NOT_INSTALLED } from './tensorflow-backend';
 import { activateWasm, tfjsWasmDir } from './wasm-backend';
 import { activateWebgpu, probeWebgpu } from './webgpu-backend';
 import {
   BACKEND_NAMES,
-  reasonOf,
+  plainReasonOf,
   type BackendName,
   type BackendReport,
   type BackendRequest,
@@ -71,9 +71,7 @@ async function whyNot(name: BackendName, active: BackendName, request: BackendRe
     switch (name) {
       case 'tensorflow': {
         const pkgs = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].filter(packageInstalled);
-        return pkgs.length
-          ? `${pkgs.join(' and ')} installed; ${notChosen}`
-          : 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (they download libtensorflow at install time)';
+        return pkgs.length ? `${pkgs.join(' and ')} installed; ${notChosen}` : TENSORFLOW_NOT_INSTALLED;
       }
       case 'webgpu': {
         const a = await probeWebgpu();
@@ -88,7 +86,7 @@ async function whyNot(name: BackendName, active: BackendName, request: BackendRe
         return notChosen;
     }
   } catch (e) {
-    return reasonOf(e);
+    return plainReasonOf(e);
   }
 }
 
@@ -102,7 +100,7 @@ export async function selectBackend(request: BackendRequest, o: BackendOptions =
     try {
       a = await activate(name, o, request !== 'auto');
     } catch (e) {
-      failed.set(name, reasonOf(e));
+      failed.set(name, plainReasonOf(e));
       continue;
     }
     const unavailable: BackendUnavailable[] = [];

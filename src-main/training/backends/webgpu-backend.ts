@@ -6,7 +6,7 @@
 // first evaluated, so navigator.gpu is set before the module is imported (dynamically, here).
 import { createRequire } from 'node:module';
 import { startBackend } from './tfjs';
-import type { BackendReport } from './backend-report';
+import { isPackageMissing, plainReasonOf, type BackendReport } from './backend-report';
 
 export interface WebgpuOptions {
   /** Accept a CPU-emulated adapter (SwiftShader, llvmpipe): for tests only, it is slower than wasm. */
@@ -51,9 +51,9 @@ async function loadDawn(): Promise<Dawn> {
   try {
     return (await import(/* @vite-ignore */ specifier)) as Dawn;
   } catch (e) {
-    throw new Error(
-      `the optional 'webgpu' package (Dawn) cannot be loaded: ${(e as Error).message.split('\n')[0]}`,
-    );
+    if (isPackageMissing(e, specifier))
+      throw new Error('the optional webgpu package (Dawn) is not installed');
+    throw new Error(`the optional webgpu package (Dawn) is installed but does not load: ${plainReasonOf(e)}`);
   }
 }
 

@@ -9,6 +9,7 @@
 //   checkpoint.bin  meta CheckpointMeta; the model's weights by name, then `adam/<i>` optimizer state
 //   weights file    meta WeightsMeta; the model's weights by name (what a model package stores)
 import type { Normalisation, TrainingProgress } from '../../core/model';
+import type { SimpleDraftParams, SimpleDraftResult } from '../../core/simple-models/simple-draft';
 import type { AugmentConfig } from '../augment/augment-config';
 import type { BackendReport, BackendRequest } from '../backends/backend-report';
 import type { UNetConfig } from '../model/unet-config';
@@ -150,7 +151,17 @@ export interface ProbeJob {
   kind: 'probe';
 }
 
-export type TrainerJob = TrainJob | InferJob | ProbeJob;
+/** A simple model's draft (core/simple-models): no network weights, the same process for the same reason
+ *  (heavy work off the host's event loop, with cancel). */
+export interface SimpleDraftJob {
+  kind: 'simple';
+  input: InferInput & { spacing: [number, number, number] };
+  params: SimpleDraftParams;
+}
+
+export type SimpleDraftOutcome = Omit<SimpleDraftResult, 'labels'>;
+
+export type TrainerJob = TrainJob | InferJob | ProbeJob | SimpleDraftJob;
 
 /** Host -> trainer. */
 export type ToTrainer = { type: 'start'; job: TrainerJob } | { type: 'cancel' };
@@ -178,6 +189,14 @@ export type FromTrainer =
   /** Sent after the epoch's checkpoint is on disk. */
   | { type: 'epoch'; record: EpochRecord; progress: TrainingProgress }
   | { type: 'slice'; item: number; items: number; slice: number; slices: number }
-  | { type: 'done'; train?: TrainOutcome; infer?: InferOutcome[]; probe?: BackendReport }
+  /** Progress of a job that is not slice by slice (a simple draft): fraction 0..1 and its stage. */
+  | { type: 'progress'; fraction: number; stage: string }
+  | {
+      type: 'done';
+      train?: TrainOutcome;
+      infer?: InferOutcome[];
+      probe?: BackendReport;
+      simple?: SimpleDraftOutcome;
+    }
   | { type: 'cancelled' }
   | { type: 'error'; error: { name: string; message: string } };

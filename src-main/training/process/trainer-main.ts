@@ -4,6 +4,7 @@
 // goes away (the IPC channel closes), so no orphan keeps computing. Its stdout/stderr are the run's log.
 import { selectBackend } from '../backends/select-backend';
 import { runInferJob } from './infer-job';
+import { runSimpleJob } from './simple-job';
 import type { FromTrainer, ToTrainer } from './protocol';
 import { runTrainJob } from './train-job';
 
@@ -51,7 +52,9 @@ onMessage((m) => {
       ? runTrainJob(job, send, controller.signal).then((train) => ({ train }))
       : job.kind === 'infer'
         ? runInferJob(job, send, controller.signal).then((infer) => ({ infer }))
-        : selectBackend('auto').then((probe) => ({ probe }));
+        : job.kind === 'simple'
+          ? Promise.resolve().then(() => ({ simple: runSimpleJob(job, send, controller.signal) }))
+          : selectBackend('auto').then((probe) => ({ probe }));
   run.then(
     (result) => finish({ type: 'done', ...result }, 0),
     (e: unknown) => {

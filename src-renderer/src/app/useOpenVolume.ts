@@ -25,6 +25,8 @@ export interface OpenVolume {
   savedView: ViewState;
   /** The viewer's axial slice (k), for the augmentation preview. */
   slice: number | null;
+  /** The viewer's crosshair (voxel indices i, j, k) since it last moved, for seeds of simple drafts. */
+  cursor: [number, number, number] | null;
   selectProject(projectId: number): void;
   openVolume(v: VolumeMeta): void;
   openVolumeId(volumeId: number): void;
@@ -45,7 +47,7 @@ export function useOpenVolume(): OpenVolume {
   const [projectId, setProjectId] = useState<number | null>(null);
   const [volumeId, setVolumeId] = useState<number | null>(null);
   const [savedView, setSavedView] = useState<ViewState>({});
-  const [slice, setSlice] = useState<number | null>(null);
+  const [cursor, setCursor] = useState<[number, number, number] | null>(null);
   const [nextMessage, setNextMessage] = useState<string | null>(null);
   const load = useVolume(volumeId);
   const saveTimer = useRef<number | undefined>(undefined);
@@ -118,7 +120,7 @@ export function useOpenVolume(): OpenVolume {
   );
   const onViewChange = useCallback(
     (v: ViewState) => {
-      setSlice(v.cursor?.[2] ?? null);
+      setCursor(v.cursor ? [v.cursor[0], v.cursor[1], v.cursor[2]] : null);
       persist({ window: v.window, level: v.level, cursor: v.cursor, layout: v.layout });
     },
     [persist],
@@ -153,7 +155,8 @@ export function useOpenVolume(): OpenVolume {
     volumeId,
     load,
     savedView,
-    slice,
+    slice: cursor?.[2] ?? null,
+    cursor,
     selectProject,
     openVolume,
     openVolumeId,

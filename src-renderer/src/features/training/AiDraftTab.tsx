@@ -9,6 +9,7 @@ import { call, getBridge } from '../../api/bridge';
 import { CASE_QUERIES, invalidateQueries } from '../../api/queries';
 import { useQuery } from '../../api/useQuery';
 import { JobProgress } from './JobProgress';
+import { SimpleDraftForm } from './SimpleDraftForm';
 import { useJob } from './useJob';
 
 const NO_DRAFTS: AnnotationInfo[] = [];
@@ -22,9 +23,11 @@ interface Props {
   ownRevisions: number | null;
   /** Seeds the own annotation from a draft (draft:start) and loads it in the editor; answers the revision. */
   onStartFrom(draftAnnotationId: number): Promise<number>;
+  /** The viewer's crosshair (voxel indices), where simple drafts take their seeds. */
+  cursor: [number, number, number] | null;
 }
 
-export function AiDraftTab({ volumeId, models, canRun, ownRevisions, onStartFrom }: Props) {
+export function AiDraftTab({ volumeId, models, canRun, ownRevisions, onStartFrom, cursor }: Props) {
   const [modelId, setModelId] = useState('');
   const [result, setResult] = useState<DraftResult | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -123,6 +126,7 @@ export function AiDraftTab({ volumeId, models, canRun, ownRevisions, onStartFrom
           {shownMessage.text}
         </p>
       )}
+      <SimpleDraftForm volumeId={volumeId} cursor={cursor} />
       <h3>Drafts of this case</h3>
       {drafts.length === 0 ? (
         <p className="muted">None visible to you.</p>

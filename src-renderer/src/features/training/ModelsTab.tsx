@@ -4,7 +4,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { DraftOutcome, ModelInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
-import { draftValueByModel } from './draftOutcomes';
+import { draftValueByMethod, draftValueByModel } from './draftOutcomes';
+import { DraftMethods } from './DraftMethods';
 import { ModelCard } from './ModelCard';
 import type { Models } from './useModels';
 
@@ -30,6 +31,7 @@ export function ModelsTab({ projectId, state }: Props) {
     };
   }, [projectId, state.models]);
   const value = useMemo(() => draftValueByModel(outcomes), [outcomes]);
+  const byMethod = useMemo(() => draftValueByMethod(outcomes), [outcomes]);
 
   const act = async (what: () => Promise<string>): Promise<void> => {
     setBusy(true);
@@ -102,6 +104,7 @@ export function ModelsTab({ projectId, state }: Props) {
         </p>
       )}
       {state.error && <p className="error">{state.error}</p>}
+      <DraftMethods value={byMethod} />
       {state.models.length === 0 ? (
         <p className="muted">No models yet: a finished training run adds one.</p>
       ) : (

@@ -1,6 +1,7 @@
 // The training drawer beside the viewer (top bar "Training"): tabs Train (reviewers and
 // admins: start, watch, cancel, resume runs), Models (the registry, export and import), AI draft (run a
-// model on the open case; start an annotation from a draft) and Augment (augmented samples of the slice).
+// model or a simple model on the open case; start an annotation from a draft) and Augment (augmented
+// samples of the slice).
 import { useState } from 'react';
 import type { AnnotatorInfo } from '@contract';
 import { AiDraftTab } from './AiDraftTab';
@@ -17,6 +18,8 @@ interface Props {
   projectId: number | null;
   volumeId: number | null;
   slice: number | null;
+  /** The viewer's crosshair (voxel indices i, j, k), for simple drafts' seeds. */
+  cursor: [number, number, number] | null;
   runs: TrainingRuns;
   models: Models;
   /** Whether the own annotation of the open case is absent (null), empty, or has revisions. */
@@ -73,6 +76,7 @@ export function TrainingDrawer(p: Props) {
             canRun={reviewer}
             ownRevisions={p.ownRevisions}
             onStartFrom={p.onStartFrom}
+            cursor={p.cursor}
           />
         )}
       </div>

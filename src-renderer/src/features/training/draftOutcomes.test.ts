@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftOutcome } from '@contract';
-import { draftValueByModel } from './draftOutcomes';
+import { draftValueByMethod, draftValueByModel } from './draftOutcomes';
 import { samplePixels } from './AugmentSample';
 import { jobFraction } from './useJob';
 
-const outcome = (id: number, modelId: number | null, dice: number, recordedAt: string): DraftOutcome => ({
+const outcome = (
+  id: number,
+  modelId: number | null,
+  dice: number,
+  recordedAt: string,
+  method = 'unet',
+): DraftOutcome => ({
   id,
   annotationId: id,
   draftRevisionId: 1,
   finalRevisionId: 2,
   modelId,
+  method,
   dice,
   recordedBy: 'Ann',
   recordedAt,
@@ -26,6 +33,26 @@ describe('draft outcomes per model', () => {
     expect(v.get(3)).toEqual({ count: 2, meanDice: expect.closeTo(0.85, 12) as number, latestDice: 0.9 });
     expect(v.get(4)).toEqual({ count: 1, meanDice: 0.5, latestDice: 0.5 });
     expect(v.size).toBe(2);
+  });
+
+  it('per method: every U-Net draft together, each simple model apart; simple drafts are no model', () => {
+    const outcomes = [
+      outcome(1, 3, 0.8, '2026-01-01T10:00:00Z'),
+      outcome(2, 4, 0.6, '2026-01-02T10:00:00Z'),
+      outcome(3, null, 0.7, '2026-01-01T10:00:00Z', 'watershed'),
+      outcome(4, null, 0.5, '2026-01-03T10:00:00Z', 'watershed'),
+      outcome(5, null, 0.3, '2026-01-03T10:00:00Z', 'otsu'),
+    ];
+    const m = draftValueByMethod(outcomes);
+    expect(m.get('unet')).toEqual({ count: 2, meanDice: expect.closeTo(0.7, 12) as number, latestDice: 0.6 });
+    expect(m.get('watershed')).toEqual({
+      count: 2,
+      meanDice: expect.closeTo(0.6, 12) as number,
+      latestDice: 0.5,
+    });
+    expect(m.get('otsu')).toEqual({ count: 1, meanDice: 0.3, latestDice: 0.3 });
+    expect(m.has('window')).toBe(false);
+    expect([...draftValueByModel(outcomes).keys()]).toEqual([3, 4]);
   });
 });
 
