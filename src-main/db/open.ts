@@ -64,6 +64,38 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   }
 }
 
+/**
+ * Opens a workspace database to read only, as it stands: no migration, no pragma that writes (a check such
+ * as `concord audit verify` must not change what it checks). Refuses a newer schema like openDatabase.
+ */
+export function openDatabaseToRead(file: string): { db: Db; version: number } {
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new InputError(file, `cannot open the workspace database (${(e as Error).message})`);
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new InputError(
+        file,
+        `this workspace was written by a newer version of Concord (schema ${version}; this version knows up to ${MIGRATIONS.length})`,
+      );
+    }
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return { db, version };
+  } catch (e) {
+    db.close();
+    if (e instanceof InputError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new InputError(file, 'not a Concord workspace database (the file is not SQLite or is corrupt)');
+    }
+    throw e;
+  }
+}
+
 /** How long a write waits for another program's write lock (SQLite retries with growing sleeps) before it
  *  gives up with SQLITE_BUSY, which the services answer as a retryable 'busy'. */
 export const BUSY_TIMEOUT_MS = 5000;

@@ -3,6 +3,7 @@
 // resource of this machine (one line: what ran out, what to try); 1 internal error.
 // With --json, stdout carries exactly one JSON document; progress and messages go to stderr.
 import { InputError } from '../../core/errors';
+import { runAudit } from './audit';
 import { runBench } from './bench';
 import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
@@ -51,6 +52,10 @@ Usage: concord <command> [options]
   consensus --workspace <dir> --case <id|name> --method ... [--volume <id>] [--annotations <id,...>]
             [--include-derived] [--save] [same options]
       The same on a case's annotations; --save stores the result as a derived annotation with provenance.
+  audit verify --workspace <dir> [--json]
+      Check the audit trail: each row's hash and its MAC under the workspace key, the chain, the signed head
+      (rows removed at the end), the key file. Changes nothing. Exit 0 intact, 2 broken (the first bad row
+      and what is wrong).
   gc --workspace <dir> [--grace-minutes <n>] [--dry-run] [--json]
       Remove blob files no revision or volume refers to (left by a save killed before its database row),
       older than the grace period (default 60 minutes); one audit row lists them. Also runs when the app opens.
@@ -116,6 +121,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runMasks(rest);
     case 'gc':
       return runGc(rest);
+    case 'audit':
+      return runAudit(rest);
     case 'serve':
       return runServe(rest);
     case 'train':
