@@ -98,6 +98,9 @@ Usage: concord <command> [options]
       the longest event-loop stall while saving (encoding in worker threads as the app does, or in-thread).
   bench brush [--json] [--runs N]
       Labelling tools on a 512x512x300 CT: time per brush dab with its overlay update; undo of a 3D edit.
+  bench audit [--rows N] [--json]
+      The keyed audit trail at 100k rows: keying at the upgrade, one append, the whole check at once and in
+      slices (the longest event-loop stall).
   bench consensus [--json] [--runs N] [--raters R] [--sizes 512x512x300,256x256x160]
       STAPLE, vote, multi-label STAPLE and one pair's Hausdorff/HD95/ASSD on synthetic raters, beside ITK.
 
