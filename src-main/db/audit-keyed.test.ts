@@ -158,6 +158,11 @@ describe('keyed audit trail', () => {
     // Opened as a workspace, a new key is made; the trail says so and nothing can be written.
     const reopened = openWorkspace(dir);
     expect(verifyAudit(reopened.db)).toMatchObject({ intact: false, problem: 'foreign-key' });
+    expect(reopened.warnings).toEqual([
+      expect.stringMatching(
+        /^nothing can be saved in this workspace until its audit trail can be written: workspace.key is not/,
+      ),
+    ]);
     expect(() =>
       reopened.db.transaction(() => appendAudit(reopened.db, { actor: 'x', action: 'y', detail: {} }))(),
     ).toThrow(

@@ -8,7 +8,7 @@
 // machine can read answers a warning (Workspace.warnings) that the hosts print.
 import fs from 'node:fs';
 import path from 'node:path';
-import { registerAuditKey } from '../db/audit';
+import { auditRefusal, registerAuditKey } from '../db/audit';
 import { openDatabase } from '../db/open';
 import type { Db } from '../db/open';
 import { BlobStore } from './blob-store';
@@ -53,6 +53,9 @@ export function openWorkspace(
   const db = openDatabase(dbFile, { ...options, workspaceKey: key });
   // From here on appendAudit keys and seals every row written through this handle (db/audit.ts).
   registerAuditKey(db, key, keyCreated);
+  const refusal = auditRefusal(db);
+  if (refusal)
+    warnings.push(`nothing can be saved in this workspace until its audit trail can be written: ${refusal}`);
   const tmpDir = path.join(abs, 'tmp');
   const blobs = new BlobStore(path.join(abs, 'blobs'), tmpDir);
   const release = holdWorkspace(abs, options.what ?? `concord ${process.argv.slice(2, 3).join(' ')}`.trim());
