@@ -212,7 +212,7 @@ export function verifyAudit(db: Db, options: VerifyOptions = {}): AuditVerificat
 }
 
 /** Rows per slice of verifyAuditInSlices: a few milliseconds of hashing between turns of the event loop. */
-export const VERIFY_SLICE_ROWS = 2000;
+export const VERIFY_SLICE_ROWS = 1000;
 
 /**
  * The same check in slices, yielding to the event loop between them. Rows are immutable and appended only,
