@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { InputError } from '../core/errors';
 import { MIGRATIONS } from './migrations/index';
 import type { Migration } from './migrations/types';
+import type { WorkspaceKey } from '../workspace/workspace-key';
 
 export type Db = Database.Database;
 
@@ -24,6 +25,8 @@ export interface OpenOptions {
    * Electron host passes the build made for Electron's Node (host/electron/sqlite-binding.ts).
    */
   nativeBinding?: string;
+  /** The workspace's key, for migrations that key existing rows (migration 007: the audit trail). */
+  workspaceKey?: WorkspaceKey;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
@@ -48,8 +51,40 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     immediateTransactions(db);
-    migrate(db, file, migrations, version);
+    migrate(db, file, migrations, version, options.workspaceKey);
     return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof InputError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new InputError(file, 'not a Concord workspace database (the file is not SQLite or is corrupt)');
+    }
+    throw e;
+  }
+}
+
+/**
+ * Opens a workspace database to read only, as it stands: no migration, no pragma that writes (a check such
+ * as `concord audit verify` must not change what it checks). Refuses a newer schema like openDatabase.
+ */
+export function openDatabaseToRead(file: string): { db: Db; version: number } {
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new InputError(file, `cannot open the workspace database (${(e as Error).message})`);
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new InputError(
+        file,
+        `this workspace was written by a newer version of Concord (schema ${version}; this version knows up to ${MIGRATIONS.length})`,
+      );
+    }
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return { db, version };
   } catch (e) {
     db.close();
     if (e instanceof InputError) throw e;
@@ -85,7 +120,13 @@ function immediateTransactions(db: Db): void {
   }) as unknown as Db['transaction'];
 }
 
-function migrate(db: Db, file: string, migrations: readonly Migration[], current: number): void {
+function migrate(
+  db: Db,
+  file: string,
+  migrations: readonly Migration[],
+  current: number,
+  workspaceKey: WorkspaceKey | undefined,
+): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   // Migrations are append-only: an applied one whose text changed means this build and the database
@@ -115,6 +156,7 @@ function migrate(db: Db, file: string, migrations: readonly Migration[], current
           if (broken.length > 0)
             throw new Error(`migration ${m.name} leaves ${broken.length} broken references`);
         }
+        m.after?.(db, workspaceKey ? { workspaceKey } : {});
         db.prepare(
           'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
         ).run(m.version, m.name, migrationChecksum(m), new Date().toISOString());

@@ -2,6 +2,7 @@
 import type { EventChannel, Events } from '../../src-preload/contract';
 import type { MaskCodec } from '../workers/mask-codec-pool';
 import type { Workspace } from '../workspace/workspace';
+import type { AuditCheck } from './workspace/audit-check';
 import type { UploadGrants } from './workspace/upload-grants';
 import type { ConsensusRunner } from './consensus/runner';
 import type { TrainerLauncher } from './training/trainer-launcher';
@@ -42,4 +43,6 @@ export interface AppContext {
   consensusRunner?: ConsensusRunner;
   /** Granted browser uploads for import (the web host's PUTs land only in these). */
   uploads: UploadGrants;
+  /** The audit trail check, first run when the services open the workspace (workspace/audit-check.ts). */
+  auditCheck: AuditCheck;
 }

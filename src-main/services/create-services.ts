@@ -8,6 +8,7 @@ import type { Handlers } from './handlers';
 import type { ConsensusRunner } from './consensus/runner';
 import { JobRegistry } from './jobs';
 import { UploadGrants } from './workspace/upload-grants';
+import { AuditCheck } from './workspace/audit-check';
 import { mayReceive } from './identity/event-audience';
 import type { MaskCodec } from '../workers/mask-codec-pool';
 import { forkLauncher } from './training/trainer-launcher';
@@ -61,7 +62,11 @@ export function createServices(
     consensusRunner: options.consensusRunner,
     maskCodec: options.maskCodec,
     uploads: new UploadGrants(),
+    auditCheck: new AuditCheck(workspace.db),
   };
+  // The check when a workspace opens; its verdict is what the Activity panel shows first. A failure to run
+  // it (the workspace closed meanwhile) is nobody's business but the next check's.
+  app.auditCheck.run().catch(() => undefined);
   const jobs = new JobRegistry();
   const training = new TrainingService(
     workspace,

@@ -3,6 +3,7 @@
 import type {
   AppInfo,
   AuditEntry,
+  AuditVerification,
   CaseInfo,
   ProjectInfo,
   ViewState,
@@ -56,7 +57,8 @@ export interface WorkspaceRequests {
   'import:run': { req: ImportRequest; res: ImportSummary };
   'import:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
   'audit:list': { req: { limit?: number }; res: AuditEntry[] };
-  'audit:verify': { req: void; res: { intact: boolean; rows: number; firstBadId: number | null } };
+  /** The audit trail check (rows, MACs, the sealed head, the key file); the one running when one does. */
+  'audit:verify': { req: void; res: AuditVerification };
   'view:get': { req: void; res: ViewState };
   'view:set': { req: ViewState; res: ViewState };
   /** Native file/folder picker (Electron only; the web host answers 'unsupported'). */

@@ -7,6 +7,7 @@ import { migration003 } from './003-adjudication';
 import { migration004 } from './004-training';
 import { migration005 } from './005-revision-deltas';
 import { migration006 } from './006-nrrd-volumes';
+import { migration007 } from './007-audit-keys';
 import type { Migration } from './types';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,3 +1,6 @@
+import type { WorkspaceKey } from '../../workspace/workspace-key';
+import type { Db } from '../open';
+
 export interface Migration {
   /** 1, 2, 3, … in order; becomes PRAGMA user_version once applied. */
   version: number;
@@ -10,4 +13,14 @@ export interface Migration {
    * and turns enforcement back on after.
    */
   rebuildsTables?: true;
+  /**
+   * Work SQL cannot do (keyed hashes), run after `sql` in the same transaction; not part of the checksum,
+   * which covers the schema.
+   */
+  after?: (db: Db, context: MigrationContext) => void;
+}
+
+export interface MigrationContext {
+  /** The workspace's key when the database is opened as a workspace (workspace/workspace.ts). */
+  workspaceKey?: WorkspaceKey;
 }

@@ -4,6 +4,7 @@
 // With --json, stdout carries exactly one JSON document; progress and messages go to stderr.
 import { InputError } from '../../core/errors';
 import { runBackends } from './backends';
+import { runAudit } from './audit';
 import { runBench } from './bench';
 import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
@@ -66,6 +67,10 @@ Usage: concord <command> [options]
   consensus --workspace <dir> --case <id|name> --method ... [--volume <id>] [--annotations <id,...>]
             [--include-derived] [--save] [same options]
       The same on a case's annotations; --save stores the result as a derived annotation with provenance.
+  audit verify --workspace <dir> [--json]
+      Check the audit trail: each row's hash and its MAC under the workspace key, the chain, the signed head
+      (rows removed at the end), the key file. Changes nothing. Exit 0 intact, 2 broken (the first bad row
+      and what is wrong).
   gc --workspace <dir> [--grace-minutes <n>] [--dry-run] [--json]
       Remove blob files no revision or volume refers to (left by a save killed before its database row),
       older than the grace period (default 60 minutes); one audit row lists them. Also runs when the app opens.
@@ -128,6 +133,9 @@ Usage: concord <command> [options]
       the longest event-loop stall while saving (encoding in worker threads as the app does, or in-thread).
   bench brush [--json] [--runs N]
       Labelling tools on a 512x512x300 CT: time per brush dab with its overlay update; undo of a 3D edit.
+  bench audit [--rows N] [--json]
+      The keyed audit trail at 100k rows: keying at the upgrade, one append, the whole check at once and in
+      slices (the longest event-loop stall).
   bench consensus [--json] [--runs N] [--raters R] [--sizes 512x512x300,256x256x160]
       STAPLE, vote, multi-label STAPLE and one pair's Hausdorff/HD95/ASSD on synthetic raters, beside ITK.
 
@@ -153,6 +161,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runDataset(rest);
     case 'gc':
       return runGc(rest);
+    case 'audit':
+      return runAudit(rest);
     case 'serve':
       return runServe(rest);
     case 'train':

@@ -4,7 +4,6 @@
 import type { ImportRequest, ViewState, WorkspaceRequests } from '@contract';
 import type { HandlerGroup } from '../handler-types';
 import { NotFoundError, UnsupportedError } from '../../core/errors';
-import { verifyAudit } from '../../db/audit';
 import {
   getProject,
   insertProject,
@@ -143,7 +142,7 @@ export function createWorkspaceHandlers(
       // Blinding applies to the rows about annotations (identity/audit-access.ts).
       return visibleAudit(db, currentProfile(db, ctx), Math.max(1, Math.min(10_000, Math.floor(limit))));
     },
-    'audit:verify': () => verifyAudit(db),
+    'audit:verify': () => app.auditCheck.run(),
     'view:get': () => getSetting<ViewState>(db, VIEW_STATE_KEY) ?? {},
     'view:set': (req) => {
       const state = parseViewState(req);

@@ -1,5 +1,8 @@
-// The audit trail: the latest recorded actions, and whether the hash chain is intact. A query ('audit'):
-// read when the panel opens, and again after an import.
+// The audit trail: the latest recorded actions, and a banner saying whether the trail is intact: each row's
+// hash and MAC under the workspace key, the chain and the sealed head (db/audit-verify.ts), checked when the
+// workspace opens and again with each read. A query ('audit'): read when the panel opens, and again after an
+// import.
+import { auditVerdictLine } from '@core/audit-verdict';
 import { call, getBridge } from '../../api/bridge';
 import { useQuery } from '../../api/useQuery';
 
@@ -9,13 +12,14 @@ async function readAudit() {
     call(bridge.invoke('audit:list', { limit: 50 })),
     call(bridge.invoke('audit:verify', undefined)),
   ]);
-  return { entries, intact: verdict.intact };
+  return { entries, verdict };
 }
 
 export function ActivityPanel() {
   const audit = useQuery({ name: 'audit', params: null, fetch: readAudit });
   const entries = audit.data?.entries ?? [];
-  const intact = audit.data?.intact ?? null;
+  const verdict = audit.data?.verdict ?? null;
+  const intact = verdict?.intact ?? null;
   const error = audit.error;
   return (
     <section className="activity" aria-label="Activity" data-testid="activity">
@@ -27,6 +31,15 @@ export function ActivityPanel() {
           </span>
         )}
       </h2>
+      {verdict && (
+        <p
+          className={verdict.intact ? 'audit-verdict ok' : 'audit-verdict error'}
+          role={verdict.intact ? 'status' : 'alert'}
+          data-testid="audit-verdict"
+        >
+          {auditVerdictLine(verdict)}
+        </p>
+      )}
       {error && <p className="error">{error}</p>}
       <ol>
         {entries.map((e) => (
