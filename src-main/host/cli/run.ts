@@ -14,6 +14,7 @@ import { runInfo } from './info';
 import { runInfer } from './infer';
 import { runMasks } from './masks';
 import { runModels } from './models';
+import { runSample } from './sample';
 import { runServe } from './serve';
 import { runTrain } from './train';
 
@@ -24,8 +25,10 @@ Usage: concord <command> [options]
   info <file-or-dicom-folder> [--max-voxels <n>] [--json]
       Geometry and value statistics of an image (NIfTI, DICOM folder, PNG); needs no workspace.
   import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity]
-         [--max-voxels <n>] [--json]
-      Import files and folders into a workspace. --max-voxels: the largest image read (a count or sizes such
+         [--frames first|all] [--max-voxels <n>] [--json]
+      Import files and folders into a workspace; the readable volumes import, each file refused is listed
+      with its reason (exit 2 when any was). --frames: a 4D file as its first frame or one volume per frame
+      (without it, a 4D file is refused). --max-voxels: the largest image read (a count or sizes such
       as 1024x1024x1024; default CONCORD_MAX_VOXELS, else 268435456 = 512x512x1024).
   import --manifest <datalist.json> --workspace <dir> --project <name> [--json]
       Import a labelled data set: a JSON list of { "case", "image", "masks": { "<annotator>": "<path>" } },
@@ -70,6 +73,9 @@ Usage: concord <command> [options]
   models import <package.concord-model> --workspace <dir> [--project <name>] [--json]
       The model registry; packages hold weights + manifest + SHA256SUMS; an import that does not verify
       is refused and changes nothing.
+  sample --workspace <dir> [--json]
+      Build the bundled sample project (8 chest CT cases, 2 to 4 radiologists' masks each; what the app opens
+      on first start) in a workspace; prints the project id and the case ids. Run again, it changes nothing.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
@@ -116,6 +122,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runMasks(rest);
     case 'gc':
       return runGc(rest);
+    case 'sample':
+      return runSample(rest);
     case 'serve':
       return runServe(rest);
     case 'train':

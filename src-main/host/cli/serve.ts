@@ -31,7 +31,7 @@ export async function runServe(argv: string[]): Promise<number> {
     const sample = await ensureSampleProject(ws, 'concord:sample');
     if (sample)
       process.stderr.write(
-        `Imported the sample project (${sample.imported.length} case with its readers' masks) into ${ws.dir}\n`,
+        `Imported the sample project (${sample.cases.length} cases with their readers' masks) into ${ws.dir}\n`,
       );
   }
   const stopCollecting = collectBlobsSoon(ws, 'concord:gc', (l) => process.stderr.write(`${l}\n`));
