@@ -25,8 +25,21 @@ export function isBackendRequest(s: string): s is BackendRequest {
   return s === 'auto' || (BACKEND_NAMES as readonly string[]).includes(s);
 }
 
-/** The one-line reason of an error, without a stack. */
+/** The one-line reason of an error, without a stack, and with each absolute path said as its file name
+ *  (a user reads why a backend is off, not where Node looked for it). */
 export function reasonOf(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n')[0]!.slice(0, 300);
+  return msg
+    .split('\n')[0]!
+    .replace(
+      /(?:[A-Za-z]:)?(?:[\\/][^\s'"():\\/]+){2,}[\\/]?/g,
+      (p) => p.split(/[\\/]/).filter(Boolean).at(-1) ?? p,
+    )
+    .slice(0, 300);
+}
+
+/** Whether an import failed because the package is not there (rather than failing to load). */
+export function isNotInstalled(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
 }

@@ -45,3 +45,28 @@ describe('selectBackend', () => {
       expect(r.unavailable.find((u) => u.backend === b)!.reason).not.toMatch(/^available/);
   });
 });
+
+describe('backend reasons in words', () => {
+  test('says a missing package is not installed, and names files without their folders', async () => {
+    const { isNotInstalled, reasonOf } = await import('./backend-report');
+    const e = Object.assign(
+      new Error(
+        "Cannot find module '@tensorflow/tfjs-node-gpu'\nRequire stack:\n- /work/concord/out/main/trainer.js",
+      ),
+      { code: 'MODULE_NOT_FOUND' },
+    );
+    expect(isNotInstalled(e)).toBe(true);
+    expect(reasonOf(e)).toBe("Cannot find module '@tensorflow/tfjs-node-gpu'");
+    expect(
+      reasonOf(new Error('libtensorflow.so.2: cannot open /usr/lib/x86_64-linux-gnu/libcuda.so.1')),
+    ).toBe('libtensorflow.so.2: cannot open libcuda.so.1');
+  });
+
+  test('reports the tensorflow backend off as "not installed" when neither package is there', async () => {
+    const { activateTensorflow } = await import('./tensorflow-backend');
+    const err = await activateTensorflow().catch((e: unknown) => e as Error);
+    // tfjs-node(-gpu) are optional and absent here and on CI (DESIGN.md §5).
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toBe('tfjs-node-gpu is not installed; tfjs-node is not installed');
+  });
+});

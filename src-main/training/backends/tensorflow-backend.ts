@@ -3,7 +3,7 @@
 // they are imported at run time if present. For the GPU package, TensorFlow's own report of whether it
 // placed work on a GPU is checked, since the package loads (and silently runs on the CPU) without CUDA.
 import { startBackend, tf } from './tfjs';
-import { reasonOf, type BackendReport } from './backend-report';
+import { isNotInstalled, reasonOf, type BackendReport } from './backend-report';
 
 const PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
@@ -18,13 +18,16 @@ export async function activateTensorflow(): Promise<Omit<BackendReport, 'request
       const specifier: string = pkg; // a variable, so bundlers leave the import to run time
       await import(/* @vite-ignore */ specifier);
     } catch (e) {
-      reasons.push(`${pkg} not installed (${reasonOf(e)})`);
+      const name = pkg.replace('@tensorflow/', '');
+      reasons.push(
+        isNotInstalled(e) ? `${name} is not installed` : `${name} cannot be loaded: ${reasonOf(e)}`,
+      );
       continue;
     }
     try {
       await startBackend('tensorflow');
     } catch (e) {
-      reasons.push(`${pkg} loaded but ${reasonOf(e)}`);
+      reasons.push(`${pkg.replace('@tensorflow/', '')} loaded but ${reasonOf(e)}`);
       continue;
     }
     const usingGpu = (tf.backend() as NodeBackendLike).isUsingGpuDevice === true;

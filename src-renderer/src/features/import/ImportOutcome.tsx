@@ -1,8 +1,10 @@
 // How the last import ended: its message, each file not imported with its one-line reason, and the notes
 // (images already imported).
+import { useEscape } from '../../app/useEscape';
 import type { Outcome } from './useImportJob';
 
 export function ImportOutcome({ outcome, onDismiss }: { outcome: Outcome; onDismiss(): void }) {
+  useEscape(onDismiss);
   return (
     <div
       className={outcome.ok ? 'import-result ok' : 'import-result error'}
