@@ -16,7 +16,10 @@ function onKey(e: KeyboardEvent): void {
 /** While mounted (and `onClose` is given), Esc calls `onClose`. */
 export function useEscape(onClose: (() => void) | undefined): void {
   const ref = useRef(onClose);
-  ref.current = onClose;
+  // The latest callback, set after each render (a ref may not be written during render).
+  useEffect(() => {
+    ref.current = onClose;
+  });
   useEffect(() => {
     const entry = ref;
     stack.push(entry);
