@@ -66,7 +66,7 @@ test('imports a DICOM folder through the UI, scrolls, and reads the HU value und
     .not.toBe(before);
   const after = await page.evaluate(() => window.__concordViewer!.getState().slices.axial);
   expect(Math.abs(after - before)).toBe(1);
-  await expect(page.getByTestId('slice-axial')).toContainText(String(after));
+  await expect(page.getByTestId('slice-axial')).toContainText(String(after + 1)); // counted from 1
 
   for (const { ijk, hu, lps } of KNOWN) {
     await page.evaluate((p) => window.__concordViewer!.setCursor([p[0], p[1], p[2]]), ijk);

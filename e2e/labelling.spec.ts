@@ -96,9 +96,10 @@ test('paint, undo, redo as annotator A; the stroke survives a restart; B does no
   await expect(history).toHaveCount(3);
   await expect(history.first()).toHaveAttribute('data-tool', 'redo');
 
-  // A reload of the window keeps the undo stack (for the same head): undo and redo go on where they were.
+  // A reload of the window keeps it signed in and keeps the undo stack (for the same head): undo and redo go
+  // on where they were.
   await page.reload();
-  await signIn(page, ANN);
+  await expect(page.getByTestId('session-name')).toHaveText(ANN.name);
   await editorReady(page);
   expect(await labelAt(page, MIDDLE)).toBe(1);
   await page.keyboard.press('Control+z');

@@ -23,12 +23,15 @@ export interface RunningHost {
 export interface StartOptions {
   workspace: string;
   sample?: boolean;
+  /** 'last': no --port, so the host comes back on its last start's port (and token) as `npm start` does. */
+  port?: 'last';
 }
 
 export async function startWebHost(
   opts: StartOptions,
 ): Promise<{ url: string; proc: ChildProcess; stderr: string[] }> {
-  const args = [CLI, 'serve', '--workspace', opts.workspace, '--json', '--port', '0'];
+  const args = [CLI, 'serve', '--workspace', opts.workspace, '--json'];
+  if (opts.port !== 'last') args.push('--port', '0');
   if (!opts.sample) args.push('--no-sample');
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];

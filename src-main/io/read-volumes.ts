@@ -11,6 +11,7 @@ import path from 'node:path';
 import { CancelledError, InputError } from '../core/errors';
 import type { ImageVolume } from '../core/volume/types';
 import { readDicom } from './dicom/read';
+import type { RefusedInput } from './dicom/read';
 import { readNifti } from './nifti/read';
 import { readNrrd } from './nrrd/read';
 import { readPng } from './png/read';
@@ -18,10 +19,14 @@ import type { ReadOptions } from './read-options';
 import { walkFolder } from './list-files';
 import { nonRegularReason } from './regular-file';
 
+export type { RefusedInput };
+
 export interface ReadVolumesResult {
   volumes: ImageVolume[];
-  /** One line per file or series not imported, with the reason. */
+  /** One line per file or series not imported, with the reason ("<file>: <reason>"). */
   skipped: string[];
+  /** The same as what was refused (a file's path, or a DICOM series' label) and why. */
+  refused: RefusedInput[];
 }
 
 type Kind = 'nifti' | 'nrrd' | 'png' | 'dicom' | 'ignore';
@@ -47,7 +52,7 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
   if (paths.length === 0) throw new InputError(undefined, 'nothing to import: no file or folder given');
   const explicit: { file: string; kind: Kind }[] = [];
   const found: { file: string; kind: Kind }[] = [];
-  const skipped: string[] = [];
+  const refused: RefusedInput[] = [];
   for (const p of paths) {
     let st;
     try {
@@ -59,7 +64,7 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
       const listing = await walkFolder(p, opts.signal);
       for (const f of listing.files) found.push({ file: f, kind: kindOf(f) });
       for (const s of listing.skipped)
-        if (kindOf(s.path) !== 'ignore') skipped.push(`${s.path}: ${s.reason}`);
+        if (kindOf(s.path) !== 'ignore') refused.push({ file: s.path, reason: s.reason });
     } else if (!st.isFile()) {
       throw new InputError(p, nonRegularReason(st));
     } else {
@@ -84,6 +89,7 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
   const total = singles.length + dicomFiles.length || 1;
   let done = 0;
   const report = (detail: string) => opts.onProgress?.(Math.min(1, done / total), detail);
+  // Progress names the file being read (its name only: an upload's folder is the workspace's own).
 
   for (const { file, kind } of singles) {
     if (opts.signal?.aborted) throw new CancelledError('import');
@@ -91,6 +97,7 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
       ...opts,
       onProgress: (f) => opts.onProgress?.(Math.min(1, (done + f) / total), path.basename(file)),
     };
+    report(path.basename(file));
     try {
       volumes.push(
         kind === 'nifti'
@@ -101,7 +108,7 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
       );
     } catch (e) {
       if (!(e instanceof InputError) || explicitSet.has(file)) throw e;
-      skipped.push(e.message);
+      refused.push({ file: e.file ?? file, reason: e.reason });
     }
     done++;
     report(path.basename(file));
@@ -115,7 +122,7 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
         opts.onProgress?.(Math.min(1, (base + f * dicomFiles.length) / total), detail),
     });
     volumes.push(...result.volumes);
-    skipped.push(...result.skipped);
+    refused.push(...result.refused);
     // A DICOM file named explicitly that gave nothing is an error, not a skip.
     const explicitDicom = explicit.filter((f) => f.kind === 'dicom');
     if (explicitDicom.length > 0 && result.volumes.length === 0) {
@@ -133,5 +140,5 @@ export async function readVolumes(paths: string[], opts: ReadOptions = {}): Prom
       );
     }
   }
-  return { volumes, skipped };
+  return { volumes, skipped: refused.map((r) => `${r.file}: ${r.reason}`), refused };
 }

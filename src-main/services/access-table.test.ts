@@ -68,6 +68,8 @@ const TABLE: { [C in RequestChannel]: Row } = {
     req: (w) => ({ annotatorId: w.profiles.annotator.id, password: 'wrong' }),
   },
   'session:signOut': { may: EVERYONE, req: () => undefined },
+  'session:keep': { may: SIGNED_IN, req: () => undefined },
+  'session:resume': { may: EVERYONE, req: () => ({ token: 'not a kept session' }) },
   'label:list': { may: EVERYONE, req: (w) => ({ projectId: w.projectId }) },
   'label:save': {
     may: MANAGERS,

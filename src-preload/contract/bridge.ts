@@ -30,4 +30,7 @@ export interface HostBridge {
   ): Promise<string>;
   /** Electron only: the local path of a dropped File. */
   pathForFile?(file: File): string;
+  /** Web host only: told false when the host went away (the bridge then reconnects by itself, requests
+   *  wait), true when it is back. */
+  onConnection?(listener: (up: boolean) => void): () => void;
 }

@@ -10,6 +10,11 @@ export interface IdentityRequests {
   'session:get': { req: void; res: SessionInfo };
   'session:signIn': { req: { annotatorId: number; password: string }; res: SessionInfo };
   'session:signOut': { req: void; res: SessionInfo };
+  /** A token that signs a new connection of this tab in again (web host: a reload, a restart); the tab
+   *  keeps it in its sessionStorage. Signed-in only; signing out forgets it. */
+  'session:keep': { req: void; res: { token: string } };
+  /** Signs this connection in with a token from session:keep; bad-input when it is no longer valid. */
+  'session:resume': { req: { token: string }; res: SessionInfo };
 }
 
 export const IDENTITY_REQUEST_CHANNELS = [
@@ -19,4 +24,6 @@ export const IDENTITY_REQUEST_CHANNELS = [
   'session:get',
   'session:signIn',
   'session:signOut',
+  'session:keep',
+  'session:resume',
 ] as const satisfies readonly (keyof IdentityRequests)[];

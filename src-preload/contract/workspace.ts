@@ -27,13 +27,26 @@ export interface ImportRequest {
   caseName?: string;
   /** Keep patient name, ID and birth date (off unless the user opts in). */
   keepPatientIdentity?: boolean;
+  /** A 4D file (time series, several echoes): its first frame only, or one volume per frame; absent: the
+   *  file is refused with a reason that names both choices (the other files still import). */
+  frames?: 'first' | 'all';
+}
+
+/** A file (or a DICOM series, by its label) that was not imported, and why, in one line. Paths of an
+ *  upload are relative to what the user picked. */
+export interface RefusedFile {
+  file: string;
+  reason: string;
 }
 
 export interface ImportSummary {
   projectId: number;
   volumes: VolumeMeta[];
-  /** Files or series that were not images and were skipped, one line each. */
+  /** Every file or series not imported, one line each ("<file>: <reason>"), then each image that was
+   *  already imported. */
   skipped: string[];
+  /** The files and series not imported, with the reason; the others were imported. */
+  refused: RefusedFile[];
 }
 
 export interface ImportProgress {

@@ -1,5 +1,7 @@
 // `concord import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity]
-//   [--max-voxels N] [--json]` (--max-voxels: the largest image read; default CONCORD_MAX_VOXELS, else 2^28)
+//   [--frames first|all] [--max-voxels N] [--json]` (--max-voxels: the largest image read; default
+//   CONCORD_MAX_VOXELS, else 2^28). Keeps what it can: the readable volumes import, each refused file is
+//   listed with its reason on stderr (and in the JSON), and the exit status is then 2.
 // `concord import --manifest <datalist.json> --workspace <dir> --project <name> [--json]` (import-manifest.ts)`
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../core/errors';
@@ -13,7 +15,7 @@ import { MAX_VOXELS_OPTION, maxVoxelsOption } from './max-voxels';
 
 export async function runImport(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['workspace', 'project', 'case', 'manifest', MAX_VOXELS_OPTION],
+    values: ['workspace', 'project', 'case', 'manifest', 'frames', MAX_VOXELS_OPTION],
     flags: ['json', 'keep-patient-identity'],
   });
   if (args.options.has('manifest')) {
@@ -26,6 +28,9 @@ export async function runImport(argv: string[]): Promise<number> {
     return runManifestImport(args);
   }
   const read = maxVoxelsOption(args);
+  const frames = optionString(args, 'frames');
+  if (frames !== undefined && frames !== 'first' && frames !== 'all')
+    throw new InputError(undefined, `--frames must be first or all (got '${frames}')`);
   if (args.positionals.length === 0)
     throw new InputError(undefined, 'usage: concord import <paths...> --workspace <dir>');
   const ws = openWorkspace(requireOption(args, 'workspace', 'import'));
@@ -42,6 +47,7 @@ export async function runImport(argv: string[]): Promise<number> {
         projectName: optionString(args, 'project'),
         caseName: optionString(args, 'case'),
         keepPatientIdentity: args.options.has('keep-patient-identity'),
+        ...(frames !== undefined ? { frames } : {}),
       },
       localActor(),
       (_phase, fraction, detail) => show(fraction, detail),
@@ -55,7 +61,15 @@ export async function runImport(argv: string[]): Promise<number> {
           `volume ${v.id}: ${v.name} ${v.dims.join('x')} ${v.scalarType} (case ${v.caseId})\n`,
         );
       }
-      for (const s of summary.skipped) process.stderr.write(`skipped: ${s}\n`);
+      const refused = new Set(summary.refused.map((r) => `${r.file}: ${r.reason}`));
+      for (const s of summary.skipped) if (!refused.has(s)) process.stderr.write(`skipped: ${s}\n`);
+    }
+    for (const r of summary.refused) process.stderr.write(`refused: ${r.file}: ${r.reason}\n`);
+    if (summary.refused.length > 0) {
+      process.stderr.write(
+        `concord: ${summary.refused.length} file(s) refused, ${summary.volumes.length} volume(s) imported\n`,
+      );
+      return 2;
     }
     return 0;
   } finally {

@@ -19,6 +19,7 @@ import { runInfer } from './infer';
 import { runMasks } from './masks';
 import { runModels } from './models';
 import { runPacs } from './pacs';
+import { runSample } from './sample';
 import { runServe } from './serve';
 import { runTrain } from './train';
 
@@ -29,8 +30,10 @@ Usage: concord <command> [options]
   info <file-or-dicom-folder> [--max-voxels <n>] [--json]
       Geometry and value statistics of an image (NIfTI, NRRD, DICOM folder, PNG); needs no workspace.
   import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity]
-         [--max-voxels <n>] [--json]
-      Import files and folders into a workspace. --max-voxels: the largest image read (a count or sizes such
+         [--frames first|all] [--max-voxels <n>] [--json]
+      Import files and folders into a workspace; the readable volumes import, each file refused is listed
+      with its reason (exit 2 when any was). --frames: a 4D file as its first frame or one volume per frame
+      (without it, a 4D file is refused). --max-voxels: the largest image read (a count or sizes such
       as 1024x1024x1024; default CONCORD_MAX_VOXELS, else 268435456 = 512x512x1024).
   import --manifest <datalist.json> --workspace <dir> --project <name> [--json]
       Import a labelled data set: a JSON list of { "case", "image", "masks": { "<annotator>": "<path>" } },
@@ -110,6 +113,9 @@ Usage: concord <command> [options]
       Fetch a study (WADO-RS) and import it as a folder import does; an interrupted transfer resumes.
   pacs send <revision-id> | --file <a.dcm> --workspace <dir> --to <name> [--timeout <s>] [--json]
       Store a revision's DICOM SEG (or a DICOM file) on the PACS (STOW-RS).
+  sample --workspace <dir> [--json]
+      Build the bundled sample project (8 chest CT cases, 2 to 4 radiologists' masks each; what the app opens
+      on first start) in a workspace; prints the project id and the case ids. Run again, it changes nothing.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
@@ -163,6 +169,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runGc(rest);
     case 'audit':
       return runAudit(rest);
+    case 'sample':
+      return runSample(rest);
     case 'serve':
       return runServe(rest);
     case 'train':

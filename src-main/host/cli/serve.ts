@@ -3,6 +3,7 @@
 import { InputError } from '../../core/errors';
 import { defaultWorkspaceDir, openWorkspace } from '../../workspace/workspace';
 import { openInChromium } from '../web/open-browser';
+import { readLastHost, tokenForStart, writeLastHost } from '../web/last-host';
 import { startWebHost } from '../web/server';
 import { rendererDir } from '../resources';
 import { ensureSampleProject } from '../sample-project';
@@ -16,7 +17,7 @@ import path from 'node:path';
 export async function runServe(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['workspace', 'port'], flags: ['no-sample', 'open', 'json'] });
   const portText = optionString(args, 'port');
-  const port = portText === undefined ? 0 : Number(portText);
+  let port = portText === undefined ? 0 : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new InputError(undefined, `--port must be 0-65535`);
   const renderer = rendererDir();
@@ -31,13 +32,24 @@ export async function runServe(argv: string[]): Promise<number> {
     const sample = await ensureSampleProject(ws, 'concord:sample');
     if (sample)
       process.stderr.write(
-        `Imported the sample project (${sample.imported.length} case with its readers' masks) into ${ws.dir}\n`,
+        `Imported the sample project (${sample.cases.length} cases with their readers' masks) into ${ws.dir}\n`,
       );
   }
   const stopCollecting = collectBlobsSoon(ws, 'concord:gc', (l) => process.stderr.write(`${l}\n`));
+  // Back on the last start's port (when --port does not say otherwise and it is free) with its token while
+  // young enough, so that tabs left open reconnect by themselves (last-host.ts).
+  const last = readLastHost(ws.dir);
+  const { token, tokenAt } = tokenForStart(last);
+  const lastPort = portText === undefined ? last?.port : undefined;
   let host;
   try {
-    host = await startWebHost({ services, rendererDir: renderer, port });
+    try {
+      host = await startWebHost({ services, rendererDir: renderer, port: lastPort ?? port, token });
+    } catch (e) {
+      if (lastPort === undefined || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      process.stderr.write(`Port ${lastPort} (the last start's) is in use: taking another one.\n`);
+      host = await startWebHost({ services, rendererDir: renderer, port: 0, token });
+    }
   } catch (e) {
     stopCollecting();
     services.close();
@@ -45,6 +57,8 @@ export async function runServe(argv: string[]): Promise<number> {
       throw new InputError(undefined, `port ${port} is in use`);
     throw e;
   }
+  port = host.port;
+  writeLastHost(ws.dir, { port, token, tokenAt });
   if (args.options.has('json')) {
     process.stdout.write(JSON.stringify({ url: host.url, port: host.port, workspace: ws.dir }) + '\n');
   } else {
@@ -52,11 +66,11 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   if (args.options.has('open')) {
     // A one-time launch code on Chromium's command line, never the token (visible to every user in ps).
-    const browser = openInChromium(host.launchUrl());
+    const browser = await openInChromium(host.launchUrl());
     process.stderr.write(
       'opened' in browser
-        ? `Opened ${browser.opened}\n`
-        : `Not opening a browser: ${browser.reason}; open the address above in Chromium.\n`,
+        ? `Opened Concord in ${browser.opened} at http://127.0.0.1:${host.port}/\n`
+        : `Opened no browser: ${browser.reason}. Open the address above in Chromium.\n`,
     );
   }
   await new Promise<void>((resolve) => {

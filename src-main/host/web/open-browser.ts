@@ -19,8 +19,15 @@ export function findChromium(): string | null {
   return null;
 }
 
-/** Opens the URL; returns what was opened, or why nothing was. */
-export function openInChromium(url: string): { opened: string } | { reason: string } {
+/** How long a Chromium that started must stay up to count as opened (one that cannot open a window, or
+ *  finds no usable sandbox, exits within this). */
+const SETTLE_MS = 1500;
+
+/** Opens the URL; resolves to what was opened (Chromium's path), or why nothing was, in words. */
+export async function openInChromium(
+  url: string,
+  settleMs = SETTLE_MS,
+): Promise<{ opened: string } | { reason: string }> {
   const exe = findChromium();
   if (!exe) return { reason: 'no Chromium is installed (apt-get install chromium)' };
   if (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) {
@@ -41,6 +48,19 @@ export function openInChromium(url: string): { opened: string } | { reason: stri
     ],
     { stdio: 'ignore', detached: true },
   );
+  const outcome = await new Promise<{ opened: string } | { reason: string }>((resolve) => {
+    const timer = setTimeout(() => resolve({ opened: exe }), settleMs);
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ reason: `${exe} could not be started (${e.code ?? e.message})` });
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        reason: `${exe} stopped at once (${signal ? `signal ${signal}` : `exit status ${code ?? '?'}`})`,
+      });
+    });
+  });
   child.unref();
-  return { opened: exe };
+  return outcome;
 }

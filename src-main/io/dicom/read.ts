@@ -248,13 +248,23 @@ export interface ReadDicomResult {
   volumes: ImageVolume[];
   /** One line per file or series not imported, with the reason. */
   skipped: string[];
+  /** The same, as what was refused (a file's path, or a series' label) and why. */
+  refused: RefusedInput[];
 }
 
-/** One line per file or series of a scan that will not be imported. */
-export function skippedLines(scan: DicomScan): string[] {
+/** A file (or a series, by its label) that was not imported, and why, in one line. */
+export interface RefusedInput {
+  file: string;
+  reason: string;
+}
+
+/** The files and series of a scan that will not be imported, with the reason. */
+export function refusedOfScan(scan: DicomScan): RefusedInput[] {
   return [
-    ...scan.skipped.map((s) => `${s.path}: ${s.reason}`),
-    ...scan.series.filter((s) => s.problems.length > 0).map((s) => `${s.label}: ${s.problems.join('; ')}`),
+    ...scan.skipped.map((s) => ({ file: s.path, reason: s.reason })),
+    ...scan.series
+      .filter((s) => s.problems.length > 0)
+      .map((s) => ({ file: s.label, reason: s.problems.join('; ') })),
   ];
 }
 
@@ -268,7 +278,7 @@ export async function readDicom(paths: string[], opts: ReadOptions = {}): Promis
     ...opts,
     onProgress: (f, detail) => opts.onProgress?.(0.25 * f, detail),
   });
-  const skipped = skippedLines(scan);
+  const refused = refusedOfScan(scan);
   const readable = scan.series.filter((s) => s.problems.length === 0);
   const totalFiles = readable.reduce((n, s) => n + s.files.length, 0) || 1;
   let filesDone = 0;
@@ -285,14 +295,15 @@ export async function readDicom(paths: string[], opts: ReadOptions = {}): Promis
       );
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      skipped.push(
-        `${series.label}: ${e.file && e.file !== series.folder ? `${path.basename(e.file)}: ` : ''}${e.reason}`,
-      );
+      refused.push({
+        file: series.label,
+        reason: `${e.file && e.file !== series.folder ? `${path.basename(e.file)}: ` : ''}${e.reason}`,
+      });
     }
     filesDone += series.files.length;
   }
   opts.onProgress?.(1);
-  return { volumes, skipped };
+  return { volumes, skipped: refused.map((r) => `${r.file}: ${r.reason}`), refused };
 }
 
 export { scanDicom };

@@ -7,6 +7,8 @@ import type { HandlerGroup } from '../handler-types';
 import { parseCreateProfile, parseCredentials } from './parse';
 import { createProfile, setProfilePassword } from './profiles';
 import { sessionInfo, signIn, signOut } from './sessions';
+import { forgetSession, keepSession, resumeSession } from './resume';
+import { asObject, asString } from '../validate';
 
 export function createIdentityHandlers(app: AppContext): HandlerGroup<keyof IdentityRequests> {
   const db = app.workspace.db;
@@ -16,6 +18,11 @@ export function createIdentityHandlers(app: AppContext): HandlerGroup<keyof Iden
     'annotator:setPassword': (req, ctx) => setProfilePassword(db, ctx, parseCredentials(req)),
     'session:get': (_req, ctx) => sessionInfo(db, ctx),
     'session:signIn': (req, ctx) => signIn(db, ctx, parseCredentials(req)),
-    'session:signOut': (_req, ctx) => signOut(db, ctx),
+    'session:signOut': (_req, ctx) => {
+      forgetSession(db, ctx);
+      return signOut(db, ctx);
+    },
+    'session:keep': (_req, ctx) => keepSession(db, ctx),
+    'session:resume': (req, ctx) => resumeSession(db, ctx, asString(asObject(req)['token'], 'token', 128)),
   };
 }

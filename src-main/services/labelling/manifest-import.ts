@@ -136,6 +136,8 @@ async function importCase(
   };
   // File I/O first: the image's blob, then each mask checked against the image's grid and stored.
   const stored = await readAndStoreVolumes(ws, req, () => undefined);
+  const refused = stored.refused[0];
+  if (refused) throw new InputError(refused.file, refused.reason);
   if (stored.prepared.length !== 1) {
     throw new InputError(
       entry.image,
@@ -174,7 +176,13 @@ async function importCase(
   const at = new Date().toISOString();
   return ws.db.transaction(() => {
     const before = ws.db.prepare('SELECT max(id) AS id FROM volumes').get() as { id: number | null };
-    const summary = recordVolumes(ws, req, { prepared: stored.prepared, skipped: [] }, actor, at);
+    const summary = recordVolumes(
+      ws,
+      req,
+      { prepared: stored.prepared, skipped: [], refused: [] },
+      actor,
+      at,
+    );
     const volume = summary.volumes[0]!;
     const result: ManifestCaseResult = {
       case: entry.case,

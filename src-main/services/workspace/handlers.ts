@@ -32,6 +32,11 @@ import { InputError } from '../../core/errors';
 
 const VIEW_STATE_KEY = 'view.state';
 
+function parseFrames(v: unknown): ImportRequest['frames'] {
+  if (v === undefined || v === 'first' || v === 'all') return v;
+  throw new InputError(undefined, "frames must be 'first' or 'all'");
+}
+
 function parseImportRequest(raw: unknown): ImportRequest {
   const o = asObject(raw);
   const source = asObject(o['source'], 'source');
@@ -42,6 +47,7 @@ function parseImportRequest(raw: unknown): ImportRequest {
     projectName: asOptionalString(o['projectName'], 'projectName', 200),
     caseName: asOptionalString(o['caseName'], 'caseName', 200),
     keepPatientIdentity: o['keepPatientIdentity'] === true,
+    frames: parseFrames(o['frames']),
   };
   if (source['kind'] === 'paths')
     return { ...base, source: { kind: 'paths', paths: asStringArray(source['paths'], 'paths') } };

@@ -23,6 +23,7 @@ vi.mock('../../io/read-volumes', () => ({
         },
       ],
       skipped: [],
+      refused: [],
     }),
 }));
 

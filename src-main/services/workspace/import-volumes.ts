@@ -2,9 +2,13 @@
 // cases, volumes and audit rows in ONE short synchronous transaction (file I/O first, rows last), so a
 // crash or an error at any point leaves the workspace as it was (at worst an unreferenced blob file).
 // Patient name, ID and birth date are dropped unless the caller opted in.
+// An import keeps what it can: a file that cannot be read (or a 4D file the request did not say how to
+// take) is refused with its one-line reason and the other files still import; only an import that finds
+// no image at all fails. An upload's files are named relative to what the user picked: neither the upload's
+// id nor the workspace's folder appears in what the user reads.
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import type { ImportRequest, ImportSummary, VolumeMeta } from '@contract';
+import type { ImportRequest, ImportSummary, RefusedFile, VolumeMeta } from '@contract';
 import { CancelledError, InputError } from '../../core/errors';
 import type { ImageVolume } from '../../core/volume/types';
 import { computeStats } from '../../core/volume/stats';
@@ -30,7 +34,7 @@ export interface ImportProgressSink {
 
 export function uploadDir(ws: Workspace, uploadId: string): string {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(uploadId))
-    throw new InputError(undefined, `invalid upload id '${uploadId}'`);
+    throw new InputError(undefined, 'the upload was not found; pick the files again');
   return path.join(ws.tmpDir, 'uploads', uploadId);
 }
 
@@ -78,6 +82,35 @@ function sourceTops(ws: Workspace, req: ImportRequest): string[] {
   return req.source.kind === 'paths' ? req.source.paths : [uploadDir(ws, req.source.uploadId)];
 }
 
+/**
+ * A 4D volume (frames > 1, frame t's voxels at data[t*nx*ny*nz ...]) as the request asks: its first frame,
+ * or one 3D volume per frame (named "<description> (frame t of n)", 1-based, in the file's case); without
+ * a choice, the reason it was refused. The frames share the read buffer (subarrays), nothing is copied.
+ */
+export function framesOf(v: ImageVolume, choice: ImportRequest['frames']): ImageVolume[] | string {
+  if (v.frames <= 1) return [v];
+  if (choice === undefined)
+    return `a 4D image (${v.frames} frames): import it as its first frame or as one volume per frame`;
+  const n = v.geometry.dims[0] * v.geometry.dims[1] * v.geometry.dims[2];
+  const count = choice === 'first' ? 1 : v.frames;
+  return Array.from({ length: count }, (_, t) => ({
+    ...v,
+    data: v.data.subarray(t * n, (t + 1) * n),
+    frames: 1,
+    source: { ...v.source, description: `${v.source.description} (frame ${t + 1} of ${v.frames})` },
+  }));
+}
+
+/** Says a path of an upload relative to what the user picked (the upload's folder is the workspace's). */
+export function uploadPathShown(root: string): (text: string) => string {
+  return (text) =>
+    text
+      .split(root + path.sep)
+      .join('')
+      .split(root)
+      .join('the picked files');
+}
+
 /** Reader settings a host may set for an import (the CLI's --max-voxels); unset: the readers' defaults. */
 export type ImportReadOptions = Pick<ReadOptions, 'maxVoxels'>;
 
@@ -91,31 +124,40 @@ export async function readAndStoreVolumes(
   progress: ImportProgressSink,
   signal?: AbortSignal,
   read: ImportReadOptions = {},
-): Promise<{ prepared: PreparedVolume[]; skipped: string[] }> {
+): Promise<{ prepared: PreparedVolume[]; skipped: string[]; refused: RefusedFile[] }> {
   const isUpload = req.source.kind === 'upload';
   const tops = sourceTops(ws, req);
+  const shown = isUpload ? uploadPathShown(tops[0]!) : (t: string) => t;
   progress('reading', 0, 'reading files');
-  const { volumes, skipped } = await readVolumes(tops, {
+  const read3d = await readVolumes(tops, {
     ...read,
     signal,
     keepPatientIdentity: req.keepPatientIdentity === true,
-    onProgress: (f, detail) => progress('reading', f * 0.8, detail ?? ''),
+    onProgress: (f, detail) => progress('reading', f * 0.8, detail ? `reading ${detail}` : ''),
   });
-  if (volumes.length === 0) {
-    const why = skipped.length > 0 ? `: ${skipped.slice(0, 3).join('; ')}` : '';
-    throw new InputError(isUpload ? 'upload' : tops.join(', '), `no image found to import${why}`);
-  }
-  for (const v of volumes) {
+  const refused: RefusedFile[] = [...read3d.refused];
+  const volumes: ImageVolume[] = [];
+  for (const v of read3d.volumes) {
     // The readers refuse zero sizes; checked again here so that no empty volume is ever stored.
     if (v.data.length === 0) {
-      throw new InputError(v.source.files[0], `the image has no voxels (dims ${v.geometry.dims.join('x')})`);
+      refused.push({
+        file: v.source.files[0] ?? v.source.description,
+        reason: `the image has no voxels (dims ${v.geometry.dims.join('x')})`,
+      });
+      continue;
     }
-    if (v.frames > 1) {
-      throw new InputError(
-        v.source.files[0],
-        `4D image (${v.frames} frames): Concord imports 3D volumes; split the frames first`,
-      );
-    }
+    const frames = framesOf(v, req.frames);
+    if (typeof frames === 'string') refused.push({ file: v.source.files[0] ?? '', reason: frames });
+    else volumes.push(...frames);
+  }
+  const refusedShown = refused.map((r) => ({ file: shown(r.file), reason: shown(r.reason) }));
+  const skipped = refusedShown.map((r) => `${r.file}: ${r.reason}`);
+  if (volumes.length === 0) {
+    // The one file the user named, refused: its own reason, as a reader would have said it.
+    const only = refused.length === 1 && tops.length === 1 && refused[0]!.file === tops[0];
+    if (only) throw new InputError(refusedShown[0]!.file, refusedShown[0]!.reason);
+    const why = skipped.length > 0 ? `: ${skipped.slice(0, 3).join('; ')}` : '';
+    throw new InputError(isUpload ? undefined : tops.join(', '), `no image found to import${why}`);
   }
 
   // File I/O first: hash and write each voxel blob (atomic, content-addressed).
@@ -135,12 +177,17 @@ export async function readAndStoreVolumes(
       req.caseName?.trim() ||
       (isUpload ? uploadNameOf(volume, tops[0]!) : caseNameFor(topPathOf(volume, tops)));
     if (stats!.count === 0) {
-      throw new InputError(volume.source.files[0], 'every voxel is NaN: there is no image to import');
+      const file = shown(volume.source.files[0] ?? volume.source.description);
+      refusedShown.push({ file, reason: 'every voxel is NaN: there is no image to import' });
+      skipped.push(`${file}: every voxel is NaN: there is no image to import`);
+      continue;
     }
     prepared.push({ volume, sha256, caseName, byteLength: bytes.byteLength, stats: stats! });
   }
   if (signal?.aborted) throw new CancelledError('import');
-  return { prepared, skipped };
+  if (prepared.length === 0)
+    throw new InputError(isUpload ? undefined : tops.join(', '), `no image found to import: ${skipped[0]}`);
+  return { prepared, skipped, refused: refusedShown };
 }
 
 /**
@@ -150,7 +197,7 @@ export async function readAndStoreVolumes(
 export function recordVolumes(
   ws: Workspace,
   req: ImportRequest,
-  stored: { prepared: PreparedVolume[]; skipped: string[] },
+  stored: { prepared: PreparedVolume[]; skipped: string[]; refused: RefusedFile[] },
   actor: string,
   at: string,
 ): ImportSummary {
@@ -229,7 +276,7 @@ export function recordVolumes(
     );
     imported.push(getVolume(db, volumeId)!);
   }
-  return { projectId, volumes: imported, skipped: [...stored.skipped, ...already] };
+  return { projectId, volumes: imported, skipped: [...stored.skipped, ...already], refused: stored.refused };
 }
 
 export async function importVolumes(
@@ -248,6 +295,14 @@ export async function importVolumes(
     const result = ws.db.transaction(() => recordVolumes(ws, req, stored, actor, at))();
     progress('done', 1, `${result.volumes.length} volume(s) imported`);
     return result;
+  } catch (e) {
+    // A reader's message names the file it read: for an upload, relative to what the user picked.
+    if (!uploaded || !(e instanceof Error)) throw e;
+    const shown = uploadPathShown(uploaded);
+    if (e instanceof InputError)
+      throw new InputError(e.file === undefined ? undefined : shown(e.file), shown(e.reason));
+    e.message = shown(e.message);
+    throw e;
   } finally {
     if (uploaded) await fs.rm(uploaded, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { SaveIndicator } from '../features/annotation/SaveIndicator';
 import type { SaveState } from '../features/annotation/saveQueue';
 import { ImportPanel } from '../features/import/ImportPanel';
 import { SessionBar } from '../features/session/SessionBar';
+import { ConnectionBanner } from './ConnectionBanner';
 
 interface Props {
   projectId: number | null;
@@ -33,6 +34,7 @@ export function TopBar(p: Props) {
   return (
     <header className="topbar">
       <span className="brand">Concord</span>
+      <ConnectionBanner />
       <ImportPanel
         projectId={p.projectId}
         blockedReason={

@@ -244,9 +244,9 @@ function SliceViewImpl(p: SliceViewProps) {
         <span className="cv-pane-name" style={{ color: VIEW_COLOURS[p.view] }}>
           {title}
         </span>
-        <span className="cv-pane-slice" title="Slice: voxel index through the plane">
-          <span data-testid={`slice-${p.view}`}>{slice}</span>
-          <span className="cv-dim"> / {p.layout.depth - 1}</span>
+        <span className="cv-pane-slice" title="Slice, counted from 1 (voxel index through the plane + 1)">
+          <span data-testid={`slice-${p.view}`}>{slice + 1}</span>
+          <span className="cv-dim"> / {p.layout.depth}</span>
         </span>
         <button
           type="button"

@@ -140,9 +140,9 @@ describe('Viewer (jsdom)', () => {
     expect($('readout-ijk').textContent).toBe('3, 2, 2');
     expect($('readout-value').textContent).toBe('-917');
     expect($('readout-lps').textContent).toBe('0.00, 0.00, 14.00');
-    expect($('slice-axial').textContent).toBe('2');
-    expect($('slice-coronal').textContent).toBe('2');
-    expect($('slice-sagittal').textContent).toBe('3');
+    expect($('slice-axial').textContent).toBe('3'); // slices count from 1
+    expect($('slice-coronal').textContent).toBe('3');
+    expect($('slice-sagittal').textContent).toBe('4');
     expect($('wl-display').textContent).toBe('W 350 L 50');
   });
 
@@ -164,9 +164,9 @@ describe('Viewer (jsdom)', () => {
     key('l');
     expect($('wl-display').textContent).toBe('W 1500 L -600');
     key('PageUp'); // axial is active: toward Superior = k + 1 for this affine
-    expect($('slice-axial').textContent).toBe('3');
+    expect($('slice-axial').textContent).toBe('4');
     key('Home');
-    expect($('slice-axial').textContent).toBe('0');
+    expect($('slice-axial').textContent).toBe('1');
     key('?');
     expect($('viewer-help')).toBeTruthy();
     key('Escape');
@@ -178,7 +178,7 @@ describe('Viewer (jsdom)', () => {
     const hook = window.__concordViewer!;
     expect(hook.volumeId).toBe(7);
     act(() => hook.setCursor([1, 4, 3]));
-    expect($('slice-axial').textContent).toBe('3');
+    expect($('slice-axial').textContent).toBe('4');
     for (const view of ['axial', 'coronal', 'sagittal'] as const) {
       for (const ijk of [
         [0, 0, 0],

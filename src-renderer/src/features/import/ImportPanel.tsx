@@ -4,11 +4,12 @@
 // admin (main refuses it otherwise); signed out, the controls are disabled and say so. PACS… opens the
 // PACS browser (features/pacs).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ImportSummary } from '@contract';
+import type { ImportRequest, ImportSummary } from '@contract';
 import { getBridge } from '../../api/bridge';
 import { filesFromDrop, filesFromInput, localPaths } from './droppedFiles';
 import { useImportJob } from './useImportJob';
 import { PacsImportButton } from '../pacs/PacsImportButton';
+import { ImportOutcome } from './ImportOutcome';
 
 interface Props {
   projectId: number | null;
@@ -19,7 +20,14 @@ interface Props {
 
 export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
   const bridge = getBridge();
-  const { job, outcome, setOutcome, start, cancel } = useImportJob(projectId, blockedReason, onImported);
+  // How a 4D file (time series, echoes) is taken: refused unless the user picks a way.
+  const [frames, setFrames] = useState<ImportRequest['frames']>(undefined);
+  const { job, outcome, setOutcome, start, cancel } = useImportJob(
+    projectId,
+    blockedReason,
+    onImported,
+    frames,
+  );
   const [dragging, setDragging] = useState(false);
   const [typedPath, setTypedPath] = useState('');
   const filesInput = useRef<HTMLInputElement>(null);
@@ -121,6 +129,19 @@ export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
         </button>
         <PacsImportButton projectId={projectId} blockedReason={blockedReason} onImported={onImported} />
       </div>
+      <label className="import-frames" title="A 4D file: a time series or several echoes in one file">
+        4D files{' '}
+        <select
+          data-testid="import-frames"
+          value={frames ?? ''}
+          onChange={(e) => setFrames((e.target.value || undefined) as ImportRequest['frames'])}
+          disabled={job !== null}
+        >
+          <option value="">not imported</option>
+          <option value="first">first frame</option>
+          <option value="all">one volume per frame</option>
+        </select>
+      </label>
       <form
         className="import-path"
         onSubmit={(e) => {
@@ -165,28 +186,7 @@ export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
           </button>
         </div>
       )}
-      {outcome && (
-        <div
-          className={outcome.ok ? 'import-result ok' : 'import-result error'}
-          data-testid="import-status"
-          role="status"
-        >
-          <span>{outcome.message}</span>
-          {outcome.skipped.length > 0 && (
-            <details>
-              <summary>{outcome.skipped.length} skipped</summary>
-              <ul>
-                {outcome.skipped.map((s) => (
-                  <li key={s}>{s}</li>
-                ))}
-              </ul>
-            </details>
-          )}
-          <button type="button" className="link" onClick={() => setOutcome(null)} aria-label="Dismiss">
-            ×
-          </button>
-        </div>
-      )}
+      {outcome && <ImportOutcome outcome={outcome} onDismiss={() => setOutcome(null)} />}
       {dragging && <div className="drop-overlay">Drop files or folders to import</div>}
     </section>
   );

@@ -3,7 +3,7 @@
 // and what was skipped. One job at a time; Cancel asks main to stop it. A window that may not import
 // (`blockedReason`) gets that reason as the outcome instead.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ImportProgress, ImportSource, ImportSummary } from '@contract';
+import type { ImportProgress, ImportRequest, ImportSource, ImportSummary, RefusedFile } from '@contract';
 import { getBridge } from '../../api/bridge';
 import type { PickedFile } from './droppedFiles';
 
@@ -15,11 +15,12 @@ export interface JobState {
   detail: string;
 }
 
-/** How the last import ended: its message and the files skipped, with the reason. */
+/** How the last import ended: its message, the files refused (with the reason) and other notes. */
 export interface Outcome {
   ok: boolean;
   message: string;
   skipped: string[];
+  refused?: RefusedFile[];
 }
 
 export interface ImportJob {
@@ -35,6 +36,7 @@ export function useImportJob(
   projectId: number | null,
   blockedReason: string | null,
   onImported: (summary: ImportSummary) => void,
+  frames?: ImportRequest['frames'],
 ): ImportJob {
   const bridge = getBridge();
   const [job, setJob] = useState<JobState | null>(null);
@@ -65,20 +67,26 @@ export function useImportJob(
         jobId,
         source,
         ...(projectId !== null ? { projectId } : {}),
+        ...(frames ? { frames } : {}),
       });
       if (r.ok) {
         const n = r.value.volumes.length;
+        const refused = r.value.refused;
+        const lines = new Set(refused.map((f) => `${f.file}: ${f.reason}`));
         setOutcome({
           ok: true,
-          message: `Imported ${n} volume${n === 1 ? '' : 's'}.`,
-          skipped: r.value.skipped,
+          message:
+            `Imported ${n} volume${n === 1 ? '' : 's'}.` +
+            (refused.length ? ` ${refused.length} file${refused.length === 1 ? '' : 's'} not imported.` : ''),
+          skipped: r.value.skipped.filter((l) => !lines.has(l)),
+          refused,
         });
         onImported(r.value);
       } else {
         setOutcome({ ok: false, message: r.error.message, skipped: [] });
       }
     },
-    [bridge, projectId, onImported],
+    [bridge, projectId, onImported, frames],
   );
 
   const start = useCallback(

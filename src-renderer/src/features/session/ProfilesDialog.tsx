@@ -3,8 +3,10 @@
 import { useEffect, useState } from 'react';
 import type { AnnotatorInfo, Role } from '@contract';
 import { call, getBridge } from '../../api/bridge';
+import { useEscape } from '../../app/useEscape';
 
 export function ProfilesDialog({ onClose }: { onClose(): void }) {
+  useEscape(onClose);
   const [profiles, setProfiles] = useState<AnnotatorInfo[]>([]);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('annotator');

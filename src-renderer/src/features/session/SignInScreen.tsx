@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { AnnotatorInfo, SessionInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
+import { useEscape } from '../../app/useEscape';
 
 interface Props {
   firstRun: boolean;
@@ -15,6 +16,7 @@ interface Props {
 const ROLE_NAMES = { annotator: 'Annotator', reviewer: 'Reviewer', admin: 'Admin' } as const;
 
 export function SignInScreen({ firstRun, onSignedIn, onCancel }: Props) {
+  useEscape(onCancel);
   const [profiles, setProfiles] = useState<AnnotatorInfo[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [name, setName] = useState('');

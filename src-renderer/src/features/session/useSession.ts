@@ -26,5 +26,17 @@ export function useSession(): Session {
       .then(setSession)
       .catch((e: Error) => setError(e.message));
   }, []);
+  // Back after the host went away: the connection signed in again with the tab's kept session, or could
+  // not (it lapsed); either way the session shown is the host's.
+  useEffect(
+    () =>
+      getBridge().onConnection?.((up) => {
+        if (up)
+          void getBridge()
+            .invoke('session:get', undefined)
+            .then((r) => r.ok && setSession(r.value));
+      }),
+    [],
+  );
   return { session, me: session?.annotator ?? null, setSession, signingIn, setSigningIn, error };
 }

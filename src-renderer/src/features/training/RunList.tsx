@@ -1,14 +1,22 @@
 // The project's runs, newest first: pick one to see its chart, progress and log.
-import type { RunInfo } from '@contract';
+import type { RunInfo, TrainingProgressEvent } from '@contract';
 import { targetText } from './runFormat';
 
 interface Props {
   runs: RunInfo[];
   selectedId: number | null;
   onSelect(id: number): void;
+  /** The last progress event of a run: a running run's epochs come from it, not from the last re-read. */
+  latest?: TrainingProgressEvent | null;
 }
 
-export function RunList({ runs, selectedId, onSelect }: Props) {
+/** Epochs done of a run: for a running run, as its last progress event says (events count from 0). */
+function epochsDone(r: RunInfo, latest: TrainingProgressEvent | null | undefined): number {
+  if (r.status !== 'running' || !latest || latest.runId !== r.id) return r.epochsDone;
+  return Math.max(r.epochsDone, latest.kind === 'epoch' ? latest.epoch + 1 : latest.epoch);
+}
+
+export function RunList({ runs, selectedId, onSelect, latest }: Props) {
   if (runs.length === 0) return <p className="muted">No training runs in this project yet.</p>;
   return (
     <ul className="run-list" data-testid="run-list">
@@ -25,7 +33,8 @@ export function RunList({ runs, selectedId, onSelect }: Props) {
           </button>
           <span className={`run-status status-${r.status}`}>{r.status}</span>
           <span className="muted">
-            {targetText(r.target)} · {r.epochsDone}/{r.epochs} ep.{r.backend ? ` · ${r.backend}` : ''}
+            {targetText(r.target)} · {epochsDone(r, latest)} of {r.epochs} epochs
+            {r.backend ? ` · ${r.backend}` : ''}
           </span>
         </li>
       ))}

@@ -2,6 +2,7 @@
 // STAPLE probability or one annotator), epochs, a base model from the registry (transfer learning, with
 // "freeze encoder"), the backend, and an "Advanced" section for the network's size and the batch.
 import { useState } from 'react';
+import { ADVANCED_FIELDS, FROM_BASE, type Advanced } from './advancedFields';
 import type { ModelInfo, TrainingBackendRequest, TrainingStartRequest, TrainingTarget } from '@contract';
 import { BackendSelect } from './BackendSelect';
 
@@ -14,40 +15,6 @@ interface Props {
   running: boolean;
   onStart(req: TrainingStartRequest): void;
 }
-
-/** Numbers of the Advanced section; empty means the backend's default. */
-interface Advanced {
-  levels: string;
-  base: string;
-  cropSize: string;
-  batchSize: string;
-  threads: string;
-  seed: string;
-  learningRate: string;
-  neighbours: string;
-}
-
-/** Fields a base model decides (its architecture and input). */
-const FROM_BASE = new Set<keyof Advanced>(['levels', 'base', 'cropSize', 'neighbours']);
-
-const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string }[] = [
-  { key: 'levels', label: 'Levels', hint: 'U-Net levels (default 4)' },
-  { key: 'base', label: 'Base filters', hint: 'filters of the first level (default 16)' },
-  { key: 'cropSize', label: 'Crop (px)', hint: 'side of the square training crops (default 128)' },
-  { key: 'batchSize', label: 'Batch', hint: 'crops per step (default 8)' },
-  { key: 'threads', label: 'Threads', hint: 'CPU threads (default: one per CPU)' },
-  { key: 'seed', label: 'Seed', hint: 'split, weights, crops and their order (default 1)' },
-  {
-    key: 'neighbours',
-    label: '2.5D slices',
-    hint: 'neighbouring slices each side as channels (0 = 2D, at most 3)',
-  },
-  {
-    key: 'learningRate',
-    label: 'Learning rate',
-    hint: "Adam's, cosine-decayed over the epochs (default 0.001)",
-  },
-];
 
 export function StartRunForm({ projectId, annotators, models, busy, running, onStart }: Props) {
   const [target, setTarget] = useState<TrainingTarget>('vote');
@@ -170,7 +137,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
                 type="number"
                 min={0}
                 step="any"
-                placeholder="default"
+                placeholder={!!baseModel && FROM_BASE.has(f.key) ? 'base model’s' : f.dflt}
                 disabled={!!baseModel && FROM_BASE.has(f.key)}
                 value={adv[f.key]}
                 onChange={(e) => setAdv((a) => ({ ...a, [f.key]: e.target.value }))}

@@ -45,7 +45,12 @@ export function TrainingTab({ projectId, models, state }: Props) {
           {state.error}
         </p>
       )}
-      <RunList runs={state.runs} selectedId={state.selectedId} onSelect={state.select} />
+      <RunList
+        runs={state.runs}
+        selectedId={state.selectedId}
+        onSelect={state.select}
+        latest={state.latest}
+      />
       {run && (
         <section className="run-detail" data-testid="run-detail" data-run={run.id}>
           <RunChart points={state.points} epochs={state.progress?.epochs ?? run.epochs} />

@@ -17,6 +17,8 @@ export interface TrainingRuns {
   selectedId: number | null;
   /** The latest batch/epoch event of the selected run while it runs. */
   progress: TrainingProgressEvent | null;
+  /** The last progress event of any run (the run list shows a running run's epochs from it). */
+  latest: TrainingProgressEvent | null;
   /** Loss and validation Dice per epoch of the selected run (stored epochs and live ones merged). */
   points: ChartPoint[];
   error: string | null;
@@ -144,6 +146,7 @@ export function useTrainingRuns(projectId: number | null): TrainingRuns {
     selected,
     selectedId,
     progress: progress && progress.runId === selectedId && selected?.status === 'running' ? progress : null,
+    latest: progress,
     points,
     error,
     busy,

@@ -13,7 +13,10 @@ import vtkMapper from '@kitware/vtk.js/Rendering/Core/Mapper';
 import type { Mat4, Vec3 } from '@core/geometry/affine';
 import type { VolumeScene } from '../volumeScene';
 import type { MaskLayer } from '@core/labelling/mask-layer';
+import { quietVtkTimers } from './quietVtkTimers';
 import { labelBounds, labelGrid } from './surfaceGrid';
+
+quietVtkTimers();
 
 /** Grid points per label surface at most, and per axis (software GL: smaller, surfaces are CPU-rendered). */
 export const SURFACE_MAX_VOXELS = 2_000_000;

@@ -1,0 +1,51 @@
+// The sample on a fresh start (web host and Electron): eight cases with two to four raters each, opened on
+// LIDC-IDRI-0001; the first admin can train on it at once (a one-epoch run of the default network on the
+// default target, the majority vote, to completion: a train/validation split needs two cases or more), and
+// the run list, the progress and the Advanced fields speak in the product's words.
+import path from 'node:path';
+import { expect, test } from './support/fixtures';
+import { ROOT } from './support/hosts';
+import { createFirstAdmin } from './support/profiles';
+
+const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
+
+test('the sample has eight cases with their raters, and a default run trains on it', async ({ concord }) => {
+  test.setTimeout(420_000);
+  const { page } = await concord.start({ sample: true });
+  await expect.poll(() => page.evaluate(() => window.__concordViewer?.dims ?? null)).toEqual([512, 512, 16]);
+  await expect(page.getByTestId('project-select')).toContainText('Sample: LIDC-IDRI chest CT');
+  const cases = page.getByTestId('case-item');
+  await expect(cases).toHaveCount(8);
+  for (const name of [
+    'LIDC-IDRI-0001',
+    'LIDC-IDRI-0002',
+    'LIDC-IDRI-0003 nodule 1',
+    'LIDC-IDRI-0058 nodule 2',
+  ])
+    await expect(cases.filter({ hasText: name })).toHaveCount(1);
+
+  await createFirstAdmin(page);
+  await page.getByTestId('training-open').click();
+  await page.getByText('Advanced').click();
+  // Each Advanced field shows the default an empty field stands for.
+  for (const [k, v] of Object.entries({
+    levels: '4',
+    base: '16',
+    cropSize: '128',
+    batchSize: '8',
+    seed: '1',
+  }))
+    await expect(page.getByTestId(`train-${k}`)).toHaveAttribute('placeholder', v);
+  await page.getByTestId('train-epochs').fill('1');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('run-list')).toContainText('of 1 epochs');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'completed', {
+    timeout: 360_000,
+  });
+  await expect(page.getByTestId('run-list')).toContainText('1 of 1 epochs');
+  // After the run: its mean speed and its training time, both from the epochs it trained.
+  await expect(page.getByTestId('run-progress')).toContainText(/[\d.]+ img\/s/);
+  await expect(page.getByTestId('run-progress')).toContainText(/trained \d/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'sample-trained.png') });
+});

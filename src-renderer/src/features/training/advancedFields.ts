@@ -1,0 +1,42 @@
+// The Advanced section of a training run's form: the network's size, the batch and the run's seed.
+/** Numbers of the Advanced section; empty means the backend's default. */
+export interface Advanced {
+  levels: string;
+  base: string;
+  cropSize: string;
+  batchSize: string;
+  threads: string;
+  seed: string;
+  learningRate: string;
+  neighbours: string;
+}
+
+/** Fields a base model decides (its architecture and input). */
+export const FROM_BASE = new Set<keyof Advanced>(['levels', 'base', 'cropSize', 'neighbours']);
+
+/** Each field's default (what an empty field means, shown in it; services/training/run-config.ts). */
+export const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string; dflt: string }[] = [
+  { key: 'levels', label: 'Levels', hint: 'U-Net levels (default 4)', dflt: '4' },
+  { key: 'base', label: 'Base filters', hint: 'filters of the first level (default 16)', dflt: '16' },
+  {
+    key: 'cropSize',
+    label: 'Crop (px)',
+    hint: 'side of the square training crops (default 128)',
+    dflt: '128',
+  },
+  { key: 'batchSize', label: 'Batch', hint: 'crops per step (default 8)', dflt: '8' },
+  { key: 'threads', label: 'Threads', hint: 'CPU threads (default: one per CPU)', dflt: 'one per CPU' },
+  { key: 'seed', label: 'Seed', hint: 'split, weights, crops and their order (default 1)', dflt: '1' },
+  {
+    key: 'neighbours',
+    label: '2.5D slices',
+    hint: 'neighbouring slices each side as channels (0 = 2D, at most 3; default 0)',
+    dflt: '0',
+  },
+  {
+    key: 'learningRate',
+    label: 'Learning rate',
+    hint: "Adam's, cosine-decayed over the epochs (default 0.001)",
+    dflt: '0.001',
+  },
+];
