@@ -241,7 +241,7 @@ describe('concord masks export --format seg', () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/the format cannot be told from the name/);
-    expect(fs.existsSync(path.join(dir, 'v.seg.nrrd'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'v.bin'))).toBe(false);
   });
 
   it('refuses a SEG of a volume imported from NIfTI, saying why', async () => {
