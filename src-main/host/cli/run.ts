@@ -4,6 +4,7 @@
 // With --json, stdout carries exactly one JSON document; progress and messages go to stderr.
 import { InputError } from '../../core/errors';
 import { runBench } from './bench';
+import { runBundle } from './bundle';
 import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
 import { runConsensus } from './consensus';
@@ -70,6 +71,15 @@ Usage: concord <command> [options]
   models import <package.concord-model> --workspace <dir> [--project <name>] [--json]
       The model registry; packages hold weights + manifest + SHA256SUMS; an import that does not verify
       is refused and changes nothing.
+  bundle export --workspace <dir> --out <f.concord-bundle> (--project <name> | --case <id|name>[,...])
+                [--kind task|result|review] [--for <annotator>] [--with-images|--without-images] [--json]
+      Work for another workstation without a network, signed by this workspace: a task (cases, images,
+      labels and one annotator's assignment, no other rater's masks), a result (revisions with their
+      history, status, time spent) or a review (consensus, adjudication, sign-offs).
+  bundle import <f.concord-bundle> --workspace <dir> [--trust] [--json]
+  bundle inspect <f.concord-bundle> --workspace <dir> [--json]
+      Checks the signature and every checksum before writing anything; an unknown signer needs --trust
+      (remembered). Importing twice changes nothing; parallel edits keep both branches.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
@@ -126,6 +136,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runModels(rest);
     case 'bench':
       return runBench(rest);
+    case 'bundle':
+      return runBundle(rest);
     case undefined:
     case 'help':
     case '--help':
