@@ -94,6 +94,7 @@ export async function importBundle(ws: Workspace, file: string, opts: ImportOpti
     .reduce((n, x) => n + x.bytes, 0);
   if (needed.size > 0) {
     await ws.blobs.assertSpace(bytesNeeded);
+    progress('copying', 0);
     let copied = 0;
     // The second read checks every member again (the file may have changed since the first).
     await readBundle(
