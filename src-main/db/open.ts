@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { InputError } from '../core/errors';
 import { MIGRATIONS } from './migrations/index';
 import type { Migration } from './migrations/types';
+import type { WorkspaceKey } from '../workspace/workspace-key';
 
 export type Db = Database.Database;
 
@@ -24,6 +25,8 @@ export interface OpenOptions {
    * Electron host passes the build made for Electron's Node (host/electron/sqlite-binding.ts).
    */
   nativeBinding?: string;
+  /** The workspace's key, for migrations that key existing rows (migration 007: the audit trail). */
+  workspaceKey?: WorkspaceKey;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
@@ -48,7 +51,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     immediateTransactions(db);
-    migrate(db, file, migrations, version);
+    migrate(db, file, migrations, version, options.workspaceKey);
     return db;
   } catch (e) {
     db.close();
@@ -85,7 +88,13 @@ function immediateTransactions(db: Db): void {
   }) as unknown as Db['transaction'];
 }
 
-function migrate(db: Db, file: string, migrations: readonly Migration[], current: number): void {
+function migrate(
+  db: Db,
+  file: string,
+  migrations: readonly Migration[],
+  current: number,
+  workspaceKey: WorkspaceKey | undefined,
+): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   // Migrations are append-only: an applied one whose text changed means this build and the database
@@ -108,6 +117,7 @@ function migrate(db: Db, file: string, migrations: readonly Migration[], current
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.after?.(db, workspaceKey ? { workspaceKey } : {});
       db.prepare(
         'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
       ).run(m.version, m.name, migrationChecksum(m), new Date().toISOString());

@@ -7,6 +7,7 @@ import { JobRegistry } from './jobs';
 
 const profile = (id: number): AnnotatorInfo => ({
   id,
+  uid: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
   name: `P${id}`,
   role: 'reviewer',
   createdAt: '',

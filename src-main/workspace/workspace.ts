@@ -8,11 +8,12 @@
 // machine can read answers a warning (Workspace.warnings) that the hosts print.
 import fs from 'node:fs';
 import path from 'node:path';
+import { registerAuditKey } from '../db/audit';
 import { openDatabase } from '../db/open';
 import type { Db } from '../db/open';
 import { BlobStore } from './blob-store';
 import { holdWorkspace, otherHolders } from './holders';
-import { loadOrCreateWorkspaceKey } from './workspace-key';
+import { loadOrCreateWorkspaceKey, WORKSPACE_KEY_FILE } from './workspace-key';
 import type { WorkspaceKey } from './workspace-key';
 
 export interface Workspace {
@@ -46,8 +47,12 @@ export function openWorkspace(
   // Created empty and private before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
   if (!fs.existsSync(dbFile)) fs.closeSync(fs.openSync(dbFile, 'a', 0o600));
   const warnings = permissionWarnings(abs, dbFile);
-  const db = openDatabase(dbFile, options);
+  // The key first: migration 007 keys an existing audit trail with it in its own transaction.
+  const keyCreated = !fs.existsSync(path.join(abs, WORKSPACE_KEY_FILE));
   const key = loadOrCreateWorkspaceKey(abs);
+  const db = openDatabase(dbFile, { ...options, workspaceKey: key });
+  // From here on appendAudit keys and seals every row written through this handle (db/audit.ts).
+  registerAuditKey(db, key, keyCreated);
   const tmpDir = path.join(abs, 'tmp');
   const blobs = new BlobStore(path.join(abs, 'blobs'), tmpDir);
   const release = holdWorkspace(abs, options.what ?? `concord ${process.argv.slice(2, 3).join(' ')}`.trim());

@@ -4,6 +4,8 @@ export type Role = 'annotator' | 'reviewer' | 'admin';
 
 export interface AnnotatorInfo {
   id: number;
+  /** Stable across machines (a UUID made when the profile was created; kept by exchange bundles). */
+  uid: string;
   name: string;
   role: Role;
   createdAt: string;

@@ -14,7 +14,7 @@
 import type { Migration } from './types';
 
 export const migration008: Migration = {
-  version: 6,
+  version: 7,
   name: 'exchange: origins of imported rows, trusted signers, forks from bundles',
   sql: `
 CREATE TABLE exchange_origins (

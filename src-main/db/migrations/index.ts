@@ -6,6 +6,7 @@ import { migration002 } from './002-labelling';
 import { migration003 } from './003-adjudication';
 import { migration004 } from './004-training';
 import { migration005 } from './005-revision-deltas';
+import { migration007 } from './007-audit-keys';
 import { migration008 } from './008-exchange';
 import type { Migration } from './types';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration007,
   migration008,
 ];
 

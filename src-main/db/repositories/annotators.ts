@@ -7,11 +7,12 @@ export interface AnnotatorRow extends AnnotatorInfo {
   passwordHash: string | null;
 }
 
-const SELECT = `SELECT id, name, role, created_at AS createdAt, password_hash AS passwordHash FROM annotators`;
+const SELECT = `SELECT id, uid, name, role, created_at AS createdAt, password_hash AS passwordHash FROM annotators`;
 
 function toInfo(r: AnnotatorRow): AnnotatorInfo {
   return {
     id: r.id,
+    uid: r.uid,
     name: r.name,
     role: r.role,
     createdAt: r.createdAt,
@@ -46,17 +47,25 @@ export function isFirstRun(db: Db): boolean {
   return row.n === 0;
 }
 
-/** Call inside a transaction that also appends the audit row. */
+/**
+ * Call inside a transaction that also appends the audit row. `uid`: the profile's id on the machine it came
+ * from (an exchange bundle); without one the database makes a new UUID (migration 007).
+ */
 export function insertAnnotator(
   db: Db,
-  a: { name: string; role: Role; passwordHash: string | null },
+  a: { name: string; role: Role; passwordHash: string | null; uid?: string },
   at: string,
 ): number {
   return Number(
     db
-      .prepare('INSERT INTO annotators (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)')
-      .run(a.name, a.role, a.passwordHash, at).lastInsertRowid,
+      .prepare('INSERT INTO annotators (name, role, password_hash, created_at, uid) VALUES (?, ?, ?, ?, ?)')
+      .run(a.name, a.role, a.passwordHash, at, a.uid ?? null).lastInsertRowid,
   );
+}
+
+export function findAnnotatorByUid(db: Db, uid: string): AnnotatorInfo | undefined {
+  const r = db.prepare(`${SELECT} WHERE uid = ?`).get(uid) as AnnotatorRow | undefined;
+  return r && toInfo(r);
 }
 
 export function setPasswordHash(db: Db, id: number, passwordHash: string): void {

@@ -7,7 +7,8 @@
 // it travels. Two exceptions, matched by content because they are the same thing wherever they were made:
 // volumes by their checksum (sha256 of the voxel blob), and an annotator's manual annotation of a volume by
 // "manual:<volume checksum>:<annotator name, lower case>" (one per annotator and volume, migration 002).
-// Profiles are named by their name (unique regardless of case).
+// Profiles are named by their name (unique regardless of case) and carry their stable id (uid), which a
+// receiver keeps; a profile is matched by uid first, then by name.
 //
 // Members ("blobs/<sha256>") are the workspace's blobs byte for byte: voxel data raw as in the workspace,
 // masks as the mask codec stored them (workspace/mask-codec.ts snapshots, mask-codec-delta.ts deltas).
@@ -56,6 +57,8 @@ export interface BundleProject {
 }
 
 export interface BundleProfile {
+  /** The profile's stable id (a UUID kept across machines). */
+  uid: string;
   name: string;
   role: 'annotator' | 'reviewer' | 'admin';
 }
@@ -160,7 +163,7 @@ export interface BundleManifest {
   decisions: BundleDecision[];
   signOffs: BundleSignOff[];
   reopenings: BundleReopening[];
-  /** The exporting workspace's audit trail (rows and sealed head), as its audit module exports it. */
+  /** The exporting workspace's audit rows with their origins and its sealed head (exchange/bundle-audit.ts). */
   audit: unknown;
   members: BundleMember[];
 }

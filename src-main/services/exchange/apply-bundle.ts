@@ -13,6 +13,8 @@
 // the later status change wins; time spent: the larger total (each machine's figure already includes what
 // it imported).
 import { appendAudit } from '../../db/audit';
+import { appendImportedAudit } from '../../db/audit-exchange';
+import { findAnnotatorByName, findAnnotatorByUid, insertAnnotator } from '../../db/repositories/annotators';
 import type { Db } from '../../db/open';
 import {
   findManualAnnotation,
@@ -35,7 +37,8 @@ import type { Mat4, Vec3 } from '../../core/geometry/affine';
 import type { ScalarType } from '../../core/volume/types';
 import type { VolumeMeta } from '../../core/model';
 import type { Workspace } from '../../workspace/workspace';
-import { findOrCreateImportedAnnotator } from '../identity/profiles';
+import { checkProfileName } from '../identity/profiles';
+import type { BundleAudit } from './bundle-audit';
 import type { ImportOptions } from './import-bundle';
 import type { VerifiedBundle } from './verify-bundle';
 
@@ -56,6 +59,8 @@ export interface ImportSummary {
   /** Annotations where an added revision does not continue the head: two branches now. */
   forks: { annotationId: number; revisionId: number; parentId: number | null }[];
   reviewRowsAdded: number;
+  /** The exporter's audit rows appended here with their origin (rows already here are skipped). */
+  auditRowsAdded: number;
   /** One line each: what the bundle carries that this workspace could not take (kept as it is here). */
   notes: string[];
 }
@@ -80,6 +85,7 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
     revisionsKnown: 0,
     forks: [],
     reviewRowsAdded: 0,
+    auditRowsAdded: 0,
     notes: [],
   };
   if (!v.signer.trusted) {
@@ -94,14 +100,15 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
   }
 
   const volumeIds = recordCases(ws, m, actor, at, s);
+  // The bundle's rows first: the rows this import writes come after them in the chain.
+  s.auditRowsAdded = appendImportedAudit(db, (m.audit as BundleAudit).rows).appended.length;
   const profileIds = new Map<string, number>();
+  const uids = new Map(m.profiles.map((p) => [p.name.toLowerCase(), p.uid]));
   const profileOf = (name: string): number => {
     const key = name.toLowerCase();
     let id = profileIds.get(key);
     if (id === undefined) {
-      const { annotator, created } = findOrCreateImportedAnnotator(db, name, actor, at);
-      if (created) s.profilesCreated++;
-      id = annotator.id;
+      id = findOrCreateProfile(db, name, uids.get(key), actor, at, s);
       profileIds.set(key, id);
     }
     return id;
@@ -158,6 +165,40 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
     );
   }
   return s;
+}
+
+/**
+ * A profile by its stable id, else by name; else a new annotator profile WITHOUT a password and with the
+ * bundle's uid (an admin sets a password before they sign in; a bundle never grants a role above annotator).
+ */
+function findOrCreateProfile(
+  db: Db,
+  name: string,
+  uid: string | undefined,
+  actor: string,
+  at: string,
+  s: ImportSummary,
+): number {
+  const found =
+    (uid !== undefined ? findAnnotatorByUid(db, uid) : undefined) ?? findAnnotatorByName(db, name);
+  if (found) return found.id;
+  const clean = checkProfileName(name);
+  const id = insertAnnotator(
+    db,
+    { name: clean, role: 'annotator', passwordHash: null, ...(uid ? { uid } : {}) },
+    at,
+  );
+  appendAudit(
+    db,
+    {
+      actor,
+      action: 'annotator.create',
+      detail: { annotatorId: id, name: clean, role: 'annotator', password: false, from: 'bundle' },
+    },
+    at,
+  );
+  s.profilesCreated++;
+  return id;
 }
 
 /** Projects, cases and volumes; returns volume checksum -> local volume id. */

@@ -1,65 +1,81 @@
-// The exporting workspace's audit trail as a bundle carries it, and what an import does with it. Until the
-// keyed audit trail lands (sealed head, origin of imported rows), a bundle carries the rows of the hash
-// chain and its head (row count and last hash), and the receiver checks that the chain it got is whole.
-import { createHash } from 'node:crypto';
+// The audit trail a bundle carries (db/audit-exchange.ts keeps the rows' origins and seals the head):
+//  - rows: the exporting workspace's audit rows with their origin (the workspace that first wrote each).
+//    A task carries only the rows that say nothing about other raters' work (the for-annotator's own and
+//    rows naming no annotation, revision, adjudication or consensus), so that blinding holds in the audit
+//    too; results and reviews carry every row;
+//  - head: the exporter's sealed head (last hash, row count), signed by its key;
+//  - complete: whether the rows are the exporter's whole trail, in which case its own rows must chain from
+//    the genesis to the sealed head.
+// The importer checks all of it before writing (checkBundleAudit), then appends the rows it lacks, keeping
+// their origin, in its one transaction (appendImportedAudit: a row already here is skipped).
 import { InputError } from '../../core/errors';
+import type { AuditHead, PortableAuditRow } from '../../core/model';
 import { GENESIS_HASH } from '../../db/audit';
+import {
+  checkPortableRow,
+  readAuditForExport,
+  readAuditHead,
+  verifyAuditHead,
+} from '../../db/audit-exchange';
+import type { BundleManifest } from '../../io/bundle/manifest';
 import type { Workspace } from '../../workspace/workspace';
 
-export interface BundleAuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  detailJson: string;
-  prevHash: string;
-  hash: string;
-}
-
 export interface BundleAudit {
-  rows: BundleAuditRow[];
-  head: { rows: number; hash: string };
+  rows: PortableAuditRow[];
+  head: AuditHead;
+  complete: boolean;
 }
 
-export function auditForBundle(ws: Workspace): BundleAudit {
-  const rows = (
-    ws.db
-      .prepare('SELECT id, at, actor, action, detail_json, prev_hash, hash FROM audit_log ORDER BY id')
-      .all() as {
-      id: number;
-      at: string;
-      actor: string;
-      action: string;
-      detail_json: string;
-      prev_hash: string;
-      hash: string;
-    }[]
-  ).map((r) => ({
-    id: r.id,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    detailJson: r.detail_json,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  }));
-  return { rows, head: { rows: rows.length, hash: rows.at(-1)?.hash ?? GENESIS_HASH } };
+/** Detail keys that tie an audit row to one rater's or the review's work. */
+const WORK_KEYS = [
+  'annotationId',
+  'revisionId',
+  'adjudicationId',
+  'signOffId',
+  'comparisonId',
+  'consensusId',
+];
+
+export function auditForBundle(
+  ws: Workspace,
+  kind: BundleManifest['kind'],
+  forAnnotator?: string,
+): BundleAudit {
+  const head = readAuditHead(ws.db);
+  if (kind !== 'task') return { rows: readAuditForExport(ws.db), head, complete: true };
+  const who = forAnnotator?.toLowerCase();
+  const rows = readAuditForExport(ws.db, {
+    match: (r) => r.actor.toLowerCase() === who || !WORK_KEYS.some((k) => k in r.detail),
+  });
+  return { rows, head, complete: false };
 }
 
-/** Throws InputError unless the carried rows chain from the genesis to the head the bundle states. */
-export function checkBundleAudit(audit: unknown, file: string): void {
-  const a = audit as BundleAudit | null;
-  if (!a || !Array.isArray(a.rows) || typeof a.head?.hash !== 'string')
+/** Throws InputError (one line) unless the carried audit trail is sealed by the signer and whole. */
+export function checkBundleAudit(m: BundleManifest, file: string): BundleAudit {
+  const a = m.audit as BundleAudit | null;
+  if (!a || !Array.isArray(a.rows) || typeof a.head !== 'object' || a.head === null)
     throw new InputError(file, 'the bundle carries no audit trail');
-  let prev = GENESIS_HASH;
+  if (a.head.workspaceId !== m.exporter.workspaceId || !verifyAuditHead(a.head, m.exporter.publicKeyPem))
+    throw new InputError(file, "the bundle's audit head is not sealed by the workspace that signed it");
   for (const r of a.rows) {
-    const expected = createHash('sha256')
-      .update([prev, r.at, r.actor, r.action, r.detailJson].join('\n'))
-      .digest('hex');
-    if (r.prevHash !== prev || r.hash !== expected)
-      throw new InputError(file, `the bundle's audit trail is broken at its row ${r.id}`);
-    prev = r.hash;
+    const bad = checkPortableRow(r);
+    if (bad) throw new InputError(file, `the bundle's ${bad}`);
   }
-  if (a.rows.length !== a.head.rows || prev !== a.head.hash)
-    throw new InputError(file, "the bundle's audit trail does not end at its stated head");
+  if (a.complete) {
+    let prev = GENESIS_HASH;
+    for (const r of a.rows) {
+      if (r.prevHash !== prev)
+        throw new InputError(
+          file,
+          `the bundle's audit trail is broken at its row ${r.id}: a row was removed or added`,
+        );
+      prev = r.hash;
+    }
+    if (a.rows.length !== a.head.rowCount || prev !== a.head.lastHash)
+      throw new InputError(
+        file,
+        "the bundle's audit trail does not end at its sealed head: rows were removed or added",
+      );
+  }
+  return a;
 }

@@ -53,6 +53,16 @@ describe('bundles between workspaces', () => {
       a.db.prepare('SELECT blob_sha256 FROM volumes').pluck().all(),
     );
     expect(findAnnotatorByName(b.db, 'Reader 2')).toBeUndefined();
+    // Nor in the audit rows it carried; those it did carry keep their origin, and the profile its uid.
+    expect(b.db.prepare("SELECT count(*) FROM audit_log WHERE actor = 'Reader 2'").pluck().get()).toBe(0);
+    expect(s.auditRowsAdded).toBeGreaterThan(0);
+    expect(
+      b.db
+        .prepare('SELECT DISTINCT origin_workspace FROM audit_log WHERE origin_workspace IS NOT NULL')
+        .pluck()
+        .all(),
+    ).toEqual([a.key.id]);
+    expect(findAnnotatorByName(b.db, 'Reader 1')!.uid).toBe(findAnnotatorByName(a.db, 'Reader 1')!.uid);
     expect(b.db.prepare('SELECT count(*) FROM annotations').pluck().get()).toBe(1);
     const r1 = findAnnotatorByName(b.db, 'Reader 1')!;
     expect(findManualAnnotation(b.db, vb, r1.id)!.revisionCount).toBe(1);

@@ -242,9 +242,13 @@ export function collectBundle(
 
   const profiles = new Map<string, BundleProfile>();
   for (const a of annotations) {
-    if (a.annotator) profiles.set(a.annotator.toLowerCase(), { name: a.annotator, role: 'annotator' });
+    if (a.annotator) {
+      const p = findAnnotatorByName(db, a.annotator)!;
+      profiles.set(a.annotator.toLowerCase(), { uid: p.uid, name: p.name, role: 'annotator' });
+    }
   }
-  if (forName) profiles.set(forName.name.toLowerCase(), { name: forName.name, role: forName.role });
+  if (forName)
+    profiles.set(forName.name.toLowerCase(), { uid: forName.uid, name: forName.name, role: forName.role });
 
   return {
     body: {

@@ -40,7 +40,7 @@ export async function exportBundle(
     ...body,
     createdAt: new Date().toISOString(),
     exporter: { workspaceId: ws.key.id, publicKeyPem: ws.key.publicKeyPem, actor },
-    audit: auditForBundle(ws),
+    audit: auditForBundle(ws, sel.kind, forNameOf(body)),
     members,
   };
   const bytes = Buffer.from(canonicalJson(manifest), 'utf8');
@@ -80,4 +80,9 @@ export async function exportBundle(
     }),
   )();
   return summary;
+}
+
+/** The annotator a task is for, as the manifest names them. */
+function forNameOf(body: { assignment: { annotator: string } | null }): string | undefined {
+  return body.assignment?.annotator;
 }

@@ -125,6 +125,34 @@ describe('tampered bundles', () => {
       ],
       /names a workspace that its key does not belong to/,
     ]);
+    // Re-signed by the exporter itself, with its audit trail changed: a row edited, the last row dropped.
+    const resigned = (change: (m: BundleManifest) => void): Entry[] => {
+      const copy = JSON.parse(entries[0]!.data.toString()) as BundleManifest;
+      change(copy);
+      const bytes = Buffer.from(canonicalJson(copy));
+      return [
+        { name: 'manifest.json', data: bytes },
+        { name: 'manifest.sig', data: a.key.sign(bytes) },
+        ...entries.slice(2),
+      ];
+    };
+    type Audit = { rows: { detail: Record<string, unknown> }[]; complete: boolean };
+    cases.push([
+      'audit row edited',
+      resigned((m) => {
+        (m.audit as Audit).rows[0]!.detail['name'] = 'other';
+      }),
+      /does not match its hash: its content was changed/,
+    ]);
+    cases.push([
+      'audit row dropped',
+      resigned((m) => {
+        const audit = m.audit as Audit;
+        audit.complete = true;
+        audit.rows.pop();
+      }),
+      /does not end at its sealed head/,
+    ]);
     // No signature at all.
     cases.push(['unsigned', [entries[0]!, ...entries.slice(2)], /not signed/]);
 

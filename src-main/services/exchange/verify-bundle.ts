@@ -55,7 +55,7 @@ export function checkHead(
       file,
       "the bundle's signature does not match its manifest: it was altered or signed by another key",
     );
-  checkBundleAudit(manifest.audit, file);
+  checkBundleAudit(manifest, file);
   return { manifest, manifestSha256: createHash('sha256').update(manifestBytes).digest('hex') };
 }
 
