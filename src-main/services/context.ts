@@ -3,6 +3,7 @@ import type { EventChannel, Events } from '../../src-preload/contract';
 import type { MaskCodec } from '../workers/mask-codec-pool';
 import type { Workspace } from '../workspace/workspace';
 import type { UploadGrants } from './workspace/upload-grants';
+import type { BundleDownloads } from './exchange/downloads';
 import type { ConsensusRunner } from './consensus/runner';
 import type { TrainerLauncher } from './training/trainer-launcher';
 
@@ -42,4 +43,6 @@ export interface AppContext {
   consensusRunner?: ConsensusRunner;
   /** Granted browser uploads for import (the web host's PUTs land only in these). */
   uploads: UploadGrants;
+  /** Bundles exported for the app to download, served once by the host. */
+  downloads: BundleDownloads;
 }

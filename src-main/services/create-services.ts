@@ -8,6 +8,7 @@ import type { Handlers } from './handlers';
 import type { ConsensusRunner } from './consensus/runner';
 import { JobRegistry } from './jobs';
 import { UploadGrants } from './workspace/upload-grants';
+import { BundleDownloads } from './exchange/downloads';
 import { mayReceive } from './identity/event-audience';
 import type { MaskCodec } from '../workers/mask-codec-pool';
 import { forkLauncher } from './training/trainer-launcher';
@@ -61,6 +62,7 @@ export function createServices(
     consensusRunner: options.consensusRunner,
     maskCodec: options.maskCodec,
     uploads: new UploadGrants(),
+    downloads: new BundleDownloads(workspace.tmpDir),
   };
   const jobs = new JobRegistry();
   const training = new TrainingService(

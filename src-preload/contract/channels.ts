@@ -19,6 +19,7 @@ import {
   CONSENSUS_REQUEST_CHANNELS,
   CONSENSUS_EVENT_CHANNELS,
 } from './consensus';
+import { type ExchangeRequests, EXCHANGE_REQUEST_CHANNELS } from './exchange';
 import {
   type TrainingRequests,
   type TrainingEvents,
@@ -31,7 +32,8 @@ export type Requests = WorkspaceRequests &
   IdentityRequests &
   LabellingRequests &
   ConsensusRequests &
-  TrainingRequests;
+  TrainingRequests &
+  ExchangeRequests;
 
 /** Events main pushes to the renderer. */
 export type Events = WorkspaceEvents & LabellingEvents & ConsensusEvents & TrainingEvents;
@@ -48,6 +50,7 @@ export const REQUEST_CHANNELS = [
   ...LABELLING_REQUEST_CHANNELS,
   ...CONSENSUS_REQUEST_CHANNELS,
   ...TRAINING_REQUEST_CHANNELS,
+  ...EXCHANGE_REQUEST_CHANNELS,
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = [
