@@ -5,7 +5,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AnnotatorInfo, BundleKindName } from '@contract';
 import { call, getBridge } from '../../api/bridge';
-import { useQuery } from '../../api/useQuery';
 import { takeBundleDrops } from './bundleDrops';
 import { TrustDialog } from './TrustDialog';
 import { useBundleImport } from './useBundleImport';
@@ -35,16 +34,19 @@ export function ExchangePanel({ projectId, me }: Props) {
   const [busy, setBusy] = useState(false);
   const imp = useBundleImport();
   const picker = useRef<HTMLInputElement>(null);
-  const profiles = useQuery<AnnotatorInfo[]>(
-    manager
-      ? {
-          name: 'projects',
-          params: 'annotators',
-          fetch: () => call(getBridge().invoke('annotator:list', undefined)),
-        }
-      : null,
-  );
-  const annotators = (profiles.data ?? []).filter((p) => p.role === 'annotator');
+  const [profiles, setProfiles] = useState<AnnotatorInfo[]>([]);
+  // The annotators a task may be for (read when the panel opens and when the project changes).
+  useEffect(() => {
+    if (!manager) return;
+    let live = true;
+    call(getBridge().invoke('annotator:list', undefined))
+      .then((list) => live && setProfiles(list))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [manager, projectId]);
+  const annotators = profiles.filter((p) => p.role === 'annotator');
 
   const startImport = imp.start;
   useEffect(() => takeBundleDrops((files) => void startImport(files[0]!)), [startImport]);
