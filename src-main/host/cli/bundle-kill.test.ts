@@ -76,10 +76,14 @@ describe('kill -9 during a bundle import', () => {
       return Math.round(full * (0.1 + (seed % 1000) / 1000));
     };
     const seen = { before: 0, after: 0 };
-    for (let round = 0; round < ROUNDS; round++) {
+    // On a loaded machine one import can take far longer than the one timed: when no kill has landed after
+    // the commit by the last planned round, later rounds wait longer (x1.5 each, at most 8 more rounds).
+    let stretch = 1;
+    for (let round = 0; round < ROUNDS || (seen.after === 0 && round < ROUNDS + 8); round++) {
+      if (round >= ROUNDS) stretch *= 1.5;
       const target = path.join(dir, `target${round}`);
       fs.cpSync(pristine, target, { recursive: true });
-      const r = await importAndKill(bundle, target, nextDelay());
+      const r = await importAndKill(bundle, target, Math.round(nextDelay() * stretch));
       const ws = openWorkspace(target);
       try {
         expect(ws.db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -106,10 +110,8 @@ describe('kill -9 during a bundle import', () => {
       }
       fs.rmSync(target, { recursive: true, force: true });
     }
-    expect(
-      seen.before,
-      'no kill landed before the commit: the bundle is too small for this machine',
-    ).toBeGreaterThan(0);
+    expect(seen.before, 'no kill landed before the commit').toBeGreaterThan(0);
+    expect(seen.after, 'no kill landed after the commit').toBeGreaterThan(0);
     // To completion: the sender's revisions exactly.
     const target = path.join(dir, 'target');
     fs.cpSync(pristine, target, { recursive: true });
