@@ -101,6 +101,9 @@ Usage: concord <command> [options]
   bench masks [--json] [--runs N] [--codec worker|thread]
       Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch;
       the longest event-loop stall while saving (encoding in worker threads as the app does, or in-thread).
+  bench bundle [--json] [--raters N] [--revisions N] [--keep]
+      Export and import of a bundle: a 512x512x300 CT case with 4 raters' histories of 50 revisions each,
+      with its image and without (the receiver has it); times, bundle size, the machine's load.
   bench brush [--json] [--runs N]
       Labelling tools on a 512x512x300 CT: time per brush dab with its overlay update; undo of a 3D edit.
   bench consensus [--json] [--runs N] [--raters R] [--sizes 512x512x300,256x256x160]
