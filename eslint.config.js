@@ -51,7 +51,17 @@ const SERVICE_LAYERS = {
   // Exchange with other tools (NRRD, data sets for training elsewhere): the data set export merges raters
   // (consensus) and picks targets as training does.
   interop: ['identity', 'masks', 'workspace', 'consensus', 'training'],
-  'test-support': ['identity', 'masks', 'workspace', 'labelling', 'consensus', 'training', 'interop'],
+  exchange: ['identity', 'masks', 'workspace'],
+  'test-support': [
+    'identity',
+    'masks',
+    'workspace',
+    'labelling',
+    'consensus',
+    'training',
+    'interop',
+    'exchange',
+  ],
 };
 const servicesDir = path.join(root, 'src-main', 'services') + path.sep;
 const ASSEMBLY = new Set([path.join(servicesDir, 'handlers'), path.join(servicesDir, 'create-services')]);

@@ -47,6 +47,22 @@ const TABLE: { [C in RequestChannel]: Row } = {
     may: MANAGERS,
     req: (_w, who) => ({ jobId: `i-${who}`, source: { kind: 'paths', paths: ['/nonexistent/x.nii'] } }),
   },
+  'bundle:export': {
+    may: SIGNED_IN,
+    req: (w, who) => ({
+      kind: 'result',
+      projectId: w.projectId,
+      forAnnotatorId: who === 'out' ? w.profiles.annotator.id : w.profiles[who].id,
+    }),
+  },
+  'bundle:inspect': {
+    may: MANAGERS,
+    req: () => ({ source: { kind: 'paths', paths: ['/nonexistent/x.concord-bundle'] } }),
+  },
+  'bundle:import': {
+    may: MANAGERS,
+    req: () => ({ source: { kind: 'paths', paths: ['/nonexistent/x.concord-bundle'] }, trust: false }),
+  },
   'import:cancel': { may: SIGNED_IN, req: () => ({ jobId: 'nobody' }) },
   'audit:list': { may: EVERYONE, req: () => ({ limit: 1000 }), publicNames: true },
   'audit:verify': { may: EVERYONE, req: () => undefined },

@@ -4,6 +4,7 @@ import type { MaskCodec } from '../workers/mask-codec-pool';
 import type { Workspace } from '../workspace/workspace';
 import type { AuditCheck } from './workspace/audit-check';
 import type { UploadGrants } from './workspace/upload-grants';
+import type { BundleDownloads } from './exchange/downloads';
 import type { ConsensusRunner } from './consensus/runner';
 import type { TrainerLauncher } from './training/trainer-launcher';
 
@@ -45,4 +46,6 @@ export interface AppContext {
   uploads: UploadGrants;
   /** The audit trail check, first run when the services open the workspace (workspace/audit-check.ts). */
   auditCheck: AuditCheck;
+  /** Bundles exported for the app to download, served once by the host. */
+  downloads: BundleDownloads;
 }

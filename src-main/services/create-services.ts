@@ -9,6 +9,7 @@ import type { ConsensusRunner } from './consensus/runner';
 import { JobRegistry } from './jobs';
 import { UploadGrants } from './workspace/upload-grants';
 import { AuditCheck } from './workspace/audit-check';
+import { BundleDownloads } from './exchange/downloads';
 import { mayReceive } from './identity/event-audience';
 import type { MaskCodec } from '../workers/mask-codec-pool';
 import { forkLauncher } from './training/trainer-launcher';
@@ -63,6 +64,7 @@ export function createServices(
     maskCodec: options.maskCodec,
     uploads: new UploadGrants(),
     auditCheck: new AuditCheck(workspace.db),
+    downloads: new BundleDownloads(workspace.tmpDir),
   };
   // The check when a workspace opens; its verdict is what the Activity panel shows first. A failure to run
   // it (the workspace closed meanwhile) is nobody's business but the next check's.

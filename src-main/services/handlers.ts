@@ -7,6 +7,7 @@ import type { Handlers } from './handler-types';
 
 export type { Handler, HandlerGroup, Handlers } from './handler-types';
 import { createConsensusHandlers } from './consensus/handlers';
+import { createExchangeHandlers } from './exchange/handlers';
 import { JobRegistry } from './jobs';
 import { createLabellingHandlers } from './labelling/handlers';
 import { MaskStore } from './masks/mask-store';
@@ -35,6 +36,7 @@ export function createHandlers(
     ...labelling,
     ...createConsensusHandlers(app, jobs, store),
     ...createMaskExportHandlers(app),
+    ...createExchangeHandlers(app),
     ...createTrainingHandlers(app, training ?? new TrainingService(app.workspace, launch), launch, jobs),
     ...createPacsHandlers(app, jobs),
     // Marking an annotation done that started from an AI draft records the draft-vs-final Dice.

@@ -23,6 +23,8 @@ export interface HostBridge {
   on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void;
   /** Streams a volume's voxel blob by id, reporting bytes received. */
   fetchVoxels(volumeId: number, onProgress?: (received: number, total: number) => void): Promise<ArrayBuffer>;
+  /** The bundle an export wrote (bundle:export's downloadId), once; the host then removes its file. */
+  fetchBundle(downloadId: string): Promise<Blob>;
   /** Web host only: sends files chosen in the browser; resolves to an upload id for ImportSource. */
   uploadFiles?(
     files: { path: string; file: Blob }[],

@@ -19,6 +19,7 @@ import {
   CONSENSUS_REQUEST_CHANNELS,
   CONSENSUS_EVENT_CHANNELS,
 } from './consensus';
+import { type ExchangeRequests, EXCHANGE_REQUEST_CHANNELS } from './exchange';
 import {
   type TrainingRequests,
   type TrainingEvents,
@@ -35,7 +36,8 @@ export type Requests = WorkspaceRequests &
   ConsensusRequests &
   TrainingRequests &
   PacsRequests &
-  MaskExportRequests;
+  MaskExportRequests &
+  ExchangeRequests;
 
 /** Events main pushes to the renderer. */
 export type Events = WorkspaceEvents & LabellingEvents & ConsensusEvents & TrainingEvents & PacsEvents;
@@ -54,6 +56,7 @@ export const REQUEST_CHANNELS = [
   ...TRAINING_REQUEST_CHANNELS,
   ...PACS_REQUEST_CHANNELS,
   ...MASK_EXPORT_REQUEST_CHANNELS,
+  ...EXCHANGE_REQUEST_CHANNELS,
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = [

@@ -14,5 +14,6 @@ export type * from './consensus';
 export type * from './training';
 export type * from './pacs';
 export type * from './mask-export';
+export type * from './exchange';
 export type * from './bridge';
 export * from './channels';

@@ -8,6 +8,7 @@ import { migration004 } from './004-training';
 import { migration005 } from './005-revision-deltas';
 import { migration006 } from './006-nrrd-volumes';
 import { migration007 } from './007-audit-keys';
+import { migration008 } from './008-exchange';
 import type { Migration } from './types';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

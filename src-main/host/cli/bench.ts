@@ -1,4 +1,4 @@
-// `concord bench <import|view|masks|brush|consensus|train|kernels|quality|infer|audit>`: the CLI's door to the
+// `concord bench <import|view|masks|brush|bundle|consensus|train|kernels|quality|infer|audit>`: the CLI's door to the
 // benchmarks, which live apart from the product in src-main/bench (its README.md lists them). This file
 // only picks the sub-command; each benchmark parses its own options. The training and consensus
 // benchmarks are imported when asked for, so tfjs loads only for them.
@@ -22,6 +22,7 @@ export async function runBench(argv: string[]): Promise<number> {
     return (await import('../../bench/consensus/consensus')).benchConsensusChild(rest);
   if (argv[0] === 'masks') return runBenchMasks(rest);
   if (argv[0] === 'audit') return (await import('../../bench/audit')).runBenchAudit(rest);
+  if (argv[0] === 'bundle') return (await import('../../bench/bundle')).runBenchBundle(rest);
   const args = parseArgs(argv, { values: ['runs'], flags: ['json', 'keep'] });
   // The child process of one `bench import` measurement.
   if (args.positionals[0] === 'child') return benchChild(args.positionals.slice(1));

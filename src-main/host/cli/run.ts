@@ -6,6 +6,7 @@ import { InputError } from '../../core/errors';
 import { runBackends } from './backends';
 import { runAudit } from './audit';
 import { runBench } from './bench';
+import { runBundle } from './bundle';
 import { exitStatusOf } from './exit-status';
 import { runCompare } from './compare';
 import { runConsensus } from './consensus';
@@ -116,6 +117,15 @@ Usage: concord <command> [options]
   sample --workspace <dir> [--json]
       Build the bundled sample project (8 chest CT cases, 2 to 4 radiologists' masks each; what the app opens
       on first start) in a workspace; prints the project id and the case ids. Run again, it changes nothing.
+  bundle export --workspace <dir> --out <f.concord-bundle> (--project <name> | --case <id|name>[,...])
+                [--kind task|result|review] [--for <annotator>] [--with-images|--without-images] [--json]
+      Work for another workstation without a network, signed by this workspace: a task (cases, images,
+      labels and one annotator's assignment, no other rater's masks), a result (revisions with their
+      history, status, time spent) or a review (consensus, adjudication, sign-offs).
+  bundle import <f.concord-bundle> --workspace <dir> [--trust] [--json]
+  bundle inspect <f.concord-bundle> --workspace <dir> [--json]
+      Checks the signature and every checksum before writing anything; an unknown signer needs --trust
+      (remembered). Importing twice changes nothing; parallel edits keep both branches.
   serve --workspace <dir> [--port <n>] [--no-sample] [--open]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
@@ -137,6 +147,9 @@ Usage: concord <command> [options]
   bench masks [--json] [--runs N] [--codec worker|thread]
       Saving a revision of a 512x512x300 mask (a few nodules): time, compressed size; time of a patch;
       the longest event-loop stall while saving (encoding in worker threads as the app does, or in-thread).
+  bench bundle [--json] [--raters N] [--revisions N] [--keep]
+      Export and import of a bundle: a 512x512x300 CT case with 4 raters' histories of 50 revisions each,
+      with its image and without (the receiver has it); times, bundle size, the machine's load.
   bench brush [--json] [--runs N]
       Labelling tools on a 512x512x300 CT: time per brush dab with its overlay update; undo of a 3D edit.
   bench audit [--rows N] [--json]
@@ -187,6 +200,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runBackends(rest);
     case 'bench':
       return runBench(rest);
+    case 'bundle':
+      return runBundle(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -1,6 +1,7 @@
 // The app's own scheme, concord-app://app/…, serves both the built renderer and voxel bytes:
 //   concord-app://app/index.html, /assets/…          files from out/renderer (read-only, path-checked)
 //   concord-app://app/api/volumes/<id>/voxels         a volume's voxel blob, streamed by id
+//   concord-app://app/api/bundles/<id>                a bundle bundle:export wrote, once, then removed
 // One origin for both means the renderer fetches voxels with the same relative URL in both hosts, and
 // the request filter can refuse every other scheme.
 import fs from 'node:fs';
@@ -96,6 +97,13 @@ export function handleAppScheme(services: Services, rendererDir: string, devOrig
         const meta = getVolume(services.app.workspace.db, Number(voxels[1]));
         if (!meta) return text(404, 'no such volume', cors);
         return fileResponse(services.app.workspace.blobs.pathOf(meta.checksum), cors);
+      }
+      const bundle = /^\/api\/bundles\/([A-Za-z0-9_-]{8,64})$/.exec(url.pathname);
+      if (bundle) {
+        const d = services.app.downloads.take(bundle[1]!);
+        const bytes = fs.readFileSync(d.file);
+        d.done();
+        return new Response(bytes, { headers: { 'content-type': 'application/octet-stream', ...cors } });
       }
       if (rel === '/' || rel === '') rel = '/index.html';
       const file = path.resolve(root, '.' + rel);

@@ -5,6 +5,7 @@
 //                                  connections allowed to see it (services/identity/event-audience.ts)
 //   GET  /api/volumes/<id>/voxels  a volume's voxel blob, streamed (Authorization: Bearer <token>)
 //   PUT  /api/uploads/<id>/<path>  a file chosen in the browser, for import
+//   GET  /api/bundles/<id>         a bundle bundle:export wrote, streamed once, then removed
 //   POST /api/session              { code } -> { token }: a one-time launch code traded for the token
 //                                  (launch-codes.ts), so that a browser the host starts never carries the
 //                                  token on its command line
@@ -201,6 +202,29 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       });
       fs.createReadStream(file)
         .on('error', () => res.destroy())
+        .pipe(res);
+      return;
+    }
+    const bundle = /^\/api\/bundles\/([A-Za-z0-9_-]{8,64})$/.exec(url.pathname);
+    if (bundle && req.method === 'GET') {
+      let d: ReturnType<Services['app']['downloads']['take']>;
+      try {
+        d = services.app.downloads.take(bundle[1]!);
+      } catch (e) {
+        sendJson(res, 404, { ok: false, error: { code: 'not-found', message: (e as Error).message } });
+        return;
+      }
+      const st = await fs.promises.stat(d.file);
+      res.writeHead(200, {
+        ...securityHeaders(),
+        'content-type': 'application/octet-stream',
+        'content-length': String(st.size),
+        'content-disposition': `attachment; filename="${d.fileName}"`,
+        'cache-control': 'no-store',
+      });
+      fs.createReadStream(d.file)
+        .on('error', () => res.destroy())
+        .on('close', d.done)
         .pipe(res);
       return;
     }

@@ -10,6 +10,11 @@ export function createElectronBridge(api: PreloadApi): HostBridge {
     async fetchVoxels(volumeId, onProgress) {
       return readBody(await fetch(`${api.appOrigin}/api/volumes/${volumeId}/voxels`), onProgress);
     },
+    async fetchBundle(downloadId) {
+      const res = await fetch(`${api.appOrigin}/api/bundles/${encodeURIComponent(downloadId)}`);
+      if (!res.ok) throw new Error(`the bundle could not be fetched (${res.status})`);
+      return res.blob();
+    },
     pathForFile: (file) => api.pathForFile(file),
   };
 }

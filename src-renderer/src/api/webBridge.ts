@@ -199,6 +199,14 @@ export function createWebBridge(tokenSource: string | Promise<string> = takeToke
     async fetchVoxels(volumeId, onProgress) {
       return readBody(await fetch(`/api/volumes/${volumeId}/voxels`, { headers: await auth() }), onProgress);
     },
+    async fetchBundle(downloadId) {
+      const res = await fetch(`/api/bundles/${encodeURIComponent(downloadId)}`, { headers: await auth() });
+      if (!res.ok) {
+        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+        throw new Error(body?.error?.message ?? `the bundle could not be fetched (${res.status})`);
+      }
+      return res.blob();
+    },
     async uploadFiles(files, onProgress) {
       const total = files.reduce((s, f) => s + f.file.size, 0);
       // The host grants the upload first (a signed-in importer, the total under its cap and the free space).

@@ -1,9 +1,10 @@
 // The left column: the library (projects, cases, volumes) for everyone; signed in, the worklist, the
 // project's labels, the case's annotations (review) and the own annotation's history; the activity log
-// when asked for.
+// when asked for; bundles to and from other workstations.
 import type { AnnotatorInfo, ModelInfo, VolumeMeta } from '@contract';
 import { ActivityPanel } from '../features/activity/ActivityPanel';
 import type { OwnAnnotation } from '../features/annotation/useAnnotation';
+import { ExchangePanel } from '../features/exchange/ExchangePanel';
 import { HistoryPanel } from '../features/history/HistoryPanel';
 import { LabelsPanel } from '../features/labels/LabelsPanel';
 import type { ProjectLabels } from '../features/labels/useLabels';
@@ -70,6 +71,7 @@ export function SideBar(p: Props) {
             head={own.save?.head ?? null}
             onRevert={own.revert}
           />
+          <ExchangePanel projectId={p.projectId} me={me} />
         </>
       ) : (
         <section className="panel" data-testid="signed-out">

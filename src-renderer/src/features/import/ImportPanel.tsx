@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportRequest, ImportSummary } from '@contract';
 import { getBridge } from '../../api/bridge';
+import { offerBundles } from '../exchange/bundleDrops';
 import { filesFromDrop, filesFromInput, localPaths } from './droppedFiles';
 import { useImportJob } from './useImportJob';
 import { PacsImportButton } from '../pacs/PacsImportButton';
@@ -77,6 +78,8 @@ export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
       setDragging(false);
       const dt = e.dataTransfer;
       if (!dt) return;
+      // Bundles go to the exchange panel (another workstation's work, not images).
+      if (offerBundles(Array.from(dt.files))) return;
       if (bridge.host === 'electron' && bridge.pathForFile) {
         const paths = Array.from(dt.files)
           .map((f) => bridge.pathForFile!(f))

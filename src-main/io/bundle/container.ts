@@ -1,0 +1,179 @@
+// The bundle file: an uncompressed tar (POSIX ustar, tar-stream) holding, in this order,
+//   manifest.json   the manifest (manifest.ts), canonical JSON
+//   manifest.sig    the exporting workspace's Ed25519 signature of manifest.json's bytes (64 bytes)
+//   blobs/<sha256>  one member per blob the manifest lists, named by the sha256 of its bytes
+// Nothing else: a reader refuses any other entry, a member listed twice, one the manifest does not list or
+// whose bytes do not hash to its name. Tar because any machine can list and unpack it (tar -tvf) and it
+// streams: neither end ever holds the whole bundle in memory. Masks inside are already deflated by the
+// mask codec; voxel data is stored raw, as in the workspace.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { InputError } from '../../core/errors';
+import { MANIFEST_NAME, MAX_MANIFEST_BYTES, SIGNATURE_NAME } from './manifest';
+
+/** Bytes per read: large reads keep the per-chunk cost of the tar streams small on images of 100+ MiB. */
+const READ_CHUNK = 4 * 2 ** 20;
+
+export interface MemberSource {
+  name: string;
+  /** The file holding the member's bytes (a workspace blob). */
+  file: string;
+  bytes: number;
+}
+
+/**
+ * Writes a bundle to `out` (through `out.part`, renamed when complete, so a killed export leaves no bundle
+ * that looks whole). `progress` gets the fraction of member bytes written.
+ */
+export async function writeBundle(
+  out: string,
+  manifest: Uint8Array,
+  signature: Uint8Array,
+  members: MemberSource[],
+  progress: (fraction: number) => void = () => undefined,
+): Promise<number> {
+  const part = `${out}.part`;
+  const pack = tar.pack();
+  const sink = fs.createWriteStream(part, { mode: 0o600 });
+  const written = pipeline(pack, sink);
+  written.catch(() => undefined);
+  try {
+    const mtime = new Date(0);
+    const small = (name: string, bytes: Uint8Array) =>
+      new Promise<void>((resolve, reject) =>
+        pack.entry({ name, size: bytes.byteLength, mtime, mode: 0o600 }, Buffer.from(bytes), (e) =>
+          e ? reject(e) : resolve(),
+        ),
+      );
+    await small(MANIFEST_NAME, manifest);
+    await small(SIGNATURE_NAME, signature);
+    const total = members.reduce((n, m) => n + m.bytes, 0) || 1;
+    let done = 0;
+    for (const m of members) {
+      await new Promise<void>((resolve, reject) => {
+        const entry = pack.entry({ name: m.name, size: m.bytes, mtime, mode: 0o600 }, (e) =>
+          e ? reject(e) : resolve(),
+        );
+        pipeline(fs.createReadStream(m.file, { highWaterMark: READ_CHUNK }), entry).catch(reject);
+      });
+      done += m.bytes;
+      progress(done / total);
+    }
+    pack.finalize();
+    await written;
+    await fsp.rename(part, out);
+  } catch (e) {
+    pack.destroy();
+    await written.catch(() => undefined);
+    await fsp.rm(part, { force: true });
+    throw e;
+  }
+  return (await fsp.stat(out)).size;
+}
+
+async function readAll(stream: Readable, limit: number, file: string, what: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    n += chunk.length;
+    if (n > limit) throw new InputError(file, `not a valid Concord bundle: ${what} is too large`);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
+
+export interface BundleHead {
+  manifest: Buffer;
+  signature: Buffer;
+}
+
+/**
+ * Reads a bundle's entries in order: the manifest and its signature, handed to `onHead` (which checks them
+ * and says which members it expects, by name -> { sha256, bytes }), then every member, hashed as it streams
+ * and handed to `onMember` with its bytes when `keep(name)` says so (else only hashed). Throws InputError on
+ * anything out of place; `onMember` is only called for a member whose bytes match the manifest.
+ */
+export async function readBundle(
+  file: string,
+  onHead: (head: BundleHead) => Map<string, { sha256: string; bytes: number }>,
+  keep: (name: string) => boolean = () => false,
+  onMember: (name: string, bytes: Buffer) => Promise<void> = async () => undefined,
+  progress: (fraction: number) => void = () => undefined,
+): Promise<void> {
+  let size: number;
+  try {
+    size = (await fsp.stat(file)).size;
+  } catch {
+    throw new InputError(file, 'the bundle file cannot be read');
+  }
+  const extract = tar.extract();
+  const source = fs.createReadStream(file, { highWaterMark: READ_CHUNK });
+  let read = 0;
+  source.on('data', (d: Buffer | string) => {
+    read += d.length;
+    progress(Math.min(1, read / (size || 1)));
+  });
+  const feeding = pipeline(source, extract);
+  feeding.catch(() => undefined);
+  let manifest: Buffer | null = null;
+  let expected: Map<string, { sha256: string; bytes: number }> | null = null;
+  const seen = new Set<string>();
+  let index = 0;
+  try {
+    for await (const entry of extract) {
+      const { name, type } = entry.header;
+      if (type !== 'file')
+        throw new InputError(file, `not a valid Concord bundle: '${name}' is not a plain file`);
+      if (index === 0) {
+        if (name !== MANIFEST_NAME)
+          throw new InputError(file, 'not a Concord bundle: it does not start with a manifest');
+        manifest = await readAll(entry, MAX_MANIFEST_BYTES, file, 'the manifest');
+      } else if (index === 1) {
+        if (name !== SIGNATURE_NAME)
+          throw new InputError(file, 'the bundle is not signed (no manifest.sig after the manifest)');
+        const signature = await readAll(entry, 1024, file, 'the signature');
+        expected = onHead({ manifest: manifest!, signature });
+      } else {
+        const want = expected!.get(name);
+        if (!want)
+          throw new InputError(file, `the bundle holds '${name}', which its signed manifest does not list`);
+        if (seen.has(name)) throw new InputError(file, `the bundle holds '${name}' twice`);
+        seen.add(name);
+        const hash = createHash('sha256');
+        const parts: Buffer[] | null = keep(name) ? [] : null;
+        let n = 0;
+        for await (const chunk of entry as AsyncIterable<Buffer>) {
+          hash.update(chunk);
+          n += chunk.length;
+          parts?.push(chunk);
+        }
+        if (n !== want.bytes || hash.digest('hex') !== want.sha256)
+          throw new InputError(
+            file,
+            `'${name}' does not match its checksum in the signed manifest: the bundle was altered or damaged`,
+          );
+        if (parts) await onMember(name, Buffer.concat(parts));
+      }
+      index++;
+    }
+    await feeding;
+  } catch (e) {
+    source.destroy();
+    extract.destroy();
+    if (e instanceof InputError) throw e;
+    throw new InputError(file, `not a readable Concord bundle (${(e as Error).message})`);
+  }
+  if (index < 2)
+    throw new InputError(
+      file,
+      index === 0 ? 'not a Concord bundle: it is empty' : 'the bundle is not signed',
+    );
+  for (const name of expected!.keys()) {
+    if (!seen.has(name))
+      throw new InputError(file, `the bundle lacks '${name}', which its signed manifest lists`);
+  }
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { RevisionInfo } from '@contract';
+import { forksOf } from './forks';
+
+const rev = (id: number, parentId: number | null, tool = 'brush'): RevisionInfo => ({
+  id,
+  annotationId: 1,
+  parentId,
+  author: 'A',
+  tool,
+  createdAt: '2026-12-06T10:00:00.000Z',
+  provenance: {},
+  labelVoxels: {},
+});
+
+describe('forks in a revision history', () => {
+  it('finds none in a line, both tips after a fork, none once a branch was picked', () => {
+    expect(forksOf([rev(1, null), rev(2, 1), rev(3, 2)], 3).tips).toEqual([]);
+    // 2 and 3 both continue 1 (two workstations); 3 is the head.
+    const forked = [rev(1, null), rev(2, 1), rev(3, 1)];
+    expect(forksOf(forked, 3).tips.map((r) => r.id)).toEqual([3, 2]);
+    // Picking 2 (a revert on top of the head) settles it.
+    expect(forksOf([...forked, rev(4, 3, 'revert')], 4).tips).toEqual([]);
+    // A later import that forks again opens it again.
+    expect(forksOf([...forked, rev(4, 3, 'revert'), rev(5, 4), rev(6, 4)], 6).tips.map((r) => r.id)).toEqual([
+      6, 5,
+    ]);
+  });
+});
