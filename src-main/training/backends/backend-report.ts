@@ -25,17 +25,10 @@ export function isBackendRequest(s: string): s is BackendRequest {
   return s === 'auto' || (BACKEND_NAMES as readonly string[]).includes(s);
 }
 
-/** The one-line reason of an error, without a stack, and with each absolute path said as its file name
- *  (a user reads why a backend is off, not where Node looked for it). */
+/** The one-line reason of an error, without a stack. */
 export function reasonOf(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg
-    .split('\n')[0]!
-    .replace(
-      /(?:[A-Za-z]:)?(?:[\\/][^\s'"():\\/]+){2,}[\\/]?/g,
-      (p) => p.split(/[\\/]/).filter(Boolean).at(-1) ?? p,
-    )
-    .slice(0, 300);
+  return msg.split('\n')[0]!.slice(0, 300);
 }
 
 /** Whether `e` says that `pkg` itself cannot be found (not installed), as opposed to the package being there
