@@ -48,7 +48,8 @@ const SERVICE_LAYERS = {
   labelling: ['identity', 'masks', 'workspace'],
   consensus: ['identity', 'masks'],
   training: ['identity', 'masks'],
-  'test-support': ['identity', 'masks', 'workspace', 'labelling', 'consensus', 'training'],
+  team: ['identity', 'masks', 'workspace', 'labelling'],
+  'test-support': ['identity', 'masks', 'workspace', 'labelling', 'consensus', 'training', 'team'],
 };
 const servicesDir = path.join(root, 'src-main', 'services') + path.sep;
 const ASSEMBLY = new Set([path.join(servicesDir, 'handlers'), path.join(servicesDir, 'create-services')]);

@@ -25,13 +25,15 @@ import {
   TRAINING_REQUEST_CHANNELS,
   TRAINING_EVENT_CHANNELS,
 } from './training';
+import { type TeamRequests, TEAM_REQUEST_CHANNELS } from './team';
 
 /** Request channels: request payload and response value (wrapped in Result on the wire). */
 export type Requests = WorkspaceRequests &
   IdentityRequests &
   LabellingRequests &
   ConsensusRequests &
-  TrainingRequests;
+  TrainingRequests &
+  TeamRequests;
 
 /** Events main pushes to the renderer. */
 export type Events = WorkspaceEvents & LabellingEvents & ConsensusEvents & TrainingEvents;
@@ -48,6 +50,7 @@ export const REQUEST_CHANNELS = [
   ...LABELLING_REQUEST_CHANNELS,
   ...CONSENSUS_REQUEST_CHANNELS,
   ...TRAINING_REQUEST_CHANNELS,
+  ...TEAM_REQUEST_CHANNELS,
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = [

@@ -12,5 +12,6 @@ export type * from './identity';
 export type * from './labelling';
 export type * from './consensus';
 export type * from './training';
+export type * from './team';
 export type * from './bridge';
 export * from './channels';
