@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportSummary } from '@contract';
 import { getBridge } from '../../api/bridge';
 import { filesFromDrop, filesFromInput, localPaths } from './droppedFiles';
+import { ImportTarget } from './ImportTarget';
 import { useImportJob } from './useImportJob';
 
 interface Props {
@@ -17,7 +18,10 @@ interface Props {
 
 export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
   const bridge = getBridge();
-  const { job, outcome, setOutcome, start, cancel } = useImportJob(projectId, blockedReason, onImported);
+  // The target project, picked here; until picked, the project open in the library.
+  const [picked, setPicked] = useState<number | null>(null);
+  const target = picked ?? projectId;
+  const { job, outcome, setOutcome, start, cancel } = useImportJob(target, blockedReason, onImported);
   const [dragging, setDragging] = useState(false);
   const [typedPath, setTypedPath] = useState('');
   const filesInput = useRef<HTMLInputElement>(null);
@@ -117,6 +121,7 @@ export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
         >
           Import folder…
         </button>
+        <ImportTarget value={target} disabled={job !== null || blockedReason !== null} onChange={setPicked} />
       </div>
       <form
         className="import-path"

@@ -1,7 +1,10 @@
 // Review: the case's annotations this profile may see, each one's overlay toggled on or off beside the own
-// mask (outlined, one colour per annotator); reviewers and admins "Open for review", which unblinds the
-// case's annotations for everyone.
+// mask (outlined, one colour per annotator); the own submission of the case (SubmitBox); reviewers and
+// admins "Open for review" (after seeing who has not submitted), which unblinds the case's annotations to
+// reviewers and to each annotator who has submitted.
 import type { AnnotatorInfo } from '@contract';
+import { OpenReviewButton } from './OpenReviewButton';
+import { SubmitBox } from './SubmitBox';
 import type { CaseAnnotations } from './useCaseAnnotations';
 
 interface Props {
@@ -21,14 +24,11 @@ export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
         {opened
           ? `Open for review since ${new Date(opened).toLocaleString()} (by ${review?.reviewOpenedBy ?? '?'}).`
           : me.role === 'annotator'
-            ? 'Blinded: you see only your own annotation until the case is opened for review.'
+            ? 'Blinded: you see only your own annotation until you submit and the case is opened for review.'
             : 'Not open for review: annotators see only their own.'}
       </p>
-      {canOpen && !opened && (
-        <button type="button" data-testid="open-review" onClick={() => void state.openReview()}>
-          Open for review
-        </button>
-      )}
+      {canOpen && !opened && <OpenReviewButton caseId={review?.caseId ?? null} onOpen={state.openReview} />}
+      {ownAnnotationId !== null && review && <SubmitBox caseId={review.caseId} profileId={me.id} />}
       {error && <p className="error">{error}</p>}
       <ul className="annotations">
         {annotations.map((a) => {
