@@ -105,6 +105,10 @@ test('reviewer: compare, STAPLE, disagreement regions, adjudicate and sign off; 
   await page.getByTestId('consensus-toggle').click();
   await expect(page.getByTestId('consensus-needs-review')).toBeVisible();
   await page.getByTestId('open-review').click();
+  // Ann opened her (empty) annotation and has not submitted: the app asks first; the readers' imported
+  // masks count as submitted, so they are the default rater set.
+  await expect(page.getByTestId('open-review-confirm')).toContainText('Ann');
+  await page.getByTestId('open-review-anyway').click();
   await expect(page.getByTestId('review-state')).toHaveAttribute('data-open', 'true');
   for (const r of READERS) await expect(page.getByTestId(`annotation-${r}`)).toBeVisible();
 
