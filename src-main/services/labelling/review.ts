@@ -15,14 +15,15 @@ export function reviewState(db: Db, caseId: number): CaseReviewState {
   return getReviewState(db, caseId);
 }
 
-/** Names of the case's assignees and labellers whose submission does not stand. */
+/** Names of the case's assignees and labellers (a saved revision) whose submission does not stand. */
 function notSubmitted(db: Db, caseId: number): string[] {
   const rows = db
     .prepare(
       `SELECT DISTINCT p.name FROM annotators p
        WHERE (p.id IN (SELECT annotator_id FROM case_assignments WHERE case_id = ?)
            OR p.id IN (SELECT a.annotator_id FROM annotations a JOIN volumes v ON v.id = a.volume_id
-                       WHERE v.case_id = ? AND a.kind = 'manual'))
+                       WHERE v.case_id = ? AND a.kind = 'manual'
+                         AND EXISTS (SELECT 1 FROM annotation_revisions r WHERE r.annotation_id = a.id)))
          AND NOT EXISTS (SELECT 1 FROM case_submissions s
                          WHERE s.case_id = ? AND s.annotator_id = p.id AND s.state = 'submitted')
        ORDER BY p.name`,

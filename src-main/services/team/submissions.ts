@@ -122,7 +122,9 @@ export function reviewReadiness(db: Db, profile: Profile, caseId: number): Revie
   const assigned = listAssignments(db, c.projectId)
     .filter((a) => a.caseId === c.id)
     .map((a) => a.annotatorId);
-  const people = [...new Set([...assigned, ...manual.map((a) => a.annotatorId!), ...submissions.keys()])];
+  // Profiles that merely opened the case (an empty annotation, e.g. a reviewer looking) are not pending.
+  const labelled = manual.filter((a) => a.revisionCount > 0).map((a) => a.annotatorId!);
+  const people = [...new Set([...assigned, ...labelled, ...submissions.keys()])];
   const out: ReviewReadiness = {
     caseId: c.id,
     reviewOpen: isReviewOpen(db, c.id),
