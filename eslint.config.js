@@ -52,6 +52,7 @@ const SERVICE_LAYERS = {
   // (consensus) and picks targets as training does.
   interop: ['identity', 'masks', 'workspace', 'consensus', 'training'],
   exchange: ['identity', 'masks', 'workspace'],
+  team: ['identity', 'masks', 'workspace', 'labelling'],
   'test-support': [
     'identity',
     'masks',
@@ -61,6 +62,7 @@ const SERVICE_LAYERS = {
     'training',
     'interop',
     'exchange',
+    'team',
   ],
 };
 const servicesDir = path.join(root, 'src-main', 'services') + path.sep;

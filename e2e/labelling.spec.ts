@@ -140,6 +140,9 @@ test('paint, undo, redo as annotator A; the stroke survives a restart; B does no
   await signIn(again, ADMIN);
   await editorReady(again);
   await again.getByTestId('open-review').click();
+  // Ann and Bob have not submitted: the app lists them and asks; they stay blinded on the open case.
+  await expect(again.getByTestId('open-review-confirm')).toContainText('Ann');
+  await again.getByTestId('open-review-anyway').click();
   await expect(again.getByTestId('review-state')).toHaveAttribute('data-open', 'true');
   await again.getByTestId(`show-annotation-${ANN.name}`).check();
   await expect

@@ -191,6 +191,22 @@ const TABLE: { [C in RequestChannel]: Row } = {
     may: MANAGERS,
     req: (w, who) => ({ server: 'Nowhere', revisionId: own(w, who).revisionId }),
   },
+  'consensus:raters': { may: MANAGERS, req: () => ({ volumeId: missing }) },
+  'project:update': { may: MANAGERS, req: () => ({ projectId: missing, name: 'renamed' }) },
+  'case:move': { may: MANAGERS, req: (w) => ({ caseId: missing, projectId: w.projectId }) },
+  'case:remove': { may: ADMIN, req: () => ({ caseId: missing, reason: 'scanned twice' }) },
+  'assignment:add': { may: MANAGERS, req: (w) => ({ projectId: w.projectId, annotatorIds: [missing] }) },
+  'assignment:remove': { may: MANAGERS, req: (w) => ({ caseId: w.caseId, annotatorId: missing }) },
+  'assignment:team': { may: MANAGERS, req: (w) => ({ projectId: w.projectId }) },
+  'case:mySubmission': { may: SIGNED_IN, req: (w) => ({ caseId: w.caseId }) },
+  'case:reviewReadiness': { may: MANAGERS, req: (w) => ({ caseId: w.caseId }) },
+  // Each signed-in caller submits their own work on case A; then a manager returns Ann's (after the first
+  // return there is nothing left to return: a conflict, not a refusal).
+  'case:submit': { may: SIGNED_IN, req: (w) => ({ caseId: w.caseId }) },
+  'case:return': {
+    may: MANAGERS,
+    req: (w) => ({ caseId: w.caseId, annotatorId: w.profiles.annotator.id, comment: 'the margin is off' }),
+  },
 };
 
 async function world(): Promise<World> {

@@ -15,6 +15,7 @@ import { createWorkspaceHandlers } from './workspace/handlers';
 import { createIdentityHandlers } from './identity/handlers';
 import { createPacsHandlers } from './interop/pacs-handlers';
 import { createMaskExportHandlers } from './interop/handlers';
+import { createTeamHandlers } from './team/handlers';
 import { recordDraftOutcome } from './training/drafts';
 import { createTrainingHandlers } from './training/handlers';
 import { forkLauncher } from './training/trainer-launcher';
@@ -30,6 +31,7 @@ export function createHandlers(
   const launch = app.capabilities.launchTrainer ?? forkLauncher();
   const labelling = createLabellingHandlers(app, store);
   const setStatus = labelling['worklist:setStatus'];
+  const team = createTeamHandlers(app);
   return {
     ...createWorkspaceHandlers(app, jobs),
     ...createIdentityHandlers(app),
@@ -39,6 +41,24 @@ export function createHandlers(
     ...createExchangeHandlers(app),
     ...createTrainingHandlers(app, training ?? new TrainingService(app.workspace, launch), launch, jobs),
     ...createPacsHandlers(app, jobs),
+    ...team,
+    // Submitting marks the submitter's annotations of the case done: those that started from an AI draft
+    // record the draft-vs-final Dice, as 'worklist:setStatus' does.
+    'case:submit': async (req, ctx) => {
+      const submission = await team['case:submit'](req, ctx);
+      const ids = app.workspace.db
+        .prepare(
+          `SELECT a.id FROM annotations a JOIN volumes v ON v.id = a.volume_id
+           WHERE v.case_id = ? AND a.annotator_id = ? AND a.kind = 'manual'`,
+        )
+        .all(submission.caseId, submission.annotatorId) as { id: number }[];
+      for (const { id } of ids) {
+        await recordDraftOutcome(app.workspace, id, ctx.actor).catch((e: unknown) =>
+          console.error(`[draft outcome] annotation ${id}: ${(e as Error)?.message ?? String(e)}`),
+        );
+      }
+      return submission;
+    },
     // Marking an annotation done that started from an AI draft records the draft-vs-final Dice.
     'worklist:setStatus': async (req, ctx) => {
       const row = await setStatus(req, ctx);

@@ -28,6 +28,7 @@ import {
 } from './training';
 import { type PacsRequests, type PacsEvents, PACS_REQUEST_CHANNELS, PACS_EVENT_CHANNELS } from './pacs';
 import { type MaskExportRequests, MASK_EXPORT_REQUEST_CHANNELS } from './mask-export';
+import { type TeamRequests, TEAM_REQUEST_CHANNELS } from './team';
 
 /** Request channels: request payload and response value (wrapped in Result on the wire). */
 export type Requests = WorkspaceRequests &
@@ -37,7 +38,8 @@ export type Requests = WorkspaceRequests &
   TrainingRequests &
   PacsRequests &
   MaskExportRequests &
-  ExchangeRequests;
+  ExchangeRequests &
+  TeamRequests;
 
 /** Events main pushes to the renderer. */
 export type Events = WorkspaceEvents & LabellingEvents & ConsensusEvents & TrainingEvents & PacsEvents;
@@ -57,6 +59,7 @@ export const REQUEST_CHANNELS = [
   ...PACS_REQUEST_CHANNELS,
   ...MASK_EXPORT_REQUEST_CHANNELS,
   ...EXCHANGE_REQUEST_CHANNELS,
+  ...TEAM_REQUEST_CHANNELS,
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = [

@@ -13,6 +13,7 @@ import type {
   MaskPatch,
   MergeMethod,
   MergeResult,
+  RaterCandidate,
   RaterSelection,
   TiePolicy,
 } from '../../src-main/core/model';
@@ -95,6 +96,8 @@ export type DecideRequest = {
 );
 
 export interface ConsensusRequests {
+  /** The volume's possible raters: which the default set holds (submitted manual annotations) and which not. */
+  'consensus:raters': { req: { volumeId: number }; res: RaterCandidate[] };
   /** Every pair's metrics, Fleiss' kappa, each rater vs vote and STAPLE; in a worker, with progress. */
   'consensus:compare': { req: CompareRequest; res: CaseComparison };
   /** A comparison as CSV (one row per pair and label, units in the header) or JSON, for saving. */
@@ -139,6 +142,7 @@ export interface ConsensusEvents {
 }
 
 export const CONSENSUS_REQUEST_CHANNELS = [
+  'consensus:raters',
   'consensus:compare',
   'consensus:export',
   'consensus:merge',

@@ -15,5 +15,6 @@ export type * from './training';
 export type * from './pacs';
 export type * from './mask-export';
 export type * from './exchange';
+export type * from './team';
 export type * from './bridge';
 export * from './channels';

@@ -60,7 +60,6 @@ export interface ImportProgress {
 export interface WorkspaceRequests {
   'app:info': { req: void; res: AppInfo };
   'project:list': { req: void; res: ProjectInfo[] };
-  'project:create': { req: { name: string }; res: ProjectInfo };
   'case:list': { req: { projectId: number }; res: CaseInfo[] };
   'volume:list': { req: { caseId: number }; res: VolumeMeta[] };
   'volume:get': { req: { volumeId: number }; res: VolumeMeta };
@@ -85,7 +84,6 @@ export interface WorkspaceEvents {
 export const WORKSPACE_REQUEST_CHANNELS = [
   'app:info',
   'project:list',
-  'project:create',
   'case:list',
   'volume:list',
   'volume:get',

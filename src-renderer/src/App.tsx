@@ -189,6 +189,7 @@ export function App() {
           labels={project.labels}
           annotations={caseAnnotations.annotations}
           reviewOpen={Boolean(caseAnnotations.review?.reviewOpenedAt)}
+          caseId={caseAnnotations.review?.caseId ?? null}
           onOpenReview={() => void caseAnnotations.openReview()}
           onMerged={(r) => {
             invalidateQueries('caseAnnotations');

@@ -6,3 +6,4 @@ export type * from './identity';
 export type * from './labelling';
 export type * from './consensus';
 export type * from './training';
+export type * from './team';

@@ -77,6 +77,12 @@ export interface WorklistRow {
   timeSpentSec: number;
   flagComment: string | null;
   updatedAt: string | null;
+  /** Whether the case is assigned to this annotator (false: they labelled it unassigned). */
+  assigned: boolean;
+  /** The review gate: submitted (read-only to them), returned (with the reviewer's comment), or neither. */
+  submission: 'submitted' | 'returned' | null;
+  /** The reviewer's comment when returned. */
+  returnComment: string | null;
 }
 
 export interface CaseReviewState {

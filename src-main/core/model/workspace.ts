@@ -8,6 +8,10 @@ export interface ProjectInfo {
   name: string;
   createdAt: string;
   caseCount: number;
+  /** What the project's volumes are (CT, MR, ...), as its lead set it; null when not said. */
+  modality: string | null;
+  /** When it was archived (kept, hidden from the import targets); null while active. */
+  archivedAt: string | null;
 }
 
 export interface CaseInfo {
@@ -43,6 +47,10 @@ export interface VolumeMeta {
   importedAt: string;
   /** Patient position from DICOM (HFS, FFS, HFDL, ...) when known. */
   patientPosition: string | null;
+  /** DICOM series number, when known. */
+  seriesNumber: number | null;
+  /** The slice plane of the k axis (core/volume/series-label.ts). */
+  orientation: 'axial' | 'coronal' | 'sagittal' | 'oblique';
 }
 
 export interface AuditEntry {

@@ -9,6 +9,7 @@ import { migration005 } from './005-revision-deltas';
 import { migration006 } from './006-nrrd-volumes';
 import { migration007 } from './007-audit-keys';
 import { migration008 } from './008-exchange';
+import { migration009 } from './009-team';
 import type { Migration } from './types';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

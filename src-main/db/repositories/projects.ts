@@ -5,8 +5,8 @@ import { insertDefaultLabels } from './labels';
 export function listProjects(db: Db): ProjectInfo[] {
   return db
     .prepare(
-      `SELECT p.id, p.name, p.created_at AS createdAt,
-              (SELECT count(*) FROM cases c WHERE c.project_id = p.id) AS caseCount
+      `SELECT p.id, p.name, p.created_at AS createdAt, p.modality, p.archived_at AS archivedAt,
+              (SELECT count(*) FROM cases c WHERE c.project_id = p.id AND c.removed_at IS NULL) AS caseCount
        FROM projects p ORDER BY p.name`,
     )
     .all() as ProjectInfo[];
@@ -21,9 +21,10 @@ export function findProjectByName(db: Db, name: string): ProjectInfo | undefined
 }
 
 /** Inserts a project with its default labels; call inside a transaction that also appends the audit row. */
-export function insertProject(db: Db, name: string, at: string): number {
+export function insertProject(db: Db, name: string, at: string, modality: string | null = null): number {
   const id = Number(
-    db.prepare('INSERT INTO projects (name, created_at) VALUES (?, ?)').run(name, at).lastInsertRowid,
+    db.prepare('INSERT INTO projects (name, created_at, modality) VALUES (?, ?, ?)').run(name, at, modality)
+      .lastInsertRowid,
   );
   insertDefaultLabels(db, id);
   return id;
@@ -34,7 +35,7 @@ export function listCases(db: Db, projectId: number): CaseInfo[] {
     .prepare(
       `SELECT c.id, c.project_id AS projectId, c.name, c.created_at AS createdAt,
               (SELECT count(*) FROM volumes v WHERE v.case_id = c.id) AS volumeCount
-       FROM cases c WHERE c.project_id = ? ORDER BY c.name`,
+       FROM cases c WHERE c.project_id = ? AND c.removed_at IS NULL ORDER BY c.name`,
     )
     .all(projectId) as CaseInfo[];
 }

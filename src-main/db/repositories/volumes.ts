@@ -3,6 +3,7 @@ import type { VolumeMeta } from '../../core/model';
 import { spacingOf } from '../../core/geometry/affine';
 import type { Mat4, Vec3 } from '../../core/geometry/affine';
 import type { ScalarType } from '../../core/volume/types';
+import { slicePlane } from '../../core/volume/series-label';
 import type { Db } from '../open';
 
 interface VolumeRow {
@@ -32,7 +33,9 @@ const SELECT = `SELECT v.*, b.byte_length FROM volumes v JOIN blobs b ON b.sha25
 
 function toMeta(r: VolumeRow): VolumeMeta {
   const affineLPS = JSON.parse(r.affine_lps) as Mat4;
-  const source = JSON.parse(r.source_json) as { dicom?: { patientPosition?: string } };
+  const source = JSON.parse(r.source_json) as {
+    dicom?: { patientPosition?: string; seriesNumber?: number };
+  };
   const dims: Vec3 = [r.dim_i, r.dim_j, r.dim_k];
   return {
     id: r.id,
@@ -51,6 +54,8 @@ function toMeta(r: VolumeRow): VolumeMeta {
     stats: { min: r.stats_min, max: r.stats_max, mean: r.stats_mean },
     importedAt: r.imported_at,
     patientPosition: source.dicom?.patientPosition ?? null,
+    seriesNumber: source.dicom?.seriesNumber ?? null,
+    orientation: slicePlane(affineLPS),
   };
 }
 

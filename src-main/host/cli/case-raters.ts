@@ -1,13 +1,16 @@
 // Workspace mode of `compare` and `consensus`: `--workspace <dir> --case <id or name> [--volume <id>]
-// [--annotations <id,id,...>] [--include-derived]` picks a case's annotations (their head revisions) as the
-// raters, through the same selection as the app (services/consensus/raters.ts): by default every manual
-// annotation with a saved revision, in annotation id order. The CLI acts as the workspace's owner, so blinding
+// [--raters <name|id,...>] [--annotations <id,id,...>] [--include-derived]` picks a case's annotations (their
+// head revisions) as the raters, through the same selection as the app (services/consensus/raters.ts): by
+// default the submitted manual annotations with a saved revision, in annotation id order; --raters names the
+// set explicitly (an annotator's name for their annotation, a derived annotation's name such as 'STAPLE'
+// when only one has it, or an annotation id), as the reviewer's ticks do in the app. The CLI acts as the workspace's owner, so blinding
 // (which applies to the app's profiles) does not; every refusal is a one-line input error (exit 2).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RaterSelection } from '../../core/model';
 import { InputError } from '../../core/errors';
 import type { Db } from '../../db/open';
+import { listAnnotationsOfVolume } from '../../db/repositories/annotations';
 import { getCase } from '../../db/repositories/reviews';
 import { getVolume, listVolumes } from '../../db/repositories/volumes';
 import { openWorkspace, type Workspace } from '../../workspace/workspace';
@@ -68,6 +71,31 @@ function volumeOfCase(db: Db, caseId: number, caseName: string, volumeText: stri
   return pick[0]!.id;
 }
 
+/** --raters: annotator names, derived annotations' names or annotation ids of the volume, in that order. */
+function ratersOf(db: Db, volumeId: number, text: string): number[] {
+  const all = listAnnotationsOfVolume(db, volumeId);
+  return text.split(',').map((raw) => {
+    const t = raw.trim();
+    if (!t) throw new InputError(undefined, `--raters has an empty entry ('${text}')`);
+    if (/^\d+$/.test(t)) {
+      const byId = all.find((a) => a.id === Number(t));
+      if (byId) return byId.id;
+    }
+    const named = all.filter((a) => a.authorName.toLowerCase() === t.toLowerCase());
+    if (named.length === 1) return named[0]!.id;
+    if (named.length > 1) {
+      throw new InputError(
+        undefined,
+        `${named.length} annotations of volume ${volumeId} are named '${t}' (ids ${named.map((a) => a.id).join(', ')}): give the id`,
+      );
+    }
+    throw new InputError(
+      undefined,
+      `no annotation of volume ${volumeId} is '${t}' (raters: ${all.map((a) => `${a.authorName} (${a.id})`).join(', ') || 'none'})`,
+    );
+  });
+}
+
 export interface CaseSelection {
   caseId: number;
   caseName: string;
@@ -81,7 +109,13 @@ export function caseSelection(ws: Workspace, args: ParsedArgs, command: string):
   const c = resolveCase(ws.db, optionString(args, 'case')!);
   const volumeId = volumeOfCase(ws.db, c.id, c.name, optionString(args, 'volume'));
   const list = optionString(args, 'annotations');
-  const annotationIds = list?.split(',').map((x) => positiveInt(x.trim(), '--annotations'));
+  const raters = optionString(args, 'raters');
+  if (list !== undefined && raters !== undefined)
+    throw new InputError(undefined, '--raters and --annotations name the same thing: give one');
+  const annotationIds =
+    raters !== undefined
+      ? ratersOf(ws.db, volumeId, raters)
+      : list?.split(',').map((x) => positiveInt(x.trim(), '--annotations'));
   return {
     caseId: c.id,
     caseName: c.name,

@@ -1,6 +1,6 @@
 // `concord compare <mask1> <mask2> [<mask3> ...] [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>]
 //                  [--csv <file>] [--json]`
-// `concord compare --workspace <dir> --case <id|name> [--volume <id>] [--annotations <id,...>]
+// `concord compare --workspace <dir> --case <id|name> [--volume <id>] [--raters <name|id,...>]
 //                  [--include-derived] [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--csv <file>] [--json]`
 // Every pair's metrics per label (definitions in src-main/core/metrics/*.ts), and Fleiss' kappa over all
 // masks. On a workspace the raters are the case's annotations (case-raters.ts), the JSON adds which
@@ -26,7 +26,7 @@ import { labelOption, millimetres, readRaterMasks } from './rater-masks';
 
 const USAGE =
   'usage: concord compare <mask1> <mask2> [<mask3> ...] [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--csv <file>] [--json]\n' +
-  '       concord compare --workspace <dir> --case <id|name> [--volume <id>] [--annotations <id,...>] [--include-derived] [--label <v>] [--tolerance <mm>] [--csv <file>] [--json]';
+  '       concord compare --workspace <dir> --case <id|name> [--volume <id>] [--raters <name|id,...>] [--include-derived] [--label <v>] [--tolerance <mm>] [--csv <file>] [--json]';
 
 function fmt(x: number | null, digits = 4): string {
   return x === null ? '-' : x.toFixed(digits);
@@ -53,7 +53,17 @@ function csvPath(text: string | undefined): string | undefined {
 
 export async function runCompare(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['label', 'tolerance', 'kappa-margin', 'workspace', 'case', 'volume', 'annotations', 'csv'],
+    values: [
+      'label',
+      'tolerance',
+      'kappa-margin',
+      'workspace',
+      'case',
+      'volume',
+      'annotations',
+      'raters',
+      'csv',
+    ],
     flags: ['json', 'include-derived'],
   });
   const label = labelOption(optionString(args, 'label'));
@@ -90,11 +100,12 @@ export async function runCompare(argv: string[]): Promise<number> {
     if (
       args.options.has('volume') ||
       args.options.has('annotations') ||
+      args.options.has('raters') ||
       args.options.has('include-derived')
     ) {
       throw new InputError(
         undefined,
-        '--volume, --annotations and --include-derived need --workspace and --case',
+        '--volume, --annotations, --raters and --include-derived need --workspace and --case',
       );
     }
     const input = await readRaterMasks(args.positionals, 2, 'compare');

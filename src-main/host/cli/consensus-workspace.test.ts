@@ -158,6 +158,53 @@ describe('concord compare --workspace', () => {
     expect(noWs.stderr).toMatch(/--save.* need --workspace and --case/);
     expect((await cli('compare', '--case', '1')).stderr).toMatch(/needs both --workspace <dir> and --case/);
   });
+
+  it('takes the rater set by name with --raters, the same pair as file mode', async () => {
+    const file = await cli('compare', lidc1Files[0]!, lidc1Files[2]!, '--label', '1', '--json');
+    const r = await cli(
+      'compare',
+      '--workspace',
+      ws,
+      '--case',
+      'LIDC-IDRI-0001',
+      '--raters',
+      'lidc reader 1,LIDC reader 3',
+      '--label',
+      '1',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { raters: { name: string }[]; pairs: { dice: number }[] };
+    expect(out.raters.map((x) => x.name)).toEqual(['LIDC reader 1', 'LIDC reader 3']);
+    expect(out.pairs[0]!.dice).toBe(
+      (JSON.parse(file.stdout) as { pairs: { dice: number }[] }).pairs[0]!.dice,
+    );
+    const bad = await cli(
+      'compare',
+      '--workspace',
+      ws,
+      '--case',
+      'LIDC-IDRI-0001',
+      '--raters',
+      'LIDC reader 1,Zed',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^concord: no annotation of volume \d+ is 'Zed' \(raters: LIDC reader 1 \(\d+\)/,
+    );
+    const both = await cli(
+      'compare',
+      '--workspace',
+      ws,
+      '--case',
+      '1',
+      '--raters',
+      'a',
+      '--annotations',
+      '1',
+    );
+    expect(both.stderr).toMatch(/give one/);
+  });
 });
 
 describe('concord consensus --workspace', () => {

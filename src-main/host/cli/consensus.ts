@@ -6,7 +6,7 @@
 // STAPLE's estimated sensitivity and specificity, or, for a vote, each rater against the voted mask.
 // Runs in this process, through the same dispatcher as the worker.
 //
-// Workspace mode: `--workspace <dir> --case <id|name> [--volume <id>] [--annotations <id,...>]
+// Workspace mode: `--workspace <dir> --case <id|name> [--volume <id>] [--raters <name|id,...>]
 // [--include-derived] [--save]` merges the case's annotations (case-raters.ts) through the app's merge service:
 // the JSON adds which annotation and revision each rater is, and with --save the result is stored as a
 // derived annotation with its provenance (method, parameters, input revision ids), as the app stores it.
@@ -31,7 +31,7 @@ import { caseSelection, isWorkspaceMode, openCaseWorkspace } from './case-raters
 const USAGE =
   'usage: concord consensus <mask1> <mask2> ... --method vote|staple|mstaple [--label <v>] ' +
   '[--ties undecided|background|foreground] [--undecided-label <v>] [--out <file.nii.gz>] [--prob <file.nii.gz>] [--json]\n' +
-  '       concord consensus --workspace <dir> --case <id|name> --method vote|staple|mstaple [--volume <id>] [--annotations <id,...>] ' +
+  '       concord consensus --workspace <dir> --case <id|name> --method vote|staple|mstaple [--volume <id>] [--raters <name|id,...>] ' +
   '[--include-derived] [--save] [same options]';
 
 const METHODS = ['vote', 'staple', 'mstaple'] as const;
@@ -68,6 +68,7 @@ export async function runConsensus(argv: string[]): Promise<number> {
       'case',
       'volume',
       'annotations',
+      'raters',
     ],
     flags: ['json', 'save', 'include-derived'],
   });
@@ -96,11 +97,12 @@ export async function runConsensus(argv: string[]): Promise<number> {
     args.options.has('save') ||
     args.options.has('volume') ||
     args.options.has('annotations') ||
+    args.options.has('raters') ||
     args.options.has('include-derived')
   ) {
     throw new InputError(
       undefined,
-      '--save, --volume, --annotations and --include-derived need --workspace and --case',
+      '--save, --volume, --annotations, --raters and --include-derived need --workspace and --case',
     );
   }
   if (args.positionals.length < 2) throw new InputError(undefined, USAGE);

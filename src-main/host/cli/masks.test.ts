@@ -94,9 +94,11 @@ describe('concord masks import', () => {
       expect(status).toEqual({ status: 'done' });
       expect(
         listAudit(w.db)
-          .slice(0, 3)
+          .slice(0, 4)
           .map((a) => a.action),
-      ).toEqual(['annotation.import', 'annotation.create', 'annotator.create']);
+      ).toEqual(['case.submit', 'annotation.import', 'annotation.create', 'annotator.create']);
+      // A finished mask from another tool counts as the reader's submission (a default rater).
+      expect(w.db.prepare('SELECT state FROM case_submissions').all()).toEqual([{ state: 'submitted' }]);
       expect(verifyAudit(w.db).intact).toBe(true);
     } finally {
       w.close();

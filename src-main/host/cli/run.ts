@@ -5,6 +5,7 @@
 import { InputError } from '../../core/errors';
 import { runBackends } from './backends';
 import { runAudit } from './audit';
+import { runAssign } from './assign';
 import { runBench } from './bench';
 import { runBundle } from './bundle';
 import { exitStatusOf } from './exit-status';
@@ -61,20 +62,25 @@ Usage: concord <command> [options]
   compare <mask1> <mask2> [<mask3> ...] [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--csv <file>] [--json]
       Every pair's Dice, Jaccard, volumes, Hausdorff, HD95, ASSD, surface Dice, Cohen's kappa; Fleiss' kappa.
       --csv writes the table with units in the header.
-  compare --workspace <dir> --case <id|name> [--volume <id>] [--annotations <id,...>] [--include-derived]
+  compare --workspace <dir> --case <id|name> [--volume <id>] [--raters <name|id,...>] [--include-derived]
           [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--csv <file>] [--json]
       The same on a case's annotations (each rater's annotation and revision listed), plus each rater
-      against the majority vote and STAPLE.
+      against the majority vote and STAPLE. Raters: by default the submitted manual annotations; --raters
+      names the set (annotator names or annotation ids; --annotations is the same with ids only).
   consensus <mask1> <mask2> ... --method vote|staple|mstaple [--label <v>] [--ties undecided|background|foreground]
             [--undecided-label <v>] [--out <file.nii.gz>] [--prob <file.nii.gz>] [--json]
       Merge raters' masks (majority vote, STAPLE, multi-label STAPLE) as ITK does; masks on one grid.
-  consensus --workspace <dir> --case <id|name> --method ... [--volume <id>] [--annotations <id,...>]
+  consensus --workspace <dir> --case <id|name> --method ... [--volume <id>] [--raters <name|id,...>]
             [--include-derived] [--save] [same options]
       The same on a case's annotations; --save stores the result as a derived annotation with provenance.
   audit verify --workspace <dir> [--json]
       Check the audit trail: each row's hash and its MAC under the workspace key, the chain, the signed head
       (rows removed at the end), the key file. Changes nothing. Exit 0 intact, 2 broken (the first bad row
       and what is wrong).
+  assign --workspace <dir> --project <name|id> --annotators <a,b,...> [--per-case <k>] [--cases <id|name,...>]
+         [--json]
+      Give the project's cases (or the listed ones) to annotators: each to all of them, or with --per-case k to
+      k of them, balanced (least-loaded first). An annotator's worklist then holds their cases only.
   gc --workspace <dir> [--grace-minutes <n>] [--dry-run] [--json]
       Remove blob files no revision or volume refers to (left by a save killed before its database row),
       older than the grace period (default 60 minutes); one audit row lists them. Also runs when the app opens.
@@ -178,6 +184,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runMasks(rest);
     case 'dataset':
       return runDataset(rest);
+    case 'assign':
+      return runAssign(rest);
     case 'gc':
       return runGc(rest);
     case 'audit':

@@ -114,8 +114,16 @@ describe('labelling over the web host', () => {
     expect(changed(signedOut)).toEqual([]);
     expect(JSON.stringify(dan.events)).not.toMatch(/Cat/);
 
-    // Once the case is open for review, Dan's window hears of Cat's next revision.
+    // Once the case is open for review and Dan has submitted his work on it (he is assigned to it), Dan's
+    // window hears of Cat's next revision.
     await rita.ok('case:openReview', { caseId: fx.volumes[1]!.caseId });
+    const danId = (await dan.ok('session:get', undefined)).annotator!.id;
+    await rita.ok('assignment:add', {
+      projectId: fx.projectId,
+      annotatorIds: [danId],
+      caseIds: [fx.volumes[1]!.caseId],
+    });
+    await dan.ok('case:submit', { caseId: fx.volumes[1]!.caseId });
     const r2 = await cat.ok('annotation:commit', {
       annotationId: a.id,
       parentRevisionId: r.id,

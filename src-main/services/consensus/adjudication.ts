@@ -395,6 +395,12 @@ export async function signOff(
         workingRevisionId: head,
         seedRevisionId: row.seedRevisionId,
         raterRevisionIds,
+        // The rater set the reviewer adjudicated: the annotations and revisions its agreement maps were of.
+        raterSet: raterRevisionIds.flatMap((id) => {
+          const r = getRevision(ws.db, id);
+          const a = r && getAnnotation(ws.db, r.annotationId);
+          return a ? [{ annotationId: a.id, revisionId: id, name: a.authorName, kind: a.kind }] : [];
+        }),
         decisions: decisions.map((d) => ({
           id: d.id,
           kind: d.kind,

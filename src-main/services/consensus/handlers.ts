@@ -26,6 +26,7 @@ import { AgreementService } from './agreement';
 import { compareCase } from './compare';
 import { comparisonCsv, comparisonJson } from './export';
 import { mergeCase } from './merge';
+import { raterCandidates } from './raters';
 import {
   parseAgreement,
   parseCompare,
@@ -71,6 +72,11 @@ export function createConsensusHandlers(
     });
 
   return {
+    'consensus:raters': (raw, ctx) => {
+      const volumeId = asId(asObject(raw)['volumeId'], 'volumeId');
+      requireReviewer(db, ctx, volumeId, 'choosing raters');
+      return raterCandidates(db, volumeId);
+    },
     'consensus:compare': (raw, ctx) => {
       const req = parseCompare(raw);
       const profile = requireReviewer(db, ctx, req.volumeId, 'comparing raters');

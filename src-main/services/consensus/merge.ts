@@ -9,7 +9,7 @@ import type { Workspace } from '../../workspace/workspace';
 import { saveDerivedMask } from '../masks/derived';
 import type { MaskStore } from '../masks/mask-store';
 import type { ConsensusRunner, RunOptions } from './runner';
-import { loadMasks, requireLabelPresent, selectRaters } from './raters';
+import { loadMasks, raterSetOf, requireLabelPresent, selectRaters } from './raters';
 
 export const METHOD_NAMES = {
   vote: 'majority vote',
@@ -168,6 +168,7 @@ export async function mergeCase(
             revisionId,
             name,
           })),
+          raterSet: raterSetOf(sel),
         },
         inputRevisionIds: sel.raters.map((r) => r.revisionId),
       },

@@ -1,5 +1,5 @@
 // Blinding, enforced in main: an annotator sees (list, mask, history) only their own annotation of a case
-// until a reviewer or admin opens the case for review; reviewers and admins see all.
+// until a reviewer or admin opens the case for review and they have submitted it; reviewers and admins see all.
 import { afterEach, describe, expect, it } from 'vitest';
 import { fill, labellingFixture } from '../test-support/labelling';
 import type { Fixture } from '../test-support/labelling';
@@ -84,6 +84,13 @@ describe('blinding', () => {
     expect(opened).toMatchObject({ caseId, reviewOpenedBy: 'Rita' });
     // Opening again changes nothing.
     expect(await rev.ok('case:openReview', { caseId })).toEqual(opened);
+    // Ann has not submitted: she stays blinded on the open case (the server refuses, whatever the app shows).
+    expect((await ann.ok('annotation:list', { volumeId })).map((x) => x.authorName)).toEqual(['Ann']);
+    expect(await ann.call('annotation:mask', { revisionId: rb.id })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringMatching(/until you submit this case/) },
+    });
+    await ann.ok('case:submit', { caseId });
     expect((await ann.ok('annotation:list', { volumeId })).map((x) => x.authorName)).toEqual(['Ann', 'Bob']);
     expect((await ann.ok('annotation:mask', { revisionId: rb.id })).data[7]).toBe(1);
     expect(await ann.ok('annotation:list', { volumeId: fx.volumes[1]!.id })).toEqual([]);
@@ -122,6 +129,8 @@ describe('blinding', () => {
     // The limit counts the rows returned, not the rows skipped.
     expect(await ann.ok('audit:list', { limit: 2 })).toHaveLength(2);
     await rev.ok('case:openReview', { caseId });
+    expect(about(await ann.ok('audit:list', {}))).toEqual(new Set([a.id]));
+    await ann.ok('case:submit', { caseId });
     expect(about(await ann.ok('audit:list', {}))).toEqual(new Set([a.id, b.id]));
   });
 

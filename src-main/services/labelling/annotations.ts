@@ -13,6 +13,7 @@ import {
 } from '../../db/repositories/annotations';
 import type { AnnotationRow, EditTarget } from '../../db/repositories/annotations';
 import { getRevision, listRevisions, toRevisionInfo } from '../../db/repositories/revisions';
+import { isSubmitted } from '../../db/repositories/team';
 import { getVolume } from '../../db/repositories/volumes';
 import type { Profile } from '../identity/access';
 import { requireRole } from '../identity/access';
@@ -38,13 +39,19 @@ export function assertCanEdit(profile: Profile, annotation: AnnotationRow): void
 
 /**
  * What a save checks on its target (read once by the mask store, in turn with the annotation's other
- * saves): the editor may edit it, and it is not frozen. An adjudication's working mask is frozen while its
+ * saves): the editor may edit it, and it is not frozen. A manual annotation is frozen while its annotator's
+ * submission of the case stands (the review gate: team/submissions.ts). An adjudication's working mask is frozen while its
  * case is signed off, and a signed reference mask is never edited (reopening the case and signing off again
  * makes a new one).
  */
-function mayEdit(editor: Profile): (target: EditTarget) => void {
+function mayEdit(db: Db, editor: Profile): (target: EditTarget) => void {
   return ({ annotation, referenceOf, frozenBy }) => {
     assertCanEdit(editor, annotation);
+    if (annotation.kind === 'manual' && isSubmitted(db, annotation.caseId, annotation.annotatorId!)) {
+      throw new ConflictError(
+        `case ${annotation.caseId} is submitted: your annotation is read-only until a reviewer returns it`,
+      );
+    }
     if (referenceOf !== null) {
       throw new ConflictError(
         `annotation ${annotation.id} is a signed reference mask (sign-off ${referenceOf}): reopen the case and sign off again to change it`,
@@ -106,7 +113,11 @@ export async function commit(
   editor: Profile,
   req: { annotationId: number; parentRevisionId: number | null; tool: string; patch: MaskPatch },
 ): Promise<RevisionInfo> {
-  const revision = await store.commitPatch({ ...req, author: editor.name, guard: mayEdit(editor) });
+  const revision = await store.commitPatch({
+    ...req,
+    author: editor.name,
+    guard: mayEdit(store.ws.db, editor),
+  });
   return toRevisionInfo(revision);
 }
 
@@ -115,5 +126,7 @@ export async function revert(
   editor: Profile,
   req: { annotationId: number; revisionId: number },
 ): Promise<RevisionInfo> {
-  return toRevisionInfo(await store.revert({ ...req, author: editor.name, guard: mayEdit(editor) }));
+  return toRevisionInfo(
+    await store.revert({ ...req, author: editor.name, guard: mayEdit(store.ws.db, editor) }),
+  );
 }

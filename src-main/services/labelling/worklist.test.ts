@@ -8,12 +8,19 @@ let fx: Fixture;
 afterEach(() => fx?.close());
 
 describe('worklist', () => {
-  it('lists every volume for every annotator, with status following the work', async () => {
+  it('lists every volume for each of its assignees, with status following the work', async () => {
     fx = await labellingFixture();
     const ann = await fx.signedIn('Ann', 'annotator');
     await fx.signedIn('Bob', 'annotator');
     const rev = await fx.signedIn('Rita', 'reviewer');
     const [va, vb] = fx.volumes;
+    // Nobody assigned, nobody labelling: no rows (not one per profile).
+    expect(await rev.ok('worklist:get', { projectId: fx.projectId })).toEqual([]);
+    const people = await rev.ok('annotator:list', undefined);
+    await rev.ok('assignment:add', {
+      projectId: fx.projectId,
+      annotatorIds: people.filter((p) => p.role === 'annotator').map((p) => p.id),
+    });
     const before = await rev.ok('worklist:get', { projectId: fx.projectId });
     // Reviewers and admins are not rows until they label something themselves.
     expect(before.map((r) => [r.caseName, r.annotatorName, r.status, r.annotationId])).toEqual([

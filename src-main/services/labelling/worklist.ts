@@ -1,9 +1,10 @@
-// The worklist: every volume of a project x every annotator, with work status (not started, in progress,
-// done, flagged for review), time spent and the flag comment. An annotator's worklist holds their own rows
-// only; reviewers and admins see everyone's (profiles with the annotator role, and anyone who has labelled
-// in the project).
-import type { WorkStatus, WorklistRow } from '../../core/model';
-import { ForbiddenError, InputError, NotFoundError } from '../../core/errors';
+// The worklist: a row per (volume, annotator) with work status (not started, in progress, done, flagged for
+// review), time spent, the flag comment and the review gate (submitted / returned with a comment). An
+// annotator's worklist holds their assigned cases only (every case of a project that has no assignment yet:
+// an open project); reviewers and admins see, per volume, the case's assignees and anyone who has labelled it
+// — not every profile of the workspace (team/assignments.ts groups the same by case).
+import type { SubmissionInfo, WorkStatus, WorklistRow } from '../../core/model';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
 import {
@@ -15,6 +16,13 @@ import {
 import type { AnnotationRow } from '../../db/repositories/annotations';
 import { listAnnotators } from '../../db/repositories/annotators';
 import { getProject } from '../../db/repositories/projects';
+import {
+  getSubmission,
+  isAssigned,
+  isSubmitted,
+  listAssignments,
+  listSubmissions,
+} from '../../db/repositories/team';
 import type { Profile } from '../identity/access';
 import { requireAnnotation } from './annotations';
 
@@ -32,7 +40,7 @@ function volumesOf(db: Db, projectId: number): VolumeOfProject[] {
   return db
     .prepare(
       `SELECT v.id AS volumeId, c.id AS caseId, c.name AS caseName
-       FROM volumes v JOIN cases c ON c.id = v.case_id WHERE c.project_id = ? ORDER BY c.name, v.id`,
+       FROM volumes v JOIN cases c ON c.id = v.case_id WHERE c.project_id = ? AND c.removed_at IS NULL ORDER BY c.name, v.id`,
     )
     .all(projectId) as VolumeOfProject[];
 }
@@ -41,27 +49,50 @@ export function worklist(db: Db, viewer: Profile, projectId: number): WorklistRo
   if (!getProject(db, projectId)) throw new NotFoundError(`project ${projectId} does not exist`);
   const annotations = listManualAnnotationsOfProject(db, projectId);
   const byCell = new Map(annotations.map((a) => [`${a.volumeId}:${a.annotatorId}`, a]));
-  let people: { id: number; name: string }[];
-  if (viewer.role === 'annotator') people = [viewer];
-  else {
-    const labelled = new Set(annotations.map((a) => a.annotatorId));
-    people = listAnnotators(db).filter((p) => p.role === 'annotator' || labelled.has(p.id));
-  }
+  const assignments = listAssignments(db, projectId);
+  const assigned = new Set(assignments.map((a) => `${a.caseId}:${a.annotatorId}`));
+  const names = new Map(listAnnotators(db).map((p) => [p.id, p.name]));
+  const openProject = assignments.length === 0;
+  const submissions = new Map<number, Map<number, SubmissionInfo>>();
+  const submissionOf = (caseId: number, annotatorId: number) => {
+    let m = submissions.get(caseId);
+    if (!m)
+      submissions.set(caseId, (m = new Map(listSubmissions(db, caseId).map((s) => [s.annotatorId, s]))));
+    return m.get(annotatorId) ?? null;
+  };
   const rows: WorklistRow[] = [];
   for (const v of volumesOf(db, projectId)) {
-    for (const p of people) {
-      const a = byCell.get(`${v.volumeId}:${p.id}`);
+    let people: number[];
+    if (viewer.role === 'annotator') {
+      people =
+        openProject || assigned.has(`${v.caseId}:${viewer.id}`) || byCell.has(`${v.volumeId}:${viewer.id}`)
+          ? [viewer.id]
+          : [];
+    } else {
+      people = [
+        ...new Set([
+          ...assignments.filter((a) => a.caseId === v.caseId).map((a) => a.annotatorId),
+          ...annotations.filter((a) => a.volumeId === v.volumeId).map((a) => a.annotatorId!),
+        ]),
+      ].sort((a, b) => (names.get(a) ?? '').localeCompare(names.get(b) ?? ''));
+    }
+    for (const id of people) {
+      const a = byCell.get(`${v.volumeId}:${id}`);
+      const s = submissionOf(v.caseId, id);
       rows.push({
         caseId: v.caseId,
         caseName: v.caseName,
         volumeId: v.volumeId,
-        annotatorId: p.id,
-        annotatorName: p.name,
+        annotatorId: id,
+        annotatorName: names.get(id) ?? `profile ${id}`,
         annotationId: a?.id ?? null,
         status: a?.status ?? 'not-started',
         timeSpentSec: a?.timeSpentSec ?? 0,
         flagComment: a?.flagComment ?? null,
         updatedAt: a?.updatedAt ?? null,
+        assigned: assigned.has(`${v.caseId}:${id}`),
+        submission: s?.state ?? null,
+        returnComment: s?.state === 'returned' ? s.comment : null,
       });
     }
   }
@@ -81,6 +112,7 @@ export function nextCase(
 
 function rowOf(db: Db, a: AnnotationRow): WorklistRow {
   const caseName = (db.prepare('SELECT name FROM cases WHERE id = ?').get(a.caseId) as { name: string }).name;
+  const s = getSubmission(db, a.caseId, a.annotatorId!);
   return {
     caseId: a.caseId,
     caseName,
@@ -92,6 +124,9 @@ function rowOf(db: Db, a: AnnotationRow): WorklistRow {
     timeSpentSec: a.timeSpentSec,
     flagComment: a.flagComment,
     updatedAt: a.updatedAt,
+    assigned: isAssigned(db, a.caseId, a.annotatorId!),
+    submission: s?.state ?? null,
+    returnComment: s?.state === 'returned' ? s.comment : null,
   };
 }
 
@@ -115,6 +150,11 @@ export function setStatus(
   if (a.annotatorId !== profile.id && profile.role === 'annotator') {
     throw new ForbiddenError(
       `annotation ${a.id} is another annotator's: only they, a reviewer or an admin can set its status`,
+    );
+  }
+  if (isSubmitted(db, a.caseId, a.annotatorId!)) {
+    throw new ConflictError(
+      `case ${a.caseId} is submitted: its status changes when a reviewer returns it (with a comment)`,
     );
   }
   const comment = req.comment?.trim() ?? '';

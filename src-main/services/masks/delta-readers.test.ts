@@ -143,7 +143,12 @@ describe('readers of delta revisions', () => {
   it('consensus inputs: the raters delta heads decode to their labels', async () => {
     const { f, r1, r2 } = await setup();
     const store = new MaskStore(f.services.app.workspace);
-    const sel = selectRaters(store, { volumeId: f.volumes[0]!.id }, 2, 'a test');
+    const sel = selectRaters(
+      store,
+      { volumeId: f.volumes[0]!.id, annotationIds: [r1.annotationId, r2.annotationId] },
+      2,
+      'a test',
+    );
     expect(sel.revisions.map((r) => [r.id, r.storage])).toEqual([
       [r1.head, 'delta'],
       [r2.head, 'delta'],

@@ -52,6 +52,8 @@ describe('saveDerivedMask', () => {
       error: { code: 'forbidden' },
     });
     await rev.ok('case:openReview', { caseId: fx.volumes[0]!.caseId });
+    // Ann sees it once she has submitted the case too (the review gate).
+    await ann.ok('case:submit', { caseId: fx.volumes[0]!.caseId });
     expect((await ann.ok('annotation:mask', { revisionId: saved.revision.id })).data[20]).toBe(255);
     // Reviewers may correct a consensus; annotators may not.
     const patch = fill([0, 1, 0, 1, 0, 1], 0);

@@ -17,6 +17,7 @@ import { findManualAnnotation, insertManualAnnotation } from '../../db/repositor
 import { ensureLabels } from '../../db/repositories/labels';
 import { getCase } from '../../db/repositories/reviews';
 import { getRevision, headRevisionId, knownSnapshot } from '../../db/repositories/revisions';
+import { getSubmission, recordSubmission } from '../../db/repositories/team';
 import { getVolume } from '../../db/repositories/volumes';
 import { readNifti } from '../../io/nifti/read';
 import { readNrrdLabelMap } from '../../io/nrrd/seg-read';
@@ -157,6 +158,25 @@ export function recordImportedMask(
     status: annotation.status === 'not-started' ? 'done' : undefined,
     at: r.at,
   });
+  // ... and as submitted (the review gate, migration 006): its annotator's finished read is a rater by default.
+  if (annotation.status === 'not-started' && !getSubmission(db, annotation.caseId, annotator.id)) {
+    recordSubmission(db, {
+      caseId: annotation.caseId,
+      annotatorId: annotator.id,
+      by: r.actor,
+      at: r.at,
+      comment: 'imported as a finished mask',
+    });
+    appendAudit(
+      db,
+      {
+        actor: r.actor,
+        action: 'case.submit',
+        detail: { caseId: annotation.caseId, annotator: annotator.name, imported: true, revisionId },
+      },
+      r.at,
+    );
+  }
   return { ...base, revisionId, unchanged: false };
 }
 

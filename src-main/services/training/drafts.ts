@@ -26,6 +26,7 @@ import { canSee } from '../identity/blinding';
 import { recordRevision, storeMaskBlob } from '../masks/mask-store';
 import { readRevisionLabels } from '../masks/revision-reader';
 import { AI_DRAFT_KIND } from './inference';
+import { isSubmitted } from '../../db/repositories/team';
 
 interface DraftProvenance {
   draftAnnotationId: number;
@@ -80,6 +81,11 @@ export async function startFromDraft(
   }
   const volume = getVolume(ws.db, draft.volumeId)!;
   const own = findManualAnnotation(ws.db, draft.volumeId, profile.id);
+  if (isSubmitted(ws.db, volume.caseId, profile.id)) {
+    throw new ConflictError(
+      `case ${volume.caseId} is submitted: your annotation is read-only until a reviewer returns it`,
+    );
+  }
   if (own && own.headRevisionId !== null) {
     throw new ConflictError(
       `your annotation of this volume already has ${own.revisionCount} revision(s); a draft can only be its starting point`,

@@ -1,19 +1,12 @@
 // The workspace spine's handlers: app info, projects, cases, volumes, import, audit, view state, dialogs.
-// Reads are open to a signed-out window; creating projects and importing need a signed-in reviewer or
-// admin (identity/access.ts says why).
+// Reads are open to a signed-out window; importing needs a signed-in reviewer or admin (identity/access.ts
+// says why). Creating and changing projects: team/.
 import type { ImportRequest, ViewState, WorkspaceRequests } from '@contract';
 import type { HandlerGroup } from '../handler-types';
 import { NotFoundError, UnsupportedError } from '../../core/errors';
-import {
-  getProject,
-  insertProject,
-  listCases,
-  listProjects,
-  findProjectByName,
-} from '../../db/repositories/projects';
+import { getProject, listCases, listProjects } from '../../db/repositories/projects';
 import { getSetting, setSetting } from '../../db/repositories/settings';
 import { getVolume, listVolumes } from '../../db/repositories/volumes';
-import { appendAudit } from '../../db/audit';
 import type { AppContext } from '../context';
 import { importVolumes } from './import-volumes';
 import { currentProfile, DATA_MANAGERS, requireProfile, requireRole } from '../identity/access';
@@ -85,20 +78,6 @@ export function createWorkspaceHandlers(
   return {
     'app:info': () => ({ version: app.version, host: app.capabilities.host, workspace: ws.dir }),
     'project:list': () => listProjects(db),
-    'project:create': (req, ctx) => {
-      requireRole(requireProfile(db, ctx, 'creating a project'), DATA_MANAGERS, 'creating a project');
-      const name = asString(asObject(req)['name'], 'name', 200).trim();
-      if (!name) throw new InputError(undefined, 'a project needs a name');
-      if (findProjectByName(db, name))
-        throw new InputError(undefined, `a project named '${name}' already exists`);
-      const id = db.transaction(() => {
-        const at = new Date().toISOString();
-        const projectId = insertProject(db, name, at);
-        appendAudit(db, { actor: ctx.actor, action: 'project.create', detail: { projectId, name } }, at);
-        return projectId;
-      })();
-      return getProject(db, id)!;
-    },
     'case:list': (req) => {
       const projectId = asId(asObject(req)['projectId'], 'projectId');
       if (!getProject(db, projectId)) throw new NotFoundError(`project ${projectId} does not exist`);

@@ -19,10 +19,12 @@ export type QueryName =
   /** draft:list, per volume and profile */
   | 'drafts'
   /** model:list, per profile */
-  | 'models';
+  | 'models'
+  /** assignment:team and annotator:list (the reviewer's team view), case:mySubmission */
+  | 'team';
 
 /** What a case's labelling changes (an annotation opened, saved, reverted, drafted, time reported). */
-export const CASE_QUERIES: readonly QueryName[] = ['worklist', 'caseAnnotations', 'drafts'];
+export const CASE_QUERIES: readonly QueryName[] = ['worklist', 'caseAnnotations', 'drafts', 'team'];
 
 /** Which queries each event pushed by main makes stale. */
 export const EVENT_INVALIDATIONS: Partial<Record<EventChannel, readonly QueryName[]>> = {

@@ -12,6 +12,7 @@ import { LibraryPanel } from '../features/library/LibraryPanel';
 import { ReviewPanel } from '../features/review/ReviewPanel';
 import type { CaseAnnotations } from '../features/review/useCaseAnnotations';
 import type { UncertaintyRanking } from '../features/worklist/useUncertaintyRanking';
+import { TeamPanel } from '../features/team/TeamPanel';
 import { WorklistPanel } from '../features/worklist/WorklistPanel';
 
 interface Props {
@@ -39,6 +40,7 @@ export function SideBar(p: Props) {
   return (
     <aside className="sidebar">
       <LibraryPanel
+        role={me?.role ?? null}
         projectId={p.projectId}
         selectedVolumeId={p.volumeId}
         onSelectProject={p.onSelectProject}
@@ -56,6 +58,7 @@ export function SideBar(p: Props) {
             models={p.models}
             ranking={p.ranking}
           />
+          {p.projectId !== null && me.role !== 'annotator' && <TeamPanel projectId={p.projectId} />}
           <LabelsPanel
             projectId={p.projectId}
             role={me.role}

@@ -88,6 +88,8 @@ const meta: VolumeMeta = {
   stats: { min: -1000, max: -881, mean: -940 },
   importedAt: '2025-01-01T00:00:00Z',
   patientPosition: 'HFS',
+  seriesNumber: null,
+  orientation: 'axial',
 };
 /** stored value = i + 10 j + 30 k (so physical = that − 1000). */
 const voxels = new Int16Array(120).map(

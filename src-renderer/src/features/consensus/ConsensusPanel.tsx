@@ -2,10 +2,12 @@
 // see where they disagree, adjudicate region by region and sign off. Annotators never get this panel, and
 // main refuses its requests to them (blinding).
 import type { AnnotationInfo, LabelInfo, MergeResult } from '@contract';
+import { OpenReviewButton } from '../review/OpenReviewButton';
 import { AdjudicationPanel } from './AdjudicationPanel';
 import { ComparisonPanel } from './ComparisonPanel';
 import { DisagreementPanel } from './DisagreementPanel';
 import { MergePanel } from './MergePanel';
+import { RaterPicker } from './RaterPicker';
 import './consensus.css';
 import type { Consensus } from './useConsensus';
 
@@ -14,6 +16,7 @@ interface Props {
   labels: readonly LabelInfo[];
   annotations: readonly AnnotationInfo[];
   reviewOpen: boolean;
+  caseId: number | null;
   onOpenReview(): void;
   onMerged(r: MergeResult): void;
   editingWorking: boolean;
@@ -39,12 +42,16 @@ export function ConsensusPanel(p: Props) {
             The case is not open for review: its annotations are blinded. Opening it shows every rater&apos;s
             mask to every profile.
           </p>
-          <button type="button" className="primary" onClick={p.onOpenReview}>
-            Open for review
-          </button>
+          <OpenReviewButton className="primary" caseId={p.caseId} onOpen={p.onOpenReview} />
         </div>
       ) : (
         <>
+          <RaterPicker
+            volumeId={c.volumeId}
+            version={p.annotations}
+            value={c.raters}
+            onChange={c.setRaters}
+          />
           <ComparisonPanel
             volumeId={c.volumeId}
             labels={p.labels}

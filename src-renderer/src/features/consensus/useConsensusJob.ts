@@ -27,10 +27,18 @@ export interface ConsensusJob {
 
 let jobCounter = 0;
 
-export function useConsensusJob(): ConsensusJob {
+/**
+ * `raters`: the reviewer's ticked rater set (annotation ids) sent with every request that names none; null
+ * for main's default set (the submitted manual annotations).
+ */
+export function useConsensusJob(raters: readonly number[] | null = null): ConsensusJob {
   const [running, setRunning] = useState<JobState | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const current = useRef<string | null>(null);
+  const chosen = useRef(raters);
+  useEffect(() => {
+    chosen.current = raters;
+  }, [raters]);
 
   useEffect(
     () =>
@@ -53,7 +61,8 @@ export function useConsensusJob(): ConsensusJob {
       setRunning({ jobId, what, fraction: 0, stage: 'starting' });
       let r: Result<Res<C>>;
       try {
-        r = await getBridge().invoke(channel, { ...req, jobId } as Req<C>);
+        const set = chosen.current && !('annotationIds' in req) ? { annotationIds: [...chosen.current] } : {};
+        r = await getBridge().invoke(channel, { ...req, ...set, jobId } as Req<C>);
       } catch (e) {
         r = { ok: false, error: { code: 'internal', message: (e as Error).message } };
       }

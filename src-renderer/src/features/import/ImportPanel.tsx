@@ -8,6 +8,7 @@ import type { ImportRequest, ImportSummary } from '@contract';
 import { getBridge } from '../../api/bridge';
 import { offerBundles } from '../exchange/bundleDrops';
 import { filesFromDrop, filesFromInput, localPaths } from './droppedFiles';
+import { ImportTarget } from './ImportTarget';
 import { useImportJob } from './useImportJob';
 import { PacsImportButton } from '../pacs/PacsImportButton';
 import { ImportOutcome } from './ImportOutcome';
@@ -21,14 +22,12 @@ interface Props {
 
 export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
   const bridge = getBridge();
+  // The target project, picked here; until picked, the project open in the library.
+  const [picked, setPicked] = useState<number | null>(null);
+  const target = picked ?? projectId;
   // How a 4D file (time series, echoes) is taken: refused unless the user picks a way.
   const [frames, setFrames] = useState<ImportRequest['frames']>(undefined);
-  const { job, outcome, setOutcome, start, cancel } = useImportJob(
-    projectId,
-    blockedReason,
-    onImported,
-    frames,
-  );
+  const { job, outcome, setOutcome, start, cancel } = useImportJob(target, blockedReason, onImported, frames);
   const [dragging, setDragging] = useState(false);
   const [typedPath, setTypedPath] = useState('');
   const filesInput = useRef<HTMLInputElement>(null);
@@ -130,7 +129,8 @@ export function ImportPanel({ projectId, blockedReason, onImported }: Props) {
         >
           Import folder…
         </button>
-        <PacsImportButton projectId={projectId} blockedReason={blockedReason} onImported={onImported} />
+        <ImportTarget value={target} disabled={job !== null || blockedReason !== null} onChange={setPicked} />
+        <PacsImportButton projectId={target} blockedReason={blockedReason} onImported={onImported} />
       </div>
       <label className="import-frames" title="A 4D file: a time series or several echoes in one file">
         4D files{' '}

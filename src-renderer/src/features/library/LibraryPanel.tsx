@@ -1,10 +1,18 @@
 // Projects, their cases and each case's volumes, as one tree. Clicking a volume opens it in the viewer. The
-// lists are queries ('projects', 'cases'): an import invalidates them.
-import type { CaseInfo, VolumeMeta } from '@contract';
+// lists are queries ('projects', 'cases'): an import invalidates them. Volumes whose names repeat in a case
+// are told apart by series number, slice plane, slice count and date (core/volume/series-label.ts).
+// Reviewers and admins manage projects (ProjectsDialog) and move cases; admins remove them (CaseActions).
+import { useMemo, useState } from 'react';
+import type { CaseInfo, Role, VolumeMeta } from '@contract';
+import { seriesLabels } from '@core/volume/series-label';
 import { call, getBridge } from '../../api/bridge';
 import { useQuery } from '../../api/useQuery';
+import { CaseActions } from '../projects/CaseActions';
+import { ProjectsDialog } from '../projects/ProjectsDialog';
 
 interface Props {
+  /** The signed-in profile's role, or null when signed out. */
+  role: Role | null;
   projectId: number | null;
   selectedVolumeId: number | null;
   onSelectProject(projectId: number): void;
@@ -14,6 +22,8 @@ interface Props {
 interface CaseWithVolumes extends CaseInfo {
   volumes: VolumeMeta[];
 }
+
+const NO_CASES: CaseWithVolumes[] = [];
 
 async function casesWithVolumes(projectId: number): Promise<CaseWithVolumes[]> {
   const bridge = getBridge();
@@ -26,7 +36,8 @@ async function casesWithVolumes(projectId: number): Promise<CaseWithVolumes[]> {
   );
 }
 
-export function LibraryPanel({ projectId, selectedVolumeId, onSelectProject, onOpenVolume }: Props) {
+export function LibraryPanel({ role, projectId, selectedVolumeId, onSelectProject, onOpenVolume }: Props) {
+  const [managing, setManaging] = useState(false);
   const projectsQuery = useQuery({
     name: 'projects',
     params: null,
@@ -38,8 +49,18 @@ export function LibraryPanel({ projectId, selectedVolumeId, onSelectProject, onO
       : { name: 'cases', params: { projectId }, fetch: () => casesWithVolumes(projectId) },
   );
   const projects = projectsQuery.data ?? [];
-  const cases = casesQuery.data ?? [];
+  const cases = casesQuery.data ?? NO_CASES;
   const error = projectsQuery.error ?? casesQuery.error;
+  const labels = useMemo(
+    () =>
+      new Map(
+        cases.flatMap((c) => {
+          const names = seriesLabels(c.volumes);
+          return c.volumes.map((v, i) => [v.id, names[i]!] as const);
+        }),
+      ),
+    [cases],
+  );
 
   return (
     <nav className="library" aria-label="Projects and cases">
@@ -53,11 +74,24 @@ export function LibraryPanel({ projectId, selectedVolumeId, onSelectProject, onO
           {projectId === null && <option value="">(none)</option>}
           {projects.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.name} ({p.caseCount})
+              {p.name} ({p.caseCount}){p.archivedAt ? ' — archived' : ''}
             </option>
           ))}
         </select>
       </label>
+      {role !== null && role !== 'annotator' && (
+        <button
+          type="button"
+          className="link"
+          data-testid="manage-projects"
+          onClick={() => setManaging(true)}
+        >
+          Projects…
+        </button>
+      )}
+      {managing && (
+        <ProjectsDialog onClose={() => setManaging(false)} onCreated={(p) => onSelectProject(p.id)} />
+      )}
       {error && <p className="error">{error}</p>}
       {projects.length === 0 && <p className="muted">No project yet. Import images to start.</p>}
       <ul className="cases" data-testid="case-list">
@@ -65,6 +99,7 @@ export function LibraryPanel({ projectId, selectedVolumeId, onSelectProject, onO
           <li key={c.id} data-testid="case-item">
             <div className="case-name" title={c.name}>
               {c.name}
+              {role !== null && <CaseActions c={c} role={role} projects={projects} />}
             </div>
             <ul className="volumes">
               {c.volumes.map((v) => (
@@ -76,7 +111,9 @@ export function LibraryPanel({ projectId, selectedVolumeId, onSelectProject, onO
                     onClick={() => onOpenVolume(v)}
                     title={`${v.dims.join('×')} ${v.scalarType}, ${v.spacing.map((s) => s.toFixed(2)).join('×')} mm`}
                   >
-                    <span className="volume-name">{v.name}</span>
+                    <span className="volume-name" data-testid="volume-label">
+                      {labels.get(v.id) ?? v.name}
+                    </span>
                     <span className="volume-dims">
                       {v.modality ?? v.sourceFormat.toUpperCase()} · {v.dims.join('×')}
                     </span>

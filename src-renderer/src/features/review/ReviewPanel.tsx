@@ -1,9 +1,12 @@
 // Review: the case's annotations this profile may see, each one's overlay toggled on or off beside the own
-// mask (outlined, one colour per annotator); reviewers and admins "Open for review", which unblinds the
-// case's annotations for everyone. Each annotation with a revision (an annotator's, a consensus, the
-// reference) can be exported as NIfTI or DICOM SEG.
+// mask (outlined, one colour per annotator); the own submission of the case (SubmitBox); reviewers and
+// admins "Open for review" (after seeing who has not submitted), which unblinds the case's annotations to
+// reviewers and to each annotator who has submitted. Each annotation with a revision (an annotator's, a
+// consensus, the reference) can be exported as NIfTI, DICOM SEG or NRRD.
 import type { AnnotatorInfo } from '@contract';
 import { AnnotationExport } from './AnnotationExport';
+import { OpenReviewButton } from './OpenReviewButton';
+import { SubmitBox } from './SubmitBox';
 import type { CaseAnnotations } from './useCaseAnnotations';
 
 interface Props {
@@ -23,14 +26,11 @@ export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
         {opened
           ? `Open for review since ${new Date(opened).toLocaleString()} (by ${review?.reviewOpenedBy ?? '?'}).`
           : me.role === 'annotator'
-            ? 'Blinded: you see only your own annotation until the case is opened for review.'
+            ? 'Blinded: you see only your own annotation until you submit and the case is opened for review.'
             : 'Not open for review: annotators see only their own.'}
       </p>
-      {canOpen && !opened && (
-        <button type="button" data-testid="open-review" onClick={() => void state.openReview()}>
-          Open for review
-        </button>
-      )}
+      {canOpen && !opened && <OpenReviewButton caseId={review?.caseId ?? null} onOpen={state.openReview} />}
+      {ownAnnotationId !== null && review && <SubmitBox caseId={review.caseId} profileId={me.id} />}
       {error && <p className="error">{error}</p>}
       <ul className="annotations">
         {annotations.map((a) => {

@@ -1,5 +1,6 @@
-// The worklist of the project: cases × annotators with status and time spent (annotators see their own
-// rows, reviewers and admins everyone's). "Next case" (Alt+N) opens the first case in progress, else the
+// The worklist of the project: cases × annotators with status and time spent (annotators see their assigned
+// cases, reviewers and admins the assignees and labellers of each case); a submitted case shows as such
+// (no status change until a reviewer returns it, with the comment shown). "Next case" (Alt+N) opens the first case in progress, else the
 // first not started; the own row of the open case can be marked done, flagged for review with a comment, or
 // reopened. Reviewers and admins can order it by a model's uncertainty (active learning): the unlabelled
 // cases the model is least sure of first, each with its mean entropy. The rows are a query ('worklist'): a
@@ -125,6 +126,11 @@ export function WorklistPanel({
                   </button>
                   {me.role !== 'annotator' && <div className="muted">{r.annotatorName}</div>}
                   {entropy.has(r.volumeId) && <UncertaintyValue bits={entropy.get(r.volumeId)!} />}
+                  {r.submission === 'returned' && r.returnComment && (
+                    <div className="flag" data-testid="worklist-returned" title="Returned by a reviewer">
+                      ↩ {r.returnComment}
+                    </div>
+                  )}
                   {r.flagComment && (
                     <div className="flag" title="Flag comment">
                       ⚑ {r.flagComment}
@@ -132,13 +138,15 @@ export function WorklistPanel({
                   )}
                 </td>
                 <td>
-                  <span className={`status status-${r.status}`}>{STATUS_TEXT[r.status]}</span>
+                  <span className={`status status-${r.status}`}>
+                    {r.submission === 'submitted' ? 'submitted' : STATUS_TEXT[r.status]}
+                  </span>
                   <div className="muted" title="Focused time spent">
                     {formatDuration(r.timeSpentSec)}
                   </div>
                 </td>
                 <td className="actions">
-                  {r.annotationId !== null && mayManage(r) && (
+                  {r.annotationId !== null && mayManage(r) && r.submission !== 'submitted' && (
                     <>
                       {r.status !== 'done' && (
                         <button

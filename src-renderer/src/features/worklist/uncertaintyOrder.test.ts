@@ -13,6 +13,9 @@ const row = (caseName: string, volumeId: number, annotatorName = 'Ann'): Worklis
   timeSpentSec: 0,
   flagComment: null,
   updatedAt: null,
+  assigned: true,
+  submission: null,
+  returnComment: null,
 });
 const rank = (volumeId: number, meanEntropyBits: number): UncertaintyRow => ({
   caseId: volumeId,

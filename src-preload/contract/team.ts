@@ -1,0 +1,57 @@
+// A labelling team's channels: projects (modality, labels, rename, archive), moving and removing cases,
+// assignments, the reviewer's per-case view, and the review gate (submit, return with a comment, who has not
+// submitted before a case is opened for review).
+import type {
+  AssignRequest,
+  AssignResult,
+  CaseInfo,
+  CaseTeamRow,
+  LabelInfo,
+  ProjectInfo,
+  ReviewReadiness,
+  SubmissionInfo,
+} from '../../src-main/core/model';
+
+export interface TeamRequests {
+  /** Reviewer/admin: a project with its modality and labels (default one label, 1 'Lesion'). */
+  'project:create': {
+    req: { name: string; modality?: string | null; labels?: Omit<LabelInfo, 'id' | 'projectId'>[] };
+    res: ProjectInfo;
+  };
+  /** Reviewer/admin: rename, change the modality, archive (true) or restore (false). */
+  'project:update': {
+    req: { projectId: number; name?: string; modality?: string | null; archived?: boolean };
+    res: ProjectInfo;
+  };
+  /** Reviewer/admin: move a case (volumes, annotations, assignments) to another project. */
+  'case:move': { req: { caseId: number; projectId: number }; res: CaseInfo };
+  /** Admin: remove a case from its project's lists, with a reason (its data stays, the audit says why). */
+  'case:remove': { req: { caseId: number; reason: string }; res: { caseId: number } };
+  /** Reviewer/admin: give cases to annotators (each to k of them, balanced, when perCase is set). */
+  'assignment:add': { req: AssignRequest; res: AssignResult };
+  'assignment:remove': { req: { caseId: number; annotatorId: number }; res: { removed: boolean } };
+  /** Reviewer/admin: one row per case with each assignee's status. */
+  'assignment:team': { req: { projectId: number }; res: CaseTeamRow[] };
+  /** The signed-in profile submits their work on a case: read-only to them until returned. */
+  'case:submit': { req: { caseId: number; comment?: string }; res: SubmissionInfo };
+  /** Reviewer/admin: return an annotator's submission with a comment (required). */
+  'case:return': { req: { caseId: number; annotatorId: number; comment: string }; res: SubmissionInfo };
+  /** The signed-in profile's own submission of a case, or null. */
+  'case:mySubmission': { req: { caseId: number }; res: SubmissionInfo | null };
+  /** Reviewer/admin: who has and has not submitted (asked before opening the case for review). */
+  'case:reviewReadiness': { req: { caseId: number }; res: ReviewReadiness };
+}
+
+export const TEAM_REQUEST_CHANNELS = [
+  'project:create',
+  'project:update',
+  'case:move',
+  'case:remove',
+  'assignment:add',
+  'assignment:remove',
+  'assignment:team',
+  'case:submit',
+  'case:return',
+  'case:mySubmission',
+  'case:reviewReadiness',
+] as const satisfies readonly (keyof TeamRequests)[];
