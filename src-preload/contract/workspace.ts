@@ -5,6 +5,7 @@ import type {
   AuditEntry,
   CaseInfo,
   ProjectInfo,
+  ProjectKind,
   ViewState,
   VolumeMeta,
 } from '../../src-main/core/model';
@@ -24,8 +25,13 @@ export interface ImportRequest {
   projectName?: string;
   /** Case name; default: derived from the series or file name. */
   caseName?: string;
-  /** Keep patient name, ID and birth date (off unless the user opts in). */
+  /** Keep patient name, ID and birth date (off unless the user opts in; refused for a research project). */
   keepPatientIdentity?: boolean;
+  /** The kind of the project this import creates (default clinical); refused when it names an existing
+   *  project of the other kind. */
+  projectKind?: ProjectKind;
+  /** Research projects: DICOM dates removed (default) or shifted by a per-patient number of days. */
+  dates?: 'remove' | 'shift';
 }
 
 export interface ImportSummary {
@@ -46,7 +52,7 @@ export interface ImportProgress {
 export interface WorkspaceRequests {
   'app:info': { req: void; res: AppInfo };
   'project:list': { req: void; res: ProjectInfo[] };
-  'project:create': { req: { name: string }; res: ProjectInfo };
+  'project:create': { req: { name: string; kind?: ProjectKind }; res: ProjectInfo };
   'case:list': { req: { projectId: number }; res: CaseInfo[] };
   'volume:list': { req: { caseId: number }; res: VolumeMeta[] };
   'volume:get': { req: { volumeId: number }; res: VolumeMeta };

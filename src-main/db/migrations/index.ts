@@ -6,6 +6,7 @@ import { migration002 } from './002-labelling';
 import { migration003 } from './003-adjudication';
 import { migration004 } from './004-training';
 import { migration005 } from './005-revision-deltas';
+import { migration010 } from './010-project-kind';
 import type { Migration } from './types';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration010,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

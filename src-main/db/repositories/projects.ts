@@ -1,11 +1,11 @@
-import type { CaseInfo, ProjectInfo } from '../../core/model';
+import type { CaseInfo, ProjectInfo, ProjectKind } from '../../core/model';
 import type { Db } from '../open';
 import { insertDefaultLabels } from './labels';
 
 export function listProjects(db: Db): ProjectInfo[] {
   return db
     .prepare(
-      `SELECT p.id, p.name, p.created_at AS createdAt,
+      `SELECT p.id, p.name, p.kind, p.created_at AS createdAt,
               (SELECT count(*) FROM cases c WHERE c.project_id = p.id) AS caseCount
        FROM projects p ORDER BY p.name`,
     )
@@ -21,9 +21,10 @@ export function findProjectByName(db: Db, name: string): ProjectInfo | undefined
 }
 
 /** Inserts a project with its default labels; call inside a transaction that also appends the audit row. */
-export function insertProject(db: Db, name: string, at: string): number {
+export function insertProject(db: Db, name: string, at: string, kind: ProjectKind = 'clinical'): number {
   const id = Number(
-    db.prepare('INSERT INTO projects (name, created_at) VALUES (?, ?)').run(name, at).lastInsertRowid,
+    db.prepare('INSERT INTO projects (name, created_at, kind) VALUES (?, ?, ?)').run(name, at, kind)
+      .lastInsertRowid,
   );
   insertDefaultLabels(db, id);
   return id;

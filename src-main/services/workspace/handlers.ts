@@ -3,6 +3,7 @@
 // admin (identity/access.ts says why).
 import type { ImportRequest, ViewState, WorkspaceRequests } from '@contract';
 import type { HandlerGroup } from '../handler-types';
+import type { ProjectKind } from '../../core/model';
 import { NotFoundError, UnsupportedError } from '../../core/errors';
 import { verifyAudit } from '../../db/audit';
 import {
@@ -33,6 +34,18 @@ import { InputError } from '../../core/errors';
 
 const VIEW_STATE_KEY = 'view.state';
 
+function asOptionalKind(v: unknown): ProjectKind | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v === 'clinical' || v === 'research') return v;
+  throw new InputError(undefined, "a project's kind is 'clinical' or 'research'");
+}
+
+function asOptionalDates(v: unknown): 'remove' | 'shift' | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v === 'remove' || v === 'shift') return v;
+  throw new InputError(undefined, "dates are 'remove' or 'shift'");
+}
+
 function parseImportRequest(raw: unknown): ImportRequest {
   const o = asObject(raw);
   const source = asObject(o['source'], 'source');
@@ -43,6 +56,8 @@ function parseImportRequest(raw: unknown): ImportRequest {
     projectName: asOptionalString(o['projectName'], 'projectName', 200),
     caseName: asOptionalString(o['caseName'], 'caseName', 200),
     keepPatientIdentity: o['keepPatientIdentity'] === true,
+    projectKind: asOptionalKind(o['projectKind']),
+    dates: asOptionalDates(o['dates']),
   };
   if (source['kind'] === 'paths')
     return { ...base, source: { kind: 'paths', paths: asStringArray(source['paths'], 'paths') } };
@@ -83,13 +98,14 @@ export function createWorkspaceHandlers(
     'project:create': (req, ctx) => {
       requireRole(requireProfile(db, ctx, 'creating a project'), DATA_MANAGERS, 'creating a project');
       const name = asString(asObject(req)['name'], 'name', 200).trim();
+      const kind = asOptionalKind(asObject(req)['kind']) ?? 'clinical';
       if (!name) throw new InputError(undefined, 'a project needs a name');
       if (findProjectByName(db, name))
         throw new InputError(undefined, `a project named '${name}' already exists`);
       const id = db.transaction(() => {
         const at = new Date().toISOString();
-        const projectId = insertProject(db, name, at);
-        appendAudit(db, { actor: ctx.actor, action: 'project.create', detail: { projectId, name } }, at);
+        const projectId = insertProject(db, name, at, kind);
+        appendAudit(db, { actor: ctx.actor, action: 'project.create', detail: { projectId, name, kind } }, at);
         return projectId;
       })();
       return getProject(db, id)!;
