@@ -24,20 +24,25 @@ Usage: concord <command> [options]
 
   info <file-or-dicom-folder> [--max-voxels <n>] [--json]
       Geometry and value statistics of an image (NIfTI, DICOM folder, PNG); needs no workspace.
-  import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity]
-         [--max-voxels <n>] [--json]
+  import <paths...> --workspace <dir> [--project <name>] [--kind clinical|research] [--case <name>]
+         [--dates remove|shift] [--keep-mapping <file>] [--keep-patient-identity] [--max-voxels <n>] [--json]
       Import files and folders into a workspace. --max-voxels: the largest image read (a count or sizes such
-      as 1024x1024x1024; default CONCORD_MAX_VOXELS, else 268435456 = 512x512x1024).
-  import --manifest <datalist.json> --workspace <dir> --project <name> [--json]
+      as 1024x1024x1024; default CONCORD_MAX_VOXELS, else 268435456 = 512x512x1024). --kind: of a project the
+      import creates (default clinical); research replaces DICOM UIDs and removes (or --dates shift: shifts)
+      dates. Cases are named by a pseudonym unless --case names them; --keep-mapping writes what each
+      pseudonym and UID stands for to that file (0600), and only there.
+  import --manifest <datalist.json> --workspace <dir> --project <name> [--kind clinical|research] [--json]
       Import a labelled data set: a JSON list of { "case", "image", "masks": { "<annotator>": "<path>" } },
       paths relative to the manifest; one progress line per case; a case that fails imports nothing.
   masks import <mask.nii.gz> --workspace <dir> --volume <id> --annotator <name> [--label <value>]
                [--resample nearest] [--json]
       A label map as the annotator's new revision; it must lie on the volume's grid unless resampled.
       Annotators without a profile get one without a password (an admin sets it before they sign in).
-  masks export <revision-id> <out.nii[.gz]> --workspace <dir> [--json]
-      Any mask revision as NIfTI with its volume's geometry.
-  export <volume-id> <out.nii[.gz]> --workspace <dir> [--json]
+  masks export <revision-id> <out.nii[.gz]|out.dcm> --workspace <dir> [--format nifti|nrrd|seg] [--deidentify]
+               [--json]
+      Any mask revision as NIfTI with its volume's geometry, or as a DICOM SEG; --deidentify: a SEG with the
+      confidentiality profile's UIDs and no names (a research project's always is one).
+  export <volume-id> <out.nii[.gz]> --workspace <dir> [--deidentify] [--json]
       Write a stored volume as NIfTI.
   compare <mask1> <mask2> [<mask3> ...] [--label <v>] [--tolerance <mm>] [--kappa-margin <mm>] [--csv <file>] [--json]
       Every pair's Dice, Jaccard, volumes, Hausdorff, HD95, ASSD, surface Dice, Cohen's kappa; Fleiss' kappa.
