@@ -72,13 +72,27 @@ describe('the Basic Application Level Confidentiality Profile', () => {
   });
 
   it('keeps no name, ID, birth date, free text, file name or original UID, and removes dates by default', () => {
-    const { source: out, uids, dateShiftDays: shift } = applyConfidentialityProfile(source, {
+    const {
+      source: out,
+      uids,
+      dateShiftDays: shift,
+    } = applyConfidentialityProfile(source, {
       hash: A,
       dates: 'remove',
       patientKey: 'id LIDC-IDRI-0001',
     });
     const text = JSON.stringify(out);
-    for (const gone of ['Doe', 'LIDC-IDRI-0001', '19500101', 'Smith', '20000101', '/data', STUDY, SERIES, FRAME])
+    for (const gone of [
+      'Doe',
+      'LIDC-IDRI-0001',
+      '19500101',
+      'Smith',
+      '20000101',
+      '/data',
+      STUDY,
+      SERIES,
+      FRAME,
+    ])
       expect(text).not.toContain(gone);
     expect(out.files).toEqual([]);
     expect(out.description).toBe('CT series 3000566');
@@ -92,14 +106,18 @@ describe('the Basic Application Level Confidentiality Profile', () => {
     ]);
     // What describes the image is kept.
     expect(out.dicom!.instances![0]!.sopClassUID).toBe('1.2.840.10008.5.1.4.1.1.2');
-    expect([out.modality, out.dicom!.patientPosition, out.dicom!.seriesNumber]).toEqual(['CT', 'FFS', 3000566]);
+    expect([out.modality, out.dicom!.patientPosition, out.dicom!.seriesNumber]).toEqual([
+      'CT',
+      'FFS',
+      3000566,
+    ]);
     expect(uids.size).toBe(5);
     expect(uids.get(FRAME)).toBe(out.dicom!.frameOfReferenceUID);
     // The input is left as it was.
     expect(source.dicom!.studyInstanceUID).toBe(STUDY);
   });
 
-  it('shifts the study date by the patient\'s days when asked', () => {
+  it("shifts the study date by the patient's days when asked", () => {
     const r = applyConfidentialityProfile(source, { hash: A, dates: 'shift', patientKey: 'id X' });
     expect(r.dateShiftDays).toBe(dateShiftDays(A, 'id X'));
     expect(r.source.dicom!.studyDate).toBe(shiftDate('20000101', r.dateShiftDays!));

@@ -61,7 +61,8 @@ export function shiftDate(da: string, days: number): string | undefined {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const t = Date.UTC(y, mo - 1, d);
   const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
+    return undefined;
   const shifted = new Date(t + days * 86_400_000);
   const pad = (v: number, w: number) => String(v).padStart(w, '0');
   return `${pad(shifted.getUTCFullYear(), 4)}${pad(shifted.getUTCMonth() + 1, 2)}${pad(shifted.getUTCDate(), 2)}`;
@@ -89,8 +90,9 @@ export interface ProfileResult {
 }
 
 /** The description of a de-identified volume: its modality and series number, no free text. */
-function neutralDescription(source: VolumeSource): string {
-  const what = source.modality ?? (source.format === 'dicom' ? 'DICOM' : source.format === 'png' ? 'PNG' : 'NIfTI');
+export function neutralDescription(source: VolumeSource): string {
+  const what =
+    source.modality ?? (source.format === 'dicom' ? 'DICOM' : source.format === 'png' ? 'PNG' : 'NIfTI');
   const n = source.dicom?.seriesNumber;
   return n !== undefined ? `${what} series ${n}` : `${what} image`;
 }
@@ -127,7 +129,8 @@ export function applyConfidentialityProfile(source: VolumeSource, opts: ProfileO
     if (d.seriesNumber !== undefined) dicom.seriesNumber = d.seriesNumber;
     if (d.patientPosition !== undefined) dicom.patientPosition = d.patientPosition;
     if (d.transferSyntaxUID !== undefined) dicom.transferSyntaxUID = d.transferSyntaxUID;
-    if (d.photometricInterpretation !== undefined) dicom.photometricInterpretation = d.photometricInterpretation;
+    if (d.photometricInterpretation !== undefined)
+      dicom.photometricInterpretation = d.photometricInterpretation;
     // The reader's own remarks (compression, assumed spacing): Concord's words, no source text.
     if (d.notes !== undefined) dicom.notes = d.notes.slice();
     if (d.instances !== undefined) {

@@ -26,7 +26,9 @@ describe('migration 010 (project kind)', () => {
     );
     // Other columns of a project may still change.
     db.prepare("UPDATE projects SET name = 'study 2' WHERE name = 'study'").run();
-    expect(db.prepare("SELECT kind FROM projects WHERE name = 'study 2'").get()).toEqual({ kind: 'research' });
+    expect(db.prepare("SELECT kind FROM projects WHERE name = 'study 2'").get()).toEqual({
+      kind: 'research',
+    });
     db.close();
   });
 });

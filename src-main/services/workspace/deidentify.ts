@@ -37,7 +37,10 @@ export function importProjectKind(
   defaultName: string,
 ): ProjectKind {
   if (req.projectKind !== undefined && req.projectKind !== 'clinical' && req.projectKind !== 'research')
-    throw new InputError(undefined, `a project is 'clinical' or 'research', not '${String(req.projectKind)}'`);
+    throw new InputError(
+      undefined,
+      `a project is 'clinical' or 'research', not '${String(req.projectKind)}'`,
+    );
   const existing =
     req.projectId !== undefined
       ? getProject(db, req.projectId)
@@ -88,7 +91,13 @@ export function writeMappingFile(ws: Workspace, file: string, add: MappingEntrie
   const inWs = path.relative(ws.dir, abs);
   if (!inWs.startsWith('..') && !path.isAbsolute(inWs))
     throw new InputError(file, 'the mapping file must be kept outside the workspace folder');
-  let current: MappingFile = { format: MAPPING_FORMAT, version: 1, workspace: ws.key.id, cases: [], uids: {} };
+  let current: MappingFile = {
+    format: MAPPING_FORMAT,
+    version: 1,
+    workspace: ws.key.id,
+    cases: [],
+    uids: {},
+  };
   if (fs.existsSync(abs)) {
     let parsed: Partial<MappingFile>;
     try {

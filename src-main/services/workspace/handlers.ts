@@ -105,7 +105,11 @@ export function createWorkspaceHandlers(
       const id = db.transaction(() => {
         const at = new Date().toISOString();
         const projectId = insertProject(db, name, at, kind);
-        appendAudit(db, { actor: ctx.actor, action: 'project.create', detail: { projectId, name, kind } }, at);
+        appendAudit(
+          db,
+          { actor: ctx.actor, action: 'project.create', detail: { projectId, name, kind } },
+          at,
+        );
         return projectId;
       })();
       return getProject(db, id)!;

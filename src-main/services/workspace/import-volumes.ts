@@ -8,7 +8,11 @@
 import path from 'node:path';
 import fs from 'node:fs/promises';
 import type { ImportRequest, ImportSummary, VolumeMeta } from '@contract';
-import { applyConfidentialityProfile, casePseudonym } from '../../core/deid/confidentiality-profile';
+import {
+  applyConfidentialityProfile,
+  casePseudonym,
+  neutralDescription,
+} from '../../core/deid/confidentiality-profile';
 import type { ProjectKind } from '../../core/model';
 import { CancelledError, InputError } from '../../core/errors';
 import type { ImageVolume } from '../../core/volume/types';
@@ -112,7 +116,10 @@ function kindOf(ws: Workspace, req: ImportRequest): ProjectKind {
   if (req.dates !== undefined && req.dates !== 'remove' && req.dates !== 'shift')
     throw new InputError(undefined, `dates are 'remove' or 'shift', not '${String(req.dates)}'`);
   if (req.dates === 'shift' && kind !== 'research')
-    throw new InputError(undefined, 'dates are shifted only in a research project (a clinical one keeps them)');
+    throw new InputError(
+      undefined,
+      'dates are shifted only in a research project (a clinical one keeps them)',
+    );
   return kind;
 }
 
@@ -189,6 +196,9 @@ export async function readAndStoreVolumes(
       volume.source = patient ? { ...profiled.source, patient } : profiled.source;
       uids = profiled.uids;
       dateShiftDays = profiled.dateShiftDays;
+    } else if (volume.source.format === 'dicom' && !volume.source.dicom?.seriesDescription) {
+      // A series without a description would be described by its folder's name, often the patient's ID.
+      volume.source.description = neutralDescription(volume.source);
     }
     prepared.push({
       volume,
@@ -289,7 +299,8 @@ export function recordVolumes(
           files: v.source.files.length,
           sha256: p.sha256,
           dims: v.geometry.dims,
-          patientIdentityKept: req.keepPatientIdentity === true && kind === 'clinical' && patient !== undefined,
+          patientIdentityKept:
+            req.keepPatientIdentity === true && kind === 'clinical' && patient !== undefined,
           projectKind: kind,
         },
       },
