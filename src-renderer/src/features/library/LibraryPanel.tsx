@@ -26,6 +26,13 @@ async function casesWithVolumes(projectId: number): Promise<CaseWithVolumes[]> {
   );
 }
 
+/** What each kind of project does with identifiers (services/workspace/deidentify.ts). */
+const KIND_NOTE = {
+  clinical: 'Clinical project: source DICOM UIDs kept, so a SEG sent back to the PACS finds its series.',
+  research:
+    'Research project: DICOM UIDs replaced, dates removed or shifted, no free text (PS3.15 Basic Profile).',
+} as const;
+
 export function LibraryPanel({ projectId, selectedVolumeId, onSelectProject, onOpenVolume }: Props) {
   const projectsQuery = useQuery({
     name: 'projects',
@@ -40,6 +47,7 @@ export function LibraryPanel({ projectId, selectedVolumeId, onSelectProject, onO
   const projects = projectsQuery.data ?? [];
   const cases = casesQuery.data ?? [];
   const error = projectsQuery.error ?? casesQuery.error;
+  const selectedProject = projects.find((p) => p.id === projectId);
 
   return (
     <nav className="library" aria-label="Projects and cases">
@@ -53,11 +61,16 @@ export function LibraryPanel({ projectId, selectedVolumeId, onSelectProject, onO
           {projectId === null && <option value="">(none)</option>}
           {projects.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.name} ({p.caseCount})
+              {p.name} ({p.caseCount}){p.kind === 'research' ? ' · research' : ''}
             </option>
           ))}
         </select>
       </label>
+      {selectedProject && (
+        <p className="muted" data-testid="project-kind">
+          {KIND_NOTE[selectedProject.kind]}
+        </p>
+      )}
       {error && <p className="error">{error}</p>}
       {projects.length === 0 && <p className="muted">No project yet. Import images to start.</p>}
       <ul className="cases" data-testid="case-list">
