@@ -133,6 +133,15 @@ describe('de-identification at import', () => {
     await expect(run(ws, { projectName: 'Study' }, path.join(ws.dir, 'mapping.json'))).rejects.toThrow(
       /outside the workspace/,
     );
+    // A mapping file that cannot be written is refused before anything is read: no blob either.
+    const fresh = openWorkspace(tempDir());
+    await expect(run(fresh, { projectName: 'Study' }, path.join(tempDir(), 'no', 'm.json'))).rejects.toThrow(
+      /folder does not exist/,
+    );
+    expect(
+      fs.existsSync(fresh.blobs.dir) ? fs.readdirSync(fresh.blobs.dir, { recursive: true }) : [],
+    ).toEqual([]);
+    fresh.close();
     expect(rows()).toEqual(before);
     ws.close();
   });

@@ -88,6 +88,26 @@ interface MappingFile extends MappingEntries {
  */
 export function writeMappingFile(ws: Workspace, file: string, add: MappingEntries): void {
   const abs = path.resolve(file);
+  const current = readMappingFile(ws, file);
+  const known = new Set(current.cases.map((c) => JSON.stringify(c)));
+  for (const c of add.cases) if (!known.has(JSON.stringify(c))) current.cases.push(c);
+  Object.assign(current.uids, add.uids);
+  const tmp = `${abs}.${process.pid}.part`;
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  try {
+    fs.writeFileSync(fd, JSON.stringify(current, null, 2) + '\n');
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.chmodSync(tmp, 0o600);
+  fs.renameSync(tmp, abs);
+}
+
+/** The mapping file's entries so far (none when it does not exist); refuses a file that is not one, or
+ *  one inside the workspace. Called before an import reads anything, so a bad name changes nothing. */
+export function readMappingFile(ws: Workspace, file: string): MappingFile {
+  const abs = path.resolve(file);
   const inWs = path.relative(ws.dir, abs);
   if (!inWs.startsWith('..') && !path.isAbsolute(inWs))
     throw new InputError(file, 'the mapping file must be kept outside the workspace folder');
@@ -111,19 +131,8 @@ export function writeMappingFile(ws: Workspace, file: string, add: MappingEntrie
       throw new InputError(file, "is another workspace's mapping file; choose another name");
     current = parsed as MappingFile;
   }
-  const known = new Set(current.cases.map((c) => JSON.stringify(c)));
-  for (const c of add.cases) if (!known.has(JSON.stringify(c))) current.cases.push(c);
-  Object.assign(current.uids, add.uids);
-  const tmp = `${abs}.${process.pid}.part`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeFileSync(fd, JSON.stringify(current, null, 2) + '\n');
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.chmodSync(tmp, 0o600);
-  fs.renameSync(tmp, abs);
+  if (!fs.existsSync(path.dirname(abs))) throw new InputError(file, 'its folder does not exist');
+  return current;
 }
 
 /** Case names that are already pseudonyms (casePseudonym's form). */

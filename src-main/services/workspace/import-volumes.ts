@@ -30,7 +30,13 @@ import { findVolumeByBlob, getVolume, insertVolume } from '../../db/repositories
 import { readVolumes } from '../../io/read-volumes';
 import type { ReadOptions } from '../../io/read-options';
 import type { Workspace } from '../../workspace/workspace';
-import { deidHash, importProjectKind, type MappingEntries, writeMappingFile } from './deidentify';
+import {
+  deidHash,
+  importProjectKind,
+  type MappingEntries,
+  readMappingFile,
+  writeMappingFile,
+} from './deidentify';
 
 export const DEFAULT_PROJECT = 'Default';
 
@@ -322,6 +328,7 @@ export async function importVolumes(
 ): Promise<ImportSummary> {
   const uploaded = req.source.kind === 'upload' ? uploadDir(ws, req.source.uploadId) : null;
   try {
+    if (keepMapping) readMappingFile(ws, keepMapping.file);
     const stored = await readAndStoreVolumes(ws, req, progress, signal, read);
     // The mapping the user asked for, before the rows: a failed commit leaves an entry that names nothing,
     // never rows whose mapping was lost.
