@@ -47,7 +47,10 @@ test('imports a DICOM folder through the UI, scrolls, and reads the HU value und
   const picked = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'concord-pick-')), 'LIDC-IDRI-0001');
   fs.cpSync(LIDC_DICOM, picked, { recursive: true });
   await importFolder(page, picked);
-  await expect(page.getByTestId('case-item')).toHaveText(/LIDC-IDRI-0001/);
+  // The case is named by a pseudonym, never after the folder (the patient's ID); the project says its kind.
+  await expect(page.getByTestId('case-item')).toHaveText(/Case [0-9a-f]{8}/);
+  await expect(page.getByTestId('case-item')).not.toContainText('LIDC-IDRI-0001');
+  await expect(page.getByTestId('project-kind')).toContainText('Clinical project');
   await viewerReady(page, [512, 512, 16]);
 
   // Orientation letters of a supine axial CT in radiological convention.

@@ -8,6 +8,7 @@ import type {
   CaseTeamRow,
   LabelInfo,
   ProjectInfo,
+  ProjectKind,
   ReviewReadiness,
   SubmissionInfo,
 } from '../../src-main/core/model';
@@ -15,7 +16,13 @@ import type {
 export interface TeamRequests {
   /** Reviewer/admin: a project with its modality and labels (default one label, 1 'Lesion'). */
   'project:create': {
-    req: { name: string; modality?: string | null; labels?: Omit<LabelInfo, 'id' | 'projectId'>[] };
+    req: {
+      name: string;
+      modality?: string | null;
+      /** Default clinical; research de-identifies at import. */
+      kind?: ProjectKind;
+      labels?: Omit<LabelInfo, 'id' | 'projectId'>[];
+    };
     res: ProjectInfo;
   };
   /** Reviewer/admin: rename, change the modality, archive (true) or restore (false). */

@@ -6,6 +6,7 @@ import type {
   AuditVerification,
   CaseInfo,
   ProjectInfo,
+  ProjectKind,
   ViewState,
   VolumeMeta,
 } from '../../src-main/core/model';
@@ -25,8 +26,13 @@ export interface ImportRequest {
   projectName?: string;
   /** Case name; default: derived from the series or file name. */
   caseName?: string;
-  /** Keep patient name, ID and birth date (off unless the user opts in). */
+  /** Keep patient name, ID and birth date (off unless the user opts in; refused for a research project). */
   keepPatientIdentity?: boolean;
+  /** The kind of the project this import creates (default clinical); refused when it names an existing
+   *  project of the other kind. */
+  projectKind?: ProjectKind;
+  /** Research projects: DICOM dates removed (default) or shifted by a per-patient number of days. */
+  dates?: 'remove' | 'shift';
   /** A 4D file (time series, several echoes): its first frame only, or one volume per frame; absent: the
    *  file is refused with a reason that names both choices (the other files still import). */
   frames?: 'first' | 'all';

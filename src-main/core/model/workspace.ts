@@ -3,9 +3,16 @@
 import type { Mat4, Vec3 } from '../geometry/affine';
 import type { Rescale, ScalarType } from '../volume/types';
 
+/**
+ * How a project treats identifiers: 'clinical' keeps the source DICOM UIDs (a SEG sent back to the PACS
+ * references its series); 'research' replaces them at import (DICOM PS3.15 Annex E, Basic Profile).
+ */
+export type ProjectKind = 'clinical' | 'research';
+
 export interface ProjectInfo {
   id: number;
   name: string;
+  kind: ProjectKind;
   createdAt: string;
   caseCount: number;
   /** What the project's volumes are (CT, MR, ...), as its lead set it; null when not said. */

@@ -26,6 +26,8 @@ export interface Rescale {
 
 export interface DicomSource {
   studyInstanceUID?: string;
+  /** StudyDate (DA, YYYYMMDD): kept by clinical projects, removed or shifted by research ones. */
+  studyDate?: string;
   seriesInstanceUID?: string;
   seriesNumber?: number;
   seriesDescription?: string;

@@ -10,6 +10,7 @@ import { migration006 } from './006-nrrd-volumes';
 import { migration007 } from './007-audit-keys';
 import { migration008 } from './008-exchange';
 import { migration009 } from './009-team';
+import { migration010 } from './010-project-kind';
 import type { Migration } from './types';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,11 +1,11 @@
-import type { CaseInfo, ProjectInfo } from '../../core/model';
+import type { CaseInfo, ProjectInfo, ProjectKind } from '../../core/model';
 import type { Db } from '../open';
 import { insertDefaultLabels } from './labels';
 
 export function listProjects(db: Db): ProjectInfo[] {
   return db
     .prepare(
-      `SELECT p.id, p.name, p.created_at AS createdAt, p.modality, p.archived_at AS archivedAt,
+      `SELECT p.id, p.name, p.kind, p.created_at AS createdAt, p.modality, p.archived_at AS archivedAt,
               (SELECT count(*) FROM cases c WHERE c.project_id = p.id AND c.removed_at IS NULL) AS caseCount
        FROM projects p ORDER BY p.name`,
     )
@@ -21,10 +21,16 @@ export function findProjectByName(db: Db, name: string): ProjectInfo | undefined
 }
 
 /** Inserts a project with its default labels; call inside a transaction that also appends the audit row. */
-export function insertProject(db: Db, name: string, at: string, modality: string | null = null): number {
+export function insertProject(
+  db: Db,
+  name: string,
+  at: string,
+  opts: { modality?: string | null; kind?: ProjectKind } = {},
+): number {
   const id = Number(
-    db.prepare('INSERT INTO projects (name, created_at, modality) VALUES (?, ?, ?)').run(name, at, modality)
-      .lastInsertRowid,
+    db
+      .prepare('INSERT INTO projects (name, created_at, modality, kind) VALUES (?, ?, ?, ?)')
+      .run(name, at, opts.modality ?? null, opts.kind ?? 'clinical').lastInsertRowid,
   );
   insertDefaultLabels(db, id);
   return id;

@@ -1,4 +1,4 @@
-// `concord import --manifest <datalist.json> --workspace <dir> --project <name> [--json]`: a labelled data
+// `concord import --manifest <datalist.json> --workspace <dir> --project <name> [--kind clinical|research] [--json]`: a labelled data
 // set in one go (services/labelling/manifest-import.ts). One progress line per case on stderr; --json prints
 // the report (imported and refused cases) on stdout. Exit 0 when every case imported, 2 when any was refused
 // (the others are imported all the same).
@@ -7,8 +7,16 @@ import { importManifest } from '../../services/labelling/manifest-import';
 import { openWorkspace } from '../../workspace/workspace';
 import { localActor } from '../../services/create-services';
 import type { ParsedArgs } from './args';
-import { requireOption } from './args';
+import { optionString, requireOption } from './args';
+import type { ProjectKind } from '../../core/model';
 import { printJson } from './output';
+
+/** `--kind clinical|research`: the kind of project an import creates (import and import --manifest). */
+export function projectKindOption(args: ParsedArgs): ProjectKind | undefined {
+  const kind = optionString(args, 'kind');
+  if (kind === undefined || kind === 'clinical' || kind === 'research') return kind;
+  throw new InputError(undefined, `--kind is 'clinical' or 'research', not '${kind}'`);
+}
 
 export async function runManifestImport(args: ParsedArgs): Promise<number> {
   if (args.positionals.length > 0) {
@@ -22,12 +30,14 @@ export async function runManifestImport(args: ParsedArgs): Promise<number> {
   }
   const manifest = requireOption(args, 'manifest', 'import');
   const project = requireOption(args, 'project', 'import --manifest');
+  const kind = projectKindOption(args);
   const ws = openWorkspace(requireOption(args, 'workspace', 'import'));
   try {
     const report = await importManifest(ws, {
       manifest,
       project,
       actor: localActor(),
+      ...(kind ? { projectKind: kind } : {}),
       onCase: (n, total, line) => process.stderr.write(`[${n}/${total}] ${line}\n`),
     });
     if (args.options.has('json')) printJson(report);

@@ -43,7 +43,7 @@ import { printJson } from './output';
 const USAGE =
   'usage: concord masks import <mask.nii.gz|mask.seg.nrrd|seg.dcm> --workspace <dir> --volume <id> --annotator <name> [--label <value>] [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]\n' +
   '       concord masks import <rtstruct.dcm> --workspace <dir> --volume <id> --annotator <name> [--roi <name>[,<name>...]] [--json]\n' +
-  '       concord masks export <revision-id> <out.nii.gz|out.dcm|out.seg.nrrd> --workspace <dir> [--format nifti|nrrd|seg] [--json]';
+  '       concord masks export <revision-id> <out.nii.gz|out.dcm|out.seg.nrrd> --workspace <dir> [--format nifti|nrrd|seg] [--deidentify] [--json]';
 
 export async function runMasks(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -156,7 +156,7 @@ async function runSegImport(
 }
 
 async function runMasksExport(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['workspace', 'format'], flags: ['json'] });
+  const args = parseArgs(argv, { values: ['workspace', 'format'], flags: ['json', 'deidentify'] });
   const [idText, out] = args.positionals;
   if (args.positionals.length !== 2 || !idText || !out) throw new InputError(undefined, USAGE);
   const formatText = optionString(args, 'format');
@@ -173,7 +173,13 @@ async function runMasksExport(argv: string[]): Promise<number> {
   const revisionId = positiveInt(idText, 'revision id');
   const ws = openWorkspace(requireOption(args, 'workspace', 'masks export'));
   try {
-    const r = await exportRevision(ws, { revisionId, file: path.resolve(out), format, actor: localActor() });
+    const r = await exportRevision(ws, {
+      revisionId,
+      file: path.resolve(out),
+      format,
+      actor: localActor(),
+      deidentify: args.options.has('deidentify'),
+    });
     if (args.options.has('json')) printJson(r);
     else {
       const seg = r.seg ? ` (DICOM SEG: ${r.seg.segments.length} segment(s), ${r.seg.frames} frame(s))` : '';

@@ -2,6 +2,8 @@
 // 3-slice CT of dcmqi's test data: add, find (QIDO-RS), get (WADO-RS, then the folder import's path),
 // resume after a cut transfer, send (STOW-RS); and servers that are down, slow or answer garbage, each
 // one line, exit 2, the workspace as it was.
+import { casePseudonym } from '../../core/deid/confidentiality-profile';
+import { deidHash } from '../../services/workspace/deidentify';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -144,7 +146,8 @@ describe.runIf(HAVE_ORTHANC)('concord pacs against Orthanc with DICOMweb', () =>
     expect(va).toEqual(b.db.prepare(q).get());
     expect(va['patient_json']).toBeNull();
     const caseName = (a.db.prepare('SELECT name FROM cases').get() as { name: string }).name;
-    expect(caseName).toBe(`Study ${STUDY}`);
+    // A pseudonym of the study, never its UID or the patient's name or ID.
+    expect(caseName).toBe(casePseudonym(deidHash(a), `study ${STUDY}`));
     const audit = listAudit(a.db, 100).find((row) => row.action === 'pacs.get');
     expect(audit?.detail).toMatchObject({ server: 'H', studyInstanceUID: STUDY, instances: 3 });
     expect(verifyAudit(a.db).intact).toBe(true);

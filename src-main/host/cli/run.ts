@@ -31,13 +31,17 @@ Usage: concord <command> [options]
 
   info <file-or-dicom-folder> [--max-voxels <n>] [--json]
       Geometry and value statistics of an image (NIfTI, NRRD, DICOM folder, PNG); needs no workspace.
-  import <paths...> --workspace <dir> [--project <name>] [--case <name>] [--keep-patient-identity]
-         [--frames first|all] [--max-voxels <n>] [--json]
+  import <paths...> --workspace <dir> [--project <name>] [--kind clinical|research] [--case <name>]
+         [--dates remove|shift] [--keep-mapping <file>] [--keep-patient-identity] [--frames first|all]
+         [--max-voxels <n>] [--json]
       Import files and folders into a workspace; the readable volumes import, each file refused is listed
       with its reason (exit 2 when any was). --frames: a 4D file as its first frame or one volume per frame
       (without it, a 4D file is refused). --max-voxels: the largest image read (a count or sizes such
-      as 1024x1024x1024; default CONCORD_MAX_VOXELS, else 268435456 = 512x512x1024).
-  import --manifest <datalist.json> --workspace <dir> --project <name> [--json]
+      as 1024x1024x1024; default CONCORD_MAX_VOXELS, else 268435456 = 512x512x1024). --kind: of a project the
+      import creates (default clinical); research replaces DICOM UIDs and removes (or --dates shift: shifts)
+      dates. Cases are named by a pseudonym unless --case names them; --keep-mapping writes what each
+      pseudonym and UID stands for to that file (0600), and only there.
+  import --manifest <datalist.json> --workspace <dir> --project <name> [--kind clinical|research] [--json]
       Import a labelled data set: a JSON list of { "case", "image", "masks": { "<annotator>": "<path>" } },
       paths relative to the manifest; one progress line per case; a case that fails imports nothing.
   masks import <mask.nii.gz|mask.seg.nrrd|seg.dcm> --workspace <dir> --volume <id> --annotator <name>
@@ -49,10 +53,11 @@ Usage: concord <command> [options]
   masks import <rtstruct.dcm> --workspace <dir> --volume <id> --annotator <name> [--roi <name,...>] [--json]
       An RTSTRUCT's closed planar contours, one label per ROI (a voxel is inside when its centre is).
   masks export <revision-id> <out.nii[.gz]|out.dcm|out.seg.nrrd> --workspace <dir> [--format nifti|seg|nrrd]
-               [--json]
+               [--deidentify] [--json]
       Any mask revision as NIfTI with its volume's geometry, a DICOM SEG referencing its source series, or
-      a 3D Slicer segmentation (.seg.nrrd).
-  export <volume-id> <out.nii[.gz]> --workspace <dir> [--json]
+      a 3D Slicer segmentation (.seg.nrrd); --deidentify: a SEG with the confidentiality profile's UIDs and
+      no names (a research project's always is one).
+  export <volume-id> <out.nii[.gz]> --workspace <dir> [--deidentify] [--json]
       Write a stored volume as NIfTI.
   dataset export --workspace <dir> --project <name> --format nnunet|monai
                  --target reference|vote|staple|annotator:<name> --out <dir> [--skip-missing] [--json]

@@ -234,6 +234,7 @@ export function headerOf(
   set('seriesInstanceUID', str(ds, TAG.SeriesInstanceUID));
   set('seriesNumber', dsNumber(ds, TAG.SeriesNumber));
   set('seriesDescription', str(ds, TAG.SeriesDescription));
+  set('studyDate', str(ds, TAG.StudyDate));
   set('instanceNumber', dsNumber(ds, TAG.InstanceNumber));
   set('patientPosition', str(ds, TAG.PatientPosition));
   set('pixel', pixelFormat(ds));

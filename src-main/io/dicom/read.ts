@@ -217,6 +217,7 @@ function sourceOf(series: DicomSeries, patient: PatientIdentity | undefined): Vo
   const dicom = source.dicom!;
   if (series.modality !== undefined) source.modality = series.modality;
   if (series.studyInstanceUID !== undefined) dicom.studyInstanceUID = series.studyInstanceUID;
+  if (series.studyDate !== undefined) dicom.studyDate = series.studyDate;
   if (series.seriesNumber !== undefined) dicom.seriesNumber = series.seriesNumber;
   if (series.frameOfReferenceUID !== undefined) dicom.frameOfReferenceUID = series.frameOfReferenceUID;
   if (series.patientPosition !== undefined) dicom.patientPosition = series.patientPosition;

@@ -214,6 +214,7 @@ function buildPart(
   if (first.modality !== undefined) series.modality = first.modality;
   if (first.seriesNumber !== undefined) series.seriesNumber = first.seriesNumber;
   if (first.studyInstanceUID !== undefined) series.studyInstanceUID = first.studyInstanceUID;
+  if (first.studyDate !== undefined) series.studyDate = first.studyDate;
   if (first.frameOfReferenceUID !== undefined) series.frameOfReferenceUID = first.frameOfReferenceUID;
   if (first.patientPosition !== undefined) series.patientPosition = first.patientPosition;
   if (first.patient !== undefined) series.patient = first.patient;

@@ -7,6 +7,7 @@ export const TAG = {
   SOPInstanceUID: 'x00080018',
   Modality: 'x00080060',
   SeriesDescription: 'x0008103e',
+  StudyDate: 'x00080020',
   PatientName: 'x00100010',
   PatientID: 'x00100020',
   PatientBirthDate: 'x00100030',

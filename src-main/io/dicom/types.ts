@@ -43,6 +43,8 @@ export interface DicomHeader {
   seriesInstanceUID?: string;
   seriesNumber?: number;
   seriesDescription?: string;
+  /** StudyDate (DA, YYYYMMDD) as written. */
+  studyDate?: string;
   instanceNumber?: number;
   imageType: string[];
   patientPosition?: string;
@@ -106,6 +108,7 @@ export interface DicomSeries {
   modality?: string;
   seriesNumber?: number;
   studyInstanceUID?: string;
+  studyDate?: string;
   frameOfReferenceUID?: string;
   patientPosition?: string;
   patient?: PatientIdentity;

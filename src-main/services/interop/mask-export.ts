@@ -17,6 +17,7 @@ import type { Workspace } from '../../workspace/workspace';
 import { MaskStore } from '../masks/mask-store';
 import { writeRevisionSegNrrd } from './nrrd-mask-export';
 import { exportRevisionAsSeg } from './seg-export';
+import { deidentifyForExport } from '../workspace/deidentify';
 
 export type MaskExportFormat = 'nifti' | 'nrrd' | 'seg';
 export const MASK_EXPORT_FORMATS: readonly MaskExportFormat[] = ['nifti', 'nrrd', 'seg'];
@@ -38,6 +39,8 @@ export interface MaskExportSummary {
   file: string;
   /** NRRD only: the segments written, by label value. */
   nrrd?: { segments: { value: number; name: string }[] };
+  /** With deidentify: the case's pseudonym, a safe name for the file outside. */
+  caseName?: string;
   /** DICOM SEG only. */
   seg?: {
     sopInstanceUID: string;
@@ -68,7 +71,16 @@ async function writeRevisionNifti(ws: Workspace, revisionId: number, file: strin
 /** Writes the revision to `file` in `format` (the file appears whole or not at all) and audits it. */
 export async function exportRevision(
   ws: Workspace,
-  r: { revisionId: number; file: string; format: MaskExportFormat; actor: string; auditFile?: string },
+  r: {
+    revisionId: number;
+    file: string;
+    format: MaskExportFormat;
+    actor: string;
+    auditFile?: string;
+    /** Meant to leave the hospital: the SEG gets the confidentiality profile (seg-export.ts); a NIfTI file
+     *  carries no identifier in any case (voxels, geometry and the word "Concord"). */
+    deidentify?: boolean;
+  },
 ): Promise<MaskExportSummary> {
   let summary: MaskExportSummary;
   if (r.format === 'nifti') {
@@ -76,7 +88,7 @@ export async function exportRevision(
       throw new InputError(r.file, 'a NIfTI export must end in .nii or .nii.gz');
     summary = { ...(await writeRevisionNifti(ws, r.revisionId, r.file)), format: 'nifti', file: r.file };
   } else if (r.format === 'seg') {
-    const seg = await exportRevisionAsSeg(ws, r.revisionId);
+    const seg = await exportRevisionAsSeg(ws, r.revisionId, { deidentify: r.deidentify === true });
     await atomicWrite(r.file, () => [seg.bytes]);
     const { bytes: _bytes, revisionId, annotationId, volumeId, author, ...rest } = seg;
     summary = { revisionId, annotationId, volumeId, author, format: 'seg', file: r.file, seg: rest };
@@ -104,10 +116,13 @@ export async function exportRevision(
         annotationId: summary.annotationId,
         volumeId: summary.volumeId,
         format: r.format,
-        file: r.auditFile ?? r.file,
+        // Audit rows are readable while signed out: the file's base name, never where it was written.
+        file: r.auditFile ?? path.basename(r.file),
+        deidentified: r.deidentify === true,
       },
     }),
   )();
+  if (r.deidentify === true) summary.caseName = deidentifyForExport(ws, summary.volumeId).caseName;
   return summary;
 }
 

@@ -219,8 +219,9 @@ async function fetchAndImport(
       source: { kind: 'paths' as const, paths: [dir] },
       projectId: req.projectId,
       projectName: req.projectName,
-      // The study UID names the case unless the user names it: never the patient's name or ID.
-      caseName: req.caseName?.trim() || `Study ${studyUid}`,
+      // A pseudonym of the study names the case unless the user names it: never the patient's name or ID,
+      // nor the study UID (a research project replaces it).
+      ...(req.caseName?.trim() ? { caseName: req.caseName.trim() } : {}),
     };
     const stored = await readAndStoreVolumes(
       ws,
@@ -228,6 +229,7 @@ async function fetchAndImport(
       (_phase, f, detail) => progress('importing', 0.8 + 0.2 * f, detail),
       ep.signal,
       read,
+      { caseSeed: `study ${studyUid}` },
     );
     // The temp folder is gone once the study is in: record file names, not temp paths.
     for (const p of stored.prepared) {
@@ -244,7 +246,8 @@ async function fetchAndImport(
           detail: {
             server: ep.name,
             url: ep.url,
-            studyInstanceUID: studyUid,
+            // A research project's audit names the study by its replacement UID, as its volumes do.
+            studyInstanceUID: stored.prepared[0]?.uids.get(studyUid) ?? studyUid,
             instances: fetched.instances,
             resumed: fetched.resumed,
             projectId: s.projectId,

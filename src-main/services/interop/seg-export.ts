@@ -2,6 +2,10 @@
 // (io/seg/seg-write.ts): one segment per label present, named and coloured as the project's label, coded
 // from its name (io/seg/seg-codes.ts), referencing the source series' images recorded at import.
 //
+// A research project's volumes carry replaced UIDs (workspace/deidentify.ts), so their SEG references the
+// replaced series and names nobody: no patient, no annotator. `deidentify` does the same for a clinical
+// project's SEG meant to leave the hospital (the UIDs a research import would have given the series).
+//
 // Volumes imported from NIfTI or PNG are refused: a SEG only means something next to the DICOM images it
 // references, and Concord has none for such a volume (it does not make up an image series).
 import { InputError, NotFoundError } from '../../core/errors';
@@ -14,6 +18,8 @@ import { getVolume, getVolumeSource } from '../../db/repositories/volumes';
 import { segmentCodesFor } from '../../io/seg/seg-codes';
 import { writeSeg, type SegWriteResult } from '../../io/seg/seg-write';
 import type { Workspace } from '../../workspace/workspace';
+import { getProject } from '../../db/repositories/projects';
+import { deidentifyForExport } from '../workspace/deidentify';
 import { APP_VERSION } from '../app-version';
 import { MaskStore } from '../masks/mask-store';
 
@@ -53,12 +59,23 @@ function sourceSeries(volumeId: number, stored: { source: unknown; patient: unkn
   };
 }
 
-export async function exportRevisionAsSeg(ws: Workspace, revisionId: number): Promise<SegExport> {
+export async function exportRevisionAsSeg(
+  ws: Workspace,
+  revisionId: number,
+  opts: { deidentify?: boolean } = {},
+): Promise<SegExport> {
   const revision = getRevision(ws.db, revisionId);
   if (!revision) throw new NotFoundError(`revision ${revisionId} does not exist`);
   const annotation = getAnnotation(ws.db, revision.annotationId)!;
   const volume = getVolume(ws.db, annotation.volumeId)!;
-  const source = sourceSeries(volume.id, getVolumeSource(ws.db, volume.id));
+  const research = getProject(ws.db, getCase(ws.db, volume.caseId)!.projectId)!.kind === 'research';
+  const anonymous = research || opts.deidentify === true;
+  const source = sourceSeries(
+    volume.id,
+    anonymous
+      ? { source: deidentifyForExport(ws, volume.id).source, patient: null }
+      : getVolumeSource(ws.db, volume.id),
+  );
   if (source.instances.length !== volume.dims[2]) {
     throw new InputError(
       undefined,
@@ -95,10 +112,14 @@ export async function exportRevisionAsSeg(ws: Workspace, revisionId: number): Pr
         algorithm: derived ? { type: 'SEMIAUTOMATIC', name: `Concord ${method}` } : { type: 'MANUAL' },
       };
     }),
-    seriesDescription: derived ? `Concord ${method}` : `Concord annotation by ${revision.author}`,
+    seriesDescription: derived
+      ? `Concord ${method}`
+      : anonymous
+        ? 'Concord annotation'
+        : `Concord annotation by ${revision.author}`,
     // PN: family^given; an annotator's profile name is one name, kept whole as the family name component
-    // (the trailing '^' says so, which dicom3tools expects of a current-form name).
-    creator: derived ? '' : `${revision.author.replace(/[\\^=]/g, ' ').slice(0, 63)}^`,
+    // (the trailing '^' says so, which dicom3tools expects of a current-form name). None when de-identified.
+    creator: derived || anonymous ? '' : `${revision.author.replace(/[\\^=]/g, ' ').slice(0, 63)}^`,
     contentDescription: `revision ${revisionId} of annotation ${annotation.id}`,
     softwareVersion: APP_VERSION,
   });

@@ -7,6 +7,7 @@
 // blob files; the other cases go on. Annotators without a profile get one without a password.
 // A mask may be a DICOM SEG (a file with a DICOM preamble) made on the case's DICOM image: its segments become
 // labels with their names and colours (io/seg/seg-mask.ts; FRACTIONAL SEGs at the default threshold, 0.5).
+import type { ProjectKind } from '../../core/model';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
@@ -127,12 +128,14 @@ async function importCase(
   entry: ManifestEntry,
   projectName: string,
   actor: string,
+  projectKind: ProjectKind | undefined,
 ): Promise<{ projectId: number; result: ManifestCaseResult }> {
   const req: ImportRequest = {
     jobId: `manifest:${entry.case}`,
     source: { kind: 'paths', paths: [entry.image] },
     projectName,
     caseName: entry.case,
+    ...(projectKind ? { projectKind } : {}),
   };
   // File I/O first: the image's blob, then each mask checked against the image's grid and stored.
   const stored = await readAndStoreVolumes(ws, req, () => undefined);
@@ -210,7 +213,14 @@ async function importCase(
 
 export async function importManifest(
   ws: Workspace,
-  opts: { manifest: string; project: string; actor: string; onCase?: CaseProgress },
+  opts: {
+    manifest: string;
+    project: string;
+    actor: string;
+    onCase?: CaseProgress;
+    /** The kind of the project when the manifest creates it (default clinical). */
+    projectKind?: ProjectKind;
+  },
 ): Promise<ManifestReport> {
   const project = opts.project.trim();
   if (!project) throw new InputError(undefined, 'a manifest import needs a project name');
@@ -221,7 +231,7 @@ export async function importManifest(
   for (const r of refused) opts.onCase?.(++n, total, `${r.case}: refused: ${r.reason}`);
   for (const entry of entries) {
     try {
-      const { projectId, result } = await importCase(ws, entry, project, opts.actor);
+      const { projectId, result } = await importCase(ws, entry, project, opts.actor, opts.projectKind);
       report.projectId = projectId;
       report.imported.push(result);
       const masks = result.masks.map(

@@ -2,7 +2,7 @@
 // review gate. Each handler checks its request, then the signed-in profile (ctx.session), then does the work
 // in team/ (which checks the role and writes the audit row).
 import type { TeamRequests } from '@contract';
-import type { LabelInfo } from '../../core/model';
+import type { LabelInfo, ProjectKind } from '../../core/model';
 import { InputError } from '../../core/errors';
 import type { AppContext } from '../context';
 import type { HandlerGroup } from '../handler-types';
@@ -40,6 +40,12 @@ function labelsOf(v: unknown): Omit<LabelInfo, 'id' | 'projectId'>[] | undefined
   });
 }
 
+function optionalKind(v: unknown): ProjectKind | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v === 'clinical' || v === 'research') return v;
+  throw new InputError(undefined, "a project's kind is 'clinical' or 'research'");
+}
+
 export function createTeamHandlers(app: AppContext): HandlerGroup<keyof TeamRequests> {
   const db = app.workspace.db;
   return {
@@ -48,6 +54,7 @@ export function createTeamHandlers(app: AppContext): HandlerGroup<keyof TeamRequ
       return createProject(db, requireProfile(db, ctx, 'creating a project'), {
         name: asString(o['name'], 'name', 200),
         modality: optionalModality(o['modality']),
+        kind: optionalKind(o['kind']),
         labels: labelsOf(o['labels']),
       });
     },

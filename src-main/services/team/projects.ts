@@ -3,7 +3,7 @@
 // hides the case from every list and keeps its rows (volumes, annotations and revisions are never deleted);
 // the audit log records who, when and why. Creating and editing projects and moving cases need a reviewer or
 // an admin.
-import type { CaseInfo, LabelInfo, ProjectInfo } from '../../core/model';
+import type { CaseInfo, LabelInfo, ProjectInfo, ProjectKind } from '../../core/model';
 import { ConflictError, InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
@@ -24,6 +24,8 @@ export const MAX_REASON_LENGTH = 2000;
 export interface ProjectDraft {
   name: string;
   modality?: string | null;
+  /** Clinical (default) keeps source DICOM UIDs; research de-identifies at import (workspace/deidentify.ts). */
+  kind?: ProjectKind;
   /** Default: one label, 1 'Lesion'. */
   labels?: Omit<LabelInfo, 'id' | 'projectId'>[];
 }
@@ -60,7 +62,8 @@ export function createProject(db: Db, profile: Profile, draft: ProjectDraft): Pr
     throw new InputError(undefined, 'two labels have the same value');
   const id = db.transaction(() => {
     const at = new Date().toISOString();
-    const projectId = insertProject(db, name, at, modality);
+    const kind = draft.kind ?? 'clinical';
+    const projectId = insertProject(db, name, at, { modality, kind });
     if (labels.length > 0) {
       db.prepare('DELETE FROM labels WHERE project_id = ?').run(projectId);
       for (const l of labels) upsertLabel(db, { ...l, projectId });
@@ -70,7 +73,13 @@ export function createProject(db: Db, profile: Profile, draft: ProjectDraft): Pr
       {
         actor: profile.name,
         action: 'project.create',
-        detail: { projectId, name, modality, labels: labels.map((l) => ({ value: l.value, name: l.name })) },
+        detail: {
+          projectId,
+          name,
+          modality,
+          kind,
+          labels: labels.map((l) => ({ value: l.value, name: l.name })),
+        },
       },
       at,
     );

@@ -3,6 +3,7 @@
 // says why). Creating and changing projects: team/.
 import type { ImportRequest, ViewState, WorkspaceRequests } from '@contract';
 import type { HandlerGroup } from '../handler-types';
+import type { ProjectKind } from '../../core/model';
 import { NotFoundError, UnsupportedError } from '../../core/errors';
 import { getProject, listCases, listProjects } from '../../db/repositories/projects';
 import { getSetting, setSetting } from '../../db/repositories/settings';
@@ -30,6 +31,18 @@ function parseFrames(v: unknown): ImportRequest['frames'] {
   throw new InputError(undefined, "frames must be 'first' or 'all'");
 }
 
+function asOptionalKind(v: unknown): ProjectKind | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v === 'clinical' || v === 'research') return v;
+  throw new InputError(undefined, "a project's kind is 'clinical' or 'research'");
+}
+
+function asOptionalDates(v: unknown): 'remove' | 'shift' | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v === 'remove' || v === 'shift') return v;
+  throw new InputError(undefined, "dates are 'remove' or 'shift'");
+}
+
 function parseImportRequest(raw: unknown): ImportRequest {
   const o = asObject(raw);
   const source = asObject(o['source'], 'source');
@@ -41,6 +54,8 @@ function parseImportRequest(raw: unknown): ImportRequest {
     caseName: asOptionalString(o['caseName'], 'caseName', 200),
     keepPatientIdentity: o['keepPatientIdentity'] === true,
     frames: parseFrames(o['frames']),
+    projectKind: asOptionalKind(o['projectKind']),
+    dates: asOptionalDates(o['dates']),
   };
   if (source['kind'] === 'paths')
     return { ...base, source: { kind: 'paths', paths: asStringArray(source['paths'], 'paths') } };

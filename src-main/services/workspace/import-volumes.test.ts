@@ -10,6 +10,8 @@ import { tempDir, testData } from '../../test-support/tmp';
 import { openWorkspace } from '../../workspace/workspace';
 import { importVolumes } from './import-volumes';
 import { loadVolume } from './load-volume';
+import { casePseudonym } from '../../core/deid/confidentiality-profile';
+import { deidHash } from './deidentify';
 
 const LIDC = testData('lidc_idri_dicom_4readers', 'LIDC-IDRI-0001', 'dicom');
 const NIFTI = testData(
@@ -51,8 +53,10 @@ describe('importVolumes', () => {
     expect(v.spacing[2]).toBeCloseTo(2.5, 6);
     expect(v.affineLPS[11]).toBeCloseTo(-132.5, 4); // first sorted slice is the most inferior
     expect(v.modality).toBe('CT');
-    // The case is named after the folder above the generic "dicom" folder.
-    expect(listCases(ws.db, s.projectId).map((c) => c.name)).toEqual(['LIDC-IDRI-0001']);
+    // The case is named by a pseudonym of the folder above the generic "dicom" folder (the patient's ID).
+    expect(listCases(ws.db, s.projectId).map((c) => c.name)).toEqual([
+      casePseudonym(deidHash(ws), 'LIDC-IDRI-0001'),
+    ]);
     expect(listProjects(ws.db).map((p) => p.name)).toEqual(['Lung']);
     expect(phases).toContain('reading');
     expect(phases.at(-1)).toBe('done');

@@ -1,7 +1,10 @@
 // Import use-case: read volumes from files/folders, store their voxels as blobs, then record projects,
 // cases, volumes and audit rows in ONE short synchronous transaction (file I/O first, rows last), so a
 // crash or an error at any point leaves the workspace as it was (at worst an unreferenced blob file).
-// Patient name, ID and birth date are dropped unless the caller opted in.
+// Patient name, ID and birth date are dropped unless the caller opted in (never for a research project).
+// A case is named by a pseudonym unless the caller names it; a research project's sources go through the
+// confidentiality profile (deidentify.ts) before anything is stored; file paths are kept as base names
+// (research: none), and audit rows carry no path or free text.
 // An import keeps what it can: a file that cannot be read (or a 4D file the request did not say how to
 // take) is refused with its one-line reason and the other files still import; only an import that finds
 // no image at all fails. An upload's files are named relative to what the user picked: neither the upload's
@@ -9,6 +12,12 @@
 import path from 'node:path';
 import fs from 'node:fs/promises';
 import type { ImportRequest, ImportSummary, RefusedFile, VolumeMeta } from '@contract';
+import {
+  applyConfidentialityProfile,
+  casePseudonym,
+  neutralDescription,
+} from '../../core/deid/confidentiality-profile';
+import type { ProjectKind } from '../../core/model';
 import { CancelledError, InputError } from '../../core/errors';
 import type { ImageVolume } from '../../core/volume/types';
 import { computeStats } from '../../core/volume/stats';
@@ -25,6 +34,13 @@ import { findVolumeByBlob, getVolume, insertVolume } from '../../db/repositories
 import { readVolumes } from '../../io/read-volumes';
 import type { ReadOptions } from '../../io/read-options';
 import type { Workspace } from '../../workspace/workspace';
+import {
+  deidHash,
+  importProjectKind,
+  type MappingEntries,
+  readMappingFile,
+  writeMappingFile,
+} from './deidentify';
 
 export const DEFAULT_PROJECT = 'Default';
 
@@ -74,6 +90,13 @@ export interface PreparedVolume {
   volume: ImageVolume;
   sha256: string;
   caseName: string;
+  /** What the case would be named after at the source (folder, file, study): the mapping file's entry. */
+  sourceName: string;
+  /** Original UID -> replacement (research projects), for the mapping file. */
+  uids: Map<string, string>;
+  dateShiftDays: number | null;
+  /** The kind of project the source was prepared for (research: already through the profile). */
+  kind: ProjectKind;
   byteLength: number;
   stats: VolumeStats;
 }
@@ -114,6 +137,31 @@ export function uploadPathShown(root: string): (text: string) => string {
 /** Reader settings a host may set for an import (the CLI's --max-voxels); unset: the readers' defaults. */
 export type ImportReadOptions = Pick<ReadOptions, 'maxVoxels'>;
 
+/** What a host may add to an import's de-identification: the case pseudonym's seed (PACS: the study). */
+export interface ImportNaming {
+  caseSeed?: string;
+}
+
+/** The kind of project the import goes to, with the patient-identity rules it sets. */
+function kindOf(ws: Workspace, req: ImportRequest): ProjectKind {
+  const kind = importProjectKind(ws.db, req, DEFAULT_PROJECT);
+  if (kind === 'research' && req.keepPatientIdentity === true) {
+    throw new InputError(
+      undefined,
+      'a research project stores no patient identity; drop --keep-patient-identity (a mapping file kept ' +
+        'with --keep-mapping links pseudonyms back to patients)',
+    );
+  }
+  if (req.dates !== undefined && req.dates !== 'remove' && req.dates !== 'shift')
+    throw new InputError(undefined, `dates are 'remove' or 'shift', not '${String(req.dates)}'`);
+  if (req.dates === 'shift' && kind !== 'research')
+    throw new InputError(
+      undefined,
+      'dates are shifted only in a research project (a clinical one keeps them)',
+    );
+  return kind;
+}
+
 /**
  * File I/O of an import: reads the volumes and writes their voxel blobs (atomic, content-addressed); no
  * row is written. Follow with recordVolumes inside a transaction.
@@ -124,15 +172,20 @@ export async function readAndStoreVolumes(
   progress: ImportProgressSink,
   signal?: AbortSignal,
   read: ImportReadOptions = {},
+  naming: ImportNaming = {},
 ): Promise<{ prepared: PreparedVolume[]; skipped: string[]; refused: RefusedFile[] }> {
   const isUpload = req.source.kind === 'upload';
   const tops = sourceTops(ws, req);
   const shown = isUpload ? uploadPathShown(tops[0]!) : (t: string) => t;
+  const kind = kindOf(ws, req);
+  const hash = deidHash(ws);
   progress('reading', 0, 'reading files');
   const read3d = await readVolumes(tops, {
     ...read,
     signal,
-    keepPatientIdentity: req.keepPatientIdentity === true,
+    // Read even when not kept: a research import keys its date shift on the patient, and a mapping file
+    // (import-volumes' caller) names the patient. recordVolumes stores it only when the user opted in.
+    keepPatientIdentity: true,
     onProgress: (f, detail) => progress('reading', f * 0.8, detail ? `reading ${detail}` : ''),
   });
   const refused: RefusedFile[] = [...read3d.refused];
@@ -173,16 +226,42 @@ export async function readAndStoreVolumes(
         stats = computeStats(volume.data, volume.rescale);
       },
     });
-    const caseName =
-      req.caseName?.trim() ||
-      (isUpload ? uploadNameOf(volume, tops[0]!) : caseNameFor(topPathOf(volume, tops)));
+    const sourceName =
+      naming.caseSeed ?? (isUpload ? uploadNameOf(volume, tops[0]!) : caseNameFor(topPathOf(volume, tops)));
+    const caseName = req.caseName?.trim() || casePseudonym(hash, sourceName);
     if (stats!.count === 0) {
       const file = shown(volume.source.files[0] ?? volume.source.description);
       refusedShown.push({ file, reason: 'every voxel is NaN: there is no image to import' });
       skipped.push(`${file}: every voxel is NaN: there is no image to import`);
       continue;
     }
-    prepared.push({ volume, sha256, caseName, byteLength: bytes.byteLength, stats: stats! });
+    let uids = new Map<string, string>();
+    let dateShiftDays: number | null = null;
+    if (kind === 'research') {
+      const patient = volume.source.patient;
+      const profiled = applyConfidentialityProfile(volume.source, {
+        hash,
+        dates: req.dates ?? 'remove',
+        patientKey: patient?.id ? `id ${patient.id}` : `source ${sourceName}`,
+      });
+      volume.source = patient ? { ...profiled.source, patient } : profiled.source;
+      uids = profiled.uids;
+      dateShiftDays = profiled.dateShiftDays;
+    } else if (volume.source.format === 'dicom' && !volume.source.dicom?.seriesDescription) {
+      // A series without a description would be described by its folder's name, often the patient's ID.
+      volume.source.description = neutralDescription(volume.source);
+    }
+    prepared.push({
+      volume,
+      sha256,
+      caseName,
+      sourceName,
+      uids,
+      dateShiftDays,
+      kind,
+      byteLength: bytes.byteLength,
+      stats: stats!,
+    });
   }
   if (signal?.aborted) throw new CancelledError('import');
   if (prepared.length === 0)
@@ -202,8 +281,6 @@ export function recordVolumes(
   at: string,
 ): ImportSummary {
   const db = ws.db;
-  const isUpload = req.source.kind === 'upload';
-  const tops = sourceTops(ws, req);
   let projectId: number;
   if (req.projectId !== undefined) {
     if (!getProject(db, req.projectId))
@@ -214,9 +291,15 @@ export function recordVolumes(
     const existing = findProjectByName(db, name);
     if (existing) projectId = existing.id;
     else {
-      projectId = insertProject(db, name, at);
-      appendAudit(db, { actor, action: 'project.create', detail: { projectId, name } }, at);
+      const kind = req.projectKind ?? 'clinical';
+      projectId = insertProject(db, name, at, { kind });
+      appendAudit(db, { actor, action: 'project.create', detail: { projectId, name, kind } }, at);
     }
+  }
+  // Checked again inside the transaction: the project may have been made meanwhile, of the other kind.
+  const kind = importProjectKind(db, { ...req, projectId }, DEFAULT_PROJECT);
+  if (stored.prepared.some((p) => p.kind !== kind)) {
+    throw new InputError(undefined, `project ${projectId} became a ${kind} project meanwhile; import again`);
   }
   const imported: VolumeMeta[] = [];
   const already: string[] = [];
@@ -249,8 +332,9 @@ export function recordVolumes(
       rescale: v.rescale,
       modality: v.source.modality ?? null,
       sourceFormat: v.source.format,
-      source: { ...source, files: source.files.map((f) => (isUpload ? path.relative(tops[0]!, f) : f)) },
-      patient: req.keepPatientIdentity ? (patient ?? null) : null,
+      // Base names only: a folder is often named after the patient (research sources have no files left).
+      source: { ...source, files: source.files.map((f) => path.basename(f)) },
+      patient: req.keepPatientIdentity && kind === 'clinical' ? (patient ?? null) : null,
       stats: { min: stats.min, max: stats.max, mean: stats.mean },
       importedAt: at,
       importedBy: actor,
@@ -264,12 +348,13 @@ export function recordVolumes(
           projectId,
           caseId,
           volumeId,
-          name: v.source.description,
           format: v.source.format,
           files: v.source.files.length,
           sha256: p.sha256,
           dims: v.geometry.dims,
-          patientIdentityKept: req.keepPatientIdentity === true && patient !== undefined,
+          patientIdentityKept:
+            req.keepPatientIdentity === true && kind === 'clinical' && patient !== undefined,
+          projectKind: kind,
         },
       },
       at,
@@ -286,10 +371,15 @@ export async function importVolumes(
   progress: ImportProgressSink,
   signal?: AbortSignal,
   read: ImportReadOptions = {},
+  keepMapping?: { file: string },
 ): Promise<ImportSummary> {
   const uploaded = req.source.kind === 'upload' ? uploadDir(ws, req.source.uploadId) : null;
   try {
+    if (keepMapping) readMappingFile(ws, keepMapping.file);
     const stored = await readAndStoreVolumes(ws, req, progress, signal, read);
+    // The mapping the user asked for, before the rows: a failed commit leaves an entry that names nothing,
+    // never rows whose mapping was lost.
+    if (keepMapping) writeMappingFile(ws, keepMapping.file, mappingOf(stored.prepared));
     // Then the rows, in one transaction with their audit entries.
     const at = new Date().toISOString();
     const result = ws.db.transaction(() => recordVolumes(ws, req, stored, actor, at))();
@@ -306,6 +396,26 @@ export async function importVolumes(
   } finally {
     if (uploaded) await fs.rm(uploaded, { recursive: true, force: true });
   }
+}
+
+/** The mapping file's entries for prepared volumes: each case's pseudonym and source, the replaced UIDs. */
+export function mappingOf(prepared: PreparedVolume[]): MappingEntries {
+  const out: MappingEntries = { cases: [], uids: {} };
+  const seen = new Set<string>();
+  for (const p of prepared) {
+    const patient = p.volume.source.patient;
+    const entry = {
+      caseName: p.caseName,
+      sourceName: p.sourceName,
+      ...(patient && Object.keys(patient).length > 0 ? { patient } : {}),
+      ...(p.dateShiftDays !== null ? { dateShiftDays: p.dateShiftDays } : {}),
+    };
+    const key = JSON.stringify(entry);
+    if (!seen.has(key)) out.cases.push(entry);
+    seen.add(key);
+    for (const [from, to] of p.uids) out.uids[from] = to;
+  }
+  return out;
 }
 
 /**

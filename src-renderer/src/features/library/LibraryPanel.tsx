@@ -36,6 +36,13 @@ async function casesWithVolumes(projectId: number): Promise<CaseWithVolumes[]> {
   );
 }
 
+/** What each kind of project does with identifiers (services/workspace/deidentify.ts). */
+const KIND_NOTE = {
+  clinical: 'Clinical project: source DICOM UIDs kept, so a SEG sent back to the PACS finds its series.',
+  research:
+    'Research project: DICOM UIDs replaced, dates removed or shifted, no free text (PS3.15 Basic Profile).',
+} as const;
+
 export function LibraryPanel({ role, projectId, selectedVolumeId, onSelectProject, onOpenVolume }: Props) {
   const [managing, setManaging] = useState(false);
   const projectsQuery = useQuery({
@@ -61,6 +68,7 @@ export function LibraryPanel({ role, projectId, selectedVolumeId, onSelectProjec
       ),
     [cases],
   );
+  const selectedProject = projects.find((p) => p.id === projectId);
 
   return (
     <nav className="library" aria-label="Projects and cases">
@@ -74,7 +82,8 @@ export function LibraryPanel({ role, projectId, selectedVolumeId, onSelectProjec
           {projectId === null && <option value="">(none)</option>}
           {projects.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.name} ({p.caseCount}){p.archivedAt ? ' — archived' : ''}
+              {p.name} ({p.caseCount}){p.kind === 'research' ? ' · research' : ''}
+              {p.archivedAt ? ' — archived' : ''}
             </option>
           ))}
         </select>
@@ -91,6 +100,11 @@ export function LibraryPanel({ role, projectId, selectedVolumeId, onSelectProjec
       )}
       {managing && (
         <ProjectsDialog onClose={() => setManaging(false)} onCreated={(p) => onSelectProject(p.id)} />
+      )}
+      {selectedProject && (
+        <p className="muted" data-testid="project-kind">
+          {KIND_NOTE[selectedProject.kind]}
+        </p>
       )}
       {error && <p className="error">{error}</p>}
       {projects.length === 0 && <p className="muted">No project yet. Import images to start.</p>}
