@@ -1,7 +1,8 @@
-// Reviewer/admin: the workspace's projects — create one (name, modality, labels), rename it, change its
+// Reviewer/admin: the workspace's projects — create one (name, modality, clinical or research, labels; the
+// kind never changes: a research project de-identifies at import), rename it, change its
 // modality, archive or restore it. An archived project keeps everything and leaves the import targets.
 import { useState } from 'react';
-import type { ProjectInfo } from '@contract';
+import type { ProjectInfo, ProjectKind } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { invalidateQueries } from '../../api/queries';
 import { useQuery } from '../../api/useQuery';
@@ -15,6 +16,7 @@ export function ProjectsDialog({ onClose, onCreated }: { onClose(): void; onCrea
   });
   const [name, setName] = useState('');
   const [modality, setModality] = useState('');
+  const [kind, setKind] = useState<ProjectKind>('clinical');
   const [labels, setLabels] = useState('1 Lesion #ff0000');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [renaming, setRenaming] = useState<{ id: number; name: string; modality: string } | null>(null);
@@ -35,6 +37,7 @@ export function ProjectsDialog({ onClose, onCreated }: { onClose(): void; onCrea
         getBridge().invoke('project:create', {
           name: name.trim(),
           modality: modality.trim() || null,
+          kind,
           labels: parsed.labels,
         }),
       );
@@ -99,7 +102,7 @@ export function ProjectsDialog({ onClose, onCreated }: { onClose(): void; onCrea
                       {p.name} {p.archivedAt && <span className="muted">(archived)</span>}
                     </td>
                     <td className="muted">
-                      {p.modality ?? '—'} · {p.caseCount} case(s)
+                      {p.modality ?? '—'} · {p.kind} · {p.caseCount} case(s)
                     </td>
                     <td className="actions">
                       <button
@@ -145,6 +148,15 @@ export function ProjectsDialog({ onClose, onCreated }: { onClose(): void; onCrea
             value={modality}
             onChange={(e) => setModality(e.target.value)}
           />
+          <select
+            data-testid="new-project-kind"
+            value={kind}
+            onChange={(e) => setKind(e.target.value as ProjectKind)}
+            title="Research: DICOM UIDs replaced, dates removed, no free text at import (cannot change later)"
+          >
+            <option value="clinical">Clinical (keeps DICOM UIDs)</option>
+            <option value="research">Research (de-identified at import)</option>
+          </select>
           <label className="field">
             <span>Labels, one a line: value name #rrggbb</span>
             <textarea
