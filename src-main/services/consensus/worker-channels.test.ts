@@ -42,6 +42,8 @@ async function caseWithRaters(runner: ConsensusRunner) {
       tool: 'brush',
       patch: fill([...box], 1),
     });
+    // Submitted work is the default rater set of compare and the merges.
+    await w.ok('case:submit', { caseId: fx.volumes[0]!.caseId });
   }
   const rev = await fx.signedIn('Rita', 'reviewer');
   await rev.ok('case:openReview', { caseId: fx.volumes[0]!.caseId });
