@@ -163,7 +163,20 @@ describe('three workstations exchange bundles through the CLI', () => {
     expect(ok('bundle', 'import', bundle('result2'), '--workspace', hub, '--trust')).toMatchObject({
       revisionsAdded: 2,
     });
-    ok('consensus', '--workspace', hub, '--case', 'A', '--method', 'vote', '--save');
+    // Submissions are this workstation's review gate and do not travel in a result bundle yet: the reviewer
+    // names the raters whose results came back.
+    ok(
+      'consensus',
+      '--workspace',
+      hub,
+      '--case',
+      'A',
+      '--method',
+      'vote',
+      '--raters',
+      'Reader 1,Reader 2',
+      '--save',
+    );
     ok(
       'bundle',
       'export',
