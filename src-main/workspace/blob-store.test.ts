@@ -41,6 +41,15 @@ describe('BlobStore', () => {
     expect([...(await store.read(sha256Hex(b)))]).toEqual([9, 8, 7]);
     expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
     await expect(sb.write(Buffer.from([1]))).rejects.toThrow(/ended/);
+    // Bytes stored meanwhile: the stored file is kept (made young for blob collection), the copy dropped.
+    const old = new Date(Date.now() - 86_400_000);
+    fs.utimesSync(store.pathOf(sha256Hex(b)), old, old);
+    const again = await store.stage();
+    await again.write(Buffer.from(b));
+    await again.end();
+    await store.commitStaged([again]);
+    expect(fs.statSync(store.pathOf(sha256Hex(b))).mtimeMs).toBeGreaterThan(old.getTime() + 1000);
+    expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
   });
 
   it('notices a blob damaged on disk', async () => {

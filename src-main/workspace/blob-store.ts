@@ -130,13 +130,19 @@ export class BlobStore {
       while (next < staged.length) {
         const s = staged[next++]!;
         const final = this.pathOf(s.sha256);
-        await s.sync();
-        if ((await fsp.mkdir(path.dirname(final), { recursive: true, mode: 0o700 })) !== undefined)
-          newShard = true;
-        // An identical blob already there is replaced by identical bytes: harmless, and the file is then
-        // young, so blob collection (blob-gc.ts, grace period) keeps it for the rows about to refer to it.
-        await fsp.rename(s.tmp, final);
-        shards.add(path.dirname(final));
+        if (this.has(s.sha256, s.size)) {
+          // Stored meanwhile (another import): keep that file (it may be open), made young as put() does,
+          // so that blob collection (blob-gc.ts, grace period) keeps it for the rows about to refer to it.
+          const at = new Date();
+          await fsp.utimes(final, at, at);
+          await s.discard();
+        } else {
+          await s.sync();
+          if ((await fsp.mkdir(path.dirname(final), { recursive: true, mode: 0o700 })) !== undefined)
+            newShard = true;
+          await fsp.rename(s.tmp, final);
+          shards.add(path.dirname(final));
+        }
         progress(++done / (staged.length || 1));
       }
     };
@@ -206,6 +212,11 @@ export class StagedBlob {
   get sha256(): string {
     if (this.digest === null) throw new Error('a staged blob has no name before it ends');
     return this.digest;
+  }
+
+  /** Bytes written so far (all of them once ended). */
+  get size(): number {
+    return this.bytes;
   }
 
   /** Flushes the ended file to disk (opened again for writing: Windows flushes only a writable handle). */
