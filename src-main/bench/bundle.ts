@@ -4,8 +4,10 @@
 // first revision is a whole mask (an organ and nodules, shifted per rater, saved as a snapshot), the other
 // 49 are brush dabs and a few larger edits committed through the app's MaskStore (stored as deltas over
 // periodic snapshots, as the app stores them). Export: collecting the rows, signing, writing the tar.
-// Import into an empty workspace: the signature and every member's checksum checked (one read of the
-// bundle), the blobs copied (a second read), the rows in one transaction. Wall times in ms, sizes in bytes;
+// Import into an empty workspace, phases as importBundle reports them: "verifying" is the one read of the
+// bundle (signature, every member's checksum; the blobs the receiver lacks written to temp files as they
+// are hashed), "copying" moves those files into the blob store (fsync, rename), "recording" the rows in one
+// transaction. Wall times in ms, sizes in bytes;
 // the machine's load average is reported beside them, since this machine is shared.
 import fs from 'node:fs';
 import os from 'node:os';

@@ -99,6 +99,58 @@ export class BlobStore {
     return { sha256, byteLength, existed: false };
   }
 
+  /**
+   * A blob whose bytes stream in (a bundle member): written to a temp file in tmp/ and hashed in the same
+   * pass, so a large member is neither held in memory nor read twice. Nothing appears under blobs/ until
+   * `commitStaged`, so a caller can check every piece of a larger whole before any of it is stored, and drop
+   * them all (`discard`) when one fails. A process killed meanwhile leaves only a `.part` file in tmp/,
+   * removed when the workspace next opens.
+   */
+  async stage(): Promise<StagedBlob> {
+    const tmp = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`);
+    return new StagedBlob(tmp, await fsp.open(tmp, 'wx', 0o600));
+  }
+
+  /**
+   * Moves staged blobs, all ended, under their names: each file fsynced (a few at a time), renamed into
+   * place, then each folder that gained an entry fsynced once. Their names are the sha256 the staged
+   * writer computed from the very bytes it wrote, so the store stays content-addressed. `progress` gets the
+   * fraction of blobs placed.
+   */
+  async commitStaged(
+    staged: StagedBlob[],
+    progress: (fraction: number) => void = () => undefined,
+  ): Promise<void> {
+    const SYNCING = 8;
+    let next = 0;
+    let done = 0;
+    const shards = new Set<string>();
+    let newShard = false;
+    const worker = async (): Promise<void> => {
+      while (next < staged.length) {
+        const s = staged[next++]!;
+        const final = this.pathOf(s.sha256);
+        if (this.has(s.sha256, s.size)) {
+          // Stored meanwhile (another import): keep that file (it may be open), made young as put() does,
+          // so that blob collection (blob-gc.ts, grace period) keeps it for the rows about to refer to it.
+          const at = new Date();
+          await fsp.utimes(final, at, at);
+          await s.discard();
+        } else {
+          await s.sync();
+          if ((await fsp.mkdir(path.dirname(final), { recursive: true, mode: 0o700 })) !== undefined)
+            newShard = true;
+          await fsp.rename(s.tmp, final);
+          shards.add(path.dirname(final));
+        }
+        progress(++done / (staged.length || 1));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SYNCING, staged.length) }, worker));
+    await Promise.all([...shards].map(syncDir));
+    if (newShard) await syncDir(this.dir);
+  }
+
   /** Reads a whole blob and checks its sha256 (throws when the file was altered or damaged). */
   async read(sha256: string): Promise<Buffer> {
     const file = this.pathOf(sha256);
@@ -112,6 +164,76 @@ export class BlobStore {
   /** Size in bytes, or throws when missing. */
   size(sha256: string): number {
     return fs.statSync(this.pathOf(sha256)).size;
+  }
+}
+
+/**
+ * One blob being written as its bytes arrive (BlobStore.stage): `write` each chunk in order (the hash runs
+ * while the file system writes), then `end` for its sha256 and size; `discard` drops it at any point.
+ */
+export class StagedBlob {
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+  private digest: string | null = null;
+  private handle: fsp.FileHandle | undefined;
+
+  constructor(
+    readonly tmp: string,
+    handle: fsp.FileHandle,
+  ) {
+    this.handle = handle;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (!this.handle || this.digest !== null) throw new Error('write to a staged blob that has ended');
+    const writing = writeAll(this.handle, chunk);
+    writing.catch(() => undefined);
+    this.hash.update(chunk);
+    this.bytes += chunk.byteLength;
+    try {
+      await writing;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new ResourceError(DISK_FULL);
+      throw e;
+    }
+  }
+
+  /** All bytes written: closes the file (not yet fsynced: commitStaged does that) and says what it holds. */
+  async end(): Promise<{ sha256: string; bytes: number }> {
+    if (this.digest === null) {
+      this.digest = this.hash.digest('hex');
+      const h = this.handle;
+      this.handle = undefined;
+      await h?.close();
+    }
+    return { sha256: this.digest, bytes: this.bytes };
+  }
+
+  get sha256(): string {
+    if (this.digest === null) throw new Error('a staged blob has no name before it ends');
+    return this.digest;
+  }
+
+  /** Bytes written so far (all of them once ended). */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Flushes the ended file to disk (opened again for writing: Windows flushes only a writable handle). */
+  async sync(): Promise<void> {
+    const h = await fsp.open(this.tmp, 'r+');
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  }
+
+  async discard(): Promise<void> {
+    const h = this.handle;
+    this.handle = undefined;
+    await h?.close().catch(() => undefined);
+    await fsp.rm(this.tmp, { force: true });
   }
 }
 

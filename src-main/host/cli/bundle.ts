@@ -106,7 +106,14 @@ async function runImport(argv: string[], inspectOnly: boolean): Promise<number> 
       return 0;
     }
     const line = progressLine('importing');
-    const phases = { verifying: [0, 0.4], copying: [0.4, 0.9], recording: [0.9, 1], done: [1, 1] } as const;
+    // Verifying is the one read of the bundle (members this workspace lacks are written as they are checked);
+    // copying moves them into place once all are checked.
+    const phases = {
+      verifying: [0, 0.85],
+      copying: [0.85, 0.95],
+      recording: [0.95, 1],
+      done: [1, 1],
+    } as const;
     const summary = await importBundle(ws, file, {
       trust: args.options.has('trust'),
       actor: localActor(),

@@ -17,6 +17,8 @@ import { MANIFEST_NAME, MAX_MANIFEST_BYTES, SIGNATURE_NAME } from './manifest';
 
 /** Bytes per read: large reads keep the per-chunk cost of the tar streams small on images of 100+ MiB. */
 const READ_CHUNK = 4 * 2 ** 20;
+/** Members up to this size (bytes) are read whole when writing a bundle. */
+const SMALL_MEMBER = 2 ** 20;
 
 export interface MemberSource {
   name: string;
@@ -54,6 +56,17 @@ export async function writeBundle(
     const total = members.reduce((n, m) => n + m.bytes, 0) || 1;
     let done = 0;
     for (const m of members) {
+      if (m.bytes <= SMALL_MEMBER) {
+        // Most members are masks of a few KiB: one read each, not a read stream (whose set-up costs more
+        // than the bytes, hundreds of times over in a history).
+        const data = await fsp.readFile(m.file);
+        if (data.length !== m.bytes)
+          throw new Error(`${m.file} holds ${data.length} bytes, not the ${m.bytes} its row says`);
+        await small(m.name, data);
+        done += m.bytes;
+        progress(done / total);
+        continue;
+      }
       await new Promise<void>((resolve, reject) => {
         const entry = pack.entry({ name: m.name, size: m.bytes, mtime, mode: 0o600 }, (e) =>
           e ? reject(e) : resolve(),
@@ -91,17 +104,43 @@ export interface BundleHead {
   signature: Buffer;
 }
 
+/** What the head says the bundle holds: member name -> its sha256 (hex) and size in bytes. */
+export type ExpectedMembers = Map<string, { sha256: string; bytes: number }>;
+
 /**
- * Reads a bundle's entries in order: the manifest and its signature, handed to `onHead` (which checks them
- * and says which members it expects, by name -> { sha256, bytes }), then every member, hashed as it streams
- * and handed to `onMember` with its bytes when `keep(name)` says so (else only hashed). Throws InputError on
- * anything out of place; `onMember` is only called for a member whose bytes match the manifest.
+ * Where a member's bytes go as they stream, hashed in the same pass (a staged workspace blob, or only a
+ * hash): `write` each chunk in order, then `end` for the sha256 and size of what was written.
+ */
+export interface MemberSink {
+  write(chunk: Buffer): Promise<void>;
+  end(): Promise<{ sha256: string; bytes: number }>;
+}
+
+/** A sink that keeps nothing: hashes only. */
+function hashOnly(): MemberSink {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  return {
+    write: (chunk) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+      return Promise.resolve();
+    },
+    end: () => Promise.resolve({ sha256: hash.digest('hex'), bytes }),
+  };
+}
+
+/**
+ * Reads a bundle's entries in order, in one pass: the manifest and its signature, handed to `onHead` (which
+ * checks them and says which members it expects), then every member, streamed into the sink `sinkFor(name)`
+ * gives (else only hashed) and checked against what `onHead` expected once it has all been read. Throws
+ * InputError on anything out of place; errors thrown by `onHead` or a sink pass through unchanged. The
+ * caller owns the sinks: when this throws, what they wrote is the caller's to drop.
  */
 export async function readBundle(
   file: string,
-  onHead: (head: BundleHead) => Map<string, { sha256: string; bytes: number }>,
-  keep: (name: string) => boolean = () => false,
-  onMember: (name: string, bytes: Buffer) => Promise<void> = async () => undefined,
+  onHead: (head: BundleHead) => ExpectedMembers | Promise<ExpectedMembers>,
+  sinkFor: (name: string) => MemberSink | null | Promise<MemberSink | null> = () => null,
   progress: (fraction: number) => void = () => undefined,
 ): Promise<void> {
   let size: number;
@@ -119,8 +158,18 @@ export async function readBundle(
   });
   const feeding = pipeline(source, extract);
   feeding.catch(() => undefined);
+  // Errors of the caller's callbacks (a refused signer, a full disk) are not the bundle's fault.
+  const theirs = new WeakSet<object>();
+  const call = async <T>(f: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof Object) theirs.add(e);
+      throw e;
+    }
+  };
   let manifest: Buffer | null = null;
-  let expected: Map<string, { sha256: string; bytes: number }> | null = null;
+  let expected: ExpectedMembers | null = null;
   const seen = new Set<string>();
   let index = 0;
   try {
@@ -136,27 +185,27 @@ export async function readBundle(
         if (name !== SIGNATURE_NAME)
           throw new InputError(file, 'the bundle is not signed (no manifest.sig after the manifest)');
         const signature = await readAll(entry, 1024, file, 'the signature');
-        expected = onHead({ manifest: manifest!, signature });
+        const head = { manifest: manifest!, signature };
+        expected = await call(() => onHead(head));
       } else {
         const want = expected!.get(name);
         if (!want)
           throw new InputError(file, `the bundle holds '${name}', which its signed manifest does not list`);
         if (seen.has(name)) throw new InputError(file, `the bundle holds '${name}' twice`);
         seen.add(name);
-        const hash = createHash('sha256');
-        const parts: Buffer[] | null = keep(name) ? [] : null;
+        const sink = (await call(() => sinkFor(name))) ?? hashOnly();
         let n = 0;
         for await (const chunk of entry as AsyncIterable<Buffer>) {
-          hash.update(chunk);
-          n += chunk.length;
-          parts?.push(chunk);
+          // A member longer than its manifest says fails here, before the rest of it is written anywhere.
+          if ((n += chunk.length) > want.bytes) break;
+          await call(() => sink.write(chunk));
         }
-        if (n !== want.bytes || hash.digest('hex') !== want.sha256)
+        const got = await call(() => sink.end());
+        if (n !== want.bytes || got.bytes !== want.bytes || got.sha256 !== want.sha256)
           throw new InputError(
             file,
             `'${name}' does not match its checksum in the signed manifest: the bundle was altered or damaged`,
           );
-        if (parts) await onMember(name, Buffer.concat(parts));
       }
       index++;
     }
@@ -164,7 +213,7 @@ export async function readBundle(
   } catch (e) {
     source.destroy();
     extract.destroy();
-    if (e instanceof InputError) throw e;
+    if (e instanceof InputError || (e instanceof Object && theirs.has(e))) throw e;
     throw new InputError(file, `not a readable Concord bundle (${(e as Error).message})`);
   }
   if (index < 2)

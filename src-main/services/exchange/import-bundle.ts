@@ -1,23 +1,24 @@
 // Import use-case (the model is services/workspace/import-volumes.ts): nothing is written until the whole
-// bundle has been checked (verify-bundle.ts: signature, every checksum, no stray entry, the signer trusted
-// or the user's say-so), and the plan checked against this workspace (every parent, delta base and volume
-// found in the bundle or here). Then file I/O first: the blobs this workspace lacks are copied from a second
-// read of the bundle, each checked against its checksum again as it is stored (blob-store.ts: atomic,
-// fsynced); then ONE synchronous transaction writes every row (apply-bundle.ts). A kill at any moment leaves
-// the workspace as it was, at worst with unreferenced blob files that blob collection removes.
+// bundle has been checked (the signature, the signer trusted or the user's say-so, every member's checksum,
+// no stray entry), and the plan checked against this workspace (every parent, delta base and volume found
+// in the bundle or here). All in ONE read of the bundle: the blobs this workspace lacks are written as they
+// stream, hashed once, into temp files in tmp/ (blob-store.ts: BlobStore.stage), and moved under blobs/
+// (fsynced, renamed) only once every member has been checked; a bundle that fails any check leaves its temp
+// files removed, so neither a row nor a blob was added. Then ONE synchronous transaction writes every row
+// (apply-bundle.ts). A kill at any moment leaves the workspace as it was, at worst with temp files (removed
+// when the workspace opens) or blobs no row refers to (blob collection removes them).
 //
 // Merging loses nothing: rows are matched by their global ids (manifest.ts), so a bundle imported twice adds
 // nothing; a revision keeps its author, time, tool and parent; two bundles that each add a revision on the
 // same parent leave both branches (a fork, shown in the app; a reviewer picks the head: forks.ts).
-import { createHash } from 'node:crypto';
 import { ForbiddenError, InputError } from '../../core/errors';
 import { readBundle } from '../../io/bundle/container';
-import { memberName } from '../../io/bundle/manifest';
 import { gidsOf } from '../../db/repositories/exchange';
+import type { StagedBlob } from '../../workspace/blob-store';
 import type { Workspace } from '../../workspace/workspace';
 import { applyBundle } from './apply-bundle';
 import type { ImportSummary } from './apply-bundle';
-import { verifyBundle } from './verify-bundle';
+import { checkSigner, expectedMembers, verifyBundle } from './verify-bundle';
 import type { VerifiedBundle } from './verify-bundle';
 
 export type { ImportSummary } from './apply-bundle';
@@ -82,40 +83,49 @@ export async function inspectBundle(
 
 export async function importBundle(ws: Workspace, file: string, opts: ImportOptions): Promise<ImportSummary> {
   const progress = opts.progress ?? (() => undefined);
-  const verified = await verifyBundle(ws, file, (f) => progress('verifying', f));
-  if (!verified.signer.trusted && !opts.trust) {
-    throw new ForbiddenError(
-      `${file}: signed by workspace ${verified.signer.fingerprint}, which this workspace has not trusted before; nothing was imported (confirm it in the app, or run again with --trust)`,
-    );
-  }
-  const needed = planBlobs(ws, verified);
-  const bytesNeeded = verified.manifest.members
-    .filter((x) => needed.has(x.sha256))
-    .reduce((n, x) => n + x.bytes, 0);
-  if (needed.size > 0) {
-    await ws.blobs.assertSpace(bytesNeeded);
-    progress('copying', 0);
-    let copied = 0;
-    // The second read checks every member again (the file may have changed since the first).
+  let verified: VerifiedBundle | null = null;
+  let needed = new Set<string>();
+  const staged: StagedBlob[] = [];
+  try {
+    // One read of the bundle. The head comes first: its signature and signer are checked and the plan made
+    // before any member is read. Each member this workspace lacks streams into a staged blob in tmp/ while
+    // it is hashed (once); the others are only hashed. Every member is checked against the signed manifest.
     await readBundle(
       file,
-      ({ manifest }) => {
-        if (createHash('sha256').update(manifest).digest('hex') !== verified.manifestSha256)
-          throw new InputError(file, 'the bundle changed while it was being imported; nothing was imported');
-        return new Map(verified.manifest.members.map((x) => [x.name, { sha256: x.sha256, bytes: x.bytes }]));
+      async (head) => {
+        const v = checkSigner(ws, file, head);
+        if (!v.signer.trusted && !opts.trust) {
+          throw new ForbiddenError(
+            `${file}: signed by workspace ${v.signer.fingerprint}, which this workspace has not trusted before; nothing was imported (confirm it in the app, or run again with --trust)`,
+          );
+        }
+        needed = planBlobs(ws, v);
+        await ws.blobs.assertSpace(
+          v.manifest.members.filter((x) => needed.has(x.sha256)).reduce((n, x) => n + x.bytes, 0),
+        );
+        verified = v;
+        return expectedMembers(v.manifest);
       },
-      (name) => needed.has(name.slice('blobs/'.length)),
-      async (name, bytes) => {
-        const stored = await ws.blobs.put(bytes);
-        if (memberName(stored.sha256) !== name)
-          throw new InputError(file, `'${name}' changed while it was being imported; nothing was imported`);
-        copied += bytes.length;
-        progress('copying', copied / (bytesNeeded || 1));
+      async (name) => {
+        if (!needed.has(name.slice('blobs/'.length))) return null;
+        const s = await ws.blobs.stage();
+        staged.push(s);
+        return s;
       },
+      (f) => progress('verifying', f),
     );
+    // Only now, every member checked, do the staged blobs move under blobs/. Until here nothing was written
+    // but temp files. A kill from here on leaves at most blobs that no row refers to (blob collection removes
+    // them): the rows that refer to them are written after, in one transaction.
+    progress('copying', 0);
+    await ws.blobs.commitStaged(staged, (f) => progress('copying', f));
+  } catch (e) {
+    await Promise.all(staged.map((s) => s.discard()));
+    throw e;
   }
   progress('recording', 0);
-  const summary = ws.db.transaction(() => applyBundle(ws, verified, opts))();
+  const v: VerifiedBundle = verified!;
+  const summary = ws.db.transaction(() => applyBundle(ws, v, opts))();
   progress('done', 1);
   return summary;
 }

@@ -75,6 +75,10 @@ describe('tampered bundles', () => {
         /does not match its checksum in the signed manifest/,
       ]);
     }
+    // A member longer than the manifest says (its first bytes intact).
+    const longer = entries.map((e) => ({ ...e }));
+    longer[2] = { ...longer[2]!, data: Buffer.concat([longer[2]!.data, Buffer.alloc(4096, 1)]) };
+    cases.push(['member longer', longer, /does not match its checksum in the signed manifest/]);
     // One byte of the manifest changed (a revision's author).
     const edited = entries.map((e) => ({ ...e }));
     edited[0] = {
@@ -167,6 +171,8 @@ describe('tampered bundles', () => {
       expect(err!.message, what).toMatch(why);
       expect(err!.message.includes('\n'), what).toBe(false);
       expect(workspaceState(b), what).toEqual(before);
+      // The members it had staged while checking are gone too.
+      expect(fs.readdirSync(b.tmpDir), what).toEqual([]);
     }
     // The untouched bundle, repacked the same way, imports.
     const repacked = path.join(dir, 'repacked.concord-bundle');
@@ -202,6 +208,7 @@ describe('tampered bundles', () => {
       importBundle(b, path.join(dir, 'missing.concord-bundle'), { actor: 'test' }),
     ).rejects.toThrow(/cannot be read/);
     expect(workspaceState(b)).toEqual(before);
+    expect(fs.readdirSync(b.tmpDir)).toEqual([]);
     a.close();
     b.close();
   });

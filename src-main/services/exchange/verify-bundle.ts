@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../core/errors';
 import { readBundle } from '../../io/bundle/container';
+import type { BundleHead, ExpectedMembers } from '../../io/bundle/container';
 import { parseManifest } from '../../io/bundle/manifest';
 import type { BundleManifest } from '../../io/bundle/manifest';
 import { getTrustedSigner } from '../../db/repositories/exchange';
@@ -59,28 +60,17 @@ export function checkHead(
   return { manifest, manifestSha256: createHash('sha256').update(manifestBytes).digest('hex') };
 }
 
+/** The members a checked manifest lists, as the bundle reader expects them. */
+export function expectedMembers(manifest: BundleManifest): ExpectedMembers {
+  return new Map(manifest.members.map((m) => [m.name, { sha256: m.sha256, bytes: m.bytes }]));
+}
+
 /**
- * Reads the whole bundle once: head checked, every member hashed (none kept). Writes nothing. The signer is
- * compared with the workspace's own key and its trusted signers; an unknown one is reported, not refused
- * (the importer decides).
+ * Checks a bundle's head (checkHead) and says who signed it: the workspace's own key, a signer trusted
+ * before, or an unknown one (reported, not refused: the importer decides). Writes nothing.
  */
-export async function verifyBundle(
-  ws: Workspace,
-  file: string,
-  progress: (fraction: number) => void = () => undefined,
-): Promise<VerifiedBundle> {
-  let head: { manifest: BundleManifest; manifestSha256: string } | null = null;
-  await readBundle(
-    file,
-    ({ manifest, signature }) => {
-      head = checkHead(file, manifest, signature);
-      return new Map(head.manifest.members.map((m) => [m.name, { sha256: m.sha256, bytes: m.bytes }]));
-    },
-    () => false,
-    async () => undefined,
-    progress,
-  );
-  const { manifest, manifestSha256 } = head!;
+export function checkSigner(ws: Workspace, file: string, head: BundleHead): VerifiedBundle {
+  const { manifest, manifestSha256 } = checkHead(file, head.manifest, head.signature);
   const id = manifest.exporter.workspaceId;
   const own = id === ws.key.id;
   const known = getTrustedSigner(ws.db, id);
@@ -101,4 +91,23 @@ export async function verifyBundle(
       actor: manifest.exporter.actor,
     },
   };
+}
+
+/** Reads the whole bundle once: head and signer checked, every member hashed (none kept). Writes nothing. */
+export async function verifyBundle(
+  ws: Workspace,
+  file: string,
+  progress: (fraction: number) => void = () => undefined,
+): Promise<VerifiedBundle> {
+  let verified: VerifiedBundle | null = null;
+  await readBundle(
+    file,
+    (head) => {
+      verified = checkSigner(ws, file, head);
+      return expectedMembers(verified.manifest);
+    },
+    () => null,
+    progress,
+  );
+  return verified!;
 }
