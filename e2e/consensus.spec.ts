@@ -106,7 +106,7 @@ test('reviewer: compare, STAPLE, disagreement regions, adjudicate and sign off; 
   await expect(page.getByTestId('consensus-needs-review')).toBeVisible();
   // The readers' imported masks count as submitted (the default rater set), and Ann only opened the case:
   // nobody is pending, so the case opens without asking.
-  await page.getByTestId('open-review').click();
+  await page.getByTestId('review').getByTestId('open-review').click();
   await expect(page.getByTestId('review-state')).toHaveAttribute('data-open', 'true');
   for (const r of READERS) await expect(page.getByTestId(`annotation-${r}`)).toBeVisible();
 

@@ -247,7 +247,8 @@ test('region growing, polygon, fill between slices and clean-up from the palette
   await saved(page);
 
   // Worklist: flag for review with a comment, reopen, mark done; then there is no next case.
-  const row = page.getByTestId(`worklist-row-image_hu-${ADMIN.name}`);
+  // The case is named by a pseudonym (Case + 8 hex digits), not after the file.
+  const row = page.locator(`[data-testid^="worklist-row-Case "][data-testid$="-${ADMIN.name}"]`);
   await expect(row).toHaveAttribute('data-status', 'in-progress');
   await row.getByTestId('flag').click();
   await page.getByTestId('flag-comment').fill('left lung: is this effusion?');

@@ -37,7 +37,7 @@ test('export an annotation as a DICOM SEG from the Annotations panel', async ({ 
   await expect(page.getByTestId('save-state')).toHaveAttribute('data-pending', '0');
 
   const format = page.getByTestId(`export-format-${ADMIN.name}`);
-  await expect(format.locator('option[value="nrrd"]')).toBeDisabled();
+  await expect(format.locator('option[value="nrrd"]')).toBeEnabled();
   await format.selectOption('seg');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -64,4 +64,15 @@ test('export an annotation as a DICOM SEG from the Annotations panel', async ({ 
     { encoding: 'utf8' },
   );
   expect(py.stdout.trim()).toBe('1 Lesion');
+
+  // The same annotation as 3D Slicer's .seg.nrrd.
+  await format.selectOption('nrrd');
+  const [nrrd] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId(`export-${ADMIN.name}`).click(),
+  ]);
+  expect(nrrd.suggestedFilename()).toMatch(/^revision-\d+\.seg\.nrrd$/);
+  const header = fs.readFileSync((await nrrd.path())!).subarray(0, 200).toString('latin1');
+  expect(header).toMatch(/^NRRD\d{4}\n/);
+  expect(header).toMatch(/space: left-posterior-superior/);
 });

@@ -14,8 +14,13 @@ describe('worklist', () => {
     await fx.signedIn('Bob', 'annotator');
     const rev = await fx.signedIn('Rita', 'reviewer');
     const [va, vb] = fx.volumes;
-    // Nobody assigned, nobody labelling: no rows (not one per profile).
-    expect(await rev.ok('worklist:get', { projectId: fx.projectId })).toEqual([]);
+    // Nobody assigned, nobody labelling: each volume once, as the reviewer's own (not one row per profile).
+    expect(
+      (await rev.ok('worklist:get', { projectId: fx.projectId })).map((r) => [r.caseName, r.annotatorName]),
+    ).toEqual([
+      ['A', 'Rita'],
+      ['B', 'Rita'],
+    ]);
     const people = await rev.ok('annotator:list', undefined);
     await rev.ok('assignment:add', {
       projectId: fx.projectId,

@@ -2,7 +2,8 @@
 // review), time spent, the flag comment and the review gate (submitted / returned with a comment). An
 // annotator's worklist holds their assigned cases only (every case of a project that has no assignment yet:
 // an open project); reviewers and admins see, per volume, the case's assignees and anyone who has labelled it
-// — not every profile of the workspace (team/assignments.ts groups the same by case).
+// — not every profile of the workspace (team/assignments.ts groups the same by case) — or, on a volume with
+// nobody yet, their own row.
 import type { SubmissionInfo, WorkStatus, WorklistRow } from '../../core/model';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
@@ -75,6 +76,9 @@ export function worklist(db: Db, viewer: Profile, projectId: number): WorklistRo
           ...annotations.filter((a) => a.volumeId === v.volumeId).map((a) => a.annotatorId!),
         ]),
       ].sort((a, b) => (names.get(a) ?? '').localeCompare(names.get(b) ?? ''));
+      // A volume nobody is assigned to or has labelled stays on the list as the viewer's own, not started:
+      // the case is still to do (and the uncertainty order ranks exactly such cases).
+      if (people.length === 0) people = [viewer.id];
     }
     for (const id of people) {
       const a = byCell.get(`${v.volumeId}:${id}`);
