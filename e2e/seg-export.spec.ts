@@ -72,7 +72,10 @@ test('export an annotation as a DICOM SEG from the Annotations panel', async ({ 
     page.getByTestId(`export-${ADMIN.name}`).click(),
   ]);
   expect(nrrd.suggestedFilename()).toMatch(/^revision-\d+\.seg\.nrrd$/);
-  const header = fs.readFileSync((await nrrd.path())!).subarray(0, 200).toString('latin1');
+  const header = fs
+    .readFileSync((await nrrd.path())!)
+    .subarray(0, 200)
+    .toString('latin1');
   expect(header).toMatch(/^NRRD\d{4}\n/);
   expect(header).toMatch(/space: left-posterior-superior/);
 });
