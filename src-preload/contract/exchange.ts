@@ -53,6 +53,8 @@ export interface BundleImportAnswer {
   casesCreated: number;
   volumesCreated: number;
   revisionsAdded: number;
+  /** Submissions of cases (the review gate) taken from the bundle. */
+  submissionsTaken: number;
   /** Annotations where an imported revision started a second branch (pick a head in the history). */
   forks: { annotationId: number; revisionId: number; parentId: number | null }[];
   notes: string[];

@@ -1,5 +1,6 @@
 // Three workstations exchange work through bundles with real `concord` processes (the built CLI): the
 // coordinator's workspace sends each annotator a task, their results come back, the coordinator merges them
+// with the readers' submissions (so the reviewer's default rater set holds both), the coordinator merges them
 // into a consensus and sends a review to both. At the end the three workspaces hold the same revisions:
 // same global ids, masks (blob checksums), authors, parents, tools and times. A tampered bundle is refused
 // with one line (exit 2) and changes nothing.
@@ -18,6 +19,7 @@ import {
   exchangeImage,
   exchangeWorkspace,
   revisionsView,
+  submitAs,
   volumeIdOf,
   workspaceState,
 } from '../../services/test-support/exchange';
@@ -127,9 +129,9 @@ describe('three workstations exchange bundles through the CLI', () => {
       await withWorkspace(laptop, async (ws) => {
         expect(ws.db.prepare('SELECT count(*) FROM annotators').pluck().get()).toBe(1);
         for (const box of boxes) await edit(ws, volumeIdOf(ws), reader, [...box]);
-        ws.db
-          .prepare("UPDATE annotations SET status = 'done', status_at = ?, time_spent_sec = ?")
-          .run(new Date().toISOString(), boxes.length * 60);
+        ws.db.prepare('UPDATE annotations SET time_spent_sec = ?').run(boxes.length * 60);
+        // Done: the annotator submits the case on their own machine (the review gate).
+        submitAs(ws, reader);
       });
     }
     // Results back, then a consensus on the hub, and a review out to both.
@@ -159,24 +161,18 @@ describe('three workstations exchange bundles through the CLI', () => {
     );
     expect(ok('bundle', 'import', bundle('result1'), '--workspace', hub, '--trust')).toMatchObject({
       revisionsAdded: 3,
+      submissionsTaken: 1,
     });
     expect(ok('bundle', 'import', bundle('result2'), '--workspace', hub, '--trust')).toMatchObject({
       revisionsAdded: 2,
+      submissionsTaken: 1,
     });
-    // Submissions are this workstation's review gate and do not travel in a result bundle yet: the reviewer
-    // names the raters whose results came back.
-    ok(
-      'consensus',
-      '--workspace',
-      hub,
-      '--case',
-      'A',
-      '--method',
-      'vote',
-      '--raters',
-      'Reader 1,Reader 2',
-      '--save',
-    );
+    // The submissions came with the results: the reviewer's default rater set (the submitted manual
+    // annotations) holds both readers, with nothing ticked by hand.
+    const merged = ok('consensus', '--workspace', hub, '--case', 'A', '--method', 'vote', '--save') as {
+      raters: { name: string }[];
+    };
+    expect(merged.raters.map((r) => r.name)).toEqual(['Reader 1', 'Reader 2']);
     ok(
       'bundle',
       'export',
@@ -208,6 +204,7 @@ describe('three workstations exchange bundles through the CLI', () => {
     expect(views[0]).toHaveLength(6);
     expect(views[1]).toEqual(views[0]);
     expect(views[2]).toEqual(views[0]);
+    const submittedAt: string[][] = [];
     for (const d of [hub, laptop1, laptop2]) {
       await withWorkspace(d, (ws) => {
         expect(ws.db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -221,8 +218,22 @@ describe('three workstations exchange bundles through the CLI', () => {
           { name: 'Reader 1', status: 'done', t: 180 },
           { name: 'Reader 2', status: 'done', t: 120 },
         ]);
+        // Each reader's submission as made on their laptop; the review carried the other's back too.
+        const submissions = ws.db
+          .prepare(
+            'SELECT p.name, s.state, s.state_by AS stateBy, s.submitted_at AS at FROM case_submissions s JOIN annotators p ON p.id = s.annotator_id ORDER BY p.name',
+          )
+          .all() as { name: string; state: string; stateBy: string; at: string }[];
+        expect(submissions.map(({ at: _at, ...rest }) => rest)).toEqual([
+          { name: 'Reader 1', state: 'submitted', stateBy: 'Reader 1' },
+          { name: 'Reader 2', state: 'submitted', stateBy: 'Reader 2' },
+        ]);
+        submittedAt.push(submissions.map((x) => x.at));
       });
     }
+
+    expect(submittedAt[1]).toEqual(submittedAt[0]);
+    expect(submittedAt[2]).toEqual(submittedAt[0]);
 
     // One byte of the review changed: exit 2, one line, nothing written.
     const bytes = fs.readFileSync(bundle('review'));

@@ -138,6 +138,24 @@ export interface BundleReopening {
   reason: string;
 }
 
+/**
+ * An annotator's submission of a case (the review gate, migration 009): its state as the exporter holds it.
+ * The case is named by the checksum of one of its volumes (cases are matched by content), the annotator by
+ * profile name (with its uid among the profiles). The receiver keeps whichever of its row and this one
+ * changed state last (stateAt), so a second import changes nothing and a return travels back the same way.
+ */
+export interface BundleSubmission {
+  case: string;
+  annotator: string;
+  state: 'submitted' | 'returned';
+  stateAt: string;
+  /** Who submitted (the annotator) or returned it (a reviewer), by name. */
+  stateBy: string;
+  /** The annotator's optional comment on a submission; the reviewer's (required) on a return. */
+  comment: string | null;
+  submittedAt: string;
+}
+
 /** What a task hands to one annotator: the volumes they are to label (extensible: projects, due dates). */
 export interface BundleAssignment {
   annotator: string;
@@ -163,6 +181,9 @@ export interface BundleManifest {
   decisions: BundleDecision[];
   signOffs: BundleSignOff[];
   reopenings: BundleReopening[];
+  /** Submissions of the cases (absent in bundles made before submissions travelled: read as none). A task
+   *  carries its annotator's own, a result its annotators', a review every one. */
+  submissions?: BundleSubmission[];
   /** The exporting workspace's audit rows with their origins and its sealed head (exchange/bundle-audit.ts). */
   audit: unknown;
   members: BundleMember[];
@@ -244,6 +265,17 @@ export function parseManifest(bytes: Uint8Array, file: string): BundleManifest {
     if (!annotations.has(r.annotation)) bad(`revision ${r.gid} belongs to no annotation of the bundle`);
     if (!members.has(r.blob)) bad(`revision ${r.gid}'s mask is not among the members`);
     if ((r.storage === 'delta') !== (r.base !== null)) bad(`revision ${r.gid} is malformed`);
+  }
+  if (m.submissions !== undefined && !Array.isArray(m.submissions)) bad("'submissions' is not a list");
+  for (const sub of m.submissions ?? []) {
+    const who = `the submission of ${String(sub.annotator)}`;
+    if (!volumes.has(sub.case)) bad(`${who} is of a case the bundle does not describe`);
+    if (!m.profiles.some((p) => p.name === sub.annotator)) bad(`${who} names a profile the bundle does not describe`);
+    if (sub.state !== 'submitted' && sub.state !== 'returned') bad(`${who} has no valid state`);
+    if (![sub.stateAt, sub.stateBy, sub.submittedAt].every((x) => typeof x === 'string' && x.length > 0))
+      bad(`${who} is malformed`);
+    if (sub.comment !== null && typeof sub.comment !== 'string') bad(`${who} is malformed`);
+    if (sub.state === 'returned' && !sub.comment?.trim()) bad(`${who} was returned without a comment`);
   }
   if (m.assignment && !m.profiles.some((p) => p.name === m.assignment!.annotator))
     bad('the assignment names a profile the bundle does not describe');

@@ -7,7 +7,8 @@
 //  - profiles by name (one that does not exist is created as an annotator without a password, as a mask
 //    import does: an admin sets one before they sign in);
 //  - an annotator's manual annotation of a volume by (volume, annotator); derived annotations, revisions and
-//    review rows by global id (exchange_origins).
+//    review rows by global id (exchange_origins); submissions by (case, annotator), the later state wins
+//    (apply-submissions.ts).
 // A revision is inserted with its author, time, tool, provenance and parent; when its parent is not the
 // head here, it starts a second branch (migration 'exchange' lets an imported revision do so). Work status:
 // the later status change wins; time spent: the larger total (each machine's figure already includes what
@@ -42,6 +43,7 @@ import type { BundleAudit } from './bundle-audit';
 import type { ImportOptions } from './import-bundle';
 import type { VerifiedBundle } from './verify-bundle';
 import { recordReview } from './apply-review';
+import { recordSubmissions } from './apply-submissions';
 
 export interface ImportSummary {
   file: string;
@@ -60,6 +62,8 @@ export interface ImportSummary {
   /** Annotations where an added revision does not continue the head: two branches now. */
   forks: { annotationId: number; revisionId: number; parentId: number | null }[];
   reviewRowsAdded: number;
+  /** Submissions (the review gate) taken from the bundle: new here, or changed later than this one's. */
+  submissionsTaken: number;
   /** The exporter's audit rows appended here with their origin (rows already here are skipped). */
   auditRowsAdded: number;
   /** One line each: what the bundle carries that this workspace could not take (kept as it is here). */
@@ -86,6 +90,7 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
     revisionsKnown: 0,
     forks: [],
     reviewRowsAdded: 0,
+    submissionsTaken: 0,
     auditRowsAdded: 0,
     notes: [],
   };
@@ -132,6 +137,7 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
     }
   }
   recordReview(db, gids, m, volumeIds, at, s);
+  recordSubmissions(db, m, volumeIds, profileOf, actor, at, s);
 
   s.changed =
     s.trustedNow ||
@@ -140,7 +146,8 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
       s.profilesCreated +
       s.annotationsCreated +
       s.revisionsAdded +
-      s.reviewRowsAdded >
+      s.reviewRowsAdded +
+      s.submissionsTaken >
       0 ||
     s.changed;
   if (s.changed) {
@@ -160,6 +167,7 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
           revisionsAdded: s.revisionsAdded,
           forks: s.forks.length,
           reviewRowsAdded: s.reviewRowsAdded,
+          submissionsTaken: s.submissionsTaken,
         },
       },
       at,

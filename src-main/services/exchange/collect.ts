@@ -4,9 +4,11 @@
 //    one annotator (--for): their own annotation history if they have one, and NONE of the other raters'
 //    masks, derived masks or review, so that blinding holds on the receiving machine;
 //  - result: annotators' manual annotations (one annotator's with --for) with every revision, work status
-//    and time spent;
+//    and time spent, and their submissions of the cases (the review gate: the receiver's reviewer sees them
+//    submitted);
 //  - review: every annotation of the cases (raters, consensus, working and reference masks) with the
-//    adjudications, their decisions, sign-offs and reopenings.
+//    adjudications, their decisions, sign-offs and reopenings, and every submission (returns travel back).
+// A task also carries its annotator's own submission (returned with the reviewer's comment, say).
 import type {
   BundleAdjudication,
   BundleAnnotation,
@@ -20,17 +22,19 @@ import type {
   BundleReopening,
   BundleRevision,
   BundleSignOff,
+  BundleSubmission,
   BundleVolume,
 } from '../../io/bundle/manifest';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, memberName } from '../../io/bundle/manifest';
 import { InputError, NotFoundError } from '../../core/errors';
 import type { Db } from '../../db/open';
-import { findAnnotatorByName } from '../../db/repositories/annotators';
+import { findAnnotatorByName, getAnnotator } from '../../db/repositories/annotators';
 import { gidsOf } from '../../db/repositories/exchange';
 import type { Gids } from '../../db/repositories/exchange';
 import { listLabels } from '../../db/repositories/labels';
 import { findProjectByName } from '../../db/repositories/projects';
 import { listRevisions } from '../../db/repositories/revisions';
+import { listSubmissions } from '../../db/repositories/team';
 import type { Workspace } from '../../workspace/workspace';
 
 export interface BundleSelection {
@@ -240,11 +244,21 @@ export function collectBundle(
   // Parents before children across annotations too (ids grow with time in every workspace).
   const review = sel.kind === 'review' ? collectReview(db, gids, volumeIds, checksumOf) : null;
 
+  const submitters =
+    sel.kind === 'review'
+      ? null
+      : new Set(
+          forName
+            ? [forName.id]
+            : chosen.map((a) => findAnnotatorByName(db, a.annotator!)!.id),
+        );
+  const submissions = collectSubmissions(db, cases, checksumOf, submitters);
+
   const profiles = new Map<string, BundleProfile>();
-  for (const a of annotations) {
-    if (a.annotator) {
-      const p = findAnnotatorByName(db, a.annotator)!;
-      profiles.set(a.annotator.toLowerCase(), { uid: p.uid, name: p.name, role: 'annotator' });
+  for (const name of [...annotations.map((a) => a.annotator), ...submissions.map((s) => s.annotator)]) {
+    if (name) {
+      const p = findAnnotatorByName(db, name)!;
+      profiles.set(name.toLowerCase(), { uid: p.uid, name: p.name, role: 'annotator' });
     }
   }
   if (forName)
@@ -269,9 +283,39 @@ export function collectBundle(
       decisions: review?.decisions ?? [],
       signOffs: review?.signOffs ?? [],
       reopenings: review?.reopenings ?? [],
+      submissions,
     },
     members: [...members].map(([sha256, bytes]) => ({ name: memberName(sha256), sha256, bytes })),
   };
+}
+
+/** The cases' submissions (of `submitters` only, unless null), each case named by its first volume. */
+function collectSubmissions(
+  db: Db,
+  cases: CaseRow[],
+  checksumOf: Map<number, string>,
+  submitters: Set<number> | null,
+): BundleSubmission[] {
+  const firstVolume = db.prepare('SELECT id FROM volumes WHERE case_id = ? ORDER BY id LIMIT 1').pluck();
+  const out: BundleSubmission[] = [];
+  for (const c of cases) {
+    const volumeId = firstVolume.get(c.id) as number | undefined;
+    const checksum = volumeId === undefined ? undefined : checksumOf.get(volumeId);
+    if (checksum === undefined) continue;
+    for (const s of listSubmissions(db, c.id)) {
+      if (submitters && !submitters.has(s.annotatorId)) continue;
+      out.push({
+        case: checksum,
+        annotator: getAnnotator(db, s.annotatorId)!.name,
+        state: s.state,
+        stateAt: s.stateAt,
+        stateBy: s.stateBy,
+        comment: s.comment,
+        submittedAt: s.submittedAt,
+      });
+    }
+  }
+  return out;
 }
 
 function collectReview(

@@ -132,6 +132,7 @@ export function createExchangeHandlers(app: AppContext): HandlerGroup<keyof Exch
         casesCreated: s.casesCreated,
         volumesCreated: s.volumesCreated,
         revisionsAdded: s.revisionsAdded,
+        submissionsTaken: s.submissionsTaken,
         forks: s.forks,
         notes: s.notes,
       };

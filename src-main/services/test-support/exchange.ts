@@ -9,7 +9,11 @@ import { gidsOf } from '../../db/repositories/exchange';
 import { getRevision, headRevisionId } from '../../db/repositories/revisions';
 import { openWorkspace } from '../../workspace/workspace';
 import type { Workspace } from '../../workspace/workspace';
+import type { Role, SubmissionInfo } from '../../core/model';
+import { findAnnotatorByName, insertAnnotator } from '../../db/repositories/annotators';
+import type { Profile } from '../identity/access';
 import { findOrCreateImportedAnnotator } from '../identity/profiles';
+import { returnCase, submitCase } from '../team/submissions';
 import { MaskStore } from '../masks/mask-store';
 import { importVolumes } from '../workspace/import-volumes';
 import { fill, writeTestVolume } from './labelling';
@@ -127,4 +131,37 @@ export function revisionsView(ws: Workspace): RevisionView[] {
       };
     })
     .sort((a, b) => (a.gid < b.gid ? -1 : 1));
+}
+
+/** The profile named `name` as a signed-in window would hold it; created with `role` when absent. */
+export function profileNamed(ws: Workspace, name: string, role: Role = 'annotator'): Profile {
+  let p = findAnnotatorByName(ws.db, name);
+  if (!p) {
+    insertAnnotator(ws.db, { name, role, passwordHash: null }, new Date().toISOString());
+    p = findAnnotatorByName(ws.db, name)!;
+  }
+  return { id: p.id, name: p.name, role: p.role };
+}
+
+/** The case of the workspace's first volume (case "A"). */
+export function caseIdOf(ws: Workspace): number {
+  return ws.db.prepare('SELECT case_id FROM volumes ORDER BY id LIMIT 1').pluck().get() as number;
+}
+
+/** `annotator` submits case "A" as in the app (team/submissions.ts: the review gate). */
+export function submitAs(ws: Workspace, annotator: string, comment?: string): SubmissionInfo {
+  return submitCase(ws.db, profileNamed(ws, annotator), {
+    caseId: caseIdOf(ws),
+    ...(comment ? { comment } : {}),
+  });
+}
+
+/** `reviewer` (a reviewer profile, created when absent) returns `annotator`'s submission of case "A". */
+export function returnAs(ws: Workspace, reviewer: string, annotator: string, comment: string): SubmissionInfo {
+  const who = findAnnotatorByName(ws.db, annotator)!;
+  return returnCase(ws.db, profileNamed(ws, reviewer, 'reviewer'), {
+    caseId: caseIdOf(ws),
+    annotatorId: who.id,
+    comment,
+  });
 }

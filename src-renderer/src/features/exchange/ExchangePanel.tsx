@@ -160,6 +160,7 @@ export function ExchangePanel({ projectId, me }: Props) {
           {s.answer.changed
             ? `Imported: ${s.answer.revisionsAdded} revision(s), ${s.answer.casesCreated} new case(s).`
             : 'Already imported: nothing changed.'}
+          {s.answer.submissionsTaken > 0 && ` ${s.answer.submissionsTaken} submission(s) of cases arrived.`}
           {s.answer.forks.length > 0 &&
             ` ${s.answer.forks.length} annotation(s) now have two branches: pick the head in their history.`}
         </p>
