@@ -207,6 +207,13 @@ const TABLE: { [C in RequestChannel]: Row } = {
     may: MANAGERS,
     req: (w) => ({ caseId: w.caseId, annotatorId: w.profiles.annotator.id, comment: 'the margin is off' }),
   },
+  // Branches: everyone signed in lists those they may see (Bob's are blinded to Ann); picking a head on Bob's
+  // annotation is for managers (his history has no fork: a conflict, not a refusal).
+  'annotation:branches': { may: SIGNED_IN, req: (w) => ({ volumeId: w.volumeId }) },
+  'annotation:pickBranch': {
+    may: MANAGERS,
+    req: (w) => ({ annotationId: w.bob.annotationId, revisionId: w.bob.revisions[0] }),
+  },
 };
 
 async function world(): Promise<World> {

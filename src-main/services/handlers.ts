@@ -31,7 +31,7 @@ export function createHandlers(
   const launch = app.capabilities.launchTrainer ?? forkLauncher();
   const labelling = createLabellingHandlers(app, store);
   const setStatus = labelling['worklist:setStatus'];
-  const team = createTeamHandlers(app);
+  const team = createTeamHandlers(app, store);
   return {
     ...createWorkspaceHandlers(app, jobs),
     ...createIdentityHandlers(app),

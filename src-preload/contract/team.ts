@@ -1,7 +1,8 @@
 // A labelling team's channels: projects (modality, labels, rename, archive), moving and removing cases,
 // assignments, the reviewer's per-case view, and the review gate (submit, return with a comment, who has not
-// submitted before a case is opened for review).
+// submitted before a case is opened for review), and the branches of forked annotations.
 import type {
+  AnnotationBranches,
   AssignRequest,
   AssignResult,
   CaseInfo,
@@ -10,6 +11,7 @@ import type {
   ProjectInfo,
   ProjectKind,
   ReviewReadiness,
+  RevisionInfo,
   SubmissionInfo,
 } from '../../src-main/core/model';
 
@@ -47,6 +49,11 @@ export interface TeamRequests {
   'case:mySubmission': { req: { caseId: number }; res: SubmissionInfo | null };
   /** Reviewer/admin: who has and has not submitted (asked before opening the case for review). */
   'case:reviewReadiness': { req: { caseId: number }; res: ReviewReadiness };
+  /** The open forks (two branch tips after bundles) of the volume's annotations this profile may see. */
+  'annotation:branches': { req: { volumeId: number }; res: AnnotationBranches[] };
+  /** Makes a branch tip the head (a new revision with its mask): reviewers and admins on any rater's
+   *  annotation, an annotator on their own while it is not submitted. Audited with who picked it. */
+  'annotation:pickBranch': { req: { annotationId: number; revisionId: number }; res: RevisionInfo };
 }
 
 export const TEAM_REQUEST_CHANNELS = [
@@ -61,4 +68,6 @@ export const TEAM_REQUEST_CHANNELS = [
   'case:return',
   'case:mySubmission',
   'case:reviewReadiness',
+  'annotation:branches',
+  'annotation:pickBranch',
 ] as const satisfies readonly (keyof TeamRequests)[];

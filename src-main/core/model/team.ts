@@ -1,5 +1,6 @@
 // A labelling team's entities: who labels which case (assignments), each annotator's submission of a case
 // (the review gate), the reviewer's per-case view, and the raters a comparison or merge may use.
+import type { RevisionInfo } from './labelling';
 
 /**
  * Where one annotator stands on one case: 'not-started' (assigned, nothing saved), 'in-progress', 'flagged'
@@ -82,4 +83,21 @@ export interface ReviewReadiness {
   /** Assignees and labellers who have not submitted, with where they stand. */
   pending: { annotatorId: number; annotatorName: string; status: AssigneeStatus }[];
   submitted: { annotatorId: number; annotatorName: string; submittedAt: string }[];
+}
+
+/**
+ * One annotation's open fork as a profile may see it (services/team/branches.ts): two or more branch tips
+ * after bundles from two workstations continued the same revision. Picking a tip makes a new head with its
+ * mask; nothing is removed.
+ */
+export interface AnnotationBranches {
+  annotationId: number;
+  kind: 'manual' | 'derived';
+  /** The annotator (manual) or what made it (derived). */
+  authorName: string;
+  headRevisionId: number | null;
+  /** The newest revision every branch continues; null when the branches share none. */
+  forkedAfter: number | null;
+  /** The branch tips, the head first. */
+  tips: RevisionInfo[];
 }

@@ -270,7 +270,8 @@ export function parseManifest(bytes: Uint8Array, file: string): BundleManifest {
   for (const sub of m.submissions ?? []) {
     const who = `the submission of ${String(sub.annotator)}`;
     if (!volumes.has(sub.case)) bad(`${who} is of a case the bundle does not describe`);
-    if (!m.profiles.some((p) => p.name === sub.annotator)) bad(`${who} names a profile the bundle does not describe`);
+    if (!m.profiles.some((p) => p.name === sub.annotator))
+      bad(`${who} names a profile the bundle does not describe`);
     if (sub.state !== 'submitted' && sub.state !== 'returned') bad(`${who} has no valid state`);
     if (![sub.stateAt, sub.stateBy, sub.submittedAt].every((x) => typeof x === 'string' && x.length > 0))
       bad(`${who} is malformed`);

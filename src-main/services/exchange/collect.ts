@@ -247,11 +247,7 @@ export function collectBundle(
   const submitters =
     sel.kind === 'review'
       ? null
-      : new Set(
-          forName
-            ? [forName.id]
-            : chosen.map((a) => findAnnotatorByName(db, a.annotator!)!.id),
-        );
+      : new Set(forName ? [forName.id] : chosen.map((a) => findAnnotatorByName(db, a.annotator!)!.id));
   const submissions = collectSubmissions(db, cases, checksumOf, submitters);
 
   const profiles = new Map<string, BundleProfile>();

@@ -91,9 +91,9 @@ describe('submissions in bundles', () => {
       comment: 'extend it to the pleura',
     });
     expect(isSubmitted(laptop.db, caseIdOf(laptop), lr1.id)).toBe(false);
-    expect(
-      laptop.db.prepare("SELECT status FROM annotations WHERE kind = 'manual'").pluck().get(),
-    ).toBe('in-progress');
+    expect(laptop.db.prepare("SELECT status FROM annotations WHERE kind = 'manual'").pluck().get()).toBe(
+      'in-progress',
+    );
 
     // The laptop's older submission, in the result exported before the return, does not undo it.
     expect(await importBundle(hub, result, { actor: 'Lead' })).toMatchObject({ submissionsTaken: 0 });

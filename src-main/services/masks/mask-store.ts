@@ -490,6 +490,8 @@ export class MaskStore {
     revisionId: number;
     author: string;
     guard?: CommitInput['guard'];
+    /** A reviewer's pick of a branch tip (team/branches.ts): its tool, audit action and what it records. */
+    as?: { tool: string; action: string; actor: string; detail: Record<string, unknown> };
   }): Promise<RevisionRow> {
     return this.serial(input.annotationId, async () => {
       const { annotation } = this.readTarget(input);
@@ -506,11 +508,12 @@ export class MaskStore {
           parentId: parent,
           ...sameLabelsAs(target),
           author: input.author,
-          tool: 'revert',
-          provenance: { revertedTo: target.id },
+          ...(input.as ? { actor: input.as.actor } : {}),
+          tool: input.as?.tool ?? 'revert',
+          provenance: { revertedTo: target.id, ...input.as?.detail },
           labelVoxels: target.labelVoxels,
-          action: 'annotation.revert',
-          detail: { revertedTo: target.id },
+          action: input.as?.action ?? 'annotation.revert',
+          detail: { revertedTo: target.id, ...input.as?.detail },
           at: new Date().toISOString(),
         }),
       )();

@@ -1,5 +1,5 @@
 // The team channels: projects, moving and removing cases, assignments, the reviewer's per-case view and the
-// review gate. Each handler checks its request, then the signed-in profile (ctx.session), then does the work
+// review gate, the branches of forked annotations (a reviewer picks the head). Each handler checks its request, then the signed-in profile (ctx.session), then does the work
 // in team/ (which checks the role and writes the audit row).
 import type { TeamRequests } from '@contract';
 import type { LabelInfo, ProjectKind } from '../../core/model';
@@ -7,8 +7,10 @@ import { InputError } from '../../core/errors';
 import type { AppContext } from '../context';
 import type { HandlerGroup } from '../handler-types';
 import { requireProfile } from '../identity/access';
+import { MaskStore } from '../masks/mask-store';
 import { asId, asObject, asOptionalNumber, asOptionalString, asString } from '../validate';
 import { assign, teamView, unassign } from './assignments';
+import { pickBranch, volumeBranches } from './branches';
 import { createProject, moveCase, removeCase, updateProject } from './projects';
 import { ownSubmission, returnCase, reviewReadiness, submitCase } from './submissions';
 
@@ -46,7 +48,10 @@ function optionalKind(v: unknown): ProjectKind | undefined {
   throw new InputError(undefined, "a project's kind is 'clinical' or 'research'");
 }
 
-export function createTeamHandlers(app: AppContext): HandlerGroup<keyof TeamRequests> {
+export function createTeamHandlers(
+  app: AppContext,
+  store = new MaskStore(app.workspace, undefined, app.maskCodec),
+): HandlerGroup<keyof TeamRequests> {
   const db = app.workspace.db;
   return {
     'project:create': (raw, ctx) => {
@@ -120,6 +125,25 @@ export function createTeamHandlers(app: AppContext): HandlerGroup<keyof TeamRequ
     },
     'case:mySubmission': (raw, ctx) =>
       ownSubmission(db, requireProfile(db, ctx, 'your submission'), asId(asObject(raw)['caseId'], 'caseId')),
+    'annotation:branches': (raw, ctx) =>
+      volumeBranches(
+        db,
+        requireProfile(db, ctx, 'the branches of annotations'),
+        asId(asObject(raw)['volumeId'], 'volumeId'),
+      ),
+    'annotation:pickBranch': async (raw, ctx) => {
+      const o = asObject(raw);
+      const revision = await pickBranch(store, requireProfile(db, ctx, 'picking a branch'), {
+        annotationId: asId(o['annotationId'], 'annotationId'),
+        revisionId: asId(o['revisionId'], 'revisionId'),
+      });
+      ctx.publish('annotation:changed', {
+        annotationId: revision.annotationId,
+        headRevisionId: revision.id,
+        author: ctx.actor,
+      });
+      return revision;
+    },
     'case:reviewReadiness': (raw, ctx) =>
       reviewReadiness(
         db,

@@ -157,7 +157,12 @@ export function submitAs(ws: Workspace, annotator: string, comment?: string): Su
 }
 
 /** `reviewer` (a reviewer profile, created when absent) returns `annotator`'s submission of case "A". */
-export function returnAs(ws: Workspace, reviewer: string, annotator: string, comment: string): SubmissionInfo {
+export function returnAs(
+  ws: Workspace,
+  reviewer: string,
+  annotator: string,
+  comment: string,
+): SubmissionInfo {
   const who = findAnnotatorByName(ws.db, annotator)!;
   return returnCase(ws.db, profileNamed(ws, reviewer, 'reviewer'), {
     caseId: caseIdOf(ws),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RevisionInfo } from '@contract';
+import type { RevisionInfo } from '../model';
 import { forksOf } from './forks';
 
 const rev = (id: number, parentId: number | null, tool = 'brush'): RevisionInfo => ({
@@ -19,11 +19,22 @@ describe('forks in a revision history', () => {
     // 2 and 3 both continue 1 (two workstations); 3 is the head.
     const forked = [rev(1, null), rev(2, 1), rev(3, 1)];
     expect(forksOf(forked, 3).tips.map((r) => r.id)).toEqual([3, 2]);
+    expect(forksOf(forked, 3).forkedAfter).toBe(1);
     // Picking 2 (a revert on top of the head) settles it.
     expect(forksOf([...forked, rev(4, 3, 'revert')], 4).tips).toEqual([]);
     // A later import that forks again opens it again.
     expect(forksOf([...forked, rev(4, 3, 'revert'), rev(5, 4), rev(6, 4)], 6).tips.map((r) => r.id)).toEqual([
       6, 5,
     ]);
+  });
+
+  it('a reviewer branch pick settles it; the fork point is the newest revision both branches continue', () => {
+    // 1 -> 2 -> {3 -> 5, 4}: the branches part after 2.
+    const forked = [rev(1, null), rev(2, 1), rev(3, 2), rev(4, 2), rev(5, 3)];
+    expect(forksOf(forked, 5)).toMatchObject({ forkedAfter: 2 });
+    expect(forksOf(forked, 5).tips.map((r) => r.id)).toEqual([5, 4]);
+    expect(forksOf([...forked, rev(6, 5, 'pick-branch')], 6)).toEqual({ tips: [], forkedAfter: null });
+    // Two branches that share no revision (each began its own history): no fork point.
+    expect(forksOf([rev(1, null), rev(2, null)], 2).forkedAfter).toBeNull();
   });
 });
