@@ -19,6 +19,7 @@ import { ConsensusPanel } from './features/consensus/ConsensusPanel';
 import { useConsensus } from './features/consensus/useConsensus';
 import { useLabels } from './features/labels/useLabels';
 import { useCaseAnnotations } from './features/review/useCaseAnnotations';
+import { useRaterHistory } from './features/history/useRaterHistory';
 import { SignInScreen } from './features/session/SignInScreen';
 import { useSession } from './features/session/useSession';
 import { TrainingDrawer } from './features/training/TrainingDrawer';
@@ -62,6 +63,12 @@ export function App() {
     own.info?.id ?? null,
     project.labels,
   );
+  // Another rater's history in the History panel, and a branch tip open read-only in the viewer.
+  const history = useRaterHistory(
+    meta ? { id: meta.id, dims: meta.dims } : null,
+    caseAnnotations.annotations,
+    project.lut,
+  );
   const { agreement } = consensus;
   const review = useMemo<ViewerReview | undefined>(() => {
     if (!consensusOn) return undefined;
@@ -96,16 +103,19 @@ export function App() {
   const activeLabel = useActiveLabel(own.editor, project.labels);
 
   const { nextCase } = opened;
+  const branch = history.view?.layer ?? null;
   const editing = useMemo<ViewerEditing | undefined>(() => {
-    if (!own.layer) return undefined;
+    // A branch open read-only is drawn in place of the own mask, with no tools.
+    const layer = branch ?? own.layer;
+    if (!layer) return undefined;
     return {
-      editor: own.editor,
-      overlays: [...caseAnnotations.layers, own.layer],
-      surface: own.layer,
+      editor: branch ? null : own.editor,
+      overlays: [...caseAnnotations.layers, layer],
+      surface: layer,
       labels: project.labels,
       onNextCase: () => void nextCase(),
     };
-  }, [own.editor, own.layer, caseAnnotations.layers, project.labels, nextCase]);
+  }, [branch, own.editor, own.layer, caseAnnotations.layers, project.labels, nextCase]);
 
   const fatal = sessionError ?? opened.error;
   if (fatal) {
@@ -167,6 +177,7 @@ export function App() {
         activeLabel={activeLabel}
         own={own}
         caseAnnotations={caseAnnotations}
+        history={history}
         showActivity={showActivity}
       />
       <Stage
@@ -179,6 +190,8 @@ export function App() {
         review={review}
         editingWorking={workingTarget !== null}
         onBackToOwn={() => setEditWorking(false)}
+        branchView={history.view}
+        onCloseBranch={history.close}
         annotationError={own.error}
         notice={own.notice}
         onDismissNotice={own.dismissNotice}

@@ -6,6 +6,7 @@ import { ActivityPanel } from '../features/activity/ActivityPanel';
 import type { OwnAnnotation } from '../features/annotation/useAnnotation';
 import { ExchangePanel } from '../features/exchange/ExchangePanel';
 import { HistoryPanel } from '../features/history/HistoryPanel';
+import type { RaterHistory } from '../features/history/useRaterHistory';
 import { LabelsPanel } from '../features/labels/LabelsPanel';
 import type { ProjectLabels } from '../features/labels/useLabels';
 import { LibraryPanel } from '../features/library/LibraryPanel';
@@ -32,11 +33,14 @@ interface Props {
   activeLabel: number | null;
   own: OwnAnnotation;
   caseAnnotations: CaseAnnotations;
+  /** Whose history shows (the own, or another rater's) and the branch open read-only. */
+  history: RaterHistory;
   showActivity: boolean;
 }
 
 export function SideBar(p: Props) {
-  const { me, own } = p;
+  const { me, own, history } = p;
+  const subject = history.subject;
   return (
     <aside className="sidebar">
       <LibraryPanel
@@ -67,13 +71,44 @@ export function SideBar(p: Props) {
             onActivate={(value) => own.editor?.update({ label: value })}
           />
           {p.volumeOpen && (
-            <ReviewPanel me={me} ownAnnotationId={own.info?.id ?? null} state={p.caseAnnotations} />
+            <ReviewPanel
+              me={me}
+              ownAnnotationId={own.info?.id ?? null}
+              state={p.caseAnnotations}
+              onShowHistory={history.show}
+              historyOf={subject?.id ?? null}
+            />
           )}
-          <HistoryPanel
-            annotationId={own.info?.id ?? null}
-            head={own.save?.head ?? null}
-            onRevert={own.revert}
-          />
+          {history.error && (
+            <p className="error" role="alert" data-testid="history-error">
+              {history.error}
+            </p>
+          )}
+          {subject ? (
+            <HistoryPanel
+              annotationId={subject.id}
+              head={subject.headRevisionId}
+              ownerName={subject.authorName}
+              canPick={me.role !== 'annotator'}
+              onPick={(revisionId) => history.pick(subject.id, revisionId)}
+              onView={(r) => void history.open(subject, r)}
+              viewing={history.view?.revisionId ?? null}
+              onBack={history.back}
+            />
+          ) : (
+            <HistoryPanel
+              annotationId={own.info?.id ?? null}
+              head={own.save?.head ?? null}
+              ownerName={null}
+              canPick
+              onPick={own.revert}
+              onRevert={own.revert}
+              onView={(r) => {
+                if (own.info) void history.open(own.info, r);
+              }}
+              viewing={history.view?.revisionId ?? null}
+            />
+          )}
           <ExchangePanel projectId={p.projectId} me={me} />
         </>
       ) : (

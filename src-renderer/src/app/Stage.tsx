@@ -1,11 +1,12 @@
 // The middle of the window: the viewer of the open volume (with the labelling tools and the review over
 // it), or what stands in for it (opening, nothing imported yet, loading, a load error); under it the
-// banner of the adjudication's working mask, the own annotation's error and the notices (info and warnings
+// banner of the adjudication's working mask, the banner of a branch open read-only, the own annotation's error and the notices (info and warnings
 // go away by themselves after 6 s and 15 s; errors stay until dismissed).
 import { useEffect } from 'react';
 import type { ViewState } from '@contract';
 import { APP_KEY_HELP } from '../appKeys';
 import type { Notice } from '../features/annotation/useAnnotation';
+import type { BranchView } from '../features/history/useRaterHistory';
 import type { VolumeLoad } from '../features/library/useVolume';
 import type { ViewerEditing, ViewerReview } from '../viewer';
 import { Viewer } from '../viewer';
@@ -23,6 +24,9 @@ interface Props {
   /** The tools edit the adjudication's working mask: a banner says so, with the way back. */
   editingWorking: boolean;
   onBackToOwn(): void;
+  /** A branch tip open read-only (drawn instead of the own mask, no tools): a banner says whose. */
+  branchView: BranchView | null;
+  onCloseBranch(): void;
   /** The own annotation could not be opened (why). */
   annotationError: string | null;
   notice: Notice | null;
@@ -72,6 +76,15 @@ export function Stage(p: Props) {
           Editing the working reference mask (adjudication): record the edit with a rationale under Manual
           edit.
           <button type="button" className="link" onClick={p.onBackToOwn}>
+            Back to my annotation
+          </button>
+        </div>
+      )}
+      {p.branchView && (
+        <div className="notice notice-warning" role="status" data-testid="branch-view">
+          read-only: branch of {p.branchView.rater} from {new Date(p.branchView.createdAt).toLocaleString()}{' '}
+          (revision #{p.branchView.revisionId}; editing is off)
+          <button type="button" className="link" data-testid="branch-view-close" onClick={p.onCloseBranch}>
             Back to my annotation
           </button>
         </div>

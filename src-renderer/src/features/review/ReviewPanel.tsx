@@ -2,7 +2,8 @@
 // mask (outlined, one colour per annotator); the own submission of the case (SubmitBox); reviewers and
 // admins "Open for review" (after seeing who has not submitted), which unblinds the case's annotations to
 // reviewers and to each annotator who has submitted. Each annotation with a revision (an annotator's, a
-// consensus, the reference) can be exported as NIfTI, DICOM SEG or NRRD.
+// consensus, the reference) can be exported as NIfTI, DICOM SEG or NRRD, and its history opened in the
+// History panel; an annotation whose history forked (bundles from two workstations) says so.
 import type { AnnotatorInfo } from '@contract';
 import { AnnotationExport } from './AnnotationExport';
 import { OpenReviewButton } from './OpenReviewButton';
@@ -13,10 +14,15 @@ interface Props {
   me: AnnotatorInfo;
   ownAnnotationId: number | null;
   state: CaseAnnotations;
+  /** Shows another annotation's history (with its branches) in the History panel. */
+  onShowHistory(annotationId: number): void;
+  /** The annotation whose history is shown, when not the own. */
+  historyOf: number | null;
 }
 
-export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
+export function ReviewPanel({ me, ownAnnotationId, state, onShowHistory, historyOf }: Props) {
   const { annotations, review, shown, error } = state;
+  const tipsOf = new Map(state.branches.map((b) => [b.annotationId, b.tips.length]));
   const canOpen = me.role !== 'annotator';
   const opened = review?.reviewOpenedAt ?? null;
   return (
@@ -35,6 +41,7 @@ export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
       <ul className="annotations">
         {annotations.map((a) => {
           const own = a.id === ownAnnotationId;
+          const tips = tipsOf.get(a.id);
           return (
             <li key={a.id} data-testid={`annotation-${a.authorName}`}>
               <label>
@@ -52,6 +59,22 @@ export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
               <span className="muted">
                 {a.revisionCount} rev. · {a.status}
               </span>
+              {tips !== undefined && (
+                <span className="fork-badge" data-testid={`forked-${a.authorName}`}>
+                  forked: {tips} branches
+                </span>
+              )}
+              {!own && a.revisionCount > 0 && (
+                <button
+                  type="button"
+                  className="link"
+                  data-testid={`history-of-${a.authorName}`}
+                  aria-pressed={historyOf === a.id}
+                  onClick={() => onShowHistory(a.id)}
+                >
+                  History
+                </button>
+              )}
               {a.headRevisionId !== null && (
                 <AnnotationExport revisionId={a.headRevisionId} name={a.authorName} />
               )}

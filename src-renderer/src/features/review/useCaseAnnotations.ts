@@ -5,7 +5,7 @@
 // opening the case for review, or a new revision pushed by main reads them again.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Vec3 } from '@core/geometry/affine';
-import type { AnnotationInfo, CaseReviewState } from '@contract';
+import type { AnnotationBranches, AnnotationInfo, CaseReviewState } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { getQueryCache, invalidateQueries } from '../../api/queries';
 import type { QuerySpec } from '../../api/queryCache';
@@ -17,9 +17,12 @@ import { labelTable, MaskLayer } from '@core/labelling/mask-layer';
 interface CaseList {
   annotations: AnnotationInfo[];
   review: CaseReviewState | null;
+  /** The open forks of the annotations listed (after bundles from two workstations). */
+  branches: AnnotationBranches[];
 }
 
 const NO_ANNOTATIONS: AnnotationInfo[] = [];
+const NO_BRANCHES: AnnotationBranches[] = [];
 
 /** The case's list as the profile may see it: a query per (volume, profile). */
 function caseListQuery(
@@ -33,11 +36,12 @@ function caseListQuery(
     params: { volumeId, caseId, viewerId },
     fetch: async () => {
       const bridge = getBridge();
-      const [annotations, review] = await Promise.all([
+      const [annotations, review, branches] = await Promise.all([
         call(bridge.invoke('annotation:list', { volumeId })),
         call(bridge.invoke('case:reviewState', { caseId })),
+        call(bridge.invoke('annotation:branches', { volumeId })),
       ]);
-      return { annotations, review };
+      return { annotations, review, branches };
     },
   };
 }
@@ -48,6 +52,7 @@ export const ANNOTATOR_TINTS = ['#ffd54a', '#4ad8ff', '#ff7ad9', '#9cff57', '#ff
 export interface CaseAnnotations {
   annotations: AnnotationInfo[];
   review: CaseReviewState | null;
+  branches: AnnotationBranches[];
   /** Shown layers of other annotations, in list order. */
   layers: MaskLayer[];
   shown: ReadonlySet<number>;
@@ -73,6 +78,7 @@ export function useCaseAnnotations(
   const list = useQuery(caseListQuery(volumeId, caseId, viewerId), { keepPrevious: false });
   const annotations = list.data?.annotations ?? NO_ANNOTATIONS;
   const review = list.data?.review ?? null;
+  const branches = list.data?.branches ?? NO_BRANCHES;
   // A failed mask read or action shows until the list is read again.
   const [failure, setFailure] = useState<{ text: string; of: AnnotationInfo[] } | null>(null);
   const error = (failure?.of === annotations ? failure.text : null) ?? list.error;
@@ -174,5 +180,5 @@ export function useCaseAnnotations(
     }
   }, [volumeId, caseId, viewerId, annotations]);
 
-  return { annotations, review, layers, shown, error, toggle, openReview, tintOf };
+  return { annotations, review, branches, layers, shown, error, toggle, openReview, tintOf };
 }
