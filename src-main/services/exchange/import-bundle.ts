@@ -10,7 +10,7 @@
 //
 // Merging loses nothing: rows are matched by their global ids (manifest.ts), so a bundle imported twice adds
 // nothing; a revision keeps its author, time, tool and parent; two bundles that each add a revision on the
-// same parent leave both branches (a fork, shown in the app; a reviewer picks the head: forks.ts).
+// same parent leave both branches (a fork, shown in the app; a reviewer picks the head: team/branches.ts).
 import { ForbiddenError, InputError } from '../../core/errors';
 import { readBundle } from '../../io/bundle/container';
 import { gidsOf } from '../../db/repositories/exchange';
