@@ -13,6 +13,7 @@ import type { ProjectKind } from '../../core/model';
 import {
   applyConfidentialityProfile,
   casePseudonym,
+  replacementUid,
   type DatePolicy,
   type KeyedHash,
 } from '../../core/deid/confidentiality-profile';
@@ -28,6 +29,24 @@ import type { Workspace } from '../../workspace/workspace';
 export function deidHash(ws: Workspace): KeyedHash {
   const secret = createHmac('sha256', ws.key.macKey).update('concord de-identification v1').digest();
   return (text) => createHmac('sha256', secret).update(text).digest();
+}
+
+/**
+ * The forms a UID from the source (a SEG's or an RTSTRUCT's reference to its image series) may take in this
+ * workspace: itself (a clinical project keeps it) and its keyed replacement (a research project stores that).
+ * A reference matches a volume when one of its forms is the volume's stored UID.
+ */
+export function sourceUidForms(ws: Workspace): (uid: string) => string[] {
+  const hash = deidHash(ws);
+  const cache = new Map<string, string[]>();
+  return (uid) => {
+    let forms = cache.get(uid);
+    if (forms === undefined) {
+      forms = [uid, replacementUid(hash, uid)];
+      cache.set(uid, forms);
+    }
+    return forms;
+  };
 }
 
 /** The kind of the project an import goes to: an existing project's own, else the one asked (clinical). */
