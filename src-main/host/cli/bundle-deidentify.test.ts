@@ -194,7 +194,7 @@ describe('concord bundle export --deidentify', () => {
     const wa = openWorkspace(a);
     await edit(wa, 1, READER, [100, 140, 100, 140, 2, 8]);
     wa.close();
-    const file = path.join(dir, 'task.concord-bundle');
+    const file = path.join(dir, 'result.concord-bundle');
     const s = await ok(
       'bundle',
       'export',
@@ -210,6 +210,17 @@ describe('concord bundle export --deidentify', () => {
     expect(s).toMatchObject({ deidentified: true });
     const manifest = (await members(file)).get('manifest.json')!.toString('utf8');
     expect(manifest).not.toContain(READER);
+    // A task for the reader: assigned to their pseudonym, which another workspace takes as a profile.
+    const task = path.join(dir, 'task.concord-bundle');
+    await ok('bundle', 'export', '--workspace', a, '--project', 'Study', '--for', READER, '--out', task);
+    const m = JSON.parse((await members(task)).get('manifest.json')!.toString('utf8')) as BundleManifest;
+    expect(m.assignment!.annotator).toMatch(/^Annotator [0-9a-f]{8}$/);
+    const b = path.join(dir, 'b');
+    await ok('bundle', 'import', task, '--workspace', b, '--trust');
+    const wb = openWorkspace(b);
+    expect(findAnnotatorByName(wb.db, m.assignment!.annotator)).toBeDefined();
+    expect(findAnnotatorByName(wb.db, READER)).toBeUndefined();
+    wb.close();
     const bad = await cli(
       'bundle',
       'export',
