@@ -207,7 +207,7 @@ class Originals {
       ...[...this.uids, ...this.text].filter((t) => json.includes(t)),
       ...[...this.names].filter((n) => strings.has(n) && !travel.has(n)),
     ];
-      if (left.length > 0)
+    if (left.length > 0)
       throw new ConflictError(
         `the de-identified bundle would still carry ${left.length} identifier(s) of the source; nothing was written`,
       );
