@@ -1,10 +1,10 @@
 // Bundles between workstations, through the real UI (web host): another workstation's review bundle (made
 // with the built CLI on its own workspace) is picked in the "Other workstations" panel; its unknown signer
 // is shown with its fingerprint and trusted on the user's say-so; the case arrives; importing it again asks
-// nothing and changes nothing; then this workstation exports its own bundle as a download. Then the
-// reviewer's story: two workstations continued one rater's annotation in parallel; both results come in,
-// the case's annotations mark the fork, the reviewer opens that rater's history, looks at a branch tip
-// read-only in the viewer and makes it the head.
+// nothing and changes nothing; then this workstation exports its own bundle as a download, and again
+// de-identified (the panel's checkbox). Then the reviewer's story: two workstations continued one rater's
+// annotation in parallel; both results come in, the case's annotations mark the fork, the reviewer opens
+// that rater's history, looks at a branch tip read-only in the viewer and makes it the head.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -92,6 +92,17 @@ test('import a bundle from an unknown workstation after confirming its fingerpri
     // A tar whose first member is the signed manifest.
     expect(fs.readFileSync(file).subarray(0, 13).toString()).toBe('manifest.json');
     await expect(panel.getByTestId('bundle-export-message')).toContainText('1 case(s)');
+
+    // De-identified on request: the case travels under its pseudonym, its user-given name nowhere.
+    await panel.getByTestId('bundle-deidentify').check();
+    const deidDownload = page.waitForEvent('download');
+    await panel.getByTestId('bundle-export').click();
+    const deid = path.join(other, 'deid.concord-bundle');
+    await (await deidDownload).saveAs(deid);
+    await expect(panel.getByTestId('bundle-export-message')).toContainText('de-identified');
+    const bytes = fs.readFileSync(deid).toString('latin1');
+    expect(bytes).not.toContain('LIDC 1');
+    expect(bytes).toMatch(/"name":"Case [0-9a-f]{8}"/);
   } finally {
     fs.rmSync(other, { recursive: true, force: true });
   }

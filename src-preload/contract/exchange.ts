@@ -12,6 +12,9 @@ export interface BundleExportRequest {
   forAnnotatorId?: number;
   /** Include the volumes' voxel data; default: yes for a task, no for results and reviews. */
   images?: boolean;
+  /** Apply PS3.15's Basic Profile (UIDs replaced, dates removed, pseudonyms for cases and staff, no free text,
+   *  no audit rows); a research project's bundle always gets it. */
+  deidentify?: boolean;
 }
 
 export interface BundleExportAnswer {
@@ -22,6 +25,7 @@ export interface BundleExportAnswer {
   cases: number;
   revisions: number;
   imagesIncluded: boolean;
+  deidentified: boolean;
 }
 
 export interface BundleSigner {

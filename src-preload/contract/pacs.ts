@@ -66,7 +66,8 @@ export interface PacsRequests {
   'pacs:find': { req: PacsFindRequest; res: PacsStudy[] };
   'pacs:get': { req: PacsGetRequest; res: PacsGetSummary };
   'pacs:send': {
-    req: { server: string; revisionId: number };
+    /** A research project's revision is refused unless deidentified (a de-identified SEG is sent). */
+    req: { server: string; revisionId: number; deidentified?: boolean };
     res: { server: string; revisionId: number; stored: string[]; bytes: number };
   };
 }

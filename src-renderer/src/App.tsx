@@ -199,6 +199,7 @@ export function App() {
       {consensusOn && (
         <ConsensusPanel
           consensus={consensus}
+          projectId={projectId}
           labels={project.labels}
           annotations={caseAnnotations.annotations}
           reviewOpen={Boolean(caseAnnotations.review?.reviewOpenedAt)}

@@ -10,6 +10,7 @@ import {
   MAX_SHIFT_DAYS,
   replacementUid,
   shiftDate,
+  staffPseudonym,
   type KeyedHash,
 } from './confidentiality-profile';
 
@@ -128,5 +129,13 @@ describe('the Basic Application Level Confidentiality Profile', () => {
     expect(casePseudonym(A, 'LIDC-IDRI-0001')).toMatch(/^Case [0-9a-f]{8}$/);
     expect(casePseudonym(A, 'LIDC-IDRI-0001')).toBe(casePseudonym(A, 'LIDC-IDRI-0001'));
     expect(casePseudonym(A, 'LIDC-IDRI-0001')).not.toBe(casePseudonym(B, 'LIDC-IDRI-0001'));
+  });
+
+  it('names staff by their role and a keyed pseudonym, never by their name', () => {
+    const p = staffPseudonym(A, 'profile 1234', 'annotator');
+    expect(p).toMatch(/^Annotator [0-9a-f]{8}$/);
+    expect(staffPseudonym(A, 'profile 1234', 'annotator')).toBe(p);
+    expect(staffPseudonym(B, 'profile 1234', 'annotator')).not.toBe(p);
+    expect(staffPseudonym(A, 'profile 1234', 'reviewer')).toMatch(/^Reviewer /);
   });
 });

@@ -74,6 +74,17 @@ export function casePseudonym(hash: KeyedHash, seed: string): string {
   return `Case ${Array.from(h.slice(0, 4), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/**
+ * A pseudonym for a member of staff (a Concord profile, an author): their role and 8 hex digits of the keyed
+ * hash of what identifies them (a profile's stable id), e.g. "Annotator 3f2a1b9c". Staff names are identifiers
+ * under the profile (Operators' Name, Physician(s) Reading Study: Annex E action X/Z).
+ */
+export function staffPseudonym(hash: KeyedHash, seed: string, role: string): string {
+  const h = hash(`staff\n${seed}`);
+  const word = role.charAt(0).toUpperCase() + role.slice(1);
+  return `${word} ${Array.from(h.slice(0, 4), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
 export interface ProfileOptions {
   hash: KeyedHash;
   dates: DatePolicy;

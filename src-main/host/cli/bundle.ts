@@ -1,10 +1,13 @@
 // `concord bundle …`: work carried between workstations without a network (services/exchange).
 //   bundle export --workspace <dir> --out <f.concord-bundle> (--project <name|id> | --case <id|name>[,…])
-//                 [--kind task|result|review] [--for <annotator>] [--with-images|--without-images] [--json]
+//                 [--kind task|result|review] [--for <annotator>] [--with-images|--without-images]
+//                 [--deidentify [--dates remove|shift]] [--json]
 //   bundle import <f.concord-bundle> --workspace <dir> [--trust] [--json]
 //   bundle inspect <f.concord-bundle> --workspace <dir> [--json]
 // An import checks the signature and every checksum before it writes anything; a bundle signed by a
 // workspace this one has not trusted before is refused (exit 2) unless --trust is given, which remembers it.
+// --deidentify applies PS3.15's Basic Profile to what the bundle carries (services/exchange/deidentify-bundle.ts);
+// a research project's bundle always gets it.
 import { InputError } from '../../core/errors';
 import { BUNDLE_KINDS } from '../../io/bundle/manifest';
 import type { BundleKind } from '../../io/bundle/manifest';
@@ -16,7 +19,7 @@ import { optionString, parseArgs, requireOption } from './args';
 import { printJson, progressLine } from './output';
 
 const USAGE =
-  'usage: concord bundle export --workspace <dir> --out <f.concord-bundle> (--project <name> | --case <id|name>[,...]) [--kind task|result|review] [--for <annotator>] [--with-images|--without-images] [--json]\n' +
+  'usage: concord bundle export --workspace <dir> --out <f.concord-bundle> (--project <name> | --case <id|name>[,...]) [--kind task|result|review] [--for <annotator>] [--with-images|--without-images] [--deidentify [--dates remove|shift]] [--json]\n' +
   '       concord bundle import <f.concord-bundle> --workspace <dir> [--trust] [--json]\n' +
   '       concord bundle inspect <f.concord-bundle> --workspace <dir> [--json]';
 
@@ -30,8 +33,8 @@ export async function runBundle(argv: string[]): Promise<number> {
 
 async function runExport(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['workspace', 'out', 'project', 'case', 'for', 'kind'],
-    flags: ['json', 'with-images', 'without-images'],
+    values: ['workspace', 'out', 'project', 'case', 'for', 'kind', 'dates'],
+    flags: ['json', 'with-images', 'without-images', 'deidentify'],
   });
   if (args.positionals.length > 0) throw new InputError(undefined, USAGE);
   const kind = (optionString(args, 'kind') ?? 'task') as BundleKind;
@@ -51,6 +54,11 @@ async function runExport(argv: string[]): Promise<number> {
     : args.options.has('without-images')
       ? false
       : undefined;
+  const dates = optionString(args, 'dates');
+  if (dates !== undefined && dates !== 'remove' && dates !== 'shift')
+    throw new InputError(undefined, `--dates is 'remove' or 'shift', not '${dates}'`);
+  if (dates !== undefined && !args.options.has('deidentify'))
+    throw new InputError(undefined, '--dates applies to a de-identified bundle: add --deidentify');
   const out = requireOption(args, 'out', 'bundle export');
   const ws = openWorkspace(requireOption(args, 'workspace', 'bundle export'));
   try {
@@ -62,6 +70,8 @@ async function runExport(argv: string[]): Promise<number> {
         ...(project !== undefined ? { project } : { cases }),
         ...(forAnnotator !== undefined ? { forAnnotator } : {}),
         ...(images !== undefined ? { images } : {}),
+        ...(args.options.has('deidentify') ? { deidentify: true } : {}),
+        ...(dates !== undefined ? { dates } : {}),
       },
       out,
       localActor(),
@@ -70,7 +80,7 @@ async function runExport(argv: string[]): Promise<number> {
     if (args.options.has('json')) printJson(summary);
     else
       process.stdout.write(
-        `${summary.file}: ${summary.kind} bundle, ${summary.cases} case(s), ${summary.revisions} revision(s), ${(summary.bytes / 2 ** 20).toFixed(1)} MiB${summary.imagesIncluded ? '' : ', without images'}\n`,
+        `${summary.file}: ${summary.kind} bundle, ${summary.cases} case(s), ${summary.revisions} revision(s), ${(summary.bytes / 2 ** 20).toFixed(1)} MiB${summary.imagesIncluded ? '' : ', without images'}${summary.deidentified ? ', de-identified' : ''}\n`,
       );
     return 0;
   } finally {

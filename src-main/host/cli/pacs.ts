@@ -6,7 +6,9 @@
 //             [--limit <n>] [--timeout <s>] [--json]
 //   pacs get <StudyInstanceUID> --workspace <dir> --from <name> --project <name> [--case <name>]
 //            [--timeout <s>] [--max-voxels <n>] [--json]
-//   pacs send <revision-id> --workspace <dir> --to <name> [--timeout <s>] [--json]
+//   pacs send <revision-id> --workspace <dir> --to <name> [--deidentified] [--timeout <s>] [--json]
+//       A research project's revision is refused (exit 2) unless --deidentified asks for a de-identified SEG
+//       (services/interop/pacs-revision-files.ts); --deidentified de-identifies a clinical one's too.
 //   pacs send --file <a.dcm> [--file …] --workspace <dir> --to <name> [--timeout <s>] [--json]
 // Progress goes to stderr, one line per step; a server that is down, slow or answers wrongly is one line
 // and exit 2, with the workspace as it was.
@@ -37,7 +39,7 @@ const USAGE =
   '       concord pacs list|remove --workspace <dir> [--name <name>]\n' +
   '       concord pacs find --workspace <dir> --from <name> [--patient <text>] [--modality <CT>] [--study-date <YYYYMMDD[-YYYYMMDD]>] [--json]\n' +
   '       concord pacs get <StudyInstanceUID> --workspace <dir> --from <name> --project <name> [--case <name>] [--json]\n' +
-  '       concord pacs send <revision-id> | --file <a.dcm> --workspace <dir> --to <name> [--json]';
+  '       concord pacs send <revision-id> [--deidentified] | --file <a.dcm> --workspace <dir> --to <name> [--json]';
 
 export async function runPacs(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -187,12 +189,17 @@ async function get(argv: string[]): Promise<number> {
 }
 
 async function send(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['workspace', 'to', 'timeout', 'file'], flags: ['json'] });
+  const args = parseArgs(argv, {
+    values: ['workspace', 'to', 'timeout', 'file'],
+    flags: ['json', 'deidentified'],
+  });
   const to = requireOption(args, 'to', 'pacs send');
   const file = optionString(args, 'file');
   const [rev] = args.positionals;
   if ((file === undefined) === (args.positionals.length !== 1) || (file === undefined && !rev))
     throw new InputError(undefined, USAGE);
+  if (file !== undefined && args.options.has('deidentified'))
+    throw new InputError(undefined, '--deidentified applies to a revision; a file is sent as it is');
   return withWorkspace(args, 'pacs send', (ws) =>
     withSigint(async (signal) => {
       const ep = pacsEndpoint(ws.db, to, { timeoutMs: timeoutOption(args), signal });
@@ -211,8 +218,9 @@ async function send(argv: string[]): Promise<number> {
         subject = { file: path.basename(abs) };
       } else {
         const revisionId = positiveInt(rev!, 'revision id');
-        files = await revisionDicomFiles(ws, revisionId);
-        subject = { revisionId };
+        const deidentified = args.options.has('deidentified');
+        files = await revisionDicomFiles(ws, revisionId, { deidentified });
+        subject = { revisionId, ...(deidentified ? { deidentified } : {}) };
       }
       const r = await sendToPacs(ws, ep, files, subject, localActor());
       if (args.options.has('json')) printJson({ ...subject, ...r });

@@ -8,7 +8,9 @@
 // volumes by their checksum (sha256 of the voxel blob), and an annotator's manual annotation of a volume by
 // "manual:<volume checksum>:<annotator name, lower case>" (one per annotator and volume, migration 002).
 // Profiles are named by their name (unique regardless of case) and carry their stable id (uid), which a
-// receiver keeps; a profile is matched by uid first, then by name.
+// receiver keeps; a profile is matched by uid first, then by name. A de-identified bundle names profiles and
+// authors by pseudonyms and cases by theirs, carries profiled volume sources and no audit rows
+// (services/exchange/deidentify-bundle.ts); its shape is the same.
 //
 // Members ("blobs/<sha256>") are the workspace's blobs byte for byte: voxel data raw as in the workspace,
 // masks as the mask codec stored them (workspace/mask-codec.ts snapshots, mask-codec-delta.ts deltas).

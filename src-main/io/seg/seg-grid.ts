@@ -124,28 +124,37 @@ export function segOnGrid(seg: SegObject, grid: VolumeGeometry, opts: SegPlaceme
  * Refuses a SEG made on another image series than the volume's: its Referenced Series Sequence must name the
  * volume's SeriesInstanceUID (or, when it names none, every frame's source images must be slices of the volume),
  * and a Frame of Reference UID on both sides must agree. A volume not imported from DICOM is refused too.
+ * `uidForms` gives the forms a UID the SEG names may take in the workspace (a research project stores its
+ * keyed replacement: services/workspace/deidentify.ts); a reference matches when one form is the stored UID.
  */
-export function checkSegSource(seg: SegObject, dicom: DicomSource | undefined, volume: string): void {
+export function checkSegSource(
+  seg: SegObject,
+  dicom: DicomSource | undefined,
+  volume: string,
+  uidForms: (uid: string) => string[] = (uid) => [uid],
+): void {
   const bad = (reason: string) => new InputError(seg.file, reason);
   const series = dicom?.seriesInstanceUID;
   if (!series) {
     throw bad(`${volume} was not imported from DICOM: a SEG is placed only on the series it references`);
   }
+  const names = (stored: string | undefined) => (uid: string) =>
+    stored !== undefined && uidForms(uid).includes(stored);
   if (seg.referencedSeries.length > 0) {
-    if (!seg.referencedSeries.includes(series)) {
+    if (!seg.referencedSeries.some(names(series))) {
       throw bad(`references series ${seg.referencedSeries.join(', ')}, not ${volume}'s series ${series}`);
     }
   } else {
     const known = new Set((dicom.instances ?? []).map((r) => r.sopInstanceUID));
     const sources = seg.frames.flatMap((f) => f.sources);
-    if (sources.length === 0 || sources.some((u) => !known.has(u))) {
+    if (sources.length === 0 || sources.some((u) => !uidForms(u).some((f) => known.has(f)))) {
       throw bad(`names no source series, and its frames' source images are not slices of ${volume}`);
     }
   }
   if (
     seg.frameOfReferenceUID &&
     dicom.frameOfReferenceUID &&
-    seg.frameOfReferenceUID !== dicom.frameOfReferenceUID
+    !names(dicom.frameOfReferenceUID)(seg.frameOfReferenceUID)
   ) {
     throw bad(
       `frame of reference ${seg.frameOfReferenceUID} differs from ${volume}'s ${dicom.frameOfReferenceUID}`,

@@ -19,6 +19,8 @@ export interface SegMaskRequest {
   threshold?: number;
   /** Segment numbers to import; default all. */
   segments?: number[];
+  /** The forms a UID the SEG names may take in the workspace (checkSegSource); default: itself. */
+  uidForms?: (uid: string) => string[];
 }
 
 export interface SegMask {
@@ -48,7 +50,7 @@ export async function isDicomFile(file: string): Promise<boolean> {
 
 export async function readSegMask(file: string, req: SegMaskRequest): Promise<SegMask> {
   const seg = await readSeg(file);
-  checkSegSource(seg, req.dicom, req.volumeName);
+  checkSegSource(seg, req.dicom, req.volumeName, req.uidForms);
   let chosen = seg.segments;
   if (req.segments) {
     const missing = req.segments.filter((n) => !seg.segments.some((s) => s.number === n));

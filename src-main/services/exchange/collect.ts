@@ -46,6 +46,13 @@ export interface BundleSelection {
   forAnnotator?: string;
   /** Voxel data of the volumes in the bundle; default: yes for a task, no for results and reviews. */
   images?: boolean;
+  /**
+   * Apply PS3.15's Basic Profile to what the bundle carries (deidentify-bundle.ts); always so when a case is
+   * in a research project.
+   */
+  deidentify?: boolean;
+  /** De-identified bundles of clinical projects: study dates removed (default) or shifted per patient. */
+  dates?: 'remove' | 'shift';
 }
 
 /** The gid of an annotator's manual annotation of a volume: the same on every machine (manifest.ts). */
@@ -148,11 +155,17 @@ interface RawAnnotation {
 
 export type ManifestBody = Omit<BundleManifest, 'exporter' | 'members' | 'audit' | 'createdAt'>;
 
-/** The manifest's content (all but who signs it) and the blobs it needs (sha256 -> bytes). */
+/** The local rows behind a manifest: the case ids in the order of its cases, volume checksum -> volume id. */
+export interface BundleRefs {
+  caseIds: number[];
+  volumeIds: Map<string, number>;
+}
+
+/** The manifest's content (all but who signs it), the blobs it needs (sha256 -> bytes) and its local rows. */
 export function collectBundle(
   ws: Workspace,
   sel: BundleSelection,
-): { body: ManifestBody; members: BundleMember[] } {
+): { body: ManifestBody; members: BundleMember[]; refs: BundleRefs } {
   const db = ws.db;
   const gids = gidsOf(db, ws.key.id);
   const cases = selectCases(db, sel);
@@ -282,6 +295,10 @@ export function collectBundle(
       submissions,
     },
     members: [...members].map(([sha256, bytes]) => ({ name: memberName(sha256), sha256, bytes })),
+    refs: {
+      caseIds: cases.map((c) => c.id),
+      volumeIds: new Map([...checksumOf].map(([id, checksum]) => [checksum, id])),
+    },
   };
 }
 

@@ -66,8 +66,12 @@ export function createExchangeHandlers(app: AppContext): HandlerGroup<keyof Exch
         : undefined;
       if (o['images'] !== undefined && typeof o['images'] !== 'boolean')
         throw new InputError(undefined, 'images is true or false');
+      if (o['deidentify'] !== undefined && typeof o['deidentify'] !== 'boolean')
+        throw new InputError(undefined, 'deidentify is true or false');
+      // A de-identified bundle's file name names no one either.
+      const deidentify = o['deidentify'] === true || project.kind === 'research';
       const safe = project.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'project';
-      const fileName = `${safe}-${kind}${forName ? `-${forName.replace(/[^A-Za-z0-9._-]+/g, '-')}` : ''}.concord-bundle`;
+      const fileName = `${safe}-${kind}${forName && !deidentify ? `-${forName.replace(/[^A-Za-z0-9._-]+/g, '-')}` : ''}.concord-bundle`;
       const { downloadId, file } = app.downloads.reserve(fileName);
       try {
         const s = await exportBundle(
@@ -77,6 +81,7 @@ export function createExchangeHandlers(app: AppContext): HandlerGroup<keyof Exch
             ...(caseIds ? { cases: caseIds } : { project: String(project.id) }),
             ...(forName ? { forAnnotator: forName } : {}),
             ...(typeof o['images'] === 'boolean' ? { images: o['images'] } : {}),
+            ...(deidentify ? { deidentify } : {}),
           },
           file,
           ctx.actor,
@@ -88,6 +93,7 @@ export function createExchangeHandlers(app: AppContext): HandlerGroup<keyof Exch
           cases: s.cases,
           revisions: s.revisions,
           imagesIncluded: s.imagesIncluded,
+          deidentified: s.deidentified,
         };
       } catch (e) {
         app.downloads.forget(downloadId);

@@ -3,6 +3,7 @@
 // adding or removing a server to admins. A fetch runs as a job of the calling window (import:cancel
 // cancels it) and reports its progress to that window only.
 import type { PacsRequests } from '@contract';
+import { InputError } from '../../core/errors';
 import { searchStudies } from '../../io/dicomweb/client';
 import type { AppContext } from '../context';
 import type { HandlerGroup } from '../handler-types';
@@ -81,9 +82,18 @@ export function createPacsHandlers(app: AppContext, jobs: JobRegistry): HandlerG
       const o = asObject(raw);
       const server = asString(o['server'], 'server', 64);
       const revisionId = asId(o['revisionId'], 'revisionId');
+      if (o['deidentified'] !== undefined && typeof o['deidentified'] !== 'boolean')
+        throw new InputError(undefined, 'deidentified is true or false');
+      const deidentified = o['deidentified'] === true;
       const ep = pacsEndpoint(db, server);
-      const files = await revisionDicomFiles(ws, revisionId);
-      const r = await sendToPacs(ws, ep, files, { revisionId }, ctx.actor);
+      const files = await revisionDicomFiles(ws, revisionId, { deidentified });
+      const r = await sendToPacs(
+        ws,
+        ep,
+        files,
+        { revisionId, ...(deidentified ? { deidentified } : {}) },
+        ctx.actor,
+      );
       return { ...r, revisionId };
     },
   };

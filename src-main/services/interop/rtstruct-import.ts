@@ -9,10 +9,12 @@
 // contour off the volume's slices; overlapping ROIs (pick some with `rois`).
 import path from 'node:path';
 import { InputError, NotFoundError } from '../../core/errors';
+import { replacementUid } from '../../core/deid/confidentiality-profile';
 import { rasteriseContours } from '../../core/mask/rasterise-contours';
 import type { LabelInfo } from '../../core/model';
 import { appendAudit } from '../../db/audit';
 import { listLabels, upsertLabel } from '../../db/repositories/labels';
+import { getProject } from '../../db/repositories/projects';
 import { getCase } from '../../db/repositories/reviews';
 import { getVolume, getVolumeSource } from '../../db/repositories/volumes';
 import { readRtStruct } from '../../io/rtstruct/read';
@@ -21,6 +23,7 @@ import type { Workspace } from '../../workspace/workspace';
 import { recordImportedMask } from '../masks/mask-import';
 import type { ImportedMask } from '../masks/mask-import';
 import { storeMaskBlob } from '../masks/mask-store';
+import { deidHash, sourceUidForms } from '../workspace/deidentify';
 import { ConflictError } from '../../core/errors';
 
 export interface RtRoiOutcome {
@@ -55,19 +58,23 @@ function checkReferencedSeries(
   rs: { referencedSeries: string[]; frameOfReferenceUID: string | null },
 ): void {
   const own = dicomOf(getVolumeSource(ws.db, volumeId)?.source);
+  // A research project stores the keyed replacements of the source's UIDs; the RTSTRUCT names the originals.
+  const forms = sourceUidForms(ws);
+  const names = (stored: string | undefined) => (uid: string | null) =>
+    uid !== null && stored !== undefined && forms(uid).includes(stored);
   const referenced = rs.referencedSeries;
   if (referenced.length === 0) {
-    if (rs.frameOfReferenceUID && rs.frameOfReferenceUID === own.frameOfReferenceUID) return;
+    if (names(own.frameOfReferenceUID)(rs.frameOfReferenceUID)) return;
     throw new InputError(
       file,
       `the RTSTRUCT names no image series, and its Frame of Reference (${rs.frameOfReferenceUID ?? 'none'}) is not volume ${volumeId}'s`,
     );
   }
-  if (own.seriesInstanceUID !== undefined && referenced.includes(own.seriesInstanceUID)) {
+  if (referenced.some(names(own.seriesInstanceUID))) {
     if (
       rs.frameOfReferenceUID &&
       own.frameOfReferenceUID &&
-      rs.frameOfReferenceUID !== own.frameOfReferenceUID
+      !names(own.frameOfReferenceUID)(rs.frameOfReferenceUID)
     )
       throw new InputError(
         file,
@@ -75,13 +82,14 @@ function checkReferencedSeries(
       );
     return;
   }
+  const candidates = referenced.flatMap(forms);
   const rows = ws.db
     .prepare(
-      `SELECT id FROM volumes WHERE json_extract(source_json, '$.dicom.seriesInstanceUID') IN (${referenced
+      `SELECT id FROM volumes WHERE json_extract(source_json, '$.dicom.seriesInstanceUID') IN (${candidates
         .map(() => '?')
         .join(',')}) ORDER BY id`,
     )
-    .all(...referenced) as { id: number }[];
+    .all(...candidates) as { id: number }[];
   const series = referenced.join(', ');
   if (rows.length > 0)
     throw new InputError(
@@ -146,6 +154,7 @@ export async function importRtStruct(
     skippedContours: r.skippedContours,
     voxels: raster.voxels.get(plan[n]!.label) ?? 0,
   }));
+  const research = getProject(ws.db, projectId)?.kind === 'research';
   const at = new Date().toISOString();
   const rows = ws.db.transaction(() => {
     // Labels named after the ROIs, created here so that the mask import does not name them "Label <v>".
@@ -178,10 +187,11 @@ export async function importRtStruct(
       annotatorName: opts.annotator,
       blob,
       counts,
+      // A research project keeps no file name and no original UID (the structure set's own replaced).
       provenance: {
         source: 'rtstruct',
-        file: path.basename(opts.file),
-        sopInstanceUID: rs.sopInstanceUID,
+        ...(research ? {} : { file: path.basename(opts.file) }),
+        sopInstanceUID: research ? replacementUid(deidHash(ws), rs.sopInstanceUID) : rs.sopInstanceUID,
         rule: 'voxel centre inside the contours, even-odd',
         rois: outcomes.map(({ name, label }) => ({ name, label })),
       },

@@ -3,16 +3,19 @@
 // volume's grid; segments become labels (the project's label of the same name, else a new label with the
 // segment's name and colour). Order as for every import: read and check, store the blob, then the rows in one
 // transaction; a refusal stores nothing.
+import path from 'node:path';
 import { NotFoundError } from '../../core/errors';
 import type { SegmentValue } from '../../core/mask/segment-values';
 import type { DicomSource } from '../../core/volume/types';
 import { listLabels } from '../../db/repositories/labels';
+import { getProject } from '../../db/repositories/projects';
 import { getCase } from '../../db/repositories/reviews';
 import { getVolume, getVolumeSource } from '../../db/repositories/volumes';
 import { readSegMask } from '../../io/seg/seg-mask';
 import type { Workspace } from '../../workspace/workspace';
 import { recordImportedMask, type ImportedMask } from '../masks/mask-import';
 import { storeMaskBlob } from '../masks/mask-store';
+import { sourceUidForms } from '../workspace/deidentify';
 
 export interface SegImportOptions {
   file: string;
@@ -43,6 +46,8 @@ export async function importSegFile(ws: Workspace, opts: SegImportOptions): Prom
     projectLabels: listLabels(ws.db, projectId),
     ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}),
     ...(opts.segments ? { segments: opts.segments } : {}),
+    // A research project's volume stores replaced UIDs; a SEG made on the original series still names it.
+    uidForms: sourceUidForms(ws),
   });
   const { blob, counts } = await storeMaskBlob(ws, mask.labels, volume.dims);
   const at = new Date().toISOString();
@@ -53,9 +58,10 @@ export async function importSegFile(ws: Workspace, opts: SegImportOptions): Prom
       annotatorName: opts.annotator,
       blob,
       counts,
+      // The file's name only (a folder is often named after the patient); none in a research project.
       provenance: {
         source: 'dicom-seg',
-        file: opts.file,
+        ...(getProject(ws.db, projectId)?.kind === 'research' ? {} : { file: path.basename(opts.file) }),
         segmentationType: mask.type,
         ...(mask.threshold !== undefined ? { threshold: mask.threshold } : {}),
         segments: mask.segments.map((s) => ({ number: s.number, name: s.name, value: s.value })),

@@ -13,6 +13,7 @@ import type { ProjectKind } from '../../core/model';
 import {
   applyConfidentialityProfile,
   casePseudonym,
+  replacementUid,
   type DatePolicy,
   type KeyedHash,
 } from '../../core/deid/confidentiality-profile';
@@ -28,6 +29,24 @@ import type { Workspace } from '../../workspace/workspace';
 export function deidHash(ws: Workspace): KeyedHash {
   const secret = createHmac('sha256', ws.key.macKey).update('concord de-identification v1').digest();
   return (text) => createHmac('sha256', secret).update(text).digest();
+}
+
+/**
+ * The forms a UID from the source (a SEG's or an RTSTRUCT's reference to its image series) may take in this
+ * workspace: itself (a clinical project keeps it) and its keyed replacement (a research project stores that).
+ * A reference matches a volume when one of its forms is the volume's stored UID.
+ */
+export function sourceUidForms(ws: Workspace): (uid: string) => string[] {
+  const hash = deidHash(ws);
+  const cache = new Map<string, string[]>();
+  return (uid) => {
+    let forms = cache.get(uid);
+    if (forms === undefined) {
+      forms = [uid, replacementUid(hash, uid)];
+      cache.set(uid, forms);
+    }
+    return forms;
+  };
 }
 
 /** The kind of the project an import goes to: an existing project's own, else the one asked (clinical). */
@@ -146,22 +165,39 @@ export interface DeidentifiedVolume {
   projectKind: ProjectKind;
 }
 
+/** A case's name as it may leave the hospital: its pseudonym (a user-given name is replaced). */
+export function exportCaseName(ws: Workspace, kase: { id: number; name: string }): string {
+  return PSEUDONYM.test(kase.name) ? kase.name : casePseudonym(deidHash(ws), `case ${kase.id}`);
+}
+
 /**
  * What an export meant to leave the hospital (data sets, bundles, NIfTI or SEG on request) writes of a volume:
  * a research project's volume is already de-identified and is returned as stored (its replaced UIDs, so a SEG
- * references the same series as a data set); a clinical one gets the profile now (dates removed), with the
- * same replacements a research import of the same series would make in this workspace.
+ * references the same series as a data set; its dates as the import left them); a clinical one gets the
+ * profile now, with the same replacements a research import of the same series would make in this workspace,
+ * and its dates removed or (`dates: 'shift'`) shifted by the patient's days.
  */
-export function deidentifyForExport(ws: Workspace, volumeId: number): DeidentifiedVolume {
+export function deidentifyForExport(
+  ws: Workspace,
+  volumeId: number,
+  opts: { dates?: DatePolicy } = {},
+): DeidentifiedVolume {
   const volume = getVolume(ws.db, volumeId);
   if (!volume) throw new NotFoundError(`volume ${volumeId} does not exist`);
   const kase = getCase(ws.db, volume.caseId)!;
   const projectKind = getProject(ws.db, kase.projectId)!.kind;
   const hash = deidHash(ws);
-  const caseName = PSEUDONYM.test(kase.name) ? kase.name : casePseudonym(hash, `case ${kase.id}`);
-  const stored = getVolumeSource(ws.db, volumeId)?.source as VolumeSource;
+  const caseName = exportCaseName(ws, kase);
+  const row = getVolumeSource(ws.db, volumeId);
+  const stored = row?.source as VolumeSource;
   if (projectKind === 'research') return { caseName, source: stored, projectKind };
-  const { source } = applyConfidentialityProfile(stored, { hash, dates: 'remove', patientKey: kase.name });
+  // The date shift's key, as a research import takes it: the patient's ID where the user kept it, else the case.
+  const patientId = (row?.patient as PatientIdentity | null | undefined)?.id;
+  const { source } = applyConfidentialityProfile(stored, {
+    hash,
+    dates: opts.dates ?? 'remove',
+    patientKey: patientId ? `id ${patientId}` : kase.name,
+  });
   return { caseName, source, projectKind };
 }
 

@@ -36,6 +36,7 @@ function ChoiceRow(props: {
 
 interface Props {
   adjudication: Adjudication;
+  projectId: number | null;
   agreement: Agreement;
   /** The case's annotations (raters and derived masks) with their head revisions. */
   annotations: readonly AnnotationInfo[];
@@ -64,7 +65,7 @@ export function AdjudicationPanel(p: Props) {
             decisions={s.decisions}
             regionOf={(id) => agreement.map?.regions.find((r) => r.id === id)}
           />
-          <SignOffBox adjudication={adj} />
+          <SignOffBox adjudication={adj} projectId={p.projectId} />
         </>
       )}
       {adj.message && (

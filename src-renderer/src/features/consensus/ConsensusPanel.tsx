@@ -13,6 +13,8 @@ import type { Consensus } from './useConsensus';
 
 interface Props {
   consensus: Consensus;
+  /** The open project (what may be sent to a PACS depends on its kind). */
+  projectId: number | null;
   labels: readonly LabelInfo[];
   annotations: readonly AnnotationInfo[];
   reviewOpen: boolean;
@@ -72,6 +74,7 @@ export function ConsensusPanel(p: Props) {
           <DisagreementPanel agreement={c.agreement} job={c.agreementJob} />
           <AdjudicationPanel
             adjudication={c.adjudication}
+            projectId={p.projectId}
             agreement={c.agreement}
             annotations={p.annotations}
             label={c.label}

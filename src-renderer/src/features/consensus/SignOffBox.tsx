@@ -5,7 +5,13 @@ import { useState } from 'react';
 import type { Adjudication } from './useAdjudication';
 import { SendToPacs } from '../pacs/SendToPacs';
 
-export function SignOffBox({ adjudication }: { adjudication: Adjudication }) {
+export function SignOffBox({
+  adjudication,
+  projectId,
+}: {
+  adjudication: Adjudication;
+  projectId: number | null;
+}) {
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
   const s = adjudication.state;
@@ -18,7 +24,7 @@ export function SignOffBox({ adjudication }: { adjudication: Adjudication }) {
             Signed off by {o.signedBy}, {new Date(o.signedAt).toLocaleString()} → reference rev.{' '}
             {o.referenceRevisionId}
             {o.comment ? `: “${o.comment}”` : ''}
-            {!o.reopenedAt && <SendToPacs revisionId={o.referenceRevisionId} />}
+            {!o.reopenedAt && <SendToPacs revisionId={o.referenceRevisionId} projectId={projectId} />}
             {o.reopenedAt && (
               <div className="muted">
                 Reopened by {o.reopenedBy}, {new Date(o.reopenedAt).toLocaleString()}: “{o.reopenReason}”

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AnnotatorInfo, BundleKindName } from '@contract';
 import { call, getBridge } from '../../api/bridge';
+import { useProjectKind } from '../projects/useProjectKind';
 import { takeBundleDrops } from './bundleDrops';
 import { TrustDialog } from './TrustDialog';
 import { useBundleImport } from './useBundleImport';
@@ -26,12 +27,18 @@ function saveBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+const DEID_NOTE =
+  'PS3.15 Basic Profile: UIDs replaced, dates removed, cases and staff under pseudonyms, no free text or audit rows';
+const DEID_RESEARCH = "A research project's bundles are always de-identified";
+
 export function ExchangePanel({ projectId, me }: Props) {
   const manager = me.role !== 'annotator';
   const [kind, setKind] = useState<BundleKindName>(manager ? 'task' : 'result');
   const [forId, setForId] = useState<number | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [deidentify, setDeidentify] = useState(false);
+  const research = useProjectKind(projectId) === 'research';
   const imp = useBundleImport();
   const picker = useRef<HTMLInputElement>(null);
   const [profiles, setProfiles] = useState<AnnotatorInfo[]>([]);
@@ -66,11 +73,12 @@ export function ExchangePanel({ projectId, me }: Props) {
           kind,
           projectId,
           ...(target !== null ? { forAnnotatorId: target } : {}),
+          ...(deidentify || research ? { deidentify: true } : {}),
         }),
       );
       saveBlob(await getBridge().fetchBundle(r.downloadId), r.fileName);
       setMessage(
-        `${r.fileName}: ${r.cases} case(s), ${r.revisions} revision(s), ${(r.bytes / 2 ** 20).toFixed(1)} MiB${r.imagesIncluded ? '' : ', without images'}`,
+        `${r.fileName}: ${r.cases} case(s), ${r.revisions} revision(s), ${(r.bytes / 2 ** 20).toFixed(1)} MiB${r.imagesIncluded ? '' : ', without images'}${r.deidentified ? ', de-identified' : ''}`,
       );
     } catch (e) {
       setMessage((e as Error).message);
@@ -109,6 +117,16 @@ export function ExchangePanel({ projectId, me }: Props) {
               ))}
             </select>
           )}
+          <label title={research ? DEID_RESEARCH : DEID_NOTE}>
+            <input
+              type="checkbox"
+              checked={deidentify || research}
+              disabled={research}
+              onChange={(e) => setDeidentify(e.target.checked)}
+              data-testid="bundle-deidentify"
+            />{' '}
+            De-identify
+          </label>
           <button
             type="button"
             onClick={() => void exportBundle()}

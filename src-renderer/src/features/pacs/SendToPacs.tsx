@@ -1,11 +1,19 @@
 // "Send to PACS" on a reference mask: its DICOM SEG stored on a configured server (pacs:send, STOW-RS),
 // filed there beside the series it was drawn on. Only data managers may send (main refuses others); a
-// volume that did not come from DICOM is refused with the reason.
+// volume that did not come from DICOM is refused with the reason. A research project's reference is not
+// sent: the button is disabled and says why (main refuses it too, unless asked to de-identify: the CLI's
+// `pacs send --deidentified`).
 import { useEffect, useState } from 'react';
 import type { PacsServerInfo } from '@contract';
 import { getBridge } from '../../api/bridge';
+import { useProjectKind } from '../projects/useProjectKind';
 
-export function SendToPacs({ revisionId }: { revisionId: number }) {
+export const RESEARCH_REFUSAL =
+  "A research project's masks are not sent to the PACS: its UIDs are replaced, so the PACS does not hold " +
+  'its series (`concord pacs send --deidentified` sends a de-identified SEG)';
+
+export function SendToPacs({ revisionId, projectId }: { revisionId: number; projectId: number | null }) {
+  const research = useProjectKind(projectId) === 'research';
   const bridge = getBridge();
   const [servers, setServers] = useState<PacsServerInfo[]>([]);
   const [server, setServer] = useState('');
@@ -49,8 +57,8 @@ export function SendToPacs({ revisionId }: { revisionId: number }) {
       )}
       <button
         type="button"
-        disabled={busy}
-        title={`Store revision ${revisionId} as a DICOM SEG on ${chosen}`}
+        disabled={busy || research}
+        title={research ? RESEARCH_REFUSAL : `Store revision ${revisionId} as a DICOM SEG on ${chosen}`}
         onClick={() => void send()}
       >
         {busy ? 'Sending…' : `Send to PACS${servers.length === 1 ? ` (${chosen})` : ''}`}
