@@ -98,6 +98,14 @@ describe('concord bundle export --deidentify', () => {
     wa.db
       .prepare("UPDATE annotations SET status = 'flagged', status_at = ?, flag_comment = ?")
       .run(new Date().toISOString(), 'ask LIDC-IDRI-0001 about the 2nd nodule');
+    // The reader's submission, with a comment naming the patient (free text: it must not travel).
+    const now = new Date().toISOString();
+    wa.db
+      .prepare(
+        `INSERT INTO case_submissions (case_id, annotator_id, state, state_at, state_by, comment, submitted_at)
+         SELECT 1, id, 'submitted', ?, name, ?, ? FROM annotators WHERE name = ?`,
+      )
+      .run(now, 'LIDC-IDRI-0001 finished', now, READER);
     wa.close();
     // A SEG of that revision (clinical: the original UIDs), imported back from a folder named after the patient.
     const segDir = path.join(dir, 'LIDC-IDRI-0001');
@@ -123,7 +131,7 @@ describe('concord bundle export --deidentify', () => {
     );
     const plainText = [...(await members(plain)).values()].map((m) => m.toString('latin1')).join('\n');
     // The control: the same bundle, not de-identified, carries them.
-    for (const t of [ids.uids[0]!, 'LIDC-IDRI-0001', READER, 'about the 2nd nodule'])
+    for (const t of [ids.uids[0]!, 'LIDC-IDRI-0001', READER, 'about the 2nd nodule', 'finished'])
       expect(plainText).toContain(t);
 
     const file = path.join(dir, 'out.concord-bundle');
@@ -158,6 +166,13 @@ describe('concord bundle export --deidentify', () => {
       expect.stringMatching(/^Annotator [0-9a-f]{8}$/),
     ]);
     expect(m.annotations.map((x) => x.flagComment)).toEqual([null, null]);
+    // The submissions (the reader's, and the SEG's import) travel under pseudonyms, comments left behind.
+    const pseudonym = expect.stringMatching(/^(Annotator|Staff) [0-9a-f]{8}$/);
+    expect(m.submissions).toHaveLength(2);
+    for (const sub of m.submissions!)
+      expect(sub).toEqual(
+        expect.objectContaining({ annotator: pseudonym, stateBy: pseudonym, comment: null }),
+      );
     expect(m.exporter.actor).toMatch(/^[A-Z][a-z]+ [0-9a-f]{8}$/);
     expect((m.audit as { rows: unknown[]; complete: boolean }).rows).toEqual([]);
     const src = m.cases[0]!.volumes[0]!.source as VolumeSource;

@@ -8,8 +8,8 @@
 //  - staff (Operators' Name, Physician(s) Reading Study: identifiers under the profile): every profile and
 //    author travels as its role and a keyed pseudonym ("Annotator 3f2a1b9c"), profiles under their stable
 //    id, which a receiver matches first, so results coming back land on the right profiles;
-//  - free text (flag comments, decision rationales, sign-off comments, reopening reasons) removed, and in
-//    revisions' provenance the file names removed and any other DICOM UID replaced;
+//  - free text (flag comments, decision rationales, sign-off comments, reopening reasons, submission
+//    comments) removed, and in revisions' provenance the file names removed and any other DICOM UID replaced;
 //  - the audit trail: the exporter's sealed head only, none of its rows. A row names its actor and is
 //    hash-chained to its origin: rewriting one would break what makes it verifiable, so none travels.
 // Voxel and mask blobs carry no header: they leave as stored. Before the manifest is signed, its text is
@@ -149,6 +149,13 @@ export function deidentifyBundle(
       signedBy: staff(s.signedBy),
     })),
     reopenings: body.reopenings.map((r) => ({ ...r, reason: '', reopenedBy: staff(r.reopenedBy) })),
+    // A return must carry a comment (the review gate's rule), so its free text becomes a neutral one.
+    submissions: body.submissions?.map((s) => ({
+      ...s,
+      annotator: staff(s.annotator),
+      stateBy: staff(s.stateBy),
+      comment: s.state === 'returned' ? '(comment removed by de-identification)' : null,
+    })),
   };
   // Names that travel on purpose: pseudonyms, neutral descriptions, the projects' and labels' names.
   const travel = new Set([
