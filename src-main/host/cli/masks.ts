@@ -21,6 +21,8 @@
 //       their revision ids) as a uint8 NIfTI with its volume's geometry, a DICOM SEG referencing the source
 //       series, or a 3D Slicer segmentation (.seg.nrrd) with the project's label names and colours. The
 //       format comes from --format, else the name: .dcm -> seg, .nii/.nii.gz -> nifti, .nrrd/.seg.nrrd -> nrrd.
+//   masks export-references --workspace <dir> --project <name|id> --out <dir> [--deidentify] [--json]
+//       Every signed-off reference of the project as a folder of NIfTI named by case (masks-references.ts).
 //   masks stress …  (test tool: see masks-stress.ts)
 import path from 'node:path';
 import { InputError } from '../../core/errors';
@@ -39,18 +41,21 @@ import {
 import { openWorkspace } from '../../workspace/workspace';
 import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, positiveInt, requireOption, type ParsedArgs } from './args';
+import { runExportReferences } from './masks-references';
 import { runMasksStress } from './masks-stress';
 import { printJson } from './output';
 
 const USAGE =
   'usage: concord masks import <mask.nii.gz|mask.seg.nrrd|mask.png|seg.dcm> --workspace <dir> --volume <id> --annotator <name> [--label <value>] [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]\n' +
   '       concord masks import <rtstruct.dcm> --workspace <dir> --volume <id> --annotator <name> [--roi <name>[,<name>...]] [--json]\n' +
-  '       concord masks export <revision-id> <out.nii.gz|out.dcm|out.seg.nrrd> --workspace <dir> [--format nifti|nrrd|seg] [--deidentify] [--json]';
+  '       concord masks export <revision-id> <out.nii.gz|out.dcm|out.seg.nrrd> --workspace <dir> [--format nifti|nrrd|seg] [--deidentify] [--json]\n' +
+  '       concord masks export-references --workspace <dir> --project <name|id> --out <dir> [--deidentify] [--json]';
 
 export async function runMasks(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'import') return runMasksImport(rest);
   if (sub === 'export') return runMasksExport(rest);
+  if (sub === 'export-references') return runExportReferences(rest, USAGE);
   if (sub === 'stress') return runMasksStress(rest);
   throw new InputError(undefined, USAGE);
 }
