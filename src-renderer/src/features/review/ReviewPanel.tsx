@@ -2,9 +2,12 @@
 // mask (outlined, one colour per annotator); the own submission of the case (SubmitBox); reviewers and
 // admins "Open for review" (after seeing who has not submitted), which unblinds the case's annotations to
 // reviewers and to each annotator who has submitted. Each annotation with a revision (an annotator's, a
-// consensus, the reference) can be exported as NIfTI, DICOM SEG or NRRD.
-import type { AnnotatorInfo } from '@contract';
+// consensus, the reference, an AI draft) can be exported as NIfTI or NRRD, and as DICOM SEG when the volume
+// came from DICOM. A derived annotation shows what made it ("derived: STAPLE"), not a work status. Reviewers
+// and admins import a mask file onto the volume as a named annotator (MaskImportBox).
+import type { AnnotationInfo, AnnotatorInfo, LabelInfo, VolumeMeta } from '@contract';
 import { AnnotationExport } from './AnnotationExport';
+import { MaskImportBox } from './MaskImportBox';
 import { OpenReviewButton } from './OpenReviewButton';
 import { SubmitBox } from './SubmitBox';
 import type { CaseAnnotations } from './useCaseAnnotations';
@@ -13,9 +16,17 @@ interface Props {
   me: AnnotatorInfo;
   ownAnnotationId: number | null;
   state: CaseAnnotations;
+  volume: VolumeMeta | null;
+  labels: readonly LabelInfo[];
 }
 
-export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
+/** A manual annotation's work status; a derived one's origin (consensus, reference, AI draft). */
+export function annotationStateText(a: AnnotationInfo): string {
+  if (a.kind === 'derived') return `derived: ${a.authorName}`;
+  return a.status === 'in-progress' ? 'in progress' : a.status === 'not-started' ? 'not started' : a.status;
+}
+
+export function ReviewPanel({ me, ownAnnotationId, state, volume, labels }: Props) {
   const { annotations, review, shown, error } = state;
   const canOpen = me.role !== 'annotator';
   const opened = review?.reviewOpenedAt ?? null;
@@ -49,16 +60,21 @@ export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
                 {a.authorName}
                 {own ? ' (you, editing)' : ''}
               </label>
-              <span className="muted">
-                {a.revisionCount} rev. · {a.status}
+              <span className="muted" data-testid={`annotation-state-${a.authorName}`} data-kind={a.kind}>
+                {a.revisionCount} rev. · {annotationStateText(a)}
               </span>
               {a.headRevisionId !== null && (
-                <AnnotationExport revisionId={a.headRevisionId} name={a.authorName} />
+                <AnnotationExport
+                  revisionId={a.headRevisionId}
+                  name={a.authorName}
+                  dicom={volume?.sourceFormat === 'dicom'}
+                />
               )}
             </li>
           );
         })}
       </ul>
+      {canOpen && volume && <MaskImportBox volumeId={volume.id} labels={labels} />}
     </section>
   );
 }
