@@ -236,6 +236,12 @@ test('reviewer: compare, STAPLE, disagreement regions, adjudicate and sign off; 
   await page.getByTestId('decide').click();
   await expect(page.getByTestId('decisions').locator('li')).toHaveCount(2);
   await expect(page.getByTestId('decisions').locator('li').last()).toHaveAttribute('data-kind', 'take-rater');
+  // The region list marks the decided region, and lists it only among the decided ones.
+  await expect(page.getByTestId('region-decided-1')).toContainText(`✓ decided: ${READERS[1]!}`);
+  await page.getByTestId('region-filter').selectOption('undecided');
+  await expect(page.getByTestId('region-1')).toHaveCount(0);
+  await expect(page.getByTestId('region-2')).toHaveAttribute('data-decided', 'false');
+  await page.getByTestId('region-filter').selectOption('all');
 
   // Region 2 by hand: the tools switch onto the working reference mask; a brush stroke; recorded with a rationale.
   await page.keyboard.press('}');

@@ -105,6 +105,15 @@ const TABLE: { [C in RequestChannel]: Row } = {
     may: SIGNED_IN,
     req: (w, who) => ({ revisionId: own(w, who).revisionId, format: 'nifti' }),
   },
+  'masks:exportReferences': { may: MANAGERS, req: (w) => ({ projectId: w.projectId }) },
+  'masks:import': {
+    may: MANAGERS,
+    req: (w) => ({
+      volumeId: w.volumeId,
+      source: { kind: 'paths', paths: ['/nonexistent/mask.nii.gz'] },
+      annotator: 'Imported',
+    }),
+  },
   'annotation:commit': {
     may: SIGNED_IN,
     req: (w, who) => ({

@@ -164,7 +164,7 @@ export function App() {
       <SideBar
         projectId={projectId}
         volumeId={opened.volumeId}
-        volumeOpen={meta !== null}
+        volume={meta}
         me={me}
         onSelectProject={opened.selectProject}
         onOpenVolume={opened.openVolume}

@@ -1,5 +1,5 @@
 // `concord masks …`: masks from and to other tools.
-//   masks import <mask.nii[.gz] | mask.nrrd | mask.seg.nrrd | mask.nhdr | seg.dcm> --workspace <dir> --volume <id>
+//   masks import <mask.nii[.gz] | mask.nrrd | mask.seg.nrrd | mask.nhdr | mask.png | seg.dcm> --workspace <dir> --volume <id>
 //                --annotator <name> [--label <value>] [--resample nearest] [--threshold <0..1>]
 //                [--segments <n,...>] [--json]
 //       A NIfTI or NRRD label map, or a 3D Slicer segmentation (its segments as labels with their names and
@@ -13,42 +13,49 @@
 //   masks import <rtstruct.dcm> --workspace <dir> --volume <id> --annotator <name> [--roi <name>[,<name>…]]
 //                [--json]
 //       The closed planar contours of an RTSTRUCT drawn on the volume's series, one label per ROI (a voxel
-//       is inside when its centre is inside the contours, even-odd rule): masks-rtstruct.ts.
+//       is inside when its centre is inside the contours, even-odd rule).
+//       Every kind goes through services/interop/mask-file-import.ts, the path the app's import takes too. A
+//       greyscale PNG fits a one-slice volume of its width and height (a PNG has no position in space).
 //   masks export <revision-id> <out> --workspace <dir> [--format nifti|nrrd|seg] [--json]
 //       Any revision (an annotator's, a saved consensus, the reference: `consensus --save` and sign-off print
 //       their revision ids) as a uint8 NIfTI with its volume's geometry, a DICOM SEG referencing the source
 //       series, or a 3D Slicer segmentation (.seg.nrrd) with the project's label names and colours. The
 //       format comes from --format, else the name: .dcm -> seg, .nii/.nii.gz -> nifti, .nrrd/.seg.nrrd -> nrrd.
+//   masks export-references --workspace <dir> --project <name|id> --out <dir> [--deidentify] [--json]
+//       Every signed-off reference of the project as a folder of NIfTI named by case (masks-references.ts).
 //   masks stress …  (test tool: see masks-stress.ts)
 import path from 'node:path';
 import { InputError } from '../../core/errors';
-import { importMaskFile } from '../../services/masks/mask-import';
-import { importSegFile } from '../../services/interop/seg-import';
+import {
+  importMaskFileOfAnyKind,
+  maskFileKind,
+  type MaskFileImported,
+  type MaskFileKind,
+} from '../../services/interop/mask-file-import';
 import {
   exportRevision,
   formatOfFileName,
   MASK_EXPORT_FORMATS,
   type MaskExportFormat,
 } from '../../services/interop/mask-export';
-import { isDicomFile } from '../../io/seg/seg-mask';
-import { importNrrdMaskFile, isNrrdMaskFile } from '../../services/interop/nrrd-mask-import';
 import { openWorkspace } from '../../workspace/workspace';
 import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, positiveInt, requireOption, type ParsedArgs } from './args';
+import { runExportReferences } from './masks-references';
 import { runMasksStress } from './masks-stress';
-import { looksLikeRtStruct } from '../../io/rtstruct/read';
-import { runRtStructImport } from './masks-rtstruct';
 import { printJson } from './output';
 
 const USAGE =
-  'usage: concord masks import <mask.nii.gz|mask.seg.nrrd|seg.dcm> --workspace <dir> --volume <id> --annotator <name> [--label <value>] [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]\n' +
+  'usage: concord masks import <mask.nii.gz|mask.seg.nrrd|mask.png|seg.dcm> --workspace <dir> --volume <id> --annotator <name> [--label <value>] [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]\n' +
   '       concord masks import <rtstruct.dcm> --workspace <dir> --volume <id> --annotator <name> [--roi <name>[,<name>...]] [--json]\n' +
-  '       concord masks export <revision-id> <out.nii.gz|out.dcm|out.seg.nrrd> --workspace <dir> [--format nifti|nrrd|seg] [--deidentify] [--json]';
+  '       concord masks export <revision-id> <out.nii.gz|out.dcm|out.seg.nrrd> --workspace <dir> [--format nifti|nrrd|seg] [--deidentify] [--json]\n' +
+  '       concord masks export-references --workspace <dir> --project <name|id> --out <dir> [--deidentify] [--json]';
 
 export async function runMasks(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'import') return runMasksImport(rest);
   if (sub === 'export') return runMasksExport(rest);
+  if (sub === 'export-references') return runExportReferences(rest, USAGE);
   if (sub === 'stress') return runMasksStress(rest);
   throw new InputError(undefined, USAGE);
 }
@@ -58,100 +65,100 @@ async function runMasksImport(argv: string[]): Promise<number> {
     values: ['workspace', 'volume', 'annotator', 'label', 'resample', 'threshold', 'segments', 'roi'],
     flags: ['json'],
   });
-  const [file] = args.positionals;
-  if (args.positionals.length !== 1 || !file) throw new InputError(undefined, USAGE);
-  if (await looksLikeRtStruct(path.resolve(file))) return runRtStructImport(args, path.resolve(file));
-  if (args.options.has('roi')) throw new InputError(undefined, '--roi applies only to an RTSTRUCT');
+  const [fileArg] = args.positionals;
+  if (args.positionals.length !== 1 || !fileArg) throw new InputError(undefined, USAGE);
+  const file = path.resolve(fileArg);
+  // The kind first: the options are checked against it in the CLI's words before anything is opened.
+  const kind = await maskFileKind(file);
+  checkCliOptions(args, kind);
   const resample = optionString(args, 'resample');
-  if (resample !== undefined && resample !== 'nearest') {
-    throw new InputError(undefined, `--resample takes only 'nearest' (got '${resample}')`);
-  }
   const volumeId = positiveInt(requireOption(args, 'volume', 'masks import'), '--volume');
   const annotator = requireOption(args, 'annotator', 'masks import');
   const labelText = optionString(args, 'label');
   const label = labelText === undefined ? undefined : positiveInt(labelText, '--label');
-  if (await isDicomFile(path.resolve(file))) {
-    if (label !== undefined || resample !== undefined) {
-      throw new InputError(
-        undefined,
-        'a DICOM SEG takes neither --label nor --resample (segments are its labels)',
-      );
-    }
-    return runSegImport(args, path.resolve(file), volumeId, annotator);
+  if (label !== undefined && label > 255)
+    throw new InputError(undefined, `--label must be an integer 1..255 (got ${label})`);
+  const thresholdText = optionString(args, 'threshold');
+  const threshold = thresholdText === undefined ? undefined : Number(thresholdText);
+  if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) {
+    throw new InputError(undefined, `--threshold must be a number in (0, 1] (got '${thresholdText}')`);
   }
-  for (const o of ['threshold', 'segments']) {
-    if (args.options.has(o)) throw new InputError(undefined, `--${o} applies only to a DICOM SEG`);
-  }
+  const segments = optionString(args, 'segments')
+    ?.split(',')
+    .map((t) => positiveInt(t.trim(), '--segments'));
+  const roi = optionString(args, 'roi');
   const ws = openWorkspace(requireOption(args, 'workspace', 'masks import'));
   try {
-    const r = await (isNrrdMaskFile(file) ? importNrrdMaskFile : importMaskFile)(ws, {
-      file: path.resolve(file),
-      volumeId,
-      annotator,
-      label,
-      resample: resample === 'nearest',
-      actor: localActor(),
-    });
-    if (args.options.has('json')) printJson({ volumeId, ...r });
-    else {
-      const made = r.unchanged ? `unchanged (already revision ${r.revisionId})` : `revision ${r.revisionId}`;
-      process.stdout.write(
-        `annotation ${r.annotationId} of ${r.annotatorName}: ${made}${r.resampled ? ', resampled' : ''}\n`,
-      );
-      if (r.annotatorCreated) {
-        process.stderr.write(
-          `created profile '${r.annotatorName}' without a password: an admin must set one before they can sign in\n`,
-        );
-      }
-    }
+    const r = await importMaskFileOfAnyKind(
+      ws,
+      {
+        file,
+        volumeId,
+        annotator,
+        actor: localActor(),
+        ...(label !== undefined ? { label } : {}),
+        ...(resample === 'nearest' ? { resample: true } : {}),
+        ...(threshold !== undefined ? { threshold } : {}),
+        ...(segments ? { segments } : {}),
+        ...(roi !== undefined ? { rois: roi.split(',').map((n) => n.trim()) } : {}),
+      },
+      kind,
+    );
+    if (args.options.has('json')) {
+      const { kind: _kind, ...rest } = r;
+      printJson({ volumeId, ...rest });
+    } else printImported(r);
     return 0;
   } finally {
     ws.close();
   }
 }
 
-async function runSegImport(
-  args: ParsedArgs,
-  file: string,
-  volumeId: number,
-  annotator: string,
-): Promise<number> {
-  const thresholdText = optionString(args, 'threshold');
-  const threshold = thresholdText === undefined ? undefined : Number(thresholdText);
-  if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) {
-    throw new InputError(undefined, `--threshold must be a number in (0, 1] (got '${thresholdText}')`);
+/** Options the file's kind does not take, refused in the CLI's words (the service refuses them too). */
+function checkCliOptions(args: ParsedArgs, kind: MaskFileKind): void {
+  if (kind === 'rtstruct') {
+    for (const o of ['label', 'resample', 'threshold', 'segments'])
+      if (args.options.has(o)) throw new InputError(undefined, `--${o} does not apply to an RTSTRUCT`);
+    return;
   }
-  const segmentsText = optionString(args, 'segments');
-  const segments = segmentsText?.split(',').map((t) => positiveInt(t.trim(), '--segments'));
-  const ws = openWorkspace(requireOption(args, 'workspace', 'masks import'));
-  try {
-    const r = await importSegFile(ws, {
-      file,
-      volumeId,
-      annotator,
-      actor: localActor(),
-      ...(threshold !== undefined ? { threshold } : {}),
-      ...(segments ? { segments } : {}),
-    });
-    if (args.options.has('json')) printJson({ volumeId, ...r });
-    else {
-      const made = r.unchanged ? `unchanged (already revision ${r.revisionId})` : `revision ${r.revisionId}`;
-      const segs = r.segments.map((s) => `${s.number} '${s.name}' -> label ${s.value} (${s.voxels} voxels)`);
-      process.stdout.write(
-        `annotation ${r.annotationId} of ${r.annotatorName}: ${made}; segments: ${segs.join(', ')}\n`,
+  if (args.options.has('roi')) throw new InputError(undefined, '--roi applies only to an RTSTRUCT');
+  const resample = optionString(args, 'resample');
+  if (resample !== undefined && resample !== 'nearest') {
+    throw new InputError(undefined, `--resample takes only 'nearest' (got '${resample}')`);
+  }
+  if (kind === 'seg') {
+    if (args.options.has('label') || resample !== undefined) {
+      throw new InputError(
+        undefined,
+        'a DICOM SEG takes neither --label nor --resample (segments are its labels)',
       );
-      if (r.threshold !== undefined) {
-        process.stdout.write(`FRACTIONAL segments thresholded at ${r.threshold} of the maximum value\n`);
-      }
-      if (r.annotatorCreated) {
-        process.stderr.write(
-          `created profile '${r.annotatorName}' without a password: an admin must set one before they can sign in\n`,
-        );
-      }
     }
-    return 0;
-  } finally {
-    ws.close();
+    return;
+  }
+  for (const o of ['threshold', 'segments']) {
+    if (args.options.has(o)) throw new InputError(undefined, `--${o} applies only to a DICOM SEG`);
+  }
+  if (kind === 'png' && resample !== undefined)
+    throw new InputError(undefined, '--resample does not apply to a PNG (it has no position in space)');
+}
+
+function printImported(r: MaskFileImported): void {
+  const made = r.unchanged ? `unchanged (already revision ${r.revisionId})` : `revision ${r.revisionId}`;
+  const head = `annotation ${r.annotationId} of ${r.annotatorName}: ${made}`;
+  if (r.kind === 'seg') {
+    const segs = r.segments.map((s) => `${s.number} '${s.name}' -> label ${s.value} (${s.voxels} voxels)`);
+    process.stdout.write(`${head}; segments: ${segs.join(', ')}\n`);
+    if (r.threshold !== undefined) {
+      process.stdout.write(`FRACTIONAL segments thresholded at ${r.threshold} of the maximum value\n`);
+    }
+  } else if (r.kind === 'rtstruct') {
+    process.stdout.write(`${head}\n`);
+    for (const x of r.rois) process.stdout.write(`  label ${x.label} '${x.name}': ${x.voxels} voxels\n`);
+  } else process.stdout.write(`${head}${r.resampled ? ', resampled' : ''}\n`);
+  if (r.annotatorCreated) {
+    process.stderr.write(
+      `created profile '${r.annotatorName}' without a password: an admin must set one before they can sign in\n`,
+    );
   }
 }
 

@@ -44,11 +44,11 @@ Usage: concord <command> [options]
   import --manifest <datalist.json> --workspace <dir> --project <name> [--kind clinical|research] [--json]
       Import a labelled data set: a JSON list of { "case", "image", "masks": { "<annotator>": "<path>" } },
       paths relative to the manifest; one progress line per case; a case that fails imports nothing.
-  masks import <mask.nii.gz|mask.seg.nrrd|seg.dcm> --workspace <dir> --volume <id> --annotator <name>
+  masks import <mask.nii.gz|mask.seg.nrrd|mask.png|seg.dcm> --workspace <dir> --volume <id> --annotator <name>
                [--label <value>] [--resample nearest] [--threshold <0..1>] [--segments <n,...>] [--json]
       A label map (NIfTI or NRRD; a 3D Slicer .seg.nrrd or a DICOM SEG: its segments become labels with
       their names and colours) as the annotator's new revision; it must lie on the volume's grid unless
-      resampled (a SEG's frames are placed by position). Annotators without a profile get one without a
+      resampled (a SEG's frames are placed by position; a PNG fits a one-slice volume). Annotators without a profile get one without a
       password (an admin sets it before they sign in).
   masks import <rtstruct.dcm> --workspace <dir> --volume <id> --annotator <name> [--roi <name,...>] [--json]
       An RTSTRUCT's closed planar contours, one label per ROI (a voxel is inside when its centre is).
@@ -57,6 +57,9 @@ Usage: concord <command> [options]
       Any mask revision as NIfTI with its volume's geometry, a DICOM SEG referencing its source series, or
       a 3D Slicer segmentation (.seg.nrrd); --deidentify: a SEG with the confidentiality profile's UIDs and
       no names (a research project's always is one).
+  masks export-references --workspace <dir> --project <name|id> --out <dir> [--deidentify] [--json]
+      Every signed-off reference of the project as a folder of NIfTI named by case (--deidentify: by
+      pseudonym), with references.json; cases without a reference are listed as skipped.
   export <volume-id> <out.nii[.gz]> --workspace <dir> [--deidentify] [--json]
       Write a stored volume as NIfTI.
   dataset export --workspace <dir> --project <name> --format nnunet|monai

@@ -1,15 +1,19 @@
-// The mask export channel: who is signed in must be allowed to see the revision's annotation (blinding, as
-// for 'annotation:mask'); the file is made by mask-export.ts and comes back as base64 for the download.
+// The mask channels. Export: who is signed in must be allowed to see the revision's annotation (blinding, as
+// for 'annotation:mask'); the file is made by mask-export.ts and comes back as base64 for the download. A
+// project's references (reference-export.ts): reviewers and admins, who see every case's work. Import:
+// mask-import-handler.ts.
 import type { MaskExportFormat, MaskExportRequests } from '@contract';
 import { NotFoundError } from '../../core/errors';
 import { getAnnotation } from '../../db/repositories/annotations';
 import { getRevision } from '../../db/repositories/revisions';
 import type { AppContext } from '../context';
 import type { HandlerGroup } from '../handler-types';
-import { requireProfile } from '../identity/access';
+import { DATA_MANAGERS, requireProfile, requireRole } from '../identity/access';
 import { assertCanSee } from '../identity/blinding';
 import { asId, asObject, oneOf } from '../validate';
 import { exportRevisionBytes, MASK_EXPORT_FORMATS } from './mask-export';
+import { importMaskFromApp } from './mask-import-handler';
+import { exportReferencesTar } from './reference-export';
 
 export function createMaskExportHandlers(app: AppContext): HandlerGroup<keyof MaskExportRequests> {
   const ws = app.workspace;
@@ -31,5 +35,19 @@ export function createMaskExportHandlers(app: AppContext): HandlerGroup<keyof Ma
         ...(out.summary.seg ? { segments: out.summary.seg.segments } : {}),
       };
     },
+    'masks:exportReferences': async (raw, ctx) => {
+      const projectId = asId(asObject(raw)['projectId'], 'projectId');
+      const profile = requireProfile(ws.db, ctx, "exporting a project's references");
+      requireRole(profile, DATA_MANAGERS, "exporting a project's references");
+      const r = await exportReferencesTar(ws, { projectId, actor: ctx.actor });
+      return {
+        fileName: r.fileName,
+        mimeType: 'application/x-tar',
+        base64: Buffer.from(r.bytes).toString('base64'),
+        files: r.files.map((f) => ({ case: f.case, file: f.file, revisionId: f.revisionId })),
+        skipped: r.skipped.map((s) => ({ case: s.case, reason: s.reason })),
+      };
+    },
+    'masks:import': (raw, ctx) => importMaskFromApp(app, raw, ctx),
   };
 }

@@ -50,7 +50,7 @@ export interface MaskExportSummary {
   };
 }
 
-async function writeRevisionNifti(ws: Workspace, revisionId: number, file: string) {
+export async function writeRevisionNifti(ws: Workspace, revisionId: number, file: string) {
   const revision = getRevision(ws.db, revisionId);
   if (!revision) throw new NotFoundError(`revision ${revisionId} does not exist`);
   const annotation = getAnnotation(ws.db, revision.annotationId)!;

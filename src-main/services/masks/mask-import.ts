@@ -1,10 +1,12 @@
-// Masks from other tools: a NIfTI label map imported as an annotator's new revision. The mask must lie on
-// the volume's grid (same dims, corner voxel centres within 1e-3 mm), unless the caller asks for a
-// nearest-neighbour resample. Annotators named here who have no profile get one WITHOUT a password (role
+// Masks from other tools: a NIfTI label map (or a greyscale PNG for a one-slice volume) imported as an
+// annotator's new revision. The mask must lie on the volume's grid (same dims, corner voxel centres within
+// 1e-3 mm), unless the caller asks for a nearest-neighbour resample. A PNG has no position in space: it fits
+// a volume of one slice with its width and height, and takes that volume's geometry. Annotators named here who have no profile get one WITHOUT a password (role
 // annotator): they cannot sign in until an admin sets a password.
 //
 // Order, as for every save: read and check the file, encode and store the mask blob (fsynced), then the
 // rows (profile, annotation, labels, revision, audit) in one transaction; a refusal changes nothing.
+import path from 'node:path';
 import { InputError, NotFoundError } from '../../core/errors';
 import { resampleNearest } from '../../core/mask/resample';
 import { sameGrid } from '../../core/metrics/grid';
@@ -21,6 +23,7 @@ import { getSubmission, recordSubmission } from '../../db/repositories/team';
 import { getVolume } from '../../db/repositories/volumes';
 import { readNifti } from '../../io/nifti/read';
 import { readNrrdLabelMap } from '../../io/nrrd/seg-read';
+import { readPng } from '../../io/png/read';
 import type { Workspace } from '../../workspace/workspace';
 import type { StoredMask } from './mask-store';
 import { recordRevision, storeMaskBlob } from './mask-store';
@@ -31,6 +34,14 @@ export interface MaskReadOptions {
   label?: number;
   /** Resample onto the volume's grid by nearest neighbour when it is not already on it. */
   resample?: boolean;
+  /** What the refusal of an off-grid mask tells the user to do (the CLI's option, the app's tick box). */
+  resampleHint?: string;
+}
+
+const CLI_RESAMPLE_HINT = 'pass --resample nearest to resample it by nearest neighbour';
+
+export function isPngFile(file: string): boolean {
+  return /\.png$/i.test(file);
 }
 
 /** Reads a NIfTI or NRRD label map and puts it on `target`'s grid (or refuses, one line naming the file). */
@@ -45,11 +56,34 @@ export async function readMaskOnGrid(
     const map = await readNrrdLabelMap(file, { asLabel: opts.label });
     return fitToGrid(file, map.labels, map.geometry, target, opts);
   }
+  if (isPngFile(file)) return readPngMask(file, target, opts);
   const image = await readNifti(file);
   if (image.frames > 1) throw new InputError(file, `a mask is 3D; this file has ${image.frames} frames`);
   const converted = labelsOf(image.data, image.rescale, opts.label);
   if (!converted.ok) throw new InputError(file, converted.reason);
   return fitToGrid(file, converted.labels, image.geometry, target, opts);
+}
+
+/** A PNG's pixels (i = column, j = row, as io/png/read.ts lays them out) as the labels of a one-slice volume. */
+async function readPngMask(
+  file: string,
+  target: VolumeGeometry,
+  opts: MaskReadOptions,
+): Promise<{ labels: Uint8Array; resampled: boolean }> {
+  if (opts.resample) {
+    throw new InputError(file, 'a PNG has no position in space, so it cannot be resampled onto a grid');
+  }
+  const image = await readPng(file);
+  const [w, h] = image.geometry.dims;
+  if (target.dims[2] !== 1 || target.dims[0] !== w || target.dims[1] !== h) {
+    throw new InputError(
+      file,
+      `a ${w}x${h} PNG fits only a one-slice volume of ${w}x${h} (this one is ${target.dims.join('x')})`,
+    );
+  }
+  const converted = labelsOf(image.data, image.rescale, opts.label);
+  if (!converted.ok) throw new InputError(file, converted.reason);
+  return { labels: converted.labels, resampled: false };
 }
 
 /** Labels on `source`'s grid put on `target`'s: as they are when the grids agree, resampled by nearest
@@ -66,7 +100,7 @@ export function fitToGrid(
   if (!opts.resample) {
     throw new InputError(
       file,
-      `not on the volume's grid: ${grid.reason}; pass --resample nearest to resample it by nearest neighbour`,
+      `not on the volume's grid: ${grid.reason}; ${opts.resampleHint ?? CLI_RESAMPLE_HINT}`,
     );
   }
   return { labels: resampleNearest(labels, source, target), resampled: true };
@@ -205,8 +239,9 @@ export async function importMaskFile(
       blob,
       counts,
       provenance: {
-        source: 'nifti',
-        file: opts.file,
+        source: isPngFile(opts.file) ? 'png' : 'nifti',
+        // The file's name only: a full path can hold a patient's name or ID (as nrrd-mask-import.ts).
+        file: path.basename(opts.file),
         resampled,
         ...(opts.label !== undefined ? { label: opts.label } : {}),
       },

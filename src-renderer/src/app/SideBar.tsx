@@ -10,6 +10,7 @@ import type { RaterHistory } from '../features/history/useRaterHistory';
 import { LabelsPanel } from '../features/labels/LabelsPanel';
 import type { ProjectLabels } from '../features/labels/useLabels';
 import { LibraryPanel } from '../features/library/LibraryPanel';
+import { ReferencesExport } from '../features/review/ReferencesExport';
 import { ReviewPanel } from '../features/review/ReviewPanel';
 import type { CaseAnnotations } from '../features/review/useCaseAnnotations';
 import type { UncertaintyRanking } from '../features/worklist/useUncertaintyRanking';
@@ -19,8 +20,8 @@ import { WorklistPanel } from '../features/worklist/WorklistPanel';
 interface Props {
   projectId: number | null;
   volumeId: number | null;
-  /** A volume is open (the review panel shows). */
-  volumeOpen: boolean;
+  /** The open volume (the review panel shows), or null. */
+  volume: VolumeMeta | null;
   me: AnnotatorInfo | null;
   onSelectProject(projectId: number): void;
   onOpenVolume(volume: VolumeMeta): void;
@@ -62,7 +63,14 @@ export function SideBar(p: Props) {
             models={p.models}
             ranking={p.ranking}
           />
-          {p.projectId !== null && me.role !== 'annotator' && <TeamPanel projectId={p.projectId} />}
+          {p.projectId !== null && me.role !== 'annotator' && (
+            <>
+              <TeamPanel projectId={p.projectId} />
+              <section className="panel" aria-label="References">
+                <ReferencesExport projectId={p.projectId} />
+              </section>
+            </>
+          )}
           <LabelsPanel
             projectId={p.projectId}
             role={me.role}
@@ -70,13 +78,15 @@ export function SideBar(p: Props) {
             activeLabel={p.activeLabel}
             onActivate={(value) => own.editor?.update({ label: value })}
           />
-          {p.volumeOpen && (
+          {p.volume && (
             <ReviewPanel
               me={me}
               ownAnnotationId={own.info?.id ?? null}
               state={p.caseAnnotations}
               onShowHistory={history.show}
               historyOf={subject?.id ?? null}
+              volume={p.volume}
+              labels={p.project.labels}
             />
           )}
           {history.error && (

@@ -71,7 +71,11 @@ export function ConsensusPanel(p: Props) {
               p.onMerged(r);
             }}
           />
-          <DisagreementPanel agreement={c.agreement} job={c.agreementJob} />
+          <DisagreementPanel
+            agreement={c.agreement}
+            job={c.agreementJob}
+            decisions={c.adjudication.state?.decisions}
+          />
           <AdjudicationPanel
             adjudication={c.adjudication}
             projectId={p.projectId}

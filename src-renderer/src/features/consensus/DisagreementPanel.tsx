@@ -1,7 +1,10 @@
 // Disagreement: the agreement overlay (votes, STAPLE probability or entropy) on the slices and in 3D with its
 // legend, toggled with Z; the regions where raters differ, ranked by volume, with previous / next (buttons,
-// { and }) moving every view to the region.
-import type { AgreementMeasure } from '@contract';
+// { and }) moving every view to the region. Regions the adjudication decided are marked ("✓ decided: R2")
+// and the list can show only the decided or undecided ones (decidedRegions.ts).
+import { useState } from 'react';
+import type { AdjudicationDecision, AgreementMeasure } from '@contract';
+import { decidedText, listedRegions, type RegionFilter } from './decidedRegions';
 import { agreementLegend } from './agreementColours';
 import { JobProgress } from './JobProgress';
 import { AgreementLegend } from './Legend';
@@ -18,9 +21,19 @@ const MEASURES: { value: AgreementMeasure; text: string }[] = [
 /** Regions listed at most (the rest are reachable with next / previous). */
 const LISTED = 30;
 
-export function DisagreementPanel({ agreement, job }: { agreement: Agreement; job: ConsensusJob }) {
+const NO_DECISIONS: AdjudicationDecision[] = [];
+
+interface Props {
+  agreement: Agreement;
+  job: ConsensusJob;
+  /** The adjudication's decisions, if one is under way. */
+  decisions?: readonly AdjudicationDecision[];
+}
+
+export function DisagreementPanel({ agreement, job, decisions = NO_DECISIONS }: Props) {
   const { map, current } = agreement;
   const n = map?.raters.length ?? 0;
+  const [filter, setFilter] = useState<RegionFilter>('all');
   return (
     <section className="cs-section" data-testid="disagreement" aria-label="Disagreement">
       <h3>Disagreement</h3>
@@ -98,11 +111,22 @@ export function DisagreementPanel({ agreement, job }: { agreement: Agreement; jo
               Next ▶
             </button>
           </div>
+          <select
+            data-testid="region-filter"
+            aria-label="Which regions to list"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value as RegionFilter)}
+          >
+            <option value="all">All regions</option>
+            <option value="undecided">Undecided regions</option>
+            <option value="decided">Decided regions</option>
+          </select>
           <ol className="cs-regions" data-testid="regions">
-            {map.regions.slice(0, LISTED).map((r, index) => (
+            {listedRegions(map, decisions, filter, LISTED).map(({ region: r, index, decision }) => (
               <li
                 key={r.id}
                 data-testid={`region-${r.id}`}
+                data-decided={decision ? 'true' : 'false'}
                 data-seed={r.seedIJK.join(',')}
                 data-bbox={[...r.bbox.min, ...r.bbox.max].join(',')}
                 data-volume-ml={r.volumeMl}
@@ -117,6 +141,12 @@ export function DisagreementPanel({ agreement, job }: { agreement: Agreement; jo
                   #{r.id} · {r.volumeMl.toFixed(3)} mL · {r.voxels.toLocaleString()} vox · mean{' '}
                   {r.meanVotes.toFixed(1)} of {n} raters
                 </button>
+                {decision && (
+                  <span className="cs-decided" data-testid={`region-decided-${r.id}`}>
+                    {' '}
+                    {decidedText(decision, map)}
+                  </span>
+                )}
               </li>
             ))}
           </ol>

@@ -1,25 +1,28 @@
 // Export of an annotation's head revision (an annotator's, a consensus, the reference) as a file for other
 // tools: NIfTI label map, DICOM SEG or 3D Slicer's .seg.nrrd (made in main, 'masks:export', so the app and
-// `concord masks export` write the same file), saved through the browser's download. A volume imported
-// from NIfTI cannot give a SEG: main says why, shown under the row.
+// `concord masks export` write the same file), saved through the browser's download. A SEG references the
+// DICOM images it was drawn on, so it is offered only for a volume imported from DICOM (main refuses the
+// others with the reason too).
 import { useState } from 'react';
 import type { MaskExportFormat } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { downloadBase64 } from '../consensus/download';
 
-const FORMATS: { value: MaskExportFormat; label: string; available: boolean }[] = [
-  { value: 'nifti', label: 'NIfTI', available: true },
-  { value: 'seg', label: 'DICOM SEG', available: true },
-  { value: 'nrrd', label: 'NRRD (3D Slicer .seg.nrrd)', available: true },
+const FORMATS: { value: MaskExportFormat; label: string; dicomOnly: boolean }[] = [
+  { value: 'nifti', label: 'NIfTI', dicomOnly: false },
+  { value: 'seg', label: 'DICOM SEG', dicomOnly: true },
+  { value: 'nrrd', label: 'NRRD (3D Slicer .seg.nrrd)', dicomOnly: false },
 ];
 
 interface Props {
   revisionId: number;
   /** Names the row in test ids. */
   name: string;
+  /** The volume was imported from DICOM (a SEG can reference its images). */
+  dicom: boolean;
 }
 
-export function AnnotationExport({ revisionId, name }: Props) {
+export function AnnotationExport({ revisionId, name, dicom }: Props) {
   const [format, setFormat] = useState<MaskExportFormat>('nifti');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
@@ -45,8 +48,9 @@ export function AnnotationExport({ revisionId, name }: Props) {
         onChange={(e) => setFormat(e.target.value as MaskExportFormat)}
       >
         {FORMATS.map((f) => (
-          <option key={f.value} value={f.value} disabled={!f.available}>
+          <option key={f.value} value={f.value} disabled={f.dicomOnly && !dicom}>
             {f.label}
+            {f.dicomOnly && !dicom ? ' (needs a DICOM volume)' : ''}
           </option>
         ))}
       </select>

@@ -2,10 +2,13 @@
 // mask (outlined, one colour per annotator); the own submission of the case (SubmitBox); reviewers and
 // admins "Open for review" (after seeing who has not submitted), which unblinds the case's annotations to
 // reviewers and to each annotator who has submitted. Each annotation with a revision (an annotator's, a
-// consensus, the reference) can be exported as NIfTI, DICOM SEG or NRRD, and its history opened in the
-// History panel; an annotation whose history forked (bundles from two workstations) says so.
-import type { AnnotatorInfo } from '@contract';
+// consensus, the reference, an AI draft) can be exported as NIfTI or NRRD, and as DICOM SEG when the volume
+// came from DICOM, and its history opened in the History panel; an annotation whose history forked (bundles
+// from two workstations) says so. A derived annotation shows what made it ("derived: STAPLE"), not a work
+// status. Reviewers and admins import a mask file onto the volume as a named annotator (MaskImportBox).
+import type { AnnotationInfo, AnnotatorInfo, LabelInfo, VolumeMeta } from '@contract';
 import { AnnotationExport } from './AnnotationExport';
+import { MaskImportBox } from './MaskImportBox';
 import { OpenReviewButton } from './OpenReviewButton';
 import { SubmitBox } from './SubmitBox';
 import type { CaseAnnotations } from './useCaseAnnotations';
@@ -18,9 +21,17 @@ interface Props {
   onShowHistory(annotationId: number): void;
   /** The annotation whose history is shown, when not the own. */
   historyOf: number | null;
+  volume: VolumeMeta | null;
+  labels: readonly LabelInfo[];
 }
 
-export function ReviewPanel({ me, ownAnnotationId, state, onShowHistory, historyOf }: Props) {
+/** A manual annotation's work status; a derived one's origin (consensus, reference, AI draft). */
+export function annotationStateText(a: AnnotationInfo): string {
+  if (a.kind === 'derived') return `derived: ${a.authorName}`;
+  return a.status === 'in-progress' ? 'in progress' : a.status === 'not-started' ? 'not started' : a.status;
+}
+
+export function ReviewPanel({ me, ownAnnotationId, state, onShowHistory, historyOf, volume, labels }: Props) {
   const { annotations, review, shown, error } = state;
   const tipsOf = new Map(state.branches.map((b) => [b.annotationId, b.tips.length]));
   const canOpen = me.role !== 'annotator';
@@ -56,8 +67,8 @@ export function ReviewPanel({ me, ownAnnotationId, state, onShowHistory, history
                 {a.authorName}
                 {own ? ' (you, editing)' : ''}
               </label>
-              <span className="muted">
-                {a.revisionCount} rev. · {a.status}
+              <span className="muted" data-testid={`annotation-state-${a.authorName}`} data-kind={a.kind}>
+                {a.revisionCount} rev. · {annotationStateText(a)}
               </span>
               {tips !== undefined && (
                 <span className="fork-badge" data-testid={`forked-${a.authorName}`}>
@@ -76,12 +87,17 @@ export function ReviewPanel({ me, ownAnnotationId, state, onShowHistory, history
                 </button>
               )}
               {a.headRevisionId !== null && (
-                <AnnotationExport revisionId={a.headRevisionId} name={a.authorName} />
+                <AnnotationExport
+                  revisionId={a.headRevisionId}
+                  name={a.authorName}
+                  dicom={volume?.sourceFormat === 'dicom'}
+                />
               )}
             </li>
           );
         })}
       </ul>
+      {canOpen && volume && <MaskImportBox volumeId={volume.id} labels={labels} />}
     </section>
   );
 }
