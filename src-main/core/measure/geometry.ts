@@ -8,19 +8,9 @@
 // differences, in voxel-index units. On screen the views show voxel axes along the screen axes (display.ts),
 // so the drawn ellipse is exactly this one.
 import type { Mat4, Vec3 } from '../geometry/affine';
+import type { MeasurementShape } from '../model/measure';
 
-export type MeasurementKind = 'ruler' | 'ellipse';
-
-/** Where a measurement lies: two points on one slice (`points[n][axis] === slice` for both). */
-export interface MeasurementShape {
-  kind: MeasurementKind;
-  /** The voxel axis through the slice (0 = i, 1 = j, 2 = k). */
-  axis: 0 | 1 | 2;
-  /** Voxel index along `axis`. */
-  slice: number;
-  /** Continuous voxel indices: the ruler's ends, or two opposite corners of the ellipse's box. */
-  points: [Vec3, Vec3];
-}
+export type { MeasurementKind, MeasurementShape } from '../model/measure';
 
 /** Column c of the affine's 3×3 part: LPS mm moved by one voxel step along axis c. */
 export function axisVector(m: Mat4, c: number): Vec3 {
