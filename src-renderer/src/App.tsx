@@ -18,6 +18,8 @@ import { useWorkTimer } from './features/annotation/useWorkTimer';
 import { ConsensusPanel } from './features/consensus/ConsensusPanel';
 import { useConsensus } from './features/consensus/useConsensus';
 import { useLabels } from './features/labels/useLabels';
+import { useLabelStats } from './features/measurements/useLabelStats';
+import { useMeasurements } from './features/measurements/useMeasurements';
 import { useCaseAnnotations } from './features/review/useCaseAnnotations';
 import { SignInScreen } from './features/session/SignInScreen';
 import { useSession } from './features/session/useSession';
@@ -95,6 +97,10 @@ export function App() {
   const ownHead = own.save?.head ?? own.info?.headRevisionId ?? null;
   const activeLabel = useActiveLabel(own.editor, project.labels);
 
+  // ---- measurements of the open volume (signed in), and the label volumes of the own annotation ----
+  const measurements = useMeasurements(me ? (meta?.id ?? null) : null, me?.id ?? null);
+  const labelStats = useLabelStats(own.layer, load.volume);
+
   const { nextCase } = opened;
   const editing = useMemo<ViewerEditing | undefined>(() => {
     if (!own.layer) return undefined;
@@ -168,6 +174,9 @@ export function App() {
         own={own}
         caseAnnotations={caseAnnotations}
         showActivity={showActivity}
+        measurements={measurements}
+        volume={load.volume}
+        labelStats={labelStats}
       />
       <Stage
         ready={opened.ready}
@@ -177,6 +186,7 @@ export function App() {
         onViewChange={opened.onViewChange}
         editing={editing}
         review={review}
+        measure={measurements.viewer}
         editingWorking={workingTarget !== null}
         onBackToOwn={() => setEditWorking(false)}
         annotationError={own.error}

@@ -2,6 +2,11 @@
 // project's labels, the case's annotations (review) and the own annotation's history; the activity log
 // when asked for; bundles to and from other workstations.
 import type { AnnotatorInfo, ModelInfo, VolumeMeta } from '@contract';
+import type { LabelStats } from '@core/measure/statistics';
+import type { VoxelArray } from '@core/volume/types';
+import { MeasurementsPanel } from '../features/measurements/MeasurementsPanel';
+import type { Measurements } from '../features/measurements/useMeasurements';
+import { looksLikeCT } from '../viewer';
 import { ActivityPanel } from '../features/activity/ActivityPanel';
 import type { OwnAnnotation } from '../features/annotation/useAnnotation';
 import { ExchangePanel } from '../features/exchange/ExchangePanel';
@@ -33,6 +38,10 @@ interface Props {
   own: OwnAnnotation;
   caseAnnotations: CaseAnnotations;
   showActivity: boolean;
+  measurements: Measurements;
+  /** The open volume (the ellipses' and labels' statistics read its voxels). */
+  volume: { meta: VolumeMeta; voxels: VoxelArray } | null;
+  labelStats: LabelStats[] | null;
 }
 
 export function SideBar(p: Props) {
@@ -66,6 +75,15 @@ export function SideBar(p: Props) {
             activeLabel={p.activeLabel}
             onActivate={(value) => own.editor?.update({ label: value })}
           />
+          {p.volume && (
+            <MeasurementsPanel
+              m={p.measurements}
+              volume={p.volume}
+              unit={looksLikeCT(p.volume.meta) ? 'HU' : ''}
+              labels={p.project.labels}
+              labelStats={p.labelStats}
+            />
+          )}
           {p.volumeOpen && (
             <ReviewPanel me={me} ownAnnotationId={own.info?.id ?? null} state={p.caseAnnotations} />
           )}
