@@ -60,6 +60,13 @@ describe('measurements', () => {
       'Ann',
       'Bob',
     ]);
+    // Nor is it in the audit rows Ann reads (its length is Bob's estimate); the reviewer reads them.
+    const auditOf = async (w: typeof ann) =>
+      (await w.ok('audit:list', { limit: 100 }))
+        .filter((a) => a.action === 'measurement.create')
+        .map((a) => a.actor);
+    expect(await auditOf(ann)).toEqual(['Ann', 'Ann']);
+    expect(await auditOf(rita)).toEqual(['Bob', 'Ann', 'Ann']);
     // Bob's ruler is not Ann's to delete, nor to learn of.
     const bobs = (await rita.ok('measurement:list', { volumeId }))[2]!;
     const hidden = await ann.call('measurement:delete', { measurementId: bobs.id });
