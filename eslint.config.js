@@ -53,6 +53,8 @@ const SERVICE_LAYERS = {
   interop: ['identity', 'masks', 'workspace', 'consensus', 'training'],
   exchange: ['identity', 'masks', 'workspace'],
   team: ['identity', 'masks', 'workspace', 'labelling'],
+  // The viewer's measurements: blinded like annotations (identity).
+  measure: ['identity'],
   'test-support': [
     'identity',
     'masks',
@@ -63,6 +65,7 @@ const SERVICE_LAYERS = {
     'interop',
     'exchange',
     'team',
+    'measure',
   ],
 };
 const servicesDir = path.join(root, 'src-main', 'services') + path.sep;

@@ -212,6 +212,22 @@ const TABLE: { [C in RequestChannel]: Row } = {
   // Each signed-in caller submits their own work on case A; then a manager returns Ann's (after the first
   // return there is nothing left to return: a conflict, not a refusal).
   'case:submit': { may: SIGNED_IN, req: (w) => ({ caseId: w.caseId }) },
+  'measurement:list': { may: SIGNED_IN, req: (w) => ({ volumeId: w.volumeId }) },
+  'measurement:create': {
+    may: SIGNED_IN,
+    req: (w) => ({
+      volumeId: w.volumeId,
+      kind: 'ellipse',
+      axis: 2,
+      slice: 0,
+      points: [
+        [1, 1, 0],
+        [3, 2, 0],
+      ],
+    }),
+  },
+  'measurement:delete': { may: SIGNED_IN, req: () => ({ measurementId: missing }) },
+  'measurement:restore': { may: SIGNED_IN, req: () => ({ measurementId: missing }) },
   'case:return': {
     may: MANAGERS,
     req: (w) => ({ caseId: w.caseId, annotatorId: w.profiles.annotator.id, comment: 'the margin is off' }),
@@ -278,6 +294,17 @@ async function world(): Promise<World> {
   });
   await bob.ok('worklist:setStatus', { annotationId: b.id, status: 'flagged', comment: 'Bob was here' });
   w.bob = { annotationId: b.id, revisions: [b1.id, b2.id], name: 'Bob' };
+  // Bob's ruler on case A: blinded like his annotation (its author's name must not reach Ann).
+  await bob.ok('measurement:create', {
+    volumeId,
+    kind: 'ruler',
+    axis: 2,
+    slice: 1,
+    points: [
+      [0, 0, 1],
+      [3, 4, 1],
+    ],
+  });
   // What an AI-draft evaluation leaves for Bob's annotation (as if it had started from a draft).
   fx.services.app.workspace.db
     .prepare(

@@ -15,6 +15,7 @@ import { createWorkspaceHandlers } from './workspace/handlers';
 import { createIdentityHandlers } from './identity/handlers';
 import { createPacsHandlers } from './interop/pacs-handlers';
 import { createMaskExportHandlers } from './interop/handlers';
+import { createMeasureHandlers } from './measure/handlers';
 import { createTeamHandlers } from './team/handlers';
 import { recordDraftOutcome } from './training/drafts';
 import { createTrainingHandlers } from './training/handlers';
@@ -42,6 +43,7 @@ export function createHandlers(
     ...createTrainingHandlers(app, training ?? new TrainingService(app.workspace, launch), launch, jobs),
     ...createPacsHandlers(app, jobs),
     ...team,
+    ...createMeasureHandlers(app),
     // Submitting marks the submitter's annotations of the case done: those that started from an AI draft
     // record the draft-vs-final Dice, as 'worklist:setStatus' does.
     'case:submit': async (req, ctx) => {

@@ -29,6 +29,7 @@ import {
 import { type PacsRequests, type PacsEvents, PACS_REQUEST_CHANNELS, PACS_EVENT_CHANNELS } from './pacs';
 import { type MaskExportRequests, MASK_EXPORT_REQUEST_CHANNELS } from './mask-export';
 import { type TeamRequests, TEAM_REQUEST_CHANNELS } from './team';
+import { type MeasureRequests, MEASURE_REQUEST_CHANNELS } from './measure';
 
 /** Request channels: request payload and response value (wrapped in Result on the wire). */
 export type Requests = WorkspaceRequests &
@@ -39,7 +40,8 @@ export type Requests = WorkspaceRequests &
   PacsRequests &
   MaskExportRequests &
   ExchangeRequests &
-  TeamRequests;
+  TeamRequests &
+  MeasureRequests;
 
 /** Events main pushes to the renderer. */
 export type Events = WorkspaceEvents & LabellingEvents & ConsensusEvents & TrainingEvents & PacsEvents;
@@ -60,6 +62,7 @@ export const REQUEST_CHANNELS = [
   ...MASK_EXPORT_REQUEST_CHANNELS,
   ...EXCHANGE_REQUEST_CHANNELS,
   ...TEAM_REQUEST_CHANNELS,
+  ...MEASURE_REQUEST_CHANNELS,
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = [

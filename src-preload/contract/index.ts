@@ -16,5 +16,6 @@ export type * from './pacs';
 export type * from './mask-export';
 export type * from './exchange';
 export type * from './team';
+export type * from './measure';
 export type * from './bridge';
 export * from './channels';

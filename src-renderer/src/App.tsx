@@ -18,6 +18,8 @@ import { useWorkTimer } from './features/annotation/useWorkTimer';
 import { ConsensusPanel } from './features/consensus/ConsensusPanel';
 import { useConsensus } from './features/consensus/useConsensus';
 import { useLabels } from './features/labels/useLabels';
+import { useLabelStats } from './features/measurements/useLabelStats';
+import { useMeasurements } from './features/measurements/useMeasurements';
 import { useCaseAnnotations } from './features/review/useCaseAnnotations';
 import { useRaterHistory } from './features/history/useRaterHistory';
 import { SignInScreen } from './features/session/SignInScreen';
@@ -102,6 +104,10 @@ export function App() {
   const ownHead = own.save?.head ?? own.info?.headRevisionId ?? null;
   const activeLabel = useActiveLabel(own.editor, project.labels);
 
+  // ---- measurements of the open volume (signed in), and the label volumes of the own annotation ----
+  const measurements = useMeasurements(me ? (meta?.id ?? null) : null, me?.id ?? null);
+  const labelStats = useLabelStats(own.layer, load.volume);
+
   const { nextCase } = opened;
   const branch = history.view?.layer ?? null;
   const editing = useMemo<ViewerEditing | undefined>(() => {
@@ -164,7 +170,6 @@ export function App() {
       <SideBar
         projectId={projectId}
         volumeId={opened.volumeId}
-        volume={meta}
         me={me}
         onSelectProject={opened.selectProject}
         onOpenVolume={opened.openVolume}
@@ -179,6 +184,9 @@ export function App() {
         caseAnnotations={caseAnnotations}
         history={history}
         showActivity={showActivity}
+        measurements={measurements}
+        volume={load.volume}
+        labelStats={labelStats}
       />
       <Stage
         ready={opened.ready}
@@ -188,6 +196,7 @@ export function App() {
         onViewChange={opened.onViewChange}
         editing={editing}
         review={review}
+        measure={measurements.viewer}
         editingWorking={workingTarget !== null}
         onBackToOwn={() => setEditWorking(false)}
         branchView={history.view}

@@ -7,3 +7,4 @@ export type * from './labelling';
 export type * from './consensus';
 export type * from './training';
 export type * from './team';
+export type * from './measure';

@@ -11,6 +11,7 @@ import { migration007 } from './007-audit-keys';
 import { migration008 } from './008-exchange';
 import { migration009 } from './009-team';
 import { migration010 } from './010-project-kind';
+import { migration011 } from './011-measurements';
 import type { Migration } from './types';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -25,3 +25,13 @@ export function assertCanSee(db: Db, viewer: Profile, annotation: AnnotationRow)
     throw new ForbiddenError(`annotation ${annotation.id} is not yours: ${why}`);
   }
 }
+
+/**
+ * Whether `viewer` may see work a person (`authorId`) did on a case other than a mask (their measurements):
+ * the same rule as their manual annotations, so a ruler across a nodule does not tell another reader its
+ * size before they have submitted their own.
+ */
+export function canSeeWorkOf(db: Db, viewer: Profile, caseId: number, authorId: number): boolean {
+  if (viewer.role !== 'annotator' || authorId === viewer.id) return true;
+  return isReviewOpen(db, caseId) && isSubmitted(db, caseId, viewer.id);
+}

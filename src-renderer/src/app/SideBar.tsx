@@ -2,6 +2,11 @@
 // project's labels, the case's annotations (review) and the own annotation's history; the activity log
 // when asked for; bundles to and from other workstations.
 import type { AnnotatorInfo, ModelInfo, VolumeMeta } from '@contract';
+import type { LabelStats } from '@core/measure/statistics';
+import type { VoxelArray } from '@core/volume/types';
+import { MeasurementsPanel } from '../features/measurements/MeasurementsPanel';
+import type { Measurements } from '../features/measurements/useMeasurements';
+import { looksLikeCT } from '../viewer';
 import { ActivityPanel } from '../features/activity/ActivityPanel';
 import type { OwnAnnotation } from '../features/annotation/useAnnotation';
 import { ExchangePanel } from '../features/exchange/ExchangePanel';
@@ -20,8 +25,6 @@ import { WorklistPanel } from '../features/worklist/WorklistPanel';
 interface Props {
   projectId: number | null;
   volumeId: number | null;
-  /** The open volume (the review panel shows), or null. */
-  volume: VolumeMeta | null;
   me: AnnotatorInfo | null;
   onSelectProject(projectId: number): void;
   onOpenVolume(volume: VolumeMeta): void;
@@ -37,6 +40,10 @@ interface Props {
   /** Whose history shows (the own, or another rater's) and the branch open read-only. */
   history: RaterHistory;
   showActivity: boolean;
+  measurements: Measurements;
+  /** The open volume (the review panel shows; the ellipses' and labels' statistics read its voxels). */
+  volume: { meta: VolumeMeta; voxels: VoxelArray } | null;
+  labelStats: LabelStats[] | null;
 }
 
 export function SideBar(p: Props) {
@@ -79,13 +86,22 @@ export function SideBar(p: Props) {
             onActivate={(value) => own.editor?.update({ label: value })}
           />
           {p.volume && (
+            <MeasurementsPanel
+              m={p.measurements}
+              volume={p.volume}
+              unit={looksLikeCT(p.volume.meta) ? 'HU' : ''}
+              labels={p.project.labels}
+              labelStats={p.labelStats}
+            />
+          )}
+          {p.volume && (
             <ReviewPanel
               me={me}
               ownAnnotationId={own.info?.id ?? null}
               state={p.caseAnnotations}
               onShowHistory={history.show}
               historyOf={subject?.id ?? null}
-              volume={p.volume}
+              volume={p.volume.meta}
               labels={p.project.labels}
             />
           )}

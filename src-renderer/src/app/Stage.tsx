@@ -8,7 +8,7 @@ import { APP_KEY_HELP } from '../appKeys';
 import type { Notice } from '../features/annotation/useAnnotation';
 import type { BranchView } from '../features/history/useRaterHistory';
 import type { VolumeLoad } from '../features/library/useVolume';
-import type { ViewerEditing, ViewerReview } from '../viewer';
+import type { ViewerEditing, ViewerMeasure, ViewerReview } from '../viewer';
 import { Viewer } from '../viewer';
 
 const NOTICE_MS: Record<Notice['kind'], number | null> = { info: 6000, warning: 15000, error: null };
@@ -21,6 +21,7 @@ interface Props {
   onViewChange(v: ViewState): void;
   editing: ViewerEditing | undefined;
   review: ViewerReview | undefined;
+  measure: ViewerMeasure | undefined;
   /** The tools edit the adjudication's working mask: a banner says so, with the way back. */
   editingWorking: boolean;
   onBackToOwn(): void;
@@ -68,6 +69,7 @@ export function Stage(p: Props) {
           onViewChange={p.onViewChange}
           editing={p.editing}
           review={p.review}
+          measure={p.measure}
           appKeyHelp={APP_KEY_HELP}
         />
       )}

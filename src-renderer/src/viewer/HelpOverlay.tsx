@@ -4,6 +4,7 @@
 import { EDIT_KEY_HELP, EDIT_MOUSE_HELP } from './editing/editKeys';
 import { KEY_HELP, MOUSE_HELP } from './keyBindings';
 import type { KeyHelpRow } from './keyEvents';
+import { MEASURE_KEY_HELP } from './measure/measureKeys';
 import { REVIEW_KEY_HELP } from './reviewKeys';
 
 export function HelpOverlay({ appKeys, onClose }: { appKeys: readonly KeyHelpRow[]; onClose(): void }) {
@@ -54,6 +55,17 @@ export function HelpOverlay({ appKeys, onClose }: { appKeys: readonly KeyHelpRow
             <caption>Labelling</caption>
             <tbody>
               {EDIT_KEY_HELP.map((r) => (
+                <tr key={r.keys}>
+                  <th>{r.keys}</th>
+                  <td>{r.what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <table data-testid="help-measure">
+            <caption>Measurements</caption>
+            <tbody>
+              {MEASURE_KEY_HELP.map((r) => (
                 <tr key={r.keys}>
                   <th>{r.keys}</th>
                   <td>{r.what}</td>

@@ -161,6 +161,7 @@ function SliceViewImpl(p: SliceViewProps) {
       crosshair: q.crosshair ? { vertical: q.verticalColour, horizontal: q.horizontalColour } : null,
       decorations: q.editor?.capturesPointer ? q.editor.decorations(q.view) : null,
       hover: hoverRef.current,
+      measurements: q.measure?.marks(q.layout.axes.normal.axis, sl) ?? [],
     });
     q.onDrawn(q.view);
   }, []);
@@ -191,12 +192,13 @@ function SliceViewImpl(p: SliceViewProps) {
     p.horizontalColour,
     p.overlays,
     p.editor,
+    p.measure,
     size,
   ]);
 
   // Label layers and the editor redraw this view without a React render; a layer change outside the
   // slice shown here keeps the cached overlay (a 3D brush in another view).
-  const { overlays, editor } = p;
+  const { overlays, editor, measure } = p;
   useEffect(() => {
     const offs = overlays.map((layer) =>
       layer.subscribe((box) => {
@@ -210,11 +212,11 @@ function SliceViewImpl(p: SliceViewProps) {
       }),
     );
     const offEditor = editor?.subscribe(requestDraw);
+    const offMeasure = measure && measure !== editor ? measure.subscribe(requestDraw) : undefined;
     return () => {
-      for (const off of offs) off();
-      offEditor?.();
+      for (const off of [...offs, offEditor, offMeasure]) off?.();
     };
-  }, [overlays, editor, requestDraw]);
+  }, [overlays, editor, measure, requestDraw]);
   // Caches of layers no longer shown are dropped.
   useEffect(() => {
     for (const layer of [...overlayCaches.current.keys()]) {

@@ -12,7 +12,7 @@ import type { Vec3 } from '@core/geometry/affine';
 import { composeAffine } from '@core/geometry/affine';
 import type { ViewState, VolumeMeta } from '@contract';
 import { MaskLayer } from '@core/labelling/mask-layer';
-import type { ViewerReview } from './viewerProps';
+import type { ViewerMeasure, ViewerReview } from './viewerProps';
 import { Viewer } from './Viewer';
 
 const CANVAS_W = 600;
@@ -110,7 +110,12 @@ const key = (k: string): void => {
 };
 
 function mount(
-  props: { initialView?: ViewState; onViewChange?: (v: ViewState) => void; review?: ViewerReview } = {},
+  props: {
+    initialView?: ViewState;
+    onViewChange?: (v: ViewState) => void;
+    review?: ViewerReview;
+    measure?: ViewerMeasure;
+  } = {},
 ): void {
   act(() => {
     root.render(<Viewer meta={meta} voxels={voxels} {...props} />);
@@ -297,5 +302,57 @@ describe('Viewer (jsdom)', () => {
     expect(window.__concordViewer!.getState().cursor).toEqual([5, 0, 3]);
     mount({ review: review(2, [2, 1, 1]) });
     expect(window.__concordViewer!.getState().cursor).toEqual([2, 1, 1]);
+  });
+
+  it('measure: a drag with the ruler on goes to onDraw on the axial slice; the keys reach the app', () => {
+    for (const f of ['setPointerCapture', 'releasePointerCapture'] as const)
+      HTMLElement.prototype[f] = () => undefined;
+    HTMLElement.prototype.hasPointerCapture = () => true;
+    const measure: ViewerMeasure = {
+      tool: 'ruler',
+      items: [],
+      selectedId: 5,
+      focus: { seq: 1, ijk: [2, 2, 3] },
+      onTool: vi.fn(),
+      onDraw: vi.fn(),
+      onDelete: vi.fn(),
+      onUndo: vi.fn(),
+    };
+    mount({ measure });
+    // The focus moved the crosshair onto the measurement's slice.
+    expect(window.__concordViewer!.getState().cursor).toEqual([2, 2, 3]);
+    const hook = window.__concordViewer!;
+    const a = hook.clientPointFor('axial', 1, 1, 3)!;
+    const b = hook.clientPointFor('axial', 4, 3, 3)!;
+    const ev = (type: string, p: { x: number; y: number }) =>
+      act(() => {
+        $('canvas-axial').dispatchEvent(
+          new MouseEvent(type, { clientX: p.x, clientY: p.y, button: 0, bubbles: true }),
+        );
+      });
+    ev('pointerdown', a);
+    ev('pointermove', b);
+    ev('pointerup', b);
+    expect(measure.onDraw).toHaveBeenCalledTimes(1);
+    const shape = vi.mocked(measure.onDraw).mock.calls[0]![0];
+    expect(shape).toMatchObject({ kind: 'ruler', axis: 2, slice: 3 });
+    for (const [n, want] of [
+      [0, [1, 1, 3]],
+      [1, [4, 3, 3]],
+    ] as const)
+      shape.points[n].forEach((x, c) => expect(x).toBeCloseTo(want[c]!, 6));
+    // The crosshair did not move: the left button drew instead.
+    expect(hook.getState().cursor).toEqual([2, 2, 3]);
+    act(() => {
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'E', shiftKey: true }));
+    });
+    key('Delete');
+    act(() => {
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true }));
+    });
+    key('Escape');
+    expect(vi.mocked(measure.onTool).mock.calls).toEqual([['ellipse'], [null]]);
+    expect(measure.onDelete).toHaveBeenCalledWith(5);
+    expect(measure.onUndo).toHaveBeenCalledTimes(1);
   });
 });

@@ -25,6 +25,7 @@ import { readVoxel } from './readout';
 import { SliceView } from './SliceView';
 import { useViewerCommands } from './useViewerCommands';
 import { useViewerKeys } from './useViewerKeys';
+import { useMeasureTool } from './measure/useMeasureTool';
 import { useViewerTestHook } from './useViewerTestHook';
 import type { ViewerProps } from './viewerProps';
 import type { LayoutName, ViewName, ViewerState } from './viewerState';
@@ -64,6 +65,7 @@ function ViewerBody({
   onViewChange,
   editing,
   review,
+  measure,
   appKeyHelp = NO_KEYS,
 }: ViewerProps) {
   const editor = editing?.editor ?? null;
@@ -113,6 +115,9 @@ function ViewerBody({
     stateRef.current = state;
   });
   const canvases = useRef<Partial<Record<SliceViewName, HTMLCanvasElement>>>({});
+  const measureControl = useMeasureTool(dims, affine, measure, dispatch);
+  const measureTool = measureControl.tool;
+  const sliceEditor = measure?.tool ? measureTool : editor; // a measurement tool on: the left button draws it
 
   const commands = useViewerCommands({
     dispatch,
@@ -126,6 +131,7 @@ function ViewerBody({
     editingRef,
     reviewRef,
     canvases,
+    measure: measureControl,
   });
   const { scroll, onZoom, onPan, onWindowDrag, applyPreset, reset, toggleMode, runOperation, run } = commands;
   useViewerKeys(run);
@@ -236,7 +242,8 @@ function ViewerBody({
             onToggleMaximise={onToggleMaximise}
             onDrawn={onDrawn}
             overlays={overlays}
-            editor={editor}
+            editor={sliceEditor}
+            measure={measureTool}
           />
         ))}
         <VolumeView3D

@@ -11,6 +11,8 @@ import type { ViewLayout } from '@core/geometry/display';
 import { voxelToViewPixel } from '@core/geometry/display';
 import type { SliceDecorations } from '@core/labelling/slice-editor';
 import { ijkToImagePoint } from '@core/labelling/slice-editor';
+import { drawMeasurements } from './measure/drawMeasurements';
+import type { MeasureMark } from './measure/measureTool';
 import type { ScreenTransform, ViewCamera } from './viewTransform';
 import { pixelCentre, screenToPixel, screenTransform } from './viewTransform';
 
@@ -59,6 +61,8 @@ export interface SliceFrame {
   decorations: SliceDecorations | null;
   /** Pointer position over the canvas (CSS px), for the brush outline; null when outside. */
   hover: { x: number; y: number } | null;
+  /** Rulers and ellipses on this slice (continuous voxel indices), drawn last; absent or empty: none. */
+  measurements?: readonly MeasureMark[];
 }
 
 /** Draws one frame; the canvas must already have its device-pixel size (round(size × dpr)). */
@@ -76,6 +80,7 @@ export function drawSliceFrame(ctx: SliceCanvasContext, f: SliceFrame): void {
   for (const overlay of f.overlays) ctx.drawImage(overlay, t.originX, t.originY, imgW, imgH);
   if (f.crosshair) drawCrosshair(ctx, f, t, f.crosshair);
   if (f.decorations) drawDecorations(ctx, f, t, f.decorations);
+  if (f.measurements) drawMeasurements(ctx, f.dims, f.layout.axes, t, f.measurements);
 }
 
 /** Two lines through the cursor voxel's centre, across the image, with a gap around the cursor. */

@@ -2,7 +2,7 @@
 // shell and the features use of the image viewer. Outside viewer/, modules import `viewer` (this file) and
 // nothing deeper; lint enforces it (eslint.config.js, `viewer-entry/only-index`).
 export { Viewer } from './Viewer';
-export type { ViewerEditing, ViewerProps, ViewerReview } from './viewerProps';
+export type { ViewerEditing, ViewerMeasure, ViewerProps, ViewerReview } from './viewerProps';
 export type { PaletteLabel } from './editing/ToolPalette';
 export type { ReviewFocus } from './reviewFocus';
 export type { ReviewAction } from './reviewKeys';
@@ -14,3 +14,5 @@ export { commandForKey } from './keyBindings';
 export type { ViewerCommand } from './keyBindings';
 export type { KeyEventLike, KeyHelpRow } from './keyEvents';
 export type { ClientPoint, ConcordViewerHook, ViewerHookState } from './testHook';
+/** Whether a volume is CT (its values are HU), as the viewer decides its opening window. */
+export { looksLikeCT } from './defaultWindow';

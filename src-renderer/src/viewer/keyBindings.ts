@@ -4,6 +4,8 @@
 import type { SliceViewName } from '@core/geometry/display';
 import type { EditCommand } from './editing/editKeys';
 import { editCommandForKey } from './editing/editKeys';
+import type { MeasureCommand } from './measure/measureKeys';
+import { measureCommandForKey } from './measure/measureKeys';
 import type { ReviewCommand } from './reviewKeys';
 import { reviewCommandForKey } from './reviewKeys';
 import type { KeyEventLike, KeyHelpRow } from './keyEvents';
@@ -37,12 +39,17 @@ export type ViewerCommand =
   /** Labelling tools (editing/editKeys.ts). */
   | EditCommand
   /** Review: disagreement overlay and regions (reviewKeys.ts). */
-  | ReviewCommand;
+  | ReviewCommand
+  /** Measurements: ruler, ellipse, delete the selected one (measure/measureKeys.ts). */
+  | MeasureCommand;
 
 const PAN_STEP_PX = 40;
 
 /** The command for a key press, or null when the viewer does not use it (then the event is left alone). */
 export function commandForKey(e: KeyEventLike): ViewerCommand | null {
+  // Shift+M / Shift+E and Delete go to the measurement tools before the labelling keys read E as the eraser.
+  const measure = measureCommandForKey(e);
+  if (measure) return measure;
   // The labelling keys first: they use only keys this table leaves free (and Ctrl+Z / Ctrl+Y).
   const edit = editCommandForKey(e);
   if (edit) return edit;

@@ -5,6 +5,7 @@ import type { SliceViewName, ViewLayout } from '@core/geometry/display';
 import type { MaskLayer } from '@core/labelling/mask-layer';
 import type { SliceEditor } from '@core/labelling/slice-editor';
 import type { VoxelArray } from '@core/volume/types';
+import type { MeasureTool } from './measure/measureTool';
 import type { Tool } from './viewerState';
 import type { ViewCamera } from './viewTransform';
 import type { GreyMap } from './windowLevel';
@@ -50,4 +51,6 @@ export interface SliceViewProps {
   overlays: readonly MaskLayer[];
   /** The labelling tools: while it captures the pointer, the left button is its (Shift/Ctrl keep pan, W/L). */
   editor: SliceEditor | null;
+  /** The measurements drawn on the slice shown (and the one being drawn), whatever tool is on. */
+  measure: MeasureTool | null;
 }

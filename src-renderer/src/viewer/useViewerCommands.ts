@@ -9,6 +9,8 @@ import type { SliceViewName, ViewLayout } from '@core/geometry/display';
 import { SLICE_VIEWS } from '@core/geometry/display';
 import type { OperationName } from '@core/labelling/tool-settings';
 import type { ViewerCommand } from './keyBindings';
+import type { MeasureCommand } from './measure/measureKeys';
+import type { MeasureControl } from './measure/useMeasureTool';
 import type { ViewerEditing, ViewerReview } from './viewerProps';
 import type { ViewerAction, ViewerState, WindowSource } from './viewerState';
 import { zoomAt } from './viewTransform';
@@ -31,6 +33,8 @@ export interface ViewerCommandInputs {
   /** The latest editing and review props. */
   editingRef: RefObject<ViewerEditing | undefined>;
   reviewRef: RefObject<ViewerReview | undefined>;
+  /** The measurement tool and the latest measurement props (Esc cancels a drag in progress). */
+  measure: MeasureControl;
   /** The slice views' canvases (keyboard zoom is about the active one's centre). */
   canvases: RefObject<Partial<Record<SliceViewName, HTMLCanvasElement>>>;
 }
@@ -56,7 +60,7 @@ export interface ViewerCommands {
 
 export function useViewerCommands(o: ViewerCommandInputs): ViewerCommands {
   const { dispatch, stateRef, layouts, dims, wlPerPixel, wlMin, getAuto, defaults } = o;
-  const { editingRef, reviewRef, canvases } = o;
+  const { editingRef, reviewRef, canvases, measure } = o;
   const [resetCount, setResetCount] = useState(0);
 
   const scroll = useCallback(
@@ -147,6 +151,7 @@ export function useViewerCommands(o: ViewerCommandInputs): ViewerCommands {
           break;
         case 'escape':
           if (s.help) dispatch({ type: 'help', show: false });
+          else if (escapeMeasure(measure)) break;
           else if (ed?.busy) ed.cancel();
           else dispatch({ type: 'layout', layout: 'grid' });
           break;
@@ -215,7 +220,14 @@ export function useViewerCommands(o: ViewerCommandInputs): ViewerCommands {
         case 'toggleHelp':
           dispatch({ type: 'help', show: !s.help });
           break;
+        case 'measureTool':
+        case 'measureDelete':
+        case 'undo':
+          if (!runMeasureCommand(c, measure)) ed?.undo();
+          break;
         default:
+          // Picking a labelling tool puts the measurement tool away.
+          if (c.type === 'editTool' && measure.tool.tool) measure.props.current?.onTool(null);
           runEditCommand(c, s, editingRef.current, reviewRef.current, dispatch, runOperation);
       }
     },
@@ -235,6 +247,7 @@ export function useViewerCommands(o: ViewerCommandInputs): ViewerCommands {
       editingRef,
       reviewRef,
       canvases,
+      measure,
     ],
   );
 
@@ -250,6 +263,28 @@ export function useViewerCommands(o: ViewerCommandInputs): ViewerCommands {
     runOperation,
     run,
   };
+}
+
+/** Esc with a measurement tool on: cancel the one being drawn, else put the tool away; false when off. */
+function escapeMeasure({ tool, props }: MeasureControl): boolean {
+  if (tool.cancel()) return true;
+  if (!tool.tool) return false;
+  props.current?.onTool(null);
+  return true;
+}
+
+/**
+ * Shift+M / Shift+E (the same again: off), Delete (the selected measurement), and Ctrl+Z while a measurement
+ * tool is on (the last measurement added or deleted). False for an undo that is the mask editor's.
+ */
+function runMeasureCommand(c: MeasureCommand | { type: 'undo' }, { tool, props }: MeasureControl): boolean {
+  const m = props.current;
+  if (c.type === 'undo') {
+    if (!tool.tool) return false;
+    m?.onUndo();
+  } else if (c.type === 'measureTool') m?.onTool(m.tool === c.tool ? null : c.tool);
+  else if (m && m.selectedId !== null) m.onDelete(m.selectedId);
+  return true;
 }
 
 /** A labelling command (the editor's tools, settings, history), a review key (to the app), or Alt+N. */
@@ -301,9 +336,6 @@ function runEditCommand(
       ed.setOverlay(cur === 'fill' ? 'outline' : cur === 'outline' ? 'hidden' : 'fill');
       break;
     }
-    case 'undo':
-      ed.undo();
-      break;
     case 'redo':
       ed.redo();
       break;

@@ -4,7 +4,8 @@
 import type { MaskEditor } from '@core/labelling/mask-editor';
 import type { MaskLayer } from '@core/labelling/mask-layer';
 import type { VoxelArray } from '@core/volume/types';
-import type { ViewState, VolumeMeta } from '@contract';
+import type { Vec3 } from '@core/geometry/affine';
+import type { MeasurementInfo, MeasurementKind, MeasurementShape, ViewState, VolumeMeta } from '@contract';
 import type { PaletteLabel } from './editing/ToolPalette';
 import type { KeyHelpRow } from './keyEvents';
 import type { ReviewFocus } from './reviewFocus';
@@ -22,6 +23,8 @@ export interface ViewerProps {
   editing?: ViewerEditing;
   /** Review (consensus): the agreement overlay, its 3D surfaces, region navigation; absent: none. */
   review?: ViewerReview;
+  /** Measurements (rulers, ellipses) drawn, kept and listed by the app; absent: no measurement tools. */
+  measure?: ViewerMeasure;
   /** Shortcuts of the app around the viewer (handled by the app), listed first in the `?` help. */
   appKeyHelp?: readonly KeyHelpRow[];
 }
@@ -47,4 +50,22 @@ export interface ViewerEditing {
   labels: readonly PaletteLabel[];
   /** Alt+N: open the next case of the worklist. */
   onNextCase?(): void;
+}
+
+export interface ViewerMeasure {
+  /** The measurement tool on (the left button draws it), or null. */
+  tool: MeasurementKind | null;
+  /** The kept measurements of this volume the viewer draws on their slices. */
+  items: readonly MeasurementInfo[];
+  selectedId: number | null;
+  /** Each new seq moves the crosshair to ijk (the measurement's slice shows in its view). */
+  focus: { seq: number; ijk: Vec3 } | null;
+  /** Shift+M / Shift+E and the tool bar: turn a tool on (the same again: off). */
+  onTool(tool: MeasurementKind | null): void;
+  /** A finished drag: keep it. */
+  onDraw(shape: MeasurementShape): void;
+  /** Delete: the selected measurement. */
+  onDelete(id: number): void;
+  /** Ctrl+Z while a measurement tool is on: undo the last add or delete. */
+  onUndo(): void;
 }
