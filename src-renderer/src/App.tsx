@@ -17,6 +17,7 @@ import { useAnnotation } from './features/annotation/useAnnotation';
 import { useWorkTimer } from './features/annotation/useWorkTimer';
 import { ConsensusPanel } from './features/consensus/ConsensusPanel';
 import { useConsensus } from './features/consensus/useConsensus';
+import { useViewerReview } from './features/consensus/useViewerReview';
 import { useLabels } from './features/labels/useLabels';
 import { useLabelStats } from './features/measurements/useLabelStats';
 import { useMeasurements } from './features/measurements/useMeasurements';
@@ -28,7 +29,7 @@ import { TrainingDrawer } from './features/training/TrainingDrawer';
 import { useModels } from './features/training/useModels';
 import { useTrainingRuns } from './features/training/useTrainingRuns';
 import { useUncertaintyRanking } from './features/worklist/useUncertaintyRanking';
-import type { ViewerEditing, ViewerReview } from './viewer';
+import type { ViewerEditing } from './viewer';
 import './features/labelling.css';
 import './features/training/training.css';
 
@@ -71,19 +72,7 @@ export function App() {
     caseAnnotations.annotations,
     project.lut,
   );
-  const { agreement } = consensus;
-  const review = useMemo<ViewerReview | undefined>(() => {
-    if (!consensusOn) return undefined;
-    return {
-      overlay: agreement.overlay,
-      surface: agreement.surface,
-      focus: agreement.focus,
-      onCommand: (action) => {
-        if (action === 'toggleOverlay') agreement.toggle();
-        else agreement.step(action === 'nextRegion' ? 1 : -1);
-      },
-    };
-  }, [consensusOn, agreement]);
+  const review = useViewerReview(consensusOn, consensus.agreement);
   // ---- training: runs (reviewers and admins), the model registry, the worklist's uncertainty order ----
   const showTraining = me !== null && trainingFor === me.id;
   const runs = useTrainingRuns(reviewer ? projectId : null);
