@@ -110,7 +110,7 @@ export interface TrainingRequests {
   'model:import': { req: { path: string; projectId?: number }; res: ModelInfo };
   /** Runs a model on volumes (in the trainer process, slice by slice) and stores each result as an
    *  "AI draft" derived annotation. Cancel with inference:cancel and the same jobId. `quick`: the quick
-   *  draft (half the in-plane resolution inside the body's box: seconds for a CT, some Dice lost). */
+   *  draft (the model only inside the body's box; seconds for a CT with a quick-preset model). */
   'inference:run': {
     req: { jobId: string; modelId: number; volumeIds: number[]; quick?: boolean };
     res: DraftResult[];

@@ -14,6 +14,7 @@ import { selectBackend } from '../../training/backends/select-backend';
 import { benchmarkInference } from './infer-benchmark';
 import { loadRealCt, runQuickDice } from './infer-quick';
 import { bodyThresholdOf, QUICK_SCALE } from '../../training/engine/quick-infer';
+import { QUICK_PRESET } from '../../training/engine/quick-params';
 import { DEFAULT_CT_WINDOW } from '../../training/process/normalise';
 import { runTorchPeer, type TorchPeer } from './torch-peer';
 import { REFERENCE_UNET } from '../../training/model/unet-config';
@@ -24,7 +25,7 @@ import { printJson } from '../../host/cli/output';
 const USAGE =
   'usage: concord bench infer [--backend auto|tensorflow|webgpu|wasm|cpu] [--slices N] [--batch N] [--size N] ' +
   '[--warmup N] [--threads N] [--no-peer] [--peer-device auto|cpu|cuda] [--torch-steps N] [--allow-software-gpu] ' +
-  '[--quick [--scale S]] [--volume FILE] [--quick-dice [--data DIR] [--budget-seconds S] [--train-slices N]] [--json]';
+  '[--quick [--scale S]] [--preset quick] [--volume FILE] [--quick-dice [--data DIR] [--budget-seconds S] [--train-slices N]] [--json]';
 
 export async function runBenchInfer(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
@@ -42,6 +43,7 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
       'data',
       'budget-seconds',
       'train-slices',
+      'preset',
     ],
     flags: ['json', 'no-peer', 'allow-software-gpu', 'quick', 'quick-dice'],
   });
@@ -52,6 +54,10 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
   if (peerDevice !== 'auto' && peerDevice !== 'cpu' && peerDevice !== 'cuda')
     throw new InputError(undefined, '--peer-device must be auto, cpu or cuda');
   const quick = args.options.has('quick');
+  const preset = optionString(args, 'preset');
+  if (preset !== undefined && preset !== 'quick')
+    throw new InputError(undefined, `--preset must be quick (got '${preset}')`);
+  const config = preset ? { ...REFERENCE_UNET, ...QUICK_PRESET } : REFERENCE_UNET;
   const scaleText = optionString(args, 'scale');
   const scale = scaleText === undefined ? QUICK_SCALE : Number(scaleText);
   if (scaleText !== undefined && !quick) throw new InputError(undefined, '--scale goes with --quick');
@@ -86,11 +92,14 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
     warmupSlices,
     seed: 1,
     log,
+    config,
     ...(real ? { volume: real.data } : {}),
     ...(quick ? { quick: { scale, bodyThreshold: bodyThresholdOf(DEFAULT_CT_WINDOW)! } } : {}),
   });
   let peer: TorchPeer | null = null;
-  if (!args.options.has('no-peer')) {
+  // The peer runs the reference network on whole slices: beside the quick path or preset it would compare
+  // different work, so it runs for the full inference only.
+  if (!args.options.has('no-peer') && !quick && !preset) {
     const gpuBackend = report.active === 'webgpu' || report.detail['isUsingGpuDevice'] === true;
     const device = peerDevice === 'auto' ? (gpuBackend ? 'auto' : 'cpu') : peerDevice;
     const steps = positiveInt(

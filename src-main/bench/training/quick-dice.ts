@@ -13,7 +13,7 @@ import { inferVolumeQuick, QUICK_SCALE } from '../../training/engine/quick-infer
 import { trainLoop } from '../../training/engine/train-loop';
 import { SeededRandom } from '../../training/model/seeded-random';
 import { UNet } from '../../training/model/unet';
-import { REFERENCE_UNET } from '../../training/model/unet-config';
+import { REFERENCE_UNET, type UNetConfig } from '../../training/model/unet-config';
 import type { SliceSample } from '../lidc/lidc-slices';
 
 export interface QuickDiceOptions {
@@ -28,10 +28,13 @@ export interface QuickDiceOptions {
   patch: number;
   batchSize: number;
   scale?: number;
+  /** The network (default the reference U-Net). */
+  config?: UNetConfig;
   log?: (line: string) => void;
 }
 
 export interface QuickDiceResult {
+  config: UNetConfig;
   trainPatients: number;
   validationPatients: string[];
   trainImages: number;
@@ -89,7 +92,7 @@ export async function quickDiceComparison(o: QuickDiceOptions): Promise<QuickDic
   const split = splitByPatient(o.samples, 0.2, o.seed);
   const train = new SeededRandom(o.seed).shuffle([...split.train]).slice(0, o.trainSlices);
   const norm = normalisationOf(train);
-  const model = UNet.create(REFERENCE_UNET, o.seed);
+  const model = UNet.create(o.config ?? REFERENCE_UNET, o.seed);
   try {
     const batches = sliceBatches(train, {
       batchSize: o.batchSize,
@@ -145,6 +148,7 @@ export async function quickDiceComparison(o: QuickDiceOptions): Promise<QuickDic
     const full = await run(false);
     const quick = await run(true);
     return {
+      config: o.config ?? REFERENCE_UNET,
       trainPatients: new Set(split.train.map((s) => s.patient)).size,
       validationPatients: split.validationPatients,
       trainImages: trained.images,

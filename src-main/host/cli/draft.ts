@@ -2,8 +2,8 @@
 //    [--background "i,j,k;…"] [--window lo,hi] [--margin-mm <mm>] [--sigma-mm <mm>] [--label <v>] [--model <id>]
 //    [--against <revision-id>] [--quick] [--backend …] [--json]`
 // Stores a draft of each stored volume, by a simple model (core/simple-models, in a trainer process) or by
-// a registry U-Net (--method unet --model <id>, as `infer --draft`; --quick: the quick draft, half the
-// in-plane resolution inside the body's box). Each draft's Dice (foregrounds) against
+// a registry U-Net (--method unet --model <id>, as `infer --draft`; --quick: the quick draft, the model only
+// inside the body's box). Each draft's Dice (foregrounds) against
 // the volume's signed-off reference mask, or the revision --against names, is printed beside it, so the
 // methods can be compared on the same cases. Seeds are voxel indices (i fastest).
 import { InputError } from '../../core/errors';

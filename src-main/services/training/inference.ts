@@ -2,8 +2,8 @@
 // axial slice by slice with progress and cancel. `inferVolumes` gives the label masks; `draftVolumes`
 // stores each as an "AI draft": a derived annotation named after the model, whose provenance records the
 // model id, its version (weights sha256), the threshold and the normalisation. `quick` runs the quick draft
-// (training/engine/quick-infer.ts: half the in-plane resolution, inside the body's box; seconds instead of
-// minutes for a CT, at a cost in Dice the README states); the draft's provenance says so.
+// (training/engine/quick-infer.ts: the model only inside the body's box, about half of a CT slice; with a
+// model trained with the quick preset, seconds instead of minutes); the draft's provenance says so.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -58,7 +58,7 @@ it('a quick AI draft: on the volume grid, quick in its provenance', async () => 
   const rev = getRevision(ws.db, d!.revisionId)!;
   expect(rev.provenance).toMatchObject({
     method: `AI quick draft (model ${modelId})`,
-    parameters: { kind: 'ai-draft', modelId, quick: { scale: 0.5 } },
+    parameters: { kind: 'ai-draft', modelId, quick: { scale: 1, bodyBox: true } },
   });
   const labels = decodeMask(await ws.blobs.read(rev.blobSha256), DIMS).labels;
   expect(labels).toHaveLength(DIMS[0] * DIMS[1] * DIMS[2]);

@@ -45,12 +45,12 @@ test('body box over all slices, grown by the margin and clipped; null when nothi
   expect(bodyThresholdOf({ kind: 'zscore' })).toBeUndefined();
 });
 
-test('scale 1 without a box is the full inference', async () => {
+test('scale 1 (the default) without a box is the full inference', async () => {
   const model = UNet.create({ levels: 3, base: 2, inChannels: 1, labels: 1 }, 4);
   const dims: [number, number, number] = [12, 10, 3];
   const data = volume(dims, 2);
   const full = await inferVolume(model, { dims, data }, { keepProbabilities: true });
-  const quick = await inferVolumeQuick(model, { dims, data }, { scale: 1, keepProbabilities: true });
+  const quick = await inferVolumeQuick(model, { dims, data }, { keepProbabilities: true });
   expect(quick.dims).toEqual(dims);
   expect(quick.reduced).toEqual([12, 10]);
   for (let p = 0; p < data.length; p++)
@@ -69,6 +69,7 @@ test('scale 0.5: the model on 2x2 means, resampled back to the volume grid; labe
     model,
     { dims, data },
     {
+      scale: 0.5,
       keepProbabilities: true,
       batchSize: 3,
       threshold: 0.45,
@@ -120,7 +121,7 @@ test('body box: outside it certain background; inside, the box resampled; severa
   const r = await inferVolumeQuick(
     model,
     { dims, data },
-    { bodyThreshold: 0.5, bodyMargin: 1, keepProbabilities: true },
+    { scale: 0.5, bodyThreshold: 0.5, bodyMargin: 1, keepProbabilities: true },
   );
   expect(r.box).toEqual({ i0: 7, i1: 15, j0: 4, j1: 10 });
   expect(r.reduced).toEqual([4, 3]);

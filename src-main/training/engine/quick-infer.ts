@@ -1,15 +1,18 @@
-// The "quick draft": the same model run on a reduced in-plane grid, for a draft in seconds rather than
-// minutes. Two reductions, both in-plane (slices k are never skipped, so 2.5D channels stay the volume's
-// own neighbours):
+// The "quick draft": a model run on a reduced in-plane grid, for a draft in seconds rather than minutes.
+// Two reductions, both in-plane (slices k are never skipped, so 2.5D channels stay the volume's own
+// neighbours):
 //   - the body's box: with `bodyThreshold`, only the bounding box (over all slices, plus a margin) of the
 //     voxels above that normalised value is run; outside it the draft is background with certainty (air
 //     around the patient in CT, where the full inference spends most of a 512x512 slice);
-//   - the scale: the box is resampled to `scale` times its size (bilinear, pixel centres aligned: at 0.5
-//     each reduced pixel is the mean of a 2x2 block), inferred by engine/infer-volume.ts, and the foreground
-//     probability is resampled back (bilinear) and thresholded on the volume's own grid.
-// Compute falls with the reduced area: scale 0.5 is a quarter, and a chest CT's body box about half of the
-// slice again. The model sees structures at `scale` times their trained size: the cost is in Dice, which
-// the README states for the LIDC hold-out.
+//   - the scale (default QUICK_SCALE, 1): the box is resampled to `scale` times its size (bilinear, pixel
+//     centres aligned: at 0.5 each reduced pixel is the mean of a 2x2 block), inferred by
+//     engine/infer-volume.ts, and the foreground probability is resampled back (bilinear) and thresholded
+//     on the volume's own grid.
+// Compute falls with the reduced area: a chest CT's body box is about half of the slice, scale 0.5 a
+// quarter again. Inside the box at scale 1 the model sees what the full inference shows it (the padding
+// outside is 0, the window's floor, as air is); at scale 0.5 it sees structures at half their trained size,
+// which cost most of the Dice on the LIDC hold-out (README). The rest of a quick draft's speed comes from a
+// quick model (quick-params.ts, `train --preset quick`).
 //
 // Layout: volume voxel (i, j, k) at i + j*nx + k*nx*ny, as infer-volume.ts; the reduced volume the same
 // with rw x rh slices.

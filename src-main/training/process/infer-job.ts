@@ -12,8 +12,8 @@ import { readVoxels } from './voxels';
 import { readWeights } from './train-job';
 import { writeFileAtomic } from './tensor-file';
 
-/** The full inference, or the quick draft's (engine/quick-infer.ts: half the in-plane resolution, inside
- *  the body's box when the normalisation is a CT window). */
+/** The full inference, or the quick draft's (engine/quick-infer.ts: only inside the body's box when the
+ *  normalisation is a CT window, at QUICK_SCALE). */
 function inferenceOf(job: InferJob): typeof inferVolume {
   if (!job.quick) return inferVolume;
   const bodyThreshold = bodyThresholdOf(job.normalisation);

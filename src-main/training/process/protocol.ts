@@ -144,7 +144,7 @@ export interface InferJob {
   batchSize?: number;
   backend: BackendRequest;
   threads?: number;
-  /** The quick draft (engine/quick-infer.ts): half the in-plane resolution, inside the body's box. */
+  /** The quick draft (engine/quick-infer.ts): only inside the body's box (CT windows). */
   quick?: boolean;
 }
 
