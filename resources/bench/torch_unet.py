@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 # Copied from the project's ../shared/bench/torch_unet.py, so that `concord bench train` finds its PyTorch
-# peer where ../shared is absent (a borrowed GPU machine); one addition: the `infer` flag of a SPEC times
-# the forward pass alone (eval mode, no_grad) for `concord bench infer`.
+# peer where ../shared is absent (a borrowed GPU machine); two additions: the `infer` flag of a SPEC times
+# the forward pass alone (eval mode, no_grad) for `concord bench infer`, and `--threads N` sets PyTorch's
+# CPU thread count (torch.set_num_threads) so the peer runs on as many threads as Concord's convolutions
+# (a Debian build may start with one thread on a 2-core machine); each JSON line reports the count used.
 """Peer figure for `concord bench train`: the reference 2D U-Net trained with PyTorch, images per second.
 
-  python3 torch_unet.py [--device cpu|cuda] SPEC...      SPEC = size,base,batch,steps[,bf16][,infer]
+  python3 torch_unet.py [--device cpu|cuda] [--threads N] SPEC...   SPEC = size,base,batch,steps[,bf16][,infer]
   e.g. /usr/bin/python3 torch_unet.py --device cpu 128,16,16,3    (Debian: apt-get install python3-torch)
 
 Network: 4 levels, two 3x3 convolutions + ReLU per level, 2x2 max-pool down, 2x2 transposed conv up,
@@ -27,7 +29,10 @@ class UNet(nn.Module):
         return s.out(d1)
 
 args = sys.argv[1:]; dev = 'cpu'
-if args[:1] == ['--device']: dev, args = args[1], args[2:]
+while args[:1] in (['--device'], ['--threads']):
+    if args[0] == '--device': dev = args[1]
+    else: torch.set_num_threads(int(args[1]))
+    args = args[2:]
 sync = torch.cuda.synchronize if dev == 'cuda' else (lambda: None)
 for spec in args:
     f = spec.split(','); size, base, batch, steps = map(int, f[:4]); bf16 = 'bf16' in f[4:]; infer = 'infer' in f[4:]
@@ -47,6 +52,6 @@ for spec in args:
     sync(); t = time.perf_counter()
     for _ in range(steps): loss = step()
     sync(); dt = time.perf_counter() - t
-    print(json.dumps(dict(backend=f'torch-{dev}' + ('-bf16' if bf16 else '-fp32'), mode='infer' if infer else 'train', torch=torch.__version__, size=size, base=base, batch=batch,
+    print(json.dumps(dict(backend=f'torch-{dev}' + ('-bf16' if bf16 else '-fp32'), mode='infer' if infer else 'train', torch=torch.__version__, threads=torch.get_num_threads(), size=size, base=base, batch=batch,
                           steps=steps, params=sum(p.numel() for p in m.parameters()), sec_per_step=round(dt / steps, 5),
                           img_per_s=round(batch * steps / dt, 2), loss=round(loss.item(), 4))))

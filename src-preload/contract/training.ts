@@ -109,8 +109,12 @@ export interface TrainingRequests {
   /** Verifies and imports a model package folder; refused (nothing changed) when it does not verify. */
   'model:import': { req: { path: string; projectId?: number }; res: ModelInfo };
   /** Runs a model on volumes (in the trainer process, slice by slice) and stores each result as an
-   *  "AI draft" derived annotation. Cancel with inference:cancel and the same jobId. */
-  'inference:run': { req: { jobId: string; modelId: number; volumeIds: number[] }; res: DraftResult[] };
+   *  "AI draft" derived annotation. Cancel with inference:cancel and the same jobId. `quick`: the quick
+   *  draft (the model only inside the body's box; seconds for a CT with a quick-preset model). */
+  'inference:run': {
+    req: { jobId: string; modelId: number; volumeIds: number[]; quick?: boolean };
+    res: DraftResult[];
+  };
   'inference:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
   /** A simple model's draft (marker-based watershed from seeds, Otsu, a CT window), computed in the trainer
    *  process and stored as a draft like a model's. Any signed-in profile: an annotator seeds it with clicks

@@ -2,9 +2,11 @@
 // 512x512 slices), in slices per second through inferVolume (normalised input, batched forward passes,
 // labels and entropy written back in the volume's layout: the whole per-slice work of an AI draft).
 // The volume is synthetic (a body ellipse of soft tissue with two lungs and noise, in HU, normalised with
-// the lung window): speed does not depend on the content. Warm-up batches are not timed.
+// the lung window): speed does not depend on the content, except in the quick path (engine/quick-infer.ts),
+// whose body box depends on it: `volume` gives a real one instead. Warm-up batches are not timed.
 import { normaliseVolume, CT_LUNG_WINDOW } from '../../training/data/normalise';
-import { inferVolume } from '../../training/engine/infer-volume';
+import { inferVolume, type InferVolumeOptions } from '../../training/engine/infer-volume';
+import { inferVolumeQuick, type PlaneBox } from '../../training/engine/quick-infer';
 import { SeededRandom } from '../../training/model/seeded-random';
 import { UNet } from '../../training/model/unet';
 import { paramCount, REFERENCE_UNET, type UNetConfig } from '../../training/model/unet-config';
@@ -17,6 +19,10 @@ export interface InferBenchOptions {
   config?: UNetConfig;
   seed: number;
   log?: (line: string) => void;
+  /** A normalised volume to run on (size x size x slices) instead of the synthetic one. */
+  volume?: Float32Array;
+  /** The quick draft's path: reduced scale, and the body's box above this normalised value. */
+  quick?: { scale: number; bodyThreshold: number };
 }
 
 export interface InferBenchResult {
@@ -30,6 +36,8 @@ export interface InferBenchResult {
   /** 2 * multiply-adds of the convolutions per slice, in GFLOP (what the figure means in compute). */
   gflopPerSlice: number;
   meanEntropyBits: number;
+  /** The quick path's body box and reduced grid (null: full inference). */
+  quick: { scale: number; box: PlaneBox; reduced: [number, number] } | null;
 }
 
 /** Convolution FLOPs (2 per multiply-add) of one forward pass on a size x size slice. */
@@ -67,20 +75,27 @@ export async function benchmarkInference(o: InferBenchOptions): Promise<InferBen
   const config = o.config ?? REFERENCE_UNET;
   const model = UNet.create(config, o.seed);
   try {
-    const data = normaliseVolume(syntheticCt(o.size, o.slices, o.seed), CT_LUNG_WINDOW);
+    const data = o.volume ?? normaliseVolume(syntheticCt(o.size, o.slices, o.seed), CT_LUNG_WINDOW);
+    if (data.length !== o.size * o.size * o.slices)
+      throw new RangeError(`volume has ${data.length} values, ${o.size}x${o.size}x${o.slices} expected`);
     const dims: [number, number, number] = [o.size, o.size, o.slices];
+    let quick: InferBenchResult['quick'] = null;
+    const run = async (v: { dims: [number, number, number]; data: Float32Array }, io: InferVolumeOptions) => {
+      if (!o.quick) return inferVolume(model, v, io);
+      const q = await inferVolumeQuick(model, v, { ...io, ...o.quick });
+      quick = { scale: o.quick.scale, box: q.box, reduced: q.reduced };
+      return q;
+    };
     if (o.warmupSlices > 0) {
       const n = o.size * o.size * Math.min(o.warmupSlices, o.slices);
-      await inferVolume(
-        model,
+      await run(
         { dims: [o.size, o.size, Math.min(o.warmupSlices, o.slices)], data: data.subarray(0, n) },
         { batchSize: o.batchSize },
       );
       o.log?.(`warm-up: ${Math.min(o.warmupSlices, o.slices)} slices`);
     }
     const t0 = performance.now();
-    const r = await inferVolume(
-      model,
+    const r = await run(
       { dims, data },
       {
         batchSize: o.batchSize,
@@ -99,6 +114,7 @@ export async function benchmarkInference(o: InferBenchOptions): Promise<InferBen
       slicesPerSecond: o.slices / seconds,
       gflopPerSlice: forwardGflop(config, o.size),
       meanEntropyBits: r.meanEntropyBits,
+      quick,
     };
   } finally {
     model.dispose();

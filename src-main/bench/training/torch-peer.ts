@@ -2,6 +2,9 @@
 // ../shared/bench/torch_unet.py) trains the same reference U-Net on random images with PyTorch and prints
 // images/s. Run in the same invocation as Concord's measurement, since shared machines are noisy.
 // When python3 or torch is missing, the peer is reported absent with the reason, never invented.
+// On the CPU the peer is given a thread count (`--threads`, torch.set_num_threads): Concord's convolution
+// pool's, so both sides of a comparison use the same cores (PyTorch's own default differs between builds:
+// Debian's starts with one thread here).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +29,8 @@ export interface TorchFigure {
   sec_per_step: number;
   img_per_s: number;
   loss: number;
+  /** PyTorch's CPU threads during the run (torch.get_num_threads()). */
+  threads?: number;
 }
 
 export type TorchPeer =
@@ -83,8 +88,33 @@ export function findTorchPython(): PythonInfo | { absent: string } {
   return { absent: `no python3 with PyTorch (${reasons.join('; ')}); Debian: apt-get install python3-torch` };
 }
 
-/** Runs the peer on `device` ('auto': cuda when PyTorch sees a GPU, else cpu) for each spec. */
-export function runTorchPeer(root: string, specs: TorchSpec[], device: 'cpu' | 'cuda' | 'auto'): TorchPeer {
+/** The peer's command line after the python: the script, the device, the CPU threads when given, then
+ *  one SPEC (size,base,batch,steps[,infer]) per spec. */
+export function torchPeerArgs(
+  script: string,
+  device: 'cpu' | 'cuda',
+  specs: TorchSpec[],
+  threads?: number,
+): string[] {
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
+    throw new RangeError(`threads must be a whole number >= 1 (got ${threads})`);
+  return [
+    script,
+    '--device',
+    device,
+    ...(threads !== undefined ? ['--threads', String(threads)] : []),
+    ...specs.map((s) => `${s.size},${s.base},${s.batch},${s.steps}${s.mode === 'infer' ? ',infer' : ''}`),
+  ];
+}
+
+/** Runs the peer on `device` ('auto': cuda when PyTorch sees a GPU, else cpu) for each spec, on `threads`
+ *  CPU threads when given (else PyTorch's default). */
+export function runTorchPeer(
+  root: string,
+  specs: TorchSpec[],
+  device: 'cpu' | 'cuda' | 'auto',
+  threads?: number,
+): TorchPeer {
   const script = findTorchScript(root);
   if (!script)
     return { tool: 'pytorch', absent: 'torch_unet.py not found (resources/bench or ../shared/bench)' };
@@ -93,16 +123,10 @@ export function runTorchPeer(root: string, specs: TorchSpec[], device: 'cpu' | '
   const dev = device === 'auto' ? (py.cuda ? 'cuda' : 'cpu') : device;
   if (dev === 'cuda' && !py.cuda)
     return { tool: 'pytorch', absent: `PyTorch ${py.torch} sees no CUDA device` };
-  const r = spawnSync(
-    py.python,
-    [
-      script,
-      '--device',
-      dev,
-      ...specs.map((s) => `${s.size},${s.base},${s.batch},${s.steps}${s.mode === 'infer' ? ',infer' : ''}`),
-    ],
-    { encoding: 'utf8', timeout: 30 * 60_000 },
-  );
+  const r = spawnSync(py.python, torchPeerArgs(script, dev, specs, threads), {
+    encoding: 'utf8',
+    timeout: 30 * 60_000,
+  });
   if (r.status !== 0)
     return {
       tool: 'pytorch',
@@ -117,7 +141,7 @@ export function runTorchPeer(root: string, specs: TorchSpec[], device: 'cpu' | '
     tool: 'pytorch',
     python: py.python,
     device: dev,
-    threads: dev === 'cpu' ? py.threads : null,
+    threads: dev === 'cpu' ? (figures[0]?.threads ?? threads ?? py.threads) : null,
     figures,
   };
 }

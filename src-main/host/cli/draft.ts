@@ -1,8 +1,9 @@
 // `concord draft --workspace <dir> --method watershed|otsu|window|unet <volume-ids...> [--seeds "i,j,k;…"]
 //    [--background "i,j,k;…"] [--window lo,hi] [--margin-mm <mm>] [--sigma-mm <mm>] [--label <v>] [--model <id>]
-//    [--against <revision-id>] [--backend …] [--json]`
+//    [--against <revision-id>] [--quick] [--backend …] [--json]`
 // Stores a draft of each stored volume, by a simple model (core/simple-models, in a trainer process) or by
-// a registry U-Net (--method unet --model <id>, as `infer --draft`). Each draft's Dice (foregrounds) against
+// a registry U-Net (--method unet --model <id>, as `infer --draft`; --quick: the quick draft, the model only
+// inside the body's box). Each draft's Dice (foregrounds) against
 // the volume's signed-off reference mask, or the revision --against names, is printed beside it, so the
 // methods can be compared on the same cases. Seeds are voxel indices (i fastest).
 import { InputError } from '../../core/errors';
@@ -24,7 +25,7 @@ import { optionString, parseArgs, positiveInt, requireOption } from './args';
 import { printJson, progressLine } from './output';
 
 const USAGE =
-  'usage: concord draft --workspace <dir> --method watershed|otsu|window|unet <volume-ids...> [--seeds "i,j,k;..."] [--background "i,j,k;..."] [--window lo,hi] [--margin-mm <mm>] [--sigma-mm <mm>] [--label <v>] [--model <id>] [--against <revision-id>] [--json]';
+  'usage: concord draft --workspace <dir> --method watershed|otsu|window|unet <volume-ids...> [--seeds "i,j,k;..."] [--background "i,j,k;..."] [--window lo,hi] [--margin-mm <mm>] [--sigma-mm <mm>] [--label <v>] [--model <id>] [--quick] [--against <revision-id>] [--json]';
 
 type Voxel = [number, number, number];
 
@@ -64,7 +65,7 @@ export async function runDraft(argv: string[]): Promise<number> {
       'backend',
       'threads',
     ],
-    flags: ['json'],
+    flags: ['json', 'quick'],
   });
   const method = requireOption(args, 'method', 'draft');
   if (method !== 'unet' && !(SIMPLE_METHODS as readonly string[]).includes(method))
@@ -88,7 +89,7 @@ export async function runDraft(argv: string[]): Promise<number> {
       );
     backend = backendText;
   } else {
-    for (const o of ['model', 'backend', 'threads'])
+    for (const o of ['model', 'backend', 'threads', 'quick'])
       if (args.options.has(o)) throw new InputError(undefined, `--${o} is for --method unet`);
     const windowText = optionString(args, 'window');
     const w = windowText?.split(',');
@@ -137,6 +138,7 @@ export async function runDraft(argv: string[]): Promise<number> {
         const drafts = await draftVolumes(ws, forkLauncher(), modelId!, [volumeId], actor, {
           signal: controller.signal,
           backend,
+          quick: args.options.has('quick'),
           ...(threadsText ? { threads: positiveInt(threadsText, '--threads') } : {}),
           onProgress: (p) => bar((n + (p.slice + 1) / p.slices) / volumeIds.length, `volume ${volumeId}`),
         });
@@ -147,7 +149,7 @@ export async function runDraft(argv: string[]): Promise<number> {
       results.push({
         volumeId,
         method,
-        ...(modelId !== null ? { modelId } : {}),
+        ...(modelId !== null ? { modelId, quick: args.options.has('quick') } : {}),
         draftAnnotationId: r.annotationId,
         draftRevisionId: r.revisionId,
         foregroundVoxels: r.foregroundVoxels,

@@ -1,7 +1,7 @@
 // `concord train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>]
 //    [--epochs n] [--base-model id [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
-//    [--augment nnunet|none] [--neighbours h (2.5D)]
+//    [--augment nnunet|none] [--neighbours h (2.5D)] [--preset quick (3 levels, base 8: for quick drafts)]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
@@ -13,13 +13,14 @@ import { parseStartRequest } from '../../services/training/handlers';
 import { forkLauncher } from '../../services/training/trainer-launcher';
 import { TrainingService } from '../../services/training/training-service';
 import { openWorkspace } from '../../workspace/workspace';
+import { QUICK_PRESET } from '../../training/engine/quick-params';
 import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, positiveInt, requireOption } from './args';
 import { printJson, progressLine } from './output';
 
 const USAGE =
   'usage: concord train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>] ' +
-  '[--epochs n] [--base-model id] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--json]\n' +
+  '[--epochs n] [--base-model id] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
 
 function num(text: string | undefined, name: string): number | undefined {
@@ -57,6 +58,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       'resume',
       'augment',
       'neighbours',
+      'preset',
     ],
     flags: ['json', 'freeze-encoder'],
   });
@@ -98,6 +100,14 @@ export async function runTrain(argv: string[]): Promise<number> {
       const project = findProjectByName(ws.db, name);
       if (!project) throw new InputError(undefined, `no project named '${name}' in this workspace`);
       const base = optionString(args, 'base-model');
+      // --preset quick: the small network quick drafts run fast with (training/engine/quick-params.ts);
+      // --levels and --base still win when given.
+      const preset = optionString(args, 'preset');
+      if (preset !== undefined && preset !== 'quick')
+        throw new InputError(undefined, `--preset must be quick (got '${preset}')`);
+      if (preset && base !== undefined)
+        throw new InputError(undefined, '--preset quick sets the network; a base model brings its own');
+      const shape = preset ? QUICK_PRESET : { levels: undefined, base: undefined };
       const req = parseStartRequest({
         projectId: project.id,
         target: optionString(args, 'target') ?? 'vote',
@@ -105,8 +115,8 @@ export async function runTrain(argv: string[]): Promise<number> {
         baseModelId: base === undefined ? undefined : positiveInt(base, '--base-model'),
         freezeEncoder: args.options.has('freeze-encoder') ? true : undefined,
         backend: optionString(args, 'backend'),
-        levels: num(optionString(args, 'levels'), '--levels'),
-        base: num(optionString(args, 'base'), '--base'),
+        levels: num(optionString(args, 'levels'), '--levels') ?? shape.levels,
+        base: num(optionString(args, 'base'), '--base') ?? shape.base,
         cropSize: num(optionString(args, 'crop'), '--crop'),
         batchSize: num(optionString(args, 'batch'), '--batch'),
         learningRate: num(optionString(args, 'lr'), '--lr'),

@@ -146,9 +146,13 @@ export function createTrainingHandlers(
       if (!Array.isArray(ids) || ids.length === 0)
         throw new InputError(undefined, 'volumeIds must be a non-empty list');
       const volumeIds = ids.map((v, i) => asId(v, `volumeIds[${i}]`));
+      const quick = o['quick'];
+      if (quick !== undefined && typeof quick !== 'boolean')
+        throw new InputError(undefined, 'quick must be true or false');
       return jobs.run(ctx, jobId, (signal) =>
         draftVolumes(ws, launch, modelId, volumeIds, ctx.actor, {
           signal,
+          quick: quick === true,
           onProgress: (p) => ctx.emit('inference:progress', { jobId, ...p }),
         }),
       );

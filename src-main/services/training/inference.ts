@@ -1,7 +1,9 @@
 // Inference: a registry model on volumes, computed in a trainer process (never on the host's event loop),
 // axial slice by slice with progress and cancel. `inferVolumes` gives the label masks; `draftVolumes`
 // stores each as an "AI draft": a derived annotation named after the model, whose provenance records the
-// model id, its version (weights sha256), the threshold and the normalisation.
+// model id, its version (weights sha256), the threshold and the normalisation. `quick` runs the quick draft
+// (training/engine/quick-infer.ts: the model only inside the body's box, about half of a CT slice; with a
+// model trained with the quick preset, seconds instead of minutes); the draft's provenance says so.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import type { BackendRequest } from '../../training/backends/backend-report';
 import type { InferInput, InferOutcome } from '../../training/process/protocol';
 import type { Workspace } from '../../workspace/workspace';
 import { saveDerivedMask } from '../masks/derived';
+import { QUICK_SCALE } from '../../training/engine/quick-params';
 import { startTrainerJob } from './trainer-job';
 import type { TrainerLauncher } from './trainer-launcher';
 
@@ -24,6 +27,7 @@ export interface InferOptions {
   onProgress?: (p: { item: number; items: number; slice: number; slices: number }) => void;
   backend?: BackendRequest;
   threads?: number;
+  quick?: boolean;
 }
 
 export type VolumeSource =
@@ -83,6 +87,7 @@ export async function inferVolumes(
         inputs,
         backend: o.backend ?? 'auto',
         ...(o.threads ? { threads: o.threads } : {}),
+        ...(o.quick ? { quick: true } : {}),
       },
       {
         logFile: path.join(dir, 'trainer.log'),
@@ -126,7 +131,7 @@ export async function draftVolumes(
     volumeIds.map((volumeId) => ({ kind: 'stored', volumeId })),
     o,
   );
-  return saveDrafts(ws, model, volumeIds, labels, outcomes, actor);
+  return saveDrafts(ws, model, volumeIds, labels, outcomes, actor, { quick: o.quick === true });
 }
 
 /** Stores computed masks of stored volumes as AI drafts (provenance: the model and its version). */
@@ -137,6 +142,7 @@ export async function saveDrafts(
   labels: Uint8Array[],
   outcomes: InferOutcome[],
   actor: string,
+  how: { quick?: boolean } = {},
 ): Promise<DraftResult[]> {
   const out: DraftResult[] = [];
   for (let i = 0; i < volumeIds.length; i++) {
@@ -146,7 +152,7 @@ export async function saveDrafts(
       author: actor,
       tool: 'model',
       derivation: {
-        method: `AI draft (model ${model.id})`,
+        method: `AI ${how.quick ? 'quick ' : ''}draft (model ${model.id})`,
         parameters: {
           kind: AI_DRAFT_KIND,
           modelId: model.id,
@@ -155,6 +161,9 @@ export async function saveDrafts(
           threshold: 0.5,
           normalisation: model.normalisation,
           meanEntropyBits: outcomes[i]!.meanEntropyBits,
+          ...(how.quick
+            ? { quick: { scale: QUICK_SCALE, bodyBox: model.normalisation.kind === 'ct-window' } }
+            : {}),
         },
         inputRevisionIds: [],
       },

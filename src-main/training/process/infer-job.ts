@@ -5,11 +5,21 @@
 import { selectBackend } from '../backends/select-backend';
 import { UNet } from '../model/unet';
 import { inferVolume } from '../engine/infer-volume';
+import { bodyThresholdOf, inferVolumeQuick } from '../engine/quick-infer';
 import { normaliseToBytes } from './normalise';
 import type { FromTrainer, InferJob, InferOutcome } from './protocol';
 import { readVoxels } from './voxels';
 import { readWeights } from './train-job';
 import { writeFileAtomic } from './tensor-file';
+
+/** The full inference, or the quick draft's (engine/quick-infer.ts: only inside the body's box when the
+ *  normalisation is a CT window, at QUICK_SCALE). */
+function inferenceOf(job: InferJob): typeof inferVolume {
+  if (!job.quick) return inferVolume;
+  const bodyThreshold = bodyThresholdOf(job.normalisation);
+  return (model, volume, o) =>
+    inferVolumeQuick(model, volume, { ...o, ...(bodyThreshold !== undefined ? { bodyThreshold } : {}) });
+}
 
 export async function runInferJob(
   job: InferJob,
@@ -29,7 +39,7 @@ export async function runInferJob(
       for (let i = 0; i < bytes.length; i++) data[i] = bytes[i]! / 255;
       // The engine's batched inference (engine/infer-volume.ts): several slices per forward pass, padding
       // cut off, mean binary entropy in bits; it yields to the event loop between batches (cancel).
-      const r = await inferVolume(
+      const r = await inferenceOf(job)(
         model,
         { dims: input.dims, data },
         {

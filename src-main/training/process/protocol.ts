@@ -144,6 +144,8 @@ export interface InferJob {
   batchSize?: number;
   backend: BackendRequest;
   threads?: number;
+  /** The quick draft (engine/quick-infer.ts): only inside the body's box (CT windows). */
+  quick?: boolean;
 }
 
 /** Starts `auto` and reports which backend runs and why each other one does not. */
