@@ -1,7 +1,8 @@
 // Inference: a registry model on volumes, computed in a trainer process (never on the host's event loop),
 // axial slice by slice with progress and cancel. `inferVolumes` gives the label masks; `draftVolumes`
 // stores each as an "AI draft": a derived annotation named after the model, whose provenance records the
-// model id, its version (weights sha256), the threshold and the normalisation.
+// model id, its version (weights sha256), the threshold, whether the slices' flips were averaged (tta) and
+// the normalisation. Threshold and flips are the model's own (ModelInfo.inference) unless told otherwise.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,8 @@ export interface InferOptions {
   onProgress?: (p: { item: number; items: number; slice: number; slices: number }) => void;
   backend?: BackendRequest;
   threads?: number;
+  /** Test-time flips: default the model's own setting (on when they scored higher at its validation). */
+  tta?: boolean;
 }
 
 export type VolumeSource =
@@ -81,6 +84,8 @@ export async function inferVolumes(
         normalisation: model.normalisation,
         label: model.labels[0]?.value ?? 1,
         inputs,
+        threshold: model.inference.threshold,
+        tta: o.tta ?? model.inference.tta,
         backend: o.backend ?? 'auto',
         ...(o.threads ? { threads: o.threads } : {}),
       },
@@ -126,7 +131,7 @@ export async function draftVolumes(
     volumeIds.map((volumeId) => ({ kind: 'stored', volumeId })),
     o,
   );
-  return saveDrafts(ws, model, volumeIds, labels, outcomes, actor);
+  return saveDrafts(ws, model, volumeIds, labels, outcomes, actor, o.tta ?? model.inference.tta);
 }
 
 /** Stores computed masks of stored volumes as AI drafts (provenance: the model and its version). */
@@ -137,6 +142,7 @@ export async function saveDrafts(
   labels: Uint8Array[],
   outcomes: InferOutcome[],
   actor: string,
+  tta = model.inference.tta,
 ): Promise<DraftResult[]> {
   const out: DraftResult[] = [];
   for (let i = 0; i < volumeIds.length; i++) {
@@ -152,7 +158,8 @@ export async function saveDrafts(
           modelId: model.id,
           modelName: model.name,
           modelVersion: model.weightsSha256,
-          threshold: 0.5,
+          threshold: model.inference.threshold,
+          tta,
           normalisation: model.normalisation,
           meanEntropyBits: outcomes[i]!.meanEntropyBits,
         },
