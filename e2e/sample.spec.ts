@@ -1,6 +1,6 @@
 // The sample on a fresh start (web host and Electron): eight cases with two to four raters each, opened on
 // LIDC-IDRI-0001; the first admin can train on it at once (a one-epoch run of the default network on the
-// default target, the majority vote, to completion: a train/validation split needs two cases or more), and
+// default target, the raters' agreement, to completion: a train/validation split needs two cases or more), and
 // the run list, the progress and the Advanced fields speak in the product's words.
 import path from 'node:path';
 import { expect, test } from './support/fixtures';
@@ -31,11 +31,16 @@ test('the sample has eight cases with their raters, and a default run trains on 
   for (const [k, v] of Object.entries({
     levels: '4',
     base: '16',
-    cropSize: '128',
-    batchSize: '8',
+    cropSize: 'auto (≤ 128)',
+    batchSize: '16',
+    neighbours: 'auto (1)',
+    foregroundFraction: '0.33',
     seed: '1',
   }))
     await expect(page.getByTestId(`train-${k}`)).toHaveAttribute('placeholder', v);
+  // The recipe's switches, each on by default.
+  for (const k of ['ema', 'tta', 'keepBest']) await expect(page.getByTestId(`train-${k}`)).toBeChecked();
+  await expect(page.getByTestId('train-target')).toHaveValue('agreement');
   await page.getByTestId('train-epochs').fill('1');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');

@@ -107,6 +107,9 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   await expect
     .poll(() => page.getByTestId('run-case-dice').locator('tbody tr').count())
     .toBeGreaterThanOrEqual(1);
+  // The run says which epoch it kept (the best validated one, by default) and whether its drafts use flips.
+  await expect(page.getByTestId('run-kept')).toContainText(/epoch \d+ of \d+ \((best validation Dice)\)/);
+  await expect(page.getByTestId('run-tta')).toContainText('validation Dice');
   const modelText = (await page.getByTestId('run-model').textContent()) ?? '';
   const modelId = Number(/model (\d+)/.exec(modelText)?.[1]);
   expect(modelId).toBeGreaterThan(0);
@@ -114,6 +117,8 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   await page.getByTestId('training-tab-models').click();
   await expect(page.getByTestId(`model-${modelId}`)).toContainText('unet');
   await expect(page.getByTestId(`model-${modelId}`)).toContainText('cpu');
+  await expect(page.getByTestId(`model-kept-${modelId}`)).toContainText('best validation Dice');
+  await expect(page.getByTestId(`model-inference-${modelId}`)).toContainText('threshold 0.5');
 
   // Export the model package, import it back (a new registry entry, origin "imported"); a tampered copy
   // is refused with the backend's one-line reason and adds nothing.

@@ -31,7 +31,9 @@ export interface SimpleDraftRequest {
 
 export interface TrainingStartRequest {
   projectId: number;
-  target: TrainingTarget;
+  /** Default 'agreement': the share of each case's raters (its submitted manual annotations; all its manual
+   *  annotations when none is submitted) marking each voxel, as a soft target. */
+  target?: TrainingTarget;
   /** Default 20. */
   epochs?: number;
   /** Start from this registry model's weights (transfer learning); architecture and crop come from it. */
@@ -43,20 +45,33 @@ export interface TrainingStartRequest {
   /** U-Net levels (default 4) and base filters (default 16); ignored with baseModelId. */
   levels?: number;
   base?: number;
-  /** Side of the square training crops in pixels (default 128; a multiple of 2^(levels-1)). */
+  /** Side of the square training crops in pixels (a multiple of 2^(levels-1); default 128, or half the
+   *  smallest slice side when that is less: random windows inside the slices). */
   cropSize?: number;
-  /** Default 8. */
+  /** Default 16. */
   batchSize?: number;
-  /** Adam's learning rate (default 1e-3), cosine-decayed over the epochs. */
+  /** Adam's learning rate (default 1e-3): constant with the weight average, else cosine-decayed over the
+   *  epochs. */
   learningRate?: number;
+  /** Validate and keep a moving average of the weights (decay 0.99 a step; default true). */
+  ema?: boolean;
+  /** Test-time augmentation: the kept model is validated with and without the slice's flips, and its
+   *  drafts use them when they scored higher (default true; false: never). */
+  tta?: boolean;
+  /** Share of the training crops centred on a foreground pixel of a slice that has one (default 1/3; 0:
+   *  crops anywhere). */
+  foregroundFraction?: number;
+  /** Keep the epoch whose validation Dice was highest (default true; false: the last epoch). */
+  keepBest?: boolean;
   /** Fraction of cases held out for validation (default 0.2; at least one case each side). */
   validationFraction?: number;
   /** Seed of the split, the initial weights, the crops and their order (default 1). */
   seed?: number;
   /** Label value to segment (default 1). */
   label?: number;
-  /** 2.5D: this many neighbouring slices on each side as extra input channels (default 0: 2D; at most 3);
-   *  ignored with baseModelId (the base model's input decides). */
+  /** 2.5D: this many neighbouring slices on each side as extra input channels (at most 3; default 1 when the
+   *  project's volumes have more than one slice, else 0: 2D); ignored with baseModelId (the base model's
+   *  input decides). */
   neighbours?: number;
   /** Default: CT window center -600, width 1500 for CT volumes; z-score for MR; percentile otherwise. */
   normalisation?: Normalisation;

@@ -10,6 +10,7 @@ import type { SliceSample } from '../lidc/lidc-slices';
 import type { LossWeights } from '../../training/model/loss';
 import { withNeighbours } from '../lidc/neighbour-slices';
 import { withCentreDistance } from '../lidc/centre-distance';
+import { agreementThreshold } from '../../training/data/agreement';
 import { splitByPatient } from '../../training/data/patient-split';
 import { normalisationOf, sliceBatches, type Normalisation } from '../../training/data/slice-batches';
 import { evaluateSlices } from '../../training/engine/evaluate';
@@ -86,14 +87,8 @@ export interface QualityOptions {
 
 export type TrainingTarget = 'vote' | 'agreement';
 
-/** The threshold on a net trained on the raters' share that matches the vote it is validated against:
- *  midway between the largest share the vote leaves out and the smallest it keeps. Of 4 raters with
- *  2-2 ties as background, the vote keeps 3/4 and leaves 2/4 out: 0.625 (ties as foreground: 0.375);
- *  of 3 raters, 0.5. A calibrated net gives a pixel about the share of raters that would mark it. */
-export function agreementThreshold(raters: number, ties: TiePolicy): number {
-  const keptMin = ties === 'foreground' && raters % 2 === 0 ? raters / 2 : Math.floor(raters / 2) + 1;
-  return (2 * keptMin - 1) / (2 * raters);
-}
+/** The threshold matching the vote for a net trained on the raters' share (training/data/agreement.ts). */
+export { agreementThreshold };
 
 export interface QualityEpoch {
   epoch: number;

@@ -2,10 +2,11 @@
 // inference), runs with their per-epoch metrics, backends, the model registry, AI drafts and what they were
 // worth, uncertainty rankings and augmentation previews.
 
-/** What a run trains towards, per case: the signed-off reference (derived annotations with method
- *  'reference'), the majority vote of the case's annotators, STAPLE's probability (a soft target), or one
- *  annotator's mask ('annotator:<name>'). */
-export type TrainingTarget = 'reference' | 'vote' | 'staple' | `annotator:${string}`;
+/** What a run trains towards, per case: the share of the case's raters marking each voxel ('agreement', a
+ *  soft target: the default), the signed-off reference (derived annotations with method 'reference'), the
+ *  majority vote of the case's annotators, STAPLE's probability (a soft target), or one annotator's mask
+ *  ('annotator:<name>'). */
+export type TrainingTarget = 'agreement' | 'reference' | 'vote' | 'staple' | `annotator:${string}`;
 
 export type TrainingBackendRequest = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
@@ -91,6 +92,10 @@ export interface ModelInfo {
   labels: { value: number; name: string }[];
   normalisation: Normalisation;
   cropSize: number;
+  /** How drafts are made with it: the foreground probability threshold (0.5 unless trained on the raters'
+   *  agreement) and whether the probability is averaged over the slice's flips (test-time augmentation).
+   *  Models stored before these were recorded read 0.5 and no flips. */
+  inference: ModelInference;
   trainingData: Record<string, unknown>;
   metrics: Record<string, unknown>;
   backend: string | null;
@@ -100,6 +105,11 @@ export interface ModelInfo {
   weightsSha256: string;
   createdBy: string;
   createdAt: string;
+}
+
+export interface ModelInference {
+  threshold: number;
+  tta: boolean;
 }
 
 export interface DraftResult {

@@ -1,5 +1,5 @@
 // The model registry (migration 004): rows <-> ModelInfo. config_json is the U-Net's UNetConfig plus
-// cropSize; labels_json [{ value, name }]; normalisation_json a Normalisation; training_data_json
+// cropSize and how drafts are made (threshold, tta; absent in models stored before them: 0.5, no flips); labels_json [{ value, name }]; normalisation_json a Normalisation; training_data_json
 // { target, cases: { <caseId>: revisionIds[] }, split }; metrics_json { validationDice, caseDice, epochs, ... }.
 import type { ModelInfo, Normalisation } from '../../core/model';
 import type { Db } from '../open';
@@ -26,8 +26,12 @@ interface Raw {
 }
 
 function toInfo(r: Raw): ModelInfo {
-  const config = JSON.parse(r.config_json) as ModelInfo['config'] & { cropSize?: number };
-  const { cropSize, ...unet } = config;
+  const config = JSON.parse(r.config_json) as ModelInfo['config'] & {
+    cropSize?: number;
+    threshold?: number;
+    tta?: boolean;
+  };
+  const { cropSize, threshold, tta, ...unet } = config;
   return {
     id: r.id,
     projectId: r.project_id,
@@ -38,6 +42,7 @@ function toInfo(r: Raw): ModelInfo {
     labels: JSON.parse(r.labels_json) as ModelInfo['labels'],
     normalisation: JSON.parse(r.normalisation_json) as Normalisation,
     cropSize: cropSize ?? 128,
+    inference: { threshold: threshold ?? 0.5, tta: tta ?? false },
     trainingData: JSON.parse(r.training_data_json) as Record<string, unknown>,
     metrics: JSON.parse(r.metrics_json) as Record<string, unknown>,
     backend: r.backend,
@@ -57,6 +62,8 @@ export interface NewModel {
   formatVersion: number;
   config: ModelInfo['config'];
   cropSize: number;
+  /** Absent: 0.5 and no flips. */
+  inference?: ModelInfo['inference'];
   labels: ModelInfo['labels'];
   normalisation: Normalisation;
   weightsSha256: string;
@@ -91,7 +98,7 @@ export function insertModel(db: Db, m: NewModel): number {
         m.name,
         m.architecture,
         m.formatVersion,
-        JSON.stringify({ ...m.config, cropSize: m.cropSize }),
+        JSON.stringify({ ...m.config, cropSize: m.cropSize, ...(m.inference ?? {}) }),
         JSON.stringify(m.labels),
         JSON.stringify(m.normalisation),
         m.weightsSha256,

@@ -3,8 +3,10 @@
 // Runs a registry model (in a forked trainer process, slice by slice) on stored volumes (numeric ids) or
 // image files (NIfTI, DICOM folder, PNG). Each mask is written as uint8 NIfTI on its input's grid
 // (--out for one input; --out-dir: <input name>-model<id>.nii.gz each); --draft also stores the masks of
-// stored volumes as AI draft annotations. --quick runs the quick draft (the model only inside the body's
-// box; with a model trained with `train --preset quick`, a 300-slice CT in seconds).
+// stored volumes as AI draft annotations. Threshold and test-time flips are the model's own (the flips when
+// they scored higher at its validation); --tta / --no-tta force the flips on or off. --quick runs the quick
+// draft (the model only inside the body's box; with a model trained with `train --preset quick`, a 300-slice
+// CT in seconds).
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
@@ -22,7 +24,7 @@ import { optionString, parseArgs, positiveInt, requireOption } from './args';
 import { printJson, progressLine } from './output';
 
 const USAGE =
-  'usage: concord infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft] [--quick] [--backend name] [--json]';
+  'usage: concord infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft] [--quick] [--tta | --no-tta] [--backend name] [--json]';
 
 function safe(s: string): string {
   return s.replace(/\.nii(\.gz)?$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'volume';
@@ -31,8 +33,11 @@ function safe(s: string): string {
 export async function runInfer(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
     values: ['workspace', 'model', 'out', 'out-dir', 'backend', 'threads'],
-    flags: ['json', 'draft', 'quick'],
+    flags: ['json', 'draft', 'quick', 'tta', 'no-tta'],
   });
+  if (args.options.has('tta') && args.options.has('no-tta'))
+    throw new InputError(undefined, 'give --tta or --no-tta, not both');
+  const tta = args.options.has('tta') ? true : args.options.has('no-tta') ? false : undefined;
   if (args.positionals.length === 0) throw new InputError(undefined, USAGE);
   const out = optionString(args, 'out');
   const outDir = optionString(args, 'out-dir');
@@ -98,7 +103,13 @@ export async function runInfer(argv: string[]): Promise<number> {
         `volume ${p.item + 1}/${p.items}, slice ${p.slice + 1}/${p.slices}`,
       );
     const quick = args.options.has('quick');
-    const opts = { backend, onProgress, quick, ...(threads ? { threads } : {}) };
+    const opts = {
+      backend,
+      onProgress,
+      quick,
+      ...(threads ? { threads } : {}),
+      ...(tta !== undefined ? { tta } : {}),
+    };
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.on('SIGINT', onSigint);
@@ -148,7 +159,7 @@ export async function runInfer(argv: string[]): Promise<number> {
           labels,
           outcomes,
           localActor(),
-          { quick },
+          { quick, tta: tta ?? model.inference.tta },
         );
         for (const d of drafts) {
           const r = results.find((x) => x['volumeId'] === d.volumeId);
@@ -166,7 +177,14 @@ export async function runInfer(argv: string[]): Promise<number> {
       }),
     )();
     if (args.options.has('json'))
-      printJson({ modelId: model.id, modelVersion: model.weightsSha256, quick, results });
+      printJson({
+        modelId: model.id,
+        modelVersion: model.weightsSha256,
+        quick,
+        threshold: model.inference.threshold,
+        tta: tta ?? model.inference.tta,
+        results,
+      });
     else
       for (const r of results)
         process.stdout.write(

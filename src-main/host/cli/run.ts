@@ -92,16 +92,18 @@ Usage: concord <command> [options]
   gc --workspace <dir> [--grace-minutes <n>] [--dry-run] [--json]
       Remove blob files no revision or volume refers to (left by a save killed before its database row),
       older than the grace period (default 60 minutes); one audit row lists them. Also runs when the app opens.
-  train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>] [--epochs <n>]
-        [--base-model <id> [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu] [--levels <n>]
-        [--base <n>] [--crop <n>] [--batch <n>] [--lr <x>] [--seed <n>] [--validation <fraction>]
-        [--augment nnunet|none] [--neighbours <h>] [--json]
+  train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>]
+        [--epochs <n>] [--base-model <id> [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
+        [--levels <n>] [--base <n>] [--crop <n>] [--batch <n>] [--lr <x>] [--seed <n>] [--validation <fraction>]
+        [--augment nnunet|none] [--neighbours <h>] [--foreground <f>] [--no-ema] [--no-tta] [--last-epoch] [--json]
       Train a U-Net on the project's cases in a separate process; per-epoch lines on stderr; --json prints the
-      run id, backend, per-epoch metrics, per-case validation Dice and the model id. Ctrl+C cancels.
+      run id, backend, per-epoch metrics, per-case validation Dice, the kept epoch and the model id. Defaults:
+      the raters' agreement, a moving average of the weights, 2.5D where volumes have several slices, a third
+      of the crops on foreground, the best validated epoch kept, test-time flips where they pay. Ctrl+C cancels.
   train --workspace <dir> --resume <run-id> [--epochs <n>] [--json]
       Continue a cancelled or failed run from its last checkpoint.
   infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]
-        [--backend ...] [--json]
+        [--tta | --no-tta] [--backend ...] [--json]
       Run a model slice by slice; masks as NIfTI on each input's grid; --draft stores AI draft annotations.
   draft --workspace <dir> --method watershed|otsu|window|unet <volume-ids...> [--seeds "i,j,k;..."]
         [--background "i,j,k;..."] [--window lo,hi] [--margin-mm <mm>] [--label <v>] [--model <id>]
@@ -156,6 +158,12 @@ Usage: concord <command> [options]
       Trains the reference U-Net on the LIDC nodule crops; validation Dice on held-out patients, time.
   bench quality --write-pack DIR [--data DIR]
       Packs the crops (images + one majority vote per slice, checked) for a machine without ../shared.
+  bench lidc-cases --out DIR [--data DIR] [--split-seed N] [--validation F] [--json]
+      The LIDC nodule crops as cases (NIfTI volumes, one mask per radiologist): a manifest of the training
+      patients to import, the quality benchmark's held-out patients apart.
+  bench holdout --cases DIR/holdout --drafts DIR [--json]
+      Pooled Dice of a model's drafts (concord infer --out-dir) of the held-out cases against the raters'
+      strict majority, and per patient.
   bench infer [--backend ...] [--slices N] [--batch N] [--size 512] [--no-peer] [--json]
       Inference of the reference U-Net on 512x512 CT slices (slices/s) beside PyTorch's forward pass.
   bench masks [--json] [--runs N] [--codec worker|thread]

@@ -1,8 +1,13 @@
-// `concord train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>]
+// `concord train --workspace <dir> --project <name>
+//    [--target agreement|reference|vote|staple|annotator:<name>]
 //    [--epochs n] [--base-model id [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
-//    [--augment nnunet|none] [--neighbours h (2.5D)] [--preset quick (3 levels, base 8: for quick drafts)]
+//    [--augment nnunet|none] [--neighbours h (2.5D)] [--foreground f] [--no-ema] [--no-tta] [--last-epoch]
+//    [--preset quick (3 levels, base 8: for quick drafts)]
 //    [--resume <run-id> [--epochs n]] [--json]`
+// The defaults are the recipe (services/training/run-config.ts): the raters' agreement, a moving average of
+// the weights, 2.5D where volumes have several slices, a third of the crops on foreground, the best epoch
+// kept, test-time flips where they pay; each option turns one of them off.
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
 // validation Dice and the model id. Ctrl+C cancels (the run stays resumable with --resume <run-id>).
@@ -19,8 +24,9 @@ import { optionString, parseArgs, positiveInt, requireOption } from './args';
 import { printJson, progressLine } from './output';
 
 const USAGE =
-  'usage: concord train --workspace <dir> --project <name> [--target reference|vote|staple|annotator:<name>] ' +
-  '[--epochs n] [--base-model id] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] [--json]\n' +
+  'usage: concord train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>] ' +
+  '[--epochs n] [--base-model id] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] ' +
+  '[--neighbours h] [--foreground f] [--no-ema] [--no-tta] [--last-epoch] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
 
 function num(text: string | undefined, name: string): number | undefined {
@@ -59,8 +65,9 @@ export async function runTrain(argv: string[]): Promise<number> {
       'augment',
       'neighbours',
       'preset',
+      'foreground',
     ],
-    flags: ['json', 'freeze-encoder'],
+    flags: ['json', 'freeze-encoder', 'no-ema', 'no-tta', 'last-epoch'],
   });
   if (args.positionals.length > 0) throw new InputError(undefined, USAGE);
   const ws = openWorkspace(requireOption(args, 'workspace', 'train'));
@@ -110,7 +117,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       const shape = preset ? QUICK_PRESET : { levels: undefined, base: undefined };
       const req = parseStartRequest({
         projectId: project.id,
-        target: optionString(args, 'target') ?? 'vote',
+        target: optionString(args, 'target'),
         epochs: num(optionString(args, 'epochs'), '--epochs'),
         baseModelId: base === undefined ? undefined : positiveInt(base, '--base-model'),
         freezeEncoder: args.options.has('freeze-encoder') ? true : undefined,
@@ -126,13 +133,18 @@ export async function runTrain(argv: string[]): Promise<number> {
         label: num(optionString(args, 'label'), '--label'),
         augmentation: optionString(args, 'augment'),
         neighbours: num(optionString(args, 'neighbours'), '--neighbours'),
+        foregroundFraction: num(optionString(args, 'foreground'), '--foreground'),
+        ema: args.options.has('no-ema') ? false : undefined,
+        tta: args.options.has('no-tta') ? false : undefined,
+        keepBest: args.options.has('last-epoch') ? false : undefined,
       });
       runId = (await service.start(req, localActor(), emit)).id;
     }
     process.stderr.write(`run ${runId}: training in a separate process (Ctrl+C cancels)\n`);
     const run = await service.wait(runId);
     const detail = service.detail(runId);
-    const last = detail.metrics.at(-1);
+    const recipe = (detail.trainingData['recipe'] ?? {}) as { keptEpoch?: number | null };
+    const last = detail.metrics.find((m) => m.epoch === recipe.keptEpoch) ?? detail.metrics.at(-1);
     const out = {
       runId,
       status: run.status,
@@ -141,7 +153,10 @@ export async function runTrain(argv: string[]): Promise<number> {
       target: run.target,
       split: run.split,
       epochs: detail.metrics,
+      // The kept epoch's Dice per validation case; how the weights were kept and are to be used.
       caseDice: last ? (detail.caseDice[String(last.epoch)] ?? {}) : {},
+      config: run.config,
+      recipe: detail.trainingData['recipe'] ?? null,
       modelId: run.modelId,
       trainSeconds: run.trainSeconds,
       error: run.error,
@@ -149,7 +164,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     if (args.options.has('json')) printJson(out);
     else if (run.status === 'completed')
       process.stdout.write(
-        `run ${runId} completed on ${run.backend}: model ${run.modelId}, validation Dice ${last?.validationDice?.toFixed(4) ?? 'n/a'}\n`,
+        `run ${runId} completed on ${run.backend}: model ${run.modelId}, epoch ${last ? last.epoch + 1 : 'n/a'} kept, validation Dice ${last?.validationDice?.toFixed(4) ?? 'n/a'}\n`,
       );
     if (run.status === 'completed') return 0;
     if (run.status === 'cancelled') {

@@ -75,6 +75,11 @@ async function emptyOrAbsent(out: string): Promise<void> {
 export async function exportDataset(ws: Workspace, o: DatasetExportOptions): Promise<DatasetExportResult> {
   const project = findProjectByName(ws.db, o.project);
   if (!project) throw new NotFoundError(`no project named '${o.project}' in this workspace`);
+  if (o.target === 'agreement')
+    throw new InputError(
+      undefined,
+      "a data set's labels are hard masks: export the vote, staple, reference or annotator:<name> (the agreement is a soft training target)",
+    );
   await emptyOrAbsent(o.out);
   const plan = planTargets(ws, project.id, o.target);
   if (plan.skipped.length > 0 && !o.skipMissing) {

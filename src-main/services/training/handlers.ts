@@ -36,14 +36,21 @@ const OPTIONAL_NUMBERS = [
   'label',
   'threads',
   'neighbours',
+  'foregroundFraction',
 ] as const;
+
+const OPTIONAL_FLAGS = ['ema', 'tta', 'keepBest'] as const;
 
 export function parseStartRequest(raw: unknown): TrainingStartRequest {
   const o = asObject(raw);
-  const req: TrainingStartRequest = {
-    projectId: asId(o['projectId'], 'projectId'),
-    target: parseTarget(asString(o['target'] ?? 'vote', 'target', 300)),
-  };
+  const req: TrainingStartRequest = { projectId: asId(o['projectId'], 'projectId') };
+  if (o['target'] !== undefined) req.target = parseTarget(asString(o['target'], 'target', 300));
+  for (const k of OPTIONAL_FLAGS) {
+    const v = o[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'boolean') throw new InputError(undefined, `${k} must be true or false`);
+    req[k] = v;
+  }
   for (const k of OPTIONAL_NUMBERS) {
     const v = asOptionalNumber(o[k], k);
     if (v !== undefined) req[k] = v;

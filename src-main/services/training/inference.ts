@@ -1,9 +1,11 @@
 // Inference: a registry model on volumes, computed in a trainer process (never on the host's event loop),
 // axial slice by slice with progress and cancel. `inferVolumes` gives the label masks; `draftVolumes`
 // stores each as an "AI draft": a derived annotation named after the model, whose provenance records the
-// model id, its version (weights sha256), the threshold and the normalisation. `quick` runs the quick draft
-// (training/engine/quick-infer.ts: the model only inside the body's box, about half of a CT slice; with a
-// model trained with the quick preset, seconds instead of minutes); the draft's provenance says so.
+// model id, its version (weights sha256), the threshold, whether the slices' flips were averaged (tta) and
+// the normalisation. Threshold and flips are the model's own (ModelInfo.inference) unless told otherwise.
+// `quick` runs the quick draft (training/engine/quick-infer.ts: the model only inside the body's box, about
+// half of a CT slice; with a model trained with the quick preset, seconds instead of minutes); the draft's
+// provenance says so.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +30,8 @@ export interface InferOptions {
   backend?: BackendRequest;
   threads?: number;
   quick?: boolean;
+  /** Test-time flips: default the model's own setting (on when they scored higher at its validation). */
+  tta?: boolean;
 }
 
 export type VolumeSource =
@@ -85,6 +89,8 @@ export async function inferVolumes(
         normalisation: model.normalisation,
         label: model.labels[0]?.value ?? 1,
         inputs,
+        threshold: model.inference.threshold,
+        tta: o.tta ?? model.inference.tta,
         backend: o.backend ?? 'auto',
         ...(o.threads ? { threads: o.threads } : {}),
         ...(o.quick ? { quick: true } : {}),
@@ -131,7 +137,10 @@ export async function draftVolumes(
     volumeIds.map((volumeId) => ({ kind: 'stored', volumeId })),
     o,
   );
-  return saveDrafts(ws, model, volumeIds, labels, outcomes, actor, { quick: o.quick === true });
+  return saveDrafts(ws, model, volumeIds, labels, outcomes, actor, {
+    quick: o.quick === true,
+    tta: o.tta ?? model.inference.tta,
+  });
 }
 
 /** Stores computed masks of stored volumes as AI drafts (provenance: the model and its version). */
@@ -142,7 +151,7 @@ export async function saveDrafts(
   labels: Uint8Array[],
   outcomes: InferOutcome[],
   actor: string,
-  how: { quick?: boolean } = {},
+  how: { quick?: boolean; tta?: boolean } = {},
 ): Promise<DraftResult[]> {
   const out: DraftResult[] = [];
   for (let i = 0; i < volumeIds.length; i++) {
@@ -158,7 +167,8 @@ export async function saveDrafts(
           modelId: model.id,
           modelName: model.name,
           modelVersion: model.weightsSha256,
-          threshold: 0.5,
+          threshold: model.inference.threshold,
+          tta: how.tta ?? model.inference.tta,
           normalisation: model.normalisation,
           meanEntropyBits: outcomes[i]!.meanEntropyBits,
           ...(how.quick

@@ -1,7 +1,8 @@
 // Model packages: how a model travels between workstations. A package is a folder `<name>.concord-model`:
 //
 //   manifest.json  { format: "concord-model", formatVersion: 1, architecture: "unet2d", config (UNetConfig),
-//                    cropSize, labels, normalisation, trainingData, metrics, backend, lineage, createdBy,
+//                    cropSize, inference { threshold, tta } (absent in packages written before it: 0.5
+//                    and no flips), labels, normalisation, trainingData, metrics, backend, lineage, createdBy,
 //                    createdAt, exportedAt, weights: { file: "weights.bin", sha256, bytes,
 //                    tensors: [{ name, shape }] } }
 //   weights.bin    the weights in the tensor container (training/process/tensor-file.ts): float32, HWIO
@@ -41,6 +42,8 @@ export interface PackageManifest {
   name: string;
   config: UNetConfig;
   cropSize: number;
+  /** How drafts are made with it (optional: packages written before it read 0.5 and no flips). */
+  inference?: ModelInfo['inference'];
   labels: { value: number; name: string }[];
   normalisation: Normalisation;
   trainingData: Record<string, unknown>;
@@ -94,6 +97,7 @@ export async function exportModel(
     name: m.name,
     config: m.config,
     cropSize: m.cropSize,
+    inference: m.inference,
     labels: m.labels,
     normalisation: m.normalisation,
     trainingData: m.trainingData,
@@ -197,6 +201,18 @@ export function verifyPackage(pkg: string): { manifest: PackageManifest; weights
     refuse(pkg, `invalid intensity normalisation (${(e as Error).message})`);
   }
   if (manifest.weights?.sha256 !== sums.get(WEIGHTS)) refuse(pkg, 'the manifest names other weights');
+  const inf = manifest.inference;
+  if (
+    inf !== undefined &&
+    !(
+      typeof inf === 'object' &&
+      inf !== null &&
+      inf.threshold > 0 &&
+      inf.threshold < 1 &&
+      typeof inf.tta === 'boolean'
+    )
+  )
+    refuse(pkg, 'invalid inference settings (a threshold in (0, 1) and tta true or false)');
   let decoded;
   try {
     decoded = decodeTensorFile<WeightsMeta>(weights);
@@ -238,6 +254,9 @@ export async function importModel(
       formatVersion: manifest.formatVersion,
       config: manifest.config,
       cropSize: manifest.cropSize,
+      ...(manifest.inference
+        ? { inference: { threshold: manifest.inference.threshold, tta: manifest.inference.tta } }
+        : {}),
       labels: manifest.labels,
       normalisation: manifest.normalisation,
       weightsSha256: stored.sha256,

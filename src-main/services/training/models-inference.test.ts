@@ -9,7 +9,7 @@ import type { Events, EventChannel, Req, RequestChannel, Res } from '@contract';
 import { verifyAudit } from '../../db/audit';
 import { findAnnotatorByName } from '../../db/repositories/annotators';
 import { listAnnotationsOfVolume } from '../../db/repositories/annotations';
-import { listModels } from '../../db/repositories/models';
+import { getModel, listModels } from '../../db/repositories/models';
 import { getRevision, listRevisions } from '../../db/repositories/revisions';
 import { tempDir } from '../../test-support/tmp';
 import { decodeMask } from '../../workspace/mask-codec';
@@ -84,6 +84,41 @@ describe('model packages', () => {
     expect(imported.origin).toBe('imported');
     expect(imported.weightsSha256).toBe(listModels(ws.db).find((m) => m.id === modelId)!.weightsSha256);
     await expect(exportModel(ws, modelId, dir, 'tester')).rejects.toThrow(/already exists/);
+  });
+
+  it('draft settings travel with the package; a package or model from before them reads 0.5, no flips', async () => {
+    const ws = f.services.app.workspace;
+    // A model whose run kept the flips at a threshold of 0.625 (as one trained on four raters' agreement).
+    const row = ws.db.prepare('SELECT config_json FROM models WHERE id = ?').get(modelId) as {
+      config_json: string;
+    };
+    const withSettings = JSON.stringify({ ...JSON.parse(row.config_json), threshold: 0.625, tta: true });
+    ws.db.prepare('UPDATE models SET config_json = ? WHERE id = ?').run(withSettings, modelId);
+    expect(getModel(ws.db, modelId)!.inference).toEqual({ threshold: 0.625, tta: true });
+    const out = await exportModel(ws, modelId, tempDir(), 'tester');
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).inference).toEqual({
+      threshold: 0.625,
+      tta: true,
+    });
+    expect((await importModel(ws, out, f.projectId, 'tester')).inference).toEqual({
+      threshold: 0.625,
+      tta: true,
+    });
+    // Written before the settings existed: no inference in the manifest, none in the row.
+    const m = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    delete m.inference;
+    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(m));
+    fs.writeFileSync(
+      path.join(out, 'SHA256SUMS'),
+      `${sha(path.join(out, 'manifest.json'))}  manifest.json\n${sha(path.join(out, 'weights.bin'))}  weights.bin\n`,
+    );
+    const old = await importModel(ws, out, f.projectId, 'tester');
+    expect(old.inference).toEqual({ threshold: 0.5, tta: false });
+    // A registry row from before them: config_json without threshold and tta.
+    const { threshold: _t, tta: _f, ...bare } = JSON.parse(row.config_json) as Record<string, unknown>;
+    ws.db.prepare('UPDATE models SET config_json = ? WHERE id = ?').run(JSON.stringify(bare), modelId);
+    expect(getModel(ws.db, modelId)!.inference).toEqual({ threshold: 0.5, tta: false });
+    ws.db.prepare('UPDATE models SET config_json = ? WHERE id = ?').run(row.config_json, modelId);
   });
 
   it('refuses a package that does not verify and changes nothing', async () => {

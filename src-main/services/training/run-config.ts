@@ -9,13 +9,39 @@ import { isBackendRequest } from '../../training/backends/backend-report';
 import { inputMultiple, type UNetConfig } from '../../training/model/unet-config';
 import type { TrainConfig } from '../../training/process/protocol';
 
-export /** The run's settings with every default filled in (stored as the run's config). */
+export /** The run's settings with every default filled in (stored as the run's config). Runs stored before
+ *  the recipe's settings existed lack ema, tta, foregroundFraction and keepBest: storedConfig fills them as
+ *  those runs trained (no average, no flips, a third of the crops on foreground, the last epoch kept). */
 interface ResolvedConfig extends Required<
   Omit<TrainingStartRequest, 'baseModelId' | 'normalisation' | 'threads'>
 > {
   baseModelId: number | null;
   normalisation: TrainingStartRequest['normalisation'] | null;
   threads: number | null;
+}
+
+/** A checked request whose data-dependent defaults (2.5D, crop size) wait for the project's volumes. */
+export type RequestedConfig = Omit<ResolvedConfig, 'neighbours' | 'cropSize'> & {
+  neighbours: number | null;
+  cropSize: number | null;
+};
+
+/** The decay of the weights' moving average (engine/weight-average.ts): about the last 100 steps. */
+export const EMA_DECAY = 0.99;
+
+/** Crops centred on foreground: a third of them, as nnU-Net oversamples and the quality benchmark does. */
+export const FOREGROUND_FRACTION = 1 / 3;
+
+/** A run's config as stored, with what older runs lacked filled in as they trained. */
+export function storedConfig(raw: Record<string, unknown>): ResolvedConfig {
+  const c = raw as unknown as ResolvedConfig;
+  return {
+    ...c,
+    ema: c.ema ?? false,
+    tta: c.tta ?? false,
+    foregroundFraction: c.foregroundFraction ?? FOREGROUND_FRACTION,
+    keepBest: c.keepBest ?? false,
+  };
 }
 
 /** An integer setting in lo..hi, or the default when absent. */
@@ -26,7 +52,7 @@ export function int(v: unknown, name: string, lo: number, hi: number, dflt: numb
   return v;
 }
 
-export function resolveRunConfig(db: Db, req: TrainingStartRequest): ResolvedConfig {
+export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedConfig {
   if (typeof req !== 'object' || req === null)
     throw new InputError(undefined, 'a training request is an object');
   const backend = req.backend ?? 'auto';
@@ -39,8 +65,12 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): ResolvedCon
   if (req.baseModelId !== undefined && !base)
     throw new NotFoundError(`model ${req.baseModelId} does not exist`);
   const levels = base ? base.config.levels : int(req.levels, 'levels', 1, 6, 4);
-  const cropSize = base ? base.cropSize : int(req.cropSize, 'cropSize', 8, 1024, 128);
-  if (cropSize % 2 ** (levels - 1) !== 0)
+  const cropSize = base
+    ? base.cropSize
+    : req.cropSize === undefined
+      ? null
+      : int(req.cropSize, 'cropSize', 8, 1024, 128);
+  if (cropSize !== null && cropSize % 2 ** (levels - 1) !== 0)
     throw new InputError(
       undefined,
       `cropSize ${cropSize} must be a multiple of ${2 ** (levels - 1)} for ${levels} levels`,
@@ -56,9 +86,14 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): ResolvedCon
   const lr = req.learningRate ?? 1e-3;
   if (!(lr > 0 && lr < 1)) throw new InputError(undefined, 'learningRate must be in (0, 1)');
   if (req.freezeEncoder && !base) throw new InputError(undefined, 'freezeEncoder needs a base model');
+  const fg = req.foregroundFraction ?? FOREGROUND_FRACTION;
+  if (!(fg >= 0 && fg <= 1)) throw new InputError(undefined, 'foregroundFraction must be in [0, 1]');
+  for (const k of ['ema', 'tta', 'keepBest'] as const)
+    if (req[k] !== undefined && typeof req[k] !== 'boolean')
+      throw new InputError(undefined, `${k} must be true or false`);
   return {
     projectId: req.projectId,
-    target: req.target,
+    target: req.target ?? 'agreement',
     epochs: int(req.epochs, 'epochs', 1, 10_000, 20),
     baseModelId: base?.id ?? null,
     freezeEncoder: req.freezeEncoder ?? false,
@@ -67,15 +102,38 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): ResolvedCon
     levels,
     base: base ? base.config.base : int(req.base, 'base', 1, 256, 16),
     cropSize,
-    batchSize: int(req.batchSize, 'batchSize', 1, 1024, 8),
+    batchSize: int(req.batchSize, 'batchSize', 1, 1024, 16),
     learningRate: lr,
+    ema: req.ema ?? true,
+    tta: req.tta ?? true,
+    foregroundFraction: fg,
+    keepBest: req.keepBest ?? true,
     validationFraction: fraction,
     seed: int(req.seed, 'seed', 0, 2 ** 31 - 1, 1),
     label: base ? base.labels[0]!.value : int(req.label, 'label', 1, 255, 1),
-    neighbours: base ? (base.config.inChannels - 1) / 2 : int(req.neighbours, 'neighbours', 0, 3, 0),
+    neighbours: base
+      ? (base.config.inChannels - 1) / 2
+      : req.neighbours === undefined
+        ? null
+        : int(req.neighbours, 'neighbours', 0, 3, 0),
     normalisation: base ? base.normalisation : (req.normalisation ?? null),
     threads: req.threads === undefined ? null : int(req.threads, 'threads', 1, 256, 1),
   };
+}
+
+/** The data-dependent defaults from the project's volumes (dims [nx, ny, nz], i fastest): 2.5D with one
+ *  slice on each side when any volume has more than one slice; crops of 128 pixels, or of half the
+ *  smallest slice side (rounded down to the network's multiple) when that is less, so that crops are
+ *  random windows of a slice rather than the slice padded. */
+export function withDataDefaults(c: RequestedConfig, dims: [number, number, number][]): ResolvedConfig {
+  const neighbours = c.neighbours ?? (dims.some((d) => d[2] > 1) ? 1 : 0);
+  let cropSize = c.cropSize;
+  if (cropSize === null) {
+    const m = 2 ** (c.levels - 1);
+    const side = Math.min(...dims.map((d) => Math.min(d[0], d[1])));
+    cropSize = Math.max(m, Math.min(128, Math.floor(side / 2 / m) * m));
+  }
+  return { ...c, neighbours, cropSize };
 }
 
 /** What the trainer process is told to do with a resolved configuration. */
@@ -90,8 +148,13 @@ export function trainConfig(c: ResolvedConfig): TrainConfig {
     epochs: c.epochs,
     learningRate: c.learningRate,
     seed: c.seed,
-    foregroundFraction: 1 / 3,
+    foregroundFraction: c.foregroundFraction,
     freezeEncoder: c.freezeEncoder,
+    // The average does the settling (the quality benchmark's recipe: a cosine decay under it lost Dice late).
+    schedule: c.ema ? 'constant' : 'cosine',
+    ...(c.ema ? { averageDecay: EMA_DECAY } : {}),
+    keepBest: c.keepBest,
+    tta: c.tta,
     augment: c.augmentation === 'none' ? null : NNUNET_2D_DEFAULTS,
     backend: c.backend,
     ...(c.threads ? { threads: c.threads } : {}),

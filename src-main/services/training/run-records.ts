@@ -15,10 +15,10 @@ import {
   runMetrics,
   type RunRow,
 } from '../../db/repositories/training-runs';
-import { CHECKPOINT_FILE } from '../../training/process/protocol';
+import { CHECKPOINT_FILE, type TrainOutcome } from '../../training/process/protocol';
 import type { Workspace } from '../../workspace/workspace';
 import { ARCHITECTURE, PACKAGE_FORMAT_VERSION } from './model-package';
-import type { ResolvedConfig } from './run-config';
+import { storedConfig } from './run-config';
 
 /** Whether a run folder (relative to the workspace) holds a checkpoint to resume from. */
 export function resumableIn(ws: Workspace): (runDir: string) => boolean {
@@ -65,26 +65,41 @@ function processAlive(pid: number | null): boolean {
   }
 }
 
-/** Stores a finished run's weights as a registry model (blob first, then the row and its audit row). */
+/** How a run's stored weights were chosen and are to be used (the trainer's outcome), as the run's record
+ *  and its model's training data keep it. */
+export function recipeOutcome(t: TrainOutcome): Record<string, unknown> {
+  return {
+    keptEpoch: t.keptEpoch ?? null,
+    kept: t.kept ?? 'last',
+    threshold: t.threshold ?? 0.5,
+    tta: t.tta ?? null,
+    averageDecay: t.averageDecay ?? null,
+  };
+}
+
+/** Stores a finished run's weights as a registry model (blob first, then the row and its audit row); the
+ *  run's record gains how they were chosen (recipeOutcome). Its metrics are the kept epoch's. */
 export async function storeRunModel(
   ws: Workspace,
   row: RunRow,
-  weightsFile: string,
+  outcome: TrainOutcome,
   actor: string,
 ): Promise<number> {
   const runId = row.id;
-  const c = row.config as unknown as ResolvedConfig & {
-    normalisation: NonNullable<ResolvedConfig['normalisation']>;
-  };
-  const bytes = fs.readFileSync(weightsFile);
+  const c = storedConfig(row.config);
+  const bytes = fs.readFileSync(outcome.weightsFile);
   const stored = await ws.blobs.put(bytes);
   const metrics = runMetrics(ws.db, runId);
-  const last = metrics.at(-1);
+  const last = metrics.find((m) => m.epoch === outcome.keptEpoch) ?? metrics.at(-1);
   const caseDice = runCaseDice(ws.db, runId);
   const label = getLabel(ws.db, row.projectId, c.label);
-  const { trainingData } = runExtras(ws.db, runId);
+  const recipe = recipeOutcome(outcome);
+  const trainingData = { ...runExtras(ws.db, runId).trainingData, recipe };
   const at = new Date().toISOString();
   return ws.db.transaction(() => {
+    ws.db
+      .prepare('UPDATE training_runs SET training_data_json = ? WHERE id = ?')
+      .run(JSON.stringify(trainingData), runId);
     const modelId = insertModel(ws.db, {
       projectId: row.projectId,
       name: `run ${runId} (${row.target})`,
@@ -92,14 +107,17 @@ export async function storeRunModel(
       formatVersion: PACKAGE_FORMAT_VERSION,
       config: { levels: c.levels, base: c.base, inChannels: 2 * (c.neighbours ?? 0) + 1, labels: 1 },
       cropSize: c.cropSize,
+      inference: { threshold: outcome.threshold ?? 0.5, tta: outcome.tta?.on ?? false },
       labels: [{ value: c.label, name: label?.name ?? `Label ${c.label}` }],
-      normalisation: c.normalisation,
+      normalisation: c.normalisation!,
       weightsSha256: stored.sha256,
       weightsBytes: stored.byteLength,
       trainingData: { ...trainingData, split: row.split, runId },
       metrics: {
         validationDice: last?.validationDice ?? null,
         caseDice: last ? (caseDice[String(last.epoch)] ?? {}) : {},
+        keptEpoch: last?.epoch ?? null,
+        validationDiceWithFlips: outcome.tta?.flipped ?? null,
         epochs: metrics.length,
         trainSeconds: metrics.reduce((s, m) => s + m.seconds, 0),
         finalLoss: last?.loss ?? null,

@@ -1,4 +1,9 @@
 // Training targets from the workspace, per case (DESIGN.md's words: a case's volume and its annotations).
+//  - 'agreement' (the default): the share of the case's raters marking each voxel, a soft target
+//    (training/data/agreement.ts); the raters are the default rater set of the consensus panel (the case's
+//    submitted manual annotations with a saved mask: team/submissions.ts, consensus/raters.ts) or, for a
+//    case where nobody has submitted, every manual annotation with a saved mask (the plan says which);
+//    one rater or more;
 //  - 'reference': the case's signed-off reference mask: a derived annotation whose head revision's
 //    provenance method is 'reference' (stored by the sign-off with saveDerivedMask);
 //  - 'vote': the majority vote of the case's annotators (core/consensus/vote.ts, ITK's LabelVoting on the
@@ -12,6 +17,7 @@ import type { TrainingTarget } from '../../core/model';
 import { InputError } from '../../core/errors';
 import { findAnnotatorByName } from '../../db/repositories/annotators';
 import { listAnnotationsOfVolume, type AnnotationRow } from '../../db/repositories/annotations';
+import { isSubmitted } from '../../db/repositories/team';
 import { listCases } from '../../db/repositories/projects';
 import { getRevision } from '../../db/repositories/revisions';
 import { listVolumes } from '../../db/repositories/volumes';
@@ -23,11 +29,11 @@ import { readRevisionLabels } from '../masks/revision-reader';
 export const REFERENCE_METHOD = 'reference';
 
 export function parseTarget(text: string): TrainingTarget {
-  if (text === 'reference' || text === 'vote' || text === 'staple') return text;
+  if (text === 'agreement' || text === 'reference' || text === 'vote' || text === 'staple') return text;
   if (text.startsWith('annotator:') && text.length > 'annotator:'.length) return text as TrainingTarget;
   throw new InputError(
     undefined,
-    `target must be reference, vote, staple or annotator:<name> (got '${text}')`,
+    `target must be agreement, reference, vote, staple or annotator:<name> (got '${text}')`,
   );
 }
 
@@ -52,6 +58,9 @@ interface Input {
   revisionId: number;
   annotation: AnnotationRow;
 }
+
+/** Which raters a case's agreement came from: its submitted annotations, or (none submitted) all. */
+export type RaterSource = 'submitted' | 'all manual';
 
 function manualHeads(annotations: AnnotationRow[]): Input[] {
   return annotations
@@ -81,7 +90,25 @@ function inputsFor(
   target: TrainingTarget,
   annotations: AnnotationRow[],
   annotatorId: number | undefined,
+): { inputs: Input[]; raters?: RaterSource } | string {
+  const r = inputsOf(ws, target, annotations, annotatorId);
+  if (typeof r === 'string' || target !== 'agreement') return typeof r === 'string' ? r : { inputs: r };
+  const submitted = r.filter((h) => isSubmitted(ws.db, h.annotation.caseId, h.annotation.annotatorId!));
+  return submitted.length > 0
+    ? { inputs: submitted, raters: 'submitted' }
+    : { inputs: r, raters: 'all manual' };
+}
+
+function inputsOf(
+  ws: Workspace,
+  target: TrainingTarget,
+  annotations: AnnotationRow[],
+  annotatorId: number | undefined,
 ): Input[] | string {
+  if (target === 'agreement') {
+    const heads = manualHeads(annotations);
+    return heads.length > 0 ? heads : 'no annotator mask';
+  }
   if (target === 'reference') {
     const r = referenceHead(ws, annotations);
     return r ? [r] : 'no signed-off reference mask';
@@ -101,10 +128,12 @@ export interface CasePlan {
   /** The revisions the target is computed from (their blobs may be deltas: read them with
    *  readRevisionLabels, or hand snapshotBlobOf's whole-mask blobs to a reader of files). */
   inputs: { revisionId: number }[];
+  /** For the agreement: whether its raters are the case's submitted annotations or (none submitted) all. */
+  raters?: RaterSource;
 }
 
 export interface TargetPlan {
-  combine: 'vote' | 'staple' | 'single';
+  combine: 'agreement' | 'vote' | 'staple' | 'single';
   cases: CasePlan[];
   /** Cases left out, with why (shown with the run). */
   skipped: { caseId: number; caseName: string; reason: string }[];
@@ -121,7 +150,14 @@ export function planTargets(ws: Workspace, projectId: number, target: TrainingTa
     annotatorId = a.id;
   }
   const plan: TargetPlan = {
-    combine: target === 'vote' ? 'vote' : target === 'staple' ? 'staple' : 'single',
+    combine:
+      target === 'agreement'
+        ? 'agreement'
+        : target === 'vote'
+          ? 'vote'
+          : target === 'staple'
+            ? 'staple'
+            : 'single',
     cases: [],
     skipped: [],
   };
@@ -129,14 +165,15 @@ export function planTargets(ws: Workspace, projectId: number, target: TrainingTa
     let why = 'no volume';
     let found: CasePlan | undefined;
     for (const volume of listVolumes(ws.db, c.id)) {
-      const inputs = inputsFor(ws, target, listAnnotationsOfVolume(ws.db, volume.id), annotatorId);
-      if (typeof inputs === 'string') why = inputs;
+      const chosen = inputsFor(ws, target, listAnnotationsOfVolume(ws.db, volume.id), annotatorId);
+      if (typeof chosen === 'string') why = chosen;
       else {
         found = {
           caseId: c.id,
           caseName: c.name,
           volume,
-          inputs: inputs.map((i) => ({ revisionId: i.revisionId })),
+          inputs: chosen.inputs.map((i) => ({ revisionId: i.revisionId })),
+          ...(chosen.raters ? { raters: chosen.raters } : {}),
         };
         break;
       }
@@ -172,7 +209,7 @@ export async function selectTargets(
       caseName: c.caseName,
       volume: c.volume,
       target: combineMasks(plan.combine, masks),
-      soft: plan.combine === 'staple',
+      soft: plan.combine === 'staple' || plan.combine === 'agreement',
       revisionIds: c.inputs.map((i) => i.revisionId),
     });
   }

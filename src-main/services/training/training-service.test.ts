@@ -46,7 +46,8 @@ describe('training runs in a trainer process', () => {
     const model = getModel(f.services.app.workspace.db, done.modelId!)!;
     expect(model.runId).toBe(started.id);
     expect(model.backend).toBe('cpu');
-    expect(model.config).toEqual({ levels: 2, base: 4, inChannels: 1, labels: 1 });
+    // 2.5D by default: the volumes have 6 slices, so one neighbour on each side.
+    expect(model.config).toEqual({ levels: 2, base: 4, inChannels: 3, labels: 1 });
     expect(model.normalisation).toEqual({ kind: 'ct-window', center: -600, width: 1500 });
     expect(Object.keys(model.trainingData['cases'] as object)).toHaveLength(6);
     // The data set was built in the trainer process; it reported the slices it kept per case (the four

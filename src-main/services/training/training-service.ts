@@ -47,7 +47,7 @@ import { inThreadCodec, type MaskCodec } from '../../workers/mask-codec-pool';
 import { snapshotBlobOf } from '../masks/revision-reader';
 import { getRevision } from '../../db/repositories/revisions';
 import { splitCases } from './dataset';
-import { int, resolveRunConfig, trainConfig, type ResolvedConfig } from './run-config';
+import { int, resolveRunConfig, storedConfig, trainConfig, withDataDefaults } from './run-config';
 import { recoverOrphans, resumableIn, storeRunModel } from './run-records';
 import { planTargets } from './targets';
 import { startTrainerJob, type RunningJob } from './trainer-job';
@@ -82,12 +82,17 @@ export class TrainingService {
 
   /** Prepares and starts a run; answers once the trainer process is started. */
   async start(req: TrainingStartRequest, actor: string, emit: TrainingEmit): Promise<RunInfo> {
-    const c = resolveRunConfig(this.ws.db, req);
-    if (!getProject(this.ws.db, c.projectId))
-      throw new NotFoundError(`project ${c.projectId} does not exist`);
-    if (!getLabel(this.ws.db, c.projectId, c.label))
-      throw new InputError(undefined, `label ${c.label} is not defined in this project`);
-    const plan = planTargets(this.ws, c.projectId, c.target);
+    const requested = resolveRunConfig(this.ws.db, req);
+    if (!getProject(this.ws.db, requested.projectId))
+      throw new NotFoundError(`project ${requested.projectId} does not exist`);
+    if (!getLabel(this.ws.db, requested.projectId, requested.label))
+      throw new InputError(undefined, `label ${requested.label} is not defined in this project`);
+    const plan = planTargets(this.ws, requested.projectId, requested.target);
+    // 2.5D and the crop size follow the project's volumes unless the request set them.
+    const c = withDataDefaults(
+      requested,
+      plan.cases.map((x) => x.volume.dims),
+    );
     const split = splitCases(
       plan.cases.map((x) => x.caseId),
       c.validationFraction,
@@ -136,6 +141,11 @@ export class TrainingService {
       label: c.label,
       cases: Object.fromEntries(plan.cases.map((x) => [String(x.caseId), x.inputs.map((i) => i.revisionId)])),
       volumes: Object.fromEntries(plan.cases.map((x) => [String(x.caseId), x.volume.id])),
+      // The agreement's raters per case: its submitted annotations, or all its manual ones where nobody
+      // had submitted the case.
+      ...(plan.combine === 'agreement'
+        ? { raters: Object.fromEntries(plan.cases.map((x) => [String(x.caseId), x.raters ?? 'all manual'])) }
+        : {}),
       skipped: plan.skipped,
     };
     const at = new Date().toISOString();
@@ -197,7 +207,7 @@ export class TrainingService {
         `run ${runId} has no checkpoint (it stopped before its first epoch ended); start a new run`,
       );
     const ck = readTensorFile<CheckpointMeta>(ckFile).meta;
-    const config = { ...(row.config as unknown as ResolvedConfig) };
+    const config = storedConfig(row.config);
     if (epochs !== undefined)
       config.epochs = int(epochs, 'epochs', ck.nextEpoch + 1, 10_000, ck.nextEpoch + 1);
     const train = { ...ck.config, epochs: config.epochs };
@@ -256,7 +266,7 @@ export class TrainingService {
       let modelId: number | undefined;
       try {
         if (end.kind === 'done' && end.message.train) {
-          modelId = await storeRunModel(this.ws, this.row(runId), end.message.train.weightsFile, actor);
+          modelId = await storeRunModel(this.ws, this.row(runId), end.message.train, actor);
         }
       } catch (e) {
         end = { kind: 'error', message: `storing the model failed: ${(e as Error).message}` };

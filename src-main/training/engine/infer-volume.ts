@@ -5,7 +5,10 @@
 // normalised (data/normalise.ts). Slice k is the model's image with H = ny rows (j) and W = nx columns (i),
 // zero-padded at the high ends of i and j to multiples of 2^(levels-1) (0 = the normalised mean), the
 // padding cut off again. 2.5D models (inChannels = 2h+1) get slices k-h..k+h as channels, repeated at the
-// volume's ends. Outputs are in the volume's layout.
+// volume's ends. With `tta`, each slice also goes through mirrored along i, along j and along both, and the
+// probabilities of the 4 views, each mapped back to the slice's pixels, are averaged (nnU-Net's test-time
+// mirroring in 2D; flips keep any slice's shape, where 90-degree turns would not). Outputs are in the
+// volume's layout.
 import { CancelledError } from '../../core/errors';
 import { tf } from '../backends/tfjs';
 import type { UNet } from '../model/unet';
@@ -22,6 +25,16 @@ export interface InferVolumeOptions {
   keepProbabilities?: boolean;
   /** Foreground threshold for one-label models (default 0.5). */
   threshold?: number;
+  /** Average the probabilities over the slice's 4 flips (4 forward passes a slice; default false). */
+  tta?: boolean;
+}
+
+/** Test-time views: none, mirrored along i, along j, along both. */
+export const FLIPS = 4;
+
+/** The index (i + j*width) of the pixel that view f shows at (i, j): bit 0 mirrors i, bit 1 mirrors j. */
+export function flippedIndex(f: number, i: number, j: number, width: number, height: number): number {
+  return (f & 1 ? width - 1 - i : i) + (f & 2 ? height - 1 - j : j) * width;
 }
 
 export interface VolumeInference {
@@ -75,12 +88,38 @@ export async function inferVolume(
     const x = new Float32Array(b * hp * wp * C);
     for (let s = 0; s < b; s++)
       sliceChannels(volume.data, volume.dims, k0 + s, half, x, s * hp * wp * C, wp, hp);
-    const probs = tf.tidy(() => {
-      const logits = model.apply(tf.tensor4d(x, [b, hp, wp, C]));
-      return K === 1 ? tf.sigmoid(logits) : tf.softmax(logits, -1);
-    });
-    const p = (await probs.data()) as Float32Array;
-    probs.dispose();
+    const p = o.tta ? new Float32Array(b * hp * wp * K) : null;
+    const xv = o.tta ? new Float32Array(x.length) : x;
+    let plain: Float32Array | null = null;
+    for (let f = 0; f < (o.tta ? FLIPS : 1); f++) {
+      if (o.tta)
+        for (let s = 0; s < b; s++)
+          for (let j = 0; j < ny; j++)
+            for (let i = 0; i < nx; i++) {
+              const src = s * hp * wp + (f & 2 ? ny - 1 - j : j) * wp + (f & 1 ? nx - 1 - i : i);
+              const dst = s * hp * wp + j * wp + i;
+              for (let c = 0; c < C; c++) xv[dst * C + c] = x[src * C + c]!;
+            }
+      const probs = tf.tidy(() => {
+        const logits = model.apply(tf.tensor4d(xv, [b, hp, wp, C]));
+        return K === 1 ? tf.sigmoid(logits) : tf.softmax(logits, -1);
+      });
+      const pv = (await probs.data()) as Float32Array;
+      probs.dispose();
+      if (!p) {
+        plain = pv;
+        continue;
+      }
+      // View pixel (i, j) shows the slice's pixel mirrored by f (a flip is its own inverse).
+      for (let s = 0; s < b; s++)
+        for (let j = 0; j < ny; j++)
+          for (let i = 0; i < nx; i++) {
+            const from = (s * hp * wp + j * wp + i) * K;
+            const to = (s * hp * wp + (f & 2 ? ny - 1 - j : j) * wp + (f & 1 ? nx - 1 - i : i)) * K;
+            for (let c = 0; c < K; c++) p[to + c] = p[to + c]! + pv[from + c]! / FLIPS;
+          }
+    }
+    const probsOut = p ?? plain!;
     for (let s = 0; s < b; s++) {
       const k = k0 + s;
       let ent = 0;
@@ -91,14 +130,14 @@ export async function inferVolume(
           let label = 0;
           let fgP: number;
           if (K === 1) {
-            fgP = p[src]!;
+            fgP = probsOut[src]!;
             ent += binaryEntropy(fgP);
             if (fgP > threshold) label = 1;
           } else {
-            let best = p[src]!;
+            let best = probsOut[src]!;
             let h = 0;
             for (let c = 0; c < K; c++) {
-              const q = p[src + c]!;
+              const q = probsOut[src + c]!;
               if (q > 1e-12) h -= q * Math.log2(q);
               if (c > 0 && q > best) {
                 best = q;
@@ -106,7 +145,7 @@ export async function inferVolume(
               }
             }
             ent += h;
-            fgP = 1 - p[src]!;
+            fgP = 1 - probsOut[src]!;
           }
           if (label) {
             labels[dst] = label;

@@ -49,6 +49,9 @@ export interface TrainLoopOptions {
    *  on the average, and the model holds it when the loop returns. Not part of a checkpoint: for runs that
    *  are not resumed (the quality benchmark). */
   averageDecay?: number;
+  /** A moving average the caller owns (a resumable run checkpoints it): updated after every step; the
+   *  caller validates on it (withAverage) and commits it. Instead of averageDecay. */
+  weightAverage?: WeightAverage;
 }
 
 /** Cosine decay from `lr` at the first epoch to `lr * floor` at the last. With `epochs` omitted, the
@@ -114,6 +117,7 @@ export async function trainLoop(
         x.dispose();
         y.dispose();
         average?.update();
+        o.weightAverage?.update();
         if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at epoch ${epoch}, batch ${i}`);
         lossSum += loss;
         images += b.n;

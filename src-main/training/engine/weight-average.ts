@@ -3,7 +3,7 @@
 // smooths the epoch-to-epoch swings of a small, noisy data set (on the LIDC crops the pooled Dice of the
 // raw weights jumps by 0.05-0.1 between neighbouring epochs; the average's by about 0.01).
 import { tf } from '../backends/tfjs';
-import type { UNet } from '../model/unet';
+import type { NamedWeights, UNet } from '../model/unet';
 
 export class WeightAverage {
   private readonly averages: tf.Variable[];
@@ -26,6 +26,8 @@ export class WeightAverage {
     const d = Math.min(this.decay, (1 + this.updates) / (10 + this.updates));
     tf.tidy(() => {
       this.model.variables.forEach((w, i) => {
+        // A frozen weight (transfer with a frozen encoder) stays exactly as it is: d*w + (1-d)*w need not.
+        if (!w.trainable) return;
         const a = this.averages[i]!;
         a.assign(tf.add(tf.mul(a, d), tf.mul(w, 1 - d)));
       });
@@ -42,6 +44,32 @@ export class WeightAverage {
       this.model.variables.forEach((v, i) => v.assign(saved[i]!));
       saved.forEach((t) => t.dispose());
     }
+  }
+
+  /** How many steps the average has taken (with the values: what a checkpoint keeps to resume it). */
+  get steps(): number {
+    return this.updates;
+  }
+
+  /** The average's values, named and shaped as the model's weights. */
+  async values(): Promise<NamedWeights[]> {
+    return Promise.all(
+      this.model.variables.map(async (v, i) => ({
+        name: v.name,
+        shape: v.shape.slice(),
+        values: (await this.averages[i]!.data()) as Float32Array,
+      })),
+    );
+  }
+
+  /** Restores a checkpointed average: values in the model's variable order, and its step count. */
+  restore(values: Float32Array[], steps: number): void {
+    if (values.length !== this.averages.length)
+      throw new RangeError(
+        `the average has ${this.averages.length} tensors, the checkpoint ${values.length}`,
+      );
+    tf.tidy(() => this.averages.forEach((a, i) => a.assign(tf.tensor(values[i]!, a.shape))));
+    this.updates = steps;
   }
 
   /** Puts the average in the model's weights for good (the end of a run). */

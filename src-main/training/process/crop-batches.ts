@@ -1,5 +1,9 @@
-// Training batches from the slices of a data set file: square crops of side S, a share of them centred on
-// a foreground pixel (the rest anywhere), zero-padded where a crop leaves the slice, mirrored at random.
+// Training batches from the slices of a data set file: square crops of side S. Each batch slot is, with
+// probability `foregroundFraction`, a crop centred on a random foreground pixel of a random slice that has
+// one (the quality benchmark's foreground sampling: a third of the slots); otherwise a crop at a random
+// place of the epoch's next slice. A crop stays inside its slice where the slice is at least S wide (a
+// centred crop moves inward at the edges) and is zero-padded only where the slice is narrower; without
+// augmentation it is mirrored at random.
 // Every choice of batch i of epoch e comes from a generator seeded by (seed, e, i), so a run resumed at
 // epoch e sees exactly the batches an uninterrupted run would have seen.
 //
@@ -20,8 +24,11 @@ export interface SliceRef {
   /** channels * width * height bytes, channel-major (channel c's pixel (i, j) at c*n + i + j*width). */
   image: Uint8Array;
   target: Uint8Array;
-  /** Indices (i + j*nx) of pixels with target >= 128. */
+  /** Indices (i + j*nx) of pixels with target >= referenceMin. */
   foreground: Uint32Array;
+  /** The smallest target byte the reference counts as foreground: 128 (probability 0.5), or 129 for the
+   *  raters' agreement (their strict majority, data/agreement.ts). */
+  referenceMin: number;
 }
 
 export function sliceRefs(
@@ -32,6 +39,7 @@ export function sliceRefs(
   width: number,
   height: number,
   channels = 1,
+  referenceMin = 128,
 ): SliceRef[] {
   const n = width * height;
   const out: SliceRef[] = [];
@@ -39,8 +47,17 @@ export function sliceRefs(
     const image = images.subarray(s * n * channels, (s + 1) * n * channels);
     const target = targets.subarray(s * n, (s + 1) * n);
     const fg: number[] = [];
-    for (let p = 0; p < n; p++) if (target[p]! >= 128) fg.push(p);
-    out.push({ caseId, width, height, channels, image, target, foreground: Uint32Array.from(fg) });
+    for (let p = 0; p < n; p++) if (target[p]! >= referenceMin) fg.push(p);
+    out.push({
+      caseId,
+      width,
+      height,
+      channels,
+      image,
+      target,
+      foreground: Uint32Array.from(fg),
+      referenceMin,
+    });
   }
   return out;
 }
@@ -68,6 +85,14 @@ export function cropBatches(
   if (slices.length === 0) throw new RangeError('no training slices');
   const C = slices[0]!.channels;
   const batches = Math.max(1, Math.floor(slices.length / o.batchSize));
+  const withForeground = slices.filter((s) => s.foreground.length > 0);
+  /** First pixel of a crop along an axis of `len` pixels: inside the slice when it is at least S long. */
+  const start = (len: number, centre: number | null, rnd: SeededRandom): number => {
+    const lo = Math.min(0, len - S);
+    const hi = Math.max(0, len - S);
+    if (centre === null) return lo + rnd.int(hi - lo + 1);
+    return Math.max(lo, Math.min(hi, centre - (S >> 1)));
+  };
   return {
     shape: [S, S, C, 1],
     batchesPerEpoch: () => batches,
@@ -79,23 +104,24 @@ export function cropBatches(
       // One crop's channels, channel-major, before they are interleaved into NHWC.
       const planes = Array.from({ length: C }, () => new Float32Array(S * S));
       for (let b = 0; b < o.batchSize; b++) {
-        const s = slices[order[(i * o.batchSize + b) % order.length]!]!;
-        let ci: number;
-        let cj: number;
-        if (s.foreground.length > 0 && rnd.next() < o.foregroundFraction) {
+        const onForeground = withForeground.length > 0 && rnd.next() < o.foregroundFraction;
+        const s = onForeground
+          ? withForeground[rnd.int(withForeground.length)]!
+          : slices[order[(i * o.batchSize + b) % order.length]!]!;
+        let i0: number;
+        let j0: number;
+        if (onForeground) {
           const p = s.foreground[rnd.int(s.foreground.length)]!;
-          ci = p % s.width;
-          cj = Math.floor(p / s.width);
+          i0 = start(s.width, p % s.width, rnd);
+          j0 = start(s.height, Math.floor(p / s.width), rnd);
         } else {
-          ci = rnd.int(s.width);
-          cj = rnd.int(s.height);
+          i0 = start(s.width, null, rnd);
+          j0 = start(s.height, null, rnd);
         }
         const augment = o.augment ?? null;
         // With augmentation, mirroring is its job (its own probability per axis).
         const flipI = !augment && rnd.next() < 0.5;
         const flipJ = !augment && rnd.next() < 0.5;
-        const i0 = ci - (S >> 1);
-        const j0 = cj - (S >> 1);
         const off = b * S * S;
         const n = s.width * s.height;
         let target: Float32Array = new Float32Array(S * S);

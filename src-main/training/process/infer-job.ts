@@ -1,5 +1,6 @@
 // An inference job inside the trainer process: a model's weights on whole volumes, axial slices (k) a few
-// at a time, with progress and cancellation between batches. Writes each volume's labels (uint8,
+// at a time (with the job's threshold, and the 4 flips averaged when it asks for test-time augmentation),
+// with progress and cancellation between batches. Writes each volume's labels (uint8,
 // the input's grid and index layout) to its outFile and reports the foreground voxel count and the mean
 // binary entropy of the foreground probability, in bits per voxel (the uncertainty active learning ranks by).
 import { selectBackend } from '../backends/select-backend';
@@ -45,6 +46,8 @@ export async function runInferJob(
         {
           batchSize: job.batchSize ?? 4,
           signal,
+          threshold: job.threshold ?? 0.5,
+          tta: job.tta ?? false,
           onProgress: (p) =>
             send({
               type: 'slice',

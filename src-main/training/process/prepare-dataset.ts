@@ -3,14 +3,17 @@
 // Inputs are files only (voxel blobs, encoded mask blobs): the host planned which, from the database.
 //
 // Per case: the annotators' masks (mask codec) as binary masks of the label; the target combines them
-// ('vote': core/consensus/vote.ts, a tie is background; 'staple': STAPLE's probability, soft; 'single': the
-// one mask) as bytes 0..255 = 255 * foreground probability; the volume normalised (normalise.ts); kept
-// axial slices (k): every slice with foreground, plus as many without (seeded; at least 2).
+// ('agreement': the share of the masks marking each voxel, soft, data/agreement.ts; 'vote':
+// core/consensus/vote.ts, a tie is background; 'staple': STAPLE's probability, soft; 'single': the one
+// mask) as bytes 0..255 = 255 * foreground probability; the volume normalised (normalise.ts); kept axial
+// slices (k): every slice with foreground (for the agreement, any rater's mark), plus as many without
+// (seeded; at least 2).
 import fs from 'node:fs';
 import path from 'node:path';
 import { staple } from '../../core/consensus/staple';
 import { majorityVote } from '../../core/consensus/vote';
 import { decodeMask } from '../../workspace/mask-codec';
+import { agreementBytes } from '../data/agreement';
 import { SeededRandom } from '../model/seeded-random';
 import { normaliseToBytes } from './normalise';
 import { readVoxels } from './voxels';
@@ -25,6 +28,7 @@ import { encodeTensorFile, writeFileAtomic, type NamedTensor } from './tensor-fi
 
 /** Target bytes (255 * foreground probability) from binary masks. */
 export function combineMasks(combine: PrepareSpec['combine'], masks: Uint8Array[]): Uint8Array {
+  if (combine === 'agreement') return agreementBytes(masks);
   if (combine === 'vote') {
     return majorityVote(masks, { label: 1, ties: 'background' }).mask.map((v) => (v === 1 ? 255 : 0));
   }
@@ -38,13 +42,19 @@ export function combineMasks(combine: PrepareSpec['combine'], masks: Uint8Array[
 }
 
 /** Axial slices (k) kept for a case: those with foreground, and a seeded sample of the others. */
-export function chooseSlices(target: Uint8Array, dims: [number, number, number], seed: number): number[] {
+export function chooseSlices(
+  target: Uint8Array,
+  dims: [number, number, number],
+  seed: number,
+  /** The smallest target byte that counts as foreground (128: probability 0.5; 1: any rater's mark). */
+  minByte = 128,
+): number[] {
   const n = dims[0] * dims[1];
   const withFg: number[] = [];
   const without: number[] = [];
   for (let k = 0; k < dims[2]; k++) {
     const s = target.subarray(k * n, (k + 1) * n);
-    (s.some((v) => v >= 128) ? withFg : without).push(k);
+    (s.some((v) => v >= minByte) ? withFg : without).push(k);
   }
   const extra = new SeededRandom(seed).shuffle(without).slice(0, Math.max(2, withFg.length));
   return [...withFg, ...extra].sort((a, b) => a - b);
@@ -65,7 +75,14 @@ export async function prepareDataset(
 ): Promise<Record<string, number>> {
   const h = spec.neighbours;
   const C = 2 * h + 1;
-  const meta: DatasetMeta = { cases: [], soft: spec.combine === 'staple', channels: C };
+  const agreement = spec.combine === 'agreement';
+  const meta: DatasetMeta = {
+    cases: [],
+    soft: spec.combine === 'staple' || agreement,
+    channels: C,
+    combine: spec.combine,
+    ...(agreement ? { raters: {} } : {}),
+  };
   const tensors: NamedTensor[] = [];
   const slices: Record<string, number> = {};
   for (const c of spec.cases) {
@@ -75,7 +92,8 @@ export async function prepareDataset(
     const image = normaliseToBytes({ data: readVoxels(c), rescale: c.rescale }, spec.normalisation);
     const [nx, ny] = c.dims;
     const n = nx * ny;
-    const ks = chooseSlices(target, c.dims, spec.seed + c.caseId);
+    const ks = chooseSlices(target, c.dims, spec.seed + c.caseId, agreement ? 1 : 128);
+    if (meta.raters) meta.raters[String(c.caseId)] = masks.length;
     // Slice k's channels are slices k-h..k+h, the volume's end slices repeated (as the engine's 2.5D
     // inference, data/stack-slices.ts).
     const nz = c.dims[2];

@@ -20,6 +20,8 @@ export const TRAINER_PROTOCOL_VERSION = 1;
 export const DATASET_FILE = 'dataset.bin';
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 export const WEIGHTS_FILE = 'weights.bin';
+/** The best epoch's weights so far (the average's, with one), written when an epoch beats it. */
+export const BEST_FILE = 'best.bin';
 /** Written by the host to ask a training job to stop. The train loop runs batch after batch without
  *  returning to the event loop (an awaited tensor read resolves as a microtask), so an IPC message would
  *  wait for the epoch's end; this file is checked after every batch. */
@@ -38,8 +40,12 @@ export interface DatasetMeta {
   cases: DatasetCase[];
   /** Image channels per slice: 1, or 2h+1 for 2.5D (absent: 1). Images are [slices, channels, ny, nx]. */
   channels?: number;
-  /** Targets are probabilities (STAPLE) rather than 0/1 masks. */
+  /** Targets are probabilities (STAPLE, the raters' agreement) rather than 0/1 masks. */
   soft: boolean;
+  /** How the targets were made (absent in data sets written before it: vote, staple or single). */
+  combine?: PrepareSpec['combine'];
+  /** Raters per case id (string), for 'agreement': the validation reference is their strict majority. */
+  raters?: Record<string, number>;
 }
 
 export interface TrainConfig {
@@ -50,8 +56,17 @@ export interface TrainConfig {
   epochs: number;
   learningRate: number;
   seed: number;
-  /** Fraction of crops centred on a foreground pixel (nnU-Net oversamples foreground a third of the time). */
+  /** Fraction of crops centred on a foreground pixel of a slice that has one (nnU-Net oversamples foreground
+   *  a third of the time). */
   foregroundFraction: number;
+  /** Learning rate over the epochs (absent: cosine, as runs before the weight average trained). */
+  schedule?: 'cosine' | 'constant';
+  /** Validate, keep and store a moving average of the weights with this decay (absent: none). */
+  averageDecay?: number;
+  /** Store the epoch with the best validation Dice (absent or false: the last). */
+  keepBest?: boolean;
+  /** Validate the stored model with and without the slices' flips; drafts use them when they score higher. */
+  tta?: boolean;
   freezeEncoder: boolean;
   /** On-the-fly augmentation (null: random mirroring only). */
   augment: AugmentConfig | null;
@@ -62,8 +77,8 @@ export interface TrainConfig {
 /** What the trainer needs to build dataset.bin (prepare-dataset.ts); planned by the host from the
  *  database, as file paths only. */
 export interface PrepareSpec {
-  /** How a case's masks become its target. */
-  combine: 'vote' | 'staple' | 'single';
+  /** How a case's masks become its target ('agreement': the share of the masks marking each voxel). */
+  combine: 'agreement' | 'vote' | 'staple' | 'single';
   /** The label value that is foreground in the masks. */
   label: number;
   normalisation: Normalisation;
@@ -117,6 +132,10 @@ export interface CheckpointMeta {
   /** Names of the optimizer state tensors (Adam's iteration count, then first and second moments). */
   optimizer: string[];
   trainSeconds: number;
+  /** Names of the weight average's tensors (`ema/<name>`) and its update count (with averageDecay). */
+  average?: { names: string[]; updates: number };
+  /** The best validated epoch so far, whose weights are in best.bin (with keepBest). */
+  best?: { epoch: number; dice: number };
 }
 
 export interface WeightsMeta {
@@ -146,6 +165,10 @@ export interface InferJob {
   threads?: number;
   /** The quick draft (engine/quick-infer.ts): only inside the body's box (CT windows). */
   quick?: boolean;
+  /** Foreground when the probability exceeds this (default 0.5). */
+  threshold?: number;
+  /** Average the probability over the slice's 4 flips (default false). */
+  tta?: boolean;
 }
 
 /** Starts `auto` and reports which backend runs and why each other one does not. */
@@ -179,6 +202,16 @@ export interface TrainOutcome {
   /** runDir/weights.bin */
   weightsFile: string;
   trainSeconds: number;
+  /** The epoch whose weights were stored (the best validated, or the last), and how they were chosen. */
+  keptEpoch?: number;
+  kept?: 'best' | 'last';
+  /** Validation's probability threshold (0.5, or between the shares of raters the majority leaves out and
+   *  keeps, for the agreement target). */
+  threshold?: number;
+  /** The stored weights' validation Dice with and without test-time augmentation, and whether drafts use it. */
+  tta?: { plain: number; flipped: number; on: boolean };
+  /** The weight average's decay, when the stored weights are an average. */
+  averageDecay?: number;
 }
 
 /** Trainer -> host. */

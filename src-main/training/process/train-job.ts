@@ -1,6 +1,13 @@
 // A training job inside the trainer process: backend, data set, model (fresh, from a base model's
 // weights, or from the run's checkpoint), the engine's train loop, validation and an atomic checkpoint
 // after every epoch, the final weights. Reports by `send`; stops between batches when `signal` aborts.
+//
+// The recipe (TrainConfig; services/training/run-config.ts sets its defaults): a moving average of the
+// weights (averageDecay) is validated, checkpointed beside the weights and stored; the best validated epoch
+// is kept (keepBest: its weights go to best.bin whenever an epoch beats it, and are the ones stored);
+// validation's threshold matches the target (for the raters' agreement, between the shares their strict
+// majority leaves out and keeps); and the stored weights are validated with and without test-time flips
+// (tta), which their drafts use only when they scored higher.
 import path from 'node:path';
 import type { TrainingProgress } from '../../core/model';
 import { CancelledError } from '../../core/errors';
@@ -8,6 +15,8 @@ import { selectBackend } from '../backends/select-backend';
 import { tf } from '../backends/tfjs';
 import { trainLoop, cosineSchedule, type BatchSource } from '../engine/train-loop';
 import { adam } from '../engine/train-step';
+import { WeightAverage } from '../engine/weight-average';
+import { agreementThreshold, commonRaterCount, MAJORITY_MIN_BYTE } from '../data/agreement';
 import { UNet, type NamedWeights } from '../model/unet';
 import { cropBatches, sliceRefs, type SliceRef } from './crop-batches';
 import { prepareDataset } from './prepare-dataset';
@@ -23,6 +32,7 @@ import type {
 } from './protocol';
 import fs from 'node:fs';
 import {
+  BEST_FILE,
   CANCEL_FILE,
   CHECKPOINT_FILE,
   DATASET_FILE,
@@ -36,11 +46,21 @@ function loadDataset(runDir: string): { train: SliceRef[]; validation: SliceRef[
   const byName = new Map(tensors.map((t) => [t.name, t.values as Uint8Array]));
   const train: SliceRef[] = [];
   const validation: SliceRef[] = [];
+  const referenceMin = meta.combine === 'agreement' ? MAJORITY_MIN_BYTE : 128;
   meta.cases.forEach((c, i) => {
     const images = byName.get(`case${i}.images`);
     const targets = byName.get(`case${i}.targets`);
     if (!images || !targets) throw new Error(`data set: case ${c.caseId} has no slices`);
-    const refs = sliceRefs(c.caseId, images, targets, c.slices, c.width, c.height, meta.channels ?? 1);
+    const refs = sliceRefs(
+      c.caseId,
+      images,
+      targets,
+      c.slices,
+      c.width,
+      c.height,
+      meta.channels ?? 1,
+      referenceMin,
+    );
     (c.split === 'train' ? train : validation).push(...refs);
   });
   return { train, validation, meta };
@@ -57,6 +77,27 @@ export function readWeights(file: string): { meta: WeightsMeta; weights: NamedWe
 export function encodeWeights(meta: WeightsMeta, weights: NamedWeights[]): Buffer {
   return encodeTensorFile(meta, weights);
 }
+
+/** Puts named weights (a weights file's) into the model's variables. */
+function assignWeights(model: UNet, weights: NamedWeights[]): void {
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  tf.tidy(() => {
+    for (const v of model.variables) {
+      const w = byName.get(v.name);
+      if (!w) throw new Error(`weights file lacks ${v.name}`);
+      v.assign(tf.tensor(w.values, w.shape));
+    }
+  });
+}
+
+/** Validation's threshold: for the raters' agreement, the one matching the strict majority of the number
+ *  of raters most cases have (data/agreement.ts); 0.5 otherwise. */
+export function validationThreshold(meta: DatasetMeta): number {
+  if (meta.combine !== 'agreement') return 0.5;
+  return agreementThreshold(commonRaterCount(Object.values(meta.raters ?? {})));
+}
+
+const AVERAGE_PREFIX = 'ema/';
 
 async function optimizerState(opt: tf.Optimizer): Promise<NamedTensor[]> {
   const named = await opt.getWeights();
@@ -101,9 +142,10 @@ export async function runTrainJob(
   send({ type: 'log', line: `backend ${report.active}: ${report.device}` });
   const data = loadDataset(job.runDir);
   send({ type: 'log', line: `augmentation: ${c.augment ? 'on' : 'random mirroring only'}` });
+  const threshold = validationThreshold(data.meta);
   send({
     type: 'log',
-    line: `data: ${data.train.length} training slices, ${data.validation.length} validation slices${data.meta.soft ? ' (soft targets)' : ''}`,
+    line: `data: ${data.train.length} training slices, ${data.validation.length} validation slices${data.meta.soft ? ' (soft targets)' : ''}; validation threshold ${threshold}`,
   });
 
   let model: UNet;
@@ -111,16 +153,27 @@ export async function runTrainJob(
   let start = 0;
   let history: EpochRecord[] = [];
   let trainSeconds = 0;
+  let best: CheckpointMeta['best'];
+  let restoredAverage: { values: Float32Array[]; steps: number } | undefined;
   const ckptFile = path.join(job.runDir, CHECKPOINT_FILE);
+  const bestFile = path.join(job.runDir, BEST_FILE);
   if (job.resume) {
     const ck = readTensorFile<CheckpointMeta>(ckptFile);
     const names = new Set(ck.meta.optimizer);
     model = new UNet(
       c.unet,
       ck.tensors
-        .filter((t) => !names.has(t.name))
+        .filter((t) => !names.has(t.name) && !t.name.startsWith(AVERAGE_PREFIX))
         .map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array })),
     );
+    best = ck.meta.best;
+    if (ck.meta.average) {
+      const byName = new Map(ck.tensors.map((t) => [t.name, t.values as Float32Array]));
+      restoredAverage = {
+        values: ck.meta.average.names.map((n) => byName.get(n)!),
+        steps: ck.meta.average.updates,
+      };
+    }
     start = ck.meta.nextEpoch;
     history = ck.meta.history;
     trainSeconds = ck.meta.trainSeconds;
@@ -135,6 +188,9 @@ export async function runTrainJob(
   } else {
     model = UNet.create(c.unet, c.seed);
   }
+  const average = c.averageDecay !== undefined ? new WeightAverage(model, c.averageDecay) : undefined;
+  if (average && restoredAverage) average.restore(restoredAverage.values, restoredAverage.steps);
+  if (average) send({ type: 'log', line: `moving average of the weights, decay ${c.averageDecay}` });
   if (c.freezeEncoder) {
     // tfjs's optimizers skip variables that are not trainable (variableGrads prunes them).
     for (const v of model.variables) if (v.name.startsWith('enc')) v.trainable = false;
@@ -148,7 +204,8 @@ export async function runTrainJob(
     augment: c.augment ?? null,
     softTarget: data.meta.soft,
   });
-  const schedule = cosineSchedule(c.learningRate, c.epochs);
+  const cosine = cosineSchedule(c.learningRate, c.epochs);
+  const schedule = (e: number): number => (c.schedule === 'constant' ? c.learningRate : cosine(e));
   let epochLoss = 0;
   let epochBatches = 0;
   let epochStart = performance.now();
@@ -171,6 +228,7 @@ export async function runTrainJob(
       optimizer,
       signal,
       schedule: (e) => schedule(e + start),
+      ...(average ? { weightAverage: average } : {}),
       onProgress: (p) => {
         if (p.kind !== 'batch') return;
         if (p.batch === 0) {
@@ -192,7 +250,13 @@ export async function runTrainJob(
         const epoch = e + start;
         const seconds = (performance.now() - epochStart) / 1000;
         const tv = performance.now();
-        const v = data.validation.length > 0 ? await validationDice(m, data.validation, signal) : null;
+        const evaluate = () => validationDice(m, data.validation, { signal, threshold });
+        const v =
+          data.validation.length === 0
+            ? null
+            : average
+              ? await average.withAverage(evaluate)
+              : await evaluate();
         const validationSeconds = (performance.now() - tv) / 1000;
         if (signal.aborted) throw new CancelledError('training');
         const record: EpochRecord = {
@@ -206,6 +270,13 @@ export async function runTrainJob(
         };
         history = [...history, record];
         trainSeconds += seconds;
+        // The weights validated: the average's when there is one (the model holds the raw weights here).
+        const validated = async () => (average ? average.values() : m.weights());
+        if (c.keepBest && v && (!best || v.dice > best.dice)) {
+          // Written before the checkpoint that names it, so a checkpoint's best is always on disk.
+          writeFileAtomic(bestFile, encodeWeights({ unet: c.unet }, await validated()));
+          best = { epoch, dice: v.dice };
+        }
         const meta: CheckpointMeta = {
           protocol: TRAINER_PROTOCOL_VERSION,
           nextEpoch: epoch + 1,
@@ -213,10 +284,15 @@ export async function runTrainJob(
           history,
           optimizer: [],
           trainSeconds,
+          ...(best ? { best } : {}),
         };
         const opt = await optimizerState(optimizer);
         meta.optimizer = opt.map((t) => t.name);
-        writeFileAtomic(ckptFile, encodeTensorFile(meta, [...(await m.weights()), ...opt]));
+        const avg = average
+          ? (await average.values()).map((t) => ({ ...t, name: AVERAGE_PREFIX + t.name }))
+          : [];
+        if (average) meta.average = { names: avg.map((t) => t.name), updates: average.steps };
+        writeFileAtomic(ckptFile, encodeTensorFile(meta, [...(await m.weights()), ...opt, ...avg]));
         const progress =
           last ??
           shift({
@@ -240,8 +316,42 @@ export async function runTrainJob(
       },
     });
   }
+  // The weights stored: the best validated epoch's, or the last epoch's (the average's, with one).
+  average?.commit();
+  average?.dispose();
+  let kept: 'best' | 'last' = 'last';
+  let keptEpoch = history.at(-1)?.epoch;
+  if (c.keepBest && best && fs.existsSync(bestFile)) {
+    assignWeights(model, readWeights(bestFile).weights);
+    kept = 'best';
+    keptEpoch = best.epoch;
+    send({
+      type: 'log',
+      line: `kept epoch ${best.epoch + 1} of ${c.epochs} (the best validation Dice, ${best.dice.toFixed(4)})`,
+    });
+  }
+  let tta: TrainOutcome['tta'];
+  const keptRecord = history.find((r) => r.epoch === keptEpoch);
+  if (c.tta && data.validation.length > 0 && keptRecord && keptRecord.validationDice !== null) {
+    const plain = keptRecord.validationDice;
+    const flipped = (await validationDice(model, data.validation, { signal, threshold, tta: true })).dice;
+    if (signal.aborted) throw new CancelledError('training');
+    tta = { plain, flipped, on: flipped > plain };
+    send({
+      type: 'log',
+      line: `test-time flips: validation Dice ${flipped.toFixed(4)} against ${plain.toFixed(4)} without: ${tta.on ? 'drafts use them' : 'drafts go without'}`,
+    });
+  }
   const weightsFile = path.join(job.runDir, WEIGHTS_FILE);
   writeFileAtomic(weightsFile, encodeWeights({ unet: c.unet }, await model.weights()));
   model.dispose();
-  return { epochs: history, weightsFile, trainSeconds };
+  return {
+    epochs: history,
+    weightsFile,
+    trainSeconds,
+    ...(keptEpoch !== undefined ? { keptEpoch, kept } : {}),
+    threshold,
+    ...(tta ? { tta } : {}),
+    ...(c.averageDecay !== undefined ? { averageDecay: c.averageDecay } : {}),
+  };
 }

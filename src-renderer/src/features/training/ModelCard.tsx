@@ -2,6 +2,7 @@
 // (transfer learning), origin, version (weights checksum), with Export.
 import type { ModelInfo } from '@contract';
 import type { DraftValue } from './draftOutcomes';
+import { keptText, recipeOf } from './recipeText';
 
 function metricText(metrics: Record<string, unknown>): string {
   const parts = Object.entries(metrics)
@@ -19,6 +20,8 @@ interface Props {
 }
 
 export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
+  const recipe = recipeOf(m.trainingData);
+  const epochs = typeof m.metrics['epochs'] === 'number' ? m.metrics['epochs'] : 0;
   return (
     <li className="model-card" data-testid={`model-${m.id}`} data-origin={m.origin}>
       <div className="model-head">
@@ -45,6 +48,18 @@ export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
         <dd>{m.labels.map((l) => `${l.value} ${l.name}`).join(', ')}</dd>
         <dt>Metrics</dt>
         <dd data-testid={`model-metrics-${m.id}`}>{metricText(m.metrics)}</dd>
+        {recipe && (
+          <>
+            <dt>Kept</dt>
+            <dd data-testid={`model-kept-${m.id}`}>{keptText(recipe, epochs)}</dd>
+          </>
+        )}
+        <dt title="How its drafts are made: the probability threshold, and whether the slice's flips are averaged">
+          Drafts made
+        </dt>
+        <dd data-testid={`model-inference-${m.id}`}>
+          threshold {m.inference.threshold}, test-time flips {m.inference.tta ? 'on' : 'off'}
+        </dd>
         <dt title="Dice between the model's draft and the annotator's final mask">Drafts</dt>
         <dd data-testid={`model-drafts-${m.id}`}>
           {drafts

@@ -2,6 +2,7 @@
 // model it produced, and the error of a failed run.
 import type { RunDetail } from '@contract';
 import { formatMetric, targetText } from './runFormat';
+import { keptText, recipeOf, ttaText } from './recipeText';
 
 export function RunSummary({ run }: { run: RunDetail }) {
   const best = run.metrics.reduce<number | null>(
@@ -9,6 +10,7 @@ export function RunSummary({ run }: { run: RunDetail }) {
     null,
   );
   const unavailable = run.backendUnavailable;
+  const recipe = recipeOf(run.trainingData);
   return (
     <dl className="run-summary" data-testid="run-summary">
       <dt>Status</dt>
@@ -51,6 +53,14 @@ export function RunSummary({ run }: { run: RunDetail }) {
       </dd>
       <dt>Best val. Dice</dt>
       <dd>{formatMetric(best)}</dd>
+      {recipe && (
+        <>
+          <dt>Kept</dt>
+          <dd data-testid="run-kept">{keptText(recipe, run.epochs)}</dd>
+          <dt>Test-time flips</dt>
+          <dd data-testid="run-tta">{ttaText(recipe)}</dd>
+        </>
+      )}
       {run.modelId !== null && (
         <>
           <dt>Model</dt>

@@ -1,10 +1,12 @@
-// The form that starts a training run on the current project: target (signed-off reference, majority vote,
-// STAPLE probability or one annotator), epochs, a base model from the registry (transfer learning, with
-// "freeze encoder"), the backend, and an "Advanced" section for the network's size and the batch.
+// The form that starts a training run on the current project: target (the raters' agreement by default,
+// signed-off reference, majority vote, STAPLE probability or one annotator), epochs, a base model from the
+// registry (transfer learning, with "freeze encoder"), the backend, and an "Advanced" section for the
+// network's size, the batch, 2.5D, foreground sampling and the recipe's switches (each on by default).
 import { useState } from 'react';
 import { ADVANCED_FIELDS, FROM_BASE, type Advanced } from './advancedFields';
 import type { ModelInfo, TrainingBackendRequest, TrainingStartRequest, TrainingTarget } from '@contract';
 import { BackendSelect } from './BackendSelect';
+import { DEFAULT_RECIPE, RecipeChecks, type Recipe } from './RecipeChecks';
 
 interface Props {
   projectId: number;
@@ -17,7 +19,8 @@ interface Props {
 }
 
 export function StartRunForm({ projectId, annotators, models, busy, running, onStart }: Props) {
-  const [target, setTarget] = useState<TrainingTarget>('vote');
+  const [target, setTarget] = useState<TrainingTarget>('agreement');
+  const [recipe, setRecipe] = useState<Recipe>(DEFAULT_RECIPE);
   const [epochs, setEpochs] = useState('20');
   const [baseModel, setBaseModel] = useState('');
   const [freeze, setFreeze] = useState(false);
@@ -32,12 +35,15 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
     seed: '',
     learningRate: '',
     neighbours: '',
+    foregroundFraction: '',
   });
   const epochsN = Number(epochs);
   const valid = Number.isInteger(epochsN) && epochsN >= 1;
 
   const submit = (): void => {
     const req: TrainingStartRequest = { projectId, target, epochs: epochsN, backend, augmentation };
+    // Only a switch turned off travels: the defaults are the service's.
+    for (const k of ['ema', 'tta', 'keepBest'] as const) if (!recipe[k]) req[k] = false;
     if (baseModel) {
       req.baseModelId = Number(baseModel);
       req.freezeEncoder = freeze;
@@ -67,6 +73,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
           value={target}
           onChange={(e) => setTarget(e.target.value as TrainingTarget)}
         >
+          <option value="agreement">Raters’ agreement (share marking each voxel, soft)</option>
           <option value="reference">Signed-off reference</option>
           <option value="vote">Majority vote of the annotators</option>
           <option value="staple">STAPLE probability (soft)</option>
@@ -128,6 +135,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
       <BackendSelect value={backend} onChange={setBackend} />
       <details>
         <summary>Advanced</summary>
+        <RecipeChecks value={recipe} onChange={setRecipe} />
         <div className="train-advanced">
           {ADVANCED_FIELDS.map((f) => (
             <label key={f.key} title={f.hint}>

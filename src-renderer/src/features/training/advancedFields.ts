@@ -9,6 +9,7 @@ export interface Advanced {
   seed: string;
   learningRate: string;
   neighbours: string;
+  foregroundFraction: string;
 }
 
 /** Fields a base model decides (its architecture and input). */
@@ -21,22 +22,28 @@ export const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string
   {
     key: 'cropSize',
     label: 'Crop (px)',
-    hint: 'side of the square training crops (default 128)',
-    dflt: '128',
+    hint: 'side of the square training crops (default 128, or half the smallest slice side when less)',
+    dflt: 'auto (≤ 128)',
   },
-  { key: 'batchSize', label: 'Batch', hint: 'crops per step (default 8)', dflt: '8' },
+  { key: 'batchSize', label: 'Batch', hint: 'crops per step (default 16)', dflt: '16' },
+  {
+    key: 'foregroundFraction',
+    label: 'On foreground',
+    hint: 'share of the crops centred on foreground (default 1/3; 0: anywhere)',
+    dflt: '0.33',
+  },
   { key: 'threads', label: 'Threads', hint: 'CPU threads (default: one per CPU)', dflt: 'one per CPU' },
   { key: 'seed', label: 'Seed', hint: 'split, weights, crops and their order (default 1)', dflt: '1' },
   {
     key: 'neighbours',
     label: '2.5D slices',
-    hint: 'neighbouring slices each side as channels (0 = 2D, at most 3; default 0)',
-    dflt: '0',
+    hint: 'neighbouring slices each side as channels (0 = 2D, at most 3; default 1 when the volumes have several slices, else 0)',
+    dflt: 'auto (1)',
   },
   {
     key: 'learningRate',
     label: 'Learning rate',
-    hint: "Adam's, cosine-decayed over the epochs (default 0.001)",
+    hint: "Adam's (default 0.001): constant with the weight average, else cosine-decayed over the epochs",
     dflt: '0.001',
   },
 ];

@@ -23,6 +23,7 @@ export function formatMetric(v: number | null | undefined): string {
 }
 
 export function targetText(t: TrainingTarget): string {
+  if (t === 'agreement') return "raters' agreement (share marking each voxel)";
   if (t === 'reference') return 'signed-off reference';
   if (t === 'vote') return 'majority vote';
   if (t === 'staple') return 'STAPLE probability';

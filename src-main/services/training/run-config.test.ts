@@ -1,0 +1,93 @@
+// A run's defaults are the recipe (the quality benchmark's, less its crop-specific tricks): the raters'
+// agreement, a moving average of the weights with a constant learning rate, test-time flips where they pay,
+// the best epoch kept, a third of the crops on foreground, batch 16; 2.5D and the crop size from the
+// project's volumes. Each can be turned off, and runs stored before these settings read as they trained.
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test-support/tmp';
+import { openWorkspace } from '../../workspace/workspace';
+import { EMA_DECAY, resolveRunConfig, storedConfig, trainConfig, withDataDefaults } from './run-config';
+
+const ws = openWorkspace(path.join(tempDir('concord-run-config-'), 'ws'));
+afterAll(() => ws.close());
+
+describe('run configuration', () => {
+  it('defaults to the recipe', () => {
+    const c = resolveRunConfig(ws.db, { projectId: 1 });
+    expect(c).toMatchObject({
+      target: 'agreement',
+      ema: true,
+      tta: true,
+      keepBest: true,
+      foregroundFraction: 1 / 3,
+      batchSize: 16,
+      epochs: 20,
+      learningRate: 1e-3,
+      neighbours: null,
+      cropSize: null,
+    });
+    const t = trainConfig(withDataDefaults(c, [[128, 128, 9]]));
+    expect(t).toMatchObject({
+      averageDecay: EMA_DECAY,
+      schedule: 'constant',
+      keepBest: true,
+      tta: true,
+      foregroundFraction: 1 / 3,
+      cropSize: 64,
+      unet: { inChannels: 3 },
+    });
+  });
+
+  it('2.5D when a volume has neighbours; crops of 128 or half the smallest slice side', () => {
+    const c = resolveRunConfig(ws.db, { projectId: 1 });
+    expect(withDataDefaults(c, [[512, 512, 300]])).toMatchObject({ neighbours: 1, cropSize: 128 });
+    expect(withDataDefaults(c, [[512, 512, 1]])).toMatchObject({ neighbours: 0, cropSize: 128 });
+    expect(
+      withDataDefaults(c, [
+        [128, 128, 1],
+        [512, 512, 1],
+      ]),
+    ).toMatchObject({ neighbours: 0, cropSize: 64 });
+    expect(withDataDefaults(c, [[32, 32, 6]])).toMatchObject({ neighbours: 1, cropSize: 16 });
+    expect(withDataDefaults(c, [[100, 60, 2]])).toMatchObject({ cropSize: 24 }); // a multiple of 8
+    // What the request says stands.
+    const set = resolveRunConfig(ws.db, { projectId: 1, neighbours: 0, cropSize: 96 });
+    expect(withDataDefaults(set, [[512, 512, 300]])).toMatchObject({ neighbours: 0, cropSize: 96 });
+  });
+
+  it('each part of the recipe turns off', () => {
+    const c = resolveRunConfig(ws.db, {
+      projectId: 1,
+      target: 'vote',
+      ema: false,
+      tta: false,
+      keepBest: false,
+      foregroundFraction: 0,
+    });
+    expect(c).toMatchObject({
+      target: 'vote',
+      ema: false,
+      tta: false,
+      keepBest: false,
+      foregroundFraction: 0,
+    });
+    const t = trainConfig(withDataDefaults(c, [[64, 64, 4]]));
+    expect(t.averageDecay).toBeUndefined();
+    expect(t).toMatchObject({ schedule: 'cosine', keepBest: false, tta: false, foregroundFraction: 0 });
+  });
+
+  it('refuses bad values with one line', () => {
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, foregroundFraction: 1.5 })).toThrow(
+      'foregroundFraction must be in [0, 1]',
+    );
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, ema: 'yes' as unknown as boolean })).toThrow(
+      'ema must be true or false',
+    );
+  });
+
+  it('a run stored before the recipe reads as it trained', () => {
+    const old = storedConfig({ projectId: 1, target: 'vote', epochs: 20, neighbours: 0, cropSize: 128 });
+    expect(old).toMatchObject({ ema: false, tta: false, keepBest: false, foregroundFraction: 1 / 3 });
+    expect(trainConfig({ ...old, levels: 4, base: 16, batchSize: 8 } as typeof old).schedule).toBe('cosine');
+  });
+});

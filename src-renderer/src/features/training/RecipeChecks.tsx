@@ -1,0 +1,45 @@
+// The recipe's switches in a training run's Advanced section, each on by default (run-config.ts): the
+// moving average of the weights, test-time flips where they pay, and keeping the best validated epoch.
+export interface Recipe {
+  ema: boolean;
+  tta: boolean;
+  keepBest: boolean;
+}
+
+export const DEFAULT_RECIPE: Recipe = { ema: true, tta: true, keepBest: true };
+
+const CHECKS: { key: keyof Recipe; label: string; hint: string }[] = [
+  {
+    key: 'ema',
+    label: 'Average the weights',
+    hint: 'validate and keep a moving average of the weights (decay 0.99 a step), with a constant learning rate',
+  },
+  {
+    key: 'tta',
+    label: 'Test-time flips where they pay',
+    hint: "validate the kept model with the slices' 4 flips averaged; its drafts use them when they scored higher",
+  },
+  {
+    key: 'keepBest',
+    label: 'Keep the best epoch',
+    hint: 'store the epoch with the highest validation Dice (else the last)',
+  },
+];
+
+export function RecipeChecks({ value, onChange }: { value: Recipe; onChange(r: Recipe): void }) {
+  return (
+    <div className="train-recipe">
+      {CHECKS.map((c) => (
+        <label key={c.key} className="check" title={c.hint}>
+          <input
+            type="checkbox"
+            data-testid={`train-${c.key}`}
+            checked={value[c.key]}
+            onChange={(e) => onChange({ ...value, [c.key]: e.target.checked })}
+          />
+          {c.label}
+        </label>
+      ))}
+    </div>
+  );
+}
