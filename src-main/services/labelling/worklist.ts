@@ -73,7 +73,11 @@ export function worklist(db: Db, viewer: Profile, projectId: number): WorklistRo
       people = [
         ...new Set([
           ...assignments.filter((a) => a.caseId === v.caseId).map((a) => a.annotatorId),
-          ...annotations.filter((a) => a.volumeId === v.volumeId).map((a) => a.annotatorId!),
+          // Who labelled it; a profile that merely opened it (an empty annotation: a reviewer looking) is
+          // no row of it.
+          ...annotations
+            .filter((a) => a.volumeId === v.volumeId && a.revisionCount > 0)
+            .map((a) => a.annotatorId!),
         ]),
       ].sort((a, b) => (names.get(a) ?? '').localeCompare(names.get(b) ?? ''));
       // A volume nobody is assigned to or has labelled stays on the list as the viewer's own, not started:

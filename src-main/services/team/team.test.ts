@@ -220,6 +220,8 @@ describe('assignments', () => {
       tool: 'brush',
       patch: fill([0, 1, 0, 1, 0, 1], 1),
     });
+    // The reviewer looking at case A (an empty annotation of theirs) is no assignee of it.
+    await rev.ok('annotation:open', { volumeId: fx.volumes[0]!.id });
     const team = await rev.ok('assignment:team', { projectId: fx.projectId });
     expect(team.map((c) => [c.caseName, c.assignees.map((x) => `${x.annotatorName}:${x.status}`)])).toEqual([
       ['A', ['Ann:in-progress', 'Bob:not-started']],
