@@ -67,7 +67,12 @@ export function SideBar(p: Props) {
             onActivate={(value) => own.editor?.update({ label: value })}
           />
           {p.volumeOpen && (
-            <ReviewPanel me={me} ownAnnotationId={own.info?.id ?? null} state={p.caseAnnotations} />
+            <ReviewPanel
+              me={me}
+              ownAnnotationId={own.info?.id ?? null}
+              ownEditor={own.info?.kind === 'manual' ? own.editor : null}
+              state={p.caseAnnotations}
+            />
           )}
           <HistoryPanel
             annotationId={own.info?.id ?? null}

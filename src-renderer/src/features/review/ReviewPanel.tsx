@@ -4,6 +4,7 @@
 // reviewers and to each annotator who has submitted. Each annotation with a revision (an annotator's, a
 // consensus, the reference) can be exported as NIfTI, DICOM SEG or NRRD.
 import type { AnnotatorInfo } from '@contract';
+import type { ReadOnlyTarget } from './useReadOnlyWhile';
 import { AnnotationExport } from './AnnotationExport';
 import { OpenReviewButton } from './OpenReviewButton';
 import { SubmitBox } from './SubmitBox';
@@ -12,10 +13,12 @@ import type { CaseAnnotations } from './useCaseAnnotations';
 interface Props {
   me: AnnotatorInfo;
   ownAnnotationId: number | null;
+  /** The own manual annotation's editor (the submission makes it read-only). */
+  ownEditor: ReadOnlyTarget | null;
   state: CaseAnnotations;
 }
 
-export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
+export function ReviewPanel({ me, ownAnnotationId, ownEditor, state }: Props) {
   const { annotations, review, shown, error } = state;
   const canOpen = me.role !== 'annotator';
   const opened = review?.reviewOpenedAt ?? null;
@@ -30,7 +33,9 @@ export function ReviewPanel({ me, ownAnnotationId, state }: Props) {
             : 'Not open for review: annotators see only their own.'}
       </p>
       {canOpen && !opened && <OpenReviewButton caseId={review?.caseId ?? null} onOpen={state.openReview} />}
-      {ownAnnotationId !== null && review && <SubmitBox caseId={review.caseId} profileId={me.id} />}
+      {ownAnnotationId !== null && review && (
+        <SubmitBox caseId={review.caseId} profileId={me.id} editor={ownEditor} />
+      )}
       {error && <p className="error">{error}</p>}
       <ul className="annotations">
         {annotations.map((a) => {
