@@ -65,10 +65,10 @@ export function worklist(db: Db, viewer: Profile, projectId: number): WorklistRo
   for (const v of volumesOf(db, projectId)) {
     let people: number[];
     if (viewer.role === 'annotator') {
-      people =
-        openProject || assigned.has(`${v.caseId}:${viewer.id}`) || byCell.has(`${v.volumeId}:${viewer.id}`)
-          ? [viewer.id]
-          : [];
+      // Their assignments, and a volume they labelled; one they merely opened (the app opens the volume shown
+      // when they sign in, an empty annotation) is not theirs to do.
+      const labelled = (byCell.get(`${v.volumeId}:${viewer.id}`)?.revisionCount ?? 0) > 0;
+      people = openProject || assigned.has(`${v.caseId}:${viewer.id}`) || labelled ? [viewer.id] : [];
     } else {
       people = [
         ...new Set([
