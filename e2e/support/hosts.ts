@@ -17,6 +17,8 @@ const CLI = path.join(ROOT, 'out', 'main', 'cli.js');
 
 export interface RunningHost {
   page: Page;
+  /** The web host's address with its token (for a second client over the contract); null in Electron. */
+  url: string | null;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function startWeb(browser: Browser, opts: StartOptions): Promise<Ru
   await page.goto(url);
   return {
     page,
+    url,
     async stop() {
       await context.close();
       await stopProcess(proc);
@@ -107,6 +110,7 @@ export async function startElectron(opts: StartOptions): Promise<RunningHost> {
   const page = await app.firstWindow();
   return {
     page,
+    url: null,
     async stop() {
       await app.close();
       fs.rmSync(userData, { recursive: true, force: true });

@@ -1,8 +1,10 @@
 // Chosen raters: on the three-rater case (R1..R3 submitted: test-support/consensus.ts), a fourth annotator's
 // unsubmitted scratch stroke changes no default comparison, vote or STAPLE; the reviewer can tick it in
 // (annotationIds) and out again; the list of candidates says which the default set holds (AI drafts and other
-// derived masks never by default); stored merges record the set and how it was chosen.
+// derived masks never by default: an AI draft is listed as one and compared only when ticked); stored merges
+// record the set and how it was chosen.
 import { afterEach, describe, expect, it } from 'vitest';
+import { saveDerivedMask } from '../masks/derived';
 import { threeRaterCase, type ThreeRaters } from '../test-support/consensus';
 import { fill, type Fixture } from '../test-support/labelling';
 
@@ -132,6 +134,41 @@ describe('rater sets', () => {
       ['consensus', false],
       ['consensus', false],
     ]);
+  });
+
+  it('keeps an AI draft out of the default set: listed as a draft, unticked, compared only when ticked', async () => {
+    const s = await withScratch();
+    // Stored as a model's inference stores its draft (training/inference.ts): a derived annotation whose
+    // provenance says it is an AI draft. One box where R1..R3 agree, so it would count if it were a rater.
+    const dims = fx.volumes[0]!.dims;
+    const labels = new Uint8Array(dims[0] * dims[1] * dims[2]);
+    for (let k = 0; k < 2; k++)
+      for (let j = 0; j < dims[1]; j++)
+        for (let i = 2; i < 4; i++) labels[i + j * dims[0] + k * dims[0] * dims[1]] = 1;
+    const draft = await saveDerivedMask(fx.services.app.workspace, {
+      volumeId: s.volumeId,
+      labels,
+      author: 'Rita',
+      tool: 'model',
+      derivation: {
+        method: 'AI draft (model 1)',
+        parameters: { kind: 'ai-draft', modelId: 1, threshold: 0.5 },
+        inputRevisionIds: [],
+      },
+    });
+    const candidates = await s.rev.ok('consensus:raters', { volumeId: s.volumeId });
+    const d = candidates.find((c) => c.headRevisionId === draft.revision.id)!;
+    expect(d).toMatchObject({ kind: 'derived', derivation: 'draft', submitted: false, byDefault: false });
+    expect(candidates.filter((c) => c.byDefault).map((c) => c.name)).toEqual(['R1', 'R2', 'R3']);
+    const byDefault = await s.rev.ok('consensus:compare', { jobId: 'c', volumeId: s.volumeId, label: 1 });
+    expect(byDefault.raters.map((r) => r.name)).toEqual(['R1', 'R2', 'R3']);
+    const ticked = await s.rev.ok('consensus:compare', {
+      jobId: 't',
+      volumeId: s.volumeId,
+      label: 1,
+      annotationIds: [...s.annotations, d.annotationId],
+    });
+    expect(ticked.raters.map((r) => r.kind)).toEqual(['manual', 'manual', 'manual', 'derived']);
   });
 
   it('refuses a default set of fewer than two submitted raters, saying how many are not submitted', async () => {

@@ -65,15 +65,19 @@ export function worklist(db: Db, viewer: Profile, projectId: number): WorklistRo
   for (const v of volumesOf(db, projectId)) {
     let people: number[];
     if (viewer.role === 'annotator') {
-      people =
-        openProject || assigned.has(`${v.caseId}:${viewer.id}`) || byCell.has(`${v.volumeId}:${viewer.id}`)
-          ? [viewer.id]
-          : [];
+      // Their assignments, and a volume they labelled; one they merely opened (the app opens the volume shown
+      // when they sign in, an empty annotation) is not theirs to do.
+      const labelled = (byCell.get(`${v.volumeId}:${viewer.id}`)?.revisionCount ?? 0) > 0;
+      people = openProject || assigned.has(`${v.caseId}:${viewer.id}`) || labelled ? [viewer.id] : [];
     } else {
       people = [
         ...new Set([
           ...assignments.filter((a) => a.caseId === v.caseId).map((a) => a.annotatorId),
-          ...annotations.filter((a) => a.volumeId === v.volumeId).map((a) => a.annotatorId!),
+          // Who labelled it; a profile that merely opened it (an empty annotation: a reviewer looking) is
+          // no row of it.
+          ...annotations
+            .filter((a) => a.volumeId === v.volumeId && a.revisionCount > 0)
+            .map((a) => a.annotatorId!),
         ]),
       ].sort((a, b) => (names.get(a) ?? '').localeCompare(names.get(b) ?? ''));
       // A volume nobody is assigned to or has labelled stays on the list as the viewer's own, not started:

@@ -151,7 +151,10 @@ export function assigneeStatus(
   return 'not-started';
 }
 
-/** The reviewer's view: one row per case of the project with each assignee's (and each labeller's) status. */
+/**
+ * The reviewer's view: one row per case of the project with each assignee's status, and each unassigned
+ * profile that labelled or submitted the case.
+ */
 export function teamView(db: Db, profile: Profile, projectId: number): CaseTeamRow[] {
   requireRole(profile, DATA_MANAGERS, 'the team view');
   requireProject(db, projectId);
@@ -168,7 +171,9 @@ export function teamView(db: Db, profile: Profile, projectId: number): CaseTeamR
     const mine = annotations.filter((a) => a.caseId === c.id);
     const submissions = new Map(listSubmissions(db, c.id).map((s) => [s.annotatorId, s]));
     const assigned = new Set(assignments.filter((a) => a.caseId === c.id).map((a) => a.annotatorId));
-    const people = [...new Set([...assigned, ...mine.map((a) => a.annotatorId!), ...submissions.keys()])];
+    // Profiles that merely opened the case (an empty annotation: a reviewer looking) are no assignees.
+    const labelled = mine.filter((a) => a.revisionCount > 0).map((a) => a.annotatorId!);
+    const people = [...new Set([...assigned, ...labelled, ...submissions.keys()])];
     const assignees: AssigneeInfo[] = people
       .map((id) => {
         const own = mine.filter((a) => a.annotatorId === id);

@@ -207,6 +207,8 @@ describe('assignments', () => {
     });
 
     const cy = await fx.signedIn('Cy', 'annotator');
+    // Cy opening case A (not his: an empty annotation, as the app opens the volume shown) adds no row.
+    await cy.ok('annotation:open', { volumeId: fx.volumes[0]!.id });
     expect((await cy.ok('worklist:get', { projectId: fx.projectId })).map((x) => x.caseName)).toEqual(['B']);
     expect(await cy.ok('worklist:next', { projectId: fx.projectId })).toEqual({
       caseId: caseB,
@@ -220,6 +222,8 @@ describe('assignments', () => {
       tool: 'brush',
       patch: fill([0, 1, 0, 1, 0, 1], 1),
     });
+    // The reviewer looking at case A (an empty annotation of theirs) is no assignee of it.
+    await rev.ok('annotation:open', { volumeId: fx.volumes[0]!.id });
     const team = await rev.ok('assignment:team', { projectId: fx.projectId });
     expect(team.map((c) => [c.caseName, c.assignees.map((x) => `${x.annotatorName}:${x.status}`)])).toEqual([
       ['A', ['Ann:in-progress', 'Bob:not-started']],

@@ -98,6 +98,7 @@ export function SideBar(p: Props) {
             <ReviewPanel
               me={me}
               ownAnnotationId={own.info?.id ?? null}
+              ownEditor={own.info?.kind === 'manual' ? own.editor : null}
               state={p.caseAnnotations}
               onShowHistory={history.show}
               historyOf={subject?.id ?? null}

@@ -5,6 +5,7 @@
 import { auditVerdictLine } from '@core/audit-verdict';
 import { call, getBridge } from '../../api/bridge';
 import { useQuery } from '../../api/useQuery';
+import { activityNote } from './activityNote';
 
 async function readAudit() {
   const bridge = getBridge();
@@ -45,7 +46,7 @@ export function ActivityPanel() {
         {entries.map((e) => (
           <li key={e.id}>
             <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> <strong>{e.action}</strong>{' '}
-            <span className="muted">{String(e.detail['name'] ?? e.detail['file'] ?? '')}</span>{' '}
+            <span className="muted">{activityNote(e.detail)}</span>{' '}
             <span className="muted">by {e.actor}</span>
           </li>
         ))}

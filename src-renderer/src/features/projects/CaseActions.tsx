@@ -24,7 +24,7 @@ export function CaseActions({ c, role, projects }: Props) {
     setConfirming(false);
     setReason('');
     setError(null);
-    invalidateQueries('projects', 'cases', 'worklist');
+    invalidateQueries('projects', 'cases', 'worklist', 'audit');
   };
   const run = async (what: () => Promise<unknown>) => {
     try {

@@ -24,7 +24,7 @@ export function ProjectsDialog({ onClose, onCreated }: { onClose(): void; onCrea
   const act = async (what: () => Promise<string>) => {
     try {
       setMessage({ ok: true, text: await what() });
-      invalidateQueries('projects', 'cases');
+      invalidateQueries('projects', 'cases', 'audit');
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
     }

@@ -7,6 +7,7 @@
 // from two workstations) says so. A derived annotation shows what made it ("derived: STAPLE"), not a work
 // status. Reviewers and admins import a mask file onto the volume as a named annotator (MaskImportBox).
 import type { AnnotationInfo, AnnotatorInfo, LabelInfo, VolumeMeta } from '@contract';
+import type { ReadOnlyTarget } from './useReadOnlyWhile';
 import { AnnotationExport } from './AnnotationExport';
 import { MaskImportBox } from './MaskImportBox';
 import { OpenReviewButton } from './OpenReviewButton';
@@ -16,6 +17,8 @@ import type { CaseAnnotations } from './useCaseAnnotations';
 interface Props {
   me: AnnotatorInfo;
   ownAnnotationId: number | null;
+  /** The own manual annotation's editor (the submission makes it read-only). */
+  ownEditor: ReadOnlyTarget | null;
   state: CaseAnnotations;
   /** Shows another annotation's history (with its branches) in the History panel. */
   onShowHistory(annotationId: number): void;
@@ -31,7 +34,8 @@ export function annotationStateText(a: AnnotationInfo): string {
   return a.status === 'in-progress' ? 'in progress' : a.status === 'not-started' ? 'not started' : a.status;
 }
 
-export function ReviewPanel({ me, ownAnnotationId, state, onShowHistory, historyOf, volume, labels }: Props) {
+export function ReviewPanel(p: Props) {
+  const { me, ownAnnotationId, ownEditor, state, onShowHistory, historyOf, volume, labels } = p;
   const { annotations, review, shown, error } = state;
   const tipsOf = new Map(state.branches.map((b) => [b.annotationId, b.tips.length]));
   const canOpen = me.role !== 'annotator';
@@ -47,7 +51,9 @@ export function ReviewPanel({ me, ownAnnotationId, state, onShowHistory, history
             : 'Not open for review: annotators see only their own.'}
       </p>
       {canOpen && !opened && <OpenReviewButton caseId={review?.caseId ?? null} onOpen={state.openReview} />}
-      {ownAnnotationId !== null && review && <SubmitBox caseId={review.caseId} profileId={me.id} />}
+      {ownAnnotationId !== null && review && (
+        <SubmitBox caseId={review.caseId} profileId={me.id} editor={ownEditor} />
+      )}
       {error && <p className="error">{error}</p>}
       <ul className="annotations">
         {annotations.map((a) => {

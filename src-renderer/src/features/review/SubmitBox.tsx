@@ -1,12 +1,23 @@
 // The signed-in profile's submission of the open case: "Submit case" when done (their masks of the case then
 // become read-only to them, main refuses saves), the state once submitted, and a reviewer's comment when the
-// case was returned (editable again).
+// case was returned (editable again). While submitted, the own editor is read-only with that reason, so no
+// stroke is drawn that main would refuse to save.
 import { useState } from 'react';
 import { call, getBridge } from '../../api/bridge';
 import { invalidateQueries } from '../../api/queries';
 import { useQuery } from '../../api/useQuery';
+import { useReadOnlyWhile, type ReadOnlyTarget } from './useReadOnlyWhile';
 
-export function SubmitBox({ caseId, profileId }: { caseId: number; profileId: number }) {
+export const SUBMITTED_READ_ONLY = 'Submitted: read-only to you until a reviewer returns it.';
+
+interface Props {
+  caseId: number;
+  profileId: number;
+  /** The editor of the own (manual) annotation of the case: read-only while the case is submitted. */
+  editor: ReadOnlyTarget | null;
+}
+
+export function SubmitBox({ caseId, profileId, editor }: Props) {
   const mine = useQuery({
     name: 'team',
     params: { caseId, profileId, mine: true },
@@ -14,6 +25,7 @@ export function SubmitBox({ caseId, profileId }: { caseId: number; profileId: nu
   });
   const [error, setError] = useState<string | null>(null);
   const s = mine.data ?? null;
+  useReadOnlyWhile(editor, s?.state === 'submitted' ? SUBMITTED_READ_ONLY : null);
   const submit = async () => {
     try {
       await call(getBridge().invoke('case:submit', { caseId }));
@@ -26,7 +38,7 @@ export function SubmitBox({ caseId, profileId }: { caseId: number; profileId: nu
   return (
     <div className="submit-box" data-testid="submission" data-state={s?.state ?? 'none'}>
       {s?.state === 'submitted' ? (
-        <p className="muted">Submitted: read-only to you until a reviewer returns it.</p>
+        <p className="muted">{SUBMITTED_READ_ONLY}</p>
       ) : (
         <>
           {s?.state === 'returned' && (
