@@ -21,6 +21,13 @@ import { useSlicePointer } from './useSlicePointer';
 import { VIEW_COLOURS } from './viewColours';
 import type { GreyMap } from './windowLevel';
 
+/**
+ * Performance mark set after a frame that shows a new slice of a view has been drawn (detail: `{ view,
+ * slice }`, the slice a voxel index). Only the latest is kept (earlier ones are cleared), so scrolling for
+ * hours keeps no trail; `concord bench view` measures from the wheel or key event to the frame after it.
+ */
+export const SLICE_DRAWN_MARK = 'concord:slice-drawn';
+
 export const VIEW_TITLES: Record<SliceViewName, string> = {
   axial: 'Axial',
   coronal: 'Coronal',
@@ -114,6 +121,8 @@ function SliceViewImpl(p: SliceViewProps) {
   const overlayCaches = useRef(new Map<MaskLayer, OverlayCache>());
   /** Pointer position over the canvas (CSS px), for the brush outline; null when outside. */
   const hoverRef = useRef<{ x: number; y: number } | null>(null);
+  /** The slice of the last drawn frame (-1: none yet), for the slice-drawn mark. */
+  const drawnSlice = useRef(-1);
 
   // Draw: slice image (if its inputs changed), label overlays, crosshair, then the editor's decorations.
   // Called by the effect below after renders, and by requestDraw() (one animation frame) when a label layer
@@ -163,6 +172,11 @@ function SliceViewImpl(p: SliceViewProps) {
       hover: hoverRef.current,
     });
     q.onDrawn(q.view);
+    if (drawnSlice.current !== sl) {
+      drawnSlice.current = sl;
+      performance.clearMarks(SLICE_DRAWN_MARK);
+      performance.mark(SLICE_DRAWN_MARK, { detail: { view: q.view, slice: sl } });
+    }
   }, []);
 
   const frame = useRef(0);
