@@ -8,7 +8,7 @@
 // (see display.ts); screenTransform maps one to the other. Nearest-neighbour drawing, so each voxel is a
 // crisp rectangle and the screen -> voxel mapping is exact.
 
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { SliceViewName, ViewLayout } from '@core/geometry/display';
 import type { MaskLayer } from '@core/labelling/mask-layer';
 import { renderLabelSlice } from '@core/labelling/overlay-render';
@@ -28,11 +28,25 @@ import type { GreyMap } from './windowLevel';
  */
 export const SLICE_DRAWN_MARK = 'concord:slice-drawn';
 
+/** Sets SLICE_DRAWN_MARK when `slice` is not the slice the view's last frame showed. */
+function markSliceDrawn(drawn: { current: number }, view: SliceViewName, slice: number): void {
+  if (drawn.current === slice) return;
+  drawn.current = slice;
+  performance.clearMarks(SLICE_DRAWN_MARK);
+  performance.mark(SLICE_DRAWN_MARK, { detail: { view, slice } });
+}
+
 export const VIEW_TITLES: Record<SliceViewName, string> = {
   axial: 'Axial',
   coronal: 'Coronal',
   sagittal: 'Sagittal',
 };
+
+/**
+ * The view's own canvas is opaque (a black background is drawn first), so compositing it needs no blending.
+ * (Drawing the slice views on the CPU instead, `willReadFrequently`, was measured slower with software GL.)
+ */
+const VIEW_2D: CanvasRenderingContext2DSettings = { alpha: false };
 
 /** Offscreen RGBA of one label layer's slice, current while (slice, version, layout) match. */
 interface OverlayCache {
@@ -98,8 +112,9 @@ function SliceViewImpl(p: SliceViewProps) {
     return () => ro.disconnect();
   }, []);
 
-  // The offscreen image belongs to the layout (its size); a new layout gets a new one.
-  useEffect(() => {
+  // The offscreen image belongs to the layout (its size); a new layout gets a new one. Made in a layout
+  // effect, like everything the drawing below reads, so the first draw finds it.
+  useLayoutEffect(() => {
     const canvas = document.createElement('canvas');
     canvas.width = Math.max(1, p.layout.width);
     canvas.height = Math.max(1, p.layout.height);
@@ -114,7 +129,7 @@ function SliceViewImpl(p: SliceViewProps) {
   // drawing effect so that it is current when that runs.
   const latest = useRef(p);
   const sizeRef = useRef(size);
-  useEffect(() => {
+  useLayoutEffect(() => {
     latest.current = p;
     sizeRef.current = size;
   });
@@ -144,7 +159,7 @@ function SliceViewImpl(p: SliceViewProps) {
     const ph = Math.round(sz.h * sz.dpr);
     if (canvas.width !== pw) canvas.width = pw;
     if (canvas.height !== ph) canvas.height = ph;
-    const ctx = canvas.getContext('2d');
+    const ctx = canvas.getContext('2d', VIEW_2D);
     if (!ctx) return;
     const overlays: HTMLCanvasElement[] = [];
     for (const layer of q.overlays) {
@@ -172,11 +187,7 @@ function SliceViewImpl(p: SliceViewProps) {
       hover: hoverRef.current,
     });
     q.onDrawn(q.view);
-    if (drawnSlice.current !== sl) {
-      drawnSlice.current = sl;
-      performance.clearMarks(SLICE_DRAWN_MARK);
-      performance.mark(SLICE_DRAWN_MARK, { detail: { view: q.view, slice: sl } });
-    }
+    markSliceDrawn(drawnSlice, q.view, sl);
   }, []);
 
   const frame = useRef(0);
@@ -189,7 +200,9 @@ function SliceViewImpl(p: SliceViewProps) {
   }, [drawNow]);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
-  useEffect(() => {
+  // Drawn in the commit itself (a layout effect), so the new slice is on the canvas before the browser paints
+  // that commit; a passive effect could run after the paint and show the new slice a frame later.
+  useLayoutEffect(() => {
     drawNow();
   }, [
     drawNow,
