@@ -28,10 +28,14 @@ export interface ScrollStats {
    * figure for wheel events.
    */
   presented?: { medianMs: number; p95Ms: number; samples: number[] };
+  /** Part of the figure before the page's first listener ran: the browser's input path and a busy page. */
+  inputDelay: { medianMs: number; p95Ms: number; samples: number[] };
 }
 
 interface Sample {
   frameMs: number;
+  /** From the event's timeStamp to the page's first listener running (the browser's input path). */
+  inputDelayMs: number;
   /** -1: not measured (wheel). */
   presentedMs: number;
 }
@@ -64,7 +68,7 @@ const SAMPLE_TIMEOUT_MS = 20_000;
 const arm = (input: ScrollInput): string => `(() => {
   const hook = window.__concordViewer;
   const before = hook.getState().slices.axial;
-  const s = { t0: null, done: null, before, presented: ${input === 'key' ? 'null' : '-1'} };
+  const s = { t0: null, done: null, delay: 0, before, presented: ${input === 'key' ? 'null' : '-1'} };
   window.__concordBenchScroll = s;
   if (s.presented === null) {
   const events = new PerformanceObserver((list) => {
@@ -89,7 +93,7 @@ const arm = (input: ScrollInput): string => `(() => {
     channel.port2.postMessage(null);
   };
   const first = (e) => {
-    if (s.t0 === null) s.t0 = e.timeStamp;
+    if (s.t0 === null) { s.t0 = e.timeStamp; s.delay = performance.now() - e.timeStamp; }
     removeEventListener('wheel', first, true);
     removeEventListener('keydown', first, true);
   };
@@ -107,7 +111,7 @@ const arm = (input: ScrollInput): string => `(() => {
 
 const RESULT = `(() => {
   const s = window.__concordBenchScroll;
-  return s && s.done !== null && s.presented !== null ? [s.done - s.t0, s.presented] : null;
+  return s && s.done !== null && s.presented !== null ? [s.done - s.t0, s.presented, s.delay] : null;
 })()`;
 
 const QUIET = `new Promise((resolve) => {
@@ -133,7 +137,10 @@ function summary(samples: number[]): { medianMs: number; p95Ms: number; samples:
 }
 
 function stats(samples: Sample[]): ScrollStats {
-  const out: ScrollStats = summary(samples.map((x) => x.frameMs));
+  const out: ScrollStats = {
+    ...summary(samples.map((x) => x.frameMs)),
+    inputDelay: summary(samples.map((x) => x.inputDelayMs)),
+  };
   const presented = samples.map((x) => x.presentedMs).filter((x) => x >= 0);
   if (presented.length > 0) out.presented = summary(presented);
   return out;
@@ -161,10 +168,10 @@ async function sample(p: ScrollPage, input: ScrollInput, up: boolean): Promise<S
   else await page.keyboard.press(up ? 'ArrowUp' : 'ArrowDown');
   const deadline = Date.now() + SAMPLE_TIMEOUT_MS;
   for (;;) {
-    const ms = (await page.evaluate(RESULT)) as [number, number] | null;
+    const ms = (await page.evaluate(RESULT)) as [number, number, number] | null;
     if (ms !== null) {
       await page.evaluate(QUIET);
-      return { frameMs: ms[0], presentedMs: ms[1] };
+      return { frameMs: ms[0], presentedMs: ms[1], inputDelayMs: ms[2] };
     }
     if (Date.now() > deadline) throw new Error(`${p.name}: no new axial slice drawn after a ${input} input`);
     await new Promise((r) => setTimeout(r, 5));
