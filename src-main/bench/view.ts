@@ -1,9 +1,16 @@
-// `concord bench view [--json] [--runs N]`: how long a 512x512x300 int16 CT takes to show its first slice
-// in the viewer, through the real web host and renderer in Chromium (headless, Debian's chromium).
-// Figures per run, from the renderer's performance marks:
-//   openToFirstSliceMs   from the volume being requested (concord:volume-open) to its first drawn slice
-//                        (concord:first-slice) — the product's aim: within 2 s of opening in the viewer;
-//   pageToFirstSliceMs   from navigation start (app boot included) to the first drawn slice.
+// `concord bench view [--json] [--runs N] [--notches N] [--baseline DIR]`: how a 512x512x300 int16 CT
+// behaves in the viewer, through the real web host and renderer in Chromium (headless, Debian's chromium,
+// software WebGL). Figures:
+//   open     per run, from the renderer's performance marks: openToFirstSliceMs, from the volume being
+//            requested (concord:volume-open) to its first drawn slice (concord:first-slice) — the product's
+//            aim: within 2 s of opening in the viewer; pageToFirstSliceMs, from navigation start (app boot
+//            included) to the first drawn slice;
+//   scroll   one wheel notch and one arrow key, from the input event to the frame that shows the new axial
+//            slice, median and 95th percentile per layout (axial maximised, 2×2 grid), `--notches` of each
+//            (view-scroll.ts). Aims: 33 ms maximised (two 60 Hz frames), 60 ms in the grid.
+// `--baseline DIR` names another build's renderer folder (its `out/renderer`, built from a commit that sets
+// the concord:slice-drawn mark): it is served by a second web host over the same workspace and scrolled in
+// turn with this build, so both sets of figures come from the same minutes of the same machine.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +27,8 @@ import { startWebHost } from '../host/web/server';
 import { ctPhantom } from './phantom';
 import { optionString, parseArgs, positiveInt } from '../host/cli/args';
 import { printJson } from '../host/cli/output';
+import type { ScrollFigures, ScrollPage } from './view-scroll';
+import { measureScroll } from './view-scroll';
 
 const DIMS: [number, number, number] = [512, 512, 300];
 
@@ -29,8 +38,19 @@ interface Marks {
 }
 
 export async function runBenchView(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['runs'], flags: ['json'] });
+  const args = parseArgs(argv, { values: ['runs', 'notches', 'baseline'], flags: ['json'] });
   const runs = positiveInt(optionString(args, 'runs') ?? '3', '--runs');
+  const notches = positiveInt(optionString(args, 'notches') ?? '20', '--notches');
+  const baselineArg = optionString(args, 'baseline');
+  const baselineDir = baselineArg === undefined ? null : path.resolve(baselineArg);
+  if (baselineDir && !fs.existsSync(path.join(baselineDir, 'index.html'))) {
+    throw new InputError(undefined, `--baseline: no built renderer (index.html) in ${baselineDir}`);
+  }
+  const json = args.options.has('json');
+  const loadAtStart = os.loadavg();
+  const progress = (line: string): void => {
+    process.stderr.write(`bench view: ${line}\n`);
+  };
   const chromium = findChromium();
   if (!chromium) throw new InputError(undefined, 'bench view needs Chromium (apt-get install chromium)');
   let playwright: typeof PlaywrightCore;
@@ -63,6 +83,9 @@ export async function runBenchView(argv: string[]): Promise<number> {
       () => undefined,
     );
     const host = await startWebHost({ services, rendererDir: rendererDir(), log: () => undefined });
+    const baseHost = baselineDir
+      ? await startWebHost({ services, rendererDir: baselineDir, log: () => undefined })
+      : null;
     const browser = await playwright.chromium.launch({
       executablePath: chromium,
       args: [
@@ -76,17 +99,20 @@ export async function runBenchView(argv: string[]): Promise<number> {
       ],
     });
     const results: Marks[] = [];
+    let scroll: Record<string, ScrollFigures>;
     try {
-      for (let r = 0; r < runs; r++) {
+      const openPage = async (url: string): Promise<PlaywrightCore.Page> => {
         const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-        await page.goto(host.url);
+        await page.goto(url);
         await page.waitForFunction(
           () => performance.getEntriesByName('concord:first-slice').length > 0,
           undefined,
-          {
-            timeout: 60_000,
-          },
+          { timeout: 60_000 },
         );
+        return page;
+      };
+      for (let r = 0; r < runs; r++) {
+        const page = await openPage(host.url);
         results.push(
           await page.evaluate(() => {
             const open = performance.getEntriesByName('concord:volume-open')[0]!.startTime;
@@ -95,10 +121,15 @@ export async function runBenchView(argv: string[]): Promise<number> {
           }),
         );
         await page.close();
+        progress(`open: run ${r + 1} of ${runs}`);
       }
+      const pages: ScrollPage[] = [{ name: 'concord', page: await openPage(host.url) }];
+      if (baseHost) pages.push({ name: 'baseline', page: await openPage(baseHost.url) });
+      scroll = await measureScroll(pages, notches, progress);
     } finally {
       await browser.close();
       await host.close();
+      await baseHost?.close();
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const result = {
@@ -109,12 +140,19 @@ export async function runBenchView(argv: string[]): Promise<number> {
         openToFirstSliceMs: median(results.map((x) => x.openToFirstSliceMs)),
         pageToFirstSliceMs: median(results.map((x) => x.pageToFirstSliceMs)),
         all: results,
+        scroll: scroll['concord'],
       },
-      target: { openToFirstSliceMs: 2000 },
+      ...(baselineDir ? { baseline: { rendererDir: baselineDir, scroll: scroll['baseline'] } } : {}),
+      scrollNotches: notches,
+      target: { openToFirstSliceMs: 2000, scrollMaximisedMs: 33, scrollGridMs: 60 },
       browser: `${chromium} (headless, SwiftShader WebGL)`,
-      machine: { cpus: os.cpus().length, node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        node: process.version,
+        loadAverage: { start: loadAtStart, end: os.loadavg() },
+      },
     };
-    if (args.options.has('json')) printJson(result);
+    if (json) printJson(result);
     else process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     return 0;
   } finally {

@@ -25,10 +25,10 @@ export async function runBench(argv: string[]): Promise<number> {
   if (argv[0] === 'masks') return runBenchMasks(rest);
   if (argv[0] === 'audit') return (await import('../../bench/audit')).runBenchAudit(rest);
   if (argv[0] === 'bundle') return (await import('../../bench/bundle')).runBenchBundle(rest);
+  if (argv[0] === 'view') return runBenchView(rest);
   const args = parseArgs(argv, { values: ['runs'], flags: ['json', 'keep'] });
   // The child process of one `bench import` measurement.
   if (args.positionals[0] === 'child') return benchChild(args.positionals.slice(1));
-  if (args.positionals[0] === 'view') return runBenchView(argv.filter((a) => a !== 'view'));
   if (args.positionals[0] === 'brush') return runBenchBrush(argv.filter((a) => a !== 'brush'));
   if (args.positionals[0] === 'masks') return runBenchMasks(argv.filter((a) => a !== 'masks'));
   if (args.positionals[0] !== 'import') {

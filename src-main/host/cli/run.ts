@@ -146,8 +146,9 @@ Usage: concord <command> [options]
       Start the web host on 127.0.0.1 and print its URL.
   bench import [--json] [--runs N] [--keep]
       Time and memory of importing a 512x512x300 int16 .nii.gz, beside nibabel's load of the same file.
-  bench view [--json] [--runs N]
-      Time from opening that volume in the viewer (web host, Chromium) to its first drawn slice.
+  bench view [--json] [--runs N] [--notches N] [--baseline <built renderer dir>]
+      Time from opening that volume in the viewer (web host, Chromium) to its first drawn slice; time from
+      a wheel notch or arrow key to the frame showing the new slice (axial maximised, 2x2), beside a baseline.
   bench train [--backend auto|tensorflow|webgpu|wasm|cpu] [--variants reference,small] [--profile] [--json]
       Training speed of the reference U-Net (images/s) beside PyTorch training the same network.
   bench kernels [--batch N] [--threads N] [--skip-tfjs-cpu] [--json]

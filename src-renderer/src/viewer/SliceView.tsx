@@ -8,7 +8,7 @@
 // (see display.ts); screenTransform maps one to the other. Nearest-neighbour drawing, so each voxel is a
 // crisp rectangle and the screen -> voxel mapping is exact.
 
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { SliceViewName, ViewLayout } from '@core/geometry/display';
 import type { MaskLayer } from '@core/labelling/mask-layer';
 import { renderLabelSlice } from '@core/labelling/overlay-render';
@@ -21,11 +21,32 @@ import { useSlicePointer } from './useSlicePointer';
 import { VIEW_COLOURS } from './viewColours';
 import type { GreyMap } from './windowLevel';
 
+/**
+ * Performance mark set after a frame that shows a new slice of a view has been drawn (detail: `{ view,
+ * slice }`, the slice a voxel index). Only the latest is kept (earlier ones are cleared), so scrolling for
+ * hours keeps no trail; `concord bench view` measures from the wheel or key event to the frame after it.
+ */
+export const SLICE_DRAWN_MARK = 'concord:slice-drawn';
+
+/** Sets SLICE_DRAWN_MARK when `slice` is not the slice the view's last frame showed. */
+function markSliceDrawn(drawn: { current: number }, view: SliceViewName, slice: number): void {
+  if (drawn.current === slice) return;
+  drawn.current = slice;
+  performance.clearMarks(SLICE_DRAWN_MARK);
+  performance.mark(SLICE_DRAWN_MARK, { detail: { view, slice } });
+}
+
 export const VIEW_TITLES: Record<SliceViewName, string> = {
   axial: 'Axial',
   coronal: 'Coronal',
   sagittal: 'Sagittal',
 };
+
+/**
+ * The view's own canvas is opaque (a black background is drawn first), so compositing it needs no blending.
+ * (Drawing the slice views on the CPU instead, `willReadFrequently`, was measured slower with software GL.)
+ */
+const VIEW_2D: CanvasRenderingContext2DSettings = { alpha: false };
 
 /** Offscreen RGBA of one label layer's slice, current while (slice, version, layout) match. */
 interface OverlayCache {
@@ -91,8 +112,9 @@ function SliceViewImpl(p: SliceViewProps) {
     return () => ro.disconnect();
   }, []);
 
-  // The offscreen image belongs to the layout (its size); a new layout gets a new one.
-  useEffect(() => {
+  // The offscreen image belongs to the layout (its size); a new layout gets a new one. Made in a layout
+  // effect, like everything the drawing below reads, so the first draw finds it.
+  useLayoutEffect(() => {
     const canvas = document.createElement('canvas');
     canvas.width = Math.max(1, p.layout.width);
     canvas.height = Math.max(1, p.layout.height);
@@ -107,13 +129,15 @@ function SliceViewImpl(p: SliceViewProps) {
   // drawing effect so that it is current when that runs.
   const latest = useRef(p);
   const sizeRef = useRef(size);
-  useEffect(() => {
+  useLayoutEffect(() => {
     latest.current = p;
     sizeRef.current = size;
   });
   const overlayCaches = useRef(new Map<MaskLayer, OverlayCache>());
   /** Pointer position over the canvas (CSS px), for the brush outline; null when outside. */
   const hoverRef = useRef<{ x: number; y: number } | null>(null);
+  /** The slice of the last drawn frame (-1: none yet), for the slice-drawn mark. */
+  const drawnSlice = useRef(-1);
 
   // Draw: slice image (if its inputs changed), label overlays, crosshair, then the editor's decorations.
   // Called by the effect below after renders, and by requestDraw() (one animation frame) when a label layer
@@ -135,7 +159,7 @@ function SliceViewImpl(p: SliceViewProps) {
     const ph = Math.round(sz.h * sz.dpr);
     if (canvas.width !== pw) canvas.width = pw;
     if (canvas.height !== ph) canvas.height = ph;
-    const ctx = canvas.getContext('2d');
+    const ctx = canvas.getContext('2d', VIEW_2D);
     if (!ctx) return;
     const overlays: HTMLCanvasElement[] = [];
     for (const layer of q.overlays) {
@@ -164,6 +188,7 @@ function SliceViewImpl(p: SliceViewProps) {
       measurements: q.measure?.marks(q.layout.axes.normal.axis, sl) ?? [],
     });
     q.onDrawn(q.view);
+    markSliceDrawn(drawnSlice, q.view, sl);
   }, []);
 
   const frame = useRef(0);
@@ -176,7 +201,9 @@ function SliceViewImpl(p: SliceViewProps) {
   }, [drawNow]);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
-  useEffect(() => {
+  // Drawn in the commit itself (a layout effect), so the new slice is on the canvas before the browser paints
+  // that commit; a passive effect could run after the paint and show the new slice a frame later.
+  useLayoutEffect(() => {
     drawNow();
   }, [
     drawNow,

@@ -64,6 +64,8 @@ export interface ConcordViewerHook {
   editorTool(): string | null;
   /** The 3D camera (LPS mm), or null before the 3D view is ready / without WebGL2. */
   camera3d(): { focalPoint: Vec3; position: Vec3 } | null;
+  /** Frames the 3D view has rendered since it was built, or null before it is ready / without WebGL2. */
+  renders3d(): number | null;
   /** LPS mm of the centre of voxel (i, j, k). */
   worldAt(i: number, j: number, k: number): Vec3;
   /** Resolves after the next two animation frames (state changes have been drawn). */

@@ -8,6 +8,7 @@
 // about the pointer.
 import type { RefObject } from 'react';
 import { useEffect } from 'react';
+import { flushSync } from 'react-dom';
 import type { Vec3 } from '@core/geometry/affine';
 import { viewPixelToVoxel } from '@core/geometry/display';
 import type { PointerPhase, SlicePointer } from '@core/labelling/slice-editor';
@@ -188,8 +189,11 @@ export function useSlicePointer(
       wheelAccumulator += pixels;
       if (Math.abs(wheelAccumulator) < WHEEL_PIXELS_PER_STEP / 2) return;
       const n = Math.max(1, Math.round(Math.abs(wheelAccumulator) / WHEEL_PIXELS_PER_STEP));
-      // Wheel up (negative delta) scrolls "up".
-      q.onScroll(q.view, wheelAccumulator < 0 ? n : -n);
+      // Wheel up (negative delta) scrolls "up". Rendered (and the slice drawn) inside the event: Chromium
+      // hands wheel events to the page at the start of a frame, and a render React scheduled for later would
+      // miss that frame and show the slice one frame (16.7 ms) later.
+      const steps = wheelAccumulator < 0 ? n : -n;
+      flushSync(() => q.onScroll(q.view, steps));
       wheelAccumulator = 0;
     };
 

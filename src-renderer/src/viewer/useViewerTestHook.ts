@@ -101,6 +101,7 @@ export function useViewerTestHook(o: ViewerTestHookInputs): void {
       },
       overlayIds: () => overlaysRef.current.map((l) => l.id),
       camera3d: () => sceneRef.current?.camera() ?? null,
+      renders3d: () => sceneRef.current?.renderCount() ?? null,
       editorTool: () => editingRef.current?.editor?.settings.tool ?? null,
       worldAt: (i, j, k) => transformPoint(affine, [i, j, k]),
       settled: () =>

@@ -34,7 +34,11 @@ import type { WindowLevel } from './windowLevel';
 
 export interface VolumeScene {
   setTransfer(wl: WindowLevel, mode: RenderMode): void;
-  /** Crosshair at voxel (i, j, k) of the full-resolution volume; null hides it. */
+  /**
+   * Crosshair at voxel (i, j, k) of the full-resolution volume; null hides it. The same crosshair again
+   * renders nothing; a moved one is rendered once the cursor has rested for CURSOR_RENDER_DELAY_MS (or with
+   * any earlier frame), so scrolling through slices is not held back by 3D frames.
+   */
   setCursor(ijk: Vec3 | null): void;
   /** Follow the container's size (call on resize; does nothing while it is 0×0). */
   resize(): void;
@@ -53,8 +57,17 @@ export interface VolumeScene {
   render(): void;
   /** Shows or hides the volume rendering (the label surfaces inside stay visible). */
   setVolumeVisible(visible: boolean): void;
+  /** Frames rendered so far (the viewer's test hook: a slice change must not render an unchanged scene). */
+  renderCount(): number;
   dispose(): void;
 }
+
+/**
+ * Rest (ms) after the last crosshair move before the 3D view renders it. One software-GL frame of the volume
+ * takes 0.2–1 s of the GPU process on 2 cores and holds back every frame of the page, the slice views' too:
+ * rendering the moved crosshair on each wheel notch made scrolling in the 2×2 layout wait for it.
+ */
+export const CURSOR_RENDER_DELAY_MS = 250;
 
 export interface WebGLSupport {
   webgl2: boolean;
@@ -153,6 +166,7 @@ export function createVolumeScene(
   lineActor.setMapper(lineMapper);
   lineActor.getProperty().setColor(1, 0.85, 0.3);
   lineActor.getProperty().setLineWidth(1.5);
+  lineActor.setVisibility(false); // until setCursor places it
 
   const renderer = vtkRenderer.newInstance({ background: [0.04, 0.05, 0.07] });
   renderer.addVolume(volume);
@@ -171,14 +185,31 @@ export function createVolumeScene(
 
   let frame = 0;
   let disposed = false;
+  let renders = 0;
   // False while the quadrant is hidden (another view maximised): nothing is rendered for nobody.
   let visible = false;
+  /** A crosshair move waiting for the cursor to rest (setTimeout id, 0: none). */
+  let cursorTimer: ReturnType<typeof setTimeout> | 0 = 0;
+  /** The crosshair drawn or waiting to be ([-1, …]: hidden), so that the same one is not rendered again. */
+  let lastCursor: Vec3 = [-1, -1, -1];
   const requestRender = (): void => {
     if (disposed || frame || !visible) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
-      if (!disposed && visible) renderWindow.render();
+      if (disposed || !visible) return;
+      // This frame shows the crosshair where it is now: a move waiting for rest needs no frame of its own.
+      if (cursorTimer) clearTimeout(cursorTimer);
+      cursorTimer = 0;
+      renderWindow.render();
+      renders++;
     });
+  };
+  const requestCursorRender = (): void => {
+    if (cursorTimer) clearTimeout(cursorTimer);
+    cursorTimer = setTimeout(() => {
+      cursorTimer = 0;
+      requestRender();
+    }, CURSOR_RENDER_DELAY_MS);
   };
 
   const centre = transformPoint(affineLPS, [
@@ -210,6 +241,10 @@ export function createVolumeScene(
       requestRender();
     },
     setCursor(ijk) {
+      const next: Vec3 = ijk ? [ijk[0], ijk[1], ijk[2]] : [-1, -1, -1];
+      if (next[0] === lastCursor[0] && next[1] === lastCursor[1] && next[2] === lastCursor[2]) return;
+      const shownBefore = lastCursor[0] >= 0;
+      lastCursor = next;
       lineActor.setVisibility(ijk !== null);
       if (ijk) {
         const pts = linePoints.getData() as Float32Array;
@@ -224,7 +259,9 @@ export function createVolumeScene(
         linePoints.modified();
         lines.modified();
       }
-      requestRender();
+      // Showing or hiding the crosshair (X) is drawn at once; a move waits for the cursor to rest.
+      if (ijk && shownBefore) requestCursorRender();
+      else requestRender();
     },
     resize() {
       const r = container.getBoundingClientRect();
@@ -274,10 +311,12 @@ export function createVolumeScene(
       volume.setVisibility(show);
       requestRender();
     },
+    renderCount: () => renders,
     dispose() {
       if (disposed) return;
       disposed = true;
       if (frame) cancelAnimationFrame(frame);
+      if (cursorTimer) clearTimeout(cursorTimer);
       interactor.unbindEvents();
       interactor.delete();
       style.delete();
