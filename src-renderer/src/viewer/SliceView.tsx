@@ -8,7 +8,7 @@
 // (see display.ts); screenTransform maps one to the other. Nearest-neighbour drawing, so each voxel is a
 // crisp rectangle and the screen -> voxel mapping is exact.
 
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import type { SliceViewName, ViewLayout } from '@core/geometry/display';
 import type { MaskLayer } from '@core/labelling/mask-layer';
 import { renderLabelSlice } from '@core/labelling/overlay-render';
@@ -17,6 +17,7 @@ import { drawSliceFrame } from './drawSliceFrame';
 import { MaximiseIcon } from './icons';
 import { renderSlice } from './sliceExtract';
 import type { SliceViewProps } from './sliceViewProps';
+import { useElementSize } from './useElementSize';
 import { useSlicePointer } from './useSlicePointer';
 import { VIEW_COLOURS } from './viewColours';
 import type { GreyMap } from './windowLevel';
@@ -81,7 +82,8 @@ function overlayCanvas(
 function SliceViewImpl(p: SliceViewProps) {
   const bodyRef = useRef<HTMLDivElement | null>(null);
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
-  const [size, setSize] = useState<{ w: number; h: number; dpr: number }>({ w: 0, h: 0, dpr: 1 });
+  // The body's CSS size (the 2×2 / maximised layout changes it without a window resize).
+  const size = useElementSize(bodyRef);
   // Offscreen image of the slice (one pixel per voxel), repainted only when slice or window change.
   const imageRef = useRef<{
     canvas: HTMLCanvasElement;
@@ -99,18 +101,6 @@ function SliceViewImpl(p: SliceViewProps) {
     },
     [view, onCanvas],
   );
-
-  // Track the body's CSS size (the 2×2 / maximised layout changes it without a window resize).
-  useEffect(() => {
-    const el = bodyRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => {
-      const r = el.getBoundingClientRect();
-      setSize({ w: r.width, h: r.height, dpr: window.devicePixelRatio || 1 });
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   // The offscreen image belongs to the layout (its size); a new layout gets a new one. Made in a layout
   // effect, like everything the drawing below reads, so the first draw finds it.
