@@ -239,6 +239,14 @@ const TABLE: { [C in RequestChannel]: Row } = {
     may: MANAGERS,
     req: (w) => ({ annotationId: w.bob.annotationId, revisionId: w.bob.revisions[0] }),
   },
+  'annotation:mergeBranches': {
+    may: MANAGERS,
+    req: (w) => ({
+      annotationId: w.bob.annotationId,
+      tips: [w.bob.revisions[0], w.bob.revisions[1]],
+      primary: w.bob.revisions[0],
+    }),
+  },
 };
 
 async function world(): Promise<World> {

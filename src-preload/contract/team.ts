@@ -8,6 +8,7 @@ import type {
   CaseInfo,
   CaseTeamRow,
   LabelInfo,
+  MergeBranchesResult,
   ProjectInfo,
   ProjectKind,
   ReviewReadiness,
@@ -54,6 +55,12 @@ export interface TeamRequests {
   /** Makes a branch tip the head (a new revision with its mask): reviewers and admins on any rater's
    *  annotation, an annotator on their own while it is not submitted. Audited with who picked it. */
   'annotation:pickBranch': { req: { annotationId: number; revisionId: number }; res: RevisionInfo };
+  /** Merges two branch tips three-way against where they forked (a new head; conflicting voxels take the
+   *  primary tip's label and are counted). One of the tips is the head. Same access as a pick; audited. */
+  'annotation:mergeBranches': {
+    req: { annotationId: number; tips: [number, number]; primary: number };
+    res: MergeBranchesResult;
+  };
 }
 
 export const TEAM_REQUEST_CHANNELS = [
@@ -70,4 +77,5 @@ export const TEAM_REQUEST_CHANNELS = [
   'case:reviewReadiness',
   'annotation:branches',
   'annotation:pickBranch',
+  'annotation:mergeBranches',
 ] as const satisfies readonly (keyof TeamRequests)[];

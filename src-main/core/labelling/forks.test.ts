@@ -37,4 +37,20 @@ describe('forks in a revision history', () => {
     // Two branches that share no revision (each began its own history): no fork point.
     expect(forksOf([rev(1, null), rev(2, null)], 2).forkedAfter).toBeNull();
   });
+
+  it('a merge of two tips settles those two only; a third tip stays open, forked where it parted', () => {
+    const merge = (id: number, parentId: number, tips: number[]): RevisionInfo => ({
+      ...rev(id, parentId, 'merge-branches'),
+      provenance: { mergedBranches: { tips, base: 1, primary: tips[0], conflicts: 0 } },
+    });
+    // 1 -> {2, 3, 4}; 4 is the head.
+    const three = [rev(1, null), rev(2, 1), rev(3, 1), rev(4, 1)];
+    expect(forksOf(three, 4).tips.map((r) => r.id)).toEqual([4, 3, 2]);
+    // Merging 4 (the head) and 3: 2 is still open, and forks from the merge after 1.
+    const after = forksOf([...three, merge(5, 4, [4, 3])], 5);
+    expect(after.tips.map((r) => r.id)).toEqual([5, 2]);
+    expect(after.forkedAfter).toBe(1);
+    // Merging the merge with 2 settles the fork.
+    expect(forksOf([...three, merge(5, 4, [4, 3]), merge(6, 5, [5, 2])], 6).tips).toEqual([]);
+  });
 });

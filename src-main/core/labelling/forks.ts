@@ -1,7 +1,8 @@
 // Where an annotation's history forked: revisions imported from two workstations that both continued the
 // same revision (services/exchange keeps both branches). A branch is open while its tip (a revision no
 // other revision continues) is not the head and no revert or branch pick (the ways a branch is picked, or
-// the head kept) came after it. Pure: main checks a pick against it (services/team/branches.ts), the
+// the head kept) came after it. A merge of two tips (tool 'merge-branches', on top of the head) settles the
+// tips it names only, so with three tips the third stays open. Pure: main checks a pick against it (services/team/branches.ts), the
 // History panel shows it.
 import type { RevisionInfo } from '../model';
 
@@ -21,15 +22,31 @@ export function forksOf(revisions: readonly RevisionInfo[], head: number | null)
     0,
     ...revisions.filter((r) => r.tool !== null && SETTLING_TOOLS.includes(r.tool)).map((r) => r.id),
   );
-  const open = revisions.filter((r) => !continued.has(r.id) && r.id !== head && r.id > lastSettled);
+  const merged = new Set(revisions.filter((r) => r.tool === MERGE_TOOL).flatMap(mergedTipsOf));
+  const open = revisions.filter(
+    (r) => !continued.has(r.id) && !merged.has(r.id) && r.id !== head && r.id > lastSettled,
+  );
   if (open.length === 0) return { tips: [], forkedAfter: null };
   const headRow = revisions.find((r) => r.id === head);
   const tips = [...(headRow ? [headRow] : []), ...open.sort((a, b) => b.id - a.id)];
   return { tips, forkedAfter: commonAncestor(revisions, tips) };
 }
 
-/** The newest revision that is an ancestor (or self) of every tip. */
-function commonAncestor(revisions: readonly RevisionInfo[], tips: readonly RevisionInfo[]): number | null {
+/** The tool of a revision merged from two branch tips (services/team/branches.ts). */
+export const MERGE_TOOL = 'merge-branches';
+
+/** The tips a merge revision names in its provenance (mergedBranches.tips). */
+function mergedTipsOf(r: RevisionInfo): number[] {
+  const m = r.provenance['mergedBranches'];
+  const tips = m && typeof m === 'object' ? (m as { tips?: unknown }).tips : undefined;
+  return Array.isArray(tips) ? tips.filter((t): t is number => typeof t === 'number') : [];
+}
+
+/** The newest revision that is an ancestor (or self) of every tip: the base of a three-way merge. */
+export function commonAncestor(
+  revisions: readonly RevisionInfo[],
+  tips: readonly Pick<RevisionInfo, 'id'>[],
+): number | null {
   const parentOf = new Map(revisions.map((r) => [r.id, r.parentId]));
   const lineOf = (id: number): number[] => {
     const line: number[] = [];

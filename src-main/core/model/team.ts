@@ -101,3 +101,13 @@ export interface AnnotationBranches {
   /** The branch tips, the head first. */
   tips: RevisionInfo[];
 }
+
+/** A reviewer's three-way merge of two branch tips (annotation:mergeBranches). */
+export interface MergeBranchesResult {
+  /** The new head: tool 'merge-branches', provenance mergedBranches {tips, base, primary, conflicts}. */
+  revision: RevisionInfo;
+  /** The revision after which the tips forked (the merge's base); null when they share none. */
+  base: number | null;
+  /** Voxels both tips changed to different labels (they took the primary tip's label). */
+  conflicts: number;
+}

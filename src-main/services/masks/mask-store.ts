@@ -431,6 +431,8 @@ export class MaskStore {
       parentRevisionId: number | null | 'head';
       labels: Uint8Array;
       action?: string;
+      /** The audit row's actor when not the author (a reviewer's merge of branches). */
+      actor?: string;
       status?: WorkStatus;
       detail?: Record<string, unknown>;
     },
@@ -460,6 +462,7 @@ export class MaskStore {
           parentId: parent,
           blob,
           author: input.author,
+          ...(input.actor ? { actor: input.actor } : {}),
           tool: input.tool,
           provenance: input.provenance ?? {},
           labelVoxels: labelVoxels(counts),

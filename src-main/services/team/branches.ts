@@ -46,7 +46,7 @@ export function volumeBranches(db: Db, viewer: Profile, volumeId: number): Annot
 }
 
 /** Throws unless `who` may pick the head of `a` (see the header). */
-function assertMayPick(db: Db, who: Profile, a: AnnotationRow): void {
+export function assertMayPick(db: Db, who: Profile, a: AnnotationRow): void {
   assertCanSee(db, who, a);
   if (a.kind === 'manual' && a.annotatorId === who.id) {
     if (isSubmitted(db, a.caseId, who.id))

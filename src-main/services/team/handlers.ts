@@ -11,6 +11,7 @@ import { MaskStore } from '../masks/mask-store';
 import { asId, asObject, asOptionalNumber, asOptionalString, asString } from '../validate';
 import { assign, teamView, unassign } from './assignments';
 import { pickBranch, volumeBranches } from './branches';
+import { mergeBranches } from './merge-branches';
 import { createProject, moveCase, removeCase, updateProject } from './projects';
 import { ownSubmission, returnCase, reviewReadiness, submitCase } from './submissions';
 
@@ -143,6 +144,23 @@ export function createTeamHandlers(
         author: ctx.actor,
       });
       return revision;
+    },
+    'annotation:mergeBranches': async (raw, ctx) => {
+      const o = asObject(raw);
+      const tips = o['tips'];
+      if (!Array.isArray(tips) || tips.length !== 2)
+        throw new InputError(undefined, 'tips must list the two branch tips to merge');
+      const merged = await mergeBranches(store, requireProfile(db, ctx, 'merging branches'), {
+        annotationId: asId(o['annotationId'], 'annotationId'),
+        tips: [asId(tips[0], 'tips[0]'), asId(tips[1], 'tips[1]')],
+        primary: asId(o['primary'], 'primary'),
+      });
+      ctx.publish('annotation:changed', {
+        annotationId: merged.revision.annotationId,
+        headRevisionId: merged.revision.id,
+        author: ctx.actor,
+      });
+      return merged;
     },
     'case:reviewReadiness': (raw, ctx) =>
       reviewReadiness(
