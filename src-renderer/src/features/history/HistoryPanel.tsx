@@ -4,11 +4,12 @@
 // two workstations continued the same revision, the history forked: both branches are kept, each revision
 // names the one it continues, and a banner says after which revision it parted and lists the branch tips:
 // each can be opened read-only in the viewer, and picked as the head (the own annotation: a revert to the
-// tip; another rater's: a reviewer's pick, annotation:pickBranch).
+// tip; another rater's: a reviewer's pick, annotation:pickBranch), or two merged (MergeBranches.tsx).
 import { useEffect, useState } from 'react';
 import { forksOf } from '@core/labelling/forks';
 import type { RevisionInfo } from '@contract';
 import { call, getBridge } from '../../api/bridge';
+import { MergeBranches } from './MergeBranches';
 
 interface Props {
   annotationId: number | null;
@@ -89,7 +90,7 @@ export function HistoryPanel(p: Props) {
           <p>
             Two workstations continued this annotation in parallel
             {fork.forkedAfter !== null ? ` after #${fork.forkedAfter}` : ''}: {fork.tips.length} branches.
-            {p.canPick ? ' Pick the one to continue from; the others stay in the history.' : ''}
+            {p.canPick ? ' Pick the one to continue from, or merge two; the others stay in the history.' : ''}
           </p>
           <ul>
             {fork.tips.map((t) => (
@@ -120,6 +121,8 @@ export function HistoryPanel(p: Props) {
           </ul>
         </div>
       )}
+      {/* Outside the banner: the merge's answer stays once the fork is settled. */}
+      {p.canPick && <MergeBranches annotationId={annotationId} head={head} tips={fork.tips} />}
       <ol>
         {revisions.map((r) => (
           <li
@@ -132,6 +135,9 @@ export function HistoryPanel(p: Props) {
               <strong>#{r.id}</strong> {r.tool ?? '—'} <span className="muted">by {r.author}</span>
               {typeof r.provenance['pickedBy'] === 'string' && (
                 <span className="muted"> · picked by {r.provenance['pickedBy']}</span>
+              )}
+              {typeof r.provenance['mergedBy'] === 'string' && (
+                <span className="muted"> · branches merged by {r.provenance['mergedBy']}</span>
               )}
               {r.parentId !== null && <span className="muted"> · after #{r.parentId}</span>}
             </div>
