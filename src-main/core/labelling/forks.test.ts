@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RevisionInfo } from '../model';
-import { forksOf } from './forks';
+import { forksOf, tipKey } from './forks';
 
 const rev = (id: number, parentId: number | null, tool = 'brush'): RevisionInfo => ({
   id,
@@ -39,12 +39,24 @@ describe('forks in a revision history', () => {
   });
 
   it('a merge of two tips settles those two only; a third tip stays open, forked where it parted', () => {
-    const merge = (id: number, parentId: number, tips: number[]): RevisionInfo => ({
-      ...rev(id, parentId, 'merge-branches'),
-      provenance: { mergedBranches: { tips, base: 1, primary: tips[0], conflicts: 0 } },
-    });
+    const at = (id: number) => rev(id, null).createdAt.replace('10:00', `10:0${id}`);
+    const timed = (r: RevisionInfo) => ({ ...r, createdAt: at(r.id) });
+    // Tips are named by author and time: ids differ on every workstation the merge travels to.
+    const merge = (id: number, parentId: number, tips: number[]): RevisionInfo =>
+      timed({
+        ...rev(id, parentId, 'merge-branches'),
+        provenance: {
+          mergedBranches: {
+            tips,
+            base: 1,
+            primary: tips[0],
+            conflicts: 0,
+            settles: tips.map((t) => tipKey({ author: 'A', createdAt: at(t) })),
+          },
+        },
+      });
     // 1 -> {2, 3, 4}; 4 is the head.
-    const three = [rev(1, null), rev(2, 1), rev(3, 1), rev(4, 1)];
+    const three = [rev(1, null), rev(2, 1), rev(3, 1), rev(4, 1)].map(timed);
     expect(forksOf(three, 4).tips.map((r) => r.id)).toEqual([4, 3, 2]);
     // Merging 4 (the head) and 3: 2 is still open, and forks from the merge after 1.
     const after = forksOf([...three, merge(5, 4, [4, 3])], 5);
@@ -52,5 +64,13 @@ describe('forks in a revision history', () => {
     expect(after.forkedAfter).toBe(1);
     // Merging the merge with 2 settles the fork.
     expect(forksOf([...three, merge(5, 4, [4, 3]), merge(6, 5, [5, 2])], 6).tips).toEqual([]);
+    // Elsewhere (other ids, same authors and times) the merge settles the same tips.
+    const shift = (r: RevisionInfo): RevisionInfo => ({
+      ...r,
+      id: r.id + 10,
+      parentId: r.parentId === null ? null : r.parentId + 10,
+    });
+    const there = forksOf([...three, merge(5, 4, [4, 3])].map(shift), 15);
+    expect(there.tips.map((r) => r.id)).toEqual([15, 12]);
   });
 });

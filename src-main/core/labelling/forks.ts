@@ -24,7 +24,7 @@ export function forksOf(revisions: readonly RevisionInfo[], head: number | null)
   );
   const merged = new Set(revisions.filter((r) => r.tool === MERGE_TOOL).flatMap(mergedTipsOf));
   const open = revisions.filter(
-    (r) => !continued.has(r.id) && !merged.has(r.id) && r.id !== head && r.id > lastSettled,
+    (r) => !continued.has(r.id) && !merged.has(tipKey(r)) && r.id !== head && r.id > lastSettled,
   );
   if (open.length === 0) return { tips: [], forkedAfter: null };
   const headRow = revisions.find((r) => r.id === head);
@@ -35,11 +35,19 @@ export function forksOf(revisions: readonly RevisionInfo[], head: number | null)
 /** The tool of a revision merged from two branch tips (services/team/branches.ts). */
 export const MERGE_TOOL = 'merge-branches';
 
-/** The tips a merge revision names in its provenance (mergedBranches.tips). */
-function mergedTipsOf(r: RevisionInfo): number[] {
+/**
+ * How a merge names the tips it settles: author and time, which a bundle carries unchanged to another
+ * workstation (revision ids are local to each workspace: an imported revision gets a new one).
+ */
+export function tipKey(r: Pick<RevisionInfo, 'author' | 'createdAt'>): string {
+  return `${r.author}\u0000${r.createdAt}`;
+}
+
+/** The tips a merge revision settles (provenance mergedBranches.settles: their tipKey). */
+function mergedTipsOf(r: RevisionInfo): string[] {
   const m = r.provenance['mergedBranches'];
-  const tips = m && typeof m === 'object' ? (m as { tips?: unknown }).tips : undefined;
-  return Array.isArray(tips) ? tips.filter((t): t is number => typeof t === 'number') : [];
+  const keys = m && typeof m === 'object' ? (m as { settles?: unknown }).settles : undefined;
+  return Array.isArray(keys) ? keys.filter((t): t is string => typeof t === 'string') : [];
 }
 
 /** The newest revision that is an ancestor (or self) of every tip: the base of a three-way merge. */

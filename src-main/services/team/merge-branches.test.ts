@@ -6,7 +6,9 @@
 // provenance and the audit, removes nothing, and settles the fork. Blinding and the review gate hold.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { forksOf } from '../../core/labelling/forks';
 import { listAudit } from '../../db/audit';
+import { headRevisionId, listRevisions, toRevisionInfo } from '../../db/repositories/revisions';
 import { exportBundle } from '../exchange/export-bundle';
 import { importBundle } from '../exchange/import-bundle';
 import { edit, exchangeWorkspace, volumeIdOf } from '../test-support/exchange';
@@ -143,5 +145,26 @@ describe('merging the branches of a forked annotation', () => {
       ok: false,
       error: { code: 'conflict', message: expect.stringMatching(/not a branch tip/) },
     });
+
+    // The merge travels: on the laptop (its own tip the head, other revision ids) the desk's tip and the
+    // merge come in; the merge is the head there and the fork is settled too.
+    const back = path.join(fx.dir, 'merged.concord-bundle');
+    await exportBundle(ws, { kind: 'result', cases: ['A'], forAnnotator: 'Ann' }, back, 'Rita');
+    const { ws: lap } = await exchangeWorkspace(path.join(fx.dir, 'laptop'));
+    try {
+      await importBundle(lap, back, { actor: 'Ann', trust: true });
+      const a = lap.db.prepare('SELECT id FROM annotations WHERE volume_id = ?').get(volumeIdOf(lap)) as {
+        id: number;
+      };
+      const revs = listRevisions(lap.db, a.id).map(toRevisionInfo);
+      const head = headRevisionId(lap.db, a.id);
+      expect(revs.find((r) => r.id === head)).toMatchObject({
+        tool: 'merge-branches',
+        labelVoxels: { '1': 42, '2': 2 },
+      });
+      expect(forksOf(revs, head).tips).toEqual([]);
+    } finally {
+      lap.close();
+    }
   });
 });

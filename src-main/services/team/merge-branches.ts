@@ -3,14 +3,15 @@
 // (core/labelling/merge-masks.ts: what each tip changed is kept; a voxel both changed differently takes the
 // primary tip's label and is counted as a conflict), and recorded as a new head on top of the current head
 // (tool 'merge-branches', a snapshot), its provenance and audit row naming the tips, the base, the primary
-// tip and the conflict count, and who merged. Nothing is removed: both tips stay in the history.
+// tip and the conflict count, and who merged; the tips it settles are named by author and time too
+// (core/labelling/forks.ts: tipKey), which a bundle keeps. Nothing is removed: both tips stay in the history.
 //
 // Who: as for a pick (branches.ts: assertMayPick, blinding included). With more than two tips, two are
 // chosen, one of them the head's branch (the merge continues the head, so merging two others would hide the
 // head's branch); the third tip stays open (core/labelling/forks.ts).
 import type { MergeBranchesResult } from '../../core/model';
 import { ConflictError, InputError } from '../../core/errors';
-import { commonAncestor, forksOf, MERGE_TOOL } from '../../core/labelling/forks';
+import { commonAncestor, forksOf, MERGE_TOOL, tipKey } from '../../core/labelling/forks';
 import { mergeMasks } from '../../core/labelling/merge-masks';
 import type { AnnotationRow } from '../../db/repositories/annotations';
 import { getRevision, listRevisions, toRevisionInfo } from '../../db/repositories/revisions';
@@ -63,12 +64,14 @@ export async function mergeBranches(
     await read(req.primary),
     await read(secondary),
   );
-  const primaryAuthor = history.find((r) => r.id === req.primary)!.author;
+  const byId = (id: number) => history.find((r) => r.id === id)!;
   const mergedBranches = {
     tips: [req.primary, secondary],
     base,
     primary: req.primary,
     conflicts: merged.conflicts,
+    // What settles the fork here and wherever a bundle takes this revision (ids differ there).
+    settles: [tipKey(byId(req.primary)), tipKey(byId(secondary))],
   };
   const revision = await store.commitMask({
     annotationId: annotation.id,
@@ -77,7 +80,7 @@ export async function mergeBranches(
     labels: merged.labels,
     tool: MERGE_TOOL,
     // The mask is mostly the primary tip's, so is its author; who merged is the audit row's actor.
-    author: primaryAuthor,
+    author: byId(req.primary).author,
     actor: who.name,
     action: 'annotation.mergeBranches',
     provenance: { mergedBranches, mergedBy: who.name },
