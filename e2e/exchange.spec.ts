@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { ROOT } from './support/hosts';
 import { createFirstAdmin } from './support/profiles';
@@ -115,89 +116,9 @@ test("a reviewer sees where a rater's annotation forked, opens a branch read-onl
   test.setTimeout(240_000);
   const other = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-e2e-fork-'));
   try {
-    // The coordinator's workstation: the case and Reader 1's first revision, sent as Reader 1's task.
-    const hub = path.join(other, 'hub');
-    const imported = JSON.parse(
-      concordCli('import', LIDC_NIFTI, '--workspace', hub, '--project', 'Lung', '--case', 'LIDC 1', '--json'),
-    ) as { volumes: { id: number }[] };
-    const volume = String(imported.volumes[0]!.id);
-    const mask = (n: number) => path.join(LIDC, `reader${n}_mask.nii.gz`);
-    concordCli('masks', 'import', mask(0), '--workspace', hub, '--volume', volume, '--annotator', 'Reader 1');
-    const task = path.join(other, 'task.concord-bundle');
-    concordCli(
-      'bundle',
-      'export',
-      '--workspace',
-      hub,
-      '--out',
-      task,
-      '--project',
-      'Lung',
-      '--for',
-      'Reader 1',
-    );
-    // Reader 1 continues it on a laptop and on the reading-room desk: two results with parallel edits.
-    const results: string[] = [];
-    for (const [name, n] of [
-      ['laptop', 1],
-      ['desk', 2],
-    ] as const) {
-      const ws = path.join(other, name);
-      concordCli('bundle', 'import', task, '--workspace', ws, '--trust');
-      concordCli(
-        'masks',
-        'import',
-        mask(n),
-        '--workspace',
-        ws,
-        '--volume',
-        volume,
-        '--annotator',
-        'Reader 1',
-      );
-      const out = path.join(other, `${name}.concord-bundle`);
-      concordCli(
-        'bundle',
-        'export',
-        '--workspace',
-        ws,
-        '--out',
-        out,
-        '--project',
-        'Lung',
-        '--kind',
-        'result',
-        '--with-images',
-      );
-      results.push(out);
-    }
-
+    const results = forkedResults(other);
     const { page } = await concord.start();
-    await createFirstAdmin(page);
-    const panel = page.getByTestId('exchange');
-    for (const [i, file] of results.entries()) {
-      await panel.getByTestId('bundle-input').setInputFiles(file);
-      await page.getByTestId('trust-dialog').getByTestId('trust-accept').click();
-      await expect(panel.getByTestId('bundle-imported')).toContainText(
-        i === 0 ? 'Imported: 2 revision(s), 1 new case(s).' : '1 annotation(s) now have two branches',
-      );
-    }
-    await page.getByTestId('project-select').selectOption({ label: 'Lung (1)' });
-    await page
-      .getByTestId('case-item')
-      .filter({ hasText: 'LIDC 1' })
-      .locator('[data-testid^="volume-item-"]')
-      .first()
-      .click();
-
-    // The case's annotations mark the fork on Reader 1's annotation; the reviewer opens its history.
-    const review = page.getByTestId('review');
-    await expect(review.getByTestId('forked-Reader 1')).toHaveText('forked: 2 branches');
-    await review.getByTestId('history-of-Reader 1').click();
-    const history = page.getByTestId('history');
-    await expect(history).toHaveAttribute('data-owner', 'Reader 1');
-    const fork = history.getByTestId('history-fork');
-    await expect(fork).toContainText(/in parallel after #\d+: 2 branches/);
+    const { review, history, fork } = await openForkedHistory(page, results);
     const tips = fork.locator('li[data-testid^="tip-"]');
     await expect(tips).toHaveCount(2);
     // The head first (the desk's, imported last), then the laptop's branch.
@@ -240,3 +161,107 @@ test("a reviewer sees where a rater's annotation forked, opens a branch read-onl
     fs.rmSync(other, { recursive: true, force: true });
   }
 });
+
+test('a reviewer merges both branches three-way; conflicting voxels take the branch chosen', async ({
+  concord,
+}) => {
+  test.setTimeout(240_000);
+  const other = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-e2e-merge-'));
+  try {
+    const results = forkedResults(other);
+    const { page } = await concord.start();
+    const { review, history, fork } = await openForkedHistory(page, results);
+    const tips = fork.locator('li[data-testid^="tip-"]');
+    const laptopTip = Number((await tips.nth(1).getAttribute('data-testid'))!.slice('tip-'.length));
+
+    // Merge: the laptop's branch wins where both changed a voxel differently.
+    await history.getByTestId('merge-start').click();
+    await history.getByTestId(`merge-primary-${laptopTip}`).check();
+    await history.getByTestId('merge-confirm').click();
+    await expect(history.getByTestId('merge-result')).toHaveText(
+      /^merged: [\d,]+ conflicting voxels? took Reader 1.*#\d+/,
+    );
+    await expect(history.getByTestId('history-fork')).toHaveCount(0);
+    const merged = history.locator('li[data-tool="merge-branches"]');
+    await expect(merged).toHaveCount(1);
+    await expect(merged).toContainText('branches merged by Dr Admin');
+    // Both branches' revisions are still in the history.
+    await expect(history.getByTestId(`revision-${laptopTip}`)).toBeVisible();
+    await expect(review.getByTestId('forked-Reader 1')).toHaveCount(0);
+    await page.getByTestId('activity-toggle').click();
+    await expect(page.getByTestId('activity')).toContainText('annotation.mergeBranches');
+  } finally {
+    fs.rmSync(other, { recursive: true, force: true });
+  }
+});
+
+/** Reader 1's case, continued on a laptop and on a desk from one task: two result bundles with a fork. */
+function forkedResults(other: string): string[] {
+  // The coordinator's workstation: the case and Reader 1's first revision, sent as Reader 1's task.
+  const hub = path.join(other, 'hub');
+  const imported = JSON.parse(
+    concordCli('import', LIDC_NIFTI, '--workspace', hub, '--project', 'Lung', '--case', 'LIDC 1', '--json'),
+  ) as { volumes: { id: number }[] };
+  const volume = String(imported.volumes[0]!.id);
+  const mask = (n: number) => path.join(LIDC, `reader${n}_mask.nii.gz`);
+  concordCli('masks', 'import', mask(0), '--workspace', hub, '--volume', volume, '--annotator', 'Reader 1');
+  const task = path.join(other, 'task.concord-bundle');
+  concordCli('bundle', 'export', '--workspace', hub, '--out', task, '--project', 'Lung', '--for', 'Reader 1');
+  // Reader 1 continues it on a laptop and on the reading-room desk: two results with parallel edits.
+  const results: string[] = [];
+  for (const [name, n] of [
+    ['laptop', 1],
+    ['desk', 2],
+  ] as const) {
+    const ws = path.join(other, name);
+    concordCli('bundle', 'import', task, '--workspace', ws, '--trust');
+    concordCli('masks', 'import', mask(n), '--workspace', ws, '--volume', volume, '--annotator', 'Reader 1');
+    const out = path.join(other, `${name}.concord-bundle`);
+    concordCli(
+      'bundle',
+      'export',
+      '--workspace',
+      ws,
+      '--out',
+      out,
+      '--project',
+      'Lung',
+      '--kind',
+      'result',
+      '--with-images',
+    );
+    results.push(out);
+  }
+
+  return results;
+}
+
+/** Imports both results in the app and opens Reader 1's history on the fork. */
+async function openForkedHistory(page: Page, results: string[]) {
+  await createFirstAdmin(page);
+  const panel = page.getByTestId('exchange');
+  for (const [i, file] of results.entries()) {
+    await panel.getByTestId('bundle-input').setInputFiles(file);
+    await page.getByTestId('trust-dialog').getByTestId('trust-accept').click();
+    await expect(panel.getByTestId('bundle-imported')).toContainText(
+      i === 0 ? 'Imported: 2 revision(s), 1 new case(s).' : '1 annotation(s) now have two branches',
+    );
+  }
+  await page.getByTestId('project-select').selectOption({ label: 'Lung (1)' });
+  await page
+    .getByTestId('case-item')
+    .filter({ hasText: 'LIDC 1' })
+    .locator('[data-testid^="volume-item-"]')
+    .first()
+    .click();
+
+  // The case's annotations mark the fork on Reader 1's annotation; the reviewer opens its history.
+  const review = page.getByTestId('review');
+  await expect(review.getByTestId('forked-Reader 1')).toHaveText('forked: 2 branches');
+  await review.getByTestId('history-of-Reader 1').click();
+  const history = page.getByTestId('history');
+  await expect(history).toHaveAttribute('data-owner', 'Reader 1');
+  const fork = history.getByTestId('history-fork');
+  await expect(fork).toContainText(/in parallel after #\d+: 2 branches/);
+  return { review, history, fork };
+}
