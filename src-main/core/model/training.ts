@@ -87,7 +87,16 @@ export interface ModelInfo {
   name: string;
   architecture: string;
   formatVersion: number;
-  config: { levels: number; base: number; inChannels: number; labels: number };
+  /** The U-Net's shape, and its own input scaling (training/model/unet-config.ts: inputs z-scored by the
+   *  training slices' mean and std of the normalised 0..1 values; absent for models that take them as
+   *  they are, as every model trained before it did). */
+  config: {
+    levels: number;
+    base: number;
+    inChannels: number;
+    labels: number;
+    input?: { mean: number; std: number };
+  };
   /** Label values the outputs stand for, with their names. */
   labels: { value: number; name: string }[];
   normalisation: Normalisation;

@@ -1,6 +1,8 @@
 // Model packages: how a model travels between workstations. A package is a folder `<name>.concord-model`:
 //
-//   manifest.json  { format: "concord-model", formatVersion: 1, architecture: "unet2d", config (UNetConfig),
+//   manifest.json  { format: "concord-model", formatVersion: 1 or 2, architecture: "unet2d", config (UNetConfig;
+//                    version 2 when it carries the model's input scaling, which a Concord reading only
+//                    version 1 would ignore and so feed the model inputs it was not trained on),
 //                    cropSize, inference { threshold, tta } (absent in packages written before it: 0.5
 //                    and no flips), labels, normalisation, trainingData, metrics, backend, lineage, createdBy,
 //                    createdAt, exportedAt, weights: { file: "weights.bin", sha256, bytes,
@@ -29,7 +31,14 @@ import { parseNormalisation } from './normalisation';
 import type { Workspace } from '../../workspace/workspace';
 
 export const PACKAGE_FORMAT = 'concord-model';
-export const PACKAGE_FORMAT_VERSION = 1;
+/** The newest format this Concord reads and writes; a package is written as version 1 when its model has
+ *  no input scaling (unet-config.ts), so older Concords still read it. */
+export const PACKAGE_FORMAT_VERSION = 2;
+
+/** The format version a model's package (and registry row) carries. */
+export function packageFormatVersion(config: UNetConfig): number {
+  return config.input ? 2 : 1;
+}
 export const ARCHITECTURE = 'unet2d';
 const SUMS = 'SHA256SUMS';
 const MANIFEST = 'manifest.json';
@@ -92,7 +101,7 @@ export async function exportModel(
   const decoded = decodeTensorFile<WeightsMeta>(weights);
   const manifest: PackageManifest = {
     format: PACKAGE_FORMAT,
-    formatVersion: PACKAGE_FORMAT_VERSION,
+    formatVersion: packageFormatVersion(m.config),
     architecture: m.architecture,
     name: m.name,
     config: m.config,
@@ -176,7 +185,11 @@ export function verifyPackage(pkg: string): { manifest: PackageManifest; weights
   }
   if (manifest.format !== PACKAGE_FORMAT)
     refuse(pkg, `not a Concord model (format '${String(manifest.format)}')`);
-  if (manifest.formatVersion !== PACKAGE_FORMAT_VERSION) {
+  if (
+    !Number.isInteger(manifest.formatVersion) ||
+    manifest.formatVersion < 1 ||
+    manifest.formatVersion > PACKAGE_FORMAT_VERSION
+  ) {
     refuse(
       pkg,
       manifest.formatVersion > PACKAGE_FORMAT_VERSION

@@ -76,10 +76,12 @@ describe('model packages', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({
       format: 'concord-model',
-      formatVersion: 1,
+      // Version 2: the model z-scores its inputs (unet-config.ts's input), which version-1 readers ignore.
+      formatVersion: 2,
       architecture: 'unet2d',
-      config: { levels: 2, base: 4 },
+      config: { levels: 2, base: 4, input: { mean: expect.any(Number), std: expect.any(Number) } },
     });
+    expect(manifest.config.input.std).toBeGreaterThan(0);
     const imported = await importModel(ws, out, f.projectId, 'tester');
     expect(imported.origin).toBe('imported');
     expect(imported.weightsSha256).toBe(listModels(ws.db).find((m) => m.id === modelId)!.weightsSha256);
@@ -154,10 +156,10 @@ describe('model packages', () => {
 
     const newer = copy('newer');
     const n = JSON.parse(fs.readFileSync(path.join(newer, 'manifest.json'), 'utf8'));
-    n.formatVersion = 2;
+    n.formatVersion = 3;
     fs.writeFileSync(path.join(newer, 'manifest.json'), JSON.stringify(n));
     resum(newer);
-    await expect(importModel(ws, newer, null, 't')).rejects.toThrow(/format version 2 is newer/);
+    await expect(importModel(ws, newer, null, 't')).rejects.toThrow(/format version 3 is newer/);
 
     const norm = copy('norm');
     const q = JSON.parse(fs.readFileSync(path.join(norm, 'manifest.json'), 'utf8'));

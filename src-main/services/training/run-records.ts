@@ -17,7 +17,7 @@ import {
 } from '../../db/repositories/training-runs';
 import { CHECKPOINT_FILE, type TrainOutcome } from '../../training/process/protocol';
 import type { Workspace } from '../../workspace/workspace';
-import { ARCHITECTURE, PACKAGE_FORMAT_VERSION } from './model-package';
+import { ARCHITECTURE, packageFormatVersion } from './model-package';
 import { storedConfig } from './run-config';
 
 /** Whether a run folder (relative to the workspace) holds a checkpoint to resume from. */
@@ -96,6 +96,15 @@ export async function storeRunModel(
   const recipe = recipeOutcome(outcome);
   const trainingData = { ...runExtras(ws.db, runId).trainingData, recipe };
   const at = new Date().toISOString();
+  // The architecture as the weights file's meta holds it (model-package.ts compares the two on import),
+  // with the input scaling the trainer chose.
+  const config = {
+    levels: c.levels,
+    base: c.base,
+    inChannels: 2 * (c.neighbours ?? 0) + 1,
+    labels: 1,
+    ...(outcome.input ? { input: outcome.input } : {}),
+  };
   return ws.db.transaction(() => {
     ws.db
       .prepare('UPDATE training_runs SET training_data_json = ? WHERE id = ?')
@@ -104,8 +113,8 @@ export async function storeRunModel(
       projectId: row.projectId,
       name: `run ${runId} (${row.target})`,
       architecture: ARCHITECTURE,
-      formatVersion: PACKAGE_FORMAT_VERSION,
-      config: { levels: c.levels, base: c.base, inChannels: 2 * (c.neighbours ?? 0) + 1, labels: 1 },
+      formatVersion: packageFormatVersion(config),
+      config,
       cropSize: c.cropSize,
       inference: { threshold: outcome.threshold ?? 0.5, tta: outcome.tta?.on ?? false },
       labels: [{ value: c.label, name: label?.name ?? `Label ${c.label}` }],

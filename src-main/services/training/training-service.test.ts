@@ -47,7 +47,13 @@ describe('training runs in a trainer process', () => {
     expect(model.runId).toBe(started.id);
     expect(model.backend).toBe('cpu');
     // 2.5D by default: the volumes have 6 slices, so one neighbour on each side.
-    expect(model.config).toEqual({ levels: 2, base: 4, inChannels: 3, labels: 1 });
+    // With the model's own input scaling: the training slices' mean and std of the normalised 0..1 values.
+    const { input, ...shape } = model.config;
+    expect(shape).toEqual({ levels: 2, base: 4, inChannels: 3, labels: 1 });
+    expect(input!.mean).toBeGreaterThan(0);
+    expect(input!.mean).toBeLessThan(1);
+    expect(input!.std).toBeGreaterThan(0);
+    expect(detail.log).toMatch(/input z-scored: mean/);
     expect(model.normalisation).toEqual({ kind: 'ct-window', center: -600, width: 1500 });
     expect(Object.keys(model.trainingData['cases'] as object)).toHaveLength(6);
     // The data set was built in the trainer process; it reported the slices it kept per case (the four
@@ -189,6 +195,9 @@ describe('cancel, resume, crash', () => {
     expect(done.status).toBe('completed');
     const child = getModel(ws.db, done.modelId!)!;
     expect(child.parentModelId).toBe(base.id);
+    // Fine-tuning keeps the base model's input scaling: its weights learned that input.
+    expect(base.config.input).toBeDefined();
+    expect(child.config.input).toEqual(base.config.input);
     const before = weightsOf(base.id);
     const after = weightsOf(child.id);
     for (const [name, v] of before) {

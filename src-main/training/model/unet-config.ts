@@ -10,6 +10,17 @@ export interface UNetConfig {
   inChannels: number;
   /** Labels to segment (besides background). 1: one sigmoid output; L > 1: L+1 softmax outputs. */
   labels: number;
+  /** The model's own input scaling, applied before the first convolution: (x - mean) / std, x the
+   *  normalised input in [0, 1] (normalise.ts's byte / 255), mean and std those of the training slices,
+   *  so the network sees its inputs z-scored (about 0 +- 1, as nnU-Net and the quality benchmark train).
+   *  Absent: x as it is, as models trained before it existed learned (they keep working unchanged). */
+  input?: InputScaling;
+}
+
+/** Mean and standard deviation of a model's training inputs, in the [0, 1] units of byte / 255. */
+export interface InputScaling {
+  mean: number;
+  std: number;
 }
 
 /** The reference network of the fine-tuning issue: ~0.48 M parameters at base 16. */

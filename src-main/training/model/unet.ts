@@ -100,7 +100,8 @@ export class UNet {
     if (x.shape[3] !== this.config.inChannels)
       throw new RangeError(`input has ${x.shape[3]} channels, the model takes ${this.config.inChannels}`);
     const skips: tf.Tensor4D[] = [];
-    let h = x;
+    const scaling = this.config.input;
+    let h: tf.Tensor4D = scaling ? tf.div<tf.Tensor4D>(tf.sub<tf.Tensor4D>(x, scaling.mean), scaling.std) : x;
     for (let i = 0; i < levels - 1; i++) {
       h = this.block(h, `enc${i}`);
       skips.push(h);

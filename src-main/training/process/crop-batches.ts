@@ -14,6 +14,7 @@ import type { AugmentConfig } from '../augment/augment-config';
 import { augmentSample } from '../augment/augment-sample';
 import type { BatchSource } from '../engine/train-loop';
 import { SeededRandom } from '../model/seeded-random';
+import type { InputScaling } from '../model/unet-config';
 
 export interface SliceRef {
   caseId: number;
@@ -60,6 +61,31 @@ export function sliceRefs(
     });
   }
   return out;
+}
+
+/** Mean and standard deviation of the training slices' input values (byte / 255, every channel and
+ *  pixel): the scaling a new model z-scores its inputs with (unet-config.ts's `input`). A constant data
+ *  set has no spread; its std is taken as 1 so the scaling stays finite. */
+export function inputScalingOf(slices: SliceRef[]): InputScaling {
+  // A histogram of the 256 byte values: exact, and no rounding drift over millions of pixels.
+  const counts = new Float64Array(256);
+  for (const s of slices)
+    for (let p = 0; p < s.image.length; p++) {
+      const v = s.image[p]!;
+      counts[v] = counts[v]! + 1;
+    }
+  let n = 0;
+  let sum = 0;
+  for (let v = 0; v < 256; v++) {
+    n += counts[v]!;
+    sum += v * counts[v]!;
+  }
+  if (n === 0) throw new RangeError('no training slices');
+  const mean = sum / n;
+  let ss = 0;
+  for (let v = 0; v < 256; v++) ss += counts[v]! * (v - mean) ** 2;
+  const std = Math.sqrt(ss / n);
+  return { mean: mean / 255, std: std > 0 ? std / 255 : 1 };
 }
 
 function mix(seed: number, epoch: number, batch: number): number {

@@ -12,7 +12,7 @@ import type { Normalisation, TrainingProgress } from '../../core/model';
 import type { SimpleDraftParams, SimpleDraftResult } from '../../core/simple-models/simple-draft';
 import type { AugmentConfig } from '../augment/augment-config';
 import type { BackendReport, BackendRequest } from '../backends/backend-report';
-import type { UNetConfig } from '../model/unet-config';
+import type { InputScaling, UNetConfig } from '../model/unet-config';
 
 export const TRAINER_PROTOCOL_VERSION = 1;
 
@@ -136,6 +136,8 @@ export interface CheckpointMeta {
   average?: { names: string[]; updates: number };
   /** The best validated epoch so far, whose weights are in best.bin (with keepBest). */
   best?: { epoch: number; dice: number };
+  /** The model's input scaling (unet-config.ts), so a resumed run keeps it; absent in older checkpoints. */
+  input?: InputScaling;
 }
 
 export interface WeightsMeta {
@@ -212,6 +214,8 @@ export interface TrainOutcome {
   tta?: { plain: number; flipped: number; on: boolean };
   /** The weight average's decay, when the stored weights are an average. */
   averageDecay?: number;
+  /** The stored model's input scaling (unet-config.ts), as its weights file's meta holds it. */
+  input?: InputScaling;
 }
 
 /** Trainer -> host. */

@@ -18,7 +18,8 @@ import { adam } from '../engine/train-step';
 import { WeightAverage } from '../engine/weight-average';
 import { agreementThreshold, commonRaterCount, MAJORITY_MIN_BYTE } from '../data/agreement';
 import { UNet, type NamedWeights } from '../model/unet';
-import { cropBatches, sliceRefs, type SliceRef } from './crop-batches';
+import type { InputScaling, UNetConfig } from '../model/unet-config';
+import { cropBatches, inputScalingOf, sliceRefs, type SliceRef } from './crop-batches';
 import { prepareDataset } from './prepare-dataset';
 import { validationDice } from './evaluate-slices';
 import type {
@@ -155,13 +156,19 @@ export async function runTrainJob(
   let trainSeconds = 0;
   let best: CheckpointMeta['best'];
   let restoredAverage: { values: Float32Array[]; steps: number } | undefined;
+  // The model's input scaling (unet-config.ts): a resumed run keeps its checkpoint's (none for checkpoints
+  // written before it existed), fine-tuning keeps the base model's (its weights learned that input), a new
+  // model z-scores with its training slices' statistics.
+  let input: InputScaling | undefined;
+  const withInput = (u: UNetConfig): UNetConfig => (input ? { ...u, input } : u);
   const ckptFile = path.join(job.runDir, CHECKPOINT_FILE);
   const bestFile = path.join(job.runDir, BEST_FILE);
   if (job.resume) {
     const ck = readTensorFile<CheckpointMeta>(ckptFile);
     const names = new Set(ck.meta.optimizer);
+    input = ck.meta.input;
     model = new UNet(
-      c.unet,
+      withInput(c.unet),
       ck.tensors
         .filter((t) => !names.has(t.name) && !t.name.startsWith(AVERAGE_PREFIX))
         .map((t) => ({ name: t.name, shape: t.shape, values: t.values as Float32Array })),
@@ -183,11 +190,21 @@ export async function runTrainJob(
     }
     send({ type: 'log', line: `resumed from the checkpoint after epoch ${start}` });
   } else if (job.initialWeights) {
-    model = new UNet(c.unet, readWeights(job.initialWeights).weights);
+    const base = readWeights(job.initialWeights);
+    input = base.meta.unet.input;
+    model = new UNet(withInput(c.unet), base.weights);
     send({ type: 'log', line: `initial weights from ${path.basename(job.initialWeights)}` });
   } else {
-    model = UNet.create(c.unet, c.seed);
+    input = inputScalingOf(data.train);
+    model = UNet.create(withInput(c.unet), c.seed);
   }
+  const unet = model.config;
+  send({
+    type: 'log',
+    line: input
+      ? `input z-scored: mean ${input.mean.toFixed(4)}, std ${input.std.toFixed(4)} (of the normalised 0..1 values)`
+      : 'input as normalised (0..1), as the weights it starts from were trained',
+  });
   const average = c.averageDecay !== undefined ? new WeightAverage(model, c.averageDecay) : undefined;
   if (average && restoredAverage) average.restore(restoredAverage.values, restoredAverage.steps);
   if (average) send({ type: 'log', line: `moving average of the weights, decay ${c.averageDecay}` });
@@ -274,7 +291,7 @@ export async function runTrainJob(
         const validated = async () => (average ? average.values() : m.weights());
         if (c.keepBest && v && (!best || v.dice > best.dice)) {
           // Written before the checkpoint that names it, so a checkpoint's best is always on disk.
-          writeFileAtomic(bestFile, encodeWeights({ unet: c.unet }, await validated()));
+          writeFileAtomic(bestFile, encodeWeights({ unet }, await validated()));
           best = { epoch, dice: v.dice };
         }
         const meta: CheckpointMeta = {
@@ -285,6 +302,7 @@ export async function runTrainJob(
           optimizer: [],
           trainSeconds,
           ...(best ? { best } : {}),
+          ...(input ? { input } : {}),
         };
         const opt = await optimizerState(optimizer);
         meta.optimizer = opt.map((t) => t.name);
@@ -343,7 +361,7 @@ export async function runTrainJob(
     });
   }
   const weightsFile = path.join(job.runDir, WEIGHTS_FILE);
-  writeFileAtomic(weightsFile, encodeWeights({ unet: c.unet }, await model.weights()));
+  writeFileAtomic(weightsFile, encodeWeights({ unet }, await model.weights()));
   model.dispose();
   return {
     epochs: history,
@@ -353,5 +371,6 @@ export async function runTrainJob(
     threshold,
     ...(tta ? { tta } : {}),
     ...(c.averageDecay !== undefined ? { averageDecay: c.averageDecay } : {}),
+    ...(input ? { input } : {}),
   };
 }
