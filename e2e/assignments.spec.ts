@@ -67,14 +67,17 @@ test('assign one case, a selection, and each case to k of n annotators balanced;
   await tick(page, ['assign-who-Bob', 'assign-case-C1', 'assign-case-C2'], true);
   await page.getByTestId('assign').click();
   await expect(page.getByTestId('team-message')).toHaveText('2 assignment(s) added; cases each: Bob 2.');
-  expect(await teamView(page)).toEqual({
-    C0: ['Ann:not-started'],
-    C1: ['Bob:not-started'],
-    C2: ['Bob:not-started'],
-    C3: [],
-    C4: [],
-    C5: [],
-  });
+  // The team view refreshes after the message: polled, not read once.
+  await expect
+    .poll(() => teamView(page))
+    .toEqual({
+      C0: ['Ann:not-started'],
+      C1: ['Bob:not-started'],
+      C2: ['Bob:not-started'],
+      C3: [],
+      C4: [],
+      C5: [],
+    });
 
   // Each case to 2 of the 3, balanced: the 9 missing places go least-loaded first, 4 cases each in the end.
   await tick(page, ['assign-case-C1', 'assign-case-C2'], false);
@@ -85,8 +88,10 @@ test('assign one case, a selection, and each case to k of n annotators balanced;
   await expect(page.getByTestId('team-message')).toHaveText(
     '9 assignment(s) added; cases each: Ann 4, Bob 4, Cy 4.',
   );
+  await expect
+    .poll(async () => Object.values(await teamView(page)).map((v) => v.length))
+    .toEqual(CASES.map(() => 2));
   const view = await teamView(page);
-  for (const c of CASES) expect(view[c], c).toHaveLength(2);
   const casesOf = (who: string) => CASES.filter((c) => view[c]!.includes(`${who}:not-started`));
   expect(casesOf('Ann')).toHaveLength(4);
   expect(casesOf('Bob')).toHaveLength(4);
