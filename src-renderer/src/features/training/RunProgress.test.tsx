@@ -112,6 +112,26 @@ describe('RunProgress', () => {
     expect(onResume).toHaveBeenCalledWith(14);
   });
 
+  it('gives a short completed run its mean speed and its training time', () => {
+    const run: RunDetail = {
+      ...RUN,
+      status: 'completed',
+      epochs: 1,
+      epochsDone: 1,
+      trainSeconds: 0.73,
+      metrics: [
+        { epoch: 0, loss: 1.6, validationDice: 0, seconds: 0.73, imagesPerSecond: 65.8, learningRate: 1e-3 },
+      ],
+    };
+    act(() =>
+      root.render(
+        <RunProgress run={run} progress={null} busy={false} onCancel={vi.fn()} onResume={vi.fn()} />,
+      ),
+    );
+    expect(byId('run-progress')!.textContent).toMatch(/66 img\/s/);
+    expect(byId('run-progress')!.textContent).toContain('trained under 1 s');
+  });
+
   it('offers no Resume for a cancelled run without a checkpoint', () => {
     const run = { ...RUN, status: 'cancelled' as const, resumable: false };
     act(() =>

@@ -23,12 +23,13 @@ export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) 
   const batchesDone = live?.kind === 'batch' ? live.batch + 1 : 0;
   const epochs = live?.epochs ?? run.epochs;
   const fraction = runFraction(epochsDone, epochs, batchesDone, live?.batches ?? 0);
-  // After a run: its mean speed over every epoch's training time (one epoch's figure, e.g. of an epoch that
-  // only validated after a resume, said thousands of images a second beside "trained 0 s").
+  // After a run: its mean speed over every epoch's training time, weighted by each epoch's seconds (one
+  // epoch's figure, e.g. of an epoch that only validated after a resume, said thousands of images a second
+  // beside "trained 0 s"). A short run (the sample's epochs take under a second) still has a mean.
   const seconds = run.metrics.reduce((s, m) => s + m.seconds, 0);
   const images = run.metrics.reduce((s, m) => s + m.imagesPerSecond * m.seconds, 0);
   const trained = Math.max(run.trainSeconds, seconds);
-  const rate = live ? live.imagesPerSecond : seconds >= 1 ? images / seconds : undefined;
+  const rate = live ? live.imagesPerSecond : seconds > 0 && images >= 1 ? images / seconds : undefined;
   return (
     <div
       className="run-progress"
@@ -52,7 +53,7 @@ export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) 
         </span>
         {live && <span>elapsed {formatSeconds(live.elapsedSeconds)}</span>}
         {live && <span data-testid="run-eta">ETA {formatSeconds(live.etaSeconds)}</span>}
-        {!running && trained >= 1 && <span>trained {formatSeconds(trained)}</span>}
+        {!running && trained > 0 && <span>trained {trained < 1 ? 'under 1 s' : formatSeconds(trained)}</span>}
       </div>
       <div className="run-actions">
         {running && (
