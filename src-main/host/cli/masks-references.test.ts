@@ -57,20 +57,25 @@ async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
   return out;
 }
 
+/** `concord masks export-references` of project P into `out`, with any further options. */
+function exportReferences(out: string, ...options: string[]) {
+  return cli(
+    'masks',
+    'export-references',
+    '--workspace',
+    wsDir(),
+    '--project',
+    'P',
+    '--out',
+    out,
+    ...options,
+  );
+}
+
 describe('concord masks export-references', () => {
   it('writes one NIfTI per signed-off case, named by case, and lists the cases skipped', async () => {
     const out = path.join(dir, 'refs');
-    const r = await cli(
-      'masks',
-      'export-references',
-      '--workspace',
-      wsDir(),
-      '--project',
-      'P',
-      '--out',
-      out,
-      '--json',
-    );
+    const r = await exportReferences(out, '--json');
     expect([r.code, r.stderr]).toEqual([0, '']);
     const summary = JSON.parse(r.stdout) as {
       files: { case: string; file: string; revisionId: number }[];
@@ -89,16 +94,7 @@ describe('concord masks export-references', () => {
     });
 
     // A folder that is not empty is refused, and nothing is written into it.
-    const again = await cli(
-      'masks',
-      'export-references',
-      '--workspace',
-      wsDir(),
-      '--project',
-      'P',
-      '--out',
-      out,
-    );
+    const again = await exportReferences(out);
     expect([again.code, again.stderr]).toEqual([
       2,
       `concord: ${out}: the output folder is not empty; choose a new or empty folder\n`,
@@ -108,17 +104,7 @@ describe('concord masks export-references', () => {
 
   it('names the files by pseudonym with --deidentify', async () => {
     const out = path.join(dir, 'deid');
-    const r = await cli(
-      'masks',
-      'export-references',
-      '--workspace',
-      wsDir(),
-      '--project',
-      'P',
-      '--out',
-      out,
-      '--deidentify',
-    );
+    const r = await exportReferences(out, '--deidentify');
     expect(r.code).toBe(0);
     expect(fs.readdirSync(out).filter((f) => f.endsWith('.nii.gz'))).toEqual([
       expect.stringMatching(/^Case-[0-9a-f]{8}\.nii\.gz$/),
@@ -150,7 +136,7 @@ describe('masks:exportReferences', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'bad-input' } });
     expect(!r.ok && r.error.message).toBe("project 'P' has no signed-off reference (2 case(s) skipped)");
     const out = path.join(dir, 'none');
-    const c = await cli('masks', 'export-references', '--workspace', wsDir(), '--project', 'P', '--out', out);
+    const c = await exportReferences(out);
     expect(c.code).toBe(2);
     expect(fs.existsSync(out)).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => f.includes('.partial'))).toEqual([]);
