@@ -47,6 +47,8 @@ export type ScrollFigures = Record<ScrollLayout, Record<ScrollInput, ScrollStats
 export interface ScrollPage {
   name: string;
   page: PlaywrightCore.Page;
+  /** False for the floor page (`view-floor.ts`), which has no 3D view to wait for in the grid layout. */
+  has3d?: boolean;
 }
 
 /** Pause after each sample before the page is watched for quiet frames (ms). */
@@ -150,7 +152,7 @@ function stats(samples: Sample[]): ScrollStats {
 async function prepare(p: ScrollPage, layout: ScrollLayout): Promise<void> {
   const { page } = p;
   await page.evaluate(`window.__concordViewer.setLayout(${JSON.stringify(layout)})`);
-  if (layout === 'grid') {
+  if (layout === 'grid' && p.has3d !== false) {
     await page.waitForSelector('[data-testid="view-3d"]:not([data-status="loading"])', { timeout: 120_000 });
   }
   await page.evaluate('window.__concordViewer.settled()');

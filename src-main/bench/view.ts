@@ -1,4 +1,4 @@
-// `concord bench view [--json] [--runs N] [--notches N] [--baseline DIR]`: how a 512x512x300 int16 CT
+// `concord bench view [--json] [--runs N] [--notches N] [--baseline DIR] [--trace FILE]`: how a 512x512x300 int16 CT
 // behaves in the viewer, through the real web host and renderer in Chromium (headless, Debian's chromium,
 // software WebGL). Figures:
 //   open     per run, from the renderer's performance marks: openToFirstSliceMs, from the volume being
@@ -10,7 +10,10 @@
 //            (view-scroll.ts). Aims: 33 ms maximised (two 60 Hz frames), 60 ms in the grid.
 // `--baseline DIR` names another build's renderer folder (its `out/renderer`, built from a commit that sets
 // the concord:slice-drawn mark): it is served by a second web host over the same workspace and scrolled in
-// turn with this build, so both sets of figures come from the same minutes of the same machine.
+// turn with this build, so both sets of figures come from the same minutes of the same machine. A third page,
+// the floor (view-floor.ts: the least a page does to show a new slice), is always scrolled in turn with them:
+// its figures say how much of the app's time to screen is the browser's own path on this machine.
+// `--trace FILE` writes a Chromium trace (renderer, compositor, GPU process) of this build's scroll samples.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +32,11 @@ import { optionString, parseArgs, positiveInt } from '../host/cli/args';
 import { printJson } from '../host/cli/output';
 import type { ScrollFigures, ScrollPage } from './view-scroll';
 import { measureScroll } from './view-scroll';
+import { openFloorPage } from './view-floor';
 
 const DIMS: [number, number, number] = [512, 512, 300];
+/** The browser's viewport for every page of the bench (CSS px). */
+const VIEWPORT = { width: 1400, height: 900 };
 
 interface Marks {
   openToFirstSliceMs: number;
@@ -38,7 +44,7 @@ interface Marks {
 }
 
 export async function runBenchView(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['runs', 'notches', 'baseline'], flags: ['json'] });
+  const args = parseArgs(argv, { values: ['runs', 'notches', 'baseline', 'trace'], flags: ['json'] });
   const runs = positiveInt(optionString(args, 'runs') ?? '3', '--runs');
   const notches = positiveInt(optionString(args, 'notches') ?? '20', '--notches');
   const baselineArg = optionString(args, 'baseline');
@@ -102,7 +108,7 @@ export async function runBenchView(argv: string[]): Promise<number> {
     let scroll: Record<string, ScrollFigures>;
     try {
       const openPage = async (url: string): Promise<PlaywrightCore.Page> => {
-        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        const page = await browser.newPage({ viewport: VIEWPORT });
         await page.goto(url);
         await page.waitForFunction(
           () => performance.getEntriesByName('concord:first-slice').length > 0,
@@ -125,7 +131,30 @@ export async function runBenchView(argv: string[]): Promise<number> {
       }
       const pages: ScrollPage[] = [{ name: 'concord', page: await openPage(host.url) }];
       if (baseHost) pages.push({ name: 'baseline', page: await openPage(baseHost.url) });
+      pages.push({ name: 'floor', page: await openFloorPage(browser, VIEWPORT), has3d: false });
+      // --trace FILE: a Chromium trace of the scroll samples of this build (where a frame's time goes).
+      const traceFile = optionString(args, 'trace');
+      if (traceFile) {
+        await browser.startTracing(pages[0]!.page, {
+          path: traceFile,
+          categories: [
+            'devtools.timeline',
+            'disabled-by-default-devtools.timeline',
+            'disabled-by-default-devtools.timeline.frame',
+            'toplevel',
+            'cc',
+            'viz',
+            'gpu',
+            'blink',
+            'v8.execute',
+            'benchmark',
+            'latencyInfo',
+            'input',
+          ],
+        });
+      }
       scroll = await measureScroll(pages, notches, progress);
+      if (traceFile) await browser.stopTracing();
     } finally {
       await browser.close();
       await host.close();
@@ -143,6 +172,8 @@ export async function runBenchView(argv: string[]): Promise<number> {
         scroll: scroll['concord'],
       },
       ...(baselineDir ? { baseline: { rendererDir: baselineDir, scroll: scroll['baseline'] } } : {}),
+      // The least a page does to show a new slice in this browser, measured in turn with the app's samples.
+      floor: { page: 'view-floor.ts', scroll: scroll['floor'] },
       scrollNotches: notches,
       target: { openToFirstSliceMs: 2000, scrollMaximisedMs: 33, scrollGridMs: 60 },
       browser: `${chromium} (headless, SwiftShader WebGL)`,
