@@ -67,8 +67,11 @@ export interface TrainingStartRequest {
   validationFraction?: number;
   /** Seed of the split, the initial weights, the crops and their order (default 1). */
   seed?: number;
-  /** Label value to segment (default 1). */
+  /** One label value to segment (a sigmoid output); instead of `labels`. */
   label?: number;
+  /** The label values to segment in one model (two or more: softmax over background and them, Dice +
+   *  cross-entropy per label). Default: every label the cases' target masks use (label 1 when none). */
+  labels?: number[];
   /** 2.5D: this many neighbouring slices on each side as extra input channels (at most 3; default 1 when the
    *  project's volumes have more than one slice, else 0: 2D); ignored with baseModelId (the base model's
    *  input decides). */
@@ -87,6 +90,8 @@ export interface TrainingProgressEvent extends TrainingProgress {
   kind: 'batch' | 'epoch';
   validationDice?: number;
   caseDice?: Record<string, number>;
+  /** Several labels: validation Dice per label value (string); validationDice is their mean. */
+  labelDice?: Record<string, number>;
 }
 
 export interface TrainingStatusEvent {

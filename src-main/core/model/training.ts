@@ -127,6 +127,16 @@ export interface DraftResult {
   revisionId: number;
   foregroundVoxels: number;
   meanEntropyBits: number;
+  /** A model of several labels: per label value, the voxels drafted as it and, over them, the mean entropy
+   *  in bits and the mean of 1 - the top probability (where the model hesitates on each structure). */
+  perLabel?: LabelUncertaintyRow[];
+}
+
+export interface LabelUncertaintyRow {
+  value: number;
+  voxels: number;
+  meanEntropyBits: number;
+  meanOneMinusMax: number;
 }
 
 /** A simple model's stored draft (watershed, Otsu, CT window). */
@@ -146,6 +156,8 @@ export interface UncertaintyRow {
   volumeId: number;
   /** Mean over every voxel of the volume of the binary entropy of the model's probability, in bits. */
   meanEntropyBits: number;
+  /** A model of several labels, when just computed (not kept with the stored ranking): per label. */
+  perLabel?: LabelUncertaintyRow[];
 }
 
 export interface DraftOutcome {

@@ -18,6 +18,7 @@ import { draftVolumes, requireModel } from './inference';
 import { exportModel, importModel } from './model-package';
 import { parseNormalisation } from './normalisation';
 import { parseTarget } from './targets';
+import { parseLabels } from './run-config';
 import type { TrainingService } from './training-service';
 import { parseSimpleDraftRequest, simpleDraftVolume } from './simple-drafts';
 import { rankByUncertainty, storedRanking } from './uncertainty';
@@ -55,6 +56,8 @@ export function parseStartRequest(raw: unknown): TrainingStartRequest {
     const v = asOptionalNumber(o[k], k);
     if (v !== undefined) req[k] = v;
   }
+  const labels = parseLabels(o['labels']);
+  if (labels) req.labels = labels;
   const baseModelId = asOptionalId(o['baseModelId'], 'baseModelId');
   if (baseModelId !== undefined) req.baseModelId = baseModelId;
   if (o['freezeEncoder'] !== undefined) req.freezeEncoder = o['freezeEncoder'] === true;

@@ -88,6 +88,7 @@ export async function inferVolumes(
         weightsFile: ws.blobs.pathOf(model.weightsSha256),
         normalisation: model.normalisation,
         label: model.labels[0]?.value ?? 1,
+        ...(model.labels.length > 1 ? { labels: model.labels.map((l) => l.value) } : {}),
         inputs,
         threshold: model.inference.threshold,
         tta: o.tta ?? model.inference.tta,
@@ -171,6 +172,7 @@ export async function saveDrafts(
           tta: how.tta ?? model.inference.tta,
           normalisation: model.normalisation,
           meanEntropyBits: outcomes[i]!.meanEntropyBits,
+          ...(outcomes[i]!.perLabel ? { labelUncertainty: outcomes[i]!.perLabel } : {}),
           ...(how.quick
             ? { quick: { scale: QUICK_SCALE, bodyBox: model.normalisation.kind === 'ct-window' } }
             : {}),
@@ -184,6 +186,7 @@ export async function saveDrafts(
       revisionId: saved.revision.id,
       foregroundVoxels: outcomes[i]!.foregroundVoxels,
       meanEntropyBits: outcomes[i]!.meanEntropyBits,
+      ...(outcomes[i]!.perLabel ? { perLabel: outcomes[i]!.perLabel } : {}),
     });
   }
   return out;

@@ -1,8 +1,11 @@
 // Model packages: how a model travels between workstations. A package is a folder `<name>.concord-model`:
 //
-//   manifest.json  { format: "concord-model", formatVersion: 1 or 2, architecture: "unet2d", config (UNetConfig;
+//   manifest.json  { format: "concord-model", formatVersion: 1, 2 or 3, architecture: "unet2d", config (UNetConfig;
 //                    version 2 when it carries the model's input scaling, which a Concord reading only
-//                    version 1 would ignore and so feed the model inputs it was not trained on),
+//                    version 1 would ignore and so feed the model inputs it was not trained on; version 3
+//                    when it segments several labels (config.labels L >= 2, softmax over background and
+//                    `labels` in channel order), which a Concord reading only version 2 would draft with the
+//                    channel numbers 1..L instead of the labels' values),
 //                    cropSize, inference { threshold, tta } (absent in packages written before it: 0.5
 //                    and no flips), labels, normalisation, trainingData, metrics, backend, lineage, createdBy,
 //                    createdAt, exportedAt, weights: { file: "weights.bin", sha256, bytes,
@@ -31,13 +34,14 @@ import { parseNormalisation } from './normalisation';
 import type { Workspace } from '../../workspace/workspace';
 
 export const PACKAGE_FORMAT = 'concord-model';
-/** The newest format this Concord reads and writes; a package is written as version 1 when its model has
- *  no input scaling (unet-config.ts), so older Concords still read it. */
-export const PACKAGE_FORMAT_VERSION = 2;
+/** The newest format this Concord reads and writes; a package is written with the oldest version that
+ *  describes its model (1: no input scaling, unet-config.ts; 2: input scaling; 3: several labels), so older
+ *  Concords still read what they can use. */
+export const PACKAGE_FORMAT_VERSION = 3;
 
 /** The format version a model's package (and registry row) carries. */
 export function packageFormatVersion(config: UNetConfig): number {
-  return config.input ? 2 : 1;
+  return config.labels > 1 ? 3 : config.input ? 2 : 1;
 }
 export const ARCHITECTURE = 'unet2d';
 const SUMS = 'SHA256SUMS';
@@ -205,6 +209,19 @@ export function verifyPackage(pkg: string): { manifest: PackageManifest; weights
   } catch (e) {
     refuse(pkg, `invalid architecture configuration (${(e as Error).message})`);
   }
+  const labels = manifest.labels;
+  if (
+    !Array.isArray(labels) ||
+    labels.length !== manifest.config.labels ||
+    labels.some(
+      (l) => !Number.isInteger(l?.value) || l.value < 1 || l.value > 255 || typeof l.name !== 'string',
+    ) ||
+    new Set(labels.map((l) => l.value)).size !== labels.length
+  )
+    refuse(
+      pkg,
+      `its labels must be ${manifest.config.labels} distinct values 1..255 with names, one per output`,
+    );
   if (!Number.isInteger(manifest.cropSize) || manifest.cropSize % 2 ** (manifest.config.levels - 1) !== 0) {
     refuse(pkg, `crop size ${String(manifest.cropSize)} does not fit the architecture`);
   }

@@ -156,10 +156,10 @@ describe('model packages', () => {
 
     const newer = copy('newer');
     const n = JSON.parse(fs.readFileSync(path.join(newer, 'manifest.json'), 'utf8'));
-    n.formatVersion = 3;
+    n.formatVersion = 4;
     fs.writeFileSync(path.join(newer, 'manifest.json'), JSON.stringify(n));
     resum(newer);
-    await expect(importModel(ws, newer, null, 't')).rejects.toThrow(/format version 3 is newer/);
+    await expect(importModel(ws, newer, null, 't')).rejects.toThrow(/format version 4 is newer/);
 
     const norm = copy('norm');
     const q = JSON.parse(fs.readFileSync(path.join(norm, 'manifest.json'), 'utf8'));

@@ -13,17 +13,22 @@ export /** The run's settings with every default filled in (stored as the run's 
  *  the recipe's settings existed lack ema, tta, foregroundFraction and keepBest: storedConfig fills them as
  *  those runs trained (no average, no flips, a third of the crops on foreground, the last epoch kept). */
 interface ResolvedConfig extends Required<
-  Omit<TrainingStartRequest, 'baseModelId' | 'normalisation' | 'threads'>
+  Omit<TrainingStartRequest, 'baseModelId' | 'normalisation' | 'threads' | 'labels'>
 > {
+  /** The label values the model segments, in its channel order: one (a sigmoid output, `label`), or two
+   *  or more (softmax over background and them). Runs stored before it read [label]. */
+  labels: number[];
   baseModelId: number | null;
   normalisation: TrainingStartRequest['normalisation'] | null;
   threads: number | null;
 }
 
 /** A checked request whose data-dependent defaults (2.5D, crop size) wait for the project's volumes. */
-export type RequestedConfig = Omit<ResolvedConfig, 'neighbours' | 'cropSize'> & {
+export type RequestedConfig = Omit<ResolvedConfig, 'neighbours' | 'cropSize' | 'labels'> & {
   neighbours: number | null;
   cropSize: number | null;
+  /** null: the labels the cases' masks use (withDataDefaults). */
+  labels: number[] | null;
 };
 
 /** The decay of the weights' moving average (engine/weight-average.ts): about the last 100 steps. */
@@ -41,7 +46,18 @@ export function storedConfig(raw: Record<string, unknown>): ResolvedConfig {
     tta: c.tta ?? false,
     foregroundFraction: c.foregroundFraction ?? FOREGROUND_FRACTION,
     keepBest: c.keepBest ?? false,
+    labels: c.labels ?? [c.label],
   };
+}
+
+/** A request's label list: label values 1..255, each once, in ascending order (the network's channels). */
+export function parseLabels(v: unknown): number[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0)
+    throw new InputError(undefined, 'labels must be a non-empty list of label values');
+  const out = v.map((x) => int(x, 'each label', 1, 255, 1));
+  if (new Set(out).size !== out.length) throw new InputError(undefined, 'labels must not repeat a value');
+  return out.sort((a, b) => a - b);
 }
 
 /** An integer setting in lo..hi, or the default when absent. */
@@ -88,6 +104,18 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
   if (req.freezeEncoder && !base) throw new InputError(undefined, 'freezeEncoder needs a base model');
   const fg = req.foregroundFraction ?? FOREGROUND_FRACTION;
   if (!(fg >= 0 && fg <= 1)) throw new InputError(undefined, 'foregroundFraction must be in [0, 1]');
+  const listed = parseLabels(req.labels);
+  if (listed && req.label !== undefined)
+    throw new InputError(undefined, 'give either label or labels, not both');
+  if (base && listed && listed.join() !== base.labels.map((l) => l.value).join())
+    throw new InputError(
+      undefined,
+      `the base model segments labels ${base.labels.map((l) => l.value).join(', ')}; fine-tuning keeps them`,
+    );
+  const single = req.label === undefined ? undefined : int(req.label, 'label', 1, 255, 1);
+  const labels = base
+    ? base.labels.map((l) => l.value)
+    : (listed ?? (single !== undefined ? [single] : null));
   for (const k of ['ema', 'tta', 'keepBest'] as const)
     if (req[k] !== undefined && typeof req[k] !== 'boolean')
       throw new InputError(undefined, `${k} must be true or false`);
@@ -110,7 +138,8 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
     keepBest: req.keepBest ?? true,
     validationFraction: fraction,
     seed: int(req.seed, 'seed', 0, 2 ** 31 - 1, 1),
-    label: base ? base.labels[0]!.value : int(req.label, 'label', 1, 255, 1),
+    label: labels?.[0] ?? 1,
+    labels,
     neighbours: base
       ? (base.config.inChannels - 1) / 2
       : req.neighbours === undefined
@@ -124,8 +153,14 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
 /** The data-dependent defaults from the project's volumes (dims [nx, ny, nz], i fastest): 2.5D with one
  *  slice on each side when any volume has more than one slice; crops of 128 pixels, or of half the
  *  smallest slice side (rounded down to the network's multiple) when that is less, so that crops are
- *  random windows of a slice rather than the slice padded. */
-export function withDataDefaults(c: RequestedConfig, dims: [number, number, number][]): ResolvedConfig {
+ *  random windows of a slice rather than the slice padded; the labels: those the target's masks use
+ *  (`used`, ascending; label 1 when they are all empty), every one of them in one model. */
+export function withDataDefaults(
+  c: RequestedConfig,
+  dims: [number, number, number][],
+  used: number[] = [],
+): ResolvedConfig {
+  const labels = c.labels ?? (used.length > 0 ? [...used].sort((a, b) => a - b) : [1]);
   const neighbours = c.neighbours ?? (dims.some((d) => d[2] > 1) ? 1 : 0);
   let cropSize = c.cropSize;
   if (cropSize === null) {
@@ -133,12 +168,17 @@ export function withDataDefaults(c: RequestedConfig, dims: [number, number, numb
     const side = Math.min(...dims.map((d) => Math.min(d[0], d[1])));
     cropSize = Math.max(m, Math.min(128, Math.floor(side / 2 / m) * m));
   }
-  return { ...c, neighbours, cropSize };
+  return { ...c, neighbours, cropSize, labels, label: labels[0]! };
 }
 
 /** What the trainer process is told to do with a resolved configuration. */
 export function trainConfig(c: ResolvedConfig): TrainConfig {
-  const unet: UNetConfig = { levels: c.levels, base: c.base, inChannels: 2 * c.neighbours + 1, labels: 1 };
+  const unet: UNetConfig = {
+    levels: c.levels,
+    base: c.base,
+    inChannels: 2 * c.neighbours + 1,
+    labels: c.labels.length,
+  };
   if (c.cropSize % inputMultiple(unet) !== 0)
     throw new InputError(undefined, 'crop size does not fit the network');
   return {

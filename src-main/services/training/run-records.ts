@@ -74,6 +74,8 @@ export function recipeOutcome(t: TrainOutcome): Record<string, unknown> {
     threshold: t.threshold ?? 0.5,
     tta: t.tta ?? null,
     averageDecay: t.averageDecay ?? null,
+    // Several labels: the kept epoch's validation Dice per label value (validationDice is their mean).
+    ...(t.labelDice ? { labelDice: t.labelDice } : {}),
   };
 }
 
@@ -92,7 +94,10 @@ export async function storeRunModel(
   const metrics = runMetrics(ws.db, runId);
   const last = metrics.find((m) => m.epoch === outcome.keptEpoch) ?? metrics.at(-1);
   const caseDice = runCaseDice(ws.db, runId);
-  const label = getLabel(ws.db, row.projectId, c.label);
+  const labels = c.labels.map((value) => ({
+    value,
+    name: getLabel(ws.db, row.projectId, value)?.name ?? `Label ${value}`,
+  }));
   const recipe = recipeOutcome(outcome);
   const trainingData = { ...runExtras(ws.db, runId).trainingData, recipe };
   const at = new Date().toISOString();
@@ -102,7 +107,7 @@ export async function storeRunModel(
     levels: c.levels,
     base: c.base,
     inChannels: 2 * (c.neighbours ?? 0) + 1,
-    labels: 1,
+    labels: c.labels.length,
     ...(outcome.input ? { input: outcome.input } : {}),
   };
   return ws.db.transaction(() => {
@@ -117,7 +122,7 @@ export async function storeRunModel(
       config,
       cropSize: c.cropSize,
       inference: { threshold: outcome.threshold ?? 0.5, tta: outcome.tta?.on ?? false },
-      labels: [{ value: c.label, name: label?.name ?? `Label ${c.label}` }],
+      labels,
       normalisation: c.normalisation!,
       weightsSha256: stored.sha256,
       weightsBytes: stored.byteLength,
@@ -127,6 +132,8 @@ export async function storeRunModel(
         caseDice: last ? (caseDice[String(last.epoch)] ?? {}) : {},
         keptEpoch: last?.epoch ?? null,
         validationDiceWithFlips: outcome.tta?.flipped ?? null,
+        ...(outcome.labelDice ? { labelDice: outcome.labelDice } : {}),
+        ...(outcome.tta?.labelDice ? { labelDiceWithFlips: outcome.tta.labelDice } : {}),
         epochs: metrics.length,
         trainSeconds: metrics.reduce((s, m) => s + m.seconds, 0),
         finalLoss: last?.loss ?? null,

@@ -24,6 +24,7 @@ import { listVolumes } from '../../db/repositories/volumes';
 import type { VolumeMeta } from '../../core/model';
 import type { Workspace } from '../../workspace/workspace';
 import { combineMasks } from '../../training/process/prepare-dataset';
+import { labelPlanes } from '../../training/data/multi-label';
 import { readRevisionLabels } from '../masks/revision-reader';
 
 export const REFERENCE_METHOD = 'reference';
@@ -41,7 +42,8 @@ export interface CaseTarget {
   caseId: number;
   caseName: string;
   volume: VolumeMeta;
-  /** 0..255 per voxel of the volume. */
+  /** 0..255 per voxel of the volume; with several labels, one such plane per label, in their order
+   *  (training/data/multi-label.ts). */
   target: Uint8Array;
   soft: boolean;
   /** The revisions the target was computed from. */
@@ -135,6 +137,8 @@ export interface CasePlan {
 export interface TargetPlan {
   combine: 'agreement' | 'vote' | 'staple' | 'single';
   cases: CasePlan[];
+  /** The label values the planned masks use (ascending; from each revision's recorded voxel counts). */
+  usedLabels: number[];
   /** Cases left out, with why (shown with the run). */
   skipped: { caseId: number; caseName: string; reason: string }[];
 }
@@ -159,8 +163,10 @@ export function planTargets(ws: Workspace, projectId: number, target: TrainingTa
             ? 'staple'
             : 'single',
     cases: [],
+    usedLabels: [],
     skipped: [],
   };
+  const used = new Set<number>();
   for (const c of listCases(ws.db, projectId)) {
     let why = 'no volume';
     let found: CasePlan | undefined;
@@ -178,9 +184,14 @@ export function planTargets(ws: Workspace, projectId: number, target: TrainingTa
         break;
       }
     }
-    if (found) plan.cases.push(found);
-    else plan.skipped.push({ caseId: c.id, caseName: c.name, reason: why });
+    if (found) {
+      plan.cases.push(found);
+      for (const i of found.inputs)
+        for (const [v, n] of Object.entries(getRevision(ws.db, i.revisionId)?.labelVoxels ?? {}))
+          if (n > 0 && Number(v) > 0) used.add(Number(v));
+    } else plan.skipped.push({ caseId: c.id, caseName: c.name, reason: why });
   }
+  plan.usedLabels = [...used].sort((a, b) => a - b);
   if (plan.cases.length === 0) {
     const hint =
       target === 'reference'
@@ -198,17 +209,25 @@ export async function selectTargets(
   ws: Workspace,
   projectId: number,
   target: TrainingTarget,
-  label: number,
+  label: number | number[],
 ): Promise<TargetSelection> {
   const plan = planTargets(ws, projectId, target);
   const out: TargetSelection = { cases: [], skipped: plan.skipped };
+  const labels = typeof label === 'number' ? [label] : label;
   for (const c of plan.cases) {
-    const masks = await Promise.all(c.inputs.map((i) => binaryMask(ws, i.revisionId, c.volume, label)));
+    const read = async (revisionId: number) =>
+      readRevisionLabels(ws, getRevision(ws.db, revisionId)!, c.volume.dims);
     out.cases.push({
       caseId: c.caseId,
       caseName: c.caseName,
       volume: c.volume,
-      target: combineMasks(plan.combine, masks),
+      target:
+        labels.length > 1
+          ? labelPlanes(plan.combine, await Promise.all(c.inputs.map((i) => read(i.revisionId))), labels)
+          : combineMasks(
+              plan.combine,
+              await Promise.all(c.inputs.map((i) => binaryMask(ws, i.revisionId, c.volume, labels[0]!))),
+            ),
       soft: plan.combine === 'staple' || plan.combine === 'agreement',
       revisionIds: c.inputs.map((i) => i.revisionId),
     });

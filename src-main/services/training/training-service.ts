@@ -85,14 +85,18 @@ export class TrainingService {
     const requested = resolveRunConfig(this.ws.db, req);
     if (!getProject(this.ws.db, requested.projectId))
       throw new NotFoundError(`project ${requested.projectId} does not exist`);
-    if (!getLabel(this.ws.db, requested.projectId, requested.label))
-      throw new InputError(undefined, `label ${requested.label} is not defined in this project`);
     const plan = planTargets(this.ws, requested.projectId, requested.target);
-    // 2.5D and the crop size follow the project's volumes unless the request set them.
+    // 2.5D, the crop size and the labels follow the project's volumes and masks unless the request set them.
     const c = withDataDefaults(
       requested,
       plan.cases.map((x) => x.volume.dims),
+      plan.usedLabels,
     );
+    const labelNames = c.labels.map((value) => {
+      const l = getLabel(this.ws.db, c.projectId, value);
+      if (!l) throw new InputError(undefined, `label ${value} is not defined in this project`);
+      return { value, name: l.name };
+    });
     const split = splitCases(
       plan.cases.map((x) => x.caseId),
       c.validationFraction,
@@ -122,6 +126,7 @@ export class TrainingService {
     const prepare: PrepareSpec = {
       combine: plan.combine,
       label: c.label,
+      ...(c.labels.length > 1 ? { labels: c.labels } : {}),
       normalisation,
       seed: c.seed,
       neighbours: c.neighbours,
@@ -139,6 +144,8 @@ export class TrainingService {
     const trainingData = {
       target: c.target,
       label: c.label,
+      // The labels the model segments, in its channel order (several: one softmax model over all of them).
+      labels: labelNames,
       cases: Object.fromEntries(plan.cases.map((x) => [String(x.caseId), x.inputs.map((i) => i.revisionId)])),
       volumes: Object.fromEntries(plan.cases.map((x) => [String(x.caseId), x.volume.id])),
       // The agreement's raters per case: its submitted annotations, or all its manual ones where nobody
@@ -319,6 +326,7 @@ export class TrainingService {
         loss: r.loss,
         ...(r.validationDice !== null ? { validationDice: r.validationDice } : {}),
         caseDice: r.caseDice,
+        ...(r.labelDice ? { labelDice: r.labelDice } : {}),
       });
     }
   }

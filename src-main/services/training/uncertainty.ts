@@ -57,7 +57,11 @@ export async function rankByUncertainty(
     cases.forEach((c, i) => recordUncertainty(ws.db, modelId, c.volumeId, outcomes[i]!.meanEntropyBits, at));
   })();
   return cases
-    .map((c, i) => ({ ...c, meanEntropyBits: outcomes[i]!.meanEntropyBits }))
+    .map((c, i) => ({
+      ...c,
+      meanEntropyBits: outcomes[i]!.meanEntropyBits,
+      ...(outcomes[i]!.perLabel ? { perLabel: outcomes[i]!.perLabel } : {}),
+    }))
     .sort((a, b) => b.meanEntropyBits - a.meanEntropyBits || a.caseId - b.caseId);
 }
 

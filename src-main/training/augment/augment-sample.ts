@@ -29,17 +29,24 @@ export interface PlaneSample {
 export interface AugmentedSample extends PlaneSample {
   /** What was applied, for the preview ("rotate 12°", "gamma 0.82", ...). */
   applied: string[];
+  /** The other labels' target planes under the same geometry (with `extraTargets`). */
+  extraTargets?: Float32Array[];
 }
 
 export function augmentSample(
   s: PlaneSample,
   c: AugmentConfig,
   rnd: SeededRandom,
-  o: { softTarget?: boolean; positionChannels?: number } = {},
+  /** extraTargets: more target planes (a model of several labels: one plane per label), moved exactly as
+   *  `target`; they draw no random numbers, so a seed gives the same sample with or without them. */
+  o: { softTarget?: boolean; positionChannels?: number; extraTargets?: Float32Array[] } = {},
 ): AugmentedSample {
   const { width: w, height: h } = s;
   const spatial = sampleSpatial(c, rnd);
   const geo = applySpatial(s.channels, s.target, w, h, spatial, o.softTarget ?? false);
+  const extraTargets = o.extraTargets?.map(
+    (t) => applySpatial([], t, w, h, spatial, o.softTarget ?? false).target!,
+  );
   const applied = describeSpatial(spatial);
   const positions = o.positionChannels ?? 0;
   if (!(Number.isInteger(positions) && positions >= 0 && positions < s.channels.length))
@@ -101,7 +108,14 @@ export function augmentSample(
     for (const x of ch) applyGamma(x, g, false);
     applied.push(`gamma ${g.toFixed(2)}`);
   }
-  return { width: w, height: h, channels: geo.channels, target: geo.target, applied };
+  return {
+    width: w,
+    height: h,
+    channels: geo.channels,
+    target: geo.target,
+    applied,
+    ...(extraTargets ? { extraTargets } : {}),
+  };
 }
 
 /** N augmented versions of one slice for the UI's preview: sample i uses the generator seeded by

@@ -14,6 +14,7 @@ import { tf } from '../backends/tfjs';
 import type { UNet } from '../model/unet';
 import { inputMultiple } from '../model/unet-config';
 import { sliceChannels } from '../data/stack-slices';
+import type { LabelUncertainty } from '../data/multi-label';
 
 export interface InferVolumeOptions {
   /** Slices per forward pass (default 8). */
@@ -49,6 +50,10 @@ export interface VolumeInference {
   /** The same per slice k (length nz). */
   sliceEntropyBits: Float64Array;
   foregroundVoxels: number;
+  /** Several labels: per label (class 1..L at index 0..L-1), the voxels predicted as it, and over them the
+   *  mean categorical entropy in bits and the mean of 1 - the top probability: which structure the model
+   *  is unsure of. */
+  labelUncertainty?: LabelUncertainty[];
 }
 
 function binaryEntropy(p: number): number {
@@ -80,6 +85,8 @@ export async function inferVolume(
   const probabilities = o.keepProbabilities ? new Float32Array(n * nz) : null;
   const sliceEntropy = new Float64Array(nz);
   let foreground = 0;
+  // Several labels: per class 1..K-1, voxels, entropy sum (bits), sum of 1 - top probability.
+  const perClass = K > 1 ? new Float64Array(3 * K) : null;
   for (let k0 = 0; k0 < nz; k0 += batchSize) {
     // Let a cancel request (a message, a timer) in between batches.
     await new Promise((r) => setImmediate(r));
@@ -146,6 +153,11 @@ export async function inferVolume(
             }
             ent += h;
             fgP = 1 - probsOut[src]!;
+            if (label && perClass) {
+              perClass[3 * label] = perClass[3 * label]! + 1;
+              perClass[3 * label + 1] = perClass[3 * label + 1]! + h;
+              perClass[3 * label + 2] = perClass[3 * label + 2]! + 1 - best;
+            }
           }
           if (label) {
             labels[dst] = label;
@@ -165,5 +177,17 @@ export async function inferVolume(
     meanEntropyBits,
     sliceEntropyBits: sliceEntropy,
     foregroundVoxels: foreground,
+    ...(perClass
+      ? {
+          labelUncertainty: Array.from({ length: K - 1 }, (_, l) => {
+            const v = perClass[3 * (l + 1)]!;
+            return {
+              voxels: v,
+              meanEntropyBits: v ? perClass[3 * (l + 1) + 1]! / v : 0,
+              meanOneMinusMax: v ? perClass[3 * (l + 1) + 2]! / v : 0,
+            };
+          }),
+        }
+      : {}),
   };
 }

@@ -9,7 +9,9 @@
 //
 // Layout: a slice is ny rows of nx pixels (pixel (i, j) at i + j*nx, i the volume's first axis); batches
 // are NHWC [n, S, S, 1] with H along j and W along i. Images: byte / 255 (normalised to [0, 1] already
-// by normalise.ts); targets: byte / 255 (0/1 masks, or probabilities for soft targets).
+// by normalise.ts); targets: byte / 255 (0/1 masks, or probabilities for soft targets). With L >= 2 labels
+// (a slice's target is L planes, data/multi-label.ts) targets are [n, S, S, L+1]: channel 0 the background
+// (1 - the labels' sum), channel l the plane of label l.
 import type { AugmentConfig } from '../augment/augment-config';
 import { augmentSample } from '../augment/augment-sample';
 import type { BatchSource } from '../engine/train-loop';
@@ -24,8 +26,11 @@ export interface SliceRef {
   channels: number;
   /** channels * width * height bytes, channel-major (channel c's pixel (i, j) at c*n + i + j*width). */
   image: Uint8Array;
+  /** planes * width * height bytes, plane-major (label l's pixel (i, j) at l*n + i + j*width). */
   target: Uint8Array;
-  /** Indices (i + j*nx) of pixels with target >= referenceMin. */
+  /** Target planes: 1 (one label, sigmoid), or L >= 2 (one per label, softmax with background). */
+  planes: number;
+  /** Indices (i + j*nx) of pixels where some plane's target >= referenceMin. */
   foreground: Uint32Array;
   /** The smallest target byte the reference counts as foreground: 128 (probability 0.5), or 129 for the
    *  raters' agreement (their strict majority, data/agreement.ts). */
@@ -41,14 +46,20 @@ export function sliceRefs(
   height: number,
   channels = 1,
   referenceMin = 128,
+  planes = 1,
 ): SliceRef[] {
   const n = width * height;
   const out: SliceRef[] = [];
   for (let s = 0; s < slices; s++) {
     const image = images.subarray(s * n * channels, (s + 1) * n * channels);
-    const target = targets.subarray(s * n, (s + 1) * n);
+    const target = targets.subarray(s * n * planes, (s + 1) * n * planes);
     const fg: number[] = [];
-    for (let p = 0; p < n; p++) if (target[p]! >= referenceMin) fg.push(p);
+    for (let p = 0; p < n; p++)
+      for (let l = 0; l < planes; l++)
+        if (target[l * n + p]! >= referenceMin) {
+          fg.push(p);
+          break;
+        }
     out.push({
       caseId,
       width,
@@ -56,6 +67,7 @@ export function sliceRefs(
       channels,
       image,
       target,
+      planes,
       foreground: Uint32Array.from(fg),
       referenceMin,
     });
@@ -110,6 +122,8 @@ export function cropBatches(
   const S = o.cropSize;
   if (slices.length === 0) throw new RangeError('no training slices');
   const C = slices[0]!.channels;
+  const L = slices[0]!.planes;
+  const K = L === 1 ? 1 : L + 1;
   const batches = Math.max(1, Math.floor(slices.length / o.batchSize));
   const withForeground = slices.filter((s) => s.foreground.length > 0);
   /** First pixel of a crop along an axis of `len` pixels: inside the slice when it is at least S long. */
@@ -120,13 +134,13 @@ export function cropBatches(
     return Math.max(lo, Math.min(hi, centre - (S >> 1)));
   };
   return {
-    shape: [S, S, C, 1],
+    shape: [S, S, C, K],
     batchesPerEpoch: () => batches,
     batch: (epoch, i) => {
       const order = new SeededRandom(mix(o.seed, epoch, -1)).shuffle([...slices.keys()]);
       const rnd = new SeededRandom(mix(o.seed, epoch, i));
       const x = new Float32Array(o.batchSize * S * S * C);
-      const y = new Float32Array(o.batchSize * S * S);
+      const y = new Float32Array(o.batchSize * S * S * K);
       // One crop's channels, channel-major, before they are interleaved into NHWC.
       const planes = Array.from({ length: C }, () => new Float32Array(S * S));
       for (let b = 0; b < o.batchSize; b++) {
@@ -151,6 +165,8 @@ export function cropBatches(
         const off = b * S * S;
         const n = s.width * s.height;
         let target: Float32Array = new Float32Array(S * S);
+        // The other labels' planes (several labels): label l >= 1's crop at more[l - 1].
+        let more: Float32Array[] = Array.from({ length: L - 1 }, () => new Float32Array(S * S));
         for (const pl of planes) pl.fill(0);
         for (let yy = 0; yy < S; yy++) {
           const j = j0 + (flipJ ? S - 1 - yy : yy);
@@ -161,17 +177,31 @@ export function cropBatches(
             const src = ii + j * s.width;
             for (let c = 0; c < C; c++) planes[c]![xx + yy * S] = s.image[c * n + src]! / 255;
             target[xx + yy * S] = s.target[src]! / 255;
+            for (let l = 1; l < L; l++) more[l - 1]![xx + yy * S] = s.target[l * n + src]! / 255;
           }
         }
         let chans: Float32Array[] = planes;
         if (augment) {
           const a = augmentSample({ width: S, height: S, channels: planes, target }, augment, rnd, {
             softTarget: o.softTarget ?? false,
+            ...(L > 1 ? { extraTargets: more } : {}),
           });
           chans = a.channels;
           target = a.target!;
+          if (a.extraTargets) more = a.extraTargets;
         }
-        y.set(target, off);
+        if (K === 1) y.set(target, off);
+        else
+          for (let p = 0; p < S * S; p++) {
+            const at = (off + p) * K;
+            let sum = target[p]!;
+            y[at + 1] = target[p]!;
+            for (let l = 1; l < L; l++) {
+              y[at + 1 + l] = more[l - 1]![p]!;
+              sum += more[l - 1]![p]!;
+            }
+            y[at] = Math.max(0, 1 - sum);
+          }
         for (let p = 0; p < S * S; p++) for (let c = 0; c < C; c++) x[(off + p) * C + c] = chans[c]![p]!;
       }
       return { x, y, n: o.batchSize };

@@ -12,6 +12,7 @@ import type { FromTrainer, InferJob, InferOutcome } from './protocol';
 import { readVoxels } from './voxels';
 import { readWeights } from './train-job';
 import { writeFileAtomic } from './tensor-file';
+import { classesToValues } from '../data/multi-label';
 
 /** The full inference, or the quick draft's (engine/quick-infer.ts: only inside the body's box when the
  *  normalisation is a CT window, at QUICK_SCALE). */
@@ -58,10 +59,19 @@ export async function runInferJob(
             }),
         },
       );
-      const labels = r.labels;
-      if (job.label !== 1) for (let i = 0; i < labels.length; i++) if (labels[i]) labels[i] = job.label;
+      // Classes as the labels' values: 1 -> job.label for one label; class c -> job.labels[c - 1] otherwise.
+      const values = job.labels && job.labels.length > 1 ? job.labels : [job.label];
+      if (values.length !== model.outputChannels() - (values.length > 1 ? 1 : 0))
+        throw new Error(`the model has ${model.outputChannels()} outputs for ${values.length} label(s)`);
+      const labels = classesToValues(r.labels, values);
       writeFileAtomic(input.outFile, labels);
-      out.push({ foregroundVoxels: r.foregroundVoxels, meanEntropyBits: r.meanEntropyBits });
+      out.push({
+        foregroundVoxels: r.foregroundVoxels,
+        meanEntropyBits: r.meanEntropyBits,
+        ...(r.labelUncertainty
+          ? { perLabel: r.labelUncertainty.map((u, l) => ({ value: values[l]!, ...u })) }
+          : {}),
+      });
     }
   } finally {
     model.dispose();

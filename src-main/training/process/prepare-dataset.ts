@@ -8,12 +8,15 @@
 // mask) as bytes 0..255 = 255 * foreground probability; the volume normalised (normalise.ts); kept axial
 // slices (k): every slice with foreground (for the agreement, any rater's mark), plus as many without
 // (seeded; at least 2).
+// With several labels (spec.labels), each case's target is one plane per label (data/multi-label.ts), stored
+// [slices, L, ny, nx]; a slice has foreground when any label does.
 import fs from 'node:fs';
 import path from 'node:path';
 import { staple } from '../../core/consensus/staple';
 import { majorityVote } from '../../core/consensus/vote';
 import { decodeMask } from '../../workspace/mask-codec';
 import { agreementBytes } from '../data/agreement';
+import { labelPlanes, maxOverPlanes } from '../data/multi-label';
 import { SeededRandom } from '../model/seeded-random';
 import { normaliseToBytes } from './normalise';
 import { readVoxels } from './voxels';
@@ -60,8 +63,12 @@ export function chooseSlices(
   return [...withFg, ...extra].sort((a, b) => a - b);
 }
 
+function labelMap(file: string, dims: [number, number, number]): Uint8Array {
+  return decodeMask(fs.readFileSync(file), dims).labels;
+}
+
 function binaryMask(file: string, dims: [number, number, number], label: number): Uint8Array {
-  const labels = decodeMask(fs.readFileSync(file), dims).labels;
+  const labels = labelMap(file, dims);
   const out = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) out[i] = labels[i] === label ? 1 : 0;
   return out;
@@ -76,35 +83,47 @@ export async function prepareDataset(
   const h = spec.neighbours;
   const C = 2 * h + 1;
   const agreement = spec.combine === 'agreement';
+  const multi = spec.labels && spec.labels.length > 1 ? spec.labels : undefined;
+  const L = multi?.length ?? 1;
   const meta: DatasetMeta = {
     cases: [],
     soft: spec.combine === 'staple' || agreement,
     channels: C,
     combine: spec.combine,
     ...(agreement ? { raters: {} } : {}),
+    ...(multi ? { labels: multi } : {}),
   };
   const tensors: NamedTensor[] = [];
   const slices: Record<string, number> = {};
   for (const c of spec.cases) {
     if (signal.aborted) throw Object.assign(new Error('training cancelled'), { name: 'CancelledError' });
-    const masks = c.maskFiles.map((f) => binaryMask(f, c.dims, spec.label));
-    const target = combineMasks(spec.combine, masks);
+    const masks = multi
+      ? c.maskFiles.map((f) => labelMap(f, c.dims))
+      : c.maskFiles.map((f) => binaryMask(f, c.dims, spec.label));
+    const target = multi ? labelPlanes(spec.combine, masks, multi) : combineMasks(spec.combine, masks);
     const image = normaliseToBytes({ data: readVoxels(c), rescale: c.rescale }, spec.normalisation);
     const [nx, ny] = c.dims;
     const n = nx * ny;
-    const ks = chooseSlices(target, c.dims, spec.seed + c.caseId, agreement ? 1 : 128);
+    const nv = n * c.dims[2];
+    const ks = chooseSlices(
+      multi ? maxOverPlanes(target, L) : target,
+      c.dims,
+      spec.seed + c.caseId,
+      agreement ? 1 : 128,
+    );
     if (meta.raters) meta.raters[String(c.caseId)] = masks.length;
     // Slice k's channels are slices k-h..k+h, the volume's end slices repeated (as the engine's 2.5D
     // inference, data/stack-slices.ts).
     const nz = c.dims[2];
     const images = new Uint8Array(ks.length * C * n);
-    const targets = new Uint8Array(ks.length * n);
+    const targets = new Uint8Array(ks.length * L * n);
     ks.forEach((k, s) => {
       for (let ch = 0; ch < C; ch++) {
         const kk = Math.min(nz - 1, Math.max(0, k - h + ch));
         images.set(image.subarray(kk * n, (kk + 1) * n), (s * C + ch) * n);
       }
-      targets.set(target.subarray(k * n, (k + 1) * n), s * n);
+      for (let l = 0; l < L; l++)
+        targets.set(target.subarray(l * nv + k * n, l * nv + (k + 1) * n), (s * L + l) * n);
     });
     const entry: DatasetCase = {
       caseId: c.caseId,
@@ -117,7 +136,11 @@ export async function prepareDataset(
     const i = meta.cases.length;
     meta.cases.push(entry);
     tensors.push({ name: `case${i}.images`, shape: [ks.length, C, ny, nx], values: images });
-    tensors.push({ name: `case${i}.targets`, shape: [ks.length, ny, nx], values: targets });
+    tensors.push({
+      name: `case${i}.targets`,
+      shape: multi ? [ks.length, L, ny, nx] : [ks.length, ny, nx],
+      values: targets,
+    });
     slices[String(c.caseId)] = ks.length;
     send({ type: 'log', line: `case ${c.caseName}: ${ks.length} slices (${c.split})` });
     await new Promise((r) => setImmediate(r)); // let a cancel message in

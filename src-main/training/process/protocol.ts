@@ -5,7 +5,8 @@
 //
 // Files (all in the tensor container of tensor-file.ts):
 //   dataset.bin     meta DatasetMeta; tensors `case<i>.images` and `case<i>.targets`, uint8 [slices, ny, nx]
-//                   (images normalised to 0..255, targets 0..255 = foreground probability)
+//                   (images normalised to 0..255, targets 0..255 = foreground probability); with several
+//                   labels targets are [slices, L, ny, nx], one plane per label (data/multi-label.ts)
 //   checkpoint.bin  meta CheckpointMeta; the model's weights by name, then `adam/<i>` optimizer state
 //   weights file    meta WeightsMeta; the model's weights by name (what a model package stores)
 import type { Normalisation, TrainingProgress } from '../../core/model';
@@ -46,6 +47,8 @@ export interface DatasetMeta {
   combine?: PrepareSpec['combine'];
   /** Raters per case id (string), for 'agreement': the validation reference is their strict majority. */
   raters?: Record<string, number>;
+  /** The label values, in the network's channel order (1..L), when there are two or more (softmax). */
+  labels?: number[];
 }
 
 export interface TrainConfig {
@@ -79,8 +82,11 @@ export interface TrainConfig {
 export interface PrepareSpec {
   /** How a case's masks become its target ('agreement': the share of the masks marking each voxel). */
   combine: 'agreement' | 'vote' | 'staple' | 'single';
-  /** The label value that is foreground in the masks. */
+  /** The label value that is foreground in the masks (one label: a sigmoid output). */
   label: number;
+  /** Two or more label values, in the network's channel order (1..L; softmax over background and them);
+   *  absent: `label` alone. */
+  labels?: number[];
   normalisation: Normalisation;
   seed: number;
   /** 2.5D: neighbouring slices on each side stored as channels (0: 2D). */
@@ -118,8 +124,10 @@ export interface EpochRecord {
   imagesPerSecond: number;
   learningRate: number;
   validationDice: number | null;
-  /** Case id (string) -> Dice pooled over that case's validation slices. */
+  /** Case id (string) -> Dice pooled over that case's validation slices (several labels: the labels' mean). */
   caseDice: Record<string, number>;
+  /** Several labels: label value (string) -> its validation Dice; validationDice is their mean. */
+  labelDice?: Record<string, number>;
 }
 
 export interface CheckpointMeta {
@@ -158,8 +166,10 @@ export interface InferJob {
   kind: 'infer';
   weightsFile: string;
   normalisation: Normalisation;
-  /** Label value written for foreground. */
+  /** Label value written for foreground (a one-label model). */
   label: number;
+  /** A model of several labels: the value written for each class 1..L (the model's label list, in order). */
+  labels?: number[];
   inputs: InferInput[];
   /** Slices per forward pass (default 4). */
   batchSize?: number;
@@ -195,8 +205,12 @@ export type ToTrainer = { type: 'start'; job: TrainerJob } | { type: 'cancel' };
 
 export interface InferOutcome {
   foregroundVoxels: number;
-  /** Mean over every voxel of the binary entropy of the foreground probability, in bits (0..1). */
+  /** Mean over every voxel of the entropy of the model's distribution, in bits (binary for one label:
+   *  0..1; over background and the labels otherwise). */
   meanEntropyBits: number;
+  /** Several labels: per label value, the voxels drafted as it and their mean entropy and 1 - top
+   *  probability (engine/infer-volume.ts). */
+  perLabel?: { value: number; voxels: number; meanEntropyBits: number; meanOneMinusMax: number }[];
 }
 
 export interface TrainOutcome {
@@ -211,11 +225,15 @@ export interface TrainOutcome {
    *  keeps, for the agreement target). */
   threshold?: number;
   /** The stored weights' validation Dice with and without test-time augmentation, and whether drafts use it. */
-  tta?: { plain: number; flipped: number; on: boolean };
+  tta?: { plain: number; flipped: number; on: boolean; labelDice?: Record<string, number> };
   /** The weight average's decay, when the stored weights are an average. */
   averageDecay?: number;
   /** The stored model's input scaling (unet-config.ts), as its weights file's meta holds it. */
   input?: InputScaling;
+  /** Several labels: their values in the network's channel order (1..L), and the kept epoch's Dice per
+   *  label value (string). */
+  labels?: number[];
+  labelDice?: Record<string, number>;
 }
 
 /** Trainer -> host. */

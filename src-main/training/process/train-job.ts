@@ -61,6 +61,7 @@ function loadDataset(runDir: string): { train: SliceRef[]; validation: SliceRef[
       c.height,
       meta.channels ?? 1,
       referenceMin,
+      meta.labels?.length ?? 1,
     );
     (c.split === 'train' ? train : validation).push(...refs);
   });
@@ -142,6 +143,19 @@ export async function runTrainJob(
   send({ type: 'backend', report });
   send({ type: 'log', line: `backend ${report.active}: ${report.device}` });
   const data = loadDataset(job.runDir);
+  const labelValues = data.meta.labels;
+  if ((labelValues?.length ?? 1) !== c.unet.labels)
+    throw new Error(`the data set has ${labelValues?.length ?? 1} labels, the network ${c.unet.labels}`);
+  if (labelValues)
+    send({
+      type: 'log',
+      line: `labels ${labelValues.join(', ')}: softmax over background and ${labelValues.length} labels`,
+    });
+  // Per-label Dice by label value (string), from validation's per-label list (several labels only).
+  const byValue = (perLabel: number[] | undefined): Record<string, number> | undefined =>
+    labelValues && perLabel
+      ? Object.fromEntries(labelValues.map((v, l) => [String(v), perLabel[l]!]))
+      : undefined;
   send({ type: 'log', line: `augmentation: ${c.augment ? 'on' : 'random mirroring only'}` });
   const threshold = validationThreshold(data.meta);
   send({
@@ -285,6 +299,8 @@ export async function runTrainJob(
           validationDice: v ? v.dice : null,
           caseDice: v ? v.perCase : {},
         };
+        const perLabel = byValue(v?.perLabel);
+        if (perLabel) record.labelDice = perLabel;
         history = [...history, record];
         trainSeconds += seconds;
         // The weights validated: the average's when there is one (the model holds the raw weights here).
@@ -326,7 +342,13 @@ export async function runTrainJob(
         send({ type: 'epoch', record, progress });
         send({
           type: 'log',
-          line: `epoch ${epoch + 1}/${c.epochs}: loss ${record.loss.toFixed(4)}, validation Dice ${record.validationDice?.toFixed(4) ?? 'n/a'}, ${record.imagesPerSecond.toFixed(1)} images/s; validation ${validationSeconds.toFixed(1)} s`,
+          line: `epoch ${epoch + 1}/${c.epochs}: loss ${record.loss.toFixed(4)}, validation Dice ${record.validationDice?.toFixed(4) ?? 'n/a'}${
+            perLabel
+              ? ` (${Object.entries(perLabel)
+                  .map(([k, d]) => `label ${k} ${d.toFixed(4)}`)
+                  .join(', ')})`
+              : ''
+          }, ${record.imagesPerSecond.toFixed(1)} images/s; validation ${validationSeconds.toFixed(1)} s`,
         });
         const metrics: Record<string, number> = {};
         if (record.validationDice !== null) metrics['dice'] = record.validationDice;
@@ -352,9 +374,12 @@ export async function runTrainJob(
   const keptRecord = history.find((r) => r.epoch === keptEpoch);
   if (c.tta && data.validation.length > 0 && keptRecord && keptRecord.validationDice !== null) {
     const plain = keptRecord.validationDice;
-    const flipped = (await validationDice(model, data.validation, { signal, threshold, tta: true })).dice;
+    const withFlips = await validationDice(model, data.validation, { signal, threshold, tta: true });
+    const flipped = withFlips.dice;
     if (signal.aborted) throw new CancelledError('training');
     tta = { plain, flipped, on: flipped > plain };
+    const flippedLabels = byValue(withFlips.perLabel);
+    if (flippedLabels) tta.labelDice = flippedLabels;
     send({
       type: 'log',
       line: `test-time flips: validation Dice ${flipped.toFixed(4)} against ${plain.toFixed(4)} without: ${tta.on ? 'drafts use them' : 'drafts go without'}`,
@@ -372,5 +397,7 @@ export async function runTrainJob(
     ...(tta ? { tta } : {}),
     ...(c.averageDecay !== undefined ? { averageDecay: c.averageDecay } : {}),
     ...(input ? { input } : {}),
+    ...(labelValues ? { labels: labelValues } : {}),
+    ...(keptRecord?.labelDice ? { labelDice: keptRecord.labelDice } : {}),
   };
 }
