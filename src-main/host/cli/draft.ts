@@ -15,7 +15,8 @@ import {
 import { appendAudit } from '../../db/audit';
 import { currentReferenceRevision } from '../../db/repositories/adjudications';
 import { localActor } from '../../services/create-services';
-import { revisionDice } from '../../services/training/drafts';
+import type { DraftResult } from '../../core/model';
+import { revisionDice, revisionLabelDice } from '../../services/training/drafts';
 import { draftVolumes } from '../../services/training/inference';
 import { simpleDraftVolume } from '../../services/training/simple-drafts';
 import { forkLauncher } from '../../services/training/trainer-launcher';
@@ -127,6 +128,7 @@ export async function runDraft(argv: string[]): Promise<number> {
         revisionId: number;
         foregroundVoxels: number;
         threshold?: number | null;
+        perLabel?: DraftResult['perLabel'];
       };
       if (params) {
         r = await simpleDraftVolume(ws, forkLauncher(), volumeId, params, actor, {
@@ -146,6 +148,12 @@ export async function runDraft(argv: string[]): Promise<number> {
       }
       const reference = against ?? currentReferenceRevision(ws.db, volumeId);
       const dice = reference === null ? null : await revisionDice(ws, volumeId, r.revisionId, reference);
+      // A model of several labels: its uncertainty and, against the reference, its Dice label by label.
+      const values = r.perLabel?.map((u) => u.value);
+      const labelDice =
+        values && reference !== null
+          ? await revisionLabelDice(ws, volumeId, r.revisionId, reference, values)
+          : null;
       results.push({
         volumeId,
         method,
@@ -156,6 +164,7 @@ export async function runDraft(argv: string[]): Promise<number> {
         ...(r.threshold !== undefined && r.threshold !== null ? { threshold: r.threshold } : {}),
         diceAgainst: reference,
         dice,
+        ...(r.perLabel ? { perLabel: r.perLabel, labelDice } : {}),
       });
     }
     ws.db.transaction(() =>

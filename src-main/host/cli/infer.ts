@@ -30,6 +30,12 @@ function safe(s: string): string {
   return s.replace(/\.nii(\.gz)?$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'volume';
 }
 
+/** " (label 1: n, label 2: m)" for a model of several labels. */
+function labelCounts(r: Record<string, unknown>): string {
+  const per = r['perLabel'] as { value: number; voxels: number }[] | undefined;
+  return per ? ` (${per.map((u) => `label ${u.value}: ${u.voxels}`).join(', ')})` : '';
+}
+
 export async function runInfer(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
     values: ['workspace', 'model', 'out', 'out-dir', 'backend', 'threads'],
@@ -130,6 +136,8 @@ export async function runInfer(argv: string[]): Promise<number> {
           volumeId: input.volumeId,
           foregroundVoxels: outcomes[i]!.foregroundVoxels,
           meanEntropyBits: outcomes[i]!.meanEntropyBits,
+          // A model of several labels: per label value, its voxels and how unsure the model was of them.
+          ...(outcomes[i]!.perLabel ? { perLabel: outcomes[i]!.perLabel } : {}),
         };
         const file = out
           ? path.resolve(out)
@@ -183,12 +191,13 @@ export async function runInfer(argv: string[]): Promise<number> {
         quick,
         threshold: model.inference.threshold,
         tta: tta ?? model.inference.tta,
+        labels: model.labels,
         results,
       });
     else
       for (const r of results)
         process.stdout.write(
-          `${String(r['input'])}: ${String(r['foregroundVoxels'])} voxels${r['file'] ? ` -> ${String(r['file'])}` : ''}\n`,
+          `${String(r['input'])}: ${String(r['foregroundVoxels'])} voxels${labelCounts(r)}${r['file'] ? ` -> ${String(r['file'])}` : ''}\n`,
         );
     return 0;
   } finally {

@@ -95,11 +95,13 @@ Usage: concord <command> [options]
   train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>]
         [--epochs <n>] [--base-model <id> [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
         [--levels <n>] [--base <n>] [--crop <n>] [--batch <n>] [--lr <x>] [--seed <n>] [--validation <fraction>]
-        [--augment nnunet|none] [--neighbours <h>] [--foreground <f>] [--no-ema] [--no-tta] [--last-epoch] [--json]
+        [--augment nnunet|none] [--neighbours <h>] [--foreground <f>] [--no-ema] [--no-tta] [--last-epoch]
+        [--label <v> | --labels <v1,v2,...>] [--json]
       Train a U-Net on the project's cases in a separate process; per-epoch lines on stderr; --json prints the
       run id, backend, per-epoch metrics, per-case validation Dice, the kept epoch and the model id. Defaults:
       the raters' agreement, a moving average of the weights, 2.5D where volumes have several slices, a third
-      of the crops on foreground, the best validated epoch kept, test-time flips where they pay. Ctrl+C cancels.
+      of the crops on foreground, the best validated epoch kept, test-time flips where they pay; every label
+      the masks use in one model (several: softmax, Dice per label; --labels a subset). Ctrl+C cancels.
   train --workspace <dir> --resume <run-id> [--epochs <n>] [--json]
       Continue a cancelled or failed run from its last checkpoint.
   infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]

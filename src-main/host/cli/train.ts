@@ -3,11 +3,13 @@
 //    [--epochs n] [--base-model id [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
 //    [--augment nnunet|none] [--neighbours h (2.5D)] [--foreground f] [--no-ema] [--no-tta] [--last-epoch]
-//    [--preset quick (3 levels, base 8: for quick drafts)]
+//    [--preset quick (3 levels, base 8: for quick drafts)] [--label v | --labels v1,v2,...]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // The defaults are the recipe (services/training/run-config.ts): the raters' agreement, a moving average of
 // the weights, 2.5D where volumes have several slices, a third of the crops on foreground, the best epoch
-// kept, test-time flips where they pay; each option turns one of them off.
+// kept, test-time flips where they pay; each option turns one of them off. Every label the masks use is
+// trained in one model (several: softmax over background and them, Dice per label reported); --labels
+// picks a subset, --label one.
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
 // validation Dice and the model id. Ctrl+C cancels (the run stays resumable with --resume <run-id>).
@@ -26,7 +28,7 @@ import { printJson, progressLine } from './output';
 const USAGE =
   'usage: concord train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>] ' +
   '[--epochs n] [--base-model id] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] ' +
-  '[--neighbours h] [--foreground f] [--no-ema] [--no-tta] [--last-epoch] [--json]\n' +
+  '[--neighbours h] [--foreground f] [--no-ema] [--no-tta] [--last-epoch] [--label v | --labels v1,v2] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
 
 function num(text: string | undefined, name: string): number | undefined {
@@ -35,6 +37,21 @@ function num(text: string | undefined, name: string): number | undefined {
   if (text.trim() === '' || !Number.isFinite(v))
     throw new InputError(undefined, `${name} must be a number (got '${text}')`);
   return v;
+}
+
+/** --labels 1,3: label values, as given (the request checks them). */
+function labelList(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(',').map((t) => num(t, '--labels')!);
+}
+
+/** " (label 1 0.91, label 2 0.84)" from Dice per label value, or nothing. */
+function perLabel(d: Record<string, number> | undefined | null): string {
+  return d
+    ? ` (${Object.entries(d)
+        .map(([v, x]) => `label ${v} ${x.toFixed(4)}`)
+        .join(', ')})`
+    : '';
 }
 
 function fmt(s: number): string {
@@ -61,6 +78,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       'validation',
       'threads',
       'label',
+      'labels',
       'resume',
       'augment',
       'neighbours',
@@ -83,7 +101,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       );
     } else {
       process.stderr.write(
-        `epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)}, validation Dice ${p.validationDice?.toFixed(4) ?? 'n/a'}, ${p.imagesPerSecond.toFixed(1)} images/s, ETA ${fmt(p.etaSeconds)}\n`,
+        `epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)}, validation Dice ${p.validationDice?.toFixed(4) ?? 'n/a'}${perLabel(p.labelDice)}, ${p.imagesPerSecond.toFixed(1)} images/s, ETA ${fmt(p.etaSeconds)}\n`,
       );
     }
   };
@@ -131,6 +149,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         validationFraction: num(optionString(args, 'validation'), '--validation'),
         threads: num(optionString(args, 'threads'), '--threads'),
         label: num(optionString(args, 'label'), '--label'),
+        labels: labelList(optionString(args, 'labels')),
         augmentation: optionString(args, 'augment'),
         neighbours: num(optionString(args, 'neighbours'), '--neighbours'),
         foregroundFraction: num(optionString(args, 'foreground'), '--foreground'),
@@ -143,7 +162,10 @@ export async function runTrain(argv: string[]): Promise<number> {
     process.stderr.write(`run ${runId}: training in a separate process (Ctrl+C cancels)\n`);
     const run = await service.wait(runId);
     const detail = service.detail(runId);
-    const recipe = (detail.trainingData['recipe'] ?? {}) as { keptEpoch?: number | null };
+    const recipe = (detail.trainingData['recipe'] ?? {}) as {
+      keptEpoch?: number | null;
+      labelDice?: Record<string, number>;
+    };
     const last = detail.metrics.find((m) => m.epoch === recipe.keptEpoch) ?? detail.metrics.at(-1);
     const out = {
       runId,
@@ -155,6 +177,9 @@ export async function runTrain(argv: string[]): Promise<number> {
       epochs: detail.metrics,
       // The kept epoch's Dice per validation case; how the weights were kept and are to be used.
       caseDice: last ? (detail.caseDice[String(last.epoch)] ?? {}) : {},
+      // The labels the model segments (value, name) and, for several, the kept epoch's Dice per label.
+      labels: detail.trainingData['labels'] ?? null,
+      labelDice: recipe.labelDice ?? null,
       config: run.config,
       recipe: detail.trainingData['recipe'] ?? null,
       modelId: run.modelId,
@@ -164,7 +189,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     if (args.options.has('json')) printJson(out);
     else if (run.status === 'completed')
       process.stdout.write(
-        `run ${runId} completed on ${run.backend}: model ${run.modelId}, epoch ${last ? last.epoch + 1 : 'n/a'} kept, validation Dice ${last?.validationDice?.toFixed(4) ?? 'n/a'}\n`,
+        `run ${runId} completed on ${run.backend}: model ${run.modelId}, epoch ${last ? last.epoch + 1 : 'n/a'} kept, validation Dice ${last?.validationDice?.toFixed(4) ?? 'n/a'}${perLabel(recipe.labelDice)}\n`,
       );
     if (run.status === 'completed') return 0;
     if (run.status === 'cancelled') {

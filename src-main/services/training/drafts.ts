@@ -148,6 +148,48 @@ export function foregroundDice(a: Uint8Array, b: Uint8Array): number {
 
 /** Dice (foregrounds) between two revisions of one volume: a draft against a reference or a rater. */
 export async function revisionDice(ws: Workspace, volumeId: number, a: number, b: number): Promise<number> {
+  const [x, y] = await revisionPair(ws, volumeId, a, b);
+  return foregroundDice(x, y);
+}
+
+/** Dice of each label value of two masks (a voxel of `value` in one against the same value in the other),
+ *  1 where neither has it: a multi-label draft judged label by label. */
+export function perLabelDice(a: Uint8Array, b: Uint8Array, values: number[]): Record<string, number> {
+  const at = new Map(values.map((v, l) => [v, l]));
+  const c = values.map(() => ({ inter: 0, na: 0, nb: 0 }));
+  for (let i = 0; i < a.length; i++) {
+    const la = at.get(a[i]!);
+    const lb = at.get(b[i]!);
+    if (la !== undefined) c[la]!.na++;
+    if (lb !== undefined) c[lb]!.nb++;
+    if (la !== undefined && la === lb) c[la]!.inter++;
+  }
+  return Object.fromEntries(
+    values.map((v, l) => {
+      const x = c[l]!;
+      return [String(v), x.na + x.nb === 0 ? 1 : (2 * x.inter) / (x.na + x.nb)];
+    }),
+  );
+}
+
+/** perLabelDice between two revisions of one volume. */
+export async function revisionLabelDice(
+  ws: Workspace,
+  volumeId: number,
+  a: number,
+  b: number,
+  values: number[],
+): Promise<Record<string, number>> {
+  const [x, y] = await revisionPair(ws, volumeId, a, b);
+  return perLabelDice(x, y, values);
+}
+
+async function revisionPair(
+  ws: Workspace,
+  volumeId: number,
+  a: number,
+  b: number,
+): Promise<[Uint8Array, Uint8Array]> {
   const volume = getVolume(ws.db, volumeId);
   if (!volume) throw new NotFoundError(`volume ${volumeId} does not exist`);
   const masks = await Promise.all(
@@ -159,7 +201,7 @@ export async function revisionDice(ws: Workspace, volumeId: number, a: number, b
       return readRevisionLabels(ws, rev, volume.dims);
     }),
   );
-  return foregroundDice(masks[0]!, masks[1]!);
+  return [masks[0]!, masks[1]!];
 }
 
 /** After an annotation is marked done: records draft-vs-final Dice when it started from a draft. Returns
