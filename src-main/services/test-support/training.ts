@@ -2,6 +2,8 @@
 // with a small synthetic CT project. Each case is a 32x32x6 int16 volume (HU: -800 background) with a
 // bright disc (+40 HU) on slices 1..4; three annotators drew the disc with radius r-1, r and r+1, so the
 // majority vote is the radius-r disc. Case names C0..C{n-1}; `extra` cases have a volume but no masks.
+// With `twoLabels`, each volume also has a darker square (-300 HU) on the same slices, which every
+// annotator marks with label 2 (the disc stays label 1): a project of two labels.
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { Vec3 } from '../../core/geometry/affine';
@@ -64,7 +66,23 @@ export interface TrainingFixture {
   trainerFile: string;
 }
 
-export async function trainingFixture(dir: string, cases = 6, extra = 0): Promise<TrainingFixture> {
+/** The square of label 2 (i and j in SQUARE..SQUARE+5, slices 1..4), clear of every case's disc. */
+const SQUARE = [24, 2] as const;
+
+function withSquare(data: Int16Array, value: number): Int16Array {
+  const [nx, ny] = DIMS;
+  for (let k = 1; k <= 4; k++)
+    for (let j = SQUARE[1]; j < SQUARE[1] + 6; j++)
+      for (let i = SQUARE[0]; i < SQUARE[0] + 6; i++) data[i + j * nx + k * nx * ny] = value;
+  return data;
+}
+
+export async function trainingFixture(
+  dir: string,
+  cases = 6,
+  extra = 0,
+  twoLabels = false,
+): Promise<TrainingFixture> {
   const trainerFile = await bundleTrainer(dir);
   const launcher = forkLauncher(trainerFile);
   const wsDir = path.join(dir, `ws-${Math.random().toString(36).slice(2)}`);
@@ -83,7 +101,9 @@ export async function trainingFixture(dir: string, cases = 6, extra = 0): Promis
     const volume: ImageVolume = {
       geometry: { dims: DIMS, affineLPS: affine },
       scalarType: 'int16',
-      data: disc(r, cx, cy, 40 + 1024, -800 + 1024, [1, 4]),
+      data: twoLabels
+        ? withSquare(disc(r, cx, cy, 40 + 1024, -800 + 1024, [1, 4]), -300 + 1024)
+        : disc(r, cx, cy, 40 + 1024, -800 + 1024, [1, 4]),
       frames: 1,
       rescale: { slope: 1, intercept: -1024 },
       source: { format: 'nifti', files: [], description: `C${c}` },
@@ -110,7 +130,8 @@ export async function trainingFixture(dir: string, cases = 6, extra = 0): Promis
       ['Bob', 0],
       ['Cem', 1],
     ] as const) {
-      const labels = Uint8Array.from(disc(r + dr, cx, cy, 1, 0, [1, 4]));
+      const drawn = disc(r + dr, cx, cy, 1, 0, [1, 4]);
+      const labels = Uint8Array.from(twoLabels ? withSquare(drawn, 2) : drawn);
       const { blob, counts } = await storeMaskBlob(ws, labels, DIMS);
       ws.db.transaction(() =>
         recordImportedMask(ws.db, {

@@ -1,6 +1,7 @@
 // Training batches from the slices of a data set file: square crops of side S. Each batch slot is, with
 // probability `foregroundFraction`, a crop centred on a random foreground pixel of a random slice that has
-// one (the quality benchmark's foreground sampling: a third of the slots); otherwise a crop at a random
+// one (the quality benchmark's foreground sampling: a third of the slots; with several labels, a label
+// drawn first, then a slice and a pixel of it); otherwise a crop at a random
 // place of the epoch's next slice. A crop stays inside its slice where the slice is at least S wide (a
 // centred crop moves inward at the edges) and is zero-padded only where the slice is narrower; without
 // augmentation it is mirrored at random.
@@ -32,6 +33,8 @@ export interface SliceRef {
   planes: number;
   /** Indices (i + j*nx) of pixels where some plane's target >= referenceMin. */
   foreground: Uint32Array;
+  /** Several labels: per label, the indices of its pixels (plane l's target >= referenceMin). */
+  labelForeground?: Uint32Array[];
   /** The smallest target byte the reference counts as foreground: 128 (probability 0.5), or 129 for the
    *  raters' agreement (their strict majority, data/agreement.ts). */
   referenceMin: number;
@@ -54,12 +57,16 @@ export function sliceRefs(
     const image = images.subarray(s * n * channels, (s + 1) * n * channels);
     const target = targets.subarray(s * n * planes, (s + 1) * n * planes);
     const fg: number[] = [];
-    for (let p = 0; p < n; p++)
+    const perLabel: number[][] = Array.from({ length: planes }, () => []);
+    for (let p = 0; p < n; p++) {
+      let any = false;
       for (let l = 0; l < planes; l++)
         if (target[l * n + p]! >= referenceMin) {
-          fg.push(p);
-          break;
+          perLabel[l]!.push(p);
+          any = true;
         }
+      if (any) fg.push(p);
+    }
     out.push({
       caseId,
       width,
@@ -69,6 +76,7 @@ export function sliceRefs(
       target,
       planes,
       foreground: Uint32Array.from(fg),
+      ...(planes > 1 ? { labelForeground: perLabel.map((x) => Uint32Array.from(x)) } : {}),
       referenceMin,
     });
   }
@@ -126,6 +134,16 @@ export function cropBatches(
   const K = L === 1 ? 1 : L + 1;
   const batches = Math.max(1, Math.floor(slices.length / o.batchSize));
   const withForeground = slices.filter((s) => s.foreground.length > 0);
+  // Several labels: a foreground crop first draws a label (among those present), then a slice and a pixel
+  // of it, as nnU-Net samples its foreground classes; otherwise a small structure (a tumour beside its
+  // liver) would be centred on as rarely as its share of foreground pixels, and its Dice term would mostly
+  // see batches without it.
+  const withLabel =
+    L > 1
+      ? Array.from({ length: L }, (_, l) => slices.filter((s) => (s.labelForeground?.[l]?.length ?? 0) > 0))
+          .map((list, l) => ({ list, l }))
+          .filter((x) => x.list.length > 0)
+      : [];
   /** First pixel of a crop along an axis of `len` pixels: inside the slice when it is at least S long. */
   const start = (len: number, centre: number | null, rnd: SeededRandom): number => {
     const lo = Math.min(0, len - S);
@@ -145,13 +163,21 @@ export function cropBatches(
       const planes = Array.from({ length: C }, () => new Float32Array(S * S));
       for (let b = 0; b < o.batchSize; b++) {
         const onForeground = withForeground.length > 0 && rnd.next() < o.foregroundFraction;
-        const s = onForeground
-          ? withForeground[rnd.int(withForeground.length)]!
-          : slices[order[(i * o.batchSize + b) % order.length]!]!;
+        const slice =
+          onForeground && withLabel.length === 0
+            ? withForeground[rnd.int(withForeground.length)]!
+            : slices[order[(i * o.batchSize + b) % order.length]!]!;
         let i0: number;
         let j0: number;
+        let s = slice;
         if (onForeground) {
-          const p = s.foreground[rnd.int(s.foreground.length)]!;
+          let pixels = s.foreground;
+          if (withLabel.length > 0) {
+            const pick = withLabel[rnd.int(withLabel.length)]!;
+            s = pick.list[rnd.int(pick.list.length)]!;
+            pixels = s.labelForeground![pick.l]!;
+          }
+          const p = pixels[rnd.int(pixels.length)]!;
           i0 = start(s.width, p % s.width, rnd);
           j0 = start(s.height, Math.floor(p / s.width), rnd);
         } else {
