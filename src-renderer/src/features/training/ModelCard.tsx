@@ -2,7 +2,7 @@
 // (transfer learning), origin, version (weights checksum), with Export.
 import type { ModelInfo } from '@contract';
 import type { DraftValue } from './draftOutcomes';
-import { keptText, recipeOf } from './recipeText';
+import { keptText, labelDiceText, recipeOf } from './recipeText';
 
 function metricText(metrics: Record<string, unknown>): string {
   const parts = Object.entries(metrics)
@@ -21,6 +21,7 @@ interface Props {
 
 export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
   const recipe = recipeOf(m.trainingData);
+  const perLabel = labelDiceText(m.metrics['labelDice'], m.labels);
   const epochs = typeof m.metrics['epochs'] === 'number' ? m.metrics['epochs'] : 0;
   return (
     <li className="model-card" data-testid={`model-${m.id}`} data-origin={m.origin}>
@@ -48,6 +49,12 @@ export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
         <dd>{m.labels.map((l) => `${l.value} ${l.name}`).join(', ')}</dd>
         <dt>Metrics</dt>
         <dd data-testid={`model-metrics-${m.id}`}>{metricText(m.metrics)}</dd>
+        {perLabel && (
+          <>
+            <dt>Dice per label</dt>
+            <dd data-testid={`model-label-dice-${m.id}`}>{perLabel}</dd>
+          </>
+        )}
         {recipe && (
           <>
             <dt>Kept</dt>

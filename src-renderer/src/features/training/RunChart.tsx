@@ -2,6 +2,7 @@
 // axis 0..1, green), drawn as SVG from chartGeometry.ts. data-points tells tests how many epochs are drawn.
 import type { ChartPoint } from './chartGeometry';
 import { chartGeometry } from './chartGeometry';
+import { labelDiceText } from './recipeText';
 import { formatMetric } from './runFormat';
 
 const BOX = { width: 360, height: 170, left: 40, right: 34, top: 10, bottom: 24 };
@@ -15,6 +16,8 @@ export function RunChart({ points, epochs }: Props) {
   const g = chartGeometry(points, epochs, BOX);
   const { x0, x1, y0, y1 } = g.plot;
   const last = points.at(-1);
+  // Several labels: the last epoch's Dice of each (the run's Dice is their mean).
+  const perLabel = labelDiceText(last?.labelDice, null);
   return (
     <figure className="run-chart" data-testid="run-chart" data-points={g.lossDots.length}>
       <svg
@@ -60,7 +63,10 @@ export function RunChart({ points, epochs }: Props) {
       </svg>
       <figcaption>
         <span className="key loss">■ loss {formatMetric(last?.loss)}</span>
-        <span className="key dice">■ validation Dice {formatMetric(last?.validationDice)}</span>
+        <span className="key dice" data-testid="chart-dice-key">
+          ■ validation Dice {formatMetric(last?.validationDice)}
+          {perLabel ? ` (${perLabel})` : ''}
+        </span>
         <span className="muted">epoch →</span>
       </figcaption>
     </figure>

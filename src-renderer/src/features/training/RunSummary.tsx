@@ -1,8 +1,9 @@
-// One run's facts: status, target, the backend that ran (and on what), base model, the case split, the
+// One run's facts: status, target, the labels it trains (and, for several, the kept epoch's Dice of each),
+// the backend that ran (and on what), base model, the case split, the
 // model it produced, and the error of a failed run.
 import type { RunDetail } from '@contract';
 import { formatMetric, targetText } from './runFormat';
-import { keptText, recipeOf, ttaText } from './recipeText';
+import { keptText, labelDiceText, labelsOf, labelsText, recipeOf, ttaText } from './recipeText';
 
 export function RunSummary({ run }: { run: RunDetail }) {
   const best = run.metrics.reduce<number | null>(
@@ -11,6 +12,8 @@ export function RunSummary({ run }: { run: RunDetail }) {
   );
   const unavailable = run.backendUnavailable;
   const recipe = recipeOf(run.trainingData);
+  const labels = labelsOf(run.trainingData);
+  const perLabel = labelDiceText(recipe?.labelDice, labels);
   return (
     <dl className="run-summary" data-testid="run-summary">
       <dt>Status</dt>
@@ -25,6 +28,12 @@ export function RunSummary({ run }: { run: RunDetail }) {
       </dd>
       <dt>Target</dt>
       <dd>{targetText(run.target)}</dd>
+      {labels && (
+        <>
+          <dt>Labels</dt>
+          <dd data-testid="run-labels">{labelsText(labels)}</dd>
+        </>
+      )}
       <dt>Backend</dt>
       <dd data-testid="run-backend" data-backend={run.backend ?? ''}>
         {run.backend ? `${run.backend}${run.backendDevice ? ` — ${run.backendDevice}` : ''}` : 'starting…'}
@@ -53,6 +62,14 @@ export function RunSummary({ run }: { run: RunDetail }) {
       </dd>
       <dt>Best val. Dice</dt>
       <dd>{formatMetric(best)}</dd>
+      {perLabel && (
+        <>
+          <dt title="The kept epoch's validation Dice of each label; the run's Dice is their mean">
+            Dice per label
+          </dt>
+          <dd data-testid="run-label-dice">{perLabel}</dd>
+        </>
+      )}
       {recipe && (
         <>
           <dt>Kept</dt>

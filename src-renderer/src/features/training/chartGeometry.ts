@@ -6,6 +6,8 @@ export interface ChartPoint {
   epoch: number;
   loss: number;
   validationDice: number | null;
+  /** Several labels, from the live epoch events: validation Dice per label value (string). */
+  labelDice?: Record<string, number>;
 }
 
 export interface ChartBox {

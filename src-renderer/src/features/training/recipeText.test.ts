@@ -1,6 +1,6 @@
 // How a run's kept epoch and its test-time flips read, and that runs recorded before them say nothing.
 import { describe, expect, it } from 'vitest';
-import { keptText, recipeOf, ttaText } from './recipeText';
+import { keptText, labelDiceText, labelsOf, labelsText, recipeOf, ttaText } from './recipeText';
 
 describe('recipe text', () => {
   it('names the kept epoch from 1, how it was chosen, and the weight average', () => {
@@ -24,5 +24,21 @@ describe('recipe text', () => {
 
   it('a run recorded before the recipe has none', () => {
     expect(recipeOf({ target: 'vote' })).toBeNull();
+  });
+
+  it('lists the labels a run trains and the Dice of each, by name', () => {
+    const labels = labelsOf({
+      labels: [
+        { value: 1, name: 'Liver' },
+        { value: 2, name: 'Tumour' },
+      ],
+    })!;
+    expect(labelsText(labels)).toBe('1 Liver, 2 Tumour (one model over background and 2 labels)');
+    expect(labelsText(labels.slice(0, 1))).toBe('1 Liver');
+    expect(labelDiceText({ '1': 0.9123, '2': 0.64 }, labels)).toBe('1 Liver 0.912 · 2 Tumour 0.640');
+    expect(labelDiceText({ '3': 0.5 }, null)).toBe('label 3 0.500');
+    // One-label runs, and runs recorded before labels were listed, show nothing more.
+    expect(labelDiceText(undefined, labels)).toBeNull();
+    expect(labelsOf({ label: 1 })).toBeNull();
   });
 });

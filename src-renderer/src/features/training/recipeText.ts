@@ -7,6 +7,13 @@ export interface RecipeOutcome {
   threshold: number;
   tta: { plain: number; flipped: number; on: boolean } | null;
   averageDecay: number | null;
+  /** A model of several labels: the kept epoch's validation Dice per label value (string). */
+  labelDice?: Record<string, number>;
+}
+
+export interface LabelName {
+  value: number;
+  name: string;
 }
 
 export function recipeOf(trainingData: Record<string, unknown>): RecipeOutcome | null {
@@ -26,4 +33,29 @@ export function keptText(r: RecipeOutcome, epochs: number): string {
 export function ttaText(r: RecipeOutcome): string {
   if (!r.tta) return 'not measured (off)';
   return `${r.tta.on ? 'on' : 'off'} (validation Dice ${r.tta.flipped.toFixed(3)} with, ${r.tta.plain.toFixed(3)} without)`;
+}
+
+/** The labels a run trains (its record's `labels`, in the model's order); null for runs recorded before. */
+export function labelsOf(trainingData: Record<string, unknown>): LabelName[] | null {
+  const l = trainingData['labels'];
+  return Array.isArray(l) ? (l as LabelName[]) : null;
+}
+
+/** "1 Liver, 2 Tumour (one model: softmax over background and 2 labels)" or "1 Lesion". */
+export function labelsText(labels: LabelName[]): string {
+  const list = labels.map((l) => `${l.value} ${l.name}`).join(', ');
+  return labels.length > 1 ? `${list} (one model over background and ${labels.length} labels)` : list;
+}
+
+/** "1 Liver 0.912 · 2 Tumour 0.640", named where the labels are known; null without per-label Dice. */
+export function labelDiceText(dice: unknown, labels: LabelName[] | null): string | null {
+  if (!dice || typeof dice !== 'object') return null;
+  const name = (v: string): string => {
+    const l = labels?.find((x) => String(x.value) === v);
+    return l ? `${v} ${l.name}` : `label ${v}`;
+  };
+  const parts = Object.entries(dice as Record<string, unknown>)
+    .filter(([, d]) => typeof d === 'number')
+    .map(([v, d]) => `${name(v)} ${(d as number).toFixed(3)}`);
+  return parts.length ? parts.join(' · ') : null;
 }

@@ -95,6 +95,7 @@ export function useTrainingRuns(projectId: number | null): TrainingRuns {
           epoch: e.epoch + 1,
           loss: e.loss,
           validationDice: e.validationDice ?? null,
+          ...(e.labelDice ? { labelDice: e.labelDice } : {}),
         };
         setLive((l) =>
           l.runId === e.runId
