@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti } from '../../io/nifti/read';
+import { rankByUncertainty } from '../../services/training/uncertainty';
+import { openWorkspace } from '../../workspace/workspace';
 import { trainingFixture, type TrainingFixture } from '../../services/test-support/training';
 import { tempDir } from '../../test-support/tmp';
 import { cli } from './test-support';
@@ -28,7 +30,7 @@ const SMALL = [
 ];
 
 beforeAll(async () => {
-  f = await trainingFixture(dir, 5, 0, true);
+  f = await trainingFixture(dir, 5, 1, true);
   f.services.close();
   process.env['CONCORD_TRAINER_FILE'] = f.trainerFile;
 });
@@ -126,6 +128,23 @@ describe('a project of two labels', () => {
     expect(d.code).toBe(0);
     const dr = JSON.parse(d.stdout).results[0];
     expect(dr.perLabel.map((u: { value: number }) => u.value)).toEqual([1, 2]);
+  });
+
+  it('active learning ranks the unlabelled case with its uncertainty per label', async () => {
+    const ws = openWorkspace(f.wsDir);
+    try {
+      const rows = await rankByUncertainty(ws, f.launcher, f.projectId, modelId, { backend: 'cpu' });
+      expect(rows.map((r) => r.caseName)).toEqual(['C5']);
+      const per = rows[0]!.perLabel!;
+      expect(per.map((u) => u.value)).toEqual([1, 2]);
+      for (const u of per) {
+        expect(u.voxels).toBeGreaterThan(0);
+        expect(u.meanOneMinusMax).toBeGreaterThanOrEqual(0);
+        expect(u.meanOneMinusMax).toBeLessThan(2 / 3); // the top of three probabilities is at least 1/3
+      }
+    } finally {
+      ws.close();
+    }
   });
 
   it('its package is format 3, keeps the labels, and one whose labels do not match its outputs is refused', async () => {

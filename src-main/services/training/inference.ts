@@ -88,7 +88,8 @@ export async function inferVolumes(
         weightsFile: ws.blobs.pathOf(model.weightsSha256),
         normalisation: model.normalisation,
         label: model.labels[0]?.value ?? 1,
-        ...(model.labels.length > 1 ? { labels: model.labels.map((l) => l.value) } : {}),
+        // A model of several labels writes each class as its label's value (channel order = the list's).
+        ...(model.config.labels > 1 ? { labels: model.labels.map((l) => l.value) } : {}),
         inputs,
         threshold: model.inference.threshold,
         tta: o.tta ?? model.inference.tta,

@@ -90,4 +90,28 @@ describe('run configuration', () => {
     expect(old).toMatchObject({ ema: false, tta: false, keepBest: false, foregroundFraction: 1 / 3 });
     expect(trainConfig({ ...old, levels: 4, base: 16, batchSize: 8 } as typeof old).schedule).toBe('cosine');
   });
+
+  it('labels: those the masks use, in one model; a list or one label when asked; old runs read their one', () => {
+    const c = resolveRunConfig(ws.db, { projectId: 1 });
+    expect(c.labels).toBeNull();
+    const both = withDataDefaults(c, [[32, 32, 6]], [2, 1]);
+    expect(both).toMatchObject({ labels: [1, 2], label: 1 });
+    expect(trainConfig(both).unet.labels).toBe(2); // softmax over background and the two
+    expect(withDataDefaults(c, [[32, 32, 6]], [3])).toMatchObject({ labels: [3], label: 3 });
+    expect(withDataDefaults(c, [[32, 32, 6]], [])).toMatchObject({ labels: [1], label: 1 });
+    expect(trainConfig(withDataDefaults(c, [[32, 32, 6]], [])).unet.labels).toBe(1);
+    // What the request says stands: a subset, or one label (a sigmoid model even where masks have two).
+    const subset = resolveRunConfig(ws.db, { projectId: 1, labels: [4, 2] });
+    expect(withDataDefaults(subset, [[32, 32, 6]], [1, 2, 4]).labels).toEqual([2, 4]);
+    const one = resolveRunConfig(ws.db, { projectId: 1, label: 2 });
+    expect(withDataDefaults(one, [[32, 32, 6]], [1, 2])).toMatchObject({ labels: [2], label: 2 });
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, labels: [1, 1] })).toThrow(/not repeat/);
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, labels: [0] })).toThrow(/1\.\.255/);
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, labels: [] })).toThrow(/non-empty/);
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, label: 1, labels: [1, 2] })).toThrow(
+      /either label or labels/,
+    );
+    // A run stored before the list existed trained its one label.
+    expect(storedConfig({ label: 3, epochs: 2 }).labels).toEqual([3]);
+  });
 });
