@@ -110,6 +110,8 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   // The run says which epoch it kept (the best validated one, by default) and whether its drafts use flips.
   await expect(page.getByTestId('run-kept')).toContainText(/epoch \d+ of \d+ \((best validation Dice)\)/);
   await expect(page.getByTestId('run-tta')).toContainText('validation Dice');
+  // The label the run trains (the masks use one: the project's default label, a sigmoid model).
+  await expect(page.getByTestId('run-labels')).toHaveText('1 Lesion');
   const modelText = (await page.getByTestId('run-model').textContent()) ?? '';
   const modelId = Number(/model (\d+)/.exec(modelText)?.[1]);
   expect(modelId).toBeGreaterThan(0);
