@@ -1,7 +1,8 @@
 // The form that starts a training run on the current project: target (the raters' agreement by default,
 // signed-off reference, majority vote, STAPLE probability or one annotator), epochs, a base model from the
 // registry (transfer learning, with "freeze encoder"), the backend, and an "Advanced" section for the
-// network's size, the batch, 2.5D, foreground sampling and the recipe's switches (each on by default).
+// network's size, the batch, 2.5D, foreground sampling, the labels (every one the masks use, in one model,
+// unless a subset is listed) and the recipe's switches (each on by default).
 import { useState } from 'react';
 import { ADVANCED_FIELDS, FROM_BASE, type Advanced } from './advancedFields';
 import type { ModelInfo, TrainingBackendRequest, TrainingStartRequest, TrainingTarget } from '@contract';
@@ -37,6 +38,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
     neighbours: '',
     foregroundFraction: '',
   });
+  const [labels, setLabels] = useState('');
   const epochsN = Number(epochs);
   const valid = Number.isInteger(epochsN) && epochsN >= 1;
 
@@ -54,6 +56,12 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
       if (v === '' || (baseModel && FROM_BASE.has(f.key))) continue;
       req[f.key] = Number(v);
     }
+    // "1, 3": a subset of the labels (the service checks them); empty: every label the masks use.
+    const listed = labels
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
+    if (listed.length > 0 && !baseModel) req.labels = listed;
     onStart(req);
   };
 
@@ -152,6 +160,16 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
               />
             </label>
           ))}
+          <label title="Label values to segment in one model, e.g. 1, 3 (default: every label the masks use; several: softmax over background and them, Dice per label)">
+            Labels
+            <input
+              data-testid="train-labels"
+              placeholder={baseModel ? 'base model’s' : 'all used'}
+              disabled={!!baseModel}
+              value={labels}
+              onChange={(e) => setLabels(e.target.value)}
+            />
+          </label>
         </div>
       </details>
       <button
