@@ -65,7 +65,10 @@ export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
           Drafts made
         </dt>
         <dd data-testid={`model-inference-${m.id}`}>
-          threshold {m.inference.threshold}, test-time flips {m.inference.tta ? 'on' : 'off'}
+          {m.config.labels > 1
+            ? `the most probable of background and ${m.config.labels} labels`
+            : `threshold ${m.inference.threshold}`}
+          , test-time flips {m.inference.tta ? 'on' : 'off'}
         </dd>
         <dt title="Dice between the model's draft and the annotator's final mask">Drafts</dt>
         <dd data-testid={`model-drafts-${m.id}`}>
