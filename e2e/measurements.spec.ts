@@ -2,9 +2,9 @@
 // admin draws a ruler on the axial view of LIDC-IDRI-0001 and reads its length in mm, which matches the
 // distance between the two voxel centres it was drawn between (LPS, from the volume's affine) within a
 // voxel; after a reload it is still listed and drawn. An ellipse shows its mean and SD in HU; Delete removes
-// the selected measurement and Ctrl+Z (tool on) brings it back; a click on a ruler or an ellipse on the image
-// selects it for Delete; a brush stroke shows its label's volume in
-// mL, which is its voxel count times the voxel's volume. Shift+M / Shift+E are in the `?` help.
+// the selected measurement and Ctrl+Z (tool on) brings it back; a click on a ruler's line or an ellipse's
+// outline on the image selects it for Delete; a brush stroke shows its label's volume in mL, which is its
+// voxel count times the voxel's volume. Shift+M / Shift+E are in the `?` help.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
