@@ -3,7 +3,8 @@
 // annotator, "Outside reader" (an off-grid file is refused in one line first); the import is listed. STAPLE
 // shows as "derived: STAPLE", not a work status; after an adjudication seeded with it is signed off, the
 // reference row exports as NIfTI, and "Export signed-off references" downloads a tar with
-// LIDC-IDRI-0001.nii.gz and references.json, listing the seven other cases as skipped.
+// LIDC-IDRI-0001.nii.gz and references.json, listing the seven other cases as skipped (in Electron it writes
+// the same files into the folder its dialog answers: the spec answers the dialog from the main process).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +23,7 @@ async function download(page: Page, testId: string): Promise<{ name: string; fil
 
 test('import a NIfTI mask as an annotator, export a reference and all references', async ({ concord }) => {
   test.setTimeout(300_000);
-  const { page } = await concord.start({ sample: true });
+  const { page, electron } = await concord.start({ sample: true });
   await expect.poll(() => page.evaluate(() => window.__concordViewer?.dims ?? null)).toEqual([512, 512, 16]);
   await createFirstAdmin(page, ADMIN);
   const review = page.getByTestId('review');
@@ -82,12 +83,23 @@ test('import a NIfTI mask as an annotator, export a reference and all references
   expect(reference.name).toMatch(/^revision-\d+\.nii\.gz$/);
   expect(fs.readFileSync(reference.file).subarray(0, 2).toString('hex')).toBe('1f8b'); // gzip
 
-  // Every signed-off reference of the project, in one tar named after the project.
-  const all = await download(page, 'export-references');
-  expect(all.name).toMatch(/-references\.tar$/);
-  const listed = execFileSync('tar', ['-tf', all.file], { encoding: 'utf8' }).trim().split('\n');
-  expect(listed).toEqual(['LIDC-IDRI-0001.nii.gz', 'references.json']);
+  // Every signed-off reference of the project: in one tar named after the project, or (Electron) into the
+  // folder the user picks, here a new one the dialog answers.
   const result = page.getByTestId('references-export-result');
+  if (electron) {
+    const folder = path.join(dir, 'references');
+    await electron.evaluate(({ dialog }, answer) => {
+      dialog.showOpenDialog = () => Promise.resolve({ canceled: false, filePaths: [answer] });
+    }, folder);
+    await page.getByTestId('export-references').click();
+    await expect(result).toContainText(`Wrote into ${folder}`);
+    expect(fs.readdirSync(folder).sort()).toEqual(['LIDC-IDRI-0001.nii.gz', 'references.json']);
+  } else {
+    const all = await download(page, 'export-references');
+    expect(all.name).toMatch(/-references\.tar$/);
+    const listed = execFileSync('tar', ['-tf', all.file], { encoding: 'utf8' }).trim().split('\n');
+    expect(listed).toEqual(['LIDC-IDRI-0001.nii.gz', 'references.json']);
+  }
   await expect(result).toContainText('1 reference (LIDC-IDRI-0001.nii.gz)');
   await expect(page.getByTestId('references-skipped').locator('li')).toHaveCount(7);
   await expect(page.getByTestId('references-skipped')).toContainText(

@@ -2,8 +2,9 @@
 // admin draws a ruler on the axial view of LIDC-IDRI-0001 and reads its length in mm, which matches the
 // distance between the two voxel centres it was drawn between (LPS, from the volume's affine) within a
 // voxel; after a reload it is still listed and drawn. An ellipse shows its mean and SD in HU; Delete removes
-// the selected measurement and Ctrl+Z (tool on) brings it back; a brush stroke shows its label's volume in
-// mL, which is its voxel count times the voxel's volume. Shift+M / Shift+E are in the `?` help.
+// the selected measurement and Ctrl+Z (tool on) brings it back; a click on a ruler's line or an ellipse's
+// outline on the image selects it for Delete; a brush stroke shows its label's volume in mL, which is its
+// voxel count times the voxel's volume. Shift+M / Shift+E are in the `?` help.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
@@ -31,6 +32,13 @@ async function drag(page: Page, from: Ijk, to: Ijk): Promise<void> {
   for (let s = 1; s <= 8; s++)
     await page.mouse.move(a!.x + ((b!.x - a!.x) * s) / 8, a!.y + ((b!.y - a!.y) * s) / 8);
   await page.mouse.up();
+}
+
+/** A click on the axial view at a voxel centre (a mouse press and release there). */
+async function click(page: Page, at: Ijk): Promise<void> {
+  const p = await page.evaluate((q) => window.__concordViewer!.clientPointFor('axial', q[0], q[1], q[2]), at);
+  expect(p).toMatchObject({ onSlice: true, visible: true });
+  await page.mouse.click(p!.x, p!.y);
 }
 
 /** Distance in mm between two voxel centres, and the largest voxel edge (mm), from the viewer's affine. */
@@ -121,6 +129,26 @@ test('a ruler in mm kept across a reload, an ellipse with mean and SD, a label v
   await expect(list).toHaveCount(1);
   await page.keyboard.press('Control+z');
   await expect(list).toHaveCount(2);
+  await page.keyboard.press('Escape');
+
+  // Picked on the image: a click on the ruler's line selects it (the list shows it), one on the ellipse's
+  // outline that; Delete removes the one picked, and Ctrl+Z (tool on) brings it back.
+  await expect(ellipse).toHaveClass(/selected/);
+  await click(page, [230, 270, 8]); // the ruler's middle
+  await expect(ruler).toHaveClass(/selected/);
+  await expect(ellipse).not.toHaveClass(/selected/);
+  await click(page, [240, 240, 8]); // the ellipse's rightmost point
+  await expect(ellipse).toHaveClass(/selected/);
+  await expect(ruler).not.toHaveClass(/selected/);
+  await click(page, [230, 270, 8]);
+  await expect(ruler).toHaveClass(/selected/);
+  await page.keyboard.press('Delete');
+  await expect(list).toHaveCount(1);
+  await expect(list.first()).toHaveAttribute('data-kind', 'ellipse');
+  await page.keyboard.press('Shift+M');
+  await page.keyboard.press('Control+z');
+  await expect(list).toHaveCount(2);
+  await expect(list.first()).toHaveAttribute('data-kind', 'ruler');
   await page.keyboard.press('Escape');
 
   // A brush stroke: its label's volume in mL is its voxel count × the voxel's volume.

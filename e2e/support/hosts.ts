@@ -19,6 +19,8 @@ export interface RunningHost {
   page: Page;
   /** The web host's address with its token (for a second client over the contract); null in Electron. */
   url: string | null;
+  /** Electron only: the app, whose main process a spec may reach (e.g. to answer a native dialog). */
+  electron?: ElectronApplication;
   stop(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startElectron(opts: StartOptions): Promise<RunningHost> {
   return {
     page,
     url: null,
+    electron: app,
     async stop() {
       await app.close();
       fs.rmSync(userData, { recursive: true, force: true });

@@ -106,6 +106,8 @@ const TABLE: { [C in RequestChannel]: Row } = {
     req: (w, who) => ({ revisionId: own(w, who).revisionId, format: 'nifti' }),
   },
   'masks:exportReferences': { may: MANAGERS, req: (w) => ({ projectId: w.projectId }) },
+  // The web host answers 'unsupported' to those allowed (Electron's folder dialog only).
+  'masks:exportReferencesToFolder': { may: MANAGERS, req: (w) => ({ projectId: w.projectId }) },
   'masks:import': {
     may: MANAGERS,
     req: (w) => ({

@@ -30,6 +30,9 @@ export interface CallContext {
 export interface HostCapabilities {
   host: 'electron' | 'web';
   pickImportPaths?: (folder: boolean) => Promise<string[]>;
+  /** Electron's folder dialog (a new folder may be made in it): the folder an export writes into, or null
+   *  when closed. Asked by main itself, so the renderer never names a path to write to. */
+  pickOutputFolder?: (title: string) => Promise<string | null>;
   /** Starts a trainer process: Electron's utilityProcess in the desktop host; child_process.fork when absent. */
   launchTrainer?: TrainerLauncher;
 }

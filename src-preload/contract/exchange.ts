@@ -59,6 +59,8 @@ export interface BundleImportAnswer {
   revisionsAdded: number;
   /** Submissions of cases (the review gate) taken from the bundle. */
   submissionsTaken: number;
+  /** Measurements of the cases taken from the bundle: new here, or deleted there. */
+  measurementsTaken: number;
   /** Annotations where an imported revision started a second branch (pick a head in the history). */
   forks: { annotationId: number; revisionId: number; parentId: number | null }[];
   notes: string[];

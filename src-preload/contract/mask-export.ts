@@ -1,7 +1,7 @@
 // Masks in and out of the app. Export: a revision as a file other tools read (NIfTI label map, DICOM SEG, 3D
 // Slicer's .seg.nrrd), for the app to save through the browser's download; blinding applies (the caller must
 // be allowed to see the revision's annotation). Every signed-off reference of a project at once, as a tar of
-// NIfTI files named by case (reviewers and admins). Import: a mask file of any format `concord masks import`
+// NIfTI files named by case (reviewers and admins), or in Electron the same files in a folder the user picks. Import: a mask file of any format `concord masks import`
 // reads, onto a volume as a named annotator's new revision (reviewers and admins, as in the CLI; audited with
 // who imported it).
 import type { ImportSource } from './workspace';
@@ -26,6 +26,14 @@ export interface ReferencesExportFile {
   base64: string;
   files: { case: string; file: string; revisionId: number }[];
   /** Cases without a signed-off reference, with the reason. */
+  skipped: { case: string; reason: string }[];
+}
+
+/** The references written into a folder the user chose (Electron: 'masks:exportReferencesToFolder'). */
+export interface ReferencesFolderExport {
+  /** The folder, as the user chose it in the dialog. */
+  folder: string;
+  files: { case: string; file: string; revisionId: number }[];
   skipped: { case: string; reason: string }[];
 }
 
@@ -62,11 +70,16 @@ export interface MaskImportAnswer {
 export interface MaskExportRequests {
   'masks:export': { req: { revisionId: number; format: MaskExportFormat }; res: MaskExportFile };
   'masks:exportReferences': { req: { projectId: number }; res: ReferencesExportFile };
+  /** Electron: asks for a folder (a native dialog in main; the renderer never names a path) and writes the
+   *  same files there as `concord masks export-references`; null when the dialog was closed. The web host
+   *  answers 'unsupported' (a browser cannot write a folder: it downloads the tar). */
+  'masks:exportReferencesToFolder': { req: { projectId: number }; res: ReferencesFolderExport | null };
   'masks:import': { req: MaskImportRequest; res: MaskImportAnswer };
 }
 
 export const MASK_EXPORT_REQUEST_CHANNELS = [
   'masks:export',
   'masks:exportReferences',
+  'masks:exportReferencesToFolder',
   'masks:import',
 ] as const satisfies readonly (keyof MaskExportRequests)[];

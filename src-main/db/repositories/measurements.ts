@@ -13,6 +13,7 @@ export interface MeasurementRow extends MeasurementShape {
   name: string;
   createdAt: string;
   deletedAt: string | null;
+  deletedBy: string | null;
 }
 
 interface Raw {
@@ -27,6 +28,7 @@ interface Raw {
   points_json: string;
   created_at: string;
   deleted_at: string | null;
+  deleted_by: string | null;
 }
 
 const SELECT = `SELECT m.*, a.name AS annotator_name FROM measurements m JOIN annotators a ON a.id = m.annotator_id`;
@@ -44,6 +46,7 @@ function toRow(r: Raw): MeasurementRow {
     points: JSON.parse(r.points_json) as [Vec3, Vec3],
     createdAt: r.created_at,
     deletedAt: r.deleted_at,
+    deletedBy: r.deleted_by,
   };
 }
 
@@ -54,6 +57,20 @@ export function listMeasurements(db: Db, volumeId: number): MeasurementRow[] {
       .prepare(`${SELECT} WHERE m.volume_id = ? AND m.deleted_at IS NULL ORDER BY m.id`)
       .all(volumeId) as Raw[]
   ).map(toRow);
+}
+
+/** Every measurement of the volume, deleted ones too, oldest first (what a bundle carries). */
+export function listAllMeasurements(db: Db, volumeId: number): MeasurementRow[] {
+  return (db.prepare(`${SELECT} WHERE m.volume_id = ? ORDER BY m.id`).all(volumeId) as Raw[]).map(toRow);
+}
+
+/** True when this author has a measurement of this name on the volume (deleted ones keep theirs). */
+export function measurementNameTaken(db: Db, volumeId: number, annotatorId: number, name: string): boolean {
+  return (
+    db
+      .prepare('SELECT 1 FROM measurements WHERE volume_id = ? AND annotator_id = ? AND name = ?')
+      .get(volumeId, annotatorId, name) !== undefined
+  );
 }
 
 export function getMeasurement(db: Db, id: number): MeasurementRow | undefined {

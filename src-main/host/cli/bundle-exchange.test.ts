@@ -1,8 +1,8 @@
 // Three workstations exchange work through bundles with real `concord` processes (the built CLI): the
 // coordinator's workspace sends each annotator a task, their results come back, the coordinator merges them
-// with the readers' submissions (so the reviewer's default rater set holds both), the coordinator merges them
-// into a consensus and sends a review to both. At the end the three workspaces hold the same revisions:
-// same global ids, masks (blob checksums), authors, parents, tools and times. A tampered bundle is refused
+// with the readers' submissions (so the reviewer's default rater set holds both) and rulers, the coordinator
+// merges them into a consensus and sends a review to both. At the end the three workspaces hold the same
+// revisions (same global ids, masks (blob checksums), authors, parents, tools and times) and rulers. A tampered bundle is refused
 // with one line (exit 2) and changes nothing.
 //
 // Needs the build (`npm test` builds before the unit tests); without out/main/cli.js this test fails and
@@ -18,6 +18,8 @@ import {
   edit,
   exchangeImage,
   exchangeWorkspace,
+  measureAs,
+  measurementsView,
   revisionsView,
   submitAs,
   volumeIdOf,
@@ -129,6 +131,8 @@ describe('three workstations exchange bundles through the CLI', () => {
       await withWorkspace(laptop, async (ws) => {
         expect(ws.db.prepare('SELECT count(*) FROM annotators').pluck().get()).toBe(1);
         for (const box of boxes) await edit(ws, volumeIdOf(ws), reader, [...box]);
+        // And measures the nodule: a ruler of its own (blinded like its mask until the review).
+        measureAs(ws, reader, boxes.length + 2);
         ws.db.prepare('UPDATE annotations SET time_spent_sec = ?').run(boxes.length * 60);
         // Done: the annotator submits the case on their own machine (the review gate).
         submitAs(ws, reader);
@@ -162,10 +166,12 @@ describe('three workstations exchange bundles through the CLI', () => {
     expect(ok('bundle', 'import', bundle('result1'), '--workspace', hub, '--trust')).toMatchObject({
       revisionsAdded: 3,
       submissionsTaken: 1,
+      measurementsAdded: 1,
     });
     expect(ok('bundle', 'import', bundle('result2'), '--workspace', hub, '--trust')).toMatchObject({
       revisionsAdded: 2,
       submissionsTaken: 1,
+      measurementsAdded: 1,
     });
     // The submissions came with the results: the reviewer's default rater set (the submitted manual
     // annotations) holds both readers, with nothing ticked by hand.
@@ -185,12 +191,15 @@ describe('three workstations exchange bundles through the CLI', () => {
       '--kind',
       'review',
     );
+    // The review brings each laptop the other reader's ruler (its own is recognised, not added again).
     expect(ok('bundle', 'import', bundle('review'), '--workspace', laptop1)).toMatchObject({
       trustedNow: false,
       revisionsAdded: 3,
+      measurementsAdded: 1,
     });
     expect(ok('bundle', 'import', bundle('review'), '--workspace', laptop2)).toMatchObject({
       revisionsAdded: 4,
+      measurementsAdded: 1,
     });
     // Again: nothing changes.
     expect(ok('bundle', 'import', bundle('review'), '--workspace', laptop2)).toMatchObject({
@@ -205,6 +214,7 @@ describe('three workstations exchange bundles through the CLI', () => {
     expect(views[1]).toEqual(views[0]);
     expect(views[2]).toEqual(views[0]);
     const submittedAt: string[][] = [];
+    const measured: unknown[] = [];
     for (const d of [hub, laptop1, laptop2]) {
       await withWorkspace(d, (ws) => {
         expect(ws.db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -229,11 +239,19 @@ describe('three workstations exchange bundles through the CLI', () => {
           { name: 'Reader 2', state: 'submitted', stateBy: 'Reader 2' },
         ]);
         submittedAt.push(submissions.map((x) => x.at));
+        measured.push(measurementsView(ws));
       });
     }
 
     expect(submittedAt[1]).toEqual(submittedAt[0]);
     expect(submittedAt[2]).toEqual(submittedAt[0]);
+    // The same two rulers everywhere: author, name, slice, points and time.
+    expect(measured[0]).toEqual([
+      expect.objectContaining({ annotator: 'Reader 1', name: 'Ruler 1' }),
+      expect.objectContaining({ annotator: 'Reader 2', name: 'Ruler 1' }),
+    ]);
+    expect(measured[1]).toEqual(measured[0]);
+    expect(measured[2]).toEqual(measured[0]);
 
     // One byte of the review changed: exit 2, one line, nothing written.
     const bytes = fs.readFileSync(bundle('review'));

@@ -133,7 +133,7 @@ async function runImport(argv: string[], inspectOnly: boolean): Promise<number> 
     else {
       process.stdout.write(
         summary.changed
-          ? `${file}: ${summary.revisionsAdded} revision(s) added, ${summary.casesCreated} case(s) and ${summary.volumesCreated} volume(s) created${summary.submissionsTaken ? `, ${summary.submissionsTaken} submission(s) taken` : ''}${summary.forks.length ? `, ${summary.forks.length} annotation(s) forked: pick a head in the app` : ''}\n`
+          ? `${file}: ${summary.revisionsAdded} revision(s) added, ${summary.casesCreated} case(s) and ${summary.volumesCreated} volume(s) created${summary.submissionsTaken ? `, ${summary.submissionsTaken} submission(s) taken` : ''}${summary.measurementsAdded + summary.measurementsDeleted ? `, ${summary.measurementsAdded} measurement(s) added, ${summary.measurementsDeleted} deleted` : ''}${summary.forks.length ? `, ${summary.forks.length} annotation(s) forked: pick a head in the app` : ''}\n`
           : `${file}: already imported, nothing changed\n`,
       );
       for (const n of summary.notes) process.stderr.write(`note: ${n}\n`);

@@ -1,6 +1,7 @@
 // A project's signed-off references in one go: `concord masks export-references` (a folder of NIfTI named by
 // case, references.json, the cases without a reference listed as skipped) and 'masks:exportReferences' (the
-// same files as a tar, reviewers and admins only), on the three-rater case A (signed off) and case B (never
+// same files as a tar, reviewers and admins only; in Electron 'masks:exportReferencesToFolder' writes them into
+// the folder its dialog answers), on the three-rater case A (signed off) and case B (never
 // adjudicated) of test-support/consensus.ts.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -128,6 +129,57 @@ describe('masks:exportReferences', () => {
     expect(Array.from((await readNifti(file)).data).filter((v) => v === 1)).toHaveLength(72);
     const refused = await s.ann.call('masks:exportReferences', { projectId: s.fx.projectId });
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('Electron: writes the same files into the folder its dialog answers; nothing when it is closed', async () => {
+    const caps = s.fx.services.app.capabilities;
+    // The web host has no folder dialog: it says so (its tar download is the way there).
+    const web = await s.rev.call('masks:exportReferencesToFolder', { projectId: s.fx.projectId });
+    expect(web).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    // As the Electron host gives it (host/electron/dialogs.ts): the folder the user picked or made.
+    const out = path.join(dir, 'picked');
+    const asked: string[] = [];
+    let answer: string | null = null;
+    caps.pickOutputFolder = (title) => {
+      asked.push(title);
+      return Promise.resolve(answer);
+    };
+    try {
+      expect(await s.rev.ok('masks:exportReferencesToFolder', { projectId: s.fx.projectId })).toBeNull();
+      expect(fs.existsSync(out)).toBe(false);
+      fs.mkdirSync(out); // made in the dialog: new and empty
+      answer = out;
+      const r = await s.rev.ok('masks:exportReferencesToFolder', { projectId: s.fx.projectId });
+      expect(r).toEqual({
+        folder: out,
+        files: [{ case: 'A', file: 'A.nii.gz', revisionId: expect.any(Number) }],
+        skipped: [{ case: 'B', reason: 'no adjudication yet' }],
+      });
+      expect(asked).toEqual([
+        'Export the signed-off references of P into a folder',
+        'Export the signed-off references of P into a folder',
+      ]);
+      expect(fs.readdirSync(out).sort()).toEqual(['A.nii.gz', 'references.json']);
+      expect(
+        Array.from((await readNifti(path.join(out, 'A.nii.gz'))).data).filter((v) => v === 1),
+      ).toHaveLength(72);
+      expect(listAudit(s.fx.services.app.workspace.db)[0]).toMatchObject({
+        action: 'project.exportReferences',
+        detail: { to: 'picked' },
+      });
+      // The same folder again is not empty: refused in one line, nothing written; annotators are refused
+      // before any dialog opens.
+      const again = await s.rev.call('masks:exportReferencesToFolder', { projectId: s.fx.projectId });
+      expect(!again.ok && again.error.message).toBe(
+        `${out}: the output folder is not empty; choose a new or empty folder`,
+      );
+      expect(fs.readdirSync(out).sort()).toEqual(['A.nii.gz', 'references.json']);
+      const refused = await s.ann.call('masks:exportReferencesToFolder', { projectId: s.fx.projectId });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(asked).toHaveLength(3);
+    } finally {
+      delete caps.pickOutputFolder;
+    }
   });
 
   it('skips a reopened case, and refuses a project without any reference in one line', async () => {

@@ -18,6 +18,7 @@ import type { Services } from '../../services/create-services';
 import { appRoot, rendererDir } from '../resources';
 import { APP_ORIGIN, handleAppScheme, registerAppScheme } from './app-protocol';
 import { devServerOrigin, hardenContents, hardenSession } from './hardening';
+import { importPicker, outputFolderPicker, type ShowOpenDialog } from './dialogs';
 import { registerIpc } from './ipc';
 import { gpuDevices, softwareGlSwitches } from './software-gl';
 import { chooseSqliteBinding, explainOpenFailure, runningTarget } from './sqlite-binding';
@@ -33,6 +34,12 @@ function workspaceArg(): string {
 }
 
 let services: Services | null = null;
+
+/** The system's open dialog, attached to the focused window when there is one (dialogs.ts). */
+const showOpenDialog: ShowOpenDialog = (options) => {
+  const win = BrowserWindow.getFocusedWindow();
+  return win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options);
+};
 
 async function createWindow(): Promise<void> {
   const dev = devServerOrigin();
@@ -81,23 +88,8 @@ async function start(): Promise<void> {
     {
       host: 'electron',
       launchTrainer: utilityProcessLauncher(),
-      pickImportPaths: async (folder) => {
-        const win = BrowserWindow.getFocusedWindow();
-        const options: Electron.OpenDialogOptions = {
-          title: folder ? 'Import a DICOM folder' : 'Import images',
-          properties: folder ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
-          filters: folder
-            ? []
-            : [
-                {
-                  name: 'Images',
-                  extensions: ['nii', 'gz', 'hdr', 'img', 'nrrd', 'nhdr', 'dcm', 'png', '*'],
-                },
-              ],
-        };
-        const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
-        return r.canceled ? [] : r.filePaths;
-      },
+      pickImportPaths: importPicker(showOpenDialog),
+      pickOutputFolder: outputFolderPicker(showOpenDialog),
     },
     { maskCodec: MaskCodecPool.fromBuild() },
   );

@@ -16,6 +16,10 @@
 // masks as the mask codec stored them (workspace/mask-codec.ts snapshots, mask-codec-delta.ts deltas).
 // Geometry: dims along i, j, k; affineLPS row-major (i, j, k, 1) -> LPS millimetres. Times ISO-8601 UTC.
 import { InputError } from '../../core/errors';
+import type { BundleMeasurement } from './measurements';
+import { measurementsProblem } from './measurements';
+
+export type { BundleMeasurement } from './measurements';
 
 export const BUNDLE_FORMAT = 'concord-bundle';
 export const BUNDLE_VERSION = 1;
@@ -186,6 +190,10 @@ export interface BundleManifest {
   /** Submissions of the cases (absent in bundles made before submissions travelled: read as none). A task
    *  carries its annotator's own, a result its annotators', a review every one. */
   submissions?: BundleSubmission[];
+  /** The viewer's measurements of the cases, deleted ones marked (absent in bundles made before they
+   *  travelled: read as none). Blinded like the annotations: a task carries its annotator's own, a result its
+   *  annotators', a review every one (io/bundle/measurements.ts). */
+  measurements?: BundleMeasurement[];
   /** The exporting workspace's audit rows with their origins and its sealed head (exchange/bundle-audit.ts). */
   audit: unknown;
   members: BundleMember[];
@@ -250,11 +258,13 @@ export function parseManifest(bytes: Uint8Array, file: string): BundleManifest {
     members.add(mem.sha256);
   }
   const volumes = new Set<string>();
+  const dims = new Map<string, [number, number, number]>();
   for (const c of m.cases) {
     for (const v of c.volumes) {
       if (!SHA.test(v.checksum)) bad(`volume '${v.name}' has no checksum`);
       if (m.imagesIncluded && !members.has(v.checksum)) bad(`volume '${v.name}' is not among the members`);
       volumes.add(v.checksum);
+      dims.set(v.checksum, v.dims);
     }
   }
   const annotations = new Set<string>();
@@ -280,6 +290,12 @@ export function parseManifest(bytes: Uint8Array, file: string): BundleManifest {
     if (sub.comment !== null && typeof sub.comment !== 'string') bad(`${who} is malformed`);
     if (sub.state === 'returned' && !sub.comment?.trim()) bad(`${who} was returned without a comment`);
   }
+  const measured = measurementsProblem(
+    m.measurements,
+    dims,
+    new Set(m.profiles.map((p) => p.name.toLowerCase())),
+  );
+  if (measured) bad(measured);
   if (m.assignment && !m.profiles.some((p) => p.name === m.assignment!.annotator))
     bad('the assignment names a profile the bundle does not describe');
   return m;

@@ -8,7 +8,8 @@
 //    import does: an admin sets one before they sign in);
 //  - an annotator's manual annotation of a volume by (volume, annotator); derived annotations, revisions and
 //    review rows by global id (exchange_origins); submissions by (case, annotator), the later state wins
-//    (apply-submissions.ts).
+//    (apply-submissions.ts); measurements by a global id made from their content, a deletion kept
+//    (bundle-measurements.ts).
 // A revision is inserted with its author, time, tool, provenance and parent; when its parent is not the
 // head here, it starts a second branch (migration 'exchange' lets an imported revision do so). Work status:
 // the later status change wins; time spent: the larger total (each machine's figure already includes what
@@ -44,6 +45,7 @@ import type { ImportOptions } from './import-bundle';
 import type { VerifiedBundle } from './verify-bundle';
 import { recordReview } from './apply-review';
 import { recordSubmissions } from './apply-submissions';
+import { recordMeasurements } from './bundle-measurements';
 
 export interface ImportSummary {
   file: string;
@@ -64,6 +66,9 @@ export interface ImportSummary {
   reviewRowsAdded: number;
   /** Submissions (the review gate) taken from the bundle: new here, or changed later than this one's. */
   submissionsTaken: number;
+  /** Measurements new here (deleted ones included), and measurements here that the bundle marks deleted. */
+  measurementsAdded: number;
+  measurementsDeleted: number;
   /** The exporter's audit rows appended here with their origin (rows already here are skipped). */
   auditRowsAdded: number;
   /** One line each: what the bundle carries that this workspace could not take (kept as it is here). */
@@ -91,6 +96,8 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
     forks: [],
     reviewRowsAdded: 0,
     submissionsTaken: 0,
+    measurementsAdded: 0,
+    measurementsDeleted: 0,
     auditRowsAdded: 0,
     notes: [],
   };
@@ -138,6 +145,7 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
   }
   recordReview(db, gids, m, volumeIds, at, s);
   recordSubmissions(db, m, volumeIds, profileOf, actor, at, s);
+  recordMeasurements(db, m, volumeIds, profileOf, actor, at, s);
 
   s.changed =
     s.trustedNow ||
@@ -147,7 +155,9 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
       s.annotationsCreated +
       s.revisionsAdded +
       s.reviewRowsAdded +
-      s.submissionsTaken >
+      s.submissionsTaken +
+      s.measurementsAdded +
+      s.measurementsDeleted >
       0 ||
     s.changed;
   if (s.changed) {
@@ -168,6 +178,8 @@ export function applyBundle(ws: Workspace, v: VerifiedBundle, opts: ImportOption
           forks: s.forks.length,
           reviewRowsAdded: s.reviewRowsAdded,
           submissionsTaken: s.submissionsTaken,
+          measurementsAdded: s.measurementsAdded,
+          measurementsDeleted: s.measurementsDeleted,
         },
       },
       at,

@@ -1,7 +1,7 @@
 // The audit trail a bundle carries (db/audit-exchange.ts keeps the rows' origins and seals the head):
 //  - rows: the exporting workspace's audit rows with their origin (the workspace that first wrote each).
 //    A task carries only the rows that say nothing about other raters' work (the for-annotator's own and
-//    rows naming no annotation, revision, adjudication or consensus), so that blinding holds in the audit
+//    rows naming no annotation, revision, adjudication, consensus or measurement), so that blinding holds in the audit
 //    too; results and reviews carry every row;
 //  - head: the exporter's sealed head (last hash, row count), signed by its key;
 //  - complete: whether the rows are the exporter's whole trail, in which case its own rows must chain from
@@ -34,6 +34,7 @@ const WORK_KEYS = [
   'signOffId',
   'comparisonId',
   'consensusId',
+  'measurementId',
 ];
 
 export function auditForBundle(

@@ -8,7 +8,9 @@
 //    submitted);
 //  - review: every annotation of the cases (raters, consensus, working and reference masks) with the
 //    adjudications, their decisions, sign-offs and reopenings, and every submission (returns travel back).
-// A task also carries its annotator's own submission (returned with the reviewer's comment, say).
+// A task also carries its annotator's own submission (returned with the reviewer's comment, say). The
+// viewer's measurements go the same way as the annotations (bundle-measurements.ts): a task its annotator's
+// own, a result its annotators', a review every one.
 import type {
   BundleAdjudication,
   BundleAnnotation,
@@ -36,6 +38,7 @@ import { findProjectByName } from '../../db/repositories/projects';
 import { listRevisions } from '../../db/repositories/revisions';
 import { listSubmissions } from '../../db/repositories/team';
 import type { Workspace } from '../../workspace/workspace';
+import { collectMeasurements } from './bundle-measurements';
 
 export interface BundleSelection {
   kind: BundleKind;
@@ -262,10 +265,15 @@ export function collectBundle(
       ? null
       : new Set(forName ? [forName.id] : chosen.map((a) => findAnnotatorByName(db, a.annotator!)!.id));
   const submissions = collectSubmissions(db, cases, checksumOf, submitters);
+  const measurements = collectMeasurements(db, checksumOf, submitters);
 
   const profiles = new Map<string, BundleProfile>();
-  for (const name of [...annotations.map((a) => a.annotator), ...submissions.map((s) => s.annotator)]) {
-    if (name) {
+  for (const name of [
+    ...annotations.map((a) => a.annotator),
+    ...submissions.map((s) => s.annotator),
+    ...measurements.map((m) => m.annotator),
+  ]) {
+    if (name && !profiles.has(name.toLowerCase())) {
       const p = findAnnotatorByName(db, name)!;
       profiles.set(name.toLowerCase(), { uid: p.uid, name: p.name, role: 'annotator' });
     }
@@ -293,6 +301,7 @@ export function collectBundle(
       signOffs: review?.signOffs ?? [],
       reopenings: review?.reopenings ?? [],
       submissions,
+      measurements,
     },
     members: [...members].map(([sha256, bytes]) => ({ name: memberName(sha256), sha256, bytes })),
     refs: {

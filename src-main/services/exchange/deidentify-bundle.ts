@@ -8,6 +8,7 @@
 //  - staff (Operators' Name, Physician(s) Reading Study: identifiers under the profile): every profile and
 //    author travels as its role and a keyed pseudonym ("Annotator 3f2a1b9c"), profiles under their stable
 //    id, which a receiver matches first, so results coming back land on the right profiles;
+//  - measurements: their authors (and who deleted one) as pseudonyms;
 //  - free text (flag comments, decision rationales, sign-off comments, reopening reasons, submission
 //    comments) removed, and in revisions' provenance the file names removed and any other DICOM UID replaced;
 //  - the audit trail: the exporter's sealed head only, none of its rows. A row names its actor and is
@@ -155,6 +156,12 @@ export function deidentifyBundle(
       annotator: staff(s.annotator),
       stateBy: staff(s.stateBy),
       comment: s.state === 'returned' ? '(comment removed by de-identification)' : null,
+    })),
+    // Names ("Ruler 2"), shapes and times name no one; their authors travel as pseudonyms.
+    measurements: body.measurements?.map((m) => ({
+      ...m,
+      annotator: staff(m.annotator),
+      deletedBy: m.deletedBy === null ? null : staff(m.deletedBy),
     })),
   };
   // Names that travel on purpose: pseudonyms, neutral descriptions, the projects' and labels' names.

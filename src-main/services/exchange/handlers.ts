@@ -139,6 +139,7 @@ export function createExchangeHandlers(app: AppContext): HandlerGroup<keyof Exch
         volumesCreated: s.volumesCreated,
         revisionsAdded: s.revisionsAdded,
         submissionsTaken: s.submissionsTaken,
+        measurementsTaken: s.measurementsAdded + s.measurementsDeleted,
         forks: s.forks,
         notes: s.notes,
       };

@@ -9,10 +9,11 @@ import { gidsOf } from '../../db/repositories/exchange';
 import { getRevision, headRevisionId } from '../../db/repositories/revisions';
 import { openWorkspace } from '../../workspace/workspace';
 import type { Workspace } from '../../workspace/workspace';
-import type { Role, SubmissionInfo } from '../../core/model';
+import type { MeasurementInfo, Role, SubmissionInfo } from '../../core/model';
 import { findAnnotatorByName, insertAnnotator } from '../../db/repositories/annotators';
 import type { Profile } from '../identity/access';
 import { findOrCreateImportedAnnotator } from '../identity/profiles';
+import { createMeasurement } from '../measure/measurements';
 import { returnCase, submitCase } from '../team/submissions';
 import { MaskStore } from '../masks/mask-store';
 import { importVolumes } from '../workspace/import-volumes';
@@ -169,4 +170,29 @@ export function returnAs(
     annotatorId: who.id,
     comment,
   });
+}
+
+/** `who` draws a ruler on axial slice k = 1 of case "A" from voxel (0, 0) to (len, 0), as in the app. */
+export function measureAs(ws: Workspace, who: string, len: number): MeasurementInfo {
+  return createMeasurement(ws.db, profileNamed(ws, who), {
+    volumeId: volumeIdOf(ws),
+    kind: 'ruler',
+    axis: 2,
+    slice: 1,
+    points: [
+      [0, 0, 1],
+      [len, 0, 1],
+    ],
+  });
+}
+
+/** The workspace's measurements as every machine must agree on them (ids differ), oldest first. */
+export function measurementsView(ws: Workspace): Record<string, unknown>[] {
+  return ws.db
+    .prepare(
+      `SELECT p.name AS annotator, m.name, m.kind, m.axis, m.slice, m.points_json AS points, m.created_at AS createdAt,
+              m.deleted_at AS deletedAt, m.deleted_by AS deletedBy
+       FROM measurements m JOIN annotators p ON p.id = m.annotator_id ORDER BY m.created_at, m.id`,
+    )
+    .all() as Record<string, unknown>[];
 }

@@ -15,6 +15,7 @@ import { renderLabelSlice } from '@core/labelling/overlay-render';
 import type { VoxelArray } from '@core/volume/types';
 import { drawSliceFrame } from './drawSliceFrame';
 import { MaximiseIcon } from './icons';
+import { useMeasurePick } from './measure/useMeasurePick';
 import { renderSlice } from './sliceExtract';
 import type { SliceViewProps } from './sliceViewProps';
 import { useElementSize } from './useElementSize';
@@ -241,7 +242,8 @@ function SliceViewImpl(p: SliceViewProps) {
     }
   }, [overlays]);
 
-  // Pointer interaction: intents for the viewer, or gestures for the editor.
+  // Pointer interaction: a click on a measurement picks it; else intents for the viewer, or the editor's.
+  useMeasurePick(canvasRef, latest, sizeRef);
   useSlicePointer(canvasRef, latest, sizeRef, hoverRef, requestDraw);
 
   const { labels } = p.layout;

@@ -10,7 +10,7 @@ import { createRoot } from 'react-dom/client';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Vec3 } from '@core/geometry/affine';
 import { composeAffine } from '@core/geometry/affine';
-import type { ViewState, VolumeMeta } from '@contract';
+import type { MeasurementInfo, ViewState, VolumeMeta } from '@contract';
 import { MaskLayer } from '@core/labelling/mask-layer';
 import type { ViewerMeasure, ViewerReview } from './viewerProps';
 import { Viewer } from './Viewer';
@@ -315,6 +315,7 @@ describe('Viewer (jsdom)', () => {
       focus: { seq: 1, ijk: [2, 2, 3] },
       onTool: vi.fn(),
       onDraw: vi.fn(),
+      onSelect: vi.fn(),
       onDelete: vi.fn(),
       onUndo: vi.fn(),
     };
@@ -354,5 +355,61 @@ describe('Viewer (jsdom)', () => {
     expect(vi.mocked(measure.onTool).mock.calls).toEqual([['ellipse'], [null]]);
     expect(measure.onDelete).toHaveBeenCalledWith(5);
     expect(measure.onUndo).toHaveBeenCalledTimes(1);
+  });
+
+  it('measure: a click on a kept ruler selects it, without moving the crosshair; off it, none', () => {
+    for (const f of ['setPointerCapture', 'releasePointerCapture'] as const)
+      HTMLElement.prototype[f] = () => undefined;
+    HTMLElement.prototype.hasPointerCapture = () => true;
+    const ruler: MeasurementInfo = {
+      id: 7,
+      volumeId: meta.id,
+      caseId: meta.caseId,
+      annotatorId: 1,
+      annotatorName: 'Ann',
+      kind: 'ruler',
+      name: 'Ruler 1',
+      axis: 2,
+      slice: 3,
+      points: [
+        [1, 1, 3],
+        [5, 1, 3],
+      ],
+      createdAt: '2026-01-01T00:00:00.000Z',
+      lengthMm: 4,
+      areaMm2: null,
+    };
+    const measure: ViewerMeasure = {
+      tool: null,
+      items: [ruler],
+      selectedId: null,
+      focus: { seq: 1, ijk: [2, 4, 3] },
+      onTool: vi.fn(),
+      onDraw: vi.fn(),
+      onSelect: vi.fn(),
+      onDelete: vi.fn(),
+      onUndo: vi.fn(),
+    };
+    mount({ measure });
+    const hook = window.__concordViewer!;
+    const click = (ijk: Vec3, dy = 0) => {
+      const p = hook.clientPointFor('axial', ...ijk)!;
+      for (const type of ['pointerdown', 'pointerup'])
+        act(() => {
+          $('canvas-axial').dispatchEvent(
+            new MouseEvent(type, { clientX: p.x, clientY: p.y + dy, button: 0, bubbles: true }),
+          );
+        });
+    };
+    // On its line, 2 px off it: picked, and the crosshair stays where it was.
+    click([3, 1, 3], 2);
+    expect(measure.onSelect).toHaveBeenLastCalledWith(7);
+    expect(hook.getState().cursor).toEqual([2, 4, 3]);
+    // Selected: a click on the image away from it clears the selection and moves the crosshair.
+    mount({ measure: { ...measure, selectedId: 7 } });
+    click([4, 3, 3]);
+    expect(measure.onSelect).toHaveBeenLastCalledWith(null);
+    expect(hook.getState().cursor).toEqual([4, 3, 3]);
+    expect(measure.onDraw).not.toHaveBeenCalled();
   });
 });

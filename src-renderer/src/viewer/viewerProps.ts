@@ -64,6 +64,8 @@ export interface ViewerMeasure {
   onTool(tool: MeasurementKind | null): void;
   /** A finished drag: keep it. */
   onDraw(shape: MeasurementShape): void;
+  /** A click on a measurement drawn on a slice view (null: a click off every one): select it. */
+  onSelect(id: number | null): void;
   /** Delete: the selected measurement. */
   onDelete(id: number): void;
   /** Ctrl+Z while a measurement tool is on: undo the last add or delete. */

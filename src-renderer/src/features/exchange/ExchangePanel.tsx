@@ -179,6 +179,8 @@ export function ExchangePanel({ projectId, me }: Props) {
             ? `Imported: ${s.answer.revisionsAdded} revision(s), ${s.answer.casesCreated} new case(s).`
             : 'Already imported: nothing changed.'}
           {s.answer.submissionsTaken > 0 && ` ${s.answer.submissionsTaken} submission(s) of cases arrived.`}
+          {s.answer.measurementsTaken > 0 &&
+            ` ${s.answer.measurementsTaken} measurement(s) arrived or were deleted.`}
           {s.answer.forks.length > 0 &&
             ` ${s.answer.forks.length} annotation(s) now have two branches: pick the head in their history.`}
         </p>

@@ -128,7 +128,17 @@ export function useMeasurements(volumeId: number | null, meId: number | null): M
     () =>
       key === null
         ? undefined
-        : { tool, items, selectedId, focus, onTool: setTool, onDraw, onDelete, onUndo: undo },
+        : {
+            tool,
+            items,
+            selectedId,
+            focus,
+            onTool: setTool,
+            onDraw,
+            onSelect: setSelected,
+            onDelete,
+            onUndo: undo,
+          },
     [key, tool, items, selectedId, focus, onDraw, onDelete, undo],
   );
   return {

@@ -1,23 +1,39 @@
 // "Export references" for a project (reviewers and admins): every signed-off reference as a NIfTI named by
-// case, in one tar download with references.json (made in main, 'masks:exportReferences', the same files as
-// `concord masks export-references`, which writes a folder). Cases without a reference are listed as skipped.
+// case with references.json, the same files as `concord masks export-references` (made in main). The desktop
+// app asks for a folder and writes them there ('masks:exportReferencesToFolder': main shows the dialog); a
+// browser cannot write a folder, so the web host downloads them as one tar ('masks:exportReferences').
+// Cases without a reference are listed as skipped.
 import { useState } from 'react';
-import type { ReferencesExportFile } from '@contract';
+import type { ReferencesFolderExport } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { downloadBase64 } from '../consensus/download';
 
+/** What was written: where (the folder chosen, or the tar's name), the files, the cases skipped. */
+type Done = Omit<ReferencesFolderExport, 'folder'> & { where: string; folder: boolean };
+
+async function exportReferences(projectId: number): Promise<Done | null> {
+  const bridge = getBridge();
+  if (bridge.host === 'electron') {
+    const r = await call(bridge.invoke('masks:exportReferencesToFolder', { projectId }));
+    return r && { where: r.folder, folder: true, files: r.files, skipped: r.skipped };
+  }
+  const f = await call(bridge.invoke('masks:exportReferences', { projectId }));
+  downloadBase64(f.fileName, f.base64, f.mimeType);
+  return { where: f.fileName, folder: false, files: f.files, skipped: f.skipped };
+}
+
 export function ReferencesExport({ projectId }: { projectId: number }) {
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<ReferencesExportFile | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const electron = getBridge().host === 'electron';
   const run = async (): Promise<void> => {
     setBusy(true);
     setError(null);
     setDone(null);
     try {
-      const f = await call(getBridge().invoke('masks:exportReferences', { projectId }));
-      downloadBase64(f.fileName, f.base64, f.mimeType);
-      setDone(f);
+      // Null: the folder dialog was closed; nothing was written.
+      setDone(await exportReferences(projectId));
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -30,15 +46,19 @@ export function ReferencesExport({ projectId }: { projectId: number }) {
         type="button"
         data-testid="export-references"
         disabled={busy}
-        title="Every signed-off reference of the project as NIfTI named by case, in one .tar"
+        title={
+          electron
+            ? 'Every signed-off reference of the project as NIfTI named by case, into a new or empty folder'
+            : 'Every signed-off reference of the project as NIfTI named by case, in one .tar'
+        }
         onClick={() => void run()}
       >
         {busy ? 'Exporting references…' : 'Export signed-off references (NIfTI)'}
       </button>
       {done && (
         <div className="muted" role="status" data-testid="references-export-result">
-          Saved {done.fileName}: {done.files.length} reference{done.files.length === 1 ? '' : 's'} (
-          {done.files.map((f) => f.file).join(', ')})
+          {done.folder ? 'Wrote into' : 'Saved'} {done.where}: {done.files.length} reference
+          {done.files.length === 1 ? '' : 's'} ({done.files.map((f) => f.file).join(', ')})
           {done.skipped.length > 0 && (
             <ul data-testid="references-skipped">
               {done.skipped.map((s, n) => (

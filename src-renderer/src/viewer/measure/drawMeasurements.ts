@@ -15,7 +15,12 @@ const SELECTED = '#4fc3f7';
 const SEGMENTS = 72;
 
 /** Where the voxel-index point lies on the canvas (CSS px). */
-function toScreen(dims: Vec3, axes: ViewAxes, t: ScreenTransform, ijk: Vec3): { x: number; y: number } {
+export function toScreen(
+  dims: Vec3,
+  axes: ViewAxes,
+  t: ScreenTransform,
+  ijk: Vec3,
+): { x: number; y: number } {
   const p = ijkToImagePoint(dims, axes, ijk);
   return { x: t.originX + p.x * t.cellWidth, y: t.originY + p.y * t.cellHeight };
 }

@@ -20,6 +20,7 @@ export const MEASURE_KEY_HELP: readonly KeyHelpRow[] = [
   { keys: 'Shift+M', what: 'Ruler on / off: drag on a slice; the length is in mm (kept with the case)' },
   { keys: 'Shift+E', what: 'Ellipse on / off: drag across it; mean, SD, min, max and area in the panel' },
   { keys: 'Esc', what: 'Cancel the measurement being drawn (then: leave the tool)' },
-  { keys: 'Delete', what: 'Delete the selected measurement' },
+  { keys: 'Click on one', what: 'Select a ruler or ellipse: click its line or outline on a slice' },
+  { keys: 'Delete', what: 'Delete the selected measurement (picked on the image or in the list)' },
   { keys: 'Ctrl+Z (tool on)', what: 'Undo the last measurement added or deleted' },
 ];

@@ -16,6 +16,8 @@ const MIN_DRAG_PX = 4;
 
 /** What a view draws for one measurement on the slice it shows. */
 export interface MeasureMark {
+  /** The kept measurement's id; null for the one being drawn. */
+  id: number | null;
   kind: MeasurementKind;
   points: [Vec3, Vec3];
   /** The axis through the slice (the ellipse's in-plane axes are the other two). */
@@ -57,8 +59,24 @@ export class MeasureTool implements SliceEditor {
     private onDone: ((shape: MeasurementShape) => void) | null = null,
   ) {}
 
+  /** A click on a kept measurement (pickMeasurement.ts) or off every one: the app selects it, or none. */
+  private onSelect: ((id: number | null) => void) | null = null;
+
   setOnDone(onDone: ((shape: MeasurementShape) => void) | null): void {
     this.onDone = onDone;
+  }
+
+  setOnSelect(onSelect: ((id: number | null) => void) | null): void {
+    this.onSelect = onSelect;
+  }
+
+  get selected(): number | null {
+    return this.selectedId;
+  }
+
+  /** Asks the app to select this measurement (null: none); the selection comes back through setItems. */
+  select(id: number | null): void {
+    if (id !== this.selectedId) this.onSelect?.(id);
   }
 
   get capturesPointer(): boolean {
@@ -124,7 +142,13 @@ export class MeasureTool implements SliceEditor {
     for (const m of this.items) {
       if (m.axis !== axis || m.slice !== slice) continue;
       const size = m.kind === 'ruler' ? formatMm(m.lengthMm ?? 0) : formatMm2(m.areaMm2 ?? 0);
-      out.push({ ...pick(m), text: `${m.name}: ${size}`, selected: m.id === this.selectedId, draft: false });
+      out.push({
+        ...pick(m),
+        id: m.id,
+        text: `${m.name}: ${size}`,
+        selected: m.id === this.selectedId,
+        draft: false,
+      });
     }
     const d = this.draftShape;
     if (d && d.axis === axis && d.slice === slice) {
@@ -132,7 +156,7 @@ export class MeasureTool implements SliceEditor {
         d.kind === 'ruler'
           ? formatMm(rulerLengthMm(this.affine, d.points[0], d.points[1]))
           : formatMm2(ellipseAreaMm2(this.affine, d));
-      out.push({ ...pick(d), text, selected: false, draft: true });
+      out.push({ ...pick(d), id: null, text, selected: false, draft: true });
     }
     return out;
   }

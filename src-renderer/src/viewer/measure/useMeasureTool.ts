@@ -34,6 +34,7 @@ export function useMeasureTool(
   const items = measure?.items ?? NONE;
   const selectedId = measure?.selectedId ?? null;
   const onDraw = measure?.onDraw;
+  const onSelect = measure?.onSelect;
   useEffect(() => {
     tool.setTool(mode);
   }, [tool, mode]);
@@ -43,6 +44,9 @@ export function useMeasureTool(
   useEffect(() => {
     tool.setOnDone(onDraw ?? null);
   }, [tool, onDraw]);
+  useEffect(() => {
+    tool.setOnSelect(onSelect ?? null);
+  }, [tool, onSelect]);
   const focus = measure?.focus ?? null;
   useEffect(() => {
     if (focus) dispatch({ type: 'cursor', ijk: clampCursor(focus.ijk, dims) });
