@@ -4,9 +4,9 @@
 //    ruler across the nodule is their size estimate), a result its annotators', a review every one.
 //  - Matching: by the global id made from the measurement's content, computed for this workspace's rows of
 //    the same volume, so importing a bundle again adds nothing.
-//  - Deletion: a measurement deleted on either side stays deleted. The rows keep when a measurement was
-//    deleted but not when it was brought back, so a later restore cannot be told from one never deleted;
-//    keeping the deletion loses nothing (the row and its audit stay; its author can bring it back).
+//  - Deletion: a measurement deleted on either side stays deleted, unless this workspace's author brought it
+//    back after the bundle's deletion (the rows keep only when it was deleted; the audit trail's
+//    `measurement.restore` row says when it came back): an old bundle does not undo a later undo.
 // Every measurement taken and every deletion taken is audited here, under the importer's name.
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
@@ -68,6 +68,13 @@ export function recordMeasurements(
   s: ImportSummary,
 ): void {
   const caseOfVolume = db.prepare('SELECT case_id FROM volumes WHERE id = ?').pluck();
+  // ISO times in both columns, so text order is time order.
+  const restoredSince = db
+    .prepare(
+      `SELECT 1 FROM audit_log WHERE action = 'measurement.restore'
+         AND json_extract(detail_json, '$.measurementId') = ? AND at >= ? LIMIT 1`,
+    )
+    .pluck();
   const known = new Map<number, Map<string, MeasurementRow>>();
   const localOf = (volumeId: number, checksum: string): Map<string, MeasurementRow> => {
     let byGid = known.get(volumeId);
@@ -84,6 +91,7 @@ export function recordMeasurements(
     const local = localOf(volumeId, b.volume).get(b.gid);
     if (local) {
       if (b.deletedAt === null || local.deletedAt !== null) continue;
+      if (restoredSince.get(local.id, b.deletedAt) !== undefined) continue;
       setMeasurementDeleted(db, local.id, { by: b.deletedBy!, at: b.deletedAt });
       appendAudit(
         db,

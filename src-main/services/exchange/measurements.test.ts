@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/audit';
 import { tempDir } from '../../test-support/tmp';
-import { listVisible, deleteMeasurement } from '../measure/measurements';
+import { listVisible, deleteMeasurement, restoreMeasurement } from '../measure/measurements';
 import {
   exchangeImage,
   exchangeWorkspace,
@@ -112,6 +112,24 @@ describe('measurements in bundles', () => {
     for (const ws of [hub, laptop]) expect(verifyAudit(ws.db).intact).toBe(true);
     hub.close();
     laptop.close();
+  });
+
+  it('a bundle that carries a deletion does not undo the author’s later restore', async () => {
+    const dir = tempDir();
+    const image = await exchangeImage(dir);
+    const { ws: hub } = await exchangeWorkspace(path.join(dir, 'hub'), image);
+    const ruler = measureAs(hub, 'Reader 1', 3);
+    const reader = profileNamed(hub, 'Reader 1');
+    deleteMeasurement(hub.db, reader, ruler.id);
+    const review = path.join(dir, 'review.concord-bundle');
+    await exportBundle(hub, { kind: 'review', project: 'P' }, review, 'Lead');
+    // The reader takes the deletion back (undo) after the bundle left.
+    restoreMeasurement(hub.db, reader, ruler.id);
+    expect(await importBundle(hub, review, { actor: 'Lead', trust: true })).toMatchObject({
+      measurementsDeleted: 0,
+    });
+    expect(measurementsView(hub).find((m) => m['name'] === 'Ruler 1')).toMatchObject({ deletedAt: null });
+    hub.close();
   });
 
   it('a review carries every measurement, deleted ones marked; de-identified, under pseudonyms', async () => {
