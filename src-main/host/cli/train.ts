@@ -4,10 +4,12 @@
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
 //    [--augment nnunet|none] [--neighbours h (2.5D)] [--foreground f] [--no-ema] [--no-tta] [--last-epoch]
 //    [--preset quick (3 levels, base 8: for quick drafts)]
+//    [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // The defaults are the recipe (services/training/run-config.ts): the raters' agreement, a moving average of
 // the weights, 2.5D where volumes have several slices, a third of the crops on foreground, the best epoch
-// kept, test-time flips where they pay; each option turns one of them off.
+// kept, test-time flips where they pay; each option turns one of them off. --semi-supervised also learns
+// from the project's unlabelled cases (pseudo-labels weighted by confidence, data/pseudo-labels.ts).
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
 // validation Dice and the model id. Ctrl+C cancels (the run stays resumable with --resume <run-id>).
@@ -26,7 +28,8 @@ import { printJson, progressLine } from './output';
 const USAGE =
   'usage: concord train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>] ' +
   '[--epochs n] [--base-model id] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] ' +
-  '[--neighbours h] [--foreground f] [--no-ema] [--no-tta] [--last-epoch] [--json]\n' +
+  '[--neighbours h] [--foreground f] [--no-ema] [--no-tta] [--last-epoch] ' +
+  '[--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
 
 function num(text: string | undefined, name: string): number | undefined {
@@ -66,8 +69,10 @@ export async function runTrain(argv: string[]): Promise<number> {
       'neighbours',
       'preset',
       'foreground',
+      'pseudo-rounds',
+      'pseudo-min-confidence',
     ],
-    flags: ['json', 'freeze-encoder', 'no-ema', 'no-tta', 'last-epoch'],
+    flags: ['json', 'freeze-encoder', 'no-ema', 'no-tta', 'last-epoch', 'semi-supervised'],
   });
   if (args.positionals.length > 0) throw new InputError(undefined, USAGE);
   const ws = openWorkspace(requireOption(args, 'workspace', 'train'));
@@ -137,6 +142,9 @@ export async function runTrain(argv: string[]): Promise<number> {
         ema: args.options.has('no-ema') ? false : undefined,
         tta: args.options.has('no-tta') ? false : undefined,
         keepBest: args.options.has('last-epoch') ? false : undefined,
+        semiSupervised: args.options.has('semi-supervised') ? true : undefined,
+        pseudoRounds: num(optionString(args, 'pseudo-rounds'), '--pseudo-rounds'),
+        pseudoMinConfidence: num(optionString(args, 'pseudo-min-confidence'), '--pseudo-min-confidence'),
       });
       runId = (await service.start(req, localActor(), emit)).id;
     }

@@ -74,6 +74,8 @@ export function recipeOutcome(t: TrainOutcome): Record<string, unknown> {
     threshold: t.threshold ?? 0.5,
     tta: t.tta ?? null,
     averageDecay: t.averageDecay ?? null,
+    // A semi-supervised run's pseudo-label rounds (how many voxels each made confident, their weight).
+    ...(t.pseudo ? { pseudo: t.pseudo } : {}),
   };
 }
 

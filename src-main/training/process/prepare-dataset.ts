@@ -60,6 +60,18 @@ export function chooseSlices(
   return [...withFg, ...extra].sort((a, b) => a - b);
 }
 
+/** At most this many axial slices of an unlabelled case (evenly spaced), so that pseudo-labelling a large
+ *  CT stays a matter of seconds per round. */
+export const MAX_UNLABELLED_SLICES = 32;
+
+/** Axial slices kept for an unlabelled case: all of them, or MAX_UNLABELLED_SLICES evenly spaced. */
+export function unlabelledSlices(nz: number): number[] {
+  if (nz <= MAX_UNLABELLED_SLICES) return Array.from({ length: nz }, (_, k) => k);
+  return Array.from({ length: MAX_UNLABELLED_SLICES }, (_, s) =>
+    Math.floor(((s + 0.5) * nz) / MAX_UNLABELLED_SLICES),
+  );
+}
+
 function binaryMask(file: string, dims: [number, number, number], label: number): Uint8Array {
   const labels = decodeMask(fs.readFileSync(file), dims).labels;
   const out = new Uint8Array(labels.length);
@@ -88,12 +100,19 @@ export async function prepareDataset(
   for (const c of spec.cases) {
     if (signal.aborted) throw Object.assign(new Error('training cancelled'), { name: 'CancelledError' });
     const masks = c.maskFiles.map((f) => binaryMask(f, c.dims, spec.label));
-    const target = combineMasks(spec.combine, masks);
+    // An unlabelled case's targets are zeros: its pseudo-labels are made during training.
+    const target =
+      c.split === 'unlabelled'
+        ? new Uint8Array(c.dims[0] * c.dims[1] * c.dims[2])
+        : combineMasks(spec.combine, masks);
     const image = normaliseToBytes({ data: readVoxels(c), rescale: c.rescale }, spec.normalisation);
     const [nx, ny] = c.dims;
     const n = nx * ny;
-    const ks = chooseSlices(target, c.dims, spec.seed + c.caseId, agreement ? 1 : 128);
-    if (meta.raters) meta.raters[String(c.caseId)] = masks.length;
+    const unlabelled = c.split === 'unlabelled';
+    const ks = unlabelled
+      ? unlabelledSlices(c.dims[2])
+      : chooseSlices(target, c.dims, spec.seed + c.caseId, agreement ? 1 : 128);
+    if (meta.raters && !unlabelled) meta.raters[String(c.caseId)] = masks.length;
     // Slice k's channels are slices k-h..k+h, the volume's end slices repeated (as the engine's 2.5D
     // inference, data/stack-slices.ts).
     const nz = c.dims[2];
