@@ -7,7 +7,9 @@
 // core/consensus/vote.ts, a tie is background; 'staple': STAPLE's probability, soft; 'single': the one
 // mask) as bytes 0..255 = 255 * foreground probability; the volume normalised (normalise.ts); kept axial
 // slices (k): every slice with foreground (for the agreement, any rater's mark), plus as many without
-// (seeded; at least 2).
+// (seeded; at least 2). An unlabelled case (a semi-supervised run's; no masks) keeps every slice, at most
+// MAX_UNLABELLED_SLICES evenly spaced, with zero targets: its pseudo-labels are made while training
+// (pseudo-rounds.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { staple } from '../../core/consensus/staple';
