@@ -358,13 +358,13 @@ export async function runTrainJob(
             etaSeconds: 0,
           });
         send({ type: 'epoch', record, progress });
-        // After the epoch's checkpoint: a round's labels are in pseudo.bin before the next epoch trains on
-        // them (a resume finds them there, or labels again).
-        if (rounds) await rounds.afterEpoch(epoch, labelWith, { crops: epochBatches * c.batchSize, signal });
         send({
           type: 'log',
           line: `epoch ${epoch + 1}/${c.epochs}: loss ${record.loss.toFixed(4)}, validation Dice ${record.validationDice?.toFixed(4) ?? 'n/a'}, ${record.imagesPerSecond.toFixed(1)} images/s; validation ${validationSeconds.toFixed(1)} s`,
         });
+        // After the epoch's checkpoint: a round's labels are in pseudo.bin before the next epoch trains on
+        // them (a resume finds them there, or labels again).
+        if (rounds) await rounds.afterEpoch(epoch, labelWith, { crops: epochBatches * c.batchSize, signal });
         const metrics: Record<string, number> = {};
         if (record.validationDice !== null) metrics['dice'] = record.validationDice;
         return metrics;
