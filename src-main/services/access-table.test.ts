@@ -164,6 +164,7 @@ const TABLE: { [C in RequestChannel]: Row } = {
   'training:list': { may: SIGNED_IN, req: (w) => ({ projectId: w.projectId }) },
   'training:backends': { may: SIGNED_IN, req: () => undefined },
   'training:get': { may: SIGNED_IN, req: () => ({ runId: missing }) },
+  'training:unlabelled': { may: SIGNED_IN, req: (w) => ({ projectId: w.projectId }) },
   'model:list': { may: SIGNED_IN, req: () => ({}) },
   'model:get': { may: SIGNED_IN, req: () => ({ modelId: missing }) },
   'model:export': { may: MANAGERS, req: () => ({ modelId: missing, dir: '/nonexistent' }) },

@@ -83,6 +83,16 @@ export interface TrainingStartRequest {
   /** On-the-fly augmentation: 'nnunet' (default: nnU-Net's 2D transforms and probabilities, see
    *  training/augment/augment-config.ts) or 'none' (random mirroring only). */
   augmentation?: 'nnunet' | 'none';
+  /** Also learn from the project's unlabelled cases (a volume, no manual mask nor reference): the model's
+   *  pseudo-labels on them, each voxel weighted by the model's confidence, made again each round after a
+   *  warm-up on the labelled cases (default false). Validation stays on labelled cases. */
+  semiSupervised?: boolean;
+  /** With semiSupervised: pseudo-label rounds (default 3; the epochs are cut into rounds + 1 parts, the
+   *  first the warm-up). */
+  pseudoRounds?: number;
+  /** With semiSupervised: voxels whose confidence (0..1, the probability's distance from the threshold
+   *  scaled to each side) is below this weigh 0 (default 0.5). */
+  pseudoMinConfidence?: number;
 }
 
 export interface TrainingProgressEvent extends TrainingProgress {
@@ -122,6 +132,9 @@ export interface TrainingRequests {
   /** Which backends start on this machine, best first, probed once in a trainer process and cached. */
   'training:backends': { req: void; res: BackendAvailability[] };
   'training:get': { req: { runId: number }; res: RunDetail };
+  /** How many of the project's cases are unlabelled (a volume, no manual mask nor signed-off reference):
+   *  the cases a semi-supervised run would pseudo-label. */
+  'training:unlabelled': { req: { projectId: number }; res: { cases: number } };
   'model:list': { req: { projectId?: number }; res: ModelInfo[] };
   'model:get': { req: { modelId: number }; res: ModelInfo };
   /** Writes the model package folder <dir>/<name>.concord-model; answers its path. */
@@ -176,6 +189,7 @@ export const TRAINING_REQUEST_CHANNELS = [
   'training:list',
   'training:backends',
   'training:get',
+  'training:unlabelled',
   'model:list',
   'model:get',
   'model:export',

@@ -1,7 +1,8 @@
-// `concord bench <import|view|masks|brush|bundle|consensus|train|kernels|quality|infer|lidc-cases|holdout|audit>`: the CLI's door to the
-// benchmarks, which live apart from the product in src-main/bench (its README.md lists them). This file
-// only picks the sub-command; each benchmark parses its own options. The training and consensus
-// benchmarks are imported when asked for, so tfjs loads only for them.
+// `concord bench <import|view|masks|brush|bundle|consensus|train|kernels|quality|infer|lidc-cases|holdout|
+// semi-supervised|audit>`: the CLI's door to the benchmarks, which live apart from the product in
+// src-main/bench (its README.md lists them). This file only picks the sub-command; each benchmark parses
+// its own options. The training and consensus benchmarks are imported when asked for, so tfjs loads only
+// for them.
 import { InputError } from '../../core/errors';
 import { benchChild, runBenchImport } from '../../bench/import';
 import { runBenchView } from '../../bench/view';
@@ -17,6 +18,8 @@ export async function runBench(argv: string[]): Promise<number> {
   if (argv[0] === 'infer') return (await import('../../bench/training/infer')).runBenchInfer(rest);
   if (argv[0] === 'lidc-cases') return (await import('../../bench/lidc/lidc-bench')).runBenchLidcCases(rest);
   if (argv[0] === 'holdout') return (await import('../../bench/lidc/lidc-bench')).runBenchHoldout(rest);
+  if (argv[0] === 'semi-supervised')
+    return (await import('../../bench/lidc/semi-supervised')).runBenchSemiSupervised(rest);
   if (argv[0] === 'consensus')
     return (await import('../../bench/consensus/consensus')).runBenchConsensus(rest);
   // The child process of one `bench consensus` measurement.

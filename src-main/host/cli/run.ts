@@ -96,12 +96,16 @@ Usage: concord <command> [options]
         [--epochs <n>] [--base-model <id> [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
         [--levels <n>] [--base <n>] [--crop <n>] [--batch <n>] [--lr <x>] [--seed <n>] [--validation <fraction>]
         [--augment nnunet|none] [--neighbours <h>] [--foreground <f>] [--no-ema] [--no-tta] [--last-epoch]
-        [--label <v> | --labels <v1,v2,...>] [--json]
+        [--label <v> | --labels <v1,v2,...>]
+        [--semi-supervised [--pseudo-rounds <n>] [--pseudo-min-confidence <c>]] [--json]
       Train a U-Net on the project's cases in a separate process; per-epoch lines on stderr; --json prints the
       run id, backend, per-epoch metrics, per-case validation Dice, the kept epoch and the model id. Defaults:
       the raters' agreement, a moving average of the weights, 2.5D where volumes have several slices, a third
       of the crops on foreground, the best validated epoch kept, test-time flips where they pay; every label
       the masks use in one model (several: softmax, Dice per label; --labels a subset). Ctrl+C cancels.
+      --semi-supervised (one label) also learns from the project's unlabelled cases: after a warm-up, the
+      model's own pseudo-labels, weighted by its confidence (voxels under --pseudo-min-confidence, default 0.5,
+      weigh 0), made again at each of --pseudo-rounds rounds (default 3). Validation stays on labelled cases.
   train --workspace <dir> --resume <run-id> [--epochs <n>] [--json]
       Continue a cancelled or failed run from its last checkpoint.
   infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]
@@ -167,6 +171,10 @@ Usage: concord <command> [options]
   bench holdout --cases DIR/holdout --drafts DIR [--json]
       Pooled Dice of a model's drafts (concord infer --out-dir) of the held-out cases against the raters'
       strict majority, and per patient.
+  bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S] [--rounds N]
+        [--min-confidence C] [--backend ...] [--threads N] [--work DIR] [--json]
+      Trains on a fraction F of bench lidc-cases' training patients alone, then on them plus the others
+      unlabelled (train --semi-supervised), and scores both on the held-out patients: Dice and minutes.
   bench infer [--backend ...] [--slices N] [--batch N] [--size 512] [--no-peer] [--json]
       Inference of the reference U-Net on 512x512 CT slices (slices/s) beside PyTorch's forward pass.
   bench masks [--json] [--runs N] [--codec worker|thread]

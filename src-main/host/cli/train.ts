@@ -4,12 +4,14 @@
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
 //    [--augment nnunet|none] [--neighbours h (2.5D)] [--foreground f] [--no-ema] [--no-tta] [--last-epoch]
 //    [--preset quick (3 levels, base 8: for quick drafts)] [--label v | --labels v1,v2,...]
+//    [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // The defaults are the recipe (services/training/run-config.ts): the raters' agreement, a moving average of
 // the weights, 2.5D where volumes have several slices, a third of the crops on foreground, the best epoch
 // kept, test-time flips where they pay; each option turns one of them off. Every label the masks use is
 // trained in one model (several: softmax over background and them, Dice per label reported); --labels
-// picks a subset, --label one.
+// picks a subset, --label one. --semi-supervised (one label) also learns from the project's unlabelled
+// cases (pseudo-labels weighted by confidence, data/pseudo-labels.ts).
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
 // validation Dice and the model id. Ctrl+C cancels (the run stays resumable with --resume <run-id>).
@@ -28,7 +30,8 @@ import { printJson, progressLine } from './output';
 const USAGE =
   'usage: concord train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>] ' +
   '[--epochs n] [--base-model id] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] ' +
-  '[--neighbours h] [--foreground f] [--no-ema] [--no-tta] [--last-epoch] [--label v | --labels v1,v2] [--json]\n' +
+  '[--neighbours h] [--foreground f] [--no-ema] [--no-tta] [--last-epoch] [--label v | --labels v1,v2]\n' +
+  '  [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
 
 function num(text: string | undefined, name: string): number | undefined {
@@ -84,8 +87,10 @@ export async function runTrain(argv: string[]): Promise<number> {
       'neighbours',
       'preset',
       'foreground',
+      'pseudo-rounds',
+      'pseudo-min-confidence',
     ],
-    flags: ['json', 'freeze-encoder', 'no-ema', 'no-tta', 'last-epoch'],
+    flags: ['json', 'freeze-encoder', 'no-ema', 'no-tta', 'last-epoch', 'semi-supervised'],
   });
   if (args.positionals.length > 0) throw new InputError(undefined, USAGE);
   const ws = openWorkspace(requireOption(args, 'workspace', 'train'));
@@ -156,6 +161,9 @@ export async function runTrain(argv: string[]): Promise<number> {
         ema: args.options.has('no-ema') ? false : undefined,
         tta: args.options.has('no-tta') ? false : undefined,
         keepBest: args.options.has('last-epoch') ? false : undefined,
+        semiSupervised: args.options.has('semi-supervised') ? true : undefined,
+        pseudoRounds: num(optionString(args, 'pseudo-rounds'), '--pseudo-rounds'),
+        pseudoMinConfidence: num(optionString(args, 'pseudo-min-confidence'), '--pseudo-min-confidence'),
       });
       runId = (await service.start(req, localActor(), emit)).id;
     }

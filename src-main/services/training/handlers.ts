@@ -17,7 +17,7 @@ import { listDraftOutcomes, listDrafts, startFromDraft } from './drafts';
 import { draftVolumes, requireModel } from './inference';
 import { exportModel, importModel } from './model-package';
 import { parseNormalisation } from './normalisation';
-import { parseTarget } from './targets';
+import { parseTarget, planUnlabelled } from './targets';
 import { parseLabels } from './run-config';
 import type { TrainingService } from './training-service';
 import { parseSimpleDraftRequest, simpleDraftVolume } from './simple-drafts';
@@ -38,9 +38,11 @@ const OPTIONAL_NUMBERS = [
   'threads',
   'neighbours',
   'foregroundFraction',
+  'pseudoRounds',
+  'pseudoMinConfidence',
 ] as const;
 
-const OPTIONAL_FLAGS = ['ema', 'tta', 'keepBest'] as const;
+const OPTIONAL_FLAGS = ['ema', 'tta', 'keepBest', 'semiSupervised'] as const;
 
 export function parseStartRequest(raw: unknown): TrainingStartRequest {
   const o = asObject(raw);
@@ -113,6 +115,11 @@ export function createTrainingHandlers(
         throw e;
       });
       return backends;
+    },
+    'training:unlabelled': (req, ctx) => {
+      requireProfile(db, ctx, 'the unlabelled cases');
+      const projectId = asId(asObject(req)['projectId'], 'projectId');
+      return { cases: planUnlabelled(ws, projectId).length };
     },
     'training:get': (req, ctx) => {
       requireProfile(db, ctx, 'a training run');

@@ -13,12 +13,23 @@ export /** The run's settings with every default filled in (stored as the run's 
  *  the recipe's settings existed lack ema, tta, foregroundFraction and keepBest: storedConfig fills them as
  *  those runs trained (no average, no flips, a third of the crops on foreground, the last epoch kept). */
 interface ResolvedConfig extends Required<
-  Omit<TrainingStartRequest, 'baseModelId' | 'normalisation' | 'threads' | 'labels'>
+  Omit<
+    TrainingStartRequest,
+    | 'baseModelId'
+    | 'normalisation'
+    | 'threads'
+    | 'labels'
+    | 'semiSupervised'
+    | 'pseudoRounds'
+    | 'pseudoMinConfidence'
+  >
 > {
   /** The label values the model segments, in its channel order: one (a sigmoid output, `label`), or two
    *  or more (softmax over background and them). Runs stored before it read [label]. */
   labels: number[];
   baseModelId: number | null;
+  /** Pseudo-labels on the unlabelled cases (data/pseudo-labels.ts), or null: labelled cases only. */
+  semiSupervised: { rounds: number; minConfidence: number } | null;
   normalisation: TrainingStartRequest['normalisation'] | null;
   threads: number | null;
 }
@@ -47,6 +58,7 @@ export function storedConfig(raw: Record<string, unknown>): ResolvedConfig {
     foregroundFraction: c.foregroundFraction ?? FOREGROUND_FRACTION,
     keepBest: c.keepBest ?? false,
     labels: c.labels ?? [c.label],
+    semiSupervised: c.semiSupervised ?? null,
   };
 }
 
@@ -58,6 +70,36 @@ export function parseLabels(v: unknown): number[] | undefined {
   const out = v.map((x) => int(x, 'each label', 1, 255, 1));
   if (new Set(out).size !== out.length) throw new InputError(undefined, 'labels must not repeat a value');
   return out.sort((a, b) => a - b);
+}
+
+/** Pseudo-label rounds and the confidence floor of a semi-supervised run (data/pseudo-labels.ts). */
+export const PSEUDO_ROUNDS = 3;
+export const PSEUDO_MIN_CONFIDENCE = 0.5;
+
+function semiSupervisedOf(
+  req: TrainingStartRequest,
+  epochs: number,
+): { rounds: number; minConfidence: number } | null {
+  if (req.semiSupervised !== undefined && typeof req.semiSupervised !== 'boolean')
+    throw new InputError(undefined, 'semiSupervised must be true or false');
+  if (!req.semiSupervised) {
+    if (req.pseudoRounds !== undefined || req.pseudoMinConfidence !== undefined)
+      throw new InputError(
+        undefined,
+        'pseudoRounds and pseudoMinConfidence apply to semi-supervised runs only',
+      );
+    return null;
+  }
+  const rounds = int(req.pseudoRounds, 'pseudoRounds', 1, 100, PSEUDO_ROUNDS);
+  if (epochs < rounds + 1)
+    throw new InputError(
+      undefined,
+      `${rounds} pseudo-label round(s) need at least ${rounds + 1} epochs (a warm-up, then one part per round); got ${epochs}`,
+    );
+  const minConfidence = req.pseudoMinConfidence ?? PSEUDO_MIN_CONFIDENCE;
+  if (!(typeof minConfidence === 'number' && minConfidence >= 0 && minConfidence < 1))
+    throw new InputError(undefined, `pseudoMinConfidence must be in [0, 1) (got ${String(minConfidence)})`);
+  return { rounds, minConfidence };
 }
 
 /** An integer setting in lo..hi, or the default when absent. */
@@ -119,10 +161,11 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
   for (const k of ['ema', 'tta', 'keepBest'] as const)
     if (req[k] !== undefined && typeof req[k] !== 'boolean')
       throw new InputError(undefined, `${k} must be true or false`);
+  const epochs = int(req.epochs, 'epochs', 1, 10_000, 20);
   return {
     projectId: req.projectId,
     target: req.target ?? 'agreement',
-    epochs: int(req.epochs, 'epochs', 1, 10_000, 20),
+    epochs,
     baseModelId: base?.id ?? null,
     freezeEncoder: req.freezeEncoder ?? false,
     augmentation: req.augmentation ?? 'nnunet',
@@ -147,6 +190,7 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
         : int(req.neighbours, 'neighbours', 0, 3, 0),
     normalisation: base ? base.normalisation : (req.normalisation ?? null),
     threads: req.threads === undefined ? null : int(req.threads, 'threads', 1, 256, 1),
+    semiSupervised: semiSupervisedOf(req, epochs),
   };
 }
 
@@ -198,5 +242,6 @@ export function trainConfig(c: ResolvedConfig): TrainConfig {
     augment: c.augmentation === 'none' ? null : NNUNET_2D_DEFAULTS,
     backend: c.backend,
     ...(c.threads ? { threads: c.threads } : {}),
+    ...(c.semiSupervised ? { semiSupervised: c.semiSupervised } : {}),
   };
 }

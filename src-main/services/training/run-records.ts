@@ -76,6 +76,8 @@ export function recipeOutcome(t: TrainOutcome): Record<string, unknown> {
     averageDecay: t.averageDecay ?? null,
     // Several labels: the kept epoch's validation Dice per label value (validationDice is their mean).
     ...(t.labelDice ? { labelDice: t.labelDice } : {}),
+    // A semi-supervised run's pseudo-label rounds (how many voxels each made confident, their weight).
+    ...(t.pseudo ? { pseudo: t.pseudo } : {}),
   };
 }
 

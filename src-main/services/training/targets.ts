@@ -234,3 +234,26 @@ export async function selectTargets(
   }
   return out;
 }
+
+export interface UnlabelledCase {
+  caseId: number;
+  caseName: string;
+  volume: VolumeMeta;
+}
+
+/** The project's unlabelled cases, for a semi-supervised run's pseudo-labels: cases with a volume and, on
+ *  none of their volumes, a manual annotation with a saved mask or a signed-off reference (an AI draft
+ *  alone leaves a case unlabelled: it is the model's word, not an expert's). A case's first volume. */
+export function planUnlabelled(ws: Workspace, projectId: number): UnlabelledCase[] {
+  const out: UnlabelledCase[] = [];
+  for (const c of listCases(ws.db, projectId)) {
+    const volumes = listVolumes(ws.db, c.id);
+    if (volumes.length === 0) continue;
+    const labelled = volumes.some((v) => {
+      const annotations = listAnnotationsOfVolume(ws.db, v.id);
+      return manualHeads(annotations).length > 0 || referenceHead(ws, annotations) !== undefined;
+    });
+    if (!labelled) out.push({ caseId: c.id, caseName: c.name, volume: volumes[0]! });
+  }
+  return out;
+}

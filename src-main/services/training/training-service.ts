@@ -49,7 +49,7 @@ import { getRevision } from '../../db/repositories/revisions';
 import { splitCases } from './dataset';
 import { int, resolveRunConfig, storedConfig, trainConfig, withDataDefaults } from './run-config';
 import { recoverOrphans, resumableIn, storeRunModel } from './run-records';
-import { planTargets } from './targets';
+import { planTargets, planUnlabelled } from './targets';
 import { startTrainerJob, type RunningJob } from './trainer-job';
 import type { TrainerLauncher } from './trainer-launcher';
 
@@ -86,12 +86,25 @@ export class TrainingService {
     if (!getProject(this.ws.db, requested.projectId))
       throw new NotFoundError(`project ${requested.projectId} does not exist`);
     const plan = planTargets(this.ws, requested.projectId, requested.target);
+    // A semi-supervised run's unlabelled cases (targets.ts says which); validation stays on labelled ones.
+    const unlabelled = requested.semiSupervised ? planUnlabelled(this.ws, requested.projectId) : [];
+    if (requested.semiSupervised && unlabelled.length === 0)
+      throw new InputError(
+        undefined,
+        'semi-supervised training needs unlabelled cases (a volume without masks); this project has none',
+      );
     // 2.5D, the crop size and the labels follow the project's volumes and masks unless the request set them.
     const c = withDataDefaults(
       requested,
       plan.cases.map((x) => x.volume.dims),
       plan.usedLabels,
     );
+    // Pseudo-labels are one label's confidence (data/pseudo-labels.ts): a run of several labels is refused.
+    if (c.semiSupervised && c.labels.length > 1)
+      throw new InputError(
+        undefined,
+        `semi-supervised training learns one label; this run would train ${c.labels.length} (${c.labels.join(', ')}): pick one with --label`,
+      );
     const labelNames = c.labels.map((value) => {
       const l = getLabel(this.ws.db, c.projectId, value);
       if (!l) throw new InputError(undefined, `label ${value} is not defined in this project`);
@@ -141,6 +154,17 @@ export class TrainingService {
         maskFiles: x.inputs.map((i) => maskFiles.get(i.revisionId)!),
       })),
     };
+    for (const u of unlabelled)
+      prepare.cases.push({
+        caseId: u.caseId,
+        caseName: u.caseName,
+        split: 'unlabelled',
+        voxelsFile: this.ws.blobs.pathOf(u.volume.checksum),
+        scalarType: u.volume.scalarType,
+        dims: u.volume.dims,
+        rescale: u.volume.rescale,
+        maskFiles: [],
+      });
     const trainingData = {
       target: c.target,
       label: c.label,
@@ -154,6 +178,10 @@ export class TrainingService {
         ? { raters: Object.fromEntries(plan.cases.map((x) => [String(x.caseId), x.raters ?? 'all manual'])) }
         : {}),
       skipped: plan.skipped,
+      // Case id -> volume id of the cases a semi-supervised run pseudo-labels.
+      ...(unlabelled.length > 0
+        ? { unlabelled: Object.fromEntries(unlabelled.map((u) => [String(u.caseId), u.volume.id])) }
+        : {}),
     };
     const at = new Date().toISOString();
     const runId = this.ws.db.transaction(() => {

@@ -16,7 +16,7 @@ export interface BatchSource {
   readonly shape: [number, number, number, number];
   batchesPerEpoch(): number;
   /** Batch i of epoch e (the source shuffles and augments per epoch, from its own seed). */
-  batch(epoch: number, i: number): { x: Float32Array; y: Float32Array; n: number };
+  batch(epoch: number, i: number): { x: Float32Array; y: Float32Array; n: number; w?: Float32Array };
 }
 
 export interface TrainProgress extends TrainingProgress {
@@ -111,11 +111,19 @@ export async function trainLoop(
         const b = data.batch(epoch, i);
         const x = tf.tensor4d(b.x, [b.n, H, W, C]);
         const y = tf.tensor4d(b.y, [b.n, H, W, K]);
-        const lossT = trainStep(model, optimizer, { x, y }, o.lossWeights ?? DEFAULT_LOSS);
+        // Per-pixel weights only where the source gives them (pseudo-labelled crops).
+        const w = b.w ? tf.tensor4d(b.w, [b.n, H, W, 1]) : undefined;
+        const lossT = trainStep(
+          model,
+          optimizer,
+          { x, y, ...(w ? { w } : {}) },
+          o.lossWeights ?? DEFAULT_LOSS,
+        );
         const loss = (await lossT.data())[0]!;
         lossT.dispose();
         x.dispose();
         y.dispose();
+        w?.dispose();
         average?.update();
         o.weightAverage?.update();
         if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at epoch ${epoch}, batch ${i}`);

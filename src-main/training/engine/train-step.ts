@@ -8,6 +8,8 @@ import type { UNet } from '../model/unet';
 export interface TrainBatch {
   x: tf.Tensor4D;
   y: tf.Tensor4D;
+  /** Per-pixel loss weights [n, H, W, 1] (semi-supervised runs' pseudo-labels); absent: all 1. */
+  w?: tf.Tensor4D;
 }
 
 /** Runs one step and returns the batch's loss before the update, as a scalar tensor the caller reads
@@ -19,7 +21,7 @@ export function trainStep(
   lossWeights: LossWeights = DEFAULT_LOSS,
 ): tf.Scalar {
   const loss = optimizer.minimize(
-    () => segmentationLoss(model.apply(batch.x), batch.y, lossWeights),
+    () => segmentationLoss(model.apply(batch.x), batch.y, lossWeights, batch.w),
     true,
     model.variables,
   );

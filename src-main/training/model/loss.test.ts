@@ -61,3 +61,27 @@ describe('segmentation loss', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('per-pixel weights (pseudo-labels)', () => {
+  const z = [2, -1, 0.5, -3];
+  const y = [1, 0, 0, 1];
+  const t = (v: number[]) => tf.tensor4d(v, [1, 2, 2, 1]);
+  test('weights of 1 give the plain loss; weights scale each pixel in BCE and in the Dice sums', async () => {
+    const plain = (await segmentationLoss(t(z), t(y)).data())[0]!;
+    const ones = (await segmentationLoss(t(z), t(y), undefined, t([1, 1, 1, 1])).data())[0]!;
+    expect(ones).toBeCloseTo(plain, 6);
+    const v = [1, 0.5, 0, 0.25];
+    const bce =
+      z.reduce(
+        (s, zi, i) => s + v[i]! * (Math.max(zi, 0) - zi * y[i]! + Math.log1p(Math.exp(-Math.abs(zi)))),
+        0,
+      ) / 4;
+    const p = z.map(sig);
+    const inter = p.reduce((s, pi, i) => s + v[i]! * pi * y[i]!, 0);
+    const denom = p.reduce((s, pi, i) => s + v[i]! * (pi + y[i]!), 0);
+    const expected = bce + 1 - (2 * inter + 1) / (denom + 1);
+    const got = (await segmentationLoss(t(z), t(y), undefined, t(v)).data())[0]!;
+    expect(got).toBeCloseTo(expected, 5);
+    expect(got).not.toBeCloseTo(plain, 2);
+  });
+});

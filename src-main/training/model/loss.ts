@@ -20,14 +20,18 @@ export function probabilities(logits: tf.Tensor4D): tf.Tensor4D {
 }
 
 /** Mean binary cross-entropy of logits z against targets y, in the stable form
- *  max(z, 0) - z*y + log(1 + exp(-|z|)). */
-function binaryCrossEntropy(z: tf.Tensor, y: tf.Tensor): tf.Scalar {
-  return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
+ *  max(z, 0) - z*y + log(1 + exp(-|z|)); with per-pixel weights v, the mean of v times it. */
+function binaryCrossEntropy(z: tf.Tensor, y: tf.Tensor, v?: tf.Tensor): tf.Scalar {
+  const ce = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+  return tf.mean(v ? tf.mul(ce, v) : ce);
 }
 
-function softDice(p: tf.Tensor, y: tf.Tensor, axes: number[]): tf.Tensor {
-  const inter = tf.sum(tf.mul(p, y), axes);
-  const denom = tf.add(tf.sum(p, axes), tf.sum(y, axes));
+/** Soft Dice; with per-pixel weights v, every sum weighs its pixels by v (a pixel of weight 0 is left
+ *  out, all weights 1 is the plain Dice). */
+function softDice(p: tf.Tensor, y: tf.Tensor, axes: number[], v?: tf.Tensor): tf.Tensor {
+  const pv = v ? tf.mul(p, v) : p;
+  const inter = tf.sum(tf.mul(pv, y), axes);
+  const denom = tf.add(tf.sum(pv, axes), tf.sum(v ? tf.mul(y, v) : y, axes));
   return tf.div(tf.add(tf.mul(inter, 2), 1), tf.add(denom, 1));
 }
 
@@ -35,15 +39,20 @@ export function segmentationLoss(
   logits: tf.Tensor4D,
   target: tf.Tensor4D,
   w: LossWeights = DEFAULT_LOSS,
+  /** Per-pixel weights [B, H, W, 1] in [0, 1] (one label only): pseudo-labels' confidence
+   *  (data/pseudo-labels.ts). Absent: every pixel weighs 1. */
+  pixelWeights?: tf.Tensor4D,
 ): tf.Scalar {
   if (logits.shape.join() !== target.shape.join())
     throw new RangeError(`target ${target.shape.join('x')} does not match logits ${logits.shape.join('x')}`);
   const C = logits.shape[3];
   let ce: tf.Scalar;
   let dice: tf.Scalar;
+  if (pixelWeights && (C !== 1 || pixelWeights.shape.join() !== target.shape.join()))
+    throw new RangeError("pixel weights need one label and the target's shape");
   if (C === 1) {
-    ce = binaryCrossEntropy(logits, target);
-    dice = tf.sub(1, softDice(tf.sigmoid(logits), target, [0, 1, 2, 3])) as tf.Scalar;
+    ce = binaryCrossEntropy(logits, target, pixelWeights);
+    dice = tf.sub(1, softDice(tf.sigmoid(logits), target, [0, 1, 2, 3], pixelWeights)) as tf.Scalar;
   } else {
     // Per pixel: -sum_c y_c log softmax(z)_c, averaged over pixels.
     ce = tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits, -1)), -1))) as tf.Scalar;

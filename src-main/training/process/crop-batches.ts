@@ -38,6 +38,9 @@ export interface SliceRef {
   /** The smallest target byte the reference counts as foreground: 128 (probability 0.5), or 129 for the
    *  raters' agreement (their strict majority, data/agreement.ts). */
   referenceMin: number;
+  /** Per-pixel loss weight bytes (255 = 1), for pseudo-labelled slices (data/pseudo-labels.ts); absent:
+   *  every pixel weighs 1. */
+  weight?: Uint8Array;
 }
 
 export function sliceRefs(
@@ -144,6 +147,9 @@ export function cropBatches(
           .map((list, l) => ({ list, l }))
           .filter((x) => x.list.length > 0)
       : [];
+  // Batches carry per-pixel weights only when a slice has them (pseudo-labels); a weighted slice's pixels
+  // outside it (padding, or moved in by a rotation) weigh 0.
+  const weighted = slices.some((s) => s.weight);
   /** First pixel of a crop along an axis of `len` pixels: inside the slice when it is at least S long. */
   const start = (len: number, centre: number | null, rnd: SeededRandom): number => {
     const lo = Math.min(0, len - S);
@@ -159,6 +165,7 @@ export function cropBatches(
       const rnd = new SeededRandom(mix(o.seed, epoch, i));
       const x = new Float32Array(o.batchSize * S * S * C);
       const y = new Float32Array(o.batchSize * S * S * K);
+      const w = weighted ? new Float32Array(o.batchSize * S * S) : undefined;
       // One crop's channels, channel-major, before they are interleaved into NHWC.
       const planes = Array.from({ length: C }, () => new Float32Array(S * S));
       for (let b = 0; b < o.batchSize; b++) {
@@ -193,6 +200,7 @@ export function cropBatches(
         let target: Float32Array = new Float32Array(S * S);
         // The other labels' planes (several labels): label l >= 1's crop at more[l - 1].
         let more: Float32Array[] = Array.from({ length: L - 1 }, () => new Float32Array(S * S));
+        let wPlane: Float32Array | undefined = w ? new Float32Array(S * S).fill(s.weight ? 0 : 1) : undefined;
         for (const pl of planes) pl.fill(0);
         for (let yy = 0; yy < S; yy++) {
           const j = j0 + (flipJ ? S - 1 - yy : yy);
@@ -204,15 +212,26 @@ export function cropBatches(
             for (let c = 0; c < C; c++) planes[c]![xx + yy * S] = s.image[c * n + src]! / 255;
             target[xx + yy * S] = s.target[src]! / 255;
             for (let l = 1; l < L; l++) more[l - 1]![xx + yy * S] = s.target[l * n + src]! / 255;
+            if (wPlane && s.weight) wPlane[xx + yy * S] = s.weight[src]! / 255;
           }
         }
         let chans: Float32Array[] = planes;
         if (augment) {
-          const a = augmentSample({ width: S, height: S, channels: planes, target }, augment, rnd, {
-            softTarget: o.softTarget ?? false,
-            ...(L > 1 ? { extraTargets: more } : {}),
-          });
-          chans = a.channels;
+          // The weights (pseudo-labels, one label only) move with the image as a position channel
+          // (augment-sample.ts): the geometry applies to them, the intensity transforms do not, and the random
+          // draws stay the same.
+          const a = augmentSample(
+            { width: S, height: S, channels: wPlane ? [...planes, wPlane] : planes, target },
+            augment,
+            rnd,
+            {
+              softTarget: o.softTarget ?? false,
+              ...(L > 1 ? { extraTargets: more } : {}),
+              ...(wPlane ? { positionChannels: 1 } : {}),
+            },
+          );
+          chans = wPlane ? a.channels.slice(0, C) : a.channels;
+          if (wPlane) wPlane = a.channels[C]!;
           target = a.target!;
           if (a.extraTargets) more = a.extraTargets;
         }
@@ -228,9 +247,10 @@ export function cropBatches(
             }
             y[at] = Math.max(0, 1 - sum);
           }
+        if (w && wPlane) w.set(wPlane, off);
         for (let p = 0; p < S * S; p++) for (let c = 0; c < C; c++) x[(off + p) * C + c] = chans[c]![p]!;
       }
-      return { x, y, n: o.batchSize };
+      return { x, y, n: o.batchSize, ...(w ? { w } : {}) };
     },
   };
 }

@@ -10,6 +10,9 @@
 // (seeded; at least 2).
 // With several labels (spec.labels), each case's target is one plane per label (data/multi-label.ts), stored
 // [slices, L, ny, nx]; a slice has foreground when any label does.
+// An unlabelled case (a semi-supervised run's, one label; no masks) keeps every slice, at most
+// MAX_UNLABELLED_SLICES evenly spaced, with zero targets: its pseudo-labels are made while training
+// (pseudo-rounds.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { staple } from '../../core/consensus/staple';
@@ -67,6 +70,18 @@ function labelMap(file: string, dims: [number, number, number]): Uint8Array {
   return decodeMask(fs.readFileSync(file), dims).labels;
 }
 
+/** At most this many axial slices of an unlabelled case (evenly spaced), so that pseudo-labelling a large
+ *  CT stays a matter of seconds per round. */
+export const MAX_UNLABELLED_SLICES = 32;
+
+/** Axial slices kept for an unlabelled case: all of them, or MAX_UNLABELLED_SLICES evenly spaced. */
+export function unlabelledSlices(nz: number): number[] {
+  if (nz <= MAX_UNLABELLED_SLICES) return Array.from({ length: nz }, (_, k) => k);
+  return Array.from({ length: MAX_UNLABELLED_SLICES }, (_, s) =>
+    Math.floor(((s + 0.5) * nz) / MAX_UNLABELLED_SLICES),
+  );
+}
+
 function binaryMask(file: string, dims: [number, number, number], label: number): Uint8Array {
   const labels = labelMap(file, dims);
   const out = new Uint8Array(labels.length);
@@ -97,21 +112,29 @@ export async function prepareDataset(
   const slices: Record<string, number> = {};
   for (const c of spec.cases) {
     if (signal.aborted) throw Object.assign(new Error('training cancelled'), { name: 'CancelledError' });
+    const unlabelled = c.split === 'unlabelled';
     const masks = multi
       ? c.maskFiles.map((f) => labelMap(f, c.dims))
       : c.maskFiles.map((f) => binaryMask(f, c.dims, spec.label));
-    const target = multi ? labelPlanes(spec.combine, masks, multi) : combineMasks(spec.combine, masks);
+    // An unlabelled case's targets are zeros: its pseudo-labels are made during training.
+    const target = unlabelled
+      ? new Uint8Array(c.dims[0] * c.dims[1] * c.dims[2] * L)
+      : multi
+        ? labelPlanes(spec.combine, masks, multi)
+        : combineMasks(spec.combine, masks);
     const image = normaliseToBytes({ data: readVoxels(c), rescale: c.rescale }, spec.normalisation);
     const [nx, ny] = c.dims;
     const n = nx * ny;
     const nv = n * c.dims[2];
-    const ks = chooseSlices(
-      multi ? maxOverPlanes(target, L) : target,
-      c.dims,
-      spec.seed + c.caseId,
-      agreement ? 1 : 128,
-    );
-    if (meta.raters) meta.raters[String(c.caseId)] = masks.length;
+    const ks = unlabelled
+      ? unlabelledSlices(c.dims[2])
+      : chooseSlices(
+          multi ? maxOverPlanes(target, L) : target,
+          c.dims,
+          spec.seed + c.caseId,
+          agreement ? 1 : 128,
+        );
+    if (meta.raters && !unlabelled) meta.raters[String(c.caseId)] = masks.length;
     // Slice k's channels are slices k-h..k+h, the volume's end slices repeated (as the engine's 2.5D
     // inference, data/stack-slices.ts).
     const nz = c.dims[2];

@@ -14,6 +14,7 @@ import type { SimpleDraftParams, SimpleDraftResult } from '../../core/simple-mod
 import type { AugmentConfig } from '../augment/augment-config';
 import type { BackendReport, BackendRequest } from '../backends/backend-report';
 import type { InputScaling, UNetConfig } from '../model/unet-config';
+import type { PseudoRoundStats } from './pseudo-rounds';
 
 export const TRAINER_PROTOCOL_VERSION = 1;
 
@@ -31,7 +32,8 @@ export const CANCEL_FILE = 'cancel';
 export interface DatasetCase {
   caseId: number;
   caseName: string;
-  split: 'train' | 'validation';
+  /** 'unlabelled': a case without masks, for a semi-supervised run's pseudo-labels (its targets are 0). */
+  split: 'train' | 'validation' | 'unlabelled';
   slices: number;
   width: number;
   height: number;
@@ -75,6 +77,10 @@ export interface TrainConfig {
   augment: AugmentConfig | null;
   backend: BackendRequest;
   threads?: number;
+  /** Semi-supervised: pseudo-labels on the data set's unlabelled cases (data/pseudo-labels.ts), made again
+   *  at the start of each of `rounds` rounds after a warm-up on the labelled cases; voxels whose confidence
+   *  is below `minConfidence` weigh 0. Absent: the labelled cases only. */
+  semiSupervised?: { rounds: number; minConfidence: number };
 }
 
 /** What the trainer needs to build dataset.bin (prepare-dataset.ts); planned by the host from the
@@ -94,7 +100,8 @@ export interface PrepareSpec {
   cases: {
     caseId: number;
     caseName: string;
-    split: 'train' | 'validation';
+    /** 'unlabelled': no masks (maskFiles empty); kept only for a semi-supervised run. */
+    split: 'train' | 'validation' | 'unlabelled';
     voxelsFile: string;
     scalarType: InferInput['scalarType'];
     dims: [number, number, number];
@@ -234,6 +241,15 @@ export interface TrainOutcome {
    *  label value (string). */
   labels?: number[];
   labelDice?: Record<string, number>;
+  /** A semi-supervised run's pseudo-label rounds (process/pseudo-rounds.ts), in order. */
+  pseudo?: {
+    rounds: number;
+    minConfidence: number;
+    unlabelledCases: number;
+    made: PseudoRoundStats[];
+    /** Pseudo-labelled crops trained on (in this process: a resumed run counts from its resume). */
+    crops: number;
+  };
 }
 
 /** Trainer -> host. */

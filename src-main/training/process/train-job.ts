@@ -21,6 +21,7 @@ import { UNet, type NamedWeights } from '../model/unet';
 import type { InputScaling, UNetConfig } from '../model/unet-config';
 import { cropBatches, inputScalingOf, sliceRefs, type SliceRef } from './crop-batches';
 import { prepareDataset } from './prepare-dataset';
+import { PseudoRounds } from './pseudo-rounds';
 import { validationDice } from './evaluate-slices';
 import type {
   CheckpointMeta,
@@ -42,11 +43,17 @@ import {
 } from './protocol';
 import { encodeTensorFile, readTensorFile, writeFileAtomic, type NamedTensor } from './tensor-file';
 
-function loadDataset(runDir: string): { train: SliceRef[]; validation: SliceRef[]; meta: DatasetMeta } {
+function loadDataset(runDir: string): {
+  train: SliceRef[];
+  validation: SliceRef[];
+  unlabelled: SliceRef[];
+  meta: DatasetMeta;
+} {
   const { meta, tensors } = readTensorFile<DatasetMeta>(path.join(runDir, DATASET_FILE));
   const byName = new Map(tensors.map((t) => [t.name, t.values as Uint8Array]));
   const train: SliceRef[] = [];
   const validation: SliceRef[] = [];
+  const unlabelled: SliceRef[] = [];
   const referenceMin = meta.combine === 'agreement' ? MAJORITY_MIN_BYTE : 128;
   meta.cases.forEach((c, i) => {
     const images = byName.get(`case${i}.images`);
@@ -63,9 +70,9 @@ function loadDataset(runDir: string): { train: SliceRef[]; validation: SliceRef[
       referenceMin,
       meta.labels?.length ?? 1,
     );
-    (c.split === 'train' ? train : validation).push(...refs);
+    (c.split === 'train' ? train : c.split === 'validation' ? validation : unlabelled).push(...refs);
   });
-  return { train, validation, meta };
+  return { train, validation, unlabelled, meta };
 }
 
 export function readWeights(file: string): { meta: WeightsMeta; weights: NamedWeights[] } {
@@ -160,7 +167,7 @@ export async function runTrainJob(
   const threshold = validationThreshold(data.meta);
   send({
     type: 'log',
-    line: `data: ${data.train.length} training slices, ${data.validation.length} validation slices${data.meta.soft ? ' (soft targets)' : ''}; validation threshold ${threshold}`,
+    line: `data: ${data.train.length} training slices, ${data.validation.length} validation slices${data.meta.soft ? ' (soft targets)' : ''}${data.unlabelled.length > 0 ? `, ${data.unlabelled.length} unlabelled slices` : ''}; validation threshold ${threshold}`,
   });
 
   let model: UNet;
@@ -227,14 +234,41 @@ export async function runTrainJob(
     for (const v of model.variables) if (v.name.startsWith('enc')) v.trainable = false;
     send({ type: 'log', line: 'encoder frozen: only the decoder and head are trained' });
   }
-  const source = cropBatches(data.train, {
+  const crops = {
     cropSize: c.cropSize,
     batchSize: c.batchSize,
     seed: c.seed,
     foregroundFraction: c.foregroundFraction,
     augment: c.augment ?? null,
     softTarget: data.meta.soft,
-  });
+  };
+  let source = cropBatches(data.train, crops);
+  // The model whose labels a round uses: the weights' moving average when the run keeps one.
+  const labelWith = <T>(f: (m: UNet) => Promise<T>): Promise<T> =>
+    average ? average.withAverage(() => f(model)) : f(model);
+  let rounds: PseudoRounds | undefined;
+  if (c.semiSupervised && data.unlabelled.length > 0) {
+    rounds = new PseudoRounds(job.runDir, data.unlabelled, {
+      threshold,
+      minConfidence: c.semiSupervised.minConfidence,
+      rounds: c.semiSupervised.rounds,
+      epochs: c.epochs,
+      labelledSlices: data.train.length,
+      crops,
+      log: (line) => send({ type: 'log', line }),
+    });
+    send({
+      type: 'log',
+      line: `semi-supervised: ${new Set(data.unlabelled.map((s) => s.caseId)).size} unlabelled case(s); pseudo-labels made at epochs ${rounds.starts.map((e) => e + 1).join(', ')} (warm-up on the labelled cases before), confidence floor ${c.semiSupervised.minConfidence}`,
+    });
+    await rounds.restore(start, labelWith, signal);
+    source = rounds.batches(source);
+  } else if (c.semiSupervised) {
+    send({
+      type: 'log',
+      line: 'semi-supervised: the data set has no unlabelled slices; labelled cases only',
+    });
+  }
   const cosine = cosineSchedule(c.learningRate, c.epochs);
   const schedule = (e: number): number => (c.schedule === 'constant' ? c.learningRate : cosine(e));
   let epochLoss = 0;
@@ -350,6 +384,9 @@ export async function runTrainJob(
               : ''
           }, ${record.imagesPerSecond.toFixed(1)} images/s; validation ${validationSeconds.toFixed(1)} s`,
         });
+        // After the epoch's checkpoint: a round's labels are in pseudo.bin before the next epoch trains on
+        // them (a resume finds them there, or labels again).
+        if (rounds) await rounds.afterEpoch(epoch, labelWith, { crops: epochBatches * c.batchSize, signal });
         const metrics: Record<string, number> = {};
         if (record.validationDice !== null) metrics['dice'] = record.validationDice;
         return metrics;
@@ -399,5 +436,15 @@ export async function runTrainJob(
     ...(input ? { input } : {}),
     ...(labelValues ? { labels: labelValues } : {}),
     ...(keptRecord?.labelDice ? { labelDice: keptRecord.labelDice } : {}),
+    ...(c.semiSupervised && rounds
+      ? {
+          pseudo: {
+            ...c.semiSupervised,
+            unlabelledCases: new Set(data.unlabelled.map((s) => s.caseId)).size,
+            made: rounds.made,
+            crops: rounds.crops,
+          },
+        }
+      : {}),
   };
 }

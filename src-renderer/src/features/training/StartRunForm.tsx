@@ -8,6 +8,7 @@ import { ADVANCED_FIELDS, FROM_BASE, type Advanced } from './advancedFields';
 import type { ModelInfo, TrainingBackendRequest, TrainingStartRequest, TrainingTarget } from '@contract';
 import { BackendSelect } from './BackendSelect';
 import { DEFAULT_RECIPE, RecipeChecks, type Recipe } from './RecipeChecks';
+import { SEMI_OFF, SemiSupervisedCheck, type SemiSupervised } from './SemiSupervisedCheck';
 
 interface Props {
   projectId: number;
@@ -27,6 +28,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
   const [freeze, setFreeze] = useState(false);
   const [backend, setBackend] = useState<TrainingBackendRequest>('auto');
   const [augmentation, setAugmentation] = useState<'nnunet' | 'none'>('nnunet');
+  const [semi, setSemi] = useState<SemiSupervised>(SEMI_OFF);
   const [adv, setAdv] = useState<Advanced>({
     levels: '',
     base: '',
@@ -46,6 +48,11 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
     const req: TrainingStartRequest = { projectId, target, epochs: epochsN, backend, augmentation };
     // Only a switch turned off travels: the defaults are the service's.
     for (const k of ['ema', 'tta', 'keepBest'] as const) if (!recipe[k]) req[k] = false;
+    if (semi.on) {
+      req.semiSupervised = true;
+      if (semi.rounds.trim() !== '') req.pseudoRounds = Number(semi.rounds);
+      if (semi.minConfidence.trim() !== '') req.pseudoMinConfidence = Number(semi.minConfidence);
+    }
     if (baseModel) {
       req.baseModelId = Number(baseModel);
       req.freezeEncoder = freeze;
@@ -140,6 +147,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
           <option value="none">Mirroring only</option>
         </select>
       </label>
+      <SemiSupervisedCheck projectId={projectId} value={semi} onChange={setSemi} refreshKey={running} />
       <BackendSelect value={backend} onChange={setBackend} />
       <details>
         <summary>Advanced</summary>

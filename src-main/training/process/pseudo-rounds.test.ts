@@ -1,0 +1,118 @@
+// The trainer's side of pseudo-labels: weighted crops (with and without augmentation), the mixed batches
+// (labelled crops until a round exists, then pseudo-labelled ones in the last slots with their weights),
+// labelling slices with a model and the round file a resumed run reads back.
+import { beforeAll, expect, test } from 'vitest';
+import { tempDir } from '../../test-support/tmp';
+import { NNUNET_2D_DEFAULTS } from '../augment/augment-config';
+import { tf } from '../backends/tfjs';
+import { UNet } from '../model/unet';
+import { cropBatches, sliceRefs, type SliceRef } from './crop-batches';
+import { labelSlices, mixedBatches, pseudoSource, readPseudo, writePseudo } from './pseudo-rounds';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const N = 16;
+
+/** Slices of N x N pixels with a bright square (rows and columns 4..9) on a dark background. */
+function slices(caseId: number, count: number): SliceRef[] {
+  const images = new Uint8Array(count * N * N).fill(20);
+  const targets = new Uint8Array(count * N * N);
+  for (let s = 0; s < count; s++)
+    for (let j = 4; j < 10; j++)
+      for (let i = 4; i < 10; i++) {
+        images[s * N * N + i + j * N] = 220;
+        targets[s * N * N + i + j * N] = 255;
+      }
+  return sliceRefs(caseId, images, targets, count, N, N);
+}
+
+/** The same slices as pseudo-labelled: weight 200/255 on the left half, 0 on the right. */
+function weighted(refs: SliceRef[]): SliceRef[] {
+  return refs.map((r) => {
+    const weight = new Uint8Array(N * N);
+    for (let j = 0; j < N; j++) for (let i = 0; i < N / 2; i++) weight[i + j * N] = 200;
+    return { ...r, weight };
+  });
+}
+
+const opts = { cropSize: N, batchSize: 4, seed: 5, foregroundFraction: 0, augment: null };
+
+test('crops of labelled slices carry no weights; pseudo-labelled crops carry theirs', () => {
+  const plain = cropBatches(slices(1, 4), opts).batch(0, 0);
+  expect(plain.w).toBeUndefined();
+  const b = cropBatches(weighted(slices(1, 4)), opts).batch(0, 0);
+  expect(b.w).toBeDefined();
+  // Mirroring may flip a crop: each crop's weights are 200/255 on one half and 0 on the other.
+  for (let s = 0; s < 4; s++) {
+    const w = b.w!.subarray(s * N * N, (s + 1) * N * N);
+    const values = new Set([...w].map((v) => Math.round(v * 255)));
+    expect(values).toEqual(new Set([0, 200]));
+    expect(w.filter((v) => v > 0).length).toBe((N * N) / 2);
+  }
+});
+
+test('augmented weighted crops keep the images and targets of the unweighted ones', () => {
+  const o = { ...opts, augment: NNUNET_2D_DEFAULTS };
+  const a = cropBatches(slices(1, 4), o).batch(3, 0);
+  const b = cropBatches(weighted(slices(1, 4)), o).batch(3, 0);
+  // The weights ride along as a position channel: same random draws, same image and target.
+  expect(b.x).toEqual(a.x);
+  expect(b.y).toEqual(a.y);
+  expect(b.w!.every((v) => v >= 0 && v <= 1)).toBe(true);
+  expect(b.w!.some((v) => v > 0.5)).toBe(true);
+});
+
+test('mixed batches: labelled until a round exists, then pseudo crops in the last slots', () => {
+  const labelled = cropBatches(slices(1, 8), opts);
+  let current: { source: ReturnType<typeof cropBatches>; slices: number } | null = null;
+  const mixed = mixedBatches(labelled, 8, () => current);
+  const before = mixed.batch(0, 1);
+  expect(before).toEqual(labelled.batch(0, 1));
+  expect(before.w).toBeUndefined();
+  const pseudoRefs = weighted(slices(2, 24));
+  const source = pseudoSource(pseudoRefs, opts, 1);
+  current = { source, slices: 24 };
+  const after = mixed.batch(0, 1);
+  // 24 pseudo slices beside 8 labelled: half the batch (the most), the last 2 of 4 slots.
+  const l = labelled.batch(0, 1);
+  const p = source.batch(0, 1);
+  const px = N * N;
+  expect(after.x.subarray(0, 2 * px)).toEqual(l.x.subarray(0, 2 * px));
+  expect(after.x.subarray(2 * px)).toEqual(p.x.subarray(0, 2 * px));
+  expect(after.y.subarray(2 * px)).toEqual(p.y.subarray(0, 2 * px));
+  expect(after.w!.subarray(0, 2 * px).every((v) => v === 1)).toBe(true);
+  expect(after.w!.subarray(2 * px)).toEqual(p.w!.subarray(0, 2 * px));
+});
+
+test('a model labels the slices; the round file gives them back for that round only', async () => {
+  const model = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 3);
+  const unlabelled = slices(7, 3).map((s) => ({
+    ...s,
+    target: new Uint8Array(N * N),
+    foreground: new Uint32Array(),
+  }));
+  const { refs, stats } = await labelSlices(model, unlabelled, {
+    threshold: 0.5,
+    minConfidence: 0,
+    round: 2,
+    epoch: 6,
+  });
+  model.dispose();
+  expect(stats).toMatchObject({ round: 2, epoch: 6, cases: 1, slices: 3 });
+  // A floor of 0: every pixel is confident, and the weights are the confidence.
+  expect(stats.confidentFraction).toBe(1);
+  expect(refs.every((r) => r.weight!.every((w) => w >= 1))).toBe(true);
+  const fg = refs.reduce((s, r) => s + r.target.filter((v) => v === 255).length, 0);
+  expect(stats.foregroundPixels).toBe(fg);
+  expect(refs.every((r) => r.foreground.length === r.target.filter((v) => v === 255).length)).toBe(true);
+  const dir = tempDir('concord-pseudo-');
+  writePseudo(dir, refs, stats);
+  const back = readPseudo(dir, unlabelled, 2)!;
+  expect(back.stats).toEqual(stats);
+  expect(back.refs.map((r) => [...r.target])).toEqual(refs.map((r) => [...r.target]));
+  expect(back.refs.map((r) => [...r.weight!])).toEqual(refs.map((r) => [...r.weight!]));
+  expect(readPseudo(dir, unlabelled, 3)).toBeNull();
+  expect(readPseudo(dir, unlabelled.slice(1), 2)).toBeNull();
+});

@@ -1,0 +1,272 @@
+// A semi-supervised run's pseudo-label rounds inside the trainer (the rules: data/pseudo-labels.ts): the
+// model labels the unlabelled cases' slices (whole slices, no flips), the labels and their confidence
+// weights are written to the run folder (pseudo.bin, so a resumed run trains on the same ones), and the
+// training batches mix pseudo-labelled crops into the labelled ones.
+//
+// Layout: as the data set's (crop-batches.ts): a slice is ny rows of nx pixels, pixel (i, j) at i + j*nx.
+import fs from 'node:fs';
+import path from 'node:path';
+import { CancelledError } from '../../core/errors';
+import {
+  pseudoLabels,
+  pseudoRoundStarts,
+  pseudoShare,
+  roundOfEpoch,
+  type PseudoLabelOptions,
+} from '../data/pseudo-labels';
+import type { BatchSource } from '../engine/train-loop';
+import type { UNet } from '../model/unet';
+import { foregroundProbability } from './evaluate-slices';
+import { cropBatches, type SliceRef } from './crop-batches';
+import { encodeTensorFile, readTensorFile, writeFileAtomic } from './tensor-file';
+
+/** The latest round's pseudo-labels, in the run folder. */
+export const PSEUDO_FILE = 'pseudo.bin';
+
+export interface PseudoRoundStats {
+  /** 1-based round; the epoch (0-based) it trains from. */
+  round: number;
+  epoch: number;
+  cases: number;
+  slices: number;
+  /** Share of the unlabelled slices' pixels at or above the confidence floor (weight > 0). */
+  confidentFraction: number;
+  /** Pixels labelled foreground (among the confident ones). */
+  foregroundPixels: number;
+  /** Mean weight (0..1) of the confident pixels: at least the floor when any pixel is confident. */
+  meanWeight: number;
+}
+
+interface PseudoMeta {
+  stats: PseudoRoundStats;
+}
+
+function statsOf(
+  refs: SliceRef[],
+  round: number,
+  epoch: number,
+  sums: { confident: number; foreground: number; weight: number },
+): PseudoRoundStats {
+  const pixels = refs.reduce((s, r) => s + r.width * r.height, 0);
+  return {
+    round,
+    epoch,
+    cases: new Set(refs.map((r) => r.caseId)).size,
+    slices: refs.length,
+    confidentFraction: pixels > 0 ? sums.confident / pixels : 0,
+    foregroundPixels: sums.foreground,
+    meanWeight: sums.confident > 0 ? sums.weight / sums.confident : 0,
+  };
+}
+
+/** Slices with their pseudo-labels: target bytes 0/255, weights, and the confident foreground pixels
+ *  (where foreground-centred crops go). */
+function labelled(s: SliceRef, target: Uint8Array, weight: Uint8Array): SliceRef {
+  const fg: number[] = [];
+  for (let p = 0; p < target.length; p++) if (target[p]! === 255 && weight[p]! > 0) fg.push(p);
+  return { ...s, target, weight, foreground: Uint32Array.from(fg), referenceMin: 128 };
+}
+
+/** Labels every unlabelled slice with `model` (the caller puts the weights it wants in it). */
+export async function labelSlices(
+  model: UNet,
+  slices: SliceRef[],
+  o: PseudoLabelOptions & { round: number; epoch: number; signal?: AbortSignal },
+): Promise<{ refs: SliceRef[]; stats: PseudoRoundStats }> {
+  const refs: SliceRef[] = [];
+  const sums = { confident: 0, foreground: 0, weight: 0 };
+  for (const s of slices) {
+    if (o.signal?.aborted) throw new CancelledError('training');
+    const p = await foregroundProbability(model, s.image, s.width, s.height);
+    const l = pseudoLabels(p, o);
+    sums.confident += l.confident;
+    sums.foreground += l.foreground;
+    sums.weight += l.weightSum;
+    refs.push(labelled(s, l.target, l.weight));
+  }
+  return { refs, stats: statsOf(refs, o.round, o.epoch, sums) };
+}
+
+/** Writes a round's labels and weights (per slice, in `refs`' order) atomically. */
+export function writePseudo(runDir: string, refs: SliceRef[], stats: PseudoRoundStats): void {
+  const meta: PseudoMeta = { stats };
+  writeFileAtomic(
+    path.join(runDir, PSEUDO_FILE),
+    encodeTensorFile(
+      meta,
+      refs.flatMap((r, i) => [
+        { name: `slice${i}.target`, shape: [r.height, r.width], values: r.target },
+        { name: `slice${i}.weight`, shape: [r.height, r.width], values: r.weight! },
+      ]),
+    ),
+  );
+}
+
+/** The stored round's labels on the unlabelled slices, or null when there is none or it does not fit
+ *  them (another round, another slice count). */
+export function readPseudo(
+  runDir: string,
+  slices: SliceRef[],
+  round: number,
+): { refs: SliceRef[]; stats: PseudoRoundStats } | null {
+  const file = path.join(runDir, PSEUDO_FILE);
+  if (!fs.existsSync(file)) return null;
+  const { meta, tensors } = readTensorFile<PseudoMeta>(file);
+  if (meta.stats.round !== round || tensors.length !== 2 * slices.length) return null;
+  const refs = slices.map((s, i) =>
+    labelled(s, tensors[2 * i]!.values as Uint8Array, tensors[2 * i + 1]!.values as Uint8Array),
+  );
+  return { refs, stats: meta.stats };
+}
+
+/** Batches of the labelled source with, once `current()` gives pseudo-labelled slices, the last
+ *  round(n * share) slots of each batch replaced by pseudo-labelled crops (pseudoShare), and per-pixel
+ *  weights: 1 on the labelled crops, the confidence on the pseudo-labelled ones. Until then the labelled
+ *  batches go through as they are. */
+export function mixedBatches(
+  labelledSource: BatchSource,
+  labelledSlices: number,
+  current: () => { source: BatchSource; slices: number } | null,
+  /** Told of each batch's pseudo-labelled crops: how many, and the sum of their pixels' weights. */
+  onPseudo?: (crops: number, weightSum: number) => void,
+): BatchSource {
+  const [H, W, C, K] = labelledSource.shape;
+  return {
+    shape: labelledSource.shape,
+    batchesPerEpoch: () => labelledSource.batchesPerEpoch(),
+    batch: (e, i) => {
+      const b = labelledSource.batch(e, i);
+      const p = current();
+      if (!p) return b;
+      const k = Math.round(b.n * pseudoShare(labelledSlices, p.slices));
+      const w = new Float32Array(b.n * H * W).fill(1);
+      if (k > 0) {
+        const pb = p.source.batch(e, i);
+        const from = b.n - k;
+        b.x.set(pb.x.subarray(0, k * H * W * C), from * H * W * C);
+        b.y.set(pb.y.subarray(0, k * H * W * K), from * H * W * K);
+        const pw = pb.w!.subarray(0, k * H * W);
+        w.set(pw, from * H * W);
+        let sum = 0;
+        for (let q = 0; q < pw.length; q++) sum += pw[q]!;
+        onPseudo?.(k, sum);
+      }
+      return { ...b, w };
+    },
+  };
+}
+
+/** The crops of a round's pseudo-labelled slices: the labelled crops' options, another seed per round. */
+export function pseudoSource(
+  refs: SliceRef[],
+  o: Parameters<typeof cropBatches>[1],
+  round: number,
+): BatchSource {
+  return cropBatches(refs, { ...o, seed: (o.seed + 7919 * round) >>> 0, softTarget: false });
+}
+
+/** A run's rounds: which round trains each epoch, labelling at each round's start, and the batches. */
+export class PseudoRounds {
+  private current: { source: BatchSource; slices: number } | null = null;
+  /** The rounds made in this process (and the one restored at a resume), in order. */
+  readonly made: PseudoRoundStats[] = [];
+  readonly starts: number[];
+  /** Pseudo-labelled crops trained on, in all and in the epoch under way, with their weights' sum. */
+  crops = 0;
+  private epochCrops = 0;
+  private epochCropsWeight = 0;
+
+  constructor(
+    private readonly runDir: string,
+    private readonly unlabelled: SliceRef[],
+    private readonly o: PseudoLabelOptions & {
+      rounds: number;
+      epochs: number;
+      labelledSlices: number;
+      crops: Parameters<typeof cropBatches>[1];
+      log: (line: string) => void;
+    },
+  ) {
+    this.starts = pseudoRoundStarts(o.epochs, o.rounds);
+  }
+
+  batches(labelledSource: BatchSource): BatchSource {
+    return mixedBatches(
+      labelledSource,
+      this.o.labelledSlices,
+      () => this.current,
+      (k, sum) => {
+        this.crops += k;
+        this.epochCrops += k;
+        this.epochCropsWeight += sum;
+      },
+    );
+  }
+
+  private use(refs: SliceRef[], stats: PseudoRoundStats, how: string): void {
+    this.current = { source: pseudoSource(refs, this.o.crops, stats.round), slices: refs.length };
+    this.made.push(stats);
+    this.o.log(
+      `pseudo-labels round ${stats.round}/${this.o.rounds} (${how}, from epoch ${stats.epoch + 1}): ` +
+        `${stats.slices} slices of ${stats.cases} unlabelled case(s), ` +
+        `${(100 * stats.confidentFraction).toFixed(1)}% of pixels confident (weight > 0), ` +
+        `${stats.foregroundPixels} foreground, mean weight ${stats.meanWeight.toFixed(3)}; ` +
+        `${Math.round(100 * pseudoShare(this.o.labelledSlices, refs.length))}% of each batch`,
+    );
+  }
+
+  private async make(
+    round: number,
+    epoch: number,
+    label: <T>(f: (m: UNet) => Promise<T>) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { refs, stats } = await label((m) =>
+      labelSlices(m, this.unlabelled, {
+        threshold: this.o.threshold,
+        minConfidence: this.o.minConfidence,
+        round,
+        epoch,
+        ...(signal ? { signal } : {}),
+      }),
+    );
+    writePseudo(this.runDir, refs, stats);
+    this.use(refs, stats, 'labelled by the model');
+  }
+
+  /** Before training from epoch `start` (a resumed run): the round in force then, from pseudo.bin, or
+   *  labelled now when the file holds another round. */
+  async restore(
+    start: number,
+    label: <T>(f: (m: UNet) => Promise<T>) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const round = roundOfEpoch(this.starts, start);
+    if (round === 0) return;
+    const stored = readPseudo(this.runDir, this.unlabelled, round);
+    if (stored) this.use(stored.refs, stored.stats, 'kept from before the resume');
+    else await this.make(round, start, label, signal);
+  }
+
+  /** After epoch `epoch` (of `batches` batches of `batchSize`): says how many of its crops were
+   *  pseudo-labelled, and labels the unlabelled slices again when the next epoch starts a round. */
+  async afterEpoch(
+    epoch: number,
+    label: <T>(f: (m: UNet) => Promise<T>) => Promise<T>,
+    o: { crops: number; signal?: AbortSignal },
+  ): Promise<void> {
+    const px = this.o.crops.cropSize ** 2;
+    this.o.log(
+      `epoch ${epoch + 1}: ${this.epochCrops} of ${o.crops} crops pseudo-labelled` +
+        (this.epochCrops > 0
+          ? `, mean pixel weight ${(this.epochCropsWeight / (this.epochCrops * px)).toFixed(3)}`
+          : ''),
+    );
+    this.epochCrops = 0;
+    this.epochCropsWeight = 0;
+    const signal = o.signal;
+    if (epoch + 1 >= this.o.epochs) return;
+    const r = this.starts.indexOf(epoch + 1);
+    if (r >= 0) await this.make(r + 1, epoch + 1, label, signal);
+  }
+}
