@@ -32,7 +32,8 @@ describe('bench transfer: options', () => {
     [[], /--cases is required/],
     [['--cases', dir, '--sizes', '5,x'], /--sizes takes case counts of 2 or more/],
     [['--cases', dir, '--sizes', '1,5'], /--sizes takes case counts of 2 or more/],
-    [['--cases', dir, '--sizes', ''], /--sizes takes case counts/],
+    [['--cases', dir, '--sizes', ''], /--sizes needs a value/],
+    [['--cases', dir, '--sizes', '5,,10'], /--sizes takes case counts/],
     [['--cases', dir, '--sizes', '5,5'], /repeats a size/],
     [['--cases', dir, '--epochs', '0'], /--epochs/],
     [['--cases', dir, '--epochs', '2.5'], /--epochs/],
@@ -52,10 +53,10 @@ describe('bench transfer: options', () => {
 });
 
 describe('bench transfer: inputs', () => {
-  const card = starterCardOf(verifyPackage(starterPackage()).manifest.trainingData)!;
-  const seen = card.data.patients[0]!;
+  const bundledCard = () => starterCardOf(verifyPackage(starterPackage()).manifest.trainingData)!;
 
   it('accepts cases whose reserved and held-out patients the starter never saw', () => {
+    const card = bundledCard();
     const root = path.join(dir, 'fair');
     part(root, 'reserve', ['LIDC-IDRI-0091-n0', 'LIDC-IDRI-0092-n0', 'LIDC-IDRI-0092-n1']);
     part(
@@ -68,6 +69,7 @@ describe('bench transfer: inputs', () => {
   });
 
   it('refuses a starter trained on a reserved patient, a reserve too small, a missing part or package', () => {
+    const seen = bundledCard().data.patients[0]!;
     const root = path.join(dir, 'unfair');
     part(root, 'reserve', [`${seen}-n0`, 'LIDC-IDRI-0092-n0']);
     part(root, 'holdout', ['LIDC-IDRI-0008-n0']);
