@@ -34,7 +34,7 @@ export const STARTER_ID = 'concord-lidc-nodules';
 export const STARTER_COMMANDS = [
   'npx concord bench lidc-cases --out CASES --reserve 20',
   'npx concord import --manifest CASES/train/manifest.json --workspace WS --project lidc',
-  'npx concord train --workspace WS --project lidc --epochs 28 --seed 1 --json',
+  'npx concord train --workspace WS --project lidc --epochs 10 --seed 1 --json',
   'npx concord bench starter-model --workspace WS --model <the run model> --cases CASES --out resources/starter-model',
 ];
 
