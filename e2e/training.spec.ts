@@ -2,7 +2,7 @@
 // trainer process: on a small synthetic CT project (6 labelled cases with 3 annotators each, 1 unlabelled;
 // imported with `concord import --manifest`), the admin starts a run with a tiny U-Net on the CPU backend,
 // sees the chart get points and the progress move, cancels, resumes to a few more epochs, finds the model
-// in the registry, orders the worklist by the model's uncertainty, runs the model on the unlabelled case
+// in the registry beside the bundled starter model, orders the worklist by the model's uncertainty, runs the model on the unlabelled case
 // (the "AI draft" appears) and starts their own annotation from the draft.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -63,6 +63,10 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   await page.keyboard.press('Alt+t');
   await expect(page.getByTestId('training-open')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('training-tab-train')).toHaveAttribute('aria-selected', 'true');
+  // A new workspace can start from the bundled starter model (transfer from day one).
+  await expect(
+    page.getByTestId('train-base-model').locator('option', { hasText: '(starter, public data)' }),
+  ).toHaveCount(1);
   await page.getByTestId('train-target').selectOption('vote');
   await page.getByTestId('train-epochs').fill('400');
   // The backends this machine offers, each with why it is or is not available; cpu always starts.
@@ -117,6 +121,12 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   expect(modelId).toBeGreaterThan(0);
   await page.screenshot({ path: path.join(ARTIFACTS, 'training-completed.png') });
   await page.getByTestId('training-tab-models').click();
+  // The bundled starter model was there from the start, with its card (public data, licence, held-out Dice).
+  const starter = page.getByTestId('model-list').locator('li[data-origin="starter"]');
+  await expect(starter).toHaveCount(1);
+  await expect(starter).toContainText('LIDC-IDRI');
+  await expect(starter).toContainText('CC BY 3.0');
+  await expect(starter).toContainText('Held-out Dice 0.');
   await expect(page.getByTestId(`model-${modelId}`)).toContainText('unet');
   await expect(page.getByTestId(`model-${modelId}`)).toContainText('cpu');
   await expect(page.getByTestId(`model-kept-${modelId}`)).toContainText('best validation Dice');
@@ -132,7 +142,7 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   await page.getByTestId('model-import-path').fill(pkg);
   await page.getByTestId('model-import').click();
   await expect(page.getByTestId('models-message')).toContainText('checksums verified');
-  await expect(page.getByTestId('model-list').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('model-list').locator('li')).toHaveCount(3);
   await expect(page.getByTestId('model-list').locator('li[data-origin="imported"]')).toHaveCount(1);
   const tampered = `${pkg}-tampered`;
   fs.cpSync(pkg, tampered, { recursive: true });
@@ -143,7 +153,7 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   await page.getByTestId('model-import').click();
   await expect(page.getByTestId('models-message')).toHaveAttribute('role', 'alert');
   await expect(page.getByTestId('models-message')).toContainText('refused');
-  await expect(page.getByTestId('model-list').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('model-list').locator('li')).toHaveCount(3);
   await page.screenshot({ path: path.join(ARTIFACTS, 'training-models.png') });
 
   // The worklist orders the unlabelled case first by the model's uncertainty, with its value.

@@ -85,12 +85,20 @@ describe('electron-builder.yml', () => {
     expect(config.nodeGypRebuild).toBe(false);
   });
 
-  it('ships the sample project where the app looks for it', () => {
+  it('ships the sample project and the starter model where the app looks for them', () => {
     expect(config.extraResources).toContainEqual({
       from: 'resources/sample-project',
       to: 'resources/sample-project',
     });
     expect(fs.existsSync(path.join(ROOT, 'resources/sample-project/datalist.json'))).toBe(true);
+    // The starter model travels the same way (host/starter-model.ts): nothing is downloaded at run time.
+    expect(config.extraResources).toContainEqual({
+      from: 'resources/starter-model',
+      to: 'resources/starter-model',
+    });
+    expect(
+      fs.existsSync(path.join(ROOT, 'resources/starter-model/lidc-nodules.concord-model/weights.bin')),
+    ).toBe(true);
   });
 
   it("sets Electron's fuses", () => {

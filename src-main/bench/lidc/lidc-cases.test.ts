@@ -9,7 +9,7 @@ import { readVolumes } from '../../io/read-volumes';
 import { writeNifti } from '../../io/nifti/write';
 import { tempDir } from '../../test-support/tmp';
 import { holdoutDice } from './holdout-dice';
-import { writeLidcCases } from './lidc-cases';
+import { reservePatients, writeLidcCases } from './lidc-cases';
 
 const S = 8;
 
@@ -87,4 +87,38 @@ test('nodules become cases; the held-out patients are scored against the raters 
   expect((await holdoutDice(caseDir, drafts)).pooledDice).toBeCloseTo((2 * 8) / (8 + 12), 10);
   fs.rmSync(path.join(drafts, `${held}-n0-model7.nii.gz`));
   await expect(holdoutDice(caseDir, drafts)).rejects.toThrow(/no draft of 1 case/);
+});
+
+test('--reserve sets the highest-ID training patients apart, in their own folder and manifest', async () => {
+  const dir = tempDir('concord-lidc-reserve-');
+  writeCrops(path.join(dir, 'crops'));
+  const out = path.join(dir, 'cases');
+  const r = await writeLidcCases(path.join(dir, 'crops'), out, {
+    splitSeed: 1,
+    validation: 0.34,
+    reserve: 1,
+  });
+  const training = ['LIDC-IDRI-0001', 'LIDC-IDRI-0002', 'LIDC-IDRI-0003'].filter(
+    (p) => !r.holdoutPatients.includes(p),
+  );
+  expect(r.reservePatients).toEqual([training.at(-1)]);
+  expect([r.trainCases, r.reserveCases, r.holdoutCases]).toEqual([1, 1, 1]);
+  const read = (part: string) =>
+    JSON.parse(fs.readFileSync(path.join(out, part, 'manifest.json'), 'utf8')).map(
+      (c: { case: string }) => c.case,
+    );
+  expect(read('reserve')).toEqual([`${training.at(-1)}-n0`]);
+  expect(read('train')).toEqual([`${training[0]}-n0`]);
+  expect(fs.existsSync(path.join(out, 'reserve', 'images', `${training.at(-1)}-n0.nii.gz`))).toBe(true);
+});
+
+test('reservePatients takes whole patients from the highest ID down until the count is reached', () => {
+  const counts = new Map([
+    ['LIDC-IDRI-0003', 2],
+    ['LIDC-IDRI-0001', 5],
+    ['LIDC-IDRI-0002', 1],
+  ]);
+  expect(reservePatients(counts, 2)).toEqual(['LIDC-IDRI-0003']);
+  expect(reservePatients(counts, 3)).toEqual(['LIDC-IDRI-0002', 'LIDC-IDRI-0003']);
+  expect(reservePatients(counts, 4)).toEqual(['LIDC-IDRI-0001', 'LIDC-IDRI-0002', 'LIDC-IDRI-0003']);
 });

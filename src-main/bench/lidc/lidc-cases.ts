@@ -3,7 +3,10 @@
 // 1 mm between slices nominally, as the bundled sample assumes) with each radiologist's mask beside it, and
 // a manifest (`concord import --manifest`) for the training patients. The held-out patients are the
 // quality benchmark's (splitByPatient, fraction 0.2, split seed 1: the same 19 patients), written apart,
-// never imported: `concord infer` drafts them and `bench holdout` scores the drafts.
+// never imported: `concord infer` drafts them and `bench holdout` scores the drafts. With `reserve` > 0 the
+// training patients from the highest ID down, until they hold that many cases, go to <out>/reserve instead
+// of <out>/train: the labelled cases of `bench transfer`, which the starter model (trained on train/) never
+// saw, so that fine-tuning it on them measures transfer to new patients.
 //
 // Grey g (0..255) is stored as round(-1350 + g * 1500 / 255) "HU", the inverse of the product's default CT
 // window (centre -600, width 1500), so training sees the crops' own grey levels (not measured HU).
@@ -45,14 +48,31 @@ export interface LidcCasesResult {
   trainCases: number;
   holdoutCases: number;
   holdoutPatients: string[];
-  slices: { train: number; holdout: number };
+  /** The training patients set apart for `bench transfer` (none without `reserve`). */
+  reserveCases: number;
+  reservePatients: string[];
+  slices: { train: number; holdout: number; reserve: number };
 }
 
-/** Writes <out>/train (and train.json, the manifest), <out>/holdout (and holdout.json, the same form). */
+type Part = 'train' | 'holdout' | 'reserve';
+
+/** The training patients, highest ID first, until they hold `cases` cases (nodules). */
+export function reservePatients(casesByPatient: Map<string, number>, cases: number): string[] {
+  const out: string[] = [];
+  let n = 0;
+  for (const p of [...casesByPatient.keys()].sort().reverse()) {
+    if (n >= cases) break;
+    out.push(p);
+    n += casesByPatient.get(p)!;
+  }
+  return out.sort();
+}
+
+/** Writes <out>/train, <out>/holdout (and <out>/reserve with `reserve` > 0), each with its manifest.json. */
 export async function writeLidcCases(
   dataDir: string,
   out: string,
-  o: { splitSeed: number; validation: number; onCase?: (line: string) => void },
+  o: { splitSeed: number; validation: number; reserve?: number; onCase?: (line: string) => void },
 ): Promise<LidcCasesResult> {
   const slices = await loadRaterSlices(dataDir);
   const split = splitByPatient(slices, o.validation, o.splitSeed);
@@ -62,13 +82,22 @@ export async function writeLidcCases(
     const key = `${s.patient}-n${s.nodule.replace(/^nodule-/, '')}`;
     nodules.set(key, [...(nodules.get(key) ?? []), s]);
   }
-  const manifests: Record<
-    'train' | 'holdout',
-    { case: string; image: string; masks: Record<string, string> }[]
-  > = { train: [], holdout: [] };
-  const count = { train: 0, holdout: 0 };
+  const trainNodules = new Map<string, number>();
+  for (const g of nodules.values()) {
+    const p = g[0]!.patient;
+    if (!held.has(p)) trainNodules.set(p, (trainNodules.get(p) ?? 0) + 1);
+  }
+  const reserved = o.reserve ? reservePatients(trainNodules, o.reserve) : [];
+  const reserve = new Set(reserved);
+  const manifests: Record<Part, { case: string; image: string; masks: Record<string, string> }[]> = {
+    train: [],
+    holdout: [],
+    reserve: [],
+  };
+  const count = { train: 0, holdout: 0, reserve: 0 };
   for (const [name, group] of [...nodules].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const part = held.has(group[0]!.patient) ? 'holdout' : 'train';
+    const patient = group[0]!.patient;
+    const part: Part = held.has(patient) ? 'holdout' : reserve.has(patient) ? 'reserve' : 'train';
     const dir = path.join(out, part);
     fs.mkdirSync(path.join(dir, 'images'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'masks'), { recursive: true });
@@ -97,13 +126,17 @@ export async function writeLidcCases(
     count[part] += sorted.length;
     o.onCase?.(`${part} ${name}: ${sorted.length} slices`);
   }
-  for (const part of ['train', 'holdout'] as const)
+  for (const part of reserved.length
+    ? (['train', 'holdout', 'reserve'] as const)
+    : (['train', 'holdout'] as const))
     fs.writeFileSync(path.join(out, part, 'manifest.json'), JSON.stringify(manifests[part], null, 1) + '\n');
   return {
     out,
     trainCases: manifests.train.length,
     holdoutCases: manifests.holdout.length,
     holdoutPatients: split.validationPatients,
+    reserveCases: manifests.reserve.length,
+    reservePatients: reserved,
     slices: count,
   };
 }

@@ -116,6 +116,24 @@ export interface ModelInfo {
   createdAt: string;
 }
 
+/** The card of a starter model: a model trained on public data that Concord ships in every workspace's
+ *  registry, so that a team's first run can start from it (transfer) rather than from random weights. Kept
+ *  in the model's trainingData under `starter` (services/training/starter-model.ts), so it travels with
+ *  the model's package. */
+export interface StarterCard {
+  /** Stable across workspaces: a workspace holds a starter once, whatever its model id there. */
+  id: string;
+  /** What it was trained on: the data set, its source and the patients (none of the benchmarks' held-out
+   *  or reserved ones). */
+  data: { name: string; source: string; cases: number; slices: number; patients: string[] };
+  licence: string;
+  attribution: string;
+  /** How it was trained: the commands, in order, and the run's resolved settings. */
+  recipe: { commands: string[]; config: Record<string, unknown>; trainSeconds: number | null };
+  /** Its drafts of the held-out patients (`bench holdout`): Dice pooled over every voxel. */
+  metrics: { heldOutDice: number; heldOutCases: number; heldOutPatients: string[]; reference: string };
+}
+
 export interface ModelInference {
   threshold: number;
   tta: boolean;

@@ -1,5 +1,5 @@
 // `concord bench <import|view|masks|brush|bundle|consensus|train|kernels|quality|infer|lidc-cases|holdout|
-// semi-supervised|audit>`: the CLI's door to the benchmarks, which live apart from the product in
+// semi-supervised|starter-model|transfer|audit>`: the CLI's door to the benchmarks, which live apart from the product in
 // src-main/bench (its README.md lists them). This file only picks the sub-command; each benchmark parses
 // its own options. The training and consensus benchmarks are imported when asked for, so tfjs loads only
 // for them.
@@ -17,6 +17,9 @@ export async function runBench(argv: string[]): Promise<number> {
   if (argv[0] === 'quality') return (await import('../../bench/quality/quality')).runBenchQuality(rest);
   if (argv[0] === 'infer') return (await import('../../bench/training/infer')).runBenchInfer(rest);
   if (argv[0] === 'lidc-cases') return (await import('../../bench/lidc/lidc-bench')).runBenchLidcCases(rest);
+  if (argv[0] === 'starter-model')
+    return (await import('../../bench/starter/starter-model')).runBenchStarterModel(rest);
+  if (argv[0] === 'transfer') return (await import('../../bench/starter/transfer')).runBenchTransfer(rest);
   if (argv[0] === 'holdout') return (await import('../../bench/lidc/lidc-bench')).runBenchHoldout(rest);
   if (argv[0] === 'semi-supervised')
     return (await import('../../bench/lidc/semi-supervised')).runBenchSemiSupervised(rest);

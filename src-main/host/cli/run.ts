@@ -93,7 +93,7 @@ Usage: concord <command> [options]
       Remove blob files no revision or volume refers to (left by a save killed before its database row),
       older than the grace period (default 60 minutes); one audit row lists them. Also runs when the app opens.
   train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>]
-        [--epochs <n>] [--base-model <id> [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
+        [--epochs <n>] [--base-model <id>|starter [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
         [--levels <n>] [--base <n>] [--crop <n>] [--batch <n>] [--lr <x>] [--seed <n>] [--validation <fraction>]
         [--augment nnunet|none] [--neighbours <h>] [--foreground <f>] [--no-ema] [--no-tta] [--last-epoch]
         [--label <v> | --labels <v1,v2,...>]
@@ -165,9 +165,16 @@ Usage: concord <command> [options]
       Trains the reference U-Net on the LIDC nodule crops; validation Dice on held-out patients, time.
   bench quality --write-pack DIR [--data DIR]
       Packs the crops (images + one majority vote per slice, checked) for a machine without ../shared.
-  bench lidc-cases --out DIR [--data DIR] [--split-seed N] [--validation F] [--json]
+  bench lidc-cases --out DIR [--data DIR] [--split-seed N] [--validation F] [--reserve N] [--json]
       The LIDC nodule crops as cases (NIfTI volumes, one mask per radiologist): a manifest of the training
-      patients to import, the quality benchmark's held-out patients apart.
+      patients to import, the quality benchmark's held-out patients apart (--reserve N: N cases of the
+      highest-ID training patients apart too, for bench transfer).
+  bench starter-model --workspace <dir> --model <id> --cases DIR --out DIR [--json]
+      Writes the starter model's package (with its card: data, licence, recipe, held-out Dice) from a model
+      trained on bench lidc-cases's train/ patients; refuses one that saw a held-out or reserved patient.
+  bench transfer --cases DIR [--sizes 5,10,20] [--epochs E] [--seed N] [--starter PKG] [--flips] [--json]
+      Fine-tuning the starter model against training from scratch on N reserved cases each: held-out Dice
+      and minutes.
   bench holdout --cases DIR/holdout --drafts DIR [--json]
       Pooled Dice of a model's drafts (concord infer --out-dir) of the held-out cases against the raters'
       strict majority, and per patient.

@@ -7,6 +7,7 @@ import { readLastHost, tokenForStart, writeLastHost } from '../web/last-host';
 import { startWebHost } from '../web/server';
 import { rendererDir } from '../resources';
 import { ensureSampleProject } from '../sample-project';
+import { ensureStarter } from '../starter-model';
 import { createServices } from '../../services/create-services';
 import { MaskCodecPool } from '../../workers/mask-codec-pool';
 import { collectBlobsSoon } from '../collect-at-open';
@@ -28,6 +29,14 @@ export async function runServe(argv: string[]): Promise<number> {
   for (const w of ws.warnings) process.stderr.write(`concord: warning: ${w}\n`);
   // Saves encode masks in worker threads: a large or noisy mask must not stall the other tabs' requests.
   const services = createServices(ws, { host: 'web' }, { maskCodec: MaskCodecPool.fromBuild() });
+  // The starter model in every workspace the app opens (a new one, or one from before it), once.
+  // A damaged installation's starter is reported, and the app still starts.
+  const starter = await ensureStarter(ws, 'concord:starter').catch((e: unknown) => {
+    process.stderr.write(`concord: warning: starter model not added: ${(e as Error).message}\n`);
+    return null;
+  });
+  if (starter?.added)
+    process.stderr.write(`Added the starter model (${starter.model.name}) to ${ws.dir}'s models\n`);
   if (!args.options.has('no-sample')) {
     const sample = await ensureSampleProject(ws, 'concord:sample');
     if (sample)

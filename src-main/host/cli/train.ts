@@ -1,6 +1,6 @@
 // `concord train --workspace <dir> --project <name>
 //    [--target agreement|reference|vote|staple|annotator:<name>]
-//    [--epochs n] [--base-model id [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
+//    [--epochs n] [--base-model id|starter [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
 //    [--augment nnunet|none] [--neighbours h (2.5D)] [--foreground f] [--no-ema] [--no-tta] [--last-epoch]
 //    [--preset quick (3 levels, base 8: for quick drafts)] [--label v | --labels v1,v2,...]
@@ -21,7 +21,8 @@ import type { EventChannel, Events, TrainingProgressEvent } from '@contract';
 import { parseStartRequest } from '../../services/training/handlers';
 import { forkLauncher } from '../../services/training/trainer-launcher';
 import { TrainingService } from '../../services/training/training-service';
-import { openWorkspace } from '../../workspace/workspace';
+import { openWorkspace, type Workspace } from '../../workspace/workspace';
+import { ensureStarter } from '../starter-model';
 import { QUICK_PRESET } from '../../training/engine/quick-params';
 import { localActor } from '../../services/create-services';
 import { optionString, parseArgs, positiveInt, requireOption } from './args';
@@ -29,7 +30,7 @@ import { printJson, progressLine } from './output';
 
 const USAGE =
   'usage: concord train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>] ' +
-  '[--epochs n] [--base-model id] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] ' +
+  '[--epochs n] [--base-model id|starter] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] ' +
   '[--neighbours h] [--foreground f] [--no-ema] [--no-tta] [--last-epoch] [--label v | --labels v1,v2]\n' +
   '  [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
@@ -55,6 +56,15 @@ function perLabel(d: Record<string, number> | undefined | null): string {
         .map(([v, x]) => `label ${v} ${x.toFixed(4)}`)
         .join(', ')})`
     : '';
+}
+
+/** `--base-model`: a registry id, or `starter` (the bundled starter model, added to the registry first
+ *  when this workspace lacks it). */
+async function baseModelId(ws: Workspace, text: string): Promise<number> {
+  if (text !== 'starter') return positiveInt(text, '--base-model');
+  const starter = await ensureStarter(ws, localActor());
+  if (!starter) throw new InputError(undefined, 'this installation has no starter model');
+  return starter.model.id;
 }
 
 function fmt(s: number): string {
@@ -142,7 +152,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         projectId: project.id,
         target: optionString(args, 'target'),
         epochs: num(optionString(args, 'epochs'), '--epochs'),
-        baseModelId: base === undefined ? undefined : positiveInt(base, '--base-model'),
+        baseModelId: base === undefined ? undefined : await baseModelId(ws, base),
         freezeEncoder: args.options.has('freeze-encoder') ? true : undefined,
         backend: optionString(args, 'backend'),
         levels: num(optionString(args, 'levels'), '--levels') ?? shape.levels,

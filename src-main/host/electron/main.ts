@@ -13,6 +13,7 @@ import type { Workspace } from '../../workspace/workspace';
 import { collectBlobsSoon } from '../collect-at-open';
 import { MaskCodecPool } from '../../workers/mask-codec-pool';
 import { ensureSampleProject } from '../sample-project';
+import { ensureStarter } from '../starter-model';
 import { createServices } from '../../services/create-services';
 import type { Services } from '../../services/create-services';
 import { appRoot, rendererDir } from '../resources';
@@ -96,6 +97,9 @@ async function start(): Promise<void> {
   collectBlobsSoon(ws, 'concord:gc', (l) => console.error(l));
   handleAppScheme(services, rendererDir(), devServerOrigin());
   registerIpc(services);
+  await ensureStarter(ws, 'concord:starter').catch((e: unknown) =>
+    console.error(`[concord] starter model not added: ${(e as Error).message}`),
+  );
   await ensureSampleProject(ws, 'concord:sample').catch((e: unknown) =>
     console.error(`[concord] sample project not imported: ${(e as Error).message}`),
   );

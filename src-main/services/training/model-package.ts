@@ -127,6 +127,19 @@ export async function exportModel(
       tensors: decoded.tensors.map((t) => ({ name: t.name, shape: t.shape })),
     },
   };
+  writePackage(out, manifest, weights);
+  ws.db.transaction(() =>
+    appendAudit(ws.db, {
+      actor,
+      action: 'model.export',
+      detail: { modelId, path: out, sha256: m.weightsSha256 },
+    }),
+  )();
+  return out;
+}
+
+/** Writes the package folder `out` (which must not exist) from its manifest and weights bytes. */
+export function writePackage(out: string, manifest: PackageManifest, weights: Uint8Array): void {
   const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
   // Written into a temporary folder and renamed: a half-written package never has the final name.
   const tmp = `${out}.partial-${process.pid}`;
@@ -143,14 +156,6 @@ export async function exportModel(
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
-  ws.db.transaction(() =>
-    appendAudit(ws.db, {
-      actor,
-      action: 'model.export',
-      detail: { modelId, path: out, sha256: m.weightsSha256 },
-    }),
-  )();
-  return out;
 }
 
 function refuse(pkg: string, why: string): never {

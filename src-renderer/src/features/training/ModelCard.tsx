@@ -3,6 +3,7 @@
 import type { ModelInfo } from '@contract';
 import type { DraftValue } from './draftOutcomes';
 import { keptText, labelDiceText, recipeOf } from './recipeText';
+import { starterOf } from './starterCard';
 
 function metricText(metrics: Record<string, unknown>): string {
   const parts = Object.entries(metrics)
@@ -23,8 +24,9 @@ export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
   const recipe = recipeOf(m.trainingData);
   const perLabel = labelDiceText(m.metrics['labelDice'], m.labels);
   const epochs = typeof m.metrics['epochs'] === 'number' ? m.metrics['epochs'] : 0;
+  const starter = starterOf(m);
   return (
-    <li className="model-card" data-testid={`model-${m.id}`} data-origin={m.origin}>
+    <li className="model-card" data-testid={`model-${m.id}`} data-origin={starter ? 'starter' : m.origin}>
       <div className="model-head">
         <strong>
           Model {m.id}: {m.name}
@@ -39,6 +41,18 @@ export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
           Export…
         </button>
       </div>
+      {starter && (
+        <p className="muted" data-testid={`model-starter-${m.id}`}>
+          Starter model, shipped with Concord: trained on {starter.data.name} ({starter.data.cases} cases,{' '}
+          {starter.data.patients.length} patients; {starter.licence}). Held-out Dice{' '}
+          {starter.metrics.heldOutDice.toFixed(3)} on {starter.metrics.heldOutPatients.length} other patients'{' '}
+          {starter.metrics.heldOutCases} cases. Choose it under “Start from” to fine-tune it on your cases.{' '}
+          <span title={starter.recipe.commands.join('\n')}>
+            Recipe: {starter.recipe.commands.length} commands
+          </span>
+          . {starter.attribution}
+        </p>
+      )}
       <dl>
         <dt>Architecture</dt>
         <dd>
@@ -82,8 +96,12 @@ export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
         <dd>{m.parentModelId === null ? 'none (trained from scratch)' : `model ${m.parentModelId}`}</dd>
         <dt>Origin</dt>
         <dd>
-          {m.origin === 'trained' ? `trained${m.runId !== null ? ` by run ${m.runId}` : ''}` : 'imported'} ·{' '}
-          {m.createdBy}, {new Date(m.createdAt).toLocaleString()}
+          {m.origin === 'trained'
+            ? `trained${m.runId !== null ? ` by run ${m.runId}` : ''}`
+            : starter
+              ? 'bundled with Concord'
+              : 'imported'}{' '}
+          · {m.createdBy}, {new Date(m.createdAt).toLocaleString()}
         </dd>
         <dt>Version</dt>
         <dd className="mono" title={m.weightsSha256}>

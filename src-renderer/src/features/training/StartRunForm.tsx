@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { ADVANCED_FIELDS, FROM_BASE, type Advanced } from './advancedFields';
 import type { ModelInfo, TrainingBackendRequest, TrainingStartRequest, TrainingTarget } from '@contract';
 import { BackendSelect } from './BackendSelect';
+import { modelOptionText } from './starterCard';
 import { DEFAULT_RECIPE, RecipeChecks, type Recipe } from './RecipeChecks';
 import { SEMI_OFF, SemiSupervisedCheck, type SemiSupervised } from './SemiSupervisedCheck';
 
@@ -119,7 +120,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
           <option value="">New network (random weights)</option>
           {models.map((m) => (
             <option key={m.id} value={m.id}>
-              Model {m.id}: {m.name}
+              {modelOptionText(m)}
             </option>
           ))}
         </select>
