@@ -287,6 +287,7 @@ export async function runTrainJob(
   });
 
   if (start < c.epochs) {
+    epochStart = performance.now();
     await trainLoop(model, shifted(source, start), {
       epochs: c.epochs - start,
       learningRate: c.learningRate,
@@ -296,10 +297,11 @@ export async function runTrainJob(
       ...(average ? { weightAverage: average } : {}),
       onProgress: (p) => {
         if (p.kind !== 'batch') return;
+        // The epoch's clock is started before its first batch (at the start and at the end of each
+        // epoch's validate below), so a one-batch epoch is not timed at 0 s.
         if (p.batch === 0) {
           epochLoss = 0;
           epochBatches = 0;
-          epochStart = performance.now();
         }
         epochLoss += p.loss;
         epochBatches++;
@@ -389,6 +391,7 @@ export async function runTrainJob(
         if (rounds) await rounds.afterEpoch(epoch, labelWith, { crops: epochBatches * c.batchSize, signal });
         const metrics: Record<string, number> = {};
         if (record.validationDice !== null) metrics['dice'] = record.validationDice;
+        epochStart = performance.now();
         return metrics;
       },
     });
