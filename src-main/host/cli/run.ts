@@ -99,7 +99,8 @@ Usage: concord <command> [options]
       Train a U-Net on the project's cases in a separate process; per-epoch lines on stderr; --json prints the
       run id, backend, per-epoch metrics, per-case validation Dice, the kept epoch and the model id. Defaults:
       the raters' agreement, a moving average of the weights, 2.5D where volumes have several slices, a third
-      of the crops on foreground, the best validated epoch kept, test-time flips where they pay. Ctrl+C cancels.
+      of the crops on foreground, the best validated epoch kept, test-time flips where they pay; batch 16
+      (32 when the backend is webgpu). Ctrl+C cancels.
   train --workspace <dir> --resume <run-id> [--epochs <n>] [--json]
       Continue a cancelled or failed run from its last checkpoint.
   infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]

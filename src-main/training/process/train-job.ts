@@ -13,7 +13,7 @@ import type { TrainingProgress } from '../../core/model';
 import { CancelledError } from '../../core/errors';
 import { selectBackend } from '../backends/select-backend';
 import { tf } from '../backends/tfjs';
-import { trainLoop, cosineSchedule, type BatchSource } from '../engine/train-loop';
+import { trainLoop, cosineSchedule, GPU_LOSS_READ_EVERY, type BatchSource } from '../engine/train-loop';
 import { adam } from '../engine/train-step';
 import { WeightAverage } from '../engine/weight-average';
 import { agreementThreshold, commonRaterCount, MAJORITY_MIN_BYTE } from '../data/agreement';
@@ -213,9 +213,15 @@ export async function runTrainJob(
     for (const v of model.variables) if (v.name.startsWith('enc')) v.trainable = false;
     send({ type: 'log', line: 'encoder frozen: only the decoder and head are trained' });
   }
+  const onWebgpu = report.active === 'webgpu';
+  const batchSize = onWebgpu && c.webgpuBatchSize ? c.webgpuBatchSize : c.batchSize;
+  send({
+    type: 'log',
+    line: `batch ${batchSize}${batchSize !== c.batchSize ? ' (the webgpu default)' : ''}`,
+  });
   const source = cropBatches(data.train, {
     cropSize: c.cropSize,
-    batchSize: c.batchSize,
+    batchSize,
     seed: c.seed,
     foregroundFraction: c.foregroundFraction,
     augment: c.augment ?? null,
@@ -244,6 +250,8 @@ export async function runTrainJob(
       learningRate: c.learningRate,
       optimizer,
       signal,
+      // On a GPU the loss is read back every GPU_LOSS_READ_EVERY steps, so the CPU can run ahead.
+      ...(onWebgpu ? { lossReadEvery: GPU_LOSS_READ_EVERY } : {}),
       schedule: (e) => schedule(e + start),
       ...(average ? { weightAverage: average } : {}),
       onProgress: (p) => {
@@ -280,7 +288,7 @@ export async function runTrainJob(
           epoch,
           loss: epochLoss / Math.max(1, epochBatches),
           seconds,
-          imagesPerSecond: (epochBatches * c.batchSize) / Math.max(1e-9, seconds),
+          imagesPerSecond: (epochBatches * batchSize) / Math.max(1e-9, seconds),
           learningRate: schedule(epoch),
           validationDice: v ? v.dice : null,
           caseDice: v ? v.perCase : {},
