@@ -9,6 +9,7 @@ import { tf } from '../../backends/tfjs';
 import { probeWebgpu } from '../../backends/webgpu-backend';
 import { selectBackend } from '../../backends/select-backend';
 import { adam } from '../../engine/train-step';
+import { WeightAverage } from '../../engine/weight-average';
 import { UNet } from '../../model/unet';
 import { segmentationLoss } from '../../model/loss';
 import { convBiasRelu, hasFusedConvGrad } from '../fused-conv-op';
@@ -171,9 +172,11 @@ test.skipIf(!adapter.ok)(
   },
 );
 
-/** Four steps of a tiny U-Net: the losses, then the weights. */
+/** Four steps of a tiny U-Net under a moving average of its weights: the losses, the weights, the average
+ *  (whose tensors start as clones sharing the weights' buffers: an in-place update must not touch those). */
 async function unetSteps(opt: tf.Optimizer): Promise<Float32Array[]> {
   const model = UNet.create({ levels: 2, base: 4, inChannels: 1, labels: 1 }, 5);
+  const average = new WeightAverage(model, 0.9);
   const x = tf.tensor4d(seededArray(2 * 8 * 8, 3), [2, 8, 8, 1]);
   const y = tf.cast(tf.greater(x, 0.1), 'float32') as tf.Tensor4D;
   const losses: number[] = [];
@@ -181,16 +184,19 @@ async function unetSteps(opt: tf.Optimizer): Promise<Float32Array[]> {
     const l = opt.minimize(() => segmentationLoss(model.apply(x), y), true, model.variables)!;
     losses.push((await l.data())[0]!);
     l.dispose();
+    average.update();
   }
   const weights = (await model.weights()).map((w) => w.values);
+  const averaged = (await average.values()).map((w) => w.values);
+  average.dispose();
   model.dispose();
   opt.dispose();
   tf.dispose([x, y]);
-  return [Float32Array.from(losses), ...weights];
+  return [Float32Array.from(losses), ...weights, ...averaged];
 }
 
 test.skipIf(!adapter.ok)(
-  `U-Net steps on the fused webgpu path give cpu's unfused losses and weights (${needs})`,
+  `U-Net steps on the fused webgpu path give cpu's unfused losses, weights and average (${needs})`,
   async () => {
     await selectBackend('cpu', { fastKernels: false });
     const ref = await unetSteps(tf.train.adam(1e-2));
