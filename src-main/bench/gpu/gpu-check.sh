@@ -1,12 +1,14 @@
 #!/bin/sh
 # The one GPU check of the training engine, for a GPU machine without internet or an npm registry:
-# `concord bench train --backend webgpu` (tfjs WebGPU through Dawn/Vulkan, with Concord's chunked filter
-# gradient), the same with tfjs's stock kernels, and the wasm CPU path on the machine's cores, each beside
-# PyTorch training the same U-Net in the same run (CUDA for webgpu, CPU for wasm). Prints one JSON
-# summary on stdout; full results go to $OUT (or /tmp/gpu-check): one JSON per part and gpu-check.log.
+# `concord bench train --backend webgpu` (tfjs WebGPU through Dawn/Vulkan) in the fused configuration (the
+# default: one-kernel Adam, fused conv + bias + ReLU backward, the loss read every 16 steps) at batch 16
+# and at the trainer's webgpu batch of 32, the previous configuration (CONCORD_WEBGPU_FUSED=0, the loss read
+# every step), and the wasm CPU path on the machine's cores; PyTorch trains the same U-Net in the same run
+# (CUDA beside the fused runs, at their batch; CPU beside wasm). Prints one JSON summary on stdout; full
+# results go to $OUT (or /tmp/gpu-check): one JSON per part and gpu-check.log.
 #
 # Needs .gpu-kit/ (build-gpu-kit.sh, copied with the working tree) and runs from the repository root:
-#   sh src-main/bench/gpu/gpu-check.sh            (about 3-5 minutes; each part has its own time limit, 7.7 minutes in all)
+#   sh src-main/bench/gpu/gpu-check.sh            (about 4-6 minutes; each part has its own time limit, 7.5 minutes in all)
 # GPU_CHECK_EXTRA="--allow-software-gpu" lets it run on a CPU-emulated adapter (local rehearsal only).
 set -u
 cd "$(dirname "$0")/../../.."
@@ -67,13 +69,14 @@ run() { # run <name> <seconds> <bench args...>: one bench, JSON to $OUTDIR/<name
 }
 
 START=$(date +%s)
-run webgpu 180 --backend webgpu --variants reference,small --seconds 8 --profile --peer-device cuda --torch-steps 50
-run webgpu-stock 100 --backend webgpu --no-fast-kernels --variants reference --seconds 5 --profile --no-peer
-# Concord's filter gradient with tfjs's matrix-multiply input gradient (the default is the naive one, faster
-# on an H100): what each of the two webgpu choices brings.
-export CONCORD_WEBGPU_MM_INPUT_GRAD=1
-run webgpu-mm-dx 90 --backend webgpu --variants reference --seconds 5 --profile --no-peer
-unset CONCORD_WEBGPU_MM_INPUT_GRAD
+# The fused path at the reference batch (16, as the 2026-11-27 figures) and at the trainer's webgpu default.
+run webgpu 150 --backend webgpu --variants reference --seconds 8 --loss-every 16 --profile --peer-device cuda --torch-steps 50
+run webgpu-b32 120 --backend webgpu --variants reference --batch 32 --seconds 8 --loss-every 16 --peer-device cuda --torch-steps 50
+# The previous configuration (45.3 images/s on an H100 on 2026-11-27): tfjs's Adam and unfused conv
+# backward, every loss read.
+export CONCORD_WEBGPU_FUSED=0
+run webgpu-unfused 90 --backend webgpu --variants reference --seconds 6 --profile --no-peer
+unset CONCORD_WEBGPU_FUSED
 run wasm 90 --backend wasm --variants reference --seconds 8 --peer-device cpu --torch-steps 5
 
 python3 - "$OUTDIR" "$GPU" "$(($(date +%s) - START))" <<'PY'
@@ -83,19 +86,24 @@ def load(n):
     try: return json.load(open(os.path.join(out, n + '.json')))
     except Exception as e: return {'error': str(e)}
 summary = {'gpu': gpu, 'seconds': secs}
-for n in ('webgpu', 'webgpu-stock', 'webgpu-mm-dx', 'wasm'):
+for n in ('webgpu', 'webgpu-b32', 'webgpu-unfused', 'wasm'):
     d = load(n)
     if 'results' not in d:
         summary[n] = d; continue
     peer = d.get('peer') or {}
     summary[n] = {
         'backend': d['backend']['active'], 'device': d['backend']['device'],
-        'results': [{k: r[k] for k in ('name', 'params', 'steps', 'secPerStep', 'imagesPerSecond')} for r in d['results']],
+        'results': [{k: r.get(k) for k in ('name', 'batch', 'params', 'steps', 'secPerStep', 'imagesPerSecond', 'lossEvery')} for r in d['results']],
         'torch': [{k: f[k] for k in ('backend', 'params', 'img_per_s')} for f in peer.get('figures', [])] or peer.get('absent'),
         'comparison': d.get('comparison'),
         'profileTop': [p for p in (d['results'][0].get('profile') or [])[:8]],
         'flags': (d['backend']['detail'].get('fastKernels') or {}).get('flags'),
         'unavailable': d['backend']['unavailable'],
     }
+def ips(n):
+    try: return summary[n]['results'][0]['imagesPerSecond']
+    except Exception: return None
+if ips('webgpu') and ips('webgpu-unfused'):
+    summary['fusedOverUnfused'] = round(ips('webgpu') / ips('webgpu-unfused'), 2)
 print(json.dumps(summary, separators=(',', ':')))
 PY

@@ -1,7 +1,8 @@
 // Measures training speed on the active tfjs backend: the U-Net on random normal images with target
 // (image > 0), exactly the workload of torch_unet.py, with Adam (1e-3) and Concord's Dice + cross-entropy
 // loss. A few warm-up steps (shader compilation, kernel caches, thread start) are not timed; then steps
-// run until both a minimum count and a minimum duration are reached, each step waiting for its loss.
+// run until both a minimum count and a minimum duration are reached, each step waiting for its loss (or,
+// with lossEvery N, every Nth step for its own, as the product's trainer does on a GPU).
 import { tf } from '../../training/backends/tfjs';
 import { adam, trainStep } from '../../training/engine/train-step';
 import { UNet } from '../../training/model/unet';
@@ -26,6 +27,8 @@ export interface TrainBenchOptions {
   minSeconds: number;
   maxSteps: number;
   seed: number;
+  /** Read the loss back every this many timed steps (default 1); the last step is always read. */
+  lossEvery?: number;
   /** Also time one step under tf.profile and report the slowest kernels. */
   profile: boolean;
   /** One line per phase (for stderr: a run stopped by a time limit still says how far it got). */
@@ -40,6 +43,7 @@ export interface KernelTime {
 
 export interface TrainBenchResult extends TrainBenchSpec {
   params: number;
+  lossEvery: number;
   steps: number;
   secPerStep: number;
   imagesPerSecond: number;
@@ -105,17 +109,29 @@ export async function benchmarkTraining(
     );
     let steps = 0;
     let lastLoss = NaN;
+    const every = Math.max(1, o.lossEvery ?? 1);
+    // The newest step's loss, not yet read (reading it waits for every step before it too).
+    let unread: tf.Scalar | null = null;
     const t0 = performance.now();
     while (steps < o.maxSteps && (steps < o.minSteps || performance.now() - t0 < o.minSeconds * 1000)) {
-      const l = step();
-      lastLoss = (await l.data())[0]!;
-      l.dispose();
+      unread?.dispose();
+      unread = step();
       steps++;
+      if (steps % every === 0) {
+        lastLoss = (await unread.data())[0]!;
+        unread.dispose();
+        unread = null;
+      }
+    }
+    if (unread) {
+      lastLoss = (await unread.data())[0]!;
+      unread.dispose();
     }
     const seconds = (performance.now() - t0) / 1000;
     const result: TrainBenchResult = {
       ...spec,
       params: paramCount(config),
+      lossEvery: every,
       steps,
       secPerStep: seconds / steps,
       imagesPerSecond: (spec.batch * steps) / seconds,

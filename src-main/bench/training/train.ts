@@ -21,6 +21,7 @@ import { printJson } from '../../host/cli/output';
 const USAGE =
   'usage: concord bench train [--backend auto|tensorflow|webgpu|wasm|cpu] [--variants reference,small,tiny] ' +
   '[--seconds S] [--min-steps N] [--warmup N] [--threads N] [--no-peer] [--peer-device auto|cpu|cuda] ' +
+  '[--batch N] [--loss-every N] ' +
   '[--torch-steps N] [--profile] [--no-fast-kernels] [--allow-software-gpu] [--json]';
 
 const VARIANTS: Record<string, TrainBenchSpec> = {
@@ -71,6 +72,8 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
       'peer-device',
       'torch-steps',
       'seed',
+      'batch',
+      'loss-every',
     ],
     flags: ['json', 'no-peer', 'profile', 'no-fast-kernels', 'allow-software-gpu'],
   });
@@ -80,7 +83,12 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
   const peerDevice = optionString(args, 'peer-device') ?? 'auto';
   if (peerDevice !== 'auto' && peerDevice !== 'cpu' && peerDevice !== 'cuda')
     throw new InputError(undefined, `--peer-device must be auto, cpu or cuda`);
-  const variants = parseVariants(optionString(args, 'variants') ?? 'reference,small');
+  const batchText = optionString(args, 'batch');
+  // --batch N: every variant at batch N (PyTorch's peer too), e.g. the webgpu trainer's default batch.
+  const variants = parseVariants(optionString(args, 'variants') ?? 'reference,small').map((s) =>
+    batchText ? { ...s, batch: positiveInt(batchText, '--batch') } : s,
+  );
+  const lossEvery = positiveInt(optionString(args, 'loss-every') ?? '1', '--loss-every');
   const threadsText = optionString(args, 'threads');
   const report = await selectBackend(request, {
     threads: threadsText ? positiveInt(threadsText, '--threads') : undefined,
@@ -99,6 +107,7 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
         minSeconds,
         maxSteps: 10_000,
         seed: positiveInt(optionString(args, 'seed') ?? '1', '--seed'),
+        lossEvery,
         profile: args.options.has('profile'),
         log: (line) => process.stderr.write(`bench train: ${line}\n`),
       }),

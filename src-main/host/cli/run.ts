@@ -101,8 +101,9 @@ Usage: concord <command> [options]
       Train a U-Net on the project's cases in a separate process; per-epoch lines on stderr; --json prints the
       run id, backend, per-epoch metrics, per-case validation Dice, the kept epoch and the model id. Defaults:
       the raters' agreement, a moving average of the weights, 2.5D where volumes have several slices, a third
-      of the crops on foreground, the best validated epoch kept, test-time flips where they pay; every label
-      the masks use in one model (several: softmax, Dice per label; --labels a subset). Ctrl+C cancels.
+      of the crops on foreground, the best validated epoch kept, test-time flips where they pay; batch 16
+      (32 when the backend is webgpu); every label the masks use in one model (several: softmax, Dice per
+      label; --labels a subset). Ctrl+C cancels.
       --semi-supervised (one label) also learns from the project's unlabelled cases: after a warm-up, the
       model's own pseudo-labels, weighted by its confidence (voxels under --pseudo-min-confidence, default 0.5,
       weigh 0), made again at each of --pseudo-rounds rounds (default 3). Validation stays on labelled cases.

@@ -132,6 +132,39 @@ describe('trainLoop', () => {
     expect(result.epochs.map((e) => e.epoch)).toEqual([0, 1]);
   });
 
+  test('reading the loss every 3 steps changes when events arrive, not the steps or the losses', async () => {
+    const runWith = async (
+      lossReadEvery: number,
+    ): Promise<{ events: [number, number, number][]; weights: Float32Array[] }> => {
+      const model = UNet.create(CONFIG, 3);
+      const data = source(4, 4, 3);
+      let served = 0;
+      const events: [number, number, number][] = []; // [batch, loss, batches served when reported]
+      await trainLoop(
+        model,
+        { ...data, batch: (e, i) => (served++, data.batch(e, i)) },
+        {
+          epochs: 2,
+          learningRate: 1e-2,
+          lossReadEvery,
+          onProgress: (p) => {
+            if (p.kind === 'batch') events.push([p.batch, p.loss, served]);
+          },
+        },
+      );
+      const weights = (await model.weights()).map((w) => w.values);
+      model.dispose();
+      return { events, weights };
+    };
+    const each = await runWith(1);
+    const grouped = await runWith(3);
+    expect(grouped.events.map((e) => e.slice(0, 2))).toEqual(each.events.map((e) => e.slice(0, 2)));
+    expect(same(grouped.weights, each.weights)).toBe(true);
+    expect(each.events.map((e) => e[2])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Batches 0-2 reported after the third step, batch 3 at the epoch's end.
+    expect(grouped.events.map((e) => e[2])).toEqual([3, 3, 3, 4, 7, 7, 7, 8]);
+  });
+
   test('cancels between steps through its AbortSignal', async () => {
     const model = UNet.create(CONFIG, 1);
     const abort = new AbortController();

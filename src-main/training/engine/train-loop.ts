@@ -49,10 +49,19 @@ export interface TrainLoopOptions {
    *  on the average, and the model holds it when the loop returns. Not part of a checkpoint: for runs that
    *  are not resumed (the quality benchmark). */
   averageDecay?: number;
+  /** Read the losses back every this many steps (default 1), all in one read, and at the end of every
+   *  epoch. On a GPU each read waits for the GPU to finish the step, so the CPU cannot prepare the next one
+   *  meanwhile; with N > 1 it runs up to N steps ahead. Progress events, the loss check and cancellation
+   *  between steps are unchanged; their events for a group arrive together, after its read. */
+  lossReadEvery?: number;
   /** A moving average the caller owns (a resumable run checkpoints it): updated after every step; the
    *  caller validates on it (withAverage) and commits it. Instead of averageDecay. */
   weightAverage?: WeightAverage;
 }
+
+/** How often a trainer on a GPU backend reads the loss back (TrainLoopOptions.lossReadEvery): progress
+ *  comes in groups of this many steps, a fraction of a second each at the GPU's speeds. */
+export const GPU_LOSS_READ_EVERY = 16;
 
 /** Cosine decay from `lr` at the first epoch to `lr * floor` at the last. With `epochs` omitted, the
  *  decay runs over the loop's planned epoch count (the second argument the loop passes). */
@@ -99,6 +108,8 @@ export async function trainLoop(
   let done = 0;
   const epochs: EpochResult[] = [];
   const average = o.averageDecay !== undefined ? new WeightAverage(model, o.averageDecay) : undefined;
+  const readEvery = Math.max(1, Math.floor(o.lossReadEvery ?? 1));
+  const pending: { loss: tf.Scalar; batch: number; n: number }[] = [];
   try {
     for (let epoch = 0; epoch < planned; epoch++) {
       const te = now();
@@ -106,6 +117,38 @@ export async function trainLoop(
       if (o.schedule)
         (optimizer as unknown as { learningRate: number }).learningRate = o.schedule(epoch, planned);
       let lossSum = 0;
+      /** Read back the pending steps' losses (one read), then report each step. */
+      const drain = async (): Promise<void> => {
+        if (pending.length === 0) return;
+        const steps = pending.splice(0);
+        const all = steps.length === 1 ? steps[0]!.loss : tf.stack(steps.map((s) => s.loss));
+        let values: Float32Array;
+        try {
+          values = (await all.data()) as Float32Array;
+        } finally {
+          if (steps.length > 1) all.dispose();
+          steps.forEach((s) => s.loss.dispose());
+        }
+        steps.forEach((s, k) => {
+          const loss = values[k]!;
+          if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at epoch ${epoch}, batch ${s.batch}`);
+          lossSum += loss;
+          images += s.n;
+          done++;
+          const elapsed = (now() - t0) / 1000;
+          o.onProgress?.({
+            kind: 'batch',
+            epoch,
+            epochs: planned,
+            batch: s.batch,
+            batches,
+            loss,
+            imagesPerSecond: images / elapsed,
+            elapsedSeconds: elapsed,
+            etaSeconds: (elapsed / done) * (total - done),
+          });
+        });
+      };
       for (let i = 0; i < batches; i++) {
         if (o.signal?.aborted) throw new CancelledError('training');
         const b = data.batch(epoch, i);
@@ -119,29 +162,13 @@ export async function trainLoop(
           { x, y, ...(w ? { w } : {}) },
           o.lossWeights ?? DEFAULT_LOSS,
         );
-        const loss = (await lossT.data())[0]!;
-        lossT.dispose();
         x.dispose();
         y.dispose();
         w?.dispose();
         average?.update();
         o.weightAverage?.update();
-        if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at epoch ${epoch}, batch ${i}`);
-        lossSum += loss;
-        images += b.n;
-        done++;
-        const elapsed = (now() - t0) / 1000;
-        o.onProgress?.({
-          kind: 'batch',
-          epoch,
-          epochs: planned,
-          batch: i,
-          batches,
-          loss,
-          imagesPerSecond: images / elapsed,
-          elapsedSeconds: elapsed,
-          etaSeconds: (elapsed / done) * (total - done),
-        });
+        pending.push({ loss: lossT, batch: i, n: b.n });
+        if (pending.length >= readEvery || i === batches - 1) await drain();
       }
       const validate = o.validate;
       const validation = !validate
@@ -175,6 +202,7 @@ export async function trainLoop(
     }
     average?.commit();
   } finally {
+    pending.forEach((s) => s.loss.dispose());
     average?.dispose();
   }
   return { epochs, seconds: (now() - t0) / 1000, images, optimizer };

@@ -1,8 +1,9 @@
 // One optimisation step: forward, Dice + cross-entropy loss, backward, Adam update. Pure with respect to
 // its arguments (no globals, no I/O), so a training process, a test and a benchmark call the same code.
-import { tf } from '../backends/tfjs';
+import type { tf } from '../backends/tfjs';
 import { DEFAULT_LOSS, segmentationLoss, type LossWeights } from '../model/loss';
 import type { UNet } from '../model/unet';
+import { ConcordAdam } from './concord-adam';
 
 /** x: images NHWC [n, H, W, inChannels]; y: targets NHWC [n, H, W, outputChannels] in [0, 1]. */
 export interface TrainBatch {
@@ -29,6 +30,7 @@ export function trainStep(
   return loss;
 }
 
+/** tfjs's Adam (beta 0.9, 0.999, epsilon the backend's), fused into one kernel per variable on webgpu. */
 export function adam(learningRate: number): tf.Optimizer {
-  return tf.train.adam(learningRate);
+  return new ConcordAdam(learningRate);
 }

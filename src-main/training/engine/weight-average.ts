@@ -3,6 +3,7 @@
 // smooths the epoch-to-epoch swings of a small, noisy data set (on the LIDC crops the pooled Dice of the
 // raw weights jumps by 0.05-0.1 between neighbouring epochs; the average's by about 0.01).
 import { tf } from '../backends/tfjs';
+import { canFuseAverage, fusedAverageStep } from '../kernels/webgpu/fused-average';
 import type { NamedWeights, UNet } from '../model/unet';
 
 export class WeightAverage {
@@ -24,9 +25,17 @@ export class WeightAverage {
   update(): void {
     this.updates++;
     const d = Math.min(this.decay, (1 + this.updates) / (10 + this.updates));
+    // A frozen weight (transfer with a frozen encoder) stays exactly as it is: d*w + (1-d)*w need not.
+    const pairs = this.model.variables
+      .map((weight, i) => ({ weight, average: this.averages[i]! }))
+      .filter((p) => p.weight.trainable);
+    // On webgpu: one kernel per variable, in place (kernels/webgpu/fused-average.ts), same arithmetic.
+    if (canFuseAverage(pairs)) {
+      fusedAverageStep(pairs, d);
+      return;
+    }
     tf.tidy(() => {
       this.model.variables.forEach((w, i) => {
-        // A frozen weight (transfer with a frozen encoder) stays exactly as it is: d*w + (1-d)*w need not.
         if (!w.trainable) return;
         const a = this.averages[i]!;
         a.assign(tf.add(tf.mul(a, d), tf.mul(w, 1 - d)));

@@ -13,7 +13,7 @@ import type { TrainingProgress } from '../../core/model';
 import { CancelledError } from '../../core/errors';
 import { selectBackend } from '../backends/select-backend';
 import { tf } from '../backends/tfjs';
-import { trainLoop, cosineSchedule, type BatchSource } from '../engine/train-loop';
+import { trainLoop, cosineSchedule, GPU_LOSS_READ_EVERY, type BatchSource } from '../engine/train-loop';
 import { adam } from '../engine/train-step';
 import { WeightAverage } from '../engine/weight-average';
 import { agreementThreshold, commonRaterCount, MAJORITY_MIN_BYTE } from '../data/agreement';
@@ -234,9 +234,15 @@ export async function runTrainJob(
     for (const v of model.variables) if (v.name.startsWith('enc')) v.trainable = false;
     send({ type: 'log', line: 'encoder frozen: only the decoder and head are trained' });
   }
+  const onWebgpu = report.active === 'webgpu';
+  const batchSize = onWebgpu && c.webgpuBatchSize ? c.webgpuBatchSize : c.batchSize;
+  send({
+    type: 'log',
+    line: `batch ${batchSize}${batchSize !== c.batchSize ? ' (the webgpu default)' : ''}`,
+  });
   const crops = {
     cropSize: c.cropSize,
-    batchSize: c.batchSize,
+    batchSize,
     seed: c.seed,
     foregroundFraction: c.foregroundFraction,
     augment: c.augment ?? null,
@@ -293,6 +299,8 @@ export async function runTrainJob(
       learningRate: c.learningRate,
       optimizer,
       signal,
+      // On a GPU the loss is read back every GPU_LOSS_READ_EVERY steps, so the CPU can run ahead.
+      ...(onWebgpu ? { lossReadEvery: GPU_LOSS_READ_EVERY } : {}),
       schedule: (e) => schedule(e + start),
       ...(average ? { weightAverage: average } : {}),
       onProgress: (p) => {
@@ -330,7 +338,7 @@ export async function runTrainJob(
           epoch,
           loss: epochLoss / Math.max(1, epochBatches),
           seconds,
-          imagesPerSecond: (epochBatches * c.batchSize) / Math.max(1e-9, seconds),
+          imagesPerSecond: (epochBatches * batchSize) / Math.max(1e-9, seconds),
           learningRate: schedule(epoch),
           validationDice: v ? v.dice : null,
           caseDice: v ? v.perCase : {},
@@ -388,7 +396,7 @@ export async function runTrainJob(
         });
         // After the epoch's checkpoint: a round's labels are in pseudo.bin before the next epoch trains on
         // them (a resume finds them there, or labels again).
-        if (rounds) await rounds.afterEpoch(epoch, labelWith, { crops: epochBatches * c.batchSize, signal });
+        if (rounds) await rounds.afterEpoch(epoch, labelWith, { crops: epochBatches * batchSize, signal });
         const metrics: Record<string, number> = {};
         if (record.validationDice !== null) metrics['dice'] = record.validationDice;
         epochStart = performance.now();

@@ -6,7 +6,9 @@
 // tfjs's Sum kernel then reduces. P is chosen so about 2^18 threads run, whatever the layer's size.
 //
 // Layouts: x NHWC [B, inH, inW, inC], dy NHWC [B, outH, outW, outC], partials [P, fh*fw*inC*outC] with
-// the weight index in HWIO order, so summing axis 0 and reshaping gives the filter gradient.
+// the weight index in HWIO order, so summing axis 0 and reshaping gives the filter gradient. With
+// `withBias`, outC more columns follow the weights: column weights + c sums dy's channel c over the
+// chunk's pixels, so the same sum also gives the bias gradient (the fused conv + bias + ReLU backward).
 import type { backend_util } from '@tensorflow/tfjs-core';
 
 /** The program object tfjs-backend-webgpu compiles (its WebGPUProgram interface). */
@@ -39,15 +41,16 @@ export function filterGradProgram(
     shape: number[],
     wg: [number, number, number],
   ) => [number, number, number],
+  withBias = false,
 ): FilterGradProgram {
   const weights = info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
-  const outputShape = [chunks, weights];
+  const outputShape = [chunks, weights + (withBias ? info.outChannels : 0)];
   const dispatchLayout = { x: [0, 1] };
   const workgroupSize: [number, number, number] = [64, 1, 1];
   return {
     variableNames: ['x', 'dy'],
     outputShape,
-    shaderKey: 'concordConv2DDerFilterChunked',
+    shaderKey: withBias ? 'concordConv2DDerFilterBiasChunked' : 'concordConv2DDerFilterChunked',
     dispatchLayout,
     dispatch: dispatch(dispatchLayout, outputShape, workgroupSize),
     workgroupSize,
@@ -59,16 +62,31 @@ export function filterGradProgram(
       if (index < uniforms.size) {
         let fd = uniforms.filterDims;
         let weights = fd[0] * fd[1] * fd[2] * fd[3];
-        let p = index / weights;
-        var w = index - p * weights;
+        let columns = ${withBias ? 'weights + fd[3]' : 'weights'};
+        let p = index / columns;
+        var w = index - p * columns;
+        let r0 = p * uniforms.rowsPerChunk;
+        let r1 = min(r0 + uniforms.rowsPerChunk, uniforms.rows);
+        if (w >= weights) {
+          // A bias column: dy's channel w - weights summed over the chunk's rows.
+          let c = w - weights;
+          var bsum = 0.0;
+          for (var r = r0; r < r1; r = r + 1) {
+            let b = r / uniforms.outHW[0];
+            let yR = r - b * uniforms.outHW[0];
+            for (var yC = 0; yC < uniforms.outHW[1]; yC = yC + 1) {
+              bsum = bsum + getDy(b, yR, yC, c);
+            }
+          }
+          setOutputAtIndex(index, bsum);
+          return;
+        }
         let d2 = w % fd[3];
         w = w / fd[3];
         let d1 = w % fd[2];
         w = w / fd[2];
         let wC = w % fd[1];
         let wR = w / fd[1];
-        let r0 = p * uniforms.rowsPerChunk;
-        let r1 = min(r0 + uniforms.rowsPerChunk, uniforms.rows);
         var acc = 0.0;
         for (var r = r0; r < r1; r = r + 1) {
           let b = r / uniforms.outHW[0];

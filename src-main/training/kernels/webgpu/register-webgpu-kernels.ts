@@ -5,10 +5,16 @@
 // Dawn (bench/gpu/gpu-check.sh, 2026-11-27), the reference U-Net trained at 45.3 images/s with the naive
 // input gradient, 30.7 with tfjs's matrix-multiply program and 16.9 with tfjs's stock kernels.
 // $CONCORD_WEBGPU_MM_INPUT_GRAD=1 selects the matrix-multiply program (to measure the two apart).
+// The fused path (unless $CONCORD_WEBGPU_FUSED=0): the backward of the fused conv + bias + ReLU op
+// (conv-bias-relu-grad.ts; with it, ../fused-conv-op.ts runs the forward as tfjs's one FusedConv2D program)
+// and the one-kernel Adam step (fused-adam.ts, used by engine/concord-adam.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import { filterGradChunking, filterGradProgram, filterGradUniforms } from './conv-filter-grad-program';
+import { CONV_BIAS_RELU_GRAD } from '../fused-conv-op';
+import { convBiasReluGradWebgpu } from './conv-bias-relu-grad';
+import { setFusedAdam } from './fused-adam';
 
 interface WebgpuBackendLike {
   runWebGPUProgram(program: object, inputs: TensorInfo[], dtype: 'float32', uniforms: object[]): TensorInfo;
@@ -31,12 +37,35 @@ function useMatmulInputGrad(): boolean {
   return process.env['CONCORD_WEBGPU_MM_INPUT_GRAD'] === '1';
 }
 
+/** $CONCORD_WEBGPU_FUSED=0: the fused conv + bias + ReLU backward and the fused Adam step off. */
+function useFused(): boolean {
+  return process.env['CONCORD_WEBGPU_FUSED'] !== '0';
+}
+
+/** Registers or removes the fused conv + bias + ReLU backward (followed at every install). */
+function setFusedConvGrad(on: boolean): void {
+  const has = tf.getKernel(CONV_BIAS_RELU_GRAD, 'webgpu') !== undefined;
+  if (on && !has)
+    tf.registerKernel({
+      kernelName: CONV_BIAS_RELU_GRAD,
+      backendName: 'webgpu',
+      kernelFunc: convBiasReluGradWebgpu,
+    });
+  if (!on && has) tf.unregisterKernel(CONV_BIAS_RELU_GRAD, 'webgpu');
+}
+
 export function installWebgpuKernels(): WebgpuKernelsInfo {
   const mm = useMatmulInputGrad();
-  const info = { kernels: ['Conv2DBackpropFilter'], flags: { [NAIVE_TRANSPOSE]: !mm } };
-  // The flag follows the environment at every install (tfjs reads it when it runs the kernel).
+  const fused = useFused();
+  const info = {
+    kernels: ['Conv2DBackpropFilter', ...(fused ? [CONV_BIAS_RELU_GRAD, 'ConcordFusedAdam'] : [])],
+    flags: { [NAIVE_TRANSPOSE]: !mm, fused },
+  };
+  // The flags follow the environment at every install (tfjs reads its flag when it runs the kernel).
   if (naiveTranspose === null) naiveTranspose = tf.env().getBool(NAIVE_TRANSPOSE);
   tf.env().set(NAIVE_TRANSPOSE, !mm);
+  setFusedConvGrad(fused);
+  setFusedAdam(fused);
   if (installed) return info;
   original = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
   const sum = tf.getKernel('Sum', 'webgpu');
@@ -88,6 +117,8 @@ export function installWebgpuKernels(): WebgpuKernelsInfo {
 }
 
 export function uninstallWebgpuKernels(): void {
+  setFusedConvGrad(false);
+  setFusedAdam(false);
   if (naiveTranspose !== null) tf.env().set(NAIVE_TRANSPOSE, naiveTranspose);
   naiveTranspose = null;
   if (!installed || !original) return;
