@@ -1,6 +1,7 @@
 // `concord bench train [--backend auto|tensorflow|webgpu|wasm|cpu] [--json] ...`: training speed of the
 // reference U-Net (128x128, base 16, batch 16, ~0.48 M parameters) and of the small variant (64x64, base 8,
-// batch 4, ~0.12 M), in images per second, beside PyTorch training the same network in the same run.
+// batch 4, ~0.12 M), in images per second, beside PyTorch training the same network in the same run, on
+// the CPU with as many threads as Concord's convolution pool (PyTorch's default here is one).
 import os from 'node:os';
 import { InputError } from '../../core/errors';
 import { isBackendRequest, type BackendReport } from '../../training/backends/backend-report';
@@ -39,6 +40,8 @@ function parseVariants(text: string): TrainBenchSpec[] {
 
 function describe(report: BackendReport, results: TrainBenchResult[], peer: TorchPeer | null): string {
   const lines = [`backend: ${report.active} — ${report.device}`];
+  const load = os.loadavg()[0]!.toFixed(1);
+  lines.push(`load average ${load} on ${os.cpus().length} CPUs`);
   for (const u of report.unavailable) lines.push(`  not ${u.backend}: ${u.reason}`);
   for (const r of results) {
     const torch =
@@ -49,7 +52,8 @@ function describe(report: BackendReport, results: TrainBenchResult[], peer: Torc
       `${r.name}: ${r.size}x${r.size}, base ${r.base}, batch ${r.batch}, ${r.params} params: ` +
         `${r.imagesPerSecond.toFixed(2)} images/s (${r.steps} steps, ${r.secPerStep.toFixed(3)} s/step)` +
         (torch
-          ? `; PyTorch ${peer && 'device' in peer ? peer.device : ''}: ${torch.img_per_s} images/s`
+          ? `; PyTorch ${peer && 'device' in peer ? peer.device : ''}` +
+            `${torch.threads ? `, ${torch.threads} threads` : ''}: ${torch.img_per_s} images/s`
           : ''),
     );
     for (const k of r.profile?.slice(0, 12) ?? [])
@@ -110,6 +114,8 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
     const gpuBackend = report.active === 'webgpu' || report.detail['isUsingGpuDevice'] === true;
     const device = peerDevice === 'auto' ? (gpuBackend ? 'auto' : 'cpu') : peerDevice;
     const torchSteps = optionString(args, 'torch-steps');
+    const concordThreads =
+      typeof report.detail['threads'] === 'number' ? report.detail['threads'] : undefined;
     peer = runTorchPeer(
       appRoot(),
       variants.map((s) => ({
@@ -121,6 +127,7 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
             : 50,
       })),
       device,
+      device === 'cuda' ? undefined : concordThreads,
     );
   }
   const comparison = results.map((r) => {
@@ -133,6 +140,8 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
       concordImagesPerSecond: Math.round(r.imagesPerSecond * 100) / 100,
       torchImagesPerSecond: t ? t.img_per_s : null,
       concordOverTorch: t ? Math.round((r.imagesPerSecond / t.img_per_s) * 1000) / 1000 : null,
+      concordThreads: typeof report.detail['threads'] === 'number' ? report.detail['threads'] : null,
+      torchThreads: t?.threads ?? null,
       paramsMatch: t ? t.params === r.params : null,
     };
   });
@@ -142,7 +151,12 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
     results,
     peer,
     comparison,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '',
+      node: process.version,
+      loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    },
   };
   if (args.options.has('json')) printJson(out);
   else process.stdout.write(describe(report, results, peer) + '\n');
