@@ -217,7 +217,7 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     if (!pool2x2(input, args.attrs as Attrs) || dy.dtype !== 'float32') return fallback('MaxPoolGrad', args);
     const [B, H, W, C] = input.shape as [number, number, number, number];
     return output(args.backend, input.shape, (dx) =>
-      maxPool2x2Grad(io.read(args.backend, input), io.read(args.backend, dy), B, H, W, C, dx),
+      maxPool2x2Grad(pool, io.read(args.backend, input), io.read(args.backend, dy), B, H, W, C, dx),
     );
   };
   /** The last-axis form of a channel concat/split: [pixels, width] views, or null. */
@@ -242,6 +242,7 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     const shape = [...first.shape.slice(0, -1), widths.reduce((a, b) => a + b, 0)];
     return output(args.backend, shape, (out) =>
       concatChannels(
+        pool,
         parts.map((t) => io.read(args.backend, t)),
         widths,
         pixels,
@@ -261,6 +262,7 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     );
     const outs = widths.map((w) => io.make(args.backend, [...x.shape.slice(0, -1), w]));
     splitChannels(
+      pool,
       io.read(args.backend, x),
       widths,
       size(x.shape.slice(0, -1)),
