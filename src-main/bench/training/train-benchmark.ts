@@ -43,6 +43,11 @@ export interface TrainBenchResult extends TrainBenchSpec {
   steps: number;
   secPerStep: number;
   imagesPerSecond: number;
+  /** The process's CPU seconds a step (process.cpuUsage: user + system, every thread, workers included)
+   *  and images per CPU second: on a machine shared with other work, wall time also counts the time
+   *  spent waiting for a core, CPU time only the work. */
+  cpuSecPerStep: number;
+  imagesPerCpuSecond: number;
   firstLoss: number;
   lastLoss: number;
   warmupSeconds: number;
@@ -106,6 +111,7 @@ export async function benchmarkTraining(
     let steps = 0;
     let lastLoss = NaN;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     while (steps < o.maxSteps && (steps < o.minSteps || performance.now() - t0 < o.minSeconds * 1000)) {
       const l = step();
       lastLoss = (await l.data())[0]!;
@@ -113,12 +119,16 @@ export async function benchmarkTraining(
       steps++;
     }
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const result: TrainBenchResult = {
       ...spec,
       params: paramCount(config),
       steps,
       secPerStep: seconds / steps,
       imagesPerSecond: (spec.batch * steps) / seconds,
+      cpuSecPerStep: cpuSeconds / steps,
+      imagesPerCpuSecond: (spec.batch * steps) / cpuSeconds,
       firstLoss,
       lastLoss,
       warmupSeconds,

@@ -50,10 +50,12 @@ function describe(report: BackendReport, results: TrainBenchResult[], peer: Torc
         : undefined;
     lines.push(
       `${r.name}: ${r.size}x${r.size}, base ${r.base}, batch ${r.batch}, ${r.params} params: ` +
-        `${r.imagesPerSecond.toFixed(2)} images/s (${r.steps} steps, ${r.secPerStep.toFixed(3)} s/step)` +
+        `${r.imagesPerSecond.toFixed(2)} images/s (${r.steps} steps, ${r.secPerStep.toFixed(3)} s/step, ` +
+        `${r.imagesPerCpuSecond.toFixed(2)} images per CPU second)` +
         (torch
           ? `; PyTorch ${peer && 'device' in peer ? peer.device : ''}` +
-            `${torch.threads ? `, ${torch.threads} threads` : ''}: ${torch.img_per_s} images/s`
+            `${torch.threads ? `, ${torch.threads} threads` : ''}: ${torch.img_per_s} images/s` +
+            (torch.img_per_cpu_s ? ` (${torch.img_per_cpu_s} per CPU second)` : '')
           : ''),
     );
     for (const k of r.profile?.slice(0, 12) ?? [])
@@ -140,6 +142,12 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
       concordImagesPerSecond: Math.round(r.imagesPerSecond * 100) / 100,
       torchImagesPerSecond: t ? t.img_per_s : null,
       concordOverTorch: t ? Math.round((r.imagesPerSecond / t.img_per_s) * 1000) / 1000 : null,
+      // Per CPU second (every thread of each process): the work itself, without the wait for a core.
+      concordImagesPerCpuSecond: Math.round(r.imagesPerCpuSecond * 100) / 100,
+      torchImagesPerCpuSecond: t?.img_per_cpu_s ?? null,
+      concordOverTorchCpu: t?.img_per_cpu_s
+        ? Math.round((r.imagesPerCpuSecond / t.img_per_cpu_s) * 1000) / 1000
+        : null,
       concordThreads: typeof report.detail['threads'] === 'number' ? report.detail['threads'] : null,
       torchThreads: t?.threads ?? null,
       paramsMatch: t ? t.params === r.params : null,
