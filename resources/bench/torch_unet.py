@@ -3,7 +3,9 @@
 # peer where ../shared is absent (a borrowed GPU machine); two additions: the `infer` flag of a SPEC times
 # the forward pass alone (eval mode, no_grad) for `concord bench infer`, and `--threads N` sets PyTorch's
 # CPU thread count (torch.set_num_threads) so the peer runs on as many threads as Concord's convolutions
-# (a Debian build may start with one thread on a 2-core machine); each JSON line reports the count used.
+# (a Debian build may start with one thread on a 2-core machine); each JSON line reports the count used,
+# and the process's CPU seconds a step (cpu_s_per_step, time.process_time: all its threads), which on a
+# machine shared with other work measures the work itself where wall time measures the queue.
 """Peer figure for `concord bench train`: the reference 2D U-Net trained with PyTorch, images per second.
 
   python3 torch_unet.py [--device cpu|cuda] [--threads N] SPEC...   SPEC = size,base,batch,steps[,bf16][,infer]
@@ -49,9 +51,10 @@ for spec in args:
             with torch.no_grad(), torch.autocast(dev, dtype=torch.bfloat16, enabled=bf16):
                 return m(x).float().mean()
     for _ in range(2): step()
-    sync(); t = time.perf_counter()
+    sync(); t = time.perf_counter(); c = time.process_time()
     for _ in range(steps): loss = step()
-    sync(); dt = time.perf_counter() - t
+    sync(); dt = time.perf_counter() - t; dc = time.process_time() - c
     print(json.dumps(dict(backend=f'torch-{dev}' + ('-bf16' if bf16 else '-fp32'), mode='infer' if infer else 'train', torch=torch.__version__, threads=torch.get_num_threads(), size=size, base=base, batch=batch,
                           steps=steps, params=sum(p.numel() for p in m.parameters()), sec_per_step=round(dt / steps, 5),
-                          img_per_s=round(batch * steps / dt, 2), loss=round(loss.item(), 4))))
+                          img_per_s=round(batch * steps / dt, 2), cpu_s_per_step=round(dc / steps, 5),
+                          img_per_cpu_s=round(batch * steps / dc, 2), loss=round(loss.item(), 4))))

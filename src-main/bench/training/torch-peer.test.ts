@@ -1,5 +1,6 @@
 // The PyTorch peer's command line carries Concord's thread count (`--threads n`, which torch_unet.py hands
-// to torch.set_num_threads); where a python with torch is installed, the peer reports running on it.
+// to torch.set_num_threads); where a python with torch is installed, the peer reports running on it, with
+// its CPU seconds a step.
 import { expect, test } from 'vitest';
 import path from 'node:path';
 import { findTorchPython, runTorchPeer, torchPeerArgs } from './torch-peer';
@@ -31,4 +32,7 @@ test.skipIf('absent' in torch)('the peer runs on the threads it is given', () =>
   if (!('figures' in peer)) throw new Error(peer.absent);
   expect(peer.threads).toBe(2);
   expect(peer.figures[0]).toMatchObject({ size: 16, base: 2, threads: 2 });
+  // CPU time beside wall time: the work itself on a machine shared with other work.
+  expect(peer.figures[0]!.cpu_s_per_step).toBeGreaterThan(0);
+  expect(peer.figures[0]!.img_per_cpu_s).toBeGreaterThan(0);
 });

@@ -29,6 +29,9 @@ export interface TorchFigure {
   sec_per_step: number;
   img_per_s: number;
   loss: number;
+  /** The process's CPU seconds a step, all threads (time.process_time), and images per CPU second. */
+  cpu_s_per_step?: number;
+  img_per_cpu_s?: number;
   /** PyTorch's CPU threads during the run (torch.get_num_threads()). */
   threads?: number;
 }

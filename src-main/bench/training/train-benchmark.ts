@@ -47,6 +47,11 @@ export interface TrainBenchResult extends TrainBenchSpec {
   steps: number;
   secPerStep: number;
   imagesPerSecond: number;
+  /** The process's CPU seconds a step (process.cpuUsage: user + system, every thread, workers included)
+   *  and images per CPU second: on a machine shared with other work, wall time also counts the time
+   *  spent waiting for a core, CPU time only the work. */
+  cpuSecPerStep: number;
+  imagesPerCpuSecond: number;
   firstLoss: number;
   lastLoss: number;
   warmupSeconds: number;
@@ -113,6 +118,7 @@ export async function benchmarkTraining(
     // The newest step's loss, not yet read (reading it waits for every step before it too).
     let unread: tf.Scalar | null = null;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     while (steps < o.maxSteps && (steps < o.minSteps || performance.now() - t0 < o.minSeconds * 1000)) {
       unread?.dispose();
       unread = step();
@@ -128,6 +134,8 @@ export async function benchmarkTraining(
       unread.dispose();
     }
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const result: TrainBenchResult = {
       ...spec,
       params: paramCount(config),
@@ -135,6 +143,8 @@ export async function benchmarkTraining(
       steps,
       secPerStep: seconds / steps,
       imagesPerSecond: (spec.batch * steps) / seconds,
+      cpuSecPerStep: cpuSeconds / steps,
+      imagesPerCpuSecond: (spec.batch * steps) / cpuSeconds,
       firstLoss,
       lastLoss,
       warmupSeconds,

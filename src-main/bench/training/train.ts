@@ -1,6 +1,7 @@
 // `concord bench train [--backend auto|tensorflow|webgpu|wasm|cpu] [--json] ...`: training speed of the
 // reference U-Net (128x128, base 16, batch 16, ~0.48 M parameters) and of the small variant (64x64, base 8,
-// batch 4, ~0.12 M), in images per second, beside PyTorch training the same network in the same run.
+// batch 4, ~0.12 M), in images per second, beside PyTorch training the same network in the same run, on
+// the CPU with as many threads as Concord's convolution pool (PyTorch's default here is one).
 import os from 'node:os';
 import { InputError } from '../../core/errors';
 import { isBackendRequest, type BackendReport } from '../../training/backends/backend-report';
@@ -40,6 +41,8 @@ function parseVariants(text: string): TrainBenchSpec[] {
 
 function describe(report: BackendReport, results: TrainBenchResult[], peer: TorchPeer | null): string {
   const lines = [`backend: ${report.active} — ${report.device}`];
+  const load = os.loadavg()[0]!.toFixed(1);
+  lines.push(`load average ${load} on ${os.cpus().length} CPUs`);
   for (const u of report.unavailable) lines.push(`  not ${u.backend}: ${u.reason}`);
   for (const r of results) {
     const torch =
@@ -48,9 +51,12 @@ function describe(report: BackendReport, results: TrainBenchResult[], peer: Torc
         : undefined;
     lines.push(
       `${r.name}: ${r.size}x${r.size}, base ${r.base}, batch ${r.batch}, ${r.params} params: ` +
-        `${r.imagesPerSecond.toFixed(2)} images/s (${r.steps} steps, ${r.secPerStep.toFixed(3)} s/step)` +
+        `${r.imagesPerSecond.toFixed(2)} images/s (${r.steps} steps, ${r.secPerStep.toFixed(3)} s/step, ` +
+        `${r.imagesPerCpuSecond.toFixed(2)} images per CPU second)` +
         (torch
-          ? `; PyTorch ${peer && 'device' in peer ? peer.device : ''}: ${torch.img_per_s} images/s`
+          ? `; PyTorch ${peer && 'device' in peer ? peer.device : ''}` +
+            `${torch.threads ? `, ${torch.threads} threads` : ''}: ${torch.img_per_s} images/s` +
+            (torch.img_per_cpu_s ? ` (${torch.img_per_cpu_s} per CPU second)` : '')
           : ''),
     );
     for (const k of r.profile?.slice(0, 12) ?? [])
@@ -119,6 +125,8 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
     const gpuBackend = report.active === 'webgpu' || report.detail['isUsingGpuDevice'] === true;
     const device = peerDevice === 'auto' ? (gpuBackend ? 'auto' : 'cpu') : peerDevice;
     const torchSteps = optionString(args, 'torch-steps');
+    const concordThreads =
+      typeof report.detail['threads'] === 'number' ? report.detail['threads'] : undefined;
     peer = runTorchPeer(
       appRoot(),
       variants.map((s) => ({
@@ -130,6 +138,7 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
             : 50,
       })),
       device,
+      device === 'cuda' ? undefined : concordThreads,
     );
   }
   const comparison = results.map((r) => {
@@ -142,6 +151,14 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
       concordImagesPerSecond: Math.round(r.imagesPerSecond * 100) / 100,
       torchImagesPerSecond: t ? t.img_per_s : null,
       concordOverTorch: t ? Math.round((r.imagesPerSecond / t.img_per_s) * 1000) / 1000 : null,
+      // Per CPU second (every thread of each process): the work itself, without the wait for a core.
+      concordImagesPerCpuSecond: Math.round(r.imagesPerCpuSecond * 100) / 100,
+      torchImagesPerCpuSecond: t?.img_per_cpu_s ?? null,
+      concordOverTorchCpu: t?.img_per_cpu_s
+        ? Math.round((r.imagesPerCpuSecond / t.img_per_cpu_s) * 1000) / 1000
+        : null,
+      concordThreads: typeof report.detail['threads'] === 'number' ? report.detail['threads'] : null,
+      torchThreads: t?.threads ?? null,
       paramsMatch: t ? t.params === r.params : null,
     };
   });
@@ -151,7 +168,12 @@ export async function runBenchTrain(argv: string[]): Promise<number> {
     results,
     peer,
     comparison,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '',
+      node: process.version,
+      loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    },
   };
   if (args.options.has('json')) printJson(out);
   else process.stdout.write(describe(report, results, peer) + '\n');

@@ -37,6 +37,8 @@ interface Exports {
   conv_dw(params: number, r0: number, r1: number, dw: number): void;
   sum_partials(dst: number, src: number, n: number, count: number, stride: number): void;
   relu_grad_pad(...args: number[]): void;
+  max_pool_grad_2x2(x: number, dy: number, dx: number, B: number, H: number, W: number, C: number): void;
+  copy_channels(...args: number[]): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -149,6 +151,22 @@ export class ConvGemmPool {
   ): void {
     const { B, H, W, C } = shape;
     this.ex.relu_grad_pad(y, dy, B, H, W, C, g, pad.Hg, pad.Wg, pad.N8, pad.top, pad.left, db, rowsum);
+  }
+
+  /** max_pool_grad_2x2 of conv_gemm.c on the calling thread; pointers are arena byte offsets. */
+  maxPoolGrad2x2(x: number, dy: number, dx: number, B: number, H: number, W: number, C: number): void {
+    this.ex.max_pool_grad_2x2(x, dy, dx, B, H, W, C);
+  }
+
+  /** copy_channels of conv_gemm.c: `width` channels of `pixels` pixels from src (row stride, channel
+   *  offset) to dst; pointers are arena byte offsets, strides and offsets in floats. */
+  copyChannels(
+    dst: { at: number; stride: number; off: number },
+    src: { at: number; stride: number; off: number },
+    width: number,
+    pixels: number,
+  ): void {
+    this.ex.copy_channels(dst.at, dst.stride, dst.off, src.at, src.stride, src.off, width, pixels);
   }
 
   private run(

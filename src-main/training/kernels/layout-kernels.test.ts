@@ -45,6 +45,29 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'max-pool 2x2 gradient, channels a multiple of 4 (SIMD), odd width',
+    kernels: ['MaxPool', 'MaxPoolGrad'],
+    falls: false,
+    run: () => {
+      const x = reluLike([2, 6, 9, 8], 12);
+      const f = (t: tf.Tensor): tf.Tensor =>
+        tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), r([2, 3, 4, 8], 13)));
+      return [tf.grad(f)(x)];
+    },
+  },
+  {
+    name: 'concat of 8 and 4 channels (SIMD) and its gradient',
+    kernels: ['Concat', 'SplitV'],
+    falls: false,
+    run: () => {
+      const a = r([2, 3, 5, 8], 14);
+      const b = r([2, 3, 5, 4], 15);
+      const w = r([2, 3, 5, 12], 16);
+      const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.concat([p, q], 3), w)))([a, b]);
+      return [tf.concat([a, b], -1), ...g];
+    },
+  },
+  {
     name: 'max-pool 3x3 (falls back)',
     kernels: ['MaxPool'],
     falls: true,

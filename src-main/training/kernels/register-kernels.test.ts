@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tf } from '../backends/tfjs';
 import { activateCpu } from '../backends/cpu-backend';
 import { activateWasm } from '../backends/wasm-backend';
+import { adam, trainStep } from '../engine/train-step';
+import { UNet } from '../model/unet';
 import { fastKernelFallbacks, uninstallFastKernels, type FastKernelBackend } from './register-kernels';
 import { expectClose, seededArray } from './test-support';
 
@@ -115,4 +117,46 @@ for (const backend of ['cpu', 'wasm'] as FastKernelBackend[]) {
 test('wasm gets the Conv2DBackpropFilter tfjs lacks there', async () => {
   const r = await activateWasm({ threads: 2 });
   expect((r.detail['fastKernels'] as { supplied: string[] }).supplied).toEqual(['Conv2DBackpropFilter']);
+});
+
+test('wasm: Identity (tf.clone, as tfjs saves tensors for gradients) shares the data instead of copying', async () => {
+  await activateWasm({ threads: 2 });
+  const x = tf.tensor2d(seededArray(12, 4), [3, 4]);
+  const ids = (): number => tf.engine().backend.numDataIds();
+  const before = ids();
+  const y = tf.clone(x);
+  expect(ids()).toBe(before); // no new buffer on the wasm heap
+  const want = x.dataSync().slice();
+  x.dispose();
+  expect(Array.from(y.dataSync())).toEqual(Array.from(want)); // still alive through the shared reference
+  y.dispose();
+  expect(ids()).toBe(before - 1);
+  const s = tf.clone(tf.tensor1d(['a', 'b'], 'string'));
+  expect(s.dataSync()).toEqual(['a', 'b']);
+});
+
+test('wasm: Adam steps of a small U-Net equal tfjs cpu kernels (losses and weights)', async () => {
+  const train = async (): Promise<{ losses: number[]; weights: Float32Array[] }> => {
+    const model = UNet.create({ levels: 3, base: 4, inChannels: 2, labels: 1 }, 7);
+    const opt = adam(1e-2);
+    const x = tf.tensor4d(seededArray(2 * 16 * 16 * 2, 5), [2, 16, 16, 2]);
+    const y = tf.tidy(() => tf.cast(tf.greater(tf.slice(x, [0, 0, 0, 0], [2, 16, 16, 1]), 0), 'float32'));
+    const losses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const l = trainStep(model, opt, { x, y: y as tf.Tensor4D });
+      losses.push((await l.data())[0]!);
+      l.dispose();
+    }
+    const weights = model.variables.map((v) => v.dataSync().slice() as Float32Array);
+    tf.dispose([x, y]);
+    opt.dispose();
+    model.dispose();
+    return { losses, weights };
+  };
+  await activateCpu({ fastKernels: false });
+  const ref = await train();
+  await activateWasm({ threads: 2 });
+  const got = await train();
+  expectClose(got.losses, ref.losses, 1e-4);
+  got.weights.forEach((w, i) => expectClose(w, ref.weights[i]!, 1e-3));
 });

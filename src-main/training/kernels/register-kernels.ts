@@ -2,7 +2,10 @@
 //  - convolutions (Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter) on the WebAssembly SIMD
 //    kernels of conv-engine.ts, plus ConcordConvBiasReluGrad for the fused op of fused-conv-op.ts;
 //  - memory-bound layout kernels (max-pool 2x2 and its gradient, channel concat/split, bias sums) as
-//    single loops (layout-kernels.ts).
+//    single loops (layout-kernels.ts);
+//  - on wasm, Identity: tfjs's wasm kernel copies the tensor, and tfjs-core runs it for every tensor a
+//    gradient saves (Engine.clone: ~100 copies of activations a U-Net step, 14% of its time); tensors are
+//    immutable, so the copy shares the data instead, as tfjs's cpu backend and both backends' Reshape do.
 // Why: tfjs's cpu kernels are scalar JavaScript (about a thousand times slower than PyTorch on the same
 // CPU), and its wasm backend has no Conv2DBackpropFilter at all, so it cannot train a convolution.
 // A case the kernels do not cover (dilation, NCHW, a PReLU epilogue, a strided input gradient whose stride
@@ -37,7 +40,7 @@ export const CONV_KERNEL_NAMES = [
  *  MaxPool, which is fast. */
 export const LAYOUT_KERNEL_NAMES: Record<FastKernelBackend, string[]> = {
   cpu: ['MaxPool', 'MaxPoolGrad', 'Concat', 'SplitV', 'Sum', 'Add', 'Sub', 'Multiply', 'RealDiv'],
-  wasm: ['MaxPoolGrad', 'Concat', 'SplitV', 'Sum'],
+  wasm: ['MaxPoolGrad', 'Concat', 'SplitV', 'Sum', 'Identity'],
 };
 
 /** How a kernel reads float32 tensors and makes outputs on one backend, without extra copies. A kernel
@@ -55,6 +58,7 @@ interface CpuBackendLike {
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
+  incRef(dataId: object): void;
 }
 
 const size = (shape: number[]): number => shape.reduce((a, s) => a * s, 1);
@@ -213,7 +217,7 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     if (!pool2x2(input, args.attrs as Attrs) || dy.dtype !== 'float32') return fallback('MaxPoolGrad', args);
     const [B, H, W, C] = input.shape as [number, number, number, number];
     return output(args.backend, input.shape, (dx) =>
-      maxPool2x2Grad(io.read(args.backend, input), io.read(args.backend, dy), B, H, W, C, dx),
+      maxPool2x2Grad(pool, io.read(args.backend, input), io.read(args.backend, dy), B, H, W, C, dx),
     );
   };
   /** The last-axis form of a channel concat/split: [pixels, width] views, or null. */
@@ -238,6 +242,7 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     const shape = [...first.shape.slice(0, -1), widths.reduce((a, b) => a + b, 0)];
     return output(args.backend, shape, (out) =>
       concatChannels(
+        pool,
         parts.map((t) => io.read(args.backend, t)),
         widths,
         pixels,
@@ -257,6 +262,7 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     );
     const outs = widths.map((w) => io.make(args.backend, [...x.shape.slice(0, -1), w]));
     splitChannels(
+      pool,
       io.read(args.backend, x),
       widths,
       size(x.shape.slice(0, -1)),
@@ -287,7 +293,15 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
         fastBinary(op, io.read(args.backend, a), io.read(args.backend, b), out),
       );
     };
+  /** A second reference to the same data (no copy); strings keep the backend's kernel. */
+  const identity: KernelFunc = (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype === 'string') return fallback('Identity', args);
+    (args.backend as WasmBackendLike).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
   const layout: Record<string, KernelFunc> = {
+    Identity: identity,
     Add: binary('Add'),
     Sub: binary('Sub'),
     Multiply: binary('Multiply'),

@@ -200,3 +200,74 @@ __attribute__((export_name("relu_grad_pad"))) void relu_grad_pad(const float* y,
     }
   }
 }
+
+// Gradient of 2x2 stride-2 'valid' max pooling: x [B, H, W, C], dy [B, H/2, W/2, C] (floor), dx [B, H, W, C].
+// Each dy goes to its window's maximum, the first in window order (0,0), (0,1), (1,0), (1,1) when several
+// are equal (ReLU outputs make all-zero windows common), as tfjs's reference kernel; every dx element is
+// written (odd last rows/columns, which no window covers, get zero). Single-threaded, SIMD over channels.
+__attribute__((export_name("max_pool_grad_2x2"))) void max_pool_grad_2x2(const float* x, const float* dy, float* dx,
+                                                                        int B, int H, int W, int C) {
+  const int oh = H / 2, ow = W / 2;
+  const long rowLen = (long)W * C;
+  for (int b = 0; b < B; b++) {
+    for (int i = 0; i < oh; i++) {
+      const float* r0 = x + ((long)b * H + 2 * i) * rowLen;
+      const float* r1 = r0 + rowLen;
+      float* d0 = dx + ((long)b * H + 2 * i) * rowLen;
+      float* d1 = d0 + rowLen;
+      const float* g = dy + ((long)b * oh + i) * ow * C;
+      for (int j = 0; j < ow; j++, g += C) {
+        const int p = 2 * j * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t v0 = LD(r0 + p + c), v1 = LD(r0 + p + C + c), v2 = LD(r1 + p + c), v3 = LD(r1 + p + C + c);
+          v128_t w1 = wasm_f32x4_gt(v1, v0);
+          v128_t m = wasm_v128_bitselect(v1, v0, w1);
+          v128_t w2 = wasm_f32x4_gt(v2, m);
+          m = wasm_v128_bitselect(v2, m, w2);
+          v128_t w3 = wasm_f32x4_gt(v3, m);
+          v128_t k2 = wasm_v128_andnot(w2, w3);
+          v128_t k1 = wasm_v128_andnot(wasm_v128_andnot(w1, w2), w3);
+          v128_t k0 = wasm_v128_not(wasm_v128_or(wasm_v128_or(w1, w2), w3));
+          v128_t gv = LD(g + c);
+          ST(d0 + p + c, wasm_v128_and(gv, k0));
+          ST(d0 + p + C + c, wasm_v128_and(gv, k1));
+          ST(d1 + p + c, wasm_v128_and(gv, k2));
+          ST(d1 + p + C + c, wasm_v128_and(gv, w3));
+        }
+        for (; c < C; c++) {
+          float m = r0[p + c];
+          int k = 0;
+          if (r0[p + C + c] > m) { k = 1; m = r0[p + C + c]; }
+          if (r1[p + c] > m) { k = 2; m = r1[p + c]; }
+          if (r1[p + C + c] > m) k = 3;
+          const float v = g[c];
+          d0[p + c] = k == 0 ? v : 0;
+          d0[p + C + c] = k == 1 ? v : 0;
+          d1[p + c] = k == 2 ? v : 0;
+          d1[p + C + c] = k == 3 ? v : 0;
+        }
+      }
+      for (long q = 2L * ow * C; q < rowLen; q++) d0[q] = d1[q] = 0;  // odd last column
+    }
+    if (H & 1) {
+      float* last = dx + ((long)b * H + H - 1) * rowLen;
+      for (long q = 0; q < rowLen; q++) last[q] = 0;
+    }
+  }
+}
+
+// Channel block copy for concat and split along the last axis: for each of `pixels` pixels,
+// dst[p * dstStride + dstOff + c] = src[p * srcStride + srcOff + c] for c < width.
+__attribute__((export_name("copy_channels"))) void copy_channels(float* dst, int dstStride, int dstOff, const float* src,
+                                                                int srcStride, int srcOff, int width, int pixels) {
+  float* d = dst + dstOff;
+  const float* s = src + srcOff;
+  if ((width & 3) == 0) {
+    for (int p = 0; p < pixels; p++, d += dstStride, s += srcStride)
+      for (int c = 0; c < width; c += 4) ST(d + c, LD(s + c));
+  } else {
+    for (int p = 0; p < pixels; p++, d += dstStride, s += srcStride)
+      for (int c = 0; c < width; c++) d[c] = s[c];
+  }
+}
