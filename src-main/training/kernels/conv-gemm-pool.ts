@@ -23,7 +23,12 @@ const LAYOUT = {
   OP_FWD: 1,
   OP_DW: 2,
   OP_QUIT: 99,
+  /** Milliseconds a thread waits before it looks at the counters again (a lost wake-up costs this much). */
+  WAIT_MS: 20,
 } as const;
+
+/** A job whose workers have not finished after this long is reported as stuck (ms of waiting). */
+const STUCK_MS = 10 * 60_000;
 
 const PAGE = 65536;
 /** Bytes below the arena: thread i's 64 KiB stack ends at (i + 1) * 64 KiB (the module's own stack is
@@ -210,10 +215,18 @@ export class ConvGemmPool {
       Atomics.store(c, L.NEXT, chunks);
       failure = e;
     }
+    let waited = 0;
     for (;;) {
       const pending = Atomics.load(c, L.PENDING);
       if (pending === 0 || nWorkers === 0) break;
-      Atomics.wait(c, L.PENDING, pending);
+      if (Atomics.wait(c, L.PENDING, pending, L.WAIT_MS) !== 'timed-out') continue;
+      // Wake the workers again (a notify can be lost), and give up on a job that never ends.
+      Atomics.notify(c, L.GEN);
+      waited += L.WAIT_MS;
+      if (waited > STUCK_MS)
+        throw new Error(
+          `conv-gemm pool: ${pending} worker(s) did not finish a job in ${STUCK_MS / 60_000} minutes`,
+        );
     }
     if (failure) throw failure;
     if (c[L.ERROR]) throw new Error('conv-gemm worker failed (out-of-bounds access in the kernel?)');

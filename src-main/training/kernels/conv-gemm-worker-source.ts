@@ -5,7 +5,8 @@
 // the main thread writes a job, sets PENDING to the number of workers, bumps GEN and notifies. Each worker
 // wakes, takes chunk indices from NEXT with Atomics.add until none are left (the main thread takes chunks
 // from the same counter), then decrements PENDING; the last one notifies the main thread. No worker ever
-// touches the event loop between jobs, so a job costs two futex round trips, not a message.
+// touches the event loop between jobs, so a job costs two futex round trips, not a message. Both sides wait
+// with a timeout (WAIT_MS) and look again, so a lost wake-up delays a job instead of stopping the run.
 export const CONV_GEMM_WORKER_SOURCE = `
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
@@ -28,8 +29,12 @@ function runChunks() {
 parentPort.postMessage('ready');
 let gen = 0;
 for (;;) {
-  Atomics.wait(ctrl, L.GEN, gen);
-  gen = Atomics.load(ctrl, L.GEN);
+  // Timed: a notify that never arrives (seen once as a trainer stuck for minutes, both threads waiting)
+  // costs at most one period instead of the run; the generation counter says whether there is a new job.
+  Atomics.wait(ctrl, L.GEN, gen, L.WAIT_MS);
+  const next = Atomics.load(ctrl, L.GEN);
+  if (next === gen) continue;
+  gen = next;
   if (ctrl[L.OP] === L.OP_QUIT) break;
   try {
     runChunks();
