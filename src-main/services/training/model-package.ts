@@ -25,6 +25,7 @@ import path from 'node:path';
 import type { ModelInfo, Normalisation } from '../../core/model';
 import { InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
+import type { Db } from '../../db/open';
 import { getModel, insertModel } from '../../db/repositories/models';
 import { getProject } from '../../db/repositories/projects';
 import { paramSpecs, type UNetConfig } from '../../training/model/unet-config';
@@ -282,28 +283,10 @@ export async function importModel(
   const stored = await ws.blobs.put(weights);
   const at = new Date().toISOString();
   const id = ws.db.transaction(() => {
-    const modelId = insertModel(ws.db, {
+    const modelId = insertImportedModel(ws.db, manifest, stored, {
       projectId,
-      name: manifest.name,
-      architecture: manifest.architecture,
-      formatVersion: manifest.formatVersion,
-      config: manifest.config,
-      cropSize: manifest.cropSize,
-      ...(manifest.inference
-        ? { inference: { threshold: manifest.inference.threshold, tta: manifest.inference.tta } }
-        : {}),
-      labels: manifest.labels,
-      normalisation: manifest.normalisation,
-      weightsSha256: stored.sha256,
-      weightsBytes: stored.byteLength,
       trainingData: { ...manifest.trainingData, importedFrom: abs, lineage: manifest.lineage },
-      metrics: manifest.metrics,
-      backend: manifest.backend,
-      parentModelId: null,
-      runId: null,
-      origin: 'imported',
-      createdBy: manifest.createdBy,
-      createdAt: at,
+      at,
     });
     appendAudit(
       ws.db,
@@ -313,4 +296,36 @@ export async function importModel(
     return modelId;
   })();
   return getModel(ws.db, id)!;
+}
+
+/** The registry row of a verified package's model, stored as imported (no parent, no run). */
+export function insertImportedModel(
+  db: Db,
+  manifest: ReturnType<typeof verifyPackage>['manifest'],
+  stored: { sha256: string; byteLength: number },
+  o: { projectId: number | null; trainingData: Record<string, unknown>; at: string },
+): number {
+  return insertModel(db, {
+    projectId: o.projectId,
+    name: manifest.name,
+    architecture: manifest.architecture,
+    formatVersion: manifest.formatVersion,
+    config: manifest.config,
+    cropSize: manifest.cropSize,
+    ...(manifest.inference
+      ? { inference: { threshold: manifest.inference.threshold, tta: manifest.inference.tta } }
+      : {}),
+    labels: manifest.labels,
+    normalisation: manifest.normalisation,
+    weightsSha256: stored.sha256,
+    weightsBytes: stored.byteLength,
+    trainingData: o.trainingData,
+    metrics: manifest.metrics,
+    backend: manifest.backend,
+    parentModelId: null,
+    runId: null,
+    origin: 'imported',
+    createdBy: manifest.createdBy,
+    createdAt: o.at,
+  });
 }

@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import type { ModelInfo } from '../../core/model';
 import { starterCardOf } from '../../core/training/starter-card';
 import { appendAudit } from '../../db/audit';
-import { getModel, insertModel, listModels } from '../../db/repositories/models';
+import { getModel, listModels } from '../../db/repositories/models';
 import type { Workspace } from '../../workspace/workspace';
-import { verifyPackage } from './model-package';
+import { insertImportedModel, verifyPackage } from './model-package';
 
 /** The workspace's starter models (normally one). */
 export function starterModels(ws: Workspace): ModelInfo[] {
@@ -53,28 +53,10 @@ export async function ensureStarterModel(
       (m) => starterCardOf(m.trainingData)!.id === card.id && m.weightsSha256 === stored.sha256,
     );
     if (again) return { id: again.id, added: false };
-    const modelId = insertModel(ws.db, {
+    const modelId = insertImportedModel(ws.db, manifest, stored, {
       projectId: null,
-      name: manifest.name,
-      architecture: manifest.architecture,
-      formatVersion: manifest.formatVersion,
-      config: manifest.config,
-      cropSize: manifest.cropSize,
-      ...(manifest.inference
-        ? { inference: { threshold: manifest.inference.threshold, tta: manifest.inference.tta } }
-        : {}),
-      labels: manifest.labels,
-      normalisation: manifest.normalisation,
-      weightsSha256: stored.sha256,
-      weightsBytes: stored.byteLength,
       trainingData: manifest.trainingData,
-      metrics: manifest.metrics,
-      backend: manifest.backend,
-      parentModelId: null,
-      runId: null,
-      origin: 'imported',
-      createdBy: manifest.createdBy,
-      createdAt: at,
+      at,
     });
     appendAudit(
       ws.db,
