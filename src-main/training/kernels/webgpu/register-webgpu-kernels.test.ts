@@ -2,25 +2,16 @@
 // training steps on webgpu against the same steps on cpu. Needs a WebGPU adapter through Dawn: Debian's
 // Chromium ships SwiftShader (a CPU Vulkan), used when present so the check runs on GPU-less machines;
 // with neither a GPU nor SwiftShader the tests are reported as skipped, with Dawn's reason in their names.
-import fs from 'node:fs';
 import { expect, test } from 'vitest';
 import { tf } from '../../backends/tfjs';
-import { probeWebgpu } from '../../backends/webgpu-backend';
 import { selectBackend } from '../../backends/select-backend';
 import { UNet } from '../../model/unet';
 import { segmentationLoss } from '../../model/loss';
 import { expectClose, seededArray } from '../test-support';
+import { testAdapter } from './test-adapter';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env['VK_ICD_FILENAMES'] && !process.env['VK_DRIVER_FILES'] && fs.existsSync(SWIFTSHADER))
-  process.env['VK_ICD_FILENAMES'] = SWIFTSHADER;
-process.env['XDG_RUNTIME_DIR'] ??= fs.mkdtempSync('/tmp/concord-xdg-');
-
-const adapter = await probeWebgpu().then(
-  (a) => ({ ok: true as const, name: `${a.vendor} ${a.device || a.description}` }),
-  (e: unknown) => ({ ok: false as const, name: e instanceof Error ? e.message : String(e) }),
-);
-const needs = adapter.ok ? `on ${adapter.name}` : `skipped, no WebGPU adapter: ${adapter.name}`;
+const adapter = await testAdapter();
+const needs = adapter.needs;
 
 const geometries: {
   x: [number, number, number, number];
