@@ -114,6 +114,10 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   // The run says which epoch it kept (the best validated one, by default) and whether its drafts use flips.
   await expect(page.getByTestId('run-kept')).toContainText(/epoch \d+ of \d+ \((best validation Dice)\)/);
   await expect(page.getByTestId('run-tta')).toContainText('validation Dice');
+  // The drafts' threshold, chosen on the validation cases among 0.3..0.9.
+  await expect(page.getByTestId('run-threshold')).toContainText(
+    /^0\.\d+, chosen on validation \(Dice \d\.\d{3}/,
+  );
   // The label the run trains (the masks use one: the project's default label, a sigmoid model).
   await expect(page.getByTestId('run-labels')).toHaveText('1 Lesion');
   const modelText = (await page.getByTestId('run-model').textContent()) ?? '';

@@ -58,6 +58,10 @@ export interface TrainingStartRequest {
   /** Test-time augmentation: the kept model is validated with and without the slice's flips, and its
    *  drafts use them when they scored higher (default true; false: never). */
   tta?: boolean;
+  /** One label: choose the drafts' probability threshold on the validation cases, the one scoring best
+   *  between 0.3 and 0.9 (default true; false: the target's matched threshold, 0.5 or the raters'
+   *  majority's). */
+  calibrateThreshold?: boolean;
   /** Share of the training crops centred on a foreground pixel of a slice that has one (default 1/3; 0:
    *  crops anywhere). */
   foregroundFraction?: number;

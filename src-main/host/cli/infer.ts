@@ -4,7 +4,8 @@
 // image files (NIfTI, DICOM folder, PNG). Each mask is written as uint8 NIfTI on its input's grid
 // (--out for one input; --out-dir: <input name>-model<id>.nii.gz each); --draft also stores the masks of
 // stored volumes as AI draft annotations. Threshold and test-time flips are the model's own (the flips when
-// they scored higher at its validation); --tta / --no-tta force the flips on or off. --quick runs the quick
+// they scored higher at its validation); --tta / --no-tta force the flips on or off, --threshold t (0 < t < 1,
+// one label) the threshold. --quick runs the quick
 // draft (the model only inside the body's box; with a model trained with `train --preset quick`, a 300-slice
 // CT in seconds).
 import fs from 'node:fs';
@@ -24,7 +25,7 @@ import { optionString, parseArgs, positiveInt, requireOption } from './args';
 import { printJson, progressLine } from './output';
 
 const USAGE =
-  'usage: concord infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft] [--quick] [--tta | --no-tta] [--backend name] [--json]';
+  'usage: concord infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft] [--quick] [--tta | --no-tta] [--threshold t] [--backend name] [--json]';
 
 function safe(s: string): string {
   return s.replace(/\.nii(\.gz)?$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'volume';
@@ -38,7 +39,7 @@ function labelCounts(r: Record<string, unknown>): string {
 
 export async function runInfer(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['workspace', 'model', 'out', 'out-dir', 'backend', 'threads'],
+    values: ['workspace', 'model', 'out', 'out-dir', 'backend', 'threads', 'threshold'],
     flags: ['json', 'draft', 'quick', 'tta', 'no-tta'],
   });
   if (args.options.has('tta') && args.options.has('no-tta'))
@@ -65,11 +66,20 @@ export async function runInfer(argv: string[]): Promise<number> {
   const targetDir = out ? path.dirname(path.resolve(out)) : outDir ? path.resolve(outDir) : null;
   if (targetDir && fs.existsSync(targetDir) && !fs.statSync(targetDir).isDirectory())
     throw new InputError(targetDir, 'is not a folder; the masks cannot be written there');
+  const thresholdText = optionString(args, 'threshold');
+  const threshold = thresholdText === undefined ? undefined : Number(thresholdText);
+  if (threshold !== undefined && !(threshold > 0 && threshold < 1))
+    throw new InputError(
+      undefined,
+      `--threshold must be a probability between 0 and 1 (got '${thresholdText}')`,
+    );
   const threadsText = optionString(args, 'threads');
   const threads = threadsText === undefined ? undefined : positiveInt(threadsText, '--threads');
   const ws = openWorkspace(requireOption(args, 'workspace', 'infer'));
   try {
     const model = requireModel(ws, positiveInt(requireOption(args, 'model', 'infer'), '--model'));
+    if (threshold !== undefined && model.config.labels > 1)
+      throw new InputError(undefined, '--threshold applies to models of one label (several take the argmax)');
     // Inputs: a stored volume by id, or every volume read from a file or folder.
     const inputs: {
       name: string;
@@ -115,6 +125,7 @@ export async function runInfer(argv: string[]): Promise<number> {
       quick,
       ...(threads ? { threads } : {}),
       ...(tta !== undefined ? { tta } : {}),
+      ...(threshold !== undefined ? { threshold } : {}),
     };
     const controller = new AbortController();
     const onSigint = () => controller.abort();
@@ -167,7 +178,7 @@ export async function runInfer(argv: string[]): Promise<number> {
           labels,
           outcomes,
           localActor(),
-          { quick, tta: tta ?? model.inference.tta },
+          { quick, tta: tta ?? model.inference.tta, ...(threshold !== undefined ? { threshold } : {}) },
         );
         for (const d of drafts) {
           const r = results.find((x) => x['volumeId'] === d.volumeId);

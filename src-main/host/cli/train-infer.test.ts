@@ -116,6 +116,35 @@ describe('concord train / infer / models', () => {
     const written = JSON.parse(r2.stdout).results[0].file as string;
     expect(path.dirname(written)).toBe(outDir);
     expect((await readNifti(written)).geometry.dims).toEqual([32, 32, 6]);
+
+    // --threshold overrides the model's own: a lower one drafts at least as many voxels as the default,
+    // a higher one at most as many.
+    const voxels = async (...extra: string[]): Promise<number> => {
+      const r = await cli(
+        'infer',
+        '--workspace',
+        f.wsDir,
+        '--model',
+        String(modelId),
+        file,
+        '--out',
+        path.join(dir, 'threshold.nii.gz'),
+        '--backend',
+        'cpu',
+        '--json',
+        ...extra,
+      );
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout).results[0].foregroundVoxels as number;
+    };
+    const [low, own, high] = [
+      await voxels('--threshold', '0.01'),
+      await voxels(),
+      await voxels('--threshold', '0.99'),
+    ];
+    expect(low).toBeGreaterThanOrEqual(own);
+    expect(own).toBeGreaterThanOrEqual(high);
+    expect(low).toBeGreaterThan(high);
   });
 
   it('models list / export / import, and a tampered package is refused with one line (exit 2)', async () => {
@@ -175,5 +204,21 @@ describe('concord train / infer / models', () => {
       `concord: ${notDir}: is not a folder; the masks cannot be written there\n`,
     ]);
     expect(fs.readFileSync(notDir, 'utf8')).toBe('x');
+    const t1 = await cli(
+      'infer',
+      '--workspace',
+      f.wsDir,
+      '--model',
+      '1',
+      '1',
+      '--out-dir',
+      dir,
+      '--threshold',
+      '1',
+    );
+    expect([t1.code, t1.stderr]).toEqual([
+      2,
+      "concord: --threshold must be a probability between 0 and 1 (got '1')\n",
+    ]);
   });
 });

@@ -42,7 +42,7 @@ const OPTIONAL_NUMBERS = [
   'pseudoMinConfidence',
 ] as const;
 
-const OPTIONAL_FLAGS = ['ema', 'tta', 'keepBest', 'semiSupervised'] as const;
+const OPTIONAL_FLAGS = ['ema', 'tta', 'keepBest', 'calibrateThreshold', 'semiSupervised'] as const;
 
 export function parseStartRequest(raw: unknown): TrainingStartRequest {
   const o = asObject(raw);

@@ -32,6 +32,9 @@ export interface InferOptions {
   quick?: boolean;
   /** Test-time flips: default the model's own setting (on when they scored higher at its validation). */
   tta?: boolean;
+  /** One label: the probability above which a voxel is foreground; default the model's own (chosen on its
+   *  validation, or its target's). */
+  threshold?: number;
 }
 
 export type VolumeSource =
@@ -91,7 +94,7 @@ export async function inferVolumes(
         // A model of several labels writes each class as its label's value (channel order = the list's).
         ...(model.config.labels > 1 ? { labels: model.labels.map((l) => l.value) } : {}),
         inputs,
-        threshold: model.inference.threshold,
+        threshold: o.threshold ?? model.inference.threshold,
         tta: o.tta ?? model.inference.tta,
         backend: o.backend ?? 'auto',
         ...(o.threads ? { threads: o.threads } : {}),
@@ -142,6 +145,7 @@ export async function draftVolumes(
   return saveDrafts(ws, model, volumeIds, labels, outcomes, actor, {
     quick: o.quick === true,
     tta: o.tta ?? model.inference.tta,
+    ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
   });
 }
 
@@ -153,7 +157,7 @@ export async function saveDrafts(
   labels: Uint8Array[],
   outcomes: InferOutcome[],
   actor: string,
-  how: { quick?: boolean; tta?: boolean } = {},
+  how: { quick?: boolean; tta?: boolean; threshold?: number } = {},
 ): Promise<DraftResult[]> {
   const out: DraftResult[] = [];
   for (let i = 0; i < volumeIds.length; i++) {
@@ -169,7 +173,7 @@ export async function saveDrafts(
           modelId: model.id,
           modelName: model.name,
           modelVersion: model.weightsSha256,
-          threshold: model.inference.threshold,
+          threshold: how.threshold ?? model.inference.threshold,
           tta: how.tta ?? model.inference.tta,
           normalisation: model.normalisation,
           meanEntropyBits: outcomes[i]!.meanEntropyBits,

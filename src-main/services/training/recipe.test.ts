@@ -1,8 +1,10 @@
 // The product's default run is the recipe: trained on the raters' agreement (each case's submitted
 // annotations; all its manual ones where nobody submitted, said so in the run's record), 2.5D on volumes
 // with neighbours, a moving average of the weights, the best validated epoch kept (its weights stored, its
-// metrics the model's), test-time flips measured and kept where they scored higher, and drafts made at the
-// threshold matching the raters' majority. A real trainer process, on the synthetic three-rater project.
+// metrics the model's), and the drafts' threshold and test-time flips chosen together on the validation cases
+// (the best of a scan around the threshold matching the raters' majority; with calibrateThreshold false, that
+// threshold, the flips kept where they scored higher). A real trainer process, on the synthetic three-rater
+// project.
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { getModel } from '../../db/repositories/models';
 import { findAnnotatorByName } from '../../db/repositories/annotators';
@@ -91,12 +93,28 @@ describe('the default recipe', () => {
       threshold: number;
       tta: { plain: number; flipped: number; on: boolean };
       averageDecay: number;
+      calibration: {
+        matched: number;
+        scan: { threshold: number; dice: number; diceWithFlips: number }[];
+      };
     };
-    expect(recipe).toMatchObject({ keptEpoch: best, kept: 'best', threshold: 0.75, averageDecay: 0.99 });
-    expect(recipe.tta.plain).toBe(dice[best]);
-    expect(recipe.tta.on).toBe(recipe.tta.flipped > recipe.tta.plain);
+    expect(recipe).toMatchObject({ keptEpoch: best, kept: 'best', averageDecay: 0.99 });
+    expect(run.config).toMatchObject({ calibrateThreshold: true });
+    // The scan: 0.30..0.90 and the majority's 0.75; at 0.75 without flips it is the kept epoch's validation.
+    const scan = recipe.calibration.scan;
+    expect(recipe.calibration.matched).toBe(0.75);
+    expect(scan.map((r) => r.threshold)).toEqual([
+      0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9,
+    ]);
+    expect(scan.find((r) => r.threshold === 0.75)!.dice).toBe(dice[best]);
+    // The drafts take the best Dice of the scan, with or without the flips.
+    const top = Math.max(...scan.flatMap((r) => [r.dice, r.diceWithFlips]));
+    const row = scan.find((r) => r.threshold === recipe.threshold)!;
+    expect(recipe.tta.on ? row.diceWithFlips : row.dice).toBe(top);
+    expect([recipe.tta.plain, recipe.tta.flipped]).toEqual([row.dice, row.diceWithFlips]);
     const model = getModel(ws.db, run.modelId!)!;
-    expect(model.inference).toEqual({ threshold: 0.75, tta: recipe.tta.on });
+    expect(model.inference).toEqual({ threshold: recipe.threshold, tta: recipe.tta.on });
+    expect(model.metrics['validationDiceWithFlips']).toBe(row.diceWithFlips);
     expect(model.metrics).toMatchObject({ keptEpoch: best, validationDice: dice[best] });
     expect((model.trainingData['recipe'] as { keptEpoch: number }).keptEpoch).toBe(best);
     // The stored weights are the kept epoch's (best.bin in the run folder).
@@ -114,14 +132,30 @@ describe('the default recipe', () => {
     const last = await t.wait(
       (
         await t.start(
-          { projectId: f.projectId, epochs: 5, learningRate: 0.05, keepBest: false, ...SMALL_NET },
+          {
+            projectId: f.projectId,
+            epochs: 5,
+            learningRate: 0.05,
+            keepBest: false,
+            calibrateThreshold: false,
+            ...SMALL_NET,
+          },
           'tester',
           () => undefined,
         )
       ).id,
     );
-    const lastRecipe = t.detail(last.id).trainingData['recipe'] as { keptEpoch: number; kept: string };
-    expect(lastRecipe).toMatchObject({ keptEpoch: 4, kept: 'last' });
+    const lastRecipe = t.detail(last.id).trainingData['recipe'] as {
+      keptEpoch: number;
+      kept: string;
+      tta: { plain: number; flipped: number; on: boolean };
+    };
+    // Without the calibration: the majority's threshold, the flips where they scored higher there.
+    expect(lastRecipe).toMatchObject({ keptEpoch: 4, kept: 'last', threshold: 0.75 });
+    expect(lastRecipe).not.toHaveProperty('calibration');
+    expect(lastRecipe.tta.plain).toBe(dice[4]);
+    expect(lastRecipe.tta.on).toBe(lastRecipe.tta.flipped > lastRecipe.tta.plain);
+    expect(getModel(ws.db, last.modelId!)!.inference.threshold).toBe(0.75);
     expect(t.detail(last.id).metrics.map((m) => m.validationDice)).toEqual(dice);
     expect(best).not.toBe(4);
   });

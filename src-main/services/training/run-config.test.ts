@@ -25,6 +25,7 @@ describe('run configuration', () => {
       target: 'agreement',
       ema: true,
       tta: true,
+      calibrateThreshold: true,
       keepBest: true,
       foregroundFraction: 1 / 3,
       batchSize: 16,
@@ -39,6 +40,7 @@ describe('run configuration', () => {
       schedule: 'constant',
       keepBest: true,
       tta: true,
+      calibrateThreshold: true,
       foregroundFraction: 1 / 3,
       cropSize: 64,
       unet: { inChannels: 3 },
@@ -80,6 +82,7 @@ describe('run configuration', () => {
       target: 'vote',
       ema: false,
       tta: false,
+      calibrateThreshold: false,
       keepBest: false,
       foregroundFraction: 0,
     });
@@ -87,12 +90,19 @@ describe('run configuration', () => {
       target: 'vote',
       ema: false,
       tta: false,
+      calibrateThreshold: false,
       keepBest: false,
       foregroundFraction: 0,
     });
     const t = trainConfig(withDataDefaults(c, [[64, 64, 4]]));
     expect(t.averageDecay).toBeUndefined();
-    expect(t).toMatchObject({ schedule: 'cosine', keepBest: false, tta: false, foregroundFraction: 0 });
+    expect(t).toMatchObject({
+      schedule: 'cosine',
+      keepBest: false,
+      tta: false,
+      calibrateThreshold: false,
+      foregroundFraction: 0,
+    });
   });
 
   it('refuses bad values with one line', () => {
@@ -106,7 +116,13 @@ describe('run configuration', () => {
 
   it('a run stored before the recipe reads as it trained', () => {
     const old = storedConfig({ projectId: 1, target: 'vote', epochs: 20, neighbours: 0, cropSize: 128 });
-    expect(old).toMatchObject({ ema: false, tta: false, keepBest: false, foregroundFraction: 1 / 3 });
+    expect(old).toMatchObject({
+      ema: false,
+      tta: false,
+      keepBest: false,
+      calibrateThreshold: false,
+      foregroundFraction: 1 / 3,
+    });
     expect(trainConfig({ ...old, levels: 4, base: 16, batchSize: 8 } as typeof old).schedule).toBe('cosine');
   });
 

@@ -10,8 +10,9 @@ import { inputMultiple, type UNetConfig } from '../../training/model/unet-config
 import type { TrainConfig } from '../../training/process/protocol';
 
 export /** The run's settings with every default filled in (stored as the run's config). Runs stored before
- *  the recipe's settings existed lack ema, tta, foregroundFraction and keepBest: storedConfig fills them as
- *  those runs trained (no average, no flips, a third of the crops on foreground, the last epoch kept). */
+ *  the recipe's settings existed lack ema, tta, foregroundFraction, keepBest and calibrateThreshold:
+ *  storedConfig fills them as those runs trained (no average, no flips, a third of the crops on foreground,
+ *  the last epoch kept, the matched threshold). */
 interface ResolvedConfig extends Required<
   Omit<
     TrainingStartRequest,
@@ -65,6 +66,7 @@ export function storedConfig(raw: Record<string, unknown>): ResolvedConfig {
     ...c,
     ema: c.ema ?? false,
     tta: c.tta ?? false,
+    calibrateThreshold: c.calibrateThreshold ?? false,
     foregroundFraction: c.foregroundFraction ?? FOREGROUND_FRACTION,
     keepBest: c.keepBest ?? false,
     labels: c.labels ?? [c.label],
@@ -169,7 +171,7 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
   const labels = base
     ? base.labels.map((l) => l.value)
     : (listed ?? (single !== undefined ? [single] : null));
-  for (const k of ['ema', 'tta', 'keepBest'] as const)
+  for (const k of ['ema', 'tta', 'keepBest', 'calibrateThreshold'] as const)
     if (req[k] !== undefined && typeof req[k] !== 'boolean')
       throw new InputError(undefined, `${k} must be true or false`);
   const epochs = int(req.epochs, 'epochs', 1, 10_000, 20);
@@ -189,6 +191,7 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
     learningRate: lr,
     ema: req.ema ?? true,
     tta: req.tta ?? true,
+    calibrateThreshold: req.calibrateThreshold ?? true,
     foregroundFraction: fg,
     keepBest: req.keepBest ?? true,
     validationFraction: fraction,
@@ -252,6 +255,7 @@ export function trainConfig(c: ResolvedConfig): TrainConfig {
     ...(c.ema ? { averageDecay: EMA_DECAY } : {}),
     keepBest: c.keepBest,
     tta: c.tta,
+    calibrateThreshold: c.calibrateThreshold,
     augment: c.augmentation === 'none' ? null : NNUNET_2D_DEFAULTS,
     backend: c.backend,
     ...(c.threads ? { threads: c.threads } : {}),

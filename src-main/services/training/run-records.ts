@@ -73,6 +73,8 @@ export function recipeOutcome(t: TrainOutcome): Record<string, unknown> {
     kept: t.kept ?? 'last',
     threshold: t.threshold ?? 0.5,
     tta: t.tta ?? null,
+    // The validation scan that chose the threshold (process/calibrate.ts), when the run calibrated it.
+    ...(t.calibration ? { calibration: t.calibration } : {}),
     averageDecay: t.averageDecay ?? null,
     // Several labels: the kept epoch's validation Dice per label value (validationDice is their mean).
     ...(t.labelDice ? { labelDice: t.labelDice } : {}),

@@ -74,6 +74,9 @@ export interface TrainConfig {
   keepBest?: boolean;
   /** Validate the stored model with and without the slices' flips; drafts use them when they score higher. */
   tta?: boolean;
+  /** Choose the drafts' probability threshold on validation (process/calibrate.ts; absent or false: the
+   *  target's matched threshold, as runs before it). */
+  calibrateThreshold?: boolean;
   freezeEncoder: boolean;
   /** On-the-fly augmentation (null: random mirroring only). */
   augment: AugmentConfig | null;
@@ -235,6 +238,12 @@ export interface TrainOutcome {
   threshold?: number;
   /** The stored weights' validation Dice with and without test-time augmentation, and whether drafts use it. */
   tta?: { plain: number; flipped: number; on: boolean; labelDice?: Record<string, number> };
+  /** One label: the validation scan that chose `threshold` and the flips (process/calibrate.ts); `tta`'s
+   *  Dice are then at the chosen threshold. */
+  calibration?: {
+    matched: number;
+    scan: { threshold: number; dice: number; diceWithFlips: number | null }[];
+  };
   /** The weight average's decay, when the stored weights are an average. */
   averageDecay?: number;
   /** The stored model's input scaling (unet-config.ts), as its weights file's meta holds it. */

@@ -7,7 +7,8 @@
 // is kept (keepBest: its weights go to best.bin whenever an epoch beats it, and are the ones stored);
 // validation's threshold matches the target (for the raters' agreement, between the shares their strict
 // majority leaves out and keeps); and the stored weights are validated with and without test-time flips
-// (tta), which their drafts use only when they scored higher.
+// (tta), which their drafts use only when they scored higher, and (calibrateThreshold, one label) at
+// thresholds around the matched one, the drafts taking the best (process/calibrate.ts).
 import path from 'node:path';
 import type { TrainingProgress } from '../../core/model';
 import { CancelledError } from '../../core/errors';
@@ -23,6 +24,7 @@ import { cropBatches, inputScalingOf, sliceRefs, type SliceRef } from './crop-ba
 import { prepareDataset } from './prepare-dataset';
 import { PseudoRounds } from './pseudo-rounds';
 import { validationDice } from './evaluate-slices';
+import { calibrate, calibrationLine } from './calibrate';
 import type {
   CheckpointMeta,
   DatasetMeta,
@@ -419,8 +421,23 @@ export async function runTrainJob(
     });
   }
   let tta: TrainOutcome['tta'];
+  let calibration: TrainOutcome['calibration'];
+  let drafted = threshold;
   const keptRecord = history.find((r) => r.epoch === keptEpoch);
-  if (c.tta && data.validation.length > 0 && keptRecord && keptRecord.validationDice !== null) {
+  if (!labelValues && data.validation.length > 0 && (c.tta || c.calibrateThreshold)) {
+    // One label: the threshold (with calibrateThreshold) and the flips (with tta) chosen on validation.
+    const chosen = await calibrate(model, data.validation, {
+      matched: threshold,
+      calibrate: c.calibrateThreshold ?? false,
+      tta: c.tta ?? false,
+      signal,
+    });
+    if (signal.aborted) throw new CancelledError('training');
+    drafted = chosen.threshold;
+    if (chosen.flipped !== null) tta = { plain: chosen.plain, flipped: chosen.flipped, on: chosen.tta };
+    if (c.calibrateThreshold) calibration = { matched: chosen.matched, scan: chosen.scan };
+    send({ type: 'log', line: calibrationLine(chosen) });
+  } else if (c.tta && data.validation.length > 0 && keptRecord && keptRecord.validationDice !== null) {
     const plain = keptRecord.validationDice;
     const withFlips = await validationDice(model, data.validation, { signal, threshold, tta: true });
     const flipped = withFlips.dice;
@@ -441,8 +458,9 @@ export async function runTrainJob(
     weightsFile,
     trainSeconds,
     ...(keptEpoch !== undefined ? { keptEpoch, kept } : {}),
-    threshold,
+    threshold: drafted,
     ...(tta ? { tta } : {}),
+    ...(calibration ? { calibration } : {}),
     ...(c.averageDecay !== undefined ? { averageDecay: c.averageDecay } : {}),
     ...(input ? { input } : {}),
     ...(labelValues ? { labels: labelValues } : {}),

@@ -1,12 +1,14 @@
 // The recipe's switches in a training run's Advanced section, each on by default (run-config.ts): the
-// moving average of the weights, test-time flips where they pay, and keeping the best validated epoch.
+// moving average of the weights, test-time flips where they pay, the drafts' threshold chosen on validation,
+// and keeping the best validated epoch.
 export interface Recipe {
   ema: boolean;
   tta: boolean;
+  calibrateThreshold: boolean;
   keepBest: boolean;
 }
 
-export const DEFAULT_RECIPE: Recipe = { ema: true, tta: true, keepBest: true };
+export const DEFAULT_RECIPE: Recipe = { ema: true, tta: true, calibrateThreshold: true, keepBest: true };
 
 const CHECKS: { key: keyof Recipe; label: string; hint: string }[] = [
   {
@@ -18,6 +20,11 @@ const CHECKS: { key: keyof Recipe; label: string; hint: string }[] = [
     key: 'tta',
     label: 'Test-time flips where they pay',
     hint: "validate the kept model with the slices' 4 flips averaged; its drafts use them when they scored higher",
+  },
+  {
+    key: 'calibrateThreshold',
+    label: 'Threshold chosen on validation',
+    hint: "one label: the drafts' probability threshold is the one (0.3 to 0.9) scoring best on the validation cases (else the target's own, 0.5 or the raters' majority's)",
   },
   {
     key: 'keepBest',

@@ -3,7 +3,15 @@
 // model it produced, and the error of a failed run.
 import type { RunDetail } from '@contract';
 import { formatMetric, targetText } from './runFormat';
-import { keptText, labelDiceText, labelsOf, labelsText, recipeOf, ttaText } from './recipeText';
+import {
+  keptText,
+  labelDiceText,
+  labelsOf,
+  labelsText,
+  recipeOf,
+  thresholdText,
+  ttaText,
+} from './recipeText';
 
 export function RunSummary({ run }: { run: RunDetail }) {
   const best = run.metrics.reduce<number | null>(
@@ -76,6 +84,8 @@ export function RunSummary({ run }: { run: RunDetail }) {
           <dd data-testid="run-kept">{keptText(recipe, run.epochs)}</dd>
           <dt>Test-time flips</dt>
           <dd data-testid="run-tta">{ttaText(recipe)}</dd>
+          <dt title="The probability above which a voxel is drafted as the label">Threshold</dt>
+          <dd data-testid="run-threshold">{thresholdText(recipe)}</dd>
         </>
       )}
       {run.modelId !== null && (

@@ -48,7 +48,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
   const submit = (): void => {
     const req: TrainingStartRequest = { projectId, target, epochs: epochsN, backend, augmentation };
     // Only a switch turned off travels: the defaults are the service's.
-    for (const k of ['ema', 'tta', 'keepBest'] as const) if (!recipe[k]) req[k] = false;
+    for (const k of ['ema', 'tta', 'calibrateThreshold', 'keepBest'] as const) if (!recipe[k]) req[k] = false;
     if (semi.on) {
       req.semiSupervised = true;
       if (semi.rounds.trim() !== '') req.pseudoRounds = Number(semi.rounds);

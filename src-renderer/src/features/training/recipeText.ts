@@ -6,6 +6,11 @@ export interface RecipeOutcome {
   kept: 'best' | 'last';
   threshold: number;
   tta: { plain: number; flipped: number; on: boolean } | null;
+  /** The validation scan that chose `threshold` (one label, runs that calibrated it). */
+  calibration?: {
+    matched: number;
+    scan: { threshold: number; dice: number; diceWithFlips: number | null }[];
+  };
   averageDecay: number | null;
   /** A model of several labels: the kept epoch's validation Dice per label value (string). */
   labelDice?: Record<string, number>;
@@ -27,6 +32,24 @@ export function keptText(r: RecipeOutcome, epochs: number): string {
   const how = r.kept === 'best' ? 'best validation Dice' : 'last';
   const avg = r.averageDecay !== null ? `, moving average of the weights (${r.averageDecay})` : '';
   return `epoch ${r.keptEpoch + 1} of ${epochs} (${how})${avg}`;
+}
+
+/** "0.75, chosen on validation (Dice 0.641; 0.598 at the target's 0.625)", or "0.625 (the target's)". */
+export function thresholdText(r: RecipeOutcome): string {
+  const c = r.calibration;
+  if (!c || c.scan.length < 2) return `${r.threshold} (the target's)`;
+  const best = (t: number): number | null => {
+    const row = c.scan.find((x) => x.threshold === t);
+    return row ? Math.max(row.dice, row.diceWithFlips ?? 0) : null;
+  };
+  const chosen = best(r.threshold);
+  const matched = best(c.matched);
+  const at = chosen === null ? '' : ` (Dice ${chosen.toFixed(3)}`;
+  const was =
+    r.threshold === c.matched || matched === null
+      ? ''
+      : `; ${matched.toFixed(3)} at the target's ${c.matched}`;
+  return `${r.threshold}, chosen on validation${at}${was}${at ? ')' : ''}`;
 }
 
 /** "flips on (0.612 with, 0.598 without)" or "flips off (…)"; "not measured" when the run did not. */
