@@ -5,9 +5,8 @@
 // (--out for one input; --out-dir: <input name>-model<id>.nii.gz each); --draft also stores the masks of
 // stored volumes as AI draft annotations. Threshold and test-time flips are the model's own (the flips when
 // they scored higher at its validation); --tta / --no-tta force the flips on or off, --threshold t (0 < t < 1,
-// one label) the threshold. --quick runs the quick
-// draft (the model only inside the body's box; with a model trained with `train --preset quick`, a 300-slice
-// CT in seconds).
+// one label) the threshold. --quick runs the quick draft (the model only inside the body's box, without the
+// flips unless --tta; with a model trained with `train --preset quick`, a 300-slice CT in seconds).
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
@@ -16,7 +15,13 @@ import { appendAudit } from '../../db/audit';
 import { readVolumes } from '../../io/read-volumes';
 import { writeNifti } from '../../io/nifti/write';
 import { loadVolume } from '../../services/workspace/load-volume';
-import { inferVolumes, requireModel, saveDrafts, type VolumeSource } from '../../services/training/inference';
+import {
+  draftFlips,
+  inferVolumes,
+  requireModel,
+  saveDrafts,
+  type VolumeSource,
+} from '../../services/training/inference';
 import { forkLauncher } from '../../services/training/trainer-launcher';
 import { isBackendRequest } from '../../training/backends/backend-report';
 import { openWorkspace } from '../../workspace/workspace';
@@ -178,7 +183,11 @@ export async function runInfer(argv: string[]): Promise<number> {
           labels,
           outcomes,
           localActor(),
-          { quick, tta: tta ?? model.inference.tta, ...(threshold !== undefined ? { threshold } : {}) },
+          {
+            quick,
+            tta: draftFlips(model, { quick, ...(tta !== undefined ? { tta } : {}) }),
+            ...(threshold !== undefined ? { threshold } : {}),
+          },
         );
         for (const d of drafts) {
           const r = results.find((x) => x['volumeId'] === d.volumeId);
@@ -200,8 +209,8 @@ export async function runInfer(argv: string[]): Promise<number> {
         modelId: model.id,
         modelVersion: model.weightsSha256,
         quick,
-        threshold: model.inference.threshold,
-        tta: tta ?? model.inference.tta,
+        threshold: threshold ?? model.inference.threshold,
+        tta: draftFlips(model, { quick, ...(tta !== undefined ? { tta } : {}) }),
         labels: model.labels,
         results,
       });

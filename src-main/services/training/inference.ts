@@ -4,8 +4,8 @@
 // model id, its version (weights sha256), the threshold, whether the slices' flips were averaged (tta) and
 // the normalisation. Threshold and flips are the model's own (ModelInfo.inference) unless told otherwise.
 // `quick` runs the quick draft (training/engine/quick-infer.ts: the model only inside the body's box, about
-// half of a CT slice; with a model trained with the quick preset, seconds instead of minutes); the draft's
-// provenance says so.
+// half of a CT slice, without the flips unless asked; with a model trained with the quick preset, seconds
+// instead of minutes); the draft's provenance says so.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +35,12 @@ export interface InferOptions {
   /** One label: the probability above which a voxel is foreground; default the model's own (chosen on its
    *  validation, or its target's). */
   threshold?: number;
+}
+
+/** Whether a draft averages the flips: as asked, else the model's setting, except that a quick draft goes
+ *  without (it is for speed, and the flips cost 4 forward passes a slice). */
+export function draftFlips(model: ModelInfo, o: { quick?: boolean; tta?: boolean }): boolean {
+  return o.tta ?? (o.quick ? false : model.inference.tta);
 }
 
 export type VolumeSource =
@@ -95,7 +101,7 @@ export async function inferVolumes(
         ...(model.config.labels > 1 ? { labels: model.labels.map((l) => l.value) } : {}),
         inputs,
         threshold: o.threshold ?? model.inference.threshold,
-        tta: o.tta ?? model.inference.tta,
+        tta: draftFlips(model, o),
         backend: o.backend ?? 'auto',
         ...(o.threads ? { threads: o.threads } : {}),
         ...(o.quick ? { quick: true } : {}),
@@ -144,7 +150,7 @@ export async function draftVolumes(
   );
   return saveDrafts(ws, model, volumeIds, labels, outcomes, actor, {
     quick: o.quick === true,
-    tta: o.tta ?? model.inference.tta,
+    tta: draftFlips(model, o),
     ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
   });
 }
@@ -174,7 +180,7 @@ export async function saveDrafts(
           modelName: model.name,
           modelVersion: model.weightsSha256,
           threshold: how.threshold ?? model.inference.threshold,
-          tta: how.tta ?? model.inference.tta,
+          tta: draftFlips(model, how),
           normalisation: model.normalisation,
           meanEntropyBits: outcomes[i]!.meanEntropyBits,
           ...(outcomes[i]!.perLabel ? { labelUncertainty: outcomes[i]!.perLabel } : {}),

@@ -1,6 +1,7 @@
 // The quick draft through the product: `inference:run` with quick: true runs the trainer's quick path and
-// stores an AI draft on the volume's grid whose provenance says it was quick (scale, body box); a quick
-// flag that is not a boolean is refused before anything runs.
+// stores an AI draft on the volume's grid whose provenance says it was quick (scale, body box), without the
+// flips even for a model whose drafts use them (a full draft of that model still does); a quick flag that is
+// not a boolean is refused before anything runs.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Events, EventChannel } from '@contract';
 import { findAnnotatorByName } from '../../db/repositories/annotators';
@@ -51,6 +52,13 @@ function asReviewer(name: string) {
 it('a quick AI draft: on the volume grid, quick in its provenance', async () => {
   const ws = f.services.app.workspace;
   const volumeId = f.volumes.get('C4')!;
+  // The model's drafts use the flips (as a run sets when they scored higher on validation).
+  const row = ws.db.prepare('SELECT config_json FROM models WHERE id = ?').get(modelId) as {
+    config_json: string;
+  };
+  ws.db
+    .prepare('UPDATE models SET config_json = ? WHERE id = ?')
+    .run(JSON.stringify({ ...JSON.parse(row.config_json), threshold: 0.5, tta: true }), modelId);
   const bob = asReviewer('Bob');
   const r = await bob.run({ jobId: 'quick-1', modelId, volumeIds: [volumeId], quick: true });
   if (!r.ok) throw new Error(r.error.message);
@@ -58,8 +66,13 @@ it('a quick AI draft: on the volume grid, quick in its provenance', async () => 
   const rev = getRevision(ws.db, d!.revisionId)!;
   expect(rev.provenance).toMatchObject({
     method: `AI quick draft (model ${modelId})`,
-    parameters: { kind: 'ai-draft', modelId, quick: { scale: 1, bodyBox: true } },
+    parameters: { kind: 'ai-draft', modelId, quick: { scale: 1, bodyBox: true }, tta: false },
   });
+  const full = await bob.run({ jobId: 'full-1', modelId, volumeIds: [volumeId] });
+  if (!full.ok) throw new Error(full.error.message);
+  const fullRev = getRevision(ws.db, (full.value as { revisionId: number }[])[0]!.revisionId)!;
+  expect(fullRev.provenance.parameters).toMatchObject({ tta: true });
+  expect(fullRev.provenance.parameters).not.toHaveProperty('quick');
   const labels = decodeMask(await ws.blobs.read(rev.blobSha256), DIMS).labels;
   expect(labels).toHaveLength(DIMS[0] * DIMS[1] * DIMS[2]);
   expect(new Set(labels).size).toBeLessThanOrEqual(2);

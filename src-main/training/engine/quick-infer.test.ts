@@ -147,3 +147,45 @@ test('body box: outside it certain background; inside, the box resampled; severa
   expect(r.meanEntropyBits).toBeCloseTo((ref.meanEntropyBits * 48) / 320, 6);
   model.dispose();
 });
+
+test("scale 1 with a body box: the box's rows inferred as they are, copied back; outside background", async () => {
+  const model = UNet.create({ levels: 2, base: 2, inChannels: 3, labels: 1 }, 5);
+  const dims: [number, number, number] = [20, 16, 3];
+  const data = new Float32Array(20 * 16 * 3); // air (0) with a body at i 8..13, j 5..8
+  const r0 = new SeededRandom(2);
+  for (let k = 0; k < 3; k++)
+    for (let j = 5; j < 9; j++)
+      for (let i = 8; i < 14; i++) data[k * 320 + j * 20 + i] = 1 + r0.normal() * 0.3;
+  const r = await inferVolumeQuick(
+    model,
+    { dims, data },
+    { bodyThreshold: 0.5, bodyMargin: 1, keepProbabilities: true, threshold: 0.45 },
+  );
+  expect(r.box).toEqual({ i0: 7, i1: 15, j0: 4, j1: 10 });
+  expect(r.reduced).toEqual([8, 6]);
+  const box = new Float32Array(8 * 6 * 3);
+  for (let k = 0; k < 3; k++)
+    for (let j = 0; j < 6; j++)
+      for (let i = 0; i < 8; i++) box[k * 48 + j * 8 + i] = data[k * 320 + (4 + j) * 20 + 7 + i]!;
+  const ref = await inferVolume(
+    model,
+    { dims: [8, 6, 3], data: box },
+    { keepProbabilities: true, threshold: 0.45 },
+  );
+  let inside = 0;
+  for (let k = 0; k < 3; k++)
+    for (let j = 0; j < 16; j++)
+      for (let i = 0; i < 20; i++) {
+        const v = k * 320 + j * 20 + i;
+        if (i >= 7 && i < 15 && j >= 4 && j < 10) {
+          const w = k * 48 + (j - 4) * 8 + i - 7;
+          expect(r.labels[v]).toBe(ref.labels[w]);
+          expect(r.probabilities![v]).toBe(ref.probabilities![w]);
+          inside += r.labels[v]!;
+        } else expect([r.labels[v], r.probabilities![v]]).toEqual([0, 0]);
+      }
+  expect(r.foregroundVoxels).toBe(inside);
+  expect(r.foregroundVoxels).toBe(ref.foregroundVoxels);
+  expect(r.meanEntropyBits).toBeCloseTo((ref.meanEntropyBits * 48) / 320, 6);
+  model.dispose();
+});

@@ -45,7 +45,9 @@ export async function runInferJob(
         model,
         { dims: input.dims, data },
         {
-          batchSize: job.batchSize ?? 4,
+          // The quick path's small network runs 8 slices a pass (bench infer --quick on a 300-slice CT:
+          // 19.3 s against 21.6 s at 4); the full one keeps 4 (its activations are 4 times as wide).
+          batchSize: job.batchSize ?? (job.quick ? 8 : 4),
           signal,
           threshold: job.threshold ?? 0.5,
           tta: job.tta ?? false,

@@ -183,7 +183,7 @@ export interface InferJob {
   /** A model of several labels: the value written for each class 1..L (the model's label list, in order). */
   labels?: number[];
   inputs: InferInput[];
-  /** Slices per forward pass (default 4). */
+  /** Slices per forward pass (default 4; the quick draft 8). */
   batchSize?: number;
   backend: BackendRequest;
   threads?: number;
