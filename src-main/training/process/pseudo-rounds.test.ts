@@ -7,7 +7,14 @@ import { NNUNET_2D_DEFAULTS } from '../augment/augment-config';
 import { tf } from '../backends/tfjs';
 import { UNet } from '../model/unet';
 import { cropBatches, sliceRefs, type SliceRef } from './crop-batches';
-import { labelSlices, mixedBatches, pseudoSource, readPseudo, writePseudo } from './pseudo-rounds';
+import {
+  labelSlices,
+  mixedBatches,
+  PseudoRounds,
+  pseudoSource,
+  readPseudo,
+  writePseudo,
+} from './pseudo-rounds';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -115,4 +122,34 @@ test('a model labels the slices; the round file gives them back for that round o
   expect(back.refs.map((r) => [...r.weight!])).toEqual(refs.map((r) => [...r.weight!]));
   expect(readPseudo(dir, unlabelled, 3)).toBeNull();
   expect(readPseudo(dir, unlabelled.slice(1), 2)).toBeNull();
+});
+
+test('a round whose labels mark no foreground is skipped: its epochs train on the labelled cases only', async () => {
+  const model = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 3);
+  const unlabelled = slices(7, 3).map((s) => ({
+    ...s,
+    target: new Uint8Array(N * N),
+    foreground: new Uint32Array(),
+  }));
+  const lines: string[] = [];
+  const rounds = new PseudoRounds(tempDir('concord-pseudo-'), unlabelled, {
+    // No probability passes 0.99999 on a fresh network: nothing is marked.
+    threshold: 0.99999,
+    minConfidence: 0,
+    rounds: 1,
+    epochs: 4,
+    labelledSlices: 8,
+    crops: opts,
+    log: (l) => lines.push(l),
+  });
+  await rounds.restore(rounds.starts[0]!, (f) => f(model));
+  model.dispose();
+  expect(rounds.made).toHaveLength(1);
+  expect(rounds.made[0]).toMatchObject({ round: 1, foregroundPixels: 0, skipped: true });
+  expect(lines.at(-1)).toMatch(/no foreground marked: .* trains on the labelled cases only$/);
+  const labelled = cropBatches(slices(1, 8), opts);
+  const b = rounds.batches(labelled).batch(0, 0);
+  expect(b.w).toBeUndefined();
+  expect([...b.y]).toEqual([...labelled.batch(0, 0).y]);
+  expect(rounds.crops).toBe(0);
 });

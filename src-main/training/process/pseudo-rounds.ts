@@ -35,6 +35,8 @@ export interface PseudoRoundStats {
   foregroundPixels: number;
   /** Mean weight (0..1) of the confident pixels: at least the floor when any pixel is confident. */
   meanWeight: number;
+  /** The round marked no foreground anywhere, so its epochs trained on the labelled cases only. */
+  skipped?: boolean;
 }
 
 interface PseudoMeta {
@@ -204,14 +206,22 @@ export class PseudoRounds {
   }
 
   private use(refs: SliceRef[], stats: PseudoRoundStats, how: string): void {
-    this.current = { source: pseudoSource(refs, this.o.crops, stats.round), slices: refs.length };
-    this.made.push(stats);
+    // A model that marks no foreground on any unlabelled slice has not learned the label yet (the
+    // labelled slices have it): its labels would only teach "nothing here", so the round trains on the
+    // labelled cases alone (bench/RESULTS.md, "Unlabelled cases": such a round lowered the held-out Dice).
+    const skipped = stats.foregroundPixels === 0;
+    this.current = skipped
+      ? null
+      : { source: pseudoSource(refs, this.o.crops, stats.round), slices: refs.length };
+    this.made.push(skipped ? { ...stats, skipped } : stats);
     this.o.log(
       `pseudo-labels round ${stats.round}/${this.o.rounds} (${how}, from epoch ${stats.epoch + 1}): ` +
         `${stats.slices} slices of ${stats.cases} unlabelled case(s), ` +
         `${(100 * stats.confidentFraction).toFixed(1)}% of pixels confident (weight > 0), ` +
         `${stats.foregroundPixels} foreground, mean weight ${stats.meanWeight.toFixed(3)}; ` +
-        `${Math.round(100 * pseudoShare(this.o.labelledSlices, refs.length))}% of each batch`,
+        (skipped
+          ? 'no foreground marked: the model cannot find the label yet, so this round trains on the labelled cases only'
+          : `${Math.round(100 * pseudoShare(this.o.labelledSlices, refs.length))}% of each batch`),
     );
   }
 
