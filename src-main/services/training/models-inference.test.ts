@@ -192,9 +192,13 @@ describe('inference, drafts, active learning', () => {
     // Progress after each batch of 4 slices (the engine's batched inference): slices 0..3, then 4..5.
     expect(slices).toEqual([3, 5]);
     const rev = getRevision(ws.db, d!.revisionId)!;
+    // The threshold is the model's own, chosen on its run's validation cases.
+    const { threshold } = getModel(ws.db, modelId)!.inference;
+    expect(threshold).toBeGreaterThanOrEqual(0.3);
+    expect(threshold).toBeLessThanOrEqual(0.9);
     expect(rev.provenance).toMatchObject({
       method: `AI draft (model ${modelId})`,
-      parameters: { kind: 'ai-draft', modelId, threshold: 0.5 },
+      parameters: { kind: 'ai-draft', modelId, threshold },
     });
     const labels = decodeMask(await ws.blobs.read(rev.blobSha256), DIMS).labels;
     expect(labels).toHaveLength(DIMS[0] * DIMS[1] * DIMS[2]);
