@@ -124,6 +124,7 @@ export async function runInfer(argv: string[]): Promise<number> {
         `volume ${p.item + 1}/${p.items}, slice ${p.slice + 1}/${p.slices}`,
       );
     const quick = args.options.has('quick');
+    const flips = draftFlips(model, { quick, ...(tta !== undefined ? { tta } : {}) });
     const opts = {
       backend,
       onProgress,
@@ -185,7 +186,7 @@ export async function runInfer(argv: string[]): Promise<number> {
           localActor(),
           {
             quick,
-            tta: draftFlips(model, { quick, ...(tta !== undefined ? { tta } : {}) }),
+            tta: flips,
             ...(threshold !== undefined ? { threshold } : {}),
           },
         );
@@ -210,7 +211,7 @@ export async function runInfer(argv: string[]): Promise<number> {
         modelVersion: model.weightsSha256,
         quick,
         threshold: threshold ?? model.inference.threshold,
-        tta: draftFlips(model, { quick, ...(tta !== undefined ? { tta } : {}) }),
+        tta: flips,
         labels: model.labels,
         results,
       });
