@@ -165,9 +165,9 @@ export async function inferVolumeQuick(
   // wait for).
   const same = rw === bw && rh === bh;
   const reduced = new Float32Array(rw * rh * nz);
-  const down = { x: linearTaps(bw, rw), y: linearTaps(bh, rh) };
+  const down = same ? null : { x: linearTaps(bw, rw), y: linearTaps(bh, rh) };
   for (let k = 0; k < nz; k++)
-    if (same)
+    if (!down)
       for (let j = 0; j < bh; j++) {
         const from = k * n + (box.j0 + j) * nx + box.i0;
         reduced.set(volume.data.subarray(from, from + bw), (k * bh + j) * bw);
