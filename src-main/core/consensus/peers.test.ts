@@ -90,8 +90,8 @@ describe.each(SETS)('$name against ITK', ({ dir, files, stem }) => {
         row.forEach((x, c) => expect(Math.abs(x - want.confusion[r]![j]![c]!)).toBeLessThan(5e-4)),
       ),
     );
-    // For two labels and three raters or more, the summaries are binary STAPLE's p and q within the issue's
-    // 1e-3. (With two raters the vote starts multi-label STAPLE elsewhere, in ITK as here.)
+    // For two labels and three raters or more, the summaries are binary STAPLE's p and q within the stated
+    // tolerance, 1e-3. (With two raters the vote starts multi-label STAPLE elsewhere, in ITK as here.)
     if (data.masks.length < 3) return;
     const s = staple(data.masks);
     m.sensitivity.forEach((p, r) => expect(Math.abs(p - s.sensitivity[r]!)).toBeLessThan(1e-3));

@@ -131,7 +131,7 @@ describe.each(SETS)('$name against ITK and plastimatch', ({ dir, files, itk }) =
       const p = pair(pairs, r.a, r.b);
       if (dir === LIDC2) {
         // These readers' masks reach the first and last slice, where Concord counts the outside of the image
-        // as background (the issue's definition) and ITK's BinaryContourImageFilter does not: the two
+        // as background (Concord's definition) and ITK's BinaryContourImageFilter does not: the two
         // boundaries differ there by definition, so only the all-voxel metrics are compared.
         expect(p.boundaryVoxelsA).toBeGreaterThan(r.boundary_voxels[0]);
         continue;

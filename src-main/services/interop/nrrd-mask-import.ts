@@ -73,7 +73,7 @@ export async function importNrrdMaskFile(
       counts,
       provenance: {
         source: 'nrrd',
-        // The file's name only: a full path can hold a patient's name or ID (issue 16, point 6).
+        // The file's name only: a full path can hold a patient's name or ID.
         file: path.basename(opts.file),
         resampled,
         ...(map.segments.length
