@@ -5,13 +5,15 @@
 // message } }. The entities the channels carry are the domain model's (src-main/core/model), re-exported
 // here for the renderer.
 //
-// Types and channel lists only: this folder is imported by main, preload and renderer alike.
+// Types, channel lists and the defaults a request leaves to main (so the renderer's forms show what main
+// will fill in) only: this folder is imported by main, preload and renderer alike.
 export type * from '../../src-main/core/model';
 export type * from './workspace';
 export type * from './identity';
 export type * from './labelling';
 export type * from './consensus';
 export type * from './training';
+export { DEFAULT_EPOCHS } from './training';
 export type * from './pacs';
 export type * from './mask-export';
 export type * from './exchange';

@@ -24,7 +24,7 @@ import { writeNifti } from '../../io/nifti/write';
 import { isBackendRequest } from '../../training/backends/backend-report';
 import { SeededRandom } from '../../training/model/seeded-random';
 import { openWorkspace, type Workspace } from '../../workspace/workspace';
-import type { TrainingStartRequest } from '@contract';
+import { DEFAULT_EPOCHS, type TrainingStartRequest } from '@contract';
 import { holdoutDice } from './holdout-dice';
 
 const USAGE =
@@ -151,7 +151,7 @@ export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
   const fraction = Number(fractionText);
   if (!(fraction > 0 && fraction < 1))
     throw new InputError(undefined, '--labelled-fraction must be in (0, 1)');
-  const epochs = positiveInt(optionString(args, 'epochs') ?? '20', '--epochs');
+  const epochs = positiveInt(optionString(args, 'epochs') ?? String(DEFAULT_EPOCHS), '--epochs');
   const seed = positiveInt(optionString(args, 'seed') ?? '1', '--seed');
   const rounds = optionString(args, 'rounds');
   const minConfidence = optionString(args, 'min-confidence');

@@ -29,7 +29,7 @@ describe('run configuration', () => {
       keepBest: true,
       foregroundFraction: 1 / 3,
       batchSize: 16,
-      epochs: 20,
+      epochs: 60,
       learningRate: 1e-3,
       neighbours: null,
       cropSize: null,

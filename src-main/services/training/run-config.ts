@@ -1,6 +1,6 @@
 // A training run's configuration: the request checked and every default filled in (stored as the run's
 // config, so a resumed run trains as the first start did), and what the trainer process is given.
-import type { TrainingStartRequest } from '@contract';
+import { DEFAULT_EPOCHS, type TrainingStartRequest } from '@contract';
 import { InputError, NotFoundError } from '../../core/errors';
 import type { Db } from '../../db/open';
 import { getModel } from '../../db/repositories/models';
@@ -174,7 +174,7 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
   for (const k of ['ema', 'tta', 'keepBest', 'calibrateThreshold'] as const)
     if (req[k] !== undefined && typeof req[k] !== 'boolean')
       throw new InputError(undefined, `${k} must be true or false`);
-  const epochs = int(req.epochs, 'epochs', 1, 10_000, 20);
+  const epochs = int(req.epochs, 'epochs', 1, 10_000, DEFAULT_EPOCHS);
   return {
     projectId: req.projectId,
     target: req.target ?? 'agreement',

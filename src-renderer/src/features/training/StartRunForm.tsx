@@ -5,7 +5,13 @@
 // unless a subset is listed) and the recipe's switches (each on by default).
 import { useState } from 'react';
 import { ADVANCED_FIELDS, FROM_BASE, type Advanced } from './advancedFields';
-import type { ModelInfo, TrainingBackendRequest, TrainingStartRequest, TrainingTarget } from '@contract';
+import {
+  DEFAULT_EPOCHS,
+  type ModelInfo,
+  type TrainingBackendRequest,
+  type TrainingStartRequest,
+  type TrainingTarget,
+} from '@contract';
 import { BackendSelect } from './BackendSelect';
 import { modelOptionText } from './starterCard';
 import { DEFAULT_RECIPE, RecipeChecks, type Recipe } from './RecipeChecks';
@@ -24,7 +30,7 @@ interface Props {
 export function StartRunForm({ projectId, annotators, models, busy, running, onStart }: Props) {
   const [target, setTarget] = useState<TrainingTarget>('agreement');
   const [recipe, setRecipe] = useState<Recipe>(DEFAULT_RECIPE);
-  const [epochs, setEpochs] = useState('20');
+  const [epochs, setEpochs] = useState(String(DEFAULT_EPOCHS));
   const [baseModel, setBaseModel] = useState('');
   const [freeze, setFreeze] = useState(false);
   const [backend, setBackend] = useState<TrainingBackendRequest>('auto');
