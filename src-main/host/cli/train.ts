@@ -11,8 +11,9 @@
 // the weights, 2.5D where volumes have several slices, a third of the crops on foreground, the best epoch
 // kept, test-time flips where they pay, the drafts' threshold chosen on validation; each option turns one
 // of them off. Every label the masks use is trained in one model (several: softmax over background and
-// them, Dice per label reported); --labels picks a subset, --label one. --semi-supervised (one label) also learns from the project's unlabelled
-// cases (pseudo-labels weighted by confidence, data/pseudo-labels.ts).
+// them, Dice per label reported); --labels picks a subset, --label one. --semi-supervised (one label)
+// also learns from the project's unlabelled cases (pseudo-labels weighted by confidence,
+// data/pseudo-labels.ts).
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
 // validation Dice and the model id. Ctrl+C cancels (the run stays resumable with --resume <run-id>).
