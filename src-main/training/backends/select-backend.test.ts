@@ -26,10 +26,12 @@ describe('selectBackend', () => {
     expect(r.unavailable.find((u) => u.backend === 'wasm')!.reason).toMatch(/available, not requested/);
   });
 
-  test('wasm by name supplies the missing filter gradient', async () => {
+  test('wasm by name supplies the missing filter gradient, its convolutions on the backend heap', async () => {
     const r = await selectBackend('wasm', { threads: 2 });
     expect(r.active).toBe('wasm');
     expect(r.device).toMatch(/WebAssembly SIMD/);
+    // The heap was made shared at start-up, so the wasm kernel tests run the in-place paths.
+    expect(r.detail['sharedHeap']).toBe(true);
   });
 
   test('tensorflow by name starts only with tfjs-node installed, else says why in words', async () => {

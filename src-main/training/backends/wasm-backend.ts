@@ -1,10 +1,12 @@
 // The `wasm` backend: tfjs's WebAssembly kernels (XNNPACK, SIMD, one thread in Node) plus Concord's
 // multi-threaded SIMD convolutions, which also supply the Conv2DBackpropFilter tfjs's wasm backend lacks
-// (without it a convolution cannot be trained there at all).
+// (without it a convolution cannot be trained there at all). The backend starts on a shared heap
+// (wasm-shared-heap.ts), so those convolutions work on its tensors in place.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { startBackend, tf } from './tfjs';
+import { hostHeap, withSharedHeap } from './wasm-shared-heap';
 import { installFastKernels, uninstallFastKernels } from '../kernels/register-kernels';
 import type { BackendReport } from './backend-report';
 
@@ -36,6 +38,8 @@ export function tfjsWasmDir(): string | null {
 }
 
 let loaded = false;
+/** The backend's heap when it was made shared at start-up (null: as shipped). */
+let sharedMemory: WebAssembly.Memory | null = null;
 
 export async function activateWasm(
   o: WasmOptions = {},
@@ -46,6 +50,7 @@ export async function activateWasm(
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
     loaded = true;
+    sharedMemory = await withSharedHeap(() => startBackend('wasm'));
   }
   await startBackend('wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
@@ -57,10 +62,10 @@ export async function activateWasm(
       detail: { simd, fastKernels: null },
     };
   }
-  const k = await installFastKernels('wasm', o.threads);
+  const k = await installFastKernels('wasm', o.threads, hostHeap(tf.findBackend('wasm'), sharedMemory));
   return {
     active: 'wasm',
     device: `WebAssembly SIMD, ${k.threads} thread${k.threads > 1 ? 's' : ''} for convolutions (Concord kernels)`,
-    detail: { simd, threads: k.threads, fastKernels: k },
+    detail: { simd, threads: k.threads, fastKernels: k, sharedHeap: k.sharedHeap },
   };
 }

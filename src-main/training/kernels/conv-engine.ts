@@ -3,9 +3,23 @@
 // with plain typed arrays, and the tests compare them with tfjs's own cpu kernels.
 //
 // Layouts: activations NHWC [batch, height, width, channels]; filters HWIO [fh, fw, inC, outC] as in tfjs.
-// Each call copies its operands into the pool's arena (zero-padded, so the kernels check no bounds),
-// packs the weights as [ceil(N/8)][M][8] panels, runs on all threads and copies the result out.
+// Each call places its operands in the pool's memory (zero-padded, so the kernels check no bounds),
+// packs the weights as [ceil(N/8)][M][8] panels, runs on all threads and copies the result out. Where an
+// operand already lies in the pool's memory (pool.offsetOf: the wasm backend's tensors when the pool runs
+// on its heap) and needs no padding, the kernels read it there; an output whose channels are a multiple
+// of 8 is written in place.
 import type { ConvGemmPool } from './conv-gemm-pool';
+import {
+  ceilTo,
+  copyPadded,
+  packPanels,
+  placed,
+  receptiveOffsets,
+  target,
+  unpadChannels,
+  writeInts,
+  writeParams,
+} from './conv-arena';
 
 /** One convolution: input [batch, inH, inW, inC] -> output [batch, outH, outW, outC]. Dilation 1.
  *  padTop/padLeft: zeros added above/left of the input (tfjs's padInfo); bottom/right follow. */
@@ -23,146 +37,6 @@ export interface ConvGeometry {
   sw: number;
   padTop: number;
   padLeft: number;
-}
-
-const ceilTo = (n: number, m: number): number => Math.ceil(n / m) * m;
-
-/** Field order of ConvParams in conv_gemm.c (all 32-bit). */
-interface ConvParams {
-  in: number;
-  inImg: number;
-  inRow: number;
-  inPix: number;
-  mOff: number;
-  M: number;
-  w: number;
-  out: number;
-  outImg: number;
-  outRow: number;
-  outPix: number;
-  dy: number;
-  dyImg: number;
-  dyRow: number;
-  dyPix: number;
-  N: number;
-  OH: number;
-  OW: number;
-  bias: number;
-  relu: number;
-}
-const PARAM_FIELDS: (keyof ConvParams)[] = [
-  'in',
-  'inImg',
-  'inRow',
-  'inPix',
-  'mOff',
-  'M',
-  'w',
-  'out',
-  'outImg',
-  'outRow',
-  'outPix',
-  'dy',
-  'dyImg',
-  'dyRow',
-  'dyPix',
-  'N',
-  'OH',
-  'OW',
-  'bias',
-  'relu',
-];
-
-function writeParams(pool: ConvGemmPool, p: ConvParams): number {
-  const at = pool.alloc(PARAM_FIELDS.length * 4);
-  const v = pool.i32(at, PARAM_FIELDS.length);
-  PARAM_FIELDS.forEach((k, i) => (v[i] = p[k]));
-  return at;
-}
-
-/** Copies src [B, H, W, C] into the arena as [B, Hp, Wp, C] with its pixel (0, 0) at (top, left) and
- *  zeros elsewhere; source pixels that fall outside Hp x Wp are dropped (no output reads them). */
-function copyPadded(
-  pool: ConvGemmPool,
-  src: Float32Array,
-  B: number,
-  H: number,
-  W: number,
-  C: number,
-  Hp: number,
-  Wp: number,
-  top: number,
-  left: number,
-): number {
-  const at = pool.alloc(B * Hp * Wp * C * 4);
-  const dst = pool.f32(at, B * Hp * Wp * C);
-  if (top === 0 && left === 0 && Hp === H && Wp === W) {
-    dst.set(src.subarray(0, B * H * W * C));
-    return at;
-  }
-  const x0 = Math.max(0, left);
-  const x1 = Math.min(Wp, left + W); // dst columns [x0, x1) come from the source
-  for (let b = 0; b < B; b++) {
-    for (let yy = 0; yy < Hp; yy++) {
-      const d = (b * Hp + yy) * Wp * C;
-      const y = yy - top;
-      if (y < 0 || y >= H || x1 <= x0) {
-        dst.fill(0, d, d + Wp * C);
-        continue;
-      }
-      dst.fill(0, d, d + x0 * C);
-      const s = ((b * H + y) * W + (x0 - left)) * C;
-      dst.set(src.subarray(s, s + (x1 - x0) * C), d + x0 * C);
-      dst.fill(0, d + x1 * C, d + Wp * C);
-    }
-  }
-  return at;
-}
-
-/** Packs B[m][n] = get(m, n) (m < M, n < N) as [ceil(N/8)][M][8] with zero columns beyond N. */
-function packPanels(pool: ConvGemmPool, M: number, N: number, get: (m: number, n: number) => number): number {
-  const N8 = ceilTo(N, 8);
-  const at = pool.alloc(M * N8 * 4);
-  const v = pool.f32(at, M * N8);
-  for (let cb = 0; cb < N8 / 8; cb++) {
-    for (let m = 0; m < M; m++) {
-      const d = (cb * M + m) * 8;
-      for (let j = 0; j < 8; j++) {
-        const n = cb * 8 + j;
-        v[d + j] = n < N ? get(m, n) : 0;
-      }
-    }
-  }
-  return at;
-}
-
-/** Receptive-field offsets (in floats) for a filter fh x fw over C channels of a Wp-wide padded input,
- *  m = (ky * fw + kx) * C + c, padded with zeros up to `padTo` entries. */
-function receptiveOffsets(
-  pool: ConvGemmPool,
-  fh: number,
-  fw: number,
-  C: number,
-  Wp: number,
-  padTo: number,
-): number {
-  const M = fh * fw * C;
-  const at = pool.alloc(Math.max(M, padTo) * 4);
-  const v = pool.i32(at, Math.max(M, padTo));
-  let m = 0;
-  for (let ky = 0; ky < fh; ky++)
-    for (let kx = 0; kx < fw; kx++) for (let c = 0; c < C; c++) v[m++] = (ky * Wp + kx) * C + c;
-  for (; m < padTo; m++) v[m] = 0;
-  return at;
-}
-
-/** Copies a [count, N8] arena array to [count, N] (drops the zero padding channels). */
-function unpadChannels(src: Float32Array, count: number, N8: number, N: number, out: Float32Array): void {
-  if (N8 === N) {
-    out.set(src.subarray(0, count * N));
-    return;
-  }
-  for (let i = 0; i < count; i++) for (let n = 0; n < N; n++) out[i * N + n] = src[i * N8 + n]!;
 }
 
 function checkLength(name: string, a: Float32Array, n: number): void {
@@ -199,7 +73,7 @@ export function conv2dForward(
     bv.fill(0);
     bv.set(bias.subarray(0, outC));
   }
-  const o = pool.alloc(B * outH * outW * N8 * 4);
+  const o = target(pool, y, B * outH * outW, N8, outC);
   const params = writeParams(pool, {
     in: xp,
     inImg: Hp * Wp * inC,
@@ -208,7 +82,7 @@ export function conv2dForward(
     mOff,
     M,
     w: wp,
-    out: o,
+    out: o.at,
     outImg: outH * outW * N8,
     outRow: outW * N8,
     outPix: N8,
@@ -223,7 +97,7 @@ export function conv2dForward(
     relu: relu ? 1 : 0,
   });
   pool.forward(params, B * outH);
-  unpadChannels(pool.f32(o, B * outH * outW * N8), B * outH * outW, N8, outC, y);
+  o.finish();
   return y;
 }
 
@@ -253,7 +127,8 @@ export function conv2dBackpropInput(
   if (dx.length === 0) return dx;
   pool.reset();
   const N8 = ceilTo(inC, 8);
-  const o = pool.alloc(B * inH * inW * N8 * 4);
+  const dst = target(pool, dx, B * inH * inW, N8, inC);
+  const o = dst.at;
   if (g.sh === 1 && g.sw === 1) {
     // dx[y][x][c] = sum over (ky', kx', o) of dyPad[y + ky'][x + kx'][o] * w[fh-1-ky'][fw-1-kx'][c][o],
     // where dyPad is dy shifted down by fh-1-padTop and right by fw-1-padLeft: a forward convolution.
@@ -328,7 +203,7 @@ export function conv2dBackpropInput(
       }
     }
   }
-  unpadChannels(pool.f32(o, B * inH * inW * N8), B * inH * inW, N8, inC, dx);
+  dst.finish();
   return dx;
 }
 
@@ -365,13 +240,18 @@ export function conv2dBackpropFilter(
   const M4 = ceilTo(M, 4);
   const N8 = ceilTo(outC, 8);
   const mOff = receptiveOffsets(pool, fh, fw, inC, Wp, M4);
-  // dy with its channels padded to a multiple of 8 (a plain copy when they already are).
-  const dp = pool.alloc(rows * outW * N8 * 4);
-  const dv = pool.f32(dp, rows * outW * N8);
-  if (N8 === outC) dv.set(dy.subarray(0, rows * outW * outC));
-  else {
-    dv.fill(0);
-    for (let i = 0; i < rows * outW; i++) dv.set(dy.subarray(i * outC, (i + 1) * outC), i * N8);
+  // dy with its channels padded to a multiple of 8 (dy itself when they already are).
+  let dp = placed(pool, dy, rows * outW * outC);
+  if (N8 !== outC) {
+    const from = dp;
+    dp = pool.alloc(rows * outW * N8 * 4);
+    pool.copyChannels(
+      { at: dp, stride: N8, off: 0 },
+      { at: from, stride: outC, off: 0 },
+      outC,
+      rows * outW,
+      N8,
+    );
   }
   const chunks = filterGradChunks(rows);
   const part = M4 * N8;
@@ -440,16 +320,23 @@ export function convBiasReluBackward(
   const Hg = inH + fh - 1;
   const Wg = inW + fw - 1;
   const n = B * outH * outW * outC;
-  const yp = pool.alloc(n * 4);
-  pool.f32(yp, n).set(y.subarray(0, n));
-  const dyp = pool.alloc(n * 4);
-  pool.f32(dyp, n).set(dy.subarray(0, n));
+  const yp = placed(pool, y, n);
+  const dyp = placed(pool, dy, n);
   const gp = pool.alloc(B * Hg * Wg * N8 * 4);
-  const dbp = pool.alloc(outC * 8);
-  const rowsum = pool.alloc(ceilTo(outC, 4) * 4);
-  pool.reluGradPad(yp, dyp, { B, H: outH, W: outW, C: outC }, gp, { Hg, Wg, N8, top, left }, dbp, rowsum);
-  const db = new Float64Array(pool.memory.buffer, dbp, outC);
-  for (let c = 0; c < outC; c++) out.db[c] = db[c]!;
+  // Rows of G in a number of chunks fixed by the shape, each with its own bias-gradient partial
+  // (doubles), added here in chunk order: the sum does not depend on the thread count.
+  const gRows = B * Hg;
+  const dbChunks = filterGradChunks(gRows);
+  const dbp = pool.alloc(dbChunks * outC * 8);
+  // ReluParams of conv_gemm.c: y, dy, g, H, W, C, Hg, Wg, N8, top, left.
+  const rp = writeInts(pool, [yp, dyp, gp, outH, outW, outC, Hg, Wg, N8, top, left]);
+  pool.reluGradRows(rp, gRows, dbChunks, dbp, outC * 8);
+  const db = new Float64Array(pool.memory.buffer, dbp, dbChunks * outC);
+  for (let c = 0; c < outC; c++) {
+    let sum = 0;
+    for (let k = 0; k < dbChunks; k++) sum += db[k * outC + c]!;
+    out.db[c] = sum;
+  }
   // 2. dx: forward convolution of G with the flipped, transposed filter.
   const Nx = ceilTo(inC, 8);
   const M = fh * fw * N8;
@@ -462,7 +349,7 @@ export function convBiasReluBackward(
     const kx = fw - 1 - (k % fw);
     return w[((ky * fw + kx) * inC + c) * outC + oc]!;
   });
-  const o = pool.alloc(B * inH * inW * Nx * 4);
+  const o = target(pool, out.dx, B * inH * inW, Nx, inC);
   const pdx = writeParams(pool, {
     in: gp,
     inImg: Hg * Wg * N8,
@@ -471,7 +358,7 @@ export function convBiasReluBackward(
     mOff: mOffG,
     M,
     w: wpk,
-    out: o,
+    out: o.at,
     outImg: inH * inW * Nx,
     outRow: inW * Nx,
     outPix: Nx,
@@ -486,7 +373,7 @@ export function convBiasReluBackward(
     relu: 0,
   });
   pool.forward(pdx, B * inH);
-  unpadChannels(pool.f32(o, B * inH * inW * Nx), B * inH * inW, Nx, inC, out.dx);
+  o.finish();
   // 3. dw: filter gradient of x against G's interior.
   const Hp = outH - 1 + fh;
   const Wp = outW - 1 + fw;

@@ -22,8 +22,14 @@ function runChunks() {
     const i = Atomics.add(ctrl, L.NEXT, 1);
     if (i >= chunks) return;
     const r0 = Math.floor((i * rows) / chunks), r1 = Math.floor(((i + 1) * rows) / chunks);
+    const partial = ctrl[L.DW_BASE] + i * ctrl[L.DW_STRIDE];
     if (op === L.OP_FWD) ex.conv_fwd(params, r0, r1);
-    else if (op === L.OP_DW) ex.conv_dw(params, r0, r1, ctrl[L.DW_BASE] + i * ctrl[L.DW_STRIDE]);
+    else if (op === L.OP_DW) ex.conv_dw(params, r0, r1, partial);
+    else if (op === L.OP_PAD) ex.pad_rows(params, r0, r1);
+    else if (op === L.OP_COPY) ex.copy_rows(params, r0, r1);
+    else if (op === L.OP_RELU) ex.relu_grad_rows(params, r0, r1, partial);
+    else if (op === L.OP_POOL_GRAD) ex.max_pool_grad_rows(params, r0, r1);
+    else if (op === L.OP_SUM) ex.sum_rows(params, r0, r1, partial);
   }
 }
 parentPort.postMessage('ready');

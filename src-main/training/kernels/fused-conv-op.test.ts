@@ -30,6 +30,10 @@ const shapes: [number[], number[]][] = [
     [2, 4, 4, 8],
     [1, 1, 8, 8],
   ],
+  [
+    [2, 48, 40, 16],
+    [3, 3, 16, 16],
+  ], // large enough for the padding copies to be shared between threads
 ];
 
 function valueAndGrads(xs: number[], ws: number[]): Float32Array[] {

@@ -68,6 +68,18 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'concat and split large enough for the threads to share the copies',
+    kernels: ['Concat', 'SplitV'],
+    falls: false,
+    run: () => {
+      const a = r([2, 40, 48, 16], 17);
+      const b = r([2, 40, 48, 8], 18);
+      const w = r([2, 40, 48, 24], 19);
+      const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.concat([p, q], 3), w)))([a, b]);
+      return [tf.concat([a, b], -1), ...g];
+    },
+  },
+  {
     name: 'max-pool 3x3 (falls back)',
     kernels: ['MaxPool'],
     falls: true,
@@ -98,6 +110,23 @@ const cases: Case[] = [
     run: () => {
       const x = r([3, 5, 6, 7], 9);
       return [tf.sum(x, [0, 1, 2]), tf.sum(x, [0, 1, 2], true), tf.sum(r([10, 4], 10), 0)];
+    },
+  },
+  {
+    name: 'sum over all axes but the last, large enough for the threads',
+    kernels: ['Sum'],
+    falls: false,
+    run: () => [tf.sum(r([2, 64, 33, 20], 20), [0, 1, 2])],
+  },
+  {
+    name: 'max-pool 2x2 gradient large enough for the threads (odd height and width)',
+    kernels: ['MaxPool', 'MaxPoolGrad'],
+    falls: false,
+    run: () => {
+      const x = reluLike([2, 65, 63, 16], 21);
+      const f = (t: tf.Tensor): tf.Tensor =>
+        tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), r([2, 32, 31, 16], 22)));
+      return [tf.grad(f)(x)];
     },
   },
   {

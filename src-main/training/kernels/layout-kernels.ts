@@ -3,8 +3,10 @@
 // the last (a bias gradient). tfjs's cpu backend runs these through generic index arithmetic (seconds per
 // step at 128x128x16) and its wasm backend through transposes; here each is one pass. Pooling and the
 // bias sum read and write the backend's own arrays (register-kernels.ts); the pooling gradient, concat and
-// split run as SIMD in the convolution pool's module (wasm/conv_gemm.c), through block copies.
+// split run as SIMD in the convolution pool's module (wasm/conv_gemm.c), on the backend's arrays where they
+// lie in the pool's memory, else through block copies into and out of its arena.
 import type { ConvGemmPool } from './conv-gemm-pool';
+import { placed, writeInts } from './conv-arena';
 
 /** 2x2 stride-2 'valid' max pooling: x [B, H, W, C] -> y [B, floor(H/2), floor(W/2), C]. */
 export function maxPool2x2(
@@ -43,7 +45,7 @@ export function maxPool2x2(
 /** Gradient of maxPool2x2: each dy goes to its window's maximum, the first one in window order when
  *  several are equal (as tfjs's reference kernel: ReLU outputs make all-zero windows common). Runs as
  *  SIMD in the pool's module (conv_gemm.c, max_pool_grad_2x2): the data-dependent branches of a JS loop
- *  cost ~25 ns an element, the copies into and out of the arena ~1 ns. */
+ *  cost ~25 ns an element, the copies into and out of the arena (when there are any) ~1 ns. */
 export function maxPool2x2Grad(
   pool: ConvGemmPool,
   x: Float32Array,
@@ -57,19 +59,21 @@ export function maxPool2x2Grad(
   const n = B * H * W * C;
   const m = B * Math.floor(H / 2) * Math.floor(W / 2) * C;
   pool.reset();
-  const xp = pool.alloc(n * 4);
-  const dyp = pool.alloc(m * 4);
-  const dxp = pool.alloc(n * 4);
-  // Views only after every alloc: growing the memory may replace its buffer.
-  pool.f32(xp, n).set(x.subarray(0, n));
-  pool.f32(dyp, m).set(dy.subarray(0, m));
-  pool.maxPoolGrad2x2(xp, dyp, dxp, B, H, W, C);
-  dx.set(pool.f32(dxp, n));
+  const xp = placed(pool, x, n);
+  const dyp = placed(pool, dy, m);
+  const direct = pool.offsetOf(dx);
+  const dxp = direct ?? pool.alloc(n * 4);
+  const oh = Math.floor(H / 2);
+  if (oh === 0)
+    pool.f32(dxp, n).fill(0); // no window: no gradient reaches x
+  // PoolParams of conv_gemm.c: x, dy, dx, H, W, C.
+  else pool.maxPoolGradRows(writeInts(pool, [xp, dyp, dxp, H, W, C]), B * oh, n);
+  if (direct === null) dx.set(pool.f32(dxp, n));
 }
 
 /** Concatenation along the last axis: parts[k] is [pixels, widths[k]]; out is [pixels, sum(widths)].
- *  Each part is copied into the pool's arena whole, interleaved there by SIMD (copy_channels), and the
- *  result copied out: three block copies, several times faster than a per-channel JS loop. */
+ *  Interleaved by SIMD (copy_channels) in the pool's memory, the parts and the result copied there and
+ *  back when they do not lie there already: several times faster than a per-channel JS loop. */
 export function concatChannels(
   pool: ConvGemmPool,
   parts: Float32Array[],
@@ -79,16 +83,15 @@ export function concatChannels(
 ): void {
   const total = widths.reduce((a, b) => a + b, 0);
   pool.reset();
-  const srcs = widths.map((w) => pool.alloc(pixels * w * 4));
-  const o = pool.alloc(pixels * total * 4);
+  const srcs = parts.map((src, k) => placed(pool, src, pixels * widths[k]!));
+  const direct = pool.offsetOf(out);
+  const o = direct ?? pool.alloc(pixels * total * 4);
   let off = 0;
-  parts.forEach((src, k) => {
-    const w = widths[k]!;
-    pool.f32(srcs[k]!, pixels * w).set(src.subarray(0, pixels * w));
+  widths.forEach((w, k) => {
     pool.copyChannels({ at: o, stride: total, off }, { at: srcs[k]!, stride: w, off: 0 }, w, pixels);
     off += w;
   });
-  out.set(pool.f32(o, pixels * total));
+  if (direct === null) out.set(pool.f32(o, pixels * total));
 }
 
 /** Split along the last axis: x [pixels, sum(widths)] into outs[k] [pixels, widths[k]] (as
@@ -102,20 +105,45 @@ export function splitChannels(
 ): void {
   const total = widths.reduce((a, b) => a + b, 0);
   pool.reset();
-  const xp = pool.alloc(pixels * total * 4);
-  const dsts = widths.map((w) => pool.alloc(pixels * w * 4));
-  pool.f32(xp, pixels * total).set(x.subarray(0, pixels * total));
+  const xp = placed(pool, x, pixels * total);
   let off = 0;
   outs.forEach((dst, k) => {
     const w = widths[k]!;
-    pool.copyChannels({ at: dsts[k]!, stride: w, off: 0 }, { at: xp, stride: total, off }, w, pixels);
-    dst.set(pool.f32(dsts[k]!, pixels * w));
+    const direct = pool.offsetOf(dst);
+    const d = direct ?? pool.alloc(pixels * w * 4);
+    pool.copyChannels({ at: d, stride: w, off: 0 }, { at: xp, stride: total, off }, w, pixels);
+    if (direct === null) dst.set(pool.f32(d, pixels * w));
     off += w;
   });
 }
 
-/** out[c] = sum over rows of x[row][c] (x is [rows, C]), accumulated in double precision. */
-export function sumRows(x: Float32Array, rows: number, C: number, out: Float32Array): void {
+/** Floats of a sum below which it stays a JavaScript loop here (no arena, no threads). */
+const SMALL_SUM_FLOATS = 1 << 16;
+
+/** out[c] = sum over rows of x[row][c] (x is [rows, C]), accumulated in double precision. A large sum runs
+ *  in the pool's module (sum_rows) in a number of chunks fixed by the shape, added here in order, so the
+ *  result does not depend on the thread count. */
+export function sumRows(
+  pool: ConvGemmPool,
+  x: Float32Array,
+  rows: number,
+  C: number,
+  out: Float32Array,
+): void {
+  if (rows * C >= SMALL_SUM_FLOATS) {
+    pool.reset();
+    const xp = placed(pool, x, rows * C);
+    const chunks = Math.min(16, rows);
+    const partials = pool.alloc(chunks * C * 8);
+    pool.sumRows(writeInts(pool, [xp, C]), rows, chunks, partials, C * 8);
+    const p = new Float64Array(pool.memory.buffer, partials, chunks * C);
+    for (let c = 0; c < C; c++) {
+      let s = 0;
+      for (let k = 0; k < chunks; k++) s += p[k * C + c]!;
+      out[c] = s;
+    }
+    return;
+  }
   const acc = new Float64Array(C);
   for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < C; c++, i++) acc[c]! += x[i]!;
   out.set(acc);

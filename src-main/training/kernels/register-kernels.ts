@@ -12,7 +12,7 @@
 // is not its filter size, a reduction over other axes...) goes to the backend's original kernel.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { ConvGemmPool } from './conv-gemm-pool';
+import { ConvGemmPool, type HostHeap } from './conv-gemm-pool';
 import {
   backpropInputSupported,
   convBiasReluBackward,
@@ -76,6 +76,7 @@ const IO: Record<FastKernelBackend, BackendIO> = {
 
 interface Installed {
   pool: ConvGemmPool;
+  sharedHeap: boolean;
   originals: Map<string, KernelConfig | undefined>;
   fallbacks: Map<string, number>;
 }
@@ -280,7 +281,9 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     if (x.dtype !== 'float32' || !leading) return fallback('Sum', args);
     const C = x.shape[rank - 1]!;
     const shape = attrs['keepDims'] ? [...Array(rank - 1).fill(1), C] : [C];
-    return output(args.backend, shape, (out) => sumRows(io.read(args.backend, x), size(x.shape) / C, C, out));
+    return output(args.backend, shape, (out) =>
+      sumRows(pool, io.read(args.backend, x), size(x.shape) / C, C, out),
+    );
   };
   /** Float32 arithmetic with equal shapes, a single value or a last-axis vector (elementwise-kernels.ts). */
   const binary =
@@ -329,17 +332,21 @@ export interface FastKernelsInfo {
   kernels: string[];
   /** tfjs kernels the backend lacked before (e.g. Conv2DBackpropFilter on wasm). */
   supplied: string[];
+  /** Whether the pool runs on the backend's heap (its tensors used in place, not copied). */
+  sharedHeap: boolean;
 }
 
-/** Replaces the backend's convolution kernels with Concord's (idempotent). Starts the thread pool. */
+/** Replaces the backend's convolution kernels with Concord's (idempotent). Starts the thread pool, on
+ *  `host` (the wasm backend's shared heap) when given. */
 export async function installFastKernels(
   backend: FastKernelBackend,
   threads?: number,
+  host: HostHeap | null = null,
 ): Promise<FastKernelsInfo> {
   let state = installed.get(backend);
   if (!state) {
-    const pool = await ConvGemmPool.create(threads);
-    const st: Installed = { pool, originals: new Map(), fallbacks: new Map() };
+    const pool = await ConvGemmPool.create(threads, host);
+    const st: Installed = { pool, originals: new Map(), fallbacks: new Map(), sharedHeap: host !== null };
     for (const config of makeKernels(backend, st)) {
       const orig = tf.getKernel(config.kernelName, backend);
       st.originals.set(config.kernelName, orig);
@@ -355,6 +362,7 @@ export async function installFastKernels(
     threads: state.pool.threads,
     kernels: names,
     supplied: names.filter((k) => k !== CONV_BIAS_RELU_GRAD && !state.originals.get(k)),
+    sharedHeap: state.sharedHeap,
   };
 }
 

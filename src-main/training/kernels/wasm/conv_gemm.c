@@ -153,121 +153,186 @@ __attribute__((export_name("sum_partials"))) void sum_partials(float* dst, const
   }
 }
 
-// The masked, padded output gradient of a ReLU layer, for convBiasReluBackward:
+// The masked, padded output gradient of a ReLU layer, for convBiasReluBackward, rows [r0, r1) of g
+// (row r = image r / Hg, row r % Hg):
 //   g[b][y + top][x + left][c] = y[b][y][x][c] > 0 ? dy[b][y][x][c] : 0   (c < C; zero for C <= c < N8),
-// every other element of g [B, Hg, Wg, N8] zero, and db[c] += the same values (each image row summed in
-// float32, rows added in double, so long sums keep their precision). y, dy: [B, H, W, C].
-__attribute__((export_name("relu_grad_pad"))) void relu_grad_pad(const float* y, const float* dy, int B, int H, int W,
-                                                                int C, float* g, int Hg, int Wg, int N8, int top,
-                                                                int left, double* db, float* rowsum) {
+// every other element of g [B, Hg, Wg, N8] zero, and db[c] = the sum of the same values over these rows
+// (each image row summed in float32, rows added in double, so long sums keep their precision). y, dy:
+// [B, H, W, C]. Threads take disjoint row ranges, each with its own db; the caller adds them in order.
+typedef struct {
+  const float* y;
+  const float* dy;
+  float* g;
+  int H, W, C, Hg, Wg, N8, top, left;
+} ReluParams;
+
+__attribute__((export_name("relu_grad_rows"))) void relu_grad_rows(const ReluParams* p, int r0, int r1, double* db) {
   const v128_t zero = wasm_f32x4_splat(0);
+  const int H = p->H, W = p->W, C = p->C, Hg = p->Hg, Wg = p->Wg, N8 = p->N8, left = p->left;
+  float rowsum[C + 4];
   for (int c = 0; c < C; c++) db[c] = 0;
-  for (int b = 0; b < B; b++) {
-    for (int yy = 0; yy < Hg; yy++) {
-      float* row = g + ((long)b * Hg + yy) * Wg * N8;
-      const int sy = yy - top;
-      if (sy < 0 || sy >= H) {
-        for (int i = 0; i < Wg * N8; i += 4) ST(row + i, zero);
-        continue;
-      }
-      for (int i = 0; i < left * N8; i += 4) ST(row + i, zero);
-      for (int i = (left + W) * N8; i < Wg * N8; i += 4) ST(row + i, zero);
-      for (int c = 0; c < C; c++) rowsum[c] = 0;
-      const float* ys = y + ((long)b * H + sy) * W * C;
-      const float* ds = dy + ((long)b * H + sy) * W * C;
-      float* out = row + left * N8;
-      if ((C & 3) == 0) {
-        for (int x = 0; x < W; x++, ys += C, ds += C, out += N8) {
-          for (int c = 0; c < C; c += 4) {
-            v128_t keep = wasm_f32x4_gt(LD(ys + c), zero);
-            v128_t v = wasm_v128_and(LD(ds + c), keep);
-            ST(out + c, v);
-            ST(rowsum + c, wasm_f32x4_add(LD(rowsum + c), v));
-          }
-          for (int c = C; c < N8; c += 4) ST(out + c, zero);
-        }
-      } else {
-        for (int x = 0; x < W; x++, ys += C, ds += C, out += N8) {
-          for (int c = 0; c < C; c++) {
-            float v = ys[c] > 0 ? ds[c] : 0;
-            out[c] = v;
-            rowsum[c] += v;
-          }
-          for (int c = C; c < N8; c++) out[c] = 0;
-        }
-      }
-      for (int c = 0; c < C; c++) db[c] += rowsum[c];
+  for (int r = r0; r < r1; r++) {
+    const int b = r / Hg, yy = r % Hg;
+    float* row = p->g + (long)r * Wg * N8;
+    const int sy = yy - p->top;
+    if (sy < 0 || sy >= H) {
+      __builtin_memset(row, 0, (unsigned long)Wg * N8 * 4);
+      continue;
     }
+    __builtin_memset(row, 0, (unsigned long)left * N8 * 4);
+    __builtin_memset(row + (left + W) * N8, 0, (unsigned long)(Wg - left - W) * N8 * 4);
+    for (int c = 0; c < C; c++) rowsum[c] = 0;
+    const float* ys = p->y + ((long)b * H + sy) * W * C;
+    const float* ds = p->dy + ((long)b * H + sy) * W * C;
+    float* out = row + left * N8;
+    if ((C & 3) == 0) {
+      for (int x = 0; x < W; x++, ys += C, ds += C, out += N8) {
+        for (int c = 0; c < C; c += 4) {
+          v128_t keep = wasm_f32x4_gt(LD(ys + c), zero);
+          v128_t v = wasm_v128_and(LD(ds + c), keep);
+          ST(out + c, v);
+          ST(rowsum + c, wasm_f32x4_add(LD(rowsum + c), v));
+        }
+        for (int c = C; c < N8; c += 4) ST(out + c, zero);
+      }
+    } else {
+      for (int x = 0; x < W; x++, ys += C, ds += C, out += N8) {
+        for (int c = 0; c < C; c++) {
+          float v = ys[c] > 0 ? ds[c] : 0;
+          out[c] = v;
+          rowsum[c] += v;
+        }
+        for (int c = C; c < N8; c++) out[c] = 0;
+      }
+    }
+    for (int c = 0; c < C; c++) db[c] += rowsum[c];
   }
 }
 
-// Gradient of 2x2 stride-2 'valid' max pooling: x [B, H, W, C], dy [B, H/2, W/2, C] (floor), dx [B, H, W, C].
+// A zero-padded copy, rows [r0, r1) of dst [B][Hp][dstRow floats] (row r = image r / Hp, row r % Hp) from
+// src [B][H][srcRow floats]: dst row yy holds, after `lead` zeros, the `copy` floats of source row
+// yy - top from float srcOff on, then zeros to its end; rows with no source row are zero. The padded
+// input of a convolution, one image row a "row"; memory.copy and memory.fill do the work.
+typedef struct {
+  const float* src;
+  float* dst;
+  int H, Hp, top, srcRow, dstRow, lead, copy, srcOff;
+} PadParams;
+
+__attribute__((export_name("pad_rows"))) void pad_rows(const PadParams* p, int r0, int r1) {
+  const int tail = p->dstRow - p->lead - p->copy;
+  for (int r = r0; r < r1; r++) {
+    const int b = r / p->Hp, y = r % p->Hp - p->top;
+    float* d = p->dst + (long)r * p->dstRow;
+    if (y < 0 || y >= p->H) {
+      __builtin_memset(d, 0, (unsigned long)p->dstRow * 4);
+      continue;
+    }
+    __builtin_memset(d, 0, (unsigned long)p->lead * 4);
+    __builtin_memcpy(d + p->lead, p->src + ((long)b * p->H + y) * p->srcRow + p->srcOff, (unsigned long)p->copy * 4);
+    __builtin_memset(d + p->lead + p->copy, 0, (unsigned long)tail * 4);
+  }
+}
+
+// Gradient of 2x2 stride-2 'valid' max pooling: x [B, H, W, C], dy [B, H/2, W/2, C] (floor), dx [B, H, W, C],
+// over output rows [r0, r1) (row r = image r / oh, row r % oh; oh = H/2 >= 1), each writing dx rows 2i and
+// 2i + 1 (and the odd last row, which no window covers, with the image's last output row).
 // Each dy goes to its window's maximum, the first in window order (0,0), (0,1), (1,0), (1,1) when several
 // are equal (ReLU outputs make all-zero windows common), as tfjs's reference kernel; every dx element is
-// written (odd last rows/columns, which no window covers, get zero). Single-threaded, SIMD over channels.
-__attribute__((export_name("max_pool_grad_2x2"))) void max_pool_grad_2x2(const float* x, const float* dy, float* dx,
-                                                                        int B, int H, int W, int C) {
-  const int oh = H / 2, ow = W / 2;
+// written (odd last rows/columns get zero). SIMD over channels.
+typedef struct {
+  const float* x;
+  const float* dy;
+  float* dx;
+  int H, W, C;
+} PoolParams;
+
+__attribute__((export_name("max_pool_grad_rows"))) void max_pool_grad_rows(const PoolParams* q, int r0, int r1) {
+  const int H = q->H, W = q->W, C = q->C, oh = H / 2, ow = W / 2;
   const long rowLen = (long)W * C;
-  for (int b = 0; b < B; b++) {
-    for (int i = 0; i < oh; i++) {
-      const float* r0 = x + ((long)b * H + 2 * i) * rowLen;
-      const float* r1 = r0 + rowLen;
-      float* d0 = dx + ((long)b * H + 2 * i) * rowLen;
-      float* d1 = d0 + rowLen;
-      const float* g = dy + ((long)b * oh + i) * ow * C;
-      for (int j = 0; j < ow; j++, g += C) {
-        const int p = 2 * j * C;
-        int c = 0;
-        for (; c + 4 <= C; c += 4) {
-          v128_t v0 = LD(r0 + p + c), v1 = LD(r0 + p + C + c), v2 = LD(r1 + p + c), v3 = LD(r1 + p + C + c);
-          v128_t w1 = wasm_f32x4_gt(v1, v0);
-          v128_t m = wasm_v128_bitselect(v1, v0, w1);
-          v128_t w2 = wasm_f32x4_gt(v2, m);
-          m = wasm_v128_bitselect(v2, m, w2);
-          v128_t w3 = wasm_f32x4_gt(v3, m);
-          v128_t k2 = wasm_v128_andnot(w2, w3);
-          v128_t k1 = wasm_v128_andnot(wasm_v128_andnot(w1, w2), w3);
-          v128_t k0 = wasm_v128_not(wasm_v128_or(wasm_v128_or(w1, w2), w3));
-          v128_t gv = LD(g + c);
-          ST(d0 + p + c, wasm_v128_and(gv, k0));
-          ST(d0 + p + C + c, wasm_v128_and(gv, k1));
-          ST(d1 + p + c, wasm_v128_and(gv, k2));
-          ST(d1 + p + C + c, wasm_v128_and(gv, w3));
-        }
-        for (; c < C; c++) {
-          float m = r0[p + c];
-          int k = 0;
-          if (r0[p + C + c] > m) { k = 1; m = r0[p + C + c]; }
-          if (r1[p + c] > m) { k = 2; m = r1[p + c]; }
-          if (r1[p + C + c] > m) k = 3;
-          const float v = g[c];
-          d0[p + c] = k == 0 ? v : 0;
-          d0[p + C + c] = k == 1 ? v : 0;
-          d1[p + c] = k == 2 ? v : 0;
-          d1[p + C + c] = k == 3 ? v : 0;
-        }
+  for (int r = r0; r < r1; r++) {
+    const int b = r / oh, i = r % oh;
+    const float* rx0 = q->x + ((long)b * H + 2 * i) * rowLen;
+    const float* rx1 = rx0 + rowLen;
+    float* d0 = q->dx + ((long)b * H + 2 * i) * rowLen;
+    float* d1 = d0 + rowLen;
+    const float* g = q->dy + ((long)b * oh + i) * ow * C;
+    for (int j = 0; j < ow; j++, g += C) {
+      const int p = 2 * j * C;
+      int c = 0;
+      for (; c + 4 <= C; c += 4) {
+        v128_t v0 = LD(rx0 + p + c), v1 = LD(rx0 + p + C + c), v2 = LD(rx1 + p + c), v3 = LD(rx1 + p + C + c);
+        v128_t w1 = wasm_f32x4_gt(v1, v0);
+        v128_t m = wasm_v128_bitselect(v1, v0, w1);
+        v128_t w2 = wasm_f32x4_gt(v2, m);
+        m = wasm_v128_bitselect(v2, m, w2);
+        v128_t w3 = wasm_f32x4_gt(v3, m);
+        v128_t k2 = wasm_v128_andnot(w2, w3);
+        v128_t k1 = wasm_v128_andnot(wasm_v128_andnot(w1, w2), w3);
+        v128_t k0 = wasm_v128_not(wasm_v128_or(wasm_v128_or(w1, w2), w3));
+        v128_t gv = LD(g + c);
+        ST(d0 + p + c, wasm_v128_and(gv, k0));
+        ST(d0 + p + C + c, wasm_v128_and(gv, k1));
+        ST(d1 + p + c, wasm_v128_and(gv, k2));
+        ST(d1 + p + C + c, wasm_v128_and(gv, w3));
       }
-      for (long q = 2L * ow * C; q < rowLen; q++) d0[q] = d1[q] = 0;  // odd last column
+      for (; c < C; c++) {
+        float m = rx0[p + c];
+        int k = 0;
+        if (rx0[p + C + c] > m) { k = 1; m = rx0[p + C + c]; }
+        if (rx1[p + c] > m) { k = 2; m = rx1[p + c]; }
+        if (rx1[p + C + c] > m) k = 3;
+        const float v = g[c];
+        d0[p + c] = k == 0 ? v : 0;
+        d0[p + C + c] = k == 1 ? v : 0;
+        d1[p + c] = k == 2 ? v : 0;
+        d1[p + C + c] = k == 3 ? v : 0;
+      }
     }
-    if (H & 1) {
-      float* last = dx + ((long)b * H + H - 1) * rowLen;
-      for (long q = 0; q < rowLen; q++) last[q] = 0;
-    }
+    for (long t = 2L * ow * C; t < rowLen; t++) d0[t] = d1[t] = 0;  // odd last column
+    if ((H & 1) && i == oh - 1) __builtin_memset(d1 + rowLen, 0, (unsigned long)rowLen * 4);  // odd last row
   }
 }
 
-// Channel block copy for concat and split along the last axis: for each of `pixels` pixels,
-// dst[p * dstStride + dstOff + c] = src[p * srcStride + srcOff + c] for c < width.
-__attribute__((export_name("copy_channels"))) void copy_channels(float* dst, int dstStride, int dstOff, const float* src,
-                                                                int srcStride, int srcOff, int width, int pixels) {
-  float* d = dst + dstOff;
-  const float* s = src + srcOff;
+// Sums over rows [r0, r1) of x [rows][C] into sum[C] (double): one chunk of a bias gradient, the sum over
+// every axis but the last. The caller adds the chunks' sums in order.
+typedef struct {
+  const float* x;
+  int C;
+} SumParams;
+
+__attribute__((export_name("sum_rows"))) void sum_rows(const SumParams* p, int r0, int r1, double* sum) {
+  const int C = p->C;
+  for (int c = 0; c < C; c++) sum[c] = 0;
+  const float* row = p->x + (long)r0 * C;
+  for (int r = r0; r < r1; r++, row += C)
+    for (int c = 0; c < C; c++) sum[c] += row[c];
+}
+
+// Channel block copy for concat, split and channel padding, pixels [p0, p1): for each pixel p,
+// dst[p * dstStride + dstOff + c] = src[p * srcStride + srcOff + c] for c < width, and 0 for
+// width <= c < fill (fill >= width: the zero channels that pad a tensor to a multiple of 8).
+typedef struct {
+  float* dst;
+  int dstStride, dstOff;
+  const float* src;
+  int srcStride, srcOff, width, fill;
+} CopyParams;
+
+__attribute__((export_name("copy_rows"))) void copy_rows(const CopyParams* q, int p0, int p1) {
+  float* d = q->dst + (long)p0 * q->dstStride + q->dstOff;
+  const float* s = q->src + (long)p0 * q->srcStride + q->srcOff;
+  const int width = q->width, fill = q->fill;
   if ((width & 3) == 0) {
-    for (int p = 0; p < pixels; p++, d += dstStride, s += srcStride)
+    for (int p = p0; p < p1; p++, d += q->dstStride, s += q->srcStride)
       for (int c = 0; c < width; c += 4) ST(d + c, LD(s + c));
   } else {
-    for (int p = 0; p < pixels; p++, d += dstStride, s += srcStride)
+    for (int p = p0; p < p1; p++, d += q->dstStride, s += q->srcStride)
       for (int c = 0; c < width; c++) d[c] = s[c];
+  }
+  if (fill > width) {
+    d = q->dst + (long)p0 * q->dstStride + q->dstOff;
+    for (int p = p0; p < p1; p++, d += q->dstStride)
+      for (int c = width; c < fill; c++) d[c] = 0;
   }
 }
