@@ -192,7 +192,7 @@ export class ConvGemmPool {
 
   /** Runs conv_fwd over rows [0, rows) of the parameter block at `params`, on all threads. */
   forward(params: number, rows: number): void {
-    this.run(LAYOUT.OP_FWD, params, rows, Math.min(rows, 8 * this.threads), 0, 0);
+    this.run(LAYOUT.OP_FWD, params, rows, Math.min(rows, 32 * this.threads), 0, 0);
   }
 
   /** Runs conv_dw over rows [0, rows) in `chunks` chunks, chunk i accumulating into the zeroed partial at
