@@ -3,7 +3,7 @@
 // its CPU seconds a step.
 import { expect, test } from 'vitest';
 import path from 'node:path';
-import { findTorchPython, runTorchPeer, torchPeerArgs } from './torch-peer';
+import { findTorchPython, runTorchPeer, torchPeerArgs, torchPeerEnv } from './torch-peer';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -24,6 +24,12 @@ test('the thread count goes on the peer command line, before the specs', () => {
     '128,16,8,3',
   ]);
   expect(() => torchPeerArgs('t.py', 'cpu', specs, 0)).toThrow(/threads/);
+});
+
+test("OpenMP and MKL get the peer's thread count, and nothing else changes", () => {
+  const base = { PATH: '/usr/bin', OMP_NUM_THREADS: '8' };
+  expect(torchPeerEnv(base, 1)).toEqual({ PATH: '/usr/bin', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
+  expect(torchPeerEnv(base)).toBe(base);
 });
 
 const torch = findTorchPython();

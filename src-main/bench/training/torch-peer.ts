@@ -4,7 +4,8 @@
 // When python3 or torch is missing, the peer is reported absent with the reason, never invented.
 // On the CPU the peer is given a thread count (`--threads`, torch.set_num_threads): Concord's convolution
 // pool's, so both sides of a comparison use the same cores (PyTorch's own default differs between builds:
-// Debian's starts with one thread here).
+// Debian's starts with one thread here). OpenMP is told the same count (OMP_NUM_THREADS, MKL_NUM_THREADS):
+// without it Debian's PyTorch given one thread still kept a second core 40% busy, spinning.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -110,6 +111,12 @@ export function torchPeerArgs(
   ];
 }
 
+/** The peer's environment: `base` with OpenMP's and MKL's thread counts set to `threads` when given. */
+export function torchPeerEnv(base: NodeJS.ProcessEnv, threads?: number): NodeJS.ProcessEnv {
+  if (threads === undefined) return base;
+  return { ...base, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+}
+
 /** Runs the peer on `device` ('auto': cuda when PyTorch sees a GPU, else cpu) for each spec, on `threads`
  *  CPU threads when given (else PyTorch's default). */
 export function runTorchPeer(
@@ -129,6 +136,7 @@ export function runTorchPeer(
   const r = spawnSync(py.python, torchPeerArgs(script, dev, specs, threads), {
     encoding: 'utf8',
     timeout: 30 * 60_000,
+    env: torchPeerEnv(process.env, threads),
   });
   if (r.status !== 0)
     return {
