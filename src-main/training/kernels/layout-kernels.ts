@@ -1,10 +1,10 @@
 // Memory-bound kernels of U-Net training, as straight loops over NHWC float32 arrays: 2x2 stride-2 max
 // pooling and its gradient, concatenation and splitting along channels, and the sum over every axis but
 // the last (a bias gradient). tfjs's cpu backend runs these through generic index arithmetic (seconds per
-// step at 128x128x16) and its wasm backend through transposes; here each is one pass. Pooling and the
-// bias sum read and write the backend's own arrays (register-kernels.ts); the pooling gradient, concat and
-// split run as SIMD in the convolution pool's module (wasm/conv_gemm.c), on the backend's arrays where they
-// lie in the pool's memory, else through block copies into and out of its arena.
+// step at 128x128x16) and its wasm backend through transposes; here each is one pass. Pooling and small
+// bias sums read and write the backend's own arrays (register-kernels.ts); the pooling gradient, concat,
+// split and large bias sums run as SIMD in the convolution pool's module (wasm/conv_gemm.c) on its threads,
+// on the backend's arrays where they lie in the pool's memory, else through block copies into its arena.
 import type { ConvGemmPool } from './conv-gemm-pool';
 import { placed, writeInts } from './conv-arena';
 
