@@ -68,6 +68,23 @@ export function writeInts(pool: ConvGemmPool, values: number[]): number {
   return at;
 }
 
+/** out[c] = the sum over k < chunks of the doubles at `at` laid out [chunks][C]: per-chunk partial sums
+ *  added in chunk order, so the result does not depend on which thread made which chunk. */
+export function addChunkSums(
+  pool: ConvGemmPool,
+  at: number,
+  chunks: number,
+  C: number,
+  out: Float32Array,
+): void {
+  const parts = new Float64Array(pool.memory.buffer, at, chunks * C);
+  for (let c = 0; c < C; c++) {
+    let sum = 0;
+    for (let k = 0; k < chunks; k++) sum += parts[k * C + c]!;
+    out[c] = sum;
+  }
+}
+
 /** Byte offset of src's first n floats in the pool's memory: where it lies, or a copy in the arena. */
 export function placed(pool: ConvGemmPool, src: Float32Array, n: number): number {
   const at = pool.offsetOf(src);

@@ -10,6 +10,7 @@
 // of 8 is written in place.
 import type { ConvGemmPool } from './conv-gemm-pool';
 import {
+  addChunkSums,
   ceilTo,
   copyPadded,
   packPanels,
@@ -331,12 +332,7 @@ export function convBiasReluBackward(
   // ReluParams of conv_gemm.c: y, dy, g, H, W, C, Hg, Wg, N8, top, left.
   const rp = writeInts(pool, [yp, dyp, gp, outH, outW, outC, Hg, Wg, N8, top, left]);
   pool.reluGradRows(rp, gRows, dbChunks, dbp, outC * 8);
-  const db = new Float64Array(pool.memory.buffer, dbp, dbChunks * outC);
-  for (let c = 0; c < outC; c++) {
-    let sum = 0;
-    for (let k = 0; k < dbChunks; k++) sum += db[k * outC + c]!;
-    out.db[c] = sum;
-  }
+  addChunkSums(pool, dbp, dbChunks, outC, out.db);
   // 2. dx: forward convolution of G with the flipped, transposed filter.
   const Nx = ceilTo(inC, 8);
   const M = fh * fw * N8;

@@ -6,7 +6,8 @@
 // split and large bias sums run as SIMD in the convolution pool's module (wasm/conv_gemm.c) on its threads,
 // on the backend's arrays where they lie in the pool's memory, else through block copies into its arena.
 import type { ConvGemmPool } from './conv-gemm-pool';
-import { placed, writeInts } from './conv-arena';
+import { addChunkSums, placed, writeInts } from './conv-arena';
+import { filterGradChunks } from './conv-engine';
 
 /** 2x2 stride-2 'valid' max pooling: x [B, H, W, C] -> y [B, floor(H/2), floor(W/2), C]. */
 export function maxPool2x2(
@@ -133,15 +134,10 @@ export function sumRows(
   if (rows * C >= SMALL_SUM_FLOATS) {
     pool.reset();
     const xp = placed(pool, x, rows * C);
-    const chunks = Math.min(16, rows);
+    const chunks = filterGradChunks(rows);
     const partials = pool.alloc(chunks * C * 8);
     pool.sumRows(writeInts(pool, [xp, C]), rows, chunks, partials, C * 8);
-    const p = new Float64Array(pool.memory.buffer, partials, chunks * C);
-    for (let c = 0; c < C; c++) {
-      let s = 0;
-      for (let k = 0; k < chunks; k++) s += p[k * C + c]!;
-      out[c] = s;
-    }
+    addChunkSums(pool, partials, chunks, C, out);
     return;
   }
   const acc = new Float64Array(C);
