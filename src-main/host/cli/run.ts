@@ -104,9 +104,11 @@ Usage: concord <command> [options]
       of the crops on foreground, the best validated epoch kept, test-time flips where they pay; batch 16
       (32 when the backend is webgpu); every label the masks use in one model (several: softmax, Dice per
       label; --labels a subset). Ctrl+C cancels.
-      --semi-supervised (one label) also learns from the project's unlabelled cases: after a warm-up, the
-      model's own pseudo-labels, weighted by its confidence (voxels under --pseudo-min-confidence, default 0.5,
-      weigh 0), made again at each of --pseudo-rounds rounds (default 3). Validation stays on labelled cases.
+      --semi-supervised (one label) also learns from the project's unlabelled cases: after a warm-up on the
+      labelled ones, the model (with its flips) labels them, cut where they get the labelled cases' share of
+      foreground; pixels weigh its confidence (under --pseudo-min-confidence, default 0.5, they weigh 0) and
+      are added to each batch beside the labelled crops; --pseudo-rounds rounds (default 1: the second half
+      of the epochs). Validation stays on labelled cases.
   train --workspace <dir> --resume <run-id> [--epochs <n>] [--json]
       Continue a cancelled or failed run from its last checkpoint.
   infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]
@@ -180,7 +182,7 @@ Usage: concord <command> [options]
       Pooled Dice of a model's drafts (concord infer --out-dir) of the held-out cases against the raters'
       strict majority, and per patient.
   bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S] [--rounds N]
-        [--min-confidence C] [--backend ...] [--threads N] [--work DIR] [--json]
+        [--min-confidence C] [--last-epoch] [--backend ...] [--threads N] [--work DIR] [--json]
       Trains on a fraction F of bench lidc-cases' training patients alone, then on them plus the others
       unlabelled (train --semi-supervised), and scores both on the held-out patients: Dice and minutes.
   bench infer [--backend ...] [--slices N] [--batch N] [--size 512] [--no-peer] [--json]

@@ -86,7 +86,7 @@ export function parseLabels(v: unknown): number[] | undefined {
 }
 
 /** Pseudo-label rounds and the confidence floor of a semi-supervised run (data/pseudo-labels.ts). */
-export const PSEUDO_ROUNDS = 3;
+export const PSEUDO_ROUNDS = 1;
 export const PSEUDO_MIN_CONFIDENCE = 0.5;
 
 function semiSupervisedOf(

@@ -1,13 +1,16 @@
 // The trainer's side of pseudo-labels: weighted crops (with and without augmentation), the mixed batches
-// (labelled crops until a round exists, then pseudo-labelled ones in the last slots with their weights),
-// labelling slices with a model and the round file a resumed run reads back.
+// (labelled crops until a round exists, then pseudo-labelled ones appended with their weights),
+// labelling slices with a model (soft targets, with and without the flips) and the round file a resumed run reads back.
 import { beforeAll, expect, test } from 'vitest';
 import { tempDir } from '../../test-support/tmp';
 import { NNUNET_2D_DEFAULTS } from '../augment/augment-config';
 import { tf } from '../backends/tfjs';
 import { UNet } from '../model/unet';
 import { cropBatches, sliceRefs, type SliceRef } from './crop-batches';
+import { foregroundByte } from '../data/pseudo-labels';
+import { foregroundProbability } from './evaluate-slices';
 import {
+  foregroundShareOf,
   labelSlices,
   mixedBatches,
   PseudoRounds,
@@ -71,26 +74,33 @@ test('augmented weighted crops keep the images and targets of the unweighted one
   expect(b.w!.some((v) => v > 0.5)).toBe(true);
 });
 
-test('mixed batches: labelled until a round exists, then pseudo crops in the last slots', () => {
+test('mixed batches: labelled until a round exists, then pseudo crops appended after all the labelled', () => {
   const labelled = cropBatches(slices(1, 8), opts);
   let current: { source: ReturnType<typeof cropBatches>; slices: number } | null = null;
   const mixed = mixedBatches(labelled, 8, () => current);
   const before = mixed.batch(0, 1);
   expect(before).toEqual(labelled.batch(0, 1));
   expect(before.w).toBeUndefined();
-  const pseudoRefs = weighted(slices(2, 24));
-  const source = pseudoSource(pseudoRefs, opts, 1);
-  current = { source, slices: 24 };
-  const after = mixed.batch(0, 1);
-  // 24 pseudo slices beside 8 labelled: half the batch (the most), the last 2 of 4 slots.
   const l = labelled.batch(0, 1);
-  const p = source.batch(0, 1);
   const px = N * N;
-  expect(after.x.subarray(0, 2 * px)).toEqual(l.x.subarray(0, 2 * px));
-  expect(after.x.subarray(2 * px)).toEqual(p.x.subarray(0, 2 * px));
-  expect(after.y.subarray(2 * px)).toEqual(p.y.subarray(0, 2 * px));
-  expect(after.w!.subarray(0, 2 * px).every((v) => v === 1)).toBe(true);
-  expect(after.w!.subarray(2 * px)).toEqual(p.w!.subarray(0, 2 * px));
+  const check = (pseudoSlices: number, k: number): void => {
+    const source = pseudoSource(weighted(slices(2, pseudoSlices)), opts, 1);
+    current = { source, slices: pseudoSlices };
+    const after = mixed.batch(0, 1);
+    const p = source.batch(0, 1);
+    // The 4 labelled crops first, unchanged and weighing 1, then k pseudo-labelled ones with their weights.
+    expect(after.n).toBe(4 + k);
+    expect(after.x.length).toBe((4 + k) * px);
+    expect(after.x.subarray(0, 4 * px)).toEqual(l.x);
+    expect(after.y.subarray(0, 4 * px)).toEqual(l.y);
+    expect(after.x.subarray(4 * px)).toEqual(p.x.subarray(0, k * px));
+    expect(after.y.subarray(4 * px)).toEqual(p.y.subarray(0, k * px));
+    expect(after.w!.subarray(0, 4 * px).every((v) => v === 1)).toBe(true);
+    expect(after.w!.subarray(4 * px)).toEqual(p.w!.subarray(0, k * px));
+  };
+  // 24 pseudo slices beside 8 labelled: as many pseudo crops as labelled ones (the most); 4 beside 8: half.
+  check(24, 4);
+  check(4, 2);
 });
 
 test('a model labels the slices; the round file gives them back for that round only', async () => {
@@ -100,28 +110,61 @@ test('a model labels the slices; the round file gives them back for that round o
     target: new Uint8Array(N * N),
     foreground: new Uint32Array(),
   }));
-  const { refs, stats } = await labelSlices(model, unlabelled, {
-    threshold: 0.5,
-    minConfidence: 0,
-    round: 2,
-    epoch: 6,
-  });
+  const opts = { threshold: 0.5, minConfidence: 0, round: 2, epoch: 6, soft: true };
+  const { refs, stats } = await labelSlices(model, unlabelled, opts);
+  // With the flips the targets are the 4 views' mean probability, as bytes.
+  const flipped = await labelSlices(model, unlabelled, { ...opts, tta: true });
+  const mean = await foregroundProbability(model, unlabelled[1]!.image, N, N, true);
+  const plain = await foregroundProbability(model, unlabelled[1]!.image, N, N);
   model.dispose();
+  expect([...flipped.refs[1]!.target]).toEqual([...mean].map((p) => Math.round(p * 255)));
+  expect([...refs[1]!.target]).toEqual([...plain].map((p) => Math.round(p * 255)));
   expect(stats).toMatchObject({ round: 2, epoch: 6, cases: 1, slices: 3 });
   // A floor of 0: every pixel is confident, and the weights are the confidence.
   expect(stats.confidentFraction).toBe(1);
   expect(refs.every((r) => r.weight!.every((w) => w >= 1))).toBe(true);
-  const fg = refs.reduce((s, r) => s + r.target.filter((v) => v === 255).length, 0);
+  // Soft targets: foreground is p >= 0.5, target bytes >= 128.
+  expect(foregroundByte(0.5)).toBe(128);
+  expect(foregroundByte(0.625)).toBe(160);
+  const fg = refs.reduce((s, r) => s + r.target.filter((v) => v >= 128).length, 0);
+  expect(fg).toBeGreaterThan(0);
   expect(stats.foregroundPixels).toBe(fg);
-  expect(refs.every((r) => r.foreground.length === r.target.filter((v) => v === 255).length)).toBe(true);
+  expect(refs.every((r) => r.foreground.length === r.target.filter((v) => v >= 128).length)).toBe(true);
   const dir = tempDir('concord-pseudo-');
   writePseudo(dir, refs, stats);
   const back = readPseudo(dir, unlabelled, 2)!;
   expect(back.stats).toEqual(stats);
   expect(back.refs.map((r) => [...r.target])).toEqual(refs.map((r) => [...r.target]));
   expect(back.refs.map((r) => [...r.weight!])).toEqual(refs.map((r) => [...r.weight!]));
+  expect(back.refs.map((r) => [...r.foreground])).toEqual(refs.map((r) => [...r.foreground]));
   expect(readPseudo(dir, unlabelled, 3)).toBeNull();
   expect(readPseudo(dir, unlabelled.slice(1), 2)).toBeNull();
+});
+
+test('aligned pseudo-labels (hard, as the trainer makes them) mark the labelled share of the pixels', async () => {
+  const model = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 3);
+  const unlabelled = slices(7, 3).map((s) => ({
+    ...s,
+    target: new Uint8Array(N * N),
+    foreground: new Uint32Array(),
+  }));
+  const labelledRefs = slices(1, 4);
+  const share = foregroundShareOf(labelledRefs);
+  const marked = labelledRefs.reduce((s, r) => s + r.target.filter((v) => v >= 128).length, 0);
+  expect(share).toBeCloseTo(marked / (4 * N * N), 12);
+  expect(share).toBeGreaterThan(0);
+  const opts = { threshold: 0.625, minConfidence: 0, round: 1, epoch: 2 };
+  const { stats, refs } = await labelSlices(model, unlabelled, { ...opts, foregroundShare: share });
+  const plain = await labelSlices(model, unlabelled, opts);
+  model.dispose();
+  expect(stats.alignedAt).toBeGreaterThan(0);
+  expect(plain.stats.alignedAt).toBeUndefined();
+  // The random network's probabilities are not tied to 1/1000, so the share is met within a few pixels.
+  const pixels = 3 * N * N;
+  expect(Math.abs(stats.foregroundPixels - share * pixels)).toBeLessThanOrEqual(0.01 * pixels);
+  expect(refs.reduce((s, r) => s + r.foreground.length, 0)).toBe(stats.foregroundPixels);
+  expect(refs.every((r) => r.target.every((v) => v === 0 || v === 255))).toBe(true);
+  expect(refs.reduce((s, r) => s + r.target.filter((v) => v === 255).length, 0)).toBe(stats.foregroundPixels);
 });
 
 test('a round whose labels mark no foreground is skipped: its epochs train on the labelled cases only', async () => {

@@ -1,6 +1,6 @@
 // A semi-supervised run's pseudo-label rounds inside the trainer (the rules: data/pseudo-labels.ts): the
-// model labels the unlabelled cases' slices (whole slices, no flips), the labels and their confidence
-// weights are written to the run folder (pseudo.bin, so a resumed run trains on the same ones), and the
+// model labels the unlabelled cases' slices (whole slices; the mean over the 4 flips when the run drafts
+// with them, so the teacher is the model as it would draft), the labels and their confidence weights are written to the run folder (pseudo.bin, so a resumed run trains on the same ones), and the
 // training batches mix pseudo-labelled crops into the labelled ones.
 //
 // Layout: as the data set's (crop-batches.ts): a slice is ny rows of nx pixels, pixel (i, j) at i + j*nx.
@@ -8,9 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CancelledError } from '../../core/errors';
 import {
+  alignedThreshold,
+  alignProbability,
+  foregroundByte,
   pseudoLabels,
   pseudoRoundStarts,
-  pseudoShare,
+  pseudoRatio,
   roundOfEpoch,
   type PseudoLabelOptions,
 } from '../data/pseudo-labels';
@@ -35,12 +38,17 @@ export interface PseudoRoundStats {
   foregroundPixels: number;
   /** Mean weight (0..1) of the confident pixels: at least the floor when any pixel is confident. */
   meanWeight: number;
+  /** With distribution alignment: the model's probability that was mapped onto the run's threshold (the
+   *  labelled slices' foreground share of the pixels lies above it). */
+  alignedAt?: number;
   /** The round marked no foreground anywhere, so its epochs trained on the labelled cases only. */
   skipped?: boolean;
 }
 
 interface PseudoMeta {
   stats: PseudoRoundStats;
+  /** The smallest target byte that is foreground (p >= the threshold); 128 for hard labels. */
+  foregroundMin?: number;
 }
 
 function statsOf(
@@ -61,37 +69,68 @@ function statsOf(
   };
 }
 
-/** Slices with their pseudo-labels: target bytes 0/255, weights, and the confident foreground pixels
- *  (where foreground-centred crops go). */
-function labelled(s: SliceRef, target: Uint8Array, weight: Uint8Array): SliceRef {
+/** Slices with their pseudo-labels: target bytes, weights, and the confident foreground pixels (target >=
+ *  `foregroundMin`: where foreground-centred crops go). */
+function labelled(s: SliceRef, target: Uint8Array, weight: Uint8Array, foregroundMin: number): SliceRef {
   const fg: number[] = [];
-  for (let p = 0; p < target.length; p++) if (target[p]! === 255 && weight[p]! > 0) fg.push(p);
-  return { ...s, target, weight, foreground: Uint32Array.from(fg), referenceMin: 128 };
+  for (let p = 0; p < target.length; p++) if (target[p]! >= foregroundMin && weight[p]! > 0) fg.push(p);
+  return { ...s, target, weight, foreground: Uint32Array.from(fg), referenceMin: foregroundMin };
 }
 
-/** Labels every unlabelled slice with `model` (the caller puts the weights it wants in it). */
+/** Labels every unlabelled slice with `model` (the caller puts the weights it wants in it); with `tta`, each
+ *  slice's probability is the mean over its 4 flips. With `foregroundShare` (the labelled slices' share of
+ *  foreground pixels) the probabilities are first aligned (data/pseudo-labels.ts): the cut that leaves that
+ *  share above it is mapped onto the threshold. */
 export async function labelSlices(
   model: UNet,
   slices: SliceRef[],
-  o: PseudoLabelOptions & { round: number; epoch: number; signal?: AbortSignal },
+  o: PseudoLabelOptions & {
+    round: number;
+    epoch: number;
+    tta?: boolean;
+    foregroundShare?: number;
+    signal?: AbortSignal;
+  },
 ): Promise<{ refs: SliceRef[]; stats: PseudoRoundStats }> {
-  const refs: SliceRef[] = [];
-  const sums = { confident: 0, foreground: 0, weight: 0 };
+  const probabilities: Float32Array[] = [];
   for (const s of slices) {
     if (o.signal?.aborted) throw new CancelledError('training');
-    const p = await foregroundProbability(model, s.image, s.width, s.height);
-    const l = pseudoLabels(p, o);
+    probabilities.push(await foregroundProbability(model, s.image, s.width, s.height, o.tta ?? false));
+  }
+  const alignedAt =
+    o.foregroundShare === undefined ? undefined : alignedThreshold(probabilities, o.foregroundShare);
+  if (alignedAt !== undefined)
+    for (const p of probabilities)
+      for (let i = 0; i < p.length; i++) p[i] = alignProbability(p[i]!, alignedAt, o.threshold);
+  const refs: SliceRef[] = [];
+  const sums = { confident: 0, foreground: 0, weight: 0 };
+  const foregroundMin = o.soft ? foregroundByte(o.threshold) : 128;
+  slices.forEach((s, k) => {
+    const l = pseudoLabels(probabilities[k]!, o);
     sums.confident += l.confident;
     sums.foreground += l.foreground;
     sums.weight += l.weightSum;
-    refs.push(labelled(s, l.target, l.weight));
+    refs.push(labelled(s, l.target, l.weight, foregroundMin));
+  });
+  const stats = statsOf(refs, o.round, o.epoch, sums);
+  return { refs, stats: alignedAt === undefined ? stats : { ...stats, alignedAt } };
+}
+
+/** The share of the slices' pixels that are foreground (target >= referenceMin): what the experts marked
+ *  of the labelled cases, which a round's aligned pseudo-labels mark of the unlabelled ones. */
+export function foregroundShareOf(slices: SliceRef[]): number {
+  let fg = 0;
+  let all = 0;
+  for (const s of slices) {
+    fg += s.foreground.length;
+    all += s.width * s.height;
   }
-  return { refs, stats: statsOf(refs, o.round, o.epoch, sums) };
+  return all > 0 ? fg / all : 0;
 }
 
 /** Writes a round's labels and weights (per slice, in `refs`' order) atomically. */
 export function writePseudo(runDir: string, refs: SliceRef[], stats: PseudoRoundStats): void {
-  const meta: PseudoMeta = { stats };
+  const meta: PseudoMeta = { stats, foregroundMin: refs[0]?.referenceMin ?? 128 };
   writeFileAtomic(
     path.join(runDir, PSEUDO_FILE),
     encodeTensorFile(
@@ -116,15 +155,20 @@ export function readPseudo(
   const { meta, tensors } = readTensorFile<PseudoMeta>(file);
   if (meta.stats.round !== round || tensors.length !== 2 * slices.length) return null;
   const refs = slices.map((s, i) =>
-    labelled(s, tensors[2 * i]!.values as Uint8Array, tensors[2 * i + 1]!.values as Uint8Array),
+    labelled(
+      s,
+      tensors[2 * i]!.values as Uint8Array,
+      tensors[2 * i + 1]!.values as Uint8Array,
+      meta.foregroundMin ?? 128,
+    ),
   );
   return { refs, stats: meta.stats };
 }
 
-/** Batches of the labelled source with, once `current()` gives pseudo-labelled slices, the last
- *  round(n * share) slots of each batch replaced by pseudo-labelled crops (pseudoShare), and per-pixel
- *  weights: 1 on the labelled crops, the confidence on the pseudo-labelled ones. Until then the labelled
- *  batches go through as they are. */
+/** Batches of the labelled source with, once `current()` gives pseudo-labelled slices, round(n * ratio)
+ *  pseudo-labelled crops appended to each batch of n (pseudoRatio), and per-pixel weights: 1 on the labelled
+ *  crops, the confidence on the pseudo-labelled ones. Until then the labelled batches go through as they
+ *  are. */
 export function mixedBatches(
   labelledSource: BatchSource,
   labelledSlices: number,
@@ -133,6 +177,7 @@ export function mixedBatches(
   onPseudo?: (crops: number, weightSum: number) => void,
 ): BatchSource {
   const [H, W, C, K] = labelledSource.shape;
+  const px = H * W;
   return {
     shape: labelledSource.shape,
     batchesPerEpoch: () => labelledSource.batchesPerEpoch(),
@@ -140,31 +185,38 @@ export function mixedBatches(
       const b = labelledSource.batch(e, i);
       const p = current();
       if (!p) return b;
-      const k = Math.round(b.n * pseudoShare(labelledSlices, p.slices));
-      const w = new Float32Array(b.n * H * W).fill(1);
+      const k = Math.round(b.n * pseudoRatio(labelledSlices, p.slices));
+      const n = b.n + k;
+      const x = new Float32Array(n * px * C);
+      const y = new Float32Array(n * px * K);
+      const w = new Float32Array(n * px).fill(1);
+      x.set(b.x.subarray(0, b.n * px * C));
+      y.set(b.y.subarray(0, b.n * px * K));
       if (k > 0) {
+        // The pseudo source's batches have the labelled batch size: a ratio of at most 1 fits in one.
         const pb = p.source.batch(e, i);
-        const from = b.n - k;
-        b.x.set(pb.x.subarray(0, k * H * W * C), from * H * W * C);
-        b.y.set(pb.y.subarray(0, k * H * W * K), from * H * W * K);
-        const pw = pb.w!.subarray(0, k * H * W);
-        w.set(pw, from * H * W);
+        x.set(pb.x.subarray(0, k * px * C), b.n * px * C);
+        y.set(pb.y.subarray(0, k * px * K), b.n * px * K);
+        const pw = pb.w!.subarray(0, k * px);
+        w.set(pw, b.n * px);
         let sum = 0;
         for (let q = 0; q < pw.length; q++) sum += pw[q]!;
         onPseudo?.(k, sum);
       }
-      return { ...b, w };
+      return { x, y, n, w };
     },
   };
 }
 
-/** The crops of a round's pseudo-labelled slices: the labelled crops' options, another seed per round. */
+/** The crops of a round's pseudo-labelled slices: the labelled crops' options, another seed per round;
+ *  soft targets are resampled as the agreement's are, hard ones as masks. */
 export function pseudoSource(
   refs: SliceRef[],
   o: Parameters<typeof cropBatches>[1],
   round: number,
+  soft = false,
 ): BatchSource {
-  return cropBatches(refs, { ...o, seed: (o.seed + 7919 * round) >>> 0, softTarget: false });
+  return cropBatches(refs, { ...o, seed: (o.seed + 7919 * round) >>> 0, softTarget: soft });
 }
 
 /** A run's rounds: which round trains each epoch, labelling at each round's start, and the batches. */
@@ -175,13 +227,18 @@ export class PseudoRounds {
   readonly starts: number[];
   /** Pseudo-labelled crops trained on, in all and in the epoch under way, with their weights' sum. */
   crops = 0;
-  private epochCrops = 0;
+  /** Pseudo-labelled crops of the epoch under way. */
+  epochCrops = 0;
   private epochCropsWeight = 0;
 
   constructor(
     private readonly runDir: string,
     private readonly unlabelled: SliceRef[],
     private readonly o: PseudoLabelOptions & {
+      /** Label with the mean over the 4 flips (the run drafts with them). */
+      tta?: boolean;
+      /** Align each round's probabilities to this foreground share of the pixels (the labelled slices'). */
+      foregroundShare?: number;
       rounds: number;
       epochs: number;
       labelledSlices: number;
@@ -212,16 +269,20 @@ export class PseudoRounds {
     const skipped = stats.foregroundPixels === 0;
     this.current = skipped
       ? null
-      : { source: pseudoSource(refs, this.o.crops, stats.round), slices: refs.length };
+      : { source: pseudoSource(refs, this.o.crops, stats.round, this.o.soft), slices: refs.length };
     this.made.push(skipped ? { ...stats, skipped } : stats);
     this.o.log(
       `pseudo-labels round ${stats.round}/${this.o.rounds} (${how}, from epoch ${stats.epoch + 1}): ` +
         `${stats.slices} slices of ${stats.cases} unlabelled case(s), ` +
         `${(100 * stats.confidentFraction).toFixed(1)}% of pixels confident (weight > 0), ` +
-        `${stats.foregroundPixels} foreground, mean weight ${stats.meanWeight.toFixed(3)}; ` +
+        `${stats.foregroundPixels} foreground` +
+        (stats.alignedAt !== undefined
+          ? ` (probabilities aligned: ${stats.alignedAt.toFixed(3)} read as ${this.o.threshold})`
+          : '') +
+        `, mean weight ${stats.meanWeight.toFixed(3)}; ` +
         (skipped
           ? 'no foreground marked: the model cannot find the label yet, so this round trains on the labelled cases only'
-          : `${Math.round(100 * pseudoShare(this.o.labelledSlices, refs.length))}% of each batch`),
+          : `${Math.round(100 * pseudoRatio(this.o.labelledSlices, refs.length))} pseudo-labelled crops per 100 labelled ones in each batch`),
     );
   }
 
@@ -235,6 +296,9 @@ export class PseudoRounds {
       labelSlices(m, this.unlabelled, {
         threshold: this.o.threshold,
         minConfidence: this.o.minConfidence,
+        ...(this.o.soft ? { soft: true } : {}),
+        ...(this.o.tta ? { tta: true } : {}),
+        ...(this.o.foregroundShare !== undefined ? { foregroundShare: this.o.foregroundShare } : {}),
         round,
         epoch,
         ...(signal ? { signal } : {}),
@@ -258,8 +322,7 @@ export class PseudoRounds {
     else await this.make(round, start, label, signal);
   }
 
-  /** After epoch `epoch` (of `batches` batches of `batchSize`): says how many of its crops were
-   *  pseudo-labelled, and labels the unlabelled slices again when the next epoch starts a round. */
+  /** After epoch `epoch` (`crops`: its labelled crops): says how many pseudo-labelled crops it added, and labels the unlabelled slices again when the next epoch starts a round. */
   async afterEpoch(
     epoch: number,
     label: <T>(f: (m: UNet) => Promise<T>) => Promise<T>,
@@ -267,7 +330,7 @@ export class PseudoRounds {
   ): Promise<void> {
     const px = this.o.crops.cropSize ** 2;
     this.o.log(
-      `epoch ${epoch + 1}: ${this.epochCrops} of ${o.crops} crops pseudo-labelled` +
+      `epoch ${epoch + 1}: ${this.epochCrops} pseudo-labelled crops beside ${o.crops} labelled` +
         (this.epochCrops > 0
           ? `, mean pixel weight ${(this.epochCropsWeight / (this.epochCrops * px)).toFixed(3)}`
           : ''),

@@ -22,7 +22,7 @@ import { UNet, type NamedWeights } from '../model/unet';
 import type { InputScaling, UNetConfig } from '../model/unet-config';
 import { cropBatches, inputScalingOf, sliceRefs, type SliceRef } from './crop-batches';
 import { prepareDataset } from './prepare-dataset';
-import { PseudoRounds } from './pseudo-rounds';
+import { foregroundShareOf, PseudoRounds } from './pseudo-rounds';
 import { validationDice } from './evaluate-slices';
 import { calibrate, calibrationLine } from './calibrate';
 import type {
@@ -259,6 +259,8 @@ export async function runTrainJob(
     rounds = new PseudoRounds(job.runDir, data.unlabelled, {
       threshold,
       minConfidence: c.semiSupervised.minConfidence,
+      ...(c.tta ? { tta: true } : {}),
+      foregroundShare: foregroundShareOf(data.train),
       rounds: c.semiSupervised.rounds,
       epochs: c.epochs,
       labelledSlices: data.train.length,
@@ -340,7 +342,8 @@ export async function runTrainJob(
           epoch,
           loss: epochLoss / Math.max(1, epochBatches),
           seconds,
-          imagesPerSecond: (epochBatches * batchSize) / Math.max(1e-9, seconds),
+          // Every crop trained on: a semi-supervised epoch's pseudo-labelled ones too.
+          imagesPerSecond: (epochBatches * batchSize + (rounds?.epochCrops ?? 0)) / Math.max(1e-9, seconds),
           learningRate: schedule(epoch),
           validationDice: v ? v.dice : null,
           caseDice: v ? v.perCase : {},

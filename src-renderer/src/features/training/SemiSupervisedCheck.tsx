@@ -1,6 +1,6 @@
 // The Train tab's semi-supervised switch: "also learn from the unlabelled cases", with how many cases of the
 // project it would pseudo-label (training:unlabelled: a volume, no manual mask nor signed-off reference),
-// and, when on, the rounds and the confidence floor (empty: the service's defaults, 3 and 0.5).
+// and, when on, the rounds and the confidence floor (empty: the service's defaults, 1 and 0.5).
 import { useEffect, useState } from 'react';
 import { call, getBridge } from '../../api/bridge';
 
