@@ -95,22 +95,36 @@ export function pseudoLabels(probability: ArrayLike<number>, o: PseudoLabelOptio
  *  each round drew more than the last, a model's over-confidence fed back to it (bench/RESULTS.md,
  *  "Unlabelled cases"). */
 export function alignedThreshold(probabilities: ArrayLike<number>[], share: number): number {
-  if (!(share >= 0 && share <= 1)) throw new RangeError('the foreground share must be in [0, 1]');
-  const bins = new Float64Array(1000);
-  let total = 0;
-  for (const p of probabilities) {
+  const h = new ProbabilityHistogram();
+  for (const p of probabilities) h.add(p);
+  return h.cut(share);
+}
+
+/** The histogram behind alignedThreshold, filled slice by slice (so a round need not keep every slice's
+ *  probabilities: process/pseudo-rounds.ts). */
+export class ProbabilityHistogram {
+  private readonly bins = new Float64Array(1000);
+  private total = 0;
+
+  add(p: ArrayLike<number>): void {
+    const bins = this.bins;
     for (let i = 0; i < p.length; i++) {
       const b = Math.min(999, Math.max(0, Math.floor(p[i]! * 1000)));
       bins[b] = bins[b]! + 1;
     }
-    total += p.length;
+    this.total += p.length;
   }
-  let above = 0;
-  for (let b = 999; b >= 0; b--) {
-    if (above + bins[b]! > share * total) return (b + 1) / 1000;
-    above += bins[b]!;
+
+  /** alignedThreshold's cut for the pixels added so far. */
+  cut(share: number): number {
+    if (!(share >= 0 && share <= 1)) throw new RangeError('the foreground share must be in [0, 1]');
+    let above = 0;
+    for (let b = 999; b >= 0; b--) {
+      if (above + this.bins[b]! > share * this.total) return (b + 1) / 1000;
+      above += this.bins[b]!;
+    }
+    return 0;
   }
-  return 0;
 }
 
 /** p mapped piecewise linearly so that `from` goes to `to` (0 and 1 stay): the aligned threshold onto the

@@ -156,7 +156,16 @@ test('aligned pseudo-labels (hard, as the trainer makes them) mark the labelled 
   const opts = { threshold: 0.625, minConfidence: 0, round: 1, epoch: 2 };
   const { stats, refs } = await labelSlices(model, unlabelled, { ...opts, foregroundShare: share });
   const plain = await labelSlices(model, unlabelled, opts);
+  // Too many pixels to keep: the probabilities are computed twice, with the same labels.
+  const twice = await labelSlices(model, unlabelled, {
+    ...opts,
+    foregroundShare: share,
+    keepProbabilityBytes: 0,
+  });
   model.dispose();
+  expect(twice.stats).toEqual(stats);
+  expect(twice.refs.map((r) => [...r.target])).toEqual(refs.map((r) => [...r.target]));
+  expect(twice.refs.map((r) => [...r.weight!])).toEqual(refs.map((r) => [...r.weight!]));
   expect(stats.alignedAt).toBeGreaterThan(0);
   expect(plain.stats.alignedAt).toBeUndefined();
   // The random network's probabilities are not tied to 1/1000, so the share is met within a few pixels.

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CancelledError } from '../../core/errors';
 import {
-  alignedThreshold,
   alignProbability,
   foregroundByte,
   pseudoLabels,
+  ProbabilityHistogram,
   pseudoRoundStarts,
   pseudoRatio,
   roundOfEpoch,
@@ -22,6 +22,10 @@ import type { UNet } from '../model/unet';
 import { foregroundProbability } from './evaluate-slices';
 import { cropBatches, type SliceRef } from './crop-batches';
 import { encodeTensorFile, readTensorFile, writeFileAtomic } from './tensor-file';
+
+/** A round keeps its slices' probabilities between the alignment and the labels up to this many bytes
+ *  (64M pixels); above, it computes them twice. */
+export const KEEP_PROBABILITY_BYTES = 256 * 2 ** 20;
 
 /** The latest round's pseudo-labels, in the run folder. */
 export const PSEUDO_FILE = 'pseudo.bin';
@@ -89,29 +93,45 @@ export async function labelSlices(
     epoch: number;
     tta?: boolean;
     foregroundShare?: number;
+    /** Default KEEP_PROBABILITY_BYTES. */
+    keepProbabilityBytes?: number;
     signal?: AbortSignal;
   },
 ): Promise<{ refs: SliceRef[]; stats: PseudoRoundStats }> {
-  const probabilities: Float32Array[] = [];
-  for (const s of slices) {
+  const probabilityOf = async (s: SliceRef): Promise<Float32Array> => {
     if (o.signal?.aborted) throw new CancelledError('training');
-    probabilities.push(await foregroundProbability(model, s.image, s.width, s.height, o.tta ?? false));
+    return foregroundProbability(model, s.image, s.width, s.height, o.tta ?? false);
+  };
+  // Alignment needs every slice's probabilities before the first label. They are kept when they fit in
+  // KEEP_PROBABILITY_BYTES; otherwise a first pass fills the histogram and the labelling pass computes them
+  // again (the same model and input give the same values).
+  const pixels = slices.reduce((n, s) => n + s.width * s.height, 0);
+  const keep = pixels * 4 <= (o.keepProbabilityBytes ?? KEEP_PROBABILITY_BYTES);
+  const kept: Float32Array[] = [];
+  let alignedAt: number | undefined;
+  if (o.foregroundShare !== undefined) {
+    const histogram = new ProbabilityHistogram();
+    for (const s of slices) {
+      const p = await probabilityOf(s);
+      histogram.add(p);
+      if (keep) kept.push(p);
+    }
+    alignedAt = histogram.cut(o.foregroundShare);
   }
-  const alignedAt =
-    o.foregroundShare === undefined ? undefined : alignedThreshold(probabilities, o.foregroundShare);
-  if (alignedAt !== undefined)
-    for (const p of probabilities)
-      for (let i = 0; i < p.length; i++) p[i] = alignProbability(p[i]!, alignedAt, o.threshold);
   const refs: SliceRef[] = [];
   const sums = { confident: 0, foreground: 0, weight: 0 };
   const foregroundMin = o.soft ? foregroundByte(o.threshold) : 128;
-  slices.forEach((s, k) => {
-    const l = pseudoLabels(probabilities[k]!, o);
+  for (let k = 0; k < slices.length; k++) {
+    const p = kept[k] ?? (await probabilityOf(slices[k]!));
+    if (alignedAt !== undefined)
+      for (let i = 0; i < p.length; i++) p[i] = alignProbability(p[i]!, alignedAt, o.threshold);
+    const l = pseudoLabels(p, o);
+    kept[k] = new Float32Array(0); // let the slice's probabilities go
     sums.confident += l.confident;
     sums.foreground += l.foreground;
     sums.weight += l.weightSum;
-    refs.push(labelled(s, l.target, l.weight, foregroundMin));
-  });
+    refs.push(labelled(slices[k]!, l.target, l.weight, foregroundMin));
+  }
   const stats = statsOf(refs, o.round, o.epoch, sums);
   return { refs, stats: alignedAt === undefined ? stats : { ...stats, alignedAt } };
 }
