@@ -36,7 +36,7 @@ export function SemiSupervisedCheck({ projectId, value, onChange, refreshKey }: 
     <div className="train-semi">
       <label
         className="check"
-        title="After a warm-up on the labelled cases, the model labels the unlabelled ones each round; each voxel counts as much as the model is sure of it. Validation stays on labelled cases."
+        title="After a warm-up on the labelled cases, the model labels the unlabelled ones each round, marking as much of them as the experts marked of the labelled ones; each voxel counts as much as the model is sure of it. Validation stays on labelled cases."
       >
         <input
           type="checkbox"
@@ -58,7 +58,7 @@ export function SemiSupervisedCheck({ projectId, value, onChange, refreshKey }: 
               data-testid="train-pseudo-rounds"
               type="number"
               min={1}
-              placeholder="3"
+              placeholder="1"
               value={value.rounds}
               onChange={(e) => onChange({ ...value, rounds: e.target.value })}
             />
