@@ -38,6 +38,11 @@ function slices(caseId: number, count: number): SliceRef[] {
   return sliceRefs(caseId, images, targets, count, N, N);
 }
 
+/** Three slices of case 7 as an unlabelled case holds them: no target, no foreground. */
+function unlabelledSlices(): SliceRef[] {
+  return slices(7, 3).map((s) => ({ ...s, target: new Uint8Array(N * N), foreground: new Uint32Array() }));
+}
+
 /** The same slices as pseudo-labelled: weight 200/255 on the left half, 0 on the right. */
 function weighted(refs: SliceRef[]): SliceRef[] {
   return refs.map((r) => {
@@ -105,11 +110,7 @@ test('mixed batches: labelled until a round exists, then pseudo crops appended a
 
 test('a model labels the slices; the round file gives them back for that round only', async () => {
   const model = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 3);
-  const unlabelled = slices(7, 3).map((s) => ({
-    ...s,
-    target: new Uint8Array(N * N),
-    foreground: new Uint32Array(),
-  }));
+  const unlabelled = unlabelledSlices();
   const opts = { threshold: 0.5, minConfidence: 0, round: 2, epoch: 6, soft: true };
   const { refs, stats } = await labelSlices(model, unlabelled, opts);
   // With the flips the targets are the 4 views' mean probability, as bytes.
@@ -143,11 +144,7 @@ test('a model labels the slices; the round file gives them back for that round o
 
 test('aligned pseudo-labels (hard, as the trainer makes them) mark the labelled share of the pixels', async () => {
   const model = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 3);
-  const unlabelled = slices(7, 3).map((s) => ({
-    ...s,
-    target: new Uint8Array(N * N),
-    foreground: new Uint32Array(),
-  }));
+  const unlabelled = unlabelledSlices();
   const labelledRefs = slices(1, 4);
   const share = foregroundShareOf(labelledRefs);
   const marked = labelledRefs.reduce((s, r) => s + r.target.filter((v) => v >= 128).length, 0);
@@ -178,11 +175,7 @@ test('aligned pseudo-labels (hard, as the trainer makes them) mark the labelled 
 
 test('a round whose labels mark no foreground is skipped: its epochs train on the labelled cases only', async () => {
   const model = UNet.create({ levels: 2, base: 2, inChannels: 1, labels: 1 }, 3);
-  const unlabelled = slices(7, 3).map((s) => ({
-    ...s,
-    target: new Uint8Array(N * N),
-    foreground: new Uint32Array(),
-  }));
+  const unlabelled = unlabelledSlices();
   const lines: string[] = [];
   const rounds = new PseudoRounds(tempDir('concord-pseudo-'), unlabelled, {
     // No probability passes 0.99999 on a fresh network: nothing is marked.
