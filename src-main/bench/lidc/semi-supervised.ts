@@ -1,6 +1,6 @@
 // `concord bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S] [--rounds N]
-//    [--min-confidence C] [--last-epoch] [--backend B] [--threads N] [--work DIR] [--json]`: do the project's unlabelled
-// cases help? On the LIDC nodule crops as a user brings them (`bench lidc-cases --out DIR`: DIR/train with
+//    [--min-confidence C] [--last-epoch] [--backend B] [--threads N] [--work DIR] [--json]`: do the
+// project's unlabelled cases help? On the LIDC nodule crops as a user brings them (`bench lidc-cases --out DIR`: DIR/train with
 // its manifest, DIR/holdout apart), a fraction F of the training patients keep their masks and the others
 // are imported as images only. Two runs of the product's trainer, with the same settings and seed:
 // (a) the labelled cases alone, (b) the same plus the unlabelled cases with `--semi-supervised`

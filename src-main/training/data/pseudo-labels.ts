@@ -155,8 +155,8 @@ export function roundOfEpoch(starts: number[], epoch: number): number {
 
 /** Pseudo-labelled crops added to a batch per labelled crop once there are pseudo-labels: the unlabelled
  *  slices per labelled slice, at most 1. They are added, never put in the labelled crops' place: the experts'
- *  labels keep every slot they had (with half of each batch given to pseudo-labels, a small labelled set
- *  lost half its steps and the held-out Dice fell, bench/RESULTS.md, "Unlabelled cases"). */
+ *  labels keep every slot they had (given half of each batch, as before, the pseudo-labels took half of a
+ *  small labelled set's crops). */
 export function pseudoRatio(labelledSlices: number, pseudoSlices: number): number {
   if (pseudoSlices <= 0 || labelledSlices <= 0) return 0;
   return Math.min(1, pseudoSlices / labelledSlices);
