@@ -245,9 +245,9 @@ export class PseudoRounds {
   /** The rounds made in this process (and the one restored at a resume), in order. */
   readonly made: PseudoRoundStats[] = [];
   readonly starts: number[];
-  /** Pseudo-labelled crops trained on, in all and in the epoch under way, with their weights' sum. */
+  /** Pseudo-labelled crops trained on in all, and in the epoch under way (the trainer's images/s counts
+   *  them), with the latter's weights' sum. */
   crops = 0;
-  /** Pseudo-labelled crops of the epoch under way. */
   epochCrops = 0;
   private epochCropsWeight = 0;
 
@@ -342,7 +342,8 @@ export class PseudoRounds {
     else await this.make(round, start, label, signal);
   }
 
-  /** After epoch `epoch` (`crops`: its labelled crops): says how many pseudo-labelled crops it added, and labels the unlabelled slices again when the next epoch starts a round. */
+  /** After epoch `epoch` (`crops`: its labelled crops): says how many pseudo-labelled crops it added, and
+   *  labels the unlabelled slices again when the next epoch starts a round. */
   async afterEpoch(
     epoch: number,
     label: <T>(f: (m: UNet) => Promise<T>) => Promise<T>,
