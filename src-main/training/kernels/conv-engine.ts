@@ -21,6 +21,11 @@ import {
   writeInts,
   writeParams,
 } from './conv-arena';
+import { packWinogradFilter, winogradApplies, winogradConv, winogradFilterGrad } from './conv-winograd';
+
+/** Winograd for the 3x3 stride-1 layers unless CONCORD_CONV_WINOGRAD=0 (the direct kernels alone, to
+ *  compare the two on one machine). */
+const WINOGRAD = process.env['CONCORD_CONV_WINOGRAD'] !== '0';
 
 /** One convolution: input [batch, inH, inW, inC] -> output [batch, outH, outW, outC]. Dilation 1.
  *  padTop/padLeft: zeros added above/left of the input (tfjs's padInfo); bottom/right follow. */
@@ -63,10 +68,7 @@ export function conv2dForward(
   const Hp = (outH - 1) * sh + fh;
   const Wp = (outW - 1) * sw + fw;
   const xp = copyPadded(pool, x, B, g.inH, g.inW, inC, Hp, Wp, g.padTop, g.padLeft);
-  const M = fh * fw * inC;
   const N8 = ceilTo(outC, 8);
-  const mOff = receptiveOffsets(pool, fh, fw, inC, Wp, M);
-  const wp = packPanels(pool, M, outC, (m, n) => w[m * outC + n]!);
   let b = 0;
   if (bias) {
     b = pool.alloc(N8 * 4);
@@ -75,6 +77,29 @@ export function conv2dForward(
     bv.set(bias.subarray(0, outC));
   }
   const o = target(pool, y, B * outH * outW, N8, outC);
+  if (WINOGRAD && sh === 1 && sw === 1 && winogradApplies(fh, fw, outH, outW, inC)) {
+    const u = packWinogradFilter(pool, inC, outC, (ky, kx, c, n) => w[((ky * 3 + kx) * inC + c) * outC + n]!);
+    winogradConv(pool, {
+      input: xp,
+      B,
+      C: inC,
+      u,
+      out: o.at,
+      outImg: outH * outW * N8,
+      outRow: outW * N8,
+      outPix: N8,
+      N: N8,
+      TH: outH / 2,
+      TW: outW / 2,
+      bias: b,
+      relu,
+    });
+    o.finish();
+    return y;
+  }
+  const M = fh * fw * inC;
+  const mOff = receptiveOffsets(pool, fh, fw, inC, Wp, M);
+  const wp = packPanels(pool, M, outC, (m, n) => w[m * outC + n]!);
   const params = writeParams(pool, {
     in: xp,
     inImg: Hp * Wp * inC,
@@ -136,6 +161,31 @@ export function conv2dBackpropInput(
     const Hp = inH + fh - 1;
     const Wp = inW + fw - 1;
     const dp = copyPadded(pool, dy, B, outH, outW, outC, Hp, Wp, fh - 1 - g.padTop, fw - 1 - g.padLeft);
+    if (WINOGRAD && winogradApplies(fh, fw, inH, inW, outC)) {
+      const u = packWinogradFilter(
+        pool,
+        outC,
+        inC,
+        (ky, kx, oc, c) => w[(((2 - ky) * 3 + 2 - kx) * inC + c) * outC + oc]!,
+      );
+      winogradConv(pool, {
+        input: dp,
+        B,
+        C: outC,
+        u,
+        out: o,
+        outImg: inH * inW * N8,
+        outRow: inW * N8,
+        outPix: N8,
+        N: N8,
+        TH: inH / 2,
+        TW: inW / 2,
+        bias: 0,
+        relu: false,
+      });
+      dst.finish();
+      return dx;
+    }
     const M = fh * fw * outC;
     const mOff = receptiveOffsets(pool, fh, fw, outC, Wp, M);
     const wp = packPanels(pool, M, inC, (m, c) => {
@@ -254,6 +304,22 @@ export function conv2dBackpropFilter(
       N8,
     );
   }
+  if (WINOGRAD && sh === 1 && sw === 1 && winogradApplies(fh, fw, outH, outW, inC)) {
+    const at = winogradFilterGrad(pool, {
+      input: xp,
+      B,
+      C: inC,
+      dy: dp,
+      dyImg: outH * outW * N8,
+      dyRow: outW * N8,
+      dyPix: N8,
+      N: N8,
+      TH: outH / 2,
+      TW: outW / 2,
+    });
+    unpadChannels(pool.f32(at, M * N8), M, N8, outC, dw);
+    return dw;
+  }
   const chunks = filterGradChunks(rows);
   const part = M4 * N8;
   const partials = pool.alloc(chunks * part * 4);
@@ -335,46 +401,51 @@ export function convBiasReluBackward(
   addChunkSums(pool, dbp, dbChunks, outC, out.db);
   // 2. dx: forward convolution of G with the flipped, transposed filter.
   const Nx = ceilTo(inC, 8);
-  const M = fh * fw * N8;
-  const mOffG = receptiveOffsets(pool, fh, fw, N8, Wg, M);
-  const wpk = packPanels(pool, M, inC, (m, c) => {
-    const k = Math.floor(m / N8);
-    const oc = m - k * N8;
-    if (oc >= outC) return 0;
-    const ky = fh - 1 - Math.floor(k / fw);
-    const kx = fw - 1 - (k % fw);
-    return w[((ky * fw + kx) * inC + c) * outC + oc]!;
-  });
   const o = target(pool, out.dx, B * inH * inW, Nx, inC);
-  const pdx = writeParams(pool, {
-    in: gp,
-    inImg: Hg * Wg * N8,
-    inRow: Wg * N8,
-    inPix: N8,
-    mOff: mOffG,
-    M,
-    w: wpk,
-    out: o.at,
-    outImg: inH * inW * Nx,
-    outRow: inW * Nx,
-    outPix: Nx,
-    dy: 0,
-    dyImg: 0,
-    dyRow: 0,
-    dyPix: 0,
-    N: Nx,
-    OH: inH,
-    OW: inW,
-    bias: 0,
-    relu: 0,
-  });
-  pool.forward(pdx, B * inH);
+  if (WINOGRAD && winogradApplies(fh, fw, inH, inW, N8)) {
+    const u = packWinogradFilter(pool, N8, inC, (ky, kx, oc, c) =>
+      oc < outC ? w[(((2 - ky) * 3 + 2 - kx) * inC + c) * outC + oc]! : 0,
+    );
+    winogradConv(pool, {
+      input: gp,
+      B,
+      C: N8,
+      u,
+      out: o.at,
+      outImg: inH * inW * Nx,
+      outRow: inW * Nx,
+      outPix: Nx,
+      N: Nx,
+      TH: inH / 2,
+      TW: inW / 2,
+      bias: 0,
+      relu: false,
+    });
+  } else {
+    inputGradDirect(pool, g, w, gp, o.at);
+  }
   o.finish();
   // 3. dw: filter gradient of x against G's interior.
   const Hp = outH - 1 + fh;
   const Wp = outW - 1 + fw;
   const xp = copyPadded(pool, x, B, inH, inW, inC, Hp, Wp, g.padTop, g.padLeft);
   const Mw = fh * fw * inC;
+  if (WINOGRAD && winogradApplies(fh, fw, outH, outW, inC)) {
+    const at = winogradFilterGrad(pool, {
+      input: xp,
+      B,
+      C: inC,
+      dy: gp + (top * Wg + left) * N8 * 4,
+      dyImg: Hg * Wg * N8,
+      dyRow: Wg * N8,
+      dyPix: N8,
+      N: N8,
+      TH: outH / 2,
+      TW: outW / 2,
+    });
+    unpadChannels(pool.f32(at, Mw * N8), Mw, N8, outC, out.dw);
+    return;
+  }
   const M4 = ceilTo(Mw, 4);
   const mOffX = receptiveOffsets(pool, fh, fw, inC, Wp, M4);
   const rowsAll = B * outH;
@@ -408,4 +479,53 @@ export function convBiasReluBackward(
   pool.filterGrad(pdw, rowsAll, chunks, partials, part * 4);
   pool.sumPartials(sum, partials, part, chunks, part);
   unpadChannels(pool.f32(sum, Mw * N8), Mw, N8, outC, out.dw);
+}
+
+/** The input gradient of convBiasReluBackward by the direct kernel: G [B, Hg, Wg, N8] (padded) against
+ *  the flipped, transposed filter, into dx [B, inH, inW, Nx] at byte offset `out`. */
+function inputGradDirect(
+  pool: ConvGemmPool,
+  g: ConvGeometry,
+  w: Float32Array,
+  gp: number,
+  out: number,
+): void {
+  const { batch: B, inH, inW, inC, outC, fh, fw } = g;
+  const N8 = ceilTo(outC, 8);
+  const Nx = ceilTo(inC, 8);
+  const Hg = inH + fh - 1;
+  const Wg = inW + fw - 1;
+  const M = fh * fw * N8;
+  const mOffG = receptiveOffsets(pool, fh, fw, N8, Wg, M);
+  const wpk = packPanels(pool, M, inC, (m, c) => {
+    const k = Math.floor(m / N8);
+    const oc = m - k * N8;
+    if (oc >= outC) return 0;
+    const ky = fh - 1 - Math.floor(k / fw);
+    const kx = fw - 1 - (k % fw);
+    return w[((ky * fw + kx) * inC + c) * outC + oc]!;
+  });
+  const pdx = writeParams(pool, {
+    in: gp,
+    inImg: Hg * Wg * N8,
+    inRow: Wg * N8,
+    inPix: N8,
+    mOff: mOffG,
+    M,
+    w: wpk,
+    out,
+    outImg: inH * inW * Nx,
+    outRow: inW * Nx,
+    outPix: Nx,
+    dy: 0,
+    dyImg: 0,
+    dyRow: 0,
+    dyPix: 0,
+    N: Nx,
+    OH: inH,
+    OW: inW,
+    bias: 0,
+    relu: 0,
+  });
+  pool.forward(pdx, B * inH);
 }

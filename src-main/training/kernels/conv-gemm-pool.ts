@@ -33,6 +33,8 @@ const LAYOUT = {
   OP_RELU: 5,
   OP_POOL_GRAD: 6,
   OP_SUM: 7,
+  OP_WINO: 8,
+  OP_WINO_DW: 9,
   OP_QUIT: 99,
   /** Milliseconds a thread waits before it looks at the counters again (a lost wake-up costs this much). */
   WAIT_MS: 20,
@@ -58,6 +60,9 @@ interface Exports {
   copy_rows(params: number, p0: number, p1: number): void;
   max_pool_grad_rows(params: number, r0: number, r1: number): void;
   sum_rows(params: number, r0: number, r1: number, sum: number): void;
+  wino_fwd(params: number, t0: number, t1: number, scratch: number): void;
+  wino_dw(params: number, t0: number, t1: number, block: number): void;
+  wino_dw_filter(du: number, C: number, N: number, dw: number): void;
 }
 
 /** Below this many floats a copy runs on the calling thread alone: waking the workers costs more. */
@@ -250,6 +255,23 @@ export class ConvGemmPool {
     this.run(LAYOUT.OP_SUM, params, rows, chunks, sumBase, sumStride);
   }
 
+  /** wino_fwd of conv_gemm.c over tiles [0, tiles) in `chunks` chunks, chunk i using the scratch block at
+   *  scratchBase + i * scratchStride bytes (conv-winograd.ts). */
+  winograd(params: number, tiles: number, chunks: number, scratchBase: number, scratchStride: number): void {
+    this.run(LAYOUT.OP_WINO, params, tiles, chunks, scratchBase, scratchStride);
+  }
+
+  /** wino_dw of conv_gemm.c over tiles [0, tiles) in `chunks` chunks (fixed by the caller), chunk i
+   *  writing its partial dU and using its scratch in the block at blockBase + i * blockStride bytes. */
+  winogradDw(params: number, tiles: number, chunks: number, blockBase: number, blockStride: number): void {
+    this.run(LAYOUT.OP_WINO_DW, params, tiles, chunks, blockBase, blockStride);
+  }
+
+  /** wino_dw_filter of conv_gemm.c on the calling thread: dU [16][C][N] -> dW [9][C][N]. */
+  winogradDwFilter(du: number, C: number, N: number, dw: number): void {
+    this.ex.wino_dw_filter(du, C, N, dw);
+  }
+
   /** Chunks for a memory-bound copy: one (the calling thread alone) when it is small. */
   private copyChunks(rows: number, floats: number): number {
     return floats < SERIAL_COPY_FLOATS ? 1 : Math.min(rows, 4 * this.threads);
@@ -322,6 +344,8 @@ export class ConvGemmPool {
     else if (op === L.OP_RELU) this.ex.relu_grad_rows(params, r0, r1, partial);
     else if (op === L.OP_POOL_GRAD) this.ex.max_pool_grad_rows(params, r0, r1);
     else if (op === L.OP_SUM) this.ex.sum_rows(params, r0, r1, partial);
+    else if (op === L.OP_WINO) this.ex.wino_fwd(params, r0, r1, partial);
+    else if (op === L.OP_WINO_DW) this.ex.wino_dw(params, r0, r1, partial);
   }
 
   /** Stops the workers. The pool cannot be used afterwards. */

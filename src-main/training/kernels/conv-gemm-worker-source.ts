@@ -30,6 +30,8 @@ function runChunks() {
     else if (op === L.OP_RELU) ex.relu_grad_rows(params, r0, r1, partial);
     else if (op === L.OP_POOL_GRAD) ex.max_pool_grad_rows(params, r0, r1);
     else if (op === L.OP_SUM) ex.sum_rows(params, r0, r1, partial);
+    else if (op === L.OP_WINO) ex.wino_fwd(params, r0, r1, partial);
+    else if (op === L.OP_WINO_DW) ex.wino_dw(params, r0, r1, partial);
   }
 }
 parentPort.postMessage('ready');

@@ -336,3 +336,235 @@ __attribute__((export_name("copy_rows"))) void copy_rows(const CopyParams* q, in
       for (int c = width; c < fill; c++) d[c] = 0;
   }
 }
+
+// Winograd F(2x2, 3x3) for the 3x3 stride-1 convolutions (forward, and the input gradient, which is a
+// forward convolution of the padded output gradient with the flipped filter). A 4x4 input tile d gives a
+// 2x2 output tile y = A^T [(G g G^T) . (B^T d B)] A: 16 multiplies per tile, input channel and output
+// channel instead of the direct method's 36, plus additions to transform tiles in and out.
+//
+//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   A^T = [1 1 1 0; 0 1 -1 -1]
+//
+// Tiles are numbered over all images, row-major: tile i = img * TH * TW + ty * TW + tx covers output rows
+// 2ty, 2ty + 1 and columns 2tx, 2tx + 1, and reads padded input rows 2ty..2ty + 3, columns 2tx..2tx + 3.
+// A chunk of tiles is cut into blocks of T tiles; per block the input tiles are transformed into
+// V [16][T][C] (one plane per position xi = 4 * row + column of the 4x4 tile), then for each 8 output
+// channels nb, 16 small GEMMs M[xi] = V[xi] (T x C) . U[xi][nb] (C x 8) fill M [16][T][8], which the
+// output transform turns into the block's 2x2 output tiles (plus bias, ReLU). Scratch (V and M) is the
+// chunk's own block of the arena, so threads never share it.
+typedef struct {
+  const float* in;  // padded input NHWC, pixel stride C, rows 2 * TH + 2, columns 2 * TW + 2
+  int inImg, inRow; // strides in floats
+  int C;            // input channels, a multiple of 4
+  const float* u;   // transformed filter [16][N/8][C][8] (wino_filter)
+  float* out;
+  int outImg, outRow, outPix;
+  int N;            // output channels, a multiple of 8
+  int TH, TW;       // tiles per image column and row (output rows 2 * TH, columns 2 * TW)
+  int T;            // tiles per block, a multiple of 4
+  const float* bias;  // N floats, or 0
+  int relu;
+} WinoParams;
+
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+
+// B^T d B for the 4 channels at d (d: tile's top-left input pixel), into v[xi * vs].
+static inline void wino_in4(const float* d, int inRow, int C, float* v, int vs) {
+  v128_t t[4][4];
+  for (int j = 0; j < 4; j++) {
+    v128_t r0 = LD(d + j * C), r1 = LD(d + inRow + j * C), r2 = LD(d + 2 * inRow + j * C);
+    v128_t r3 = LD(d + 3 * inRow + j * C);
+    t[0][j] = SUB(r0, r2);
+    t[1][j] = ADD(r1, r2);
+    t[2][j] = SUB(r2, r1);
+    t[3][j] = SUB(r1, r3);
+  }
+  for (int i = 0; i < 4; i++) {
+    float* o = v + 4 * i * vs;
+    ST(o, SUB(t[i][0], t[i][2]));
+    ST(o + vs, ADD(t[i][1], t[i][2]));
+    ST(o + 2 * vs, SUB(t[i][2], t[i][1]));
+    ST(o + 3 * vs, SUB(t[i][1], t[i][3]));
+  }
+}
+
+// M[t0..t0+3][0..7] = V rows t0..t0+3 (a: V[xi][t0], C floats each) times the panel u [C][8].
+static void wino_gemm_4x8(const float* a, int C, const float* __restrict u, float* m) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const float* a1 = a + C;
+  const float* a2 = a + 2 * C;
+  const float* a3 = a + 3 * C;
+  for (int c = 0; c < C; c++) {
+    v128_t w0 = LD(u), w1 = LD(u + 4);
+    u += 8;
+    v128_t x = BC(a + c);
+    FMA(c00, x, w0); FMA(c01, x, w1);
+    x = BC(a1 + c);
+    FMA(c10, x, w0); FMA(c11, x, w1);
+    x = BC(a2 + c);
+    FMA(c20, x, w0); FMA(c21, x, w1);
+    x = BC(a3 + c);
+    FMA(c30, x, w0); FMA(c31, x, w1);
+  }
+  ST(m, c00); ST(m + 4, c01); ST(m + 8, c10); ST(m + 12, c11);
+  ST(m + 16, c20); ST(m + 20, c21); ST(m + 24, c30); ST(m + 28, c31);
+}
+
+static void wino_gemm_1x8(const float* a, int C, const float* __restrict u, float* m) {
+  v128_t c0 = wasm_f32x4_splat(0), c1 = c0;
+  for (int c = 0; c < C; c++) {
+    v128_t x = BC(a + c);
+    FMA(c0, x, LD(u)); FMA(c1, x, LD(u + 4));
+    u += 8;
+  }
+  ST(m, c0); ST(m + 4, c1);
+}
+
+// A^T m A (+ bias, ReLU) for 4 channels: m[xi * ms] -> the 2x2 output pixels at o.
+static inline void wino_out4(const float* m, int ms, float* o, int outRow, int outPix, v128_t b, int relu) {
+  v128_t s0[4], s1[4];
+  for (int j = 0; j < 4; j++) {
+    v128_t m0 = LD(m + j * ms), m1 = LD(m + (4 + j) * ms), m2 = LD(m + (8 + j) * ms);
+    v128_t m3 = LD(m + (12 + j) * ms);
+    s0[j] = ADD(ADD(m0, m1), m2);
+    s1[j] = SUB(SUB(m1, m2), m3);
+  }
+  ST(o, epi(ADD(ADD(s0[0], s0[1]), s0[2]), b, relu));
+  ST(o + outPix, epi(SUB(SUB(s0[1], s0[2]), s0[3]), b, relu));
+  ST(o + outRow, epi(ADD(ADD(s1[0], s1[1]), s1[2]), b, relu));
+  ST(o + outRow + outPix, epi(SUB(SUB(s1[1], s1[2]), s1[3]), b, relu));
+}
+
+// Tiles [t0, t1) (numbered as in the header); scratch: 16 * T * (C + 8) floats of the chunk's own.
+__attribute__((export_name("wino_fwd"))) void wino_fwd(const WinoParams* p, int t0, int t1, float* scratch) {
+  const int C = p->C, N = p->N, nbs = N / 8, TH = p->TH, TW = p->TW, tilesImg = TH * TW;
+  float* V = scratch;
+  float* M = scratch + 16 * p->T * C;
+  for (int b0 = t0; b0 < t1; b0 += p->T) {
+    const int T = b0 + p->T <= t1 ? p->T : t1 - b0;
+    const int vs = T * C;
+    for (int t = 0; t < T; t++) {
+      const int i = b0 + t, img = i / tilesImg, ty = (i % tilesImg) / TW, tx = i % TW;
+      const float* d = p->in + img * p->inImg + 2 * ty * p->inRow + 2 * tx * C;
+      for (int c = 0; c < C; c += 4) wino_in4(d + c, p->inRow, C, V + t * C + c, vs);
+    }
+    for (int nb = 0; nb < nbs; nb++) {
+      for (int xi = 0; xi < 16; xi++) {
+        const float* u = p->u + (xi * nbs + nb) * C * 8;
+        const float* a = V + xi * vs;
+        float* m = M + xi * T * 8;
+        int t = 0;
+        for (; t + 4 <= T; t += 4) wino_gemm_4x8(a + t * C, C, u, m + t * 8);
+        for (; t < T; t++) wino_gemm_1x8(a + t * C, C, u, m + t * 8);
+      }
+      v128_t bl = wasm_f32x4_splat(0), bh = bl;
+      if (p->bias) { bl = LD(p->bias + nb * 8); bh = LD(p->bias + nb * 8 + 4); }
+      for (int t = 0; t < T; t++) {
+        const int i = b0 + t, img = i / tilesImg, ty = (i % tilesImg) / TW, tx = i % TW;
+        float* o = p->out + img * p->outImg + 2 * ty * p->outRow + 2 * tx * p->outPix + nb * 8;
+        wino_out4(M + t * 8, T * 8, o, p->outRow, p->outPix, bl, p->relu);
+        wino_out4(M + t * 8 + 4, T * 8, o + 4, p->outRow, p->outPix, bh, p->relu);
+      }
+    }
+  }
+}
+
+// Winograd filter gradient. With M = U . V per tile and y = A^T M A, dL/dU[xi][c][n] is the sum over tiles
+// of V[xi][t][c] * Yh[xi][t][n], Yh = A dY A^T (the tile's 2x2 output gradient spread to 4x4), and
+// dL/dg = G^T dU G (wino_dw_filter). 16 multiplies per tile and channel pair instead of 36.
+typedef struct {
+  const float* in;  // padded input, as WinoParams
+  int inImg, inRow;
+  int C;            // a multiple of 4
+  const float* dy;  // output gradient [B][2TH][2TW][N] at these strides (floats)
+  int dyImg, dyRow, dyPix;
+  int N;            // a multiple of 8
+  int TH, TW, T;
+} WinoDwParams;
+
+// A dY A^T for 4 channels: y0, y1 the tile's two output rows (pixel stride yp), into h[xi * hs].
+static inline void wino_dy4(const float* y0, const float* y1, int yp, float* h, int hs) {
+  v128_t a0 = LD(y0), a1 = LD(y0 + yp), b0 = LD(y1), b1 = LD(y1 + yp);
+  v128_t z[4][2] = {{a0, a1}, {ADD(a0, b0), ADD(a1, b1)}, {SUB(a0, b0), SUB(a1, b1)}, {b0, b1}};
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int i = 0; i < 4; i++) {
+    // Row 3 of A is (0, -1): its sign is folded in here, as for column 3 below.
+    v128_t p = i == 3 ? SUB(zero, z[i][0]) : z[i][0];
+    v128_t q = i == 3 ? SUB(zero, z[i][1]) : z[i][1];
+    float* o = h + 4 * i * hs;
+    ST(o, p);
+    ST(o + hs, ADD(p, q));
+    ST(o + 2 * hs, SUB(p, q));
+    ST(o + 3 * hs, SUB(zero, q));
+  }
+}
+
+// Tiles [t0, t1) into the chunk's block: du [16][C][N] (zeroed here, then accumulated), followed by the
+// scratch V [16][T][C] and Yh [16][T][N].
+__attribute__((export_name("wino_dw"))) void wino_dw(const WinoDwParams* p, int t0, int t1, float* du) {
+  const int C = p->C, N = p->N, TH = p->TH, TW = p->TW, tilesImg = TH * TW;
+  float* V = du + 16 * C * N;
+  float* Y = V + 16 * p->T * C;
+  __builtin_memset(du, 0, (unsigned long)16 * C * N * 4);
+  for (int b0 = t0; b0 < t1; b0 += p->T) {
+    const int T = b0 + p->T <= t1 ? p->T : t1 - b0;
+    for (int t = 0; t < T; t++) {
+      const int i = b0 + t, img = i / tilesImg, ty = (i % tilesImg) / TW, tx = i % TW;
+      const float* d = p->in + img * p->inImg + 2 * ty * p->inRow + 2 * tx * C;
+      for (int c = 0; c < C; c += 4) wino_in4(d + c, p->inRow, C, V + t * C + c, T * C);
+      const float* y0 = p->dy + img * p->dyImg + 2 * ty * p->dyRow + 2 * tx * p->dyPix;
+      for (int n = 0; n < N; n += 4) wino_dy4(y0 + n, y0 + p->dyRow + n, p->dyPix, Y + t * N + n, T * N);
+    }
+    for (int xi = 0; xi < 16; xi++) {
+      const float* v = V + xi * T * C;
+      const float* yh = Y + xi * T * N;
+      float* dst = du + xi * C * N;
+      for (int c = 0; c < C; c += 4) {
+        for (int n = 0; n < N; n += 8) {
+          float* d = dst + c * N + n;
+          v128_t c00 = LD(d), c01 = LD(d + 4), c10 = LD(d + N), c11 = LD(d + N + 4);
+          v128_t c20 = LD(d + 2 * N), c21 = LD(d + 2 * N + 4), c30 = LD(d + 3 * N), c31 = LD(d + 3 * N + 4);
+          const float* a = v + c;
+          const float* g = yh + n;
+          for (int t = 0; t < T; t++, a += C, g += N) {
+            v128_t g0 = LD(g), g1 = LD(g + 4);
+            v128_t x = BC(a);
+            FMA(c00, x, g0); FMA(c01, x, g1);
+            x = BC(a + 1);
+            FMA(c10, x, g0); FMA(c11, x, g1);
+            x = BC(a + 2);
+            FMA(c20, x, g0); FMA(c21, x, g1);
+            x = BC(a + 3);
+            FMA(c30, x, g0); FMA(c31, x, g1);
+          }
+          ST(d, c00); ST(d + 4, c01); ST(d + N, c10); ST(d + N + 4, c11);
+          ST(d + 2 * N, c20); ST(d + 2 * N + 4, c21); ST(d + 3 * N, c30); ST(d + 3 * N + 4, c31);
+        }
+      }
+    }
+  }
+}
+
+// dW = G^T dU G for every channel pair: du [16][C][N] -> dw [9][C][N] (row (ky * 3 + kx) * C + c, the
+// direct filter gradient's layout). G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1]. SIMD over n.
+__attribute__((export_name("wino_dw_filter"))) void wino_dw_filter(const float* du, int C, int N, float* dw) {
+  const int cn = C * N;
+  const v128_t half = wasm_f32x4_splat(0.5f);
+  for (int i = 0; i < cn; i += 4) {
+    v128_t u[16], r[3][4];
+    for (int k = 0; k < 16; k++) u[k] = LD(du + k * cn + i);
+    for (int j = 0; j < 4; j++) {
+      v128_t s = wasm_f32x4_mul(ADD(u[4 + j], u[8 + j]), half);
+      r[0][j] = ADD(u[j], s);
+      r[1][j] = wasm_f32x4_mul(SUB(u[4 + j], u[8 + j]), half);
+      r[2][j] = ADD(s, u[12 + j]);
+    }
+    for (int k = 0; k < 3; k++) {
+      v128_t s = wasm_f32x4_mul(ADD(r[k][1], r[k][2]), half);
+      ST(dw + (3 * k) * cn + i, ADD(r[k][0], s));
+      ST(dw + (3 * k + 1) * cn + i, wasm_f32x4_mul(SUB(r[k][1], r[k][2]), half));
+      ST(dw + (3 * k + 2) * cn + i, ADD(s, r[k][3]));
+    }
+  }
+}
