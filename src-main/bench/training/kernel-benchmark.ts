@@ -11,9 +11,9 @@ import {
   conv2dBackpropFilter,
   conv2dBackpropInput,
   conv2dForward,
-  convBiasReluBackward,
   type ConvGeometry,
 } from '../../training/kernels/conv-engine';
+import { convBiasReluBackward } from '../../training/kernels/conv-bias-relu-backward';
 import { geometryFromConvInfo } from '../../training/kernels/conv-geometry';
 import { SeededRandom } from '../../training/model/seeded-random';
 

@@ -10,7 +10,6 @@
 // of 8 is written in place.
 import type { ConvGemmPool } from './conv-gemm-pool';
 import {
-  addChunkSums,
   ceilTo,
   copyPadded,
   packPanels,
@@ -18,14 +17,9 @@ import {
   receptiveOffsets,
   target,
   unpadChannels,
-  writeInts,
   writeParams,
 } from './conv-arena';
-import { packWinogradFilter, winogradApplies, winogradConv, winogradFilterGrad } from './conv-winograd';
-
-/** Winograd for the 3x3 stride-1 layers unless CONCORD_CONV_WINOGRAD=0 (the direct kernels alone, to
- *  compare the two on one machine). */
-const WINOGRAD = process.env['CONCORD_CONV_WINOGRAD'] !== '0';
+import { packWinogradFilter, tileFor, winogradConv, winogradFilterGrad } from './conv-winograd';
 
 /** One convolution: input [batch, inH, inW, inC] -> output [batch, outH, outW, outC]. Dilation 1.
  *  padTop/padLeft: zeros added above/left of the input (tfjs's padInfo); bottom/right follow. */
@@ -45,7 +39,7 @@ export interface ConvGeometry {
   padLeft: number;
 }
 
-function checkLength(name: string, a: Float32Array, n: number): void {
+export function checkLength(name: string, a: Float32Array, n: number): void {
   if (a.length < n) throw new Error(`${name}: ${a.length} values, expected ${n}`);
 }
 
@@ -77,9 +71,18 @@ export function conv2dForward(
     bv.set(bias.subarray(0, outC));
   }
   const o = target(pool, y, B * outH * outW, N8, outC);
-  if (WINOGRAD && sh === 1 && sw === 1 && winogradApplies(fh, fw, outH, outW, inC)) {
-    const u = packWinogradFilter(pool, inC, outC, (ky, kx, c, n) => w[((ky * 3 + kx) * inC + c) * outC + n]!);
+  const m = tileFor(g, outH, outW, inC);
+  if (m) {
+    const u = packWinogradFilter(pool, m, inC, outC, {
+      w,
+      cValid: inC,
+      cStride: outC,
+      nStride: 1,
+      kStride: inC * outC,
+      flip: false,
+    });
     winogradConv(pool, {
+      m,
       input: xp,
       B,
       C: inC,
@@ -89,8 +92,8 @@ export function conv2dForward(
       outRow: outW * N8,
       outPix: N8,
       N: N8,
-      TH: outH / 2,
-      TW: outW / 2,
+      TH: outH / m,
+      TW: outW / m,
       bias: b,
       relu,
     });
@@ -161,14 +164,18 @@ export function conv2dBackpropInput(
     const Hp = inH + fh - 1;
     const Wp = inW + fw - 1;
     const dp = copyPadded(pool, dy, B, outH, outW, outC, Hp, Wp, fh - 1 - g.padTop, fw - 1 - g.padLeft);
-    if (WINOGRAD && winogradApplies(fh, fw, inH, inW, outC)) {
-      const u = packWinogradFilter(
-        pool,
-        outC,
-        inC,
-        (ky, kx, oc, c) => w[(((2 - ky) * 3 + 2 - kx) * inC + c) * outC + oc]!,
-      );
+    const m = tileFor(g, inH, inW, outC);
+    if (m) {
+      const u = packWinogradFilter(pool, m, outC, inC, {
+        w,
+        cValid: outC,
+        cStride: 1,
+        nStride: outC,
+        kStride: inC * outC,
+        flip: true,
+      });
       winogradConv(pool, {
+        m,
         input: dp,
         B,
         C: outC,
@@ -178,8 +185,8 @@ export function conv2dBackpropInput(
         outRow: inW * N8,
         outPix: N8,
         N: N8,
-        TH: inH / 2,
-        TW: inW / 2,
+        TH: inH / m,
+        TW: inW / m,
         bias: 0,
         relu: false,
       });
@@ -304,8 +311,10 @@ export function conv2dBackpropFilter(
       N8,
     );
   }
-  if (WINOGRAD && sh === 1 && sw === 1 && winogradApplies(fh, fw, outH, outW, inC)) {
+  const m = tileFor(g, outH, outW, inC);
+  if (m) {
     const at = winogradFilterGrad(pool, {
+      m,
       input: xp,
       B,
       C: inC,
@@ -314,8 +323,8 @@ export function conv2dBackpropFilter(
       dyRow: outW * N8,
       dyPix: N8,
       N: N8,
-      TH: outH / 2,
-      TW: outW / 2,
+      TH: outH / m,
+      TW: outW / m,
     });
     unpadChannels(pool.f32(at, M * N8), M, N8, outC, dw);
     return dw;
@@ -351,181 +360,4 @@ export function conv2dBackpropFilter(
   pool.sumPartials(sum, partials, part, chunks, part);
   unpadChannels(pool.f32(sum, M * N8), M, N8, outC, dw);
   return dw;
-}
-
-/** Whether convBiasReluBackward covers this geometry: stride 1 with the input gradient's fast path. */
-export function fusedBackwardSupported(g: ConvGeometry): boolean {
-  // Every output pixel must have a place in the padded gradient (true of 'same' and 'valid').
-  const fits =
-    g.outH + g.fh - 1 - g.padTop <= g.inH + g.fh - 1 && g.outW + g.fw - 1 - g.padLeft <= g.inW + g.fw - 1;
-  return g.sh === 1 && g.sw === 1 && backpropInputSupported(g) && fits;
-}
-
-/** Gradients of y = relu(conv(x, w) + bias) (stride 1) in one pass over dy:
- *  g = dy * (y > 0) is written once, zero-padded, into the arena, where it is both the input of the
- *  input-gradient convolution and (at its interior) the dY of the filter gradient; db = sum of g over
- *  all pixels is taken in the same pass. Saves the separate ReLU-mask, multiply and bias-sum passes
- *  (and their tensors) that tfjs's autodiff would run. x, y, dy NHWC; w HWIO. */
-export function convBiasReluBackward(
-  pool: ConvGemmPool,
-  g: ConvGeometry,
-  x: Float32Array,
-  w: Float32Array,
-  y: Float32Array,
-  dy: Float32Array,
-  out: { dx: Float32Array; dw: Float32Array; db: Float32Array },
-): void {
-  if (!fusedBackwardSupported(g)) throw new Error('convBiasReluBackward: unsupported geometry');
-  const { batch: B, inH, inW, inC, outH, outW, outC, fh, fw } = g;
-  checkLength('convBiasReluBackward y', y, B * outH * outW * outC);
-  checkLength('convBiasReluBackward dy', dy, B * outH * outW * outC);
-  pool.reset();
-  const N8 = ceilTo(outC, 8);
-  // 1. Masked, padded gradient G [B, Hg, Wg, N8] and the bias gradient.
-  const top = fh - 1 - g.padTop;
-  const left = fw - 1 - g.padLeft;
-  const Hg = inH + fh - 1;
-  const Wg = inW + fw - 1;
-  const n = B * outH * outW * outC;
-  const yp = placed(pool, y, n);
-  const dyp = placed(pool, dy, n);
-  const gp = pool.alloc(B * Hg * Wg * N8 * 4);
-  // Rows of G in a number of chunks fixed by the shape, each with its own bias-gradient partial
-  // (doubles), added here in chunk order: the sum does not depend on the thread count.
-  const gRows = B * Hg;
-  const dbChunks = filterGradChunks(gRows);
-  const dbp = pool.alloc(dbChunks * outC * 8);
-  // ReluParams of conv_gemm.c: y, dy, g, H, W, C, Hg, Wg, N8, top, left.
-  const rp = writeInts(pool, [yp, dyp, gp, outH, outW, outC, Hg, Wg, N8, top, left]);
-  pool.reluGradRows(rp, gRows, dbChunks, dbp, outC * 8);
-  addChunkSums(pool, dbp, dbChunks, outC, out.db);
-  // 2. dx: forward convolution of G with the flipped, transposed filter.
-  const Nx = ceilTo(inC, 8);
-  const o = target(pool, out.dx, B * inH * inW, Nx, inC);
-  if (WINOGRAD && winogradApplies(fh, fw, inH, inW, N8)) {
-    const u = packWinogradFilter(pool, N8, inC, (ky, kx, oc, c) =>
-      oc < outC ? w[(((2 - ky) * 3 + 2 - kx) * inC + c) * outC + oc]! : 0,
-    );
-    winogradConv(pool, {
-      input: gp,
-      B,
-      C: N8,
-      u,
-      out: o.at,
-      outImg: inH * inW * Nx,
-      outRow: inW * Nx,
-      outPix: Nx,
-      N: Nx,
-      TH: inH / 2,
-      TW: inW / 2,
-      bias: 0,
-      relu: false,
-    });
-  } else {
-    inputGradDirect(pool, g, w, gp, o.at);
-  }
-  o.finish();
-  // 3. dw: filter gradient of x against G's interior.
-  const Hp = outH - 1 + fh;
-  const Wp = outW - 1 + fw;
-  const xp = copyPadded(pool, x, B, inH, inW, inC, Hp, Wp, g.padTop, g.padLeft);
-  const Mw = fh * fw * inC;
-  if (WINOGRAD && winogradApplies(fh, fw, outH, outW, inC)) {
-    const at = winogradFilterGrad(pool, {
-      input: xp,
-      B,
-      C: inC,
-      dy: gp + (top * Wg + left) * N8 * 4,
-      dyImg: Hg * Wg * N8,
-      dyRow: Wg * N8,
-      dyPix: N8,
-      N: N8,
-      TH: outH / 2,
-      TW: outW / 2,
-    });
-    unpadChannels(pool.f32(at, Mw * N8), Mw, N8, outC, out.dw);
-    return;
-  }
-  const M4 = ceilTo(Mw, 4);
-  const mOffX = receptiveOffsets(pool, fh, fw, inC, Wp, M4);
-  const rowsAll = B * outH;
-  const chunks = filterGradChunks(rowsAll);
-  const part = M4 * N8;
-  const partials = pool.alloc(chunks * part * 4);
-  pool.f32(partials, chunks * part).fill(0);
-  const sum = pool.alloc(part * 4);
-  const pdw = writeParams(pool, {
-    in: xp,
-    inImg: Hp * Wp * inC,
-    inRow: Wp * inC,
-    inPix: inC,
-    mOff: mOffX,
-    M: M4,
-    w: 0,
-    out: 0,
-    outImg: 0,
-    outRow: 0,
-    outPix: 0,
-    dy: gp + (top * Wg + left) * N8 * 4,
-    dyImg: Hg * Wg * N8,
-    dyRow: Wg * N8,
-    dyPix: N8,
-    N: N8,
-    OH: outH,
-    OW: outW,
-    bias: 0,
-    relu: 0,
-  });
-  pool.filterGrad(pdw, rowsAll, chunks, partials, part * 4);
-  pool.sumPartials(sum, partials, part, chunks, part);
-  unpadChannels(pool.f32(sum, Mw * N8), Mw, N8, outC, out.dw);
-}
-
-/** The input gradient of convBiasReluBackward by the direct kernel: G [B, Hg, Wg, N8] (padded) against
- *  the flipped, transposed filter, into dx [B, inH, inW, Nx] at byte offset `out`. */
-function inputGradDirect(
-  pool: ConvGemmPool,
-  g: ConvGeometry,
-  w: Float32Array,
-  gp: number,
-  out: number,
-): void {
-  const { batch: B, inH, inW, inC, outC, fh, fw } = g;
-  const N8 = ceilTo(outC, 8);
-  const Nx = ceilTo(inC, 8);
-  const Hg = inH + fh - 1;
-  const Wg = inW + fw - 1;
-  const M = fh * fw * N8;
-  const mOffG = receptiveOffsets(pool, fh, fw, N8, Wg, M);
-  const wpk = packPanels(pool, M, inC, (m, c) => {
-    const k = Math.floor(m / N8);
-    const oc = m - k * N8;
-    if (oc >= outC) return 0;
-    const ky = fh - 1 - Math.floor(k / fw);
-    const kx = fw - 1 - (k % fw);
-    return w[((ky * fw + kx) * inC + c) * outC + oc]!;
-  });
-  const pdx = writeParams(pool, {
-    in: gp,
-    inImg: Hg * Wg * N8,
-    inRow: Wg * N8,
-    inPix: N8,
-    mOff: mOffG,
-    M,
-    w: wpk,
-    out,
-    outImg: inH * inW * Nx,
-    outRow: inW * Nx,
-    outPix: Nx,
-    dy: 0,
-    dyImg: 0,
-    dyRow: 0,
-    dyPix: 0,
-    N: Nx,
-    OH: inH,
-    OW: inW,
-    bias: 0,
-    relu: 0,
-  });
-  pool.forward(pdx, B * inH);
 }

@@ -35,6 +35,7 @@ const LAYOUT = {
   OP_SUM: 7,
   OP_WINO: 8,
   OP_WINO_DW: 9,
+  OP_WINO_FILTER: 10,
   OP_QUIT: 99,
   /** Milliseconds a thread waits before it looks at the counters again (a lost wake-up costs this much). */
   WAIT_MS: 20,
@@ -62,7 +63,8 @@ interface Exports {
   sum_rows(params: number, r0: number, r1: number, sum: number): void;
   wino_fwd(params: number, t0: number, t1: number, scratch: number): void;
   wino_dw(params: number, t0: number, t1: number, block: number): void;
-  wino_dw_filter(du: number, C: number, N: number, dw: number): void;
+  wino_dw_filter(du: number, C: number, N: number, dw: number, m: number): void;
+  wino_filter(params: number, c0: number, c1: number): void;
 }
 
 /** Below this many floats a copy runs on the calling thread alone: waking the workers costs more. */
@@ -255,21 +257,26 @@ export class ConvGemmPool {
     this.run(LAYOUT.OP_SUM, params, rows, chunks, sumBase, sumStride);
   }
 
-  /** wino_fwd of conv_gemm.c over tiles [0, tiles) in `chunks` chunks, chunk i using the scratch block at
+  /** wino_fwd of winograd.c over tiles [0, tiles) in `chunks` chunks, chunk i using the scratch block at
    *  scratchBase + i * scratchStride bytes (conv-winograd.ts). */
   winograd(params: number, tiles: number, chunks: number, scratchBase: number, scratchStride: number): void {
     this.run(LAYOUT.OP_WINO, params, tiles, chunks, scratchBase, scratchStride);
   }
 
-  /** wino_dw of conv_gemm.c over tiles [0, tiles) in `chunks` chunks (fixed by the caller), chunk i
+  /** wino_dw of winograd.c over tiles [0, tiles) in `chunks` chunks (fixed by the caller), chunk i
    *  writing its partial dU and using its scratch in the block at blockBase + i * blockStride bytes. */
   winogradDw(params: number, tiles: number, chunks: number, blockBase: number, blockStride: number): void {
     this.run(LAYOUT.OP_WINO_DW, params, tiles, chunks, blockBase, blockStride);
   }
 
-  /** wino_dw_filter of conv_gemm.c on the calling thread: dU [16][C][N] -> dW [9][C][N]. */
-  winogradDwFilter(du: number, C: number, N: number, dw: number): void {
-    this.ex.wino_dw_filter(du, C, N, dw);
+  /** wino_filter of winograd.c over input channels [0, C), `floats` floats written in all. */
+  winogradFilter(params: number, C: number, floats: number): void {
+    this.run(LAYOUT.OP_WINO_FILTER, params, C, this.copyChunks(C, floats), 0, 0);
+  }
+
+  /** wino_dw_filter of winograd.c on the calling thread: dU [a^2][C][N] -> dW [9][C][N] for tiles of m. */
+  winogradDwFilter(du: number, C: number, N: number, dw: number, m: number): void {
+    this.ex.wino_dw_filter(du, C, N, dw, m);
   }
 
   /** Chunks for a memory-bound copy: one (the calling thread alone) when it is small. */
@@ -346,6 +353,7 @@ export class ConvGemmPool {
     else if (op === L.OP_SUM) this.ex.sum_rows(params, r0, r1, partial);
     else if (op === L.OP_WINO) this.ex.wino_fwd(params, r0, r1, partial);
     else if (op === L.OP_WINO_DW) this.ex.wino_dw(params, r0, r1, partial);
+    else if (op === L.OP_WINO_FILTER) this.ex.wino_filter(params, r0, r1);
   }
 
   /** Stops the workers. The pool cannot be used afterwards. */

@@ -32,6 +32,7 @@ function runChunks() {
     else if (op === L.OP_SUM) ex.sum_rows(params, r0, r1, partial);
     else if (op === L.OP_WINO) ex.wino_fwd(params, r0, r1, partial);
     else if (op === L.OP_WINO_DW) ex.wino_dw(params, r0, r1, partial);
+    else if (op === L.OP_WINO_FILTER) ex.wino_filter(params, r0, r1);
   }
 }
 parentPort.postMessage('ready');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ConvGemmPool } from './conv-gemm-pool';
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from './conv-engine';
 import { geometryFromConvInfo } from './conv-geometry';
-import { winogradApplies, winogradBlockTiles, winogradDwChunks } from './conv-winograd';
+import { winogradBlockTiles, winogradDwChunks, winogradTile } from './conv-winograd';
 import { expectClose, seededArray } from './test-support';
 
 let one: ConvGemmPool;
@@ -22,18 +22,22 @@ afterAll(async () => {
   await two.dispose();
 });
 
-test('3x3 filters with whole 2x2 output tiles and channels in fours take the Winograd path', () => {
-  expect(winogradApplies(3, 3, 128, 128, 16)).toBe(true);
-  expect(winogradApplies(3, 3, 2, 4, 4)).toBe(true);
-  expect(winogradApplies(3, 3, 9, 8, 16)).toBe(false); // odd rows: no whole tiles
-  expect(winogradApplies(3, 3, 8, 8, 1)).toBe(false); // the first layer's one channel
-  expect(winogradApplies(3, 3, 8, 8, 6)).toBe(false);
-  expect(winogradApplies(5, 5, 8, 8, 16)).toBe(false);
-  expect(winogradApplies(2, 2, 8, 8, 16)).toBe(false);
+test('3x3 filters with whole output tiles and channels in fours take the Winograd path, 4x4 tiles first', () => {
+  expect(winogradTile(3, 3, 128, 128, 16)).toBe(4);
+  expect(winogradTile(3, 3, 8, 12, 4)).toBe(4);
+  expect(winogradTile(3, 3, 2, 6, 4)).toBe(2); // even, not a multiple of 4: 2x2 tiles
+  expect(winogradTile(3, 3, 9, 8, 16)).toBe(0); // odd rows: no whole tiles
+  expect(winogradTile(3, 3, 8, 8, 1)).toBe(0); // the first layer's one channel
+  expect(winogradTile(3, 3, 8, 8, 6)).toBe(0);
+  expect(winogradTile(5, 5, 8, 8, 16)).toBe(0);
+  expect(winogradTile(2, 2, 8, 8, 16)).toBe(0);
   // Blocks keep V near 256 KiB; filter-gradient chunks are fixed by the tile count alone.
-  expect(winogradBlockTiles(16)).toBe(64);
-  expect(winogradBlockTiles(256)).toBe(16);
-  expect(winogradBlockTiles(4096)).toBe(4);
+  expect([winogradBlockTiles(2, 16), winogradBlockTiles(2, 256), winogradBlockTiles(2, 4096)]).toEqual([
+    64, 16, 4,
+  ]);
+  expect([winogradBlockTiles(4, 16), winogradBlockTiles(4, 64), winogradBlockTiles(4, 256)]).toEqual([
+    64, 28, 4,
+  ]);
   expect([winogradDwChunks(10), winogradDwChunks(256), winogradDwChunks(65536)]).toEqual([1, 4, 8]);
 });
 

@@ -2,7 +2,7 @@
 // tfjs's own tf.fused.conv2d falls apart into conv2d + add + relu whenever gradients are recorded, and
 // its autodiff then runs a ReLU mask, a multiply and a transpose-based bias sum per layer; here the
 // forward is one FusedConv2D kernel and the backward one ConcordConvBiasReluGrad kernel
-// (conv-engine.ts, convBiasReluBackward). Other backends get tf.fused.conv2d, with the same result.
+// (conv-bias-relu-backward.ts). Other backends get tf.fused.conv2d, with the same result.
 import { tf } from '../backends/tfjs';
 
 export const CONV_BIAS_RELU_GRAD = 'ConcordConvBiasReluGrad';

@@ -15,13 +15,12 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { ConvGemmPool, type HostHeap } from './conv-gemm-pool';
 import {
   backpropInputSupported,
-  convBiasReluBackward,
   conv2dBackpropFilter,
   conv2dBackpropInput,
   conv2dForward,
-  fusedBackwardSupported,
   type ConvGeometry,
 } from './conv-engine';
+import { convBiasReluBackward, fusedBackwardSupported } from './conv-bias-relu-backward';
 import { CONV_BIAS_RELU_GRAD } from './fused-conv-op';
 import { geometryFromConvInfo } from './conv-geometry';
 import { fastBinary, fastBinaryShape, type BinaryOp } from './elementwise-kernels';
