@@ -40,6 +40,7 @@ export function convBiasReluBackward(
   y: Float32Array,
   dy: Float32Array,
   out: { dx: Float32Array; dw: Float32Array; db: Float32Array },
+  inputGradient = true,
 ): void {
   if (!fusedBackwardSupported(g)) throw new Error('convBiasReluBackward: unsupported geometry');
   const { batch: B, inH, inW, inC, outH, outW, outC, fh, fw } = g;
@@ -65,39 +66,9 @@ export function convBiasReluBackward(
   const rp = writeInts(pool, [yp, dyp, gp, outH, outW, outC, Hg, Wg, N8, top, left]);
   pool.reluGradRows(rp, gRows, dbChunks, dbp, outC * 8);
   addChunkSums(pool, dbp, dbChunks, outC, out.db);
-  // 2. dx: forward convolution of G with the flipped, transposed filter.
-  const Nx = ceilTo(inC, 8);
-  const o = target(pool, out.dx, B * inH * inW, Nx, inC);
-  const m = tileFor(g, inH, inW, N8);
-  if (m) {
-    const u = packWinogradFilter(pool, m, N8, inC, {
-      w,
-      cValid: outC,
-      cStride: 1,
-      nStride: outC,
-      kStride: inC * outC,
-      flip: true,
-    });
-    winogradConv(pool, {
-      m,
-      input: gp,
-      B,
-      C: N8,
-      u,
-      out: o.at,
-      outImg: inH * inW * Nx,
-      outRow: inW * Nx,
-      outPix: Nx,
-      N: Nx,
-      TH: inH / m,
-      TW: inW / m,
-      bias: 0,
-      relu: false,
-    });
-  } else {
-    inputGradDirect(pool, g, w, gp, o.at);
-  }
-  o.finish();
+  // 2. dx: forward convolution of G with the flipped, transposed filter (zeros when not wanted).
+  if (inputGradient) inputGradientOfG(pool, g, w, gp, out.dx);
+  else out.dx.fill(0);
   // 3. dw: filter gradient of x against G's interior.
   const Hp = outH - 1 + fh;
   const Wp = outW - 1 + fw;
@@ -203,4 +174,49 @@ function inputGradDirect(
     relu: 0,
   });
   pool.forward(pdx, B * inH);
+}
+
+/** Step 2 of convBiasReluBackward: dx from the padded gradient G at byte offset gp, by Winograd where the
+ *  geometry allows, else by the direct kernel. */
+function inputGradientOfG(
+  pool: ConvGemmPool,
+  g: ConvGeometry,
+  w: Float32Array,
+  gp: number,
+  dx: Float32Array,
+): void {
+  const { batch: B, inH, inW, inC, outC } = g;
+  const N8 = ceilTo(outC, 8);
+  const Nx = ceilTo(inC, 8);
+  const o = target(pool, dx, B * inH * inW, Nx, inC);
+  const m = tileFor(g, inH, inW, N8);
+  if (m) {
+    const u = packWinogradFilter(pool, m, N8, inC, {
+      w,
+      cValid: outC,
+      cStride: 1,
+      nStride: outC,
+      kStride: inC * outC,
+      flip: true,
+    });
+    winogradConv(pool, {
+      m,
+      input: gp,
+      B,
+      C: N8,
+      u,
+      out: o.at,
+      outImg: inH * inW * Nx,
+      outRow: inW * Nx,
+      outPix: Nx,
+      N: Nx,
+      TH: inH / m,
+      TW: inW / m,
+      bias: 0,
+      relu: false,
+    });
+  } else {
+    inputGradDirect(pool, g, w, gp, o.at);
+  }
+  o.finish();
 }

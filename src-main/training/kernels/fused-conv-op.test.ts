@@ -79,3 +79,24 @@ test('conv + bias + ReLU: the fused op on cpu and wasm equals tfjs stock ops', a
     });
   }
 });
+
+test('without the input gradient: the same weight and bias gradients, and zeros for the input', async () => {
+  await activateWasm({ threads: 2 });
+  const grads = (inputGradient: boolean): Float32Array[] =>
+    tf.tidy(() => {
+      const x = tf.tensor4d(seededArray(2 * 8 * 8 * 4, 1), [2, 8, 8, 4]);
+      const w = tf.tensor4d(seededArray(3 * 3 * 4 * 8, 2), [3, 3, 4, 8]);
+      const b = tf.tensor1d(seededArray(8, 3));
+      const f = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor): tf.Scalar =>
+        tf.sum(tf.square(convBiasRelu(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D, inputGradient)));
+      return tf
+        .grads(f)([x, w, b])
+        .map((t) => t.dataSync() as Float32Array);
+    });
+  const all = grads(true);
+  const some = grads(false);
+  expect(all[0]!.some((v) => v !== 0)).toBe(true);
+  expect(some[0]!.every((v) => v === 0)).toBe(true);
+  expect(some[1]).toEqual(all[1]);
+  expect(some[2]).toEqual(all[2]);
+});

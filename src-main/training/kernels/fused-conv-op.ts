@@ -14,27 +14,44 @@ export function hasFusedConvGrad(): boolean {
 
 const ATTRS = { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 } as const;
 
-const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  const y = tf
-    .engine()
-    .runKernel('FusedConv2D', { x, filter: w, bias: b }, { ...ATTRS, activation: 'relu' }) as tf.Tensor;
-  save([x, w, y]);
-  return {
-    value: y,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sx, sw, sy] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      return tf
-        .engine()
-        .runKernel(CONV_BIAS_RELU_GRAD, { x: sx, filter: sw, y: sy, dy }, ATTRS) as tf.Tensor[];
-    },
-  };
-});
+/** The op's custom gradient, with or without the input gradient (`inputGradient`: false where x is the
+ *  network's input, which nothing trains through: dx is then zeros and its convolution is skipped). */
+function makeFused(inputGradient: boolean) {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const y = tf
+      .engine()
+      .runKernel('FusedConv2D', { x, filter: w, bias: b }, { ...ATTRS, activation: 'relu' }) as tf.Tensor;
+    save([x, w, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw, sy] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        return tf
+          .engine()
+          .runKernel(
+            CONV_BIAS_RELU_GRAD,
+            { x: sx, filter: sw, y: sy, dy },
+            { ...ATTRS, inputGradient },
+          ) as tf.Tensor[];
+      },
+    };
+  });
+}
+const fused = makeFused(true);
+const fusedNoInputGrad = makeFused(false);
 
-/** relu(conv2d(x, w, stride 1, 'same') + b): x NHWC, w HWIO, b [outC]. */
-export function convBiasRelu(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
+/** relu(conv2d(x, w, stride 1, 'same') + b): x NHWC, w HWIO, b [outC]. inputGradient false: the gradient
+ *  with respect to x is zeros (for a network's first layer, whose input is data), which saves its
+ *  convolution in the backward pass. */
+export function convBiasRelu(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  b: tf.Tensor1D,
+  inputGradient = true,
+): tf.Tensor4D {
   if (!hasFusedConvGrad()) {
     return tf.fused.conv2d({ x, filter: w, bias: b, strides: 1, pad: 'same', activation: 'relu' });
   }
-  return fused(x, w, b) as tf.Tensor4D;
+  return (inputGradient ? fused : fusedNoInputGrad)(x, w, b) as tf.Tensor4D;
 }

@@ -184,11 +184,18 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     const dw = io.make(b, [g.fh, g.fw, g.inC, g.outC]);
     const db = io.make(b, [g.outC]);
     // Views are taken only now: on wasm, making the outputs may have moved the heap.
-    convBiasReluBackward(pool, g, io.read(b, x!), io.read(b, filter!), io.read(b, y!), io.read(b, dy!), {
-      dx: io.read(b, dx),
-      dw: io.read(b, dw),
-      db: io.read(b, db),
-    });
+    // inputGradient false (fused-conv-op.ts, a network's first layer): dx is zeros, its convolution skipped.
+    const inputGradient = (args.attrs as Attrs)['inputGradient'] !== false;
+    convBiasReluBackward(
+      pool,
+      g,
+      io.read(b, x!),
+      io.read(b, filter!),
+      io.read(b, y!),
+      io.read(b, dy!),
+      { dx: io.read(b, dx), dw: io.read(b, dw), db: io.read(b, db) },
+      inputGradient,
+    );
     return [dx, dw, db];
   };
 

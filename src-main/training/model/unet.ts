@@ -75,12 +75,15 @@ export class UNet {
 
   /** 3x3 'same' convolution + bias + ReLU: one fused op where Concord's kernels are installed
    *  (fused-conv-op.ts), tfjs's fused conv2d elsewhere. */
-  private convRelu(x: tf.Tensor4D, name: string): tf.Tensor4D {
-    return convBiasRelu(x, this.v(`${name}.kernel`) as tf.Tensor4D, this.v(`${name}.bias`) as tf.Tensor1D);
+  private convRelu(x: tf.Tensor4D, name: string, inputGradient = true): tf.Tensor4D {
+    const w = this.v(`${name}.kernel`) as tf.Tensor4D;
+    return convBiasRelu(x, w, this.v(`${name}.bias`) as tf.Tensor1D, inputGradient);
   }
 
+  /** Two convolutions. The network's first (enc0.conv0) reads the input image, through which nothing
+   *  trains: its backward pass skips the input gradient. */
   private block(x: tf.Tensor4D, name: string): tf.Tensor4D {
-    return this.convRelu(this.convRelu(x, `${name}.conv0`), `${name}.conv1`);
+    return this.convRelu(this.convRelu(x, `${name}.conv0`, name !== 'enc0'), `${name}.conv1`);
   }
 
   /** 2x2 stride-2 transposed convolution + bias: [B, h, w, 2c] -> [B, 2h, 2w, c]. */
