@@ -17,7 +17,7 @@ import {
   writeParams,
 } from './conv-arena';
 import { backpropInputSupported, checkLength, type ConvGeometry, filterGradChunks } from './conv-engine';
-import { packWinogradFilter, tileFor, winogradConv, winogradFilterGrad } from './conv-winograd';
+import { packWinogradFilter, tileFor, unpadded, winogradConv, winogradFilterGrad } from './conv-winograd';
 
 /** Whether convBiasReluBackward covers this geometry: stride 1 with the input gradient's fast path. */
 export function fusedBackwardSupported(g: ConvGeometry): boolean {
@@ -72,13 +72,12 @@ export function convBiasReluBackward(
   // 3. dw: filter gradient of x against G's interior.
   const Hp = outH - 1 + fh;
   const Wp = outW - 1 + fw;
-  const xp = copyPadded(pool, x, B, inH, inW, inC, Hp, Wp, g.padTop, g.padLeft);
   const Mw = fh * fw * inC;
   const mw = tileFor(g, outH, outW, inC);
   if (mw) {
     const at = winogradFilterGrad(pool, {
       m: mw,
-      input: xp,
+      input: unpadded(pool, x, inH, inW, inC, B, g.padTop, g.padLeft),
       B,
       C: inC,
       dy: gp + (top * Wg + left) * N8 * 4,
@@ -92,6 +91,7 @@ export function convBiasReluBackward(
     unpadChannels(pool.f32(at, Mw * N8), Mw, N8, outC, out.dw);
     return;
   }
+  const xp = copyPadded(pool, x, B, inH, inW, inC, Hp, Wp, g.padTop, g.padLeft);
   const M4 = ceilTo(Mw, 4);
   const mOffX = receptiveOffsets(pool, fh, fw, inC, Wp, M4);
   const rowsAll = B * outH;
@@ -201,7 +201,7 @@ function inputGradientOfG(
     });
     winogradConv(pool, {
       m,
-      input: gp,
+      input: { at: gp, H: inH + 2, W: inW + 2, padTop: 0, padLeft: 0 },
       B,
       C: N8,
       u,

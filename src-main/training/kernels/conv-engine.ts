@@ -19,7 +19,7 @@ import {
   unpadChannels,
   writeParams,
 } from './conv-arena';
-import { packWinogradFilter, tileFor, winogradConv, winogradFilterGrad } from './conv-winograd';
+import { packWinogradFilter, tileFor, unpadded, winogradConv, winogradFilterGrad } from './conv-winograd';
 
 /** One convolution: input [batch, inH, inW, inC] -> output [batch, outH, outW, outC]. Dilation 1.
  *  padTop/padLeft: zeros added above/left of the input (tfjs's padInfo); bottom/right follow. */
@@ -61,7 +61,6 @@ export function conv2dForward(
   pool.reset();
   const Hp = (outH - 1) * sh + fh;
   const Wp = (outW - 1) * sw + fw;
-  const xp = copyPadded(pool, x, B, g.inH, g.inW, inC, Hp, Wp, g.padTop, g.padLeft);
   const N8 = ceilTo(outC, 8);
   let b = 0;
   if (bias) {
@@ -83,7 +82,7 @@ export function conv2dForward(
     });
     winogradConv(pool, {
       m,
-      input: xp,
+      input: unpadded(pool, x, g.inH, g.inW, inC, B, g.padTop, g.padLeft),
       B,
       C: inC,
       u,
@@ -100,6 +99,7 @@ export function conv2dForward(
     o.finish();
     return y;
   }
+  const xp = copyPadded(pool, x, B, g.inH, g.inW, inC, Hp, Wp, g.padTop, g.padLeft);
   const M = fh * fw * inC;
   const mOff = receptiveOffsets(pool, fh, fw, inC, Wp, M);
   const wp = packPanels(pool, M, outC, (m, n) => w[m * outC + n]!);
@@ -163,7 +163,8 @@ export function conv2dBackpropInput(
     // where dyPad is dy shifted down by fh-1-padTop and right by fw-1-padLeft: a forward convolution.
     const Hp = inH + fh - 1;
     const Wp = inW + fw - 1;
-    const dp = copyPadded(pool, dy, B, outH, outW, outC, Hp, Wp, fh - 1 - g.padTop, fw - 1 - g.padLeft);
+    const top = fh - 1 - g.padTop;
+    const left = fw - 1 - g.padLeft;
     const m = tileFor(g, inH, inW, outC);
     if (m) {
       const u = packWinogradFilter(pool, m, outC, inC, {
@@ -176,7 +177,7 @@ export function conv2dBackpropInput(
       });
       winogradConv(pool, {
         m,
-        input: dp,
+        input: unpadded(pool, dy, outH, outW, outC, B, top, left),
         B,
         C: outC,
         u,
@@ -193,6 +194,7 @@ export function conv2dBackpropInput(
       dst.finish();
       return dx;
     }
+    const dp = copyPadded(pool, dy, B, outH, outW, outC, Hp, Wp, top, left);
     const M = fh * fw * outC;
     const mOff = receptiveOffsets(pool, fh, fw, outC, Wp, M);
     const wp = packPanels(pool, M, inC, (m, c) => {
@@ -294,10 +296,8 @@ export function conv2dBackpropFilter(
   pool.reset();
   const Hp = (outH - 1) * sh + fh;
   const Wp = (outW - 1) * sw + fw;
-  const xp = copyPadded(pool, x, B, g.inH, g.inW, inC, Hp, Wp, g.padTop, g.padLeft);
   const M4 = ceilTo(M, 4);
   const N8 = ceilTo(outC, 8);
-  const mOff = receptiveOffsets(pool, fh, fw, inC, Wp, M4);
   // dy with its channels padded to a multiple of 8 (dy itself when they already are).
   let dp = placed(pool, dy, rows * outW * outC);
   if (N8 !== outC) {
@@ -315,7 +315,7 @@ export function conv2dBackpropFilter(
   if (m) {
     const at = winogradFilterGrad(pool, {
       m,
-      input: xp,
+      input: unpadded(pool, x, g.inH, g.inW, inC, B, g.padTop, g.padLeft),
       B,
       C: inC,
       dy: dp,
@@ -329,6 +329,8 @@ export function conv2dBackpropFilter(
     unpadChannels(pool.f32(at, M * N8), M, N8, outC, dw);
     return dw;
   }
+  const xp = copyPadded(pool, x, B, g.inH, g.inW, inC, Hp, Wp, g.padTop, g.padLeft);
+  const mOff = receptiveOffsets(pool, fh, fw, inC, Wp, M4);
   const chunks = filterGradChunks(rows);
   const part = M4 * N8;
   const partials = pool.alloc(chunks * part * 4);

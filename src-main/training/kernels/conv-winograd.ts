@@ -4,7 +4,7 @@
 // (F(2x2, 3x3): 16 for 4). The module transforms the filter (U = G g G^T per channel pair) and packs it as
 // [a^2][N/8][C][8], a = m + 2; the module transforms input tiles, multiplies and transforms back, and for
 // the filter gradient accumulates dU and returns dW = G^T dU G. Layouts as in conv-engine.ts: NHWC
-// activations, the input already zero-padded to m * TH + 2 rows and m * TW + 2 columns.
+// activations; inputs are read where they lie, the zero padding supplied by the module at the border.
 import type { ConvGemmPool } from './conv-gemm-pool';
 import { placed, writeInts } from './conv-arena';
 import type { ConvGeometry } from './conv-engine';
@@ -66,14 +66,39 @@ export function winogradBlockTiles(m: 2 | 4, C: number): number {
   return Math.max(4, Math.min(64, Math.floor(65536 / (a2 * C) / 4) * 4));
 }
 
-/** One Winograd convolution on the pool: `input` is the padded input's byte offset
- *  ([B][m TH + 2][m TW + 2][C]), `u` the packed filter, `out` where the [B][m TH][m TW][N] output goes (image,
+/** A Winograd convolution's input as stored: byte offset `at`, [B][H][W][C]; the convolution reads it
+ *  as if padTop zero rows lay above it and padLeft zero columns left of it (and zeros below and right
+ *  as far as the tiles reach), without a padded copy. An input already padded has padTop = padLeft = 0. */
+export interface WinogradInput {
+  at: number;
+  H: number;
+  W: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** The WinogradInput of src [B][H][W][C] (where it lies in the pool's memory, else a copy) read with
+ *  padTop rows and padLeft columns of zeros before it. */
+export function unpadded(
+  pool: ConvGemmPool,
+  src: Float32Array,
+  H: number,
+  W: number,
+  C: number,
+  B: number,
+  padTop: number,
+  padLeft: number,
+): WinogradInput {
+  return { at: placed(pool, src, B * H * W * C), H, W, padTop, padLeft };
+}
+
+/** One Winograd convolution on the pool: `input` as WinogradInput, `u` the packed filter, `out` where the [B][m TH][m TW][N] output goes (image,
  *  row and pixel strides in floats); bias is a byte offset (N floats) or 0. */
 export function winogradConv(
   pool: ConvGemmPool,
   a: {
     m: 2 | 4;
-    input: number;
+    input: WinogradInput;
     B: number;
     C: number;
     u: number;
@@ -88,13 +113,14 @@ export function winogradConv(
     relu: boolean;
   },
 ): void {
-  const Wp = a.m * a.TW + 2;
+  const { input: x } = a;
   const T = winogradBlockTiles(a.m, a.C);
-  // WinoParams of winograd.c: in, inImg, inRow, C, u, out, outImg, outRow, outPix, N, TH, TW, T, bias, relu, m.
+  // WinoParams of winograd.c: in, inImg, inRow, C, u, out, outImg, outRow, outPix, N, TH, TW, T, bias, relu, m,
+  // H, W, padTop, padLeft.
   const params = writeInts(pool, [
-    a.input,
-    (a.m * a.TH + 2) * Wp * a.C,
-    Wp * a.C,
+    x.at,
+    x.H * x.W * a.C,
+    x.W * a.C,
     a.C,
     a.u,
     a.out,
@@ -108,6 +134,10 @@ export function winogradConv(
     a.bias,
     a.relu ? 1 : 0,
     a.m,
+    x.H,
+    x.W,
+    x.padTop,
+    x.padLeft,
   ]);
   const tiles = a.B * a.TH * a.TW;
   const chunks = Math.min(Math.ceil(tiles / 4), 8 * pool.threads);
@@ -124,14 +154,14 @@ export function winogradDwChunks(tiles: number): number {
   return Math.max(1, Math.min(8, Math.floor(tiles / 64)));
 }
 
-/** Winograd filter gradient on the pool: `input` the padded input's byte offset (as winogradConv), `dy`
+/** Winograd filter gradient on the pool: `input` as winogradConv's, `dy`
  *  the output gradient's ([B][m TH][m TW] pixels of N channels at these float strides). Returns the byte
  *  offset of dW laid out [9 * C][N] (row (ky * 3 + kx) * C + c), the direct filter gradient's layout. */
 export function winogradFilterGrad(
   pool: ConvGemmPool,
   a: {
     m: 2 | 4;
-    input: number;
+    input: WinogradInput;
     B: number;
     C: number;
     dy: number;
@@ -143,13 +173,14 @@ export function winogradFilterGrad(
     TW: number;
   },
 ): number {
-  const Wp = a.m * a.TW + 2;
+  const { input: x } = a;
   const T = winogradBlockTiles(a.m, Math.max(a.C, a.N));
-  // WinoDwParams of winograd.c: in, inImg, inRow, C, dy, dyImg, dyRow, dyPix, N, TH, TW, T, m.
+  // WinoDwParams of winograd.c: in, inImg, inRow, C, dy, dyImg, dyRow, dyPix, N, TH, TW, T, m, H, W, padTop,
+  // padLeft.
   const params = writeInts(pool, [
-    a.input,
-    (a.m * a.TH + 2) * Wp * a.C,
-    Wp * a.C,
+    x.at,
+    x.H * x.W * a.C,
+    x.W * a.C,
     a.C,
     a.dy,
     a.dyImg,
@@ -160,6 +191,10 @@ export function winogradFilterGrad(
     a.TW,
     T,
     a.m,
+    x.H,
+    x.W,
+    x.padTop,
+    x.padLeft,
   ]);
   const tiles = a.B * a.TH * a.TW;
   const chunks = winogradDwChunks(tiles);

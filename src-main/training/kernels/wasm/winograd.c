@@ -22,7 +22,7 @@
 #include "simd.h"
 
 typedef struct {
-  const float* in;  // padded input NHWC, pixel stride C, m * TH + 2 rows, m * TW + 2 columns
+  const float* in;  // input NHWC, pixel stride C, H rows of W pixels; read as if padded (see in_tiles)
   int inImg, inRow; // strides in floats
   int C;            // input channels, a multiple of 4
   const float* u;   // transformed filter [a^2][N/8][C][8]
@@ -34,10 +34,12 @@ typedef struct {
   const float* bias;  // N floats, or 0
   int relu;
   int m;            // output tile side, 2 or 4
+  int H, W;         // the input's rows and columns as stored (without the padding)
+  int padTop, padLeft;  // zero rows above and columns left of it that the convolution reads
 } WinoParams;
 
 typedef struct {
-  const float* in;  // padded input, as WinoParams
+  const float* in;  // input, as WinoParams
   int inImg, inRow;
   int C;            // a multiple of 4
   const float* dy;  // output gradient [B][m * TH][m * TW][N] at these strides (floats)
@@ -45,6 +47,7 @@ typedef struct {
   int N;            // a multiple of 8
   int TH, TW, T;
   int m;
+  int H, W, padTop, padLeft;  // as WinoParams
 } WinoDwParams;
 
 #define K(x) wasm_f32x4_splat(x)
@@ -113,12 +116,15 @@ static inline void gt6(const v128_t* u, v128_t* w) {  // G^T u, m = 4
 
 // Two-dimensional transforms of one tile, 4 channels: columns first, then rows. Called with m a constant,
 // so each inlines to straight-line code.
+// in_tile reads the a x a pixels from d (d: the tile's top-left pixel); with `border`, only those of
+// rows [r0, r1) and columns [c0, c1) of the window exist, the rest are the convolution's zero padding.
 static inline __attribute__((always_inline)) void in_tile(int m, const float* d, int inRow, int C, float* v,
-                                                          int vs) {
+                                                          int vs, int border, int r0, int r1, int c0, int c1) {
   const int a = m + 2;
   v128_t t[6][6], col[6], o[6];
   for (int j = 0; j < a; j++) {
-    for (int i = 0; i < a; i++) col[i] = LD(d + i * inRow + j * C);
+    for (int i = 0; i < a; i++)
+      col[i] = !border || (i >= r0 && i < r1 && j >= c0 && j < c1) ? LD(d + i * inRow + j * C) : K(0);
     if (m == 4) bt6(col, o); else bt4(col, o);
     for (int k = 0; k < a; k++) t[k][j] = o[k];
   }
@@ -190,6 +196,24 @@ static void gemm_1x8(const float* a, int C, const float* __restrict u, float* m)
   ST(m, c0); ST(m + 4, c1);
 }
 
+// Input tile i (all C channels, 4 at a time) into V at v (plane stride vs). The tile's window starts at
+// row m * ty - padTop, column m * tx - padLeft of the stored input; a window that reaches past the stored
+// rows or columns (the image's border, where the convolution pads with zeros) takes the bounded loads.
+static inline __attribute__((always_inline)) void in_tiles(int m, int i, const float* in, int inImg, int inRow,
+                                                           int C, int TH, int TW, int H, int W, int padTop,
+                                                           int padLeft, float* v, int vs) {
+  const int a = m + 2, per = TH * TW, ty = (i % per) / TW, tx = i % TW;
+  const int y0 = m * ty - padTop, x0 = m * tx - padLeft;
+  const float* d = in + (i / per) * inImg + y0 * inRow + x0 * C;
+  if (y0 >= 0 && x0 >= 0 && y0 + a <= H && x0 + a <= W) {
+    for (int c = 0; c < C; c += 4) in_tile(m, d + c, inRow, C, v + c, vs, 0, 0, a, 0, a);
+  } else {
+    const int r0 = y0 < 0 ? -y0 : 0, r1 = H - y0 < a ? H - y0 : a;
+    const int c0 = x0 < 0 ? -x0 : 0, c1 = W - x0 < a ? W - x0 : a;
+    for (int c = 0; c < C; c += 4) in_tile(m, d + c, inRow, C, v + c, vs, 1, r0, r1, c0, c1);
+  }
+}
+
 // Where tile i's top-left pixel lies, in floats from a base: image, row and pixel strides.
 static inline int tile_at(int i, int m, int TH, int TW, int img, int row, int pix) {
   const int per = TH * TW, ty = (i % per) / TW, tx = i % TW;
@@ -205,8 +229,7 @@ static inline __attribute__((always_inline)) void fwd(const WinoParams* p, int t
     const int T = b0 + p->T <= t1 ? p->T : t1 - b0;
     const int vs = T * C + PLANE_PAD, ms = T * 8 + PLANE_PAD;
     for (int t = 0; t < T; t++) {
-      const float* d = p->in + tile_at(b0 + t, m, TH, TW, p->inImg, p->inRow, C);
-      for (int c = 0; c < C; c += 4) in_tile(m, d + c, p->inRow, C, V + t * C + c, vs);
+      in_tiles(m, b0 + t, p->in, p->inImg, p->inRow, C, TH, TW, p->H, p->W, p->padTop, p->padLeft, V + t * C, vs);
     }
     for (int nb = 0; nb < nbs; nb++) {
       for (int xi = 0; xi < a2; xi++) {
@@ -244,8 +267,7 @@ static inline __attribute__((always_inline)) void dw(const WinoDwParams* p, int 
     const int T = b0 + p->T <= t1 ? p->T : t1 - b0;
     const int vs = T * C + PLANE_PAD, ys = T * N + PLANE_PAD;
     for (int t = 0; t < T; t++) {
-      const float* d = p->in + tile_at(b0 + t, m, TH, TW, p->inImg, p->inRow, C);
-      for (int c = 0; c < C; c += 4) in_tile(m, d + c, p->inRow, C, V + t * C + c, vs);
+      in_tiles(m, b0 + t, p->in, p->inImg, p->inRow, C, TH, TW, p->H, p->W, p->padTop, p->padLeft, V + t * C, vs);
       const float* y0 = p->dy + tile_at(b0 + t, m, TH, TW, p->dyImg, p->dyRow, p->dyPix);
       for (int n = 0; n < N; n += 4) dy_tile(m, y0 + n, p->dyRow, p->dyPix, Y + t * N + n, ys);
     }
