@@ -17,7 +17,7 @@ import {
   writeParams,
 } from './conv-arena';
 import { backpropInputSupported, checkLength, type ConvGeometry, filterGradChunks } from './conv-engine';
-import { packWinogradFilter, tileFor, unpadded, winogradConv, winogradFilterGrad } from './conv-winograd';
+import { tileFor, unpadded, winogradFilterGrad, winogradInputGrad } from './conv-winograd';
 
 /** Whether convBiasReluBackward covers this geometry: stride 1 with the input gradient's fast path. */
 export function fusedBackwardSupported(g: ConvGeometry): boolean {
@@ -191,30 +191,8 @@ function inputGradientOfG(
   const o = target(pool, dx, B * inH * inW, Nx, inC);
   const m = tileFor(g, inH, inW, N8);
   if (m) {
-    const u = packWinogradFilter(pool, m, N8, inC, {
-      w,
-      cValid: outC,
-      cStride: 1,
-      nStride: outC,
-      kStride: inC * outC,
-      flip: true,
-    });
-    winogradConv(pool, {
-      m,
-      input: { at: gp, H: inH + 2, W: inW + 2, padTop: 0, padLeft: 0 },
-      B,
-      C: N8,
-      u,
-      out: o.at,
-      outImg: inH * inW * Nx,
-      outRow: inW * Nx,
-      outPix: Nx,
-      N: Nx,
-      TH: inH / m,
-      TW: inW / m,
-      bias: 0,
-      relu: false,
-    });
+    const input = { at: gp, H: inH + 2, W: inW + 2, padTop: 0, padLeft: 0 };
+    winogradInputGrad(pool, { m, w, inC, outC, input, B, C: N8, out: o.at, inH, inW });
   } else {
     inputGradDirect(pool, g, w, gp, o.at);
   }

@@ -19,7 +19,14 @@ import {
   unpadChannels,
   writeParams,
 } from './conv-arena';
-import { packWinogradFilter, tileFor, unpadded, winogradConv, winogradFilterGrad } from './conv-winograd';
+import {
+  packWinogradFilter,
+  tileFor,
+  unpadded,
+  winogradConv,
+  winogradFilterGrad,
+  winogradInputGrad,
+} from './conv-winograd';
 
 /** One convolution: input [batch, inH, inW, inC] -> output [batch, outH, outW, outC]. Dilation 1.
  *  padTop/padLeft: zeros added above/left of the input (tfjs's padInfo); bottom/right follow. */
@@ -167,30 +174,8 @@ export function conv2dBackpropInput(
     const left = fw - 1 - g.padLeft;
     const m = tileFor(g, inH, inW, outC);
     if (m) {
-      const u = packWinogradFilter(pool, m, outC, inC, {
-        w,
-        cValid: outC,
-        cStride: 1,
-        nStride: outC,
-        kStride: inC * outC,
-        flip: true,
-      });
-      winogradConv(pool, {
-        m,
-        input: unpadded(pool, dy, outH, outW, outC, B, top, left),
-        B,
-        C: outC,
-        u,
-        out: o,
-        outImg: inH * inW * N8,
-        outRow: inW * N8,
-        outPix: N8,
-        N: N8,
-        TH: inH / m,
-        TW: inW / m,
-        bias: 0,
-        relu: false,
-      });
+      const input = unpadded(pool, dy, outH, outW, outC, B, top, left);
+      winogradInputGrad(pool, { m, w, inC, outC, input, B, C: outC, out: o, inH, inW });
       dst.finish();
       return dx;
     }

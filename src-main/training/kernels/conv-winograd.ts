@@ -211,3 +211,49 @@ export function winogradFilterGrad(
   pool.winogradDwFilter(sum, a.C, a.N, dw, a.m);
   return dw;
 }
+
+/** The input gradient of a 3x3 convolution (filter w HWIO [3][3][inC][outC]) by Winograd: a forward
+ *  convolution of the output gradient `input` (C channels as stored, the first outC of them real) with
+ *  the rotated, transposed filter, into dx [B][m TH][m TW] pixels of Nx channels (inC rounded up to 8)
+ *  at byte offset `out`. */
+export function winogradInputGrad(
+  pool: ConvGemmPool,
+  a: {
+    m: 2 | 4;
+    w: Float32Array;
+    inC: number;
+    outC: number;
+    input: WinogradInput;
+    B: number;
+    C: number;
+    out: number;
+    inH: number;
+    inW: number;
+  },
+): void {
+  const Nx = Math.ceil(a.inC / 8) * 8;
+  const u = packWinogradFilter(pool, a.m, a.C, a.inC, {
+    w: a.w,
+    cValid: a.outC,
+    cStride: 1,
+    nStride: a.outC,
+    kStride: a.inC * a.outC,
+    flip: true,
+  });
+  winogradConv(pool, {
+    m: a.m,
+    input: a.input,
+    B: a.B,
+    C: a.C,
+    u,
+    out: a.out,
+    outImg: a.inH * a.inW * Nx,
+    outRow: a.inW * Nx,
+    outPix: Nx,
+    N: Nx,
+    TH: a.inH / a.m,
+    TW: a.inW / a.m,
+    bias: 0,
+    relu: false,
+  });
+}
