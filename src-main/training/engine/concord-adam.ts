@@ -1,13 +1,21 @@
 // The trainer's optimizer: tfjs's Adam (same hyper-parameters, state, checkpoint names and numerics), whose
-// update on the webgpu backend is one fused kernel per variable (kernels/webgpu/fused-adam.ts) instead of
-// ~12 tfjs ops per variable. Other backends, and webgpu with the fused path switched off, run tfjs's own
+// update is one kernel per variable instead of ~12 tfjs ops: on webgpu a fused WGSL kernel
+// (kernels/webgpu/fused-adam.ts), on cpu and wasm with Concord's kernels installed a WebAssembly one
+// (kernels/adam-kernel.ts). Other backends, and webgpu with the fused path switched off, run tfjs's own
 // applyGradients unchanged.
 import { tf } from '../backends/tfjs';
 
 /** tfjs's parameter types of applyGradients and setWeights (not exported by name from tfjs-core). */
 type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 type NamedTensors = Parameters<tf.AdamOptimizer['setWeights']>[0];
-import { canFuseAdam, fusedAdamEnabled, fusedAdamStep, type AdamSlot } from '../kernels/webgpu/fused-adam';
+import {
+  canFuseAdam,
+  fusedAdamEnabled,
+  fusedAdamStep,
+  type AdamHyper,
+  type AdamSlot,
+} from '../kernels/webgpu/fused-adam';
+import { ADAM_UPDATE } from '../kernels/adam-kernel';
 
 interface Slot {
   originalName: string;
@@ -61,7 +69,9 @@ export class ConcordAdam extends tf.AdamOptimizer {
           grad,
         });
     });
-    if (!fusedAdamEnabled() || !canFuseAdam(slots)) {
+    const onGpu = fusedAdamEnabled() && canFuseAdam(slots);
+    const onKernel = !onGpu && hasAdamKernel() && slots.every((sl) => float32(sl));
+    if (!onGpu && !onKernel) {
       this.syncAcc();
       super.applyGradients(variableGradients);
       return;
@@ -73,14 +83,16 @@ export class ConcordAdam extends tf.AdamOptimizer {
     // acc is multiplied by beta in float32 after every step.
     this.acc ??= [Math.fround(b1 ** (t + 1)), Math.fround(b2 ** (t + 1))];
     const [a1, a2] = this.acc;
-    fusedAdamStep(slots, {
+    const hyper = {
       learningRate: this.learningRate,
       beta1: this.beta1,
       beta2: this.beta2,
       epsilon: this.epsilon,
       correction1: Math.fround(1 - a1),
       correction2: Math.fround(1 - a2),
-    });
+    };
+    if (onGpu) fusedAdamStep(slots, hyper);
+    else kernelAdamStep(slots, hyper);
     this.acc = [Math.fround(a1 * b1), Math.fround(a2 * b2)];
     this.incrementIterations();
   }
@@ -100,4 +112,26 @@ export class ConcordAdam extends tf.AdamOptimizer {
     await super.setWeights(weightValues);
     this.acc = null; // recomputed from the restored iteration count
   }
+}
+
+/** Whether the active backend has Concord's one-kernel Adam update (cpu and wasm with Concord's kernels). */
+function hasAdamKernel(): boolean {
+  return tf.getKernel(ADAM_UPDATE, tf.getBackend()) !== undefined;
+}
+
+const float32 = (sl: AdamSlot): boolean =>
+  [sl.weight, sl.m, sl.v, sl.grad].every((t) => t.dtype === 'float32');
+
+/** One Adam step with Concord's kernel (kernels/adam-kernel.ts): per variable one kernel makes the new
+ *  weight and moments, which are assigned (new tensors, so a tensor sharing the old data keeps it). */
+function kernelAdamStep(slots: AdamSlot[], h: AdamHyper): void {
+  tf.tidy(() => {
+    for (const sl of slots) {
+      const inputs = { w: sl.weight, m: sl.m, v: sl.v, g: sl.grad };
+      const [w, m, v] = tf.engine().runKernel(ADAM_UPDATE, inputs, { ...h }) as tf.Tensor[];
+      sl.weight.assign(w!);
+      sl.m.assign(m!);
+      sl.v.assign(v!);
+    }
+  });
 }

@@ -36,6 +36,7 @@ const LAYOUT = {
   OP_WINO: 8,
   OP_WINO_DW: 9,
   OP_WINO_FILTER: 10,
+  OP_ADAM: 11,
   OP_QUIT: 99,
   /** Milliseconds a thread waits before it looks at the counters again (a lost wake-up costs this much). */
   WAIT_MS: 20,
@@ -65,6 +66,7 @@ interface Exports {
   wino_dw(params: number, t0: number, t1: number, block: number): void;
   wino_dw_filter(du: number, C: number, N: number, dw: number, m: number): void;
   wino_filter(params: number, c0: number, c1: number): void;
+  adam_update(params: number, q0: number, q1: number): void;
 }
 
 /** Below this many floats a copy runs on the calling thread alone: waking the workers costs more. */
@@ -279,6 +281,13 @@ export class ConvGemmPool {
     this.ex.wino_dw_filter(du, C, N, dw, m);
   }
 
+  /** adam_update of optimizer.c over the `n` elements of one tensor (in quads of 4), on all threads
+   *  when it is large. */
+  adamUpdate(params: number, n: number): void {
+    const quads = Math.ceil(n / 4);
+    this.run(LAYOUT.OP_ADAM, params, quads, this.copyChunks(quads, 7 * n), 0, 0);
+  }
+
   /** Chunks for a memory-bound copy: one (the calling thread alone) when it is small. */
   private copyChunks(rows: number, floats: number): number {
     return floats < SERIAL_COPY_FLOATS ? 1 : Math.min(rows, 4 * this.threads);
@@ -354,6 +363,7 @@ export class ConvGemmPool {
     else if (op === L.OP_WINO) this.ex.wino_fwd(params, r0, r1, partial);
     else if (op === L.OP_WINO_DW) this.ex.wino_dw(params, r0, r1, partial);
     else if (op === L.OP_WINO_FILTER) this.ex.wino_filter(params, r0, r1);
+    else if (op === L.OP_ADAM) this.ex.adam_update(params, r0, r1);
   }
 
   /** Stops the workers. The pool cannot be used afterwards. */

@@ -33,6 +33,7 @@ function runChunks() {
     else if (op === L.OP_WINO) ex.wino_fwd(params, r0, r1, partial);
     else if (op === L.OP_WINO_DW) ex.wino_dw(params, r0, r1, partial);
     else if (op === L.OP_WINO_FILTER) ex.wino_filter(params, r0, r1);
+    else if (op === L.OP_ADAM) ex.adam_update(params, r0, r1);
   }
 }
 parentPort.postMessage('ready');

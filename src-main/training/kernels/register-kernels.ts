@@ -22,6 +22,7 @@ import {
 } from './conv-engine';
 import { convBiasReluBackward, fusedBackwardSupported } from './conv-bias-relu-backward';
 import { CONV_BIAS_RELU_GRAD } from './fused-conv-op';
+import { ADAM_UPDATE, adamUpdate, type AdamUpdateAttrs } from './adam-kernel';
 import { geometryFromConvInfo } from './conv-geometry';
 import { fastBinary, fastBinaryShape, type BinaryOp } from './elementwise-kernels';
 import { concatChannels, maxPool2x2, maxPool2x2Grad, splitChannels, sumRows } from './layout-kernels';
@@ -322,8 +323,21 @@ function makeKernels(name: FastKernelBackend, state: Installed): KernelConfig[] 
     Sum: sum,
   };
 
+  // Adam's update of one variable (adam-kernel.ts): outputs [w, m, v].
+  const adam: KernelFunc = (args) => {
+    const { w, m, v, g } = args.inputs as Record<string, TensorInfo>;
+    if (!w || !m || !v || !g || !float32(w, m, v, g)) throw new Error(`${ADAM_UPDATE}: float32 w, m, v, g`);
+    const b = args.backend;
+    const outs = [w, m, v].map(() => io.make(b, w.shape));
+    const [w2, m2, v2] = outs.map((t) => io.read(b, t)) as [Float32Array, Float32Array, Float32Array];
+    const ins = { w: io.read(b, w), m: io.read(b, m), v: io.read(b, v), g: io.read(b, g) };
+    adamUpdate(pool, ins, { w: w2, m: m2, v: v2 }, args.attrs as unknown as AdamUpdateAttrs);
+    return outs;
+  };
+
   return [
     ...LAYOUT_KERNEL_NAMES[name].map((k) => ({ kernelName: k, backendName: name, kernelFunc: layout[k]! })),
+    { kernelName: ADAM_UPDATE, backendName: name, kernelFunc: adam },
     { kernelName: CONV_BIAS_RELU_GRAD, backendName: name, kernelFunc: convBiasReluGrad },
     { kernelName: 'Conv2D', backendName: name, kernelFunc: conv2d },
     { kernelName: 'FusedConv2D', backendName: name, kernelFunc: fusedConv2d },
@@ -367,7 +381,7 @@ export async function installFastKernels(
     backend,
     threads: state.pool.threads,
     kernels: names,
-    supplied: names.filter((k) => k !== CONV_BIAS_RELU_GRAD && !state.originals.get(k)),
+    supplied: names.filter((k) => k !== CONV_BIAS_RELU_GRAD && k !== ADAM_UPDATE && !state.originals.get(k)),
     sharedHeap: state.sharedHeap,
   };
 }

@@ -8,7 +8,9 @@ import { CONV_GEMM_SOURCE_SHA256, CONV_GEMM_WASM_BASE64 } from './conv-gemm-wasm
 
 test('conv-gemm-wasm.ts was built from the current C sources (else run build.sh)', () => {
   const src = Buffer.concat(
-    ['simd.h', 'conv_gemm.c', 'winograd.c'].map((f) => fs.readFileSync(path.join(__dirname, f))),
+    ['simd.h', 'conv_gemm.c', 'winograd.c', 'optimizer.c'].map((f) =>
+      fs.readFileSync(path.join(__dirname, f)),
+    ),
   );
   expect(createHash('sha256').update(src).digest('hex')).toBe(CONV_GEMM_SOURCE_SHA256);
   const bytes = Buffer.from(CONV_GEMM_WASM_BASE64, 'base64');
@@ -22,6 +24,7 @@ test('conv-gemm-wasm.ts was built from the current C sources (else run build.sh)
       'wino_fwd',
       'wino_dw',
       'wino_dw_filter',
+      'adam_update',
       '__stack_pointer',
     ]),
   );
