@@ -2,8 +2,8 @@
 // m x m pixels, m = 4 where the output's sides are multiples of 4 (F(4x4, 3x3): 36 multiplies per tile
 // and channel pair for 16 outputs, a quarter of the direct kernel's), else m = 2 where they are even
 // (F(2x2, 3x3): 16 for 4). The module transforms the filter (U = G g G^T per channel pair) and packs it as
-// [a^2][N/8][C][8], a = m + 2; the module transforms input tiles, multiplies and transforms back, and for
-// the filter gradient accumulates dU and returns dW = G^T dU G. Layouts as in conv-engine.ts: NHWC
+// [a^2][N/8][C][8], a = m + 2; it transforms input tiles, multiplies and transforms back, and for the
+// filter gradient accumulates dU and returns dW = G^T dU G. Layouts as in conv-engine.ts: NHWC
 // activations; inputs are read where they lie, the zero padding supplied by the module at the border.
 import type { ConvGemmPool } from './conv-gemm-pool';
 import { placed, writeInts } from './conv-arena';
@@ -92,8 +92,9 @@ export function unpadded(
   return { at: placed(pool, src, B * H * W * C), H, W, padTop, padLeft };
 }
 
-/** One Winograd convolution on the pool: `input` as WinogradInput, `u` the packed filter, `out` where the [B][m TH][m TW][N] output goes (image,
- *  row and pixel strides in floats); bias is a byte offset (N floats) or 0. */
+/** One Winograd convolution on the pool: `input` as WinogradInput, `u` the packed filter, `out` where the
+ *  [B][m TH][m TW][N] output goes (image, row and pixel strides in floats); bias is a byte offset (N
+ *  floats) or 0. */
 export function winogradConv(
   pool: ConvGemmPool,
   a: {

@@ -12,13 +12,14 @@
 //           G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
 //
 // Tiles are numbered over all images, row-major: tile i = img * TH * TW + ty * TW + tx covers output rows
-// m*ty .. m*ty + m - 1 (columns likewise) and reads padded input rows m*ty .. m*ty + a - 1. A chunk of tiles
+// m*ty .. m*ty + m - 1 (columns likewise) and reads input rows m*ty - padTop .. m*ty - padTop + a - 1 of the
+// stored input, zeros where those fall outside it (the convolution's padding, never copied). A chunk of tiles
 // is cut into blocks of T; per block the input tiles become V [a^2][T][C] (plane xi = a * row + column),
 // then for each 8 output channels, a^2 small GEMMs M[xi] = V[xi] (T x C) . U[xi] (C x 8) with the 4x8
 // register blocking of the direct kernel, and the output transform (plus bias, ReLU) writes the tiles.
 // Filter gradient: dU[xi][c][n] = sum over tiles of V[xi][t][c] * Yh[xi][t][n], Yh = A dY A^T, then
-// dW = G^T dU G (wino_dw_filter). Scratch is each chunk's own block of the arena. The JavaScript side
-// (../conv-winograd.ts) transforms and packs the filter and picks m.
+// dW = G^T dU G (wino_dw_filter). Scratch is each chunk's own block of the arena. The filter is transformed
+// and packed by wino_filter; the JavaScript side (../conv-winograd.ts) picks m and lays out the operands.
 #include "simd.h"
 
 typedef struct {
