@@ -7,65 +7,7 @@ import { tf } from '../backends/tfjs';
 import { activateCpu } from '../backends/cpu-backend';
 import { activateWasm } from '../backends/wasm-backend';
 import { adam } from '../engine/train-step';
-import { seededArray } from './test-support';
-
-const SHAPES = [[4], [3, 3, 2, 5], [703]];
-
-async function adamSteps(opt: tf.Optimizer): Promise<Float32Array[][]> {
-  const vars = SHAPES.map((s, i) =>
-    tf.variable(
-      tf.tensor(
-        seededArray(
-          s.reduce((a, b) => a * b),
-          i + 1,
-        ),
-        s,
-      ),
-      true,
-      `adamKernelTest${i}`,
-    ),
-  );
-  const shared = vars[0]!.clone();
-  const before = Float32Array.from(await shared.data());
-  const out: Float32Array[][] = [];
-  for (let k = 0; k < 5; k++) {
-    const loss = opt.minimize(
-      () =>
-        tf.addN(
-          vars.map((v, i) =>
-            tf.add(
-              tf.sum(tf.mul(tf.square(v), tf.tensor(seededArray(v.size, 10 * k + i), v.shape))),
-              tf.sum(v),
-            ),
-          ),
-        ) as tf.Scalar,
-      true,
-      vars,
-    )!;
-    loss.dispose();
-    const state = await opt.getWeights();
-    out.push([
-      ...(await Promise.all(vars.map(async (v) => Float32Array.from(await v.data())))),
-      ...(await Promise.all(state.map(async (s) => Float32Array.from(await s.tensor.data())))),
-    ]);
-  }
-  expect(Float32Array.from(await shared.data())).toEqual(before);
-  shared.dispose();
-  vars.forEach((v) => v.dispose());
-  opt.dispose();
-  return out;
-}
-
-async function stepKernels(): Promise<string[]> {
-  const probe = tf.variable(tf.ones([8]), true, 'adamKernelProbe');
-  const opt = adam(0.05);
-  const info = await tf.profile(() => {
-    opt.minimize(() => tf.sum(tf.square(probe)) as tf.Scalar);
-  });
-  opt.dispose();
-  probe.dispose();
-  return info.kernels.map((k) => k.name);
-}
+import { adamSteps, stepKernels } from './test-support';
 
 test("Concord's Adam kernel on wasm and cpu gives tfjs's Adam on cpu, bit for bit", async () => {
   await activateCpu({ fastKernels: false });

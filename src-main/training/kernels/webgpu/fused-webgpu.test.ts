@@ -11,75 +11,12 @@ import { WeightAverage } from '../../engine/weight-average';
 import { UNet } from '../../model/unet';
 import { segmentationLoss } from '../../model/loss';
 import { convBiasRelu, hasFusedConvGrad } from '../fused-conv-op';
-import { expectClose, seededArray } from '../test-support';
+import { adamSteps, expectClose, seededArray, stepKernels } from '../test-support';
 import { testAdapter } from './test-adapter';
 
 const adapter = await testAdapter();
 const needs = adapter.needs;
 const onGpu = { allowSoftwareGpu: true };
-
-const SHAPES = [[4], [3, 3, 2, 5], [700]];
-
-/** Five Adam steps on variables of SHAPES with loss sum(w² * r_k) + sum(w), r_k changing per step;
- *  the weights and the optimizer's state (iterations, m, v) after every step. */
-async function adamSteps(opt: tf.Optimizer): Promise<Float32Array[][]> {
-  const vars = SHAPES.map((s, i) =>
-    tf.variable(
-      tf.tensor(
-        seededArray(
-          s.reduce((a, b) => a * b),
-          i + 1,
-        ),
-        s,
-      ),
-      true,
-      `adamTest${i}`,
-    ),
-  );
-  // A tensor sharing the first variable's data: an in-place update must leave it as it was.
-  const shared = vars[0]!.clone();
-  const before = Float32Array.from(await shared.data());
-  const out: Float32Array[][] = [];
-  for (let k = 0; k < 5; k++) {
-    const loss = opt.minimize(
-      () =>
-        tf.addN(
-          vars.map((v, i) =>
-            tf.add(
-              tf.sum(tf.mul(tf.square(v), tf.tensor(seededArray(v.size, 10 * k + i), v.shape))),
-              tf.sum(v),
-            ),
-          ),
-        ) as tf.Scalar,
-      true,
-      vars,
-    )!;
-    loss.dispose();
-    // Read every step: a CPU copy tfjs caches on reading must not survive the next in-place update.
-    const state = await opt.getWeights();
-    out.push([
-      ...(await Promise.all(vars.map(async (v) => Float32Array.from(await v.data())))),
-      ...(await Promise.all(state.map(async (s) => Float32Array.from(await s.tensor.data())))),
-    ]);
-  }
-  expect(Float32Array.from(await shared.data())).toEqual(before);
-  shared.dispose();
-  vars.forEach((v) => v.dispose());
-  opt.dispose();
-  return out;
-}
-
-/** The tfjs kernels one ConcordAdam step runs. */
-async function stepKernels(): Promise<string[]> {
-  const probe = tf.variable(tf.ones([8]), true, 'adamProbe');
-  const opt = adam(0.05);
-  const info = await tf.profile(() => {
-    opt.minimize(() => tf.sum(tf.square(probe)) as tf.Scalar);
-  });
-  opt.dispose();
-  probe.dispose();
-  return info.kernels.map((k) => k.name);
-}
 
 test.skipIf(!adapter.ok)(`the fused Adam step on webgpu follows tfjs's Adam on cpu (${needs})`, async () => {
   await selectBackend('cpu', { fastKernels: false });
