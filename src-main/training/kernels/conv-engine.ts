@@ -1,6 +1,7 @@
 // 2D convolution and its two gradients on float32 NHWC tensors, computed by the WebAssembly SIMD kernels
-// of wasm/conv_gemm.c on a ConvGemmPool. No tfjs here: the tfjs kernels (register-kernels.ts) call these
-// with plain typed arrays, and the tests compare them with tfjs's own cpu kernels.
+// of wasm/conv_gemm.c on a ConvGemmPool, the 3x3 stride-1 ones by Winograd (conv-winograd.ts). No tfjs
+// here: the tfjs kernels (register-kernels.ts) call these with plain typed arrays, and the tests compare
+// them with tfjs's own cpu kernels.
 //
 // Layouts: activations NHWC [batch, height, width, channels]; filters HWIO [fh, fw, inC, outC] as in tfjs.
 // Each call places its operands in the pool's memory (zero-padded, so the kernels check no bounds),

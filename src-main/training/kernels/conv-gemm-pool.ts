@@ -1,4 +1,4 @@
-// A pool of threads running the conv-gemm WebAssembly module (wasm/conv_gemm.c) on one shared memory:
+// A pool of threads running Concord's WebAssembly module (wasm/*.c) on one shared memory:
 // the calling thread plus `threads - 1` worker_threads. A job is a range of output rows cut into chunks;
 // every thread takes chunks from one atomic counter, so the work balances itself and the main thread is
 // never idle. The memory is also a bump arena: each convolution call resets it, places its padded

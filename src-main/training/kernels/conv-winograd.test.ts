@@ -1,4 +1,4 @@
-// The Winograd path (conv-winograd.ts, wino_* in wasm/conv_gemm.c): which convolutions take it, and that a
+// The Winograd path (conv-winograd.ts, wino_* in wasm/winograd.c): which convolutions take it, and that a
 // U-Net-sized layer gives tfjs's results through the engine with every tile computed the same way on one
 // thread or two (bit-identical: the tiles, blocks and filter-gradient chunks do not depend on the thread
 // count). conv-engine.test.ts runs the awkward geometries against tfjs on both paths.
