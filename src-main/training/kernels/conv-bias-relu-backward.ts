@@ -7,17 +7,21 @@ import type { ConvGemmPool } from './conv-gemm-pool';
 import {
   addChunkSums,
   ceilTo,
-  copyPadded,
   packPanels,
   placed,
   receptiveOffsets,
   target,
-  unpadChannels,
   writeInts,
   writeParams,
 } from './conv-arena';
-import { backpropInputSupported, checkLength, type ConvGeometry, filterGradChunks } from './conv-engine';
-import { tileFor, unpadded, winogradFilterGrad, winogradInputGrad } from './conv-winograd';
+import {
+  backpropInputSupported,
+  checkLength,
+  type ConvGeometry,
+  filterGradChunks,
+  filterGradFrom,
+} from './conv-engine';
+import { tileFor, winogradInputGrad } from './conv-winograd';
 
 /** Whether convBiasReluBackward covers this geometry: stride 1 with the input gradient's fast path. */
 export function fusedBackwardSupported(g: ConvGeometry): boolean {
@@ -43,7 +47,7 @@ export function convBiasReluBackward(
   inputGradient = true,
 ): void {
   if (!fusedBackwardSupported(g)) throw new Error('convBiasReluBackward: unsupported geometry');
-  const { batch: B, inH, inW, inC, outH, outW, outC, fh, fw } = g;
+  const { batch: B, inH, inW, outH, outW, outC, fh, fw } = g;
   checkLength('convBiasReluBackward y', y, B * outH * outW * outC);
   checkLength('convBiasReluBackward dy', dy, B * outH * outW * outC);
   pool.reset();
@@ -70,61 +74,13 @@ export function convBiasReluBackward(
   if (inputGradient) inputGradientOfG(pool, g, w, gp, out.dx);
   else out.dx.fill(0);
   // 3. dw: filter gradient of x against G's interior.
-  const Hp = outH - 1 + fh;
-  const Wp = outW - 1 + fw;
-  const Mw = fh * fw * inC;
-  const mw = tileFor(g, outH, outW, inC);
-  if (mw) {
-    const at = winogradFilterGrad(pool, {
-      m: mw,
-      input: unpadded(pool, x, inH, inW, inC, B, g.padTop, g.padLeft),
-      B,
-      C: inC,
-      dy: gp + (top * Wg + left) * N8 * 4,
-      dyImg: Hg * Wg * N8,
-      dyRow: Wg * N8,
-      dyPix: N8,
-      N: N8,
-      TH: outH / mw,
-      TW: outW / mw,
-    });
-    unpadChannels(pool.f32(at, Mw * N8), Mw, N8, outC, out.dw);
-    return;
-  }
-  const xp = copyPadded(pool, x, B, inH, inW, inC, Hp, Wp, g.padTop, g.padLeft);
-  const M4 = ceilTo(Mw, 4);
-  const mOffX = receptiveOffsets(pool, fh, fw, inC, Wp, M4);
-  const rowsAll = B * outH;
-  const chunks = filterGradChunks(rowsAll);
-  const part = M4 * N8;
-  const partials = pool.alloc(chunks * part * 4);
-  pool.f32(partials, chunks * part).fill(0);
-  const sum = pool.alloc(part * 4);
-  const pdw = writeParams(pool, {
-    in: xp,
-    inImg: Hp * Wp * inC,
-    inRow: Wp * inC,
-    inPix: inC,
-    mOff: mOffX,
-    M: M4,
-    w: 0,
-    out: 0,
-    outImg: 0,
-    outRow: 0,
-    outPix: 0,
-    dy: gp + (top * Wg + left) * N8 * 4,
-    dyImg: Hg * Wg * N8,
-    dyRow: Wg * N8,
-    dyPix: N8,
-    N: N8,
-    OH: outH,
-    OW: outW,
-    bias: 0,
-    relu: 0,
-  });
-  pool.filterGrad(pdw, rowsAll, chunks, partials, part * 4);
-  pool.sumPartials(sum, partials, part, chunks, part);
-  unpadChannels(pool.f32(sum, Mw * N8), Mw, N8, outC, out.dw);
+  filterGradFrom(
+    pool,
+    g,
+    x,
+    { at: gp + (top * Wg + left) * N8 * 4, img: Hg * Wg * N8, row: Wg * N8 },
+    out.dw,
+  );
 }
 
 /** The input gradient of convBiasReluBackward by the direct kernel: G [B, Hg, Wg, N8] (padded) against

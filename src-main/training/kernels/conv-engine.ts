@@ -268,11 +268,10 @@ export function conv2dBackpropFilter(
   dy: Float32Array,
   out?: Float32Array,
 ): Float32Array {
-  const { batch: B, inC, outC, fh, fw, sh, sw, outH, outW } = g;
+  const { batch: B, inC, outC, fh, fw, outH, outW } = g;
   checkLength('conv2dBackpropFilter x', x, B * g.inH * g.inW * inC);
   checkLength('conv2dBackpropFilter dy', dy, B * outH * outW * outC);
-  const M = fh * fw * inC;
-  const dw = out ?? new Float32Array(M * outC);
+  const dw = out ?? new Float32Array(fh * fw * inC * outC);
   if (dw.length === 0) return dw;
   const rows = B * outH;
   if (rows === 0 || outW === 0) {
@@ -280,9 +279,6 @@ export function conv2dBackpropFilter(
     return dw;
   }
   pool.reset();
-  const Hp = (outH - 1) * sh + fh;
-  const Wp = (outW - 1) * sw + fw;
-  const M4 = ceilTo(M, 4);
   const N8 = ceilTo(outC, 8);
   // dy with its channels padded to a multiple of 8 (dy itself when they already are).
   let dp = placed(pool, dy, rows * outW * outC);
@@ -297,6 +293,23 @@ export function conv2dBackpropFilter(
       N8,
     );
   }
+  filterGradFrom(pool, g, x, { at: dp, img: outH * outW * N8, row: outW * N8 }, dw);
+  return dw;
+}
+
+/** The filter gradient of x (as in the pool's memory or copied there) against an output gradient already
+ *  in the pool's memory: `dy` a byte offset, image and row strides in floats, pixel stride N8 (outC
+ *  rounded up to 8). By Winograd where the geometry allows, else by the direct kernel; writes dw HWIO. */
+export function filterGradFrom(
+  pool: ConvGemmPool,
+  g: ConvGeometry,
+  x: Float32Array,
+  dy: { at: number; img: number; row: number },
+  dw: Float32Array,
+): void {
+  const { batch: B, inC, outC, fh, fw, sh, sw, outH, outW } = g;
+  const M = fh * fw * inC;
+  const N8 = ceilTo(outC, 8);
   const m = tileFor(g, outH, outW, inC);
   if (m) {
     const at = winogradFilterGrad(pool, {
@@ -304,18 +317,22 @@ export function conv2dBackpropFilter(
       input: unpadded(pool, x, g.inH, g.inW, inC, B, g.padTop, g.padLeft),
       B,
       C: inC,
-      dy: dp,
-      dyImg: outH * outW * N8,
-      dyRow: outW * N8,
+      dy: dy.at,
+      dyImg: dy.img,
+      dyRow: dy.row,
       dyPix: N8,
       N: N8,
       TH: outH / m,
       TW: outW / m,
     });
     unpadChannels(pool.f32(at, M * N8), M, N8, outC, dw);
-    return dw;
+    return;
   }
+  const rows = B * outH;
+  const Hp = (outH - 1) * sh + fh;
+  const Wp = (outW - 1) * sw + fw;
   const xp = copyPadded(pool, x, B, g.inH, g.inW, inC, Hp, Wp, g.padTop, g.padLeft);
+  const M4 = ceilTo(M, 4);
   const mOff = receptiveOffsets(pool, fh, fw, inC, Wp, M4);
   const chunks = filterGradChunks(rows);
   const part = M4 * N8;
@@ -334,9 +351,9 @@ export function conv2dBackpropFilter(
     outImg: 0,
     outRow: 0,
     outPix: 0,
-    dy: dp,
-    dyImg: outH * outW * N8,
-    dyRow: outW * N8,
+    dy: dy.at,
+    dyImg: dy.img,
+    dyRow: dy.row,
     dyPix: N8,
     N: N8,
     OH: outH,
@@ -347,5 +364,4 @@ export function conv2dBackpropFilter(
   pool.filterGrad(params, rows, chunks, partials, part * 4);
   pool.sumPartials(sum, partials, part, chunks, part);
   unpadChannels(pool.f32(sum, M * N8), M, N8, outC, dw);
-  return dw;
 }
