@@ -92,6 +92,11 @@ export function unpadded(
   return { at: placed(pool, src, B * H * W * C), H, W, padTop, padLeft };
 }
 
+/** The input's fields that open both parameter blocks (in, inImg, inRow, C) and that close them (H, W,
+ *  padTop, padLeft). */
+const inputHead = (x: WinogradInput, C: number): number[] => [x.at, x.H * x.W * C, x.W * C, C];
+const inputTail = (x: WinogradInput): number[] => [x.H, x.W, x.padTop, x.padLeft];
+
 /** One Winograd convolution on the pool: `input` as WinogradInput, `u` the packed filter, `out` where the
  *  [B][m TH][m TW][N] output goes (image, row and pixel strides in floats); bias is a byte offset (N
  *  floats) or 0. */
@@ -119,10 +124,7 @@ export function winogradConv(
   // WinoParams of winograd.c: in, inImg, inRow, C, u, out, outImg, outRow, outPix, N, TH, TW, T, bias, relu, m,
   // H, W, padTop, padLeft.
   const params = writeInts(pool, [
-    x.at,
-    x.H * x.W * a.C,
-    x.W * a.C,
-    a.C,
+    ...inputHead(x, a.C),
     a.u,
     a.out,
     a.outImg,
@@ -135,10 +137,7 @@ export function winogradConv(
     a.bias,
     a.relu ? 1 : 0,
     a.m,
-    x.H,
-    x.W,
-    x.padTop,
-    x.padLeft,
+    ...inputTail(x),
   ]);
   const tiles = a.B * a.TH * a.TW;
   const chunks = Math.min(Math.ceil(tiles / 4), 8 * pool.threads);
@@ -179,10 +178,7 @@ export function winogradFilterGrad(
   // WinoDwParams of winograd.c: in, inImg, inRow, C, dy, dyImg, dyRow, dyPix, N, TH, TW, T, m, H, W, padTop,
   // padLeft.
   const params = writeInts(pool, [
-    x.at,
-    x.H * x.W * a.C,
-    x.W * a.C,
-    a.C,
+    ...inputHead(x, a.C),
     a.dy,
     a.dyImg,
     a.dyRow,
@@ -192,10 +188,7 @@ export function winogradFilterGrad(
     a.TW,
     T,
     a.m,
-    x.H,
-    x.W,
-    x.padTop,
-    x.padLeft,
+    ...inputTail(x),
   ]);
   const tiles = a.B * a.TH * a.TW;
   const chunks = winogradDwChunks(tiles);
