@@ -84,6 +84,9 @@ export interface TrainingStartRequest {
    *  project's volumes have more than one slice, else 0: 2D); ignored with baseModelId (the base model's
    *  input decides). */
   neighbours?: number;
+  /** Two coordinate planes after the image channels: each pixel's place on its slice (default true;
+   *  ignored with baseModelId, whose input decides). */
+  coordinates?: boolean;
   /** Default: CT window center -600, width 1500 for CT volumes; z-score for MR; percentile otherwise. */
   normalisation?: Normalisation;
   /** Threads of the CPU kernels (default: one per CPU). */

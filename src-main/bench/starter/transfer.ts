@@ -22,6 +22,7 @@ import { starterPackage } from '../../host/starter-model';
 import { importManifest } from '../../services/labelling/manifest-import';
 import { verifyPackage } from '../../services/training/model-package';
 import { ensureStarterModel } from '../../services/training/starter-model';
+import { imageChannels } from '../../training/model/unet-config';
 import { forkLauncher } from '../../services/training/trainer-launcher';
 import { TrainingService } from '../../services/training/training-service';
 import { openWorkspace, type Workspace } from '../../workspace/workspace';
@@ -164,7 +165,8 @@ async function trainAndScore(
           levels: starter.config.levels,
           base: starter.config.base,
           cropSize: starter.cropSize,
-          neighbours: (starter.config.inChannels - 1) / 2,
+          neighbours: (imageChannels(starter.config) - 1) / 2,
+          coordinates: starter.config.coordinates === true,
         };
     const run = await service.start(req, ACTOR, () => undefined);
     const done = await service.wait(run.id);

@@ -96,6 +96,8 @@ export interface ModelInfo {
     inChannels: number;
     labels: number;
     input?: { mean: number; std: number };
+    /** Two coordinate planes after the image channels (inChannels counts them). */
+    coordinates?: boolean;
   };
   /** Label values the outputs stand for, with their names. */
   labels: { value: number; name: string }[];

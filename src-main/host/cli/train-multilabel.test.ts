@@ -53,6 +53,8 @@ describe('a project of two labels', () => {
       '--lr',
       '0.01',
       ...SMALL,
+      // Without the coordinate planes: the package stays format 3, the several-labels version.
+      '--no-coordinates',
       '--json',
     );
     expect(r.stderr).toMatch(

@@ -2,13 +2,13 @@
 //    [--target agreement|reference|vote|staple|annotator:<name>]
 //    [--epochs n] [--base-model id|starter [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
-//    [--augment nnunet|none] [--neighbours h (2.5D)] [--foreground f] [--no-ema] [--no-tta] [--last-epoch]
-//    [--matched-threshold (drafts at the target's threshold, not the one chosen on validation)]
+//    [--augment nnunet|none] [--neighbours h (2.5D)] [--no-coordinates] [--foreground f] [--no-ema] [--no-tta]
+//    [--last-epoch] [--matched-threshold (drafts at the target's threshold, not the one chosen on validation)]
 //    [--preset quick (3 levels, base 8: for quick drafts)] [--label v | --labels v1,v2,...]
 //    [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // The defaults are the recipe (services/training/run-config.ts): the raters' agreement, a moving average of
-// the weights, 2.5D where volumes have several slices, a third of the crops on foreground, the best epoch
+// the weights, 2.5D where volumes have several slices, coordinate planes (each pixel's place on its slice), a third of the crops on foreground, the best epoch
 // kept, test-time flips where they pay, the drafts' threshold chosen on validation; each option turns one
 // of them off. Every label the masks use is trained in one model (several: softmax over background and
 // them, Dice per label reported); --labels picks a subset, --label one. --semi-supervised (one label)
@@ -33,7 +33,7 @@ import { printJson, progressLine } from './output';
 const USAGE =
   'usage: concord train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>] ' +
   '[--epochs n] [--base-model id|starter] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] ' +
-  '[--neighbours h] [--foreground f] [--no-ema] [--no-tta] [--matched-threshold] [--last-epoch] [--label v | --labels v1,v2]\n' +
+  '[--neighbours h] [--no-coordinates] [--foreground f] [--no-ema] [--no-tta] [--matched-threshold] [--last-epoch] [--label v | --labels v1,v2]\n' +
   '  [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
 
@@ -110,6 +110,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       'matched-threshold',
       'last-epoch',
       'semi-supervised',
+      'no-coordinates',
     ],
   });
   if (args.positionals.length > 0) throw new InputError(undefined, USAGE);
@@ -177,6 +178,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         labels: labelList(optionString(args, 'labels')),
         augmentation: optionString(args, 'augment'),
         neighbours: num(optionString(args, 'neighbours'), '--neighbours'),
+        coordinates: args.options.has('no-coordinates') ? false : undefined,
         foregroundFraction: num(optionString(args, 'foreground'), '--foreground'),
         ema: args.options.has('no-ema') ? false : undefined,
         tta: args.options.has('no-tta') ? false : undefined,

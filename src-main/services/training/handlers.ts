@@ -42,7 +42,14 @@ const OPTIONAL_NUMBERS = [
   'pseudoMinConfidence',
 ] as const;
 
-const OPTIONAL_FLAGS = ['ema', 'tta', 'keepBest', 'calibrateThreshold', 'semiSupervised'] as const;
+const OPTIONAL_FLAGS = [
+  'ema',
+  'tta',
+  'keepBest',
+  'calibrateThreshold',
+  'semiSupervised',
+  'coordinates',
+] as const;
 
 export function parseStartRequest(raw: unknown): TrainingStartRequest {
   const o = asObject(raw);

@@ -1,11 +1,12 @@
 // Model packages: how a model travels between workstations. A package is a folder `<name>.concord-model`:
 //
-//   manifest.json  { format: "concord-model", formatVersion: 1, 2 or 3, architecture: "unet2d", config (UNetConfig;
+//   manifest.json  { format: "concord-model", formatVersion: 1 to 4, architecture: "unet2d", config (UNetConfig;
 //                    version 2 when it carries the model's input scaling, which a Concord reading only
 //                    version 1 would ignore and so feed the model inputs it was not trained on; version 3
 //                    when it segments several labels (config.labels L >= 2, softmax over background and
 //                    `labels` in channel order), which a Concord reading only version 2 would draft with the
-//                    channel numbers 1..L instead of the labels' values),
+//                    channel numbers 1..L instead of the labels' values; version 4 when it takes coordinate
+//                    planes (config.coordinates), whose inputs a Concord reading only version 3 could not build),
 //                    cropSize, inference { threshold, tta } (absent in packages written before it: 0.5
 //                    and no flips), labels, normalisation, trainingData, metrics, backend, lineage, createdBy,
 //                    createdAt, exportedAt, weights: { file: "weights.bin", sha256, bytes,
@@ -36,13 +37,13 @@ import type { Workspace } from '../../workspace/workspace';
 
 export const PACKAGE_FORMAT = 'concord-model';
 /** The newest format this Concord reads and writes; a package is written with the oldest version that
- *  describes its model (1: no input scaling, unet-config.ts; 2: input scaling; 3: several labels), so older
- *  Concords still read what they can use. */
-export const PACKAGE_FORMAT_VERSION = 3;
+ *  describes its model (1: no input scaling, unet-config.ts; 2: input scaling; 3: several labels; 4:
+ *  coordinate planes), so older Concords still read what they can use. */
+export const PACKAGE_FORMAT_VERSION = 4;
 
 /** The format version a model's package (and registry row) carries. */
 export function packageFormatVersion(config: UNetConfig): number {
-  return config.labels > 1 ? 3 : config.input ? 2 : 1;
+  return config.coordinates ? 4 : config.labels > 1 ? 3 : config.input ? 2 : 1;
 }
 export const ARCHITECTURE = 'unet2d';
 const SUMS = 'SHA256SUMS';

@@ -76,10 +76,16 @@ describe('model packages', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({
       format: 'concord-model',
-      // Version 2: the model z-scores its inputs (unet-config.ts's input), which version-1 readers ignore.
-      formatVersion: 2,
+      // Version 4: the model takes coordinate planes (unet-config.ts), which version-3 readers could not
+      // build; it also z-scores its inputs (version 2).
+      formatVersion: 4,
       architecture: 'unet2d',
-      config: { levels: 2, base: 4, input: { mean: expect.any(Number), std: expect.any(Number) } },
+      config: {
+        levels: 2,
+        base: 4,
+        coordinates: true,
+        input: { mean: expect.any(Number), std: expect.any(Number) },
+      },
     });
     expect(manifest.config.input.std).toBeGreaterThan(0);
     const imported = await importModel(ws, out, f.projectId, 'tester');
@@ -156,10 +162,10 @@ describe('model packages', () => {
 
     const newer = copy('newer');
     const n = JSON.parse(fs.readFileSync(path.join(newer, 'manifest.json'), 'utf8'));
-    n.formatVersion = 4;
+    n.formatVersion = 5;
     fs.writeFileSync(path.join(newer, 'manifest.json'), JSON.stringify(n));
     resum(newer);
-    await expect(importModel(ws, newer, null, 't')).rejects.toThrow(/format version 4 is newer/);
+    await expect(importModel(ws, newer, null, 't')).rejects.toThrow(/format version 5 is newer/);
 
     const norm = copy('norm');
     const q = JSON.parse(fs.readFileSync(path.join(norm, 'manifest.json'), 'utf8'));

@@ -43,8 +43,19 @@ describe('run configuration', () => {
       calibrateThreshold: true,
       foregroundFraction: 1 / 3,
       cropSize: 64,
-      unet: { inChannels: 3 },
+      // The slice and its neighbours, then the two coordinate planes.
+      unet: { inChannels: 5, coordinates: true },
     });
+    const plain = resolveRunConfig(ws.db, { projectId: 1, coordinates: false });
+    expect(trainConfig(withDataDefaults(plain, [[128, 128, 9]])).unet).toEqual({
+      levels: 4,
+      base: 16,
+      inChannels: 3,
+      labels: 1,
+    });
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, coordinates: 'no' as unknown as boolean })).toThrow(
+      /coordinates must be true or false/,
+    );
   });
 
   it('2.5D when a volume has neighbours; crops of 128 or half the smallest slice side', () => {

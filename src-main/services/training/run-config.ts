@@ -6,7 +6,12 @@ import type { Db } from '../../db/open';
 import { getModel } from '../../db/repositories/models';
 import { NNUNET_2D_DEFAULTS } from '../../training/augment/augment-config';
 import { isBackendRequest } from '../../training/backends/backend-report';
-import { inputMultiple, type UNetConfig } from '../../training/model/unet-config';
+import {
+  COORDINATE_PLANES,
+  imageChannels,
+  inputMultiple,
+  type UNetConfig,
+} from '../../training/model/unet-config';
 import type { TrainConfig } from '../../training/process/protocol';
 
 export /** The run's settings with every default filled in (stored as the run's config). Runs stored before
@@ -59,7 +64,8 @@ export const WEBGPU_BATCH_SIZE = 32;
 /** Crops centred on foreground: a third of them, as nnU-Net oversamples and the quality benchmark does. */
 export const FOREGROUND_FRACTION = 1 / 3;
 
-/** A run's config as stored, with what older runs lacked filled in as they trained. */
+/** A run's config as stored, with what older runs lacked filled in as they trained (no coordinate planes
+ *  before they existed). */
 export function storedConfig(raw: Record<string, unknown>): ResolvedConfig {
   const c = raw as unknown as ResolvedConfig;
   return {
@@ -72,6 +78,7 @@ export function storedConfig(raw: Record<string, unknown>): ResolvedConfig {
     labels: c.labels ?? [c.label],
     semiSupervised: c.semiSupervised ?? null,
     webgpuBatchSize: c.webgpuBatchSize ?? null,
+    coordinates: c.coordinates ?? false,
   };
 }
 
@@ -171,7 +178,7 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
   const labels = base
     ? base.labels.map((l) => l.value)
     : (listed ?? (single !== undefined ? [single] : null));
-  for (const k of ['ema', 'tta', 'keepBest', 'calibrateThreshold'] as const)
+  for (const k of ['ema', 'tta', 'keepBest', 'calibrateThreshold', 'coordinates'] as const)
     if (req[k] !== undefined && typeof req[k] !== 'boolean')
       throw new InputError(undefined, `${k} must be true or false`);
   const epochs = int(req.epochs, 'epochs', 1, 10_000, DEFAULT_EPOCHS);
@@ -199,10 +206,11 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
     label: labels?.[0] ?? 1,
     labels,
     neighbours: base
-      ? (base.config.inChannels - 1) / 2
+      ? (imageChannels(base.config) - 1) / 2
       : req.neighbours === undefined
         ? null
         : int(req.neighbours, 'neighbours', 0, 3, 0),
+    coordinates: base ? base.config.coordinates === true : (req.coordinates ?? true),
     normalisation: base ? base.normalisation : (req.normalisation ?? null),
     threads: req.threads === undefined ? null : int(req.threads, 'threads', 1, 256, 1),
     semiSupervised: semiSupervisedOf(req, epochs),
@@ -230,14 +238,20 @@ export function withDataDefaults(
   return { ...c, neighbours, cropSize, labels, label: labels[0]! };
 }
 
-/** What the trainer process is told to do with a resolved configuration. */
-export function trainConfig(c: ResolvedConfig): TrainConfig {
-  const unet: UNetConfig = {
+/** The network a resolved configuration trains (without its input scaling, which the trainer chooses). */
+export function unetConfigOf(c: ResolvedConfig): UNetConfig {
+  return {
     levels: c.levels,
     base: c.base,
-    inChannels: 2 * c.neighbours + 1,
+    inChannels: 2 * c.neighbours + 1 + (c.coordinates ? COORDINATE_PLANES : 0),
     labels: c.labels.length,
+    ...(c.coordinates ? { coordinates: true } : {}),
   };
+}
+
+/** What the trainer process is told to do with a resolved configuration. */
+export function trainConfig(c: ResolvedConfig): TrainConfig {
+  const unet = unetConfigOf(c);
   if (c.cropSize % inputMultiple(unet) !== 0)
     throw new InputError(undefined, 'crop size does not fit the network');
   return {

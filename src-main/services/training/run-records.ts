@@ -18,7 +18,7 @@ import {
 import { CHECKPOINT_FILE, type TrainOutcome } from '../../training/process/protocol';
 import type { Workspace } from '../../workspace/workspace';
 import { ARCHITECTURE, packageFormatVersion } from './model-package';
-import { storedConfig } from './run-config';
+import { storedConfig, unetConfigOf } from './run-config';
 
 /** Whether a run folder (relative to the workspace) holds a checkpoint to resume from. */
 export function resumableIn(ws: Workspace): (runDir: string) => boolean {
@@ -107,13 +107,7 @@ export async function storeRunModel(
   const at = new Date().toISOString();
   // The architecture as the weights file's meta holds it (model-package.ts compares the two on import),
   // with the input scaling the trainer chose.
-  const config = {
-    levels: c.levels,
-    base: c.base,
-    inChannels: 2 * (c.neighbours ?? 0) + 1,
-    labels: c.labels.length,
-    ...(outcome.input ? { input: outcome.input } : {}),
-  };
+  const config = { ...unetConfigOf(c), ...(outcome.input ? { input: outcome.input } : {}) };
   return ws.db.transaction(() => {
     ws.db
       .prepare('UPDATE training_runs SET training_data_json = ? WHERE id = ?')

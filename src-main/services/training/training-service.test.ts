@@ -46,10 +46,11 @@ describe('training runs in a trainer process', () => {
     const model = getModel(f.services.app.workspace.db, done.modelId!)!;
     expect(model.runId).toBe(started.id);
     expect(model.backend).toBe('cpu');
-    // 2.5D by default: the volumes have 6 slices, so one neighbour on each side.
-    // With the model's own input scaling: the training slices' mean and std of the normalised 0..1 values.
+    // 2.5D by default: the volumes have 6 slices, so one neighbour on each side; then the two coordinate
+    // planes. With the model's own input scaling: the training slices' mean and std of the normalised 0..1
+    // values.
     const { input, ...shape } = model.config;
-    expect(shape).toEqual({ levels: 2, base: 4, inChannels: 3, labels: 1 });
+    expect(shape).toEqual({ levels: 2, base: 4, inChannels: 5, labels: 1, coordinates: true });
     expect(input!.mean).toBeGreaterThan(0);
     expect(input!.mean).toBeLessThan(1);
     expect(input!.std).toBeGreaterThan(0);
@@ -258,7 +259,7 @@ describe('cancel, resume, crash', () => {
     );
     expect(run.status).toBe('completed');
     const model = getModel(ws.db, run.modelId!)!;
-    expect(model.config.inChannels).toBe(3);
+    expect(model.config.inChannels).toBe(5); // 3 slices, 2 coordinate planes
     const [d] = await draftVolumes(ws, f.launcher, model.id, [f.volumes.get('C0')!], 'tester', {
       backend: 'cpu',
       threads: 1,

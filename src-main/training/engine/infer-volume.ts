@@ -4,16 +4,17 @@
 // Layout: the volume is nx*ny*nz values, voxel (i, j, k) at i + j*nx + k*nx*ny (DESIGN.md §3), already
 // normalised (data/normalise.ts). Slice k is the model's image with H = ny rows (j) and W = nx columns (i),
 // zero-padded at the high ends of i and j to multiples of 2^(levels-1) (0 = the normalised mean), the
-// padding cut off again. 2.5D models (inChannels = 2h+1) get slices k-h..k+h as channels, repeated at the
-// volume's ends. With `tta`, each slice also goes through mirrored along i, along j and along both, and the
+// padding cut off again. 2.5D models (2h+1 image channels) get slices k-h..k+h as channels, repeated at the
+// volume's ends; models with coordinate planes get them after (data/coordinate-planes.ts). With `tta`, each slice also goes through mirrored along i, along j and along both, and the
 // probabilities of the 4 views, each mapped back to the slice's pixels, are averaged (nnU-Net's test-time
 // mirroring in 2D; flips keep any slice's shape, where 90-degree turns would not). Outputs are in the
 // volume's layout.
 import { CancelledError } from '../../core/errors';
 import { tf } from '../backends/tfjs';
 import type { UNet } from '../model/unet';
-import { inputMultiple } from '../model/unet-config';
+import { imageChannels, inputMultiple } from '../model/unet-config';
 import { sliceChannels } from '../data/stack-slices';
+import { mirrorFrame, sliceFrame, writeCoordinates, type CoordinateFrame } from '../data/coordinate-planes';
 import type { LabelUncertainty } from '../data/multi-label';
 
 export interface InferVolumeOptions {
@@ -28,6 +29,9 @@ export interface InferVolumeOptions {
   threshold?: number;
   /** Average the probabilities over the slice's 4 flips (4 forward passes a slice; default false). */
   tta?: boolean;
+  /** For a model with coordinate planes: where the volume's slices lie on the slices the planes are
+   *  measured on (a quick draft's resampled box on the scan's slices); default the volume's own slices. */
+  frame?: CoordinateFrame;
 }
 
 /** Test-time views: none, mirrored along i, along j, along both. */
@@ -75,8 +79,10 @@ export async function inferVolume(
     throw new RangeError('batchSize must be an integer >= 1');
   const threshold = o.threshold ?? 0.5;
   const C = model.config.inChannels;
-  if (C % 2 !== 1) throw new RangeError(`a 2.5D model needs an odd channel count, this one has ${C}`);
-  const half = (C - 1) / 2;
+  const image = imageChannels(model.config);
+  if (image % 2 !== 1) throw new RangeError(`a 2.5D model needs an odd slice count, this one has ${image}`);
+  const half = (image - 1) / 2;
+  const frame = model.config.coordinates ? (o.frame ?? sliceFrame(nx, ny)) : null;
   const K = model.outputChannels();
   const m = inputMultiple(model.config);
   const wp = Math.ceil(nx / m) * m;
@@ -93,20 +99,26 @@ export async function inferVolume(
     if (o.signal?.aborted) throw new CancelledError('inference');
     const b = Math.min(batchSize, nz - k0);
     const x = new Float32Array(b * hp * wp * C);
-    for (let s = 0; s < b; s++)
-      sliceChannels(volume.data, volume.dims, k0 + s, half, x, s * hp * wp * C, wp, hp);
+    for (let s = 0; s < b; s++) {
+      sliceChannels(volume.data, volume.dims, k0 + s, half, x, s * hp * wp * C, wp, hp, C);
+      if (frame) writeCoordinates(x, s * hp * wp * C, C, image, wp, hp, frame);
+    }
     const p = o.tta ? new Float32Array(b * hp * wp * K) : null;
     const xv = o.tta ? new Float32Array(x.length) : x;
     let plain: Float32Array | null = null;
     for (let f = 0; f < (o.tta ? FLIPS : 1); f++) {
+      // The view's image: the slice's pixels mirrored; its coordinate planes: those of the mirrored frame,
+      // over the padding too (data/coordinate-planes.ts).
       if (o.tta)
-        for (let s = 0; s < b; s++)
+        for (let s = 0; s < b; s++) {
           for (let j = 0; j < ny; j++)
             for (let i = 0; i < nx; i++) {
               const src = s * hp * wp + (f & 2 ? ny - 1 - j : j) * wp + (f & 1 ? nx - 1 - i : i);
               const dst = s * hp * wp + j * wp + i;
-              for (let c = 0; c < C; c++) xv[dst * C + c] = x[src * C + c]!;
+              for (let c = 0; c < image; c++) xv[dst * C + c] = x[src * C + c]!;
             }
+          if (frame) writeCoordinates(xv, s * hp * wp * C, C, image, wp, hp, mirrorFrame(frame, nx, ny, f));
+        }
       const probs = tf.tidy(() => {
         const logits = model.apply(tf.tensor4d(xv, [b, hp, wp, C]));
         return K === 1 ? tf.sigmoid(logits) : tf.softmax(logits, -1);

@@ -17,6 +17,7 @@
 // Layout: volume voxel (i, j, k) at i + j*nx + k*nx*ny, as infer-volume.ts; the reduced volume the same
 // with rw x rh slices.
 import type { Normalisation } from '../../core/model';
+import type { CoordinateFrame } from '../data/coordinate-planes';
 import type { UNet } from '../model/unet';
 import { inferVolume, type InferVolumeOptions, type VolumeInference } from './infer-volume';
 import { BODY_HU, QUICK_SCALE } from './quick-params';
@@ -187,10 +188,15 @@ export async function inferVolumeQuick(
       );
   const threshold = o.threshold ?? 0.5;
   const K = model.outputChannels();
+  // Coordinate planes: reduced pixel x shows the box's pixel at centre (x + 0.5) * bw / rw - 0.5 (pixel
+  // centres aligned, as the resampling), measured on the scan's slice.
+  const di = bw / rw;
+  const dj = bh / rh;
+  const frame: CoordinateFrame = { nx, ny, i0: box.i0 + di / 2 - 0.5, di, j0: box.j0 + dj / 2 - 0.5, dj };
   const r = await inferVolume(
     model,
     { dims: [rw, rh, nz], data: reduced },
-    { ...o, keepProbabilities: !same || o.keepProbabilities === true },
+    { ...o, frame, keepProbabilities: !same || o.keepProbabilities === true },
   );
   const labels = new Uint8Array(n * nz);
   const probabilities = o.keepProbabilities ? new Float32Array(n * nz) : null;

@@ -6,7 +6,8 @@ export interface UNetConfig {
   levels: number;
   /** Filters at the first level; level i has base * 2^i. */
   base: number;
-  /** Input channels: 1 for 2D, 2k+1 for 2.5D (the slice and k neighbours on each side, as channels). */
+  /** Input channels: 1 for 2D, 2k+1 for 2.5D (the slice and k neighbours on each side, as channels), and
+   *  the two coordinate planes after them when `coordinates` is set. */
   inChannels: number;
   /** Labels to segment (besides background). 1: one sigmoid output; L > 1: L+1 softmax outputs. */
   labels: number;
@@ -15,6 +16,20 @@ export interface UNetConfig {
    *  so the network sees its inputs z-scored (about 0 +- 1, as nnU-Net and the quality benchmark train).
    *  Absent: x as it is, as models trained before it existed learned (they keep working unchanged). */
   input?: InputScaling;
+  /** Two more input planes after the image channels: each pixel's place on its slice, along i then j,
+   *  -1 at the slice's first edge and +1 at its last (data/coordinate-planes.ts). The network can then
+   *  learn where on a slice a structure lies, which the image around a pixel cannot tell it (organs keep
+   *  their place in a scan; a finding cut out at a crop's centre keeps that place). They are not scaled by
+   *  `input`. Absent: the image channels only, as models trained before it learned. */
+  coordinates?: boolean;
+}
+
+/** The coordinate planes' count, when a model has them. */
+export const COORDINATE_PLANES = 2;
+
+/** The image channels of a model's input (inChannels without the coordinate planes). */
+export function imageChannels(c: UNetConfig): number {
+  return c.inChannels - (c.coordinates ? COORDINATE_PLANES : 0);
 }
 
 /** Mean and standard deviation of a model's training inputs, in the [0, 1] units of byte / 255. */
@@ -49,7 +64,10 @@ export interface ParamSpec {
 export function paramSpecs(c: UNetConfig): ParamSpec[] {
   if (!Number.isInteger(c.levels) || c.levels < 1) throw new RangeError('levels must be an integer >= 1');
   if (!Number.isInteger(c.base) || c.base < 1) throw new RangeError('base must be an integer >= 1');
-  if (!Number.isInteger(c.inChannels) || c.inChannels < 1) throw new RangeError('inChannels must be >= 1');
+  if (c.coordinates !== undefined && typeof c.coordinates !== 'boolean')
+    throw new RangeError('coordinates must be true or false');
+  if (!Number.isInteger(c.inChannels) || imageChannels(c) < 1)
+    throw new RangeError(`inChannels must leave at least one image channel`);
   if (!Number.isInteger(c.labels) || c.labels < 1) throw new RangeError('labels must be >= 1');
   const ch = (i: number): number => c.base * 2 ** i;
   const specs: ParamSpec[] = [];

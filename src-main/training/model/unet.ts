@@ -6,7 +6,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convBiasRelu } from '../kernels/fused-conv-op';
 import { SeededRandom } from './seeded-random';
-import { inputMultiple, outputChannels, paramSpecs, type ParamSpec, type UNetConfig } from './unet-config';
+import {
+  imageChannels,
+  inputMultiple,
+  outputChannels,
+  paramSpecs,
+  type ParamSpec,
+  type UNetConfig,
+} from './unet-config';
 
 export interface NamedWeights {
   name: string;
@@ -94,6 +101,19 @@ export class UNet {
     return tf.add(y, this.v(`up${i}.bias`));
   }
 
+  /** The input z-scored by the model's scaling (unet-config.ts `input`): the image channels only, the
+   *  coordinate planes pass as they are (mean 0 and std 1 in the per-channel vectors). */
+  private scaled(x: tf.Tensor4D): tf.Tensor4D {
+    const s = this.config.input;
+    if (!s) return x;
+    if (!this.config.coordinates) return tf.div<tf.Tensor4D>(tf.sub<tf.Tensor4D>(x, s.mean), s.std);
+    const C = this.config.inChannels;
+    const image = imageChannels(this.config);
+    const mean = tf.tensor1d(Array.from({ length: C }, (_, c) => (c < image ? s.mean : 0)));
+    const std = tf.tensor1d(Array.from({ length: C }, (_, c) => (c < image ? s.std : 1)));
+    return tf.div<tf.Tensor4D>(tf.sub<tf.Tensor4D>(x, mean), std);
+  }
+
   /** Logits [B, H, W, outputChannels]. Call inside tf.tidy (or a gradient scope). */
   apply(x: tf.Tensor4D): tf.Tensor4D {
     const { levels } = this.config;
@@ -103,8 +123,7 @@ export class UNet {
     if (x.shape[3] !== this.config.inChannels)
       throw new RangeError(`input has ${x.shape[3]} channels, the model takes ${this.config.inChannels}`);
     const skips: tf.Tensor4D[] = [];
-    const scaling = this.config.input;
-    let h: tf.Tensor4D = scaling ? tf.div<tf.Tensor4D>(tf.sub<tf.Tensor4D>(x, scaling.mean), scaling.std) : x;
+    let h = this.scaled(x);
     for (let i = 0; i < levels - 1; i++) {
       h = this.block(h, `enc${i}`);
       skips.push(h);

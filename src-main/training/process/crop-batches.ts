@@ -9,7 +9,8 @@
 // epoch e sees exactly the batches an uninterrupted run would have seen.
 //
 // Layout: a slice is ny rows of nx pixels (pixel (i, j) at i + j*nx, i the volume's first axis); batches
-// are NHWC [n, S, S, 1] with H along j and W along i. Images: byte / 255 (normalised to [0, 1] already
+// are NHWC [n, S, S, C] with H along j and W along i, C the slice's channels and, with `coordinates`, the
+// two coordinate planes after them (data/coordinate-planes.ts). Images: byte / 255 (normalised to [0, 1] already
 // by normalise.ts); targets: byte / 255 (0/1 masks, or probabilities for soft targets). With L >= 2 labels
 // (a slice's target is L planes, data/multi-label.ts) targets are [n, S, S, L+1]: channel 0 the background
 // (1 - the labels' sum), channel l the plane of label l.
@@ -17,7 +18,8 @@ import type { AugmentConfig } from '../augment/augment-config';
 import { augmentSample } from '../augment/augment-sample';
 import type { BatchSource } from '../engine/train-loop';
 import { SeededRandom } from '../model/seeded-random';
-import type { InputScaling } from '../model/unet-config';
+import { COORDINATE_PLANES, type InputScaling } from '../model/unet-config';
+import { coordinate, writeCoordinates, type CoordinateFrame } from '../data/coordinate-planes';
 
 export interface SliceRef {
   caseId: number;
@@ -128,11 +130,16 @@ export function cropBatches(
      *  target); without it, crops are only mirrored at random. */
     augment?: AugmentConfig | null;
     softTarget?: boolean;
+    /** The two coordinate planes after the image channels (unet-config.ts `coordinates`): each crop
+     *  pixel's place on its slice, moved by the augmentation's geometry as the image is. */
+    coordinates?: boolean;
   },
 ): BatchSource {
   const S = o.cropSize;
   if (slices.length === 0) throw new RangeError('no training slices');
   const C = slices[0]!.channels;
+  const Q = o.coordinates ? COORDINATE_PLANES : 0;
+  const Cin = C + Q;
   const L = slices[0]!.planes;
   const K = L === 1 ? 1 : L + 1;
   const batches = Math.max(1, Math.floor(slices.length / o.batchSize));
@@ -158,16 +165,17 @@ export function cropBatches(
     return Math.max(lo, Math.min(hi, centre - (S >> 1)));
   };
   return {
-    shape: [S, S, C, K],
+    shape: [S, S, Cin, K],
     batchesPerEpoch: () => batches,
     batch: (epoch, i) => {
       const order = new SeededRandom(mix(o.seed, epoch, -1)).shuffle([...slices.keys()]);
       const rnd = new SeededRandom(mix(o.seed, epoch, i));
-      const x = new Float32Array(o.batchSize * S * S * C);
+      const x = new Float32Array(o.batchSize * S * S * Cin);
       const y = new Float32Array(o.batchSize * S * S * K);
       const w = weighted ? new Float32Array(o.batchSize * S * S) : undefined;
-      // One crop's channels, channel-major, before they are interleaved into NHWC.
-      const planes = Array.from({ length: C }, () => new Float32Array(S * S));
+      // One crop's channels (the image's, then the coordinates'), channel-major, before they are
+      // interleaved into NHWC.
+      const planes = Array.from({ length: Cin }, () => new Float32Array(S * S));
       for (let b = 0; b < o.batchSize; b++) {
         const onForeground = withForeground.length > 0 && rnd.next() < o.foregroundFraction;
         const slice =
@@ -204,6 +212,12 @@ export function cropBatches(
         for (const pl of planes) pl.fill(0);
         for (let yy = 0; yy < S; yy++) {
           const j = j0 + (flipJ ? S - 1 - yy : yy);
+          // Coordinates everywhere, the crop's padding beyond the slice included (coordinate-planes.ts).
+          if (Q > 0)
+            for (let xx = 0; xx < S; xx++) {
+              planes[C]![xx + yy * S] = coordinate(i0 + (flipI ? S - 1 - xx : xx), s.width);
+              planes[C + 1]![xx + yy * S] = coordinate(j, s.height);
+            }
           if (j < 0 || j >= s.height) continue;
           for (let xx = 0; xx < S; xx++) {
             const ii = i0 + (flipI ? S - 1 - xx : xx);
@@ -217,9 +231,10 @@ export function cropBatches(
         }
         let chans: Float32Array[] = planes;
         if (augment) {
-          // The weights (pseudo-labels, one label only) move with the image as a position channel
-          // (augment-sample.ts): the geometry applies to them, the intensity transforms do not, and the random
-          // draws stay the same.
+          // The coordinate planes and the weights (pseudo-labels, one label only) move with the image as
+          // position channels (augment-sample.ts): the geometry applies to them, the intensity transforms do
+          // not, and the random draws stay the same. Where a rotation or a zoom shows more than the crop,
+          // they read 0 there, as the image does.
           const a = augmentSample(
             { width: S, height: S, channels: wPlane ? [...planes, wPlane] : planes, target },
             augment,
@@ -227,11 +242,11 @@ export function cropBatches(
             {
               softTarget: o.softTarget ?? false,
               ...(L > 1 ? { extraTargets: more } : {}),
-              ...(wPlane ? { positionChannels: 1 } : {}),
+              ...(wPlane || Q > 0 ? { positionChannels: Q + (wPlane ? 1 : 0) } : {}),
             },
           );
-          chans = wPlane ? a.channels.slice(0, C) : a.channels;
-          if (wPlane) wPlane = a.channels[C]!;
+          chans = wPlane ? a.channels.slice(0, Cin) : a.channels;
+          if (wPlane) wPlane = a.channels[Cin]!;
           target = a.target!;
           if (a.extraTargets) more = a.extraTargets;
         }
@@ -248,7 +263,7 @@ export function cropBatches(
             y[at] = Math.max(0, 1 - sum);
           }
         if (w && wPlane) w.set(wPlane, off);
-        for (let p = 0; p < S * S; p++) for (let c = 0; c < C; c++) x[(off + p) * C + c] = chans[c]![p]!;
+        for (let p = 0; p < S * S; p++) for (let c = 0; c < Cin; c++) x[(off + p) * Cin + c] = chans[c]![p]!;
       }
       return { x, y, n: o.batchSize, ...(w ? { w } : {}) };
     },
@@ -256,20 +271,24 @@ export function cropBatches(
 }
 
 /** A slice's channels zero-padded to [Hp, Wp] (multiples of `m`), as the model's input: NHWC, batch of
- *  one, channels interleaved. */
+ *  one, channels interleaved; with `coordinates`, the frame's coordinate planes after them (the slice
+ *  shown as `coordinates` says: engine/infer-volume.ts's mirrored views). */
 export function paddedSlice(
   image: Uint8Array,
   width: number,
   height: number,
   m: number,
   channels = 1,
+  coordinates?: CoordinateFrame,
 ): { x: Float32Array; hp: number; wp: number } {
   const wp = Math.ceil(width / m) * m;
   const hp = Math.ceil(height / m) * m;
   const n = width * height;
-  const x = new Float32Array(hp * wp * channels);
+  const stride = channels + (coordinates ? COORDINATE_PLANES : 0);
+  const x = new Float32Array(hp * wp * stride);
   for (let j = 0; j < height; j++)
     for (let i = 0; i < width; i++)
-      for (let c = 0; c < channels; c++) x[(i + j * wp) * channels + c] = image[c * n + i + j * width]! / 255;
+      for (let c = 0; c < channels; c++) x[(i + j * wp) * stride + c] = image[c * n + i + j * width]! / 255;
+  if (coordinates) writeCoordinates(x, 0, stride, channels, wp, hp, coordinates);
   return { x, hp, wp };
 }

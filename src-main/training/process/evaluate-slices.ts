@@ -9,7 +9,8 @@
 import { tf } from '../backends/tfjs';
 import { diceOf, type DiceCounts } from '../engine/evaluate';
 import { FLIPS, flippedIndex } from '../engine/infer-volume';
-import { inputMultiple } from '../model/unet-config';
+import { imageChannels, inputMultiple } from '../model/unet-config';
+import { mirrorFrame, sliceFrame } from '../data/coordinate-planes';
 import type { UNet } from '../model/unet';
 import { paddedSlice, type SliceRef } from './crop-batches';
 import {
@@ -43,15 +44,19 @@ export async function classProbabilities(
   height: number,
   tta = false,
 ): Promise<Float32Array> {
-  const C = model.config.inChannels;
+  const C = imageChannels(model.config);
+  const Cin = model.config.inChannels;
   const K = model.outputChannels();
   const views = tta ? FLIPS : 1;
   const out = new Float32Array(width * height * K);
   for (let f = 0; f < views; f++) {
     const v = flipped(image, width, height, C, f);
-    const { x, hp, wp } = paddedSlice(v, width, height, inputMultiple(model.config), C);
+    const frame = model.config.coordinates
+      ? mirrorFrame(sliceFrame(width, height), width, height, f)
+      : undefined;
+    const { x, hp, wp } = paddedSlice(v, width, height, inputMultiple(model.config), C, frame);
     const probs = tf.tidy(() => {
-      const logits = model.apply(tf.tensor4d(x, [1, hp, wp, C]));
+      const logits = model.apply(tf.tensor4d(x, [1, hp, wp, Cin]));
       return K === 1 ? tf.sigmoid(logits) : tf.softmax(logits, -1);
     });
     const p = (await probs.data()) as Float32Array;

@@ -249,6 +249,7 @@ export async function runTrainJob(
     foregroundFraction: c.foregroundFraction,
     augment: c.augment ?? null,
     softTarget: data.meta.soft,
+    coordinates: unet.coordinates ?? false,
   };
   let source = cropBatches(data.train, crops);
   // The model whose labels a round uses: the weights' moving average when the run keeps one.

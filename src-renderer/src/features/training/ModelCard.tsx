@@ -23,6 +23,8 @@ interface Props {
 export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
   const recipe = recipeOf(m.trainingData);
   const perLabel = labelDiceText(m.metrics['labelDice'], m.labels);
+  // The image's slices in (2.5D): the input channels without the two coordinate planes.
+  const slicesIn = m.config.inChannels - (m.config.coordinates ? 2 : 0);
   const epochs = typeof m.metrics['epochs'] === 'number' ? m.metrics['epochs'] : 0;
   const starter = starterOf(m);
   return (
@@ -57,7 +59,8 @@ export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
         <dt>Architecture</dt>
         <dd>
           {m.architecture}, {m.config.levels} levels, {m.config.base} base filters, {m.cropSize}px crops
-          {m.config.inChannels > 1 ? `, 2.5D (${m.config.inChannels} slices in)` : ''}
+          {slicesIn > 1 ? `, 2.5D (${slicesIn} slices in)` : ''}
+          {m.config.coordinates ? ', coordinate planes' : ''}
         </dd>
         <dt>Labels</dt>
         <dd>{m.labels.map((l) => `${l.value} ${l.name}`).join(', ')}</dd>
