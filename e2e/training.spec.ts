@@ -120,6 +120,7 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   );
   // The label the run trains (the masks use one: the project's default label, a sigmoid model).
   await expect(page.getByTestId('run-labels')).toHaveText('1 Lesion');
+  await expect(page.getByTestId('run-log')).toContainText('then 2 coordinate planes');
   const modelText = (await page.getByTestId('run-model').textContent()) ?? '';
   const modelId = Number(/model (\d+)/.exec(modelText)?.[1]);
   expect(modelId).toBeGreaterThan(0);
@@ -133,6 +134,8 @@ test('train from the UI: live chart and progress, cancel, resume, registry, unce
   await expect(starter).toContainText('Held-out Dice 0.');
   await expect(page.getByTestId(`model-${modelId}`)).toContainText('unet');
   await expect(page.getByTestId(`model-${modelId}`)).toContainText('cpu');
+  // The recipe's input: each pixel's place on its slice as two more planes (on by default).
+  await expect(page.getByTestId(`model-${modelId}`)).toContainText('coordinate planes');
   await expect(page.getByTestId(`model-kept-${modelId}`)).toContainText('best validation Dice');
   await expect(page.getByTestId(`model-inference-${modelId}`)).toContainText('threshold 0.5');
 

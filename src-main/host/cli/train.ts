@@ -8,12 +8,12 @@
 //    [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // The defaults are the recipe (services/training/run-config.ts): the raters' agreement, a moving average of
-// the weights, 2.5D where volumes have several slices, coordinate planes (each pixel's place on its slice), a third of the crops on foreground, the best epoch
-// kept, test-time flips where they pay, the drafts' threshold chosen on validation; each option turns one
-// of them off. Every label the masks use is trained in one model (several: softmax over background and
-// them, Dice per label reported); --labels picks a subset, --label one. --semi-supervised (one label)
-// also learns from the project's unlabelled cases (pseudo-labels weighted by confidence,
-// data/pseudo-labels.ts).
+// the weights, 2.5D where volumes have several slices, coordinate planes (each pixel's place on its slice),
+// a third of the crops on foreground, the best epoch kept, test-time flips where they pay, the drafts'
+// threshold chosen on validation; each option turns one of them off. Every label the masks use is trained
+// in one model (several: softmax over background and them, Dice per label reported); --labels picks a
+// subset, --label one. --semi-supervised (one label) also learns from the project's unlabelled cases
+// (pseudo-labels weighted by confidence, data/pseudo-labels.ts).
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
 // validation Dice and the model id. Ctrl+C cancels (the run stays resumable with --resume <run-id>).

@@ -133,8 +133,12 @@ describe('run configuration', () => {
       keepBest: false,
       calibrateThreshold: false,
       foregroundFraction: 1 / 3,
+      coordinates: false,
     });
-    expect(trainConfig({ ...old, levels: 4, base: 16, batchSize: 8 } as typeof old).schedule).toBe('cosine');
+    const t = trainConfig({ ...old, levels: 4, base: 16, batchSize: 8 } as typeof old);
+    expect(t.schedule).toBe('cosine');
+    // A resumed old run trains the network it started with: no coordinate planes.
+    expect(t.unet).toEqual({ levels: 4, base: 16, inChannels: 1, labels: 1 });
   });
 
   it('labels: those the masks use, in one model; a list or one label when asked; old runs read their one', () => {

@@ -19,7 +19,7 @@ import { adam } from '../engine/train-step';
 import { WeightAverage } from '../engine/weight-average';
 import { agreementThreshold, commonRaterCount, MAJORITY_MIN_BYTE } from '../data/agreement';
 import { UNet, type NamedWeights } from '../model/unet';
-import type { InputScaling, UNetConfig } from '../model/unet-config';
+import { imageChannels, type InputScaling, type UNetConfig } from '../model/unet-config';
 import { cropBatches, inputScalingOf, sliceRefs, type SliceRef } from './crop-batches';
 import { prepareDataset } from './prepare-dataset';
 import { foregroundShareOf, PseudoRounds } from './pseudo-rounds';
@@ -227,6 +227,10 @@ export async function runTrainJob(
     line: input
       ? `input z-scored: mean ${input.mean.toFixed(4)}, std ${input.std.toFixed(4)} (of the normalised 0..1 values)`
       : 'input as normalised (0..1), as the weights it starts from were trained',
+  });
+  send({
+    type: 'log',
+    line: `input: ${imageChannels(unet)} slice(s) as channels${unet.coordinates ? ", then 2 coordinate planes (each pixel's place on its slice)" : ', no coordinate planes'}`,
   });
   const average = c.averageDecay !== undefined ? new WeightAverage(model, c.averageDecay) : undefined;
   if (average && restoredAverage) average.restore(restoredAverage.values, restoredAverage.steps);

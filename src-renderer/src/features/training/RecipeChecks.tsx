@@ -1,14 +1,29 @@
 // The recipe's switches in a training run's Advanced section, each on by default (run-config.ts): the
 // moving average of the weights, test-time flips where they pay, the drafts' threshold chosen on validation,
-// and keeping the best validated epoch.
+// keeping the best validated epoch, and the coordinate planes.
 export interface Recipe {
   ema: boolean;
   tta: boolean;
   calibrateThreshold: boolean;
   keepBest: boolean;
+  coordinates: boolean;
 }
 
-export const DEFAULT_RECIPE: Recipe = { ema: true, tta: true, calibrateThreshold: true, keepBest: true };
+export const RECIPE_KEYS = [
+  'ema',
+  'tta',
+  'calibrateThreshold',
+  'keepBest',
+  'coordinates',
+] as const satisfies readonly (keyof Recipe)[];
+
+export const DEFAULT_RECIPE: Recipe = {
+  ema: true,
+  tta: true,
+  calibrateThreshold: true,
+  keepBest: true,
+  coordinates: true,
+};
 
 const CHECKS: { key: keyof Recipe; label: string; hint: string }[] = [
   {
@@ -30,6 +45,11 @@ const CHECKS: { key: keyof Recipe; label: string; hint: string }[] = [
     key: 'keepBest',
     label: 'Keep the best epoch',
     hint: 'store the epoch with the highest validation Dice (else the last)',
+  },
+  {
+    key: 'coordinates',
+    label: 'Coordinate planes',
+    hint: "two more input planes with each pixel's place on its slice, so the network can learn where structures lie (a base model keeps its own input)",
   },
 ];
 

@@ -14,7 +14,7 @@ import {
 } from '@contract';
 import { BackendSelect } from './BackendSelect';
 import { modelOptionText } from './starterCard';
-import { DEFAULT_RECIPE, RecipeChecks, type Recipe } from './RecipeChecks';
+import { DEFAULT_RECIPE, RECIPE_KEYS, RecipeChecks, type Recipe } from './RecipeChecks';
 import { SEMI_OFF, SemiSupervisedCheck, type SemiSupervised } from './SemiSupervisedCheck';
 
 interface Props {
@@ -54,7 +54,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
   const submit = (): void => {
     const req: TrainingStartRequest = { projectId, target, epochs: epochsN, backend, augmentation };
     // Only a switch turned off travels: the defaults are the service's.
-    for (const k of ['ema', 'tta', 'calibrateThreshold', 'keepBest'] as const) if (!recipe[k]) req[k] = false;
+    for (const k of RECIPE_KEYS) if (!recipe[k]) req[k] = false;
     if (semi.on) {
       req.semiSupervised = true;
       if (semi.rounds.trim() !== '') req.pseudoRounds = Number(semi.rounds);
