@@ -217,7 +217,8 @@ export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
       backend,
       ...(threads ? { threads: positiveInt(threads, '--threads') } : {}),
       // Both arms store their last epoch's weights: on the few validation cases of a small labelled set
-      // the best-validated epoch is chance (bench/RESULTS.md, "Unlabelled cases at the default scale").
+      // the best-validated epoch is chance (bench/RESULTS-few-labels.md, "Unlabelled cases at the default
+      // scale").
       ...(args.options.has('last-epoch') ? { keepBest: false } : {}),
     };
     const holdout = held.map((r) => ({ name: r.case, file: path.resolve(holdoutDir, r.image) }));

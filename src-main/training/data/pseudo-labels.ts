@@ -6,9 +6,9 @@
 // the probabilities are aligned (alignedThreshold below): a model trained on the agreement is over-confident
 // at the matched threshold (on LIDC it marked about twice the voxels the raters' majority marks), so labels
 // cut there would teach every nodule that large. With `soft` a label is p itself, on the agreement's scale
-// (measured and not used by the trainer: bench/RESULTS.md, "Unlabelled cases"). Either way a voxel's weight
-// is the model's confidence in its answer at t,
-// the distance of p from t scaled to [0, 1] on each side: (p - t) / (1 - t) above, (t - p) / t below; for
+// (measured and not used by the trainer: bench/RESULTS-few-labels.md, "Unlabelled cases"). Either way a
+// voxel's weight is the model's confidence in its answer at t, the distance of p from t scaled to [0, 1] on
+// each side: (p - t) / (1 - t) above, (t - p) / t below; for
 // t = 0.5 that is |p - 0.5| * 2. Voxels below the confidence floor weigh 0 (they teach nothing: the
 // model was guessing). Labels and weights are bytes (255 = foreground / weight 1), the data set's
 // convention (process/crop-batches.ts).
@@ -92,7 +92,7 @@ export function pseudoLabels(probability: ArrayLike<number>, o: PseudoLabelOptio
  *  (1 - share) quantile, to 1/1000 (a histogram of 1000 bins; the bin's upper edge, so at most that share
  *  lies at or above it, but for ties within a bin). Distribution alignment: cut there, a round's
  *  pseudo-labels mark as much of the unlabelled cases as the experts marked of the labelled ones. Without it
- *  each round drew more than the last, a model's over-confidence fed back to it (bench/RESULTS.md,
+ *  each round drew more than the last, a model's over-confidence fed back to it (bench/RESULTS-few-labels.md,
  *  "Unlabelled cases"). */
 export function alignedThreshold(probabilities: ArrayLike<number>[], share: number): number {
   const h = new ProbabilityHistogram();

@@ -285,7 +285,8 @@ export class PseudoRounds {
   private use(refs: SliceRef[], stats: PseudoRoundStats, how: string): void {
     // A model that marks no foreground on any unlabelled slice has not learned the label yet (the
     // labelled slices have it): its labels would only teach "nothing here", so the round trains on the
-    // labelled cases alone (bench/RESULTS.md, "Unlabelled cases": such a round lowered the held-out Dice).
+    // labelled cases alone (bench/RESULTS-few-labels.md, "Unlabelled cases": such a round lowered the
+    // held-out Dice).
     const skipped = stats.foregroundPixels === 0;
     this.current = skipped
       ? null
