@@ -1,7 +1,7 @@
 // `bench transfer`'s argument and input checks (the measurement itself trains for minutes: it is run by
-// hand, its figures are in RESULTS-few-labels.md): every bad option is one line and exit 2 before anything is written,
-// and a starter that saw the held-out or reserved patients is refused, as is a reserve too small for the
-// sizes asked. The starter here is the bundled package (resources/starter-model).
+// hand, its figures are in RESULTS-few-labels.md): every bad option is one line and exit 2 before anything
+// is written, and a starter that saw the held-out or reserved patients is refused, as is a reserve too
+// small for the sizes asked. The starter here is the bundled package (resources/starter-model).
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

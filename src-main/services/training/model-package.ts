@@ -1,12 +1,14 @@
 // Model packages: how a model travels between workstations. A package is a folder `<name>.concord-model`:
 //
-//   manifest.json  { format: "concord-model", formatVersion: 1 to 4, architecture: "unet2d", config (UNetConfig;
+//   manifest.json  { format: "concord-model", formatVersion: 1 to 4, architecture: "unet2d",
+//                    config (UNetConfig;
 //                    version 2 when it carries the model's input scaling, which a Concord reading only
 //                    version 1 would ignore and so feed the model inputs it was not trained on; version 3
 //                    when it segments several labels (config.labels L >= 2, softmax over background and
 //                    `labels` in channel order), which a Concord reading only version 2 would draft with the
-//                    channel numbers 1..L instead of the labels' values; version 4 when it takes coordinate
-//                    planes (config.coordinates), whose inputs a Concord reading only version 3 could not build),
+//                    channel numbers 1..L instead of the labels' values; version 4 when it takes
+//                    coordinate planes (config.coordinates), whose inputs a Concord reading only version 3
+//                    could not build),
 //                    cropSize, inference { threshold, tta } (absent in packages written before it: 0.5
 //                    and no flips), labels, normalisation, trainingData, metrics, backend, lineage, createdBy,
 //                    createdAt, exportedAt, weights: { file: "weights.bin", sha256, bytes,

@@ -1,8 +1,8 @@
 // 2.5D input: axial slice k of a volume with its h neighbours on each side as channels (slices k-h..k+h,
 // the nearest existing slice repeated beyond the volume's ends), for a model with 2h+1 input channels.
 // Volume layout i + j*nx + k*nx*ny; output NHWC for one image: pixel (i, j), channel c at
-// off + (j*wp + i)*stride + c (stride 2h+1, or more where other planes follow), in a frame of wp x hp >= nx x ny whose extra pixels are left as they are
-// (zeros in a fresh array: the normalised mean).
+// off + (j*wp + i)*stride + c (stride 2h+1, or more where other planes follow), in a frame of
+// wp x hp >= nx x ny whose extra pixels are left as they are (zeros in a fresh array: the normalised mean).
 
 export function sliceChannels(
   data: ArrayLike<number>,

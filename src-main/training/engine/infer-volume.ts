@@ -5,10 +5,10 @@
 // normalised (data/normalise.ts). Slice k is the model's image with H = ny rows (j) and W = nx columns (i),
 // zero-padded at the high ends of i and j to multiples of 2^(levels-1) (0 = the normalised mean), the
 // padding cut off again. 2.5D models (2h+1 image channels) get slices k-h..k+h as channels, repeated at the
-// volume's ends; models with coordinate planes get them after (data/coordinate-planes.ts). With `tta`, each slice also goes through mirrored along i, along j and along both, and the
-// probabilities of the 4 views, each mapped back to the slice's pixels, are averaged (nnU-Net's test-time
-// mirroring in 2D; flips keep any slice's shape, where 90-degree turns would not). Outputs are in the
-// volume's layout.
+// volume's ends; models with coordinate planes get them after (data/coordinate-planes.ts). With `tta`, each
+// slice also goes through mirrored along i, along j and along both, and the probabilities of the 4 views,
+// each mapped back to the slice's pixels, are averaged (nnU-Net's test-time mirroring in 2D; flips keep any
+// slice's shape, where 90-degree turns would not). Outputs are in the volume's layout.
 import { CancelledError } from '../../core/errors';
 import { tf } from '../backends/tfjs';
 import type { UNet } from '../model/unet';

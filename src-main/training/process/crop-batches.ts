@@ -10,8 +10,8 @@
 //
 // Layout: a slice is ny rows of nx pixels (pixel (i, j) at i + j*nx, i the volume's first axis); batches
 // are NHWC [n, S, S, C] with H along j and W along i, C the slice's channels and, with `coordinates`, the
-// two coordinate planes after them (data/coordinate-planes.ts). Images: byte / 255 (normalised to [0, 1] already
-// by normalise.ts); targets: byte / 255 (0/1 masks, or probabilities for soft targets). With L >= 2 labels
+// two coordinate planes after them (data/coordinate-planes.ts). Images: byte / 255 (normalised to [0, 1]
+// already by normalise.ts); targets: byte / 255 (0/1 masks, or probabilities for soft targets). With L >= 2 labels
 // (a slice's target is L planes, data/multi-label.ts) targets are [n, S, S, L+1]: channel 0 the background
 // (1 - the labels' sum), channel l the plane of label l.
 import type { AugmentConfig } from '../augment/augment-config';
