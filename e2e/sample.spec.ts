@@ -1,7 +1,7 @@
 // The sample on a fresh start (web host and Electron): eight cases with two to four raters each, opened on
-// LIDC-IDRI-0001; the first admin can train on it at once (a one-epoch run of the default network on the
-// default target, the raters' agreement, to completion: a train/validation split needs two cases or more), and
-// the run list, the progress and the Advanced fields speak in the product's words.
+// LIDC-IDRI-0001; the first admin can train on it at once (a one-epoch run of the default ensemble of three
+// networks on the default target, the raters' agreement, to completion: a train/validation split needs two
+// cases or more), and the run list, the progress and the Advanced fields speak in the product's words.
 import path from 'node:path';
 import { expect, test } from './support/fixtures';
 import { ROOT } from './support/hosts';
@@ -36,6 +36,7 @@ test('the sample has eight cases with their raters, and a default run trains on 
     neighbours: 'auto (1)',
     foregroundFraction: '0.33',
     seed: '1',
+    members: '3',
   }))
     await expect(page.getByTestId(`train-${k}`)).toHaveAttribute('placeholder', v);
   // The recipe's switches, each on by default.
@@ -44,11 +45,16 @@ test('the sample has eight cases with their raters, and a default run trains on 
   await page.getByTestId('train-epochs').fill('1');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
-  await expect(page.getByTestId('run-list')).toContainText('of 1 epochs');
+  // The default is an ensemble of three networks, trained one after another: their epochs in all.
+  await expect(page.getByTestId('run-list')).toContainText('of 3 epochs (3 networks)');
+  await expect(page.getByTestId('run-member')).toContainText(/network [123] \/ 3/);
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'completed', {
     timeout: 360_000,
   });
-  await expect(page.getByTestId('run-list')).toContainText('1 of 1 epochs');
+  await expect(page.getByTestId('run-list')).toContainText('3 of 3 epochs (3 networks)');
+  await expect(page.getByTestId('run-kept')).toContainText(
+    /^an ensemble of 3 networks, epochs 1, 1, 1 of 1 each \(best validation Dice [\d.]+, [\d.]+, [\d.]+; together [\d.]+\)/,
+  );
   // After the run: its mean speed and its training time, both from the epochs it trained.
   await expect(page.getByTestId('run-progress')).toContainText(/[\d.]+ img\/s/);
   await expect(page.getByTestId('run-progress')).toContainText(/trained (under 1 s|\d)/);

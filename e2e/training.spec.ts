@@ -15,8 +15,17 @@ import { DIMS, discOf, importSyntheticProject } from './support/syntheticProject
 const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
 const ADMIN = { name: 'Dr Admin', password: 'admin password' };
 const DEE = { name: 'Dee', password: 'dee password' };
-/** A tiny network (2 levels, 4 base filters, 16-pixel crops) so an epoch takes well under a second. */
-const TINY = { levels: '2', base: '4', cropSize: '16', batchSize: '4', threads: '1', learningRate: '0.01' };
+/** A tiny network (2 levels, 4 base filters, 16-pixel crops) so an epoch takes well under a second; one
+ *  network, not an ensemble, so that the resumed run can go on to more epochs. */
+const TINY = {
+  levels: '2',
+  base: '4',
+  cropSize: '16',
+  batchSize: '4',
+  threads: '1',
+  learningRate: '0.01',
+  members: '1',
+};
 
 async function attr(page: Page, testId: string, name: string): Promise<number> {
   return Number((await page.getByTestId(testId).getAttribute(name)) ?? NaN);

@@ -215,6 +215,8 @@ export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
       epochs,
       seed,
       backend,
+      // One network in both arms: the pseudo-labels are one network's, and the comparison is theirs.
+      members: 1,
       ...(threads ? { threads: positiveInt(threads, '--threads') } : {}),
       // Both arms store their last epoch's weights: on the few validation cases of a small labelled set
       // the best-validated epoch is chance (bench/RESULTS-few-labels.md, "Unlabelled cases at the default

@@ -155,13 +155,15 @@ async function trainAndScore(
 ): Promise<TransferArm> {
   const service = new TrainingService(ws, forkLauncher());
   try {
-    // The same network either way: scratch takes the starter's shape, the fine-tune inherits it.
+    // The same single network either way (the starter is one): scratch takes the starter's shape, the
+    // fine-tune inherits it.
     const req = fromStarter
-      ? { projectId, epochs: o.epochs, seed: o.seed, baseModelId: starter.id }
+      ? { projectId, epochs: o.epochs, seed: o.seed, baseModelId: starter.id, members: 1 }
       : {
           projectId,
           epochs: o.epochs,
           seed: o.seed,
+          members: 1,
           levels: starter.config.levels,
           base: starter.config.base,
           cropSize: starter.cropSize,

@@ -57,7 +57,9 @@ export async function runBenchInfer(argv: string[]): Promise<number> {
   const preset = optionString(args, 'preset');
   if (preset !== undefined && preset !== 'quick')
     throw new InputError(undefined, `--preset must be quick (got '${preset}')`);
-  const config = preset ? { ...REFERENCE_UNET, ...QUICK_PRESET } : REFERENCE_UNET;
+  const config = preset
+    ? { ...REFERENCE_UNET, levels: QUICK_PRESET.levels, base: QUICK_PRESET.base }
+    : REFERENCE_UNET;
   const scaleText = optionString(args, 'scale');
   const scale = scaleText === undefined ? QUICK_SCALE : Number(scaleText);
   if (scaleText !== undefined && !quick) throw new InputError(undefined, '--scale goes with --quick');

@@ -47,7 +47,10 @@ export interface RunInfo {
   backendDevice: string | null;
   baseModelId: number | null;
   modelId: number | null;
+  /** Epochs in all: an ensemble's are its members' epochs, one member after another. */
   epochs: number;
+  /** The networks the run trains (an ensemble of them when more than 1). */
+  members: number;
   epochsDone: number;
   split: { train: number[]; validation: number[] };
   error: string | null;
@@ -98,6 +101,8 @@ export interface ModelInfo {
     input?: { mean: number; std: number };
     /** Two coordinate planes after the image channels (inChannels counts them). */
     coordinates?: boolean;
+    /** An ensemble of this many networks of the shape above, their probabilities averaged (absent: 1). */
+    members?: number;
   };
   /** Label values the outputs stand for, with their names. */
   labels: { value: number; name: string }[];

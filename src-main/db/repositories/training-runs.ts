@@ -46,7 +46,9 @@ function toRow(r: Raw, resumable: (runDir: string) => boolean): RunRow {
     backendDevice: backend?.device ?? null,
     baseModelId: r.base_model_id,
     modelId: r.model_id,
-    epochs: Number(config['epochs'] ?? 0),
+    // Epochs in all: an ensemble's members train theirs one after another (numbered through the run).
+    epochs: Number(config['epochs'] ?? 0) * Number(config['members'] ?? 1),
+    members: Number(config['members'] ?? 1),
     epochsDone: r.epochs_done,
     split: JSON.parse(r.split_json) as RunInfo['split'],
     error: r.error,

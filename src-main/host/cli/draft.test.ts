@@ -77,6 +77,8 @@ describe('concord draft', () => {
         'cpu',
         '--threads',
         '1',
+        '--members',
+        '1',
       ],
       '--json',
     );

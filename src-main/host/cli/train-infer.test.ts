@@ -23,6 +23,8 @@ const SMALL = [
   'cpu',
   '--threads',
   '1',
+  '--members',
+  '1',
 ];
 
 beforeAll(async () => {

@@ -27,6 +27,8 @@ const SMALL = [
   'cpu',
   '--threads',
   '1',
+  '--members',
+  '1',
 ];
 
 beforeAll(async () => {

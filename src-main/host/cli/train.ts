@@ -2,15 +2,17 @@
 //    [--target agreement|reference|vote|staple|annotator:<name>]
 //    [--epochs n] [--base-model id|starter [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
-//    [--augment nnunet|none] [--neighbours h (2.5D)] [--no-coordinates] [--foreground f] [--no-ema] [--no-tta]
+//    [--augment nnunet|none] [--neighbours h (2.5D)] [--no-coordinates] [--members n (networks averaged)]
+//    [--foreground f] [--no-ema] [--no-tta]
 //    [--last-epoch] [--matched-threshold (drafts at the target's threshold, not the one chosen on validation)]
-//    [--preset quick (3 levels, base 8: for quick drafts)] [--label v | --labels v1,v2,...]
+//    [--preset quick (one network, 3 levels, base 8: for quick drafts)] [--label v | --labels v1,v2,...]
 //    [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // The defaults are the recipe (services/training/run-config.ts): the raters' agreement, a moving average of
 // the weights, 2.5D where volumes have several slices, coordinate planes (each pixel's place on its slice),
-// a third of the crops on foreground, the best epoch kept, test-time flips where they pay, the drafts'
-// threshold chosen on validation; each option turns one of them off. Every label the masks use is trained
+// a third of the crops on foreground, the best epoch kept, an ensemble of 3 networks (other seeds, their
+// probabilities averaged), test-time flips where they pay, the drafts' threshold chosen on validation;
+// each option turns one of them off (--members 1: one network). Every label the masks use is trained
 // in one model (several: softmax over background and them, Dice per label reported); --labels picks a
 // subset, --label one. --semi-supervised (one label) also learns from the project's unlabelled cases
 // (pseudo-labels weighted by confidence, data/pseudo-labels.ts).
@@ -33,7 +35,7 @@ import { printJson, progressLine } from './output';
 const USAGE =
   'usage: concord train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>] ' +
   '[--epochs n] [--base-model id|starter] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] ' +
-  '[--neighbours h] [--no-coordinates] [--foreground f] [--no-ema] [--no-tta] [--matched-threshold] [--last-epoch] [--label v | --labels v1,v2]\n' +
+  '[--neighbours h] [--no-coordinates] [--members n] [--foreground f] [--no-ema] [--no-tta] [--matched-threshold] [--last-epoch] [--label v | --labels v1,v2]\n' +
   '  [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
 
@@ -101,6 +103,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       'foreground',
       'pseudo-rounds',
       'pseudo-min-confidence',
+      'members',
     ],
     flags: [
       'json',
@@ -152,13 +155,13 @@ export async function runTrain(argv: string[]): Promise<number> {
       if (!project) throw new InputError(undefined, `no project named '${name}' in this workspace`);
       const base = optionString(args, 'base-model');
       // --preset quick: the small network quick drafts run fast with (training/engine/quick-params.ts);
-      // --levels and --base still win when given.
+      // --levels, --base and --members still win when given.
       const preset = optionString(args, 'preset');
       if (preset !== undefined && preset !== 'quick')
         throw new InputError(undefined, `--preset must be quick (got '${preset}')`);
       if (preset && base !== undefined)
         throw new InputError(undefined, '--preset quick sets the network; a base model brings its own');
-      const shape = preset ? QUICK_PRESET : { levels: undefined, base: undefined };
+      const shape = preset ? QUICK_PRESET : { levels: undefined, base: undefined, members: undefined };
       const req = parseStartRequest({
         projectId: project.id,
         target: optionString(args, 'target'),
@@ -179,6 +182,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         augmentation: optionString(args, 'augment'),
         neighbours: num(optionString(args, 'neighbours'), '--neighbours'),
         coordinates: args.options.has('no-coordinates') ? false : undefined,
+        members: num(optionString(args, 'members'), '--members') ?? shape.members,
         foregroundFraction: num(optionString(args, 'foreground'), '--foreground'),
         ema: args.options.has('no-ema') ? false : undefined,
         tta: args.options.has('no-tta') ? false : undefined,
@@ -196,8 +200,17 @@ export async function runTrain(argv: string[]): Promise<number> {
     const recipe = (detail.trainingData['recipe'] ?? {}) as {
       keptEpoch?: number | null;
       labelDice?: Record<string, number>;
+      ensemble?: {
+        dice: number;
+        caseDice: Record<string, number>;
+        labelDice?: Record<string, number>;
+        members: unknown[];
+      };
     };
     const last = detail.metrics.find((m) => m.epoch === recipe.keptEpoch) ?? detail.metrics.at(-1);
+    // An ensemble's figures are its own (its members' averaged probabilities), not one epoch's.
+    const ens = recipe.ensemble;
+    const labelDice = ens ? ens.labelDice : recipe.labelDice;
     const out = {
       runId,
       status: run.status,
@@ -207,10 +220,10 @@ export async function runTrain(argv: string[]): Promise<number> {
       split: run.split,
       epochs: detail.metrics,
       // The kept epoch's Dice per validation case; how the weights were kept and are to be used.
-      caseDice: last ? (detail.caseDice[String(last.epoch)] ?? {}) : {},
+      caseDice: ens ? ens.caseDice : last ? (detail.caseDice[String(last.epoch)] ?? {}) : {},
       // The labels the model segments (value, name) and, for several, the kept epoch's Dice per label.
       labels: detail.trainingData['labels'] ?? null,
-      labelDice: recipe.labelDice ?? null,
+      labelDice: labelDice ?? null,
       config: run.config,
       recipe: detail.trainingData['recipe'] ?? null,
       modelId: run.modelId,
@@ -220,7 +233,9 @@ export async function runTrain(argv: string[]): Promise<number> {
     if (args.options.has('json')) printJson(out);
     else if (run.status === 'completed')
       process.stdout.write(
-        `run ${runId} completed on ${run.backend}: model ${run.modelId}, epoch ${last ? last.epoch + 1 : 'n/a'} kept, validation Dice ${last?.validationDice?.toFixed(4) ?? 'n/a'}${perLabel(recipe.labelDice)}\n`,
+        ens
+          ? `run ${runId} completed on ${run.backend}: model ${run.modelId}, an ensemble of ${ens.members.length} networks, validation Dice ${ens.dice.toFixed(4)}${perLabel(labelDice)}\n`
+          : `run ${runId} completed on ${run.backend}: model ${run.modelId}, epoch ${last ? last.epoch + 1 : 'n/a'} kept, validation Dice ${last?.validationDice?.toFixed(4) ?? 'n/a'}${perLabel(labelDice)}\n`,
       );
     if (run.status === 'completed') return 0;
     if (run.status === 'cancelled') {

@@ -151,4 +151,13 @@ export async function trainingFixture(
 }
 
 /** A small, fast run: 2-level U-Net with 4 base filters on 16x16 crops, one CPU thread. */
-export const SMALL = { levels: 2, base: 4, cropSize: 16, batchSize: 4, backend: 'cpu', threads: 1 } as const;
+/** A tiny single network (no ensemble) for the tests that train. */
+export const SMALL = {
+  levels: 2,
+  base: 4,
+  cropSize: 16,
+  batchSize: 4,
+  backend: 'cpu',
+  threads: 1,
+  members: 1,
+} as const;

@@ -40,6 +40,7 @@ const OPTIONAL_NUMBERS = [
   'foregroundFraction',
   'pseudoRounds',
   'pseudoMinConfidence',
+  'members',
 ] as const;
 
 const OPTIONAL_FLAGS = [

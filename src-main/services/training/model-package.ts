@@ -8,7 +8,8 @@
 //                    `labels` in channel order), which a Concord reading only version 2 would draft with the
 //                    channel numbers 1..L instead of the labels' values; version 4 when it takes
 //                    coordinate planes (config.coordinates), whose inputs a Concord reading only version 3
-//                    could not build),
+//                    could not build; version 5 when it is an ensemble (config.members >= 2, weights
+//                    `member<k>/<name>`), which a Concord reading only version 4 could not load),
 //                    cropSize, inference { threshold, tta } (absent in packages written before it: 0.5
 //                    and no flips), labels, normalisation, trainingData, metrics, backend, lineage, createdBy,
 //                    createdAt, exportedAt, weights: { file: "weights.bin", sha256, bytes,
@@ -40,11 +41,12 @@ import type { Workspace } from '../../workspace/workspace';
 export const PACKAGE_FORMAT = 'concord-model';
 /** The newest format this Concord reads and writes; a package is written with the oldest version that
  *  describes its model (1: no input scaling, unet-config.ts; 2: input scaling; 3: several labels; 4:
- *  coordinate planes), so older Concords still read what they can use. */
-export const PACKAGE_FORMAT_VERSION = 4;
+ *  coordinate planes; 5: an ensemble), so older Concords still read what they can use. */
+export const PACKAGE_FORMAT_VERSION = 5;
 
 /** The format version a model's package (and registry row) carries. */
 export function packageFormatVersion(config: UNetConfig): number {
+  if ((config.members ?? 1) > 1) return 5;
   return config.coordinates ? 4 : config.labels > 1 ? 3 : config.input ? 2 : 1;
 }
 export const ARCHITECTURE = 'unet2d';

@@ -162,10 +162,10 @@ describe('model packages', () => {
 
     const newer = copy('newer');
     const n = JSON.parse(fs.readFileSync(path.join(newer, 'manifest.json'), 'utf8'));
-    n.formatVersion = 5;
+    n.formatVersion = 6;
     fs.writeFileSync(path.join(newer, 'manifest.json'), JSON.stringify(n));
     resum(newer);
-    await expect(importModel(ws, newer, null, 't')).rejects.toThrow(/format version 5 is newer/);
+    await expect(importModel(ws, newer, null, 't')).rejects.toThrow(/format version 6 is newer/);
 
     const norm = copy('norm');
     const q = JSON.parse(fs.readFileSync(path.join(norm, 'manifest.json'), 'utf8'));

@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => f?.services.close());
 
-const SMALL_NET = { levels: 2, base: 4, batchSize: 4, backend: 'cpu', threads: 1 } as const;
+const SMALL_NET = { levels: 2, base: 4, batchSize: 4, backend: 'cpu', threads: 1, members: 1 } as const;
 
 describe('the default recipe', () => {
   it("the agreement's raters: the submitted annotations, or all manual ones where none is submitted", async () => {

@@ -33,6 +33,7 @@ describe('run configuration', () => {
       learningRate: 1e-3,
       neighbours: null,
       cropSize: null,
+      members: 3,
     });
     const t = trainConfig(withDataDefaults(c, [[128, 128, 9]]));
     expect(t).toMatchObject({
@@ -43,10 +44,10 @@ describe('run configuration', () => {
       calibrateThreshold: true,
       foregroundFraction: 1 / 3,
       cropSize: 64,
-      // The slice and its neighbours, then the two coordinate planes.
-      unet: { inChannels: 5, coordinates: true },
+      // The slice and its neighbours, then the two coordinate planes; an ensemble of three networks.
+      unet: { inChannels: 5, coordinates: true, members: 3 },
     });
-    const plain = resolveRunConfig(ws.db, { projectId: 1, coordinates: false });
+    const plain = resolveRunConfig(ws.db, { projectId: 1, coordinates: false, members: 1 });
     expect(trainConfig(withDataDefaults(plain, [[128, 128, 9]])).unet).toEqual({
       levels: 4,
       base: 16,
@@ -56,6 +57,20 @@ describe('run configuration', () => {
     expect(() => resolveRunConfig(ws.db, { projectId: 1, coordinates: 'no' as unknown as boolean })).toThrow(
       /coordinates must be true or false/,
     );
+  });
+
+  it('members: 3 networks by default, 1..8, one for a semi-supervised run', () => {
+    expect(resolveRunConfig(ws.db, { projectId: 1, members: 5 }).members).toBe(5);
+    for (const members of [0, 9, 1.5])
+      expect(() => resolveRunConfig(ws.db, { projectId: 1, members })).toThrow(
+        /members must be an integer in 1\.\.8/,
+      );
+    expect(resolveRunConfig(ws.db, { projectId: 1, semiSupervised: true }).members).toBe(1);
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, semiSupervised: true, members: 2 })).toThrow(
+      /a semi-supervised run trains one network/,
+    );
+    // A run stored before ensembles trained one network.
+    expect(storedConfig({ epochs: 3 }).members).toBe(1);
   });
 
   it('2.5D when a volume has neighbours; crops of 128 or half the smallest slice side', () => {

@@ -1,6 +1,6 @@
 // A training run's configuration: the request checked and every default filled in (stored as the run's
 // config, so a resumed run trains as the first start did), and what the trainer process is given.
-import { DEFAULT_EPOCHS, type TrainingStartRequest } from '@contract';
+import { DEFAULT_EPOCHS, DEFAULT_MEMBERS, type TrainingStartRequest } from '@contract';
 import { InputError, NotFoundError } from '../../core/errors';
 import type { Db } from '../../db/open';
 import { getModel } from '../../db/repositories/models';
@@ -10,14 +10,15 @@ import {
   COORDINATE_PLANES,
   imageChannels,
   inputMultiple,
+  MAX_MEMBERS,
   type UNetConfig,
 } from '../../training/model/unet-config';
 import type { TrainConfig } from '../../training/process/protocol';
 
 export /** The run's settings with every default filled in (stored as the run's config). Runs stored before
- *  the recipe's settings existed lack ema, tta, foregroundFraction, keepBest and calibrateThreshold:
- *  storedConfig fills them as those runs trained (no average, no flips, a third of the crops on foreground,
- *  the last epoch kept, the matched threshold). */
+ *  the recipe's settings existed lack ema, tta, foregroundFraction, keepBest, calibrateThreshold,
+ *  coordinates and members: storedConfig fills them as those runs trained (no average, no flips, a third
+ *  of the crops on foreground, the last epoch kept, the matched threshold, no planes, one network). */
 interface ResolvedConfig extends Required<
   Omit<
     TrainingStartRequest,
@@ -79,6 +80,7 @@ export function storedConfig(raw: Record<string, unknown>): ResolvedConfig {
     semiSupervised: c.semiSupervised ?? null,
     webgpuBatchSize: c.webgpuBatchSize ?? null,
     coordinates: c.coordinates ?? false,
+    members: c.members ?? 1,
   };
 }
 
@@ -182,6 +184,13 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
     if (req[k] !== undefined && typeof req[k] !== 'boolean')
       throw new InputError(undefined, `${k} must be true or false`);
   const epochs = int(req.epochs, 'epochs', 1, 10_000, DEFAULT_EPOCHS);
+  const semiSupervised = semiSupervisedOf(req, epochs);
+  const members = int(req.members, 'members', 1, MAX_MEMBERS, semiSupervised ? 1 : DEFAULT_MEMBERS);
+  if (semiSupervised && members > 1)
+    throw new InputError(
+      undefined,
+      `a semi-supervised run trains one network (its pseudo-labels are that network's); got members ${members}`,
+    );
   return {
     projectId: req.projectId,
     target: req.target ?? 'agreement',
@@ -213,7 +222,8 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
     coordinates: base ? base.config.coordinates === true : (req.coordinates ?? true),
     normalisation: base ? base.normalisation : (req.normalisation ?? null),
     threads: req.threads === undefined ? null : int(req.threads, 'threads', 1, 256, 1),
-    semiSupervised: semiSupervisedOf(req, epochs),
+    semiSupervised,
+    members,
   };
 }
 
@@ -246,6 +256,7 @@ export function unetConfigOf(c: ResolvedConfig): UNetConfig {
     inChannels: 2 * c.neighbours + 1 + (c.coordinates ? COORDINATE_PLANES : 0),
     labels: c.labels.length,
     ...(c.coordinates ? { coordinates: true } : {}),
+    ...(c.members > 1 ? { members: c.members } : {}),
   };
 }
 

@@ -80,6 +80,8 @@ export function recipeOutcome(t: TrainOutcome): Record<string, unknown> {
     ...(t.labelDice ? { labelDice: t.labelDice } : {}),
     // A semi-supervised run's pseudo-label rounds (how many voxels each made confident, their weight).
     ...(t.pseudo ? { pseudo: t.pseudo } : {}),
+    // An ensemble: its validation Dice (per case, per label) and each member's kept epoch and Dice.
+    ...(t.ensemble ? { ensemble: t.ensemble } : {}),
   };
 }
 
@@ -98,6 +100,16 @@ export async function storeRunModel(
   const metrics = runMetrics(ws.db, runId);
   const last = metrics.find((m) => m.epoch === outcome.keptEpoch) ?? metrics.at(-1);
   const caseDice = runCaseDice(ws.db, runId);
+  // What the stored model scored on validation: one network's kept epoch, or the ensemble as a whole.
+  const ens = outcome.ensemble;
+  const validation = ens
+    ? { validationDice: ens.dice, caseDice: ens.caseDice, keptEpoch: null }
+    : {
+        validationDice: last?.validationDice ?? null,
+        caseDice: last ? (caseDice[String(last.epoch)] ?? {}) : {},
+        keptEpoch: last?.epoch ?? null,
+      };
+  const labelDice = ens ? ens.labelDice : outcome.labelDice;
   const labels = c.labels.map((value) => ({
     value,
     name: getLabel(ws.db, row.projectId, value)?.name ?? `Label ${value}`,
@@ -126,11 +138,9 @@ export async function storeRunModel(
       weightsBytes: stored.byteLength,
       trainingData: { ...trainingData, split: row.split, runId },
       metrics: {
-        validationDice: last?.validationDice ?? null,
-        caseDice: last ? (caseDice[String(last.epoch)] ?? {}) : {},
-        keptEpoch: last?.epoch ?? null,
+        ...validation,
         validationDiceWithFlips: outcome.tta?.flipped ?? null,
-        ...(outcome.labelDice ? { labelDice: outcome.labelDice } : {}),
+        ...(labelDice ? { labelDice } : {}),
         ...(outcome.tta?.labelDice ? { labelDiceWithFlips: outcome.tta.labelDice } : {}),
         epochs: metrics.length,
         trainSeconds: metrics.reduce((s, m) => s + m.seconds, 0),

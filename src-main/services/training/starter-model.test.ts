@@ -111,7 +111,9 @@ describe('the starter model in the registry', () => {
     expect(run.baseModelId).toBe(starter.id);
     const tuned = getModel(ws.db, run.modelId!)!;
     expect(tuned.parentModelId).toBe(starter.id);
-    expect(tuned.config).toEqual(starter.config);
+    // The default ensemble: each of its 3 networks fine-tuned from the starter's one.
+    expect(tuned.config).toEqual({ ...starter.config, members: 3 });
+    expect(t.detail(run.id).log).toMatch(/member 3\/3: initial weights from/);
     // The fine-tuned model is the project's own, not a second starter.
     expect(starterCardOf(tuned.trainingData)).toBeNull();
   });

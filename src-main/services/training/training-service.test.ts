@@ -188,6 +188,7 @@ describe('cancel, resume, crash', () => {
         backend: 'cpu',
         threads: 1,
         batchSize: 4,
+        members: 1,
       },
       'tester',
       () => undefined,

@@ -243,6 +243,13 @@ export class TrainingService {
       );
     const ck = readTensorFile<CheckpointMeta>(ckFile).meta;
     const config = storedConfig(row.config);
+    // An ensemble's epochs are numbered through its members (train-member.ts): more epochs would belong to
+    // members already done.
+    if (epochs !== undefined && config.members > 1)
+      throw new InputError(
+        undefined,
+        `run ${runId} trains an ensemble of ${config.members} networks; its epochs cannot be extended (start a new run)`,
+      );
     if (epochs !== undefined)
       config.epochs = int(epochs, 'epochs', ck.nextEpoch + 1, 10_000, ck.nextEpoch + 1);
     const train = { ...ck.config, epochs: config.epochs };

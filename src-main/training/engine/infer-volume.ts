@@ -11,7 +11,7 @@
 // slice's shape, where 90-degree turns would not). Outputs are in the volume's layout.
 import { CancelledError } from '../../core/errors';
 import { tf } from '../backends/tfjs';
-import type { UNet } from '../model/unet';
+import type { Network } from '../model/ensemble';
 import { imageChannels, inputMultiple } from '../model/unet-config';
 import { sliceChannels } from '../data/stack-slices';
 import { mirrorFrame, sliceFrame, writeCoordinates, type CoordinateFrame } from '../data/coordinate-planes';
@@ -66,7 +66,7 @@ function binaryEntropy(p: number): number {
 }
 
 export async function inferVolume(
-  model: UNet,
+  model: Network,
   volume: { dims: [number, number, number]; data: Float32Array },
   o: InferVolumeOptions = {},
 ): Promise<VolumeInference> {

@@ -18,7 +18,7 @@
 // with rw x rh slices.
 import type { Normalisation } from '../../core/model';
 import type { CoordinateFrame } from '../data/coordinate-planes';
-import type { UNet } from '../model/unet';
+import type { Network } from '../model/ensemble';
 import { inferVolume, type InferVolumeOptions, type VolumeInference } from './infer-volume';
 import { BODY_HU, QUICK_SCALE } from './quick-params';
 
@@ -143,7 +143,7 @@ export function reducedSize(box: PlaneBox, scale: number): [number, number] {
 /** Inference on the reduced grid, answered on the volume's grid (as inferVolume). The mean entropy is the
  *  reduced grid's inside the box, outside it zero (certain background), averaged over whole slices. */
 export async function inferVolumeQuick(
-  model: UNet,
+  model: Network,
   volume: { dims: [number, number, number]; data: Float32Array },
   o: QuickInferOptions = {},
 ): Promise<VolumeInference & { box: PlaneBox; reduced: [number, number] }> {

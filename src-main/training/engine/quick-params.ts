@@ -9,7 +9,7 @@ export const QUICK_SCALE = 1;
 /** Tissue starts here (HU): lung parenchyma (about -850) and air fall below, fat and soft tissue above. */
 export const BODY_HU = -500;
 
-/** `train --preset quick`: a U-Net with 3 levels and 8 filters at the first, about a sixth of the reference
- *  network's convolution work per slice (forwardGflop: 3.2 against 18.4 GFLOP on 512x512). Its shape is
- *  stored with the model (config), so inference runs it as trained. */
-export const QUICK_PRESET = { levels: 3, base: 8 } as const;
+/** `train --preset quick`: one U-Net (no ensemble) with 3 levels and 8 filters at the first, about a sixth
+ *  of the reference network's convolution work per slice (forwardGflop: 3.2 against 18.4 GFLOP on
+ *  512x512). Its shape is stored with the model (config), so inference runs it as trained. */
+export const QUICK_PRESET = { levels: 3, base: 8, members: 1 } as const;

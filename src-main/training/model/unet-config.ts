@@ -22,6 +22,29 @@ export interface UNetConfig {
    *  their place in a scan; a finding cut out at a crop's centre keeps that place). They are not scaled by
    *  `input`. Absent: the image channels only, as models trained before it learned. */
   coordinates?: boolean;
+  /** An ensemble: this many networks of the architecture above, trained apart (other seeds, the same
+   *  cases), whose probabilities are averaged (model/ensemble.ts). Their weights are named
+   *  `member<k>/<name>`, k = 1..members. Absent or 1: one network, as models trained before it. */
+  members?: number;
+}
+
+/** The most networks one model holds (each costs its training and its share of every draft). */
+export const MAX_MEMBERS = 8;
+
+/** The networks a model holds (its ensemble's members, or 1). */
+export function memberCount(c: UNetConfig): number {
+  return c.members ?? 1;
+}
+
+/** The architecture of each of a model's networks (the config without `members`). */
+export function memberConfig(c: UNetConfig): UNetConfig {
+  const { members: _members, ...one } = c;
+  return one;
+}
+
+/** The name prefix of member k's weights (k from 0) in an ensemble's weights file. */
+export function memberPrefix(k: number): string {
+  return `member${k + 1}/`;
 }
 
 /** The coordinate planes' count, when a model has them. */
@@ -60,8 +83,23 @@ export interface ParamSpec {
 }
 
 /** Every parameter, in a fixed order: enc{i}.conv{0,1} for levels 0..L-2, enc{L-1} is the bottleneck,
- *  then for i = L-2..0 up{i} (transposed conv from level i+1) and dec{i}.conv{0,1}, then head. */
+ *  then for i = L-2..0 up{i} (transposed conv from level i+1) and dec{i}.conv{0,1}, then head; for an
+ *  ensemble, member 1's list under its prefix, then member 2's, and so on. */
 export function paramSpecs(c: UNetConfig): ParamSpec[] {
+  if (c.members !== undefined) {
+    if (!Number.isInteger(c.members) || c.members < 1 || c.members > MAX_MEMBERS)
+      throw new RangeError(`members must be an integer in 1..${MAX_MEMBERS}`);
+    if (c.members > 1) {
+      const one = networkSpecs(memberConfig(c));
+      return Array.from({ length: c.members }, (_, k) =>
+        one.map((s) => ({ ...s, name: memberPrefix(k) + s.name })),
+      ).flat();
+    }
+  }
+  return networkSpecs(c);
+}
+
+function networkSpecs(c: UNetConfig): ParamSpec[] {
   if (!Number.isInteger(c.levels) || c.levels < 1) throw new RangeError('levels must be an integer >= 1');
   if (!Number.isInteger(c.base) || c.base < 1) throw new RangeError('base must be an integer >= 1');
   if (c.coordinates !== undefined && typeof c.coordinates !== 'boolean')

@@ -56,19 +56,32 @@ export class UNet {
   readonly variables: tf.Variable[];
   private readonly byName: Map<string, tf.Variable>;
 
-  constructor(config: UNetConfig, weights: NamedWeights[]) {
+  /** `scope` prefixes the variables' names (tfjs keeps one variable per name): an ensemble's members live
+   *  side by side under their member prefixes. Weights go in and out under the ParamSpec names. */
+  constructor(config: UNetConfig, weights: NamedWeights[], scope = '') {
+    if ((config.members ?? 1) !== 1)
+      throw new RangeError(`a UNet is one network; an ensemble of ${config.members} is model/ensemble.ts's`);
     this.config = config;
     const specs = paramSpecs(config);
     const given = new Map(weights.map((w) => [w.name, w]));
-    this.variables = specs.map((s) => {
+    // Every weight checked before any variable exists, so a refused list leaves nothing behind.
+    const values = specs.map((s) => {
       const w = given.get(s.name);
       if (!w) throw new Error(`missing weight ${s.name}`);
       if (w.shape.join('x') !== s.shape.join('x'))
         throw new Error(`weight ${s.name}: shape ${w.shape.join('x')}, expected ${s.shape.join('x')}`);
-      return tf.variable(tf.tensor(w.values, s.shape, 'float32'), true, s.name);
+      return w.values;
     });
-    this.byName = new Map(this.variables.map((v) => [v.name, v]));
+    // tidy frees the tensors the variables were made from (variables outlive it).
+    this.variables = tf.tidy(() =>
+      specs.map((s, i) => tf.variable(tf.tensor(values[i]!, s.shape, 'float32'), true, scope + s.name)),
+    );
+    this.names = specs.map((s) => s.name);
+    this.byName = new Map(this.variables.map((v, i) => [this.names[i]!, v]));
   }
+
+  /** The ParamSpec name of each variable, in variables' order. */
+  private readonly names: string[];
 
   static create(config: UNetConfig, seed: number, scheme: InitScheme = 'he-normal'): UNet {
     return new UNet(config, initialWeights(config, seed, scheme));
@@ -151,8 +164,8 @@ export class UNet {
   /** Current weights as plain arrays (for checkpoints and model packages). */
   async weights(): Promise<NamedWeights[]> {
     return Promise.all(
-      this.variables.map(async (v) => ({
-        name: v.name,
+      this.variables.map(async (v, i) => ({
+        name: this.names[i]!,
         shape: v.shape.slice(),
         values: (await v.data()) as Float32Array,
       })),

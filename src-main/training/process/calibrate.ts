@@ -6,7 +6,7 @@
 // their strict majority leaves out and keeps) assumes calibrated probabilities. Dice + cross-entropy on a
 // soft target is not: the Dice term pushes edge pixels towards 1, and on the LIDC crops the product's
 // models drafted ~1.7 times the majority's voxels at 0.625 (bench/RESULTS.md, "The product's defaults").
-import type { UNet } from '../model/unet';
+import type { Network } from '../model/ensemble';
 import type { SliceRef } from './crop-batches';
 import { thresholdScan } from './evaluate-slices';
 
@@ -64,7 +64,7 @@ export function chooseCalibration(matched: number, scan: ThresholdScanRow[]): Ca
 /** Scans the validation slices (once plainly, once with the flips when `tta`) at the matched threshold,
  *  and with `calibrate` at THRESHOLD_GRID's too, and chooses. */
 export async function calibrate(
-  model: UNet,
+  model: Network,
   validation: SliceRef[],
   o: { matched: number; calibrate: boolean; tta: boolean; signal?: AbortSignal },
 ): Promise<Calibration> {

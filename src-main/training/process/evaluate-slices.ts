@@ -11,7 +11,7 @@ import { diceOf, type DiceCounts } from '../engine/evaluate';
 import { FLIPS, flippedIndex } from '../engine/infer-volume';
 import { imageChannels, inputMultiple } from '../model/unet-config';
 import { mirrorFrame, sliceFrame } from '../data/coordinate-planes';
-import type { UNet } from '../model/unet';
+import type { Network } from '../model/ensemble';
 import { paddedSlice, type SliceRef } from './crop-batches';
 import {
   argmaxClass,
@@ -38,7 +38,7 @@ function flipped(image: Uint8Array, width: number, height: number, channels: num
  *  K = 1: the foreground's sigmoid; else the softmax over background and the labels), averaged over the
  *  flips with tta. */
 export async function classProbabilities(
-  model: UNet,
+  model: Network,
   image: Uint8Array,
   width: number,
   height: number,
@@ -73,7 +73,7 @@ export async function classProbabilities(
 
 /** A one-label model's foreground probability per pixel of one slice (i + j*width). */
 export function foregroundProbability(
-  model: UNet,
+  model: Network,
   image: Uint8Array,
   width: number,
   height: number,
@@ -91,7 +91,7 @@ export interface ValidationOptions {
 }
 
 export async function validationDice(
-  model: UNet,
+  model: Network,
   slices: SliceRef[],
   o: ValidationOptions = {},
 ): Promise<{ dice: number; perCase: Record<string, number>; perLabel?: number[] }> {
@@ -126,7 +126,7 @@ export async function validationDice(
 /** Validation of a model of L >= 2 labels: argmax against the reference label, Dice per label pooled over
  *  every pixel of every slice, their mean overall and per case. */
 async function labelsValidation(
-  model: UNet,
+  model: Network,
   slices: SliceRef[],
   o: ValidationOptions,
 ): Promise<{ dice: number; perCase: Record<string, number>; perLabel: number[] }> {
@@ -162,7 +162,7 @@ async function labelsValidation(
 /** Pooled Dice of a one-label model at each of `thresholds` (probability > t is foreground), over the same
  *  slices and reference as validationDice: one pass of the model (with `tta`, the flips' mean) for them all. */
 export async function thresholdScan(
-  model: UNet,
+  model: Network,
   slices: SliceRef[],
   thresholds: number[],
   o: { signal?: AbortSignal; tta?: boolean } = {},

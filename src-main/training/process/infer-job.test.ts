@@ -10,7 +10,7 @@ import { SeededRandom } from '../model/seeded-random';
 import { UNet } from '../model/unet';
 import { runInferJob } from './infer-job';
 import type { InferJob } from './protocol';
-import { encodeWeights } from './train-job';
+import { encodeWeights } from './weights-file';
 
 const dims: [number, number, number] = [12, 10, 3]; // not multiples of the network's 2: padded
 const [nx, ny, nz] = dims;

@@ -4,13 +4,13 @@
 // the input's grid and index layout) to its outFile and reports the foreground voxel count and the mean
 // binary entropy of the foreground probability, in bits per voxel (the uncertainty active learning ranks by).
 import { selectBackend } from '../backends/select-backend';
-import { UNet } from '../model/unet';
+import { loadNetwork } from '../model/ensemble';
 import { inferVolume } from '../engine/infer-volume';
 import { bodyThresholdOf, inferVolumeQuick } from '../engine/quick-infer';
 import { normaliseToBytes } from './normalise';
 import type { FromTrainer, InferJob, InferOutcome } from './protocol';
 import { readVoxels } from './voxels';
-import { readWeights } from './train-job';
+import { readWeights } from './weights-file';
 import { writeFileAtomic } from './tensor-file';
 import { classesToValues } from '../data/multi-label';
 
@@ -31,7 +31,8 @@ export async function runInferJob(
   const report = await selectBackend(job.backend, { threads: job.threads });
   send({ type: 'backend', report });
   const { meta, weights } = readWeights(job.weightsFile);
-  const model = new UNet(meta.unet, weights);
+  // One U-Net, or an ensemble whose members' probabilities are averaged (model/ensemble.ts).
+  const model = loadNetwork(meta.unet, weights);
   const out: InferOutcome[] = [];
   try {
     for (let item = 0; item < job.inputs.length; item++) {

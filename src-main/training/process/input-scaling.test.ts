@@ -12,7 +12,7 @@ import { SeededRandom } from '../model/seeded-random';
 import { UNet } from '../model/unet';
 import { inputScalingOf, sliceRefs } from './crop-batches';
 import { runInferJob } from './infer-job';
-import { encodeWeights } from './train-job';
+import { encodeWeights } from './weights-file';
 
 const config = { levels: 2, base: 4, inChannels: 1, labels: 1 };
 

@@ -8,7 +8,10 @@
 //                   (images normalised to 0..255, targets 0..255 = foreground probability); with several
 //                   labels targets are [slices, L, ny, nx], one plane per label (data/multi-label.ts)
 //   checkpoint.bin  meta CheckpointMeta; the model's weights by name, then `adam/<i>` optimizer state
-//   weights file    meta WeightsMeta; the model's weights by name (what a model package stores)
+//   weights file    meta WeightsMeta; the model's weights by name (what a model package stores); an
+//                   ensemble's as `member<k>/<name>` (model/ensemble.ts)
+//   member<k>.bin   an ensemble's member k (1-based) as kept at its end (a weights file of one network),
+//                   written before member k+1 starts, so a resumed run skips the members done
 import type { Normalisation, TrainingProgress } from '../../core/model';
 import type { SimpleDraftParams, SimpleDraftResult } from '../../core/simple-models/simple-draft';
 import type { AugmentConfig } from '../augment/augment-config';
@@ -24,6 +27,8 @@ export const CHECKPOINT_FILE = 'checkpoint.bin';
 export const WEIGHTS_FILE = 'weights.bin';
 /** The best epoch's weights so far (the average's, with one), written when an epoch beats it. */
 export const BEST_FILE = 'best.bin';
+/** An ensemble's member k (from 0) as kept, in the run folder. */
+export const memberFile = (k: number): string => `member${k + 1}.bin`;
 /** Written by the host to ask a training job to stop. The train loop runs batch after batch without
  *  returning to the event loop (an awaited tensor read resolves as a microtask), so an IPC message would
  *  wait for the epoch's end; this file is checked after every batch. */
@@ -140,13 +145,19 @@ export interface EpochRecord {
   caseDice: Record<string, number>;
   /** Several labels: label value (string) -> its validation Dice; validationDice is their mean. */
   labelDice?: Record<string, number>;
+  /** An ensemble's run: the member (1-based) this epoch trained. Its epochs are numbered through the
+   *  run: member k's epoch e (from 0) is (k - 1) * epochs + e. */
+  member?: number;
 }
 
 export interface CheckpointMeta {
   protocol: number;
-  /** Epochs completed; training resumes at this epoch index. The crops, their order and flips of epoch e
-   *  depend only on (seed, e, batch), so this is the whole random-number position. */
+  /** Epochs completed; training resumes at this epoch index (numbered through an ensemble's members, as
+   *  EpochRecord's). The crops, their order and flips of epoch e depend only on (seed, member, e, batch),
+   *  so this is the whole random-number position. */
   nextEpoch: number;
+  /** The member (from 0) whose state this is (absent: 0, as checkpoints before ensembles). */
+  member?: number;
   config: TrainConfig;
   history: EpochRecord[];
   /** Names of the optimizer state tensors (Adam's iteration count, then first and second moments). */
@@ -252,6 +263,15 @@ export interface TrainOutcome {
    *  label value (string). */
   labels?: number[];
   labelDice?: Record<string, number>;
+  /** An ensemble: each member's kept epoch (numbered through the run) and validation Dice, and the
+   *  ensemble's own at the matched threshold without flips (what the model's validation Dice is), with its
+   *  per-case and (several labels) per-label Dice. */
+  ensemble?: {
+    members: { keptEpoch: number | null; dice: number | null }[];
+    dice: number;
+    caseDice: Record<string, number>;
+    labelDice?: Record<string, number>;
+  };
   /** A semi-supervised run's pseudo-label rounds (process/pseudo-rounds.ts), in order. */
   pseudo?: {
     rounds: number;

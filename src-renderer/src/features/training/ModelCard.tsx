@@ -61,6 +61,7 @@ export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
           {m.architecture}, {m.config.levels} levels, {m.config.base} base filters, {m.cropSize}px crops
           {slicesIn > 1 ? `, 2.5D (${slicesIn} slices in)` : ''}
           {m.config.coordinates ? ', coordinate planes' : ''}
+          {(m.config.members ?? 1) > 1 ? `; an ensemble of ${m.config.members} such networks, averaged` : ''}
         </dd>
         <dt>Labels</dt>
         <dd>{m.labels.map((l) => `${l.value} ${l.name}`).join(', ')}</dd>

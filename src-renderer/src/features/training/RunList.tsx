@@ -34,6 +34,7 @@ export function RunList({ runs, selectedId, onSelect, latest }: Props) {
           <span className={`run-status status-${r.status}`}>{r.status}</span>
           <span className="muted">
             {targetText(r.target)} · {epochsDone(r, latest)} of {r.epochs} epochs
+            {r.members > 1 ? ` (${r.members} networks)` : ''}
             {r.backend ? ` · ${r.backend}` : ''}
           </span>
         </li>

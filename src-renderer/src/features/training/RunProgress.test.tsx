@@ -19,6 +19,7 @@ const RUN: RunDetail = {
   baseModelId: null,
   modelId: null,
   epochs: 10,
+  members: 1,
   epochsDone: 2,
   split: { train: [1, 2], validation: [3] },
   error: null,

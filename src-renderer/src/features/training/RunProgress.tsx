@@ -3,7 +3,7 @@
 // epochs in all) when it was cancelled or failed with a checkpoint.
 import { useState } from 'react';
 import type { RunDetail, TrainingProgressEvent } from '@contract';
-import { canResume, formatRate, formatSeconds, runFraction } from './runFormat';
+import { canResume, formatRate, formatSeconds, memberOf, runFraction } from './runFormat';
 
 interface Props {
   run: RunDetail;
@@ -43,6 +43,12 @@ export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) 
         <span data-testid="run-epoch">
           Epoch {live ? live.epoch + 1 : run.epochsDone} / {epochs}
         </span>
+        {run.members > 1 && (
+          <span data-testid="run-member" title="An ensemble: its networks train one after another">
+            network {memberOf(live ? live.epoch : Math.max(0, run.epochsDone - 1), epochs, run.members)} /{' '}
+            {run.members}
+          </span>
+        )}
         {live?.kind === 'batch' && (
           <span data-testid="run-batch">
             batch {live.batch + 1} / {live.batches}
@@ -69,17 +75,20 @@ export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) 
               onResume(resumeEpochs.trim() && Number.isInteger(n) && n > 0 ? n : undefined);
             }}
           >
-            <label title="Epochs in all (more than planned continues further); empty keeps the plan">
-              to epoch
-              <input
-                type="number"
-                min={run.epochsDone + 1}
-                data-testid="resume-epochs"
-                placeholder={String(run.epochs)}
-                value={resumeEpochs}
-                onChange={(e) => setResumeEpochs(e.target.value)}
-              />
-            </label>
+            {run.members === 1 && (
+              // An ensemble's epochs belong to its members: it resumes to its plan only.
+              <label title="Epochs in all (more than planned continues further); empty keeps the plan">
+                to epoch
+                <input
+                  type="number"
+                  min={run.epochsDone + 1}
+                  data-testid="resume-epochs"
+                  placeholder={String(run.epochs)}
+                  value={resumeEpochs}
+                  onChange={(e) => setResumeEpochs(e.target.value)}
+                />
+              </label>
+            )}
             <button type="submit" className="primary" data-testid="run-resume" disabled={busy}>
               Resume after epoch {run.epochsDone}
             </button>

@@ -46,6 +46,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
     learningRate: '',
     neighbours: '',
     foregroundFraction: '',
+    members: '',
   });
   const [labels, setLabels] = useState('');
   const epochsN = Number(epochs);

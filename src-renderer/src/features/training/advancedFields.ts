@@ -1,4 +1,5 @@
-// The Advanced section of a training run's form: the network's size, the batch and the run's seed.
+// The Advanced section of a training run's form: the network's size, the ensemble's, the batch and the
+// run's seed.
 /** Numbers of the Advanced section; empty means the backend's default. */
 export interface Advanced {
   levels: string;
@@ -10,6 +11,7 @@ export interface Advanced {
   learningRate: string;
   neighbours: string;
   foregroundFraction: string;
+  members: string;
 }
 
 /** Fields a base model decides (its architecture and input). */
@@ -19,6 +21,12 @@ export const FROM_BASE = new Set<keyof Advanced>(['levels', 'base', 'cropSize', 
 export const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string; dflt: string }[] = [
   { key: 'levels', label: 'Levels', hint: 'U-Net levels (default 4)', dflt: '4' },
   { key: 'base', label: 'Base filters', hint: 'filters of the first level (default 16)', dflt: '16' },
+  {
+    key: 'members',
+    label: 'Networks',
+    hint: 'an ensemble: networks trained one after another on seeds seed, seed+1, …, their probabilities averaged in every draft (default 3; 1 for a semi-supervised run); each costs its training and its share of every draft',
+    dflt: '3',
+  },
   {
     key: 'cropSize',
     label: 'Crop (px)',

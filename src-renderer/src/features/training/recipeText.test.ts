@@ -22,6 +22,29 @@ describe('recipe text', () => {
     expect(ttaText(last)).toBe('not measured (off)');
   });
 
+  it("an ensemble: each network's kept epoch within its own epochs, their Dice and the ensemble's", () => {
+    const r = recipeOf({
+      recipe: {
+        keptEpoch: null,
+        kept: 'last',
+        threshold: 0.9,
+        tta: null,
+        averageDecay: 0.99,
+        ensemble: {
+          dice: 0.65,
+          members: [
+            { keptEpoch: 17, dice: 0.61 },
+            { keptEpoch: 39, dice: 0.6 },
+            { keptEpoch: 54, dice: 0.634 },
+          ],
+        },
+      },
+    })!;
+    expect(keptText(r, 60)).toBe(
+      'an ensemble of 3 networks, epochs 18, 20, 15 of 20 each (best validation Dice 0.610, 0.600, 0.634; together 0.650), moving average of the weights (0.99)',
+    );
+  });
+
   it('a run recorded before the recipe has none', () => {
     expect(recipeOf({ target: 'vote' })).toBeNull();
   });

@@ -14,6 +14,9 @@ export interface RecipeOutcome {
   averageDecay: number | null;
   /** A model of several labels: the kept epoch's validation Dice per label value (string). */
   labelDice?: Record<string, number>;
+  /** An ensemble: its own validation Dice, and each member's kept epoch (numbered through the run) and
+   *  validation Dice. */
+  ensemble?: { dice: number; members: { keptEpoch: number | null; dice: number | null }[] };
 }
 
 export interface LabelName {
@@ -26,11 +29,21 @@ export function recipeOf(trainingData: Record<string, unknown>): RecipeOutcome |
   return r && typeof r === 'object' ? (r as RecipeOutcome) : null;
 }
 
-/** "epoch 7 of 20 (best validation Dice), weight average" — epochs count from 1 for the reader. */
+/** "epoch 7 of 20 (best validation Dice), weight average" — epochs count from 1 for the reader. An
+ *  ensemble's (`epochs` in all, its members' one after another): "an ensemble of 3 networks, epochs 18, 20,
+ *  15 of 20 each (best validation Dice 0.61, 0.60, 0.63; together 0.650), …". */
 export function keptText(r: RecipeOutcome, epochs: number): string {
+  const avg = r.averageDecay !== null ? `, moving average of the weights (${r.averageDecay})` : '';
+  const e = r.ensemble;
+  if (e) {
+    const n = e.members.length;
+    const per = Math.round(epochs / n);
+    const kept = e.members.map((m) => (m.keptEpoch === null ? '—' : String((m.keptEpoch % per) + 1)));
+    const dice = e.members.map((m) => (m.dice === null ? '—' : m.dice.toFixed(3)));
+    return `an ensemble of ${n} networks, epochs ${kept.join(', ')} of ${per} each (best validation Dice ${dice.join(', ')}; together ${e.dice.toFixed(3)})${avg}`;
+  }
   if (r.keptEpoch === null) return '—';
   const how = r.kept === 'best' ? 'best validation Dice' : 'last';
-  const avg = r.averageDecay !== null ? `, moving average of the weights (${r.averageDecay})` : '';
   return `epoch ${r.keptEpoch + 1} of ${epochs} (${how})${avg}`;
 }
 

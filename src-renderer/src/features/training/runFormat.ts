@@ -41,3 +41,9 @@ export function runFraction(epochsDone: number, epochs: number, batch = 0, batch
 export function canResume(r: RunInfo): boolean {
   return (r.status === 'cancelled' || r.status === 'failed') && r.resumable;
 }
+
+/** The network (1-based) an ensemble's epoch (from 0, numbered through the run) belongs to. */
+export function memberOf(epoch: number, epochs: number, members: number): number {
+  const per = Math.max(1, Math.round(epochs / Math.max(1, members)));
+  return Math.min(members, Math.floor(epoch / per) + 1);
+}
