@@ -18,8 +18,8 @@ const RITA = { name: 'Rita', password: 'rita password', role: 'reviewer' } as co
 const ANN = { name: 'Ann', password: 'ann password', role: 'annotator' } as const;
 const BOB = { name: 'Bob', password: 'bob password', role: 'annotator' } as const;
 const CASE = 'LIDC-IDRI-0003 nodule 1';
-/** A small network and short run (2 levels, 4 filters, 32-pixel crops, 3 epochs, one network rather than
- *  the default ensemble): a minute or so here. */
+/** A small network and short run (2 levels, 4 filters, 32-pixel crops, 3 epochs, one network): a minute or
+ *  so here. */
 const SHORT = {
   levels: '2',
   base: '4',

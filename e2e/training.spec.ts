@@ -16,7 +16,7 @@ const ARTIFACTS = path.join(ROOT, 'e2e/artifacts');
 const ADMIN = { name: 'Dr Admin', password: 'admin password' };
 const DEE = { name: 'Dee', password: 'dee password' };
 /** A tiny network (2 levels, 4 base filters, 16-pixel crops) so an epoch takes well under a second; one
- *  network, not an ensemble, so that the resumed run can go on to more epochs. */
+ *  network (an ensemble's run could not go on to more epochs after its resume). */
 const TINY = {
   levels: '2',
   base: '4',

@@ -33,9 +33,10 @@ export interface SimpleDraftRequest {
  *  patients, in about three times the minutes (bench/RESULTS.md, "Sixty epochs by default"). */
 export const DEFAULT_EPOCHS = 60;
 
-/** Networks a run that names no count trains, each on its own seed, their probabilities averaged: an
- *  ensemble. One for a semi-supervised run (its pseudo-labels are one network's). */
-export const DEFAULT_MEMBERS = 3;
+/** Networks a run that names no count trains: one. Two or more make an ensemble (each on its own seed,
+ *  their probabilities averaged); on the LIDC hold-out three did not pay reliably for their three times the
+ *  training and drafting (bench/RESULTS.md, "An ensemble of three networks"). */
+export const DEFAULT_MEMBERS = 1;
 
 export interface TrainingStartRequest {
   projectId: number;
@@ -92,8 +93,8 @@ export interface TrainingStartRequest {
    *  ignored with baseModelId, whose input decides). */
   coordinates?: boolean;
   /** The networks the model holds, trained one after another on the same cases with seeds seed,
-   *  seed + 1, ...; drafts average their probabilities (1..8; default DEFAULT_MEMBERS, 1 when
-   *  semi-supervised). Each costs a network's training and its share of every draft. */
+   *  seed + 1, ...; drafts average their probabilities (1..8; default DEFAULT_MEMBERS, 1; a
+   *  semi-supervised run trains one). Each costs a network's training and its share of every draft. */
   members?: number;
   /** Default: CT window center -600, width 1500 for CT volumes; z-score for MR; percentile otherwise. */
   normalisation?: Normalisation;

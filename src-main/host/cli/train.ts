@@ -10,9 +10,9 @@
 //    [--resume <run-id> [--epochs n]] [--json]`
 // The defaults are the recipe (services/training/run-config.ts): the raters' agreement, a moving average of
 // the weights, 2.5D where volumes have several slices, coordinate planes (each pixel's place on its slice),
-// a third of the crops on foreground, the best epoch kept, an ensemble of 3 networks (other seeds, their
-// probabilities averaged), test-time flips where they pay, the drafts' threshold chosen on validation;
-// each option turns one of them off (--members 1: one network). Every label the masks use is trained
+// a third of the crops on foreground, the best epoch kept, test-time flips where they pay, the drafts'
+// threshold chosen on validation; each option turns one of them off. --members n trains an ensemble of n
+// networks (other seeds, their probabilities averaged). Every label the masks use is trained
 // in one model (several: softmax over background and them, Dice per label reported); --labels picks a
 // subset, --label one. --semi-supervised (one label) also learns from the project's unlabelled cases
 // (pseudo-labels weighted by confidence, data/pseudo-labels.ts).

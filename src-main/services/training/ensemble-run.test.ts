@@ -1,4 +1,4 @@
-// A run that names no member count trains an ensemble of three networks, one after another in one trainer
+// A run asking for three members trains an ensemble of three networks, one after another in one trainer
 // process (real, forked): each member's epochs are numbered through the run, each keeps its best epoch,
 // the stored weights are the three members' kept weights under their prefixes, the model's validation Dice
 // is the ensemble's own (the members' mean probability) and its drafts' threshold is chosen on that. A run
@@ -24,9 +24,15 @@ beforeAll(async () => {
 });
 afterAll(() => f?.services.close());
 
-// The tests' small network, with the default member count.
-const { members: _one, ...NET } = SMALL;
-const request = () => ({ projectId: f.projectId, target: 'vote' as const, epochs: 2, ...NET, seed: 5 });
+// The tests' small network, three of them.
+const request = () => ({
+  projectId: f.projectId,
+  target: 'vote' as const,
+  epochs: 2,
+  ...SMALL,
+  members: 3,
+  seed: 5,
+});
 
 function runDirOf(runId: number): string {
   const ws = f.services.app.workspace;

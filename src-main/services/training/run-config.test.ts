@@ -33,7 +33,7 @@ describe('run configuration', () => {
       learningRate: 1e-3,
       neighbours: null,
       cropSize: null,
-      members: 3,
+      members: 1,
     });
     const t = trainConfig(withDataDefaults(c, [[128, 128, 9]]));
     expect(t).toMatchObject({
@@ -44,10 +44,11 @@ describe('run configuration', () => {
       calibrateThreshold: true,
       foregroundFraction: 1 / 3,
       cropSize: 64,
-      // The slice and its neighbours, then the two coordinate planes; an ensemble of three networks.
-      unet: { inChannels: 5, coordinates: true, members: 3 },
+      // The slice and its neighbours, then the two coordinate planes; one network.
+      unet: { inChannels: 5, coordinates: true },
     });
-    const plain = resolveRunConfig(ws.db, { projectId: 1, coordinates: false, members: 1 });
+    expect(trainConfig(withDataDefaults(c, [[128, 128, 9]])).unet).not.toHaveProperty('members');
+    const plain = resolveRunConfig(ws.db, { projectId: 1, coordinates: false });
     expect(trainConfig(withDataDefaults(plain, [[128, 128, 9]])).unet).toEqual({
       levels: 4,
       base: 16,
@@ -59,8 +60,10 @@ describe('run configuration', () => {
     );
   });
 
-  it('members: 3 networks by default, 1..8, one for a semi-supervised run', () => {
-    expect(resolveRunConfig(ws.db, { projectId: 1, members: 5 }).members).toBe(5);
+  it('members: one network by default, an ensemble of 2..8 on request, one for a semi-supervised run', () => {
+    const five = resolveRunConfig(ws.db, { projectId: 1, members: 5 });
+    expect(five.members).toBe(5);
+    expect(trainConfig(withDataDefaults(five, [[128, 128, 9]])).unet).toMatchObject({ members: 5 });
     for (const members of [0, 9, 1.5])
       expect(() => resolveRunConfig(ws.db, { projectId: 1, members })).toThrow(
         /members must be an integer in 1\.\.8/,

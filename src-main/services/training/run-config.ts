@@ -185,7 +185,7 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
       throw new InputError(undefined, `${k} must be true or false`);
   const epochs = int(req.epochs, 'epochs', 1, 10_000, DEFAULT_EPOCHS);
   const semiSupervised = semiSupervisedOf(req, epochs);
-  const members = int(req.members, 'members', 1, MAX_MEMBERS, semiSupervised ? 1 : DEFAULT_MEMBERS);
+  const members = int(req.members, 'members', 1, MAX_MEMBERS, DEFAULT_MEMBERS);
   if (semiSupervised && members > 1)
     throw new InputError(
       undefined,

@@ -101,7 +101,15 @@ describe('the starter model in the registry', () => {
     const run = await t.wait(
       (
         await t.start(
-          { projectId: f.projectId, target: 'vote', epochs: 1, baseModelId: starter.id, seed: 4, threads: 1 },
+          {
+            projectId: f.projectId,
+            target: 'vote',
+            epochs: 1,
+            baseModelId: starter.id,
+            seed: 4,
+            threads: 1,
+            members: 3,
+          },
           'tester',
           () => undefined,
         )
@@ -111,7 +119,7 @@ describe('the starter model in the registry', () => {
     expect(run.baseModelId).toBe(starter.id);
     const tuned = getModel(ws.db, run.modelId!)!;
     expect(tuned.parentModelId).toBe(starter.id);
-    // The default ensemble: each of its 3 networks fine-tuned from the starter's one.
+    // An ensemble of 3: each of its networks fine-tuned from the starter's one.
     expect(tuned.config).toEqual({ ...starter.config, members: 3 });
     expect(t.detail(run.id).log).toMatch(/member 3\/3: initial weights from/);
     // The fine-tuned model is the project's own, not a second starter.

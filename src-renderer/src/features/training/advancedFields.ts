@@ -24,8 +24,8 @@ export const ADVANCED_FIELDS: { key: keyof Advanced; label: string; hint: string
   {
     key: 'members',
     label: 'Networks',
-    hint: 'an ensemble: networks trained one after another on seeds seed, seed+1, …, their probabilities averaged in every draft (default 3; 1 for a semi-supervised run); each costs its training and its share of every draft',
-    dflt: '3',
+    hint: 'an ensemble: networks trained one after another on seeds seed, seed+1, …, their probabilities averaged in every draft (default 1: one network; a semi-supervised run trains one); each costs its training and its share of every draft',
+    dflt: '1',
   },
   {
     key: 'cropSize',
