@@ -69,6 +69,31 @@ test("several labels: the ensemble's softmax is the mean of its members' softmax
   x.dispose();
 });
 
+test("one member's activations at a time: the ensemble holds fewer tensors than one network's forward", () => {
+  const deep: UNetConfig = { levels: 4, base: 2, inChannels: 1, labels: 1 };
+  const members = [1, 2, 3].map((s) => initialWeights(deep, s));
+  const net = loadNetwork({ ...deep, members: 3 }, ensembleWeights(members));
+  const single = new UNet(deep, members[0]!, 'solo/');
+  const x = input(9);
+  try {
+    // Tensors still alive at the end of a tidy around the call (before the tidy frees them).
+    const held = (f: () => void): number =>
+      tf.tidy(() => {
+        const before = tf.memory().numTensors;
+        f();
+        return tf.memory().numTensors - before;
+      });
+    const one = held(() => single.apply(x));
+    const three = held(() => net.apply(x));
+    expect(one).toBeGreaterThan(20);
+    expect(three).toBeLessThan(one);
+  } finally {
+    single.dispose();
+    net.dispose();
+    x.dispose();
+  }
+});
+
 test('weights: member<k>/ names in paramSpecs order, each member back as it went in', () => {
   const members = [1, 2].map((s) => initialWeights(ONE, s));
   const config = { ...ONE, members: 2 };

@@ -37,10 +37,14 @@ export class Ensemble implements Network {
   }
 
   /** The logits of the members' mean probability: one label, logit(mean sigmoid); several, log(mean
-   *  softmax), whose softmax is that mean (the means sum to 1). */
+   *  softmax), whose softmax is that mean (the means sum to 1). Each member runs in its own tidy, so only
+   *  one member's activations are alive at a time (three at once overflowed the wasm heap on a batch of
+   *  512x512 slices). */
   apply(x: tf.Tensor4D): tf.Tensor4D {
     const K = this.outputChannels();
-    const probs = this.members.map((m) => (K === 1 ? tf.sigmoid(m.apply(x)) : tf.softmax(m.apply(x), -1)));
+    const probs = this.members.map((m) =>
+      tf.tidy(() => (K === 1 ? tf.sigmoid(m.apply(x)) : tf.softmax(m.apply(x), -1))),
+    );
     const mean = tf.clipByValue(tf.div(tf.addN(probs), this.members.length), CLIP, 1 - CLIP);
     return (K === 1 ? tf.sub(tf.log(mean), tf.log1p(tf.neg(mean))) : tf.log(mean)) as tf.Tensor4D;
   }
