@@ -126,14 +126,26 @@ export async function runTrainJob(
       type: 'log',
       line: `an ensemble of ${M} networks, trained one after another (${c.epochs} epochs each, seeds ${c.seed} to ${c.seed + M - 1}); drafts average their probabilities`,
     });
-  const ckptFile = path.join(job.runDir, CHECKPOINT_FILE);
-  const state: RunState = { history: [], trainSeconds: 0 };
-  if (job.resume) {
-    const ck = readTensorFile<CheckpointMeta>(ckptFile).meta;
-    state.history = ck.history;
-    state.trainSeconds = ck.trainSeconds;
-  }
-  const setup = { job, data, send, signal, checkCancel, threshold, batchSize, onWebgpu, byValue };
+  // A resumed run's checkpoint: its records so far, and the state of the network it stopped in.
+  const checkpoint = job.resume
+    ? readTensorFile<CheckpointMeta>(path.join(job.runDir, CHECKPOINT_FILE))
+    : undefined;
+  const state: RunState = {
+    history: checkpoint?.meta.history ?? [],
+    trainSeconds: checkpoint?.meta.trainSeconds ?? 0,
+  };
+  const setup = {
+    job,
+    data,
+    send,
+    signal,
+    checkCancel,
+    checkpoint,
+    threshold,
+    batchSize,
+    onWebgpu,
+    byValue,
+  };
 
   // One network: trained and kept. An ensemble: each member trained in turn (or found done in its member
   // file), then all of them loaded side by side.

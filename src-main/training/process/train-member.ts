@@ -32,7 +32,7 @@ import {
   type FromTrainer,
   type TrainJob,
 } from './protocol';
-import { encodeTensorFile, readTensorFile, writeFileAtomic, type NamedTensor } from './tensor-file';
+import { encodeTensorFile, writeFileAtomic, type NamedTensor } from './tensor-file';
 import { encodeWeights, readWeights } from './weights-file';
 
 export interface LoadedDataset {
@@ -50,6 +50,8 @@ export interface MemberSetup {
   signal: AbortSignal;
   /** Aborts `signal` when the host's cancel file is there. */
   checkCancel: () => void;
+  /** A resumed run's checkpoint, as the run folder held it when the job started (read once). */
+  checkpoint: { meta: CheckpointMeta; tensors: NamedTensor[] } | undefined;
   /** Validation's threshold (train-job.ts validationThreshold). */
   threshold: number;
   batchSize: number;
@@ -124,7 +126,7 @@ export async function trainMember(s: MemberSetup, k: number, state: RunState): P
   const first = k * E;
   const ckptFile = path.join(job.runDir, CHECKPOINT_FILE);
   const bestFile = path.join(job.runDir, BEST_FILE);
-  const ck = job.resume && fs.existsSync(ckptFile) ? readTensorFile<CheckpointMeta>(ckptFile) : undefined;
+  const ck = s.checkpoint;
   const own = ck !== undefined && (ck.meta.member ?? 0) === k;
 
   let model: UNet;
