@@ -100,7 +100,10 @@ export function benchConsensusChild(argv: string[]): number {
   process.stdout.write(
     JSON.stringify({
       seconds,
-      peakRssBytes: rss('VmHWM'),
+      // Linux brings VmHWM up to date only at some events (an munmap, not the madvise that frees a heap's
+      // pages), so it can read below a VmRSS read earlier (by 9 pages once): the peak is at least every
+      // figure observed.
+      peakRssBytes: Math.max(rss('VmHWM'), rss('VmRSS'), loaded),
       baselineRssBytes: baseline,
       loadedRssBytes: loaded,
       ...summary,
