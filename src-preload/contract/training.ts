@@ -35,7 +35,7 @@ export const DEFAULT_EPOCHS = 60;
 
 /** Networks a run that names no count trains: one. Two or more make an ensemble (each on its own seed,
  *  their probabilities averaged); on the LIDC hold-out three did not pay reliably for their three times the
- *  training and drafting (bench/RESULTS.md, "An ensemble of three networks"). */
+ *  training and drafting (bench/RESULTS.md, "Seven seeds, and an ensemble of three networks"). */
 export const DEFAULT_MEMBERS = 1;
 
 export interface TrainingStartRequest {
