@@ -162,12 +162,18 @@ export async function runTrainJob(
     for (let k = 0; k < M; k++) {
       const file = path.join(job.runDir, memberFile(k));
       if (!fs.existsSync(file)) {
+        // Trained now: its kept weights from the live network (its member file holds the same).
         const r = await trainMember(setup, k, state);
+        input = r.input;
+        // Copied: a backend may hand out views of memory that dispose frees.
+        members.push((await r.model.weights()).map((w) => ({ ...w, values: w.values.slice() })));
         r.model.dispose();
-      } else if (job.resume) send({ type: 'log', line: `member ${k + 1}/${M}: done before the resume` });
-      const w = readWeights(file);
-      input = w.meta.unet.input;
-      members.push(w.weights);
+      } else {
+        if (job.resume) send({ type: 'log', line: `member ${k + 1}/${M}: done before the resume` });
+        const w = readWeights(file);
+        input = w.meta.unet.input;
+        members.push(w.weights);
+      }
       memberKept.push(keptOf(state, k, c.epochs, c.keepBest ?? false));
     }
     model = loadNetwork(ensembleConfig(c.unet, input), ensembleWeights(members));
