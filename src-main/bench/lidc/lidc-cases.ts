@@ -1,7 +1,8 @@
 // The LIDC nodule crops as a user would bring them to Concord: one case per nodule, its slices stacked into
 // a volume (NIfTI, 128 x 128 x K, i = PNG column, j = PNG row, k = the slice's number; 0.5 mm in-plane and
 // 1 mm between slices nominally, as the bundled sample assumes) with each radiologist's mask beside it, and
-// a manifest (`concord import --manifest`) for the training patients. The held-out patients are the
+// a manifest (`concord import --manifest`) for the training patients, each case naming its patient as its
+// subject (so that a training run validates on patients it did not train on). The held-out patients are the
 // quality benchmark's (splitByPatient, fraction 0.2, split seed 1: the same 19 patients), written apart,
 // never imported: `concord infer` drafts them and `bench holdout` scores the drafts. With `reserve` > 0 the
 // training patients from the highest ID down, until they hold that many cases, go to <out>/reserve instead
@@ -89,7 +90,8 @@ export async function writeLidcCases(
   }
   const reserved = o.reserve ? reservePatients(trainNodules, o.reserve) : [];
   const reserve = new Set(reserved);
-  const manifests: Record<Part, { case: string; image: string; masks: Record<string, string> }[]> = {
+  type Entry = { case: string; subject: string; image: string; masks: Record<string, string> };
+  const manifests: Record<Part, Entry[]> = {
     train: [],
     holdout: [],
     reserve: [],
@@ -122,7 +124,7 @@ export async function writeLidcCases(
       await writeNifti(path.join(dir, file), volumeOf(dims, m, `${name} rater ${r + 1}`));
       masks[RATER_NAMES[r] ?? `LIDC rater ${r + 1}`] = file;
     }
-    manifests[part].push({ case: name, image, masks });
+    manifests[part].push({ case: name, subject: patient, image, masks });
     count[part] += sorted.length;
     o.onCase?.(`${part} ${name}: ${sorted.length} slices`);
   }

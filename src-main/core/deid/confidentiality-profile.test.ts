@@ -6,6 +6,7 @@ import type { VolumeSource } from '../volume/types';
 import {
   applyConfidentialityProfile,
   casePseudonym,
+  subjectPseudonym,
   dateShiftDays,
   MAX_SHIFT_DAYS,
   replacementUid,
@@ -129,6 +130,13 @@ describe('the Basic Application Level Confidentiality Profile', () => {
     expect(casePseudonym(A, 'LIDC-IDRI-0001')).toMatch(/^Case [0-9a-f]{8}$/);
     expect(casePseudonym(A, 'LIDC-IDRI-0001')).toBe(casePseudonym(A, 'LIDC-IDRI-0001'));
     expect(casePseudonym(A, 'LIDC-IDRI-0001')).not.toBe(casePseudonym(B, 'LIDC-IDRI-0001'));
+  });
+
+  it("names a case's subject by a keyed pseudonym, apart from the case's", () => {
+    expect(subjectPseudonym(A, 'id X')).toMatch(/^Subject [0-9a-f]{8}$/);
+    expect(subjectPseudonym(A, 'id X')).toBe(subjectPseudonym(A, 'id X'));
+    expect(subjectPseudonym(A, 'id X')).not.toBe(subjectPseudonym(B, 'id X'));
+    expect(subjectPseudonym(A, 'id X').slice(8)).not.toBe(casePseudonym(A, 'id X').slice(5));
   });
 
   it('names staff by their role and a keyed pseudonym, never by their name', () => {

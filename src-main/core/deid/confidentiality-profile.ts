@@ -75,6 +75,15 @@ export function casePseudonym(hash: KeyedHash, seed: string): string {
 }
 
 /**
+ * A pseudonym for the person a case images (a case's subject, migration 012): "Subject " and 8 hex digits of
+ * the keyed hash of what identifies them at the source (their Patient ID, or the subject a manifest names).
+ */
+export function subjectPseudonym(hash: KeyedHash, seed: string): string {
+  const h = hash(`subject\n${seed}`);
+  return `Subject ${Array.from(h.slice(0, 4), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
  * A pseudonym for a member of staff (a Concord profile, an author): their role and 8 hex digits of the keyed
  * hash of what identifies them (a profile's stable id), e.g. "Annotator 3f2a1b9c". Staff names are identifiers
  * under the profile (Operators' Name, Physician(s) Reading Study: Annex E action X/Z).

@@ -12,6 +12,7 @@ import { migration008 } from './008-exchange';
 import { migration009 } from './009-team';
 import { migration010 } from './010-project-kind';
 import { migration011 } from './011-measurements';
+import { migration012 } from './012-case-subjects';
 import type { Migration } from './types';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -51,9 +51,35 @@ export function findCase(db: Db, projectId: number, name: string): { id: number 
     { id: number } | undefined;
 }
 
-export function insertCase(db: Db, projectId: number, name: string, at: string): number {
+export function insertCase(
+  db: Db,
+  projectId: number,
+  name: string,
+  at: string,
+  subject: string | null = null,
+): number {
   return Number(
-    db.prepare('INSERT INTO cases (project_id, name, created_at) VALUES (?, ?, ?)').run(projectId, name, at)
-      .lastInsertRowid,
+    db
+      .prepare('INSERT INTO cases (project_id, name, created_at, subject) VALUES (?, ?, ?, ?)')
+      .run(projectId, name, at, subject).lastInsertRowid,
   );
+}
+
+/** The subject (migration 012) of a case: who its images are of, as a study ID or a keyed pseudonym. */
+export function getCaseSubject(db: Db, caseId: number): string | null {
+  const row = db.prepare('SELECT subject FROM cases WHERE id = ?').get(caseId) as
+    { subject: string | null } | undefined;
+  return row?.subject ?? null;
+}
+
+export function setCaseSubject(db: Db, caseId: number, subject: string | null): void {
+  db.prepare('UPDATE cases SET subject = ? WHERE id = ?').run(subject, caseId);
+}
+
+/** Case id -> subject, for the cases of a project that name one. */
+export function caseSubjects(db: Db, projectId: number): Map<number, string> {
+  const rows = db
+    .prepare('SELECT id, subject FROM cases WHERE project_id = ? AND subject IS NOT NULL')
+    .all(projectId) as { id: number; subject: string }[];
+  return new Map(rows.map((r) => [r.id, r.subject]));
 }

@@ -102,7 +102,9 @@ describe('concord compare --workspace', () => {
 
   it('takes the case by id, prints a table, and writes the CSV in file mode too', async () => {
     const w = openWorkspace(ws);
-    const caseId = (w.db.prepare('SELECT id FROM cases').get() as { id: number }).id;
+    const caseId = (
+      w.db.prepare("SELECT id FROM cases WHERE name = 'LIDC-IDRI-0001'").get() as { id: number }
+    ).id;
     w.close();
     const r = await cli('compare', '--workspace', ws, '--case', String(caseId), '--label', '1');
     expect(r.code).toBe(0);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyAudit } from '../../db/audit';
 import { listAnnotators } from '../../db/repositories/annotators';
-import { listCases, listProjects } from '../../db/repositories/projects';
+import { caseSubjects, listCases, listProjects } from '../../db/repositories/projects';
 import { writeTestVolume } from '../../services/test-support/labelling';
 import { tempDir, testData } from '../../test-support/tmp';
 import { openWorkspace } from '../../workspace/workspace';
@@ -144,6 +144,52 @@ describe('concord import --manifest', () => {
     ) as Report;
     expect(again.imported[0]).toMatchObject({ newVolume: false, volumeId: lidc.volumeId });
     expect(again.imported[0]!.masks.every((m) => m.unchanged)).toBe(true);
+  });
+
+  it("keeps each case's subject: as given in a clinical project, a keyed pseudonym in a research one", async () => {
+    const dir = tempDir();
+    for (const n of ['a', 'b', 'c', 'd']) await writeTestVolume(path.join(dir, `${n}.nii.gz`), [8, 6, 4]);
+    const manifest = [
+      { case: 'P1 nodule 1', subject: 'P1', image: 'a.nii.gz' },
+      { case: 'P1 nodule 2', subject: ' P1 ', image: 'b.nii.gz' },
+      { case: 'No subject', image: 'c.nii.gz' },
+      { case: 'Bad subject', subject: '', image: 'd.nii.gz' },
+    ];
+    fs.writeFileSync(path.join(dir, 'm.json'), JSON.stringify(manifest));
+    const subjectsOf = async (kind: string) => {
+      const ws = path.join(tempDir(), 'ws');
+      const out = await cli(
+        'import',
+        '--manifest',
+        path.join(dir, 'm.json'),
+        '--workspace',
+        ws,
+        '--project',
+        'P',
+        '--kind',
+        kind,
+        '--json',
+      );
+      const report = JSON.parse(out.stdout) as Report;
+      expect(report.refused).toEqual([
+        { case: 'Bad subject', reason: '"subject" must be a name of 1..200 characters' },
+      ]);
+      const w = openWorkspace(ws);
+      try {
+        const subjects = caseSubjects(w.db, report.projectId);
+        return listCases(w.db, report.projectId).map((c) => [c.name, subjects.get(c.id) ?? null]);
+      } finally {
+        w.close();
+      }
+    };
+    expect(await subjectsOf('clinical')).toEqual([
+      ['No subject', null],
+      ['P1 nodule 1', 'P1'],
+      ['P1 nodule 2', 'P1'],
+    ]);
+    const research = await subjectsOf('research');
+    expect(research.map((x) => x[1])).toEqual([null, research[1]![1], research[1]![1]]);
+    expect(research[1]![1]).toMatch(/^Subject [0-9a-f]{8}$/);
   });
 
   it('refuses a manifest that is not a JSON list, and asks for a project', async () => {

@@ -54,6 +54,8 @@ export interface BundleVolume {
 export interface BundleCase {
   project: string;
   name: string;
+  /** Who the case's images are of (migration 012); absent when it names no one, and in older bundles. */
+  subject?: string;
   volumes: BundleVolume[];
 }
 
@@ -260,6 +262,11 @@ export function parseManifest(bytes: Uint8Array, file: string): BundleManifest {
   const volumes = new Set<string>();
   const dims = new Map<string, [number, number, number]>();
   for (const c of m.cases) {
+    if (
+      c.subject !== undefined &&
+      !(typeof c.subject === 'string' && c.subject.trim() && c.subject.length <= 200)
+    )
+      bad(`case '${String(c.name)}' has a malformed subject`);
     for (const v of c.volumes) {
       if (!SHA.test(v.checksum)) bad(`volume '${v.name}' has no checksum`);
       if (m.imagesIncluded && !members.has(v.checksum)) bad(`volume '${v.name}' is not among the members`);

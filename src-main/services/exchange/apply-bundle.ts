@@ -26,7 +26,14 @@ import {
 import { gidsOf, insertTrustedSigner, recordOrigin } from '../../db/repositories/exchange';
 import type { Gids } from '../../db/repositories/exchange';
 import { getLabel, upsertLabel } from '../../db/repositories/labels';
-import { findCase, findProjectByName, insertCase, insertProject } from '../../db/repositories/projects';
+import {
+  findCase,
+  findProjectByName,
+  getCaseSubject,
+  insertCase,
+  insertProject,
+  setCaseSubject,
+} from '../../db/repositories/projects';
 import { getRevision } from '../../db/repositories/revisions';
 import { insertVolume } from '../../db/repositories/volumes';
 import type {
@@ -272,7 +279,7 @@ function recordCases(
     for (const vol of c.volumes) {
       if (volumeIds.has(vol.checksum)) continue;
       if (caseId === undefined) {
-        caseId = insertCase(db, projectId, freeCaseName(db, projectId, c.name), at);
+        caseId = insertCase(db, projectId, freeCaseName(db, projectId, c.name), at, c.subject ?? null);
         appendAudit(
           db,
           { actor, action: 'case.create', detail: { projectId, caseId, name: c.name, from: 'bundle' } },
@@ -301,6 +308,9 @@ function recordCases(
       volumeIds.set(vol.checksum, volumeId);
       s.volumesCreated++;
     }
+    // A case that had no subject here takes the bundle's; one it had is kept (it may be this side's own key).
+    if (caseId !== undefined && c.subject !== undefined && getCaseSubject(db, caseId) === null)
+      setCaseSubject(db, caseId, c.subject);
   }
   return volumeIds;
 }

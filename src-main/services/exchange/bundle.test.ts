@@ -8,6 +8,9 @@ import { listRevisions } from '../../db/repositories/revisions';
 import { findManualAnnotation } from '../../db/repositories/annotations';
 import { findAnnotatorByName } from '../../db/repositories/annotators';
 import { tempDir } from '../../test-support/tmp';
+import type { Db } from '../../db/open';
+import { getCaseSubject, setCaseSubject } from '../../db/repositories/projects';
+import { exportSubject } from '../workspace/deidentify';
 import { MaskStore } from '../masks/mask-store';
 import {
   edit,
@@ -20,13 +23,33 @@ import {
 import { exportBundle } from './export-bundle';
 import { importBundle } from './import-bundle';
 
+const caseOf = (ws: { db: Db }, volumeId: number) =>
+  ws.db.prepare('SELECT case_id FROM volumes WHERE id = ?').pluck().get(volumeId) as number;
+
 describe('bundles between workspaces', () => {
+  it("a de-identified bundle carries a case's subject as its keyed pseudonym", async () => {
+    const dir = tempDir();
+    const image = await exchangeImage(dir);
+    const { ws: a, volumeId } = await exchangeWorkspace(path.join(dir, 'a'), image);
+    setCaseSubject(a.db, caseOf(a, volumeId!), 'P07');
+    const file = path.join(dir, 'review.concord-bundle');
+    await exportBundle(a, { kind: 'review', project: 'P', images: true, deidentify: true }, file, 'test');
+    const { ws: b } = await exchangeWorkspace(path.join(dir, 'b'));
+    await importBundle(b, file, { actor: 'test', trust: true });
+    const subject = getCaseSubject(b.db, caseOf(b, volumeIdOf(b)));
+    expect(subject).toBe(exportSubject(a, 'P07'));
+    expect(subject).toMatch(/^Subject [0-9a-f]{8}$/);
+    a.close();
+    b.close();
+  });
+
   it('a task carries the case, its image and one annotator assignment, and none of the other raters masks', async () => {
     const dir = tempDir();
     const image = await exchangeImage(dir);
     const { ws: a, volumeId } = await exchangeWorkspace(path.join(dir, 'a'), image);
     await edit(a, volumeId!, 'Reader 1', [0, 4, 0, 4, 0, 2]);
     await edit(a, volumeId!, 'Reader 2', [2, 6, 2, 6, 0, 2]);
+    setCaseSubject(a.db, caseOf(a, volumeId!), 'P07');
     const file = path.join(dir, 'task.concord-bundle');
     const ex = await exportBundle(a, { kind: 'task', project: 'P', forAnnotator: 'Reader 1' }, file, 'test');
     expect(ex).toMatchObject({
@@ -53,6 +76,8 @@ describe('bundles between workspaces', () => {
       a.db.prepare('SELECT blob_sha256 FROM volumes').pluck().all(),
     );
     expect(findAnnotatorByName(b.db, 'Reader 2')).toBeUndefined();
+    // The case's subject travels (a training run there splits by it too).
+    expect(getCaseSubject(b.db, caseOf(b, vb))).toBe('P07');
     // Nor in the audit rows it carried; those it did carry keep their origin, and the profile its uid.
     expect(b.db.prepare("SELECT count(*) FROM audit_log WHERE actor = 'Reader 2'").pluck().get()).toBe(0);
     expect(s.auditRowsAdded).toBeGreaterThan(0);

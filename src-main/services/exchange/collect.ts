@@ -34,7 +34,7 @@ import { findAnnotatorByName, getAnnotator } from '../../db/repositories/annotat
 import { gidsOf } from '../../db/repositories/exchange';
 import type { Gids } from '../../db/repositories/exchange';
 import { listLabels } from '../../db/repositories/labels';
-import { findProjectByName } from '../../db/repositories/projects';
+import { findProjectByName, getCaseSubject } from '../../db/repositories/projects';
 import { listRevisions } from '../../db/repositories/revisions';
 import { listSubmissions } from '../../db/repositories/team';
 import type { Workspace } from '../../workspace/workspace';
@@ -200,7 +200,13 @@ export function collectBundle(
       checksumOf.set(v.id, v.blob_sha256);
       if (images) members.set(v.blob_sha256, v.byte_length);
     }
-    bundleCases.push({ project: c.projectName, name: c.name, volumes: vols.map(volumeOf) });
+    const subject = getCaseSubject(db, c.id);
+    bundleCases.push({
+      project: c.projectName,
+      name: c.name,
+      ...(subject !== null ? { subject } : {}),
+      volumes: vols.map(volumeOf),
+    });
   }
 
   const volumeIds = [...checksumOf.keys()];

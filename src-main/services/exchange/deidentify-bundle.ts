@@ -24,7 +24,7 @@ import { getCase } from '../../db/repositories/reviews';
 import { getVolumeSource } from '../../db/repositories/volumes';
 import type { BundleManifest } from '../../io/bundle/manifest';
 import type { Workspace } from '../../workspace/workspace';
-import { deidentifyForExport, deidHash, exportCaseName } from '../workspace/deidentify';
+import { deidentifyForExport, deidHash, exportCaseName, exportSubject } from '../workspace/deidentify';
 import type { BundleRefs, ManifestBody } from './collect';
 import { manualAnnotationGid } from './collect';
 
@@ -69,9 +69,11 @@ export function deidentifyBundle(
   const cases = body.cases.map((c, i) => {
     const caseId = refs.caseIds[i]!;
     originals.names.add(c.name);
+    if (c.subject !== undefined) originals.names.add(c.subject);
     return {
       ...c,
       name: exportCaseName(ws, { id: caseId, name: getCase(ws.db, caseId)!.name }),
+      ...(c.subject !== undefined ? { subject: exportSubject(ws, c.subject) } : {}),
       volumes: c.volumes.map((v) => {
         const volumeId = refs.volumeIds.get(v.checksum)!;
         const stored = getVolumeSource(ws.db, volumeId);

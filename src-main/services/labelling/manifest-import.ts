@@ -1,5 +1,7 @@
 // Batch import of a labelled data set from a JSON manifest (a "datalist"):
 //   [ { "case": "P01", "image": "images/p01.nii.gz", "masks": { "Reader 1": "labels/p01_r1.nii.gz", ... } }, ... ]
+// An entry may name its "subject" (the person imaged, e.g. "LIDC-IDRI-0001"): a training run keeps the cases
+// of one subject on one side of its train/validation split.
 // Paths are relative to the manifest's folder (absolute paths are kept). Each case is all or nothing: its
 // image and masks are read and checked (masks must lie on the image's grid), their blobs stored, then every
 // row of the case (case, volume, profiles, annotations, labels, revisions, audit) commits in one
@@ -20,7 +22,9 @@ import { storeMaskBlob } from '../masks/mask-store';
 import type { StoredMask } from '../masks/mask-store';
 import { checkProfileName } from '../identity/profiles';
 import { DEFAULT_LABEL, listLabels } from '../../db/repositories/labels';
-import { findProjectByName } from '../../db/repositories/projects';
+import { findProjectByName, setCaseSubject } from '../../db/repositories/projects';
+import { subjectPseudonym } from '../../core/deid/confidentiality-profile';
+import { deidHash } from '../workspace/deidentify';
 import { isDicomFile, readSegMask } from '../../io/seg/seg-mask';
 
 export interface ManifestEntry {
@@ -28,6 +32,8 @@ export interface ManifestEntry {
   /** Absolute, resolved against the manifest's folder. */
   image: string;
   masks: { annotator: string; file: string }[];
+  /** The person the image is of, as the team names them (e.g. a study subject ID): migration 012. */
+  subject?: string;
 }
 
 export interface ManifestCaseResult {
@@ -100,6 +106,12 @@ export async function readManifest(
       refused.push({ case: name, reason: '"image" must be a path' });
       return;
     }
+    const subjectRaw = o['subject'];
+    const subject = typeof subjectRaw === 'string' ? subjectRaw.trim() : '';
+    if (subjectRaw !== undefined && (!subject || subject.length > 200)) {
+      refused.push({ case: name, reason: '"subject" must be a name of 1..200 characters' });
+      return;
+    }
     const masksRaw = o['masks'] ?? {};
     if (masksRaw === null || typeof masksRaw !== 'object' || Array.isArray(masksRaw)) {
       refused.push({ case: name, reason: '"masks" must be an object { "<annotator>": "<path>" }' });
@@ -118,7 +130,12 @@ export async function readManifest(
         return;
       }
     }
-    entries.push({ case: name, image: path.resolve(base, o['image']), masks });
+    entries.push({
+      case: name,
+      image: path.resolve(base, o['image']),
+      masks,
+      ...(subject ? { subject } : {}),
+    });
   });
   return { entries, refused };
 }
@@ -187,6 +204,8 @@ async function importCase(
       at,
     );
     const volume = summary.volumes[0]!;
+    if (entry.subject !== undefined)
+      recordSubject(ws, volume.caseId, entry.subject, stored.prepared[0]!.kind);
     const result: ManifestCaseResult = {
       case: entry.case,
       caseId: volume.caseId,
@@ -209,6 +228,15 @@ async function importCase(
     };
     return { projectId: summary.projectId, result };
   })();
+}
+
+/**
+ * The manifest's subject of a case, as given in a clinical project (like its case name) and as a keyed
+ * pseudonym in a research one; it replaces one the image brought (its Patient ID's pseudonym).
+ */
+function recordSubject(ws: Workspace, caseId: number, given: string, kind: ProjectKind): void {
+  const subject = kind === 'research' ? subjectPseudonym(deidHash(ws), `subject ${given}`) : given;
+  setCaseSubject(ws.db, caseId, subject);
 }
 
 export async function importManifest(

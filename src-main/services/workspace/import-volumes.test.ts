@@ -4,13 +4,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CancelledError, InputError } from '../../core/errors';
 import { verifyAudit, listAudit } from '../../db/audit';
-import { listProjects, listCases } from '../../db/repositories/projects';
+import { getCaseSubject, listProjects, listCases } from '../../db/repositories/projects';
 import { getVolumeSource } from '../../db/repositories/volumes';
 import { tempDir, testData } from '../../test-support/tmp';
 import { openWorkspace } from '../../workspace/workspace';
 import { importVolumes } from './import-volumes';
 import { loadVolume } from './load-volume';
-import { casePseudonym } from '../../core/deid/confidentiality-profile';
+import { casePseudonym, subjectPseudonym } from '../../core/deid/confidentiality-profile';
 import { deidHash } from './deidentify';
 
 const LIDC = testData('lidc_idri_dicom_4readers', 'LIDC-IDRI-0001', 'dicom');
@@ -82,6 +82,24 @@ describe('importVolumes', () => {
     );
     const stored = getVolumeSource(ws.db, s.volumes[0]!.id)!;
     expect(stored.patient).not.toBeNull();
+    ws.close();
+  });
+
+  it("names a DICOM case's subject by a keyed pseudonym of its Patient ID, and a NIfTI case's by none", async () => {
+    const ws = openWorkspace(tempDir());
+    const request = (paths: string[], caseName: string, keep = false) => ({
+      jobId: caseName,
+      source: { kind: 'paths' as const, paths },
+      caseName,
+      ...(keep ? { keepPatientIdentity: true } : {}),
+    });
+    const dicom = await importVolumes(ws, request([LIDC], 'CT', true), 'tester', () => undefined);
+    const nifti = await importVolumes(ws, request([NIFTI], 'NIfTI'), 'tester', () => undefined);
+    const patient = getVolumeSource(ws.db, dicom.volumes[0]!.id)!.patient as { id: string };
+    const subject = getCaseSubject(ws.db, dicom.volumes[0]!.caseId);
+    expect(subject).toBe(subjectPseudonym(deidHash(ws), `id ${patient.id}`));
+    expect(subject).not.toContain(patient.id);
+    expect(getCaseSubject(ws.db, nifti.volumes[0]!.caseId)).toBeNull();
     ws.close();
   });
 

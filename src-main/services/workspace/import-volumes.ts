@@ -15,6 +15,7 @@ import type { ImportRequest, ImportSummary, RefusedFile, VolumeMeta } from '@con
 import {
   applyConfidentialityProfile,
   casePseudonym,
+  subjectPseudonym,
   neutralDescription,
 } from '../../core/deid/confidentiality-profile';
 import type { ProjectKind } from '../../core/model';
@@ -26,9 +27,11 @@ import { appendAudit } from '../../db/audit';
 import {
   findCase,
   findProjectByName,
+  getCaseSubject,
   getProject,
   insertCase,
   insertProject,
+  setCaseSubject,
 } from '../../db/repositories/projects';
 import { findVolumeByBlob, getVolume, insertVolume } from '../../db/repositories/volumes';
 import { readVolumes } from '../../io/read-volumes';
@@ -99,6 +102,8 @@ export interface PreparedVolume {
   kind: ProjectKind;
   byteLength: number;
   stats: VolumeStats;
+  /** The case's subject (migration 012): a keyed pseudonym of the source's Patient ID, when it has one. */
+  subject: string | null;
 }
 
 function sourceTops(ws: Workspace, req: ImportRequest): string[] {
@@ -229,6 +234,9 @@ export async function readAndStoreVolumes(
     const sourceName =
       naming.caseSeed ?? (isUpload ? uploadNameOf(volume, tops[0]!) : caseNameFor(topPathOf(volume, tops)));
     const caseName = req.caseName?.trim() || casePseudonym(hash, sourceName);
+    // The same key as a research import's date shift: one person, one subject, in every project kind.
+    const patientId = volume.source.patient?.id?.trim();
+    const subject = patientId ? subjectPseudonym(hash, `id ${patientId}`) : null;
     if (stats!.count === 0) {
       const file = shown(volume.source.files[0] ?? volume.source.description);
       refusedShown.push({ file, reason: 'every voxel is NaN: there is no image to import' });
@@ -261,6 +269,7 @@ export async function readAndStoreVolumes(
       kind,
       byteLength: bytes.byteLength,
       stats: stats!,
+      subject,
     });
   }
   if (signal?.aborted) throw new CancelledError('import');
@@ -306,9 +315,10 @@ export function recordVolumes(
   for (const p of stored.prepared) {
     let caseId = findCase(db, projectId, p.caseName)?.id;
     if (caseId === undefined) {
-      caseId = insertCase(db, projectId, p.caseName, at);
+      caseId = insertCase(db, projectId, p.caseName, at, p.subject);
       appendAudit(db, { actor, action: 'case.create', detail: { projectId, caseId, name: p.caseName } }, at);
-    }
+    } else if (p.subject !== null && getCaseSubject(db, caseId) === null)
+      setCaseSubject(db, caseId, p.subject);
     const dup = findVolumeByBlob(db, caseId, p.sha256);
     if (dup) {
       already.push(
