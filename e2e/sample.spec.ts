@@ -45,6 +45,9 @@ test('the sample has eight cases with their raters, and a default run trains on 
   await expect(page.getByTestId('train-target')).toHaveValue('agreement');
   await page.getByTestId('train-epochs').fill('1');
   await page.getByTestId('train-members').fill('3');
+  // The sample's cases name no subject: split by subject, each case is one.
+  await expect(page.getByTestId('train-split-by')).toHaveValue('case');
+  await page.getByTestId('train-split-by').selectOption('subject');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
   // An ensemble of three networks, trained one after another: their epochs in all.
@@ -54,6 +57,9 @@ test('the sample has eight cases with their raters, and a default run trains on 
     timeout: 360_000,
   });
   await expect(page.getByTestId('run-list')).toContainText('3 of 3 epochs (3 networks)');
+  await expect(page.getByTestId('run-cases')).toContainText(
+    /\d+ training, (\d+) validation \(by subject: \1 subjects\)/,
+  );
   await expect(page.getByTestId('run-kept')).toContainText(
     /^an ensemble of 3 networks, epochs 1, 1, 1 of 1 each \(best validation Dice [\d.]+, [\d.]+, [\d.]+; together [\d.]+\)/,
   );

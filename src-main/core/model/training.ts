@@ -52,7 +52,15 @@ export interface RunInfo {
   /** The networks the run trains (an ensemble of them when more than 1). */
   members: number;
   epochsDone: number;
-  split: { train: number[]; validation: number[] };
+  /** Case ids; what the split kept whole; the people the validation cases are of, and how many validation
+   *  cases share one with a training case (runs before subjects: the last three absent). */
+  split: {
+    train: number[];
+    validation: number[];
+    by?: 'case' | 'subject';
+    validationSubjects?: number;
+    sharedSubjects?: number;
+  };
   error: string | null;
   createdBy: string;
   createdAt: string;

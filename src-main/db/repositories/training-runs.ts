@@ -1,5 +1,5 @@
 // Training run rows <-> RunInfo / RunDetail (migration 004). config_json is the run's TrainingStartRequest
-// with defaults filled in; split_json { train: caseId[], validation: caseId[] }; training_data_json maps a
+// with defaults filled in; split_json { train: caseId[], validation: caseId[], by, validationSubjects, sharedSubjects }; training_data_json maps a
 // case id (string) to the revision ids its target came from.
 import type { EpochMetrics, RunDetail, RunInfo, RunStatus, TrainingTarget } from '../../core/model';
 import type { Db } from '../open';
@@ -73,7 +73,7 @@ export interface NewRun {
   target: TrainingTarget;
   config: Record<string, unknown>;
   baseModelId: number | null;
-  split: { train: number[]; validation: number[] };
+  split: RunInfo['split'];
   trainingData: Record<string, unknown>;
   runDir: string;
   createdBy: string;

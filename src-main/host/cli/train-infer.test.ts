@@ -51,6 +51,8 @@ describe('concord train / infer / models', () => {
       '--epochs',
       '2',
       ...SMALL,
+      '--split-by',
+      'subject',
       '--json',
     );
     expect(r.stderr).toMatch(/epoch 2\/2: loss/);
@@ -60,6 +62,9 @@ describe('concord train / infer / models', () => {
     expect(out.runId).toBeGreaterThan(0);
     expect(out.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([0, 1]);
     expect(Object.keys(out.caseDice).map(Number).sort()).toEqual(out.split.validation);
+    // The cases name no subject: each is its own, and none shares one with training.
+    expect(out.split).toMatchObject({ by: 'subject', validationSubjects: out.split.validation.length });
+    expect(out.split.sharedSubjects).toBe(0);
     modelId = out.modelId;
     expect(modelId).toBeGreaterThan(0);
   });
@@ -186,6 +191,8 @@ describe('concord train / infer / models', () => {
     );
     expect(t.code).toBe(2);
     expect(t.stderr).toMatch(/no signed-off reference masks/);
+    const s = await cli('train', '--workspace', f.wsDir, '--project', 'Synthetic', '--split-by', 'patient');
+    expect([s.code, s.stderr]).toEqual([2, "concord: splitBy is 'case' or 'subject', not 'patient'\n"]);
     const i = await cli(
       'infer',
       '--workspace',

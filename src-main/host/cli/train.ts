@@ -2,6 +2,7 @@
 //    [--target agreement|reference|vote|staple|annotator:<name>]
 //    [--epochs n] [--base-model id|starter [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
 //    [--levels n] [--base n] [--crop n] [--batch n] [--lr x] [--seed n] [--validation f] [--threads n]
+//    [--split-by case|subject (what the train/validation split keeps whole; default case)]
 //    [--augment nnunet|none] [--neighbours h (2.5D)] [--no-coordinates] [--members n (networks averaged)]
 //    [--foreground f] [--no-ema] [--no-tta]
 //    [--last-epoch] [--matched-threshold (drafts at the target's threshold, not the one chosen on validation)]
@@ -34,7 +35,7 @@ import { printJson, progressLine } from './output';
 
 const USAGE =
   'usage: concord train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>] ' +
-  '[--epochs n] [--base-model id|starter] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] ' +
+  '[--epochs n] [--base-model id|starter] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] [--split-by case|subject] ' +
   '[--neighbours h] [--no-coordinates] [--members n] [--foreground f] [--no-ema] [--no-tta] [--matched-threshold] [--last-epoch] [--label v | --labels v1,v2]\n' +
   '  [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
@@ -104,6 +105,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       'pseudo-rounds',
       'pseudo-min-confidence',
       'members',
+      'split-by',
     ],
     flags: [
       'json',
@@ -176,6 +178,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         learningRate: num(optionString(args, 'lr'), '--lr'),
         seed: num(optionString(args, 'seed'), '--seed'),
         validationFraction: num(optionString(args, 'validation'), '--validation'),
+        splitBy: optionString(args, 'split-by'),
         threads: num(optionString(args, 'threads'), '--threads'),
         label: num(optionString(args, 'label'), '--label'),
         labels: labelList(optionString(args, 'labels')),
@@ -195,6 +198,11 @@ export async function runTrain(argv: string[]): Promise<number> {
       runId = (await service.start(req, localActor(), emit)).id;
     }
     process.stderr.write(`run ${runId}: training in a separate process (Ctrl+C cancels)\n`);
+    const shared = service.info(runId).split.sharedSubjects ?? 0;
+    if (shared > 0)
+      process.stderr.write(
+        `note: ${shared} validation case(s) are of a subject that also has training cases (--split-by subject keeps each subject on one side)\n`,
+      );
     const run = await service.wait(runId);
     const detail = service.detail(runId);
     const recipe = (detail.trainingData['recipe'] ?? {}) as {

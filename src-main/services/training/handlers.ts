@@ -80,6 +80,8 @@ export function parseStartRequest(raw: unknown): TrainingStartRequest {
   if (o['backend'] !== undefined)
     req.backend = asString(o['backend'], 'backend', 20) as TrainingStartRequest['backend'];
   if (o['normalisation'] !== undefined) req.normalisation = parseNormalisation(o['normalisation']);
+  if (o['splitBy'] !== undefined)
+    req.splitBy = asString(o['splitBy'], 'splitBy', 10) as TrainingStartRequest['splitBy'];
   return req;
 }
 

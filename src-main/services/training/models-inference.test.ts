@@ -383,14 +383,53 @@ describe('targets and split', () => {
     expect(ref.cases[0]!.revisionIds).toEqual([saved.revision.id]);
   });
 
-  it('splits by case, seeded and reproducible', () => {
+  it('splits by case where cases name no subject, seeded and reproducible', () => {
     const ids = [3, 1, 4, 15, 9, 2, 6, 5];
-    const a = splitCases(ids, 0.25, 7);
-    expect(splitCases(ids, 0.25, 7)).toEqual(a);
+    const cases = ids.map((id) => ({ id }));
+    const a = splitCases(cases, 0.25, 7);
+    expect(splitCases(cases, 0.25, 7)).toEqual(a);
     expect(a.validation).toHaveLength(2);
+    expect(a).toMatchObject({ by: 'case', validationSubjects: 2, sharedSubjects: 0 });
     expect([...a.train, ...a.validation].sort((x, y) => x - y)).toEqual([...ids].sort((x, y) => x - y));
-    const seeds = new Set([1, 2, 3, 4, 5, 6].map((s) => splitCases(ids, 0.25, s).validation.join()));
+    const seeds = new Set([1, 2, 3, 4, 5, 6].map((s) => splitCases(cases, 0.25, s).validation.join()));
     expect(seeds.size).toBeGreaterThan(1);
-    expect(() => splitCases([1], 0.5, 1)).toThrow(/two cases or more/);
+    expect(() => splitCases([{ id: 1 }], 0.5, 1)).toThrow(/two cases or more/);
+  });
+
+  it("split by subject, keeps a subject's cases on one side", () => {
+    // Ten people, three cases each, and two cases that name no subject (each a subject of its own).
+    const cases = [
+      ...Array.from({ length: 30 }, (_, n) => ({ id: n + 1, subject: `P${Math.floor(n / 3)}` })),
+      { id: 31, subject: null },
+      { id: 32 },
+    ];
+    const sideOf = (s: { validation: number[] }, id: number) => s.validation.includes(id);
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const s = splitCases(cases, 0.25, seed, 'subject');
+      expect(s.validationSubjects).toBe(3); // round(0.25 * 12 subjects)
+      expect(s.sharedSubjects).toBe(0);
+      for (let p = 0; p < 10; p++) {
+        const sides = new Set([1, 2, 3].map((k) => sideOf(s, 3 * p + k)));
+        expect(sides.size).toBe(1);
+      }
+      expect(s.train.length + s.validation.length).toBe(32);
+    }
+    // Split by case (the default), the same cases' validation shares people with training, and says so.
+    const byCase = splitCases(cases, 0.25, 1);
+    expect(byCase.validation).toHaveLength(8);
+    const personOf = (id: number) => (id <= 30 ? Math.floor((id - 1) / 3) : -id);
+    const shared = byCase.validation.filter((id) => byCase.train.some((t) => personOf(t) === personOf(id)));
+    expect(byCase.sharedSubjects).toBe(shared.length);
+    expect(byCase.sharedSubjects).toBeGreaterThan(0);
+    // A subject named like a case's fallback key stays its own subject.
+    const odd = splitCases([{ id: 1, subject: 'c:2' }, { id: 2 }], 0.5, 1, 'subject');
+    expect(odd.validationSubjects).toBe(1);
+    expect(odd.validation).toHaveLength(1);
+    const one = [
+      { id: 1, subject: 'P' },
+      { id: 2, subject: 'P' },
+    ];
+    expect(() => splitCases(one, 0.5, 1, 'subject')).toThrow(/two subjects or more/);
+    expect(splitCases(one, 0.5, 1).sharedSubjects).toBe(1);
   });
 });

@@ -34,6 +34,7 @@ describe('run configuration', () => {
       neighbours: null,
       cropSize: null,
       members: 1,
+      splitBy: 'case',
     });
     const t = trainConfig(withDataDefaults(c, [[128, 128, 9]]));
     expect(t).toMatchObject({
@@ -74,6 +75,14 @@ describe('run configuration', () => {
     );
     // A run stored before ensembles trained one network.
     expect(storedConfig({ epochs: 3 }).members).toBe(1);
+  });
+
+  it('splitBy: case by default, subject on request, nothing else; runs stored before split by case', () => {
+    expect(resolveRunConfig(ws.db, { projectId: 1, splitBy: 'subject' }).splitBy).toBe('subject');
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, splitBy: 'patient' as unknown as 'case' })).toThrow(
+      /splitBy is 'case' or 'subject', not 'patient'/,
+    );
+    expect(storedConfig({ epochs: 3 }).splitBy).toBe('case');
   });
 
   it('2.5D when a volume has neighbours; crops of 128 or half the smallest slice side', () => {

@@ -1,6 +1,6 @@
 // A training run's configuration: the request checked and every default filled in (stored as the run's
 // config, so a resumed run trains as the first start did), and what the trainer process is given.
-import { DEFAULT_EPOCHS, DEFAULT_MEMBERS, type TrainingStartRequest } from '@contract';
+import { DEFAULT_EPOCHS, DEFAULT_MEMBERS, DEFAULT_SPLIT_BY, type TrainingStartRequest } from '@contract';
 import { InputError, NotFoundError } from '../../core/errors';
 import type { Db } from '../../db/open';
 import { getModel } from '../../db/repositories/models';
@@ -17,8 +17,9 @@ import type { TrainConfig } from '../../training/process/protocol';
 
 export /** The run's settings with every default filled in (stored as the run's config). Runs stored before
  *  the recipe's settings existed lack ema, tta, foregroundFraction, keepBest, calibrateThreshold,
- *  coordinates and members: storedConfig fills them as those runs trained (no average, no flips, a third
- *  of the crops on foreground, the last epoch kept, the matched threshold, no planes, one network). */
+ *  coordinates, members and splitBy: storedConfig fills them as those runs trained (no average, no flips, a
+ *  third of the crops on foreground, the last epoch kept, the matched threshold, no planes, one network,
+ *  split by case). */
 interface ResolvedConfig extends Required<
   Omit<
     TrainingStartRequest,
@@ -81,7 +82,14 @@ export function storedConfig(raw: Record<string, unknown>): ResolvedConfig {
     webgpuBatchSize: c.webgpuBatchSize ?? null,
     coordinates: c.coordinates ?? false,
     members: c.members ?? 1,
+    splitBy: c.splitBy ?? 'case',
   };
+}
+
+function splitByOf(v: unknown): ResolvedConfig['splitBy'] {
+  if (v === undefined) return DEFAULT_SPLIT_BY;
+  if (v === 'case' || v === 'subject') return v;
+  throw new InputError(undefined, `splitBy is 'case' or 'subject', not '${String(v)}'`);
 }
 
 /** A request's label list: label values 1..255, each once, in ascending order (the network's channels). */
@@ -211,6 +219,7 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
     foregroundFraction: fg,
     keepBest: req.keepBest ?? true,
     validationFraction: fraction,
+    splitBy: splitByOf(req.splitBy),
     seed: int(req.seed, 'seed', 0, 2 ** 31 - 1, 1),
     label: labels?.[0] ?? 1,
     labels,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/audit';
 import { getModel, listModels } from '../../db/repositories/models';
+import { listCases, setCaseSubject } from '../../db/repositories/projects';
 import { readTensorFile } from '../../training/process/tensor-file';
 import { draftVolumes } from './inference';
 import type { TrainingEmit } from './training-service';
@@ -25,6 +26,12 @@ afterAll(() => f?.services.close());
 describe('training runs in a trainer process', () => {
   it('trains 2 epochs, records metrics, per-case Dice and backend, and registers a model', async () => {
     const t = f.services.training;
+    // Three people, two cases each (cases in id order): the split keeps each person's cases together.
+    const db = f.services.app.workspace.db;
+    const ids = listCases(db, f.projectId)
+      .map((c) => c.id)
+      .sort((a, b) => a - b);
+    ids.forEach((id, n) => setCaseSubject(db, id, `person ${Math.floor(n / 2)}`));
     const started = await t.start(
       { projectId: f.projectId, target: 'vote', epochs: 2, ...SMALL, seed: 3 },
       'tester',
@@ -39,9 +46,13 @@ describe('training runs in a trainer process', () => {
     const detail = t.detail(started.id);
     expect(detail.metrics.map((m) => m.epoch)).toEqual([0, 1]);
     expect(detail.metrics.every((m) => Number.isFinite(m.loss) && m.validationDice !== null)).toBe(true);
-    // Validation Dice per held-out case, and the split is by case.
+    // Validation Dice per held-out case, and the split is by subject: one person's two cases.
     expect(Object.keys(detail.caseDice['1']!).map(Number).sort()).toEqual(done.split.validation);
     expect(done.split.train.filter((c) => done.split.validation.includes(c))).toEqual([]);
+    expect(done.split.validationSubjects).toBe(1);
+    const [v1, v2] = done.split.validation;
+    expect(done.split.validation).toHaveLength(2);
+    expect(Math.floor(ids.indexOf(v1!) / 2)).toBe(Math.floor(ids.indexOf(v2!) / 2));
     expect(detail.log).toMatch(/epoch 2\/2/);
     const model = getModel(f.services.app.workspace.db, done.modelId!)!;
     expect(model.runId).toBe(started.id);

@@ -1,5 +1,5 @@
 // Training runs' lifecycle and their trainer processes: prepares a run's data in the main process
-// (targets, split by case, data set file), trains in a trainer process (trainer-launcher.ts), records
+// (targets, split by subject, data set file), trains in a trainer process (trainer-launcher.ts), records
 // progress as it comes (backend, per-epoch metrics, per-case validation Dice), and at the end stores the
 // model in the registry (run-records.ts). A trainer that fails, crashes or is killed leaves its run
 // 'failed' with the error and its log; the workspace is only ever written by this process, in short
@@ -15,7 +15,7 @@ import type { RunDetail, RunInfo, EventChannel, Events, TrainingStartRequest } f
 import { ConflictError, InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import { getModel } from '../../db/repositories/models';
-import { getProject } from '../../db/repositories/projects';
+import { caseSubjects, getProject } from '../../db/repositories/projects';
 import {
   dropEpochsFrom,
   finishRun,
@@ -110,10 +110,12 @@ export class TrainingService {
       if (!l) throw new InputError(undefined, `label ${value} is not defined in this project`);
       return { value, name: l.name };
     });
+    const subjects = caseSubjects(this.ws.db, c.projectId);
     const split = splitCases(
-      plan.cases.map((x) => x.caseId),
+      plan.cases.map((x) => ({ id: x.caseId, subject: subjects.get(x.caseId) ?? null })),
       c.validationFraction,
       c.seed,
+      c.splitBy,
     );
     const first = plan.cases[0]!.volume;
     const normalisation = c.normalisation ?? defaultNormalisation(first.modality, first.stats.min);

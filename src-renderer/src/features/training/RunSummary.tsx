@@ -65,8 +65,9 @@ export function RunSummary({ run }: { run: RunDetail }) {
         </>
       )}
       <dt>Cases</dt>
-      <dd>
+      <dd data-testid="run-cases">
         {run.split.train.length} training, {run.split.validation.length} validation
+        {splitNote(run.split)}
       </dd>
       <dt>Best val. Dice</dt>
       <dd>{formatMetric(best)}</dd>
@@ -100,4 +101,11 @@ export function RunSummary({ run }: { run: RunDetail }) {
       </dd>
     </dl>
   );
+}
+
+/** " (by subject: 15 subjects)", or, split by case, how many validation cases share a person with training. */
+function splitNote(split: RunDetail['split']): string {
+  if (split.by === 'subject') return ` (by subject: ${split.validationSubjects} subjects)`;
+  const shared = split.sharedSubjects ?? 0;
+  return shared > 0 ? ` (${shared} of a subject also in training)` : '';
 }

@@ -7,7 +7,9 @@ import { useState } from 'react';
 import { ADVANCED_FIELDS, FROM_BASE, type Advanced } from './advancedFields';
 import {
   DEFAULT_EPOCHS,
+  DEFAULT_SPLIT_BY,
   type ModelInfo,
+  type SplitBy,
   type TrainingBackendRequest,
   type TrainingStartRequest,
   type TrainingTarget,
@@ -49,6 +51,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
     members: '',
   });
   const [labels, setLabels] = useState('');
+  const [splitBy, setSplitBy] = useState<SplitBy>(DEFAULT_SPLIT_BY);
   const epochsN = Number(epochs);
   const valid = Number.isInteger(epochsN) && epochsN >= 1;
 
@@ -77,6 +80,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
       .filter(Boolean)
       .map(Number);
     if (listed.length > 0 && !baseModel) req.labels = listed;
+    if (splitBy !== DEFAULT_SPLIT_BY) req.splitBy = splitBy;
     onStart(req);
   };
 
@@ -185,6 +189,17 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
               value={labels}
               onChange={(e) => setLabels(e.target.value)}
             />
+          </label>
+          <label title="What the train/validation split keeps whole. By subject: every case of one person (the subject an import named) on one side, so that validation is on people the run did not train on">
+            Validation split
+            <select
+              data-testid="train-split-by"
+              value={splitBy}
+              onChange={(e) => setSplitBy(e.target.value === 'subject' ? 'subject' : 'case')}
+            >
+              <option value="case">by case</option>
+              <option value="subject">by subject</option>
+            </select>
           </label>
         </div>
       </details>
