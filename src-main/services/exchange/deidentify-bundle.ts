@@ -69,11 +69,13 @@ export function deidentifyBundle(
   const cases = body.cases.map((c, i) => {
     const caseId = refs.caseIds[i]!;
     originals.names.add(c.name);
-    if (c.subject !== undefined) originals.names.add(c.subject);
+    // A subject that is already a pseudonym travels as it is; one given at import is replaced and checked.
+    const subject = c.subject === undefined ? undefined : exportSubject(ws, c.subject);
+    if (c.subject !== undefined && subject !== c.subject) originals.names.add(c.subject);
     return {
       ...c,
       name: exportCaseName(ws, { id: caseId, name: getCase(ws.db, caseId)!.name }),
-      ...(c.subject !== undefined ? { subject: exportSubject(ws, c.subject) } : {}),
+      ...(subject !== undefined ? { subject } : {}),
       volumes: c.volumes.map((v) => {
         const volumeId = refs.volumeIds.get(v.checksum)!;
         const stored = getVolumeSource(ws.db, volumeId);
