@@ -33,7 +33,7 @@ describe('training runs in a trainer process', () => {
       .sort((a, b) => a - b);
     ids.forEach((id, n) => setCaseSubject(db, id, `person ${Math.floor(n / 2)}`));
     const started = await t.start(
-      { projectId: f.projectId, target: 'vote', epochs: 2, ...SMALL, seed: 3 },
+      { projectId: f.projectId, target: 'vote', epochs: 2, ...SMALL, seed: 3, splitBy: 'subject' },
       'tester',
       emit,
     );
@@ -46,13 +46,14 @@ describe('training runs in a trainer process', () => {
     const detail = t.detail(started.id);
     expect(detail.metrics.map((m) => m.epoch)).toEqual([0, 1]);
     expect(detail.metrics.every((m) => Number.isFinite(m.loss) && m.validationDice !== null)).toBe(true);
-    // Validation Dice per held-out case, and the split is by subject: one person's two cases.
+    // Validation Dice per held-out case, and the split is by subject: no person on both sides.
     expect(Object.keys(detail.caseDice['1']!).map(Number).sort()).toEqual(done.split.validation);
     expect(done.split.train.filter((c) => done.split.validation.includes(c))).toEqual([]);
-    expect(done.split.validationSubjects).toBe(1);
-    const [v1, v2] = done.split.validation;
-    expect(done.split.validation).toHaveLength(2);
-    expect(Math.floor(ids.indexOf(v1!) / 2)).toBe(Math.floor(ids.indexOf(v2!) / 2));
+    expect(done.split).toMatchObject({ by: 'subject', validationSubjects: 1, sharedSubjects: 0 });
+    const personOf = (id: number) => Math.floor(ids.indexOf(id) / 2);
+    const validated = new Set(done.split.validation.map(personOf));
+    expect(validated.size).toBe(1);
+    expect(done.split.train.some((id) => validated.has(personOf(id)))).toBe(false);
     expect(detail.log).toMatch(/epoch 2\/2/);
     const model = getModel(f.services.app.workspace.db, done.modelId!)!;
     expect(model.runId).toBe(started.id);
