@@ -68,10 +68,15 @@ export function shiftDate(da: string, days: number): string | undefined {
   return `${pad(shifted.getUTCFullYear(), 4)}${pad(shifted.getUTCMonth() + 1, 2)}${pad(shifted.getUTCDate(), 2)}`;
 }
 
+/** The first 4 bytes of a keyed hash as 8 hex digits: a pseudonym's tail. */
+function hex8(h: Uint8Array): string {
+  return Array.from(h.slice(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** A pseudonym for a case: "Case " and 8 hex digits of the keyed hash of what identifies it at the source. */
 export function casePseudonym(hash: KeyedHash, seed: string): string {
   const h = hash(`case\n${seed}`);
-  return `Case ${Array.from(h.slice(0, 4), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `Case ${hex8(h)}`;
 }
 
 /**
@@ -80,7 +85,7 @@ export function casePseudonym(hash: KeyedHash, seed: string): string {
  */
 export function subjectPseudonym(hash: KeyedHash, seed: string): string {
   const h = hash(`subject\n${seed}`);
-  return `Subject ${Array.from(h.slice(0, 4), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `Subject ${hex8(h)}`;
 }
 
 /**
@@ -91,7 +96,7 @@ export function subjectPseudonym(hash: KeyedHash, seed: string): string {
 export function staffPseudonym(hash: KeyedHash, seed: string, role: string): string {
   const h = hash(`staff\n${seed}`);
   const word = role.charAt(0).toUpperCase() + role.slice(1);
-  return `${word} ${Array.from(h.slice(0, 4), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `${word} ${hex8(h)}`;
 }
 
 export interface ProfileOptions {

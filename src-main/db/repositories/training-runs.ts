@@ -1,6 +1,7 @@
 // Training run rows <-> RunInfo / RunDetail (migration 004). config_json is the run's TrainingStartRequest
-// with defaults filled in; split_json { train: caseId[], validation: caseId[], by, validationSubjects, sharedSubjects }; training_data_json maps a
-// case id (string) to the revision ids its target came from.
+// with defaults filled in; split_json { train: caseId[], validation: caseId[], by, validationSubjects,
+// sharedSubjects } (the last three since subjects); training_data_json maps a case id (string) to the
+// revision ids its target came from.
 import type { EpochMetrics, RunDetail, RunInfo, RunStatus, TrainingTarget } from '../../core/model';
 import type { Db } from '../open';
 

@@ -1,5 +1,5 @@
 // Training runs' lifecycle and their trainer processes: prepares a run's data in the main process
-// (targets, split by subject, data set file), trains in a trainer process (trainer-launcher.ts), records
+// (targets, split by case or subject, data set file), trains in a trainer process (trainer-launcher.ts), records
 // progress as it comes (backend, per-epoch metrics, per-case validation Dice), and at the end stores the
 // model in the registry (run-records.ts). A trainer that fails, crashes or is killed leaves its run
 // 'failed' with the error and its log; the workspace is only ever written by this process, in short
