@@ -58,7 +58,7 @@ test('the sample has eight cases with their raters, and a default run trains on 
   });
   await expect(page.getByTestId('run-list')).toContainText('3 of 3 epochs (3 networks)');
   await expect(page.getByTestId('run-cases')).toContainText(
-    /\d+ training, (\d+) validation \(by subject: \1 subjects\)/,
+    /\d+ training, (\d+) validation \(by subject: \1 subjects?\)/,
   );
   await expect(page.getByTestId('run-kept')).toContainText(
     /^an ensemble of 3 networks, epochs 1, 1, 1 of 1 each \(best validation Dice [\d.]+, [\d.]+, [\d.]+; together [\d.]+\)/,

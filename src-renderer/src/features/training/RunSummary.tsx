@@ -2,7 +2,7 @@
 // the backend that ran (and on what), base model, the case split, the
 // model it produced, and the error of a failed run.
 import type { RunDetail } from '@contract';
-import { formatMetric, targetText } from './runFormat';
+import { formatMetric, splitNote, targetText } from './runFormat';
 import {
   keptText,
   labelDiceText,
@@ -101,11 +101,4 @@ export function RunSummary({ run }: { run: RunDetail }) {
       </dd>
     </dl>
   );
-}
-
-/** " (by subject: 15 subjects)", or, split by case, how many validation cases share a person with training. */
-function splitNote(split: RunDetail['split']): string {
-  if (split.by === 'subject') return ` (by subject: ${split.validationSubjects} subjects)`;
-  const shared = split.sharedSubjects ?? 0;
-  return shared > 0 ? ` (${shared} of a subject also in training)` : '';
 }

@@ -47,3 +47,11 @@ export function memberOf(epoch: number, epochs: number, members: number): number
   const per = Math.max(1, Math.round(epochs / Math.max(1, members)));
   return Math.min(members, Math.floor(epoch / per) + 1);
 }
+
+/** " (by subject: 15 subjects)", or, split by case, how many validation cases share a person with training. */
+export function splitNote(split: RunInfo['split']): string {
+  const n = split.validationSubjects ?? 0;
+  if (split.by === 'subject') return ` (by subject: ${n} subject${n === 1 ? '' : 's'})`;
+  const shared = split.sharedSubjects ?? 0;
+  return shared > 0 ? ` (${shared} share a subject with training cases)` : '';
+}
