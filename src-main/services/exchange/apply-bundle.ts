@@ -309,8 +309,10 @@ function recordCases(
       s.volumesCreated++;
     }
     // A case that had no subject here takes the bundle's; one it had is kept (it may be this side's own key).
-    if (caseId !== undefined && c.subject !== undefined && getCaseSubject(db, caseId) === null)
+    if (caseId !== undefined && c.subject !== undefined && getCaseSubject(db, caseId) === null) {
       setCaseSubject(db, caseId, c.subject);
+      s.changed = true;
+    }
   }
   return volumeIds;
 }
