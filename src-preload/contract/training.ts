@@ -86,7 +86,7 @@ export interface TrainingStartRequest {
    *  'subject' (the person imaged, migration 012; a case naming none is its own), so that validation is on
    *  people the run did not train on. On the LIDC nodule crops (about three cases a patient) 'subject' scored
    *  lower on held-out patients: its fifth of the patients is a smaller, noisier validation set
-   *  (bench/RESULTS.md, "Validation on other patients"). */
+   *  (bench/RESULTS-validation.md). */
   splitBy?: SplitBy;
   /** Seed of the split, the initial weights, the crops and their order (default 1). */
   seed?: number;
