@@ -13,7 +13,7 @@ export type * from './identity';
 export type * from './labelling';
 export type * from './consensus';
 export type * from './training';
-export { DEFAULT_EPOCHS, DEFAULT_MEMBERS, DEFAULT_SPLIT_BY } from './training';
+export { DEFAULT_EPOCHS, DEFAULT_MEMBERS, DEFAULT_REFIT, DEFAULT_SPLIT_BY } from './training';
 export type * from './pacs';
 export type * from './mask-export';
 export type * from './exchange';

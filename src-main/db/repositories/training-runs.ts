@@ -47,9 +47,11 @@ function toRow(r: Raw, resumable: (runDir: string) => boolean): RunRow {
     backendDevice: backend?.device ?? null,
     baseModelId: r.base_model_id,
     modelId: r.model_id,
-    // Epochs in all: an ensemble's members train theirs one after another (numbered through the run).
-    epochs: Number(config['epochs'] ?? 0) * Number(config['members'] ?? 1),
+    // Epochs in all: an ensemble's members train theirs one after another, a refit's follow the validated
+    // network's (numbered through the run).
+    epochs: Number(config['epochs'] ?? 0) * (Number(config['members'] ?? 1) + (config['refit'] ? 1 : 0)),
     members: Number(config['members'] ?? 1),
+    refit: config['refit'] === true,
     epochsDone: r.epochs_done,
     split: JSON.parse(r.split_json) as RunInfo['split'],
     error: r.error,

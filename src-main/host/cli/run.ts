@@ -96,13 +96,15 @@ Usage: concord <command> [options]
         [--epochs <n>] [--base-model <id>|starter [--freeze-encoder]] [--backend auto|tensorflow|webgpu|wasm|cpu]
         [--levels <n>] [--base <n>] [--crop <n>] [--batch <n>] [--lr <x>] [--seed <n>] [--validation <fraction>]
         [--augment nnunet|none] [--neighbours <h>] [--no-coordinates] [--foreground <f>] [--no-ema] [--no-tta]
-        [--last-epoch] [--label <v> | --labels <v1,v2,...>]
+        [--last-epoch] [--no-refit] [--label <v> | --labels <v1,v2,...>]
         [--semi-supervised [--pseudo-rounds <n>] [--pseudo-min-confidence <c>]] [--json]
       Train a U-Net on the project's cases in a separate process; per-epoch lines on stderr; --json prints the
       run id, backend, per-epoch metrics, per-case validation Dice, the kept epoch and the model id. Defaults:
       the raters' agreement, a moving average of the weights, 2.5D where volumes have several slices, two
       coordinate planes (each pixel's place on its slice; --no-coordinates: none), a third of the crops on
-      foreground, the best validated epoch kept, test-time flips where they pay; batch 16
+      foreground, the best validated epoch kept, test-time flips where they pay, then (one network) the
+      same training again on every case, validation ones too, that network stored (--no-refit: the
+      validated one; about half the time); batch 16
       (32 when the backend is webgpu); every label the masks use in one model (several: softmax, Dice per
       label; --labels a subset). Ctrl+C cancels.
       --semi-supervised (one label) also learns from the project's unlabelled cases: after a warm-up on the

@@ -55,12 +55,14 @@ describe('concord train / infer / models', () => {
       'subject',
       '--json',
     );
-    expect(r.stderr).toMatch(/epoch 2\/2: loss/);
+    // The two validated epochs, then the refit's two on every case (the default for one network).
+    expect(r.stderr).toMatch(/epoch 4\/4: loss [\d.]+, validation Dice n\/a/);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ status: 'completed', backend: 'cpu', target: 'vote' });
     expect(out.runId).toBeGreaterThan(0);
-    expect(out.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([0, 1]);
+    expect(out.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([0, 1, 2, 3]);
+    expect(out.recipe.refit).toMatchObject({ epochs: 2, keptEpoch: 3, cases: 5 });
     expect(Object.keys(out.caseDice).map(Number).sort()).toEqual(out.split.validation);
     // The cases name no subject: each is its own, and none shares one with training.
     expect(out.split).toMatchObject({ by: 'subject', validationSubjects: out.split.validation.length });

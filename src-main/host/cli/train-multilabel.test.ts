@@ -59,9 +59,11 @@ describe('a project of two labels', () => {
       '--no-coordinates',
       '--json',
     );
+    // The validated epochs report each label; the refit's on every case (the default) validate nothing.
     expect(r.stderr).toMatch(
-      /epoch 30\/30: loss [\d.]+, validation Dice [\d.]+ \(label 1 [\d.]+, label 2 [\d.]+\)/,
+      /epoch 30\/60: loss [\d.]+, validation Dice [\d.]+ \(label 1 [\d.]+, label 2 [\d.]+\)/,
     );
+    expect(r.stderr).toMatch(/epoch 60\/60: loss [\d.]+, validation Dice n\/a,/);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.labels).toEqual([

@@ -6,13 +6,15 @@
 //    [--augment nnunet|none] [--neighbours h (2.5D)] [--no-coordinates] [--members n (networks averaged)]
 //    [--foreground f] [--no-ema] [--no-tta]
 //    [--last-epoch] [--matched-threshold (drafts at the target's threshold, not the one chosen on validation)]
+//    [--no-refit (store the validated network, not the one trained again on every case)]
 //    [--preset quick (one network, 3 levels, base 8: for quick drafts)] [--label v | --labels v1,v2,...]
 //    [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // The defaults are the recipe (services/training/run-config.ts): the raters' agreement, a moving average of
 // the weights, 2.5D where volumes have several slices, coordinate planes (each pixel's place on its slice),
 // a third of the crops on foreground, the best epoch kept, test-time flips where they pay, the drafts'
-// threshold chosen on validation; each option turns one of them off. --members n trains an ensemble of n
+// threshold chosen on validation, and (one network) the refit: the same training again on every case once
+// validation has chosen, that network stored; each option turns one of them off. --members n trains an ensemble of n
 // networks (other seeds, their probabilities averaged). Every label the masks use is trained
 // in one model (several: softmax over background and them, Dice per label reported); --labels picks a
 // subset, --label one. --semi-supervised (one label) also learns from the project's unlabelled cases
@@ -36,7 +38,7 @@ import { printJson, progressLine } from './output';
 const USAGE =
   'usage: concord train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>] ' +
   '[--epochs n] [--base-model id|starter] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] [--split-by case|subject] ' +
-  '[--neighbours h] [--no-coordinates] [--members n] [--foreground f] [--no-ema] [--no-tta] [--matched-threshold] [--last-epoch] [--label v | --labels v1,v2]\n' +
+  '[--neighbours h] [--no-coordinates] [--members n] [--foreground f] [--no-ema] [--no-tta] [--matched-threshold] [--last-epoch] [--no-refit] [--label v | --labels v1,v2]\n' +
   '  [--semi-supervised [--pseudo-rounds n] [--pseudo-min-confidence c]] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
 
@@ -116,6 +118,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       'last-epoch',
       'semi-supervised',
       'no-coordinates',
+      'no-refit',
     ],
   });
   if (args.positionals.length > 0) throw new InputError(undefined, USAGE);
@@ -191,6 +194,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         tta: args.options.has('no-tta') ? false : undefined,
         calibrateThreshold: args.options.has('matched-threshold') ? false : undefined,
         keepBest: args.options.has('last-epoch') ? false : undefined,
+        refit: args.options.has('no-refit') ? false : undefined,
         semiSupervised: args.options.has('semi-supervised') ? true : undefined,
         pseudoRounds: num(optionString(args, 'pseudo-rounds'), '--pseudo-rounds'),
         pseudoMinConfidence: num(optionString(args, 'pseudo-min-confidence'), '--pseudo-min-confidence'),
@@ -207,6 +211,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     const detail = service.detail(runId);
     const recipe = (detail.trainingData['recipe'] ?? {}) as {
       keptEpoch?: number | null;
+      refit?: { epochs: number; cases: number };
       labelDice?: Record<string, number>;
       ensemble?: {
         dice: number;
@@ -243,7 +248,9 @@ export async function runTrain(argv: string[]): Promise<number> {
       process.stdout.write(
         ens
           ? `run ${runId} completed on ${run.backend}: model ${run.modelId}, an ensemble of ${ens.members.length} networks, validation Dice ${ens.dice.toFixed(4)}${perLabel(labelDice)}\n`
-          : `run ${runId} completed on ${run.backend}: model ${run.modelId}, epoch ${last ? last.epoch + 1 : 'n/a'} kept, validation Dice ${last?.validationDice?.toFixed(4) ?? 'n/a'}${perLabel(labelDice)}\n`,
+          : recipe.refit
+            ? `run ${runId} completed on ${run.backend}: model ${run.modelId}, trained again on every case (${recipe.refit.cases} cases, ${recipe.refit.epochs} epochs, the last stored); the validated network: epoch ${last ? last.epoch + 1 : 'n/a'}, validation Dice ${last?.validationDice?.toFixed(4) ?? 'n/a'}${perLabel(labelDice)}\n`
+            : `run ${runId} completed on ${run.backend}: model ${run.modelId}, epoch ${last ? last.epoch + 1 : 'n/a'} kept, validation Dice ${last?.validationDice?.toFixed(4) ?? 'n/a'}${perLabel(labelDice)}\n`,
       );
     if (run.status === 'completed') return 0;
     if (run.status === 'cancelled') {

@@ -150,8 +150,8 @@ export async function trainingFixture(
   return { services, dir, wsDir, projectId, volumes, launcher, trainerFile };
 }
 
-/** A small, fast run: 2-level U-Net with 4 base filters on 16x16 crops, one CPU thread. */
-/** A tiny single network (no ensemble) for the tests that train. */
+/** A small, fast run: 2-level U-Net with 4 base filters on 16x16 crops, one CPU thread; a single network
+ *  (no ensemble) whose validated weights are stored (no refit: refit.test.ts and recipe.test.ts train it). */
 export const SMALL = {
   levels: 2,
   base: 4,
@@ -160,4 +160,5 @@ export const SMALL = {
   backend: 'cpu',
   threads: 1,
   members: 1,
+  refit: false,
 } as const;

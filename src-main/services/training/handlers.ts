@@ -50,6 +50,7 @@ const OPTIONAL_FLAGS = [
   'calibrateThreshold',
   'semiSupervised',
   'coordinates',
+  'refit',
 ] as const;
 
 export function parseStartRequest(raw: unknown): TrainingStartRequest {

@@ -3,8 +3,8 @@
 // with neighbours, a moving average of the weights, the best validated epoch kept (its weights stored, its
 // metrics the model's), and the drafts' threshold and test-time flips chosen together on the validation cases
 // (the best of a scan around the threshold matching the raters' majority; with calibrateThreshold false, that
-// threshold, the flips kept where they scored higher). A real trainer process, on the synthetic three-rater
-// project.
+// threshold, the flips kept where they scored higher), then the refit: the same training on every case,
+// whose last epoch is stored (refit.test.ts). A real trainer process, on the synthetic three-rater project.
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { getModel } from '../../db/repositories/models';
 import { findAnnotatorByName } from '../../db/repositories/annotators';
@@ -80,12 +80,15 @@ describe('the default recipe', () => {
       keepBest: true,
       foregroundFraction: 1 / 3,
     });
+    expect(run.refit).toBe(true);
     const detail = t.detail(run.id);
     expect(detail.trainingData['raters']).toMatchObject({
       [String(cases.get('C0'))]: 'submitted',
       [String(cases.get('C1'))]: 'all manual',
     });
-    const dice = detail.metrics.map((m) => m.validationDice!);
+    // The validated epochs (the refit's five after them validate nothing).
+    const dice = detail.metrics.slice(0, 5).map((m) => m.validationDice!);
+    expect(detail.metrics.slice(5).map((m) => m.validationDice)).toEqual([null, null, null, null, null]);
     const best = dice.indexOf(Math.max(...dice));
     const recipe = detail.trainingData['recipe'] as {
       keptEpoch: number;
@@ -117,17 +120,31 @@ describe('the default recipe', () => {
     expect(model.metrics['validationDiceWithFlips']).toBe(row.diceWithFlips);
     expect(model.metrics).toMatchObject({ keptEpoch: best, validationDice: dice[best] });
     expect((model.trainingData['recipe'] as { keptEpoch: number }).keptEpoch).toBe(best);
-    // The stored weights are the kept epoch's (best.bin in the run folder).
+    // The validated network's kept epoch is in best.bin in the run folder; the same run without the refit
+    // stores those weights, and the refit stores others.
     const runDir = path.join(
       ws.dir,
       (ws.db.prepare('SELECT run_dir FROM training_runs WHERE id = ?').get(run.id) as { run_dir: string })
         .run_dir,
     );
     const kept = readTensorFile(path.join(runDir, BEST_FILE)).tensors;
-    const stored = readTensorFile(ws.blobs.pathOf(model.weightsSha256)).tensors;
-    expect(stored.map((s) => Buffer.from((s.values as Float32Array).buffer))).toEqual(
+    const bytes = (modelId: number) =>
+      readTensorFile(ws.blobs.pathOf(getModel(ws.db, modelId)!.weightsSha256)).tensors.map((s) =>
+        Buffer.from((s.values as Float32Array).buffer),
+      );
+    const validated = await t.wait(
+      (
+        await t.start(
+          { projectId: f.projectId, epochs: 5, learningRate: 0.05, ...SMALL_NET, refit: false },
+          'tester',
+          () => undefined,
+        )
+      ).id,
+    );
+    expect(bytes(validated.modelId!)).toEqual(
       kept.map((s) => Buffer.from((s.values as Float32Array).buffer)),
     );
+    expect(bytes(run.modelId!)).not.toEqual(bytes(validated.modelId!));
     // The same run keeping its last epoch: a different epoch when the best was not the last.
     const last = await t.wait(
       (
@@ -139,6 +156,7 @@ describe('the default recipe', () => {
             keepBest: false,
             calibrateThreshold: false,
             ...SMALL_NET,
+            refit: false,
           },
           'tester',
           () => undefined,

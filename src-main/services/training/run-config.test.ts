@@ -35,6 +35,7 @@ describe('run configuration', () => {
       cropSize: null,
       members: 1,
       splitBy: 'case',
+      refit: true,
     });
     const t = trainConfig(withDataDefaults(c, [[128, 128, 9]]));
     expect(t).toMatchObject({
@@ -45,6 +46,7 @@ describe('run configuration', () => {
       calibrateThreshold: true,
       foregroundFraction: 1 / 3,
       cropSize: 64,
+      refit: true,
       // The slice and its neighbours, then the two coordinate planes; one network.
       unet: { inChannels: 5, coordinates: true },
     });
@@ -83,6 +85,25 @@ describe('run configuration', () => {
       /splitBy is 'case' or 'subject', not 'patient'/,
     );
     expect(storedConfig({ epochs: 3 }).splitBy).toBe('case');
+  });
+
+  it('refit: on for one network, off for an ensemble or a semi-supervised run; old runs had none', () => {
+    expect(resolveRunConfig(ws.db, { projectId: 1, refit: false }).refit).toBe(false);
+    expect(
+      trainConfig(withDataDefaults(resolveRunConfig(ws.db, { projectId: 1, refit: false }), [[64, 64, 1]])),
+    ).not.toHaveProperty('refit');
+    expect(resolveRunConfig(ws.db, { projectId: 1, members: 3 }).refit).toBe(false);
+    expect(resolveRunConfig(ws.db, { projectId: 1, semiSupervised: true }).refit).toBe(false);
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, members: 3, refit: true })).toThrow(
+      /an ensemble \(members 3\) does not refit/,
+    );
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, semiSupervised: true, refit: true })).toThrow(
+      /a semi-supervised run does not refit/,
+    );
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, refit: 'yes' as unknown as boolean })).toThrow(
+      /refit must be true or false/,
+    );
+    expect(storedConfig({ epochs: 3 }).refit).toBe(false);
   });
 
   it('2.5D when a volume has neighbours; crops of 128 or half the smallest slice side', () => {

@@ -1,6 +1,12 @@
 // A training run's configuration: the request checked and every default filled in (stored as the run's
 // config, so a resumed run trains as the first start did), and what the trainer process is given.
-import { DEFAULT_EPOCHS, DEFAULT_MEMBERS, DEFAULT_SPLIT_BY, type TrainingStartRequest } from '@contract';
+import {
+  DEFAULT_EPOCHS,
+  DEFAULT_MEMBERS,
+  DEFAULT_REFIT,
+  DEFAULT_SPLIT_BY,
+  type TrainingStartRequest,
+} from '@contract';
 import { InputError, NotFoundError } from '../../core/errors';
 import type { Db } from '../../db/open';
 import { getModel } from '../../db/repositories/models';
@@ -17,9 +23,9 @@ import type { TrainConfig } from '../../training/process/protocol';
 
 export /** The run's settings with every default filled in (stored as the run's config). Runs stored before
  *  the recipe's settings existed lack ema, tta, foregroundFraction, keepBest, calibrateThreshold,
- *  coordinates, members and splitBy: storedConfig fills them as those runs trained (no average, no flips, a
- *  third of the crops on foreground, the last epoch kept, the matched threshold, no planes, one network,
- *  split by case). */
+ *  coordinates, members, splitBy and refit: storedConfig fills them as those runs trained (no average, no
+ *  flips, a third of the crops on foreground, the last epoch kept, the matched threshold, no planes, one
+ *  network, split by case, no refit). */
 interface ResolvedConfig extends Required<
   Omit<
     TrainingStartRequest,
@@ -83,6 +89,7 @@ export function storedConfig(raw: Record<string, unknown>): ResolvedConfig {
     coordinates: c.coordinates ?? false,
     members: c.members ?? 1,
     splitBy: c.splitBy ?? 'case',
+    refit: c.refit ?? false,
   };
 }
 
@@ -188,7 +195,7 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
   const labels = base
     ? base.labels.map((l) => l.value)
     : (listed ?? (single !== undefined ? [single] : null));
-  for (const k of ['ema', 'tta', 'keepBest', 'calibrateThreshold', 'coordinates'] as const)
+  for (const k of ['ema', 'tta', 'keepBest', 'calibrateThreshold', 'coordinates', 'refit'] as const)
     if (req[k] !== undefined && typeof req[k] !== 'boolean')
       throw new InputError(undefined, `${k} must be true or false`);
   const epochs = int(req.epochs, 'epochs', 1, 10_000, DEFAULT_EPOCHS);
@@ -199,6 +206,16 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
       undefined,
       `a semi-supervised run trains one network (its pseudo-labels are that network's); got members ${members}`,
     );
+  // The refit trains one network again on every case; an ensemble's networks and a semi-supervised run's
+  // rounds are not refitted (on by default only where it can run).
+  if (req.refit && (members > 1 || semiSupervised))
+    throw new InputError(
+      undefined,
+      members > 1
+        ? `the refit trains one network again on every case; an ensemble (members ${members}) does not refit`
+        : 'the refit trains one network again on every case; a semi-supervised run does not refit',
+    );
+  const refit = req.refit ?? (DEFAULT_REFIT && members === 1 && !semiSupervised);
   return {
     projectId: req.projectId,
     target: req.target ?? 'agreement',
@@ -233,6 +250,7 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
     threads: req.threads === undefined ? null : int(req.threads, 'threads', 1, 256, 1),
     semiSupervised,
     members,
+    refit,
   };
 }
 
@@ -294,5 +312,6 @@ export function trainConfig(c: ResolvedConfig): TrainConfig {
     backend: c.backend,
     ...(c.threads ? { threads: c.threads } : {}),
     ...(c.semiSupervised ? { semiSupervised: c.semiSupervised } : {}),
+    ...(c.refit ? { refit: true } : {}),
   };
 }

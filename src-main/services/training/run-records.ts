@@ -82,6 +82,9 @@ export function recipeOutcome(t: TrainOutcome): Record<string, unknown> {
     ...(t.pseudo ? { pseudo: t.pseudo } : {}),
     // An ensemble: its validation Dice (per case, per label) and each member's kept epoch and Dice.
     ...(t.ensemble ? { ensemble: t.ensemble } : {}),
+    // A refit: the network stored was trained again on every case (its epochs, last epoch, cases, slices,
+    // seconds); the kept epoch, threshold and flips above are the validated network's.
+    ...(t.refit ? { refit: t.refit } : {}),
   };
 }
 

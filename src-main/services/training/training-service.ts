@@ -245,12 +245,17 @@ export class TrainingService {
       );
     const ck = readTensorFile<CheckpointMeta>(ckFile).meta;
     const config = storedConfig(row.config);
-    // An ensemble's epochs are numbered through its members (train-member.ts): more epochs would belong to
-    // members already done.
+    // An ensemble's epochs are numbered through its members, a refit's after the validated network's
+    // (train-member.ts): more epochs would belong to a network already done.
     if (epochs !== undefined && config.members > 1)
       throw new InputError(
         undefined,
         `run ${runId} trains an ensemble of ${config.members} networks; its epochs cannot be extended (start a new run)`,
+      );
+    if (epochs !== undefined && config.refit)
+      throw new InputError(
+        undefined,
+        `run ${runId} trains again on every case after its validated epochs; its epochs cannot be extended (start a new run)`,
       );
     if (epochs !== undefined)
       config.epochs = int(epochs, 'epochs', ck.nextEpoch + 1, 10_000, ck.nextEpoch + 1);

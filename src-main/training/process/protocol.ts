@@ -12,6 +12,8 @@
 //                   ensemble's as `member<k>/<name>` (model/ensemble.ts)
 //   member<k>.bin   an ensemble's member k (1-based) as kept at its end (a weights file of one network),
 //                   written before member k+1 starts, so a resumed run skips the members done
+//   validated.json  a refitting run's validated outcome (ValidatedOutcome, JSON), written before the refit
+//                   starts, so a run resumed in its refit does not train and calibrate the first network again
 import type { Normalisation, TrainingProgress } from '../../core/model';
 import type { SimpleDraftParams, SimpleDraftResult } from '../../core/simple-models/simple-draft';
 import type { AugmentConfig } from '../augment/augment-config';
@@ -29,6 +31,8 @@ export const WEIGHTS_FILE = 'weights.bin';
 export const BEST_FILE = 'best.bin';
 /** An ensemble's member k (from 0) as kept, in the run folder. */
 export const memberFile = (k: number): string => `member${k + 1}.bin`;
+/** A refitting run's validated outcome, once the refit has started (JSON: ValidatedOutcome). */
+export const VALIDATED_FILE = 'validated.json';
 /** Written by the host to ask a training job to stop. The train loop runs batch after batch without
  *  returning to the event loop (an awaited tensor read resolves as a microtask), so an IPC message would
  *  wait for the epoch's end; this file is checked after every batch. */
@@ -91,6 +95,10 @@ export interface TrainConfig {
    *  at the start of each of `rounds` rounds after a warm-up on the labelled cases; voxels whose confidence
    *  is below `minConfidence` weigh 0. Absent: the labelled cases only. */
   semiSupervised?: { rounds: number; minConfidence: number };
+  /** One network: after its validated training (and the choice of threshold and flips), train it again from
+   *  its start on every labelled case for `epochs` more epochs, keeping the last; that network is stored
+   *  (process/train-job.ts). Absent: the validated network is stored. */
+  refit?: boolean;
 }
 
 /** What the trainer needs to build dataset.bin (prepare-dataset.ts); planned by the host from the
@@ -148,6 +156,8 @@ export interface EpochRecord {
   /** An ensemble's run: the member (1-based) this epoch trained. Its epochs are numbered through the
    *  run: member k's epoch e (from 0) is (k - 1) * epochs + e. */
   member?: number;
+  /** An epoch of the refit (on every case, so without validation): numbered after the validated ones. */
+  refit?: true;
 }
 
 export interface CheckpointMeta {
@@ -156,7 +166,8 @@ export interface CheckpointMeta {
    *  EpochRecord's). The crops, their order and flips of epoch e depend only on (seed, member, e, batch),
    *  so this is the whole random-number position. */
   nextEpoch: number;
-  /** The member (from 0) whose state this is (absent: 0, as checkpoints before ensembles). */
+  /** The member (from 0) whose state this is (absent: 0, as checkpoints before ensembles); a refit's
+   *  state is its run's member count (after the validated network, 0). */
   member?: number;
   config: TrainConfig;
   history: EpochRecord[];
@@ -272,6 +283,10 @@ export interface TrainOutcome {
     caseDice: Record<string, number>;
     labelDice?: Record<string, number>;
   };
+  /** A refitting run: the refit's epochs and the epoch it stored (its last, numbered through the run), the
+   *  labelled cases and slices it trained on, and its training seconds. keptEpoch, the Dice, threshold and
+   *  flips above are the validated network's. */
+  refit?: { epochs: number; keptEpoch: number; cases: number; slices: number; seconds: number };
   /** A semi-supervised run's pseudo-label rounds (process/pseudo-rounds.ts), in order. */
   pseudo?: {
     rounds: number;
@@ -282,6 +297,12 @@ export interface TrainOutcome {
     crops: number;
   };
 }
+
+/** What the validated network of a refitting run chose, kept in VALIDATED_FILE while the refit trains. */
+export type ValidatedOutcome = Pick<
+  TrainOutcome,
+  'keptEpoch' | 'kept' | 'threshold' | 'tta' | 'calibration' | 'labelDice'
+>;
 
 /** Trainer -> host. */
 export type FromTrainer =

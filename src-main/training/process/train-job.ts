@@ -11,6 +11,13 @@
 // validated with and without test-time flips (tta), which its drafts use only when they scored higher,
 // and (calibrateThreshold, one label) at thresholds around the matched one, the drafts taking the best
 // (process/calibrate.ts).
+//
+// The refit (refit, one network): once the validated network is kept and its threshold and flips chosen,
+// the same network is trained again from its start (its seed, or the base model) on every labelled case,
+// train and validation together, for as many epochs, and its last epoch is stored instead; drafts use the
+// validated choices. Nothing is left to validate it on: the model's validation Dice is the validated
+// network's. Its choices are kept in VALIDATED_FILE before the refit starts, so a resume inside the refit
+// goes on with them.
 import path from 'node:path';
 import fs from 'node:fs';
 import { CancelledError } from '../../core/errors';
@@ -28,15 +35,23 @@ import {
   CHECKPOINT_FILE,
   DATASET_FILE,
   memberFile,
+  VALIDATED_FILE,
   WEIGHTS_FILE,
   type CheckpointMeta,
   type DatasetMeta,
   type FromTrainer,
   type TrainJob,
   type TrainOutcome,
+  type ValidatedOutcome,
 } from './protocol';
 import { readTensorFile, writeFileAtomic } from './tensor-file';
-import { trainMember, type LoadedDataset, type MemberOutcome, type RunState } from './train-member';
+import {
+  trainMember,
+  type LoadedDataset,
+  type MemberOutcome,
+  type MemberSetup,
+  type RunState,
+} from './train-member';
 import { encodeWeights, readWeights } from './weights-file';
 
 function loadDataset(runDir: string): LoadedDataset {
@@ -147,6 +162,100 @@ export async function runTrainJob(
     byValue,
   };
 
+  // The refit (one network): after the validated network, the same training on every labelled case.
+  const refitting = c.refit === true && M === 1;
+  const inRefit = refitting && checkpoint !== undefined && (checkpoint.meta.member ?? 0) === M;
+  const validatedFile = path.join(job.runDir, VALIDATED_FILE);
+  const v: Validated = inRefit
+    ? { outcome: readValidated(validatedFile) }
+    : await trainValidated(setup, state, labelValues !== undefined);
+  if (inRefit) send({ type: 'log', line: 'the validated network was chosen before the resume' });
+  const weightsFile = path.join(job.runDir, WEIGHTS_FILE);
+  let input = v.input;
+  let refit: TrainOutcome['refit'];
+  if (refitting) {
+    if (!inRefit) {
+      // Before the refit's first checkpoint: a resume then finds the validated choices here.
+      writeFileAtomic(validatedFile, Buffer.from(JSON.stringify(v.outcome)));
+      v.model?.dispose();
+    }
+    const all: LoadedDataset = { ...data, train: [...data.train, ...data.validation], validation: [] };
+    const cases = new Set(all.train.map((x) => x.caseId)).size;
+    send({
+      type: 'log',
+      line: `refit: the same training again on every case (${cases} cases, ${all.train.length} slices), ${c.epochs} epochs, the last kept; drafts keep the validated threshold ${v.outcome.threshold ?? threshold}${v.outcome.tta ? ` and flips ${v.outcome.tta.on ? 'on' : 'off'}` : ''}`,
+    });
+    const r = await trainMember({ ...setup, data: all }, 0, state, true);
+    input = r.input;
+    writeFileAtomic(weightsFile, encodeWeights({ unet: r.model.config }, await r.model.weights()));
+    r.model.dispose();
+    refit = {
+      epochs: c.epochs,
+      keptEpoch: r.keptEpoch ?? M * c.epochs + c.epochs - 1,
+      cases,
+      slices: all.train.length,
+      seconds: state.history.filter((x) => x.refit).reduce((t, x) => t + x.seconds, 0),
+    };
+  } else {
+    writeFileAtomic(weightsFile, await v.weights!());
+    v.model!.dispose();
+  }
+  const o = v.outcome;
+  return {
+    epochs: state.history,
+    weightsFile,
+    trainSeconds: state.trainSeconds,
+    ...(o.keptEpoch !== undefined ? { keptEpoch: o.keptEpoch, kept: o.kept ?? 'last' } : {}),
+    threshold: o.threshold ?? threshold,
+    ...(o.tta ? { tta: o.tta } : {}),
+    ...(o.calibration ? { calibration: o.calibration } : {}),
+    ...(v.ensemble ? { ensemble: v.ensemble } : {}),
+    ...(c.averageDecay !== undefined ? { averageDecay: c.averageDecay } : {}),
+    ...(input ? { input } : {}),
+    ...(labelValues ? { labels: labelValues } : {}),
+    ...(o.labelDice ? { labelDice: o.labelDice } : {}),
+    ...(refit ? { refit } : {}),
+    ...(c.semiSupervised && v.rounds
+      ? {
+          pseudo: {
+            ...c.semiSupervised,
+            unlabelledCases: new Set(data.unlabelled.map((s) => s.caseId)).size,
+            made: v.rounds.made,
+            crops: v.rounds.crops,
+          },
+        }
+      : {}),
+  };
+}
+
+/** The validated choices a refitting run kept before its refit started. */
+function readValidated(file: string): ValidatedOutcome {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as ValidatedOutcome;
+  } catch (e) {
+    throw new Error(
+      `the run stopped in its refit but its validated choices (${path.basename(file)}) cannot be read: ${(e as Error).message}; start a new run`,
+    );
+  }
+}
+
+/** The validated network (or ensemble), live, with what validation chose for it and its weights file's
+ *  bytes; a run resumed inside its refit has only the choices. */
+interface Validated {
+  outcome: ValidatedOutcome;
+  model?: Network;
+  weights?: () => Promise<Uint8Array>;
+  input?: MemberOutcome['input'];
+  ensemble?: TrainOutcome['ensemble'];
+  rounds?: MemberOutcome['rounds'];
+}
+
+/** Trains the run's network, or each member of its ensemble, keeps the best validated epoch (keepBest) and
+ *  chooses the drafts' threshold and flips on the validation cases. */
+async function trainValidated(s: MemberSetup, state: RunState, severalLabels: boolean): Promise<Validated> {
+  const { job, data, send, signal, threshold, byValue } = s;
+  const c = job.config;
+  const M = memberCount(c.unet);
   // One network: trained and kept. An ensemble: each member trained in turn (or found done in its member
   // file), then all of them loaded side by side.
   let model: Network;
@@ -155,7 +264,7 @@ export async function runTrainJob(
   const members: NamedWeights[][] = [];
   const memberKept: NonNullable<TrainOutcome['ensemble']>['members'] = [];
   if (M === 1) {
-    single = await trainMember(setup, 0, state);
+    single = await trainMember(s, 0, state);
     model = single.model;
     input = single.input;
   } else {
@@ -163,7 +272,7 @@ export async function runTrainJob(
       const file = path.join(job.runDir, memberFile(k));
       if (!fs.existsSync(file)) {
         // Trained now: its kept weights from the live network (its member file holds the same).
-        const r = await trainMember(setup, k, state);
+        const r = await trainMember(s, k, state);
         input = r.input;
         // Copied: a backend may hand out views of memory that dispose frees.
         members.push((await r.model.weights()).map((w) => ({ ...w, values: w.values.slice() })));
@@ -201,7 +310,7 @@ export async function runTrainJob(
   let tta: TrainOutcome['tta'];
   let calibration: TrainOutcome['calibration'];
   let drafted = threshold;
-  if (!labelValues && data.validation.length > 0 && (c.tta || c.calibrateThreshold)) {
+  if (!severalLabels && data.validation.length > 0 && (c.tta || c.calibrateThreshold)) {
     // One label: the threshold (with calibrateThreshold) and the flips (with tta) chosen on validation.
     const chosen = await calibrate(model, data.validation, {
       matched: threshold,
@@ -226,38 +335,23 @@ export async function runTrainJob(
       line: `test-time flips: validation Dice ${flipped.toFixed(4)} against ${plainDice.toFixed(4)} without: ${tta.on ? 'drafts use them' : 'drafts go without'}`,
     });
   }
-  const weightsFile = path.join(job.runDir, WEIGHTS_FILE);
-  writeFileAtomic(
-    weightsFile,
-    single
-      ? encodeWeights({ unet: single.model.config }, await single.model.weights())
-      : encodeWeights({ unet: ensembleConfig(c.unet, input) }, ensembleWeights(members)),
-  );
-  model.dispose();
-  const rounds = single?.rounds;
+  const labelDice = keptRecord?.labelDice;
   return {
-    epochs: state.history,
-    weightsFile,
-    trainSeconds: state.trainSeconds,
-    ...(single && keptEpoch !== undefined ? { keptEpoch, kept: single.kept } : {}),
-    threshold: drafted,
-    ...(tta ? { tta } : {}),
-    ...(calibration ? { calibration } : {}),
-    ...(ensemble ? { ensemble } : {}),
-    ...(c.averageDecay !== undefined ? { averageDecay: c.averageDecay } : {}),
+    outcome: {
+      ...(single && keptEpoch !== undefined ? { keptEpoch, kept: single.kept } : {}),
+      threshold: drafted,
+      ...(tta ? { tta } : {}),
+      ...(calibration ? { calibration } : {}),
+      ...(labelDice ? { labelDice } : {}),
+    },
+    model,
+    weights: async () =>
+      single
+        ? encodeWeights({ unet: single.model.config }, await single.model.weights())
+        : encodeWeights({ unet: ensembleConfig(c.unet, input) }, ensembleWeights(members)),
     ...(input ? { input } : {}),
-    ...(labelValues ? { labels: labelValues } : {}),
-    ...(keptRecord?.labelDice ? { labelDice: keptRecord.labelDice } : {}),
-    ...(c.semiSupervised && rounds
-      ? {
-          pseudo: {
-            ...c.semiSupervised,
-            unlabelledCases: new Set(data.unlabelled.map((s) => s.caseId)).size,
-            made: rounds.made,
-            crops: rounds.crops,
-          },
-        }
-      : {}),
+    ...(ensemble ? { ensemble } : {}),
+    ...(single?.rounds ? { rounds: single.rounds } : {}),
   };
 }
 

@@ -6,7 +6,8 @@
 //
 // Epochs are numbered through the run: member k's epoch e (from 0) is k * epochs + e, in the records, the
 // checkpoint's nextEpoch and the progress (of epochs * members in all), so the host's records and resume
-// work as for one network.
+// work as for one network. A refit (train-job.ts; one network) trains in the slot after the members, with
+// member 0's seed, on a data set without validation cases, and keeps its last epoch.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TrainingProgress } from '../../core/model';
@@ -116,18 +117,27 @@ function shifted(data: BatchSource, start: number): BatchSource {
   };
 }
 
-/** Trains member k (from 0) of the run to its end and returns its kept weights. */
-export async function trainMember(s: MemberSetup, k: number, state: RunState): Promise<MemberOutcome> {
+/** Trains member k (from 0) of the run to its end and returns its kept weights; with `refit`, the run's
+ *  refit (as member 0 again, in the slot after the members: `s.data` then holds every labelled case). */
+export async function trainMember(
+  s: MemberSetup,
+  k: number,
+  state: RunState,
+  refit = false,
+): Promise<MemberOutcome> {
   const { job, data, send, signal, threshold } = s;
   const c = job.config;
   const M = memberCount(c.unet);
   const E = c.epochs;
-  const who = M > 1 ? `member ${k + 1}/${M}: ` : '';
-  const first = k * E;
+  // Where this network's epochs and checkpoint sit in the run, and the phases (networks) it trains in all.
+  const slot = refit ? M : k;
+  const phases = M + (c.refit ? 1 : 0);
+  const who = refit ? 'refit on every case: ' : M > 1 ? `member ${k + 1}/${M}: ` : '';
+  const first = slot * E;
   const ckptFile = path.join(job.runDir, CHECKPOINT_FILE);
   const bestFile = path.join(job.runDir, BEST_FILE);
   const ck = s.checkpoint;
-  const own = ck !== undefined && (ck.meta.member ?? 0) === k;
+  const own = ck !== undefined && (ck.meta.member ?? 0) === slot;
 
   let model: UNet;
   const optimizer = adam(c.learningRate);
@@ -164,8 +174,9 @@ export async function trainMember(s: MemberSetup, k: number, state: RunState): P
     }
     send({ type: 'log', line: `${who}resumed from the checkpoint after epoch ${start}` });
   } else {
-    // A member that starts fresh: the previous member's best epoch is in its member file already.
-    fs.rmSync(bestFile, { force: true });
+    // A member that starts fresh: the previous member's best epoch is in its member file already. A refit
+    // leaves the validated network's kept weights there (it validates nothing, so never writes it).
+    if (!refit) fs.rmSync(bestFile, { force: true });
     if (job.initialWeights) {
       const base = readWeights(job.initialWeights);
       input = base.meta.unet.input;
@@ -182,15 +193,15 @@ export async function trainMember(s: MemberSetup, k: number, state: RunState): P
       if (M > 1) send({ type: 'log', line: `${who}seed ${memberSeed(c.seed, k)}` });
     }
   }
-  if (k === 0 || !own) logInput(send, input, model);
+  if (slot === 0 || !own) logInput(send, input, model);
   const average = c.averageDecay !== undefined ? new WeightAverage(model, c.averageDecay) : undefined;
   if (average && restoredAverage) average.restore(restoredAverage.values, restoredAverage.steps);
-  if (average && k === 0)
+  if (average && slot === 0)
     send({ type: 'log', line: `moving average of the weights, decay ${c.averageDecay}` });
   if (c.freezeEncoder) {
     // tfjs's optimizers skip variables that are not trainable (variableGrads prunes them).
     for (const v of model.variables) if (v.name.startsWith('enc')) v.trainable = false;
-    if (k === 0) send({ type: 'log', line: 'encoder frozen: only the decoder and head are trained' });
+    if (slot === 0) send({ type: 'log', line: 'encoder frozen: only the decoder and head are trained' });
   }
   const crops = {
     cropSize: c.cropSize,
@@ -239,14 +250,15 @@ export async function trainMember(s: MemberSetup, k: number, state: RunState): P
   // Progress through the whole run: this member's epochs after the earlier members'.
   const shift = (p: TrainingProgress): TrainingProgress => ({
     epoch: first + p.epoch + start,
-    epochs: E * M,
+    epochs: E * phases,
     batch: p.batch,
     batches: p.batches,
     loss: p.loss,
     imagesPerSecond: p.imagesPerSecond,
     elapsedSeconds: p.elapsedSeconds,
-    // The members still to come take as long a member as this one is taking.
-    etaSeconds: p.etaSeconds + (M - k - 1) * E * ((p.elapsedSeconds + p.etaSeconds) / Math.max(1, E - start)),
+    // The members (and the refit) still to come take as long as this one is taking.
+    etaSeconds:
+      p.etaSeconds + (phases - slot - 1) * E * ((p.elapsedSeconds + p.etaSeconds) / Math.max(1, E - start)),
   });
 
   if (start < E) {
@@ -302,6 +314,7 @@ export async function trainMember(s: MemberSetup, k: number, state: RunState): P
           validationDice: v ? v.dice : null,
           caseDice: v ? v.perCase : {},
           ...(M > 1 ? { member: k + 1 } : {}),
+          ...(refit ? { refit: true as const } : {}),
         };
         const perLabel = s.byValue(v?.perLabel);
         if (perLabel) record.labelDice = perLabel;
@@ -317,7 +330,7 @@ export async function trainMember(s: MemberSetup, k: number, state: RunState): P
         const meta: CheckpointMeta = {
           protocol: TRAINER_PROTOCOL_VERSION,
           nextEpoch: global + 1,
-          ...(k > 0 ? { member: k } : {}),
+          ...(slot > 0 ? { member: slot } : {}),
           config: c,
           history: state.history,
           optimizer: [],
@@ -380,7 +393,7 @@ export async function trainMember(s: MemberSetup, k: number, state: RunState): P
       line: `${who}kept epoch ${best.epoch - first + 1} of ${E} (the best validation Dice, ${best.dice.toFixed(4)})`,
     });
   }
-  if (M > 1)
+  if (M > 1 && !refit)
     // Before the next member's first checkpoint: a resume then finds this member done.
     writeFileAtomic(
       path.join(job.runDir, memberFile(k)),
