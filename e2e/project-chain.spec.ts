@@ -163,7 +163,14 @@ test('the whole chain on the sample: assign, label, submit, review gate, raters,
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'completed', {
     timeout: 300_000,
   });
-  await expect(page.getByTestId('run-list')).toContainText('3 of 3 epochs');
+  // The default refit: the 3 validated epochs chose, then the same 3 on every case made the stored network.
+  await expect(page.getByTestId('run-list')).toContainText(
+    '6 of 6 epochs (3 validated, then 3 on every case)',
+  );
+  await expect(page.getByTestId('run-kept')).toContainText(
+    /^epoch \d of 3 \(best validation Dice\), then the same training on every case \(\d+ cases\), 3 epochs, the last stored/,
+  );
+  await expect(page.getByTestId('run-cases')).toContainText('trained again (the stored network)');
   const modelId = Number(/model (\d+)/.exec((await page.getByTestId('run-model').textContent()) ?? '')?.[1]);
   expect(modelId).toBeGreaterThan(0);
 

@@ -1,12 +1,13 @@
 // The recipe's switches in a training run's Advanced section, each on by default (run-config.ts): the
 // moving average of the weights, test-time flips where they pay, the drafts' threshold chosen on validation,
-// keeping the best validated epoch, and the coordinate planes.
+// keeping the best validated epoch, the coordinate planes, and the refit on every case (one network).
 export interface Recipe {
   ema: boolean;
   tta: boolean;
   calibrateThreshold: boolean;
   keepBest: boolean;
   coordinates: boolean;
+  refit: boolean;
 }
 
 export const RECIPE_KEYS = [
@@ -15,6 +16,7 @@ export const RECIPE_KEYS = [
   'calibrateThreshold',
   'keepBest',
   'coordinates',
+  'refit',
 ] as const satisfies readonly (keyof Recipe)[];
 
 export const DEFAULT_RECIPE: Recipe = {
@@ -23,6 +25,7 @@ export const DEFAULT_RECIPE: Recipe = {
   calibrateThreshold: true,
   keepBest: true,
   coordinates: true,
+  refit: true,
 };
 
 const CHECKS: { key: keyof Recipe; label: string; hint: string }[] = [
@@ -50,6 +53,11 @@ const CHECKS: { key: keyof Recipe; label: string; hint: string }[] = [
     key: 'coordinates',
     label: 'Coordinate planes',
     hint: "two more input planes with each pixel's place on its slice, so the network can learn where structures lie (a base model keeps its own input)",
+  },
+  {
+    key: 'refit',
+    label: 'Train again on every case',
+    hint: 'after validation has chosen the epoch, threshold and flips, train the network again on every case (validation ones too) and store that one: about twice the training (one network; an ensemble or a semi-supervised run does not refit)',
   },
 ];
 

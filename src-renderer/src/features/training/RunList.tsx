@@ -35,6 +35,7 @@ export function RunList({ runs, selectedId, onSelect, latest }: Props) {
           <span className="muted">
             {targetText(r.target)} · {epochsDone(r, latest)} of {r.epochs} epochs
             {r.members > 1 ? ` (${r.members} networks)` : ''}
+            {r.refit ? ` (${r.epochs / 2} validated, then ${r.epochs / 2} on every case)` : ''}
             {r.backend ? ` · ${r.backend}` : ''}
           </span>
         </li>

@@ -20,6 +20,7 @@ const RUN: RunDetail = {
   modelId: null,
   epochs: 10,
   members: 1,
+  refit: false,
   epochsDone: 2,
   split: { train: [1, 2], validation: [3] },
   error: null,
@@ -131,6 +132,37 @@ describe('RunProgress', () => {
     );
     expect(byId('run-progress')!.textContent).toMatch(/66 img\/s/);
     expect(byId('run-progress')!.textContent).toContain('trained under 1 s');
+  });
+
+  it('a refitting run says which phase trains, and resumes to its plan only', () => {
+    const run = { ...RUN, refit: true, epochs: 20 };
+    const at = (epoch: number) => ({ ...BATCH, epoch, epochs: 20 });
+    act(() =>
+      root.render(
+        <RunProgress run={run} progress={at(9)} busy={false} onCancel={vi.fn()} onResume={vi.fn()} />,
+      ),
+    );
+    expect(byId('run-phase')!.textContent).toBe('validated training');
+    act(() =>
+      root.render(
+        <RunProgress run={run} progress={at(10)} busy={false} onCancel={vi.fn()} onResume={vi.fn()} />,
+      ),
+    );
+    expect(byId('run-phase')!.textContent).toBe('again on every case');
+    const stopped = { ...run, status: 'cancelled' as const, resumable: true, epochsDone: 12 };
+    act(() =>
+      root.render(
+        <RunProgress run={stopped} progress={null} busy={false} onCancel={vi.fn()} onResume={vi.fn()} />,
+      ),
+    );
+    expect(byId('run-resume')!.textContent).toBe('Resume after epoch 12');
+    expect(byId('resume-epochs')).toBeNull();
+    act(() =>
+      root.render(
+        <RunProgress run={RUN} progress={BATCH} busy={false} onCancel={vi.fn()} onResume={vi.fn()} />,
+      ),
+    );
+    expect(byId('run-phase')).toBeNull();
   });
 
   it('offers no Resume for a cancelled run without a checkpoint', () => {

@@ -3,7 +3,7 @@
 // epochs in all) when it was cancelled or failed with a checkpoint.
 import { useState } from 'react';
 import type { RunDetail, TrainingProgressEvent } from '@contract';
-import { canResume, formatRate, formatSeconds, memberOf, runFraction } from './runFormat';
+import { canResume, formatRate, formatSeconds, memberOf, refitPhase, runFraction } from './runFormat';
 
 interface Props {
   run: RunDetail;
@@ -49,6 +49,14 @@ export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) 
             {run.members}
           </span>
         )}
+        {run.refit && (
+          <span
+            data-testid="run-phase"
+            title="After the validated training, the same training again on every case: that network is stored"
+          >
+            {refitPhase(live ? live.epoch : Math.max(0, run.epochsDone - 1), epochs)}
+          </span>
+        )}
         {live?.kind === 'batch' && (
           <span data-testid="run-batch">
             batch {live.batch + 1} / {live.batches}
@@ -75,8 +83,9 @@ export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) 
               onResume(resumeEpochs.trim() && Number.isInteger(n) && n > 0 ? n : undefined);
             }}
           >
-            {run.members === 1 && (
-              // An ensemble's epochs belong to its members: it resumes to its plan only.
+            {run.members === 1 && !run.refit && (
+              // An ensemble's epochs belong to its members, a refit's follow the validated ones: they
+              // resume to their plan only.
               <label title="Epochs in all (more than planned continues further); empty keeps the plan">
                 to epoch
                 <input

@@ -68,6 +68,8 @@ export function RunSummary({ run }: { run: RunDetail }) {
       <dd data-testid="run-cases">
         {run.split.train.length} training, {run.split.validation.length} validation
         {splitNote(run.split)}
+        {run.refit &&
+          `; then all ${run.split.train.length + run.split.validation.length} trained again (the stored network)`}
       </dd>
       <dt>Best val. Dice</dt>
       <dd>{formatMetric(best)}</dd>

@@ -45,6 +45,22 @@ describe('recipe text', () => {
     );
   });
 
+  it('a refit: the validated epoch, then the training on every case whose last epoch is stored', () => {
+    const r = recipeOf({
+      recipe: {
+        keptEpoch: 46,
+        kept: 'best',
+        threshold: 0.9,
+        tta: { plain: 0.7, flipped: 0.71, on: true },
+        averageDecay: 0.99,
+        refit: { epochs: 60, keptEpoch: 119, cases: 231, slices: 3900, seconds: 700 },
+      },
+    })!;
+    expect(keptText(r, 120)).toBe(
+      'epoch 47 of 60 (best validation Dice), then the same training on every case (231 cases), 60 epochs, the last stored, moving average of the weights (0.99)',
+    );
+  });
+
   it('a run recorded before the recipe has none', () => {
     expect(recipeOf({ target: 'vote' })).toBeNull();
   });

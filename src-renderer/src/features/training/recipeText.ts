@@ -17,6 +17,9 @@ export interface RecipeOutcome {
   /** An ensemble: its own validation Dice, and each member's kept epoch (numbered through the run) and
    *  validation Dice. */
   ensemble?: { dice: number; members: { keptEpoch: number | null; dice: number | null }[] };
+  /** A refit: the stored network was trained again on every case (`cases`) for `epochs`, its last epoch
+   *  kept; keptEpoch, threshold and flips are the validated network's. */
+  refit?: { epochs: number; keptEpoch: number; cases: number; slices: number; seconds: number };
 }
 
 export interface LabelName {
@@ -29,7 +32,9 @@ export function recipeOf(trainingData: Record<string, unknown>): RecipeOutcome |
   return r && typeof r === 'object' ? (r as RecipeOutcome) : null;
 }
 
-/** "epoch 7 of 20 (best validation Dice), weight average" — epochs count from 1 for the reader. An
+/** "epoch 7 of 20 (best validation Dice), weight average" — epochs count from 1 for the reader. A refit's:
+ *  "epoch 47 of 60 (best validation Dice), then the same training on every case (231 cases), 60 epochs,
+ *  the last stored, …" (its threshold and flips are the validated network's). An
  *  ensemble's (`epochs` in all, its members' one after another): "an ensemble of 3 networks, epochs 18, 20,
  *  15 of 20 each (best validation Dice 0.61, 0.60, 0.63; together 0.650), …". */
 export function keptText(r: RecipeOutcome, epochs: number): string {
@@ -42,8 +47,13 @@ export function keptText(r: RecipeOutcome, epochs: number): string {
     const dice = e.members.map((m) => (m.dice === null ? '—' : m.dice.toFixed(3)));
     return `an ensemble of ${n} networks, epochs ${kept.join(', ')} of ${per} each (best validation Dice ${dice.join(', ')}; together ${e.dice.toFixed(3)})${avg}`;
   }
-  if (r.keptEpoch === null) return '—';
   const how = r.kept === 'best' ? 'best validation Dice' : 'last';
+  const f = r.refit;
+  if (f) {
+    const validated = r.keptEpoch === null ? 'validated' : `epoch ${r.keptEpoch + 1} of ${f.epochs} (${how})`;
+    return `${validated}, then the same training on every case (${f.cases} cases), ${f.epochs} epochs, the last stored${avg}`;
+  }
+  if (r.keptEpoch === null) return '—';
   return `epoch ${r.keptEpoch + 1} of ${epochs} (${how})${avg}`;
 }
 

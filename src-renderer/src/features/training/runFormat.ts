@@ -48,6 +48,12 @@ export function memberOf(epoch: number, epochs: number, members: number): number
   return Math.min(members, Math.floor(epoch / per) + 1);
 }
 
+/** A refitting run's phase at an epoch (from 0, numbered through the run: the validated network's epochs,
+ *  then the refit's as many again). */
+export function refitPhase(epoch: number, epochs: number): string {
+  return epoch < Math.round(epochs / 2) ? 'validated training' : 'again on every case';
+}
+
 /** " (by subject: 15 subjects)", or, split by case, how many validation cases share a person with training. */
 export function splitNote(split: RunInfo['split']): string {
   const n = split.validationSubjects ?? 0;
