@@ -215,8 +215,10 @@ export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
       epochs,
       seed,
       backend,
-      // One network in both arms: the pseudo-labels are one network's, and the comparison is theirs.
+      // One network in both arms: the pseudo-labels are one network's, and the comparison is theirs; no
+      // refit in either (a semi-supervised run does not refit).
       members: 1,
+      refit: false,
       ...(threads ? { threads: positiveInt(threads, '--threads') } : {}),
       // Both arms store their last epoch's weights: on the few validation cases of a small labelled set
       // the best-validated epoch is chance (bench/RESULTS-few-labels.md, "Unlabelled cases at the default
