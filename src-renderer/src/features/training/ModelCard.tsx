@@ -66,7 +66,10 @@ export function ModelCard({ model: m, drafts, onExport, busy }: Props) {
         <dt>Labels</dt>
         <dd>{m.labels.map((l) => `${l.value} ${l.name}`).join(', ')}</dd>
         <dt>Metrics</dt>
-        <dd data-testid={`model-metrics-${m.id}`}>{metricText(m.metrics)}</dd>
+        <dd data-testid={`model-metrics-${m.id}`}>
+          {metricText(m.metrics)}
+          {recipe?.refit ? ' (validation: the validated network’s; this one trained on every case)' : ''}
+        </dd>
         {perLabel && (
           <>
             <dt>Dice per label</dt>
