@@ -10,7 +10,7 @@ import { getModel } from '../../db/repositories/models';
 import { readTensorFile } from '../../training/process/tensor-file';
 import { CHECKPOINT_FILE, VALIDATED_FILE } from '../../training/process/protocol';
 import { tempDir } from '../../test-support/tmp';
-import { trainingFixture, type TrainingFixture } from '../test-support/training';
+import { SMALL, trainingFixture, type TrainingFixture } from '../test-support/training';
 import type { TrainingEmit } from './training-service';
 
 let f: TrainingFixture;
@@ -19,18 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => f?.services.close());
 
-// No refit key: the default. Three validated epochs, then three on every case.
-const REQUEST = {
-  target: 'vote',
-  epochs: 3,
-  levels: 2,
-  base: 4,
-  cropSize: 16,
-  batchSize: 4,
-  backend: 'cpu',
-  threads: 1,
-  seed: 5,
-} as const;
+// The tests' small network with no refit key: the default. Three validated epochs, then three on every case.
+const { refit: _noRefit, ...NETWORK } = SMALL;
+const REQUEST = { ...NETWORK, target: 'vote', epochs: 3, seed: 5 } as const;
 
 interface Recipe {
   keptEpoch: number;
