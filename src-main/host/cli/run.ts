@@ -6,6 +6,7 @@ import { InputError } from '../../core/errors';
 import { runBackends } from './backends';
 import { runAudit } from './audit';
 import { runAssign } from './assign';
+import { runSubject } from './subject';
 import { runBench } from './bench';
 import { runBundle } from './bundle';
 import { exitStatusOf } from './exit-status';
@@ -89,6 +90,9 @@ Usage: concord <command> [options]
          [--json]
       Give the project's cases (or the listed ones) to annotators: each to all of them, or with --per-case k to
       k of them, balanced (least-loaded first). An annotator's worklist then holds their cases only.
+  subject --workspace <dir> --project <name|id> --case <id|name> (--subject <name> | --clear) [--json]
+      Set or clear a case's subject (the person imaged), which a training run split by subject keeps on one
+      side; a research project stores its keyed pseudonym, never the name. Audited.
   gc --workspace <dir> [--grace-minutes <n>] [--dry-run] [--json]
       Remove blob files no revision or volume refers to (left by a save killed before its database row),
       older than the grace period (default 60 minutes); one audit row lists them. Also runs when the app opens.
@@ -226,6 +230,8 @@ async function dispatchCommand(argv: string[]): Promise<number> {
       return runDataset(rest);
     case 'assign':
       return runAssign(rest);
+    case 'subject':
+      return runSubject(rest);
     case 'gc':
       return runGc(rest);
     case 'audit':

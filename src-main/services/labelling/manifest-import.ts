@@ -23,8 +23,7 @@ import type { StoredMask } from '../masks/mask-store';
 import { checkProfileName } from '../identity/profiles';
 import { DEFAULT_LABEL, listLabels } from '../../db/repositories/labels';
 import { findProjectByName, setCaseSubject } from '../../db/repositories/projects';
-import { subjectPseudonym } from '../../core/deid/confidentiality-profile';
-import { deidHash } from '../workspace/deidentify';
+import { MAX_SUBJECT, storedSubject } from './case-subject';
 import { isDicomFile, readSegMask } from '../../io/seg/seg-mask';
 
 export interface ManifestEntry {
@@ -108,8 +107,8 @@ export async function readManifest(
     }
     const subjectRaw = o['subject'];
     const subject = typeof subjectRaw === 'string' ? subjectRaw.trim() : '';
-    if (subjectRaw !== undefined && (!subject || subject.length > 200)) {
-      refused.push({ case: name, reason: '"subject" must be a name of 1..200 characters' });
+    if (subjectRaw !== undefined && (!subject || subject.length > MAX_SUBJECT)) {
+      refused.push({ case: name, reason: `"subject" must be a name of 1..${MAX_SUBJECT} characters` });
       return;
     }
     const masksRaw = o['masks'] ?? {};
@@ -235,8 +234,7 @@ async function importCase(
  * pseudonym in a research one; it replaces one the image brought (its Patient ID's pseudonym).
  */
 function recordSubject(ws: Workspace, caseId: number, given: string, kind: ProjectKind): void {
-  const subject = kind === 'research' ? subjectPseudonym(deidHash(ws), `subject ${given}`) : given;
-  setCaseSubject(ws.db, caseId, subject);
+  setCaseSubject(ws.db, caseId, storedSubject(ws, given, kind));
 }
 
 export async function importManifest(
