@@ -14,8 +14,8 @@
 // the weights, 2.5D where volumes have several slices, coordinate planes (each pixel's place on its slice),
 // a third of the crops on foreground, the best epoch kept, test-time flips where they pay, the drafts'
 // threshold chosen on validation, and (one network) the refit: the same training again on every case once
-// validation has chosen, that network stored; each option turns one of them off. --members n trains an ensemble of n
-// networks (other seeds, their probabilities averaged). Every label the masks use is trained
+// validation has chosen, that network stored; each option turns one of them off. --members n trains an
+// ensemble of n networks (other seeds, their probabilities averaged). Every label the masks use is trained
 // in one model (several: softmax over background and them, Dice per label reported); --labels picks a
 // subset, --label one. --semi-supervised (one label) also learns from the project's unlabelled cases
 // (pseudo-labels weighted by confidence, data/pseudo-labels.ts).
