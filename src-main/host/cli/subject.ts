@@ -1,9 +1,9 @@
 // `concord subject --workspace <dir> --project <name|id> --case <id|name> (--subject <name> | --clear)
-// [--json]`: sets or clears a case's subject, the person imaged, which a training run split by subject keeps on one side
-// (services/labelling/case-subject.ts: a research project stores its keyed pseudonym, never the name). For a
-// case imported without one, or with the wrong one. The CLI acts as the workspace's owner; the audit row names
-// the local user. A project or case that does not exist, or an empty or overlong subject, is an input error
-// (exit 2) and nothing is written.
+// [--json]`: sets or clears a case's subject, the person imaged, which a training run split by subject keeps
+// on one side (services/labelling/case-subject.ts: a research project stores its keyed pseudonym, never the
+// name). For a case imported without one, or with the wrong one. The CLI acts as the workspace's owner; the
+// audit row names the local user. A project or case that does not exist, or an empty or overlong subject, is
+// an input error (exit 2) and nothing is written.
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
