@@ -8,11 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
 import { findAnnotatorByName } from '../../db/repositories/annotators';
-import { findProjectByName, getProject, listCases } from '../../db/repositories/projects';
+import { listCases } from '../../db/repositories/projects';
 import { localActor } from '../../services/create-services';
 import { assign } from '../../services/team/assignments';
 import { openWorkspace } from '../../workspace/workspace';
 import { optionString, parseArgs, positiveInt, requireOption } from './args';
+import { caseNamed, projectNamed } from './lookup';
 import { printJson } from './output';
 
 const USAGE =
@@ -40,11 +41,7 @@ export function runAssign(argv: string[]): number {
   const ws = openWorkspace(dir);
   try {
     const db = ws.db;
-    const project =
-      findProjectByName(db, projectText) ??
-      (/^\d+$/.test(projectText) ? getProject(db, Number(projectText)) : undefined);
-    if (!project)
-      throw new InputError(undefined, `project '${projectText}' does not exist in this workspace`);
+    const project = projectNamed(db, projectText);
     const annotatorIds = names.map((n) => {
       const p = findAnnotatorByName(db, n);
       if (!p) throw new InputError(undefined, `no profile named '${n}'`);
@@ -53,13 +50,7 @@ export function runAssign(argv: string[]): number {
     const cases = listCases(db, project.id);
     const casesText = optionString(args, 'cases');
     const caseIds = casesText
-      ? list(casesText, '--cases').map((t) => {
-          const c =
-            cases.find((x) => x.name === t) ??
-            (/^\d+$/.test(t) ? cases.find((x) => x.id === Number(t)) : undefined);
-          if (!c) throw new InputError(undefined, `case '${t}' is not in project ${project.name}`);
-          return c.id;
-        })
+      ? list(casesText, '--cases').map((t) => caseNamed(cases, t, project.name).id)
       : undefined;
     const r = assign(
       db,

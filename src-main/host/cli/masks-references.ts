@@ -3,11 +3,11 @@
 // listing the files and the cases skipped (services/interop/reference-export.ts, the same files the app
 // downloads as a tar). Cases without a reference are listed, not refused; a project with none exits 2.
 import { InputError } from '../../core/errors';
-import { findProjectByName, getProject } from '../../db/repositories/projects';
 import { localActor } from '../../services/create-services';
 import { exportReferences } from '../../services/interop/reference-export';
 import { openWorkspace } from '../../workspace/workspace';
 import { parseArgs, requireOption } from './args';
+import { projectNamed } from './lookup';
 import { printJson, progressLine } from './output';
 
 export async function runExportReferences(argv: string[], usage: string): Promise<number> {
@@ -17,11 +17,7 @@ export async function runExportReferences(argv: string[], usage: string): Promis
   const out = requireOption(args, 'out', 'masks export-references');
   const ws = openWorkspace(requireOption(args, 'workspace', 'masks export-references'));
   try {
-    const project =
-      findProjectByName(ws.db, projectText) ??
-      (/^\d+$/.test(projectText) ? getProject(ws.db, Number(projectText)) : undefined);
-    if (!project)
-      throw new InputError(undefined, `project '${projectText}' does not exist in this workspace`);
+    const project = projectNamed(ws.db, projectText);
     const r = await exportReferences(ws, {
       projectId: project.id,
       out,

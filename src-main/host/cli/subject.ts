@@ -7,11 +7,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
-import { findProjectByName, getProject, listCases } from '../../db/repositories/projects';
+import { listCases } from '../../db/repositories/projects';
 import { localActor } from '../../services/create-services';
 import { setSubject } from '../../services/labelling/case-subject';
 import { openWorkspace } from '../../workspace/workspace';
 import { optionString, parseArgs, requireOption } from './args';
+import { caseNamed, projectNamed } from './lookup';
 import { printJson } from './output';
 
 const USAGE =
@@ -34,16 +35,8 @@ export function runSubject(argv: string[]): number {
     throw new InputError(undefined, `give --subject or --clear\n${USAGE}`);
   const ws = openWorkspace(dir);
   try {
-    const project =
-      findProjectByName(ws.db, projectText) ??
-      (/^\d+$/.test(projectText) ? getProject(ws.db, Number(projectText)) : undefined);
-    if (!project)
-      throw new InputError(undefined, `project '${projectText}' does not exist in this workspace`);
-    const cases = listCases(ws.db, project.id);
-    const c =
-      cases.find((x) => x.name === caseText) ??
-      (/^\d+$/.test(caseText) ? cases.find((x) => x.id === Number(caseText)) : undefined);
-    if (!c) throw new InputError(undefined, `case '${caseText}' is not in project ${project.name}`);
+    const project = projectNamed(ws.db, projectText);
+    const c = caseNamed(listCases(ws.db, project.id), caseText, project.name);
     const r = setSubject(ws, c.id, clear ? null : given!, localActor());
     if (args.options.has('json'))
       printJson({ projectId: project.id, caseId: c.id, case: c.name, kind: project.kind, ...r });
