@@ -7,6 +7,7 @@ import { InputError } from '../../core/errors';
 import { subjectPseudonym } from '../../core/deid/confidentiality-profile';
 import { appendAudit } from '../../db/audit';
 import { getCaseSubject, getProject, setCaseSubject } from '../../db/repositories/projects';
+import { getCase } from '../../db/repositories/reviews';
 import type { Workspace } from '../../workspace/workspace';
 import { deidHash } from '../workspace/deidentify';
 
@@ -33,8 +34,7 @@ export function setSubject(
   given: string | null,
   actor: string,
 ): { before: string | null; subject: string | null } {
-  const row = ws.db.prepare('SELECT project_id AS projectId FROM cases WHERE id = ?').get(caseId) as
-    { projectId: number } | undefined;
+  const row = getCase(ws.db, caseId);
   if (!row) throw new InputError(undefined, `case ${caseId} does not exist`);
   const project = getProject(ws.db, row.projectId)!;
   const subject = given === null ? null : storedSubject(ws, checkSubject(given), project.kind);
