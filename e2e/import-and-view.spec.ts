@@ -86,6 +86,7 @@ test('imports a DICOM folder through the UI, scrolls, and reads the HU value und
     shown.forEach((v, n) => expect(v).toBeCloseTo(lps[n]!, 1));
   }
   await page.screenshot({ path: path.join(ARTIFACTS, 'import-and-view.png') });
+  fs.rmSync(path.dirname(picked), { recursive: true, force: true });
 });
 
 test('finds the imported volume and its window/level again after a restart', async ({ concord }) => {

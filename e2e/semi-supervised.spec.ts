@@ -50,4 +50,5 @@ test('the Train tab counts the unlabelled cases and trains on their pseudo-label
     /pseudo-labels round 1\/1 \(labelled by the model, from epoch \d\): 12 slices of 2/,
   );
   await expect(log).toContainText(/epoch 3: [1-9]\d* pseudo-labelled crops beside \d+ labelled/);
+  fs.rmSync(files, { recursive: true, force: true });
 });
