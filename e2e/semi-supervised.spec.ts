@@ -1,7 +1,8 @@
 // Semi-supervised training from the Train tab: on a small synthetic CT project (4 labelled cases, 2 with a
 // volume and no masks), the admin sees how many unlabelled cases a run would use, turns the switch on
-// (rounds and the confidence floor appear), trains a tiny U-Net on the CPU backend, and the run's log says
-// the unlabelled cases were pseudo-labelled and their crops trained on.
+// (the confidence floor appears, the refit switch is locked on), trains a tiny U-Net on the CPU backend,
+// and the run's log and summary say the validated network labelled the unlabelled cases and the refit
+// trained on them.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,15 +28,17 @@ test('the Train tab counts the unlabelled cases and trains on their pseudo-label
   await page.keyboard.press('Alt+t');
   await expect(page.getByTestId('training-tab-train')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('train-semi-count')).toHaveText('(2 unlabelled cases)');
-  await expect(page.getByTestId('train-pseudo-rounds')).toHaveCount(0);
+  await expect(page.getByTestId('train-pseudo-min-confidence')).toHaveCount(0);
   await page.getByTestId('train-semi').check();
-  await page.getByTestId('train-pseudo-rounds').fill('1');
   await page.getByTestId('train-pseudo-min-confidence').fill('0.3');
   await page.getByTestId('train-target').selectOption('vote');
   await page.getByTestId('train-epochs').fill('3');
   await page.getByTestId('train-backend').selectOption('cpu');
   await page.getByText('Advanced').click();
   for (const [k, v] of Object.entries(TINY)) await page.getByTestId(`train-${k}`).fill(v);
+  // It learns from the pseudo-labels in its refit: that switch is on and locked while the option is.
+  await expect(page.getByTestId('train-refit')).toBeChecked();
+  await expect(page.getByTestId('train-refit')).toBeDisabled();
   // The recipe's switches travel: this run without the coordinate planes (the network these few epochs
   // were tuned on).
   await page.getByTestId('train-coordinates').uncheck();
@@ -45,10 +48,16 @@ test('the Train tab counts the unlabelled cases and trains on their pseudo-label
   });
   const log = page.getByTestId('run-log');
   await expect(log).toContainText(/input: \d slice\(s\) as channels, no coordinate planes/);
-  await expect(log).toContainText('semi-supervised: 2 unlabelled case(s)');
   await expect(log).toContainText(
-    /pseudo-labels round 1\/1 \(labelled by the model, from epoch \d\): 12 slices of 2/,
+    /semi-supervised: the validated network labels 12 slices of 2 unlabelled case\(s\) at threshold [\d.]+/,
   );
-  await expect(log).toContainText(/epoch 3: [1-9]\d* pseudo-labelled crops beside \d+ labelled/);
+  await expect(log).toContainText(/pseudo-labels: \d of 2 unlabelled case\(s\) with foreground/);
+  await expect(log).toContainText(
+    /refit: the same training again on every case \(\d+ cases, \d+ slices, and the pseudo-labels' \d+ slices of 2 unlabelled cases\)/,
+  );
+  // The run's summary says what the stored network learnt from.
+  await expect(page.getByTestId('run-cases')).toContainText(
+    'with the pseudo-labels of 2 unlabelled cases (confidence floor 0.3)',
+  );
   fs.rmSync(files, { recursive: true, force: true });
 });

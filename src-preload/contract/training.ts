@@ -113,8 +113,8 @@ export interface TrainingStartRequest {
   members?: number;
   /** After the validated training, train the same network again from its start on every case, train and
    *  validation together, for as many epochs, keeping the last: that network is stored and drafts with the
-   *  threshold and flips validation chose (default DEFAULT_REFIT for one network; an ensemble or a
-   *  semi-supervised run does not refit). The stored model's validation Dice is then the validated
+   *  threshold and flips validation chose (default DEFAULT_REFIT for one network; an ensemble does not
+   *  refit; a semi-supervised run always does). The stored model's validation Dice is then the validated
    *  network's: the refit has no case it did not train on. */
   refit?: boolean;
   /** Default: CT window center -600, width 1500 for CT volumes; z-score for MR; percentile otherwise. */
@@ -124,13 +124,12 @@ export interface TrainingStartRequest {
   /** On-the-fly augmentation: 'nnunet' (default: nnU-Net's 2D transforms and probabilities, see
    *  training/augment/augment-config.ts) or 'none' (random mirroring only). */
   augmentation?: 'nnunet' | 'none';
-  /** Also learn from the project's unlabelled cases (a volume, no manual mask nor reference): the model's
-   *  pseudo-labels on them, each voxel weighted by the model's confidence, made again each round after a
-   *  warm-up on the labelled cases (default false). Validation stays on labelled cases. */
+  /** Also learn from the project's unlabelled cases (a volume, no manual mask nor reference; one label,
+   *  one network): once the validated training has chosen its epoch, threshold and flips, that network
+   *  labels them as it would draft them, and the refit trains on those pseudo-labels beside every labelled
+   *  case, each voxel weighted by the validated network's confidence (default false). Validation stays on
+   *  labelled cases. */
   semiSupervised?: boolean;
-  /** With semiSupervised: pseudo-label rounds (default 3; the epochs are cut into rounds + 1 parts, the
-   *  first the warm-up). */
-  pseudoRounds?: number;
   /** With semiSupervised: voxels whose confidence (0..1, the probability's distance from the threshold
    *  scaled to each side) is below this weigh 0 (default 0.5). */
   pseudoMinConfidence?: number;

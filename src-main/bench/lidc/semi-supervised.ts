@@ -1,10 +1,11 @@
-// `concord bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S] [--rounds N]
+// `concord bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S]
 //    [--min-confidence C] [--last-epoch] [--backend B] [--threads N] [--work DIR] [--json]`: do the
 // project's unlabelled cases help? On the LIDC nodule crops as a user brings them (`bench lidc-cases --out DIR`: DIR/train with
 // its manifest, DIR/holdout apart), a fraction F of the training patients keep their masks and the others
 // are imported as images only. Two runs of the product's trainer, with the same settings and seed:
 // (a) the labelled cases alone, (b) the same plus the unlabelled cases with `--semi-supervised`
-// (services/training: pseudo-labels weighted by confidence, made again each round). Each model drafts the
+// (services/training: the validated network labels them, weighted by confidence, and the refit trains on
+// them too); both with the product's defaults, so both refit. Each model drafts the
 // held-out patients (as `concord infer --out-dir`) and `bench holdout`'s score is taken: Dice pooled over
 // every voxel against the raters' strict majority. Printed: Dice and minutes of training for each.
 import fs from 'node:fs';
@@ -29,7 +30,7 @@ import { holdoutDice } from './holdout-dice';
 
 const USAGE =
   'usage: concord bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S] ' +
-  '[--rounds N] [--min-confidence C] [--last-epoch] [--backend B] [--threads N] [--work DIR] [--json]';
+  '[--min-confidence C] [--last-epoch] [--backend B] [--threads N] [--work DIR] [--json]';
 
 interface ManifestRow {
   case: string;
@@ -132,17 +133,7 @@ async function arm(
 
 export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: [
-      'cases',
-      'labelled-fraction',
-      'epochs',
-      'seed',
-      'rounds',
-      'min-confidence',
-      'backend',
-      'threads',
-      'work',
-    ],
+    values: ['cases', 'labelled-fraction', 'epochs', 'seed', 'min-confidence', 'backend', 'threads', 'work'],
     flags: ['json', 'last-epoch'],
   });
   const cases = optionString(args, 'cases');
@@ -153,7 +144,6 @@ export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
     throw new InputError(undefined, '--labelled-fraction must be in (0, 1)');
   const epochs = positiveInt(optionString(args, 'epochs') ?? String(DEFAULT_EPOCHS), '--epochs');
   const seed = positiveInt(optionString(args, 'seed') ?? '1', '--seed');
-  const rounds = optionString(args, 'rounds');
   const minConfidence = optionString(args, 'min-confidence');
   const backend = optionString(args, 'backend') ?? 'auto';
   if (!isBackendRequest(backend))
@@ -215,14 +205,13 @@ export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
       epochs,
       seed,
       backend,
-      // One network in both arms: the pseudo-labels are one network's, and the comparison is theirs; no
-      // refit in either (a semi-supervised run does not refit).
+      // One network in both arms, each refitted (the defaults): the comparison is the refit's data, the
+      // labelled cases alone against them and the pseudo-labelled ones.
       members: 1,
-      refit: false,
       ...(threads ? { threads: positiveInt(threads, '--threads') } : {}),
-      // Both arms store their last epoch's weights: on the few validation cases of a small labelled set
-      // the best-validated epoch is chance (bench/RESULTS-few-labels.md, "Unlabelled cases at the default
-      // scale").
+      // The validated network keeps its last epoch instead of the best validated one: on the few
+      // validation cases of a small labelled set the best-validated epoch can be chance
+      // (bench/RESULTS-few-labels.md, "Unlabelled cases at the default scale").
       ...(args.options.has('last-epoch') ? { keepBest: false } : {}),
     };
     const holdout = held.map((r) => ({ name: r.case, file: path.resolve(holdoutDir, r.image) }));
@@ -233,7 +222,6 @@ export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
       {
         ...base,
         semiSupervised: true,
-        ...(rounds ? { pseudoRounds: positiveInt(rounds, '--rounds') } : {}),
         ...(minConfidence ? { pseudoMinConfidence: Number(minConfidence) } : {}),
       },
       holdout,

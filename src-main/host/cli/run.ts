@@ -101,7 +101,7 @@ Usage: concord <command> [options]
         [--levels <n>] [--base <n>] [--crop <n>] [--batch <n>] [--lr <x>] [--seed <n>] [--validation <fraction>]
         [--augment nnunet|none] [--neighbours <h>] [--no-coordinates] [--foreground <f>] [--no-ema] [--no-tta]
         [--last-epoch] [--no-refit] [--label <v> | --labels <v1,v2,...>]
-        [--semi-supervised [--pseudo-rounds <n>] [--pseudo-min-confidence <c>]] [--json]
+        [--semi-supervised [--pseudo-min-confidence <c>]] [--json]
       Train a U-Net on the project's cases in a separate process; per-epoch lines on stderr; --json prints the
       run id, backend, per-epoch metrics, per-case validation Dice, the kept epoch and the model id. Defaults:
       the raters' agreement, a moving average of the weights, 2.5D where volumes have several slices, two
@@ -111,11 +111,10 @@ Usage: concord <command> [options]
       validated one; about half the time); batch 16
       (32 when the backend is webgpu); every label the masks use in one model (several: softmax, Dice per
       label; --labels a subset). Ctrl+C cancels.
-      --semi-supervised (one label) also learns from the project's unlabelled cases: after a warm-up on the
-      labelled ones, the model (with its flips) labels them, cut where they get the labelled cases' share of
-      foreground; pixels weigh its confidence (under --pseudo-min-confidence, default 0.5, they weigh 0) and
-      are added to each batch beside the labelled crops; --pseudo-rounds rounds (default 1: the second half
-      of the epochs). Validation stays on labelled cases.
+      --semi-supervised (one label) also learns from the project's unlabelled cases: the validated network
+      labels them as it would draft them (its threshold and flips), and the refit trains on them beside
+      every labelled case; pixels weigh its confidence (under --pseudo-min-confidence, default 0.5, they
+      weigh 0). Validation stays on labelled cases.
   train --workspace <dir> --resume <run-id> [--epochs <n>] [--json]
       Continue a cancelled or failed run from its last checkpoint.
   infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]
@@ -188,8 +187,8 @@ Usage: concord <command> [options]
   bench holdout --cases DIR/holdout --drafts DIR [--json]
       Pooled Dice of a model's drafts (concord infer --out-dir) of the held-out cases against the raters'
       strict majority, and per patient.
-  bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S] [--rounds N]
-        [--min-confidence C] [--last-epoch] [--backend ...] [--threads N] [--work DIR] [--json]
+  bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S]
+        [--min-confidence C] [--backend ...] [--threads N] [--work DIR] [--json]
       Trains on a fraction F of bench lidc-cases' training patients alone, then on them plus the others
       unlabelled (train --semi-supervised), and scores both on the held-out patients: Dice and minutes.
   bench infer [--backend ...] [--slices N] [--batch N] [--size 512] [--no-peer] [--json]

@@ -38,7 +38,6 @@ const OPTIONAL_NUMBERS = [
   'threads',
   'neighbours',
   'foregroundFraction',
-  'pseudoRounds',
   'pseudoMinConfidence',
   'members',
 ] as const;

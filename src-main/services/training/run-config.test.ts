@@ -87,18 +87,19 @@ describe('run configuration', () => {
     expect(storedConfig({ epochs: 3 }).splitBy).toBe('case');
   });
 
-  it('refit: on for one network, off for an ensemble or a semi-supervised run; old runs had none', () => {
+  it('refit: on for one network, off for an ensemble, always for a semi-supervised run; old runs had none', () => {
     expect(resolveRunConfig(ws.db, { projectId: 1, refit: false }).refit).toBe(false);
     expect(
       trainConfig(withDataDefaults(resolveRunConfig(ws.db, { projectId: 1, refit: false }), [[64, 64, 1]])),
     ).not.toHaveProperty('refit');
     expect(resolveRunConfig(ws.db, { projectId: 1, members: 3 }).refit).toBe(false);
-    expect(resolveRunConfig(ws.db, { projectId: 1, semiSupervised: true }).refit).toBe(false);
+    expect(resolveRunConfig(ws.db, { projectId: 1, semiSupervised: true }).refit).toBe(true);
+    expect(resolveRunConfig(ws.db, { projectId: 1, semiSupervised: true, refit: true }).refit).toBe(true);
     expect(() => resolveRunConfig(ws.db, { projectId: 1, members: 3, refit: true })).toThrow(
       /an ensemble \(members 3\) does not refit/,
     );
-    expect(() => resolveRunConfig(ws.db, { projectId: 1, semiSupervised: true, refit: true })).toThrow(
-      /a semi-supervised run does not refit/,
+    expect(() => resolveRunConfig(ws.db, { projectId: 1, semiSupervised: true, refit: false })).toThrow(
+      /learns from the pseudo-labels in its refit/,
     );
     expect(() => resolveRunConfig(ws.db, { projectId: 1, refit: 'yes' as unknown as boolean })).toThrow(
       /refit must be true or false/,

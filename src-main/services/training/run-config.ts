@@ -29,21 +29,16 @@ export /** The run's settings with every default filled in (stored as the run's 
 interface ResolvedConfig extends Required<
   Omit<
     TrainingStartRequest,
-    | 'baseModelId'
-    | 'normalisation'
-    | 'threads'
-    | 'labels'
-    | 'semiSupervised'
-    | 'pseudoRounds'
-    | 'pseudoMinConfidence'
+    'baseModelId' | 'normalisation' | 'threads' | 'labels' | 'semiSupervised' | 'pseudoMinConfidence'
   >
 > {
   /** The label values the model segments, in its channel order: one (a sigmoid output, `label`), or two
    *  or more (softmax over background and them). Runs stored before it read [label]. */
   labels: number[];
   baseModelId: number | null;
-  /** Pseudo-labels on the unlabelled cases (data/pseudo-labels.ts), or null: labelled cases only. */
-  semiSupervised: { rounds: number; minConfidence: number } | null;
+  /** Pseudo-labels on the unlabelled cases (data/pseudo-labels.ts), or null: labelled cases only. Runs of
+   *  an earlier version also hold `rounds` (their pseudo-labels were made while training). */
+  semiSupervised: { minConfidence: number; rounds?: number } | null;
   normalisation: TrainingStartRequest['normalisation'] | null;
   threads: number | null;
   /** The batch when the trainer runs on webgpu: WEBGPU_BATCH_SIZE where the request named no batch, else
@@ -109,34 +104,21 @@ export function parseLabels(v: unknown): number[] | undefined {
   return out.sort((a, b) => a - b);
 }
 
-/** Pseudo-label rounds and the confidence floor of a semi-supervised run (data/pseudo-labels.ts). */
-export const PSEUDO_ROUNDS = 1;
+/** The confidence floor of a semi-supervised run's pseudo-labels (data/pseudo-labels.ts). */
 export const PSEUDO_MIN_CONFIDENCE = 0.5;
 
-function semiSupervisedOf(
-  req: TrainingStartRequest,
-  epochs: number,
-): { rounds: number; minConfidence: number } | null {
+function semiSupervisedOf(req: TrainingStartRequest): { minConfidence: number } | null {
   if (req.semiSupervised !== undefined && typeof req.semiSupervised !== 'boolean')
     throw new InputError(undefined, 'semiSupervised must be true or false');
   if (!req.semiSupervised) {
-    if (req.pseudoRounds !== undefined || req.pseudoMinConfidence !== undefined)
-      throw new InputError(
-        undefined,
-        'pseudoRounds and pseudoMinConfidence apply to semi-supervised runs only',
-      );
+    if (req.pseudoMinConfidence !== undefined)
+      throw new InputError(undefined, 'pseudoMinConfidence applies to semi-supervised runs only');
     return null;
   }
-  const rounds = int(req.pseudoRounds, 'pseudoRounds', 1, 100, PSEUDO_ROUNDS);
-  if (epochs < rounds + 1)
-    throw new InputError(
-      undefined,
-      `${rounds} pseudo-label round(s) need at least ${rounds + 1} epochs (a warm-up, then one part per round); got ${epochs}`,
-    );
   const minConfidence = req.pseudoMinConfidence ?? PSEUDO_MIN_CONFIDENCE;
   if (!(typeof minConfidence === 'number' && minConfidence >= 0 && minConfidence < 1))
     throw new InputError(undefined, `pseudoMinConfidence must be in [0, 1) (got ${String(minConfidence)})`);
-  return { rounds, minConfidence };
+  return { minConfidence };
 }
 
 /** An integer setting in lo..hi, or the default when absent. */
@@ -199,23 +181,27 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
     if (req[k] !== undefined && typeof req[k] !== 'boolean')
       throw new InputError(undefined, `${k} must be true or false`);
   const epochs = int(req.epochs, 'epochs', 1, 10_000, DEFAULT_EPOCHS);
-  const semiSupervised = semiSupervisedOf(req, epochs);
+  const semiSupervised = semiSupervisedOf(req);
   const members = int(req.members, 'members', 1, MAX_MEMBERS, DEFAULT_MEMBERS);
   if (semiSupervised && members > 1)
     throw new InputError(
       undefined,
       `a semi-supervised run trains one network (its pseudo-labels are that network's); got members ${members}`,
     );
-  // The refit trains one network again on every case; an ensemble's networks and a semi-supervised run's
-  // rounds are not refitted (on by default only where it can run).
-  if (req.refit && (members > 1 || semiSupervised))
+  // The refit trains one network again on every case; an ensemble's networks are not refitted (on by
+  // default only where it can run). A semi-supervised run's refit is where it learns from the
+  // pseudo-labels: it always refits.
+  if (req.refit && members > 1)
     throw new InputError(
       undefined,
-      members > 1
-        ? `the refit trains one network again on every case; an ensemble (members ${members}) does not refit`
-        : 'the refit trains one network again on every case; a semi-supervised run does not refit',
+      `the refit trains one network again on every case; an ensemble (members ${members}) does not refit`,
     );
-  const refit = req.refit ?? (DEFAULT_REFIT && members === 1 && !semiSupervised);
+  if (req.refit === false && semiSupervised)
+    throw new InputError(
+      undefined,
+      'a semi-supervised run learns from the pseudo-labels in its refit (the validated network labels the unlabelled cases, the refit trains on them): it cannot go without',
+    );
+  const refit = semiSupervised !== null || (req.refit ?? (DEFAULT_REFIT && members === 1));
   return {
     projectId: req.projectId,
     target: req.target ?? 'agreement',

@@ -1,19 +1,21 @@
 // Semi-supervised training end to end, in a real trainer process: a project of 4 labelled cases and 3
-// cases with a volume and no masks. The run warms up on the labelled cases, then the model pseudo-labels
-// the unlabelled ones at each round; the log, the model's provenance and the round file say how many
-// slices were labelled and how confident the model was, and validation stays on labelled cases. The
-// options are checked before anything starts.
-import fs from 'node:fs';
+// cases with a volume and no masks. The run trains and validates on the labelled cases; its validated
+// network (the teacher) then labels the unlabelled ones as it would draft them, and the refit (the
+// student) trains on them beside every labelled case. The log, the model's provenance and the run folder's
+// pseudo.bin say what was labelled and how confident the teacher was; validation stays on labelled cases;
+// a run cancelled inside its refit resumes on the same labels and ends as a run never stopped. The options
+// are checked before anything starts.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModel } from '../../db/repositories/models';
 import { getRun } from '../../db/repositories/training-runs';
 import { readTensorFile } from '../../training/process/tensor-file';
-import { PSEUDO_FILE, type PseudoRoundStats } from '../../training/process/pseudo-rounds';
+import { PSEUDO_FILE, type PseudoStats } from '../../training/process/pseudo-cases';
 import { tempDir } from '../../test-support/tmp';
 import { SMALL, trainingFixture, type TrainingFixture } from '../test-support/training';
 import { planUnlabelled } from './targets';
 import { resolveRunConfig, storedConfig, trainConfig, withDataDefaults } from './run-config';
+import type { TrainingEmit } from './training-service';
 
 let f: TrainingFixture;
 const emit = () => undefined;
@@ -23,13 +25,42 @@ beforeAll(async () => {
 });
 afterAll(() => f?.services.close());
 
+// The tests' small network with no refit key (a semi-supervised run always refits): three validated epochs,
+// then three of the refit.
+const { refit: _noRefit, ...NETWORK } = SMALL;
+const FLOOR = 0.3;
+const REQUEST = {
+  ...NETWORK,
+  target: 'vote',
+  epochs: 3,
+  seed: 3,
+  semiSupervised: true,
+  pseudoMinConfidence: FLOOR,
+  coordinates: false,
+} as const;
+
+interface Recipe {
+  threshold: number;
+  tta?: { on: boolean };
+  refit: { cases: number; slices: number };
+  pseudo: PseudoStats & { minConfidence: number; threshold: number; tta: boolean };
+}
+
+function storedWeights(modelId: number): Map<string, Buffer> {
+  const ws = f.services.app.workspace;
+  const { tensors } = readTensorFile(ws.blobs.pathOf(getModel(ws.db, modelId)!.weightsSha256));
+  return new Map(tensors.map((t) => [t.name, Buffer.from((t.values as Float32Array).buffer)]));
+}
+
+let first: { runId: number; modelId: number };
+
 describe('semi-supervised training', () => {
   it('finds the cases without masks', () => {
     const u = planUnlabelled(f.services.app.workspace, f.projectId);
     expect(u.map((c) => c.caseName)).toEqual(['C4', 'C5', 'C6']);
   });
 
-  it('checks its options: off by default, rounds need epochs, the floor is in [0, 1)', () => {
+  it('checks its options: off by default, always refits, the floor is in [0, 1)', () => {
     const db = f.services.app.workspace.db;
     const plain = resolveRunConfig(db, { projectId: f.projectId });
     expect(plain.semiSupervised).toBeNull();
@@ -37,94 +68,133 @@ describe('semi-supervised training', () => {
     // Runs stored before the option read as labelled-only.
     expect(storedConfig({ projectId: 1, target: 'vote', epochs: 2 }).semiSupervised).toBeNull();
     const on = resolveRunConfig(db, { projectId: f.projectId, semiSupervised: true });
-    expect(on.semiSupervised).toEqual({ rounds: 1, minConfidence: 0.5 });
+    expect(on.semiSupervised).toEqual({ minConfidence: 0.5 });
+    expect(on.refit).toBe(true);
+    expect(trainConfig(withDataDefaults(on, [[32, 32, 6]]))).toMatchObject({
+      semiSupervised: { minConfidence: 0.5 },
+      refit: true,
+    });
     expect(() =>
-      resolveRunConfig(db, { projectId: f.projectId, semiSupervised: true, epochs: 3, pseudoRounds: 3 }),
-    ).toThrow(/3 pseudo-label round\(s\) need at least 4 epochs/);
+      resolveRunConfig(db, { projectId: f.projectId, semiSupervised: true, refit: false }),
+    ).toThrow(/learns from the pseudo-labels in its refit/);
+    expect(() => resolveRunConfig(db, { projectId: f.projectId, semiSupervised: true, members: 2 })).toThrow(
+      /trains one network/,
+    );
     expect(() =>
       resolveRunConfig(db, { projectId: f.projectId, semiSupervised: true, pseudoMinConfidence: 1 }),
     ).toThrow(/pseudoMinConfidence must be in \[0, 1\)/);
-    expect(() => resolveRunConfig(db, { projectId: f.projectId, pseudoRounds: 2 })).toThrow(
+    expect(() => resolveRunConfig(db, { projectId: f.projectId, pseudoMinConfidence: 0.2 })).toThrow(
       /semi-supervised runs only/,
     );
   });
 
-  it('warms up on labelled cases, then trains on pseudo-labels weighted by confidence', async () => {
+  it("validates on the labelled cases, then refits on them and the teacher's pseudo-labels", async () => {
     const t = f.services.training;
-    const floor = 0.3;
-    const started = await t.start(
-      {
-        projectId: f.projectId,
-        target: 'vote',
-        epochs: 4,
-        ...SMALL,
-        seed: 3,
-        semiSupervised: true,
-        pseudoRounds: 2,
-        pseudoMinConfidence: floor,
-        // The network this test's rounds were tuned on (4 epochs find the discs well enough to label them).
-        coordinates: false,
-      },
-      'tester',
-      emit,
-    );
-    const done = await t.wait(started.id);
+    const done = await t.wait((await t.start({ ...REQUEST, projectId: f.projectId }, 'tester', emit)).id);
     expect(done.error).toBeNull();
     expect(done.status).toBe('completed');
-    const detail = t.detail(started.id);
-    // Epochs 1 (warm-up), then rounds from epochs 2 and 4 (4 epochs cut into 3 parts).
-    expect(detail.log).toMatch(/semi-supervised: 3 unlabelled case\(s\); pseudo-labels made at epochs 2, 4/);
+    first = { runId: done.id, modelId: done.modelId! };
+    const detail = t.detail(done.id);
+    // Three validated epochs, then three of the refit, which validates nothing.
+    expect(detail.metrics.map((m) => m.epoch)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(detail.metrics.slice(3).every((m) => m.validationDice === null)).toBe(true);
+    const recipe = detail.trainingData['recipe'] as Recipe;
+    // The teacher labelled every slice of the 3 unlabelled cases (6 each) at the drafts' threshold and flips.
     expect(detail.log).toMatch(
-      /pseudo-labels round 1\/2 \(labelled by the model, from epoch 2\): 18 slices of 3/,
+      new RegExp(
+        `semi-supervised: the validated network labels 18 slices of 3 unlabelled case\\(s\\) at threshold ${recipe.threshold}`,
+      ),
     );
+    expect(detail.log).toMatch(/pseudo-labels: 18 of 18 slices labelled/);
+    const p = recipe.pseudo;
+    expect(p).toMatchObject({ cases: 3, slices: 18, minConfidence: FLOOR, threshold: recipe.threshold });
+    expect(p.tta).toBe(recipe.tta?.on ?? false);
+    // Some pixels were confident enough to teach, and they weigh at least the floor.
+    expect(p.confidentFraction).toBeGreaterThan(0);
+    expect(p.meanWeight).toBeGreaterThanOrEqual(FLOOR);
+    // Per case: its slices with foreground and as many others, at least 2.
+    expect(p.keptSlices).toBeGreaterThanOrEqual(6);
+    expect(p.keptSlices).toBeLessThanOrEqual(18);
     expect(detail.log).toMatch(
-      /pseudo-labels round 2\/2 \(labelled by the model, from epoch 4\): 18 slices of 3/,
+      new RegExp(`and the pseudo-labels' ${p.keptSlices} slices of 3 unlabelled cases\\), 3 epochs`),
     );
-    // The batches used them: none in the warm-up, then pseudo-labelled crops added beside the labelled
-    // ones (18 pseudo-labelled slices: at most as many as the labelled crops), with weights that are not 0;
-    // each round's labels aligned to the labelled slices' foreground share.
-    expect(detail.log).toMatch(/epoch 1: 0 pseudo-labelled crops beside \d+ labelled\n/);
-    expect(detail.log).toMatch(/probabilities aligned: [\d.]+ read as 0\.5/);
-    for (const e of [2, 3, 4]) {
-      const m = new RegExp(
-        `epoch ${e}: (\\d+) pseudo-labelled crops beside (\\d+) labelled, mean pixel weight ([\\d.]+)`,
-      ).exec(detail.log);
-      expect(m, `epoch ${e}'s pseudo-labelled crops`).not.toBeNull();
-      expect(Number(m![1])).toBeGreaterThan(0);
-      expect(Number(m![1])).toBeLessThanOrEqual(Number(m![2]));
-      expect(Number(m![3])).toBeGreaterThan(0);
-    }
-    // Validation on labelled cases only; the unlabelled ones are recorded as such.
+    // The refit's cases and slices are the labelled ones (4 cases); the pseudo-labelled come on top.
+    expect(recipe.refit.cases).toBe(4);
+    // Validation and training splits hold labelled cases only; the unlabelled ones are recorded as such.
     const unlabelledIds = planUnlabelled(f.services.app.workspace, f.projectId).map((c) => c.caseId);
     expect(done.split.validation.some((c) => unlabelledIds.includes(c))).toBe(false);
     expect(done.split.train.some((c) => unlabelledIds.includes(c))).toBe(false);
     expect(Object.keys(detail.trainingData['unlabelled'] as object).map(Number)).toEqual(unlabelledIds);
-    // The run's config and the model's provenance carry the option and what each round made.
-    const row = getRun(f.services.app.workspace.db, started.id, () => false)!;
-    expect(storedConfig(row.config).semiSupervised).toEqual({ rounds: 2, minConfidence: floor });
-    const model = getModel(f.services.app.workspace.db, done.modelId!)!;
-    const pseudo = (model.trainingData['recipe'] as { pseudo: { made: PseudoRoundStats[] } }).pseudo;
-    expect(pseudo).toMatchObject({ rounds: 2, minConfidence: floor, unlabelledCases: 3 });
-    expect((pseudo as unknown as { crops: number }).crops).toBeGreaterThan(0);
-    expect(pseudo.made.map((m) => [m.round, m.epoch, m.slices, m.cases])).toEqual([
-      [1, 1, 18, 3],
-      [2, 3, 18, 3],
-    ]);
-    for (const m of pseudo.made) {
-      // Some pixels were confident enough to teach, and they weigh at least the floor.
-      expect(m.confidentFraction).toBeGreaterThan(0);
-      expect(m.meanWeight).toBeGreaterThanOrEqual(floor);
-    }
-    // The last round's labels and weights are in the run folder, for a resume.
-    const file = path.join(f.wsDir, row.runDir, PSEUDO_FILE);
-    const stored = readTensorFile<{ stats: PseudoRoundStats }>(file);
-    expect(stored.meta.stats.round).toBe(2);
-    expect(stored.tensors).toHaveLength(2 * 18);
+    const row = getRun(f.services.app.workspace.db, done.id, () => false)!;
+    expect(storedConfig(row.config)).toMatchObject({ semiSupervised: { minConfidence: FLOOR }, refit: true });
+    // The kept slices' labels and weights are in the run folder, for a resume: hard labels, and weights of
+    // at least the floor where they are not 0.
+    const stored = readTensorFile<{ stats: PseudoStats; kept: number[] }>(
+      path.join(f.wsDir, row.runDir, PSEUDO_FILE),
+    );
+    expect(stored.meta.stats).toEqual({
+      cases: p.cases,
+      slices: p.slices,
+      casesWithForeground: p.casesWithForeground,
+      keptSlices: p.keptSlices,
+      confidentFraction: p.confidentFraction,
+      foregroundPixels: p.foregroundPixels,
+      meanWeight: p.meanWeight,
+    });
+    expect(stored.tensors).toHaveLength(2 * p.keptSlices);
+    const targets = stored.tensors.filter((x) => x.name.endsWith('.target'));
+    expect(targets.every((x) => [...x.values].every((v) => v === 0 || v === 255))).toBe(true);
     const weights = stored.tensors.filter((x) => x.name.endsWith('.weight'));
     const nonZero = weights.flatMap((x) => [...x.values].filter((v) => v > 0));
     expect(nonZero.length).toBeGreaterThan(0);
-    expect(Math.min(...nonZero) / 255).toBeGreaterThanOrEqual(floor - 1 / 255);
-    expect(fs.existsSync(file)).toBe(true);
+    expect(Math.min(...nonZero) / 255).toBeGreaterThanOrEqual(FLOOR - 1 / 255);
+  });
+
+  it('cancelled inside its refit, it resumes on the same pseudo-labels and ends as a run never stopped', async () => {
+    const t = f.services.training;
+    let cancelled = false;
+    // Cancels at the end of the refit's first epoch (the fourth of six).
+    const atRefit: TrainingEmit = (event, payload) => {
+      const q = payload as { runId: number; kind?: string; epoch?: number };
+      if (event === 'training:progress' && q.kind === 'epoch' && q.epoch === 3 && !cancelled) {
+        cancelled = true;
+        t.cancel(q.runId);
+      }
+    };
+    const run = await t.start({ ...REQUEST, projectId: f.projectId }, 'tester', atRefit);
+    const stopped = await t.wait(run.id);
+    expect([stopped.status, stopped.resumable]).toEqual(['cancelled', true]);
+    t.resume(run.id, 'tester', emit);
+    const done = await t.wait(run.id);
+    expect(done.status).toBe('completed');
+    const detail = t.detail(run.id);
+    expect(detail.log).toMatch(/semi-supervised: the pseudo-labels were made before the resume/);
+    const a = storedWeights(first.modelId);
+    const b = storedWeights(done.modelId!);
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [name, v] of a) expect(b.get(name)!.equals(v)).toBe(true);
+    const recipe = detail.trainingData['recipe'] as Recipe;
+    expect(recipe.pseudo).toEqual((t.detail(first.runId).trainingData['recipe'] as Recipe).pseudo);
+  });
+
+  it('a semi-supervised run of an earlier version (pseudo-labels made while training) does not resume', async () => {
+    const t = f.services.training;
+    let cancelled = false;
+    const atFirst: TrainingEmit = (event, payload) => {
+      const q = payload as { runId: number; kind?: string };
+      if (event === 'training:progress' && q.kind === 'epoch' && !cancelled) {
+        cancelled = true;
+        t.cancel(q.runId);
+      }
+    };
+    const run = await t.start({ ...REQUEST, projectId: f.projectId }, 'tester', atFirst);
+    expect((await t.wait(run.id)).status).toBe('cancelled');
+    const db = f.services.app.workspace.db;
+    // As that version stored it: the rounds in the run's config (and in its checkpoint's).
+    db.prepare(
+      "UPDATE training_runs SET config_json = json_set(config_json, '$.semiSupervised.rounds', 1) WHERE id = ?",
+    ).run(run.id);
+    expect(() => t.resume(run.id, 'tester', emit)).toThrow(/earlier version of Concord.*start a new run/);
   });
 
   it('is refused where the project has no unlabelled case', async () => {
@@ -132,14 +202,7 @@ describe('semi-supervised training', () => {
     try {
       await expect(
         g.services.training.start(
-          {
-            projectId: g.projectId,
-            target: 'vote',
-            epochs: 2,
-            ...SMALL,
-            semiSupervised: true,
-            pseudoRounds: 1,
-          },
+          { projectId: g.projectId, target: 'vote', epochs: 2, ...NETWORK, semiSupervised: true },
           'tester',
           emit,
         ),

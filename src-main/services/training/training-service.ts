@@ -245,6 +245,13 @@ export class TrainingService {
       );
     const ck = readTensorFile<CheckpointMeta>(ckFile).meta;
     const config = storedConfig(row.config);
+    // Semi-supervised runs of an earlier version made their pseudo-labels while training (rounds); this
+    // trainer makes them before the refit, and cannot go on with theirs.
+    if (config.semiSupervised?.rounds !== undefined)
+      throw new InputError(
+        undefined,
+        `run ${runId} is a semi-supervised run of an earlier version of Concord (pseudo-labels made while training); start a new run`,
+      );
     // An ensemble's epochs are numbered through its members, a refit's after the validated network's
     // (train-member.ts): more epochs would belong to a network already done.
     if (epochs !== undefined && config.members > 1)

@@ -14,12 +14,14 @@
 //                   written before member k+1 starts, so a resumed run skips the members done
 //   validated.json  a refitting run's validated outcome (ValidatedOutcome, JSON), written before the refit
 //                   starts, so a run resumed in its refit does not train and calibrate the first network again
+//   pseudo.bin      a semi-supervised run's pseudo-labelled slices (process/pseudo-cases.ts), written before
+//                   validated.json
 import type { Normalisation, TrainingProgress } from '../../core/model';
 import type { SimpleDraftParams, SimpleDraftResult } from '../../core/simple-models/simple-draft';
 import type { AugmentConfig } from '../augment/augment-config';
 import type { BackendReport, BackendRequest } from '../backends/backend-report';
 import type { InputScaling, UNetConfig } from '../model/unet-config';
-import type { PseudoRoundStats } from './pseudo-rounds';
+import type { PseudoStats } from './pseudo-cases';
 
 export const TRAINER_PROTOCOL_VERSION = 1;
 
@@ -41,7 +43,8 @@ export const CANCEL_FILE = 'cancel';
 export interface DatasetCase {
   caseId: number;
   caseName: string;
-  /** 'unlabelled': a case without masks, for a semi-supervised run's pseudo-labels (its targets are 0). */
+  /** 'unlabelled': a case without masks, for a semi-supervised run's pseudo-labels (its targets are 0 in
+   *  the data set; process/pseudo-cases.ts labels it). */
   split: 'train' | 'validation' | 'unlabelled';
   slices: number;
   width: number;
@@ -91,13 +94,15 @@ export interface TrainConfig {
   augment: AugmentConfig | null;
   backend: BackendRequest;
   threads?: number;
-  /** Semi-supervised: pseudo-labels on the data set's unlabelled cases (data/pseudo-labels.ts), made again
-   *  at the start of each of `rounds` rounds after a warm-up on the labelled cases; voxels whose confidence
-   *  is below `minConfidence` weigh 0. Absent: the labelled cases only. */
-  semiSupervised?: { rounds: number; minConfidence: number };
+  /** Semi-supervised (with refit): the validated network labels the data set's unlabelled cases
+   *  (process/pseudo-cases.ts) and the refit trains on them beside every labelled case; voxels whose
+   *  confidence is below `minConfidence` weigh 0. Absent: the labelled cases only. (Runs of an earlier
+   *  version also stored `rounds`, pseudo-labels made during the validated training; they cannot resume.) */
+  semiSupervised?: { minConfidence: number; rounds?: number };
   /** One network: after its validated training (and the choice of threshold and flips), train it again from
-   *  its start on every labelled case for `epochs` more epochs, keeping the last; that network is stored
-   *  (process/train-job.ts). Absent: the validated network is stored. */
+   *  its start on every labelled case (and a semi-supervised run's pseudo-labelled ones) for `epochs` more
+   *  epochs, keeping the last; that network is stored (process/train-job.ts). Absent: the validated network
+   *  is stored. */
   refit?: boolean;
 }
 
@@ -284,18 +289,13 @@ export interface TrainOutcome {
     labelDice?: Record<string, number>;
   };
   /** A refitting run: the refit's epochs and the epoch it stored (its last, numbered through the run), the
-   *  labelled cases and slices it trained on, and its training seconds. keptEpoch, the Dice, threshold and
-   *  flips above are the validated network's. */
+   *  labelled cases and slices it trained on (a semi-supervised run's pseudo-labelled ones not counted),
+   *  and its training seconds. keptEpoch, the Dice, threshold and flips above are the validated
+   *  network's. */
   refit?: { epochs: number; keptEpoch: number; cases: number; slices: number; seconds: number };
-  /** A semi-supervised run's pseudo-label rounds (process/pseudo-rounds.ts), in order. */
-  pseudo?: {
-    rounds: number;
-    minConfidence: number;
-    unlabelledCases: number;
-    made: PseudoRoundStats[];
-    /** Pseudo-labelled crops trained on (in this process: a resumed run counts from its resume). */
-    crops: number;
-  };
+  /** A semi-supervised run: the validated network's labels on the unlabelled cases, which its refit
+   *  trained on (process/pseudo-cases.ts), with the confidence floor and the threshold and flips used. */
+  pseudo?: PseudoStats & { minConfidence: number; threshold: number; tta: boolean };
 }
 
 /** What the validated network of a refitting run chose, kept in VALIDATED_FILE while the refit trains. */

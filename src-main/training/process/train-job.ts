@@ -18,6 +18,11 @@
 // validated choices. Nothing is left to validate it on: the model's validation Dice is the validated
 // network's. Its choices are kept in VALIDATED_FILE before the refit starts, so a resume inside the refit
 // goes on with them.
+//
+// Semi-supervised (with the refit): before the refit, the validated network labels the unlabelled cases as
+// it would draft them (process/pseudo-cases.ts, kept in PSEUDO_FILE before VALIDATED_FILE), and the refit
+// trains on those slices beside every labelled case: the validated network is the teacher, the refit the
+// student.
 import path from 'node:path';
 import fs from 'node:fs';
 import { CancelledError } from '../../core/errors';
@@ -27,6 +32,7 @@ import { ensembleWeights, loadNetwork, type Network } from '../model/ensemble';
 import { memberCount, type UNetConfig } from '../model/unet-config';
 import type { NamedWeights } from '../model/unet';
 import { sliceRefs, type SliceRef } from './crop-batches';
+import { labelUnlabelled, readPseudo, writePseudo } from './pseudo-cases';
 import { prepareDataset } from './prepare-dataset';
 import { validationDice } from './evaluate-slices';
 import { calibrate, calibrationLine } from './calibrate';
@@ -162,6 +168,11 @@ export async function runTrainJob(
     byValue,
   };
 
+  // Semi-supervised runs of an earlier version made their pseudo-labels during the validated training.
+  if (c.semiSupervised?.rounds !== undefined)
+    throw new Error(
+      'this semi-supervised run was started by an earlier version of Concord, which made its pseudo-labels while training; start a new run',
+    );
   // The refit (one network): after the validated network, the same training on every labelled case.
   const refitting = c.refit === true && M === 1;
   const inRefit = refitting && checkpoint !== undefined && (checkpoint.meta.member ?? 0) === M;
@@ -173,18 +184,29 @@ export async function runTrainJob(
   const weightsFile = path.join(job.runDir, WEIGHTS_FILE);
   let input = v.input;
   let refit: TrainOutcome['refit'];
+  let pseudo: TrainOutcome['pseudo'];
   if (refitting) {
+    const drafted = { threshold: v.outcome.threshold ?? threshold, tta: v.outcome.tta?.on ?? false };
+    const labels = await pseudoLabelled(setup, v, inRefit, drafted);
     if (!inRefit) {
       // Before the refit's first checkpoint: a resume then finds the validated choices here.
       writeFileAtomic(validatedFile, Buffer.from(JSON.stringify(v.outcome)));
       v.model?.dispose();
     }
-    const all: LoadedDataset = { ...data, train: [...data.train, ...data.validation], validation: [] };
-    const cases = new Set(all.train.map((x) => x.caseId)).size;
+    const labelled = [...data.train, ...data.validation];
+    const all: LoadedDataset = { ...data, train: [...labelled, ...(labels?.refs ?? [])], validation: [] };
+    const cases = new Set(labelled.map((x) => x.caseId)).size;
     send({
       type: 'log',
-      line: `refit: the same training again on every case (${cases} cases, ${all.train.length} slices), ${c.epochs} epochs, the last kept; drafts keep the validated threshold ${v.outcome.threshold ?? threshold}${v.outcome.tta ? ` and flips ${v.outcome.tta.on ? 'on' : 'off'}` : ''}`,
+      line: `refit: the same training again on every case (${cases} cases, ${labelled.length} slices${labels ? `, and the pseudo-labels' ${labels.stats.keptSlices} slices of ${labels.stats.cases} unlabelled cases` : ''}), ${c.epochs} epochs, the last kept; drafts keep the validated threshold ${drafted.threshold}${v.outcome.tta ? ` and flips ${v.outcome.tta.on ? 'on' : 'off'}` : ''}`,
     });
+    if (labels)
+      pseudo = {
+        ...labels.stats,
+        minConfidence: c.semiSupervised!.minConfidence,
+        threshold: drafted.threshold,
+        tta: drafted.tta,
+      };
     const r = await trainMember({ ...setup, data: all }, 0, state, true);
     input = r.input;
     writeFileAtomic(weightsFile, encodeWeights({ unet: r.model.config }, await r.model.weights()));
@@ -193,7 +215,7 @@ export async function runTrainJob(
       epochs: c.epochs,
       keptEpoch: r.keptEpoch ?? M * c.epochs + c.epochs - 1,
       cases,
-      slices: all.train.length,
+      slices: labelled.length,
       seconds: state.history.filter((x) => x.refit).reduce((t, x) => t + x.seconds, 0),
     };
   } else {
@@ -215,17 +237,67 @@ export async function runTrainJob(
     ...(labelValues ? { labels: labelValues } : {}),
     ...(o.labelDice ? { labelDice: o.labelDice } : {}),
     ...(refit ? { refit } : {}),
-    ...(c.semiSupervised && v.rounds
-      ? {
-          pseudo: {
-            ...c.semiSupervised,
-            unlabelledCases: new Set(data.unlabelled.map((s) => s.caseId)).size,
-            made: v.rounds.made,
-            crops: v.rounds.crops,
-          },
-        }
-      : {}),
+    ...(pseudo ? { pseudo } : {}),
   };
+}
+
+/** A semi-supervised run's pseudo-labels for its refit: made now by the validated network (the teacher)
+ *  at the drafts' threshold and flips, and written to PSEUDO_FILE; or, in a run resumed inside its refit,
+ *  read back from there. Null when the run is not semi-supervised or has no unlabelled slices. */
+async function pseudoLabelled(
+  s: MemberSetup,
+  v: Validated,
+  inRefit: boolean,
+  drafted: { threshold: number; tta: boolean },
+): Promise<ReturnType<typeof readPseudo>> {
+  const { job, data, send, signal } = s;
+  const semi = job.config.semiSupervised;
+  if (!semi) return null;
+  if (data.unlabelled.length === 0) {
+    send({
+      type: 'log',
+      line: 'semi-supervised: the data set has no unlabelled slices; labelled cases only',
+    });
+    return null;
+  }
+  if (inRefit) {
+    const stored = readPseudo(job.runDir, data.unlabelled);
+    if (!stored)
+      throw new Error(
+        'the run stopped in its refit but its pseudo-labels (pseudo.bin) are missing or do not fit its data set; start a new run',
+      );
+    send({ type: 'log', line: 'semi-supervised: the pseudo-labels were made before the resume' });
+    return stored;
+  }
+  const n = data.unlabelled.length;
+  send({
+    type: 'log',
+    line: `semi-supervised: the validated network labels ${n} slices of ${new Set(data.unlabelled.map((x) => x.caseId)).size} unlabelled case(s) at threshold ${drafted.threshold}${drafted.tta ? ' with its flips' : ''}, confidence floor ${semi.minConfidence}`,
+  });
+  let reported = 0;
+  const labels = await labelUnlabelled(v.model!, data.unlabelled, {
+    threshold: drafted.threshold,
+    minConfidence: semi.minConfidence,
+    tta: drafted.tta,
+    seed: job.config.seed,
+    signal,
+    onSlice: (done) => {
+      s.checkCancel();
+      // About every tenth of the slices, and the last.
+      if (done === n || done - reported >= Math.max(1, Math.ceil(n / 10))) {
+        reported = done;
+        send({ type: 'log', line: `pseudo-labels: ${done} of ${n} slices labelled` });
+      }
+    },
+  });
+  if (signal.aborted) throw new CancelledError('training');
+  writePseudo(job.runDir, n, labels);
+  const st = labels.stats;
+  send({
+    type: 'log',
+    line: `pseudo-labels: ${st.casesWithForeground} of ${st.cases} unlabelled case(s) with foreground, ${st.foregroundPixels} foreground pixels, ${(100 * st.confidentFraction).toFixed(1)}% of pixels confident (weight > 0), mean weight ${st.meanWeight.toFixed(3)}; ${st.keptSlices} slices kept for the refit`,
+  });
+  return labels;
 }
 
 /** The validated choices a refitting run kept before its refit started. */
@@ -247,7 +319,6 @@ interface Validated {
   weights?: () => Promise<Uint8Array>;
   input?: MemberOutcome['input'];
   ensemble?: TrainOutcome['ensemble'];
-  rounds?: MemberOutcome['rounds'];
 }
 
 /** Trains the run's network, or each member of its ensemble, keeps the best validated epoch (keepBest) and
@@ -351,7 +422,6 @@ async function trainValidated(s: MemberSetup, state: RunState, severalLabels: bo
         : encodeWeights({ unet: ensembleConfig(c.unet, input) }, ensembleWeights(members)),
     ...(input ? { input } : {}),
     ...(ensemble ? { ensemble } : {}),
-    ...(single?.rounds ? { rounds: single.rounds } : {}),
   };
 }
 

@@ -7,7 +7,8 @@
 // Epochs are numbered through the run: member k's epoch e (from 0) is k * epochs + e, in the records, the
 // checkpoint's nextEpoch and the progress (of epochs * members in all), so the host's records and resume
 // work as for one network. A refit (train-job.ts; one network) trains in the slot after the members, with
-// member 0's seed, on a data set without validation cases, and keeps its last epoch.
+// member 0's seed, on a data set without validation cases (a semi-supervised run's pseudo-labelled slices
+// among its training ones), and keeps its last epoch.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TrainingProgress } from '../../core/model';
@@ -21,7 +22,6 @@ import { UNet, type NamedWeights } from '../model/unet';
 import { imageChannels, memberConfig, memberCount, type InputScaling } from '../model/unet-config';
 import { cropBatches, inputScalingOf, type SliceRef } from './crop-batches';
 import { validationDice } from './evaluate-slices';
-import { foregroundShareOf, PseudoRounds } from './pseudo-rounds';
 import {
   BEST_FILE,
   CHECKPOINT_FILE,
@@ -73,8 +73,6 @@ export interface MemberOutcome {
   input?: InputScaling;
   keptEpoch?: number;
   kept: 'best' | 'last';
-  /** A semi-supervised run's rounds (one network only). */
-  rounds?: PseudoRounds;
 }
 
 const AVERAGE_PREFIX = 'ema/';
@@ -212,35 +210,7 @@ export async function trainMember(
     softTarget: data.meta.soft,
     coordinates: model.config.coordinates ?? false,
   };
-  let source = cropBatches(data.train, crops);
-  // The model whose labels a round uses: the weights' moving average when the run keeps one.
-  const labelWith = <T>(f: (m: UNet) => Promise<T>): Promise<T> =>
-    average ? average.withAverage(() => f(model)) : f(model);
-  let rounds: PseudoRounds | undefined;
-  if (c.semiSupervised && data.unlabelled.length > 0) {
-    rounds = new PseudoRounds(job.runDir, data.unlabelled, {
-      threshold,
-      minConfidence: c.semiSupervised.minConfidence,
-      ...(c.tta ? { tta: true } : {}),
-      foregroundShare: foregroundShareOf(data.train),
-      rounds: c.semiSupervised.rounds,
-      epochs: E,
-      labelledSlices: data.train.length,
-      crops,
-      log: (line) => send({ type: 'log', line }),
-    });
-    send({
-      type: 'log',
-      line: `semi-supervised: ${new Set(data.unlabelled.map((x) => x.caseId)).size} unlabelled case(s); pseudo-labels made at epochs ${rounds.starts.map((e) => e + 1).join(', ')} (warm-up on the labelled cases before), confidence floor ${c.semiSupervised.minConfidence}`,
-    });
-    await rounds.restore(start, labelWith, signal);
-    source = rounds.batches(source);
-  } else if (c.semiSupervised) {
-    send({
-      type: 'log',
-      line: 'semi-supervised: the data set has no unlabelled slices; labelled cases only',
-    });
-  }
+  const source = cropBatches(data.train, crops);
   const cosine = cosineSchedule(c.learningRate, E);
   const schedule = (e: number): number => (c.schedule === 'constant' ? c.learningRate : cosine(e));
   let epochLoss = 0;
@@ -308,8 +278,7 @@ export async function trainMember(
           epoch: global,
           loss: epochLoss / Math.max(1, epochBatches),
           seconds,
-          // Every crop trained on: a semi-supervised epoch's pseudo-labelled ones too.
-          imagesPerSecond: (epochBatches * s.batchSize + (rounds?.epochCrops ?? 0)) / Math.max(1e-9, seconds),
+          imagesPerSecond: (epochBatches * s.batchSize) / Math.max(1e-9, seconds),
           learningRate: schedule(epoch),
           validationDice: v ? v.dice : null,
           caseDice: v ? v.perCase : {},
@@ -368,9 +337,6 @@ export async function trainMember(
               : ''
           }, ${record.imagesPerSecond.toFixed(1)} images/s; validation ${validationSeconds.toFixed(1)} s`,
         });
-        // After the epoch's checkpoint: a round's labels are in pseudo.bin before the next epoch trains on
-        // them (a resume finds them there, or labels again).
-        if (rounds) await rounds.afterEpoch(epoch, labelWith, { crops: epochBatches * s.batchSize, signal });
         const metrics: Record<string, number> = {};
         if (record.validationDice !== null) metrics['dice'] = record.validationDice;
         epochStart = performance.now();
@@ -404,7 +370,6 @@ export async function trainMember(
     ...(input ? { input } : {}),
     ...(keptEpoch !== undefined ? { keptEpoch } : {}),
     kept,
-    ...(rounds ? { rounds } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // The recipe's switches in a training run's Advanced section, each on by default (run-config.ts): the
 // moving average of the weights, test-time flips where they pay, the drafts' threshold chosen on validation,
-// keeping the best validated epoch, the coordinate planes, and the refit on every case (one network).
+// keeping the best validated epoch, the coordinate planes, and the refit on every case (one network). A
+// switch the run needs on (the refit of a semi-supervised run) is shown on and locked, saying why.
 export interface Recipe {
   ema: boolean;
   tta: boolean;
@@ -57,19 +58,27 @@ const CHECKS: { key: keyof Recipe; label: string; hint: string }[] = [
   {
     key: 'refit',
     label: 'Train again on every case',
-    hint: 'after validation has chosen the epoch, threshold and flips, train the network again on every case (validation ones too) and store that one: about twice the training (one network; an ensemble or a semi-supervised run does not refit)',
+    hint: 'after validation has chosen the epoch, threshold and flips, train the network again on every case (validation ones too) and store that one: about twice the training (one network; an ensemble does not refit)',
   },
 ];
 
-export function RecipeChecks({ value, onChange }: { value: Recipe; onChange(r: Recipe): void }) {
+interface Props {
+  value: Recipe;
+  onChange(r: Recipe): void;
+  /** Switches the run needs on, with why (shown on and disabled, whatever `value` says). */
+  locked?: Partial<Record<keyof Recipe, string>>;
+}
+
+export function RecipeChecks({ value, onChange, locked = {} }: Props) {
   return (
     <div className="train-recipe">
       {CHECKS.map((c) => (
-        <label key={c.key} className="check" title={c.hint}>
+        <label key={c.key} className="check" title={locked[c.key] ?? c.hint}>
           <input
             type="checkbox"
             data-testid={`train-${c.key}`}
-            checked={value[c.key]}
+            checked={locked[c.key] !== undefined || value[c.key]}
+            disabled={locked[c.key] !== undefined}
             onChange={(e) => onChange({ ...value, [c.key]: e.target.checked })}
           />
           {c.label}

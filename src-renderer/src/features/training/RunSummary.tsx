@@ -70,6 +70,8 @@ export function RunSummary({ run }: { run: RunDetail }) {
         {splitNote(run.split)}
         {run.refit &&
           `; then all ${run.split.train.length + run.split.validation.length} trained again (the stored network)`}
+        {recipe?.pseudo &&
+          `, with the pseudo-labels of ${recipe.pseudo.cases} unlabelled cases (confidence floor ${recipe.pseudo.minConfidence})`}
       </dd>
       <dt>Best val. Dice</dt>
       <dd>{formatMetric(best)}</dd>

@@ -1,16 +1,15 @@
 // The Train tab's semi-supervised switch: "also learn from the unlabelled cases", with how many cases of the
 // project it would pseudo-label (training:unlabelled: a volume, no manual mask nor signed-off reference),
-// and, when on, the rounds and the confidence floor (empty: the service's defaults, 1 and 0.5).
+// and, when on, the confidence floor (empty: the service's default, 0.5).
 import { useEffect, useState } from 'react';
 import { call, getBridge } from '../../api/bridge';
 
 export interface SemiSupervised {
   on: boolean;
-  rounds: string;
   minConfidence: string;
 }
 
-export const SEMI_OFF: SemiSupervised = { on: false, rounds: '', minConfidence: '' };
+export const SEMI_OFF: SemiSupervised = { on: false, minConfidence: '' };
 
 interface Props {
   projectId: number;
@@ -36,7 +35,7 @@ export function SemiSupervisedCheck({ projectId, value, onChange, refreshKey }: 
     <div className="train-semi">
       <label
         className="check"
-        title="After a warm-up on the labelled cases, the model labels the unlabelled ones each round, marking as much of them as the experts marked of the labelled ones; each voxel counts as much as the model is sure of it. Validation stays on labelled cases."
+        title="Once validation has chosen the epoch, threshold and flips, the validated network labels the unlabelled cases as it would draft them, and the training again on every case learns from them too; each voxel counts as much as the network is sure of it. Validation stays on labelled cases."
       >
         <input
           type="checkbox"
@@ -51,32 +50,19 @@ export function SemiSupervisedCheck({ projectId, value, onChange, refreshKey }: 
         </span>
       </label>
       {value.on && !none && (
-        <>
-          <label title="Pseudo-label rounds: the epochs are cut into a warm-up and one part per round">
-            Rounds
-            <input
-              data-testid="train-pseudo-rounds"
-              type="number"
-              min={1}
-              placeholder="1"
-              value={value.rounds}
-              onChange={(e) => onChange({ ...value, rounds: e.target.value })}
-            />
-          </label>
-          <label title="Voxels the model is less sure of than this (0..1) are left out">
-            Confidence floor
-            <input
-              data-testid="train-pseudo-min-confidence"
-              type="number"
-              min={0}
-              max={0.99}
-              step="any"
-              placeholder="0.5"
-              value={value.minConfidence}
-              onChange={(e) => onChange({ ...value, minConfidence: e.target.value })}
-            />
-          </label>
-        </>
+        <label title="Voxels the validated network is less sure of than this (0..1) are left out">
+          Confidence floor
+          <input
+            data-testid="train-pseudo-min-confidence"
+            type="number"
+            min={0}
+            max={0.99}
+            step="any"
+            placeholder="0.5"
+            value={value.minConfidence}
+            onChange={(e) => onChange({ ...value, minConfidence: e.target.value })}
+          />
+        </label>
       )}
     </div>
   );

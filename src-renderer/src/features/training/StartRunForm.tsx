@@ -52,16 +52,19 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
   });
   const [labels, setLabels] = useState('');
   const [splitBy, setSplitBy] = useState<SplitBy>(DEFAULT_SPLIT_BY);
+  // A semi-supervised run learns from its pseudo-labels in the refit, so it always refits.
+  const locked: Partial<Record<keyof Recipe, string>> = semi.on
+    ? { refit: 'a semi-supervised run learns from the pseudo-labels in its refit: it always trains again' }
+    : {};
   const epochsN = Number(epochs);
   const valid = Number.isInteger(epochsN) && epochsN >= 1;
 
   const submit = (): void => {
     const req: TrainingStartRequest = { projectId, target, epochs: epochsN, backend, augmentation };
     // Only a switch turned off travels: the defaults are the service's.
-    for (const k of RECIPE_KEYS) if (!recipe[k]) req[k] = false;
+    for (const k of RECIPE_KEYS) if (!recipe[k] && locked[k] === undefined) req[k] = false;
     if (semi.on) {
       req.semiSupervised = true;
-      if (semi.rounds.trim() !== '') req.pseudoRounds = Number(semi.rounds);
       if (semi.minConfidence.trim() !== '') req.pseudoMinConfidence = Number(semi.minConfidence);
     }
     if (baseModel) {
@@ -163,7 +166,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
       <BackendSelect value={backend} onChange={setBackend} />
       <details>
         <summary>Advanced</summary>
-        <RecipeChecks value={recipe} onChange={setRecipe} />
+        <RecipeChecks value={recipe} onChange={setRecipe} locked={locked} />
         <div className="train-advanced">
           {ADVANCED_FIELDS.map((f) => (
             <label key={f.key} title={f.hint}>

@@ -20,6 +20,14 @@ export interface RecipeOutcome {
   /** A refit: the stored network was trained again on every case (`cases`) for `epochs`, its last epoch
    *  kept; keptEpoch, threshold and flips are the validated network's. */
   refit?: { epochs: number; keptEpoch: number; cases: number; slices: number; seconds: number };
+  /** A semi-supervised run: the validated network's pseudo-labels on the unlabelled cases, which the refit
+   *  trained on beside the labelled ones (training/process/pseudo-cases.ts). */
+  pseudo?: {
+    cases: number;
+    casesWithForeground: number;
+    keptSlices: number;
+    minConfidence: number;
+  };
 }
 
 export interface LabelName {
@@ -34,7 +42,9 @@ export function recipeOf(trainingData: Record<string, unknown>): RecipeOutcome |
 
 /** "epoch 7 of 20 (best validation Dice), weight average" — epochs count from 1 for the reader. A refit's:
  *  "epoch 47 of 60 (best validation Dice), then the same training on every case (231 cases), 60 epochs,
- *  the last stored, …" (its threshold and flips are the validated network's). An
+ *  the last stored, …" (its threshold and flips are the validated network's); a semi-supervised run's
+ *  refit also names its pseudo-labels: "(36 cases, and 195 unlabelled ones as the validated network
+ *  labelled them, 190 with foreground)". An
  *  ensemble's (`epochs` in all, its members' one after another): "an ensemble of 3 networks, epochs 18, 20,
  *  15 of 20 each (best validation Dice 0.61, 0.60, 0.63; together 0.650), …". */
 export function keptText(r: RecipeOutcome, epochs: number): string {
@@ -51,7 +61,11 @@ export function keptText(r: RecipeOutcome, epochs: number): string {
   const f = r.refit;
   if (f) {
     const validated = r.keptEpoch === null ? 'validated' : `epoch ${r.keptEpoch + 1} of ${f.epochs} (${how})`;
-    return `${validated}, then the same training on every case (${f.cases} cases), ${f.epochs} epochs, the last stored${avg}`;
+    const p = r.pseudo;
+    const unlabelled = p
+      ? `, and ${p.cases} unlabelled ones as the validated network labelled them, ${p.casesWithForeground} with foreground`
+      : '';
+    return `${validated}, then the same training on every case (${f.cases} cases${unlabelled}), ${f.epochs} epochs, the last stored${avg}`;
   }
   if (r.keptEpoch === null) return '—';
   return `epoch ${r.keptEpoch + 1} of ${epochs} (${how})${avg}`;
