@@ -27,6 +27,9 @@ export interface CaseInfo {
   name: string;
   createdAt: string;
   volumeCount: number;
+  /** The person imaged (migration 012): as given in a clinical project, a keyed pseudonym in a research one;
+   *  null when the case is its own subject. A training run split by subject keeps one person on one side. */
+  subject: string | null;
 }
 
 /** What the renderer knows of a stored volume; voxels come separately (HostBridge.fetchVoxels). */

@@ -40,7 +40,7 @@ export function listCases(db: Db, projectId: number): CaseInfo[] {
   return db
     .prepare(
       `SELECT c.id, c.project_id AS projectId, c.name, c.created_at AS createdAt,
-              (SELECT count(*) FROM volumes v WHERE v.case_id = c.id) AS volumeCount
+              (SELECT count(*) FROM volumes v WHERE v.case_id = c.id) AS volumeCount, c.subject
        FROM cases c WHERE c.project_id = ? AND c.removed_at IS NULL ORDER BY c.name`,
     )
     .all(projectId) as CaseInfo[];
