@@ -6,6 +6,7 @@ import type { VolumeSource } from '../volume/types';
 import {
   applyConfidentialityProfile,
   casePseudonym,
+  isSubjectPseudonym,
   subjectPseudonym,
   dateShiftDays,
   MAX_SHIFT_DAYS,
@@ -137,6 +138,12 @@ describe('the Basic Application Level Confidentiality Profile', () => {
     expect(subjectPseudonym(A, 'id X')).toBe(subjectPseudonym(A, 'id X'));
     expect(subjectPseudonym(A, 'id X')).not.toBe(subjectPseudonym(B, 'id X'));
     expect(subjectPseudonym(A, 'id X').slice(8)).not.toBe(casePseudonym(A, 'id X').slice(5));
+  });
+
+  it("tells a subject pseudonym handed back from a name, by the pseudonym's form", () => {
+    expect(isSubjectPseudonym(subjectPseudonym(A, 'id X'))).toBe(true);
+    for (const name of ['P1', 'Subject P1', 'Subject 3F2A1B9C', 'Subject 3f2a1b9c0', ' Subject 3f2a1b9c'])
+      expect(isSubjectPseudonym(name)).toBe(false);
   });
 
   it('names staff by their role and a keyed pseudonym, never by their name', () => {

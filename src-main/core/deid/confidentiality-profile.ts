@@ -88,6 +88,11 @@ export function subjectPseudonym(hash: KeyedHash, seed: string): string {
   return `Subject ${hex8(h)}`;
 }
 
+/** Whether a subject has subjectPseudonym's form: a pseudonym handed back, not a name to be replaced. */
+export function isSubjectPseudonym(subject: string): boolean {
+  return /^Subject [0-9a-f]{8}$/.test(subject);
+}
+
 /**
  * A pseudonym for a member of staff (a Concord profile, an author): their role and 8 hex digits of the keyed
  * hash of what identifies them (a profile's stable id), e.g. "Annotator 3f2a1b9c". Staff names are identifiers

@@ -117,6 +117,20 @@ describe('concord subject', () => {
     );
     expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'research', subject: fromManifest });
     expect(subjects(ws)).toEqual({ A: fromManifest, B: fromManifest });
+    // The pseudonym given back (as the app prefills it, or copied from another case) is kept, not hashed again.
+    const back = await cli(
+      'subject',
+      '--workspace',
+      ws,
+      '--project',
+      'P',
+      '--case',
+      'B',
+      '--subject',
+      fromManifest,
+    );
+    expect(back.stdout).toBe(`B: subject ${fromManifest} (unchanged)\n`);
+    expect(auditRows(ws)).toHaveLength(1);
     expect(
       auditRows(ws)
         .map((x) => x.detail)

@@ -4,7 +4,7 @@
 // (manifest-import.ts), or here by hand: to correct it, or to clear it (the case is then its own subject).
 import type { ProjectKind } from '../../core/model';
 import { InputError } from '../../core/errors';
-import { subjectPseudonym } from '../../core/deid/confidentiality-profile';
+import { isSubjectPseudonym, subjectPseudonym } from '../../core/deid/confidentiality-profile';
 import { appendAudit } from '../../db/audit';
 import { getCaseSubject, getProject, setCaseSubject } from '../../db/repositories/projects';
 import { getCase } from '../../db/repositories/reviews';
@@ -22,9 +22,15 @@ export function checkSubject(given: string): string {
   return s;
 }
 
-/** What a project of this kind stores for a subject given by a person or a manifest. */
+/**
+ * What a project of this kind stores for a subject given by a person or a manifest. A research project keeps
+ * a pseudonym given back as it is (the app prefills the one stored; a user groups a case with another
+ * case's person by its pseudonym, as exports do: deidentify.ts exportSubject): hashing it again would name
+ * someone else.
+ */
 export function storedSubject(ws: Workspace, given: string, kind: ProjectKind): string {
-  return kind === 'research' ? subjectPseudonym(deidHash(ws), `subject ${given}`) : given;
+  if (kind !== 'research' || isSubjectPseudonym(given)) return given;
+  return subjectPseudonym(deidHash(ws), `subject ${given}`);
 }
 
 /** Sets (or, with null, clears) a case's subject, with an audit row; returns what the case now stores. */

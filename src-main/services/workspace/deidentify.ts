@@ -13,6 +13,7 @@ import type { ProjectKind } from '../../core/model';
 import {
   applyConfidentialityProfile,
   casePseudonym,
+  isSubjectPseudonym,
   subjectPseudonym,
   replacementUid,
   type DatePolicy,
@@ -166,15 +167,12 @@ export interface DeidentifiedVolume {
   projectKind: ProjectKind;
 }
 
-/** Subjects that are already pseudonyms (subjectPseudonym's form). */
-const SUBJECT_PSEUDONYM = /^Subject [0-9a-f]{8}$/;
-
 /**
  * A case's subject as it may leave the hospital: its pseudonym (a user-given one is replaced by the one a
  * research project's import would have stored, so cases of one person still travel as one subject).
  */
 export function exportSubject(ws: Workspace, subject: string): string {
-  return SUBJECT_PSEUDONYM.test(subject) ? subject : subjectPseudonym(deidHash(ws), `subject ${subject}`);
+  return isSubjectPseudonym(subject) ? subject : subjectPseudonym(deidHash(ws), `subject ${subject}`);
 }
 
 /** A case's name as it may leave the hospital: its pseudonym (a user-given name is replaced). */
