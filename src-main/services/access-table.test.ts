@@ -207,6 +207,7 @@ const TABLE: { [C in RequestChannel]: Row } = {
   'project:update': { may: MANAGERS, req: () => ({ projectId: missing, name: 'renamed' }) },
   'case:move': { may: MANAGERS, req: (w) => ({ caseId: missing, projectId: w.projectId }) },
   'case:remove': { may: ADMIN, req: () => ({ caseId: missing, reason: 'scanned twice' }) },
+  'case:setSubject': { may: MANAGERS, req: () => ({ caseId: missing, subject: 'P1' }) },
   'assignment:add': { may: MANAGERS, req: (w) => ({ projectId: w.projectId, annotatorIds: [missing] }) },
   'assignment:remove': { may: MANAGERS, req: (w) => ({ caseId: w.caseId, annotatorId: missing }) },
   'assignment:team': { may: MANAGERS, req: (w) => ({ projectId: w.projectId }) },

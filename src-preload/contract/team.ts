@@ -1,6 +1,6 @@
-// A labelling team's channels: projects (modality, labels, rename, archive), moving and removing cases,
-// assignments, the reviewer's per-case view, and the review gate (submit, return with a comment, who has not
-// submitted before a case is opened for review), and the branches of forked annotations.
+// A labelling team's channels: projects (modality, labels, rename, archive), moving and removing cases, a
+// case's subject, assignments, the reviewer's per-case view, and the review gate (submit, return with a
+// comment, who has not submitted before a case is opened for review), and the branches of forked annotations.
 import type {
   AnnotationBranches,
   AssignRequest,
@@ -37,6 +37,9 @@ export interface TeamRequests {
   'case:move': { req: { caseId: number; projectId: number }; res: CaseInfo };
   /** Admin: remove a case from its project's lists, with a reason (its data stays, the audit says why). */
   'case:remove': { req: { caseId: number; reason: string }; res: { caseId: number } };
+  /** Reviewer/admin: set a case's subject (the person imaged), or clear it with null (the case is then its
+   *  own); a research project stores a keyed pseudonym, never the name. Audited; answers the case as stored. */
+  'case:setSubject': { req: { caseId: number; subject: string | null }; res: CaseInfo };
   /** Reviewer/admin: give cases to annotators (each to k of them, balanced, when perCase is set). */
   'assignment:add': { req: AssignRequest; res: AssignResult };
   'assignment:remove': { req: { caseId: number; annotatorId: number }; res: { removed: boolean } };
@@ -68,6 +71,7 @@ export const TEAM_REQUEST_CHANNELS = [
   'project:update',
   'case:move',
   'case:remove',
+  'case:setSubject',
   'assignment:add',
   'assignment:remove',
   'assignment:team',

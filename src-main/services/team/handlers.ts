@@ -1,6 +1,7 @@
-// The team channels: projects, moving and removing cases, assignments, the reviewer's per-case view and the
-// review gate, the branches of forked annotations (a reviewer picks the head). Each handler checks its request, then the signed-in profile (ctx.session), then does the work
-// in team/ (which checks the role and writes the audit row).
+// The team channels: projects, moving and removing cases, a case's subject, assignments, the reviewer's
+// per-case view and the review gate, the branches of forked annotations (a reviewer picks the head). Each
+// handler checks its request, then the signed-in profile (ctx.session), then does the work in team/ (which
+// checks the role and writes the audit row).
 import type { TeamRequests } from '@contract';
 import type { LabelInfo, ProjectKind } from '../../core/model';
 import { InputError } from '../../core/errors';
@@ -12,7 +13,7 @@ import { asId, asObject, asOptionalNumber, asOptionalString, asString } from '..
 import { assign, teamView, unassign } from './assignments';
 import { pickBranch, volumeBranches } from './branches';
 import { mergeBranches } from './merge-branches';
-import { createProject, moveCase, removeCase, updateProject } from './projects';
+import { createProject, moveCase, removeCase, setSubjectOfCase, updateProject } from './projects';
 import { ownSubmission, returnCase, reviewReadiness, submitCase } from './submissions';
 
 function idList(v: unknown, name: string): number[] | undefined {
@@ -88,6 +89,16 @@ export function createTeamHandlers(
       return removeCase(db, requireProfile(db, ctx, 'removing a case'), {
         caseId: asId(o['caseId'], 'caseId'),
         reason: asString(o['reason'], 'reason', 4000),
+      });
+    },
+    'case:setSubject': (raw, ctx) => {
+      const o = asObject(raw);
+      const subject = o['subject'];
+      if (subject !== null && typeof subject !== 'string')
+        throw new InputError(undefined, 'subject must be a name, or null to clear it');
+      return setSubjectOfCase(app.workspace, requireProfile(db, ctx, "setting a case's subject"), {
+        caseId: asId(o['caseId'], 'caseId'),
+        subject,
       });
     },
     'assignment:add': (raw, ctx) => {

@@ -1,12 +1,13 @@
 // Projects as a labelling lead runs them: create (name, modality, labels), rename, change the modality,
-// archive or restore; move a case to another project; remove a case (admin only, with a reason). Removal
-// hides the case from every list and keeps its rows (volumes, annotations and revisions are never deleted);
-// the audit log records who, when and why. Creating and editing projects and moving cases need a reviewer or
-// an admin.
+// archive or restore; move a case to another project; remove a case (admin only, with a reason); set or clear
+// a case's subject. Removal hides the case from every list and keeps its rows (volumes, annotations and
+// revisions are never deleted); the audit log records who, when and why. Creating and editing projects,
+// moving cases and setting their subjects need a reviewer or an admin.
 import type { CaseInfo, LabelInfo, ProjectInfo, ProjectKind } from '../../core/model';
 import { ConflictError, InputError, NotFoundError } from '../../core/errors';
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/open';
+import type { Workspace } from '../../workspace/workspace';
 import { ensureLabels, upsertLabel } from '../../db/repositories/labels';
 import { findProjectByName, getProject, insertProject, listCases } from '../../db/repositories/projects';
 import {
@@ -17,6 +18,7 @@ import {
   updateProject as updateProjectRow,
 } from '../../db/repositories/team';
 import { DATA_MANAGERS, requireRole, type Profile } from '../identity/access';
+import { setSubject } from '../labelling/case-subject';
 import { checkLabel } from '../labelling/labels';
 
 export const MAX_REASON_LENGTH = 2000;
@@ -191,4 +193,19 @@ export function removeCase(
     );
   })();
   return { caseId: c.id };
+}
+
+/**
+ * Sets (a name) or clears (null) a live case's subject, as `concord subject` does: labelling/case-subject.ts
+ * checks the name, stores a research project's pseudonym and writes the audit row. Answers the case.
+ */
+export function setSubjectOfCase(
+  ws: Workspace,
+  profile: Profile,
+  req: { caseId: number; subject: string | null },
+): CaseInfo {
+  requireRole(profile, DATA_MANAGERS, "setting a case's subject");
+  const c = requireLiveCase(ws.db, req.caseId);
+  setSubject(ws, c.id, req.subject, profile.name);
+  return listCases(ws.db, c.projectId).find((x) => x.id === c.id)!;
 }
