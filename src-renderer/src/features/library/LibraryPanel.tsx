@@ -1,7 +1,8 @@
 // Projects, their cases and each case's volumes, as one tree. Clicking a volume opens it in the viewer. The
 // lists are queries ('projects', 'cases'): an import invalidates them. Volumes whose names repeat in a case
 // are told apart by series number, slice plane, slice count and date (core/volume/series-label.ts).
-// Reviewers and admins manage projects (ProjectsDialog) and move cases; admins remove them (CaseActions).
+// Each case shows its subject (the person imaged) when it has one. Reviewers and admins manage projects
+// (ProjectsDialog), set cases' subjects and move cases; admins remove them (CaseActions).
 import { useMemo, useState } from 'react';
 import type { CaseInfo, Role, VolumeMeta } from '@contract';
 import { seriesLabels } from '@core/volume/series-label';
@@ -9,6 +10,7 @@ import { call, getBridge } from '../../api/bridge';
 import { useQuery } from '../../api/useQuery';
 import { CaseActions } from '../projects/CaseActions';
 import { ProjectsDialog } from '../projects/ProjectsDialog';
+import { subjectText } from '../projects/subjectText';
 
 interface Props {
   /** The signed-in profile's role, or null when signed out. */
@@ -115,6 +117,15 @@ export function LibraryPanel({ role, projectId, selectedVolumeId, onSelectProjec
               {c.name}
               {role !== null && <CaseActions c={c} role={role} projects={projects} />}
             </div>
+            {c.subject !== null && (
+              <div
+                className="case-subject muted"
+                data-testid={`subject-of-${c.name}`}
+                title="The person imaged: a training run split by subject keeps their cases on one side"
+              >
+                {subjectText(c.subject)}
+              </div>
+            )}
             <ul className="volumes">
               {c.volumes.map((v) => (
                 <li key={v.id}>

@@ -1,9 +1,11 @@
-// A case's actions in the library: move it to another (active) project (reviewers and admins), remove it
-// (admins: a reason and a confirmation; the case leaves every list, its data stays, the audit says why).
+// A case's actions in the library: set or clear its subject, the person imaged (reviewers and admins;
+// SubjectDialog), move it to another (active) project (reviewers and admins), remove it (admins: a reason and
+// a confirmation; the case leaves every list, its data stays, the audit says why).
 import { useState } from 'react';
 import type { CaseInfo, ProjectInfo, Role } from '@contract';
 import { call, getBridge } from '../../api/bridge';
 import { invalidateQueries } from '../../api/queries';
+import { SubjectDialog } from './SubjectDialog';
 
 interface Props {
   c: CaseInfo;
@@ -12,7 +14,7 @@ interface Props {
 }
 
 export function CaseActions({ c, role, projects }: Props) {
-  const [mode, setMode] = useState<'move' | 'remove' | null>(null);
+  const [mode, setMode] = useState<'subject' | 'move' | 'remove' | null>(null);
   const [target, setTarget] = useState<number | null>(null);
   const [reason, setReason] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -39,6 +41,14 @@ export function CaseActions({ c, role, projects }: Props) {
       <button
         type="button"
         className="link"
+        data-testid={`case-subject-${c.name}`}
+        onClick={() => setMode('subject')}
+      >
+        Subject…
+      </button>
+      <button
+        type="button"
+        className="link"
         data-testid={`case-move-${c.name}`}
         onClick={() => setMode('move')}
       >
@@ -53,6 +63,14 @@ export function CaseActions({ c, role, projects }: Props) {
         >
           Remove…
         </button>
+      )}
+      {mode === 'subject' && (
+        <SubjectDialog
+          c={c}
+          kind={projects.find((p) => p.id === c.projectId)?.kind ?? null}
+          onClose={() => setMode(null)}
+          onSaved={done}
+        />
       )}
       {mode === 'move' && (
         <span className="case-form">
