@@ -1,8 +1,8 @@
 // Semi-supervised training from the Train tab: on a small synthetic CT project (4 labelled cases, 2 with a
 // volume and no masks), the admin sees how many unlabelled cases a run would use, turns the switch on
 // (the confidence floor appears, the refit switch is locked on), trains a tiny U-Net on the CPU backend,
-// and the run's log and summary say the validated network labelled the unlabelled cases and the refit
-// trained on them.
+// and the run's log and summary say the refit labelled the unlabelled cases and a third training learnt
+// from them.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,11 +49,14 @@ test('the Train tab counts the unlabelled cases and trains on their pseudo-label
   const log = page.getByTestId('run-log');
   await expect(log).toContainText(/input: \d slice\(s\) as channels, no coordinate planes/);
   await expect(log).toContainText(
-    /semi-supervised: the validated network labels 12 slices of 2 unlabelled case\(s\) at threshold [\d.]+/,
+    /semi-supervised: the refit labels 12 slices of 2 unlabelled case\(s\) at threshold [\d.]+/,
   );
   await expect(log).toContainText(/pseudo-labels: \d of 2 unlabelled case\(s\) with foreground/);
   await expect(log).toContainText(
-    /refit: the same training again on every case \(\d+ cases, \d+ slices, and the pseudo-labels' \d+ slices of 2 unlabelled cases\)/,
+    /refit: the same training again on every case \(\d+ cases, \d+ slices\), then it labels the unlabelled cases/,
+  );
+  await expect(log).toContainText(
+    /refit with the pseudo-labels: the same training again on every case \(\d+ cases, \d+ slices\) and the pseudo-labels' \d+ slices of 2 unlabelled cases/,
   );
   // The run's summary says what the stored network learnt from.
   await expect(page.getByTestId('run-cases')).toContainText(

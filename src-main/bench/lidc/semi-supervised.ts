@@ -4,8 +4,8 @@
 // its manifest, DIR/holdout apart), a fraction F of the training patients keep their masks and the others
 // are imported as images only. Two runs of the product's trainer, with the same settings and seed:
 // (a) the labelled cases alone, (b) the same plus the unlabelled cases with `--semi-supervised`
-// (services/training: the validated network labels them, weighted by confidence, and the refit trains on
-// them too); both with the product's defaults, so both refit. Each model drafts the
+// (services/training: the refit labels them, weighted by confidence, and a third training learns from
+// them too); both with the product's defaults, so both refit: (a)'s stored network is (b)'s teacher. Each model drafts the
 // held-out patients (as `concord infer --out-dir`) and `bench holdout`'s score is taken: Dice pooled over
 // every voxel against the raters' strict majority. Printed: Dice and minutes of training for each.
 import fs from 'node:fs';

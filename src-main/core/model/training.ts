@@ -48,12 +48,16 @@ export interface RunInfo {
   baseModelId: number | null;
   modelId: number | null;
   /** Epochs in all: an ensemble's are its members' epochs, one member after another; a refit's, the
-   *  validated network's and then as many again on every case. */
+   *  validated network's and then as many again on every case (a semi-supervised run's: then as many
+   *  again with the pseudo-labels). */
   epochs: number;
   /** The networks the run trains (an ensemble of them when more than 1). */
   members: number;
   /** The run trains again on every case after its validated training (TrainingStartRequest.refit). */
   refit: boolean;
+  /** The run also learns from the project's unlabelled cases (TrainingStartRequest.semiSupervised): after
+   *  the refit, its student trains again with the refit's pseudo-labels. */
+  semiSupervised: boolean;
   epochsDone: number;
   /** Case ids; what the split kept whole; the people the validation cases are of, and how many validation
    *  cases share one with a training case (runs before subjects: the last three absent). */

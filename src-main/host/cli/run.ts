@@ -111,10 +111,10 @@ Usage: concord <command> [options]
       validated one; about half the time); batch 16
       (32 when the backend is webgpu); every label the masks use in one model (several: softmax, Dice per
       label; --labels a subset). Ctrl+C cancels.
-      --semi-supervised (one label) also learns from the project's unlabelled cases: the validated network
-      labels them as it would draft them (its threshold and flips), and the refit trains on them beside
-      every labelled case; pixels weigh its confidence (under --pseudo-min-confidence, default 0.5, they
-      weigh 0). Validation stays on labelled cases.
+      --semi-supervised (one label) also learns from the project's unlabelled cases: the refit labels them
+      as it would draft them (the validated threshold and flips), and the training runs a third time on
+      every labelled case and them, that network stored; pixels weigh its confidence (under
+      --pseudo-min-confidence, default 0.5, they weigh 0). Validation stays on labelled cases.
   train --workspace <dir> --resume <run-id> [--epochs <n>] [--json]
       Continue a cancelled or failed run from its last checkpoint.
   infer --workspace <dir> --model <id> <volume-ids-or-files...> [--out <file.nii.gz> | --out-dir <dir>] [--draft]

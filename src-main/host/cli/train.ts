@@ -18,7 +18,7 @@
 // ensemble of n networks (other seeds, their probabilities averaged). Every label the masks use is trained
 // in one model (several: softmax over background and them, Dice per label reported); --labels picks a
 // subset, --label one. --semi-supervised (one label) also learns from the project's unlabelled cases: the
-// validated network labels them, and the refit trains on them too (pseudo-labels weighted by confidence,
+// refit labels them, and a third training learns from them too (pseudo-labels weighted by confidence,
 // data/pseudo-labels.ts).
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case

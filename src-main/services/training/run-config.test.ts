@@ -99,7 +99,7 @@ describe('run configuration', () => {
       /an ensemble \(members 3\) does not refit/,
     );
     expect(() => resolveRunConfig(ws.db, { projectId: 1, semiSupervised: true, refit: false })).toThrow(
-      /learns from the pseudo-labels in its refit/,
+      /a semi-supervised run needs its refit/,
     );
     expect(() => resolveRunConfig(ws.db, { projectId: 1, refit: 'yes' as unknown as boolean })).toThrow(
       /refit must be true or false/,

@@ -199,7 +199,7 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
   if (req.refit === false && semiSupervised)
     throw new InputError(
       undefined,
-      'a semi-supervised run learns from the pseudo-labels in its refit (the validated network labels the unlabelled cases, the refit trains on them): it cannot go without',
+      'a semi-supervised run needs its refit (the network trained again on every labelled case labels the unlabelled cases): it cannot go without',
     );
   const refit = semiSupervised !== null || (req.refit ?? (DEFAULT_REFIT && members === 1));
   return {

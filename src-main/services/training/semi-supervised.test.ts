@@ -1,10 +1,10 @@
 // Semi-supervised training end to end, in a real trainer process: a project of 4 labelled cases and 3
-// cases with a volume and no masks. The run trains and validates on the labelled cases; its validated
-// network (the teacher) then labels the unlabelled ones as it would draft them, and the refit (the
-// student) trains on them beside every labelled case. The log, the model's provenance and the run folder's
-// pseudo.bin say what was labelled and how confident the teacher was; validation stays on labelled cases;
-// a run cancelled inside its refit resumes on the same labels and ends as a run never stopped. The options
-// are checked before anything starts.
+// cases with a volume and no masks. The run trains and validates on the labelled cases, then trains again
+// on every labelled case (the refit, the teacher), which labels the unlabelled ones as it would draft them;
+// a third training (the student) learns from them beside every labelled case, and is stored. The log, the
+// model's provenance and the run folder's pseudo.bin say what was labelled and how confident the teacher
+// was; validation stays on labelled cases; a run cancelled inside its teacher or its student resumes there
+// and ends as a run never stopped. The options are checked before anything starts.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModel } from '../../db/repositories/models';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => f?.services.close());
 
 // The tests' small network with no refit key (a semi-supervised run always refits): three validated epochs,
-// then three of the refit.
+// three of the refit, three of the student.
 const { refit: _noRefit, ...NETWORK } = SMALL;
 const FLOOR = 0.3;
 const REQUEST = {
@@ -42,7 +42,7 @@ const REQUEST = {
 interface Recipe {
   threshold: number;
   tta?: { on: boolean };
-  refit: { cases: number; slices: number };
+  refit: { cases: number; slices: number; keptEpoch: number };
   pseudo: PseudoStats & { minConfidence: number; threshold: number; tta: boolean };
 }
 
@@ -76,7 +76,7 @@ describe('semi-supervised training', () => {
     });
     expect(() =>
       resolveRunConfig(db, { projectId: f.projectId, semiSupervised: true, refit: false }),
-    ).toThrow(/learns from the pseudo-labels in its refit/);
+    ).toThrow(/a semi-supervised run needs its refit/);
     expect(() => resolveRunConfig(db, { projectId: f.projectId, semiSupervised: true, members: 2 })).toThrow(
       /trains one network/,
     );
@@ -88,21 +88,23 @@ describe('semi-supervised training', () => {
     );
   });
 
-  it("validates on the labelled cases, then refits on them and the teacher's pseudo-labels", async () => {
+  it("validates on the labelled cases, refits on them, then trains again with the refit's pseudo-labels", async () => {
     const t = f.services.training;
     const done = await t.wait((await t.start({ ...REQUEST, projectId: f.projectId }, 'tester', emit)).id);
     expect(done.error).toBeNull();
     expect(done.status).toBe('completed');
     first = { runId: done.id, modelId: done.modelId! };
     const detail = t.detail(done.id);
-    // Three validated epochs, then three of the refit, which validates nothing.
-    expect(detail.metrics.map((m) => m.epoch)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Three validated epochs, then three of the refit and three of the student, which validate nothing.
+    expect(detail.metrics.map((m) => m.epoch)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(done.epochs).toBe(9);
+    expect(done.semiSupervised).toBe(true);
     expect(detail.metrics.slice(3).every((m) => m.validationDice === null)).toBe(true);
     const recipe = detail.trainingData['recipe'] as Recipe;
     // The teacher labelled every slice of the 3 unlabelled cases (6 each) at the drafts' threshold and flips.
     expect(detail.log).toMatch(
       new RegExp(
-        `semi-supervised: the validated network labels 18 slices of 3 unlabelled case\\(s\\) at threshold ${recipe.threshold}`,
+        `semi-supervised: the refit labels 18 slices of 3 unlabelled case\\(s\\) at threshold ${recipe.threshold}`,
       ),
     );
     expect(detail.log).toMatch(/pseudo-labels: 18 of 18 slices labelled/);
@@ -116,10 +118,16 @@ describe('semi-supervised training', () => {
     expect(p.keptSlices).toBeGreaterThanOrEqual(6);
     expect(p.keptSlices).toBeLessThanOrEqual(18);
     expect(detail.log).toMatch(
-      new RegExp(`and the pseudo-labels' ${p.keptSlices} slices of 3 unlabelled cases\\), 3 epochs`),
+      /refit: the same training again on every case \(4 cases, \d+ slices\), then it labels/,
     );
-    // The refit's cases and slices are the labelled ones (4 cases); the pseudo-labelled come on top.
-    expect(recipe.refit.cases).toBe(4);
+    expect(detail.log).toMatch(
+      new RegExp(
+        `and the pseudo-labels' ${p.keptSlices} slices of 3 unlabelled cases, 3 epochs, the last kept`,
+      ),
+    );
+    // The stored network is the student, whose epochs come last; its cases and slices are the labelled ones
+    // (4 cases), the pseudo-labelled came on top.
+    expect(recipe.refit).toMatchObject({ cases: 4, keptEpoch: 8 });
     // Validation and training splits hold labelled cases only; the unlabelled ones are recorded as such.
     const unlabelledIds = planUnlabelled(f.services.app.workspace, f.projectId).map((c) => c.caseId);
     expect(done.split.validation.some((c) => unlabelledIds.includes(c))).toBe(false);
@@ -150,32 +158,38 @@ describe('semi-supervised training', () => {
     expect(Math.min(...nonZero) / 255).toBeGreaterThanOrEqual(FLOOR - 1 / 255);
   });
 
-  it('cancelled inside its refit, it resumes on the same pseudo-labels and ends as a run never stopped', async () => {
-    const t = f.services.training;
-    let cancelled = false;
-    // Cancels at the end of the refit's first epoch (the fourth of six).
-    const atRefit: TrainingEmit = (event, payload) => {
-      const q = payload as { runId: number; kind?: string; epoch?: number };
-      if (event === 'training:progress' && q.kind === 'epoch' && q.epoch === 3 && !cancelled) {
-        cancelled = true;
-        t.cancel(q.runId);
-      }
-    };
-    const run = await t.start({ ...REQUEST, projectId: f.projectId }, 'tester', atRefit);
-    const stopped = await t.wait(run.id);
-    expect([stopped.status, stopped.resumable]).toEqual(['cancelled', true]);
-    t.resume(run.id, 'tester', emit);
-    const done = await t.wait(run.id);
-    expect(done.status).toBe('completed');
-    const detail = t.detail(run.id);
-    expect(detail.log).toMatch(/semi-supervised: the pseudo-labels were made before the resume/);
-    const a = storedWeights(first.modelId);
-    const b = storedWeights(done.modelId!);
-    expect([...b.keys()]).toEqual([...a.keys()]);
-    for (const [name, v] of a) expect(b.get(name)!.equals(v)).toBe(true);
-    const recipe = detail.trainingData['recipe'] as Recipe;
-    expect(recipe.pseudo).toEqual((t.detail(first.runId).trainingData['recipe'] as Recipe).pseudo);
-  });
+  // Cancelled at the end of the refit's first epoch (epoch 4 of 9) or of the student's (epoch 7).
+  for (const [at, where, resumed] of [
+    [3, 'its refit', /refit on every case: resumed from the checkpoint/],
+    [6, 'its student', /semi-supervised: the pseudo-labels were made before the resume/],
+  ] as const)
+    it(`cancelled inside ${where}, it resumes there and ends as a run never stopped`, async () => {
+      const t = f.services.training;
+      let cancelled = false;
+      const atEpoch: TrainingEmit = (event, payload) => {
+        const q = payload as { runId: number; kind?: string; epoch?: number };
+        if (event === 'training:progress' && q.kind === 'epoch' && q.epoch === at && !cancelled) {
+          cancelled = true;
+          t.cancel(q.runId);
+        }
+      };
+      const run = await t.start({ ...REQUEST, projectId: f.projectId }, 'tester', atEpoch);
+      const stopped = await t.wait(run.id);
+      expect([stopped.status, stopped.resumable]).toEqual(['cancelled', true]);
+      expect(stopped.epochsDone).toBeGreaterThan(at);
+      expect(stopped.epochsDone).toBeLessThan(at + 3);
+      t.resume(run.id, 'tester', emit);
+      const done = await t.wait(run.id);
+      expect(done.status).toBe('completed');
+      const detail = t.detail(run.id);
+      expect(detail.log).toMatch(resumed);
+      const a = storedWeights(first.modelId);
+      const b = storedWeights(done.modelId!);
+      expect([...b.keys()]).toEqual([...a.keys()]);
+      for (const [name, v] of a) expect(b.get(name)!.equals(v)).toBe(true);
+      const recipe = detail.trainingData['recipe'] as Recipe;
+      expect(recipe.pseudo).toEqual((t.detail(first.runId).trainingData['recipe'] as Recipe).pseudo);
+    });
 
   it('a semi-supervised run of an earlier version (pseudo-labels made while training) does not resume', async () => {
     const t = f.services.training;

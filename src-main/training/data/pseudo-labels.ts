@@ -1,7 +1,7 @@
-// Pseudo-labels for semi-supervised training: the run's validated network (the teacher) labels the
-// project's unlabelled cases, and the run's refit (the student, trained again from its start) learns from
-// them beside every labelled case, each voxel weighted by how sure the teacher was (process/pseudo-cases.ts
-// runs it; bench/RESULTS-few-labels.md, "The teacher's labels in the refit", measured it).
+// Pseudo-labels for semi-supervised training: the run's refit (the teacher) labels the project's unlabelled
+// cases, and a last training from the run's start (the student) learns from them beside every labelled
+// case, each voxel weighted by how sure the teacher was (process/pseudo-cases.ts runs it;
+// bench/RESULTS-few-labels.md, "The refit's labels", measured it).
 //
 // A voxel's pseudo-label is hard: foreground where the teacher's probability p reaches the threshold t its
 // drafts use (validation's choice, process/calibrate.ts, so the labels are the teacher's own drafts). Its

@@ -14,8 +14,8 @@
 //                   written before member k+1 starts, so a resumed run skips the members done
 //   validated.json  a refitting run's validated outcome (ValidatedOutcome, JSON), written before the refit
 //                   starts, so a run resumed in its refit does not train and calibrate the first network again
-//   pseudo.bin      a semi-supervised run's pseudo-labelled slices (process/pseudo-cases.ts), written before
-//                   validated.json
+//   pseudo.bin      a semi-supervised run's pseudo-labelled slices (process/pseudo-cases.ts), written when its
+//                   refit ends, before the student's first checkpoint
 import type { Normalisation, TrainingProgress } from '../../core/model';
 import type { SimpleDraftParams, SimpleDraftResult } from '../../core/simple-models/simple-draft';
 import type { AugmentConfig } from '../augment/augment-config';
@@ -94,9 +94,9 @@ export interface TrainConfig {
   augment: AugmentConfig | null;
   backend: BackendRequest;
   threads?: number;
-  /** Semi-supervised (with refit): the validated network labels the data set's unlabelled cases
-   *  (process/pseudo-cases.ts) and the refit trains on them beside every labelled case; voxels whose
-   *  confidence is below `minConfidence` weigh 0. Absent: the labelled cases only. (Runs of an earlier
+  /** Semi-supervised (with refit): the refit labels the data set's unlabelled cases
+   *  (process/pseudo-cases.ts) and a third training (the student) runs on them beside every labelled case;
+   *  voxels whose confidence is below `minConfidence` weigh 0. Absent: the labelled cases only. (Runs of an earlier
    *  version also stored `rounds`, pseudo-labels made during the validated training; they cannot resume.) */
   semiSupervised?: { minConfidence: number; rounds?: number };
   /** One network: after its validated training (and the choice of threshold and flips), train it again from
@@ -293,8 +293,9 @@ export interface TrainOutcome {
    *  and its training seconds. keptEpoch, the Dice, threshold and flips above are the validated
    *  network's. */
   refit?: { epochs: number; keptEpoch: number; cases: number; slices: number; seconds: number };
-  /** A semi-supervised run: the validated network's labels on the unlabelled cases, which its refit
-   *  trained on (process/pseudo-cases.ts), with the confidence floor and the threshold and flips used. */
+  /** A semi-supervised run: the refit's labels on the unlabelled cases, which the student (the stored
+   *  network; `refit` above describes it) trained on (process/pseudo-cases.ts), with the confidence floor
+   *  and the threshold and flips used. */
   pseudo?: PseudoStats & { minConfidence: number; threshold: number; tta: boolean };
 }
 

@@ -19,10 +19,12 @@
 // network's. Its choices are kept in VALIDATED_FILE before the refit starts, so a resume inside the refit
 // goes on with them.
 //
-// Semi-supervised (with the refit): before the refit, the validated network labels the unlabelled cases as
-// it would draft them (process/pseudo-cases.ts, kept in PSEUDO_FILE before VALIDATED_FILE), and the refit
-// trains on those slices beside every labelled case: the validated network is the teacher, the refit the
-// student.
+// Semi-supervised (with the refit): the refit (the teacher) labels the unlabelled cases as the model would
+// draft them, at the validated threshold and flips (process/pseudo-cases.ts, kept in PSEUDO_FILE before the
+// next checkpoint), and the same training runs once more, in the slot after the refit, on every labelled
+// case and those slices (the student): that network is stored. A teacher labels no better than it drafts,
+// and the refit drafts best of the networks trained on the labelled cases alone
+// (bench/RESULTS-few-labels.md, "The refit's labels").
 import path from 'node:path';
 import fs from 'node:fs';
 import { CancelledError } from '../../core/errors';
@@ -175,7 +177,11 @@ export async function runTrainJob(
     );
   // The refit (one network): after the validated network, the same training on every labelled case.
   const refitting = c.refit === true && M === 1;
-  const inRefit = refitting && checkpoint !== undefined && (checkpoint.meta.member ?? 0) === M;
+  // A semi-supervised run's student trains in the slot after the refit, its teacher.
+  const student = refitting && c.semiSupervised !== undefined;
+  const ckSlot = checkpoint?.meta.member ?? 0;
+  const inRefit = refitting && checkpoint !== undefined && ckSlot >= M;
+  const inStudent = student && checkpoint !== undefined && ckSlot === M + 1;
   const validatedFile = path.join(job.runDir, VALIDATED_FILE);
   const v: Validated = inRefit
     ? { outcome: readValidated(validatedFile) }
@@ -186,37 +192,55 @@ export async function runTrainJob(
   let refit: TrainOutcome['refit'];
   let pseudo: TrainOutcome['pseudo'];
   if (refitting) {
-    const drafted = { threshold: v.outcome.threshold ?? threshold, tta: v.outcome.tta?.on ?? false };
-    const labels = await pseudoLabelled(setup, v, inRefit, drafted);
     if (!inRefit) {
       // Before the refit's first checkpoint: a resume then finds the validated choices here.
       writeFileAtomic(validatedFile, Buffer.from(JSON.stringify(v.outcome)));
       v.model?.dispose();
     }
+    const drafted = { threshold: v.outcome.threshold ?? threshold, tta: v.outcome.tta?.on ?? false };
     const labelled = [...data.train, ...data.validation];
-    const all: LoadedDataset = { ...data, train: [...labelled, ...(labels?.refs ?? [])], validation: [] };
+    const every: LoadedDataset = { ...data, train: labelled, validation: [] };
     const cases = new Set(labelled.map((x) => x.caseId)).size;
-    send({
-      type: 'log',
-      line: `refit: the same training again on every case (${cases} cases, ${labelled.length} slices${labels ? `, and the pseudo-labels' ${labels.stats.keptSlices} slices of ${labels.stats.cases} unlabelled cases` : ''}), ${c.epochs} epochs, the last kept; drafts keep the validated threshold ${drafted.threshold}${v.outcome.tta ? ` and flips ${v.outcome.tta.on ? 'on' : 'off'}` : ''}`,
-    });
-    if (labels)
-      pseudo = {
-        ...labels.stats,
-        minConfidence: c.semiSupervised!.minConfidence,
-        threshold: drafted.threshold,
-        tta: drafted.tta,
-      };
-    const r = await trainMember({ ...setup, data: all }, 0, state, true);
-    input = r.input;
-    writeFileAtomic(weightsFile, encodeWeights({ unet: r.model.config }, await r.model.weights()));
-    r.model.dispose();
+    const keeps = `, ${c.epochs} epochs, the last kept; drafts keep the validated threshold ${drafted.threshold}${v.outcome.tta ? ` and flips ${v.outcome.tta.on ? 'on' : 'off'}` : ''}`;
+    // The refit: stored, or (semi-supervised) the teacher of the student, which labels the unlabelled cases.
+    let r: Awaited<ReturnType<typeof trainMember>> | undefined;
+    if (!inStudent) {
+      send({
+        type: 'log',
+        line: `refit: the same training again on every case (${cases} cases, ${labelled.length} slices)${student ? ', then it labels the unlabelled cases' : keeps}`,
+      });
+      r = await trainMember({ ...setup, data: every }, 0, state, 'refit');
+    }
+    if (student) {
+      const labels = await pseudoLabelled(setup, r?.model, drafted);
+      r?.model.dispose();
+      send({
+        type: 'log',
+        line: `refit with the pseudo-labels: the same training again on every case (${cases} cases, ${labelled.length} slices) and the pseudo-labels' ${labels?.stats.keptSlices ?? 0} slices${labels ? ` of ${labels.stats.cases} unlabelled cases` : ''}${keeps}`,
+      });
+      if (labels)
+        pseudo = {
+          ...labels.stats,
+          minConfidence: c.semiSupervised!.minConfidence,
+          threshold: drafted.threshold,
+          tta: drafted.tta,
+        };
+      const withPseudo = { ...every, train: [...labelled, ...(labels?.refs ?? [])] };
+      r = await trainMember({ ...setup, data: withPseudo }, 0, state, 'student');
+    }
+    input = r!.input;
+    writeFileAtomic(weightsFile, encodeWeights({ unet: r!.model.config }, await r!.model.weights()));
+    r!.model.dispose();
+    // The stored network's slot: the refit's, or the student's after it.
+    const slot = M + (student ? 1 : 0);
     refit = {
       epochs: c.epochs,
-      keptEpoch: r.keptEpoch ?? M * c.epochs + c.epochs - 1,
+      keptEpoch: r!.keptEpoch ?? slot * c.epochs + c.epochs - 1,
       cases,
       slices: labelled.length,
-      seconds: state.history.filter((x) => x.refit).reduce((t, x) => t + x.seconds, 0),
+      seconds: state.history
+        .filter((x) => x.epoch >= slot * c.epochs && x.epoch < (slot + 1) * c.epochs)
+        .reduce((t, x) => t + x.seconds, 0),
     };
   } else {
     writeFileAtomic(weightsFile, await v.weights!());
@@ -241,18 +265,16 @@ export async function runTrainJob(
   };
 }
 
-/** A semi-supervised run's pseudo-labels for its refit: made now by the validated network (the teacher)
- *  at the drafts' threshold and flips, and written to PSEUDO_FILE; or, in a run resumed inside its refit,
- *  read back from there. Null when the run is not semi-supervised or has no unlabelled slices. */
+/** A semi-supervised run's pseudo-labels for its student: made now by the refit (the teacher) at the
+ *  validated threshold and flips, and written to PSEUDO_FILE; or, in a run resumed inside its student
+ *  (`teacher` undefined), read back from there. Null when the data set has no unlabelled slices. */
 async function pseudoLabelled(
   s: MemberSetup,
-  v: Validated,
-  inRefit: boolean,
+  teacher: Network | undefined,
   drafted: { threshold: number; tta: boolean },
 ): Promise<ReturnType<typeof readPseudo>> {
   const { job, data, send, signal } = s;
-  const semi = job.config.semiSupervised;
-  if (!semi) return null;
+  const semi = job.config.semiSupervised!;
   if (data.unlabelled.length === 0) {
     send({
       type: 'log',
@@ -260,11 +282,11 @@ async function pseudoLabelled(
     });
     return null;
   }
-  if (inRefit) {
+  if (!teacher) {
     const stored = readPseudo(job.runDir, data.unlabelled);
     if (!stored)
       throw new Error(
-        'the run stopped in its refit but its pseudo-labels (pseudo.bin) are missing or do not fit its data set; start a new run',
+        'the run stopped in its refit with the pseudo-labels but they (pseudo.bin) are missing or do not fit its data set; start a new run',
       );
     send({ type: 'log', line: 'semi-supervised: the pseudo-labels were made before the resume' });
     return stored;
@@ -272,10 +294,10 @@ async function pseudoLabelled(
   const n = data.unlabelled.length;
   send({
     type: 'log',
-    line: `semi-supervised: the validated network labels ${n} slices of ${new Set(data.unlabelled.map((x) => x.caseId)).size} unlabelled case(s) at threshold ${drafted.threshold}${drafted.tta ? ' with its flips' : ''}, confidence floor ${semi.minConfidence}`,
+    line: `semi-supervised: the refit labels ${n} slices of ${new Set(data.unlabelled.map((x) => x.caseId)).size} unlabelled case(s) at threshold ${drafted.threshold}${drafted.tta ? ' with its flips' : ''}, confidence floor ${semi.minConfidence}`,
   });
   let reported = 0;
-  const labels = await labelUnlabelled(v.model!, data.unlabelled, {
+  const labels = await labelUnlabelled(teacher, data.unlabelled, {
     threshold: drafted.threshold,
     minConfidence: semi.minConfidence,
     tta: drafted.tta,

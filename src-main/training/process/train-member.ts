@@ -7,8 +7,9 @@
 // Epochs are numbered through the run: member k's epoch e (from 0) is k * epochs + e, in the records, the
 // checkpoint's nextEpoch and the progress (of epochs * members in all), so the host's records and resume
 // work as for one network. A refit (train-job.ts; one network) trains in the slot after the members, with
-// member 0's seed, on a data set without validation cases (a semi-supervised run's pseudo-labelled slices
-// among its training ones), and keeps its last epoch.
+// member 0's seed, on a data set without validation cases, and keeps its last epoch; a semi-supervised
+// run's student trains in the slot after the refit (its teacher) the same way, with the pseudo-labelled
+// slices among its training ones.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TrainingProgress } from '../../core/model';
@@ -115,22 +116,41 @@ function shifted(data: BatchSource, start: number): BatchSource {
   };
 }
 
-/** Trains member k (from 0) of the run to its end and returns its kept weights; with `refit`, the run's
- *  refit (as member 0 again, in the slot after the members: `s.data` then holds every labelled case). */
+/** Which network of a run: one of the validated members, the refit (on every labelled case), or a
+ *  semi-supervised run's student (the refit again, with the pseudo-labelled slices). */
+export type MemberPhase = 'validated' | 'refit' | 'student';
+
+/** The networks a run trains one after another: its members, the refit, and a semi-supervised run's
+ *  student (as the host counts its epochs: services/training). */
+export function phaseCount(c: TrainJob['config']): number {
+  return memberCount(c.unet) + (c.refit ? 1 : 0) + (c.refit && c.semiSupervised ? 1 : 0);
+}
+
+/** Trains member k (from 0) of the run to its end and returns its kept weights; the refit and the student
+ *  train as member 0 again, in the slots after the members (`s.data` then holds every labelled case, and
+ *  for the student the pseudo-labelled slices). */
 export async function trainMember(
   s: MemberSetup,
   k: number,
   state: RunState,
-  refit = false,
+  phase: MemberPhase = 'validated',
 ): Promise<MemberOutcome> {
+  const refit = phase !== 'validated';
   const { job, data, send, signal, threshold } = s;
   const c = job.config;
   const M = memberCount(c.unet);
   const E = c.epochs;
   // Where this network's epochs and checkpoint sit in the run, and the phases (networks) it trains in all.
-  const slot = refit ? M : k;
-  const phases = M + (c.refit ? 1 : 0);
-  const who = refit ? 'refit on every case: ' : M > 1 ? `member ${k + 1}/${M}: ` : '';
+  const slot = phase === 'validated' ? k : phase === 'refit' ? M : M + 1;
+  const phases = phaseCount(c);
+  const who =
+    phase === 'refit'
+      ? 'refit on every case: '
+      : phase === 'student'
+        ? 'refit with the pseudo-labels: '
+        : M > 1
+          ? `member ${k + 1}/${M}: `
+          : '';
   const first = slot * E;
   const ckptFile = path.join(job.runDir, CHECKPOINT_FILE);
   const bestFile = path.join(job.runDir, BEST_FILE);

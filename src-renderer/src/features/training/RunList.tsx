@@ -1,6 +1,6 @@
 // The project's runs, newest first: pick one to see its chart, progress and log.
 import type { RunInfo, TrainingProgressEvent } from '@contract';
-import { targetText } from './runFormat';
+import { refitPlan, targetText } from './runFormat';
 
 interface Props {
   runs: RunInfo[];
@@ -35,7 +35,7 @@ export function RunList({ runs, selectedId, onSelect, latest }: Props) {
           <span className="muted">
             {targetText(r.target)} · {epochsDone(r, latest)} of {r.epochs} epochs
             {r.members > 1 ? ` (${r.members} networks)` : ''}
-            {r.refit ? ` (${r.epochs / 2} validated, then ${r.epochs / 2} on every case)` : ''}
+            {r.refit ? refitPlan(r.epochs, r.semiSupervised) : ''}
             {r.backend ? ` · ${r.backend}` : ''}
           </span>
         </li>

@@ -21,6 +21,7 @@ const RUN: RunDetail = {
   epochs: 10,
   members: 1,
   refit: false,
+  semiSupervised: false,
   epochsDone: 2,
   split: { train: [1, 2], validation: [3] },
   error: null,

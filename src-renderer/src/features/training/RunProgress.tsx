@@ -52,9 +52,13 @@ export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) 
         {run.refit && (
           <span
             data-testid="run-phase"
-            title="After the validated training, the same training again on every case: that network is stored"
+            title={
+              run.semiSupervised
+                ? 'After the validated training, the same training again on every case; that network labels the unlabelled cases, and the training runs again with its labels: that network is stored'
+                : 'After the validated training, the same training again on every case: that network is stored'
+            }
           >
-            {refitPhase(live ? live.epoch : Math.max(0, run.epochsDone - 1), epochs)}
+            {refitPhase(live ? live.epoch : Math.max(0, run.epochsDone - 1), epochs, run.semiSupervised)}
           </span>
         )}
         {live?.kind === 'batch' && (

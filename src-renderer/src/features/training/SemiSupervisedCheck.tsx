@@ -35,7 +35,7 @@ export function SemiSupervisedCheck({ projectId, value, onChange, refreshKey }: 
     <div className="train-semi">
       <label
         className="check"
-        title="Once validation has chosen the epoch, threshold and flips, the validated network labels the unlabelled cases as it would draft them, and the training again on every case learns from them too; each voxel counts as much as the network is sure of it. Validation stays on labelled cases."
+        title="Once validation has chosen the epoch, threshold and flips and the network has trained again on every labelled case, that network labels the unlabelled cases as it would draft them, and the same training runs once more with them (a third training: the network stored); each voxel counts as much as the labelling network is sure of it. Validation stays on labelled cases."
       >
         <input
           type="checkbox"
@@ -50,7 +50,7 @@ export function SemiSupervisedCheck({ projectId, value, onChange, refreshKey }: 
         </span>
       </label>
       {value.on && !none && (
-        <label title="Voxels the validated network is less sure of than this (0..1) are left out">
+        <label title="Voxels the labelling network is less sure of than this (0..1) are left out">
           Confidence floor
           <input
             data-testid="train-pseudo-min-confidence"

@@ -54,7 +54,10 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
   const [splitBy, setSplitBy] = useState<SplitBy>(DEFAULT_SPLIT_BY);
   // A semi-supervised run learns from its pseudo-labels in the refit, so it always refits.
   const locked: Partial<Record<keyof Recipe, string>> = semi.on
-    ? { refit: 'a semi-supervised run learns from the pseudo-labels in its refit: it always trains again' }
+    ? {
+        refit:
+          'a semi-supervised run always trains again on every case: that network makes the pseudo-labels',
+      }
     : {};
   const epochsN = Number(epochs);
   const valid = Number.isInteger(epochsN) && epochsN >= 1;

@@ -61,7 +61,7 @@ describe('recipe text', () => {
     );
   });
 
-  it("a semi-supervised run's refit names the unlabelled cases it learnt from", () => {
+  it("a semi-supervised run's stored network: the refit labelled the unlabelled cases, then it learnt from them", () => {
     const r = recipeOf({
       recipe: {
         keptEpoch: 40,
@@ -69,12 +69,12 @@ describe('recipe text', () => {
         threshold: 0.9,
         tta: null,
         averageDecay: null,
-        refit: { epochs: 60, keptEpoch: 119, cases: 36, slices: 300, seconds: 700 },
+        refit: { epochs: 60, keptEpoch: 179, cases: 36, slices: 300, seconds: 700 },
         pseudo: { cases: 195, casesWithForeground: 190, keptSlices: 900, minConfidence: 0.5 },
       },
     })!;
-    expect(keptText(r, 120)).toBe(
-      'epoch 41 of 60 (best validation Dice), then the same training on every case (36 cases, and 195 unlabelled ones as the validated network labelled them, 190 with foreground), 60 epochs, the last stored',
+    expect(keptText(r, 180)).toBe(
+      'epoch 41 of 60 (best validation Dice), then the same training on every case (36 cases), which labelled the 195 unlabelled ones (190 with foreground), then again with them, 60 epochs each, the last stored',
     );
   });
 

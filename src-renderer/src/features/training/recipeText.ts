@@ -20,8 +20,8 @@ export interface RecipeOutcome {
   /** A refit: the stored network was trained again on every case (`cases`) for `epochs`, its last epoch
    *  kept; keptEpoch, threshold and flips are the validated network's. */
   refit?: { epochs: number; keptEpoch: number; cases: number; slices: number; seconds: number };
-  /** A semi-supervised run: the validated network's pseudo-labels on the unlabelled cases, which the refit
-   *  trained on beside the labelled ones (training/process/pseudo-cases.ts). */
+  /** A semi-supervised run: the refit's pseudo-labels on the unlabelled cases, which the stored network
+   *  (its student) trained on beside the labelled ones (training/process/pseudo-cases.ts). */
   pseudo?: {
     cases: number;
     casesWithForeground: number;
@@ -43,8 +43,9 @@ export function recipeOf(trainingData: Record<string, unknown>): RecipeOutcome |
 /** "epoch 7 of 20 (best validation Dice), weight average" — epochs count from 1 for the reader. A refit's:
  *  "epoch 47 of 60 (best validation Dice), then the same training on every case (231 cases), 60 epochs,
  *  the last stored, …" (its threshold and flips are the validated network's); a semi-supervised run's
- *  refit also names its pseudo-labels: "(36 cases, and 195 unlabelled ones as the validated network
- *  labelled them, 190 with foreground)". An
+ *  stored network, trained once more with the refit's pseudo-labels: "epoch 47 of 60 (…), then the same
+ *  training on every case (36 cases), which labelled the 195 unlabelled ones (190 with foreground), then
+ *  again with them, 60 epochs each, the last stored". An
  *  ensemble's (`epochs` in all, its members' one after another): "an ensemble of 3 networks, epochs 18, 20,
  *  15 of 20 each (best validation Dice 0.61, 0.60, 0.63; together 0.650), …". */
 export function keptText(r: RecipeOutcome, epochs: number): string {
@@ -62,10 +63,9 @@ export function keptText(r: RecipeOutcome, epochs: number): string {
   if (f) {
     const validated = r.keptEpoch === null ? 'validated' : `epoch ${r.keptEpoch + 1} of ${f.epochs} (${how})`;
     const p = r.pseudo;
-    const unlabelled = p
-      ? `, and ${p.cases} unlabelled ones as the validated network labelled them, ${p.casesWithForeground} with foreground`
-      : '';
-    return `${validated}, then the same training on every case (${f.cases} cases${unlabelled}), ${f.epochs} epochs, the last stored${avg}`;
+    if (p)
+      return `${validated}, then the same training on every case (${f.cases} cases), which labelled the ${p.cases} unlabelled ones (${p.casesWithForeground} with foreground), then again with them, ${f.epochs} epochs each, the last stored${avg}`;
+    return `${validated}, then the same training on every case (${f.cases} cases), ${f.epochs} epochs, the last stored${avg}`;
   }
   if (r.keptEpoch === null) return '—';
   return `epoch ${r.keptEpoch + 1} of ${epochs} (${how})${avg}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refitPhase, splitNote } from './runFormat';
+import { refitPhase, refitPlan, splitNote } from './runFormat';
 
 describe('splitNote', () => {
   it('names a split by subject, counts shared subjects of a split by case, and says nothing for older runs', () => {
@@ -23,5 +23,18 @@ describe('refitPhase', () => {
       'again on every case',
       'again on every case',
     ]);
+  });
+
+  it("a semi-supervised run's third phase is its student, with the pseudo-labels", () => {
+    expect([0, 59, 60, 119, 120, 179].map((e) => refitPhase(e, 180, true))).toEqual([
+      'validated training',
+      'validated training',
+      'again on every case',
+      'again on every case',
+      'again with the pseudo-labels',
+      'again with the pseudo-labels',
+    ]);
+    expect(refitPlan(120, false)).toBe(' (60 validated, then 60 on every case)');
+    expect(refitPlan(180, true)).toBe(' (60 validated, 60 on every case, then 60 with the pseudo-labels)');
   });
 });
