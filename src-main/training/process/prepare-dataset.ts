@@ -47,6 +47,17 @@ export function combineMasks(combine: PrepareSpec['combine'], masks: Uint8Array[
   return masks[0]!.map((v) => v * 255);
 }
 
+/** Indices (into `hasForeground`) of the slices a case keeps: every one with foreground, and a seeded
+ *  sample of the others, as many (at least 2), in slice order. A semi-supervised run's pseudo-labelled
+ *  cases keep theirs the same way (pseudo-cases.ts). */
+export function keptSlices(hasForeground: boolean[], seed: number): number[] {
+  const withFg: number[] = [];
+  const without: number[] = [];
+  hasForeground.forEach((f, i) => (f ? withFg : without).push(i));
+  const extra = new SeededRandom(seed).shuffle(without).slice(0, Math.max(2, withFg.length));
+  return [...withFg, ...extra].sort((a, b) => a - b);
+}
+
 /** Axial slices (k) kept for a case: those with foreground, and a seeded sample of the others. */
 export function chooseSlices(
   target: Uint8Array,
@@ -56,14 +67,10 @@ export function chooseSlices(
   minByte = 128,
 ): number[] {
   const n = dims[0] * dims[1];
-  const withFg: number[] = [];
-  const without: number[] = [];
-  for (let k = 0; k < dims[2]; k++) {
-    const s = target.subarray(k * n, (k + 1) * n);
-    (s.some((v) => v >= minByte) ? withFg : without).push(k);
-  }
-  const extra = new SeededRandom(seed).shuffle(without).slice(0, Math.max(2, withFg.length));
-  return [...withFg, ...extra].sort((a, b) => a - b);
+  const hasForeground = Array.from({ length: dims[2] }, (_, k) =>
+    target.subarray(k * n, (k + 1) * n).some((v) => v >= minByte),
+  );
+  return keptSlices(hasForeground, seed);
 }
 
 function labelMap(file: string, dims: [number, number, number]): Uint8Array {

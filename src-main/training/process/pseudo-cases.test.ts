@@ -9,7 +9,8 @@ import { pseudoLabels } from '../data/pseudo-labels';
 import { UNet } from '../model/unet';
 import { cropBatches, sliceRefs, type SliceRef } from './crop-batches';
 import { foregroundProbability } from './evaluate-slices';
-import { keptSlices, labelUnlabelled, readPseudo, writePseudo } from './pseudo-cases';
+import { labelUnlabelled, readPseudo, writePseudo } from './pseudo-cases';
+import { keptSlices } from './prepare-dataset';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

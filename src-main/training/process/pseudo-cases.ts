@@ -13,9 +13,9 @@ import path from 'node:path';
 import { CancelledError } from '../../core/errors';
 import { pseudoLabels, type PseudoLabelOptions } from '../data/pseudo-labels';
 import type { Network } from '../model/ensemble';
-import { SeededRandom } from '../model/seeded-random';
 import { foregroundProbability } from './evaluate-slices';
 import type { SliceRef } from './crop-batches';
+import { keptSlices } from './prepare-dataset';
 import { encodeTensorFile, readTensorFile, writeFileAtomic } from './tensor-file';
 
 /** The pseudo-labels of a run, in the run folder. */
@@ -51,16 +51,6 @@ function withLabels(s: SliceRef, target: Uint8Array, weight: Uint8Array): SliceR
   const fg: number[] = [];
   for (let p = 0; p < target.length; p++) if (target[p]! >= 128 && weight[p]! > 0) fg.push(p);
   return { ...s, target, weight, foreground: Uint32Array.from(fg), referenceMin: 128 };
-}
-
-/** Indices (into `hasForeground`) of the slices a case keeps: every one with foreground, and a seeded
- *  sample of the others, as many (at least 2), in slice order. */
-export function keptSlices(hasForeground: boolean[], seed: number): number[] {
-  const withFg: number[] = [];
-  const without: number[] = [];
-  hasForeground.forEach((f, i) => (f ? withFg : without).push(i));
-  const extra = new SeededRandom(seed).shuffle(without).slice(0, Math.max(2, withFg.length));
-  return [...withFg, ...extra].sort((a, b) => a - b);
 }
 
 /** Labels the unlabelled slices with the teacher (`tta`: each slice's probability is the mean over its 4

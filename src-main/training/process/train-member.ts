@@ -122,7 +122,7 @@ export type MemberPhase = 'validated' | 'refit' | 'student';
 
 /** The networks a run trains one after another: its members, the refit, and a semi-supervised run's
  *  student (as the host counts its epochs: services/training). */
-export function phaseCount(c: TrainJob['config']): number {
+function phaseCount(c: TrainJob['config']): number {
   return memberCount(c.unet) + (c.refit ? 1 : 0) + (c.refit && c.semiSupervised ? 1 : 0);
 }
 
