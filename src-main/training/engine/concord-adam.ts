@@ -2,12 +2,15 @@
 // update is one kernel per variable instead of ~12 tfjs ops: on webgpu a fused WGSL kernel
 // (kernels/webgpu/fused-adam.ts), on cpu and wasm with Concord's kernels installed a WebAssembly one
 // (kernels/adam-kernel.ts). Other backends, and webgpu with the fused path switched off, run tfjs's own
-// applyGradients unchanged.
+// applyGradients. One difference from tfjs on every path: the bias corrections 1 - beta^(t+1) come from the
+// step count t alone (accAt), as the float32 product tfjs accumulates after every step. tfjs recomputes
+// that product with pow when a checkpoint is restored; after some hundred steps the two differ in the
+// last bits, and a resumed run drifted from the one never stopped. A checkpoint keeps only t: with accAt
+// a resumed run steps exactly as one never stopped, and both as tfjs's Adam never stopped.
 import { tf } from '../backends/tfjs';
 
-/** tfjs's parameter types of applyGradients and setWeights (not exported by name from tfjs-core). */
+/** tfjs's parameter type of applyGradients (not exported by name from tfjs-core). */
 type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
-type NamedTensors = Parameters<tf.AdamOptimizer['setWeights']>[0];
 import {
   canFuseAdam,
   fusedAdamEnabled,
@@ -32,8 +35,8 @@ interface AdamState {
 }
 
 export class ConcordAdam extends tf.AdamOptimizer {
-  /** beta^(t+1) in float32 while the fused path runs (tfjs keeps them in accBeta1/2 on the device). */
-  private acc: [number, number] | null = null;
+  /** beta1^(t+1) and beta2^(t+1) as float32 products, at the last step asked for (accAt). */
+  private acc: { t: number; a1: number; a2: number } | null = null;
 
   constructor(learningRate: number) {
     super(learningRate, 0.9, 0.999);
@@ -71,18 +74,16 @@ export class ConcordAdam extends tf.AdamOptimizer {
     });
     const onGpu = fusedAdamEnabled() && canFuseAdam(slots);
     const onKernel = !onGpu && hasAdamKernel() && slots.every((sl) => float32(sl));
+    const [a1, a2] = this.accAt(this.iterations);
     if (!onGpu && !onKernel) {
-      this.syncAcc();
+      // tfjs's update reads its accumulators: they take this step's values (it multiplies them after).
+      tf.tidy(() => {
+        this.state.accBeta1.assign(tf.scalar(a1));
+        this.state.accBeta2.assign(tf.scalar(a2));
+      });
       super.applyGradients(variableGradients);
       return;
     }
-    const t = this.iterations;
-    const b1 = Math.fround(this.beta1);
-    const b2 = Math.fround(this.beta2);
-    // As tfjs: accBeta starts at beta (setWeights: beta^(iterations+1)), 1 - acc is the correction, and
-    // acc is multiplied by beta in float32 after every step.
-    this.acc ??= [Math.fround(b1 ** (t + 1)), Math.fround(b2 ** (t + 1))];
-    const [a1, a2] = this.acc;
     const hyper = {
       learningRate: this.learningRate,
       beta1: this.beta1,
@@ -93,24 +94,22 @@ export class ConcordAdam extends tf.AdamOptimizer {
     };
     if (onGpu) fusedAdamStep(slots, hyper);
     else kernelAdamStep(slots, hyper);
-    this.acc = [Math.fround(a1 * b1), Math.fround(a2 * b2)];
     this.incrementIterations();
   }
 
-  /** Before tfjs's own update after fused steps: its accBeta variables take the fused steps' values. */
-  private syncAcc(): void {
-    if (!this.acc) return;
-    const [a1, a2] = this.acc;
-    tf.tidy(() => {
-      this.state.accBeta1.assign(tf.scalar(a1));
-      this.state.accBeta2.assign(tf.scalar(a2));
-    });
-    this.acc = null;
-  }
-
-  override async setWeights(weightValues: NamedTensors): Promise<void> {
-    await super.setWeights(weightValues);
-    this.acc = null; // recomputed from the restored iteration count
+  /** beta1^(t+1) and beta2^(t+1) at step t (from 0) as tfjs accumulates them: beta in float32, times beta
+   *  in float32 after every step. Carried from the step before; from the start after a restore (t
+   *  multiplications, microseconds even after a long run). */
+  private accAt(t: number): [number, number] {
+    const b1 = Math.fround(this.beta1);
+    const b2 = Math.fround(this.beta2);
+    if (!this.acc || this.acc.t > t) this.acc = { t: 0, a1: b1, a2: b2 };
+    const c = this.acc;
+    for (; c.t < t; c.t++) {
+      c.a1 = Math.fround(c.a1 * b1);
+      c.a2 = Math.fround(c.a2 * b2);
+    }
+    return [c.a1, c.a2];
   }
 }
 
