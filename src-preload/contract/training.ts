@@ -125,14 +125,18 @@ export interface TrainingStartRequest {
    *  training/augment/augment-config.ts) or 'none' (random mirroring only). */
   augmentation?: 'nnunet' | 'none';
   /** Also learn from the project's unlabelled cases (a volume, no manual mask nor reference; one label,
-   *  one network): once the validated training has chosen its epoch, threshold and flips, that network
-   *  labels them as it would draft them, and the refit trains on those pseudo-labels beside every labelled
-   *  case, each voxel weighted by the validated network's confidence (default false). Validation stays on
+   *  one network; the run refits): the refit labels them as the model would draft them (the validated
+   *  threshold and flips), and a third training (the student) learns from those pseudo-labels beside every
+   *  labelled case, each voxel weighted by the refit's confidence (default false). Validation stays on
    *  labelled cases. */
   semiSupervised?: boolean;
   /** With semiSupervised: voxels whose confidence (0..1, the probability's distance from the threshold
    *  scaled to each side) is below this weigh 0 (default 0.5). */
   pseudoMinConfidence?: number;
+  /** With semiSupervised: how many times the unlabelled cases are labelled, each time by the network
+   *  trained last (the refit, then each student), each followed by a student trained from the start on
+   *  those labels (1 to 5, default PSEUDO_ROUNDS: services/training/run-config.ts). */
+  pseudoRounds?: number;
 }
 
 export interface TrainingProgressEvent extends TrainingProgress {

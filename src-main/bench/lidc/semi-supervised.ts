@@ -1,5 +1,5 @@
 // `concord bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S]
-//    [--min-confidence C] [--last-epoch] [--backend B] [--threads N] [--work DIR] [--json]`: do the
+//    [--min-confidence C] [--pseudo-rounds R] [--last-epoch] [--backend B] [--threads N] [--work DIR] [--json]`: do the
 // project's unlabelled cases help? On the LIDC nodule crops as a user brings them (`bench lidc-cases --out DIR`: DIR/train with
 // its manifest, DIR/holdout apart), a fraction F of the training patients keep their masks and the others
 // are imported as images only. Two runs of the product's trainer, with the same settings and seed:
@@ -30,7 +30,7 @@ import { holdoutDice } from './holdout-dice';
 
 const USAGE =
   'usage: concord bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S] ' +
-  '[--min-confidence C] [--last-epoch] [--backend B] [--threads N] [--work DIR] [--json]';
+  '[--min-confidence C] [--pseudo-rounds R] [--last-epoch] [--backend B] [--threads N] [--work DIR] [--json]';
 
 interface ManifestRow {
   case: string;
@@ -133,7 +133,17 @@ async function arm(
 
 export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['cases', 'labelled-fraction', 'epochs', 'seed', 'min-confidence', 'backend', 'threads', 'work'],
+    values: [
+      'cases',
+      'labelled-fraction',
+      'epochs',
+      'seed',
+      'min-confidence',
+      'pseudo-rounds',
+      'backend',
+      'threads',
+      'work',
+    ],
     flags: ['json', 'last-epoch'],
   });
   const cases = optionString(args, 'cases');
@@ -145,6 +155,7 @@ export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
   const epochs = positiveInt(optionString(args, 'epochs') ?? String(DEFAULT_EPOCHS), '--epochs');
   const seed = positiveInt(optionString(args, 'seed') ?? '1', '--seed');
   const minConfidence = optionString(args, 'min-confidence');
+  const rounds = optionString(args, 'pseudo-rounds');
   const backend = optionString(args, 'backend') ?? 'auto';
   if (!isBackendRequest(backend))
     throw new InputError(
@@ -223,6 +234,7 @@ export async function runBenchSemiSupervised(argv: string[]): Promise<number> {
         ...base,
         semiSupervised: true,
         ...(minConfidence ? { pseudoMinConfidence: Number(minConfidence) } : {}),
+        ...(rounds ? { pseudoRounds: positiveInt(rounds, '--pseudo-rounds') } : {}),
       },
       holdout,
       path.join(work, 'drafts-semi'),

@@ -49,7 +49,7 @@ export interface RunInfo {
   modelId: number | null;
   /** Epochs in all: an ensemble's are its members' epochs, one member after another; a refit's, the
    *  validated network's and then as many again on every case (a semi-supervised run's: then as many
-   *  again with the pseudo-labels). */
+   *  again with the pseudo-labels, once per label round). */
   epochs: number;
   /** The networks the run trains (an ensemble of them when more than 1). */
   members: number;
@@ -58,6 +58,9 @@ export interface RunInfo {
   /** The run also learns from the project's unlabelled cases (TrainingStartRequest.semiSupervised): after
    *  the refit, its student trains again with the refit's pseudo-labels. */
   semiSupervised: boolean;
+  /** A semi-supervised run's label rounds (TrainingStartRequest.pseudoRounds): a student after each, the
+   *  refit labelling for the first and each student for the next; 0 for other runs. */
+  labelRounds: number;
   epochsDone: number;
   /** Case ids; what the split kept whole; the people the validation cases are of, and how many validation
    *  cases share one with a training case (runs before subjects: the last three absent). */

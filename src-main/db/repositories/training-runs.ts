@@ -36,10 +36,11 @@ export interface RunRow extends RunInfo {
 
 function toRow(r: Raw, resumable: (runDir: string) => boolean): RunRow {
   const config = JSON.parse(r.config_json) as Record<string, unknown>;
-  // A semi-supervised run of this version: it refits, then trains its student (an earlier version's, with
-  // pseudo-label rounds, trained neither).
-  const semi = config['semiSupervised'] as { rounds?: number } | null | undefined;
+  // A semi-supervised run of this version: it refits, then trains a student per label round (absent: one).
+  // An earlier version's, with pseudo-label `rounds` made while training, trained neither.
+  const semi = config['semiSupervised'] as { rounds?: number; labelRounds?: number } | null | undefined;
   const student = config['refit'] === true && !!semi && semi.rounds === undefined;
+  const labelRounds = student ? (semi.labelRounds ?? 1) : 0;
   const backend = r.backend_json ? (JSON.parse(r.backend_json) as { device?: string }) : null;
   return {
     id: r.id,
@@ -52,13 +53,14 @@ function toRow(r: Raw, resumable: (runDir: string) => boolean): RunRow {
     baseModelId: r.base_model_id,
     modelId: r.model_id,
     // Epochs in all: an ensemble's members train theirs one after another, a refit's follow the validated
-    // network's, a semi-supervised run's student's the refit's (numbered through the run).
+    // network's, a semi-supervised run's students' the refit's (numbered through the run).
     epochs:
       Number(config['epochs'] ?? 0) *
-      (Number(config['members'] ?? 1) + (config['refit'] ? 1 : 0) + (student ? 1 : 0)),
+      (Number(config['members'] ?? 1) + (config['refit'] ? 1 : 0) + labelRounds),
     members: Number(config['members'] ?? 1),
     refit: config['refit'] === true,
     semiSupervised: student,
+    labelRounds,
     epochsDone: r.epochs_done,
     split: JSON.parse(r.split_json) as RunInfo['split'],
     error: r.error,

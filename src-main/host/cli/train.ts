@@ -8,7 +8,7 @@
 //    [--last-epoch] [--matched-threshold (drafts at the target's threshold, not the one chosen on validation)]
 //    [--no-refit (store the validated network, not the one trained again on every case)]
 //    [--preset quick (one network, 3 levels, base 8: for quick drafts)] [--label v | --labels v1,v2,...]
-//    [--semi-supervised [--pseudo-min-confidence c]]
+//    [--semi-supervised [--pseudo-min-confidence c] [--pseudo-rounds n]]
 //    [--resume <run-id> [--epochs n]] [--json]`
 // The defaults are the recipe (services/training/run-config.ts): the raters' agreement, a moving average of
 // the weights, 2.5D where volumes have several slices, coordinate planes (each pixel's place on its slice),
@@ -19,7 +19,7 @@
 // in one model (several: softmax over background and them, Dice per label reported); --labels picks a
 // subset, --label one. --semi-supervised (one label) also learns from the project's unlabelled cases: the
 // refit labels them, and a third training learns from them too (pseudo-labels weighted by confidence,
-// data/pseudo-labels.ts).
+// data/pseudo-labels.ts); --pseudo-rounds n labels them n times, each student labelling them for the next.
 // Trains in a forked trainer process, as the app does. Progress goes to stderr (one line per epoch, and a
 // batch progress bar on a terminal); --json prints the run: id, backend, per-epoch metrics, per-case
 // validation Dice and the model id. Ctrl+C cancels (the run stays resumable with --resume <run-id>).
@@ -40,7 +40,7 @@ const USAGE =
   'usage: concord train --workspace <dir> --project <name> [--target agreement|reference|vote|staple|annotator:<name>] ' +
   '[--epochs n] [--base-model id|starter] [--freeze-encoder] [--backend auto|tensorflow|webgpu|wasm|cpu] [--preset quick] [--split-by case|subject] ' +
   '[--neighbours h] [--no-coordinates] [--members n] [--foreground f] [--no-ema] [--no-tta] [--matched-threshold] [--last-epoch] [--no-refit] [--label v | --labels v1,v2]\n' +
-  '  [--semi-supervised [--pseudo-min-confidence c]] [--json]\n' +
+  '  [--semi-supervised [--pseudo-min-confidence c] [--pseudo-rounds n]] [--json]\n' +
   '       concord train --workspace <dir> --resume <run-id> [--epochs n] [--json]';
 
 function num(text: string | undefined, name: string): number | undefined {
@@ -106,6 +106,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       'preset',
       'foreground',
       'pseudo-min-confidence',
+      'pseudo-rounds',
       'members',
       'split-by',
     ],
@@ -197,6 +198,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         refit: args.options.has('no-refit') ? false : undefined,
         semiSupervised: args.options.has('semi-supervised') ? true : undefined,
         pseudoMinConfidence: num(optionString(args, 'pseudo-min-confidence'), '--pseudo-min-confidence'),
+        pseudoRounds: num(optionString(args, 'pseudo-rounds'), '--pseudo-rounds'),
       });
       runId = (await service.start(req, localActor(), emit)).id;
     }

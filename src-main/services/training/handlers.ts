@@ -39,6 +39,7 @@ const OPTIONAL_NUMBERS = [
   'neighbours',
   'foregroundFraction',
   'pseudoMinConfidence',
+  'pseudoRounds',
   'members',
 ] as const;
 

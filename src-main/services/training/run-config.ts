@@ -29,16 +29,23 @@ export /** The run's settings with every default filled in (stored as the run's 
 interface ResolvedConfig extends Required<
   Omit<
     TrainingStartRequest,
-    'baseModelId' | 'normalisation' | 'threads' | 'labels' | 'semiSupervised' | 'pseudoMinConfidence'
+    | 'baseModelId'
+    | 'normalisation'
+    | 'threads'
+    | 'labels'
+    | 'semiSupervised'
+    | 'pseudoMinConfidence'
+    | 'pseudoRounds'
   >
 > {
   /** The label values the model segments, in its channel order: one (a sigmoid output, `label`), or two
    *  or more (softmax over background and them). Runs stored before it read [label]. */
   labels: number[];
   baseModelId: number | null;
-  /** Pseudo-labels on the unlabelled cases (data/pseudo-labels.ts), or null: labelled cases only. Runs of
-   *  an earlier version also hold `rounds` (their pseudo-labels were made while training). */
-  semiSupervised: { minConfidence: number; rounds?: number } | null;
+  /** Pseudo-labels on the unlabelled cases (data/pseudo-labels.ts), or null: labelled cases only.
+   *  `labelRounds` is absent in runs stored before it (one round). Runs of an earlier version hold
+   *  `rounds` instead (their pseudo-labels were made while training). */
+  semiSupervised: { minConfidence: number; labelRounds?: number; rounds?: number } | null;
   normalisation: TrainingStartRequest['normalisation'] | null;
   threads: number | null;
   /** The batch when the trainer runs on webgpu: WEBGPU_BATCH_SIZE where the request named no batch, else
@@ -106,19 +113,27 @@ export function parseLabels(v: unknown): number[] | undefined {
 
 /** The confidence floor of a semi-supervised run's pseudo-labels (data/pseudo-labels.ts). */
 export const PSEUDO_MIN_CONFIDENCE = 0.5;
+/** How many times a semi-supervised run labels its unlabelled cases (one student after each). */
+export const PSEUDO_ROUNDS = 1;
+/** More rounds than this would train for hours for little (each round is a full training). */
+export const MAX_PSEUDO_ROUNDS = 5;
 
-function semiSupervisedOf(req: TrainingStartRequest): { minConfidence: number } | null {
+function semiSupervisedOf(req: TrainingStartRequest): { minConfidence: number; labelRounds: number } | null {
   if (req.semiSupervised !== undefined && typeof req.semiSupervised !== 'boolean')
     throw new InputError(undefined, 'semiSupervised must be true or false');
   if (!req.semiSupervised) {
-    if (req.pseudoMinConfidence !== undefined)
-      throw new InputError(undefined, 'pseudoMinConfidence applies to semi-supervised runs only');
+    if (req.pseudoMinConfidence !== undefined || req.pseudoRounds !== undefined)
+      throw new InputError(
+        undefined,
+        'pseudoMinConfidence and pseudoRounds apply to semi-supervised runs only',
+      );
     return null;
   }
   const minConfidence = req.pseudoMinConfidence ?? PSEUDO_MIN_CONFIDENCE;
   if (!(typeof minConfidence === 'number' && minConfidence >= 0 && minConfidence < 1))
     throw new InputError(undefined, `pseudoMinConfidence must be in [0, 1) (got ${String(minConfidence)})`);
-  return { minConfidence };
+  const labelRounds = int(req.pseudoRounds, 'pseudoRounds', 1, MAX_PSEUDO_ROUNDS, PSEUDO_ROUNDS);
+  return { minConfidence, labelRounds };
 }
 
 /** An integer setting in lo..hi, or the default when absent. */

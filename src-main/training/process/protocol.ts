@@ -15,7 +15,8 @@
 //   validated.json  a refitting run's validated outcome (ValidatedOutcome, JSON), written before the refit
 //                   starts, so a run resumed in its refit does not train and calibrate the first network again
 //   pseudo.bin      a semi-supervised run's pseudo-labelled slices (process/pseudo-cases.ts), written when its
-//                   refit ends, before the student's first checkpoint
+//                   refit ends, before the student's first checkpoint; pseudo-2.bin... those of the later
+//                   rounds, each written when the student before it ends
 import type { Normalisation, TrainingProgress } from '../../core/model';
 import type { SimpleDraftParams, SimpleDraftResult } from '../../core/simple-models/simple-draft';
 import type { AugmentConfig } from '../augment/augment-config';
@@ -96,9 +97,10 @@ export interface TrainConfig {
   threads?: number;
   /** Semi-supervised (with refit): the refit labels the data set's unlabelled cases
    *  (process/pseudo-cases.ts) and a third training (the student) runs on them beside every labelled case;
-   *  voxels whose confidence is below `minConfidence` weigh 0. Absent: the labelled cases only. (Runs of an earlier
-   *  version also stored `rounds`, pseudo-labels made during the validated training; they cannot resume.) */
-  semiSupervised?: { minConfidence: number; rounds?: number };
+   *  with `labelRounds` (absent: 1) above 1, each student labels them again for the next. Voxels whose
+   *  confidence is below `minConfidence` weigh 0. Absent: the labelled cases only. (Runs of an earlier
+   *  version stored `rounds`, pseudo-labels made during the validated training; they cannot resume.) */
+  semiSupervised?: { minConfidence: number; labelRounds?: number; rounds?: number };
   /** One network: after its validated training (and the choice of threshold and flips), train it again from
    *  its start on every labelled case (and a semi-supervised run's pseudo-labelled ones) for `epochs` more
    *  epochs, keeping the last; that network is stored (process/train-job.ts). Absent: the validated network
@@ -293,10 +295,10 @@ export interface TrainOutcome {
    *  and its training seconds. keptEpoch, the Dice, threshold and flips above are the validated
    *  network's. */
   refit?: { epochs: number; keptEpoch: number; cases: number; slices: number; seconds: number };
-  /** A semi-supervised run: the refit's labels on the unlabelled cases, which the student (the stored
-   *  network; `refit` above describes it) trained on (process/pseudo-cases.ts), with the confidence floor
-   *  and the threshold and flips used. */
-  pseudo?: PseudoStats & { minConfidence: number; threshold: number; tta: boolean };
+  /** A semi-supervised run: the labels on the unlabelled cases that the last student (the stored network;
+   *  `refit` above describes it) trained on (process/pseudo-cases.ts), made by the refit or, after the
+   *  first of `rounds`, by the student before; with the confidence floor and the threshold and flips used. */
+  pseudo?: PseudoStats & { minConfidence: number; threshold: number; tta: boolean; rounds: number };
 }
 
 /** What the validated network of a refitting run chose, kept in VALIDATED_FILE while the refit trains. */

@@ -99,15 +99,16 @@ test('the teacher labels every slice as it drafts (its threshold, its flips); ea
 
   // The file gives the same slices back for the same data set, and nothing for another.
   const dir = tempDir('concord-pseudo-');
-  writePseudo(dir, all.length, r);
-  const back = readPseudo(dir, all)!;
+  writePseudo(dir, 1, all.length, r);
+  const back = readPseudo(dir, 1, all)!;
   expect(back.stats).toEqual(r.stats);
   expect(back.kept).toEqual(r.kept);
   expect(back.refs.map((x) => [...x.target])).toEqual(r.refs.map((x) => [...x.target]));
   expect(back.refs.map((x) => [...x.weight!])).toEqual(r.refs.map((x) => [...x.weight!]));
   expect(back.refs.map((x) => [...x.foreground])).toEqual(r.refs.map((x) => [...x.foreground]));
-  expect(readPseudo(dir, all.slice(1))).toBeNull();
-  expect(readPseudo(tempDir('concord-pseudo-'), all)).toBeNull();
+  expect(readPseudo(dir, 1, all.slice(1))).toBeNull();
+  expect(readPseudo(dir, 2, all)).toBeNull();
+  expect(readPseudo(tempDir('concord-pseudo-'), 1, all)).toBeNull();
 });
 
 test('crops of labelled slices carry no weights; beside pseudo-labelled ones they weigh 1', () => {

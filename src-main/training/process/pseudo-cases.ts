@@ -4,8 +4,9 @@
 // the refit (the student, process/train-job.ts) trains from the run's start on every labelled case and
 // these slices together. Per case the slices kept are those where the teacher marked foreground and as
 // many others (at least 2, seeded), the balance the labelled cases' data set keeps (prepare-dataset.ts).
-// The kept slices' labels and weights go to the run folder (pseudo.bin) before the refit starts, so a run
-// resumed in its refit trains on the same ones.
+// The kept slices' labels and weights go to the run folder (pseudoFile(round)) before the refit starts, so a
+// run resumed in its refit trains on the same ones. A run of several rounds labels them again with each
+// round's student (the refit it trained) and keeps each round's labels in a file of its own.
 //
 // Layout: as the data set's (crop-batches.ts): a slice is ny rows of nx pixels, pixel (i, j) at i + j*nx.
 import fs from 'node:fs';
@@ -18,8 +19,10 @@ import type { SliceRef } from './crop-batches';
 import { keptSlices } from './prepare-dataset';
 import { encodeTensorFile, readTensorFile, writeFileAtomic } from './tensor-file';
 
-/** The pseudo-labels of a run, in the run folder. */
-export const PSEUDO_FILE = 'pseudo.bin';
+/** The pseudo-labels of a run's round (from 1), in the run folder. */
+export function pseudoFile(round: number): string {
+  return round === 1 ? 'pseudo.bin' : `pseudo-${round}.bin`;
+}
 
 export interface PseudoStats {
   /** Unlabelled cases and slices the teacher labelled. */
@@ -123,12 +126,13 @@ export async function labelUnlabelled(
 /** Writes the kept slices' labels and weights atomically. */
 export function writePseudo(
   runDir: string,
+  round: number,
   of: number,
   labels: { refs: SliceRef[]; kept: number[]; stats: PseudoStats },
 ): void {
   const meta: PseudoMeta = { stats: labels.stats, kept: labels.kept, of };
   writeFileAtomic(
-    path.join(runDir, PSEUDO_FILE),
+    path.join(runDir, pseudoFile(round)),
     encodeTensorFile(
       meta,
       labels.refs.flatMap((r, i) => [
@@ -139,13 +143,14 @@ export function writePseudo(
   );
 }
 
-/** The stored pseudo-labels on the run's unlabelled slices, or null when there are none or they were made
- *  for another data set. */
+/** The stored pseudo-labels of a round on the run's unlabelled slices, or null when there are none or they
+ *  were made for another data set. */
 export function readPseudo(
   runDir: string,
+  round: number,
   slices: SliceRef[],
 ): { refs: SliceRef[]; kept: number[]; stats: PseudoStats } | null {
-  const file = path.join(runDir, PSEUDO_FILE);
+  const file = path.join(runDir, pseudoFile(round));
   if (!fs.existsSync(file)) return null;
   const { meta, tensors } = readTensorFile<PseudoMeta>(file);
   if (meta.of !== slices.length || tensors.length !== 2 * meta.kept.length) return null;

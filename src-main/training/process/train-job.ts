@@ -24,7 +24,8 @@
 // next checkpoint), and the same training runs once more, in the slot after the refit, on every labelled
 // case and those slices (the student): that network is stored. A teacher labels no better than it drafts,
 // and the refit drafts best of the networks trained on the labelled cases alone
-// (bench/RESULTS-few-labels.md, "The refit's labels").
+// (bench/RESULTS-few-labels.md, "The refit's labels"). With more label rounds, each student labels the
+// unlabelled cases again and the next student, from the start again, learns from its labels.
 import path from 'node:path';
 import fs from 'node:fs';
 import { CancelledError } from '../../core/errors';
@@ -34,7 +35,7 @@ import { ensembleWeights, loadNetwork, type Network } from '../model/ensemble';
 import { memberCount, type UNetConfig } from '../model/unet-config';
 import type { NamedWeights } from '../model/unet';
 import { sliceRefs, type SliceRef } from './crop-batches';
-import { labelUnlabelled, readPseudo, writePseudo } from './pseudo-cases';
+import { labelUnlabelled, pseudoFile, readPseudo, writePseudo } from './pseudo-cases';
 import { prepareDataset } from './prepare-dataset';
 import { validationDice } from './evaluate-slices';
 import { calibrate, calibrationLine } from './calibrate';
@@ -54,6 +55,7 @@ import {
 } from './protocol';
 import { readTensorFile, writeFileAtomic } from './tensor-file';
 import {
+  labelRounds,
   trainMember,
   type LoadedDataset,
   type MemberOutcome,
@@ -177,11 +179,13 @@ export async function runTrainJob(
     );
   // The refit (one network): after the validated network, the same training on every labelled case.
   const refitting = c.refit === true && M === 1;
-  // A semi-supervised run's student trains in the slot after the refit, its teacher.
-  const student = refitting && c.semiSupervised !== undefined;
+  // A semi-supervised run's students train in the slots after the refit, their first teacher, one per
+  // round; a resumed run goes on in the round it stopped in (0: in the refit or before).
+  const rounds = refitting ? labelRounds(c) : 0;
+  const student = rounds > 0;
   const ckSlot = checkpoint?.meta.member ?? 0;
   const inRefit = refitting && checkpoint !== undefined && ckSlot >= M;
-  const inStudent = student && checkpoint !== undefined && ckSlot === M + 1;
+  const resumedRound = student && checkpoint !== undefined && ckSlot > M ? ckSlot - M : 0;
   const validatedFile = path.join(job.runDir, VALIDATED_FILE);
   const v: Validated = inRefit
     ? { outcome: readValidated(validatedFile) }
@@ -202,21 +206,22 @@ export async function runTrainJob(
     const every: LoadedDataset = { ...data, train: labelled, validation: [] };
     const cases = new Set(labelled.map((x) => x.caseId)).size;
     const keeps = `, ${c.epochs} epochs, the last kept; drafts keep the validated threshold ${drafted.threshold}${v.outcome.tta ? ` and flips ${v.outcome.tta.on ? 'on' : 'off'}` : ''}`;
-    // The refit: stored, or (semi-supervised) the teacher of the student, which labels the unlabelled cases.
+    // The refit: stored, or (semi-supervised) the teacher of the first student, which labels the unlabelled
+    // cases; each student but the last labels them again for the next.
     let r: Awaited<ReturnType<typeof trainMember>> | undefined;
-    if (!inStudent) {
+    if (resumedRound === 0) {
       send({
         type: 'log',
         line: `refit: the same training again on every case (${cases} cases, ${labelled.length} slices)${student ? ', then it labels the unlabelled cases' : keeps}`,
       });
       r = await trainMember({ ...setup, data: every }, 0, state, 'refit');
     }
-    if (student) {
-      const labels = await pseudoLabelled(setup, r?.model, drafted);
+    for (let round = Math.max(1, resumedRound); round <= rounds; round++) {
+      const labels = await pseudoLabelled(setup, r?.model, drafted, round);
       r?.model.dispose();
       send({
         type: 'log',
-        line: `refit with the pseudo-labels: the same training again on every case (${cases} cases, ${labelled.length} slices) and the pseudo-labels' ${labels?.stats.keptSlices ?? 0} slices${labels ? ` of ${labels.stats.cases} unlabelled cases` : ''}${keeps}`,
+        line: `refit with the pseudo-labels${rounds > 1 ? ` of round ${round}/${rounds}` : ''}: the same training again on every case (${cases} cases, ${labelled.length} slices) and the pseudo-labels' ${labels?.stats.keptSlices ?? 0} slices${labels ? ` of ${labels.stats.cases} unlabelled cases` : ''}${round === rounds ? keeps : ''}`,
       });
       if (labels)
         pseudo = {
@@ -224,15 +229,16 @@ export async function runTrainJob(
           minConfidence: c.semiSupervised!.minConfidence,
           threshold: drafted.threshold,
           tta: drafted.tta,
+          rounds,
         };
       const withPseudo = { ...every, train: [...labelled, ...(labels?.refs ?? [])] };
-      r = await trainMember({ ...setup, data: withPseudo }, 0, state, 'student');
+      r = await trainMember({ ...setup, data: withPseudo }, 0, state, { student: round });
     }
     input = r!.input;
     writeFileAtomic(weightsFile, encodeWeights({ unet: r!.model.config }, await r!.model.weights()));
     r!.model.dispose();
-    // The stored network's slot: the refit's, or the student's after it.
-    const slot = M + (student ? 1 : 0);
+    // The stored network's slot: the refit's, or the last student's.
+    const slot = M + rounds;
     refit = {
       epochs: c.epochs,
       keptEpoch: r!.keptEpoch ?? slot * c.epochs + c.epochs - 1,
@@ -265,13 +271,15 @@ export async function runTrainJob(
   };
 }
 
-/** A semi-supervised run's pseudo-labels for its student: made now by the refit (the teacher) at the
- *  validated threshold and flips, and written to PSEUDO_FILE; or, in a run resumed inside its student
- *  (`teacher` undefined), read back from there. Null when the data set has no unlabelled slices. */
+/** The pseudo-labels of a semi-supervised run's round for its student: made now by the teacher (the refit,
+ *  or the student of the round before) at the validated threshold and flips, and written to the round's
+ *  pseudoFile; or, in a run resumed inside that student (`teacher` undefined), read back from there. Null
+ *  when the data set has no unlabelled slices. */
 async function pseudoLabelled(
   s: MemberSetup,
   teacher: Network | undefined,
   drafted: { threshold: number; tta: boolean },
+  round: number,
 ): Promise<ReturnType<typeof readPseudo>> {
   const { job, data, send, signal } = s;
   const semi = job.config.semiSupervised!;
@@ -283,10 +291,10 @@ async function pseudoLabelled(
     return null;
   }
   if (!teacher) {
-    const stored = readPseudo(job.runDir, data.unlabelled);
+    const stored = readPseudo(job.runDir, round, data.unlabelled);
     if (!stored)
       throw new Error(
-        'the run stopped in its refit with the pseudo-labels but they (pseudo.bin) are missing or do not fit its data set; start a new run',
+        `the run stopped in its refit with the pseudo-labels but they (${pseudoFile(round)}) are missing or do not fit its data set; start a new run`,
       );
     send({ type: 'log', line: 'semi-supervised: the pseudo-labels were made before the resume' });
     return stored;
@@ -294,7 +302,7 @@ async function pseudoLabelled(
   const n = data.unlabelled.length;
   send({
     type: 'log',
-    line: `semi-supervised: the refit labels ${n} slices of ${new Set(data.unlabelled.map((x) => x.caseId)).size} unlabelled case(s) at threshold ${drafted.threshold}${drafted.tta ? ' with its flips' : ''}, confidence floor ${semi.minConfidence}`,
+    line: `semi-supervised: ${round === 1 ? 'the refit' : `round ${round - 1}'s student`} labels ${n} slices of ${new Set(data.unlabelled.map((x) => x.caseId)).size} unlabelled case(s) at threshold ${drafted.threshold}${drafted.tta ? ' with its flips' : ''}, confidence floor ${semi.minConfidence}`,
   });
   let reported = 0;
   const labels = await labelUnlabelled(teacher, data.unlabelled, {
@@ -313,7 +321,7 @@ async function pseudoLabelled(
     },
   });
   if (signal.aborted) throw new CancelledError('training');
-  writePseudo(job.runDir, n, labels);
+  writePseudo(job.runDir, round, n, labels);
   const st = labels.stats;
   send({
     type: 'log',

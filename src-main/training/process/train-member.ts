@@ -117,18 +117,23 @@ function shifted(data: BatchSource, start: number): BatchSource {
 }
 
 /** Which network of a run: one of the validated members, the refit (on every labelled case), or a
- *  semi-supervised run's student (the refit again, with the pseudo-labelled slices). */
-export type MemberPhase = 'validated' | 'refit' | 'student';
+ *  semi-supervised run's student of a round (the refit again, with that round's pseudo-labelled slices). */
+export type MemberPhase = 'validated' | 'refit' | { student: number };
 
-/** The networks a run trains one after another: its members, the refit, and a semi-supervised run's
- *  student (as the host counts its epochs: services/training). */
-function phaseCount(c: TrainJob['config']): number {
-  return memberCount(c.unet) + (c.refit ? 1 : 0) + (c.refit && c.semiSupervised ? 1 : 0);
+/** The pseudo-label rounds of a semi-supervised run: one student each. */
+export function labelRounds(c: TrainJob['config']): number {
+  return c.refit && c.semiSupervised ? (c.semiSupervised.labelRounds ?? 1) : 0;
 }
 
-/** Trains member k (from 0) of the run to its end and returns its kept weights; the refit and the student
+/** The networks a run trains one after another: its members, the refit, and a semi-supervised run's
+ *  students (as the host counts its epochs: services/training). */
+function phaseCount(c: TrainJob['config']): number {
+  return memberCount(c.unet) + (c.refit ? 1 : 0) + labelRounds(c);
+}
+
+/** Trains member k (from 0) of the run to its end and returns its kept weights; the refit and the students
  *  train as member 0 again, in the slots after the members (`s.data` then holds every labelled case, and
- *  for the student the pseudo-labelled slices). */
+ *  for a student its round's pseudo-labelled slices). */
 export async function trainMember(
   s: MemberSetup,
   k: number,
@@ -141,13 +146,14 @@ export async function trainMember(
   const M = memberCount(c.unet);
   const E = c.epochs;
   // Where this network's epochs and checkpoint sit in the run, and the phases (networks) it trains in all.
-  const slot = phase === 'validated' ? k : phase === 'refit' ? M : M + 1;
+  const slot = phase === 'validated' ? k : phase === 'refit' ? M : M + phase.student;
   const phases = phaseCount(c);
+  const rounds = labelRounds(c);
   const who =
     phase === 'refit'
       ? 'refit on every case: '
-      : phase === 'student'
-        ? 'refit with the pseudo-labels: '
+      : typeof phase === 'object'
+        ? `refit with the pseudo-labels${rounds > 1 ? ` of round ${phase.student}/${rounds}` : ''}: `
         : M > 1
           ? `member ${k + 1}/${M}: `
           : '';
