@@ -1,8 +1,8 @@
 // Semi-supervised training from the Train tab: on a small synthetic CT project (4 labelled cases, 2 with a
 // volume and no masks), the admin sees how many unlabelled cases a run would use, turns the switch on
-// (the confidence floor appears, the refit switch is locked on), trains a tiny U-Net on the CPU backend,
-// and the run's log and summary say the refit labelled the unlabelled cases and a third training learnt
-// from them.
+// (the confidence floor and the label rounds appear, the refit switch is locked on), trains a tiny U-Net
+// on the CPU backend with two label rounds, and the run's log and summary say the refit labelled the
+// unlabelled cases, a third training learnt from them and labelled them again for a fourth.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +29,10 @@ test('the Train tab counts the unlabelled cases and trains on their pseudo-label
   await expect(page.getByTestId('training-tab-train')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('train-semi-count')).toHaveText('(2 unlabelled cases)');
   await expect(page.getByTestId('train-pseudo-min-confidence')).toHaveCount(0);
+  await expect(page.getByTestId('train-pseudo-rounds')).toHaveCount(0);
   await page.getByTestId('train-semi').check();
   await page.getByTestId('train-pseudo-min-confidence').fill('0.3');
+  await page.getByTestId('train-pseudo-rounds').fill('2');
   await page.getByTestId('train-target').selectOption('vote');
   await page.getByTestId('train-epochs').fill('3');
   await page.getByTestId('train-backend').selectOption('cpu');
@@ -56,11 +58,15 @@ test('the Train tab counts the unlabelled cases and trains on their pseudo-label
     /refit: the same training again on every case \(\d+ cases, \d+ slices\), then it labels the unlabelled cases/,
   );
   await expect(log).toContainText(
-    /refit with the pseudo-labels: the same training again on every case \(\d+ cases, \d+ slices\) and the pseudo-labels' \d+ slices of 2 unlabelled cases/,
+    /refit with the pseudo-labels of round 1\/2: the same training again on every case \(\d+ cases, \d+ slices\) and the pseudo-labels' \d+ slices of 2 unlabelled cases/,
   );
+  await expect(log).toContainText(
+    /semi-supervised: round 1's student labels 12 slices of 2 unlabelled case\(s\)/,
+  );
+  await expect(log).toContainText(/refit with the pseudo-labels of round 2\/2: .*, 3 epochs, the last kept/);
   // The run's summary says what the stored network learnt from.
   await expect(page.getByTestId('run-cases')).toContainText(
-    'with the pseudo-labels of 2 unlabelled cases (confidence floor 0.3)',
+    'with the pseudo-labels of 2 unlabelled cases (confidence floor 0.3, 2 label rounds)',
   );
   fs.rmSync(files, { recursive: true, force: true });
 });

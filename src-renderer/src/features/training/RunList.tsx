@@ -35,7 +35,7 @@ export function RunList({ runs, selectedId, onSelect, latest }: Props) {
           <span className="muted">
             {targetText(r.target)} · {epochsDone(r, latest)} of {r.epochs} epochs
             {r.members > 1 ? ` (${r.members} networks)` : ''}
-            {r.refit ? refitPlan(r.epochs, r.semiSupervised) : ''}
+            {r.refit ? refitPlan(r.epochs, r.labelRounds) : ''}
             {r.backend ? ` · ${r.backend}` : ''}
           </span>
         </li>

@@ -22,6 +22,7 @@ const RUN: RunDetail = {
   members: 1,
   refit: false,
   semiSupervised: false,
+  labelRounds: 0,
   epochsDone: 2,
   split: { train: [1, 2], validation: [3] },
   error: null,

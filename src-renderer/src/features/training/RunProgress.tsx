@@ -54,11 +54,11 @@ export function RunProgress({ run, progress, busy, onCancel, onResume }: Props) 
             data-testid="run-phase"
             title={
               run.semiSupervised
-                ? 'After the validated training, the same training again on every case; that network labels the unlabelled cases, and the training runs again with its labels: that network is stored'
+                ? `After the validated training, the same training again on every case; that network labels the unlabelled cases, and the training runs again with its labels${run.labelRounds > 1 ? `; each such network labels them again for the next, ${run.labelRounds} rounds in all` : ''}: the last network is stored`
                 : 'After the validated training, the same training again on every case: that network is stored'
             }
           >
-            {refitPhase(live ? live.epoch : Math.max(0, run.epochsDone - 1), epochs, run.semiSupervised)}
+            {refitPhase(live ? live.epoch : Math.max(0, run.epochsDone - 1), epochs, run.labelRounds)}
           </span>
         )}
         {live?.kind === 'batch' && (

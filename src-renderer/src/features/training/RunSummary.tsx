@@ -71,7 +71,7 @@ export function RunSummary({ run }: { run: RunDetail }) {
         {run.refit &&
           `; then all ${run.split.train.length + run.split.validation.length} trained again (the stored network)`}
         {recipe?.pseudo &&
-          `, with the pseudo-labels of ${recipe.pseudo.cases} unlabelled cases (confidence floor ${recipe.pseudo.minConfidence})`}
+          `, with the pseudo-labels of ${recipe.pseudo.cases} unlabelled cases (confidence floor ${recipe.pseudo.minConfidence}${(recipe.pseudo.rounds ?? 1) > 1 ? `, ${recipe.pseudo.rounds} label rounds` : ''})`}
       </dd>
       <dt>Best val. Dice</dt>
       <dd>{formatMetric(best)}</dd>

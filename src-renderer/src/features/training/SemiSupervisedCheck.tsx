@@ -1,15 +1,16 @@
 // The Train tab's semi-supervised switch: "also learn from the unlabelled cases", with how many cases of the
 // project it would pseudo-label (training:unlabelled: a volume, no manual mask nor signed-off reference),
-// and, when on, the confidence floor (empty: the service's default, 0.5).
+// and, when on, the confidence floor (empty: the service's default, 0.5) and the label rounds (empty: 1).
 import { useEffect, useState } from 'react';
 import { call, getBridge } from '../../api/bridge';
 
 export interface SemiSupervised {
   on: boolean;
   minConfidence: string;
+  rounds: string;
 }
 
-export const SEMI_OFF: SemiSupervised = { on: false, minConfidence: '' };
+export const SEMI_OFF: SemiSupervised = { on: false, minConfidence: '', rounds: '' };
 
 interface Props {
   projectId: number;
@@ -61,6 +62,21 @@ export function SemiSupervisedCheck({ projectId, value, onChange, refreshKey }: 
             placeholder="0.5"
             value={value.minConfidence}
             onChange={(e) => onChange({ ...value, minConfidence: e.target.value })}
+          />
+        </label>
+      )}
+      {value.on && !none && (
+        <label title="How many times the unlabelled cases are labelled: after the first training with them, the network it trained labels them again and the training runs once more with its labels, and so on (each round is a training as long as the first)">
+          Label rounds
+          <input
+            data-testid="train-pseudo-rounds"
+            type="number"
+            min={1}
+            max={5}
+            step={1}
+            placeholder="1"
+            value={value.rounds}
+            onChange={(e) => onChange({ ...value, rounds: e.target.value })}
           />
         </label>
       )}

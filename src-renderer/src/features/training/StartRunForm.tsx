@@ -69,6 +69,7 @@ export function StartRunForm({ projectId, annotators, models, busy, running, onS
     if (semi.on) {
       req.semiSupervised = true;
       if (semi.minConfidence.trim() !== '') req.pseudoMinConfidence = Number(semi.minConfidence);
+      if (semi.rounds.trim() !== '') req.pseudoRounds = Number(semi.rounds);
     }
     if (baseModel) {
       req.baseModelId = Number(baseModel);

@@ -78,6 +78,23 @@ describe('recipe text', () => {
     );
   });
 
+  it('with two label rounds, each network labelled the unlabelled cases for the next', () => {
+    const r = recipeOf({
+      recipe: {
+        keptEpoch: 40,
+        kept: 'best',
+        threshold: 0.9,
+        tta: null,
+        averageDecay: null,
+        refit: { epochs: 60, keptEpoch: 239, cases: 36, slices: 300, seconds: 700 },
+        pseudo: { cases: 195, casesWithForeground: 192, keptSlices: 900, minConfidence: 0.5, rounds: 2 },
+      },
+    })!;
+    expect(keptText(r, 240)).toBe(
+      'epoch 41 of 60 (best validation Dice), then the same training on every case (36 cases), which labelled the 195 unlabelled ones, then again with them in 2 rounds, each network labelling them for the next (the last labels: 192 with foreground), 60 epochs each, the last stored',
+    );
+  });
+
   it('a run recorded before the recipe has none', () => {
     expect(recipeOf({ target: 'vote' })).toBeNull();
   });

@@ -20,13 +20,15 @@ export interface RecipeOutcome {
   /** A refit: the stored network was trained again on every case (`cases`) for `epochs`, its last epoch
    *  kept; keptEpoch, threshold and flips are the validated network's. */
   refit?: { epochs: number; keptEpoch: number; cases: number; slices: number; seconds: number };
-  /** A semi-supervised run: the refit's pseudo-labels on the unlabelled cases, which the stored network
-   *  (its student) trained on beside the labelled ones (training/process/pseudo-cases.ts). */
+  /** A semi-supervised run: the pseudo-labels on the unlabelled cases which the stored network (the last
+   *  student) trained on beside the labelled ones (training/process/pseudo-cases.ts), made by the refit or,
+   *  after the first of `rounds` (absent in runs before them: 1), by the student before. */
   pseudo?: {
     cases: number;
     casesWithForeground: number;
     keptSlices: number;
     minConfidence: number;
+    rounds?: number;
   };
 }
 
@@ -63,6 +65,8 @@ export function keptText(r: RecipeOutcome, epochs: number): string {
   if (f) {
     const validated = r.keptEpoch === null ? 'validated' : `epoch ${r.keptEpoch + 1} of ${f.epochs} (${how})`;
     const p = r.pseudo;
+    if (p && (p.rounds ?? 1) > 1)
+      return `${validated}, then the same training on every case (${f.cases} cases), which labelled the ${p.cases} unlabelled ones, then again with them in ${p.rounds} rounds, each network labelling them for the next (the last labels: ${p.casesWithForeground} with foreground), ${f.epochs} epochs each, the last stored${avg}`;
     if (p)
       return `${validated}, then the same training on every case (${f.cases} cases), which labelled the ${p.cases} unlabelled ones (${p.casesWithForeground} with foreground), then again with them, ${f.epochs} epochs each, the last stored${avg}`;
     return `${validated}, then the same training on every case (${f.cases} cases), ${f.epochs} epochs, the last stored${avg}`;

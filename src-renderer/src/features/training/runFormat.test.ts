@@ -26,7 +26,7 @@ describe('refitPhase', () => {
   });
 
   it("a semi-supervised run's third phase is its student, with the pseudo-labels", () => {
-    expect([0, 59, 60, 119, 120, 179].map((e) => refitPhase(e, 180, true))).toEqual([
+    expect([0, 59, 60, 119, 120, 179].map((e) => refitPhase(e, 180, 1))).toEqual([
       'validated training',
       'validated training',
       'again on every case',
@@ -34,7 +34,18 @@ describe('refitPhase', () => {
       'again with the pseudo-labels',
       'again with the pseudo-labels',
     ]);
-    expect(refitPlan(120, false)).toBe(' (60 validated, then 60 on every case)');
-    expect(refitPlan(180, true)).toBe(' (60 validated, 60 on every case, then 60 with the pseudo-labels)');
+    expect(refitPlan(120, 0)).toBe(' (60 validated, then 60 on every case)');
+    expect(refitPlan(180, 1)).toBe(' (60 validated, 60 on every case, then 60 with the pseudo-labels)');
+    expect(refitPlan(240, 2)).toBe(
+      ' (60 validated, 60 on every case, then 60 with the pseudo-labels in each of 2 rounds)',
+    );
+    // Two label rounds: a student per round, each named.
+    expect([119, 120, 179, 180, 239].map((e) => refitPhase(e, 240, 2))).toEqual([
+      'again on every case',
+      'again with the pseudo-labels (round 1/2)',
+      'again with the pseudo-labels (round 1/2)',
+      'again with the pseudo-labels (round 2/2)',
+      'again with the pseudo-labels (round 2/2)',
+    ]);
   });
 });

@@ -49,20 +49,24 @@ export function memberOf(epoch: number, epochs: number, members: number): number
 }
 
 /** A refitting run's phase at an epoch (from 0, numbered through the run: the validated network's epochs,
- *  then the refit's as many again, then a semi-supervised run's student's as many again). */
-export function refitPhase(epoch: number, epochs: number, semiSupervised = false): string {
-  const per = Math.max(1, Math.round(epochs / (semiSupervised ? 3 : 2)));
-  if (epoch < per) return 'validated training';
-  if (!semiSupervised || epoch < 2 * per) return 'again on every case';
-  return 'again with the pseudo-labels';
+ *  then the refit's as many again, then those of a semi-supervised run's students, one per label round, as
+ *  many again each). */
+export function refitPhase(epoch: number, epochs: number, labelRounds = 0): string {
+  const per = Math.max(1, Math.round(epochs / (2 + labelRounds)));
+  const phase = Math.min(1 + labelRounds, Math.floor(epoch / per));
+  if (phase === 0) return 'validated training';
+  if (phase === 1) return 'again on every case';
+  return `again with the pseudo-labels${labelRounds > 1 ? ` (round ${phase - 1}/${labelRounds})` : ''}`;
 }
 
-/** A refitting run's plan: " (60 validated, then 60 on every case)", and a semi-supervised run's student:
- *  " (60 validated, 60 on every case, then 60 with the pseudo-labels)". */
-export function refitPlan(epochs: number, semiSupervised: boolean): string {
-  if (!semiSupervised) return ` (${epochs / 2} validated, then ${epochs / 2} on every case)`;
-  const per = epochs / 3;
-  return ` (${per} validated, ${per} on every case, then ${per} with the pseudo-labels)`;
+/** A refitting run's plan: " (60 validated, then 60 on every case)", and a semi-supervised run's students:
+ *  " (60 validated, 60 on every case, then 60 with the pseudo-labels)", " (…, then 60 with the
+ *  pseudo-labels in each of 2 rounds)". */
+export function refitPlan(epochs: number, labelRounds: number): string {
+  if (labelRounds === 0) return ` (${epochs / 2} validated, then ${epochs / 2} on every case)`;
+  const per = epochs / (2 + labelRounds);
+  const each = labelRounds > 1 ? ` in each of ${labelRounds} rounds` : '';
+  return ` (${per} validated, ${per} on every case, then ${per} with the pseudo-labels${each})`;
 }
 
 /** " (by subject: 15 subjects)", or, split by case, how many validation cases share a person with training. */
