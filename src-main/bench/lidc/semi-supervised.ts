@@ -1,11 +1,12 @@
 // `concord bench semi-supervised --cases DIR --labelled-fraction F [--epochs E] [--seed S]
-//    [--min-confidence C] [--pseudo-rounds R] [--last-epoch] [--backend B] [--threads N] [--work DIR] [--json]`: do the
-// project's unlabelled cases help? On the LIDC nodule crops as a user brings them (`bench lidc-cases --out DIR`: DIR/train with
-// its manifest, DIR/holdout apart), a fraction F of the training patients keep their masks and the others
-// are imported as images only. Two runs of the product's trainer, with the same settings and seed:
-// (a) the labelled cases alone, (b) the same plus the unlabelled cases with `--semi-supervised`
-// (services/training: the refit labels them, weighted by confidence, and a third training learns from
-// them too); both with the product's defaults, so both refit: (a)'s stored network is (b)'s teacher. Each model drafts the
+//    [--min-confidence C] [--pseudo-rounds R] [--last-epoch] [--backend B] [--threads N] [--work DIR]
+//    [--json]`: do the project's unlabelled cases help? On the LIDC nodule crops as a user brings them
+// (`bench lidc-cases --out DIR`: DIR/train with its manifest, DIR/holdout apart), a fraction F of the training
+// patients keep their masks and the others are imported as images only. Two runs of the product's trainer,
+// with the same settings and seed: (a) the labelled cases alone, (b) the same plus the unlabelled cases with
+// `--semi-supervised` (services/training: the refit labels them, weighted by confidence, and a third training
+// learns from them too; with R label rounds each such training labels them again for the next); both with
+// the product's defaults, so both refit: (a)'s stored network is (b)'s teacher. Each model drafts the
 // held-out patients (as `concord infer --out-dir`) and `bench holdout`'s score is taken: Dice pooled over
 // every voxel against the raters' strict majority. Printed: Dice and minutes of training for each.
 import fs from 'node:fs';
