@@ -61,35 +61,29 @@ describe('recipe text', () => {
     );
   });
 
-  it("a semi-supervised run's stored network: the refit labelled the unlabelled cases, then it learnt from them", () => {
-    const r = recipeOf({
+  /** A semi-supervised run's recipe: 60 epochs a network, the stored one at `keptEpoch`, with `pseudo`. */
+  const semiRecipe = (keptEpoch: number, pseudo: Record<string, number>) =>
+    recipeOf({
       recipe: {
         keptEpoch: 40,
         kept: 'best',
         threshold: 0.9,
         tta: null,
         averageDecay: null,
-        refit: { epochs: 60, keptEpoch: 179, cases: 36, slices: 300, seconds: 700 },
-        pseudo: { cases: 195, casesWithForeground: 190, keptSlices: 900, minConfidence: 0.5 },
+        refit: { epochs: 60, keptEpoch, cases: 36, slices: 300, seconds: 700 },
+        pseudo: { cases: 195, keptSlices: 900, minConfidence: 0.5, ...pseudo },
       },
     })!;
+
+  it("a semi-supervised run's stored network: the refit labelled the unlabelled cases, then it learnt from them", () => {
+    const r = semiRecipe(179, { casesWithForeground: 190 });
     expect(keptText(r, 180)).toBe(
       'epoch 41 of 60 (best validation Dice), then the same training on every case (36 cases), which labelled the 195 unlabelled ones (190 with foreground), then again with them, 60 epochs each, the last stored',
     );
   });
 
   it('with two label rounds, each network labelled the unlabelled cases for the next', () => {
-    const r = recipeOf({
-      recipe: {
-        keptEpoch: 40,
-        kept: 'best',
-        threshold: 0.9,
-        tta: null,
-        averageDecay: null,
-        refit: { epochs: 60, keptEpoch: 239, cases: 36, slices: 300, seconds: 700 },
-        pseudo: { cases: 195, casesWithForeground: 192, keptSlices: 900, minConfidence: 0.5, rounds: 2 },
-      },
-    })!;
+    const r = semiRecipe(239, { casesWithForeground: 192, rounds: 2 });
     expect(keptText(r, 240)).toBe(
       'epoch 41 of 60 (best validation Dice), then the same training on every case (36 cases), which labelled the 195 unlabelled ones, then again with them in 2 rounds, each network labelling them for the next (the last labels: 192 with foreground), 60 epochs each, the last stored',
     );
