@@ -51,34 +51,34 @@ export function SemiSupervisedCheck({ projectId, value, onChange, refreshKey }: 
         </span>
       </label>
       {value.on && !none && (
-        <label title="Voxels the labelling network is less sure of than this (0..1) are left out">
-          Confidence floor
-          <input
-            data-testid="train-pseudo-min-confidence"
-            type="number"
-            min={0}
-            max={0.99}
-            step="any"
-            placeholder="0.5"
-            value={value.minConfidence}
-            onChange={(e) => onChange({ ...value, minConfidence: e.target.value })}
-          />
-        </label>
-      )}
-      {value.on && !none && (
-        <label title="How many times the unlabelled cases are labelled: after the first training with them, the network it trained labels them again and the training runs once more with its labels, and so on (each round is a training as long as the first)">
-          Label rounds
-          <input
-            data-testid="train-pseudo-rounds"
-            type="number"
-            min={1}
-            max={5}
-            step={1}
-            placeholder="1"
-            value={value.rounds}
-            onChange={(e) => onChange({ ...value, rounds: e.target.value })}
-          />
-        </label>
+        <>
+          <label title="Voxels the labelling network is less sure of than this (0..1) are left out">
+            Confidence floor
+            <input
+              data-testid="train-pseudo-min-confidence"
+              type="number"
+              min={0}
+              max={0.99}
+              step="any"
+              placeholder="0.5"
+              value={value.minConfidence}
+              onChange={(e) => onChange({ ...value, minConfidence: e.target.value })}
+            />
+          </label>
+          <label title="How many times the unlabelled cases are labelled: after the first training with them, the network it trained labels them again and the training runs once more with its labels, and so on (each round is a training as long as the first)">
+            Label rounds
+            <input
+              data-testid="train-pseudo-rounds"
+              type="number"
+              min={1}
+              max={5}
+              step={1}
+              placeholder="1"
+              value={value.rounds}
+              onChange={(e) => onChange({ ...value, rounds: e.target.value })}
+            />
+          </label>
+        </>
       )}
     </div>
   );
