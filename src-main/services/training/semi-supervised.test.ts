@@ -40,7 +40,7 @@ const REQUEST = {
   pseudoMinConfidence: FLOOR,
   coordinates: false,
 } as const;
-const TWO_ROUNDS = { ...REQUEST, epochs: 5, pseudoRounds: 2 } as const;
+const TWO_ROUNDS = { ...REQUEST, epochs: 7, pseudoRounds: 2 } as const;
 
 interface Recipe {
   threshold: number;
@@ -229,11 +229,11 @@ describe('semi-supervised training', () => {
     const done = await t.wait((await t.start(req, 'tester', emit)).id);
     expect(done.error).toBeNull();
     twoRounds = { runId: done.id, modelId: done.modelId! };
-    // Validated, refit, student 1, student 2: five epochs each, the second student's stored.
-    expect(done.epochs).toBe(20);
+    // Validated, refit, student 1, student 2: seven epochs each, the second student's stored.
+    expect(done.epochs).toBe(28);
     expect(done.labelRounds).toBe(2);
     const detail = t.detail(done.id);
-    expect(detail.metrics.map((m) => m.epoch)).toEqual([...Array(20).keys()]);
+    expect(detail.metrics.map((m) => m.epoch)).toEqual([...Array(28).keys()]);
     expect(detail.log).toMatch(/semi-supervised: the refit labels 18 slices/);
     expect(detail.log).toMatch(/semi-supervised: round 1's student labels 18 slices/);
     expect(detail.log).toMatch(/refit with the pseudo-labels of round 1\/2: the same training again/);
@@ -241,7 +241,7 @@ describe('semi-supervised training', () => {
       /refit with the pseudo-labels of round 2\/2: the same training again.*the last kept/,
     );
     const recipe = detail.trainingData['recipe'] as Recipe;
-    expect(recipe.refit.keptEpoch).toBe(19);
+    expect(recipe.refit.keptEpoch).toBe(27);
     expect(recipe.pseudo.rounds).toBe(2);
     // The second round's labels (the first student's) are in a file of their own beside the first round's.
     const row = getRun(f.services.app.workspace.db, done.id, () => false)!;
@@ -257,13 +257,13 @@ describe('semi-supervised training', () => {
     });
   });
 
-  // Cancelled at the end of the first student's last epoch (epoch 15 of 20: in the second round's labelling
-  // or its student's first batches) or of the second student's third epoch (epoch 18; its Adam's bias
-  // corrections then differed in the last bits when recomputed on resume: engine/concord-adam.ts). Five
+  // Cancelled at the end of the first student's last epoch (epoch 21 of 28: in the second round's labelling
+  // or its student's first batches) or of the second student's fourth epoch (epoch 25; there its Adam's bias
+  // corrections differed in the last bits when tfjs recomputed them on resume: engine/concord-adam.ts). Seven
   // epochs a network, so the cancel lands before the run ends even when the machine is slow to pass it on.
   for (const [at, resumed] of [
-    [14, /refit with the pseudo-labels of round 1\/2: resumed from the checkpoint after epoch 5/],
-    [17, /refit with the pseudo-labels of round 2\/2: resumed from the checkpoint after epoch [34]/],
+    [20, /refit with the pseudo-labels of round 1\/2: resumed from the checkpoint after epoch 7/],
+    [24, /refit with the pseudo-labels of round 2\/2: resumed from the checkpoint after epoch [45]/],
   ] as const)
     it(`with two rounds, cancelled after epoch ${at + 1}, it resumes there and ends as a run never stopped`, async () => {
       await cancelResumeMatches(TWO_ROUNDS, at, resumed, twoRounds);
