@@ -64,21 +64,15 @@ function auditRows(ws: string): { detail: string }[] {
   }
 }
 
+/** `concord subject` on case `caseName` of project P, with the rest of the arguments. */
+function subject(ws: string, caseName: string, ...args: string[]): ReturnType<typeof cli> {
+  return cli('subject', '--workspace', ws, '--project', 'P', '--case', caseName, ...args);
+}
+
 describe('concord subject', () => {
   it('clinical: sets the name as given, clears it, and audits each change', async () => {
     const ws = await workspace('clinical');
-    const set = await cli(
-      'subject',
-      '--workspace',
-      ws,
-      '--project',
-      'P',
-      '--case',
-      'B',
-      '--subject',
-      ' P1 ',
-      '--json',
-    );
+    const set = await subject(ws, 'B', '--subject', ' P1 ', '--json');
     expect(set.code).toBe(0);
     expect(JSON.parse(set.stdout)).toMatchObject({
       case: 'B',
@@ -87,9 +81,9 @@ describe('concord subject', () => {
       subject: 'P1',
     });
     expect(subjects(ws)).toEqual({ A: 'P1', B: 'P1' });
-    const again = await cli('subject', '--workspace', ws, '--project', 'P', '--case', 'B', '--subject', 'P1');
+    const again = await subject(ws, 'B', '--subject', 'P1');
     expect(again.stdout).toBe('B: subject P1 (unchanged)\n');
-    const clear = await cli('subject', '--workspace', ws, '--project', 'P', '--case', 'A', '--clear');
+    const clear = await subject(ws, 'A', '--clear');
     expect([clear.code, clear.stdout]).toEqual([0, 'A: no subject (the case is its own)\n']);
     expect(subjects(ws)).toEqual({ A: null, B: 'P1' });
     // Two changes, two rows; the unchanged call wrote none.
@@ -103,32 +97,11 @@ describe('concord subject', () => {
     const ws = await workspace('research');
     const fromManifest = subjects(ws)['A']!;
     expect(fromManifest).toMatch(/^Subject [0-9a-f]{8}$/);
-    const r = await cli(
-      'subject',
-      '--workspace',
-      ws,
-      '--project',
-      'P',
-      '--case',
-      'B',
-      '--subject',
-      'P1',
-      '--json',
-    );
+    const r = await subject(ws, 'B', '--subject', 'P1', '--json');
     expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'research', subject: fromManifest });
     expect(subjects(ws)).toEqual({ A: fromManifest, B: fromManifest });
     // The pseudonym given back (as the app prefills it, or copied from another case) is kept, not hashed again.
-    const back = await cli(
-      'subject',
-      '--workspace',
-      ws,
-      '--project',
-      'P',
-      '--case',
-      'B',
-      '--subject',
-      fromManifest,
-    );
+    const back = await subject(ws, 'B', '--subject', fromManifest);
     expect(back.stdout).toBe(`B: subject ${fromManifest} (unchanged)\n`);
     expect(auditRows(ws)).toHaveLength(1);
     expect(
