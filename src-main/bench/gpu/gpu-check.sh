@@ -93,7 +93,7 @@ for n in ('webgpu', 'webgpu-b32', 'webgpu-unfused', 'wasm'):
     peer = d.get('peer') or {}
     summary[n] = {
         'backend': d['backend']['active'], 'device': d['backend']['device'],
-        'results': [{k: r.get(k) for k in ('name', 'batch', 'params', 'steps', 'secPerStep', 'imagesPerSecond', 'lossEvery')} for r in d['results']],
+        'results': [{k: r.get(k) for k in ('name', 'batch', 'params', 'steps', 'secPerStep', 'imagesPerSecond', 'lossEvery', 'gpuCommandsPerStep')} for r in d['results']],
         'torch': [{k: f[k] for k in ('backend', 'params', 'img_per_s')} for f in peer.get('figures', [])] or peer.get('absent'),
         'comparison': d.get('comparison'),
         'profileTop': [p for p in (d['results'][0].get('profile') or [])[:8]],

@@ -8,6 +8,7 @@ import { adam, trainStep } from '../../training/engine/train-step';
 import { UNet } from '../../training/model/unet';
 import { paramCount, REFERENCE_UNET, type UNetConfig } from '../../training/model/unet-config';
 import { SeededRandom } from '../../training/model/seeded-random';
+import { countGpuCommands, type GpuCommandCounts } from './gpu-commands';
 
 export interface TrainBenchSpec {
   name: string;
@@ -55,6 +56,8 @@ export interface TrainBenchResult extends TrainBenchSpec {
   firstLoss: number;
   lastLoss: number;
   warmupSeconds: number;
+  /** On webgpu: GPU compute dispatches and queue submissions per timed step (gpu-commands.ts). */
+  gpuCommandsPerStep?: GpuCommandCounts;
   profile?: KernelTime[];
 }
 
@@ -119,6 +122,7 @@ export async function benchmarkTraining(
     let unread: tf.Scalar | null = null;
     const t0 = performance.now();
     const c0 = process.cpuUsage();
+    const counter = countGpuCommands();
     while (steps < o.maxSteps && (steps < o.minSteps || performance.now() - t0 < o.minSeconds * 1000)) {
       unread?.dispose();
       unread = step();
@@ -135,6 +139,7 @@ export async function benchmarkTraining(
     }
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(c0);
+    const commands = counter?.stop();
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const result: TrainBenchResult = {
       ...spec,
@@ -148,6 +153,9 @@ export async function benchmarkTraining(
       firstLoss,
       lastLoss,
       warmupSeconds,
+      ...(commands && {
+        gpuCommandsPerStep: { dispatches: commands.dispatches / steps, submits: commands.submits / steps },
+      }),
     };
     o.log?.(`${spec.name}: ${steps} steps, ${result.imagesPerSecond.toFixed(2)} images/s`);
     if (o.profile) {

@@ -59,6 +59,11 @@ function describe(report: BackendReport, results: TrainBenchResult[], peer: Torc
             (torch.img_per_cpu_s ? ` (${torch.img_per_cpu_s} per CPU second)` : '')
           : ''),
     );
+    if (r.gpuCommandsPerStep)
+      lines.push(
+        `    per step: ${r.gpuCommandsPerStep.dispatches.toFixed(0)} GPU dispatches, ` +
+          `${r.gpuCommandsPerStep.submits.toFixed(1)} queue submits`,
+      );
     for (const k of r.profile?.slice(0, 12) ?? [])
       lines.push(`    ${k.kernel.padEnd(24)} ${k.ms} ms x${k.calls}`);
   }
