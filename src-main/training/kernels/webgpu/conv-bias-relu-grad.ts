@@ -4,7 +4,7 @@
 // reduction, then the two convolution gradients. Here, per layer:
 //   1. dz = dy where y > 0, else 0 (one elementwise program: the ReLU mask, y being the op's output);
 //   2. the filter AND bias gradients of dz in one chunked program (conv-filter-grad-program.ts with bias
-//      columns), reduced by tfjs's Sum and cut in two;
+//      columns), whose chunks are summed into the filter's shape and the bias's (chunk-sum-program.ts);
 //   3. the input gradient of dz by tfjs's Conv2DBackpropInput (the naive program, see
 //      register-webgpu-kernels.ts).
 // Outputs [dx, dw, db], the order of the op's inputs [x, filter, bias].
@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import { filterGradChunking, filterGradProgram, filterGradUniforms } from './conv-filter-grad-program';
+import { sumChunks } from './chunk-sum-program';
 
 interface WebgpuBackendLike {
   runWebGPUProgram(program: object, inputs: TensorInfo[], dtype: 'float32', uniforms?: object[]): TensorInfo;
@@ -69,27 +70,9 @@ export const convBiasReluGradWebgpu: KernelFunc = (args) => {
     'float32',
     filterGradUniforms(conv, rowsPerChunk),
   );
-  const summed = kernel('Sum')({
-    inputs: { x: partial },
-    backend: args.backend,
-    attrs: { axis: 0, keepDims: false },
-  }) as TensorInfo;
+  const dw = sumChunks(backend, partial, 0, filterShape);
+  const db = sumChunks(backend, partial, weights, [outC]);
   backend.disposeData(partial.dataId);
-  const slice = (begin: number, size: number): TensorInfo =>
-    kernel('Slice')({
-      inputs: { x: summed },
-      backend: args.backend,
-      attrs: { begin: [begin], size: [size] },
-    }) as TensorInfo;
-  const dwFlat = slice(0, weights);
-  const db = slice(weights, outC);
-  backend.disposeData(summed.dataId);
-  const dw = kernel('Reshape')({
-    inputs: { x: dwFlat },
-    backend: args.backend,
-    attrs: { shape: filterShape },
-  }) as TensorInfo;
-  backend.disposeData(dwFlat.dataId);
 
   const dx = kernel('Conv2DBackpropInput')({
     inputs: { dy: dz, filter },

@@ -3,7 +3,7 @@
 // the batch (batch x height x width iterations in series: 262,144 for the reference network's first
 // layer, whose 144 weights then occupy 144 threads of a GPU that runs ~100,000). Here the output rows are
 // cut into P chunks: thread (p, w) sums chunk p for weight w into a partial [P, weights] tensor, which
-// tfjs's Sum kernel then reduces. P is chosen so about 2^18 threads run, whatever the layer's size.
+// chunk-sum-program.ts then reduces. P is chosen so about 2^18 threads run, whatever the layer's size.
 //
 // Layouts: x NHWC [B, inH, inW, inC], dy NHWC [B, outH, outW, outC], partials [P, fh*fw*inC*outC] with
 // the weight index in HWIO order, so summing axis 0 and reshaping gives the filter gradient. With

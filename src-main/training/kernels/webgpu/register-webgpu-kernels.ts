@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import { filterGradChunking, filterGradProgram, filterGradUniforms } from './conv-filter-grad-program';
+import { sumChunks } from './chunk-sum-program';
 import { CONV_BIAS_RELU_GRAD } from '../fused-conv-op';
 import { convBiasReluGradWebgpu } from './conv-bias-relu-grad';
 import { setFusedAdam } from './fused-adam';
@@ -68,9 +69,7 @@ export function installWebgpuKernels(): WebgpuKernelsInfo {
   setFusedAdam(fused);
   if (installed) return info;
   original = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
-  const sum = tf.getKernel('Sum', 'webgpu');
-  const reshape = tf.getKernel('Reshape', 'webgpu');
-  if (!original || !sum || !reshape) throw new Error('tfjs-backend-webgpu kernels missing');
+  if (!original) throw new Error('tfjs-backend-webgpu kernel Conv2DBackpropFilter missing');
   const orig = original;
   const kernelFunc: KernelFunc = (args) => {
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
@@ -96,18 +95,8 @@ export function installWebgpuKernels(): WebgpuKernelsInfo {
       'float32',
       filterGradUniforms(conv, rowsPerChunk),
     );
-    const summed = sum.kernelFunc({
-      inputs: { x: partial },
-      backend: args.backend,
-      attrs: { axis: 0, keepDims: false },
-    }) as TensorInfo;
+    const out = sumChunks(backend, partial, 0, filterShape);
     backend.disposeData(partial.dataId);
-    const out = reshape.kernelFunc({
-      inputs: { x: summed },
-      backend: args.backend,
-      attrs: { shape: filterShape },
-    }) as TensorInfo;
-    backend.disposeData(summed.dataId);
     return out;
   };
   tf.unregisterKernel('Conv2DBackpropFilter', 'webgpu');
