@@ -8,7 +8,7 @@ import { adam, trainStep } from '../../training/engine/train-step';
 import { UNet } from '../../training/model/unet';
 import { paramCount, REFERENCE_UNET, type UNetConfig } from '../../training/model/unet-config';
 import { SeededRandom } from '../../training/model/seeded-random';
-import { countGpuCommands, type GpuCommandCounts } from './gpu-commands';
+import { countGpuCommands, type GpuCommandCounts } from '../../training/kernels/webgpu/gpu-commands';
 
 export interface TrainBenchSpec {
   name: string;
@@ -56,7 +56,7 @@ export interface TrainBenchResult extends TrainBenchSpec {
   firstLoss: number;
   lastLoss: number;
   warmupSeconds: number;
-  /** On webgpu: GPU compute dispatches and queue submissions per timed step (gpu-commands.ts). */
+  /** On webgpu: GPU compute dispatches and queue submissions per timed step (training/kernels/webgpu/gpu-commands.ts). */
   gpuCommandsPerStep?: GpuCommandCounts;
   profile?: KernelTime[];
 }

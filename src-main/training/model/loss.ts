@@ -7,6 +7,7 @@
 // of empty slices gives a finite loss and a small gradient; for several labels it is the mean over labels
 // 1..L (background excluded).
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedBinaryLoss, hasFusedBinaryLoss } from '../kernels/fused-loss-op';
 
 export interface LossWeights {
   crossEntropy: number;
@@ -50,6 +51,10 @@ export function segmentationLoss(
   let dice: tf.Scalar;
   if (pixelWeights && (C !== 1 || pixelWeights.shape.join() !== target.shape.join()))
     throw new RangeError("pixel weights need one label and the target's shape");
+  if (C === 1 && hasFusedBinaryLoss()) {
+    // The same loss in three GPU programs instead of 54 (kernels/webgpu/binary-loss-programs.ts).
+    return fusedBinaryLoss(logits, target, pixelWeights, w);
+  }
   if (C === 1) {
     ce = binaryCrossEntropy(logits, target, pixelWeights);
     dice = tf.sub(1, softDice(tf.sigmoid(logits), target, [0, 1, 2, 3], pixelWeights)) as tf.Scalar;

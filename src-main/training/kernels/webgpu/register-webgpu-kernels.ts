@@ -6,8 +6,9 @@
 // input gradient, 30.7 with tfjs's matrix-multiply program and 16.9 with tfjs's stock kernels.
 // $CONCORD_WEBGPU_MM_INPUT_GRAD=1 selects the matrix-multiply program (to measure the two apart).
 // The fused path (unless $CONCORD_WEBGPU_FUSED=0): the backward of the fused conv + bias + ReLU op
-// (conv-bias-relu-grad.ts; with it, ../fused-conv-op.ts runs the forward as tfjs's one FusedConv2D program)
-// and the one-kernel Adam step (fused-adam.ts, used by engine/concord-adam.ts).
+// (conv-bias-relu-grad.ts; with it, ../fused-conv-op.ts runs the forward as tfjs's one FusedConv2D program),
+// the one-kernel Adam step (fused-adam.ts, used by engine/concord-adam.ts) and the one-label loss with its
+// gradient in three programs (binary-loss-kernels.ts, used by model/loss.ts through ../fused-loss-op.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
@@ -16,6 +17,8 @@ import { sumChunks } from './chunk-sum-program';
 import { CONV_BIAS_RELU_GRAD } from '../fused-conv-op';
 import { convBiasReluGradWebgpu } from './conv-bias-relu-grad';
 import { setFusedAdam } from './fused-adam';
+import { setFusedLossKernels } from './binary-loss-kernels';
+import { BINARY_LOSS } from '../fused-loss-op';
 
 interface WebgpuBackendLike {
   runWebGPUProgram(program: object, inputs: TensorInfo[], dtype: 'float32', uniforms: object[]): TensorInfo;
@@ -59,7 +62,10 @@ export function installWebgpuKernels(): WebgpuKernelsInfo {
   const mm = useMatmulInputGrad();
   const fused = useFused();
   const info = {
-    kernels: ['Conv2DBackpropFilter', ...(fused ? [CONV_BIAS_RELU_GRAD, 'ConcordFusedAdam'] : [])],
+    kernels: [
+      'Conv2DBackpropFilter',
+      ...(fused ? [CONV_BIAS_RELU_GRAD, 'ConcordFusedAdam', BINARY_LOSS] : []),
+    ],
     flags: { [NAIVE_TRANSPOSE]: !mm, fused },
   };
   // The flags follow the environment at every install (tfjs reads its flag when it runs the kernel).
@@ -67,6 +73,7 @@ export function installWebgpuKernels(): WebgpuKernelsInfo {
   tf.env().set(NAIVE_TRANSPOSE, !mm);
   setFusedConvGrad(fused);
   setFusedAdam(fused);
+  setFusedLossKernels(fused);
   if (installed) return info;
   original = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
   if (!original) throw new Error('tfjs-backend-webgpu kernel Conv2DBackpropFilter missing');
@@ -108,6 +115,7 @@ export function installWebgpuKernels(): WebgpuKernelsInfo {
 export function uninstallWebgpuKernels(): void {
   setFusedConvGrad(false);
   setFusedAdam(false);
+  setFusedLossKernels(false);
   if (naiveTranspose !== null) tf.env().set(NAIVE_TRANSPOSE, naiveTranspose);
   naiveTranspose = null;
   if (!installed || !original) return;

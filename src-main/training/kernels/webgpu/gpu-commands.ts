@@ -3,7 +3,7 @@
 // submissions. On a GPU a step's time is its kernels plus a per-dispatch cost on the CPU (tfjs's
 // bookkeeping, Dawn's validation), so the dispatch count is the figure the fused kernels lower; it does not
 // depend on the adapter, so a CPU-emulated one measures it too.
-import { tf } from '../../training/backends/tfjs';
+import { tf } from '../../backends/tfjs';
 
 export interface GpuCommandCounts {
   dispatches: number;

@@ -2,11 +2,11 @@
 // program, the backend's own methods back after `stop`, and a U-Net step's dispatches cut by the fused
 // kernels (the figure `bench train --backend webgpu` reports per step).
 import { expect, test } from 'vitest';
-import { tf } from '../../training/backends/tfjs';
-import { selectBackend } from '../../training/backends/select-backend';
-import { adam, trainStep } from '../../training/engine/train-step';
-import { testAdapter } from '../../training/kernels/webgpu/test-adapter';
-import { UNet } from '../../training/model/unet';
+import { tf } from '../../backends/tfjs';
+import { selectBackend } from '../../backends/select-backend';
+import { adam, trainStep } from '../../engine/train-step';
+import { testAdapter } from './test-adapter';
+import { UNet } from '../../model/unet';
 import { countGpuCommands } from './gpu-commands';
 
 const adapter = await testAdapter();
@@ -66,7 +66,7 @@ test.skipIf(!adapter.ok)(
       delete process.env['CONCORD_WEBGPU_FUSED'];
     }
     const fused = await stepDispatches();
-    // The reference U-Net at 128x128, batch 16: 763 unfused, 222 fused (counted 2026-12-08).
+    // The reference U-Net at 128x128, batch 16: 763 unfused, 171 fused (counted 2026-12-08).
     expect(fused).toBeLessThan(unfused / 2);
   },
 );
