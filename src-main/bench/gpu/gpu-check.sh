@@ -1,9 +1,10 @@
 #!/bin/sh
 # The one GPU check of the training engine, for a GPU machine without internet or an npm registry:
 # `concord bench train --backend webgpu` (tfjs WebGPU through Dawn/Vulkan) in the fused configuration (the
-# default: one-kernel Adam, fused conv + bias + ReLU backward, the loss read every 16 steps) at batch 16
-# and at the trainer's webgpu batch of 32, the previous configuration (CONCORD_WEBGPU_FUSED=0, the loss read
-# every step), and the wasm CPU path on the machine's cores; PyTorch trains the same U-Net in the same run
+# default: one-kernel Adam, fused conv + bias + ReLU backward with its chunks summed in place, the loss and
+# its gradient in three programs, the loss read every 16 steps) at batch 16 and at batch 32, the previous
+# configuration (CONCORD_WEBGPU_FUSED=0, the loss read every step), and the wasm CPU path on the machine's
+# cores (the webgpu parts also report their GPU dispatches a step); PyTorch trains the same U-Net in the same run
 # (CUDA beside the fused runs, at their batch; CPU beside wasm). Prints one JSON summary on stdout; full
 # results go to $OUT (or /tmp/gpu-check): one JSON per part and gpu-check.log.
 #
@@ -69,7 +70,7 @@ run() { # run <name> <seconds> <bench args...>: one bench, JSON to $OUTDIR/<name
 }
 
 START=$(date +%s)
-# The fused path at the reference batch (16, as the 2026-11-27 figures) and at the trainer's webgpu default.
+# The fused path at the reference batch (16, as the 2026-11-27 figures and the trainer's default) and at 32.
 run webgpu 150 --backend webgpu --variants reference --seconds 8 --loss-every 16 --profile --peer-device cuda --torch-steps 50
 run webgpu-b32 120 --backend webgpu --variants reference --batch 32 --seconds 8 --loss-every 16 --peer-device cuda --torch-steps 50
 # The previous configuration (45.3 images/s on an H100 on 2026-11-27): tfjs's Adam and unfused conv

@@ -6,14 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test-support/tmp';
 import { openWorkspace } from '../../workspace/workspace';
-import {
-  EMA_DECAY,
-  resolveRunConfig,
-  storedConfig,
-  trainConfig,
-  WEBGPU_BATCH_SIZE,
-  withDataDefaults,
-} from './run-config';
+import { EMA_DECAY, resolveRunConfig, storedConfig, trainConfig, withDataDefaults } from './run-config';
 
 const ws = openWorkspace(path.join(tempDir('concord-run-config-'), 'ws'));
 afterAll(() => ws.close());
@@ -124,14 +117,16 @@ describe('run configuration', () => {
     expect(withDataDefaults(set, [[512, 512, 300]])).toMatchObject({ neighbours: 0, cropSize: 96 });
   });
 
-  it('a batch of WEBGPU_BATCH_SIZE on webgpu unless the request names one; older runs: none', () => {
-    const dflt = trainConfig(withDataDefaults(resolveRunConfig(ws.db, { projectId: 1 }), [[128, 128, 9]]));
-    expect(dflt).toMatchObject({ batchSize: 16, webgpuBatchSize: WEBGPU_BATCH_SIZE });
-    expect(WEBGPU_BATCH_SIZE).toBeGreaterThan(16);
+  it('one default batch on every backend; a run stored with a webgpu batch resumes with it', () => {
+    const dflt = resolveRunConfig(ws.db, { projectId: 1 });
+    expect(dflt).toMatchObject({ batchSize: 16, webgpuBatchSize: null });
+    expect(trainConfig(withDataDefaults(dflt, [[128, 128, 9]]))).not.toHaveProperty('webgpuBatchSize');
     const named = resolveRunConfig(ws.db, { projectId: 1, batchSize: 8 });
     expect(named).toMatchObject({ batchSize: 8, webgpuBatchSize: null });
-    expect(trainConfig(withDataDefaults(named, [[128, 128, 9]]))).not.toHaveProperty('webgpuBatchSize');
-    const old = { ...resolveRunConfig(ws.db, { projectId: 1 }) } as Record<string, unknown>;
+    // Stored while webgpu defaulted to 32 crops: the trainer still gets 32 for it there.
+    const stored = storedConfig({ ...dflt, webgpuBatchSize: 32 } as Record<string, unknown>);
+    expect(trainConfig(withDataDefaults(stored, [[128, 128, 9]]))).toMatchObject({ webgpuBatchSize: 32 });
+    const old = { ...dflt } as Record<string, unknown>;
     delete old['webgpuBatchSize'];
     expect(storedConfig(old).webgpuBatchSize).toBeNull();
   });

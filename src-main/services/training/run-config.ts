@@ -48,8 +48,9 @@ interface ResolvedConfig extends Required<
   semiSupervised: { minConfidence: number; labelRounds?: number; rounds?: number } | null;
   normalisation: TrainingStartRequest['normalisation'] | null;
   threads: number | null;
-  /** The batch when the trainer runs on webgpu: WEBGPU_BATCH_SIZE where the request named no batch, else
-   *  null (batchSize on every backend). Absent in runs stored before it: null. */
+  /** The batch when the trainer runs on webgpu, or null: batchSize on every backend. New runs store null.
+   *  Runs stored while webgpu defaulted to 32 crops hold 32 where their request named no batch, and resume
+   *  with it (absent in runs stored before that: null). */
   webgpuBatchSize: number | null;
 }
 
@@ -63,13 +64,6 @@ export type RequestedConfig = Omit<ResolvedConfig, 'neighbours' | 'cropSize' | '
 
 /** The decay of the weights' moving average (engine/weight-average.ts): about the last 100 steps. */
 export const EMA_DECAY = 0.99;
-
-/** The default batch on the webgpu backend (the CPU backends keep 16). A GPU step there is dominated by
- *  per-dispatch overhead, nearly the same for 16 or 32 crops, so 32 nearly doubles the images a second;
- *  quality held at 32 in the H100 run of bench/RESULTS.md ("Measured on a GPU": validation Dice 0.607 at
- *  batch 32 against 0.609 for the same whole-slice recipe at batch 16 on the CPU). Larger batches were not
- *  tried for quality: with epochs of a fixed number of crops they halve the steps again. */
-export const WEBGPU_BATCH_SIZE = 32;
 
 /** Crops centred on foreground: a third of them, as nnU-Net oversamples and the quality benchmark does. */
 export const FOREGROUND_FRACTION = 1 / 3;
@@ -229,7 +223,10 @@ export function resolveRunConfig(db: Db, req: TrainingStartRequest): RequestedCo
     base: base ? base.config.base : int(req.base, 'base', 1, 256, 16),
     cropSize,
     batchSize: int(req.batchSize, 'batchSize', 1, 1024, 16),
-    webgpuBatchSize: req.batchSize === undefined ? WEBGPU_BATCH_SIZE : null,
+    // One default batch on every backend, webgpu included: 32 crops there (a GPU step costs nearly the same
+    // at 16 or 32) halved the steps of the product's recipe and lost held-out Dice
+    // (bench/RESULTS-validation.md, "A batch of 32"). --batch 32 stays the user's choice.
+    webgpuBatchSize: null,
     learningRate: lr,
     ema: req.ema ?? true,
     tta: req.tta ?? true,

@@ -70,7 +70,8 @@ export interface TrainConfig {
   unet: UNetConfig;
   cropSize: number;
   batchSize: number;
-  /** The batch instead of batchSize when the backend is webgpu (absent: batchSize everywhere). */
+  /** The batch instead of batchSize when the backend is webgpu: runs stored while webgpu defaulted to 32
+   *  (absent: batchSize everywhere). */
   webgpuBatchSize?: number;
   /** Epochs in all (a resumed run continues up to this). */
   epochs: number;

@@ -143,7 +143,7 @@ export async function runTrainJob(
   const batchSize = onWebgpu && c.webgpuBatchSize ? c.webgpuBatchSize : c.batchSize;
   send({
     type: 'log',
-    line: `batch ${batchSize}${batchSize !== c.batchSize ? ' (the webgpu default)' : ''}`,
+    line: `batch ${batchSize}${batchSize !== c.batchSize ? " (the run's webgpu batch)" : ''}`,
   });
   const M = memberCount(c.unet);
   if (M > 1)
