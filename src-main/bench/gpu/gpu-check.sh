@@ -4,9 +4,9 @@
 # default: one-kernel Adam, fused conv + bias + ReLU backward with its chunks summed in place, the loss and
 # its gradient in three programs, the loss read every 16 steps) at batch 16 and at batch 32, the previous
 # configuration (CONCORD_WEBGPU_FUSED=0, the loss read every step), and the wasm CPU path on the machine's
-# cores (the webgpu parts also report their GPU dispatches a step); PyTorch trains the same U-Net in the same run
-# (CUDA beside the fused runs, at their batch; CPU beside wasm). Prints one JSON summary on stdout; full
-# results go to $OUT (or /tmp/gpu-check): one JSON per part and gpu-check.log.
+# cores (the webgpu parts also report their GPU dispatches a step); PyTorch trains the same U-Net in the
+# same run (CUDA beside the fused runs, at their batch; CPU beside wasm). Prints one JSON summary on
+# stdout; full results go to $OUT (or /tmp/gpu-check): one JSON per part and gpu-check.log.
 #
 # Needs .gpu-kit/ (build-gpu-kit.sh, copied with the working tree) and runs from the repository root:
 #   sh src-main/bench/gpu/gpu-check.sh            (about 4-6 minutes; each part has its own time limit, 7.5 minutes in all)

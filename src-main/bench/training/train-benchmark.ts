@@ -56,7 +56,8 @@ export interface TrainBenchResult extends TrainBenchSpec {
   firstLoss: number;
   lastLoss: number;
   warmupSeconds: number;
-  /** On webgpu: GPU compute dispatches and queue submissions per timed step (training/kernels/webgpu/gpu-commands.ts). */
+  /** On webgpu: GPU compute dispatches and queue submissions per timed step
+   *  (training/kernels/webgpu/gpu-commands.ts). */
   gpuCommandsPerStep?: GpuCommandCounts;
   profile?: KernelTime[];
 }

@@ -1,11 +1,12 @@
 // The one-label segmentation loss (../../model/loss.ts: mean cross-entropy + soft Dice on sigmoid
-// probabilities) and its gradient on webgpu in three programs, where tfjs's autodiff runs 54
-// element-wise and reduction programs a step of the reference U-Net, op by op (bench/RESULTS-speed.md, "GPU
+// probabilities) and its gradient on webgpu in three programs, where tfjs's autodiff runs 54 element-wise
+// and reduction programs a step of the reference U-Net, op by op (src-main/bench/RESULTS-speed.md, "GPU
 // dispatches per training step").
 //   1. sums: one workgroup of 256 threads strides over the N pixels and reduces, in float32,
 //      [sum v*ce, sum v*p*y, sum v*p, sum v*y] (ce the stable cross-entropy of logit z against target y,
-//      p = sigmoid(z), v the pixel's weight, 1 without weights). One workgroup reads a batch's logits once
-//      (N = 262,144 at 128x128, batch 16): microseconds, against a dispatch's fixed cost;
+//      p = sigmoid(z), v the pixel's weight, 1 without weights). One workgroup makes one pass over the batch
+//      (N = 262,144 at 128x128, batch 16: 1 MB of logits) rather than a second dispatch adding several
+//      workgroups' sums; its GPU time is not measured here (no GPU);
 //   2. value: loss = wCE * S_ce / N + wDice * (1 - (2 I + 1) / (P + Y + 1)), from the sums;
 //   3. gradient: dz = g * v * (wCE * (p - y) / N + wDice * ((2 I + 1) - 2 y D) / D^2 * p (1 - p)),
 //      D = P + Y + 1, g the loss's upstream gradient.
